@@ -1,0 +1,89 @@
+/* anju report county --format json|table */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/date.h"
+#include "domain/report.h"
+
+static const char help[] =
+	"usage: anju report county [--format json|table] [--scope CODE]\n"
+	"Prints the county's figures, computed from the records (all of them, or those\n"
+	"within the division CODE).\n";
+
+static void print_table(struct cli *c, json_t *r)
+{
+	static const char *const keys[] = {"households", "persons", "registered_poor_households",
+		"registered_poor_persons", "synchronous_households", "synchronous_persons", NULL};
+	for (int i = 0; keys[i]; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "report_%s", keys[i]);
+		printf("%-34s %10lld\n", msg_get(c->lang, key),
+		       (long long)json_integer_value(json_object_get(r, keys[i])));
+	}
+	printf("\n%-12s %-14s %10s %10s %10s %10s\n", msg_get(c->lang, "report_code"),
+	       msg_get(c->lang, "report_town"), msg_get(c->lang, "report_households_short"),
+	       msg_get(c->lang, "report_persons_short"), msg_get(c->lang, "report_poor_hh_short"),
+	       msg_get(c->lang, "report_poor_p_short"));
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(r, "by_origin_town"), i, row)
+		printf("%-12s %-14s %10lld %10lld %10lld %10lld\n",
+		       json_string_value(json_object_get(row, "code")),
+		       json_string_value(json_object_get(row, "name")),
+		       (long long)json_integer_value(json_object_get(row, "households")),
+		       (long long)json_integer_value(json_object_get(row, "persons")),
+		       (long long)json_integer_value(json_object_get(row, "registered_poor_households")),
+		       (long long)json_integer_value(json_object_get(row, "registered_poor_persons")));
+}
+
+int cmd_report(struct cli *c, int argc, char **argv)
+{
+	const char *format = "table", *scope = "";
+	if (cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "county") != 0) {
+		fprintf(stderr, "anju report: which report? (county)\n%s", help);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+		    (strcmp(argv[i + 1], "json") == 0 || strcmp(argv[i + 1], "table") == 0)) {
+			format = argv[++i];
+		} else if (strcmp(argv[i], "--scope") == 0 && i + 1 < argc &&
+			   strlen(argv[i + 1]) < 13 &&
+			   strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1])) {
+			scope = argv[++i];
+		} else {
+			fprintf(stderr, "anju report: bad option '%s'\n%s", argv[i], help);
+			return 2;
+		}
+	}
+	if (cli_open(c))
+		return 1;
+	struct actor system;
+	actor_system(&system);
+	snprintf(system.scope, sizeof(system.scope), "%s", scope);
+	struct arena a;
+	struct verrors errs;
+	arena_init(&a, 0);
+	verrors_init(&errs, &a);
+	struct ctx cx = {c->db, &system, &a, &errs, date_today()};
+	json_t *r = NULL;
+	enum outcome out = report_county(&cx, &r);
+	if (out == OUT_OK && strcmp(format, "json") == 0) {
+		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+	} else if (out == OUT_OK) {
+		print_table(c, r);
+	} else {
+		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
+	}
+	json_decref(r);
+	arena_release(&a);
+	cli_close(c);
+	return out == OUT_OK ? 0 : 1;
+}

@@ -1,0 +1,146 @@
+/*
+ * anju: the command line. Global options come before the command:
+ *   anju [--config FILE] [--db FILE] [--data DIR] COMMAND [ARGS]
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "domain/division.h"
+
+static const char usage[] =
+	"usage: anju [--config FILE] [--db FILE] [--data DIR] COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  serve     serve the web interface and the JSON API\n"
+	"  demo      generate the demo county into an empty database\n"
+	"  migrate   apply pending schema migrations\n"
+	"  report    print a report (report county --format json|table)\n"
+	"  user      manage accounts (user add|passwd|list)\n"
+	"  backup    copy the live database consistently to a file\n"
+	"\n"
+	"Each command takes --help. Settings also come from ANJU_* environment variables\n"
+	"(ANJU_DB, ANJU_DATA, ANJU_BIND, ANJU_PORT, ANJU_THREADS); flags win.\n";
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/* Creates the folder holding the database file when it does not exist yet. */
+static void ensure_parent(const char *path)
+{
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	mkdir(dir, 0750);
+}
+
+int cli_open(struct cli *c)
+{
+	char err[512];
+	int applied, loaded;
+	ensure_parent(c->cfg.db_path);
+	c->store = store_open(c->cfg.db_path, err, sizeof(err));
+	if (!c->store || !(c->db = store_connect(c->store, err, sizeof(err)))) {
+		fprintf(stderr, "anju: %s\n", err);
+		return -1;
+	}
+	if (store_migrate(c->db, &applied) != STORE_OK) {
+		fprintf(stderr, "anju: %s: migration failed: %s\n", c->cfg.db_path, store_errmsg(c->db));
+		return -1;
+	}
+	if (division_seed(c->db, &loaded) != STORE_OK) {
+		fprintf(stderr, "anju: loading divisions failed: %s\n", store_errmsg(c->db));
+		return -1;
+	}
+	if (applied)
+		log_info("applied %d migration(s) to %s", applied, c->cfg.db_path);
+	if (loaded)
+		log_info("loaded %d divisions", loaded);
+	return 0;
+}
+
+void cli_close(struct cli *c)
+{
+	store_disconnect(c->db);
+	store_close(c->store);
+	c->db = NULL;
+	c->store = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	char err[512];
+	memset(&c, 0, sizeof(c));
+	config_defaults(&c.cfg);
+	const char *lang = getenv("ANJU_LANG") ? getenv("ANJU_LANG") : getenv("LANG");
+	c.lang = lang && strncmp(lang, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "anju: libsodium failed to initialise\n");
+		return 1;
+	}
+
+	/* The config file first, then the environment, then the flags. */
+	int i = 1;
+	for (int j = 1; j + 1 < argc && argv[j][0] == '-'; j += 2)
+		if (strcmp(argv[j], "--config") == 0 &&
+		    config_load_file(&c.cfg, argv[j + 1], err, sizeof(err))) {
+			fprintf(stderr, "anju: %s\n", err);
+			return 2;
+		}
+	if (config_load_env(&c.cfg, err, sizeof(err))) {
+		fprintf(stderr, "anju: %s\n", err);
+		return 2;
+	}
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *key = NULL;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "--db") == 0)
+			key = "db";
+		else if (strcmp(argv[i], "--data") == 0)
+			key = "data";
+		if (!key || i + 1 >= argc) {
+			fprintf(stderr, "anju: unknown or incomplete option '%s'\n%s", argv[i], usage);
+			return 2;
+		}
+		if (config_set(&c.cfg, key, argv[++i], err, sizeof(err))) {
+			fprintf(stderr, "anju: %s\n", err);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(struct cli *, int, char **);
+	} commands[] = {
+		{"serve", cmd_serve}, {"demo", cmd_demo}, {"migrate", cmd_migrate},
+		{"report", cmd_report}, {"user", cmd_user}, {"backup", cmd_backup},
+	};
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			return commands[k].fn(&c, argc - i, argv + i);
+	fprintf(stderr, "anju: unknown command '%s'\n%s", argv[i], usage);
+	return 2;
+}

@@ -1,0 +1,129 @@
+/* config: layered settings with strict parsing of each value. */
+#include "core/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->bind, sizeof(c->bind), "127.0.0.1");
+	c->port = 8080;
+	snprintf(c->db_path, sizeof(c->db_path), "var/anju.db");
+	snprintf(c->data_dir, sizeof(c->data_dir), "var/data");
+	c->threads = 4;
+	c->max_body = 1u << 20;
+	c->session_hours = 12;
+	c->login_max_failures = 5;
+	c->login_window_seconds = 900;
+}
+
+static int parse_long(const char *v, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int set_text(char *dst, size_t cap, const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n >= cap)
+		return -1;
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	long n;
+	int rc = -1;
+	if (strcmp(key, "bind") == 0)
+		rc = set_text(c->bind, sizeof(c->bind), value);
+	else if (strcmp(key, "db") == 0)
+		rc = set_text(c->db_path, sizeof(c->db_path), value);
+	else if (strcmp(key, "data") == 0)
+		rc = set_text(c->data_dir, sizeof(c->data_dir), value);
+	else if (strcmp(key, "port") == 0 && !(rc = parse_long(value, 0, 65535, &n)))
+		c->port = (int)n;
+	else if (strcmp(key, "threads") == 0 && !(rc = parse_long(value, 1, 256, &n)))
+		c->threads = (int)n;
+	else if (strcmp(key, "max_body") == 0 && !(rc = parse_long(value, 1024, INT_MAX, &n)))
+		c->max_body = (size_t)n;
+	else if (strcmp(key, "session_hours") == 0 && !(rc = parse_long(value, 1, 24 * 30, &n)))
+		c->session_hours = (int)n;
+	else if (strcmp(key, "login_max_failures") == 0 && !(rc = parse_long(value, 1, 1000, &n)))
+		c->login_max_failures = (int)n;
+	else if (strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
+		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
+		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures")) {
+		snprintf(err, errlen, "unknown setting '%s'", key);
+		return -1;
+	}
+	if (rc)
+		snprintf(err, errlen, "bad value '%s' for setting '%s'", value, key);
+	return rc;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048], msg[256];
+	int no = 0;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		no++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: expected 'key = value'", path, no);
+			fclose(f);
+			return -1;
+		}
+		*eq = '\0';
+		if (config_set(c, trim(s), trim(eq + 1), msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%d: %s", path, no, msg);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int config_load_env(struct config *c, char *err, size_t errlen)
+{
+	static const char *const map[][2] = {
+		{"ANJU_BIND", "bind"}, {"ANJU_PORT", "port"}, {"ANJU_DB", "db"},
+		{"ANJU_DATA", "data"}, {"ANJU_THREADS", "threads"}, {"ANJU_MAX_BODY", "max_body"},
+		{"ANJU_SESSION_HOURS", "session_hours"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = getenv(map[i][0]);
+		if (v && config_set(c, map[i][1], v, err, errlen))
+			return -1;
+	}
+	return 0;
+}

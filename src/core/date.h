@@ -1,0 +1,20 @@
+/* date: calendar dates as YYYY-MM-DD text and as day numbers (days since 1970-01-01). */
+#ifndef ANJU_DATE_H
+#define ANJU_DATE_H
+#include <stdbool.h>
+
+/* True when y-m-d is a real Gregorian date (year 1800..9999). */
+bool date_valid(int y, int m, int d);
+/* Parses exactly "YYYY-MM-DD"; returns false on anything else or an impossible date. */
+bool date_parse(const char *s, int *y, int *m, int *d);
+/* Days since 1970-01-01 (negative before). */
+long date_days(int y, int m, int d);
+/* The inverse of date_days. */
+void date_from_days(long days, int *y, int *m, int *d);
+/* Today's date in UTC+8 (China Standard Time), as a day number. */
+long date_today(void);
+/* Writes "YYYY-MM-DD" (11 bytes with the NUL). */
+void date_format(long days, char out[11]);
+/* Whole years between birth and the day `on`. */
+int date_age(long birth, long on);
+#endif

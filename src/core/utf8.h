@@ -1,0 +1,19 @@
+/* utf8: strict UTF-8 decoding and the character classes the search index needs. */
+#ifndef ANJU_UTF8_H
+#define ANJU_UTF8_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point at s (n bytes available). Returns its length in bytes, or 0
+ * for an invalid, overlong, surrogate or truncated sequence. */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* True when s[0..n) is well-formed UTF-8 with no NUL byte. */
+bool utf8_valid(const char *s, size_t n);
+/* Number of code points in a valid UTF-8 string. */
+size_t utf8_length(const char *s);
+/* True for CJK ideographs (the Unified blocks and extensions, compatibility ideographs). */
+bool utf8_is_cjk(uint32_t cp);
+/* True when the string contains a C0/C1 control character (tab and newline included). */
+bool utf8_has_control(const char *s);
+#endif

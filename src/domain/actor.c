@@ -1,0 +1,47 @@
+/* actor: roles, permissions and scope ranges. */
+#include "domain/actor.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const role_names[] = {
+	"admin", "county", "town", "community", "volunteer", "archivist", "auditor", NULL,
+};
+
+int role_parse(const char *name)
+{
+	for (int i = 0; name && role_names[i]; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool role_can_edit_registry(enum role r)
+{
+	return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_TOWN || r == ROLE_COMMUNITY;
+}
+
+bool role_is_admin(enum role r)
+{
+	return r == ROLE_ADMIN;
+}
+
+bool actor_covers(const struct actor *a, const char *code)
+{
+	size_t n = strlen(a->scope);
+	return n == 0 || (code && strncmp(code, a->scope, n) == 0);
+}
+
+void actor_scope_range(const struct actor *a, char lo[16], char hi[17])
+{
+	snprintf(lo, 16, "%s", a->scope);
+	snprintf(hi, 17, "%s:", a->scope);
+}
+
+void actor_system(struct actor *a)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->username, sizeof(a->username), "system");
+	a->role = ROLE_ADMIN;
+	snprintf(a->address, sizeof(a->address), "cli");
+}

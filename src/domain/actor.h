@@ -1,0 +1,65 @@
+/*
+ * actor: who is acting (user, role, scope) and the context every domain call gets.
+ *
+ * Scope is a division code prefix: a user sees a household when its origin village or its
+ * destination community starts with the user's scope code ("" = everything). Outside it a
+ * household and its persons do not exist for that user (404, never 403, so scope does not
+ * leak which records exist).
+ */
+#ifndef ANJU_ACTOR_H
+#define ANJU_ACTOR_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/verrors.h"
+#include "store/store.h"
+
+enum role {
+	ROLE_ADMIN, ROLE_COUNTY, ROLE_TOWN, ROLE_COMMUNITY, ROLE_VOLUNTEER, ROLE_ARCHIVIST,
+	ROLE_AUDITOR, ROLE_COUNT
+};
+
+extern const char *const role_names[];	/* NULL-terminated, in enum order */
+
+struct actor {
+	int64_t user_id;	/* 0 for the command line / system */
+	char username[64];
+	enum role role;
+	char scope[16];
+	char address[64];
+};
+
+/* Everything a domain operation needs: the connection, who acts, request memory, the
+ * error list for validation, and "today" (a day number, injectable for tests). */
+struct ctx {
+	struct store_conn *db;
+	const struct actor *actor;
+	struct arena *arena;
+	struct verrors *errs;
+	long today;
+};
+
+/* Parses a role name; returns -1 when unknown. */
+int role_parse(const char *name);
+/* True when the role may create and change households and persons. */
+bool role_can_edit_registry(enum role r);
+/* True when the role may manage user accounts. */
+bool role_is_admin(enum role r);
+
+/* True when `code` lies within the actor's scope. */
+bool actor_covers(const struct actor *a, const char *code);
+/* The half-open range [lo, hi) of division codes within the scope, for bound parameters:
+ * lo = scope, hi = scope + ":" (':' sorts right after '9'). */
+void actor_scope_range(const struct actor *a, char lo[16], char hi[17]);
+
+/* SQL condition on households alias h, taking 5 parameters (types SCOPE_TYPES) bound as
+ * SCOPE_ARGS(lo, hi): the scope, then its range twice. */
+#define SCOPE_SQL "(? = '' OR (h.origin_village >= ? AND h.origin_village < ?)" \
+		  " OR (h.dest_community >= ? AND h.dest_community < ?))"
+#define SCOPE_TYPES "ttttt"
+#define SCOPE_ARGS(lo, hi) (lo), (lo), (hi), (lo), (hi)
+
+/* The system actor used by command-line tools: admin, whole database. */
+void actor_system(struct actor *a);
+#endif

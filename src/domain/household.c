@@ -1,0 +1,607 @@
+/* household: validation, storage, JSON and lifecycle of relocated households. */
+#include "domain/household.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/jsonx.h"
+#include "domain/audit.h"
+#include "domain/division.h"
+#include "domain/person.h"
+
+const char *const household_categories[] = {"registered_poor", "synchronous", NULL};
+const char *const household_statuses[] = {"planned", "relocated", "settled", "closed", NULL};
+static const char *const open_statuses[] = {"planned", "relocated", "settled", NULL};
+
+#define MAX_MEMBERS 30
+
+/* Columns every household query selects, in the order household_row_json reads them. */
+#define HOUSEHOLD_COLS "h.id, h.number, h.category, h.status, h.origin_village," \
+	" h.dest_community, h.site_id, h.room_id, h.relocation_date, h.phone, h.note," \
+	" h.closed_reason, h.closed_date, h.version, h.created_at, h.updated_at," \
+	" (SELECT name FROM sites WHERE id = h.site_id)," \
+	" (SELECT b.name || '-' || r.unit || '-' || r.number FROM rooms r" \
+	"   JOIN buildings b ON b.id = r.building_id WHERE r.id = h.room_id)," \
+	" (SELECT name FROM persons WHERE household_id = h.id AND status = 'member'" \
+	"   AND relation = 'head' LIMIT 1)," \
+	" (SELECT count(*) FROM persons WHERE household_id = h.id AND status = 'member')"
+
+static void put_text(json_t *o, const char *key, struct store_rows *r, int col)
+{
+	json_object_set_new(o, key, store_null(r, col) ? json_null() : json_string(store_text(r, col)));
+}
+
+static void put_int(json_t *o, const char *key, struct store_rows *r, int col)
+{
+	json_object_set_new(o, key, store_null(r, col) ? json_null() : json_integer(store_int(r, col)));
+}
+
+/* A division code with its name beside it: origin_village + origin_village_name. */
+static void put_division(struct ctx *cx, json_t *o, const char *key, const char *code)
+{
+	char name[128], namekey[64];
+	snprintf(namekey, sizeof(namekey), "%s_name", key);
+	if (!code || !*code) {
+		json_object_set_new(o, key, json_null());
+		json_object_set_new(o, namekey, json_null());
+		return;
+	}
+	division_name(cx->db, code, name, sizeof(name));
+	json_object_set_new(o, key, json_string(code));
+	json_object_set_new(o, namekey, json_string(name));
+}
+
+static json_t *household_row_json(struct ctx *cx, struct store_rows *r)
+{
+	json_t *o = json_object();
+	char town[10];
+	put_int(o, "id", r, 0);
+	put_text(o, "number", r, 1);
+	put_text(o, "category", r, 2);
+	put_text(o, "status", r, 3);
+	/* The row's texts are copied first: division_name runs queries of its own. */
+	char origin[16], dest[16];
+	snprintf(origin, sizeof(origin), "%s", store_text(r, 4));
+	snprintf(dest, sizeof(dest), "%s", store_text(r, 5));
+	put_int(o, "site_id", r, 6);
+	put_int(o, "room_id", r, 7);
+	put_text(o, "relocation_date", r, 8);
+	put_text(o, "phone", r, 9);
+	put_text(o, "note", r, 10);
+	put_text(o, "closed_reason", r, 11);
+	put_text(o, "closed_date", r, 12);
+	put_int(o, "version", r, 13);
+	put_text(o, "created_at", r, 14);
+	put_text(o, "updated_at", r, 15);
+	put_text(o, "site_name", r, 16);
+	put_text(o, "room", r, 17);
+	put_text(o, "head_name", r, 18);
+	put_int(o, "size", r, 19);
+	put_division(cx, o, "origin_village", origin);
+	snprintf(town, sizeof(town), "%.9s", origin);
+	put_division(cx, o, "origin_town", town);
+	put_division(cx, o, "dest_community", dest);
+	snprintf(town, sizeof(town), "%.9s", dest);
+	put_division(cx, o, "dest_town", *dest ? town : NULL);
+	return o;
+}
+
+/* One household row (without members) when visible; NULL otherwise. */
+static json_t *household_row(struct ctx *cx, int64_t id)
+{
+	char lo[16], hi[17];
+	json_t *o = NULL;
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT " HOUSEHOLD_COLS " FROM households h"
+		" WHERE h.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+	if (store_next(r))
+		o = household_row_json(cx, r);
+	store_finish(r);
+	return o;
+}
+
+static json_t *events_json(struct ctx *cx, int64_t id)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(cx->db, "SELECT e.id, e.person_id, p.name, e.kind,"
+		" e.date, e.note, e.created_at FROM member_events e"
+		" JOIN persons p ON p.id = e.person_id WHERE e.household_id = ?"
+		" ORDER BY e.date, e.id", "i", id);
+	while (store_next(r)) {
+		json_t *e = json_object();
+		put_int(e, "id", r, 0);
+		put_int(e, "person_id", r, 1);
+		put_text(e, "name", r, 2);
+		put_text(e, "kind", r, 3);
+		put_text(e, "date", r, 4);
+		put_text(e, "note", r, 5);
+		put_text(e, "recorded_at", r, 6);
+		json_array_append_new(arr, e);
+	}
+	store_finish(r);
+	return arr;
+}
+
+/* The full household: row, current members and membership history. */
+static json_t *household_load(struct ctx *cx, int64_t id)
+{
+	json_t *o = household_row(cx, id);
+	if (!o)
+		return NULL;
+	json_t *members = person_members_json(cx, id);
+	json_object_set_new(o, "members", members ? members : json_array());
+	json_object_set_new(o, "events", events_json(cx, id));
+	return o;
+}
+
+void household_etag(json_t *h, char out[48])
+{
+	snprintf(out, 48, "\"h%lld-%lld\"",
+		 (long long)json_integer_value(json_object_get(h, "id")),
+		 (long long)json_integer_value(json_object_get(h, "version")));
+}
+
+enum outcome household_get(struct ctx *cx, int64_t id, json_t **out)
+{
+	*out = household_load(cx, id);
+	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+enum outcome household_writable(struct ctx *cx, int64_t id)
+{
+	json_t *h = household_row(cx, id);
+	enum outcome res = OUT_OK;
+	if (!h)
+		return OUT_NOT_FOUND;
+	if (!role_can_edit_registry(cx->actor->role)) {
+		res = OUT_FORBIDDEN;
+	} else if (strcmp(json_string_value(json_object_get(h, "status")), "closed") == 0) {
+		verrors_add(cx->errs, "household_id", "household_closed");
+		res = OUT_CONFLICT;
+	}
+	json_decref(h);
+	return res;
+}
+
+int household_touch(struct ctx *cx, int64_t id)
+{
+	char now[21];
+	audit_now(now);
+	return store_exec(cx->db, "UPDATE households SET version = version + 1, updated_at = ?"
+			  " WHERE id = ?", "ti", now, id);
+}
+
+/* ---------------------------------------------------------------- validation */
+
+/* The fields a household carries besides its members; NULL when not given. */
+struct household_in {
+	const char *number, *category, *status, *origin_village, *dest_community;
+	const char *relocation_date, *phone, *note;
+	int64_t site_id, room_id;
+	bool has_site, has_room;
+};
+
+static const char *const household_fields[] = {
+	"number", "category", "status", "origin_village", "dest_community", "site_id", "room_id",
+	"relocation_date", "phone", "note", "members", NULL,
+};
+
+static void parse_fields(struct ctx *cx, json_t *body, bool create, struct household_in *h)
+{
+	struct verrors *e = cx->errs;
+	memset(h, 0, sizeof(*h));
+	h->number = jx_string(body, "number", "", false, 32, e);
+	if (h->number && strspn(h->number, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"abcdefghijklmnopqrstuvwxyz-") != strlen(h->number)) {
+		verrors_add(e, "number", "invalid_number");
+		h->number = NULL;
+	}
+	h->category = jx_enum(body, "category", "", create, household_categories, e);
+	h->status = jx_enum(body, "status", "", false, open_statuses, e);
+	if (!h->status && json_is_string(json_object_get(body, "status")) &&
+	    strcmp(json_string_value(json_object_get(body, "status")), "closed") == 0)
+		e->items[e->n - 1].code = "use_close";
+	h->origin_village = jx_code(body, "origin_village", "", create, 12, e);
+	if (h->origin_village && !division_exists(cx->db, h->origin_village, 5)) {
+		verrors_add(e, "origin_village", "unknown_division");
+		h->origin_village = NULL;
+	}
+	h->dest_community = jx_code(body, "dest_community", "", false, 12, e);
+	if (h->dest_community && !division_exists(cx->db, h->dest_community, 5)) {
+		verrors_add(e, "dest_community", "unknown_division");
+		h->dest_community = NULL;
+	}
+	h->has_site = jx_int(body, "site_id", "", false, 1, INT64_MAX, &h->site_id, e);
+	h->has_room = jx_int(body, "room_id", "", false, 1, INT64_MAX, &h->room_id, e);
+	h->relocation_date = jx_date(body, "relocation_date", "", false, e);
+	h->phone = jx_string(body, "phone", "", false, 20, e);
+	if (h->phone && (strlen(h->phone) < 5 ||
+			 strspn(h->phone, "0123456789-+ ") != strlen(h->phone))) {
+		verrors_add(e, "phone", "invalid_phone");
+		h->phone = NULL;
+	}
+	h->note = jx_string(body, "note", "", false, 500, e);
+}
+
+/* Site and room must exist and agree with each other and with the destination community;
+ * fills dest_community from the site when it was not given. */
+static void check_placement(struct ctx *cx, struct household_in *h, int64_t self)
+{
+	int rc;
+	if (h->has_room) {
+		int64_t site = store_one_int(cx->db, &rc, "SELECT b.site_id FROM rooms r"
+			" JOIN buildings b ON b.id = r.building_id WHERE r.id = ?", "i", h->room_id);
+		if (!site)
+			verrors_add(cx->errs, "room_id", "unknown_room");
+		else if (h->has_site && site != h->site_id)
+			verrors_add(cx->errs, "room_id", "room_not_in_site");
+		else {
+			h->has_site = true;
+			h->site_id = site;
+		}
+		if (site && store_one_int(cx->db, &rc, "SELECT count(*) FROM households WHERE"
+				" room_id = ? AND status <> 'closed' AND id <> ?", "ii",
+				h->room_id, self) > 0)
+			verrors_add(cx->errs, "room_id", "room_taken");
+	}
+	if (h->has_site) {
+		struct store_rows *r = store_query(cx->db, "SELECT community_code FROM sites"
+						   " WHERE id = ?", "i", h->site_id);
+		if (!store_next(r)) {
+			verrors_add(cx->errs, "site_id", "unknown_site");
+		} else {
+			const char *code = arena_strdup(cx->arena, store_text(r, 0));
+			if (h->dest_community && code && strcmp(code, h->dest_community) != 0)
+				verrors_add(cx->errs, "dest_community", "site_not_in_community");
+			else
+				h->dest_community = code;
+		}
+		store_finish(r);
+	}
+}
+
+static bool in_scope(struct ctx *cx, const char *origin, const char *dest)
+{
+	return actor_covers(cx->actor, origin) || (dest && actor_covers(cx->actor, dest));
+}
+
+/* Next free number in the village: village code + 4-digit sequence. */
+static const char *next_number(struct ctx *cx, const char *village)
+{
+	int rc;
+	char hi[17];
+	snprintf(hi, sizeof(hi), "%s:", village);
+	int64_t count = store_one_int(cx->db, &rc, "SELECT count(*) FROM households"
+				      " WHERE number >= ? AND number < ?", "tt", village, hi);
+	for (int64_t seq = count + 1;; seq++) {
+		const char *n = arena_printf(cx->arena, "%s%04lld", village, (long long)seq);
+		if (!n || store_one_int(cx->db, &rc, "SELECT count(*) FROM households"
+					" WHERE number = ?", "t", n) == 0)
+			return n;
+	}
+}
+
+/* ---------------------------------------------------------------- operations */
+
+int household_insert(struct ctx *cx, const struct household_row *h, int64_t *id)
+{
+	char now[21];
+	audit_now(now);
+	int rc = store_exec(cx->db, "INSERT INTO households(number, category, status,"
+		" origin_village, dest_community, site_id, room_id, relocation_date, phone, note,"
+		" created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"tttttnnttttt", h->number, h->category, h->status, h->origin_village,
+		h->dest_community, h->site_id, h->room_id, h->relocation_date, h->phone, h->note,
+		now, now);
+	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
+	return rc;
+}
+
+static enum outcome finish(struct ctx *cx, enum outcome res, int rc)
+{
+	if (res == OUT_OK && rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+		return OUT_OK;
+	store_rollback(cx->db);
+	if (res != OUT_OK)
+		return res;
+	return rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
+}
+
+enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
+{
+	struct household_in h;
+	struct person_in members[MAX_MEMBERS];
+	size_t nmembers = 0;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, household_fields, "", cx->errs);
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	parse_fields(cx, body, true, &h);
+	check_placement(cx, &h, 0);
+	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community))
+		verrors_add(cx->errs, "origin_village", "out_of_scope");
+	if (h.number) {
+		int rc;
+		if (store_one_int(cx->db, &rc, "SELECT count(*) FROM households WHERE number = ?",
+				  "t", h.number))
+			verrors_add(cx->errs, "number", "number_taken");
+	}
+
+	json_t *arr = json_object_get(body, "members");
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		verrors_add(cx->errs, "members", arr ? "members_empty" : "required");
+	} else if (json_array_size(arr) > MAX_MEMBERS) {
+		verrors_add(cx->errs, "members", "too_many");
+	} else {
+		int heads = 0;
+		nmembers = json_array_size(arr);
+		for (size_t i = 0; i < nmembers; i++) {
+			char prefix[32];
+			snprintf(prefix, sizeof(prefix), "members[%zu].", i);
+			json_t *m = json_array_get(arr, i);
+			static const char *const allowed[] = {"id_number", "name", "gender",
+				"birth_date", "relation", "ethnicity", "education", "health",
+				"labor_capacity", "phone", NULL};
+			if (json_is_object(m))
+				jx_only(m, allowed, prefix, cx->errs);
+			person_parse(cx, m, prefix, true, &members[i]);
+			if (members[i].relation && strcmp(members[i].relation, "head") == 0)
+				heads++;
+			if (!members[i].has_id)
+				continue;
+			for (size_t j = 0; j < i; j++)
+				if (members[j].has_id &&
+				    strcmp(members[j].idn.number, members[i].idn.number) == 0)
+					verrors_addf(cx->errs, prefix, "id_number", "id_number_duplicate");
+			if (!person_id_free(cx, members[i].idn.number, 0))
+				verrors_addf(cx->errs, prefix, "id_number", "id_number_taken");
+		}
+		if (heads != 1 && cx->errs->n == 0)
+			verrors_add(cx->errs, "members", heads ? "several_heads" : "no_head");
+	}
+	if (cx->errs->n) {
+		store_rollback(cx->db);
+		return OUT_INVALID;
+	}
+
+	char now[21];
+	audit_now(now);
+	struct household_row row = {
+		.number = h.number ? h.number : next_number(cx, h.origin_village),
+		.category = h.category, .status = h.status ? h.status : "planned",
+		.origin_village = h.origin_village, .dest_community = h.dest_community,
+		.site_id = h.has_site ? &h.site_id : NULL, .room_id = h.has_room ? &h.room_id : NULL,
+		.relocation_date = h.relocation_date, .phone = h.phone, .note = h.note,
+	};
+	int64_t id = 0;
+	int rc = household_insert(cx, &row, &id);
+	for (size_t i = 0; i < nmembers && rc == STORE_OK; i++) {
+		int64_t pid;
+		rc = person_insert(cx, id, &members[i], "registered",
+				   h.relocation_date ? h.relocation_date : arena_strndup(cx->arena, now, 10),
+				   &pid);
+	}
+	if (rc == STORE_OK)
+		rc = household_index(cx, id);
+	if (rc == STORE_OK) {
+		*out = household_load(cx, id);
+		rc = *out ? audit_write(cx, "create", "household", id, NULL, *out) : STORE_ERROR;
+	}
+	return finish(cx, OUT_OK, rc);
+}
+
+int household_index(struct ctx *cx, int64_t id)
+{
+	int rc = STORE_OK;
+	struct store_rows *r = store_query(cx->db, "SELECT h.number,"
+		" (SELECT short_name FROM divisions WHERE code = h.origin_village),"
+		" (SELECT short_name FROM divisions WHERE code = h.dest_community),"
+		" (SELECT name FROM sites WHERE id = h.site_id)"
+		" FROM households h WHERE h.id = ?", "i", id);
+	if (store_next(r)) {
+		const char *text = arena_printf(cx->arena, "%s %s %s %s", store_text(r, 0),
+						store_text(r, 1), store_text(r, 2), store_text(r, 3));
+		rc = store_finish(r);
+		return rc == STORE_OK ? store_index_put(cx->db, STORE_DOC_HOUSEHOLD, id, text) : rc;
+	}
+	return store_finish(r);
+}
+
+enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			     json_t **out)
+{
+	struct household_in h;
+	char etag[48];
+	enum outcome res = OUT_OK;
+	int rc = STORE_OK;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	json_t *before = household_load(cx, id);
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	household_etag(before, etag);
+	if (!if_match) {
+		res = OUT_PRECONDITION_REQUIRED;
+		goto done;
+	}
+	if (strcmp(if_match, etag) != 0) {
+		res = OUT_PRECONDITION_FAILED;
+		goto done;
+	}
+	if ((res = household_writable(cx, id)) != OUT_OK)
+		goto done;
+	static const char *const patchable[] = {"number", "category", "status", "origin_village",
+		"dest_community", "site_id", "room_id", "relocation_date", "phone", "note", NULL};
+	jx_only(body, patchable, "", cx->errs);
+	parse_fields(cx, body, false, &h);
+	if (!h.has_room && !h.has_site && !h.dest_community) {
+		/* placement unchanged unless given */
+	} else {
+		check_placement(cx, &h, id);
+	}
+	const char *old_status = json_string_value(json_object_get(before, "status"));
+	if (h.status) {
+		int from = 0, to = 0;
+		for (int i = 0; open_statuses[i]; i++) {
+			if (strcmp(open_statuses[i], old_status) == 0) from = i;
+			if (strcmp(open_statuses[i], h.status) == 0) to = i;
+		}
+		if (to < from)
+			verrors_add(cx->errs, "status", "status_backwards");
+	}
+	if (h.number && strcmp(h.number, json_string_value(json_object_get(before, "number")))) {
+		if (store_one_int(cx->db, &rc, "SELECT count(*) FROM households WHERE number = ?",
+				  "t", h.number))
+			verrors_add(cx->errs, "number", "number_taken");
+	}
+	const char *origin = h.origin_village ? h.origin_village
+		: json_string_value(json_object_get(before, "origin_village"));
+	const char *dest = jx_has(body, "dest_community") || h.has_site ? h.dest_community
+		: json_string_value(json_object_get(before, "dest_community"));
+	if (!in_scope(cx, origin, dest))
+		verrors_add(cx->errs, h.origin_village ? "origin_village" : "dest_community",
+			    "out_of_scope");
+	if (cx->errs->n) {
+		res = OUT_INVALID;
+		goto done;
+	}
+
+	/* Each column keeps its value unless the body names it; a JSON null clears it. */
+	char now[21];
+	audit_now(now);
+#define GIVEN(k) (jx_has(body, k) ? 1 : 0)
+	rc = store_exec(cx->db, "UPDATE households SET"
+		" number = CASE WHEN ? THEN ? ELSE number END,"
+		" category = CASE WHEN ? THEN ? ELSE category END,"
+		" status = CASE WHEN ? THEN ? ELSE status END,"
+		" origin_village = CASE WHEN ? THEN ? ELSE origin_village END,"
+		" dest_community = CASE WHEN ? THEN ? ELSE dest_community END,"
+		" site_id = CASE WHEN ? THEN ? ELSE site_id END,"
+		" room_id = CASE WHEN ? THEN ? ELSE room_id END,"
+		" relocation_date = CASE WHEN ? THEN ? ELSE relocation_date END,"
+		" phone = CASE WHEN ? THEN ? ELSE phone END,"
+		" note = CASE WHEN ? THEN ? ELSE note END,"
+		" version = version + 1, updated_at = ? WHERE id = ?",
+		"itititititininitititti",
+		(int64_t)(h.number != NULL), h.number,
+		(int64_t)(h.category != NULL), h.category,
+		(int64_t)(h.status != NULL), h.status,
+		(int64_t)(h.origin_village != NULL), h.origin_village,
+		(int64_t)(GIVEN("dest_community") || h.has_site), h.dest_community,
+		(int64_t)(GIVEN("site_id") || h.has_site),
+		h.has_site ? &h.site_id : NULL,
+		(int64_t)GIVEN("room_id"), h.has_room ? &h.room_id : NULL,
+		(int64_t)GIVEN("relocation_date"), h.relocation_date,
+		(int64_t)GIVEN("phone"), h.phone,
+		(int64_t)GIVEN("note"), h.note,
+		now, id);
+#undef GIVEN
+	if (rc == STORE_OK)
+		rc = household_index(cx, id);
+	if (rc == STORE_OK) {
+		*out = household_load(cx, id);
+		rc = *out ? audit_write(cx, "update", "household", id, before, *out) : STORE_ERROR;
+	}
+	if (rc == STORE_CONSTRAINT) {
+		verrors_add(cx->errs, h.has_room ? "room_id" : "number", "conflict");
+		res = OUT_INVALID;
+	}
+done:
+	json_decref(before);
+	return finish(cx, res, rc);
+}
+
+enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"reason", "date", NULL};
+	static const char *const reasons[] = {"dissolved", "merged", "left", "duplicate", NULL};
+	enum outcome res = OUT_OK;
+	int rc = STORE_OK;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	const char *reason = jx_enum(body, "reason", "", true, reasons, cx->errs);
+	const char *date = jx_date(body, "date", "", false, cx->errs);
+	if (cx->errs->n)
+		return OUT_INVALID;
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	json_t *before = household_load(cx, id);
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	if ((res = household_writable(cx, id)) != OUT_OK)
+		goto done;
+	char now[21];
+	audit_now(now);
+	rc = store_exec(cx->db, "UPDATE households SET status = 'closed', closed_reason = ?,"
+			" closed_date = ?, version = version + 1, updated_at = ? WHERE id = ?",
+			"ttti", reason, date ? date : arena_strndup(cx->arena, now, 10), now, id);
+	if (rc == STORE_OK) {
+		*out = household_load(cx, id);
+		rc = *out ? audit_write(cx, "close", "household", id, before, *out) : STORE_ERROR;
+	}
+done:
+	json_decref(before);
+	return finish(cx, res, rc);
+}
+
+enum outcome household_list(struct ctx *cx, const struct household_filter *f, json_t **out)
+{
+	char lo[16], hi[17], tlo[16] = "", thi[17] = "", qhi[80] = "", q[64] = "";
+	actor_scope_range(cx->actor, lo, hi);
+	if (f->town) {
+		snprintf(tlo, sizeof(tlo), "%s", f->town);
+		snprintf(thi, sizeof(thi), "%s:", f->town);
+	}
+	if (f->q) {
+		snprintf(q, sizeof(q), "%s", f->q);
+		snprintf(qhi, sizeof(qhi), "%s\xF4\x8F\xBF\xBF", f->q);	/* past any suffix */
+	}
+	json_t *items = json_array();
+	int64_t last = 0;
+	int count = 0;
+	struct store_rows *r = store_query(cx->db, "SELECT " HOUSEHOLD_COLS " FROM households h"
+		" WHERE h.id > ? AND " SCOPE_SQL
+		" AND (? = '' OR (h.origin_village >= ? AND h.origin_village < ?)"
+		"      OR (h.dest_community >= ? AND h.dest_community < ?))"
+		" AND (? IS NULL OR h.dest_community = ?)"
+		" AND (? IS NULL OR h.origin_village = ?)"
+		" AND (? IS NULL OR h.category = ?)"
+		" AND (? IS NULL OR h.status = ?)"
+		" AND (? = '' OR (h.number >= ? AND h.number < ?) OR h.id IN ("
+		"      SELECT household_id FROM persons WHERE (name >= ? AND name < ?)"
+		"      OR id_number = upper(?) OR name_initials = lower(?)))"
+		" ORDER BY h.id LIMIT ?",
+		"i" SCOPE_TYPES "ttttt" "tt" "tt" "tt" "tt" "ttttttt" "i",
+		f->after, SCOPE_ARGS(lo, hi), tlo, tlo, thi, tlo, thi,
+		f->community, f->community, f->village, f->village, f->category, f->category,
+		f->status, f->status, q, q, qhi, q, qhi, q, q, (int64_t)f->limit + 1);
+	while (store_next(r)) {
+		if (count++ == f->limit)
+			break;
+		last = store_int(r, 0);
+		json_array_append_new(items, household_row_json(cx, r));
+	}
+	if (store_finish(r) != STORE_OK) {
+		json_decref(items);
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	json_object_set_new(*out, "next", count > f->limit
+			    ? json_string(arena_printf(cx->arena, "%lld", (long long)last))
+			    : json_null());
+	return OUT_OK;
+}

@@ -1,0 +1,56 @@
+/*
+ * household: relocated households (搬迁户) — the unit of "one household, one file".
+ *
+ * A household is created with its members, changed under optimistic concurrency (its
+ * version is the ETag), and closed, never deleted. Its members and their membership
+ * events live in person.c.
+ */
+#ifndef ANJU_HOUSEHOLD_H
+#define ANJU_HOUSEHOLD_H
+#include <jansson.h>
+
+#include "core/outcome.h"
+#include "domain/actor.h"
+
+extern const char *const household_categories[];
+extern const char *const household_statuses[];
+
+struct household_filter {
+	const char *town;	/* 9-digit code: origin or destination in the town */
+	const char *community;	/* 12-digit destination community */
+	const char *village;	/* 12-digit origin village */
+	const char *category;
+	const char *status;
+	const char *q;		/* household number prefix, member name prefix, ID number, initials */
+	int64_t after;		/* keyset cursor: the last id of the previous page */
+	int limit;
+};
+
+enum outcome household_create(struct ctx *cx, json_t *body, json_t **out);
+/* The household with members and history; NOT_FOUND when absent or out of scope. */
+enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);
+enum outcome household_list(struct ctx *cx, const struct household_filter *f, json_t **out);
+/* Applies a partial update when if_match equals the current ETag. */
+enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			     json_t **out);
+enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+/* The ETag for a household JSON object: "h<id>-<version>". */
+void household_etag(json_t *household, char out[48]);
+
+/* A validated household row, for household_insert (used by create and the demo). */
+struct household_row {
+	const char *number, *category, *status, *origin_village, *dest_community;
+	const int64_t *site_id, *room_id;
+	const char *relocation_date, *phone, *note;
+};
+/* Inserts the row only (no members, index or audit). Returns a store_rc. */
+int household_insert(struct ctx *cx, const struct household_row *h, int64_t *id);
+
+/* For person.c: OK when the household is visible, open and the actor may edit it;
+ * NOT_FOUND, CONFLICT (closed, with a field error) or FORBIDDEN otherwise. */
+enum outcome household_writable(struct ctx *cx, int64_t id);
+/* Bumps the version (the ETag) after a change to the household or its members. */
+int household_touch(struct ctx *cx, int64_t id);
+/* Rewrites the household's search index entry (number, origin and destination names). */
+int household_index(struct ctx *cx, int64_t id);
+#endif

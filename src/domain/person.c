@@ -1,0 +1,566 @@
+/* person: household members — validation, rows, JSON, join/leave/move events. */
+#include "domain/person.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/jsonx.h"
+#include "core/pinyin.h"
+#include "domain/audit.h"
+#include "domain/household.h"
+
+const char *const person_genders[] = {"male", "female", NULL};
+const char *const person_relations[] = {
+	"head", "spouse", "son", "daughter", "son_in_law", "daughter_in_law", "grandson",
+	"granddaughter", "parent", "sibling", "other", NULL,
+};
+const char *const person_ethnicities[] = {
+	"han", "miao", "tujia", "dong", "gelao", "buyei", "yi", "hui", "shui", "other", NULL,
+};
+const char *const person_educations[] = {
+	"none", "preschool", "primary", "junior", "senior", "vocational", "college", NULL,
+};
+const char *const person_healths[] = {"healthy", "chronic", "serious_illness", "disabled", NULL};
+const char *const person_labor_capacities[] = {"ordinary", "skilled", "weak", "lost", "none", NULL};
+const char *const person_join_events[] = {"birth", "marriage_in", "move_in", NULL};
+const char *const person_leave_events[] = {"death", "marriage_out", "move_out", NULL};
+
+/* Columns every person query selects, in the order person_row_json reads them. */
+#define PERSON_COLS "p.id, p.household_id, p.id_number, p.name, p.gender, p.birth_date," \
+	" p.ethnicity, p.relation, p.education, p.health, p.labor_capacity, p.phone, p.status," \
+	" p.version, p.created_at, p.updated_at"
+
+static const char *const person_fields[] = {
+	"id_number", "name", "gender", "birth_date", "relation", "ethnicity", "education",
+	"health", "labor_capacity", "phone", NULL,
+};
+
+/* ---------------------------------------------------------------- validation */
+
+static const char *parse_phone(json_t *obj, const char *prefix, struct verrors *e)
+{
+	const char *s = jx_string(obj, "phone", prefix, false, 20, e);
+	if (s && (strlen(s) < 5 || strspn(s, "0123456789-+ ") != strlen(s))) {
+		verrors_addf(e, prefix, "phone", "invalid_phone");
+		return NULL;
+	}
+	return s;
+}
+
+bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
+		  struct person_in *p)
+{
+	struct verrors *e = cx->errs;
+	int before = e->n;
+	memset(p, 0, sizeof(*p));
+	if (!json_is_object(obj)) {
+		verrors_add(e, *prefix ? prefix : "body", "type_object");
+		return false;
+	}
+	if (!create) {	/* in a PATCH, null clears an optional field but not these */
+		static const char *const needed[] = {"id_number", "name", "relation", NULL};
+		for (int i = 0; needed[i]; i++)
+			if (json_is_null(json_object_get(obj, needed[i])))
+				verrors_addf(e, prefix, needed[i], "required");
+	}
+	const char *id = jx_string(obj, "id_number", prefix, create, 18, e);
+	if (id) {
+		enum idnumber_error ie = idnumber_parse(id, cx->today, &p->idn);
+		if (ie != IDNUMBER_OK)
+			verrors_addf(e, prefix, "id_number", idnumber_error_key(ie));
+		else
+			p->has_id = true;
+	}
+	p->name = jx_string(obj, "name", prefix, create, 30, e);
+	const char *gender = jx_enum(obj, "gender", prefix, false, person_genders, e);
+	const char *birth = jx_date(obj, "birth_date", prefix, false, e);
+	if (p->has_id && gender && strcmp(gender, p->idn.male ? "male" : "female") != 0)
+		verrors_addf(e, prefix, "gender", "gender_mismatch");
+	if (p->has_id && birth && strcmp(birth, p->idn.birth_date) != 0)
+		verrors_addf(e, prefix, "birth_date", "birth_date_mismatch");
+	p->relation = jx_enum(obj, "relation", prefix, create, person_relations, e);
+	p->ethnicity = jx_enum(obj, "ethnicity", prefix, false, person_ethnicities, e);
+	p->education = jx_enum(obj, "education", prefix, false, person_educations, e);
+	p->health = jx_enum(obj, "health", prefix, false, person_healths, e);
+	p->labor_capacity = jx_enum(obj, "labor_capacity", prefix, false,
+				    person_labor_capacities, e);
+	p->phone = parse_phone(obj, prefix, e);
+	return e->n == before;
+}
+
+bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id)
+{
+	int rc;
+	return store_one_int(cx->db, &rc,
+		"SELECT count(*) FROM persons WHERE id_number = ? AND id <> ?", "ti",
+		id_number, except_id) == 0 && rc == STORE_OK;
+}
+
+/* ---------------------------------------------------------------- rows and JSON */
+
+static void set_text_or_null(json_t *o, const char *key, struct store_rows *r, int col)
+{
+	json_object_set_new(o, key, store_null(r, col) ? json_null() : json_string(store_text(r, col)));
+}
+
+static json_t *person_row_json(struct ctx *cx, struct store_rows *r)
+{
+	int y, m, d;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(store_int(r, 0)));
+	json_object_set_new(o, "household_id", json_integer(store_int(r, 1)));
+	json_object_set_new(o, "id_number", json_string(store_text(r, 2)));
+	json_object_set_new(o, "name", json_string(store_text(r, 3)));
+	json_object_set_new(o, "gender", json_string(store_text(r, 4)));
+	json_object_set_new(o, "birth_date", json_string(store_text(r, 5)));
+	if (date_parse(store_text(r, 5), &y, &m, &d))
+		json_object_set_new(o, "age", json_integer(date_age(date_days(y, m, d), cx->today)));
+	set_text_or_null(o, "ethnicity", r, 6);
+	json_object_set_new(o, "relation", json_string(store_text(r, 7)));
+	set_text_or_null(o, "education", r, 8);
+	set_text_or_null(o, "health", r, 9);
+	set_text_or_null(o, "labor_capacity", r, 10);
+	set_text_or_null(o, "phone", r, 11);
+	json_object_set_new(o, "status", json_string(store_text(r, 12)));
+	json_object_set_new(o, "version", json_integer(store_int(r, 13)));
+	json_object_set_new(o, "created_at", json_string(store_text(r, 14)));
+	json_object_set_new(o, "updated_at", json_string(store_text(r, 15)));
+	return o;
+}
+
+json_t *person_members_json(struct ctx *cx, int64_t household_id)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(cx->db, "SELECT " PERSON_COLS " FROM persons p"
+		" WHERE p.household_id = ? AND p.status = 'member'"
+		" ORDER BY p.relation <> 'head', p.birth_date, p.id", "i", household_id);
+	while (store_next(r))
+		json_array_append_new(arr, person_row_json(cx, r));
+	if (store_finish(r) != STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *person_load(struct ctx *cx, int64_t id)
+{
+	char lo[16], hi[17];
+	json_t *o = NULL;
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT " PERSON_COLS " FROM persons p"
+		" JOIN households h ON h.id = p.household_id WHERE p.id = ? AND " SCOPE_SQL,
+		"i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+	if (store_next(r))
+		o = person_row_json(cx, r);
+	store_finish(r);
+	return o;
+}
+
+void person_etag(json_t *person, char out[48])
+{
+	snprintf(out, 48, "\"p%lld-%lld\"",
+		 (long long)json_integer_value(json_object_get(person, "id")),
+		 (long long)json_integer_value(json_object_get(person, "version")));
+}
+
+/* ---------------------------------------------------------------- writing */
+
+int person_index(struct ctx *cx, int64_t id, const char *name)
+{
+	return store_index_put(cx->db, STORE_DOC_PERSON, id, name);
+}
+
+static void reverse_id(const char *id, char out[19])
+{
+	size_t n = strlen(id);
+	for (size_t i = 0; i < n; i++)
+		out[i] = id[n - 1 - i];
+	out[n] = '\0';
+}
+
+/* Name keys for pinyin search; a name is at most 30 characters, so 256 bytes suffice for
+ * initials and 30 * 6 for the full reading. */
+static void name_keys(const char *name, char initials[64], char full[256])
+{
+	struct buf b = BUF_INIT;
+	pinyin_initials(name, &b);
+	snprintf(initials, 64, "%s", b.data);
+	buf_reset(&b);
+	pinyin_full(name, &b);
+	snprintf(full, 256, "%s", b.data);
+	buf_release(&b);
+}
+
+static int add_event(struct ctx *cx, int64_t person_id, int64_t household_id, const char *kind,
+		     const char *date, const char *note)
+{
+	char now[21];
+	audit_now(now);
+	return store_exec(cx->db, "INSERT INTO member_events(person_id, household_id, kind, date,"
+			  " note, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", "iitttit",
+			  person_id, household_id, kind, date, note, cx->actor->user_id, now);
+}
+
+int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *p,
+		  const char *event, const char *date, int64_t *id)
+{
+	char now[21], rev[19], initials[64], full[256];
+	audit_now(now);
+	reverse_id(p->idn.number, rev);
+	name_keys(p->name, initials, full);
+	int rc = store_exec(cx->db, "INSERT INTO persons(household_id, id_number, id_reversed,"
+		" name, name_initials, name_pinyin, gender, birth_date, ethnicity, relation,"
+		" education, health, labor_capacity, phone, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "ittttttttttttttt",
+		household_id, p->idn.number, rev, p->name, initials, full,
+		p->idn.male ? "male" : "female", p->idn.birth_date, p->ethnicity, p->relation,
+		p->education, p->health, p->labor_capacity, p->phone, now, now);
+	if (rc != STORE_OK)
+		return rc;
+	*id = store_last_id(cx->db);
+	if ((rc = add_event(cx, *id, household_id, event, date, NULL)) != STORE_OK)
+		return rc;
+	return person_index(cx, *id, p->name);
+}
+
+/* The household's current head other than `except`, or 0. */
+static int64_t current_head(struct ctx *cx, int64_t household_id, int64_t except)
+{
+	int rc;
+	return store_one_int(cx->db, &rc, "SELECT id FROM persons WHERE household_id = ?"
+			     " AND status = 'member' AND relation = 'head' AND id <> ? LIMIT 1",
+			     "ii", household_id, except);
+}
+
+/* Ends a write transaction: commits when everything so far succeeded. */
+static enum outcome finish_tx(struct ctx *cx, enum outcome out, int rc)
+{
+	if (out == OUT_OK && rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+		return OUT_OK;
+	store_rollback(cx->db);
+	if (out != OUT_OK)
+		return out;
+	if (rc == STORE_CONSTRAINT)
+		return OUT_CONFLICT;
+	return OUT_INTERNAL;
+}
+
+/* ---------------------------------------------------------------- API operations */
+
+static const char *optional_date(struct ctx *cx, json_t *body, const char *key)
+{
+	const char *d = jx_date(body, key, "", false, cx->errs);
+	if (!d) {
+		char *today = arena_alloc(cx->arena, 11);
+		if (today)
+			date_format(cx->today, today);
+		return today;
+	}
+	int y, m, dd;
+	if (date_parse(d, &y, &m, &dd) && date_days(y, m, dd) > cx->today) {
+		verrors_add(cx->errs, key, "date_in_future");
+		return NULL;
+	}
+	return d;
+}
+
+enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
+{
+	static const char *const extra[] = {"household_id", "event", "event_date", NULL};
+	struct person_in p;
+	int64_t household_id = 0, id = 0;
+	const char *allowed[16];
+	int n = 0;
+	for (int i = 0; person_fields[i]; i++)
+		allowed[n++] = person_fields[i];
+	for (int i = 0; extra[i]; i++)
+		allowed[n++] = extra[i];
+	allowed[n] = NULL;
+
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	jx_int(body, "household_id", "", true, 1, INT64_MAX, &household_id, cx->errs);
+	const char *event = jx_enum(body, "event", "", false, person_join_events, cx->errs);
+	const char *date = optional_date(cx, body, "event_date");
+	person_parse(cx, body, "", true, &p);
+	if (cx->errs->n)
+		return OUT_INVALID;
+
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = household_writable(cx, household_id);
+	int rc = STORE_OK;
+	if (res == OUT_OK) {
+		if (!person_id_free(cx, p.idn.number, 0))
+			verrors_add(cx->errs, "id_number", "id_number_taken");
+		if (strcmp(p.relation, "head") == 0 && current_head(cx, household_id, 0))
+			verrors_add(cx->errs, "relation", "head_exists");
+		if (cx->errs->n)
+			res = OUT_INVALID;
+	}
+	if (res == OUT_OK)
+		rc = person_insert(cx, household_id, &p, event ? event : "move_in", date, &id);
+	if (res == OUT_OK && rc == STORE_OK)
+		rc = household_touch(cx, household_id);
+	if (res == OUT_OK && rc == STORE_OK) {
+		*out = person_load(cx, id);
+		rc = *out ? audit_write(cx, "create", "person", id, NULL, *out) : STORE_ERROR;
+	}
+	if (rc == STORE_CONSTRAINT) {
+		verrors_add(cx->errs, "id_number", "id_number_taken");
+		res = OUT_INVALID;
+	}
+	return finish_tx(cx, res, rc);
+}
+
+enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			  json_t **out)
+{
+	struct person_in p;
+	char etag[48], now[21], rev[19], initials[64], full[256];
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, person_fields, "", cx->errs);
+	person_parse(cx, body, "", false, &p);
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	json_t *before = person_load(cx, id);
+	enum outcome res = OUT_OK;
+	int rc = STORE_OK;
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	person_etag(before, etag);
+	if (if_match && strcmp(if_match, etag) != 0 && strcmp(if_match, "*") != 0) {
+		res = OUT_PRECONDITION_FAILED;
+		goto done;
+	}
+	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
+	if ((res = household_writable(cx, household_id)) != OUT_OK)
+		goto done;
+	if (!p.has_id) {	/* gender/birth_date without a new number must match the old one */
+		const char *g = json_string_value(json_object_get(body, "gender"));
+		const char *b = json_string_value(json_object_get(body, "birth_date"));
+		if (g && strcmp(g, json_string_value(json_object_get(before, "gender"))))
+			verrors_add(cx->errs, "gender", "gender_mismatch");
+		if (b && strcmp(b, json_string_value(json_object_get(before, "birth_date"))))
+			verrors_add(cx->errs, "birth_date", "birth_date_mismatch");
+	}
+	if (p.has_id && !person_id_free(cx, p.idn.number, id))
+		verrors_add(cx->errs, "id_number", "id_number_taken");
+	if (p.relation && strcmp(p.relation, "head") == 0 && current_head(cx, household_id, id))
+		verrors_add(cx->errs, "relation", "head_exists");
+	if (cx->errs->n) {
+		res = OUT_INVALID;
+		goto done;
+	}
+
+	/* Overlay the given fields on the current record; JSON null clears optional ones. */
+	json_t *after = json_deep_copy(before);
+	if (p.has_id) {
+		json_object_set_new(after, "id_number", json_string(p.idn.number));
+		json_object_set_new(after, "gender", json_string(p.idn.male ? "male" : "female"));
+		json_object_set_new(after, "birth_date", json_string(p.idn.birth_date));
+	}
+	static const char *const optional[] = {"ethnicity", "education", "health",
+					       "labor_capacity", "phone", NULL};
+	const char *given[] = {p.ethnicity, p.education, p.health, p.labor_capacity, p.phone};
+	for (int i = 0; optional[i]; i++)
+		if (jx_has(body, optional[i]))
+			json_object_set_new(after, optional[i],
+					    given[i] ? json_string(given[i]) : json_null());
+	if (p.name)
+		json_object_set_new(after, "name", json_string(p.name));
+	if (p.relation)
+		json_object_set_new(after, "relation", json_string(p.relation));
+
+#define S(k) json_string_value(json_object_get(after, k))
+	audit_now(now);
+	reverse_id(S("id_number"), rev);
+	name_keys(S("name"), initials, full);
+	rc = store_exec(cx->db, "UPDATE persons SET id_number = ?, id_reversed = ?, name = ?,"
+		" name_initials = ?, name_pinyin = ?, gender = ?, birth_date = ?, ethnicity = ?,"
+		" relation = ?, education = ?, health = ?, labor_capacity = ?, phone = ?,"
+		" version = version + 1, updated_at = ? WHERE id = ?", "ttttttttttttttti",
+		S("id_number"), rev, S("name"), initials, full, S("gender"), S("birth_date"),
+		S("ethnicity"), S("relation"), S("education"), S("health"), S("labor_capacity"),
+		S("phone"), now, id);
+#undef S
+	json_decref(after);
+	if (rc == STORE_OK)
+		rc = person_index(cx, id, json_string_value(json_object_get(body, "name"))
+				  ? p.name : json_string_value(json_object_get(before, "name")));
+	if (rc == STORE_OK)
+		rc = household_touch(cx, household_id);
+	if (rc == STORE_OK) {
+		*out = person_load(cx, id);
+		rc = *out ? audit_write(cx, "update", "person", id, before, *out) : STORE_ERROR;
+	}
+	if (rc == STORE_CONSTRAINT) {
+		verrors_add(cx->errs, "id_number", "id_number_taken");
+		res = OUT_INVALID;
+	}
+done:
+	json_decref(before);
+	return finish_tx(cx, res, rc);
+}
+
+enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"household_id", "relation", "date", "kind", "note", NULL};
+	static const char *const kinds[] = {"move", "marriage", NULL};
+	int64_t target = 0;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	jx_int(body, "household_id", "", true, 1, INT64_MAX, &target, cx->errs);
+	const char *relation = jx_enum(body, "relation", "", true, person_relations, cx->errs);
+	const char *kind = jx_enum(body, "kind", "", false, kinds, cx->errs);
+	const char *note = jx_string(body, "note", "", false, 200, cx->errs);
+	const char *date = optional_date(cx, body, "date");
+	if (cx->errs->n)
+		return OUT_INVALID;
+	bool marriage = kind && strcmp(kind, "marriage") == 0;
+
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = OUT_OK;
+	int rc = STORE_OK;
+	json_t *before = person_load(cx, id);
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	int64_t from = json_integer_value(json_object_get(before, "household_id"));
+	if (strcmp(json_string_value(json_object_get(before, "status")), "member") != 0) {
+		verrors_add(cx->errs, "status", "person_not_member");
+		res = OUT_INVALID;
+		goto done;
+	}
+	if ((res = household_writable(cx, from)) != OUT_OK)
+		goto done;
+	if ((res = household_writable(cx, target)) != OUT_OK) {
+		if (res == OUT_NOT_FOUND) {	/* the target is a field of this request */
+			verrors_add(cx->errs, "household_id", "household_unknown");
+			res = OUT_INVALID;
+		}
+		goto done;
+	}
+	if (target == from)
+		verrors_add(cx->errs, "household_id", "same_household");
+	if (strcmp(relation, "head") == 0 && current_head(cx, target, id))
+		verrors_add(cx->errs, "relation", "head_exists");
+	if (cx->errs->n) {
+		res = OUT_INVALID;
+		goto done;
+	}
+	char now[21];
+	audit_now(now);
+	rc = store_exec(cx->db, "UPDATE persons SET household_id = ?, relation = ?,"
+			" version = version + 1, updated_at = ? WHERE id = ?", "itti",
+			target, relation, now, id);
+	if (rc == STORE_OK)
+		rc = add_event(cx, id, from, marriage ? "marriage_out" : "move_out", date, note);
+	if (rc == STORE_OK)
+		rc = add_event(cx, id, target, marriage ? "marriage_in" : "move_in", date, note);
+	if (rc == STORE_OK)
+		rc = household_touch(cx, from);
+	if (rc == STORE_OK)
+		rc = household_touch(cx, target);
+	if (rc == STORE_OK) {
+		*out = person_load(cx, id);
+		rc = *out ? audit_write(cx, "move", "person", id, before, *out) : STORE_ERROR;
+	}
+done:
+	json_decref(before);
+	return finish_tx(cx, res, rc);
+}
+
+enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"kind", "date", "note", NULL};
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	const char *kind = jx_enum(body, "kind", "", true, person_leave_events, cx->errs);
+	const char *note = jx_string(body, "note", "", false, 200, cx->errs);
+	const char *date = optional_date(cx, body, "date");
+	if (cx->errs->n)
+		return OUT_INVALID;
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = OUT_OK;
+	int rc = STORE_OK;
+	json_t *before = person_load(cx, id);
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	int64_t hh = json_integer_value(json_object_get(before, "household_id"));
+	if ((res = household_writable(cx, hh)) != OUT_OK)
+		goto done;
+	if (strcmp(json_string_value(json_object_get(before, "status")), "member") != 0) {
+		verrors_add(cx->errs, "status", "person_not_member");
+		res = OUT_INVALID;
+		goto done;
+	}
+	char now[21];
+	audit_now(now);
+	rc = store_exec(cx->db, "UPDATE persons SET status = ?, version = version + 1,"
+			" updated_at = ? WHERE id = ?", "tti",
+			strcmp(kind, "death") == 0 ? "deceased" : "moved_out", now, id);
+	if (rc == STORE_OK)
+		rc = add_event(cx, id, hh, kind, date, note);
+	if (rc == STORE_OK)
+		rc = household_touch(cx, hh);
+	if (rc == STORE_OK) {
+		*out = person_load(cx, id);
+		rc = *out ? audit_write(cx, kind, "person", id, before, *out) : STORE_ERROR;
+	}
+done:
+	json_decref(before);
+	return finish_tx(cx, res, rc);
+}
+
+enum outcome person_list(struct ctx *cx, int64_t household_id, int64_t after, int limit,
+			 json_t **out)
+{
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
+	json_t *items = json_array();
+	int64_t last = 0;
+	int count = 0;
+	struct store_rows *r = store_query(cx->db, "SELECT " PERSON_COLS " FROM persons p"
+		" JOIN households h ON h.id = p.household_id"
+		" WHERE p.id > ? AND (? = 0 OR p.household_id = ?) AND " SCOPE_SQL
+		" ORDER BY p.id LIMIT ?", "iii" SCOPE_TYPES "i", after, household_id,
+		household_id, SCOPE_ARGS(lo, hi), (int64_t)limit + 1);
+	while (store_next(r)) {
+		if (count++ == limit)
+			break;
+		last = store_int(r, 0);
+		json_array_append_new(items, person_row_json(cx, r));
+	}
+	if (store_finish(r) != STORE_OK) {
+		json_decref(items);
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	json_object_set_new(*out, "next", count > limit
+			    ? json_string(arena_printf(cx->arena, "%lld", (long long)last))
+			    : json_null());
+	return OUT_OK;
+}

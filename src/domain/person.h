@@ -1,0 +1,61 @@
+/*
+ * person: household members (家庭成员) — validation, storage, JSON, membership events.
+ *
+ * The ID number is the person's identity: normalised (15 → 18 digits, x → X), checked
+ * (GB 11643), unique in the whole database, and the source of birth date and gender; a
+ * form that states either differently is rejected.
+ */
+#ifndef ANJU_PERSON_H
+#define ANJU_PERSON_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/idnumber.h"
+#include "domain/actor.h"
+#include "core/outcome.h"
+
+extern const char *const person_genders[];
+extern const char *const person_relations[];
+extern const char *const person_ethnicities[];
+extern const char *const person_educations[];
+extern const char *const person_healths[];
+extern const char *const person_labor_capacities[];
+extern const char *const person_join_events[];	/* birth, marriage_in, move_in */
+extern const char *const person_leave_events[];	/* death, marriage_out, move_out */
+
+/* A validated person as given in a request; NULL fields were not given. */
+struct person_in {
+	struct idnumber idn;
+	bool has_id;
+	const char *name, *relation, *ethnicity, *education, *health, *labor_capacity, *phone;
+};
+
+/* Validates the person object `obj` (errors prefixed with `prefix`). With `create`, the
+ * ID number, name and relation are required; otherwise only given fields are checked.
+ * Returns true when no error was added. */
+bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
+		  struct person_in *p);
+/* Inserts a validated person into a household and records the joining event.
+ * Returns a store_rc; STORE_CONSTRAINT means the ID number is taken. */
+int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *p,
+		  const char *event, const char *date, int64_t *id);
+/* The current members of a household as a JSON array. */
+json_t *person_members_json(struct ctx *cx, int64_t household_id);
+/* One person as JSON when visible to the actor; NULL when absent or out of scope. */
+json_t *person_load(struct ctx *cx, int64_t id);
+/* Rewrites a person's search index entry from its name. */
+int person_index(struct ctx *cx, int64_t id, const char *name);
+/* True when the ID number is valid-format and free (or belongs to except_id). */
+bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id);
+
+/* API operations; each runs in its own transaction and writes audit rows. */
+enum outcome person_create(struct ctx *cx, json_t *body, json_t **out);
+enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			  json_t **out);
+enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+enum outcome person_list(struct ctx *cx, int64_t household_id, int64_t after, int limit,
+			 json_t **out);
+/* The ETag of a person: its version, quoted. */
+void person_etag(json_t *person, char out[48]);
+#endif

@@ -1,0 +1,189 @@
+/* search: query classification and the queries behind each class. */
+#include "domain/search.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/utf8.h"
+
+#define FTS_OVERFETCH 4	/* index hits fetched per wanted result, to survive scope filtering */
+
+struct results {
+	json_t *items;
+	int limit;
+};
+
+static bool seen(struct results *res, const char *kind, int64_t id)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(res->items, i, it)
+		if (json_integer_value(json_object_get(it, "id")) == id &&
+		    strcmp(json_string_value(json_object_get(it, "kind")), kind) == 0)
+			return true;
+	return false;
+}
+
+void search_mask_id(const char *id, char out[19])
+{
+	size_t n = strlen(id);
+	snprintf(out, 19, "%s", id);
+	for (size_t i = 6; n >= 10 && i < n - 4; i++)
+		out[i] = '*';
+}
+
+/* Runs a query whose columns are (kind, id, household_id, name, id_number, number, match)
+ * and adds its rows until the limit. Every query takes the same parameters: two texts
+ * (a, b), the scope, then the LIMIT. */
+static int collect(struct ctx *cx, struct results *res, const char *sql, const char *a,
+		   const char *b)
+{
+	char lo[16], hi[17];
+	int room = res->limit - (int)json_array_size(res->items);
+	if (room <= 0)
+		return STORE_OK;
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, sql, "tt" SCOPE_TYPES "i", a, b,
+					   SCOPE_ARGS(lo, hi), (int64_t)room);
+	while (store_next(r)) {
+		const char *kind = store_text(r, 0);
+		int64_t id = store_int(r, 1);
+		if (seen(res, kind, id))
+			continue;
+		json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s}", "kind", kind, "id", (json_int_t)id,
+				      "household_id", (json_int_t)store_int(r, 2),
+				      "name", store_text(r, 3), "match", store_text(r, 6));
+		if (!store_null(r, 4)) {
+			char masked[19];
+			search_mask_id(store_text(r, 4), masked);
+			json_object_set_new(o, "id_number_masked", json_string(masked));
+		}
+		if (!store_null(r, 5))
+			json_object_set_new(o, "number", json_string(store_text(r, 5)));
+		json_array_append_new(res->items, o);
+	}
+	return store_finish(r);
+}
+
+#define PERSON_HIT(match) "SELECT 'person', p.id, p.household_id, p.name, p.id_number," \
+	" h.number, '" match "' FROM persons p JOIN households h ON h.id = p.household_id"
+#define HOUSEHOLD_HIT(match) "SELECT 'household', h.id, h.id, coalesce((SELECT name FROM" \
+	" persons WHERE household_id = h.id AND relation = 'head' AND status = 'member'" \
+	" LIMIT 1), h.number), NULL, h.number, '" match "' FROM households h"
+
+static int search_digits(struct ctx *cx, struct results *res, const char *q)
+{
+	char upper[SEARCH_MAX_QUERY + 1], hi[SEARCH_MAX_QUERY + 2], rev[SEARCH_MAX_QUERY + 1];
+	char revhi[SEARCH_MAX_QUERY + 2];
+	size_t n = strlen(q);
+	int rc = STORE_OK;
+	for (size_t i = 0; i <= n; i++)
+		upper[i] = (char)toupper((unsigned char)q[i]);
+	for (size_t i = 0; i < n; i++)
+		rev[i] = upper[n - 1 - i];
+	rev[n] = '\0';
+	snprintf(hi, sizeof(hi), "%s~", upper);
+	snprintf(revhi, sizeof(revhi), "%s~", rev);
+
+	if (n == 18)
+		rc = collect(cx, res, PERSON_HIT("id_number") " WHERE p.id_number = ? AND ? IS NULL AND "
+			     SCOPE_SQL " LIMIT ?", upper, NULL);
+	if (rc == STORE_OK && n >= 4)
+		rc = collect(cx, res, PERSON_HIT("id_number_prefix") " WHERE p.id_number >= ?"
+			     " AND p.id_number < ? AND " SCOPE_SQL " LIMIT ?", upper, hi);
+	if (rc == STORE_OK && n >= 4)
+		rc = collect(cx, res, PERSON_HIT("id_number_suffix") " WHERE p.id_reversed >= ?"
+			     " AND p.id_reversed < ? AND " SCOPE_SQL " LIMIT ?", rev, revhi);
+	if (rc == STORE_OK && n >= 3)
+		rc = collect(cx, res, PERSON_HIT("phone") " WHERE p.phone >= ? AND p.phone < ?"
+			     " AND " SCOPE_SQL " LIMIT ?", upper, hi);
+	if (rc == STORE_OK && n >= 3)
+		rc = collect(cx, res, HOUSEHOLD_HIT("number") " WHERE h.number >= ? AND h.number < ?"
+			     " AND " SCOPE_SQL " LIMIT ?", upper, hi);
+	return rc;
+}
+
+static int search_letters(struct ctx *cx, struct results *res, const char *q)
+{
+	char lower[SEARCH_MAX_QUERY + 1], hi[SEARCH_MAX_QUERY + 2];
+	size_t n = strlen(q);
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)q[i]);
+	snprintf(hi, sizeof(hi), "%s~", lower);
+	int rc = collect(cx, res, PERSON_HIT("initials") " WHERE p.name_initials = ? AND ? IS NULL"
+			 " AND " SCOPE_SQL " LIMIT ?", lower, NULL);
+	if (rc == STORE_OK)
+		rc = collect(cx, res, PERSON_HIT("initials_prefix") " WHERE p.name_initials >= ?"
+			     " AND p.name_initials < ? AND " SCOPE_SQL " LIMIT ?", lower, hi);
+	if (rc == STORE_OK && n >= 3)
+		rc = collect(cx, res, PERSON_HIT("pinyin") " WHERE p.name_pinyin >= ?"
+			     " AND p.name_pinyin < ? AND " SCOPE_SQL " LIMIT ?", lower, hi);
+	return rc;
+}
+
+static int search_text(struct ctx *cx, struct results *res, const char *q)
+{
+	struct store_hit hits[50 * FTS_OVERFETCH];
+	int nhits = 0, want = res->limit * FTS_OVERFETCH;
+	/* Exact names first: a search for 龙伟 should list the 龙伟s before 龙伟建. */
+	int rc = collect(cx, res, PERSON_HIT("name_exact") " WHERE p.name = ? AND ? IS NULL AND "
+			 SCOPE_SQL " LIMIT ?", q, NULL);
+	if (rc != STORE_OK)
+		return rc;
+	if (want > (int)(sizeof(hits) / sizeof(hits[0])))
+		want = (int)(sizeof(hits) / sizeof(hits[0]));
+	rc = store_index_find(cx->db, q, want, hits, &nhits);
+	for (int i = 0; i < nhits && rc == STORE_OK; i++) {
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)hits[i].id);
+		if (hits[i].kind == STORE_DOC_PERSON)
+			rc = collect(cx, res, PERSON_HIT("name") " WHERE p.id = CAST(? AS INTEGER)"
+				     " AND ? IS NULL AND " SCOPE_SQL " LIMIT ?", id, NULL);
+		else
+			rc = collect(cx, res, HOUSEHOLD_HIT("place") " WHERE h.id = CAST(? AS INTEGER)"
+				     " AND ? IS NULL AND " SCOPE_SQL " LIMIT ?", id, NULL);
+	}
+	return rc;
+}
+
+enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
+{
+	char query[SEARCH_MAX_QUERY * 4 + 1];
+	if (!q || !*q) {
+		verrors_add(cx->errs, "q", "required");
+		return OUT_INVALID;
+	}
+	while (*q == ' ')
+		q++;
+	snprintf(query, sizeof(query), "%s", q);
+	for (size_t n = strlen(query); n && query[n - 1] == ' '; n--)
+		query[n - 1] = '\0';
+	if (!*query)
+		verrors_add(cx->errs, "q", "required");
+	else if (!utf8_valid(query, strlen(query)) || utf8_has_control(query))
+		verrors_add(cx->errs, "q", "invalid_text");
+	else if (utf8_length(query) > SEARCH_MAX_QUERY || strlen(q) >= sizeof(query))
+		verrors_add(cx->errs, "q", "too_long");
+	if (cx->errs->n)
+		return OUT_INVALID;
+
+	struct results res = {json_array(), limit};
+	size_t n = strlen(query);
+	size_t digits = strspn(query, "0123456789");
+	bool id_like = digits == n || (digits == n - 1 && (query[n - 1] == 'X' || query[n - 1] == 'x'));
+	size_t letters = strspn(query, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	int rc;
+	if (id_like && n >= 3)
+		rc = search_digits(cx, &res, query);
+	else if (letters == n)
+		rc = search_letters(cx, &res, query);
+	else
+		rc = search_text(cx, &res, query);
+	if (rc != STORE_OK) {
+		json_decref(res.items);
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o, s:s}", "results", res.items, "q", query);
+	return OUT_OK;
+}

@@ -1,0 +1,201 @@
+/* user: accounts, Argon2id password hashes, role/scope rules. */
+#include "domain/user.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/division.h"
+
+static bool username_ok(const char *u)
+{
+	size_t n = u ? strlen(u) : 0;
+	return n >= 2 && n <= 32 &&
+	       strspn(u, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+/* The scope a role needs: county staff a county, town officers a town, community
+ * workers and volunteers a community; the others any division or none. */
+static bool scope_fits(struct store_conn *db, int role, const char *scope)
+{
+	size_t n = strlen(scope);
+	if (n && (strspn(scope, "0123456789") != n || !division_exists(db, scope, 0)))
+		return false;
+	switch (role) {
+	case ROLE_COUNTY: return n == 6;
+	case ROLE_TOWN: return n == 9;
+	case ROLE_COMMUNITY: case ROLE_VOLUNTEER: return n == 12;
+	default: return true;
+	}
+}
+
+static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
+			 const char **err_key)
+{
+	size_t n = strlen(password);
+	if (n < 8) {
+		*err_key = "password_weak";
+		return -1;
+	}
+	if (n > 1024) {
+		*err_key = "too_long";
+		return -1;
+	}
+	if (crypto_pwhash_str(out, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		*err_key = "internal";
+		return -1;
+	}
+	return 0;
+}
+
+int user_add(struct ctx *cx, const char *username, const char *role, const char *scope,
+	     const char *password, const char **err_key)
+{
+	char hash[crypto_pwhash_STRBYTES], now[21];
+	int r = role_parse(role), rc;
+	if (!username_ok(username)) {
+		*err_key = "username_invalid";
+		return -1;
+	}
+	if (r < 0) {
+		*err_key = "role_unknown";
+		return -1;
+	}
+	if (!scope)
+		scope = "";
+	if (!scope_fits(cx->db, r, scope)) {
+		*err_key = "scope_invalid";
+		return -1;
+	}
+	if (hash_password(password, hash, err_key))
+		return -1;
+	audit_now(now);
+	if (store_begin(cx->db) != STORE_OK) {
+		*err_key = "internal";
+		return -1;
+	}
+	rc = store_exec(cx->db, "INSERT INTO users(username, role, scope, password_hash,"
+			" created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)", "tttttt",
+			username, role, scope, hash, now, now);
+	if (rc == STORE_OK) {
+		json_t *after = json_pack("{s:s, s:s, s:s}", "username", username, "role", role,
+					  "scope", scope);
+		rc = audit_write(cx, "create", "user", store_last_id(cx->db), NULL, after);
+		json_decref(after);
+	}
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+		return 0;
+	store_rollback(cx->db);
+	*err_key = rc == STORE_CONSTRAINT ? "username_taken" : "internal";
+	return -1;
+}
+
+int user_passwd(struct ctx *cx, const char *username, const char *password, const char **err_key)
+{
+	char hash[crypto_pwhash_STRBYTES], now[21];
+	int rc;
+	if (hash_password(password, hash, err_key))
+		return -1;
+	audit_now(now);
+	if (store_begin(cx->db) != STORE_OK) {
+		*err_key = "internal";
+		return -1;
+	}
+	int64_t id = store_one_int(cx->db, &rc, "SELECT id FROM users WHERE username = ?", "t",
+				   username);
+	if (!id) {
+		store_rollback(cx->db);
+		*err_key = "user_unknown";
+		return -1;
+	}
+	rc = store_exec(cx->db, "UPDATE users SET password_hash = ?, password_changed_at = ?"
+			" WHERE id = ?", "tti", hash, now, id);
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if (rc == STORE_OK)
+		rc = audit_write(cx, "passwd", "user", id, NULL, NULL);
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+		return 0;
+	store_rollback(cx->db);
+	*err_key = "internal";
+	return -1;
+}
+
+json_t *user_list(struct ctx *cx)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(cx->db, "SELECT id, username, role, scope, disabled,"
+					   " created_at FROM users ORDER BY username", NULL);
+	while (store_next(r))
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}",
+			"id", (json_int_t)store_int(r, 0), "username", store_text(r, 1),
+			"role", store_text(r, 2), "scope", store_text(r, 3),
+			"disabled", (int)store_int(r, 4), "created_at", store_text(r, 5)));
+	store_finish(r);
+	return arr;
+}
+
+static void fill_actor(struct actor *who, int64_t id, const char *name, const char *role,
+		       const char *scope)
+{
+	memset(who, 0, sizeof(*who));
+	who->user_id = id;
+	snprintf(who->username, sizeof(who->username), "%s", name);
+	who->role = (enum role)role_parse(role);
+	snprintf(who->scope, sizeof(who->scope), "%s", scope);
+}
+
+static char dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+	if (crypto_pwhash_str(dummy, "dummy-password", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy[0] = '\0';
+}
+
+bool user_verify(struct store_conn *db, const char *username, const char *password,
+		 struct actor *who)
+{
+	/* A hash to verify against when the user does not exist, so that the answer takes
+	 * as long either way and does not tell which usernames exist. */
+	pthread_once(&dummy_once, make_dummy);
+	if (!dummy[0])
+		return false;
+	char hash[crypto_pwhash_STRBYTES] = "", name[64] = "", role[16] = "", scope[16] = "";
+	int64_t id = 0;
+	int disabled = 1;
+	struct store_rows *r = store_query(db, "SELECT id, password_hash, role, scope, disabled,"
+					   " username FROM users WHERE username = ?", "t", username);
+	if (store_next(r)) {
+		id = store_int(r, 0);
+		snprintf(hash, sizeof(hash), "%s", store_text(r, 1));
+		snprintf(role, sizeof(role), "%s", store_text(r, 2));
+		snprintf(scope, sizeof(scope), "%s", store_text(r, 3));
+		disabled = (int)store_int(r, 4);
+		snprintf(name, sizeof(name), "%s", store_text(r, 5));
+	}
+	store_finish(r);
+	bool ok = crypto_pwhash_str_verify(id ? hash : dummy, password, strlen(password)) == 0;
+	if (!id || disabled || !ok)
+		return false;
+	fill_actor(who, id, name, role, scope);
+	return true;
+}
+
+bool user_load(struct store_conn *db, int64_t id, struct actor *who)
+{
+	bool found = false;
+	struct store_rows *r = store_query(db, "SELECT username, role, scope FROM users"
+					   " WHERE id = ? AND disabled = 0", "i", id);
+	if (store_next(r)) {
+		fill_actor(who, id, store_text(r, 0), store_text(r, 1), store_text(r, 2));
+		found = true;
+	}
+	store_finish(r);
+	return found;
+}

@@ -1,0 +1,25 @@
+/*
+ * user: accounts with a role and a scope (a division code prefix). Passwords are kept as
+ * Argon2id hashes (libsodium crypto_pwhash_str), never in any other form.
+ */
+#ifndef ANJU_USER_H
+#define ANJU_USER_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "domain/actor.h"
+
+/* Creates a user. Returns 0, or -1 with a message key in *err_key
+ * (username_invalid, username_taken, role_unknown, scope_invalid, password_weak, ...). */
+int user_add(struct ctx *cx, const char *username, const char *role, const char *scope,
+	     const char *password, const char **err_key);
+/* Sets a new password and ends the user's sessions. Returns 0 or -1 with *err_key. */
+int user_passwd(struct ctx *cx, const char *username, const char *password, const char **err_key);
+/* All users (without hashes), as a JSON array. */
+json_t *user_list(struct ctx *cx);
+/* Checks a password; fills `who` on success. Takes the same time for unknown users. */
+bool user_verify(struct store_conn *db, const char *username, const char *password,
+		 struct actor *who);
+/* Loads a user by id into `who`; false when absent or disabled. */
+bool user_load(struct store_conn *db, int64_t id, struct actor *who);
+#endif

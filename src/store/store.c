@@ -1,0 +1,164 @@
+/* store: backend-neutral wrappers (variadic parameter packing, nested transactions). */
+#include "store/store.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+extern const struct store_backend store_sqlite_backend;
+
+struct store *store_open(const char *location, char *err, size_t errlen)
+{
+	return store_sqlite_backend.open(location, err, errlen);
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->backend->close(s);
+}
+
+struct store_conn *store_connect(struct store *s, char *err, size_t errlen)
+{
+	return s->backend->connect(s, err, errlen);
+}
+
+void store_disconnect(struct store_conn *c)
+{
+	if (c)
+		c->backend->disconnect(c);
+}
+
+int store_migrate(struct store_conn *c, int *applied)
+{
+	return c->backend->migrate(c, applied);
+}
+
+#define STORE_MAX_PARAMS 32
+
+/* Packs the variadic arguments described by `types` into an array of pointers to them;
+ * storage for the values lives in `ints`/`dbls`. */
+static struct store_rows *vquery(struct store_conn *c, const char *sql, const char *types,
+				 va_list ap)
+{
+	const void *values[STORE_MAX_PARAMS];
+	int64_t ints[STORE_MAX_PARAMS];
+	double dbls[STORE_MAX_PARAMS];
+	size_t n = types ? strlen(types) : 0;
+	if (n > STORE_MAX_PARAMS)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		switch (types[i]) {
+		case 'i': ints[i] = va_arg(ap, int64_t); values[i] = &ints[i]; break;
+		case 'd': dbls[i] = va_arg(ap, double); values[i] = &dbls[i]; break;
+		case 't': values[i] = va_arg(ap, const char *); break;
+		case 'n': values[i] = va_arg(ap, const int64_t *); break;
+		default: return NULL;
+		}
+	}
+	return c->backend->query(c, sql, types ? types : "", values);
+}
+
+struct store_rows *store_query(struct store_conn *c, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct store_rows *r = vquery(c, sql, types, ap);
+	va_end(ap);
+	return r;
+}
+
+bool store_next(struct store_rows *r)
+{
+	return r && r->conn->backend->next(r) == STORE_ROW;
+}
+
+int64_t store_int(struct store_rows *r, int col) { return r->conn->backend->col_int(r, col); }
+double store_double(struct store_rows *r, int col) { return r->conn->backend->col_double(r, col); }
+const char *store_text(struct store_rows *r, int col) { return r->conn->backend->col_text(r, col); }
+bool store_null(struct store_rows *r, int col) { return r->conn->backend->col_null(r, col); }
+
+int store_finish(struct store_rows *r)
+{
+	return r ? r->conn->backend->finish(r) : STORE_ERROR;
+}
+
+int store_exec(struct store_conn *c, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct store_rows *r = vquery(c, sql, types, ap);
+	va_end(ap);
+	if (!r)
+		return STORE_ERROR;
+	while (store_next(r))
+		;
+	return store_finish(r);
+}
+
+int64_t store_one_int(struct store_conn *c, int *rc, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int64_t v = 0;
+	va_start(ap, types);
+	struct store_rows *r = vquery(c, sql, types, ap);
+	va_end(ap);
+	if (!r) {
+		*rc = STORE_ERROR;
+		return 0;
+	}
+	if (store_next(r))
+		v = store_int(r, 0);
+	*rc = store_finish(r);
+	return v;
+}
+
+int64_t store_last_id(struct store_conn *c) { return c->backend->last_id(c); }
+int store_changes(struct store_conn *c) { return c->backend->changes(c); }
+
+int store_begin(struct store_conn *c)
+{
+	if (c->tx_depth++ > 0)
+		return STORE_OK;
+	int rc = c->backend->begin(c);
+	if (rc != STORE_OK)
+		c->tx_depth = 0;
+	return rc;
+}
+
+int store_commit(struct store_conn *c)
+{
+	if (c->tx_depth <= 0)
+		return STORE_ERROR;
+	if (--c->tx_depth > 0)
+		return STORE_OK;
+	int rc = c->backend->commit(c);
+	if (rc != STORE_OK)
+		c->backend->rollback(c);
+	return rc;
+}
+
+int store_rollback(struct store_conn *c)
+{
+	if (c->tx_depth <= 0)
+		return STORE_ERROR;
+	c->tx_depth = 0;
+	return c->backend->rollback(c);
+}
+
+int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const char *text)
+{
+	return c->backend->index_put(c, kind, id, text);
+}
+
+int store_index_find(struct store_conn *c, const char *query, int limit,
+		     struct store_hit *hits, int *nhits)
+{
+	return c->backend->index_find(c, query, limit, hits, nhits);
+}
+
+int store_backup(struct store_conn *c, const char *dest, char *err, size_t errlen)
+{
+	return c->backend->backup(c, dest, err, errlen);
+}
+
+const char *store_errmsg(struct store_conn *c) { return c->backend->errmsg(c); }

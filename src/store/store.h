@@ -1,0 +1,124 @@
+/*
+ * store: the one interface between domain code and a database.
+ *
+ * Domain code writes portable SQL with `?` placeholders and passes every value as a bound
+ * parameter; it never pastes a value into SQL text. A backend (store_sqlite.c today,
+ * PostgreSQL later) implements struct store_backend, owns its schema migrations, and
+ * provides the few things SQL cannot say portably: the name search index and online backup.
+ *
+ * A struct store_conn belongs to one thread at a time. Result cursors are short-lived:
+ * finish one before starting another query with the same SQL text on that connection.
+ */
+#ifndef ANJU_STORE_H
+#define ANJU_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_ROW,
+	STORE_DONE,
+	STORE_CONSTRAINT,	/* a UNIQUE / CHECK / foreign key constraint failed */
+	STORE_BUSY,		/* the database stayed locked past the timeout */
+	STORE_ERROR,
+};
+
+struct store;
+struct store_conn;
+struct store_rows;
+
+/* A search index entry kind: the index maps text to (kind, id). */
+enum store_doc { STORE_DOC_PERSON = 0, STORE_DOC_HOUSEHOLD = 1 };
+
+struct store_hit {
+	enum store_doc kind;
+	int64_t id;
+};
+
+/* The functions a backend implements. `types` strings name each parameter:
+ * 'i' int64_t, 't' const char * (NULL binds SQL NULL), 'd' double,
+ * 'n' const int64_t * (NULL binds SQL NULL). */
+struct store_backend {
+	const char *name;
+	struct store *(*open)(const char *location, char *err, size_t errlen);
+	void (*close)(struct store *s);
+	struct store_conn *(*connect)(struct store *s, char *err, size_t errlen);
+	void (*disconnect)(struct store_conn *c);
+	int (*migrate)(struct store_conn *c, int *applied);
+	struct store_rows *(*query)(struct store_conn *c, const char *sql, const char *types,
+				    const void *const *values);
+	int (*next)(struct store_rows *r);
+	int64_t (*col_int)(struct store_rows *r, int col);
+	double (*col_double)(struct store_rows *r, int col);
+	const char *(*col_text)(struct store_rows *r, int col);
+	bool (*col_null)(struct store_rows *r, int col);
+	int (*finish)(struct store_rows *r);
+	int64_t (*last_id)(struct store_conn *c);
+	int (*changes)(struct store_conn *c);
+	int (*begin)(struct store_conn *c);
+	int (*commit)(struct store_conn *c);
+	int (*rollback)(struct store_conn *c);
+	int (*index_put)(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
+	int (*index_find)(struct store_conn *c, const char *query, int limit,
+			  struct store_hit *hits, int *nhits);
+	int (*backup)(struct store_conn *c, const char *dest, char *err, size_t errlen);
+	const char *(*errmsg)(struct store_conn *c);
+};
+
+struct store {
+	const struct store_backend *backend;
+};
+
+struct store_conn {
+	struct store *store;
+	const struct store_backend *backend;
+	int tx_depth;
+};
+
+struct store_rows {
+	struct store_conn *conn;
+};
+
+/* Opens a database; `location` is a file path for SQLite. */
+struct store *store_open(const char *location, char *err, size_t errlen);
+void store_close(struct store *s);
+struct store_conn *store_connect(struct store *s, char *err, size_t errlen);
+void store_disconnect(struct store_conn *c);
+/* Runs the pending schema migrations; *applied says how many ran. */
+int store_migrate(struct store_conn *c, int *applied);
+
+/* Starts a query. Returns NULL only when out of memory; SQL errors show in store_finish. */
+struct store_rows *store_query(struct store_conn *c, const char *sql, const char *types, ...);
+/* Advances to the next row: true while there is one. */
+bool store_next(struct store_rows *r);
+int64_t store_int(struct store_rows *r, int col);
+double store_double(struct store_rows *r, int col);
+/* Column text, valid until the next store_next/store_finish; "" for NULL. */
+const char *store_text(struct store_rows *r, int col);
+bool store_null(struct store_rows *r, int col);
+/* Ends the cursor; returns STORE_OK, STORE_CONSTRAINT, STORE_BUSY or STORE_ERROR. */
+int store_finish(struct store_rows *r);
+
+/* Runs a statement to completion; returns as store_finish. */
+int store_exec(struct store_conn *c, const char *sql, const char *types, ...);
+/* One integer from the first row and column (0 when no row); rc gets the outcome. */
+int64_t store_one_int(struct store_conn *c, int *rc, const char *sql, const char *types, ...);
+
+int64_t store_last_id(struct store_conn *c);
+int store_changes(struct store_conn *c);
+
+/* Transactions nest: only the outermost begin/commit touch the database, and a rollback
+ * at any depth rolls the whole transaction back when the outermost level ends. */
+int store_begin(struct store_conn *c);
+int store_commit(struct store_conn *c);
+int store_rollback(struct store_conn *c);
+
+/* The name search index (see store_sqlite.c for the tokenizer). */
+int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
+int store_index_find(struct store_conn *c, const char *query, int limit,
+		     struct store_hit *hits, int *nhits);
+/* A consistent copy of the live database to `dest`. */
+int store_backup(struct store_conn *c, const char *dest, char *err, size_t errlen);
+const char *store_errmsg(struct store_conn *c);
+#endif

@@ -1,0 +1,465 @@
+/*
+ * store_sqlite: the SQLite backend of store.h.
+ *
+ * One connection per thread, WAL mode, a busy timeout, and a per-connection cache of
+ * prepared statements keyed by SQL text. The search index is an FTS5 table using the
+ * `anju` tokenizer (tokenizer.c) registered on every connection.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/embedded.h"
+#include "store/store.h"
+#include "store/tokenizer.h"
+
+extern const struct embedded_file sqlite_migrations[];
+const struct store_backend store_sqlite_backend;
+
+#define STMT_CACHE 128
+
+struct sqlite_store {
+	struct store base;
+	char *path;
+};
+
+struct cached_stmt {
+	char *sql;
+	sqlite3_stmt *stmt;
+	int in_use;
+};
+
+struct sqlite_conn {
+	struct store_conn base;
+	sqlite3 *db;
+	struct cached_stmt cache[STMT_CACHE];
+	int ncache;
+};
+
+struct sqlite_rows {
+	struct store_rows base;
+	sqlite3_stmt *stmt;
+	struct cached_stmt *cached;	/* NULL: finalize on finish */
+	int rc;				/* first error seen, as a store_rc */
+	int done;
+};
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xFF) {
+	case SQLITE_OK: return STORE_OK;
+	case SQLITE_ROW: return STORE_ROW;
+	case SQLITE_DONE: return STORE_DONE;
+	case SQLITE_CONSTRAINT: return STORE_CONSTRAINT;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return STORE_BUSY;
+	default: return STORE_ERROR;
+	}
+}
+
+/* ---------------------------------------------------------------- tokenizer */
+
+struct fts_ctx {
+	void *pctx;
+	int (*xtoken)(void *, int, const char *, int, int, int);
+};
+
+static int fts_token(void *ctx, const char *token, size_t len, int start, int end, int colocated)
+{
+	struct fts_ctx *c = ctx;
+	return c->xtoken(c->pctx, colocated ? FTS5_TOKEN_COLOCATED : 0, token, (int)len, start, end);
+}
+
+static int tok_create(void *pctx, const char **azarg, int narg, Fts5Tokenizer **out)
+{
+	(void)pctx; (void)azarg; (void)narg;
+	static int dummy;
+	*out = (Fts5Tokenizer *)&dummy;
+	return SQLITE_OK;
+}
+
+static void tok_delete(Fts5Tokenizer *t) { (void)t; }
+
+static int tok_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int n,
+			int (*xtoken)(void *, int, const char *, int, int, int))
+{
+	(void)t;
+	struct fts_ctx c = {pctx, xtoken};
+	return tokenize(text, (size_t)n, (flags & FTS5_TOKENIZE_QUERY) != 0, fts_token, &c);
+}
+
+static int register_tokenizer(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api)
+		return SQLITE_ERROR;
+	static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
+	return api->xCreateTokenizer(api, "anju", NULL, &tok, NULL);
+}
+
+/* ---------------------------------------------------------------- open / connect */
+
+static struct store *sq_open(const char *location, char *err, size_t errlen)
+{
+	struct sqlite_store *s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(location))) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->base.backend = &store_sqlite_backend;
+	return &s->base;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sqlite_store *s = (struct sqlite_store *)st;
+	free(s->path);
+	free(s);
+}
+
+static struct store_conn *sq_connect(struct store *st, char *err, size_t errlen)
+{
+	struct sqlite_store *s = (struct sqlite_store *)st;
+	struct sqlite_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	int rc = sqlite3_open_v2(s->path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", s->path, c->db ? sqlite3_errmsg(c->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, 10000);
+	sqlite3_extended_result_codes(c->db, 1);
+	const char *pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			      "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+			      "PRAGMA cache_size = -16000;";
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+	    register_tokenizer(c->db) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(c->db));
+		goto fail;
+	}
+	c->base.store = st;
+	c->base.backend = &store_sqlite_backend;
+	return &c->base;
+fail:
+	sqlite3_close(c->db);
+	free(c);
+	return NULL;
+}
+
+static void sq_disconnect(struct store_conn *sc)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	for (int i = 0; i < c->ncache; i++) {
+		sqlite3_finalize(c->cache[i].stmt);
+		free(c->cache[i].sql);
+	}
+	sqlite3_close(c->db);
+	free(c);
+}
+
+/* ---------------------------------------------------------------- queries */
+
+static sqlite3_stmt *prepare(struct sqlite_conn *c, const char *sql, struct cached_stmt **cached)
+{
+	sqlite3_stmt *st = NULL;
+	*cached = NULL;
+	for (int i = 0; i < c->ncache; i++) {
+		if (strcmp(c->cache[i].sql, sql) == 0) {
+			if (c->cache[i].in_use)
+				break;	/* nested use of the same SQL: prepare a private copy */
+			c->cache[i].in_use = 1;
+			*cached = &c->cache[i];
+			return c->cache[i].stmt;
+		}
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (c->ncache < STMT_CACHE) {
+		char *copy = strdup(sql);
+		if (copy) {
+			struct cached_stmt *cs = &c->cache[c->ncache++];
+			cs->sql = copy;
+			cs->stmt = st;
+			cs->in_use = 1;
+			*cached = cs;
+		}
+	}
+	return st;
+}
+
+static struct store_rows *sq_query(struct store_conn *sc, const char *sql, const char *types,
+				   const void *const *values)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	struct sqlite_rows *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->base.conn = sc;
+	r->stmt = prepare(c, sql, &r->cached);
+	if (!r->stmt) {
+		/* Only the SQL text is logged: it is ours, never the user's values. */
+		fprintf(stderr, "store: cannot prepare: %s: %s\n", sqlite3_errmsg(c->db), sql);
+		r->rc = STORE_ERROR;
+		r->done = 1;
+		return &r->base;
+	}
+	if ((int)strlen(types) != sqlite3_bind_parameter_count(r->stmt)) {
+		/* A programming error: the parameter list does not fit the SQL. */
+		fprintf(stderr, "store: %zu parameters given for %d in: %s\n", strlen(types),
+			sqlite3_bind_parameter_count(r->stmt), sql);
+		r->rc = STORE_ERROR;
+		r->done = 1;
+		return &r->base;
+	}
+	for (int i = 0; types[i]; i++) {
+		int rc = SQLITE_OK;
+		if (types[i] == 'i' || (types[i] == 'n' && values[i]))
+			rc = sqlite3_bind_int64(r->stmt, i + 1, *(const int64_t *)values[i]);
+		else if (types[i] == 'd')
+			rc = sqlite3_bind_double(r->stmt, i + 1, *(const double *)values[i]);
+		else if (values[i])
+			rc = sqlite3_bind_text(r->stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
+		else
+			rc = sqlite3_bind_null(r->stmt, i + 1);
+		if (rc != SQLITE_OK) {
+			r->rc = STORE_ERROR;
+			r->done = 1;
+		}
+	}
+	return &r->base;
+}
+
+static int sq_next(struct store_rows *sr)
+{
+	struct sqlite_rows *r = (struct sqlite_rows *)sr;
+	if (r->done)
+		return STORE_DONE;
+	int rc = map_rc(sqlite3_step(r->stmt));
+	if (rc == STORE_ROW)
+		return rc;
+	r->done = 1;
+	if (rc == STORE_ERROR)
+		fprintf(stderr, "store: %s: %s\n", sqlite3_errmsg(sqlite3_db_handle(r->stmt)),
+			sqlite3_sql(r->stmt));
+	if (rc != STORE_DONE)
+		r->rc = rc;
+	return rc;
+}
+
+static int64_t sq_col_int(struct store_rows *sr, int col)
+{
+	return sqlite3_column_int64(((struct sqlite_rows *)sr)->stmt, col);
+}
+
+static double sq_col_double(struct store_rows *sr, int col)
+{
+	return sqlite3_column_double(((struct sqlite_rows *)sr)->stmt, col);
+}
+
+static const char *sq_col_text(struct store_rows *sr, int col)
+{
+	const unsigned char *t = sqlite3_column_text(((struct sqlite_rows *)sr)->stmt, col);
+	return t ? (const char *)t : "";
+}
+
+static bool sq_col_null(struct store_rows *sr, int col)
+{
+	return sqlite3_column_type(((struct sqlite_rows *)sr)->stmt, col) == SQLITE_NULL;
+}
+
+static int sq_finish(struct store_rows *sr)
+{
+	struct sqlite_rows *r = (struct sqlite_rows *)sr;
+	int rc = r->rc;
+	if (r->stmt) {
+		if (r->cached) {
+			sqlite3_reset(r->stmt);
+			sqlite3_clear_bindings(r->stmt);
+			r->cached->in_use = 0;
+		} else {
+			sqlite3_finalize(r->stmt);
+		}
+	}
+	free(r);
+	return rc == STORE_OK || rc == STORE_DONE ? STORE_OK : rc;
+}
+
+static int64_t sq_last_id(struct store_conn *c)
+{
+	return sqlite3_last_insert_rowid(((struct sqlite_conn *)c)->db);
+}
+
+static int sq_changes(struct store_conn *c)
+{
+	return sqlite3_changes(((struct sqlite_conn *)c)->db);
+}
+
+static int exec_plain(struct store_conn *sc, const char *sql)
+{
+	return map_rc(sqlite3_exec(((struct sqlite_conn *)sc)->db, sql, NULL, NULL, NULL));
+}
+
+/* IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade. */
+static int sq_begin(struct store_conn *c) { return exec_plain(c, "BEGIN IMMEDIATE"); }
+static int sq_commit(struct store_conn *c) { return exec_plain(c, "COMMIT"); }
+static int sq_rollback(struct store_conn *c) { return exec_plain(c, "ROLLBACK"); }
+
+static const char *sq_errmsg(struct store_conn *c)
+{
+	return sqlite3_errmsg(((struct sqlite_conn *)c)->db);
+}
+
+/* ---------------------------------------------------------------- migrations */
+
+static int sq_migrate(struct store_conn *sc, int *applied)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	int rc;
+	*applied = 0;
+	rc = exec_plain(sc, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			    " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+	if (rc != STORE_OK)
+		return rc;
+	for (const struct embedded_file *m = sqlite_migrations; m->name; m++) {
+		int have = (int)store_one_int(sc, &rc,
+			"SELECT count(*) FROM schema_migrations WHERE name = ?", "t", m->name);
+		if (rc != STORE_OK)
+			return rc;
+		if (have)
+			continue;
+		if ((rc = store_begin(sc)) != STORE_OK)
+			return rc;
+		if (sqlite3_exec(c->db, m->content, NULL, NULL, NULL) != SQLITE_OK) {
+			fprintf(stderr, "migration %s: %s\n", m->name, sqlite3_errmsg(c->db));
+			store_rollback(sc);
+			return STORE_ERROR;
+		}
+		rc = store_exec(sc, "INSERT INTO schema_migrations(name, applied_at)"
+				    " VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", "t", m->name);
+		if (rc != STORE_OK) {
+			store_rollback(sc);
+			return rc;
+		}
+		if ((rc = store_commit(sc)) != STORE_OK)
+			return rc;
+		(*applied)++;
+	}
+	return STORE_OK;
+}
+
+/* ---------------------------------------------------------------- search index */
+
+static int sq_index_put(struct store_conn *sc, enum store_doc kind, int64_t id, const char *text)
+{
+	int64_t rowid = id * 2 + (int64_t)kind;
+	int rc = store_exec(sc, "DELETE FROM search_index WHERE rowid = ?", "i", rowid);
+	if (rc != STORE_OK || !text || !*text)
+		return rc;
+	return store_exec(sc, "INSERT INTO search_index(rowid, text) VALUES (?, ?)", "it", rowid, text);
+}
+
+/* Each whitespace-separated term becomes a quoted FTS5 string (quotes doubled), so no
+ * user input is ever read as query syntax; the tokenizer then turns it into a phrase. */
+static int sq_index_find(struct store_conn *sc, const char *query, int limit,
+			 struct store_hit *hits, int *nhits)
+{
+	struct buf expr = BUF_INIT;
+	const char *p = query;
+	*nhits = 0;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (expr.len)
+			buf_puts(&expr, " AND ");
+		buf_putc(&expr, '"');
+		for (; *p && *p != ' '; p++) {
+			if (*p == '"')
+				buf_putc(&expr, '"');
+			buf_putc(&expr, *p);
+		}
+		buf_putc(&expr, '"');
+	}
+	if (expr.failed || !expr.len) {
+		int failed = expr.failed;
+		buf_release(&expr);
+		return failed ? STORE_ERROR : STORE_OK;
+	}
+	struct store_rows *r = store_query(sc,
+		"SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?", "ti",
+		expr.data, (int64_t)limit);
+	while (store_next(r) && *nhits < limit) {
+		int64_t rowid = store_int(r, 0);
+		hits[*nhits].kind = (enum store_doc)(rowid % 2);
+		hits[*nhits].id = rowid / 2;
+		(*nhits)++;
+	}
+	buf_release(&expr);
+	return store_finish(r);
+}
+
+/* ---------------------------------------------------------------- backup */
+
+static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	sqlite3 *out = NULL;
+	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(out, "main", c->db, "main");
+		if (!b) {
+			rc = sqlite3_errcode(out);
+		} else {
+			/* Copy in steps so writers are held up for a moment at a time. */
+			do {
+				rc = sqlite3_backup_step(b, 1024);
+				if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+					sqlite3_sleep(20);
+			} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? sqlite3_errcode(out) : rc;
+		}
+	}
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : "cannot open");
+	sqlite3_close(out);
+	return map_rc(rc);
+}
+
+const struct store_backend store_sqlite_backend = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.migrate = sq_migrate,
+	.query = sq_query,
+	.next = sq_next,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.col_null = sq_col_null,
+	.finish = sq_finish,
+	.last_id = sq_last_id,
+	.changes = sq_changes,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.index_put = sq_index_put,
+	.index_find = sq_index_find,
+	.backup = sq_backup,
+	.errmsg = sq_errmsg,
+};

@@ -1,0 +1,93 @@
+/* api_households: thin HTTP glue over domain/household.c. */
+#include <string.h>
+
+#include "domain/household.h"
+#include "web/routes.h"
+
+void api_households_list(struct request *rq)
+{
+	static const int town_len[] = {9, 0}, village_len[] = {12, 0};
+	struct household_filter f = {0};
+	f.town = rq_query_code(rq, "town", town_len);
+	f.community = rq_query_code(rq, "community", village_len);
+	f.village = rq_query_code(rq, "village", village_len);
+	f.category = rq_query_enum(rq, "category", household_categories);
+	f.status = rq_query_enum(rq, "status", household_statuses);
+	f.q = rq_query(rq, "q");
+	if (f.q && strlen(f.q) > 60) {
+		verrors_add(&rq->errs, "q", "too_long");
+		f.q = NULL;
+	}
+	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	f.limit = (int)rq_query_int(rq, "limit", 1, 500, 50);
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = household_list(&rq->cx, &f, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+static void reply_household(struct request *rq, enum outcome res, unsigned status, json_t *h)
+{
+	if (res == OUT_OK) {
+		char etag[48];
+		household_etag(h, etag);
+		rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+		if (status == 201)
+			rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena,
+				"/api/v1/households/%lld",
+				(long long)json_integer_value(json_object_get(h, "id"))));
+	}
+	rq_reply(rq, res, status, h);
+}
+
+void api_households_create(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = household_create(&rq->cx, body, &out);
+	json_decref(body);
+	reply_household(rq, res, 201, out);
+}
+
+void api_household_get(struct request *rq)
+{
+	json_t *out = NULL;
+	enum outcome res = household_get(&rq->cx, rq->ids[0], &out);
+	if (res == OUT_OK) {
+		char etag[48];
+		const char *inm = rq_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+		household_etag(out, etag);
+		if (inm && strcmp(inm, etag) == 0) {
+			json_decref(out);
+			rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+			rq->status = 304;
+			return;
+		}
+	}
+	reply_household(rq, res, 200, out);
+}
+
+void api_household_patch(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = household_patch(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH),
+				      body, &out);
+	json_decref(body);
+	reply_household(rq, res, 200, out);
+}
+
+void api_household_close(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = household_close(&rq->cx, rq->ids[0], body, &out);
+	json_decref(body);
+	reply_household(rq, res, 200, out);
+}

@@ -1,0 +1,76 @@
+/* api_persons: thin HTTP glue over domain/person.c. */
+#include <string.h>
+
+#include "domain/person.h"
+#include "web/routes.h"
+
+void api_persons_list(struct request *rq)
+{
+	int64_t household = rq_query_int(rq, "household_id", 1, INT64_MAX, 0);
+	int64_t after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	int limit = (int)rq_query_int(rq, "limit", 1, 500, 50);
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = person_list(&rq->cx, household, after, limit, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+static void reply_person(struct request *rq, enum outcome res, unsigned status, json_t *p)
+{
+	if (res == OUT_OK) {
+		char etag[48];
+		person_etag(p, etag);
+		rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+		if (status == 201)
+			rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena,
+				"/api/v1/persons/%lld",
+				(long long)json_integer_value(json_object_get(p, "id"))));
+	}
+	rq_reply(rq, res, status, p);
+}
+
+void api_person_get(struct request *rq)
+{
+	json_t *p = person_load(&rq->cx, rq->ids[0]);
+	reply_person(rq, p ? OUT_OK : OUT_NOT_FOUND, 200, p);
+}
+
+/* Shared shape of the POST/PATCH person handlers: parse JSON, run, reply. */
+static void with_body(struct request *rq, unsigned status,
+		      enum outcome (*op)(struct request *rq, json_t *body, json_t **out))
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = op(rq, body, &out);
+	json_decref(body);
+	reply_person(rq, res, status, out);
+}
+
+static enum outcome do_create(struct request *rq, json_t *body, json_t **out)
+{
+	return person_create(&rq->cx, body, out);
+}
+
+static enum outcome do_patch(struct request *rq, json_t *body, json_t **out)
+{
+	return person_patch(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH), body, out);
+}
+
+static enum outcome do_move(struct request *rq, json_t *body, json_t **out)
+{
+	return person_move(&rq->cx, rq->ids[0], body, out);
+}
+
+static enum outcome do_leave(struct request *rq, json_t *body, json_t **out)
+{
+	return person_leave(&rq->cx, rq->ids[0], body, out);
+}
+
+void api_persons_create(struct request *rq) { with_body(rq, 201, do_create); }
+void api_person_patch(struct request *rq) { with_body(rq, 200, do_patch); }
+void api_person_move(struct request *rq) { with_body(rq, 200, do_move); }
+void api_person_leave(struct request *rq) { with_body(rq, 200, do_leave); }

@@ -1,0 +1,76 @@
+/*
+ * problem: the one place where outcomes become HTTP statuses, and errors become RFC 9457
+ * application/problem+json bodies with an "errors" array naming each bad field.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/request.h"
+
+static unsigned status_of(enum outcome out)
+{
+	switch (out) {
+	case OUT_OK: return 200;
+	case OUT_BAD_REQUEST: return 400;
+	case OUT_INVALID: return 422;
+	case OUT_NOT_FOUND: return 404;
+	case OUT_CONFLICT: return 409;
+	case OUT_PRECONDITION_FAILED: return 412;
+	case OUT_PRECONDITION_REQUIRED: return 428;
+	case OUT_TOO_LARGE: return 413;
+	case OUT_UNSUPPORTED: return 415;
+	case OUT_UNAUTHORIZED: return 401;
+	case OUT_FORBIDDEN: return 403;
+	case OUT_RATE_LIMITED: return 429;
+	case OUT_INTERNAL: return 500;
+	}
+	return 500;
+}
+
+static const char *title_key(enum outcome out)
+{
+	switch (out) {
+	case OUT_BAD_REQUEST: return "problem_bad_request";
+	case OUT_INVALID: return "problem_invalid";
+	case OUT_NOT_FOUND: return "problem_not_found";
+	case OUT_CONFLICT: return "problem_conflict";
+	case OUT_PRECONDITION_FAILED: return "problem_precondition_failed";
+	case OUT_PRECONDITION_REQUIRED: return "problem_precondition_required";
+	case OUT_TOO_LARGE: return "problem_too_large";
+	case OUT_UNSUPPORTED: return "problem_unsupported";
+	case OUT_UNAUTHORIZED: return "problem_unauthorized";
+	case OUT_FORBIDDEN: return "problem_forbidden";
+	case OUT_RATE_LIMITED: return "problem_rate_limited";
+	default: return "problem_internal";
+	}
+}
+
+void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
+{
+	unsigned status = status_of(out);
+	json_t *errors = json_array();
+	for (int i = 0; i < rq->errs.n; i++) {
+		const struct field_error *fe = &rq->errs.items[i];
+		json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", fe->field,
+			"code", fe->code, "message", msg_get(rq->lang, fe->code)));
+	}
+	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "type", "about:blank",
+				 "title", msg_get(rq->lang, title_key(out)), "status", (int)status,
+				 "errors", errors);
+	if (detail_key)
+		json_object_set_new(body, "detail", json_string(msg_get(rq->lang, detail_key)));
+	if (out == OUT_RATE_LIMITED && rq->retry_after > 0)
+		rq_add_header(rq, "Retry-After", arena_printf(&rq->arena, "%d", rq->retry_after));
+	rq_json(rq, status, body);
+	rq->content_type = "application/problem+json";
+}
+
+void rq_reply(struct request *rq, enum outcome out, unsigned ok_status, json_t *body)
+{
+	if (out == OUT_OK) {
+		rq_json(rq, ok_status, body);
+		return;
+	}
+	json_decref(body);
+	rq_problem(rq, out, NULL);
+}

@@ -1,0 +1,120 @@
+/* request: accessors for the parts of a request and builders for the response. */
+#include "web/request.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/utf8.h"
+
+const char *rq_header(struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *rq_query(struct request *rq, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+	if (v && (!utf8_valid(v, strlen(v)) || utf8_has_control(v))) {
+		verrors_add(&rq->errs, name, "invalid_text");
+		return NULL;
+	}
+	return v && *v ? v : NULL;
+}
+
+int64_t rq_query_int(struct request *rq, const char *name, int64_t min, int64_t max, int64_t def)
+{
+	const char *v = rq_query(rq, name);
+	if (!v)
+		return def;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (*end || end == v || strlen(v) > 18 || n < min || n > max) {
+		verrors_add(&rq->errs, name, "out_of_range");
+		return def;
+	}
+	return n;
+}
+
+const char *rq_query_code(struct request *rq, const char *name, const int *lengths)
+{
+	const char *v = rq_query(rq, name);
+	if (!v)
+		return NULL;
+	size_t n = strlen(v);
+	if (strspn(v, "0123456789") == n)
+		for (; *lengths; lengths++)
+			if ((size_t)*lengths == n)
+				return v;
+	verrors_add(&rq->errs, name, "invalid_code");
+	return NULL;
+}
+
+const char *rq_query_enum(struct request *rq, const char *name, const char *const *values)
+{
+	const char *v = rq_query(rq, name);
+	if (!v)
+		return NULL;
+	for (; *values; values++)
+		if (strcmp(v, *values) == 0)
+			return *values;
+	verrors_add(&rq->errs, name, "unknown_value");
+	return NULL;
+}
+
+/* application/json, optionally with parameters (charset=utf-8). */
+static bool is_json_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' ||
+							      ct[n] == ' ');
+}
+
+enum outcome rq_json_body(struct request *rq, json_t **out)
+{
+	json_error_t err;
+	*out = NULL;
+	if (!is_json_type(rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		verrors_add(&rq->errs, "body", "unsupported_media_type");
+		return OUT_UNSUPPORTED;
+	}
+	if (rq->body.len == 0) {
+		verrors_add(&rq->errs, "body", "body_empty");
+		return OUT_BAD_REQUEST;
+	}
+	if (!utf8_valid(rq->body.data, rq->body.len)) {
+		verrors_add(&rq->errs, "body", "invalid_utf8");
+		return OUT_BAD_REQUEST;
+	}
+	*out = json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!*out) {
+		verrors_add(&rq->errs, "body", "malformed_json");
+		return OUT_BAD_REQUEST;
+	}
+	return OUT_OK;
+}
+
+void rq_add_header(struct request *rq, const char *name, const char *value)
+{
+	if (rq->nheaders < MAX_HEADERS && value) {
+		rq->header_names[rq->nheaders] = name;
+		rq->header_values[rq->nheaders] = value;
+		rq->nheaders++;
+	}
+}
+
+void rq_json(struct request *rq, unsigned status, json_t *body)
+{
+	buf_reset(&rq->out);
+	rq->status = status;
+	rq->content_type = "application/json";
+	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	if (s) {
+		buf_puts(&rq->out, s);
+		free(s);
+	}
+	buf_putc(&rq->out, '\n');
+	json_decref(body);
+}

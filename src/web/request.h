@@ -1,0 +1,77 @@
+/*
+ * request: one HTTP request as the handlers see it — method, path captures, query,
+ * body, who is asking — and the response being built. Everything it allocates comes
+ * from its arena and is freed when the request completes.
+ */
+#ifndef ANJU_REQUEST_H
+#define ANJU_REQUEST_H
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/msg.h"
+#include "core/outcome.h"
+#include "core/verrors.h"
+#include "domain/actor.h"
+
+#define MAX_CAPTURES 4
+#define MAX_HEADERS 8
+
+struct server;
+
+struct request {
+	struct MHD_Connection *conn;
+	const struct server *server;
+	const char *method, *path;
+	char client[64];		/* the peer's address, for audit and rate limits */
+	struct arena arena;
+	struct buf body;
+	bool body_too_large;
+	int64_t ids[MAX_CAPTURES];	/* {id} captures of the route, in order */
+	int nids;
+
+	struct actor actor;
+	bool authenticated;
+	bool cookie_auth;
+	const char *token;
+	enum lang lang;
+	struct verrors errs;
+	struct ctx cx;
+
+	/* The response. */
+	unsigned status;
+	struct buf out;
+	const char *content_type;
+	const char *header_names[MAX_HEADERS];
+	const char *header_values[MAX_HEADERS];
+	int nheaders;
+	int retry_after;
+};
+
+/* A header value, or NULL. */
+const char *rq_header(struct request *rq, const char *name);
+/* A query-string value (decoded), or NULL. */
+const char *rq_query(struct request *rq, const char *name);
+/* A query integer in [min, max]; def when absent; a bad value adds a field error. */
+int64_t rq_query_int(struct request *rq, const char *name, int64_t min, int64_t max, int64_t def);
+/* A query value that must be a digit string of one of the given lengths (0 ends the list). */
+const char *rq_query_code(struct request *rq, const char *name, const int *lengths);
+/* A query value that must be one of the NULL-terminated values. */
+const char *rq_query_enum(struct request *rq, const char *name, const char *const *values);
+
+/* Parses the body as a JSON value: OUT_UNSUPPORTED when the Content-Type is not JSON,
+ * OUT_BAD_REQUEST (with a field error on "body") when it is not well-formed. */
+enum outcome rq_json_body(struct request *rq, json_t **out);
+
+/* Adds a response header (name and value must outlive the request: use the arena). */
+void rq_add_header(struct request *rq, const char *name, const char *value);
+/* Sets a JSON response; takes the reference to `body`. */
+void rq_json(struct request *rq, unsigned status, json_t *body);
+/* Sets the problem response for an outcome, with the field errors collected so far. */
+void rq_problem(struct request *rq, enum outcome out, const char *detail_key);
+/* rq_json on success, rq_problem otherwise. */
+void rq_reply(struct request *rq, enum outcome out, unsigned ok_status, json_t *body);
+#endif

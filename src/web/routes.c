@@ -1,0 +1,136 @@
+/* routes: the table of every endpoint, and dispatch. */
+#include "web/routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/session.h"
+#include "web/server.h"
+
+static const struct route routes[] = {
+	{"GET", "/healthz", api_healthz, PERM_PUBLIC},
+	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC},
+	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ},
+	{"GET", "/api/v1/session", api_me, PERM_READ},
+	{"GET", "/api/v1/households", api_households_list, PERM_READ},
+	{"POST", "/api/v1/households", api_households_create, PERM_EDIT},
+	{"GET", "/api/v1/households/{id}", api_household_get, PERM_READ},
+	{"PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT},
+	{"POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT},
+	{"GET", "/api/v1/persons", api_persons_list, PERM_READ},
+	{"POST", "/api/v1/persons", api_persons_create, PERM_EDIT},
+	{"GET", "/api/v1/persons/{id}", api_person_get, PERM_READ},
+	{"PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT},
+	{"POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT},
+	{"POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT},
+	{"GET", "/api/v1/search", api_search, PERM_READ},
+	{"GET", "/api/v1/divisions", api_divisions, PERM_READ},
+	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ},
+	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN},
+	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN},
+	{"GET", "/api/v1/audit", api_audit, PERM_READ},
+	{NULL, NULL, NULL, PERM_PUBLIC},
+};
+
+bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
+{
+	const char *p = pattern, *s = path;
+	*nids = 0;
+	while (*p && *s) {
+		if (strncmp(p, "{id}", 4) == 0) {
+			int64_t v = 0;
+			int digits = 0;
+			if (*s == '0')
+				return false;	/* no leading zeros: one id, one spelling */
+			while (*s >= '0' && *s <= '9') {
+				if (++digits > 18)
+					return false;
+				v = v * 10 + (*s++ - '0');
+			}
+			if (!digits || *nids == MAX_CAPTURES)
+				return false;
+			ids[(*nids)++] = v;
+			p += 4;
+			continue;
+		}
+		if (*p++ != *s++)
+			return false;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+/* The session token from "Authorization: Bearer T" or the anju_session cookie. */
+static const char *find_token(struct request *rq, bool *from_cookie)
+{
+	const char *auth = rq_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
+	*from_cookie = false;
+	if (auth && strncmp(auth, "Bearer ", 7) == 0)
+		return auth + 7;
+	const char *c = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "anju_session");
+	if (c)
+		*from_cookie = true;
+	return c;
+}
+
+static bool permitted(const struct request *rq, enum perm perm)
+{
+	switch (perm) {
+	case PERM_PUBLIC: case PERM_READ: return true;
+	case PERM_EDIT: return role_can_edit_registry(rq->actor.role);
+	case PERM_ADMIN: return role_is_admin(rq->actor.role);
+	}
+	return false;
+}
+
+void routes_dispatch(struct request *rq)
+{
+	const struct route *found = NULL;
+	char allow[64] = "";
+	for (const struct route *r = routes; r->method; r++) {
+		int64_t ids[MAX_CAPTURES];
+		int nids;
+		if (!route_match(r->pattern, rq->path, ids, &nids))
+			continue;
+		if (strcmp(r->method, rq->method) != 0) {
+			size_t n = strlen(allow);
+			snprintf(allow + n, sizeof(allow) - n, "%s%s", n ? ", " : "", r->method);
+			continue;
+		}
+		found = r;
+		memcpy(rq->ids, ids, sizeof(ids));
+		rq->nids = nids;
+		break;
+	}
+	if (!found) {
+		if (allow[0]) {
+			rq_add_header(rq, "Allow", arena_strdup(&rq->arena, allow));
+			verrors_add(&rq->errs, "method", "method_not_allowed");
+			rq_problem(rq, OUT_BAD_REQUEST, "method_not_allowed");
+			rq->status = 405;
+		} else {
+			rq_problem(rq, OUT_NOT_FOUND, "no_such_endpoint");
+		}
+		return;
+	}
+	rq->cx.db = server_db(rq->server);
+	if (!rq->cx.db) {
+		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
+		return;
+	}
+	if (found->perm != PERM_PUBLIC) {
+		const char *token = find_token(rq, &rq->cookie_auth);
+		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
+			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");
+			rq_problem(rq, OUT_UNAUTHORIZED, "login_required");
+			return;
+		}
+		snprintf(rq->actor.address, sizeof(rq->actor.address), "%s", rq->client);
+		rq->authenticated = true;
+		rq->token = token;
+	}
+	if (!permitted(rq, found->perm)) {
+		rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
+		return;
+	}
+	found->handler(rq);
+}

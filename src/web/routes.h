@@ -1,0 +1,52 @@
+/* routes: the route table and the dispatcher that checks method, session and role
+ * before any handler runs. */
+#ifndef ANJU_ROUTES_H
+#define ANJU_ROUTES_H
+#include <stdint.h>
+
+#include "web/request.h"
+
+typedef void (*handler_fn)(struct request *rq);
+
+enum perm {
+	PERM_PUBLIC,	/* no session needed */
+	PERM_READ,	/* any logged-in user */
+	PERM_EDIT,	/* roles that keep the registry */
+	PERM_ADMIN,	/* administrators */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;	/* segments; "{id}" captures a positive integer */
+	handler_fn handler;
+	enum perm perm;
+};
+
+/* Matches a path against a pattern, filling ids with the {id} captures. */
+bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
+/* Finds the route, authenticates, checks permissions, runs the handler. */
+void routes_dispatch(struct request *rq);
+
+/* Handlers (api_*.c). */
+void api_healthz(struct request *rq);
+void api_session_create(struct request *rq);
+void api_session_delete(struct request *rq);
+void api_me(struct request *rq);
+void api_households_list(struct request *rq);
+void api_households_create(struct request *rq);
+void api_household_get(struct request *rq);
+void api_household_patch(struct request *rq);
+void api_household_close(struct request *rq);
+void api_persons_list(struct request *rq);
+void api_persons_create(struct request *rq);
+void api_person_get(struct request *rq);
+void api_person_patch(struct request *rq);
+void api_person_move(struct request *rq);
+void api_person_leave(struct request *rq);
+void api_search(struct request *rq);
+void api_divisions(struct request *rq);
+void api_report_county(struct request *rq);
+void api_users_list(struct request *rq);
+void api_users_create(struct request *rq);
+void api_audit(struct request *rq);
+#endif

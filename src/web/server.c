@@ -1,0 +1,226 @@
+/* server: libmicrohttpd glue — request lifecycle, body limits, response headers. */
+#include "web/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/log.h"
+#include "web/request.h"
+#include "web/routes.h"
+
+static _Thread_local struct store_conn *tls_db;
+
+struct store_conn *server_db(const struct server *cs)
+{
+	struct server *s = (struct server *)cs;
+	char err[256];
+	if (tls_db)
+		return tls_db;
+	pthread_mutex_lock(&s->conns_lock);
+	if (s->nconns < MAX_WORKER_CONNS) {
+		tls_db = store_connect(s->store, err, sizeof(err));
+		if (tls_db)
+			s->conns[s->nconns++] = tls_db;
+		else
+			log_error("database: %s", err);
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return tls_db;
+}
+
+static void client_address(struct MHD_Connection *c, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, cap, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+static struct request *request_new(struct server *s, struct MHD_Connection *c,
+				   const char *method, const char *url)
+{
+	struct request *rq = calloc(1, sizeof(*rq));
+	if (!rq)
+		return NULL;
+	rq->conn = c;
+	rq->server = s;
+	arena_init(&rq->arena, 0);
+	buf_init(&rq->body);
+	rq->body.limit = s->cfg.max_body + 1;
+	buf_init(&rq->out);
+	rq->method = arena_strdup(&rq->arena, method);
+	rq->path = arena_strdup(&rq->arena, url);
+	client_address(c, rq->client, sizeof(rq->client));
+	verrors_init(&rq->errs, &rq->arena);
+	rq->lang = msg_lang_from_header(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								    "Accept-Language"));
+	snprintf(rq->actor.address, sizeof(rq->actor.address), "%s", rq->client);
+	rq->cx.actor = &rq->actor;
+	rq->cx.arena = &rq->arena;
+	rq->cx.errs = &rq->errs;
+	rq->cx.today = date_today();
+	if (!rq->method || !rq->path) {
+		arena_release(&rq->arena);
+		free(rq);
+		return NULL;
+	}
+	return rq;
+}
+
+static void request_free(struct request *rq)
+{
+	buf_release(&rq->body);
+	buf_release(&rq->out);
+	arena_release(&rq->arena);
+	free(rq);
+}
+
+static enum MHD_Result send_response(struct request *rq)
+{
+	size_t len;
+	unsigned status = rq->status ? rq->status : 500;
+	char *data = buf_detach(&rq->out, &len);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data ? data : "",
+		data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				rq->content_type ? rq->content_type : "application/json");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Content-Language", msg_lang_tag(rq->lang));
+	for (int i = 0; i < rq->nheaders; i++)
+		MHD_add_response_header(resp, rq->header_names[i], rq->header_values[i]);
+	enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct request *rq = *con_cls;
+	(void)version;
+	if (!rq) {
+		rq = request_new(s, c, method, url);
+		if (!rq)
+			return MHD_NO;
+		*con_cls = rq;
+		/* Refuse an oversized body before reading it when its length is announced. */
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+			rq->body_too_large = true;
+			verrors_add(&rq->errs, "body", "body_too_large");
+			rq_problem(rq, OUT_TOO_LARGE, NULL);
+			return send_response(rq);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!rq->body_too_large) {
+			buf_add(&rq->body, upload_data, *upload_size);
+			if (rq->body.failed || rq->body.len > s->cfg.max_body)
+				rq->body_too_large = true;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->body_too_large) {
+		if (rq->status)	/* already answered on the first call */
+			return MHD_YES;
+		verrors_add(&rq->errs, "body", "body_too_large");
+		rq_problem(rq, OUT_TOO_LARGE, NULL);
+		return send_response(rq);
+	}
+	routes_dispatch(rq);
+	if (rq->status >= 500)
+		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
+	return send_response(rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls; (void)c; (void)toe;
+	if (*con_cls)
+		request_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	log_warn("http: %s", msg);
+}
+
+int server_start(struct server *s, const struct config *cfg, struct store *store,
+		 char *err, size_t errlen)
+{
+	struct sockaddr_in addr;
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->store = store;
+	pthread_mutex_init(&s->conns_lock, NULL);
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->bind, &addr.sin_addr) != 1) {
+		snprintf(err, errlen, "bind address '%s' is not an IPv4 address", cfg->bind);
+		return -1;
+	}
+	s->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+		(uint16_t)cfg->port, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not permitted)",
+			 cfg->bind, cfg->port);
+		return -1;
+	}
+	return 0;
+}
+
+int server_port(const struct server *s)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : -1;
+}
+
+void server_stop(struct server *s)
+{
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	s->daemon = NULL;
+	for (int i = 0; i < s->nconns; i++)
+		store_disconnect(s->conns[i]);
+	s->nconns = 0;
+	pthread_mutex_destroy(&s->conns_lock);
+}

@@ -1,0 +1,32 @@
+/*
+ * server: the HTTP server (libmicrohttpd, internal epoll thread pool). Each pool thread
+ * keeps its own database connection; the server closes them all when it stops.
+ */
+#ifndef ANJU_SERVER_H
+#define ANJU_SERVER_H
+#include <pthread.h>
+
+#include "core/config.h"
+#include "store/store.h"
+
+#define MAX_WORKER_CONNS 300
+
+struct server {
+	struct config cfg;
+	struct store *store;
+	struct MHD_Daemon *daemon;
+	pthread_mutex_t conns_lock;
+	struct store_conn *conns[MAX_WORKER_CONNS];
+	int nconns;
+};
+
+/* Starts serving; returns 0, or -1 with a message in err. */
+int server_start(struct server *s, const struct config *cfg, struct store *store,
+		 char *err, size_t errlen);
+/* The port actually bound (useful with port 0). */
+int server_port(const struct server *s);
+/* Stops serving and closes the worker connections. */
+void server_stop(struct server *s);
+/* The calling worker thread's database connection (opened on first use), or NULL. */
+struct store_conn *server_db(const struct server *s);
+#endif

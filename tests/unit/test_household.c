@@ -1,0 +1,148 @@
+/* Unit tests for domain/household.c, person.c and report.c through their C interfaces. */
+#include "tests/unit/cmocka_prelude.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/idnumber.h"
+#include "domain/household.h"
+#include "domain/person.h"
+#include "domain/report.h"
+#include "tests/unit/testdb.h"
+
+/* A valid Songtao ID number for a birth date and sequence. */
+static const char *make_id(char out[19], const char *yyyymmdd, int seq)
+{
+	char first17[18];
+	snprintf(first17, sizeof(first17), "520628%.8s%03d", yyyymmdd, seq % 1000);
+	memcpy(out, first17, 17);
+	out[17] = idnumber_check_char(first17);
+	out[18] = '\0';
+	return out;
+}
+
+static json_t *household_body(const char *village, const char *head_id, const char *child_id)
+{
+	return json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}",
+		"category", "registered_poor", "origin_village", village, "dest_community",
+		"520628002030", "members",
+		"id_number", head_id, "name", "张伟", "relation", "head",
+		"id_number", child_id, "name", "张小明", "relation", "son");
+}
+
+static const char *first_code(struct testdb *t, const char *field)
+{
+	for (int i = 0; i < t->errs.n; i++)
+		if (strcmp(t->errs.items[i].field, field) == 0)
+			return t->errs.items[i].code;
+	return NULL;
+}
+
+static void create_get_patch_close(void **state)
+{
+	struct testdb *t = *state;
+	char a[19], b[19], etag[48];
+	json_t *out = NULL, *got = NULL;
+	testdb_reset(t);
+	json_t *body = household_body("520628118201", make_id(a, "19800101", 11),
+				      make_id(b, "20100505", 13));
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_OK);
+	json_decref(body);
+	int64_t id = json_integer_value(json_object_get(out, "id"));
+	assert_int_equal(json_array_size(json_object_get(out, "members")), 2);
+	assert_string_equal(json_string_value(json_object_get(out, "head_name")), "张伟");
+	assert_string_equal(json_string_value(json_object_get(out, "origin_town")), "520628118");
+	household_etag(out, etag);
+	json_decref(out);
+
+	/* a stale or missing ETag changes nothing */
+	json_t *patch = json_pack("{s:s}", "phone", "13800000000");
+	assert_int_equal(household_patch(&t->cx, id, NULL, patch, &out), OUT_PRECONDITION_REQUIRED);
+	assert_int_equal(household_patch(&t->cx, id, "\"h1-99\"", patch, &out), OUT_PRECONDITION_FAILED);
+	assert_int_equal(household_patch(&t->cx, id, etag, patch, &out), OUT_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "phone")), "13800000000");
+	json_decref(out);
+	json_decref(patch);
+	assert_int_equal(household_get(&t->cx, id, &got), OUT_OK);
+	assert_int_equal(json_integer_value(json_object_get(got, "version")), 2);
+	json_decref(got);
+
+	json_t *close = json_pack("{s:s}", "reason", "merged");
+	assert_int_equal(household_close(&t->cx, id, close, &out), OUT_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "closed");
+	json_decref(out);
+	json_decref(close);
+}
+
+static void bad_members_are_all_reported(void **state)
+{
+	struct testdb *t = *state;
+	char a[19];
+	json_t *out = NULL;
+	testdb_reset(t);
+	make_id(a, "19800101", 21);
+	json_t *body = household_body("520628118201", a, a);	/* same number twice */
+	json_object_set_new(json_array_get(json_object_get(body, "members"), 1), "gender",
+			    json_string("female"));
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_INVALID);
+	assert_string_equal(first_code(t, "members[1].id_number"), "id_number_duplicate");
+	json_decref(body);
+
+	testdb_reset(t);
+	body = household_body("520628999999", "52062819800101002", a);
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_INVALID);
+	assert_string_equal(first_code(t, "origin_village"), "unknown_division");
+	assert_string_equal(first_code(t, "members[0].id_number"), "id_number_length");
+	json_decref(body);
+	int rc;
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons WHERE id_number = ?",
+				       "t", a), 0);
+}
+
+static void scope_hides_other_towns(void **state)
+{
+	struct testdb *t = *state;
+	char a[19], b[19];
+	json_t *out = NULL;
+	testdb_reset(t);
+	json_t *body = household_body("520628118203", make_id(a, "19700101", 31),
+				      make_id(b, "20000101", 33));
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_OK);
+	int64_t id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+
+	struct actor other = t->actor;
+	snprintf(other.scope, sizeof(other.scope), "520628101");	/* 盘石镇 */
+	other.role = ROLE_TOWN;
+	t->cx.actor = &other;
+	assert_int_equal(household_get(&t->cx, id, &out), OUT_NOT_FOUND);
+	snprintf(other.scope, sizeof(other.scope), "520628002");	/* destination town */
+	assert_int_equal(household_get(&t->cx, id, &out), OUT_OK);
+	json_decref(out);
+	t->cx.actor = &t->actor;
+}
+
+static void report_counts_records(void **state)
+{
+	struct testdb *t = *state;
+	json_t *r = NULL;
+	int rc;
+	testdb_reset(t);
+	assert_int_equal(report_county(&t->cx, &r), OUT_OK);
+	int64_t persons = store_one_int(t->db, &rc, "SELECT count(*) FROM persons p JOIN households h"
+		" ON h.id = p.household_id WHERE p.status = 'member' AND h.status <> 'closed'", NULL);
+	assert_int_equal(json_integer_value(json_object_get(r, "persons")), persons);
+	json_decref(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_get_patch_close),
+		cmocka_unit_test(bad_members_are_all_reported),
+		cmocka_unit_test(scope_hides_other_towns),
+		cmocka_unit_test(report_counts_records),
+	};
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}

@@ -1,0 +1,106 @@
+/* Unit tests for store/: migrations, bound parameters, constraints, transactions, index. */
+#include "tests/unit/cmocka_prelude.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/unit/testdb.h"
+
+static void migrations_are_idempotent(void **state)
+{
+	struct testdb *t = *state;
+	int applied = -1, rc;
+	assert_int_equal(store_migrate(t->db, &applied), STORE_OK);
+	assert_int_equal(applied, 0);
+	assert_true(store_one_int(t->db, &rc, "SELECT count(*) FROM divisions", NULL) > 600);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM divisions WHERE code = ?",
+				       "t", "520628002030"), 1);
+}
+
+static void values_are_bound_verbatim(void **state)
+{
+	struct testdb *t = *state;
+	const char *evil = "x'); DROP TABLE users; --<script>";
+	int rc;
+	assert_int_equal(store_exec(t->db, "CREATE TEMP TABLE probe (v TEXT)", NULL), STORE_OK);
+	assert_int_equal(store_exec(t->db, "INSERT INTO probe(v) VALUES (?)", "t", evil), STORE_OK);
+	struct store_rows *r = store_query(t->db, "SELECT v FROM probe", NULL);
+	assert_true(store_next(r));
+	assert_string_equal(store_text(r, 0), evil);
+	assert_int_equal(store_finish(r), STORE_OK);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM sqlite_master WHERE"
+				       " name = 'users'", NULL), 1);
+}
+
+static void wrong_parameter_count_is_an_error(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(store_exec(t->db, "SELECT ?, ?", "t", "only one"), STORE_ERROR);
+}
+
+static void constraints_and_rollback(void **state)
+{
+	struct testdb *t = *state;
+	int rc;
+	assert_int_equal(store_exec(t->db, "CREATE TEMP TABLE u (k TEXT UNIQUE)", NULL), STORE_OK);
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_equal(store_begin(t->db), STORE_OK);	/* nested */
+	assert_int_equal(store_exec(t->db, "INSERT INTO u VALUES (?)", "t", "a"), STORE_OK);
+	assert_int_equal(store_commit(t->db), STORE_OK);	/* inner: nothing yet */
+	assert_int_equal(store_exec(t->db, "INSERT INTO u VALUES (?)", "t", "a"), STORE_CONSTRAINT);
+	assert_int_equal(store_rollback(t->db), STORE_OK);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM u", NULL), 0);
+}
+
+static void name_index_finds_two_character_names(void **state)
+{
+	struct testdb *t = *state;
+	struct store_hit hits[10];
+	int n;
+	assert_int_equal(store_index_put(t->db, STORE_DOC_PERSON, 1, "张伟"), STORE_OK);
+	assert_int_equal(store_index_put(t->db, STORE_DOC_PERSON, 2, "张伟明"), STORE_OK);
+	assert_int_equal(store_index_put(t->db, STORE_DOC_HOUSEHOLD, 1, "团山社区 白岩村"), STORE_OK);
+	assert_int_equal(store_index_find(t->db, "张伟", 10, hits, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_index_find(t->db, "伟明", 10, hits, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hits[0].id, 2);
+	assert_int_equal(hits[0].kind, STORE_DOC_PERSON);
+	assert_int_equal(store_index_find(t->db, "团山", 10, hits, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hits[0].kind, STORE_DOC_HOUSEHOLD);
+	/* query syntax in user input is just text */
+	assert_int_equal(store_index_find(t->db, "\"张 OR *", 10, hits, &n), STORE_OK);
+	/* replacing an entry removes the old text */
+	assert_int_equal(store_index_put(t->db, STORE_DOC_PERSON, 1, "李娜"), STORE_OK);
+	assert_int_equal(store_index_find(t->db, "张伟", 10, hits, &n), STORE_OK);
+	assert_int_equal(n, 1);
+}
+
+static void backup_makes_a_readable_copy(void **state)
+{
+	struct testdb *t = *state;
+	char dest[400], err[256];
+	snprintf(dest, sizeof(dest), "%s/copy.db", t->dir);
+	assert_int_equal(store_backup(t->db, dest, err, sizeof(err)), STORE_OK);
+	struct store *s = store_open(dest, err, sizeof(err));
+	struct store_conn *c = store_connect(s, err, sizeof(err));
+	int rc;
+	assert_true(store_one_int(c, &rc, "SELECT count(*) FROM divisions", NULL) > 600);
+	store_disconnect(c);
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migrations_are_idempotent),
+		cmocka_unit_test(values_are_bound_verbatim),
+		cmocka_unit_test(wrong_parameter_count_is_an_error),
+		cmocka_unit_test(constraints_and_rollback),
+		cmocka_unit_test(name_index_finds_two_character_names),
+		cmocka_unit_test(backup_makes_a_readable_copy),
+	};
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}
