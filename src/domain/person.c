@@ -390,7 +390,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 	rc = store_exec(cx->db, "UPDATE persons SET id_number = ?, id_reversed = ?, name = ?,"
 		" name_initials = ?, name_pinyin = ?, gender = ?, birth_date = ?, ethnicity = ?,"
 		" relation = ?, education = ?, health = ?, labor_capacity = ?, phone = ?,"
-		" version = version + 1, updated_at = ? WHERE id = ?", "ttttttttttttttti",
+		" version = version + 1, updated_at = ? WHERE id = ?", "tttttttttttttti",
 		S("id_number"), rev, S("name"), initials, full, S("gender"), S("birth_date"),
 		S("ethnicity"), S("relation"), S("education"), S("health"), S("labor_capacity"),
 		S("phone"), now, id);

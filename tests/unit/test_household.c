@@ -13,8 +13,8 @@
 /* A valid Songtao ID number for a birth date and sequence. */
 static const char *make_id(char out[19], const char *yyyymmdd, int seq)
 {
-	char first17[18];
-	snprintf(first17, sizeof(first17), "520628%.8s%03d", yyyymmdd, seq % 1000);
+	char first17[32];
+	snprintf(first17, sizeof(first17), "520628%.8s%03d", yyyymmdd, (seq % 1000 + 1000) % 1000);
 	memcpy(out, first17, 17);
 	out[17] = idnumber_check_char(first17);
 	out[18] = '\0';
