@@ -134,17 +134,34 @@ static json_t *household_load(struct ctx *cx, int64_t id)
 	return o;
 }
 
+void household_etag_for(int64_t id, int64_t version, char out[48])
+{
+	snprintf(out, 48, "\"h%lld-%lld\"", (long long)id, (long long)version);
+}
+
 void household_etag(json_t *h, char out[48])
 {
-	snprintf(out, 48, "\"h%lld-%lld\"",
-		 (long long)json_integer_value(json_object_get(h, "id")),
-		 (long long)json_integer_value(json_object_get(h, "version")));
+	household_etag_for(json_integer_value(json_object_get(h, "id")),
+			   json_integer_value(json_object_get(h, "version")), out);
 }
 
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out)
 {
 	*out = household_load(cx, id);
 	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version)
+{
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT h.version FROM households h"
+		" WHERE h.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+	bool found = store_next(r);
+	if (found)
+		*version = store_int(r, 0);
+	int rc = store_finish(r);
+	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;
 }
 
 enum outcome household_writable(struct ctx *cx, int64_t id)

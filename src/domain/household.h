@@ -29,6 +29,9 @@ struct household_filter {
 enum outcome household_create(struct ctx *cx, json_t *body, json_t **out);
 /* The household with members and history; NOT_FOUND when absent or out of scope. */
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);
+/* Only the version (the ETag's number) of a visible household: a cheap check before
+ * serving a cached rendering. */
+enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version);
 enum outcome household_list(struct ctx *cx, const struct household_filter *f, json_t **out);
 /* Applies a partial update when if_match equals the current ETag. */
 enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
@@ -36,6 +39,7 @@ enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, j
 enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **out);
 /* The ETag for a household JSON object: "h<id>-<version>". */
 void household_etag(json_t *household, char out[48]);
+void household_etag_for(int64_t id, int64_t version, char out[48]);
 
 /* A validated household row, for household_insert (used by create and the demo). */
 struct household_row {

@@ -1,68 +1,98 @@
-/* report: county figures by query. */
+/* report: county figures by query — one grouped pass over households and their members,
+ * folded into totals and breakdowns here. */
 #include "domain/report.h"
 
+#include <stdio.h>
 #include <string.h>
 
-/* Households and members per origin town or destination community, in scope. */
-static json_t *breakdown(struct ctx *cx, const char *group_expr_sql, int *rc)
+#include "domain/division.h"
+
+/* Adds one group's counts into the row for `code` of a breakdown object keyed by code. */
+static void add_counts(json_t *rows, const char *code, int poor, json_int_t hh, json_int_t persons)
 {
-	char lo[16], hi[17];
-	actor_scope_range(cx->actor, lo, hi);
-	json_t *arr = json_array();
-	struct store_rows *r = store_query(cx->db, group_expr_sql, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
-	while (store_next(r)) {
-		json_t *row = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}",
-			"code", store_text(r, 0), "name", store_text(r, 1),
-			"households", (json_int_t)store_int(r, 2),
-			"persons", (json_int_t)store_int(r, 3),
-			"registered_poor_households", (json_int_t)store_int(r, 4),
-			"registered_poor_persons", (json_int_t)store_int(r, 5));
-		json_array_append_new(arr, row);
+	json_t *row = json_object_get(rows, code);
+	if (!row) {
+		row = json_pack("{s:s, s:I, s:I, s:I, s:I}", "code", code, "households", (json_int_t)0,
+				"persons", (json_int_t)0, "registered_poor_households", (json_int_t)0,
+				"registered_poor_persons", (json_int_t)0);
+		json_object_set_new(rows, code, row);
 	}
-	*rc = store_finish(r);
-	return arr;
+#define BUMP(key, n) json_object_set_new(row, key, \
+		json_integer(json_integer_value(json_object_get(row, key)) + (n)))
+	BUMP("households", hh);
+	BUMP("persons", persons);
+	if (poor) {
+		BUMP("registered_poor_households", hh);
+		BUMP("registered_poor_persons", persons);
+	}
+#undef BUMP
 }
 
-#define COUNTS_BY(code_expr) \
-	"SELECT " code_expr " AS code, coalesce((SELECT short_name FROM divisions" \
-	" WHERE code = " code_expr "), ''), count(*), sum(size)," \
-	" sum(category = 'registered_poor'), sum(CASE WHEN category = 'registered_poor'" \
-	" THEN size ELSE 0 END) FROM (SELECT h.*, (SELECT count(*) FROM persons p" \
-	" WHERE p.household_id = h.id AND p.status = 'member') AS size FROM households h" \
-	" WHERE h.status <> 'closed' AND " SCOPE_SQL ") h GROUP BY 1 ORDER BY 1"
+/* The breakdown as an array sorted by code, each row named. */
+static json_t *named_rows(struct ctx *cx, json_t *rows)
+{
+	json_t *arr = json_array();
+	const char **codes = arena_alloc(cx->arena, sizeof(char *) * (json_object_size(rows) + 1));
+	const char *code;
+	json_t *row;
+	size_t n = 0;
+	if (!codes)
+		return arr;
+	json_object_foreach(rows, code, row)
+		codes[n++] = code;
+	for (size_t i = 1; i < n; i++)	/* a few dozen rows: insertion sort */
+		for (size_t j = i; j > 0 && strcmp(codes[j - 1], codes[j]) > 0; j--) {
+			const char *t = codes[j];
+			codes[j] = codes[j - 1];
+			codes[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		char name[128];
+		row = json_object_get(rows, codes[i]);
+		division_name(cx->db, codes[i], name, sizeof(name));
+		json_object_set_new(row, "name", json_string(name));
+		json_array_append(arr, row);
+	}
+	return arr;
+}
 
 enum outcome report_county(struct ctx *cx, json_t **out)
 {
 	char lo[16], hi[17];
-	int rc, rc2, rc3;
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db,
-		"SELECT count(DISTINCT h.id), coalesce(sum(p.n), 0),"
-		" count(DISTINCT CASE WHEN h.category = 'registered_poor' THEN h.id END),"
-		" coalesce(sum(CASE WHEN h.category = 'registered_poor' THEN p.n END), 0)"
+		"SELECT substr(h.origin_village, 1, 9), coalesce(h.dest_community, ''),"
+		" h.category = 'registered_poor', count(*), coalesce(sum(s.n), 0)"
 		" FROM households h LEFT JOIN (SELECT household_id, count(*) AS n FROM persons"
-		" WHERE status = 'member' GROUP BY household_id) p ON p.household_id = h.id"
-		" WHERE h.status <> 'closed' AND " SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
+		"   WHERE status = 'member' GROUP BY household_id) s ON s.household_id = h.id"
+		" WHERE h.status <> 'closed' AND " SCOPE_SQL " GROUP BY 1, 2, 3",
+		SCOPE_TYPES, SCOPE_ARGS(lo, hi));
 	json_int_t hh = 0, persons = 0, poor_hh = 0, poor_persons = 0;
-	if (store_next(r)) {
-		hh = store_int(r, 0);
-		persons = store_int(r, 1);
-		poor_hh = store_int(r, 2);
-		poor_persons = store_int(r, 3);
+	json_t *towns = json_object(), *communities = json_object();
+	while (store_next(r)) {
+		int poor = (int)store_int(r, 2);
+		json_int_t n = store_int(r, 3), p = store_int(r, 4);
+		hh += n;
+		persons += p;
+		if (poor) {
+			poor_hh += n;
+			poor_persons += p;
+		}
+		add_counts(towns, store_text(r, 0), poor, n, p);
+		add_counts(communities, store_text(r, 1), poor, n, p);
 	}
-	rc = store_finish(r);
-	json_t *by_town = breakdown(cx, COUNTS_BY("substr(h.origin_village, 1, 9)"), &rc2);
-	json_t *by_community = breakdown(cx, COUNTS_BY("coalesce(h.dest_community, '')"), &rc3);
-	if (rc != STORE_OK || rc2 != STORE_OK || rc3 != STORE_OK) {
-		json_decref(by_town);
-		json_decref(by_community);
+	if (store_finish(r) != STORE_OK) {
+		json_decref(towns);
+		json_decref(communities);
 		return OUT_INTERNAL;
 	}
 	*out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o}",
 		"households", hh, "persons", persons,
 		"registered_poor_households", poor_hh, "registered_poor_persons", poor_persons,
 		"synchronous_households", hh - poor_hh, "synchronous_persons", persons - poor_persons,
-		"scope", cx->actor->scope, "by_origin_town", by_town,
-		"by_destination_community", by_community);
+		"scope", cx->actor->scope, "by_origin_town", named_rows(cx, towns),
+		"by_destination_community", named_rows(cx, communities));
+	json_decref(towns);
+	json_decref(communities);
 	return OUT_OK;
 }

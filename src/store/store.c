@@ -117,9 +117,22 @@ int store_changes(struct store_conn *c) { return c->backend->changes(c); }
 
 int store_begin(struct store_conn *c)
 {
+	if (c->tx_depth > 0 && c->tx_read_only)
+		return STORE_ERROR;
 	if (c->tx_depth++ > 0)
 		return STORE_OK;
 	int rc = c->backend->begin(c);
+	if (rc != STORE_OK)
+		c->tx_depth = 0;
+	return rc;
+}
+
+int store_begin_read(struct store_conn *c)
+{
+	if (c->tx_depth++ > 0)
+		return STORE_OK;
+	int rc = c->backend->begin_read(c);
+	c->tx_read_only = rc == STORE_OK;
 	if (rc != STORE_OK)
 		c->tx_depth = 0;
 	return rc;
@@ -131,6 +144,7 @@ int store_commit(struct store_conn *c)
 		return STORE_ERROR;
 	if (--c->tx_depth > 0)
 		return STORE_OK;
+	c->tx_read_only = false;
 	int rc = c->backend->commit(c);
 	if (rc != STORE_OK)
 		c->backend->rollback(c);
@@ -142,6 +156,7 @@ int store_rollback(struct store_conn *c)
 	if (c->tx_depth <= 0)
 		return STORE_ERROR;
 	c->tx_depth = 0;
+	c->tx_read_only = false;
 	return c->backend->rollback(c);
 }
 

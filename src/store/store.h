@@ -57,6 +57,7 @@ struct store_backend {
 	int64_t (*last_id)(struct store_conn *c);
 	int (*changes)(struct store_conn *c);
 	int (*begin)(struct store_conn *c);
+	int (*begin_read)(struct store_conn *c);
 	int (*commit)(struct store_conn *c);
 	int (*rollback)(struct store_conn *c);
 	int (*index_put)(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
@@ -74,6 +75,7 @@ struct store_conn {
 	struct store *store;
 	const struct store_backend *backend;
 	int tx_depth;
+	bool tx_read_only;	/* the outermost transaction is a read snapshot */
 };
 
 struct store_rows {
@@ -109,8 +111,11 @@ int64_t store_last_id(struct store_conn *c);
 int store_changes(struct store_conn *c);
 
 /* Transactions nest: only the outermost begin/commit touch the database, and a rollback
- * at any depth rolls the whole transaction back when the outermost level ends. */
+ * at any depth rolls the whole transaction back when the outermost level ends.
+ * store_begin takes the write lock at once; store_begin_read opens a consistent read
+ * snapshot, inside which store_begin fails (a write there is a programming error). */
 int store_begin(struct store_conn *c);
+int store_begin_read(struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
 

@@ -5,6 +5,7 @@
  * prepared statements keyed by SQL text. The search index is an FTS5 table using the
  * `anju` tokenizer (tokenizer.c) registered on every connection.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +107,19 @@ static int register_tokenizer(sqlite3 *db)
 
 /* ---------------------------------------------------------------- open / connect */
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/* Memory statistics take a global mutex on every allocation of every connection; anju
+ * does not read them, so they are off before SQLite initialises. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 static struct store *sq_open(const char *location, char *err, size_t errlen)
 {
+	pthread_once(&sqlite_once, sqlite_configure);
 	struct sqlite_store *s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(location))) {
 		free(s);
@@ -313,6 +325,7 @@ static int exec_plain(struct store_conn *sc, const char *sql)
 
 /* IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade. */
 static int sq_begin(struct store_conn *c) { return exec_plain(c, "BEGIN IMMEDIATE"); }
+static int sq_begin_read(struct store_conn *c) { return exec_plain(c, "BEGIN"); }
 static int sq_commit(struct store_conn *c) { return exec_plain(c, "COMMIT"); }
 static int sq_rollback(struct store_conn *c) { return exec_plain(c, "ROLLBACK"); }
 
@@ -456,6 +469,7 @@ const struct store_backend store_sqlite_backend = {
 	.last_id = sq_last_id,
 	.changes = sq_changes,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.index_put = sq_index_put,

@@ -1,7 +1,9 @@
 /* api_households: thin HTTP glue over domain/household.c. */
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/household.h"
+#include "web/cache.h"
 #include "web/routes.h"
 
 void api_households_list(struct request *rq)
@@ -53,22 +55,44 @@ void api_households_create(struct request *rq)
 	reply_household(rq, res, 201, out);
 }
 
+/* A household's JSON depends only on its id, its version and the day (ages), so the
+ * rendering is cached under exactly that; the scope check and the version read are one
+ * indexed query on every request. */
 void api_household_get(struct request *rq)
 {
-	json_t *out = NULL;
-	enum outcome res = household_get(&rq->cx, rq->ids[0], &out);
-	if (res == OUT_OK) {
-		char etag[48];
-		const char *inm = rq_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-		household_etag(out, etag);
-		if (inm && strcmp(inm, etag) == 0) {
-			json_decref(out);
-			rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
-			rq->status = 304;
-			return;
-		}
+	int64_t id = rq->ids[0], version = 0;
+	char etag[48], key[64];
+	enum outcome res = household_version(&rq->cx, id, &version);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, NULL);
+		return;
 	}
-	reply_household(rq, res, 200, out);
+	household_etag_for(id, version, etag);
+	rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+	const char *inm = rq_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm && strcmp(inm, etag) == 0) {
+		rq->status = 304;
+		return;
+	}
+	snprintf(key, sizeof(key), "h%lld-%lld-%ld", (long long)id, (long long)version, rq->cx.today);
+	if (cache_get(key, &rq->out)) {
+		rq->status = 200;
+		rq->content_type = "application/json";
+		return;
+	}
+	json_t *out = NULL;
+	if ((res = household_get(&rq->cx, id, &out)) != OUT_OK) {
+		rq_problem(rq, res, NULL);
+		return;
+	}
+	/* Filed under the version actually rendered, which a concurrent change may have moved. */
+	version = json_integer_value(json_object_get(out, "version"));
+	snprintf(key, sizeof(key), "h%lld-%lld-%ld", (long long)id, (long long)version, rq->cx.today);
+	household_etag_for(id, version, etag);
+	rq->header_values[rq->nheaders - 1] = arena_strdup(&rq->arena, etag);
+	rq_json(rq, 200, out);
+	if (!rq->out.failed)
+		cache_put(key, rq->out.data, rq->out.len);
 }
 
 void api_household_patch(struct request *rq)

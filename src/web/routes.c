@@ -8,6 +8,7 @@
 #include "web/server.h"
 
 static const struct route routes[] = {
+	{"GET", "/", api_index, PERM_PUBLIC},
 	{"GET", "/healthz", api_healthz, PERM_PUBLIC},
 	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC},
 	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ},
@@ -72,6 +73,8 @@ static const char *find_token(struct request *rq, bool *from_cookie)
 	return c;
 }
 
+static void dispatch_checked(struct request *rq, const struct route *found);
+
 static bool permitted(const struct request *rq, enum perm perm)
 {
 	switch (perm) {
@@ -117,6 +120,21 @@ void routes_dispatch(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return;
 	}
+	/* A GET reads one consistent snapshot, and takes the database's read lock once rather
+	 * than once per statement. GET handlers never write. */
+	bool snapshot = strcmp(rq->method, "GET") == 0;
+	if (snapshot && store_begin_read(rq->cx.db) != STORE_OK) {
+		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
+		return;
+	}
+	dispatch_checked(rq, found);
+	if (snapshot)
+		store_commit(rq->cx.db);
+}
+
+/* Authenticates when the route needs it, checks the role, runs the handler. */
+static void dispatch_checked(struct request *rq, const struct route *found)
+{
 	if (found->perm != PERM_PUBLIC) {
 		const char *token = find_token(rq, &rq->cookie_auth);
 		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {

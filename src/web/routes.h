@@ -28,6 +28,7 @@ bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
 void routes_dispatch(struct request *rq);
 
 /* Handlers (api_*.c). */
+void api_index(struct request *rq);
 void api_healthz(struct request *rq);
 void api_session_create(struct request *rq);
 void api_session_delete(struct request *rq);
