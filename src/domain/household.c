@@ -6,6 +6,7 @@
 
 #include "core/jsonx.h"
 #include "domain/audit.h"
+#include "domain/tx.h"
 #include "domain/division.h"
 #include "domain/person.h"
 
@@ -118,7 +119,10 @@ static json_t *events_json(struct ctx *cx, int64_t id)
 		put_text(e, "recorded_at", r, 6);
 		json_array_append_new(arr, e);
 	}
-	store_finish(r);
+	if (store_finish(r) != STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
 	return arr;
 }
 
@@ -128,9 +132,15 @@ static json_t *household_load(struct ctx *cx, int64_t id)
 	json_t *o = household_row(cx, id);
 	if (!o)
 		return NULL;
-	json_t *members = person_members_json(cx, id);
-	json_object_set_new(o, "members", members ? members : json_array());
-	json_object_set_new(o, "events", events_json(cx, id));
+	json_t *members = person_members_json(cx, id), *events = events_json(cx, id);
+	if (!members || !events) {	/* never answer with half a household */
+		json_decref(members);
+		json_decref(events);
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "members", members);
+	json_object_set_new(o, "events", events);
 	return o;
 }
 
@@ -316,12 +326,7 @@ int household_insert(struct ctx *cx, const struct household_row *h, int64_t *id)
 
 static enum outcome finish(struct ctx *cx, enum outcome res, int rc)
 {
-	if (res == OUT_OK && rc == STORE_OK && store_commit(cx->db) == STORE_OK)
-		return OUT_OK;
-	store_rollback(cx->db);
-	if (res != OUT_OK)
-		return res;
-	return rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
+	return tx_end(cx->db, res, rc);
 }
 
 enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
@@ -379,10 +384,8 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 		if (heads != 1 && cx->errs->n == 0)
 			verrors_add(cx->errs, "members", heads ? "several_heads" : "no_head");
 	}
-	if (cx->errs->n) {
-		store_rollback(cx->db);
-		return OUT_INVALID;
-	}
+	if (cx->errs->n)
+		return finish(cx, OUT_INVALID, STORE_OK);
 
 	char now[21];
 	audit_now(now);

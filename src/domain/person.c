@@ -9,6 +9,7 @@
 #include "core/jsonx.h"
 #include "core/pinyin.h"
 #include "domain/audit.h"
+#include "domain/tx.h"
 #include "domain/household.h"
 
 const char *const person_genders[] = {"male", "female", NULL};
@@ -238,14 +239,7 @@ static int64_t current_head(struct ctx *cx, int64_t household_id, int64_t except
 /* Ends a write transaction: commits when everything so far succeeded. */
 static enum outcome finish_tx(struct ctx *cx, enum outcome out, int rc)
 {
-	if (out == OUT_OK && rc == STORE_OK && store_commit(cx->db) == STORE_OK)
-		return OUT_OK;
-	store_rollback(cx->db);
-	if (out != OUT_OK)
-		return out;
-	if (rc == STORE_CONSTRAINT)
-		return OUT_CONFLICT;
-	return OUT_INTERNAL;
+	return tx_end(cx->db, out, rc);
 }
 
 /* ---------------------------------------------------------------- API operations */

@@ -35,6 +35,19 @@ int store_migrate(struct store_conn *c, int *applied)
 
 #define STORE_MAX_PARAMS 32
 
+static _Thread_local int fault_countdown;
+
+void store_fault_inject(int nth)
+{
+	fault_countdown = nth;
+}
+
+/* True when the injected fault is due now. */
+static bool fault_due(void)
+{
+	return fault_countdown > 0 && --fault_countdown == 0;
+}
+
 /* Packs the variadic arguments described by `types` into an array of pointers to them;
  * storage for the values lives in `ints`/`dbls`. */
 static struct store_rows *vquery(struct store_conn *c, const char *sql, const char *types,
@@ -44,8 +57,10 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 	int64_t ints[STORE_MAX_PARAMS];
 	double dbls[STORE_MAX_PARAMS];
 	size_t n = types ? strlen(types) : 0;
-	if (n > STORE_MAX_PARAMS)
+	if (n > STORE_MAX_PARAMS || fault_due()) {
+		c->failures++;
 		return NULL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		switch (types[i]) {
 		case 'i': ints[i] = va_arg(ap, int64_t); values[i] = &ints[i]; break;
@@ -79,7 +94,18 @@ bool store_null(struct store_rows *r, int col) { return r->conn->backend->col_nu
 
 int store_finish(struct store_rows *r)
 {
-	return r ? r->conn->backend->finish(r) : STORE_ERROR;
+	if (!r)
+		return STORE_ERROR;	/* counted where the query was refused */
+	struct store_conn *c = r->conn;
+	int rc = c->backend->finish(r);
+	if (rc == STORE_ERROR || rc == STORE_BUSY)
+		c->failures++;
+	return rc;
+}
+
+bool store_failed_in_tx(const struct store_conn *c)
+{
+	return c->failures != c->failures_at_begin;
 }
 
 int store_exec(struct store_conn *c, const char *sql, const char *types, ...)
@@ -121,6 +147,7 @@ int store_begin(struct store_conn *c)
 		return STORE_ERROR;
 	if (c->tx_depth++ > 0)
 		return STORE_OK;
+	c->failures_at_begin = c->failures;
 	int rc = c->backend->begin(c);
 	if (rc != STORE_OK)
 		c->tx_depth = 0;
@@ -131,6 +158,7 @@ int store_begin_read(struct store_conn *c)
 {
 	if (c->tx_depth++ > 0)
 		return STORE_OK;
+	c->failures_at_begin = c->failures;
 	int rc = c->backend->begin_read(c);
 	c->tx_read_only = rc == STORE_OK;
 	if (rc != STORE_OK)
@@ -145,7 +173,7 @@ int store_commit(struct store_conn *c)
 	if (--c->tx_depth > 0)
 		return STORE_OK;
 	c->tx_read_only = false;
-	int rc = c->backend->commit(c);
+	int rc = fault_due() ? STORE_ERROR : c->backend->commit(c);
 	if (rc != STORE_OK)
 		c->backend->rollback(c);
 	return rc;

@@ -76,6 +76,8 @@ struct store_conn {
 	const struct store_backend *backend;
 	int tx_depth;
 	bool tx_read_only;	/* the outermost transaction is a read snapshot */
+	unsigned failures;	/* queries that failed (not constraint violations), ever */
+	unsigned failures_at_begin;
 };
 
 struct store_rows {
@@ -116,6 +118,10 @@ int store_changes(struct store_conn *c);
  * snapshot, inside which store_begin fails (a write there is a programming error). */
 int store_begin(struct store_conn *c);
 int store_begin_read(struct store_conn *c);
+/* True when a query failed since the outermost transaction began, even one whose caller
+ * did not look: domain code checks it before committing, so no answer rests on a read
+ * that silently failed. */
+bool store_failed_in_tx(const struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
 
@@ -126,4 +132,8 @@ int store_index_find(struct store_conn *c, const char *query, int limit,
 /* A consistent copy of the live database to `dest`. */
 int store_backup(struct store_conn *c, const char *dest, char *err, size_t errlen);
 const char *store_errmsg(struct store_conn *c);
+
+/* Fault injection for tests (after SQLite's test_malloc.c): the nth query or commit from
+ * now on, on this thread, fails as if the database had; 0 turns it off. */
+void store_fault_inject(int nth);
 #endif

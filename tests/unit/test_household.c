@@ -136,6 +136,44 @@ static void report_counts_records(void **state)
 	json_decref(r);
 }
 
+/* Fails the 1st, 2nd, ... storage call of a household creation until it succeeds; every
+ * failed attempt must leave no row behind, no open transaction, and a sound database. */
+static void storage_failures_leave_nothing_behind(void **state)
+{
+	struct testdb *t = *state;
+	char a[19], b[19];
+	int rc, n;
+	make_id(a, "19660606", 41);
+	make_id(b, "19990909", 43);
+	int64_t before = store_one_int(t->db, &rc, "SELECT (SELECT count(*) FROM households) +"
+		" (SELECT count(*) FROM persons) + (SELECT count(*) FROM member_events) +"
+		" (SELECT count(*) FROM audit) + (SELECT count(*) FROM search_index)", NULL);
+	for (n = 1; n < 500; n++) {
+		json_t *out = NULL, *body = household_body("520628118201", a, b);
+		testdb_reset(t);
+		store_fault_inject(n);
+		enum outcome res = household_create(&t->cx, body, &out);
+		store_fault_inject(0);
+		json_decref(body);
+		assert_int_equal(t->db->tx_depth, 0);
+		if (res == OUT_OK) {
+			print_message("household creation succeeded at storage call %d\n", n);
+			json_decref(out);
+			break;
+		}
+		int64_t now = store_one_int(t->db, &rc, "SELECT (SELECT count(*) FROM households) +"
+			" (SELECT count(*) FROM persons) + (SELECT count(*) FROM member_events) +"
+			" (SELECT count(*) FROM audit) + (SELECT count(*) FROM search_index)", NULL);
+		assert_int_equal(now, before);
+	}
+	assert_true(n > 10);	/* the creation really went through many storage calls */
+	assert_true(n < 500);
+	struct store_rows *r = store_query(t->db, "PRAGMA integrity_check", NULL);
+	assert_true(store_next(r));
+	assert_string_equal(store_text(r, 0), "ok");
+	store_finish(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +181,7 @@ int main(void)
 		cmocka_unit_test(bad_members_are_all_reported),
 		cmocka_unit_test(scope_hides_other_towns),
 		cmocka_unit_test(report_counts_records),
+		cmocka_unit_test(storage_failures_leave_nothing_behind),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }

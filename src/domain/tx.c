@@ -1,0 +1,16 @@
+/* tx: ending write transactions. */
+#include "domain/tx.h"
+
+enum outcome tx_end(struct store_conn *db, enum outcome res, int rc)
+{
+	if (store_failed_in_tx(db) && rc != STORE_CONSTRAINT) {
+		store_rollback(db);
+		return OUT_INTERNAL;
+	}
+	if (res == OUT_OK && rc == STORE_OK && store_commit(db) == STORE_OK)
+		return OUT_OK;
+	store_rollback(db);
+	if (res != OUT_OK)
+		return res;
+	return rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
+}

@@ -1,0 +1,12 @@
+/* tx: how a domain write ends — the one place a transaction's fate becomes an outcome. */
+#ifndef ANJU_TX_H
+#define ANJU_TX_H
+#include "core/outcome.h"
+#include "store/store.h"
+
+/* Commits when the operation succeeded (res OK, rc STORE_OK) and no query failed during
+ * the transaction; otherwise rolls back. A failed query wins over any other answer
+ * (OUT_INTERNAL), since validation built on a failed read cannot be trusted; then the
+ * operation's own outcome; then a constraint violation is OUT_CONFLICT. */
+enum outcome tx_end(struct store_conn *db, enum outcome res, int rc);
+#endif
