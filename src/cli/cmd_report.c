@@ -5,12 +5,22 @@
 
 #include "cli/cli.h"
 #include "core/date.h"
+#include "core/utf8.h"
 #include "domain/report.h"
 
 static const char help[] =
 	"usage: anju report county [--format json|table] [--scope CODE]\n"
 	"Prints the county's figures, computed from the records (all of them, or those\n"
 	"within the division CODE).\n";
+
+/* Prints text padded to `width` terminal columns (left-aligned), CJK counted double. */
+static void print_cell(const char *text, size_t width)
+{
+	size_t w = utf8_display_width(text);
+	fputs(text, stdout);
+	for (; w < width; w++)
+		putchar(' ');
+}
 
 static void print_table(struct cli *c, json_t *r)
 {
@@ -19,23 +29,32 @@ static void print_table(struct cli *c, json_t *r)
 	for (int i = 0; keys[i]; i++) {
 		char key[64];
 		snprintf(key, sizeof(key), "report_%s", keys[i]);
-		printf("%-34s %10lld\n", msg_get(c->lang, key),
-		       (long long)json_integer_value(json_object_get(r, keys[i])));
+		print_cell(msg_get(c->lang, key), 36);
+		printf("%10lld\n", (long long)json_integer_value(json_object_get(r, keys[i])));
 	}
-	printf("\n%-12s %-14s %10s %10s %10s %10s\n", msg_get(c->lang, "report_code"),
-	       msg_get(c->lang, "report_town"), msg_get(c->lang, "report_households_short"),
-	       msg_get(c->lang, "report_persons_short"), msg_get(c->lang, "report_poor_hh_short"),
-	       msg_get(c->lang, "report_poor_p_short"));
+	static const char *const heads[] = {"report_households_short", "report_persons_short",
+					    "report_poor_hh_short", "report_poor_p_short"};
+	putchar('\n');
+	print_cell(msg_get(c->lang, "report_code"), 12);
+	print_cell(msg_get(c->lang, "report_town"), 14);
+	for (int k = 0; k < 4; k++) {
+		const char *h = msg_get(c->lang, heads[k]);
+		for (size_t w = utf8_display_width(h); w < 11; w++)
+			putchar(' ');
+		fputs(h, stdout);
+	}
+	putchar('\n');
 	size_t i;
 	json_t *row;
-	json_array_foreach(json_object_get(r, "by_origin_town"), i, row)
-		printf("%-12s %-14s %10lld %10lld %10lld %10lld\n",
-		       json_string_value(json_object_get(row, "code")),
-		       json_string_value(json_object_get(row, "name")),
+	json_array_foreach(json_object_get(r, "by_origin_town"), i, row) {
+		print_cell(json_string_value(json_object_get(row, "code")), 12);
+		print_cell(json_string_value(json_object_get(row, "name")), 14);
+		printf("%11lld%11lld%11lld%11lld\n",
 		       (long long)json_integer_value(json_object_get(row, "households")),
 		       (long long)json_integer_value(json_object_get(row, "persons")),
 		       (long long)json_integer_value(json_object_get(row, "registered_poor_households")),
 		       (long long)json_integer_value(json_object_get(row, "registered_poor_persons")));
+	}
 }
 
 int cmd_report(struct cli *c, int argc, char **argv)

@@ -79,3 +79,30 @@ bool utf8_has_control(const char *s)
 	}
 	return false;
 }
+
+/* The wide ranges that occur in this system's text: CJK ideographs and punctuation,
+ * Hangul, fullwidth forms. (Not all of Unicode's EastAsianWidth=W, but all we print.) */
+static bool is_wide(uint32_t cp)
+{
+	return utf8_is_cjk(cp) || (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+	       (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	       (cp >= 0xFFE0 && cp <= 0xFFE6);
+}
+
+size_t utf8_display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), width = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(p + i, n - i, &cp);
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		width += is_wide(cp) ? 2 : 1;
+		i += k;
+	}
+	return width;
+}

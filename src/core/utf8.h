@@ -14,6 +14,8 @@ bool utf8_valid(const char *s, size_t n);
 size_t utf8_length(const char *s);
 /* True for CJK ideographs (the Unified blocks and extensions, compatibility ideographs). */
 bool utf8_is_cjk(uint32_t cp);
+/* Columns the string takes in a terminal: East Asian wide characters count two. */
+size_t utf8_display_width(const char *s);
 /* True when the string contains a C0/C1 control character (tab and newline included). */
 bool utf8_has_control(const char *s);
 #endif

@@ -218,6 +218,35 @@ def test_second_head_and_moves_are_checked():
     expect(r.status == 422 and r.field_codes() == {"household_id": "household_unknown"}, "%r" % r)
 
 
+# ------------------------------------------------------------------ sites and rooms
+
+def test_sites_buildings_and_room_allocation():
+    r = S.request("POST", "/api/v1/sites", {"name": "团山二期", "community_code": TUANSHAN}, token=ADMIN)
+    expect(r.status == 201 and r.json["community_name"] == "团山社区", "site: %r" % r)
+    site = r.json["id"]
+    r = S.request("POST", "/api/v1/sites", {"name": "团山二期", "community_code": TUANSHAN}, token=ADMIN)
+    expect(r.status == 422 and r.field_codes() == {"name": "site_name_taken"}, "dup site %r" % r)
+    r = S.request("POST", "/api/v1/sites/%d/buildings" % site,
+                  {"name": "A栋", "units": 2, "floors": 3, "rooms_per_floor": 2}, token=ADMIN)
+    expect(r.status == 201 and r.json["rooms"] == 12, "building %r" % r)
+    r = S.request("POST", "/api/v1/sites/%d/buildings" % site,
+                  {"name": "B栋", "units": 0, "floors": 99, "rooms_per_floor": "2"}, token=ADMIN)
+    expect(r.status == 422 and set(r.field_codes()) == {"units", "floors", "rooms_per_floor"}, "%r" % r)
+    rooms = S.request("GET", "/api/v1/sites/%d/rooms?free=true" % site, token=ADMIN).json["items"]
+    expect(len(rooms) == 12 and rooms[0]["unit"] == "1单元" and rooms[0]["number"] == "101", "rooms %r" % rooms[:2])
+    h = create(room_id=rooms[0]["id"]).json
+    expect(h["site_id"] == site and h["room"] == "A栋-1单元-101" and h["dest_community"] == TUANSHAN, "placed %r" % h)
+    free = S.request("GET", "/api/v1/sites/%d/rooms?free=true" % site, token=ADMIN).json["items"]
+    expect(len(free) == 11, "one room taken")
+    r = S.request("POST", "/api/v1/households", household(room_id=rooms[0]["id"]), token=ADMIN)
+    expect(r.status == 422 and r.field_codes() == {"room_id": "room_taken"}, "room taken %r" % r)
+    r = S.request("POST", "/api/v1/households", household(room_id=rooms[1]["id"], site_id=site + 1000), token=ADMIN)
+    expect(r.status == 422 and "room_id" in r.field_codes(), "room not in site %r" % r)
+    ps = S.login("panshi")
+    expect(all(x["id"] != site for x in S.request("GET", "/api/v1/sites", token=ps).json["items"]), "scope hides site")
+    expect(S.request("GET", "/api/v1/sites/%d/rooms" % site, token=ps).status == 404, "scope hides rooms")
+
+
 # ------------------------------------------------------------------ search
 
 def test_search_by_name_id_phone_and_initials():
