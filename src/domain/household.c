@@ -157,6 +157,7 @@ void household_etag(json_t *h, char out[48])
 
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out)
 {
+	*out = NULL;
 	*out = household_load(cx, id);
 	return *out ? OUT_OK : OUT_NOT_FOUND;
 }
@@ -324,13 +325,14 @@ int household_insert(struct ctx *cx, const struct household_row *h, int64_t *id)
 	return rc;
 }
 
-static enum outcome finish(struct ctx *cx, enum outcome res, int rc)
+static enum outcome finish(struct ctx *cx, enum outcome res, int rc, json_t **out)
 {
-	return tx_end(cx->db, res, rc);
+	return tx_end_out(cx->db, res, rc, out);
 }
 
 enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 {
+	*out = NULL;
 	struct household_in h;
 	struct person_in members[MAX_MEMBERS];
 	size_t nmembers = 0;
@@ -385,7 +387,7 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 			verrors_add(cx->errs, "members", heads ? "several_heads" : "no_head");
 	}
 	if (cx->errs->n)
-		return finish(cx, OUT_INVALID, STORE_OK);
+		return finish(cx, OUT_INVALID, STORE_OK, out);
 
 	char now[21];
 	audit_now(now);
@@ -410,7 +412,7 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 		*out = household_load(cx, id);
 		rc = *out ? audit_write(cx, "create", "household", id, NULL, *out) : STORE_ERROR;
 	}
-	return finish(cx, OUT_OK, rc);
+	return finish(cx, OUT_OK, rc, out);
 }
 
 int household_index(struct ctx *cx, int64_t id)
@@ -433,6 +435,7 @@ int household_index(struct ctx *cx, int64_t id)
 enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
 			     json_t **out)
 {
+	*out = NULL;
 	struct household_in h;
 	char etag[48];
 	enum outcome res = OUT_OK;
@@ -537,11 +540,12 @@ enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, j
 	}
 done:
 	json_decref(before);
-	return finish(cx, res, rc);
+	return finish(cx, res, rc, out);
 }
 
 enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 {
+	*out = NULL;
 	static const char *const allowed[] = {"reason", "date", NULL};
 	static const char *const reasons[] = {"dissolved", "merged", "left", "duplicate", NULL};
 	enum outcome res = OUT_OK;
@@ -575,11 +579,12 @@ enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **
 	}
 done:
 	json_decref(before);
-	return finish(cx, res, rc);
+	return finish(cx, res, rc, out);
 }
 
 enum outcome household_list(struct ctx *cx, const struct household_filter *f, json_t **out)
 {
+	*out = NULL;
 	char lo[16], hi[17], tlo[16] = "", thi[17] = "", qhi[80] = "", q[64] = "";
 	actor_scope_range(cx->actor, lo, hi);
 	if (f->town) {

@@ -237,9 +237,9 @@ static int64_t current_head(struct ctx *cx, int64_t household_id, int64_t except
 }
 
 /* Ends a write transaction: commits when everything so far succeeded. */
-static enum outcome finish_tx(struct ctx *cx, enum outcome out, int rc)
+static enum outcome finish_tx(struct ctx *cx, enum outcome res, int rc, json_t **out)
 {
-	return tx_end(cx->db, out, rc);
+	return tx_end_out(cx->db, res, rc, out);
 }
 
 /* ---------------------------------------------------------------- API operations */
@@ -263,6 +263,7 @@ static const char *optional_date(struct ctx *cx, json_t *body, const char *key)
 
 enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 {
+	*out = NULL;
 	static const char *const extra[] = {"household_id", "event", "event_date", NULL};
 	struct person_in p;
 	int64_t household_id = 0, id = 0;
@@ -310,12 +311,13 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 		verrors_add(cx->errs, "id_number", "id_number_taken");
 		res = OUT_INVALID;
 	}
-	return finish_tx(cx, res, rc);
+	return finish_tx(cx, res, rc, out);
 }
 
 enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
 			  json_t **out)
 {
+	*out = NULL;
 	struct person_in p;
 	char etag[48], now[21], rev[19], initials[64], full[256];
 	if (!json_is_object(body)) {
@@ -405,11 +407,12 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 	}
 done:
 	json_decref(before);
-	return finish_tx(cx, res, rc);
+	return finish_tx(cx, res, rc, out);
 }
 
 enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 {
+	*out = NULL;
 	static const char *const allowed[] = {"household_id", "relation", "date", "kind", "note", NULL};
 	static const char *const kinds[] = {"move", "marriage", NULL};
 	int64_t target = 0;
@@ -478,11 +481,12 @@ enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 	}
 done:
 	json_decref(before);
-	return finish_tx(cx, res, rc);
+	return finish_tx(cx, res, rc, out);
 }
 
 enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 {
+	*out = NULL;
 	static const char *const allowed[] = {"kind", "date", "note", NULL};
 	if (!json_is_object(body)) {
 		verrors_add(cx->errs, "body", "type_object");
@@ -526,12 +530,13 @@ enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out
 	}
 done:
 	json_decref(before);
-	return finish_tx(cx, res, rc);
+	return finish_tx(cx, res, rc, out);
 }
 
 enum outcome person_list(struct ctx *cx, int64_t household_id, int64_t after, int limit,
 			 json_t **out)
 {
+	*out = NULL;
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	json_t *items = json_array();

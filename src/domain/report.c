@@ -58,6 +58,7 @@ static json_t *named_rows(struct ctx *cx, json_t *rows)
 
 enum outcome report_county(struct ctx *cx, json_t **out)
 {
+	*out = NULL;
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db,

@@ -149,6 +149,7 @@ static int search_text(struct ctx *cx, struct results *res, const char *q)
 
 enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 {
+	*out = NULL;
 	char query[SEARCH_MAX_QUERY * 4 + 1];
 	if (!q || !*q) {
 		verrors_add(cx->errs, "q", "required");

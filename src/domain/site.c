@@ -41,6 +41,7 @@ static json_t *site_load(struct ctx *cx, int64_t id)
 
 enum outcome site_list(struct ctx *cx, json_t **out)
 {
+	*out = NULL;
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	json_t *items = json_array();
@@ -60,6 +61,7 @@ enum outcome site_list(struct ctx *cx, json_t **out)
 
 enum outcome site_create(struct ctx *cx, json_t *body, json_t **out)
 {
+	*out = NULL;
 	static const char *const allowed[] = {"name", "community_code", NULL};
 	if (!json_is_object(body)) {
 		verrors_add(cx->errs, "body", "type_object");
@@ -87,11 +89,12 @@ enum outcome site_create(struct ctx *cx, json_t *body, json_t **out)
 		*out = site_load(cx, id);
 		rc = *out ? audit_write(cx, "create", "site", id, NULL, *out) : STORE_ERROR;
 	}
-	return tx_end(cx->db, OUT_OK, rc);
+	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
 
 enum outcome site_add_building(struct ctx *cx, int64_t site_id, json_t *body, json_t **out)
 {
+	*out = NULL;
 	static const char *const allowed[] = {"name", "units", "floors", "rooms_per_floor", NULL};
 	int64_t units = 0, floors = 0, per_floor = 0;
 	if (!json_is_object(body)) {
@@ -133,12 +136,13 @@ enum outcome site_add_building(struct ctx *cx, int64_t site_id, json_t *body, js
 				 "rooms", (json_int_t)(units * floors * per_floor));
 		rc = audit_write(cx, "create", "building", building, NULL, *out);
 	}
-	return tx_end(cx->db, OUT_OK, rc);
+	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
 
 enum outcome site_rooms(struct ctx *cx, int64_t site_id, bool free_only, int64_t after,
 			int limit, json_t **out)
 {
+	*out = NULL;
 	json_t *site = site_load(cx, site_id);
 	if (!site)
 		return OUT_NOT_FOUND;

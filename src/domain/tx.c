@@ -14,3 +14,13 @@ enum outcome tx_end(struct store_conn *db, enum outcome res, int rc)
 		return res;
 	return rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
 }
+
+enum outcome tx_end_out(struct store_conn *db, enum outcome res, int rc, json_t **out)
+{
+	res = tx_end(db, res, rc);
+	if (res != OUT_OK && out && *out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return res;
+}

@@ -1,6 +1,8 @@
 /* tx: how a domain write ends — the one place a transaction's fate becomes an outcome. */
 #ifndef ANJU_TX_H
 #define ANJU_TX_H
+#include <jansson.h>
+
 #include "core/outcome.h"
 #include "store/store.h"
 
@@ -9,4 +11,7 @@
  * (OUT_INTERNAL), since validation built on a failed read cannot be trusted; then the
  * operation's own outcome; then a constraint violation is OUT_CONFLICT. */
 enum outcome tx_end(struct store_conn *db, enum outcome res, int rc);
+/* tx_end for operations that hand back a record: on any failure the record built so far
+ * is released and *out is NULL, so callers own a result only when the answer is OK. */
+enum outcome tx_end_out(struct store_conn *db, enum outcome res, int rc, json_t **out);
 #endif
