@@ -51,18 +51,12 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
-	struct actor system;
-	actor_system(&system);
-	struct arena a;
-	struct verrors errs;
-	arena_init(&a, 0);
-	verrors_init(&errs, &a);
-	struct ctx cx = {c->db, &system, &a, &errs, date_today()};
+	struct ctx *cx = &c->cx;
 	struct demo_summary sum;
 	const char *err;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = demo_generate(&cx, &opt, &sum, &err);
+	int rc = demo_generate(cx, &opt, &sum, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc) {
 		fprintf(stderr, "anju demo: %s\n", msg_get(c->lang, err));
@@ -72,7 +66,6 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		       sum.poor_households, sum.persons, sum.poor_persons, sum.sites, sum.rooms,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
-	arena_release(&a);
 	cli_close(c);
 	return rc ? 1 : 0;
 }

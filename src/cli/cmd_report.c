@@ -83,16 +83,10 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
-	struct actor system;
-	actor_system(&system);
-	snprintf(system.scope, sizeof(system.scope), "%s", scope);
-	struct arena a;
-	struct verrors errs;
-	arena_init(&a, 0);
-	verrors_init(&errs, &a);
-	struct ctx cx = {c->db, &system, &a, &errs, date_today()};
+	snprintf(c->system.scope, sizeof(c->system.scope), "%s", scope);
+	struct ctx *cx = &c->cx;
 	json_t *r = NULL;
-	enum outcome out = report_county(&cx, &r);
+	enum outcome out = report_county(cx, &r);
 	if (out == OUT_OK && strcmp(format, "json") == 0) {
 		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
@@ -102,7 +96,6 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
 	}
 	json_decref(r);
-	arena_release(&a);
 	cli_close(c);
 	return out == OUT_OK ? 0 : 1;
 }

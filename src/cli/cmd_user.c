@@ -87,16 +87,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
-	struct actor system;
-	actor_system(&system);
-	struct arena a;
-	struct verrors errs;
-	arena_init(&a, 0);
-	verrors_init(&errs, &a);
-	struct ctx cx = {c->db, &system, &a, &errs, date_today()};
+	struct ctx *cx = &c->cx;
 	int rc = 0;
 	if (strcmp(argv[1], "list") == 0) {
-		json_t *users = user_list(&cx), *u;
+		json_t *users = user_list(cx), *u;
 		size_t i;
 		json_array_foreach(users, i, u)
 			printf("%-20s %-10s %-12s%s\n", json_string_value(json_object_get(u, "username")),
@@ -108,18 +102,17 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "anju user: no password given\n");
 		rc = 1;
 	} else if (strcmp(argv[1], "add") == 0) {
-		rc = user_add(&cx, argv[2], role, scope, password, &err);
+		rc = user_add(cx, argv[2], role, scope, password, &err);
 		if (!rc)
 			printf("anju user: added %s (%s%s%s)\n", argv[2], role, *scope ? ", " : "", scope);
 	} else {
-		rc = user_passwd(&cx, argv[2], password, &err);
+		rc = user_passwd(cx, argv[2], password, &err);
 		if (!rc)
 			printf("anju user: password of %s changed; their sessions are ended\n", argv[2]);
 	}
 	if (rc && err)
 		fprintf(stderr, "anju user: %s\n", msg_get(c->lang, err));
 	sodium_memzero(password, sizeof(password));
-	arena_release(&a);
 	cli_close(c);
 	return rc ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/date.h"
 #include "core/log.h"
 #include "domain/division.h"
 
@@ -22,6 +23,7 @@ static const char usage[] =
 	"  report    print a report (report county --format json|table)\n"
 	"  user      manage accounts (user add|passwd|list)\n"
 	"  backup    copy the live database consistently to a file\n"
+	"  fsck      re-hash every stored file and report missing or corrupted ones\n"
 	"\n"
 	"Each command takes --help. Settings also come from ANJU_* environment variables\n"
 	"(ANJU_DB, ANJU_DATA, ANJU_BIND, ANJU_PORT, ANJU_THREADS); flags win.\n";
@@ -68,11 +70,20 @@ int cli_open(struct cli *c)
 		log_info("applied %d migration(s) to %s", applied, c->cfg.db_path);
 	if (loaded)
 		log_info("loaded %d divisions", loaded);
+	if (blobstore_init(&c->blobs, c->cfg.data_dir, err, sizeof(err))) {
+		fprintf(stderr, "anju: %s\n", err);
+		return -1;
+	}
+	actor_system(&c->system);
+	arena_init(&c->arena, 0);
+	verrors_init(&c->errs, &c->arena);
+	c->cx = (struct ctx){c->db, &c->system, &c->arena, &c->errs, date_today(), &c->blobs};
 	return 0;
 }
 
 void cli_close(struct cli *c)
 {
+	arena_release(&c->arena);
 	store_disconnect(c->db);
 	store_close(c->store);
 	c->db = NULL;
@@ -137,6 +148,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{"serve", cmd_serve}, {"demo", cmd_demo}, {"migrate", cmd_migrate},
 		{"report", cmd_report}, {"user", cmd_user}, {"backup", cmd_backup},
+		{"fsck", cmd_fsck},
 	};
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(argv[i], commands[k].name) == 0)

@@ -6,6 +6,7 @@
 #ifndef ANJU_CONFIG_H
 #define ANJU_CONFIG_H
 #include <stddef.h>
+#include <stdint.h>
 
 struct config {
 	char bind[64];
@@ -14,6 +15,7 @@ struct config {
 	char data_dir[1024];
 	int threads;
 	size_t max_body;	/* largest JSON request body accepted, bytes */
+	uint64_t max_upload;	/* largest uploaded file, bytes */
 	int session_hours;
 	int login_max_failures;	/* per user within the window, before 429 */
 	int login_window_seconds;

@@ -21,6 +21,11 @@ bool role_can_edit_registry(enum role r)
 	return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_TOWN || r == ROLE_COMMUNITY;
 }
 
+bool role_can_edit_archive(enum role r)
+{
+	return role_can_edit_registry(r) || r == ROLE_ARCHIVIST;
+}
+
 bool role_is_admin(enum role r)
 {
 	return r == ROLE_ADMIN;

@@ -32,18 +32,23 @@ struct actor {
 
 /* Everything a domain operation needs: the connection, who acts, request memory, the
  * error list for validation, and "today" (a day number, injectable for tests). */
+struct blobstore;
+
 struct ctx {
 	struct store_conn *db;
 	const struct actor *actor;
 	struct arena *arena;
 	struct verrors *errs;
 	long today;
+	const struct blobstore *blobs;	/* the file store, for archive operations */
 };
 
 /* Parses a role name; returns -1 when unknown. */
 int role_parse(const char *name);
 /* True when the role may create and change households and persons. */
 bool role_can_edit_registry(enum role r);
+/* True when the role may add and remove archive items. */
+bool role_can_edit_archive(enum role r);
 /* True when the role may manage user accounts. */
 bool role_is_admin(enum role r);
 

@@ -11,6 +11,7 @@
 
 #include "core/date.h"
 #include "core/idnumber.h"
+#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/household.h"
@@ -22,6 +23,7 @@
 #define ARTICLE_PERSONS 68130
 #define ARTICLE_POOR_HOUSEHOLDS 10629
 #define ARTICLE_POOR_PERSONS 51021
+#define ARTICLE_ARCHIVED_FILES 13330	/* complete "one household, one file" archives */
 
 #define MAX_SIZE 9
 #define ROOMS_PER_BUILDING (3 * 18 * 4)	/* units × floors × rooms per floor */
@@ -286,10 +288,67 @@ static const char *pick_health(struct rng *r, int age)
 	return states[rng_weighted(r, age >= 55 ? old : young, 4)];
 }
 
+/* ---------------------------------------------------------------- archive */
+
+struct doc_plan {
+	char code[32], name[64], retention[16];
+};
+
+struct doc_checklist {
+	struct doc_plan poor[16], sync[16];
+	int npoor, nsync;
+};
+
+static int load_checklists(struct ctx *cx, struct doc_checklist *c)
+{
+	memset(c, 0, sizeof(*c));
+	struct store_rows *r = store_query(cx->db, "SELECT code, name_zh, retention,"
+		" required_registered_poor, required_synchronous FROM doc_types WHERE active = 1"
+		" ORDER BY sort", NULL);
+	while (store_next(r)) {
+		struct doc_plan d;
+		snprintf(d.code, sizeof(d.code), "%s", store_text(r, 0));
+		snprintf(d.name, sizeof(d.name), "%s", store_text(r, 1));
+		snprintf(d.retention, sizeof(d.retention), "%s", store_text(r, 2));
+		if (store_int(r, 3) && c->npoor < 16)
+			c->poor[c->npoor++] = d;
+		if (store_int(r, 4) && c->nsync < 16)
+			c->sync[c->nsync++] = d;
+	}
+	return store_finish(r);
+}
+
+/* The household's paper file as a real, partly scanned archive has it: one metadata item
+ * per required document, each with the paper original's place (cabinet per site, box of
+ * twenty households). An incomplete file lacks one or two of them. */
+static int make_items(struct ctx *cx, struct rng *r, int64_t household_id, const char *number,
+		      const char *village, const char *date, const struct doc_plan *docs,
+		      int ndocs, int complete, int cabinet, long shelf_seq)
+{
+	int skip1 = complete ? -1 : rng_range(r, 0, ndocs - 1);
+	int skip2 = complete || !rng_pct(r, 30) ? -1 : rng_range(r, 0, ndocs - 1);
+	int64_t item_no = 0, id;
+	int rc = STORE_OK;
+	char place[64];
+	snprintf(place, sizeof(place), "档案室 %c柜 %ld盒 %ld号", 'A' + cabinet, shelf_seq / 20 + 1,
+		 shelf_seq % 20 + 1);
+	for (int i = 0; i < ndocs && rc == STORE_OK; i++) {
+		if (i == skip1 || i == skip2)
+			continue;
+		rc = archive_item_insert(cx, household_id, number, village, docs[i].name, docs[i].code,
+					 date, docs[i].retention, place, ++item_no, &id);
+	}
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "UPDATE households SET next_item_no = ? WHERE id = ?", "ii",
+				item_no + 1, household_id);
+	return rc;
+}
+
 /* Inserts one generated household with its members. */
 static int make_household(struct ctx *cx, struct rng *r, struct id_alloc *ids,
 			  const char *category, int size, const char *village, int village_seq,
-			  struct site_plan *site)
+			  struct site_plan *site, const struct doc_checklist *docs, int complete,
+			  int cabinet)
 {
 	static const char *const ethnicities[] = {"miao", "han", "tujia", "dong", "gelao"};
 	static const int eth_w[] = {66, 20, 12, 1, 1};
@@ -345,6 +404,11 @@ static int make_household(struct ctx *cx, struct rng *r, struct id_alloc *ids,
 	}
 	if (rc == STORE_OK)
 		rc = household_index(cx, id);
+	int poor = strcmp(category, "registered_poor") == 0;
+	if (rc == STORE_OK)
+		rc = make_items(cx, r, id, number, village, reloc, poor ? docs->poor : docs->sync,
+				poor ? docs->npoor : docs->nsync, complete, cabinet,
+				site->building_no * ROOMS_PER_BUILDING + site->rooms_used);
 	return rc;
 }
 
@@ -403,6 +467,8 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	int rc;
 	long hh_poor = ARTICLE_POOR_HOUSEHOLDS, hh_sync = ARTICLE_HOUSEHOLDS - ARTICLE_POOR_HOUSEHOLDS;
 	long p_poor = ARTICLE_POOR_PERSONS, p_sync = ARTICLE_PERSONS - ARTICLE_POOR_PERSONS;
+	long archived = ARTICLE_ARCHIVED_FILES;
+	struct doc_checklist docs;
 	memset(sum, 0, sizeof(*sum));
 	*err_key = "internal";
 	if (store_one_int(cx->db, &rc, "SELECT count(*) FROM households", NULL) > 0) {
@@ -419,6 +485,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 		p_sync = opt->persons - p_poor;
 		hh_poor = (long)(ARTICLE_POOR_HOUSEHOLDS * f + 0.5);
 		hh_sync = (long)((ARTICLE_HOUSEHOLDS - ARTICLE_POOR_HOUSEHOLDS) * f + 0.5);
+		archived = (long)(ARTICLE_ARCHIVED_FILES * f + 0.5);
 	}
 	struct rng r = {opt->seed ? opt->seed : 2019};
 	long total = hh_poor + hh_sync;
@@ -441,25 +508,29 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	*err_key = "internal";
 	if (load_villages(cx, &villages, &nvillages) != STORE_OK ||
 	    !(village_seq = calloc((size_t)nvillages, sizeof(int))) ||
-	    make_sites(cx, sites) != STORE_OK)
+	    make_sites(cx, sites) != STORE_OK || load_checklists(cx, &docs) != STORE_OK ||
+	    docs.npoor == 0 || docs.nsync == 0)
 		goto rollback;
 	for (int i = 0; i < NSITES; i++)
 		site_w[i] = sites[i].weight;
 
 	/* Interleave the categories as a real intake would, committing in batches so the
 	 * write-ahead log stays small at province scale. */
-	long next_poor = 0, next_sync = hh_poor;
+	long next_poor = 0, next_sync = hh_poor, archived_done = 0;
 	for (long k = 0; k < total; k++) {
 		long remaining_poor = hh_poor - next_poor, remaining = total - k;
 		int poor = next_poor < hh_poor &&
 			   (long)(rng_next(&r) % (uint64_t)remaining) < remaining_poor;
 		long idx = poor ? next_poor++ : next_sync++;
 		int v = (int)(rng_next(&r) % (uint64_t)nvillages);
-		struct site_plan *site = &sites[rng_weighted(&r, site_w, NSITES)];
+		int s = rng_weighted(&r, site_w, NSITES);
+		int complete = (long)(rng_next(&r) % (uint64_t)remaining) < archived - archived_done;
+		archived_done += complete;
 		if (++village_seq[v] > 9999)
 			goto rollback;
 		rc = make_household(cx, &r, ids, poor ? "registered_poor" : "synchronous",
-				    sizes[idx], villages[v], village_seq[v], site);
+				    sizes[idx], villages[v], village_seq[v], &sites[s], &docs,
+				    complete, s);
 		if (rc != STORE_OK)
 			goto rollback;
 		sum->households++;

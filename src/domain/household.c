@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/jsonx.h"
+#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/tx.h"
 #include "domain/division.h"
@@ -141,6 +142,17 @@ static json_t *household_load(struct ctx *cx, int64_t id)
 	}
 	json_object_set_new(o, "members", members);
 	json_object_set_new(o, "events", events);
+	json_t *missing = archive_missing_types(cx, id, NULL);
+	int rc;
+	int64_t items = store_one_int(cx->db, &rc, "SELECT count(*) FROM items WHERE household_id = ?"
+				      " AND status = 'active'", "i", id);
+	if (!missing || rc != STORE_OK) {
+		json_decref(missing);
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "archive", json_pack("{s:b, s:o, s:I}", "complete",
+			    json_array_size(missing) == 0, "missing", missing, "items", (json_int_t)items));
 	return o;
 }
 
@@ -175,13 +187,14 @@ enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version)
 	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;
 }
 
-enum outcome household_writable(struct ctx *cx, int64_t id)
+/* Visible, open, and the role passes `may`. */
+static enum outcome writable_by(struct ctx *cx, int64_t id, bool (*may)(enum role))
 {
 	json_t *h = household_row(cx, id);
 	enum outcome res = OUT_OK;
 	if (!h)
 		return OUT_NOT_FOUND;
-	if (!role_can_edit_registry(cx->actor->role)) {
+	if (!may(cx->actor->role)) {
 		res = OUT_FORBIDDEN;
 	} else if (strcmp(json_string_value(json_object_get(h, "status")), "closed") == 0) {
 		verrors_add(cx->errs, "household_id", "household_closed");
@@ -189,6 +202,16 @@ enum outcome household_writable(struct ctx *cx, int64_t id)
 	}
 	json_decref(h);
 	return res;
+}
+
+enum outcome household_writable(struct ctx *cx, int64_t id)
+{
+	return writable_by(cx, id, role_can_edit_registry);
+}
+
+enum outcome household_writable_archive(struct ctx *cx, int64_t id)
+{
+	return writable_by(cx, id, role_can_edit_archive);
 }
 
 int household_touch(struct ctx *cx, int64_t id)

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/archive.h"
 #include "domain/division.h"
+#include "domain/fixity.h"
 
 /* Adds one group's counts into the row for `code` of a breakdown object keyed by code. */
 static void add_counts(json_t *rows, const char *code, int poor, json_int_t hh, json_int_t persons)
@@ -87,11 +89,20 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 		json_decref(communities);
 		return OUT_INTERNAL;
 	}
-	*out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o}",
+	int64_t complete = 0, incomplete = 0;
+	if (archive_completeness(cx, &complete, &incomplete) != STORE_OK) {
+		json_decref(towns);
+		json_decref(communities);
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o, s:o}",
+		"archived_household_files", (json_int_t)complete,
+		"incomplete_household_files", (json_int_t)incomplete,
 		"households", hh, "persons", persons,
 		"registered_poor_households", poor_hh, "registered_poor_persons", poor_persons,
 		"synchronous_households", hh - poor_hh, "synchronous_persons", persons - poor_persons,
 		"scope", cx->actor->scope, "by_origin_town", named_rows(cx, towns),
+		"fixity", fixity_last(cx),
 		"by_destination_community", named_rows(cx, communities));
 	json_decref(towns);
 	json_decref(communities);

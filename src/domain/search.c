@@ -72,6 +72,9 @@ static int collect(struct ctx *cx, struct results *res, const char *sql, const c
 	" persons WHERE household_id = h.id AND relation = 'head' AND status = 'member'" \
 	" LIMIT 1), h.number), NULL, h.number, '" match "' FROM households h"
 
+#define ITEM_HIT(match) "SELECT 'item', i.id, i.household_id, i.title, NULL, i.reference_code," \
+	" '" match "' FROM items i JOIN households h ON h.id = i.household_id"
+
 static int search_digits(struct ctx *cx, struct results *res, const char *q)
 {
 	char upper[SEARCH_MAX_QUERY + 1], hi[SEARCH_MAX_QUERY + 2], rev[SEARCH_MAX_QUERY + 1];
@@ -140,9 +143,13 @@ static int search_text(struct ctx *cx, struct results *res, const char *q)
 		if (hits[i].kind == STORE_DOC_PERSON)
 			rc = collect(cx, res, PERSON_HIT("name") " WHERE p.id = CAST(? AS INTEGER)"
 				     " AND ? IS NULL AND " SCOPE_SQL " LIMIT ?", id, NULL);
-		else
+		else if (hits[i].kind == STORE_DOC_HOUSEHOLD)
 			rc = collect(cx, res, HOUSEHOLD_HIT("place") " WHERE h.id = CAST(? AS INTEGER)"
 				     " AND ? IS NULL AND " SCOPE_SQL " LIMIT ?", id, NULL);
+		else
+			rc = collect(cx, res, ITEM_HIT("item") " WHERE i.id = CAST(? AS INTEGER)"
+				     " AND ? IS NULL AND i.status = 'active' AND " SCOPE_SQL " LIMIT ?",
+				     id, NULL);
 	}
 	return rc;
 }
@@ -175,8 +182,13 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 	bool id_like = digits == n || (digits == n - 1 && (query[n - 1] == 'X' || query[n - 1] == 'x'));
 	size_t letters = strspn(query, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 	int rc;
+	size_t code_chars = strspn(query, "0123456789-YDyd");
 	if (id_like && n >= 3)
 		rc = search_digits(cx, &res, query);
+	else if (code_chars == n && strchr(query, '-') && n >= 6)
+		rc = collect(cx, &res, ITEM_HIT("reference_code") " WHERE i.reference_code >= upper(?)"
+			     " AND i.reference_code < upper(?) || '~' AND " SCOPE_SQL " LIMIT ?",
+			     query, query);
 	else if (letters == n)
 		rc = search_letters(cx, &res, query);
 	else

@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 extern const struct store_backend store_sqlite_backend;
@@ -67,7 +68,11 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 		case 'd': dbls[i] = va_arg(ap, double); values[i] = &dbls[i]; break;
 		case 't': values[i] = va_arg(ap, const char *); break;
 		case 'n': values[i] = va_arg(ap, const int64_t *); break;
-		default: return NULL;
+		default:
+			/* A programming error: say so, and fail the statement. */
+			fprintf(stderr, "store: unknown parameter type '%c' for: %s\n", types[i], sql);
+			c->failures++;
+			return NULL;
 		}
 	}
 	return c->backend->query(c, sql, types ? types : "", values);

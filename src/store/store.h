@@ -29,7 +29,7 @@ struct store_conn;
 struct store_rows;
 
 /* A search index entry kind: the index maps text to (kind, id). */
-enum store_doc { STORE_DOC_PERSON = 0, STORE_DOC_HOUSEHOLD = 1 };
+enum store_doc { STORE_DOC_PERSON = 0, STORE_DOC_HOUSEHOLD = 1, STORE_DOC_ITEM = 2 };
 
 struct store_hit {
 	enum store_doc kind;

@@ -376,7 +376,7 @@ static int sq_migrate(struct store_conn *sc, int *applied)
 
 static int sq_index_put(struct store_conn *sc, enum store_doc kind, int64_t id, const char *text)
 {
-	int64_t rowid = id * 2 + (int64_t)kind;
+	int64_t rowid = id * 4 + (int64_t)kind;	/* room for four kinds of document */
 	int rc = store_exec(sc, "DELETE FROM search_index WHERE rowid = ?", "i", rowid);
 	if (rc != STORE_OK || !text || !*text)
 		return rc;
@@ -416,8 +416,8 @@ static int sq_index_find(struct store_conn *sc, const char *query, int limit,
 		expr.data, (int64_t)limit);
 	while (store_next(r) && *nhits < limit) {
 		int64_t rowid = store_int(r, 0);
-		hits[*nhits].kind = (enum store_doc)(rowid % 2);
-		hits[*nhits].id = rowid / 2;
+		hits[*nhits].kind = (enum store_doc)(rowid % 4);
+		hits[*nhits].id = rowid / 4;
 		(*nhits)++;
 	}
 	buf_release(&expr);

@@ -18,9 +18,11 @@
 #include "domain/actor.h"
 
 #define MAX_CAPTURES 4
-#define MAX_HEADERS 8
+#define MAX_HEADERS 12
 
 struct server;
+struct route;
+struct upload;
 
 struct request {
 	struct MHD_Connection *conn;
@@ -30,8 +32,10 @@ struct request {
 	struct arena arena;
 	struct buf body;
 	bool body_too_large;
+	const struct route *route;	/* found on the first call, before the body */
 	int64_t ids[MAX_CAPTURES];	/* {id} captures of the route, in order */
 	int nids;
+	struct upload *upload;		/* multipart routes: the streamed parts */
 
 	struct actor actor;
 	bool authenticated;
@@ -49,6 +53,8 @@ struct request {
 	const char *header_values[MAX_HEADERS];
 	int nheaders;
 	int retry_after;
+	int file_fd;			/* >= 0: the body is this file's bytes */
+	uint64_t file_offset, file_length;
 };
 
 /* A header value, or NULL. */

@@ -8,33 +8,40 @@
 #include "web/server.h"
 
 static const struct route routes[] = {
-	{"GET", "/", api_index, PERM_PUBLIC},
-	{"GET", "/healthz", api_healthz, PERM_PUBLIC},
-	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC},
-	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ},
-	{"GET", "/api/v1/session", api_me, PERM_READ},
-	{"GET", "/api/v1/households", api_households_list, PERM_READ},
-	{"POST", "/api/v1/households", api_households_create, PERM_EDIT},
-	{"GET", "/api/v1/households/{id}", api_household_get, PERM_READ},
-	{"PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT},
-	{"POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT},
-	{"GET", "/api/v1/persons", api_persons_list, PERM_READ},
-	{"POST", "/api/v1/persons", api_persons_create, PERM_EDIT},
-	{"GET", "/api/v1/persons/{id}", api_person_get, PERM_READ},
-	{"PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT},
-	{"POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT},
-	{"POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT},
-	{"GET", "/api/v1/search", api_search, PERM_READ},
-	{"GET", "/api/v1/divisions", api_divisions, PERM_READ},
-	{"GET", "/api/v1/sites", api_sites_list, PERM_READ},
-	{"POST", "/api/v1/sites", api_sites_create, PERM_EDIT},
-	{"POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT},
-	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ},
-	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ},
-	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN},
-	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN},
-	{"GET", "/api/v1/audit", api_audit, PERM_READ},
-	{NULL, NULL, NULL, PERM_PUBLIC},
+	{"GET", "/", api_index, PERM_PUBLIC, false},
+	{"GET", "/healthz", api_healthz, PERM_PUBLIC, false},
+	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, false},
+	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ, false},
+	{"GET", "/api/v1/session", api_me, PERM_READ, false},
+	{"GET", "/api/v1/households", api_households_list, PERM_READ, false},
+	{"POST", "/api/v1/households", api_households_create, PERM_EDIT, false},
+	{"GET", "/api/v1/households/{id}", api_household_get, PERM_READ, false},
+	{"PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT, false},
+	{"POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT, false},
+	{"GET", "/api/v1/persons", api_persons_list, PERM_READ, false},
+	{"POST", "/api/v1/persons", api_persons_create, PERM_EDIT, false},
+	{"GET", "/api/v1/persons/{id}", api_person_get, PERM_READ, false},
+	{"PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT, false},
+	{"POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT, false},
+	{"POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT, false},
+	{"GET", "/api/v1/search", api_search, PERM_READ, false},
+	{"GET", "/api/v1/divisions", api_divisions, PERM_READ, false},
+	{"GET", "/api/v1/sites", api_sites_list, PERM_READ, false},
+	{"POST", "/api/v1/sites", api_sites_create, PERM_EDIT, false},
+	{"POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT, false},
+	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ, false},
+	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ, false},
+	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN, false},
+	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN, false},
+	{"GET", "/api/v1/audit", api_audit, PERM_READ, false},
+	{"GET", "/api/v1/doc-types", api_doc_types, PERM_READ, false},
+	{"GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ, false},
+	{"POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, true},
+	{"GET", "/api/v1/items/{id}", api_item_get, PERM_READ, false},
+	{"POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, true},
+	{"POST", "/api/v1/items/{id}/remove", api_item_remove, PERM_ARCHIVE, false},
+	{"GET", "/api/v1/files/{id}", api_file_get, PERM_READ, false},
+	{NULL, NULL, NULL, PERM_PUBLIC, false},
 };
 
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
@@ -77,19 +84,18 @@ static const char *find_token(struct request *rq, bool *from_cookie)
 	return c;
 }
 
-static void dispatch_checked(struct request *rq, const struct route *found);
-
 static bool permitted(const struct request *rq, enum perm perm)
 {
 	switch (perm) {
 	case PERM_PUBLIC: case PERM_READ: return true;
 	case PERM_EDIT: return role_can_edit_registry(rq->actor.role);
 	case PERM_ADMIN: return role_is_admin(rq->actor.role);
+	case PERM_ARCHIVE: return role_can_edit_archive(rq->actor.role);
 	}
 	return false;
 }
 
-void routes_dispatch(struct request *rq)
+bool routes_prepare(struct request *rq)
 {
 	const struct route *found = NULL;
 	char allow[64] = "";
@@ -117,13 +123,34 @@ void routes_dispatch(struct request *rq)
 		} else {
 			rq_problem(rq, OUT_NOT_FOUND, "no_such_endpoint");
 		}
-		return;
+		return false;
 	}
+	rq->route = found;
 	rq->cx.db = server_db(rq->server);
 	if (!rq->cx.db) {
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
-		return;
+		return false;
 	}
+	if (found->perm != PERM_PUBLIC) {
+		const char *token = find_token(rq, &rq->cookie_auth);
+		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
+			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");
+			rq_problem(rq, OUT_UNAUTHORIZED, "login_required");
+			return false;
+		}
+		snprintf(rq->actor.address, sizeof(rq->actor.address), "%s", rq->client);
+		rq->authenticated = true;
+		rq->token = arena_strdup(&rq->arena, token);
+	}
+	if (!permitted(rq, found->perm)) {
+		rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
+		return false;
+	}
+	return true;
+}
+
+void routes_run(struct request *rq)
+{
 	/* A GET reads one consistent snapshot, and takes the database's read lock once rather
 	 * than once per statement. GET handlers never write. */
 	bool snapshot = strcmp(rq->method, "GET") == 0;
@@ -131,28 +158,7 @@ void routes_dispatch(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return;
 	}
-	dispatch_checked(rq, found);
+	rq->route->handler(rq);
 	if (snapshot)
 		store_commit(rq->cx.db);
-}
-
-/* Authenticates when the route needs it, checks the role, runs the handler. */
-static void dispatch_checked(struct request *rq, const struct route *found)
-{
-	if (found->perm != PERM_PUBLIC) {
-		const char *token = find_token(rq, &rq->cookie_auth);
-		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
-			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");
-			rq_problem(rq, OUT_UNAUTHORIZED, "login_required");
-			return;
-		}
-		snprintf(rq->actor.address, sizeof(rq->actor.address), "%s", rq->client);
-		rq->authenticated = true;
-		rq->token = token;
-	}
-	if (!permitted(rq, found->perm)) {
-		rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
-		return;
-	}
-	found->handler(rq);
 }

@@ -13,6 +13,7 @@ enum perm {
 	PERM_READ,	/* any logged-in user */
 	PERM_EDIT,	/* roles that keep the registry */
 	PERM_ADMIN,	/* administrators */
+	PERM_ARCHIVE,	/* roles that keep the archive */
 };
 
 struct route {
@@ -20,12 +21,16 @@ struct route {
 	const char *pattern;	/* segments; "{id}" captures a positive integer */
 	handler_fn handler;
 	enum perm perm;
+	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
 };
 
 /* Matches a path against a pattern, filling ids with the {id} captures. */
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
-/* Finds the route, authenticates, checks permissions, runs the handler. */
-void routes_dispatch(struct request *rq);
+/* Before the body is read: finds the route, authenticates and checks the role. Returns
+ * false when the request is already answered (404, 405, 401, 403). */
+bool routes_prepare(struct request *rq);
+/* After the body: runs the handler (a GET inside one read snapshot). */
+void routes_run(struct request *rq);
 
 /* Handlers (api_*.c). */
 void api_index(struct request *rq);
@@ -54,4 +59,11 @@ void api_report_county(struct request *rq);
 void api_users_list(struct request *rq);
 void api_users_create(struct request *rq);
 void api_audit(struct request *rq);
+void api_items_list(struct request *rq);
+void api_items_create(struct request *rq);
+void api_item_get(struct request *rq);
+void api_item_files_add(struct request *rq);
+void api_item_remove(struct request *rq);
+void api_file_get(struct request *rq);
+void api_doc_types(struct request *rq);
 #endif

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/date.h"
 #include "core/log.h"
 #include "web/request.h"
 #include "web/routes.h"
+#include "web/upload.h"
 
 static _Thread_local struct store_conn *tls_db;
 
@@ -70,6 +72,8 @@ static struct request *request_new(struct server *s, struct MHD_Connection *c,
 	rq->cx.arena = &rq->arena;
 	rq->cx.errs = &rq->errs;
 	rq->cx.today = date_today();
+	rq->cx.blobs = &s->blobs;
+	rq->file_fd = -1;
 	if (!rq->method || !rq->path) {
 		arena_release(&rq->arena);
 		free(rq);
@@ -80,6 +84,9 @@ static struct request *request_new(struct server *s, struct MHD_Connection *c,
 
 static void request_free(struct request *rq)
 {
+	upload_release(rq->upload);
+	if (rq->file_fd >= 0)
+		close(rq->file_fd);
 	buf_release(&rq->body);
 	buf_release(&rq->out);
 	arena_release(&rq->arena);
@@ -90,18 +97,30 @@ static enum MHD_Result send_response(struct request *rq)
 {
 	size_t len;
 	unsigned status = rq->status ? rq->status : 500;
-	char *data = buf_detach(&rq->out, &len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data ? data : "",
-		data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	if (!resp) {
-		free(data);
-		return MHD_NO;
+	struct MHD_Response *resp;
+	bool is_file = rq->file_fd >= 0;
+	if (is_file) {
+		/* libmicrohttpd owns the descriptor from here and closes it (sendfile) */
+		resp = MHD_create_response_from_fd_at_offset64(rq->file_length, rq->file_fd,
+							       rq->file_offset);
+		if (resp)
+			rq->file_fd = -1;
+	} else {
+		char *data = buf_detach(&rq->out, &len);
+		resp = MHD_create_response_from_buffer(len, data ? data : "",
+			data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		if (!resp)
+			free(data);
 	}
+	if (!resp)
+		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				rq->content_type ? rq->content_type : "application/json");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* Files are immutable per ETag and may be revalidated; everything else is personal data
+	 * that no cache should keep. */
+	MHD_add_response_header(resp, "Cache-Control", is_file ? "private, no-cache" : "no-store");
 	MHD_add_response_header(resp, "Content-Language", msg_lang_tag(rq->lang));
 	for (int i = 0; i < rq->nheaders; i++)
 		MHD_add_response_header(resp, rq->header_names[i], rq->header_values[i]);
@@ -110,6 +129,16 @@ static enum MHD_Result send_response(struct request *rq)
 	return r;
 }
 
+static enum MHD_Result answer_too_large(struct request *rq)
+{
+	verrors_add(&rq->errs, "body", "body_too_large");
+	rq_problem(rq, OUT_TOO_LARGE, NULL);
+	return send_response(rq);
+}
+
+/* libmicrohttpd calls this once with the headers, then once per piece of body, then once
+ * more with no data. Routing, authentication and size checks happen on the first call, so
+ * a request that will be refused is refused before its body is read. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -122,19 +151,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!rq)
 			return MHD_NO;
 		*con_cls = rq;
-		/* Refuse an oversized body before reading it when its length is announced. */
+		if (!routes_prepare(rq))
+			return send_response(rq);
+		bool upload = rq->route->upload;
+		uint64_t limit = upload ? s->cfg.max_upload + 64 * 1024 : s->cfg.max_body;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+		if (cl && strtoull(cl, NULL, 10) > limit) {
 			rq->body_too_large = true;
-			verrors_add(&rq->errs, "body", "body_too_large");
-			rq_problem(rq, OUT_TOO_LARGE, NULL);
+			return answer_too_large(rq);
+		}
+		if (upload && !upload_begin(rq)) {
+			verrors_add(&rq->errs, "body", "multipart_required");
+			rq_problem(rq, OUT_UNSUPPORTED, NULL);
 			return send_response(rq);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!rq->body_too_large) {
+		if (rq->upload) {
+			upload_feed(rq, upload_data, *upload_size);
+		} else if (!rq->body_too_large) {
 			buf_add(&rq->body, upload_data, *upload_size);
 			if (rq->body.failed || rq->body.len > s->cfg.max_body)
 				rq->body_too_large = true;
@@ -142,14 +179,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (rq->body_too_large) {
-		if (rq->status)	/* already answered on the first call */
-			return MHD_YES;
-		verrors_add(&rq->errs, "body", "body_too_large");
-		rq_problem(rq, OUT_TOO_LARGE, NULL);
-		return send_response(rq);
+	if (rq->status)		/* answered on the first call */
+		return MHD_YES;
+	if (rq->upload) {
+		upload_end(rq);
+		if (rq->upload->too_large)
+			return answer_too_large(rq);
+	} else if (rq->body_too_large) {
+		return answer_too_large(rq);
 	}
-	routes_dispatch(rq);
+	routes_run(rq);
 	if (rq->status >= 500)
 		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
 	return send_response(rq);
@@ -190,6 +229,8 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 		snprintf(err, errlen, "bind address '%s' is not an IPv4 address", cfg->bind);
 		return -1;
 	}
+	if (blobstore_init(&s->blobs, cfg->data_dir, err, errlen))
+		return -1;
 	s->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
 		(uint16_t)cfg->port, NULL, NULL, on_request, s,

@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "core/config.h"
+#include "store/blobstore.h"
 #include "store/store.h"
 
 #define MAX_WORKER_CONNS 300
@@ -14,6 +15,7 @@
 struct server {
 	struct config cfg;
 	struct store *store;
+	struct blobstore blobs;
 	struct MHD_Daemon *daemon;
 	pthread_mutex_t conns_lock;
 	struct store_conn *conns[MAX_WORKER_CONNS];

@@ -21,7 +21,7 @@
 static int open_db(void **state, long demo_persons)
 {
 	struct testdb *t = calloc(1, sizeof(*t));
-	char err[256];
+	char err[256], path[400];
 	int applied, loaded;
 	if (!t || sodium_init() < 0)
 		return -1;
@@ -35,10 +35,13 @@ static int open_db(void **state, long demo_persons)
 		return -1;
 	if (store_migrate(t->db, &applied) != STORE_OK || division_seed(t->db, &loaded) != STORE_OK)
 		return -1;
+	snprintf(path, sizeof(path), "%s/data", t->dir);
+	if (blobstore_init(&t->blobs, path, err, sizeof(err)))
+		return -1;
 	actor_system(&t->actor);
 	arena_init(&t->arena, 0);
 	verrors_init(&t->errs, &t->arena);
-	t->cx = (struct ctx){t->db, &t->actor, &t->arena, &t->errs, date_today()};
+	t->cx = (struct ctx){t->db, &t->actor, &t->arena, &t->errs, date_today(), &t->blobs};
 	if (demo_persons) {
 		struct demo_options opt = {7, demo_persons, 1};
 		struct demo_summary sum;

@@ -2,12 +2,14 @@
 #ifndef ANJU_TESTDB_H
 #define ANJU_TESTDB_H
 #include "domain/actor.h"
+#include "store/blobstore.h"
 
 struct testdb {
 	char dir[256];
 	char path[300];
 	struct store *store;
 	struct store_conn *db;
+	struct blobstore blobs;
 	struct actor actor;
 	struct arena arena;
 	struct verrors errs;

@@ -132,5 +132,5 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_entity ON audit(entity, entity_id);
 
--- rowid = id * 2 + kind (0 person, 1 household); see store_sqlite.c.
+-- rowid = id * 4 + kind (0 person, 1 household, 2 archive item); see store_sqlite.c.
 CREATE VIRTUAL TABLE search_index USING fts5(text, tokenize = 'anju');

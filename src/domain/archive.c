@@ -1,0 +1,528 @@
+/* archive: items, files, reference codes, completeness. */
+#include "domain/archive.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/jsonx.h"
+#include "core/sniff.h"
+#include "core/utf8.h"
+#include "domain/audit.h"
+#include "domain/household.h"
+#include "domain/tx.h"
+
+const char *const archive_retentions[] = {"permanent", "30y", "10y", NULL};
+
+#define ITEM_COLS "i.id, i.household_id, i.person_id, i.item_no, i.reference_code, i.title," \
+	" i.doc_type, t.name_zh, t.name_en, i.date, i.responsible_body, i.pages," \
+	" i.duration_seconds, i.retention, i.paper_location, i.status, i.removed_reason," \
+	" i.removed_at, i.version, i.created_at, i.updated_at"
+#define ITEM_FROM " FROM items i JOIN doc_types t ON t.code = i.doc_type" \
+	" JOIN households h ON h.id = i.household_id"
+
+/* ---------------------------------------------------------------- JSON */
+
+static void put_text(json_t *o, const char *key, struct store_rows *r, int col)
+{
+	json_object_set_new(o, key, store_null(r, col) ? json_null() : json_string(store_text(r, col)));
+}
+
+static json_t *files_json(struct ctx *cx, int64_t item_id)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name,"
+		" f.item_version, f.replaces, f.superseded, f.created_at, b.width, b.height,"
+		" b.duration_seconds FROM files f JOIN blobs b ON b.sha256 = f.sha256"
+		" WHERE f.item_id = ? ORDER BY f.id", "i", item_id);
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0);
+		json_t *f = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:b, s:s, s:s}",
+			"id", (json_int_t)id, "sha256", store_text(r, 1),
+			"size", (json_int_t)store_int(r, 2), "mime", store_text(r, 3),
+			"kind", sniff_kind(store_text(r, 3)), "name", store_text(r, 4),
+			"item_version", (json_int_t)store_int(r, 5), "superseded", (int)store_int(r, 7),
+			"created_at", store_text(r, 8),
+			"url", arena_printf(cx->arena, "/api/v1/files/%lld", (long long)id));
+		json_object_set_new(f, "replaces", store_null(r, 6) ? json_null()
+				    : json_integer(store_int(r, 6)));
+		json_object_set_new(f, "width", store_null(r, 9) ? json_null() : json_integer(store_int(r, 9)));
+		json_object_set_new(f, "height", store_null(r, 10) ? json_null() : json_integer(store_int(r, 10)));
+		json_object_set_new(f, "duration_seconds", store_null(r, 11) ? json_null()
+				    : json_real(store_double(r, 11)));
+		json_array_append_new(arr, f);
+	}
+	if (store_finish(r) != STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static json_t *item_row_json(struct store_rows *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(store_int(r, 0)));
+	json_object_set_new(o, "household_id", json_integer(store_int(r, 1)));
+	json_object_set_new(o, "person_id", store_null(r, 2) ? json_null() : json_integer(store_int(r, 2)));
+	json_object_set_new(o, "item_no", json_integer(store_int(r, 3)));
+	put_text(o, "reference_code", r, 4);
+	put_text(o, "title", r, 5);
+	put_text(o, "doc_type", r, 6);
+	put_text(o, "doc_type_name", r, 7);
+	put_text(o, "doc_type_name_en", r, 8);
+	put_text(o, "date", r, 9);
+	put_text(o, "responsible_body", r, 10);
+	json_object_set_new(o, "pages", store_null(r, 11) ? json_null() : json_integer(store_int(r, 11)));
+	json_object_set_new(o, "duration_seconds", store_null(r, 12) ? json_null()
+			    : json_real(store_double(r, 12)));
+	put_text(o, "retention", r, 13);
+	put_text(o, "paper_location", r, 14);
+	json_object_set_new(o, "electronic_only", json_boolean(store_null(r, 14)));
+	put_text(o, "status", r, 15);
+	put_text(o, "removed_reason", r, 16);
+	put_text(o, "removed_at", r, 17);
+	json_object_set_new(o, "version", json_integer(store_int(r, 18)));
+	put_text(o, "created_at", r, 19);
+	put_text(o, "updated_at", r, 20);
+	return o;
+}
+
+/* One item with its files, when its household is within scope. */
+static json_t *item_load(struct ctx *cx, int64_t id)
+{
+	char lo[16], hi[17];
+	json_t *o = NULL;
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT " ITEM_COLS ITEM_FROM
+		" WHERE i.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+	if (store_next(r))
+		o = item_row_json(r);
+	if (store_finish(r) != STORE_OK || !o) {
+		json_decref(o);
+		return NULL;
+	}
+	json_t *files = files_json(cx, id);
+	if (!files) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "files", files);
+	return o;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+/* The client's file name: text of 1..255 bytes, no path, no control characters. */
+static bool file_name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	return n > 0 && n <= 255 && utf8_valid(name, n) && !utf8_has_control(name) &&
+	       !strchr(name, '/') && !strchr(name, '\\') && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0;
+}
+
+/* Checks the uploaded files; OUT_UNSUPPORTED when a type is refused, else errors are
+ * field errors ("file", "files[1]"). */
+static enum outcome check_files(struct ctx *cx, struct archive_file *files, int nfiles)
+{
+	enum outcome res = OUT_OK;
+	for (int i = 0; i < nfiles; i++) {
+		char field[24];
+		snprintf(field, sizeof(field), "files[%d]", i);
+		if (!file_name_ok(files[i].name))
+			verrors_add(cx->errs, field, "file_name_invalid");
+		else if (files[i].w->size == 0)
+			verrors_add(cx->errs, field, "file_empty");
+		else if (!sniff_allowed(files[i].mime)) {
+			verrors_add(cx->errs, field, "file_type_not_allowed");
+			res = OUT_UNSUPPORTED;
+		}
+	}
+	return cx->errs->n && res == OUT_OK ? OUT_INVALID : res;
+}
+
+static bool doc_type_exists(struct ctx *cx, const char *code, char retention[16])
+{
+	struct store_rows *r = store_query(cx->db, "SELECT retention FROM doc_types"
+					   " WHERE code = ? AND active = 1", "t", code);
+	bool found = store_next(r);
+	if (found)
+		snprintf(retention, 16, "%s", store_text(r, 0));
+	store_finish(r);
+	return found;
+}
+
+/* An optional positive integer given as form text. */
+static bool form_int(json_t *fields, const char *key, int64_t max, int64_t *out, struct verrors *e)
+{
+	json_t *v = json_object_get(fields, key);
+	if (!v)
+		return false;
+	const char *s = json_string_value(v);
+	char *end;
+	long long n = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || n < 1 || n > max || strspn(s, "0123456789") != strlen(s)) {
+		verrors_add(e, key, "out_of_range");
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+/* ---------------------------------------------------------------- writing */
+
+static const char *retention_code(const char *retention)
+{
+	return strcmp(retention, "permanent") == 0 ? "Y" : strcmp(retention, "30y") == 0 ? "D30" : "D10";
+}
+
+int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number,
+			const char *origin_village, const char *title, const char *doc_type,
+			const char *date, const char *retention, const char *paper_location,
+			int64_t item_no, int64_t *id)
+{
+	char now[21], year[5];
+	int rc = STORE_OK;
+	bool allocate = item_no == 0;
+	audit_now(now);
+	if (allocate)
+		item_no = store_one_int(cx->db, &rc, "SELECT next_item_no FROM households"
+					" WHERE id = ?", "i", household_id);
+	if (rc != STORE_OK || item_no < 1 || item_no > 9999)
+		return STORE_ERROR;
+	snprintf(year, sizeof(year), "%.4s", date ? date : now);
+	const char *code = arena_printf(cx->arena, "%.6s-%s-%s-%s-%04lld", origin_village, year,
+					retention_code(retention), number, (long long)item_no);
+	if (!code)
+		return STORE_ERROR;
+	if (allocate)
+		rc = store_exec(cx->db, "UPDATE households SET next_item_no = next_item_no + 1"
+				" WHERE id = ?", "i", household_id);
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "INSERT INTO items(household_id, item_no, reference_code, title,"
+			" doc_type, date, retention, paper_location, created_at, updated_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "iittttttt" "t", household_id, item_no,
+			code, title, doc_type, date, retention, paper_location, now, now);
+	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
+	if (rc == STORE_OK)
+		rc = store_index_put(cx->db, STORE_DOC_ITEM, *id,
+				     arena_printf(cx->arena, "%s %s", title, code));
+	return rc;
+}
+
+/* Moves the files into the blob store and records them under the item's version. */
+static int attach_files(struct ctx *cx, int64_t item_id, int64_t version,
+			struct archive_file *files, int nfiles, int64_t replaces)
+{
+	char now[21];
+	int rc = STORE_OK;
+	audit_now(now);
+	for (int i = 0; i < nfiles && rc == STORE_OK; i++) {
+		struct blob_writer *w = files[i].w;
+		rc = store_exec(cx->db, "INSERT INTO blobs(sha256, size, mime, created_at)"
+				" VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", "titt",
+				w->sha256, (int64_t)w->size, files[i].mime, now);
+		if (rc == STORE_OK)
+			rc = store_exec(cx->db, "INSERT INTO files(item_id, item_version, sha256, name,"
+					" replaces, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+					"iittnit", item_id, version, w->sha256, files[i].name,
+					replaces && i == 0 ? &replaces : NULL, cx->actor->user_id, now);
+		if (rc == STORE_OK && blob_writer_commit(w))
+			rc = STORE_ERROR;
+	}
+	if (rc == STORE_OK && replaces)
+		rc = store_exec(cx->db, "UPDATE files SET superseded = 1 WHERE id = ?", "i", replaces);
+	return rc;
+}
+
+/* Ends the transaction; on failure removes the blobs this operation created. */
+static enum outcome finish(struct ctx *cx, enum outcome res, int rc, json_t **out,
+			   struct archive_file *files, int nfiles)
+{
+	res = tx_end_out(cx->db, res, rc, out);
+	if (res != OUT_OK)
+		for (int i = 0; i < nfiles; i++)
+			blob_writer_uncommit(files[i].w);
+	return res;
+}
+
+enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *fields,
+				 struct archive_file *files, int nfiles, json_t **out)
+{
+	static const char *const allowed[] = {"title", "doc_type", "date", "retention",
+		"paper_location", "responsible_body", "pages", "person_id", NULL};
+	char retention_default[16] = "";
+	int64_t pages = 0, person_id = 0;
+	*out = NULL;
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = household_writable_archive(cx, household_id);
+	if (res != OUT_OK)
+		return finish(cx, res, STORE_OK, out, files, 0);
+	jx_only(fields, allowed, "", cx->errs);
+	const char *title = jx_string(fields, "title", "", true, 200, cx->errs);
+	const char *doc_type = jx_string(fields, "doc_type", "", true, 40, cx->errs);
+	if (doc_type && !doc_type_exists(cx, doc_type, retention_default))
+		verrors_add(cx->errs, "doc_type", "unknown_value");
+	const char *date = jx_date(fields, "date", "", false, cx->errs);
+	const char *retention = jx_enum(fields, "retention", "", false, archive_retentions, cx->errs);
+	const char *paper = jx_string(fields, "paper_location", "", false, 100, cx->errs);
+	const char *body = jx_string(fields, "responsible_body", "", false, 100, cx->errs);
+	bool has_pages = form_int(fields, "pages", 100000, &pages, cx->errs);
+	bool has_person = form_int(fields, "person_id", INT64_MAX, &person_id, cx->errs);
+	int rc;
+	if (has_person && store_one_int(cx->db, &rc, "SELECT count(*) FROM persons WHERE id = ?"
+					" AND household_id = ?", "ii", person_id, household_id) == 0)
+		verrors_add(cx->errs, "person_id", "person_not_in_household");
+	if (!paper && nfiles == 0)
+		verrors_add(cx->errs, "paper_location", "paper_or_file_required");
+	res = check_files(cx, files, nfiles);
+	if (cx->errs->n)
+		return finish(cx, res != OUT_OK ? res : OUT_INVALID, STORE_OK, out, files, 0);
+
+	json_t *hh = NULL;
+	if (household_get(cx, household_id, &hh) != OUT_OK)
+		return finish(cx, OUT_INTERNAL, STORE_OK, out, files, 0);
+	int64_t id = 0;
+	rc = archive_item_insert(cx, household_id, json_string_value(json_object_get(hh, "number")),
+		json_string_value(json_object_get(hh, "origin_village")), title, doc_type, date,
+		retention ? retention : retention_default, paper, 0, &id);
+	json_decref(hh);
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "UPDATE items SET responsible_body = ?, pages = ?, person_id = ?"
+				" WHERE id = ?", "tnni", body, has_pages ? &pages : NULL,
+				has_person ? &person_id : NULL, id);
+	if (rc == STORE_OK)
+		rc = attach_files(cx, id, 1, files, nfiles, 0);
+	if (rc == STORE_OK)
+		rc = household_touch(cx, household_id);
+	if (rc == STORE_OK) {
+		*out = item_load(cx, id);
+		rc = *out ? audit_write(cx, "create", "item", id, NULL, *out) : STORE_ERROR;
+	}
+	return finish(cx, OUT_OK, rc, out, files, nfiles);
+}
+
+enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fields,
+				    struct archive_file *files, int nfiles, json_t **out)
+{
+	static const char *const allowed[] = {"replaces", NULL};
+	int64_t replaces = 0;
+	int rc = STORE_OK;
+	*out = NULL;
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	json_t *before = item_load(cx, item_id);
+	enum outcome res = OUT_OK;
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
+	if ((res = household_writable_archive(cx, household_id)) != OUT_OK)
+		goto done;
+	if (strcmp(json_string_value(json_object_get(before, "status")), "active") != 0) {
+		verrors_add(cx->errs, "item", "item_removed");
+		res = OUT_CONFLICT;
+		goto done;
+	}
+	jx_only(fields, allowed, "", cx->errs);
+	if (form_int(fields, "replaces", INT64_MAX, &replaces, cx->errs) &&
+	    store_one_int(cx->db, &rc, "SELECT count(*) FROM files WHERE id = ? AND item_id = ?"
+			  " AND superseded = 0", "ii", replaces, item_id) == 0)
+		verrors_add(cx->errs, "replaces", "file_not_current");
+	if (nfiles == 0)
+		verrors_add(cx->errs, "file", "required");
+	res = check_files(cx, files, nfiles);
+	if (cx->errs->n) {
+		res = res != OUT_OK ? res : OUT_INVALID;
+		goto done;
+	}
+	int64_t version = json_integer_value(json_object_get(before, "version")) + 1;
+	char now[21];
+	audit_now(now);
+	rc = store_exec(cx->db, "UPDATE items SET version = ?, updated_at = ? WHERE id = ?", "iti",
+			version, now, item_id);
+	if (rc == STORE_OK)
+		rc = attach_files(cx, item_id, version, files, nfiles, replaces);
+	if (rc == STORE_OK)
+		rc = household_touch(cx, household_id);
+	if (rc == STORE_OK) {
+		*out = item_load(cx, item_id);
+		rc = *out ? audit_write(cx, "add_files", "item", item_id, before, *out) : STORE_ERROR;
+	}
+done:
+	json_decref(before);
+	return finish(cx, res, rc, out, files, nfiles);
+}
+
+enum outcome archive_item_remove(struct ctx *cx, int64_t item_id, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"reason", NULL};
+	int rc = STORE_OK;
+	*out = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	const char *reason = jx_string(body, "reason", "", true, 200, cx->errs);
+	if (cx->errs->n)
+		return OUT_INVALID;
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	json_t *before = item_load(cx, item_id);
+	enum outcome res = OUT_OK;
+	if (!before) {
+		res = OUT_NOT_FOUND;
+		goto done;
+	}
+	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
+	if ((res = household_writable_archive(cx, household_id)) != OUT_OK)
+		goto done;
+	if (strcmp(json_string_value(json_object_get(before, "status")), "active") != 0) {
+		verrors_add(cx->errs, "item", "item_removed");
+		res = OUT_CONFLICT;
+		goto done;
+	}
+	char now[21];
+	audit_now(now);
+	rc = store_exec(cx->db, "UPDATE items SET status = 'removed', removed_reason = ?,"
+			" removed_at = ?, version = version + 1, updated_at = ? WHERE id = ?", "ttti",
+			reason, now, now, item_id);
+	if (rc == STORE_OK)
+		rc = household_touch(cx, household_id);
+	if (rc == STORE_OK) {
+		*out = item_load(cx, item_id);
+		rc = *out ? audit_write(cx, "remove", "item", item_id, before, *out) : STORE_ERROR;
+	}
+done:
+	json_decref(before);
+	return tx_end_out(cx->db, res, rc, out);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+enum outcome archive_item_get(struct ctx *cx, int64_t item_id, json_t **out)
+{
+	*out = item_load(cx, item_id);
+	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json_t **out)
+{
+	char lo[16], hi[17], qhi[300] = "";
+	*out = NULL;
+	actor_scope_range(cx->actor, lo, hi);
+	if (f->q)
+		snprintf(qhi, sizeof(qhi), "%s\xF4\x8F\xBF\xBF", f->q);
+	json_t *items = json_array();
+	int count = 0;
+	int64_t last = 0;
+	struct store_rows *r = store_query(cx->db, "SELECT " ITEM_COLS ITEM_FROM
+		" WHERE i.id > ? AND (? = 0 OR i.household_id = ?) AND " SCOPE_SQL
+		" AND (? IS NULL OR i.doc_type = ?) AND (? IS NULL OR i.date >= ?)"
+		" AND (? IS NULL OR i.date <= ?)"
+		" AND (? IS NULL OR (i.reference_code >= ? AND i.reference_code < ?)"
+		"      OR instr(i.title, ?) > 0)"
+		" ORDER BY i.id LIMIT ?", "iii" SCOPE_TYPES "tttttt" "tttt" "i",
+		f->after, f->household_id, f->household_id, SCOPE_ARGS(lo, hi),
+		f->doc_type, f->doc_type, f->from, f->from, f->to, f->to,
+		f->q, f->q, f->q ? qhi : NULL, f->q, (int64_t)f->limit + 1);
+	while (store_next(r)) {
+		if (count++ == f->limit)
+			break;
+		last = store_int(r, 0);
+		json_array_append_new(items, item_row_json(r));
+	}
+	if (store_finish(r) != STORE_OK) {
+		json_decref(items);
+		return OUT_INTERNAL;
+	}
+	/* files per item: a page is at most a few hundred items */
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_t *files = files_json(cx, json_integer_value(json_object_get(it, "id")));
+		json_object_set_new(it, "files", files ? files : json_array());
+	}
+	*out = json_pack("{s:o}", "items", items);
+	json_object_set_new(*out, "next", count > f->limit
+			    ? json_string(arena_printf(cx->arena, "%lld", (long long)last)) : json_null());
+	return OUT_OK;
+}
+
+enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_file_info *out)
+{
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name"
+		" FROM files f JOIN blobs b ON b.sha256 = f.sha256 JOIN items i ON i.id = f.item_id"
+		" JOIN households h ON h.id = i.household_id WHERE f.id = ? AND " SCOPE_SQL,
+		"i" SCOPE_TYPES, file_id, SCOPE_ARGS(lo, hi));
+	bool found = store_next(r);
+	if (found) {
+		out->id = store_int(r, 0);
+		snprintf(out->sha256, sizeof(out->sha256), "%s", store_text(r, 1));
+		out->size = store_int(r, 2);
+		snprintf(out->mime, sizeof(out->mime), "%s", store_text(r, 3));
+		snprintf(out->name, sizeof(out->name), "%s", store_text(r, 4));
+	}
+	int rc = store_finish(r);
+	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;
+}
+
+json_t *archive_doc_types(struct ctx *cx)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(cx->db, "SELECT code, name_zh, name_en, retention,"
+		" required_registered_poor, required_synchronous FROM doc_types WHERE active = 1"
+		" ORDER BY sort", NULL);
+	while (store_next(r))
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:b}}",
+			"code", store_text(r, 0), "name", store_text(r, 1), "name_en", store_text(r, 2),
+			"retention", store_text(r, 3), "required",
+			"registered_poor", (int)store_int(r, 4), "synchronous", (int)store_int(r, 5)));
+	store_finish(r);
+	return arr;
+}
+
+/* The checklist condition: doc type d is required of household h. */
+#define REQUIRED_OF_H "(CASE h.category WHEN 'registered_poor' THEN d.required_registered_poor" \
+	" ELSE d.required_synchronous END) = 1 AND d.active = 1"
+#define HAS_ITEM "EXISTS (SELECT 1 FROM items i WHERE i.household_id = h.id" \
+	" AND i.doc_type = d.code AND i.status = 'active')"
+
+json_t *archive_missing_types(struct ctx *cx, int64_t household_id, const char *category)
+{
+	json_t *arr = json_array();
+	(void)category;
+	struct store_rows *r = store_query(cx->db, "SELECT d.code FROM households h, doc_types d"
+		" WHERE h.id = ? AND " REQUIRED_OF_H " AND NOT " HAS_ITEM " ORDER BY d.sort", "i",
+		household_id);
+	while (store_next(r))
+		json_array_append_new(arr, json_string(store_text(r, 0)));
+	if (store_finish(r) != STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+int archive_completeness(struct ctx *cx, int64_t *complete, int64_t *incomplete)
+{
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT count(*), coalesce(sum(EXISTS ("
+		" SELECT 1 FROM doc_types d WHERE " REQUIRED_OF_H " AND NOT " HAS_ITEM ")), 0)"
+		" FROM households h WHERE h.status <> 'closed' AND " SCOPE_SQL,
+		SCOPE_TYPES, SCOPE_ARGS(lo, hi));
+	*complete = *incomplete = 0;
+	if (store_next(r)) {
+		*incomplete = store_int(r, 1);
+		*complete = store_int(r, 0) - *incomplete;
+	}
+	return store_finish(r);
+}

@@ -1,0 +1,71 @@
+/*
+ * archive: the "one household, one file" archive (一户一档). An item (件) is one document,
+ * picture, recording, video or report of a household (or of one person's volume), with a
+ * reference code (档号) that is unique and never reused, the paper original's location or
+ * none (electronic only), and any number of files. Files are versioned: a replacement
+ * supersedes, never deletes; removing an item needs a reason and keeps everything.
+ *
+ * Reference code rule: COUNTY-YEAR-RETENTION-HOUSEHOLD-ITEM, e.g.
+ *   520628-2019-Y-5206281182010001-0003
+ * COUNTY the 6-digit code of the household's origin county; YEAR the item's date (else the
+ * year it was filed); RETENTION Y (permanent, 永久), D30 or D10 (30 / 10 years, 定期);
+ * HOUSEHOLD the household number; ITEM the household's item counter, 4 digits, which
+ * only ever rises.
+ */
+#ifndef ANJU_ARCHIVE_H
+#define ANJU_ARCHIVE_H
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "domain/actor.h"
+#include "store/blobstore.h"
+
+struct archive_file {
+	const char *name;	/* the client's file name; validated here */
+	struct blob_writer *w;	/* a finished temporary file: sha256 and size known */
+	const char *mime;	/* sniffed from the bytes */
+};
+
+struct archive_file_info {
+	int64_t id;
+	char sha256[65];
+	int64_t size;
+	char mime[96];
+	char name[512];
+};
+
+struct item_filter {
+	int64_t household_id;	/* 0 = every household in scope */
+	const char *doc_type, *from, *to, *q;
+	int64_t after;
+	int limit;
+};
+
+extern const char *const archive_retentions[];
+
+enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *fields,
+				 struct archive_file *files, int nfiles, json_t **out);
+/* Adds files to an item as a new version; a `replaces` field names a file it supersedes. */
+enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fields,
+				    struct archive_file *files, int nfiles, json_t **out);
+enum outcome archive_item_get(struct ctx *cx, int64_t item_id, json_t **out);
+enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json_t **out);
+/* {"reason"}: marks the item removed; nothing is deleted. */
+enum outcome archive_item_remove(struct ctx *cx, int64_t item_id, json_t *body, json_t **out);
+/* A file's stored facts, when its household is within scope. */
+enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_file_info *out);
+/* The document types with their checklists. */
+json_t *archive_doc_types(struct ctx *cx);
+/* Required document types a household's file still lacks (JSON array of codes). */
+json_t *archive_missing_types(struct ctx *cx, int64_t household_id, const char *category);
+/* Households in scope (not closed) whose files are complete / incomplete. */
+int archive_completeness(struct ctx *cx, int64_t *complete, int64_t *incomplete);
+/* Inserts an item row without files (also the demo's metadata-only items). item_no 0
+ * takes the household's next number; the demo passes its own and then sets the counter
+ * once. Returns a store_rc. */
+int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number,
+			const char *origin_village, const char *title, const char *doc_type,
+			const char *date, const char *retention, const char *paper_location,
+			int64_t item_no, int64_t *id);
+#endif

@@ -1,0 +1,55 @@
+/*
+ * blobstore: files on disk, content-addressed by SHA-256 under DATA/blobs/ab/cd/<sha256>.
+ *
+ * A file is written to DATA/tmp as it arrives, hashed on the way, fsync'd, and renamed
+ * into place only when the caller commits; identical bytes are stored once. An aborted
+ * or interrupted write leaves nothing behind but, at worst, a temporary file that
+ * blobstore_init sweeps on the next start.
+ */
+#ifndef ANJU_BLOBSTORE_H
+#define ANJU_BLOBSTORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sodium.h>
+
+struct blobstore {
+	char root[900];		/* the data folder */
+};
+
+struct blob_writer {
+	const struct blobstore *store;
+	int fd;
+	char tmp_path[1024];
+	crypto_hash_sha256_state hash;
+	uint64_t size, limit;
+	bool too_large, failed, committed;
+	char sha256[65];
+	bool created;		/* commit stored new bytes (false: they were there already) */
+};
+
+/* Prepares DATA/blobs and DATA/tmp and removes temporary files left by a crash.
+ * Returns 0, or -1 with a message. */
+int blobstore_init(struct blobstore *b, const char *data_dir, char *err, size_t errlen);
+/* Path of a blob. */
+void blobstore_path(const struct blobstore *b, const char *sha256, char *out, size_t cap);
+
+/* Starts a temporary file that accepts at most `limit` bytes. Returns 0 or -1. */
+int blob_writer_open(const struct blobstore *b, struct blob_writer *w, uint64_t limit);
+/* Appends bytes; past the limit sets too_large and returns -1 (the rest is dropped). */
+int blob_writer_write(struct blob_writer *w, const void *data, size_t len);
+/* Finishes the hash and fsyncs; after this w->sha256 and w->size are known and the
+ * temporary file can be inspected (w->tmp_path) before it is kept or dropped. */
+int blob_writer_finish(struct blob_writer *w);
+/* Moves the finished file into the store (or drops it when the bytes are there already). */
+int blob_writer_commit(struct blob_writer *w);
+/* Removes the temporary file; safe to call at any point, also after commit (no-op). */
+void blob_writer_abort(struct blob_writer *w);
+/* Removes a blob that blob_writer_commit created, when the transaction that was to
+ * reference it failed. */
+void blob_writer_uncommit(struct blob_writer *w);
+
+enum blob_state { BLOB_OK = 0, BLOB_MISSING, BLOB_CORRUPTED };
+/* Re-hashes a stored blob and compares it with its name and expected size. */
+enum blob_state blobstore_verify(const struct blobstore *b, const char *sha256, uint64_t size);
+#endif

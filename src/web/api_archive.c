@@ -1,0 +1,239 @@
+/* api_archive: archive items (multipart uploads), file downloads with ranges. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "domain/archive.h"
+#include "web/routes.h"
+#include "web/server.h"
+#include "web/upload.h"
+
+/* Checks what the multipart parser saw and collects the file parts for the domain. */
+static bool upload_parts(struct request *rq, struct archive_file *files, int *nfiles)
+{
+	struct upload *u = rq->upload;
+	*nfiles = 0;
+	if (u->failed) {
+		verrors_add(&rq->errs, "body", "malformed_multipart");
+		rq_problem(rq, OUT_BAD_REQUEST, NULL);
+		return false;
+	}
+	if (u->too_many || u->duplicate_field) {
+		verrors_add(&rq->errs, "body", u->too_many ? "too_many" : "duplicate_field");
+		rq_problem(rq, OUT_INVALID, NULL);
+		return false;
+	}
+	for (int i = 0; i < u->nfiles; i++) {
+		if (strcmp(u->files[i].field, "file") != 0) {
+			verrors_add(&rq->errs, u->files[i].field, "unknown_field");
+			continue;
+		}
+		files[*nfiles].name = u->files[i].name;
+		files[*nfiles].w = &u->files[i].w;
+		files[*nfiles].mime = u->files[i].mime;
+		(*nfiles)++;
+	}
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return false;
+	}
+	return true;
+}
+
+void api_items_create(struct request *rq)
+{
+	struct archive_file files[UPLOAD_MAX_FILES];
+	int nfiles;
+	json_t *out = NULL;
+	if (!upload_parts(rq, files, &nfiles))
+		return;
+	json_t *fields = upload_fields(rq->upload);
+	enum outcome res = archive_item_create(&rq->cx, rq->ids[0], fields, files, nfiles, &out);
+	json_decref(fields);
+	if (res == OUT_OK)
+		rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena,
+			"/api/v1/items/%lld", (long long)json_integer_value(json_object_get(out, "id"))));
+	rq_reply(rq, res, 201, out);
+}
+
+void api_item_files_add(struct request *rq)
+{
+	struct archive_file files[UPLOAD_MAX_FILES];
+	int nfiles;
+	json_t *out = NULL;
+	if (!upload_parts(rq, files, &nfiles))
+		return;
+	json_t *fields = upload_fields(rq->upload);
+	enum outcome res = archive_item_add_files(&rq->cx, rq->ids[0], fields, files, nfiles, &out);
+	json_decref(fields);
+	rq_reply(rq, res, 201, out);
+}
+
+void api_item_get(struct request *rq)
+{
+	json_t *out = NULL;
+	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &out);
+	rq_reply(rq, res, 200, out);
+}
+
+void api_item_remove(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = archive_item_remove(&rq->cx, rq->ids[0], body, &out);
+	json_decref(body);
+	rq_reply(rq, res, 200, out);
+}
+
+void api_items_list(struct request *rq)
+{
+	struct item_filter f = {0};
+	f.household_id = rq->ids[0];
+	f.doc_type = rq_query(rq, "doc_type");
+	f.from = rq_query(rq, "from");
+	f.to = rq_query(rq, "to");
+	f.q = rq_query(rq, "q");
+	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	f.limit = (int)rq_query_int(rq, "limit", 1, 500, 200);
+	if (f.q && strlen(f.q) > 100)
+		verrors_add(&rq->errs, "q", "too_long");
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	/* The household itself must be visible: an empty list would say it exists. */
+	int rc;
+	char lo[16], hi[17];
+	actor_scope_range(&rq->actor, lo, hi);
+	if (!store_one_int(rq->cx.db, &rc, "SELECT count(*) FROM households h WHERE h.id = ? AND "
+			   SCOPE_SQL, "i" SCOPE_TYPES, f.household_id, SCOPE_ARGS(lo, hi))) {
+		rq_problem(rq, OUT_NOT_FOUND, NULL);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = archive_item_list(&rq->cx, &f, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+void api_doc_types(struct request *rq)
+{
+	rq_json(rq, 200, json_pack("{s:o}", "items", archive_doc_types(&rq->cx)));
+}
+
+/* ---------------------------------------------------------------- downloads */
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987). */
+static const char *disposition(struct request *rq, const char *type, const char *name)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s; filename=\"", type);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		buf_putc(&b, *p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ? (char)*p : '_');
+	buf_puts(&b, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (isalnum(*p) || strchr("!#$&+-.^_`|~", *p))
+			buf_putc(&b, (char)*p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	const char *out = b.failed ? "attachment" : arena_strdup(&rq->arena, b.data);
+	buf_release(&b);
+	return out;
+}
+
+/* Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n" range against size.
+ * Returns 1 with [*start, *end] set, 0 when the header is to be ignored (absent or not
+ * a single byte range), -1 when the range cannot be satisfied. */
+static int parse_range(const char *h, uint64_t size, uint64_t *start, uint64_t *end)
+{
+	char *e;
+	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+		return 0;
+	h += 6;
+	if (*h == '-') {
+		unsigned long long n = strtoull(h + 1, &e, 10);
+		if (e == h + 1 || *e)
+			return 0;
+		if (n == 0 || size == 0)
+			return -1;
+		*start = n >= size ? 0 : size - n;
+		*end = size - 1;
+		return 1;
+	}
+	if (!isdigit((unsigned char)*h))
+		return 0;
+	unsigned long long a = strtoull(h, &e, 10), b;
+	if (*e != '-')
+		return 0;
+	if (e[1] == '\0') {
+		b = size ? size - 1 : 0;
+	} else {
+		char *e2;
+		b = strtoull(e + 1, &e2, 10);
+		if (*e2 || b < a)
+			return 0;
+	}
+	if (a >= size)
+		return -1;
+	*start = a;
+	*end = b >= size ? size - 1 : b;
+	return 1;
+}
+
+void api_file_get(struct request *rq)
+{
+	struct archive_file_info fi;
+	char path[1200], etag[70];
+	enum outcome res = archive_file_info(&rq->cx, rq->ids[0], &fi);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, NULL);
+		return;
+	}
+	snprintf(etag, sizeof(etag), "\"%s\"", fi.sha256);
+	rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+	rq_add_header(rq, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	const char *inm = rq_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm && strcmp(inm, etag) == 0) {
+		rq->status = 304;
+		return;
+	}
+	blobstore_path(&rq->server->blobs, fi.sha256, path, sizeof(path));
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size != (uint64_t)fi.size) {
+		if (fd >= 0)
+			close(fd);
+		rq_problem(rq, OUT_INTERNAL, "file_unavailable");
+		return;
+	}
+	uint64_t size = (uint64_t)st.st_size, start = 0, end = size ? size - 1 : 0;
+	const char *range = rq_header(rq, MHD_HTTP_HEADER_RANGE);
+	const char *if_range = rq_header(rq, MHD_HTTP_HEADER_IF_RANGE);
+	int r = if_range && strcmp(if_range, etag) != 0 ? 0 : parse_range(range, size, &start, &end);
+	if (r < 0) {
+		close(fd);
+		rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_RANGE,
+			      arena_printf(&rq->arena, "bytes */%llu", (unsigned long long)size));
+		verrors_add(&rq->errs, "range", "range_not_satisfiable");
+		rq_problem(rq, OUT_BAD_REQUEST, NULL);
+		rq->status = 416;
+		return;
+	}
+	if (r > 0)
+		rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_RANGE, arena_printf(&rq->arena,
+			"bytes %llu-%llu/%llu", (unsigned long long)start, (unsigned long long)end,
+			(unsigned long long)size));
+	const char *download = rq_query(rq, "download");
+	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+		      disposition(rq, download ? "attachment" : "inline", fi.name));
+	rq->file_fd = fd;
+	rq->file_offset = start;
+	rq->file_length = size ? end - start + 1 : 0;
+	rq->status = r > 0 ? 206 : 200;
+	rq->content_type = arena_strdup(&rq->arena, fi.mime);
+}

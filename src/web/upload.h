@@ -1,0 +1,49 @@
+/*
+ * upload: multipart/form-data bodies streamed to the blob store as they arrive
+ * (libmicrohttpd's post processor), so a 2 GiB video never sits in memory. Form fields are
+ * kept (small, capped); file parts go to blob writers. Everything not kept by the handler
+ * is removed when the request ends, however it ends.
+ */
+#ifndef ANJU_UPLOAD_H
+#define ANJU_UPLOAD_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "store/blobstore.h"
+
+#define UPLOAD_MAX_FILES 16
+#define UPLOAD_MAX_FIELDS 16
+#define UPLOAD_MAX_FIELD_BYTES 4096
+
+struct request;
+
+struct upload_file {
+	char *field;		/* form field name ("file") */
+	char *name;		/* the client's file name, as sent */
+	struct blob_writer w;
+	char mime[96];		/* sniffed after the body ends */
+};
+
+struct upload {
+	struct MHD_PostProcessor *pp;
+	struct upload_file files[UPLOAD_MAX_FILES];
+	int nfiles;
+	struct upload_file *current;
+	char *field_names[UPLOAD_MAX_FIELDS];
+	struct buf field_values[UPLOAD_MAX_FIELDS];
+	int nfields;
+	bool too_large, too_many, failed, duplicate_field;
+};
+
+/* Starts parsing; false when the body is not multipart/form-data. */
+bool upload_begin(struct request *rq);
+/* Feeds a piece of the body. */
+void upload_feed(struct request *rq, const char *data, size_t size);
+/* Ends parsing: finishes every file (hash, fsync) and sniffs its type. */
+void upload_end(struct request *rq);
+/* The form fields as a JSON object of strings (NULL-free, caller owns). */
+json_t *upload_fields(struct upload *u);
+/* Removes every temporary file not committed. */
+void upload_release(struct upload *u);
+#endif
