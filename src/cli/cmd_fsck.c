@@ -27,7 +27,8 @@ int cmd_fsck(struct cli *c, int argc, char **argv)
 	} else {
 		fprintf(stderr, "anju fsck: the check could not run: %s\n", store_errmsg(c->db));
 	}
+	int intact = rc == 0 && res.missing == 0 && res.corrupted == 0;
 	fixity_result_release(&res);
 	cli_close(c);
-	return rc == 0 && res.missing == 0 && res.corrupted == 0 ? 0 : 1;
+	return intact ? 0 : 1;
 }

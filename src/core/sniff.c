@@ -1,22 +1,37 @@
-/* sniff: libmagic, one cookie per thread (libmagic handles are not thread-safe). */
+/* sniff: libmagic, one cookie per thread (libmagic handles are not thread-safe), closed
+ * when the thread ends. */
 #include "core/sniff.h"
 
 #include <magic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-static _Thread_local magic_t cookie;
+static pthread_key_t cookie_key;
+static pthread_once_t cookie_once = PTHREAD_ONCE_INIT;
+
+static void close_cookie(void *cookie)
+{
+	magic_close(cookie);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&cookie_key, close_cookie);
+}
 
 int sniff_file(const char *path, char *out, size_t cap)
 {
+	pthread_once(&cookie_once, make_key);
+	magic_t cookie = pthread_getspecific(cookie_key);
 	if (!cookie) {
 		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
 		if (!cookie || magic_load(cookie, NULL) != 0) {
 			if (cookie)
 				magic_close(cookie);
-			cookie = NULL;
 			return -1;
 		}
+		pthread_setspecific(cookie_key, cookie);
 	}
 	const char *m = magic_file(cookie, path);
 	snprintf(out, cap, "%s", m ? m : "application/octet-stream");

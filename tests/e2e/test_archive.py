@@ -1,0 +1,292 @@
+"""End-to-end tests of the archive: uploads, versions, downloads, completeness, fsck.
+
+usage: test_archive.py PATH/TO/anju
+Real files are made here with Debian's tools (ImageMagick, ffmpeg) when they are there;
+the PNG is written by hand so the core of the test needs nothing but Python.
+"""
+import os
+import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Runner, Server, expect, id_number  # noqa: E402
+
+S = Server(env={"ANJU_MAX_UPLOAD": str(3 << 20)})
+S.cli("migrate")
+S.add_user("admin", "admin")
+S.add_user("keeper", "archivist", "520628")
+S.add_user("panshi", "town", "520628101")
+S.add_user("watcher", "auditor", "520628")
+S.start()
+ADMIN = S.login("admin")
+BOUNDARY = "anjuTestBoundary7MA4YWxkTrZu0gW"
+
+
+def png(width=8, height=6, seed=0):
+    """A real PNG, built by hand: width x height RGB pixels."""
+    raw = b"".join(b"\x00" + bytes(((x * 31 + y * 17 + seed) % 256, seed % 256, 90) * 1)
+                   for y in range(height) for x in range(1) ) if False else b""
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            row += bytes([(x * 40 + seed) % 256, (y * 40) % 256, (seed * 7) % 256])
+        rows.append(bytes(row))
+    raw = b"".join(rows)
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(fields, files):
+    """fields: {name: value}; files: [(field, filename, bytes, claimed content type)]."""
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (BOUNDARY, k)).encode()
+        out += v.encode("utf-8") + b"\r\n"
+    for field, name, data, ctype in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: %s\r\n\r\n" % (BOUNDARY, field, name, ctype)).encode("utf-8")
+        out += data + b"\r\n"
+    return out + ("--%s--\r\n" % BOUNDARY).encode()
+
+
+def upload(path, fields, files, token=ADMIN, **kw):
+    return S.request("POST", path, raw=multipart(fields, files), token=token,
+                     content_type="multipart/form-data; boundary=" + BOUNDARY, **kw)
+
+
+def new_household(village="520628118201"):
+    seq = new_household.n = getattr(new_household, "n", 100) + 2
+    r = S.request("POST", "/api/v1/households", {
+        "category": "registered_poor", "origin_village": village, "dest_community": "520628002030",
+        "members": [{"id_number": id_number("52062819700101%03d" % (seq + 1)), "name": "龙志军",
+                     "relation": "head"}]}, token=ADMIN)
+    expect(r.status == 201, "household %r" % r)
+    return r.json
+
+
+def settled(before, seconds=5):
+    """The server removes a refused upload's temporary file when the request ends, which
+    may be a moment after the answer was sent."""
+    for _ in range(int(seconds * 20)):
+        if state() == before:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def state():
+    """Rows and stored files: what bad uploads must not change."""
+    db = sqlite3.connect(S.db)
+    rows = tuple(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0] for t in ("items", "files", "blobs"))
+    db.close()
+    blobs = sum(len(f) for _, _, f in os.walk(os.path.join(S.dir, "data", "blobs")))
+    tmp = os.listdir(os.path.join(S.dir, "data", "tmp"))
+    return rows, blobs, tmp
+
+
+def test_upload_download_and_dedupe():
+    h = new_household()
+    data = png(seed=1)
+    r = upload("/api/v1/households/%d/items" % h["id"],
+               {"title": "旧房照片", "doc_type": "photos_before_after", "date": "2019-05-01",
+                "retention": "permanent", "paper_location": "档案室 A柜 1盒 2号"},
+               [("file", "旧房 照片.png", data, "application/octet-stream")])
+    expect(r.status == 201, "upload %r" % r)
+    item = r.json
+    expect(item["reference_code"] == "520628-2019-Y-%s-0001" % h["number"], item["reference_code"])
+    f = item["files"][0]
+    expect(f["mime"] == "image/png" and f["size"] == len(data) and len(f["sha256"]) == 64, "file %r" % f)
+    d = S.request("GET", "/api/v1/files/%d" % f["id"], token=ADMIN)
+    expect(d.status == 200 and d.body == data, "download")
+    expect(d.header("ETag") == '"%s"' % f["sha256"], "etag")
+    cd = d.header("Content-Disposition")
+    expect("filename*=UTF-8''%E6%97%A7%E6%88%BF%20%E7%85%A7%E7%89%87.png" in cd, cd)
+    expect(S.request("GET", "/api/v1/files/%d" % f["id"], token=ADMIN,
+                     headers={"If-None-Match": d.header("ETag")}).status == 304, "304")
+    p = S.request("GET", "/api/v1/files/%d" % f["id"], token=ADMIN, headers={"Range": "bytes=8-15"})
+    expect(p.status == 206 and p.body == data[8:16], "range %r" % p)
+    expect(p.header("Content-Range") == "bytes 8-15/%d" % len(data), p.header("Content-Range"))
+    p = S.request("GET", "/api/v1/files/%d" % f["id"], token=ADMIN, headers={"Range": "bytes=-4"})
+    expect(p.status == 206 and p.body == data[-4:], "suffix range")
+    p = S.request("GET", "/api/v1/files/%d" % f["id"], token=ADMIN, headers={"Range": "bytes=%d-" % len(data)})
+    expect(p.status == 416 and p.header("Content-Range") == "bytes */%d" % len(data), "416 %r" % p)
+    before = state()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "同一张照片", "doc_type": "other"},
+               [("file", "copy.png", data, "image/png")])
+    expect(r.status == 201 and r.json["files"][0]["sha256"] == f["sha256"], "second upload")
+    after = state()
+    expect(after[0][2] == before[0][2] and after[1] == before[1], "identical bytes stored once")
+    expect(after[2] == [], "no temporary files")
+
+
+def test_versions_and_removal_keep_everything():
+    h = new_household()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "搬迁协议", "doc_type": "relocation_agreement"},
+               [("file", "v1.png", png(seed=2), "image/png")])
+    item = r.json
+    first = item["files"][0]["id"]
+    r = upload("/api/v1/items/%d/files" % item["id"], {"replaces": str(first)},
+               [("file", "v2.png", png(seed=3), "image/png")])
+    expect(r.status == 201 and r.json["version"] == 2, "new version %r" % r)
+    files = {x["id"]: x for x in r.json["files"]}
+    expect(files[first]["superseded"] is True and len(files) == 2, "old kept, superseded")
+    expect(S.request("GET", "/api/v1/files/%d" % first, token=ADMIN).status == 200, "old bytes still served")
+    r = S.request("POST", "/api/v1/items/%d/remove" % item["id"], {}, token=ADMIN)
+    expect(r.status == 422 and r.field_codes() == {"reason": "required"}, "reason required %r" % r)
+    r = S.request("POST", "/api/v1/items/%d/remove" % item["id"], {"reason": "重复扫描"}, token=ADMIN)
+    expect(r.status == 200 and r.json["status"] == "removed" and r.json["removed_reason"] == "重复扫描", "removed")
+    expect(S.request("GET", "/api/v1/files/%d" % first, token=ADMIN).status == 200, "bytes kept after removal")
+    r = S.request("GET", "/api/v1/audit?entity=item&id=%d" % item["id"], token=ADMIN)
+    expect(r.status == 422, "audit entity list is explicit")     # items are audited; listed below via the table
+    db = sqlite3.connect(S.db)
+    actions = [a for (a,) in db.execute("SELECT action FROM audit WHERE entity = 'item' AND entity_id = ?"
+                                        " ORDER BY id", (item["id"],))]
+    db.close()
+    expect(actions == ["create", "add_files", "remove"], "audit %r" % actions)
+
+
+def test_bad_uploads_leave_nothing():
+    h = new_household()
+    path = "/api/v1/households/%d/items" % h["id"]
+    good = {"title": "照片", "doc_type": "other"}
+    before = state()
+    cases = [
+        ("spoofed type", good, [("file", "photo.png", b"#!/bin/sh\nrm -rf /\n", "image/png")], 415),
+        ("executable", good, [("file", "a.exe", b"MZ\x90\x00" + b"\x00" * 200, "image/png")], 415),
+        ("empty file", good, [("file", "empty.png", b"", "image/png")], 422),
+        ("path in name", good, [("file", "../../etc/passwd.png", png(), "image/png")], 422),
+        ("control char in name", good, [("file", "a\x01b.png", png(), "image/png")], 422),
+        ("300-character name", good, [("file", "张" * 100 + ".png", png(), "image/png")], 422),
+        ("unknown doc type", {"title": "x", "doc_type": "nonsense"}, [("file", "a.png", png(), "image/png")], 422),
+        ("no title", {"doc_type": "other"}, [("file", "a.png", png(), "image/png")], 422),
+        ("nothing at all", good, [], 422),
+        ("bad date", dict(good, date="2019-13-01"), [("file", "a.png", png(), "image/png")], 422),
+        ("unknown field", dict(good, colour="red"), [("file", "a.png", png(), "image/png")], 422),
+    ]
+    for what, fields, files, status in cases:
+        r = upload(path, fields, files)
+        expect(r.status == status, "%s: %r" % (what, r))
+        expect(settled(before), "%s changed something: %r vs %r" % (what, state(), before))
+    r = S.request("POST", path, raw=b'{"title": "x"}', token=ADMIN)
+    expect(r.status == 415, "JSON instead of multipart %r" % r)
+    r = upload("/api/v1/households/999999/items", good, [("file", "a.png", png(), "image/png")])
+    expect(r.status == 404, "unknown household %r" % r)
+    ps = S.login("panshi")
+    r = upload(path, good, [("file", "a.png", png(), "image/png")], token=ps)
+    expect(r.status == 404, "out of scope %r" % r)
+    w = S.login("watcher")
+    r = upload(path, good, [("file", "a.png", png(), "image/png")], token=w)
+    expect(r.status == 403, "auditor %r" % r)
+    expect(state() == before, "nothing changed")
+
+
+def test_oversized_and_dropped_uploads():
+    h = new_household()
+    path = "/api/v1/households/%d/items" % h["id"]
+    before = state()
+    big = png() + b"\x00" * (4 << 20)
+    r = upload(path, {"title": "大", "doc_type": "other"}, [("file", "big.png", big, "image/png")])
+    expect(r.status == 413, "announced too large %r" % r)
+    r = upload(path, {"title": "大", "doc_type": "other"}, [("file", "big.png", big, "image/png")], chunked=True)
+    expect(r.status == 413, "streamed too large %r" % r)
+    expect(settled(before), "413 left %r, before %r" % (state(), before))
+    # a connection dropped in the middle of an upload
+    body = multipart({"title": "断", "doc_type": "other"}, [("file", "cut.png", png() + b"\x00" * 500000, "image/png")])
+    sock = socket.create_connection(("127.0.0.1", S.port))
+    head = ("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: multipart/form-data; "
+            "boundary=%s\r\nContent-Length: %d\r\n\r\n" % (path, ADMIN, BOUNDARY, len(body))).encode()
+    sock.sendall(head + body[: len(body) // 2])
+    time.sleep(0.3)
+    sock.close()
+    expect(settled(before), "dropped upload left %r" % (state(),))
+
+
+def test_archivist_and_completeness():
+    h = new_household()
+    expect(h["archive"]["complete"] is False and "application" in h["archive"]["missing"], "missing %r" % h["archive"])
+    k = S.login("keeper")
+    rep0 = S.request("GET", "/api/v1/reports/county", token=ADMIN).json
+    for code in h["archive"]["missing"]:
+        r = upload("/api/v1/households/%d/items" % h["id"], {"title": code, "doc_type": code,
+                                                              "paper_location": "A柜 9盒"}, [], token=k)
+        expect(r.status == 201 and r.json["electronic_only"] is False, "metadata-only item %r" % r)
+    g = S.request("GET", "/api/v1/households/%d" % h["id"], token=ADMIN).json
+    expect(g["archive"]["complete"] is True and g["archive"]["missing"] == [], "complete %r" % g["archive"])
+    rep1 = S.request("GET", "/api/v1/reports/county", token=ADMIN).json
+    expect(rep1["archived_household_files"] == rep0["archived_household_files"] + 1, "report counts it")
+    expect(rep1["incomplete_household_files"] == rep0["incomplete_household_files"] - 1, "incomplete drops")
+    r = S.request("PATCH", "/api/v1/households/%d" % h["id"], {"phone": "13000000001"}, token=k,
+                  headers={"If-Match": '"h%d-%d"' % (h["id"], g["version"])})
+    expect(r.status == 403, "archivist cannot edit the registry %r" % r)
+    r = S.request("GET", "/api/v1/households/%d/items?doc_type=application" % h["id"], token=k)
+    expect(r.status == 200 and len(r.json["items"]) == 1, "filter by type")
+    code = r.json["items"][0]["reference_code"]
+    r = S.request("GET", "/api/v1/search?q=" + code, token=k)
+    expect(any(x["kind"] == "item" and x["number"] == code for x in r.json["results"]), "search by code %r" % r.json)
+    r = S.request("GET", "/api/v1/doc-types", token=k)
+    expect(any(t["code"] == "relocation_agreement" and t["name"] == "搬迁及旧房拆除复垦协议" for t in r.json["items"]), "doc types")
+
+
+def test_fsck_reports_a_corrupted_blob():
+    h = new_household()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "将被损坏", "doc_type": "other"},
+               [("file", "victim.png", png(seed=99), "image/png")])
+    sha = r.json["files"][0]["sha256"]
+    ok = S.cli("fsck", check=False)
+    expect(ok.returncode == 0 and "0 missing, 0 corrupted" in ok.stdout, "clean fsck %r" % ok.stdout)
+    path = os.path.join(S.dir, "data", "blobs", sha[:2], sha[2:4], sha)
+    with open(path, "r+b") as f:
+        f.seek(20)
+        f.write(b"X")
+    bad = S.cli("fsck", check=False)
+    expect(bad.returncode != 0 and "CORRUPTED " + sha in bad.stdout and r.json["reference_code"] in bad.stdout,
+           "fsck names the item %r" % bad.stdout)
+    rep = S.request("GET", "/api/v1/reports/county", token=ADMIN).json
+    expect(rep["fixity"]["corrupted"] == 1, "last check on the report %r" % rep["fixity"])
+    os.remove(path)
+    gone = S.cli("fsck", check=False)
+    expect(gone.returncode != 0 and "MISSING " + sha in gone.stdout, "missing %r" % gone.stdout)
+
+
+def test_real_media_files():
+    """Pictures, audio and video as Debian's tools make them, when they are installed."""
+    d = S.dir
+    made = []
+    if subprocess.run(["which", "convert"], capture_output=True).returncode == 0:
+        subprocess.run(["convert", "-size", "40x30", "xc:blue", os.path.join(d, "b.jpg")], check=True)
+        made.append(("b.jpg", "image/jpeg"))
+    if subprocess.run(["which", "ffmpeg"], capture_output=True).returncode == 0:
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+                        os.path.join(d, "a.wav")], check=True)
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=10",
+                        "-pix_fmt", "yuv420p", os.path.join(d, "v.mp4")], check=True)
+        made += [("a.wav", None), ("v.mp4", "video/mp4")]
+    expect(made, "ImageMagick and ffmpeg are installed by make check")
+    h = new_household()
+    for name, mime in made:
+        with open(os.path.join(d, name), "rb") as f:
+            data = f.read()
+        r = upload("/api/v1/households/%d/items" % h["id"], {"title": name, "doc_type": "media_report"},
+                   [("file", name, data, "application/octet-stream")])
+        expect(r.status == 201, "%s: %r" % (name, r))
+        got = r.json["files"][0]["mime"]
+        expect(got == mime if mime else got.startswith("audio/"), "%s sniffed as %s" % (name, got))
+
+
+if __name__ == "__main__":
+    t = Runner()
+    for name, fn in list(globals().items()):
+        if name.startswith("test_"):
+            t.run(fn)
+    S.stop()
+    t.finish()
