@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/media.h"
 #include "web/server.h"
 
 static const char help[] =
@@ -34,6 +35,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
+	if (media_init(argv[0])) {
+		fprintf(stderr, "anju serve: libvips failed to start\n");
+		cli_close(c);
+		return 1;
+	}
 
 	/* Block the stop signals before the worker threads start, so they inherit the mask
 	 * and only this thread receives them, in sigwait. */
@@ -57,6 +63,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("stopping on signal %d", sig);
 	server_stop(&s);
+	media_shutdown();
 	cli_close(c);
 	return 0;
 }

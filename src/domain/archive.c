@@ -34,7 +34,8 @@ static json_t *files_json(struct ctx *cx, int64_t item_id)
 	json_t *arr = json_array();
 	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name,"
 		" f.item_version, f.replaces, f.superseded, f.created_at, b.width, b.height,"
-		" b.duration_seconds FROM files f JOIN blobs b ON b.sha256 = f.sha256"
+		" b.duration_seconds, b.thumbnail, b.reference, b.codec FROM files f"
+		" JOIN blobs b ON b.sha256 = f.sha256"
 		" WHERE f.item_id = ? ORDER BY f.id", "i", item_id);
 	while (store_next(r)) {
 		int64_t id = store_int(r, 0);
@@ -51,6 +52,11 @@ static json_t *files_json(struct ctx *cx, int64_t item_id)
 		json_object_set_new(f, "height", store_null(r, 10) ? json_null() : json_integer(store_int(r, 10)));
 		json_object_set_new(f, "duration_seconds", store_null(r, 11) ? json_null()
 				    : json_real(store_double(r, 11)));
+		json_object_set_new(f, "thumbnail_url", store_null(r, 12) ? json_null()
+			: json_string(arena_printf(cx->arena, "/api/v1/files/%lld/thumbnail", (long long)id)));
+		json_object_set_new(f, "reference_url", store_null(r, 13) ? json_null()
+			: json_string(arena_printf(cx->arena, "/api/v1/files/%lld/reference", (long long)id)));
+		json_object_set_new(f, "codec", store_null(r, 14) ? json_null() : json_string(store_text(r, 14)));
 		json_array_append_new(arr, f);
 	}
 	if (store_finish(r) != STORE_OK) {
@@ -212,6 +218,39 @@ int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number
 	return rc;
 }
 
+/* Stores a derived image (thumbnail, upright copy) as a blob of its own. */
+static int store_derived(struct ctx *cx, struct blob_writer *w, const char *now)
+{
+	if (blob_writer_commit(w))
+		return STORE_ERROR;
+	return store_exec(cx->db, "INSERT INTO blobs(sha256, size, mime, created_at)"
+			  " VALUES (?, ?, 'image/jpeg', ?) ON CONFLICT DO NOTHING", "tit",
+			  w->sha256, (int64_t)w->size, now);
+}
+
+/* What media.c learnt about a file, on its blob. */
+static int record_media(struct ctx *cx, struct archive_file *f, const char *now)
+{
+	const struct media_info *m = f->media;
+	int rc = STORE_OK;
+	if (!m)
+		return STORE_OK;
+	bool thumb = m->has_thumbnail && f->thumb, ref = m->has_reference && f->reference;
+	if (thumb)
+		rc = store_derived(cx, f->thumb, now);
+	if (rc == STORE_OK && ref)
+		rc = store_derived(cx, f->reference, now);
+	int64_t w = m->width, h = m->height;
+	double d = m->duration;
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "UPDATE blobs SET width = ?, height = ?, duration_seconds = ?,"
+			" codec = ?, thumbnail = ?, reference = ? WHERE sha256 = ?", "nnDtttt",
+			w ? &w : NULL, h ? &h : NULL, d > 0 ? &d : NULL,
+			m->codec[0] ? m->codec : NULL, thumb ? f->thumb->sha256 : NULL,
+			ref ? f->reference->sha256 : NULL, f->w->sha256);
+	return rc;
+}
+
 /* Moves the files into the blob store and records them under the item's version. */
 static int attach_files(struct ctx *cx, int64_t item_id, int64_t version,
 			struct archive_file *files, int nfiles, int64_t replaces)
@@ -231,6 +270,8 @@ static int attach_files(struct ctx *cx, int64_t item_id, int64_t version,
 					replaces && i == 0 ? &replaces : NULL, cx->actor->user_id, now);
 		if (rc == STORE_OK && blob_writer_commit(w))
 			rc = STORE_ERROR;
+		if (rc == STORE_OK)
+			rc = record_media(cx, &files[i], now);
 	}
 	if (rc == STORE_OK && replaces)
 		rc = store_exec(cx->db, "UPDATE files SET superseded = 1 WHERE id = ?", "i", replaces);
@@ -243,8 +284,13 @@ static enum outcome finish(struct ctx *cx, enum outcome res, int rc, json_t **ou
 {
 	res = tx_end_out(cx->db, res, rc, out);
 	if (res != OUT_OK)
-		for (int i = 0; i < nfiles; i++)
+		for (int i = 0; i < nfiles; i++) {
 			blob_writer_uncommit(files[i].w);
+			if (files[i].thumb)
+				blob_writer_uncommit(files[i].thumb);
+			if (files[i].reference)
+				blob_writer_uncommit(files[i].reference);
+		}
 	return res;
 }
 
@@ -458,8 +504,8 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 {
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
-	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name"
-		" FROM files f JOIN blobs b ON b.sha256 = f.sha256 JOIN items i ON i.id = f.item_id"
+	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name,"
+		" coalesce(b.thumbnail, ''), coalesce(b.reference, '') FROM files f JOIN blobs b ON b.sha256 = f.sha256 JOIN items i ON i.id = f.item_id"
 		" JOIN households h ON h.id = i.household_id WHERE f.id = ? AND " SCOPE_SQL,
 		"i" SCOPE_TYPES, file_id, SCOPE_ARGS(lo, hi));
 	bool found = store_next(r);
@@ -469,6 +515,8 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 		out->size = store_int(r, 2);
 		snprintf(out->mime, sizeof(out->mime), "%s", store_text(r, 3));
 		snprintf(out->name, sizeof(out->name), "%s", store_text(r, 4));
+		snprintf(out->thumbnail, sizeof(out->thumbnail), "%s", store_text(r, 5));
+		snprintf(out->reference, sizeof(out->reference), "%s", store_text(r, 6));
 	}
 	int rc = store_finish(r);
 	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;

@@ -19,17 +19,22 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "core/media.h"
 #include "store/blobstore.h"
 
 struct archive_file {
 	const char *name;	/* the client's file name; validated here */
 	struct blob_writer *w;	/* a finished temporary file: sha256 and size known */
 	const char *mime;	/* sniffed from the bytes */
+	const struct media_info *media;	/* may be NULL */
+	struct blob_writer *thumb, *reference;	/* derived images, or NULL */
 };
 
 struct archive_file_info {
 	int64_t id;
 	char sha256[65];
+	char thumbnail[65];	/* "" when none */
+	char reference[65];
 	int64_t size;
 	char mime[96];
 	char name[512];

@@ -99,6 +99,31 @@ int blob_writer_write(struct blob_writer *w, const void *data, size_t len)
 	return 0;
 }
 
+int blob_writer_from_file(const struct blobstore *b, struct blob_writer *w, const char *path,
+			  uint64_t limit)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY), rc = -1;
+	if (fd < 0)
+		return -1;
+	if (blob_writer_open(b, w, limit) == 0) {
+		ssize_t n;
+		rc = 0;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (blob_writer_write(w, buf, (size_t)n)) {
+				rc = -1;
+				break;
+			}
+		if (n < 0 || rc || blob_writer_finish(w)) {
+			blob_writer_abort(w);
+			rc = -1;
+		}
+	}
+	close(fd);
+	unlink(path);
+	return rc;
+}
+
 int blob_writer_finish(struct blob_writer *w)
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];

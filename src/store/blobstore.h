@@ -38,6 +38,10 @@ void blobstore_path(const struct blobstore *b, const char *sha256, char *out, si
 int blob_writer_open(const struct blobstore *b, struct blob_writer *w, uint64_t limit);
 /* Appends bytes; past the limit sets too_large and returns -1 (the rest is dropped). */
 int blob_writer_write(struct blob_writer *w, const void *data, size_t len);
+/* Starts a writer holding a copy of the file at path (which is then removed): for files
+ * that a library wrote by name, such as thumbnails. Returns 0 or -1. */
+int blob_writer_from_file(const struct blobstore *b, struct blob_writer *w, const char *path,
+			  uint64_t limit);
 /* Finishes the hash and fsyncs; after this w->sha256 and w->size are known and the
  * temporary file can be inspected (w->tmp_path) before it is kept or dropped. */
 int blob_writer_finish(struct blob_writer *w);

@@ -68,6 +68,7 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 		case 'd': dbls[i] = va_arg(ap, double); values[i] = &dbls[i]; break;
 		case 't': values[i] = va_arg(ap, const char *); break;
 		case 'n': values[i] = va_arg(ap, const int64_t *); break;
+		case 'D': values[i] = va_arg(ap, const double *); break;
 		default:
 			/* A programming error: say so, and fail the statement. */
 			fprintf(stderr, "store: unknown parameter type '%c' for: %s\n", types[i], sql);

@@ -38,7 +38,7 @@ struct store_hit {
 
 /* The functions a backend implements. `types` strings name each parameter:
  * 'i' int64_t, 't' const char * (NULL binds SQL NULL), 'd' double,
- * 'n' const int64_t * (NULL binds SQL NULL). */
+ * 'n' const int64_t * and 'D' const double * (NULL binds SQL NULL). */
 struct store_backend {
 	const char *name;
 	struct store *(*open)(const char *location, char *err, size_t errlen);

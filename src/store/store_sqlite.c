@@ -239,7 +239,7 @@ static struct store_rows *sq_query(struct store_conn *sc, const char *sql, const
 		int rc = SQLITE_OK;
 		if (types[i] == 'i' || (types[i] == 'n' && values[i]))
 			rc = sqlite3_bind_int64(r->stmt, i + 1, *(const int64_t *)values[i]);
-		else if (types[i] == 'd')
+		else if (types[i] == 'd' || (types[i] == 'D' && values[i]))
 			rc = sqlite3_bind_double(r->stmt, i + 1, *(const double *)values[i]);
 		else if (values[i])
 			rc = sqlite3_bind_text(r->stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);

@@ -35,6 +35,9 @@ static bool upload_parts(struct request *rq, struct archive_file *files, int *nf
 		files[*nfiles].name = u->files[i].name;
 		files[*nfiles].w = &u->files[i].w;
 		files[*nfiles].mime = u->files[i].mime;
+		files[*nfiles].media = &u->files[i].media;
+		files[*nfiles].thumb = u->files[i].media.has_thumbnail ? &u->files[i].thumb : NULL;
+		files[*nfiles].reference = u->files[i].media.has_reference ? &u->files[i].reference : NULL;
 		(*nfiles)++;
 	}
 	if (rq->errs.n) {
@@ -185,11 +188,28 @@ static int parse_range(const char *h, uint64_t size, uint64_t *start, uint64_t *
 	return 1;
 }
 
-void api_file_get(struct request *rq)
+enum variant { ORIGINAL, THUMBNAIL, REFERENCE };
+
+/* Serves a file's bytes, or its thumbnail or upright copy (JPEG, named after the file). */
+static void serve_file(struct request *rq, enum variant variant)
 {
 	struct archive_file_info fi;
 	char path[1200], etag[70];
 	enum outcome res = archive_file_info(&rq->cx, rq->ids[0], &fi);
+	if (res == OUT_OK && variant != ORIGINAL) {
+		const char *sha = variant == THUMBNAIL ? fi.thumbnail : fi.reference;
+		if (!*sha) {
+			rq_problem(rq, OUT_NOT_FOUND, variant == THUMBNAIL ? "no_thumbnail" : "no_reference");
+			return;
+		}
+		memmove(fi.sha256, sha, sizeof(fi.sha256));
+		snprintf(fi.mime, sizeof(fi.mime), "image/jpeg");
+		const char *suffix = variant == THUMBNAIL ? ".thumb.jpg" : ".jpg";
+		size_t n = strlen(fi.name);
+		if (n + strlen(suffix) < sizeof(fi.name))
+			memcpy(fi.name + n, suffix, strlen(suffix) + 1);
+		fi.size = -1;
+	}
 	if (res != OUT_OK) {
 		rq_problem(rq, res, NULL);
 		return;
@@ -205,7 +225,7 @@ void api_file_get(struct request *rq)
 	blobstore_path(&rq->server->blobs, fi.sha256, path, sizeof(path));
 	int fd = open(path, O_RDONLY);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size != (uint64_t)fi.size) {
+	if (fd < 0 || fstat(fd, &st) || (fi.size >= 0 && (uint64_t)st.st_size != (uint64_t)fi.size)) {
 		if (fd >= 0)
 			close(fd);
 		rq_problem(rq, OUT_INTERNAL, "file_unavailable");
@@ -237,3 +257,7 @@ void api_file_get(struct request *rq)
 	rq->status = r > 0 ? 206 : 200;
 	rq->content_type = arena_strdup(&rq->arena, fi.mime);
 }
+
+void api_file_get(struct request *rq) { serve_file(rq, ORIGINAL); }
+void api_file_thumbnail(struct request *rq) { serve_file(rq, THUMBNAIL); }
+void api_file_reference(struct request *rq) { serve_file(rq, REFERENCE); }

@@ -41,6 +41,8 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, true},
 	{"POST", "/api/v1/items/{id}/remove", api_item_remove, PERM_ARCHIVE, false},
 	{"GET", "/api/v1/files/{id}", api_file_get, PERM_READ, false},
+	{"GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ, false},
+	{"GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ, false},
 	{NULL, NULL, NULL, PERM_PUBLIC, false},
 };
 

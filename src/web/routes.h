@@ -65,5 +65,7 @@ void api_item_get(struct request *rq);
 void api_item_files_add(struct request *rq);
 void api_item_remove(struct request *rq);
 void api_file_get(struct request *rq);
+void api_file_thumbnail(struct request *rq);
+void api_file_reference(struct request *rq);
 void api_doc_types(struct request *rq);
 #endif

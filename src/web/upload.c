@@ -2,7 +2,9 @@
 #include "web/upload.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/sniff.h"
 #include "web/request.h"
@@ -80,6 +82,24 @@ void upload_feed(struct request *rq, const char *data, size_t size)
 		u->failed = true;
 }
 
+/* Thumbnail, upright copy and metadata of an accepted file, each derived image through
+ * the blob store like the upload itself. */
+static void derive(struct request *rq, struct upload_file *f)
+{
+	char thumb[1100], reference[1100];
+	const struct blobstore *bs = &rq->server->blobs;
+	snprintf(thumb, sizeof(thumb), "%s-thumb.jpg", f->w.tmp_path);
+	snprintf(reference, sizeof(reference), "%s-upright.jpg", f->w.tmp_path);
+	media_inspect(f->w.tmp_path, f->mime, thumb, reference, &f->media);
+	f->thumb.fd = f->reference.fd = -1;
+	if (f->media.has_thumbnail && blob_writer_from_file(bs, &f->thumb, thumb, UINT64_MAX))
+		f->media.has_thumbnail = false;
+	if (f->media.has_reference && blob_writer_from_file(bs, &f->reference, reference, UINT64_MAX))
+		f->media.has_reference = false;
+	unlink(thumb);
+	unlink(reference);
+}
+
 void upload_end(struct request *rq)
 {
 	struct upload *u = rq->upload;
@@ -93,8 +113,12 @@ void upload_end(struct request *rq)
 			u->too_large = true;
 			continue;
 		}
-		if (blob_writer_finish(&f->w) || sniff_file(f->w.tmp_path, f->mime, sizeof(f->mime)))
+		if (blob_writer_finish(&f->w) || sniff_file(f->w.tmp_path, f->mime, sizeof(f->mime))) {
 			u->failed = true;
+			continue;
+		}
+		if (sniff_allowed(f->mime))
+			derive(rq, f);
 	}
 	for (int i = 0; i < u->nfields; i++)
 		if (u->field_values[i].failed)
@@ -119,8 +143,13 @@ void upload_release(struct upload *u)
 	if (u->pp)
 		MHD_destroy_post_processor(u->pp);
 	u->pp = NULL;
-	for (int i = 0; i < u->nfiles; i++)
+	for (int i = 0; i < u->nfiles; i++) {
 		blob_writer_abort(&u->files[i].w);
+		if (u->files[i].media.has_thumbnail)
+			blob_writer_abort(&u->files[i].thumb);
+		if (u->files[i].media.has_reference)
+			blob_writer_abort(&u->files[i].reference);
+	}
 	for (int i = 0; i < u->nfields; i++)
 		buf_release(&u->field_values[i]);
 	u->nfiles = u->nfields = 0;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "core/buf.h"
+#include "core/media.h"
 #include "store/blobstore.h"
 
 #define UPLOAD_MAX_FILES 16
@@ -23,6 +24,8 @@ struct upload_file {
 	char *name;		/* the client's file name, as sent */
 	struct blob_writer w;
 	char mime[96];		/* sniffed after the body ends */
+	struct media_info media;	/* what the bytes told (media.h) */
+	struct blob_writer thumb, reference;	/* derived images, when made */
 };
 
 struct upload {

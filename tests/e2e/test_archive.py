@@ -258,29 +258,81 @@ def test_fsck_reports_a_corrupted_blob():
     expect(gone.returncode != 0 and "MISSING " + sha in gone.stdout, "missing %r" % gone.stdout)
 
 
+def with_exif_orientation(jpeg, orientation):
+    """Inserts an EXIF block with the Orientation tag right after the JPEG's SOI marker."""
+    tiff = b"MM\x00*\x00\x00\x00\x08" + struct.pack(">H", 1) + struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) \
+        + b"\x00\x00\x00\x00"
+    app1 = b"Exif\x00\x00" + tiff
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:]
+
+
+def tiny_pdf():
+    """A one-page PDF with a filled rectangle, written by hand."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R >>"]
+    stream = b"0 0 1 rg 20 20 160 60 re f"
+    objs.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    out, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, o)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
 def test_real_media_files():
-    """Pictures, audio and video as Debian's tools make them, when they are installed."""
+    """Pictures, audio and video as Debian's tools make them; thumbnails, upright copies and
+    recording metadata come back."""
     d = S.dir
-    made = []
-    if subprocess.run(["which", "convert"], capture_output=True).returncode == 0:
-        subprocess.run(["convert", "-size", "40x30", "xc:blue", os.path.join(d, "b.jpg")], check=True)
-        made.append(("b.jpg", "image/jpeg"))
-    if subprocess.run(["which", "ffmpeg"], capture_output=True).returncode == 0:
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
-                        os.path.join(d, "a.wav")], check=True)
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=10",
-                        "-pix_fmt", "yuv420p", os.path.join(d, "v.mp4")], check=True)
-        made += [("a.wav", None), ("v.mp4", "video/mp4")]
-    expect(made, "ImageMagick and ffmpeg are installed by make check")
+    for tool in ("convert", "ffmpeg", "identify"):
+        expect(subprocess.run(["which", tool], capture_output=True).returncode == 0,
+               "%s is installed by make check" % tool)
+    subprocess.run(["convert", "-size", "40x30", "xc:blue", os.path.join(d, "b.jpg")], check=True)
+    with open(os.path.join(d, "b.jpg"), "rb") as f:
+        rotated = with_exif_orientation(f.read(), 6)          # 6: turn 90 degrees clockwise
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+                    os.path.join(d, "a.wav")], check=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=10",
+                    "-pix_fmt", "yuv420p", os.path.join(d, "v.mp4")], check=True)
     h = new_household()
-    for name, mime in made:
-        with open(os.path.join(d, name), "rb") as f:
-            data = f.read()
+
+    def put(name, data):
         r = upload("/api/v1/households/%d/items" % h["id"], {"title": name, "doc_type": "media_report"},
                    [("file", name, data, "application/octet-stream")])
         expect(r.status == 201, "%s: %r" % (name, r))
-        got = r.json["files"][0]["mime"]
-        expect(got == mime if mime else got.startswith("audio/"), "%s sniffed as %s" % (name, got))
+        return r.json["files"][0]
+
+    f = put("rotated.jpg", rotated)
+    expect(f["mime"] == "image/jpeg" and (f["width"], f["height"]) == (30, 40), "upright size %r" % f)
+    for url in (f["thumbnail_url"], f["reference_url"]):
+        r = S.request("GET", url, token=ADMIN)
+        expect(r.status == 200 and r.header("Content-Type") == "image/jpeg" and r.body[:2] == b"\xff\xd8", url)
+        path = os.path.join(d, "got.jpg")
+        with open(path, "wb") as out:
+            out.write(r.body)
+        w, hh = map(int, subprocess.run(["identify", "-format", "%w %h", path], capture_output=True,
+                                        text=True, check=True).stdout.split())
+        expect(w < hh, "%s is upright: %dx%d" % (url, w, hh))
+    f = put("p.png", png(20, 10))
+    expect(f["thumbnail_url"] and (f["width"], f["height"]) == (20, 10), "png %r" % f)
+    f = put("scan.pdf", tiny_pdf())
+    expect(f["mime"] == "application/pdf" and f["thumbnail_url"], "pdf first-page thumbnail %r" % f)
+    expect(S.request("GET", f["thumbnail_url"], token=ADMIN).body[:2] == b"\xff\xd8", "pdf thumbnail is a JPEG")
+    with open(os.path.join(d, "a.wav"), "rb") as src:
+        f = put("a.wav", src.read())
+    expect(f["mime"].startswith("audio/") and abs(f["duration_seconds"] - 1.0) < 0.1
+           and f["codec"].startswith("pcm"), "wav %r" % f)
+    expect(f["thumbnail_url"] is None, "no thumbnail for audio")
+    with open(os.path.join(d, "v.mp4"), "rb") as src:
+        data = src.read()
+    f = put("v.mp4", data)
+    expect(f["mime"] == "video/mp4" and (f["width"], f["height"]) == (64, 48)
+           and abs(f["duration_seconds"] - 1.0) < 0.2 and f["codec"], "mp4 %r" % f)
+    r = S.request("GET", f["url"], token=ADMIN, headers={"Range": "bytes=100-"})
+    expect(r.status == 206 and r.body == data[100:], "video seeks")
+    expect(S.request("GET", "/api/v1/files/%d/thumbnail" % f["id"], token=ADMIN).status == 404, "no video thumbnail")
 
 
 if __name__ == "__main__":

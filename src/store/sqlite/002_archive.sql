@@ -65,6 +65,7 @@ CREATE TABLE blobs (
 	duration_seconds REAL,
 	codec      TEXT,
 	thumbnail  TEXT,                                      -- sha256 of the thumbnail blob
+	reference  TEXT,                                      -- sha256 of the upright reference copy
 	created_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
