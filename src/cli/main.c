@@ -24,6 +24,7 @@ static const char usage[] =
 	"  user      manage accounts (user add|passwd|list)\n"
 	"  backup    copy the live database consistently to a file\n"
 	"  fsck      re-hash every stored file and report missing or corrupted ones\n"
+	"  export    write households' files as BagIt bags (export bag --household|--community)\n"
 	"\n"
 	"Each command takes --help. Settings also come from ANJU_* environment variables\n"
 	"(ANJU_DB, ANJU_DATA, ANJU_BIND, ANJU_PORT, ANJU_THREADS); flags win.\n";
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{"serve", cmd_serve}, {"demo", cmd_demo}, {"migrate", cmd_migrate},
 		{"report", cmd_report}, {"user", cmd_user}, {"backup", cmd_backup},
-		{"fsck", cmd_fsck},
+		{"fsck", cmd_fsck}, {"export", cmd_export},
 	};
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(argv[i], commands[k].name) == 0)

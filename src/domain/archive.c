@@ -492,7 +492,11 @@ enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json
 	json_t *it;
 	json_array_foreach(items, i, it) {
 		json_t *files = files_json(cx, json_integer_value(json_object_get(it, "id")));
-		json_object_set_new(it, "files", files ? files : json_array());
+		if (!files) {
+			json_decref(items);
+			return OUT_INTERNAL;
+		}
+		json_object_set_new(it, "files", files);
 	}
 	*out = json_pack("{s:o}", "items", items);
 	json_object_set_new(*out, "next", count > f->limit

@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/tar.h"
 #include "domain/archive.h"
+#include "domain/bag.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "web/upload.h"
@@ -261,3 +264,27 @@ static void serve_file(struct request *rq, enum variant variant)
 void api_file_get(struct request *rq) { serve_file(rq, ORIGINAL); }
 void api_file_thumbnail(struct request *rq) { serve_file(rq, THUMBNAIL); }
 void api_file_reference(struct request *rq) { serve_file(rq, REFERENCE); }
+
+/* The household's file as a BagIt bag in a tar, streamed. */
+void api_household_bag(struct request *rq)
+{
+	char name[40];
+	struct tar *t = malloc(sizeof(*t));
+	if (!t) {
+		rq_problem(rq, OUT_INTERNAL, NULL);
+		return;
+	}
+	tar_init(t, time(NULL));
+	enum outcome res = bag_build(&rq->cx, rq->ids[0], t, name);
+	if (res != OUT_OK) {
+		tar_release(t);
+		free(t);
+		rq_problem(rq, res, NULL);
+		return;
+	}
+	rq->stream = t;
+	rq->status = 200;
+	rq->content_type = "application/x-tar";
+	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+		      arena_printf(&rq->arena, "attachment; filename=\"%s.tar\"", name));
+}

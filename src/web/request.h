@@ -23,6 +23,7 @@
 struct server;
 struct route;
 struct upload;
+struct tar;
 
 struct request {
 	struct MHD_Connection *conn;
@@ -54,6 +55,7 @@ struct request {
 	int nheaders;
 	int retry_after;
 	int file_fd;			/* >= 0: the body is this file's bytes */
+	struct tar *stream;		/* non-NULL: the body is this tar stream (owned) */
 	uint64_t file_offset, file_length;
 };
 

@@ -11,6 +11,7 @@
 
 #include "core/date.h"
 #include "core/log.h"
+#include "core/tar.h"
 #include "web/request.h"
 #include "web/routes.h"
 #include "web/upload.h"
@@ -85,6 +86,10 @@ static struct request *request_new(struct server *s, struct MHD_Connection *c,
 static void request_free(struct request *rq)
 {
 	upload_release(rq->upload);
+	if (rq->stream) {
+		tar_release(rq->stream);
+		free(rq->stream);
+	}
 	if (rq->file_fd >= 0)
 		close(rq->file_fd);
 	buf_release(&rq->body);
@@ -93,13 +98,32 @@ static void request_free(struct request *rq)
 	free(rq);
 }
 
+static ssize_t read_tar(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;	/* libmicrohttpd reads sequentially */
+	ssize_t n = tar_read(cls, buf, max);
+	return n > 0 ? n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM
+			       : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void free_tar(void *cls)
+{
+	tar_release(cls);
+	free(cls);
+}
+
 static enum MHD_Result send_response(struct request *rq)
 {
 	size_t len;
 	unsigned status = rq->status ? rq->status : 500;
 	struct MHD_Response *resp;
 	bool is_file = rq->file_fd >= 0;
-	if (is_file) {
+	if (rq->stream) {
+		resp = MHD_create_response_from_callback(tar_size(rq->stream), 64 * 1024, read_tar,
+							 rq->stream, free_tar);
+		if (resp)
+			rq->stream = NULL;	/* libmicrohttpd owns it now */
+	} else if (is_file) {
 		/* libmicrohttpd owns the descriptor from here and closes it (sendfile) */
 		resp = MHD_create_response_from_fd_at_offset64(rq->file_length, rq->file_fd,
 							       rq->file_offset);

@@ -64,10 +64,10 @@ def upload(path, fields, files, token=ADMIN, **kw):
                      content_type="multipart/form-data; boundary=" + BOUNDARY, **kw)
 
 
-def new_household(village="520628118201"):
+def new_household(village="520628118201", community="520628002030"):
     seq = new_household.n = getattr(new_household, "n", 100) + 2
     r = S.request("POST", "/api/v1/households", {
-        "category": "registered_poor", "origin_village": village, "dest_community": "520628002030",
+        "category": "registered_poor", "origin_village": village, "dest_community": community,
         "members": [{"id_number": id_number("52062819700101%03d" % (seq + 1)), "name": "龙志军",
                      "relation": "head"}]}, token=ADMIN)
     expect(r.status == 201, "household %r" % r)
@@ -333,6 +333,73 @@ def test_real_media_files():
     r = S.request("GET", f["url"], token=ADMIN, headers={"Range": "bytes=100-"})
     expect(r.status == 206 and r.body == data[100:], "video seeks")
     expect(S.request("GET", "/api/v1/files/%d/thumbnail" % f["id"], token=ADMIN).status == 404, "no video thumbnail")
+
+
+def check_bag(tar_bytes, number):
+    """Validates a BagIt 1.0 bag in a tar, entry by entry (RFC 8493)."""
+    import hashlib
+    import io
+    import tarfile
+    from urllib.parse import unquote
+    tf = tarfile.open(fileobj=io.BytesIO(tar_bytes))
+    files = {m.name: tf.extractfile(m).read() for m in tf.getmembers() if m.isfile()}
+    root = number + "/"
+    expect(all(n.startswith(root) for n in files), "one top folder %r" % list(files))
+    rel = {n[len(root):]: b for n, b in files.items()}
+    expect(rel["bagit.txt"] == b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", "bagit.txt")
+    info = dict(line.split(": ", 1) for line in rel["bag-info.txt"].decode().splitlines())
+    for key in ("Source-Organization", "Bagging-Date", "Payload-Oxum", "External-Identifier"):
+        expect(key in info, "bag-info has %s" % key)
+    expect(info["External-Identifier"].endswith(number), "identifier %r" % info)
+    manifest = [line.split("  ", 1) for line in rel["manifest-sha256.txt"].decode().splitlines()]
+    payload = {unquote(p): sha for sha, p in manifest}
+    data_files = {n for n in rel if n.startswith("data/")}
+    expect(set(payload) == data_files, "manifest lists exactly the payload %r vs %r" % (set(payload), data_files))
+    for path, sha in payload.items():
+        expect(hashlib.sha256(rel[path]).hexdigest() == sha, "sha256 of %s" % path)
+    octets, count = map(int, info["Payload-Oxum"].split("."))
+    expect(octets == sum(len(rel[p]) for p in payload) and count == len(payload), "Payload-Oxum %s" % info["Payload-Oxum"])
+    tags = [line.split("  ", 1) for line in rel["tagmanifest-sha256.txt"].decode().splitlines()]
+    expect({p for _, p in tags} == {"bagit.txt", "bag-info.txt", "manifest-sha256.txt"}, "tag manifest")
+    for sha, path in tags:
+        expect(hashlib.sha256(rel[path]).hexdigest() == sha, "tag sha256 of %s" % path)
+    return rel
+
+
+def test_bagit_export():
+    import json
+    h = new_household(community="520628002031")        # 育才社区: no broken files there
+    a = png(seed=11)
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "入住确认书", "doc_type": "housing_allocation"},
+               [("file", "入住 100%.png", a, "image/png"), ("file", "second.png", png(seed=12), "image/png")])
+    item = r.json
+    upload("/api/v1/items/%d/files" % item["id"], {"replaces": str(item["files"][0]["id"])},
+           [("file", "重扫.png", png(seed=13), "image/png")])
+    r = S.request("GET", "/api/v1/households/%d/bag" % h["id"], token=ADMIN)
+    expect(r.status == 200 and r.header("Content-Type") == "application/x-tar", "bag %r" % r.status)
+    expect(int(r.header("Content-Length")) == len(r.body), "exact length")
+    rel = check_bag(r.body, h["number"])
+    names = sorted(p for p in rel if p.startswith("data/items/"))
+    expect(len(names) == 3 and any(n.endswith("入住 100%.png") for n in names), "every version %r" % names)
+    expect([p for p in names if p.endswith("入住 100%.png")] and rel[[p for p in names if p.endswith("入住 100%.png")][0]] == a,
+           "bytes are the upload's")
+    meta = json.loads(rel["data/metadata.json"])
+    expect(meta["household"]["number"] == h["number"] and meta["household"]["members"][0]["name"] == "龙志军"
+           and meta["items"][0]["reference_code"] == item["reference_code"], "metadata")
+    ps = S.login("panshi")
+    expect(S.request("GET", "/api/v1/households/%d/bag" % h["id"], token=ps).status == 404, "scope")
+    out = os.path.join(S.dir, "one.tar")
+    S.cli("export", "bag", "--household", str(h["id"]), "--output", out)
+    with open(out, "rb") as f:
+        check_bag(f.read(), h["number"])
+    folder = os.path.join(S.dir, "yucai")
+    r = S.cli("export", "bag", "--community", "520628002031", "--output", folder)
+    expect(os.listdir(folder) == ["%s.tar" % h["number"]] and "1 bags written" in r.stdout, "community %r" % r.stdout)
+    broken = S.cli("export", "bag", "--community", "520628002030", "--output", os.path.join(S.dir, "ts"), check=False)
+    expect(broken.returncode != 0 and "failed" in broken.stdout, "a missing blob fails its bag %r" % broken.stdout)
+    expect(S.cli("export", "bag", "--household", "999999", "--output", out + "2", check=False).returncode != 0,
+           "unknown household")
+    expect(not os.path.exists(out + "2") and not os.path.exists(out + "2.partial"), "nothing left behind")
 
 
 if __name__ == "__main__":
