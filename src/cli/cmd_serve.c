@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/media.h"
+#include "domain/dossier.h"
 #include "web/server.h"
 
 static const char help[] =
@@ -63,6 +64,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("stopping on signal %d", sig);
 	server_stop(&s);
+	dossier_shutdown();
 	media_shutdown();
 	cli_close(c);
 	return 0;

@@ -14,6 +14,7 @@ void config_defaults(struct config *c)
 	c->port = 8080;
 	snprintf(c->db_path, sizeof(c->db_path), "var/anju.db");
 	snprintf(c->data_dir, sizeof(c->data_dir), "var/data");
+	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	c->threads = 4;
 	c->max_body = 1u << 20;
 	c->max_upload = (uint64_t)2 << 30;
@@ -52,6 +53,9 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		rc = set_text(c->db_path, sizeof(c->db_path), value);
 	else if (strcmp(key, "data") == 0)
 		rc = set_text(c->data_dir, sizeof(c->data_dir), value);
+	else if (strcmp(key, "public_url") == 0)
+		rc = (strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) ||
+		     strchr(value, ' ') ? -1 : set_text(c->public_url, sizeof(c->public_url), value);
 	else if (strcmp(key, "port") == 0 && !(rc = parse_long(value, 0, 65535, &n)))
 		c->port = (int)n;
 	else if (strcmp(key, "threads") == 0 && !(rc = parse_long(value, 1, 256, &n)))
@@ -67,7 +71,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 	else if (strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
 		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
 		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures") &&
-		 strcmp(key, "max_upload")) {
+		 strcmp(key, "max_upload") && strcmp(key, "public_url")) {
 		snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
@@ -123,6 +127,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_BIND", "bind"}, {"ANJU_PORT", "port"}, {"ANJU_DB", "db"},
 		{"ANJU_DATA", "data"}, {"ANJU_THREADS", "threads"}, {"ANJU_MAX_BODY", "max_body"},
 		{"ANJU_SESSION_HOURS", "session_hours"}, {"ANJU_MAX_UPLOAD", "max_upload"},
+		{"ANJU_PUBLIC_URL", "public_url"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

@@ -13,6 +13,7 @@ struct config {
 	int port;
 	char db_path[1024];
 	char data_dir[1024];
+	char public_url[256];	/* how users reach the server (QR codes on labels) */
 	int threads;
 	size_t max_body;	/* largest JSON request body accepted, bytes */
 	uint64_t max_upload;	/* largest uploaded file, bytes */

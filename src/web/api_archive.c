@@ -11,6 +11,7 @@
 #include "core/tar.h"
 #include "domain/archive.h"
 #include "domain/bag.h"
+#include "domain/dossier.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "web/upload.h"
@@ -287,4 +288,28 @@ void api_household_bag(struct request *rq)
 	rq->content_type = "application/x-tar";
 	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 		      arena_printf(&rq->arena, "attachment; filename=\"%s.tar\"", name));
+}
+
+static void reply_pdf(struct request *rq, enum outcome res, const char *kind)
+{
+	if (res != OUT_OK) {
+		buf_reset(&rq->out);
+		rq_problem(rq, res, NULL);
+		return;
+	}
+	rq->status = 200;
+	rq->content_type = "application/pdf";
+	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION, arena_printf(&rq->arena,
+		      "inline; filename=\"household-%lld-%s.pdf\"", (long long)rq->ids[0], kind));
+}
+
+void api_household_dossier(struct request *rq)
+{
+	reply_pdf(rq, dossier_pdf(&rq->cx, rq->ids[0], &rq->out), "dossier");
+}
+
+void api_household_label(struct request *rq)
+{
+	reply_pdf(rq, dossier_label_pdf(&rq->cx, rq->ids[0], rq->server->cfg.public_url, &rq->out),
+		  "label");
 }

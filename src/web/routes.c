@@ -37,6 +37,8 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/doc-types", api_doc_types, PERM_READ, false},
 	{"GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ, false},
 	{"GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ, false},
+	{"GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ, false},
+	{"GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_READ, false},
 	{"POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, true},
 	{"GET", "/api/v1/items/{id}", api_item_get, PERM_READ, false},
 	{"POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, true},

@@ -69,4 +69,6 @@ void api_file_thumbnail(struct request *rq);
 void api_file_reference(struct request *rq);
 void api_doc_types(struct request *rq);
 void api_household_bag(struct request *rq);
+void api_household_dossier(struct request *rq);
+void api_household_label(struct request *rq);
 #endif

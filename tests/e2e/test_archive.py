@@ -5,6 +5,7 @@ Real files are made here with Debian's tools (ImageMagick, ffmpeg) when they are
 the PNG is written by hand so the core of the test needs nothing but Python.
 """
 import os
+import re
 import socket
 import sqlite3
 import struct
@@ -400,6 +401,39 @@ def test_bagit_export():
     expect(S.cli("export", "bag", "--household", "999999", "--output", out + "2", check=False).returncode != 0,
            "unknown household")
     expect(not os.path.exists(out + "2") and not os.path.exists(out + "2.partial"), "nothing left behind")
+
+
+def test_dossier_and_label_pdfs():
+    h = new_household()
+    upload("/api/v1/households/%d/items" % h["id"], {"title": "搬迁及旧房拆除复垦协议书", "doc_type": "relocation_agreement",
+                                                    "paper_location": "档案室 C柜 4盒 7号", "pages": "3"},
+           [("file", "协议.png", png(40, 30, seed=21), "image/png")])
+    r = S.request("GET", "/api/v1/households/%d/dossier.pdf" % h["id"], token=ADMIN)
+    expect(r.status == 200 and r.header("Content-Type") == "application/pdf" and r.body[:5] == b"%PDF-", "dossier %r" % r.status)
+    path = os.path.join(S.dir, "dossier.pdf")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    txt = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(txt.split())          # cells wrap; compare without the line breaks
+    for want in ("易地扶贫搬迁户档案", "卷内目录", h["number"], "龙志军", "搬迁及旧房拆除复垦协议书",
+                 "档案室C柜4盒7号", "建档立卡贫困户", "户主"):
+        expect(want in flat, "dossier text lacks %s" % want)
+    expect(h["members"][0]["id_number"] not in txt, "ID numbers are masked in print")
+    pages = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    expect(re.search(r"^Pages:\s+3$", pages, re.M), "cover, catalogue, pictures: %s" % pages)
+    r = S.request("GET", "/api/v1/households/%d/label.pdf" % h["id"], token=ADMIN)
+    expect(r.status == 200 and r.body[:5] == b"%PDF-", "label")
+    lpath = os.path.join(S.dir, "label.pdf")
+    with open(lpath, "wb") as f:
+        f.write(r.body)
+    txt = subprocess.run(["pdftotext", lpath, "-"], capture_output=True, text=True, check=True).stdout
+    expect(h["number"][:8] in txt.replace("\n", "") and "龙志军" in txt, "label text %r" % txt)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", lpath, os.path.join(S.dir, "label")], check=True)
+    qr = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(S.dir, "label.png")],
+                        capture_output=True, text=True)
+    expect(qr.stdout.strip() == "http://127.0.0.1:8080/households/%d" % h["id"], "QR says %r" % qr.stdout)
+    ps = S.login("panshi")
+    expect(S.request("GET", "/api/v1/households/%d/dossier.pdf" % h["id"], token=ps).status == 404, "scope")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,333 @@
+/* dossier: PDF rendering of a household's file and its box label. */
+#include "domain/dossier.h"
+
+#include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+#include <stdio.h>
+#include <string.h>
+#include <vips/vips.h>
+
+#include "core/msg.h"
+#include "domain/archive.h"
+#include "domain/household.h"
+#include "domain/search.h"
+
+#define A4_W 595.0
+#define A4_H 842.0
+#define MARGIN 48.0
+#define FONT "Noto Sans CJK SC"
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_add(closure, data, len);
+	return ((struct buf *)closure)->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* What a page is drawn with. The font map is made per document, not pango's per-thread
+ * default, so nothing outlives the request that rendered it. */
+struct pen {
+	cairo_t *cr;
+	PangoFontMap *fonts;
+	PangoContext *pc;
+};
+
+static void pen_open(struct pen *p, cairo_surface_t *s)
+{
+	p->cr = cairo_create(s);
+	p->fonts = pango_cairo_font_map_new();
+	p->pc = pango_font_map_create_context(p->fonts);
+	pango_cairo_update_context(p->cr, p->pc);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+}
+
+static void pen_close(struct pen *p)
+{
+	g_object_unref(p->pc);
+	g_object_unref(p->fonts);
+	cairo_destroy(p->cr);
+}
+
+/* Draws text at (x, y) within width w; returns its height. */
+static double text(struct pen *p, double x, double y, double w, const char *s, double size, bool bold)
+{
+	cairo_t *cr = p->cr;
+	PangoLayout *layout = pango_layout_new(p->pc);
+	char font[64];
+	snprintf(font, sizeof(font), FONT " %s %.1f", bold ? "Bold" : "", size);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	pango_layout_set_font_description(layout, fd);
+	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_text(layout, s ? s : "", -1);
+	pango_cairo_update_layout(cr, layout);
+	cairo_move_to(cr, x, y);
+	pango_cairo_show_layout(cr, layout);
+	int pw, ph;
+	pango_layout_get_size(layout, &pw, &ph);
+	pango_font_description_free(fd);
+	g_object_unref(layout);
+	return (double)ph / PANGO_SCALE;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* ---------------------------------------------------------------- thumbnails */
+
+/* A JPEG thumbnail from the blob store as a cairo surface, or NULL. */
+static cairo_surface_t *load_thumbnail(const struct blobstore *bs, const char *sha)
+{
+	char path[1200];
+	blobstore_path(bs, sha, path, sizeof(path));
+	VipsImage *in = vips_image_new_from_file(path, NULL), *rgb = NULL;
+	if (!in)
+		return NULL;
+	cairo_surface_t *s = NULL;
+	if (!vips_colourspace(in, &rgb, VIPS_INTERPRETATION_sRGB, NULL)) {
+		int w = vips_image_get_width(rgb), h = vips_image_get_height(rgb);
+		int bands = vips_image_get_bands(rgb);
+		size_t len;
+		unsigned char *px = vips_image_write_to_memory(rgb, &len);
+		if (px && bands >= 3 && len >= (size_t)w * h * bands) {
+			s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+			unsigned char *dst = cairo_image_surface_get_data(s);
+			int stride = cairo_image_surface_get_stride(s);
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					const unsigned char *p = px + ((size_t)y * w + x) * bands;
+					uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+					memcpy(dst + (size_t)y * stride + (size_t)x * 4, &v, 4);
+				}
+			cairo_surface_mark_dirty(s);
+		}
+		g_free(px);
+		g_object_unref(rgb);
+	}
+	g_object_unref(in);
+	vips_error_clear();
+	return s;
+}
+
+/* ---------------------------------------------------------------- the dossier */
+
+static void cover(struct pen *cr, json_t *h)
+{
+	char line[512], masked[19];
+	double y = MARGIN;
+	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "易地扶贫搬迁户档案", 22, true) + 4;
+	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "Relocated household file · 一户一档", 11, false) + 18;
+	snprintf(line, sizeof(line), "档号 File reference: %.6s-%s", str(h, "origin_village"), str(h, "number"));
+	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, line, 13, true) + 12;
+	static const char *const rows[][2] = {
+		{"户编号 Household number", "number"}, {"户主 Head", "head_name"},
+		{"类别 Category", "category"}, {"状态 Status", "status"},
+		{"迁出乡镇 Origin town", "origin_town_name"}, {"迁出村 Origin village", "origin_village_name"},
+		{"安置社区 Community", "dest_community_name"}, {"安置点 Site", "site_name"},
+		{"房号 Room", "room"}, {"搬迁日期 Relocation date", "relocation_date"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *v = str(h, rows[i][1]);
+		char key[64];
+		if (i == 2 || i == 3) {	/* category and status read as words, not codes */
+			snprintf(key, sizeof(key), "%s_%s", i == 2 ? "category" : "status", v);
+			v = msg_get(LANG_ZH, key);
+		}
+		text(cr, MARGIN, y, 190, rows[i][0], 10, false);
+		y += text(cr, MARGIN + 200, y, A4_W - 2 * MARGIN - 200, v, 10, true) + 5;
+	}
+	y += 14;
+	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "家庭成员 Members", 13, true) + 6;
+	static const double cols[] = {0, 90, 160, 200, 290};
+	static const char *const heads[] = {"姓名", "关系", "性别", "出生日期", "身份证号 (部分隐藏)"};
+	for (int c = 0; c < 5; c++)
+		text(cr, MARGIN + cols[c], y, 160, heads[c], 9, true);
+	y += 16;
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(h, "members"), i, m) {
+		search_mask_id(str(m, "id_number"), masked);
+		char rel[48];
+		snprintf(rel, sizeof(rel), "relation_%s", str(m, "relation"));
+		const char *cells[] = {str(m, "name"), msg_get(LANG_ZH, rel),
+				       strcmp(str(m, "gender"), "male") == 0 ? "男" : "女",
+				       str(m, "birth_date"), masked};
+		for (int c = 0; c < 5; c++)
+			text(cr, MARGIN + cols[c], y, 200, cells[c], 9, false);
+		y += 14;
+		if (y > A4_H - MARGIN)
+			break;
+	}
+}
+
+/* The catalogue, as many pages as it takes. */
+static void catalogue(struct pen *cr, json_t *items)
+{
+	static const double cols[] = {0, 24, 214, 344, 398, 424};
+	static const char *const heads[] = {"序号", "档号", "题名", "日期", "页数", "纸质原件位置"};
+	size_t i;
+	json_t *it;
+	double y = A4_H;
+	json_array_foreach(items, i, it) {
+		if (y > A4_H - MARGIN - 30) {
+			cairo_show_page(cr->cr);
+			y = MARGIN;
+			y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "卷内目录 Catalogue of items", 16, true) + 10;
+			for (int c = 0; c < 6; c++)
+				text(cr, MARGIN + cols[c], y, 170, heads[c], 9, true);
+			y += 16;
+		}
+		char no[16], pages[16];
+		snprintf(no, sizeof(no), "%lld", (long long)json_integer_value(json_object_get(it, "item_no")));
+		json_t *p = json_object_get(it, "pages");
+		snprintf(pages, sizeof(pages), "%s", json_is_integer(p) ? "" : "—");
+		if (json_is_integer(p))
+			snprintf(pages, sizeof(pages), "%lld", (long long)json_integer_value(p));
+		const char *place = json_is_string(json_object_get(it, "paper_location"))
+			? str(it, "paper_location") : "仅电子版 electronic only";
+		double hmax = 0, hh;
+		const char *cells[] = {no, str(it, "reference_code"), str(it, "title"), str(it, "date"),
+				       pages, place};
+		const double widths[] = {22, 188, 128, 52, 24, A4_W - 2 * MARGIN - 424};
+		for (int c = 0; c < 6; c++) {
+			hh = text(cr, MARGIN + cols[c], y, widths[c], cells[c], 8, false);
+			if (hh > hmax)
+				hmax = hh;
+		}
+		if (strcmp(str(it, "status"), "removed") == 0)
+			text(cr, MARGIN + cols[2], y + hmax, 160, "（已移除 removed）", 7, false), hmax += 10;
+		y += hmax + 4;
+	}
+}
+
+static void pictures(struct ctx *cx, struct pen *pen, json_t *items)
+{
+	cairo_t *cr = pen->cr;
+	size_t i, j;
+	json_t *it, *f;
+	double x = MARGIN, y = A4_H, cell = 160;
+	json_array_foreach(items, i, it) {
+		json_array_foreach(json_object_get(it, "files"), j, f) {
+			if (!json_is_string(json_object_get(f, "thumbnail_url")) ||
+			    json_is_true(json_object_get(f, "superseded")))
+				continue;
+			char sha[65] = "";
+			struct store_rows *r = store_query(cx->db, "SELECT thumbnail FROM blobs WHERE sha256 = ?",
+							   "t", str(f, "sha256"));
+			if (store_next(r))
+				snprintf(sha, sizeof(sha), "%s", store_text(r, 0));
+			store_finish(r);
+			cairo_surface_t *img = *sha ? load_thumbnail(cx->blobs, sha) : NULL;
+			if (!img)
+				continue;
+			if (y + cell + 30 > A4_H - MARGIN) {
+				cairo_show_page(cr);
+				y = MARGIN;
+				y += text(pen, MARGIN, y, A4_W - 2 * MARGIN, "照片 Pictures", 16, true) + 10;
+				x = MARGIN;
+			}
+			double w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+			double scale = cell / (w > h ? w : h);
+			cairo_save(cr);
+			cairo_translate(cr, x, y);
+			cairo_scale(cr, scale, scale);
+			cairo_set_source_surface(cr, img, 0, 0);
+			cairo_paint(cr);
+			cairo_restore(cr);
+			cairo_set_source_rgb(cr, 0, 0, 0);
+			text(pen, x, y + cell + 2, cell, str(it, "reference_code"), 7, false);
+			cairo_surface_destroy(img);
+			x += cell + 12;
+			if (x + cell > A4_W - MARGIN) {
+				x = MARGIN;
+				y += cell + 30;
+			}
+		}
+	}
+}
+
+enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out)
+{
+	json_t *h = NULL, *items = NULL;
+	enum outcome res = household_get(cx, household_id, &h);
+	if (res != OUT_OK)
+		return res;
+	struct item_filter f = {.household_id = household_id, .limit = 10000};
+	if ((res = archive_item_list(cx, &f, &items)) != OUT_OK) {
+		json_decref(h);
+		return res;
+	}
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, A4_W, A4_H);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, str(h, "number"));
+	struct pen pen;
+	pen_open(&pen, s);
+	cover(&pen, h);
+	catalogue(&pen, json_object_get(items, "items"));
+	pictures(cx, &pen, json_object_get(items, "items"));
+	cairo_show_page(pen.cr);
+	pen_close(&pen);
+	cairo_surface_finish(s);
+	cairo_status_t st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	json_decref(h);
+	json_decref(items);
+	return st == CAIRO_STATUS_SUCCESS && !out->failed ? OUT_OK : OUT_INTERNAL;
+}
+
+/* ---------------------------------------------------------------- the label */
+
+enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char *base_url,
+			       struct buf *out)
+{
+	const double w = 283.0, h = 170.0;	/* 100 x 60 mm */
+	char line[256], url[600];
+	json_t *hh = NULL;
+	enum outcome res = household_get(cx, household_id, &hh);
+	if (res != OUT_OK)
+		return res;
+	snprintf(url, sizeof(url), "%s/households/%lld", base_url, (long long)household_id);
+	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!qr) {
+		json_decref(hh);
+		return OUT_INTERNAL;
+	}
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, w, h);
+	struct pen pen;
+	pen_open(&pen, s);
+	cairo_t *cr = pen.cr;
+	double y = 12;
+	y += text(&pen, 12, y, 160, "一户一档 档案盒", 10, true) + 4;
+	snprintf(line, sizeof(line), "%.6s-%s", str(hh, "origin_village"), str(hh, "number"));
+	y += text(&pen, 12, y, 160, line, 11, true) + 6;
+	snprintf(line, sizeof(line), "户主 %s", str(hh, "head_name"));
+	y += text(&pen, 12, y, 160, line, 10, false) + 2;
+	snprintf(line, sizeof(line), "%s %s", str(hh, "origin_town_name"), str(hh, "origin_village_name"));
+	y += text(&pen, 12, y, 160, line, 9, false) + 2;
+	snprintf(line, sizeof(line), "%s %s", str(hh, "dest_community_name"), str(hh, "room"));
+	text(&pen, 12, y, 160, line, 9, false);
+	/* The QR code with its four-module quiet zone, 110 pt wide. */
+	double size = 110, module = size / (qr->width + 8), x0 = w - size - 10, y0 = (h - size) / 2;
+	for (int r = 0; r < qr->width; r++)
+		for (int c = 0; c < qr->width; c++)
+			if (qr->data[r * qr->width + c] & 1)
+				cairo_rectangle(cr, x0 + (c + 4) * module, y0 + (r + 4) * module, module, module);
+	cairo_fill(cr);
+	cairo_show_page(cr);
+	pen_close(&pen);
+	cairo_surface_finish(s);
+	cairo_status_t st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	QRcode_free(qr);
+	json_decref(hh);
+	return st == CAIRO_STATUS_SUCCESS && !out->failed ? OUT_OK : OUT_INTERNAL;
+}
+
+void dossier_shutdown(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
+}

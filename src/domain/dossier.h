@@ -1,0 +1,23 @@
+/*
+ * dossier: the printable household file (PDF, cairo + pango, Noto CJK fonts):
+ *  - a cover sheet with the household's data and members (ID numbers masked),
+ *  - the catalogue of items (卷内目录) with reference codes and where each paper original
+ *    lies, continued over as many pages as it needs,
+ *  - the pictures' thumbnails;
+ * and the label for the paper file box: the household's file reference and a QR code
+ * that opens the household's page.
+ */
+#ifndef ANJU_DOSSIER_H
+#define ANJU_DOSSIER_H
+#include "core/buf.h"
+#include "core/outcome.h"
+#include "domain/actor.h"
+
+/* Renders the dossier of a household (within scope) into out. */
+enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out);
+/* Renders the box label; the QR code holds base_url + "/households/" + id. */
+enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char *base_url,
+			       struct buf *out);
+/* Releases the font and cairo caches at exit, so leak checkers see only real leaks. */
+void dossier_shutdown(void);
+#endif
