@@ -19,6 +19,7 @@ void config_defaults(struct config *c)
 	c->max_body = 1u << 20;
 	c->max_upload = (uint64_t)2 << 30;
 	c->session_hours = 12;
+	c->fixity_interval = 24 * 3600;
 	c->login_max_failures = 5;
 	c->login_window_seconds = 900;
 }
@@ -62,6 +63,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		c->threads = (int)n;
 	else if (strcmp(key, "max_body") == 0 && !(rc = parse_long(value, 1024, INT_MAX, &n)))
 		c->max_body = (size_t)n;
+	else if (strcmp(key, "fixity_interval") == 0 && !(rc = parse_long(value, 0, 365L * 86400, &n)))
+		c->fixity_interval = (int)n;
 	else if (strcmp(key, "max_upload") == 0 && !(rc = parse_long(value, 1, LONG_MAX, &n)))
 		c->max_upload = (uint64_t)n;
 	else if (strcmp(key, "session_hours") == 0 && !(rc = parse_long(value, 1, 24 * 30, &n)))
@@ -71,7 +74,8 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 	else if (strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
 		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
 		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures") &&
-		 strcmp(key, "max_upload") && strcmp(key, "public_url")) {
+		 strcmp(key, "max_upload") && strcmp(key, "public_url") &&
+		 strcmp(key, "fixity_interval")) {
 		snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
@@ -127,7 +131,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_BIND", "bind"}, {"ANJU_PORT", "port"}, {"ANJU_DB", "db"},
 		{"ANJU_DATA", "data"}, {"ANJU_THREADS", "threads"}, {"ANJU_MAX_BODY", "max_body"},
 		{"ANJU_SESSION_HOURS", "session_hours"}, {"ANJU_MAX_UPLOAD", "max_upload"},
-		{"ANJU_PUBLIC_URL", "public_url"},
+		{"ANJU_PUBLIC_URL", "public_url"}, {"ANJU_FIXITY_INTERVAL", "fixity_interval"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

@@ -18,6 +18,7 @@ struct config {
 	size_t max_body;	/* largest JSON request body accepted, bytes */
 	uint64_t max_upload;	/* largest uploaded file, bytes */
 	int session_hours;
+	int fixity_interval;	/* seconds between background fixity checks; 0 = none */
 	int login_max_failures;	/* per user within the window, before 429 */
 	int login_window_seconds;
 };

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/date.h"
 #include "core/tar.h"
 #include "domain/archive.h"
 #include "domain/bag.h"
@@ -109,6 +110,11 @@ void api_items_list(struct request *rq)
 	f.limit = (int)rq_query_int(rq, "limit", 1, 500, 200);
 	if (f.q && strlen(f.q) > 100)
 		verrors_add(&rq->errs, "q", "too_long");
+	int y, m, d;
+	if (f.from && !date_parse(f.from, &y, &m, &d))
+		verrors_add(&rq->errs, "from", "invalid_date");
+	if (f.to && !date_parse(f.to, &y, &m, &d))
+		verrors_add(&rq->errs, "to", "invalid_date");
 	if (rq->errs.n) {
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;

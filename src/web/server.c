@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/date.h"
 #include "core/log.h"
 #include "core/tar.h"
+#include "domain/fixity.h"
 #include "web/request.h"
 #include "web/routes.h"
 #include "web/upload.h"
@@ -238,6 +240,48 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", msg);
 }
 
+/* Re-checks every stored file every fixity_interval seconds on a connection of its own,
+ * so `anju fsck`'s findings also appear on the county report without anyone running it. */
+static void *fixity_loop(void *arg)
+{
+	struct server *s = arg;
+	char err[256];
+	for (;;) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += s->cfg.fixity_interval;
+		pthread_mutex_lock(&s->stop_lock);
+		while (!s->stopping &&
+		       pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
+			;
+		bool stop = s->stopping;
+		pthread_mutex_unlock(&s->stop_lock);
+		if (stop)
+			return NULL;
+		struct store_conn *db = store_connect(s->store, err, sizeof(err));
+		if (!db) {
+			log_error("fixity: %s", err);
+			continue;
+		}
+		struct actor system;
+		struct arena a;
+		struct verrors errs;
+		actor_system(&system);
+		arena_init(&a, 0);
+		verrors_init(&errs, &a);
+		struct ctx cx = {db, &system, &a, &errs, date_today(), &s->blobs};
+		struct fixity_result res;
+		if (fixity_check(&cx, &res) == 0)
+			log_info("fixity: %lld files, %lld missing, %lld corrupted", (long long)res.blobs,
+				 (long long)res.missing, (long long)res.corrupted);
+		else
+			log_error("fixity: the check could not run");
+		fixity_result_release(&res);
+		arena_release(&a);
+		store_disconnect(db);
+	}
+}
+
 int server_start(struct server *s, const struct config *cfg, struct store *store,
 		 char *err, size_t errlen)
 {
@@ -246,6 +290,8 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 	s->cfg = *cfg;
 	s->store = store;
 	pthread_mutex_init(&s->conns_lock, NULL);
+	pthread_mutex_init(&s->stop_lock, NULL);
+	pthread_cond_init(&s->stop_cond, NULL);
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)cfg->port);
@@ -270,6 +316,8 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 			 cfg->bind, cfg->port);
 		return -1;
 	}
+	if (cfg->fixity_interval > 0)
+		s->fixity_running = pthread_create(&s->fixity_thread, NULL, fixity_loop, s) == 0;
 	return 0;
 }
 
@@ -281,6 +329,13 @@ int server_port(const struct server *s)
 
 void server_stop(struct server *s)
 {
+	pthread_mutex_lock(&s->stop_lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->stop_cond);
+	pthread_mutex_unlock(&s->stop_lock);
+	if (s->fixity_running)
+		pthread_join(s->fixity_thread, NULL);
+	s->fixity_running = false;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
@@ -288,4 +343,6 @@ void server_stop(struct server *s)
 		store_disconnect(s->conns[i]);
 	s->nconns = 0;
 	pthread_mutex_destroy(&s->conns_lock);
+	pthread_mutex_destroy(&s->stop_lock);
+	pthread_cond_destroy(&s->stop_cond);
 }

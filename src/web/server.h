@@ -5,6 +5,7 @@
 #ifndef ANJU_SERVER_H
 #define ANJU_SERVER_H
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "core/config.h"
 #include "store/blobstore.h"
@@ -20,6 +21,11 @@ struct server {
 	pthread_mutex_t conns_lock;
 	struct store_conn *conns[MAX_WORKER_CONNS];
 	int nconns;
+	/* the background fixity checker */
+	pthread_t fixity_thread;
+	bool fixity_running, stopping;
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
 };
 
 /* Starts serving; returns 0, or -1 with a message in err. */

@@ -436,6 +436,36 @@ def test_dossier_and_label_pdfs():
     expect(S.request("GET", "/api/v1/households/%d/dossier.pdf" % h["id"], token=ps).status == 404, "scope")
 
 
+def test_background_fixity_and_item_search():
+    b = Server(env={"ANJU_FIXITY_INTERVAL": "1"})
+    b.cli("migrate")
+    b.add_user("admin", "admin")
+    b.start()
+    tok = b.login("admin")
+    r = b.request("GET", "/api/v1/reports/county", token=tok)
+    expect(r.json["fixity"] is None, "no check yet")
+    for _ in range(60):
+        time.sleep(0.1)
+        fix = b.request("GET", "/api/v1/reports/county", token=tok).json["fixity"]
+        if fix:
+            break
+    expect(fix and fix["missing"] == 0 and fix["corrupted"] == 0, "background check on the report %r" % fix)
+    b.stop()
+    h = new_household()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "帮扶计划书第二版", "doc_type": "assistance_plan",
+                                                        "date": "2018-03-04", "paper_location": "B柜"}, [])
+    item = r.json
+    from urllib.parse import quote
+    hits = S.request("GET", "/api/v1/search?q=" + quote("帮扶计划书"), token=ADMIN).json["results"]
+    expect(any(x["kind"] == "item" and x["id"] == item["id"] and x["household_id"] == h["id"] for x in hits),
+           "title search %r" % hits)
+    r = S.request("GET", "/api/v1/households/%d/items?from=2018-01-01&to=2018-12-31&doc_type=assistance_plan"
+                  % h["id"], token=ADMIN)
+    expect([x["id"] for x in r.json["items"]] == [item["id"]], "date range %r" % r.json)
+    r = S.request("GET", "/api/v1/households/%d/items?from=2019-01-01" % h["id"], token=ADMIN)
+    expect(all(x["id"] != item["id"] for x in r.json["items"]), "outside the range")
+
+
 if __name__ == "__main__":
     t = Runner()
     for name, fn in list(globals().items()):
