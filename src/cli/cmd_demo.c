@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/date.h"
+#include "core/media.h"
 #include "domain/demo.h"
 
 static const char help[] =
@@ -27,7 +28,7 @@ static int parse_num(const char *s, long max, long *out)
 
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
-	struct demo_options opt = {0, 0, 1};
+	struct demo_options opt = {0, 0, 1, 1};
 	long v;
 	if (cli_wants_help(argc, argv)) {
 		fputs(help, stdout);
@@ -51,6 +52,11 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
+	if (media_init(argv[0])) {
+		fprintf(stderr, "anju demo: libvips failed to start\n");
+		cli_close(c);
+		return 1;
+	}
 	struct ctx *cx = &c->cx;
 	struct demo_summary sum;
 	const char *err;
@@ -66,6 +72,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		       sum.poor_households, sum.persons, sum.poor_persons, sum.sites, sum.rooms,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
+	media_shutdown();
 	cli_close(c);
 	return rc ? 1 : 0;
 }

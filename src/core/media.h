@@ -26,4 +26,6 @@ void media_shutdown(void);
  * upload: what cannot be learnt stays unknown. */
 void media_inspect(const char *path, const char *mime, const char *thumb_path,
 		   const char *reference_path, struct media_info *info);
+/* Writes a generated JPEG picture (a colour gradient) for demonstrations. Returns 0/-1. */
+int media_sample_picture(const char *path, int width, int height, unsigned seed);
 #endif

@@ -11,6 +11,7 @@
 
 #include "core/date.h"
 #include "core/idnumber.h"
+#include "core/media.h"
 #include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/division.h"
@@ -24,6 +25,7 @@
 #define ARTICLE_POOR_HOUSEHOLDS 10629
 #define ARTICLE_POOR_PERSONS 51021
 #define ARTICLE_ARCHIVED_FILES 13330	/* complete "one household, one file" archives */
+#define SAMPLE_PICTURES 24	/* items that get real bytes: a partly scanned archive */
 
 #define MAX_SIZE 9
 #define ROOMS_PER_BUILDING (3 * 18 * 4)	/* units × floors × rooms per floor */
@@ -344,6 +346,57 @@ static int make_items(struct ctx *cx, struct rng *r, int64_t household_id, const
 	return rc;
 }
 
+/* Scans for a few households: a generated photograph on their before-and-after item,
+ * stored, thumbnailed and described like any upload. */
+static int make_sample_pictures(struct ctx *cx, int count)
+{
+	int64_t *items = calloc((size_t)count, sizeof(*items));
+	int n = 0, rc = STORE_OK;
+	if (!items || !cx->blobs)
+		goto out;
+	struct store_rows *r = store_query(cx->db, "SELECT i.id FROM items i WHERE"
+		" i.doc_type = 'photos_before_after' ORDER BY i.household_id LIMIT ?", "i", (int64_t)count);
+	while (store_next(r) && n < count)
+		items[n++] = store_int(r, 0);
+	rc = store_finish(r);
+	for (int i = 0; i < n && rc == STORE_OK; i++) {
+		char pic[1000], thumb[1100], upright[1100], name[32];
+		struct blob_writer w, tw, rw;
+		struct media_info info;
+		snprintf(pic, sizeof(pic), "%s/tmp/upload-demo-%d.jpg", cx->blobs->root, i);
+		snprintf(thumb, sizeof(thumb), "%s-thumb.jpg", pic);
+		snprintf(upright, sizeof(upright), "%s-upright.jpg", pic);
+		snprintf(name, sizeof(name), "photo-%02d.jpg", i + 1);
+		if (media_sample_picture(pic, 640, 480, (unsigned)i + 1)) {
+			rc = STORE_ERROR;
+			break;
+		}
+		media_inspect(pic, "image/jpeg", thumb, upright, &info);
+		tw.fd = rw.fd = -1;
+		if (blob_writer_from_file(cx->blobs, &w, pic, UINT64_MAX) ||
+		    (info.has_thumbnail && blob_writer_from_file(cx->blobs, &tw, thumb, UINT64_MAX)) ||
+		    (info.has_reference && blob_writer_from_file(cx->blobs, &rw, upright, UINT64_MAX))) {
+			rc = STORE_ERROR;
+			break;
+		}
+		struct archive_file f = {name, &w, "image/jpeg", &info,
+					 info.has_thumbnail ? &tw : NULL, info.has_reference ? &rw : NULL};
+		json_t *fields = json_object(), *out = NULL;
+		if (archive_item_add_files(cx, items[i], fields, &f, 1, &out) != OUT_OK)
+			rc = STORE_ERROR;
+		json_decref(fields);
+		json_decref(out);
+		blob_writer_abort(&w);
+		if (info.has_thumbnail)
+			blob_writer_abort(&tw);
+		if (info.has_reference)
+			blob_writer_abort(&rw);
+	}
+out:
+	free(items);
+	return rc;
+}
+
 /* Inserts one generated household with its members. */
 static int make_household(struct ctx *cx, struct rng *r, struct id_alloc *ids,
 			  const char *category, int size, const char *village, int village_seq,
@@ -543,6 +596,8 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 					   store_begin(cx->db) != STORE_OK))
 			goto fail;
 	}
+	if (opt->sample_files && make_sample_pictures(cx, SAMPLE_PICTURES) != STORE_OK)
+		goto rollback;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",
 				 (json_int_t)sum->households, "persons", (json_int_t)sum->persons);
 	rc = audit_write(cx, "demo", "county", 0, NULL, what);

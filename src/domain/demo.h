@@ -19,6 +19,7 @@ struct demo_options {
 	uint64_t seed;
 	long persons;		/* 0 = the article's county */
 	int with_users;		/* also create the demo accounts */
+	int sample_files;	/* give a few items real pictures (needs media_init and ctx.blobs) */
 };
 
 struct demo_summary {

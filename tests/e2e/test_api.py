@@ -465,7 +465,14 @@ def test_demo_county_prints_the_article_figures():
     orphans = db.execute("SELECT count(*) FROM households h LEFT JOIN divisions d ON d.code = h.origin_village"
                          " WHERE d.code IS NULL OR d.code NOT LIKE '520628%'").fetchone()[0]
     expect(orphans == 0, "origins are real Songtao villages")
+    pictures = db.execute("SELECT count(*) FROM files f JOIN blobs b USING (sha256) WHERE b.mime = 'image/jpeg'"
+                          " AND b.thumbnail IS NOT NULL").fetchone()[0]
+    expect(pictures == 24, "a sample of items has real pictures: %d" % pictures)
     db.close()
+    expect((rep["archived_household_files"], rep["incomplete_household_files"]) == (13330, 1367),
+           "archive figures %r" % rep)
+    fsck = d.cli("fsck")
+    expect("72 files checked, 0 missing, 0 corrupted" in fsck.stdout, fsck.stdout)
     again = Server()
     again.cli("demo", "--seed", "2019")
     a = sqlite3.connect(d.db).execute("SELECT group_concat(id_number || name, ',') FROM (SELECT * FROM persons ORDER BY id LIMIT 500)").fetchone()
