@@ -567,14 +567,71 @@ int archive_completeness(struct ctx *cx, int64_t *complete, int64_t *incomplete)
 {
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
-	struct store_rows *r = store_query(cx->db, "SELECT count(*), coalesce(sum(EXISTS ("
-		" SELECT 1 FROM doc_types d WHERE " REQUIRED_OF_H " AND NOT " HAS_ITEM ")), 0)"
-		" FROM households h WHERE h.status <> 'closed' AND " SCOPE_SQL,
-		SCOPE_TYPES, SCOPE_ARGS(lo, hi));
+	struct store_rows *r = store_query(cx->db, "SELECT count(*), coalesce(sum("
+		ARCHIVE_INCOMPLETE_SQL "), 0) FROM households h WHERE h.status <> 'closed' AND "
+		SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
 	*complete = *incomplete = 0;
 	if (store_next(r)) {
 		*incomplete = store_int(r, 1);
 		*complete = store_int(r, 0) - *incomplete;
 	}
 	return store_finish(r);
+}
+
+enum outcome archive_doc_type_put(struct ctx *cx, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"code", "name", "name_en", "retention", "required",
+					      "active", NULL};
+	static const char *const req_keys[] = {"registered_poor", "synchronous", NULL};
+	*out = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	const char *code = jx_string(body, "code", "", true, 32, cx->errs);
+	if (code && strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(code))
+		verrors_add(cx->errs, "code", "invalid_code");
+	const char *name = jx_string(body, "name", "", true, 60, cx->errs);
+	const char *name_en = jx_string(body, "name_en", "", true, 100, cx->errs);
+	const char *retention = jx_enum(body, "retention", "", true, archive_retentions, cx->errs);
+	json_t *req = json_object_get(body, "required");
+	int64_t need[2] = {0, 0};
+	if (req && !json_is_object(req)) {
+		verrors_add(cx->errs, "required", "type_object");
+	} else if (req) {
+		jx_only(req, req_keys, "required.", cx->errs);
+		for (int i = 0; i < 2; i++) {
+			json_t *v = json_object_get(req, req_keys[i]);
+			if (v && !json_is_boolean(v))
+				verrors_addf(cx->errs, "required.", req_keys[i], "type_boolean");
+			need[i] = json_is_true(v);
+		}
+	}
+	json_t *active = json_object_get(body, "active");
+	if (active && !json_is_boolean(active))
+		verrors_add(cx->errs, "active", "type_boolean");
+	if (cx->errs->n)
+		return OUT_INVALID;
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	int rc;
+	int64_t sort = store_one_int(cx->db, &rc, "SELECT coalesce(max(sort), 0) + 10 FROM doc_types"
+				     " WHERE code <> 'other'", NULL);
+	rc = store_exec(cx->db, "INSERT INTO doc_types(code, name_zh, name_en, retention,"
+		" required_registered_poor, required_synchronous, sort, active)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+		" name_zh = excluded.name_zh, name_en = excluded.name_en, retention = excluded.retention,"
+		" required_registered_poor = excluded.required_registered_poor,"
+		" required_synchronous = excluded.required_synchronous, active = excluded.active",
+		"ttttiiii", code, name, name_en, retention, need[0], need[1], sort,
+		(int64_t)(active ? json_is_true(active) : 1));
+	if (rc == STORE_OK) {
+		*out = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:b}, s:b}", "code", code, "name", name,
+				 "name_en", name_en, "retention", retention, "required",
+				 "registered_poor", (int)need[0], "synchronous", (int)need[1],
+				 "active", active ? json_is_true(active) : 1);
+		rc = audit_write(cx, "put", "doc_type", 0, NULL, *out);
+	}
+	return tx_end_out(cx->db, OUT_OK, rc, out);
 }

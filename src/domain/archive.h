@@ -64,6 +64,15 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 json_t *archive_doc_types(struct ctx *cx);
 /* Required document types a household's file still lacks (JSON array of codes). */
 json_t *archive_missing_types(struct ctx *cx, int64_t household_id, const char *category);
+/* SQL: true when household alias h lacks an active item of a type its category requires. */
+#define ARCHIVE_INCOMPLETE_SQL "EXISTS (SELECT 1 FROM doc_types d WHERE" \
+	" (CASE h.category WHEN 'registered_poor' THEN d.required_registered_poor" \
+	" ELSE d.required_synchronous END) = 1 AND d.active = 1 AND NOT EXISTS (SELECT 1" \
+	" FROM items i WHERE i.household_id = h.id AND i.doc_type = d.code AND i.status = 'active'))"
+
+/* Adds or changes a document type: {code, name, name_en, retention, required: {registered_poor,
+ * synchronous}}. */
+enum outcome archive_doc_type_put(struct ctx *cx, json_t *body, json_t **out);
 /* Households in scope (not closed) whose files are complete / incomplete. */
 int archive_completeness(struct ctx *cx, int64_t *complete, int64_t *incomplete);
 /* Inserts an item row without files (also the demo's metadata-only items). item_no 0

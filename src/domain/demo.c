@@ -581,9 +581,16 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 		archived_done += complete;
 		if (++village_seq[v] > 9999)
 			goto rollback;
-		rc = make_household(cx, &r, ids, poor ? "registered_poor" : "synchronous",
+		/* Each household's strings live in an arena of its own: a province-size run
+		 * would otherwise outgrow any request-sized arena. */
+		struct arena scratch;
+		struct ctx hcx = *cx;
+		arena_init(&scratch, 0);
+		hcx.arena = &scratch;
+		rc = make_household(&hcx, &r, ids, poor ? "registered_poor" : "synchronous",
 				    sizes[idx], villages[v], village_seq[v], &sites[s], &docs,
 				    complete, s);
+		arena_release(&scratch);
 		if (rc != STORE_OK)
 			goto rollback;
 		sum->households++;

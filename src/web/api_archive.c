@@ -138,6 +138,16 @@ void api_doc_types(struct request *rq)
 	rq_json(rq, 200, json_pack("{s:o}", "items", archive_doc_types(&rq->cx)));
 }
 
+void api_doc_types_put(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = archive_doc_type_put(&rq->cx, body, &out);
+	json_decref(body);
+	rq_reply(rq, res, 200, out);
+}
+
 /* ---------------------------------------------------------------- downloads */
 
 /* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987). */

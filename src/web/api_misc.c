@@ -127,7 +127,7 @@ void api_users_create(struct request *rq)
  * than users are shown only when the record is within the caller's scope. */
 void api_audit(struct request *rq)
 {
-	static const char *const entities[] = {"household", "person", "user", NULL};
+	static const char *const entities[] = {"household", "person", "user", "item", NULL};
 	const char *entity = rq_query_enum(rq, "entity", entities);
 	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
 	if (!entity)
@@ -145,12 +145,15 @@ void api_audit(struct request *rq)
 		char lo[16], hi[17];
 		int rc;
 		actor_scope_range(&rq->actor, lo, hi);
-		visible = strcmp(entity, "household") == 0
-			? store_one_int(rq->cx.db, &rc, "SELECT count(*) FROM households h WHERE"
-					" h.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi))
-			: store_one_int(rq->cx.db, &rc, "SELECT count(*) FROM persons p JOIN households h"
-					" ON h.id = p.household_id WHERE p.id = ? AND " SCOPE_SQL,
-					"i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+		/* the record's household decides, whatever the record */
+		const char *sql = strcmp(entity, "household") == 0
+			? "SELECT count(*) FROM households h WHERE h.id = ? AND " SCOPE_SQL
+			: strcmp(entity, "person") == 0
+			? "SELECT count(*) FROM persons p JOIN households h ON h.id = p.household_id"
+			  " WHERE p.id = ? AND " SCOPE_SQL
+			: "SELECT count(*) FROM items i JOIN households h ON h.id = i.household_id"
+			  " WHERE i.id = ? AND " SCOPE_SQL;
+		visible = store_one_int(rq->cx.db, &rc, sql, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
 	}
 	if (!visible) {
 		rq_problem(rq, OUT_NOT_FOUND, NULL);

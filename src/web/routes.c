@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN, false},
 	{"GET", "/api/v1/audit", api_audit, PERM_READ, false},
 	{"GET", "/api/v1/doc-types", api_doc_types, PERM_READ, false},
+	{"POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN, false},
 	{"GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ, false},
 	{"GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ, false},
 	{"GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ, false},

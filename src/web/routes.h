@@ -68,6 +68,7 @@ void api_file_get(struct request *rq);
 void api_file_thumbnail(struct request *rq);
 void api_file_reference(struct request *rq);
 void api_doc_types(struct request *rq);
+void api_doc_types_put(struct request *rq);
 void api_household_bag(struct request *rq);
 void api_household_dossier(struct request *rq);
 void api_household_label(struct request *rq);

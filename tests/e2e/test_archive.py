@@ -148,12 +148,11 @@ def test_versions_and_removal_keep_everything():
     expect(r.status == 200 and r.json["status"] == "removed" and r.json["removed_reason"] == "重复扫描", "removed")
     expect(S.request("GET", "/api/v1/files/%d" % first, token=ADMIN).status == 200, "bytes kept after removal")
     r = S.request("GET", "/api/v1/audit?entity=item&id=%d" % item["id"], token=ADMIN)
-    expect(r.status == 422, "audit entity list is explicit")     # items are audited; listed below via the table
-    db = sqlite3.connect(S.db)
-    actions = [a for (a,) in db.execute("SELECT action FROM audit WHERE entity = 'item' AND entity_id = ?"
-                                        " ORDER BY id", (item["id"],))]
-    db.close()
-    expect(actions == ["create", "add_files", "remove"], "audit %r" % actions)
+    actions = [x["action"] for x in r.json["items"]]
+    expect(actions == ["remove", "add_files", "create"], "audit %r" % actions)
+    expect(r.json["items"][0]["after"]["removed_reason"] == "重复扫描", "before/after kept")
+    ps = S.login("panshi")
+    expect(S.request("GET", "/api/v1/audit?entity=item&id=%d" % item["id"], token=ps).status == 404, "scope")
 
 
 def test_bad_uploads_leave_nothing():
@@ -226,6 +225,11 @@ def test_archivist_and_completeness():
     rep1 = S.request("GET", "/api/v1/reports/county", token=ADMIN).json
     expect(rep1["archived_household_files"] == rep0["archived_household_files"] + 1, "report counts it")
     expect(rep1["incomplete_household_files"] == rep0["incomplete_household_files"] - 1, "incomplete drops")
+    town = [t for t in rep1["by_origin_town"] if t["code"] == "520628118"][0]
+    expect(town["archived_household_files"] + town["incomplete_household_files"] == town["households"],
+           "by town %r" % town)
+    community = [c for c in rep1["by_destination_community"] if c["code"] == "520628002030"][0]
+    expect(community["archived_household_files"] >= 1, "by community %r" % community)
     r = S.request("PATCH", "/api/v1/households/%d" % h["id"], {"phone": "13000000001"}, token=k,
                   headers={"If-Match": '"h%d-%d"' % (h["id"], g["version"])})
     expect(r.status == 403, "archivist cannot edit the registry %r" % r)
@@ -434,6 +438,26 @@ def test_dossier_and_label_pdfs():
     expect(qr.stdout.strip() == "http://127.0.0.1:8080/households/%d" % h["id"], "QR says %r" % qr.stdout)
     ps = S.login("panshi")
     expect(S.request("GET", "/api/v1/households/%d/dossier.pdf" % h["id"], token=ps).status == 404, "scope")
+
+
+def test_document_types_are_configurable():
+    body = {"code": "resettlement_card", "name": "安置卡", "name_en": "Resettlement card", "retention": "30y",
+            "required": {"registered_poor": False, "synchronous": False}}
+    r = S.request("POST", "/api/v1/doc-types", body, token=ADMIN)
+    expect(r.status == 200 and r.json["code"] == "resettlement_card", "new type %r" % r)
+    body["name"] = "安置证"
+    r = S.request("POST", "/api/v1/doc-types", body, token=ADMIN)
+    types = {t["code"]: t for t in S.request("GET", "/api/v1/doc-types", token=ADMIN).json["items"]}
+    expect(types["resettlement_card"]["name"] == "安置证", "updated")
+    k = S.login("keeper")
+    expect(S.request("POST", "/api/v1/doc-types", body, token=k).status == 403, "admin only")
+    bad = dict(body, code="Bad Code!", retention="forever", required={"registered_poor": "yes"})
+    r = S.request("POST", "/api/v1/doc-types", bad, token=ADMIN)
+    expect(r.status == 422 and set(r.field_codes()) == {"code", "retention", "required.registered_poor"}, "%r" % r)
+    h = new_household()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "安置证", "doc_type": "resettlement_card",
+                                                        "paper_location": "D柜"}, [])
+    expect(r.status == 201 and r.json["retention"] == "30y" and "-D30-" in r.json["reference_code"], "used %r" % r)
 
 
 def test_background_fixity_and_item_search():
