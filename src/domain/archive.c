@@ -213,8 +213,7 @@ int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number
 			code, title, doc_type, date, retention, paper_location, now, now);
 	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	if (rc == STORE_OK)
-		rc = store_index_put(cx->db, STORE_DOC_ITEM, *id,
-				     arena_printf(cx->arena, "%s %s", title, code));
+		rc = store_index_add(cx->db, STORE_DOC_ITEM, *id, title);	/* codes: B-tree */
 	return rc;
 }
 
@@ -313,6 +312,15 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 	if (doc_type && !doc_type_exists(cx, doc_type, retention_default))
 		verrors_add(cx->errs, "doc_type", "unknown_value");
 	const char *date = jx_date(fields, "date", "", false, cx->errs);
+	/* The form may say it the way the paper does: 永久, 30年, 10年. */
+	static const char *const spoken[][2] = {{"永久", "permanent"}, {"30年", "30y"},
+		{"30 年", "30y"}, {"10年", "10y"}, {"10 年", "10y"}};
+	const char *given = json_string_value(json_object_get(fields, "retention"));
+	for (size_t k = 0; given && k < sizeof(spoken) / sizeof(spoken[0]); k++)
+		if (strcmp(given, spoken[k][0]) == 0) {
+			json_object_set_new(fields, "retention", json_string(spoken[k][1]));
+			break;	/* `given` pointed into the value just replaced */
+		}
 	const char *retention = jx_enum(fields, "retention", "", false, archive_retentions, cx->errs);
 	const char *paper = jx_string(fields, "paper_location", "", false, 100, cx->errs);
 	const char *body = jx_string(fields, "responsible_body", "", false, 100, cx->errs);
@@ -342,6 +350,14 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 				has_person ? &person_id : NULL, id);
 	if (rc == STORE_OK)
 		rc = attach_files(cx, id, 1, files, nfiles, 0);
+	/* A recording's item takes its duration from the recording. */
+	for (int i = 0; i < nfiles && rc == STORE_OK; i++)
+		if (files[i].media && files[i].media->duration > 0) {
+			double d = files[i].media->duration;
+			rc = store_exec(cx->db, "UPDATE items SET duration_seconds = ? WHERE id = ?",
+					"di", d, id);
+			break;
+		}
 	if (rc == STORE_OK)
 		rc = household_touch(cx, household_id);
 	if (rc == STORE_OK) {
@@ -568,8 +584,8 @@ int archive_completeness(struct ctx *cx, int64_t *complete, int64_t *incomplete)
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT count(*), coalesce(sum("
-		ARCHIVE_INCOMPLETE_SQL "), 0) FROM households h WHERE h.status <> 'closed' AND "
-		SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
+		ARCHIVE_INCOMPLETE_EXPR "), 0) FROM households h" ARCHIVE_HAVE_JOIN
+		" WHERE h.status <> 'closed' AND " SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
 	*complete = *incomplete = 0;
 	if (store_next(r)) {
 		*incomplete = store_int(r, 1);

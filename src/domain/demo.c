@@ -554,6 +554,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	plan_sizes(&r, sizes, hh_poor, p_poor);
 	plan_sizes(&r, sizes + hh_poor, hh_sync, p_sync);
 
+	store_bulk(cx->db, true);
 	if (store_begin(cx->db) != STORE_OK)
 		goto fail;
 	if (opt->with_users && make_users(cx, err_key))
@@ -614,6 +615,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	for (int i = 0; i < NSITES; i++)
 		sum->rooms += (sites[i].building_no - 1) * ROOMS_PER_BUILDING + sites[i].rooms_used;
 	sum->sites = NSITES;
+	store_bulk(cx->db, false);
 	free(sizes);
 	free(ids);
 	free(village_seq);
@@ -621,6 +623,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 rollback:
 	store_rollback(cx->db);
 fail:
+	store_bulk(cx->db, false);
 	free(sizes);
 	free(ids);
 	free(village_seq);

@@ -224,7 +224,7 @@ int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *
 	*id = store_last_id(cx->db);
 	if ((rc = add_event(cx, *id, household_id, event, date, NULL)) != STORE_OK)
 		return rc;
-	return person_index(cx, *id, p->name);
+	return store_index_add(cx->db, STORE_DOC_PERSON, *id, p->name);
 }
 
 /* The household's current head other than `except`, or 0. */

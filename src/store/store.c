@@ -199,6 +199,11 @@ int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const
 	return c->backend->index_put(c, kind, id, text);
 }
 
+int store_index_add(struct store_conn *c, enum store_doc kind, int64_t id, const char *text)
+{
+	return c->backend->index_add(c, kind, id, text);
+}
+
 int store_index_find(struct store_conn *c, const char *query, int limit,
 		     struct store_hit *hits, int *nhits)
 {
@@ -211,3 +216,5 @@ int store_backup(struct store_conn *c, const char *dest, char *err, size_t errle
 }
 
 const char *store_errmsg(struct store_conn *c) { return c->backend->errmsg(c); }
+
+int store_bulk(struct store_conn *c, bool on) { return c->backend->bulk(c, on); }

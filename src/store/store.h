@@ -61,10 +61,12 @@ struct store_backend {
 	int (*commit)(struct store_conn *c);
 	int (*rollback)(struct store_conn *c);
 	int (*index_put)(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
+	int (*index_add)(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
 	int (*index_find)(struct store_conn *c, const char *query, int limit,
 			  struct store_hit *hits, int *nhits);
 	int (*backup)(struct store_conn *c, const char *dest, char *err, size_t errlen);
 	const char *(*errmsg)(struct store_conn *c);
+	int (*bulk)(struct store_conn *c, bool on);
 };
 
 struct store {
@@ -127,11 +129,18 @@ int store_rollback(struct store_conn *c);
 
 /* The name search index (see store_sqlite.c for the tokenizer). */
 int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
+/* The same for a document that has never been indexed (a new record): no old entry to
+ * remove, which saves the index a lookup per record in bulk loads. */
+int store_index_add(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
 int store_index_find(struct store_conn *c, const char *query, int limit,
 		     struct store_hit *hits, int *nhits);
 /* A consistent copy of the live database to `dest`. */
 int store_backup(struct store_conn *c, const char *dest, char *err, size_t errlen);
 const char *store_errmsg(struct store_conn *c);
+
+/* Bulk loading (the demo generator): a much larger page cache for this connection while
+ * on, so index pages stay in memory at province scale. */
+int store_bulk(struct store_conn *c, bool on);
 
 /* Fault injection for tests (after SQLite's test_malloc.c): the nth query or commit from
  * now on, on this thread, fails as if the database had; 0 turns it off. */

@@ -383,6 +383,14 @@ static int sq_index_put(struct store_conn *sc, enum store_doc kind, int64_t id, 
 	return store_exec(sc, "INSERT INTO search_index(rowid, text) VALUES (?, ?)", "it", rowid, text);
 }
 
+static int sq_index_add(struct store_conn *sc, enum store_doc kind, int64_t id, const char *text)
+{
+	if (!text || !*text)
+		return STORE_OK;
+	return store_exec(sc, "INSERT INTO search_index(rowid, text) VALUES (?, ?)", "it",
+			  id * 4 + (int64_t)kind, text);
+}
+
 /* Each whitespace-separated term becomes a quoted FTS5 string (quotes doubled), so no
  * user input is ever read as query syntax; the tokenizer then turns it into a phrase. */
 static int sq_index_find(struct store_conn *sc, const char *query, int limit,
@@ -452,6 +460,12 @@ static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t 
 	return map_rc(rc);
 }
 
+static int sq_bulk(struct store_conn *c, bool on)
+{
+	return exec_plain(c, on ? "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296"
+			     : "PRAGMA cache_size = -16000; PRAGMA mmap_size = 0");
+}
+
 const struct store_backend store_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -473,7 +487,9 @@ const struct store_backend store_sqlite_backend = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.index_put = sq_index_put,
+	.index_add = sq_index_add,
 	.index_find = sq_index_find,
 	.backup = sq_backup,
 	.errmsg = sq_errmsg,
+	.bulk = sq_bulk,
 };

@@ -32,6 +32,11 @@ static bool upload_parts(struct request *rq, struct archive_file *files, int *nf
 		rq_problem(rq, OUT_INVALID, NULL);
 		return false;
 	}
+	/* A "file" part that arrived as a plain field had no usable file name: a NUL or a
+	 * broken quote in the name makes the multipart parser drop it. */
+	for (int i = 0; i < u->nfields; i++)
+		if (strcmp(u->field_names[i], "file") == 0)
+			verrors_add(&rq->errs, "file", "file_name_invalid");
 	for (int i = 0; i < u->nfiles; i++) {
 		if (strcmp(u->files[i].field, "file") != 0) {
 			verrors_add(&rq->errs, u->files[i].field, "unknown_field");

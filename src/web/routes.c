@@ -101,6 +101,28 @@ static bool permitted(const struct request *rq, enum perm perm)
 	return false;
 }
 
+/* Authenticates when the route needs it and checks the role; answers 401/403 itself. */
+static bool authorize(struct request *rq)
+{
+	const struct route *found = rq->route;
+	if (found->perm != PERM_PUBLIC) {
+		const char *token = find_token(rq, &rq->cookie_auth);
+		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
+			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");
+			rq_problem(rq, OUT_UNAUTHORIZED, "login_required");
+			return false;
+		}
+		snprintf(rq->actor.address, sizeof(rq->actor.address), "%s", rq->client);
+		rq->authenticated = true;
+		rq->token = arena_strdup(&rq->arena, token);
+	}
+	if (!permitted(rq, found->perm)) {
+		rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
+		return false;
+	}
+	return true;
+}
+
 bool routes_prepare(struct request *rq)
 {
 	const struct route *found = NULL;
@@ -137,22 +159,9 @@ bool routes_prepare(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return false;
 	}
-	if (found->perm != PERM_PUBLIC) {
-		const char *token = find_token(rq, &rq->cookie_auth);
-		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
-			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");
-			rq_problem(rq, OUT_UNAUTHORIZED, "login_required");
-			return false;
-		}
-		snprintf(rq->actor.address, sizeof(rq->actor.address), "%s", rq->client);
-		rq->authenticated = true;
-		rq->token = arena_strdup(&rq->arena, token);
-	}
-	if (!permitted(rq, found->perm)) {
-		rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
-		return false;
-	}
-	return true;
+	/* An upload is checked before its body streams in; other requests inside the read
+	 * snapshot of routes_run, with the handler. */
+	return !found->upload || authorize(rq);
 }
 
 void routes_run(struct request *rq)
@@ -164,7 +173,8 @@ void routes_run(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return;
 	}
-	rq->route->handler(rq);
+	if (rq->route->upload || authorize(rq))
+		rq->route->handler(rq);
 	if (snapshot)
 		store_commit(rq->cx.db);
 }

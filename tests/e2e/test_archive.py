@@ -179,6 +179,9 @@ def test_bad_uploads_leave_nothing():
         expect(settled(before), "%s changed something: %r vs %r" % (what, state(), before))
     r = S.request("POST", path, raw=b'{"title": "x"}', token=ADMIN)
     expect(r.status == 415, "JSON instead of multipart %r" % r)
+    nul = multipart(good, [("file", "a\x00b.png", png(), "image/png")])
+    r = S.request("POST", path, raw=nul, token=ADMIN, content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(r.status == 422 and r.field_codes().get("file") == "file_name_invalid", "NUL in name %r" % r)
     r = upload("/api/v1/households/999999/items", good, [("file", "a.png", png(), "image/png")])
     expect(r.status == 404, "unknown household %r" % r)
     ps = S.login("panshi")
@@ -326,7 +329,12 @@ def test_real_media_files():
     expect(f["mime"] == "application/pdf" and f["thumbnail_url"], "pdf first-page thumbnail %r" % f)
     expect(S.request("GET", f["thumbnail_url"], token=ADMIN).body[:2] == b"\xff\xd8", "pdf thumbnail is a JPEG")
     with open(os.path.join(d, "a.wav"), "rb") as src:
-        f = put("a.wav", src.read())
+        wav = src.read()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "采访录音", "doc_type": "media_report",
+                                                        "retention": "永久"}, [("file", "a.wav", wav, "audio/wav")])
+    expect(r.status == 201 and r.json["retention"] == "permanent" and abs(r.json["duration_seconds"] - 1.0) < 0.1,
+           "recording item %r" % r)
+    f = r.json["files"][0]
     expect(f["mime"].startswith("audio/") and abs(f["duration_seconds"] - 1.0) < 0.1
            and f["codec"].startswith("pcm"), "wav %r" % f)
     expect(f["thumbnail_url"] is None, "no thumbnail for audio")

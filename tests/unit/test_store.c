@@ -72,6 +72,12 @@ static void name_index_finds_two_character_names(void **state)
 	assert_int_equal(hits[0].kind, STORE_DOC_HOUSEHOLD);
 	/* query syntax in user input is just text */
 	assert_int_equal(store_index_find(t->db, "\"张 OR *", 10, hits, &n), STORE_OK);
+	/* a new document can be added without a lookup, and is found like the others */
+	assert_int_equal(store_index_add(t->db, STORE_DOC_ITEM, 9, "搬迁协议 520628-2019-Y"), STORE_OK);
+	assert_int_equal(store_index_find(t->db, "协议", 10, hits, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hits[0].kind, STORE_DOC_ITEM);
+	assert_int_equal(hits[0].id, 9);
 	/* replacing an entry removes the old text */
 	assert_int_equal(store_index_put(t->db, STORE_DOC_PERSON, 1, "李娜"), STORE_OK);
 	assert_int_equal(store_index_find(t->db, "张伟", 10, hits, &n), STORE_OK);

@@ -53,7 +53,6 @@ CREATE TABLE items (
 	UNIQUE (household_id, item_no)
 );
 CREATE INDEX items_household ON items(household_id, doc_type) WHERE status = 'active';
-CREATE INDEX items_date ON items(date);
 
 -- Bytes stored once per content (SHA-256), with what was learnt from them.
 CREATE TABLE blobs (
