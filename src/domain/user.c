@@ -148,14 +148,14 @@ static void fill_actor(struct actor *who, int64_t id, const char *name, const ch
 	snprintf(who->scope, sizeof(who->scope), "%s", scope);
 }
 
-static char dummy[crypto_pwhash_STRBYTES];
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char decoy[crypto_pwhash_STRBYTES];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
 
-static void make_dummy(void)
+static void make_decoy(void)
 {
-	if (crypto_pwhash_str(dummy, "dummy-password", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	if (crypto_pwhash_str(decoy, "decoy-password", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		dummy[0] = '\0';
+		decoy[0] = 0;
 }
 
 bool user_verify(struct store_conn *db, const char *username, const char *password,
@@ -163,8 +163,8 @@ bool user_verify(struct store_conn *db, const char *username, const char *passwo
 {
 	/* A hash to verify against when the user does not exist, so that the answer takes
 	 * as long either way and does not tell which usernames exist. */
-	pthread_once(&dummy_once, make_dummy);
-	if (!dummy[0])
+	pthread_once(&decoy_once, make_decoy);
+	if (!decoy[0])
 		return false;
 	char hash[crypto_pwhash_STRBYTES] = "", name[64] = "", role[16] = "", scope[16] = "";
 	int64_t id = 0;
@@ -180,7 +180,7 @@ bool user_verify(struct store_conn *db, const char *username, const char *passwo
 		snprintf(name, sizeof(name), "%s", store_text(r, 5));
 	}
 	store_finish(r);
-	bool ok = crypto_pwhash_str_verify(id ? hash : dummy, password, strlen(password)) == 0;
+	bool ok = crypto_pwhash_str_verify(id ? hash : decoy, password, strlen(password)) == 0;
 	if (!id || disabled || !ok)
 		return false;
 	fill_actor(who, id, name, role, scope);
