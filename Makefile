@@ -39,8 +39,21 @@ bench: deps build
 	@scripts/install-deps bench
 	@bench/run $(BUILD)/anju
 
-fuzz soak:
-	@echo "make $@: not part of this release yet (see docs/decisions.md)"; exit 1
+# libFuzzer over every parser that takes outside input, FUZZ_SECONDS (default 120) in all.
+FUZZ_SECONDS ?= 120
+BUILD_FUZZ ?= build-fuzz
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
+
+fuzz: $(BUILD_FUZZ)/build.ninja
+	@scripts/install-deps fuzz
+	ninja -C $(BUILD_FUZZ) tests/fuzz_parsers
+	mkdir -p $(BUILD_FUZZ)/corpus
+	$(BUILD_FUZZ)/tests/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(BUILD_FUZZ)/corpus tests/fuzz/seeds
+
+soak:
+	@echo "make soak: no soak test yet (see the closing notes)"; exit 1
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

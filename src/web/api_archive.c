@@ -13,6 +13,7 @@
 #include "domain/archive.h"
 #include "domain/bag.h"
 #include "domain/dossier.h"
+#include "web/range.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "web/upload.h"
@@ -174,45 +175,6 @@ static const char *disposition(struct request *rq, const char *type, const char 
 	return out;
 }
 
-/* Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n" range against size.
- * Returns 1 with [*start, *end] set, 0 when the header is to be ignored (absent or not
- * a single byte range), -1 when the range cannot be satisfied. */
-static int parse_range(const char *h, uint64_t size, uint64_t *start, uint64_t *end)
-{
-	char *e;
-	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
-		return 0;
-	h += 6;
-	if (*h == '-') {
-		unsigned long long n = strtoull(h + 1, &e, 10);
-		if (e == h + 1 || *e)
-			return 0;
-		if (n == 0 || size == 0)
-			return -1;
-		*start = n >= size ? 0 : size - n;
-		*end = size - 1;
-		return 1;
-	}
-	if (!isdigit((unsigned char)*h))
-		return 0;
-	unsigned long long a = strtoull(h, &e, 10), b;
-	if (*e != '-')
-		return 0;
-	if (e[1] == '\0') {
-		b = size ? size - 1 : 0;
-	} else {
-		char *e2;
-		b = strtoull(e + 1, &e2, 10);
-		if (*e2 || b < a)
-			return 0;
-	}
-	if (a >= size)
-		return -1;
-	*start = a;
-	*end = b >= size ? size - 1 : b;
-	return 1;
-}
-
 enum variant { ORIGINAL, THUMBNAIL, REFERENCE };
 
 /* Serves a file's bytes, or its thumbnail or upright copy (JPEG, named after the file). */
@@ -259,7 +221,7 @@ static void serve_file(struct request *rq, enum variant variant)
 	uint64_t size = (uint64_t)st.st_size, start = 0, end = size ? size - 1 : 0;
 	const char *range = rq_header(rq, MHD_HTTP_HEADER_RANGE);
 	const char *if_range = rq_header(rq, MHD_HTTP_HEADER_IF_RANGE);
-	int r = if_range && strcmp(if_range, etag) != 0 ? 0 : parse_range(range, size, &start, &end);
+	int r = if_range && strcmp(if_range, etag) != 0 ? 0 : range_parse(range, size, &start, &end);
 	if (r < 0) {
 		close(fd);
 		rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_RANGE,
