@@ -8,46 +8,56 @@
 #include "web/server.h"
 
 static const struct route routes[] = {
-	{"GET", "/", api_index, PERM_PUBLIC, false},
-	{"GET", "/healthz", api_healthz, PERM_PUBLIC, false},
-	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, false},
-	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ, false},
-	{"GET", "/api/v1/session", api_me, PERM_READ, false},
-	{"GET", "/api/v1/households", api_households_list, PERM_READ, false},
-	{"POST", "/api/v1/households", api_households_create, PERM_EDIT, false},
-	{"GET", "/api/v1/households/{id}", api_household_get, PERM_READ, false},
-	{"PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT, false},
-	{"POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT, false},
-	{"GET", "/api/v1/persons", api_persons_list, PERM_READ, false},
-	{"POST", "/api/v1/persons", api_persons_create, PERM_EDIT, false},
-	{"GET", "/api/v1/persons/{id}", api_person_get, PERM_READ, false},
-	{"PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT, false},
-	{"POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT, false},
-	{"POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT, false},
-	{"GET", "/api/v1/search", api_search, PERM_READ, false},
-	{"GET", "/api/v1/divisions", api_divisions, PERM_READ, false},
-	{"GET", "/api/v1/sites", api_sites_list, PERM_READ, false},
-	{"POST", "/api/v1/sites", api_sites_create, PERM_EDIT, false},
-	{"POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT, false},
-	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ, false},
-	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ, false},
-	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN, false},
-	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN, false},
-	{"GET", "/api/v1/audit", api_audit, PERM_READ, false},
-	{"GET", "/api/v1/doc-types", api_doc_types, PERM_READ, false},
-	{"POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN, false},
-	{"GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ, false},
-	{"GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ, false},
-	{"GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ, false},
-	{"GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_READ, false},
-	{"POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, true},
-	{"GET", "/api/v1/items/{id}", api_item_get, PERM_READ, false},
-	{"POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, true},
-	{"POST", "/api/v1/items/{id}/remove", api_item_remove, PERM_ARCHIVE, false},
-	{"GET", "/api/v1/files/{id}", api_file_get, PERM_READ, false},
-	{"GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ, false},
-	{"GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ, false},
-	{NULL, NULL, NULL, PERM_PUBLIC, false},
+	{"GET", "/", page_dashboard, PERM_READ, false, true},
+	{"GET", "/login", page_login_get, PERM_PUBLIC, false, true},
+	{"POST", "/login", page_login_post, PERM_PUBLIC, false, true},
+	{"POST", "/logout", page_logout, PERM_READ, false, true},
+	{"GET", "/lang/en", page_lang_switch, PERM_PUBLIC, false, true},
+	{"GET", "/lang/zh", page_lang_switch, PERM_PUBLIC, false, true},
+	{"GET", "/households", page_households, PERM_READ, false, true},
+	{"GET", "/households/{id}", page_household, PERM_READ, false, true},
+	{"GET", "/static/app.css", page_static, PERM_PUBLIC, false, false},
+	{"GET", "/static/app.js", page_static, PERM_PUBLIC, false, false},
+	{"GET", "/api/v1", api_index, PERM_PUBLIC, false, false},
+	{"GET", "/healthz", api_healthz, PERM_PUBLIC, false, false},
+	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, false, false},
+	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ, false, false},
+	{"GET", "/api/v1/session", api_me, PERM_READ, false, false},
+	{"GET", "/api/v1/households", api_households_list, PERM_READ, false, false},
+	{"POST", "/api/v1/households", api_households_create, PERM_EDIT, false, false},
+	{"GET", "/api/v1/households/{id}", api_household_get, PERM_READ, false, false},
+	{"PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT, false, false},
+	{"POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT, false, false},
+	{"GET", "/api/v1/persons", api_persons_list, PERM_READ, false, false},
+	{"POST", "/api/v1/persons", api_persons_create, PERM_EDIT, false, false},
+	{"GET", "/api/v1/persons/{id}", api_person_get, PERM_READ, false, false},
+	{"PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT, false, false},
+	{"POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT, false, false},
+	{"POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT, false, false},
+	{"GET", "/api/v1/search", api_search, PERM_READ, false, false},
+	{"GET", "/api/v1/divisions", api_divisions, PERM_READ, false, false},
+	{"GET", "/api/v1/sites", api_sites_list, PERM_READ, false, false},
+	{"POST", "/api/v1/sites", api_sites_create, PERM_EDIT, false, false},
+	{"POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT, false, false},
+	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ, false, false},
+	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ, false, false},
+	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN, false, false},
+	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN, false, false},
+	{"GET", "/api/v1/audit", api_audit, PERM_READ, false, false},
+	{"GET", "/api/v1/doc-types", api_doc_types, PERM_READ, false, false},
+	{"POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN, false, false},
+	{"GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ, false, false},
+	{"GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ, false, false},
+	{"GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ, false, false},
+	{"GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_READ, false, false},
+	{"POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, true, false},
+	{"GET", "/api/v1/items/{id}", api_item_get, PERM_READ, false, false},
+	{"POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, true, false},
+	{"POST", "/api/v1/items/{id}/remove", api_item_remove, PERM_ARCHIVE, false, false},
+	{"GET", "/api/v1/files/{id}", api_file_get, PERM_READ, false, false},
+	{"GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ, false, false},
+	{"GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ, false, false},
+	{NULL, NULL, NULL, PERM_PUBLIC, false, false},
 };
 
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
@@ -108,6 +118,12 @@ static bool authorize(struct request *rq)
 	if (found->perm != PERM_PUBLIC) {
 		const char *token = find_token(rq, &rq->cookie_auth);
 		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
+			if (found->page) {	/* a person in a browser: to the log-in form */
+				rq->status = 303;
+				rq->content_type = "text/plain; charset=utf-8";
+				rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, "/login");
+				return false;
+			}
 			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");
 			rq_problem(rq, OUT_UNAUTHORIZED, "login_required");
 			return false;
@@ -117,7 +133,10 @@ static bool authorize(struct request *rq)
 		rq->token = arena_strdup(&rq->arena, token);
 	}
 	if (!permitted(rq, found->perm)) {
-		rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
+		if (found->page)
+			page_error(rq, 403, "problem_forbidden");
+		else
+			rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
 		return false;
 	}
 	return true;

@@ -22,6 +22,7 @@ struct route {
 	handler_fn handler;
 	enum perm perm;
 	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
+	bool page;		/* an HTML page: no session means a redirect to /login */
 };
 
 /* Matches a path against a pattern, filling ids with the {id} captures. */
@@ -72,4 +73,13 @@ void api_doc_types_put(struct request *rq);
 void api_household_bag(struct request *rq);
 void api_household_dossier(struct request *rq);
 void api_household_label(struct request *rq);
+void page_login_get(struct request *rq);
+void page_login_post(struct request *rq);
+void page_logout(struct request *rq);
+void page_lang_switch(struct request *rq);
+void page_dashboard(struct request *rq);
+void page_households(struct request *rq);
+void page_household(struct request *rq);
+void page_static(struct request *rq);
+void page_error(struct request *rq, unsigned status, const char *title_key);
 #endif

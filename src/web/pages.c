@@ -1,0 +1,403 @@
+/*
+ * pages: the browser interface — server-rendered HTML from web/templates, one catalogue
+ * per language, a strict Content-Security-Policy (no inline script or style), CSRF tokens
+ * on every form, ID numbers masked. Every page works without JavaScript.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/embedded.h"
+#include "core/utf8.h"
+#include "domain/archive.h"
+#include "domain/household.h"
+#include "domain/report.h"
+#include "domain/search.h"
+#include "domain/session.h"
+#include "web/routes.h"
+#include "web/server.h"
+#include "web/template.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *cookie(struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+/* The page language: the anju_lang cookie, else Accept-Language (already in rq->lang). */
+static void page_lang(struct request *rq)
+{
+	const char *l = cookie(rq, "anju_lang");
+	if (l && strcmp(l, "en") == 0)
+		rq->lang = LANG_EN;
+	else if (l && strcmp(l, "zh") == 0)
+		rq->lang = LANG_ZH;
+}
+
+/* The CSRF token of a session: a keyed hash of its token with a per-process key, so it
+ * cannot be computed without the session and is never stored. */
+static void csrf_for(const char *session_token, char out[33])
+{
+	static unsigned char key[crypto_generichash_KEYBYTES];
+	static int ready;
+	unsigned char h[16];
+	if (!ready) {	/* benign race: both writers write random keys before first use */
+		randombytes_buf(key, sizeof(key));
+		ready = 1;
+	}
+	crypto_generichash(h, sizeof(h), (const unsigned char *)session_token,
+			   strlen(session_token), key, sizeof(key));
+	sodium_bin2hex(out, 33, h, sizeof(h));
+}
+
+static bool same_token(const char *a, const char *b)
+{
+	return a && b && strlen(a) == strlen(b) && strlen(a) >= 16 &&
+	       sodium_memcmp(a, b, strlen(a)) == 0;
+}
+
+static void security_headers(struct request *rq)
+{
+	rq_add_header(rq, "Content-Security-Policy", "default-src 'self'; img-src 'self' data:;"
+		      " media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none';"
+		      " frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+	rq_add_header(rq, "X-Frame-Options", "DENY");
+}
+
+static void redirect(struct request *rq, const char *to)
+{
+	rq->status = 303;
+	rq->content_type = "text/plain; charset=utf-8";
+	rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, to);
+}
+
+/* Renders body template `name` inside the layout. Takes data. */
+static void render_page(struct request *rq, unsigned status, const char *name,
+			const char *title_key, json_t *data)
+{
+	struct buf body = BUF_INIT;
+	char csrf[33] = "";
+	page_lang(rq);
+	if (rq->authenticated && rq->token)
+		csrf_for(rq->token, csrf);
+	json_object_set_new(data, "lang", json_string(msg_lang_tag(rq->lang)));
+	if (!json_object_get(data, "csrf"))	/* the log-in form brings its own */
+		json_object_set_new(data, "csrf", json_string(csrf));
+	template_render(name, data, rq->lang, &body);
+	json_t *layout = json_pack("{s:s, s:s, s:s}", "lang", msg_lang_tag(rq->lang),
+				   "title", msg_get(rq->lang, title_key), "body", body.data);
+	if (rq->authenticated)
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s}", "username",
+			rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf));
+	buf_reset(&rq->out);
+	template_render("layout", layout, rq->lang, &rq->out);
+	json_decref(layout);
+	json_decref(data);
+	buf_release(&body);
+	rq->status = status;
+	rq->content_type = "text/html; charset=utf-8";
+	security_headers(rq);
+}
+
+void page_error(struct request *rq, unsigned status, const char *title_key)
+{
+	render_page(rq, status, "error", title_key,
+		    json_pack("{s:s, s:s}", "title", msg_get(rq->lang, title_key),
+			      "message", msg_get(rq->lang, title_key)));
+}
+
+/* Decodes application/x-www-form-urlencoded into a JSON object of strings; NULL when it
+ * is not valid UTF-8 text. */
+static json_t *form_fields(struct request *rq)
+{
+	json_t *o = json_object();
+	const char *p = rq->body.data, *end = p + rq->body.len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		struct buf k = BUF_INIT, v = BUF_INIT;
+		for (int part = 0; part < 2; part++) {
+			const char *s = part ? (eq ? eq + 1 : stop) : p, *e = part ? stop : (eq ? eq : stop);
+			struct buf *b = part ? &v : &k;
+			for (; s < e; s++) {
+				if (*s == '+')
+					buf_putc(b, ' ');
+				else if (*s == '%' && e - s >= 3) {
+					char hex[3] = {s[1], s[2], 0};
+					char *x;
+					long c = strtol(hex, &x, 16);
+					if (*x) {
+						buf_putc(b, '%');
+						continue;
+					}
+					buf_putc(b, (char)c);
+					s += 2;
+				} else
+					buf_putc(b, *s);
+			}
+		}
+		bool ok = utf8_valid(k.data, k.len) && utf8_valid(v.data, v.len) && !k.failed && !v.failed;
+		if (ok)
+			json_object_set_new(o, k.data, json_string(v.data));
+		buf_release(&k);
+		buf_release(&v);
+		if (!ok) {
+			json_decref(o);
+			return NULL;
+		}
+		p = stop + 1;
+	}
+	return o;
+}
+
+/* ---------------------------------------------------------------- log-in */
+
+static void login_form(struct request *rq, unsigned status, const char *username,
+		       const char *error_key)
+{
+	unsigned char raw[16];
+	char token[33];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		"anju_csrf=%s; Path=/login; HttpOnly; SameSite=Strict", token));
+	json_t *data = json_pack("{s:s, s:s}", "username", username ? username : "", "csrf", token);
+	if (error_key)
+		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
+	render_page(rq, status, "login", "login_title", data);
+}
+
+void page_login_get(struct request *rq)
+{
+	page_lang(rq);
+	login_form(rq, 200, NULL, NULL);
+}
+
+void page_login_post(struct request *rq)
+{
+	page_lang(rq);
+	json_t *f = form_fields(rq);
+	const char *user = f ? json_string_value(json_object_get(f, "username")) : NULL;
+	const char *pw = f ? json_string_value(json_object_get(f, "password")) : NULL;
+	const char *csrf = f ? json_string_value(json_object_get(f, "csrf")) : NULL;
+	if (!f || !same_token(csrf, cookie(rq, "anju_csrf"))) {
+		login_form(rq, 403, user, "csrf_failed");
+		json_decref(f);
+		return;
+	}
+	if (!user || !*user || !pw || !*pw || strlen(user) > 64 || strlen(pw) > 1024) {
+		login_form(rq, 422, user, "login_failed");
+		json_decref(f);
+		return;
+	}
+	const struct config *cfg = &rq->server->cfg;
+	struct session_limits lim = {cfg->session_hours, cfg->login_max_failures,
+				     cfg->login_max_failures * 4, cfg->login_window_seconds};
+	char token[SESSION_TOKEN_LEN + 1];
+	enum outcome out = session_login(&rq->cx, &lim, user, pw, token, &rq->retry_after);
+	if (out != OUT_OK) {
+		login_form(rq, out == OUT_RATE_LIMITED ? 429 : 401, user,
+			   out == OUT_RATE_LIMITED ? "problem_rate_limited" : "login_failed");
+		json_decref(f);
+		return;
+	}
+	json_decref(f);
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+		cfg->session_hours * 3600));
+	redirect(rq, "/");
+}
+
+void page_logout(struct request *rq)
+{
+	char expect[33];
+	json_t *f = form_fields(rq);
+	csrf_for(rq->token, expect);
+	if (!f || !same_token(json_string_value(json_object_get(f, "csrf")), expect)) {
+		json_decref(f);
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	json_decref(f);
+	session_logout(&rq->cx, rq->token);
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
+		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	redirect(rq, "/login");
+}
+
+void page_lang_switch(struct request *rq)
+{
+	bool en = strstr(rq->path, "/en") != NULL;
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, en
+		      ? "anju_lang=en; Path=/; SameSite=Strict; Max-Age=31536000"
+		      : "anju_lang=zh; Path=/; SameSite=Strict; Max-Age=31536000");
+	redirect(rq, "/");
+}
+
+/* ---------------------------------------------------------------- dashboard */
+
+/* Horizontal bars, one per row: label, value; a second series drawn over the first. */
+static char *bar_chart(json_t *rows, const char *label_key, const char *value_key,
+		       const char *over_key, const char *link_param)
+{
+	struct buf b = BUF_INIT;
+	size_t i, n = json_array_size(rows);
+	json_t *row;
+	json_int_t max = 1;
+	json_array_foreach(rows, i, row)
+		if (json_integer_value(json_object_get(row, value_key)) > max)
+			max = json_integer_value(json_object_get(row, value_key));
+	buf_printf(&b, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
+		   n * 20 + 4);
+	json_array_foreach(rows, i, row) {
+		json_int_t v = json_integer_value(json_object_get(row, value_key));
+		double w = 420.0 * (double)v / (double)max;
+		buf_printf(&b, "<a href=\"/households?%s=", link_param);
+		html_escape(&b, json_string_value(json_object_get(row, "code")));
+		buf_printf(&b, "\"><text x=\"0\" y=\"%zu\">", i * 20 + 14);
+		html_escape(&b, json_string_value(json_object_get(row, label_key)));
+		buf_printf(&b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>",
+			   i * 20 + 3, w);
+		if (over_key) {
+			json_int_t o = json_integer_value(json_object_get(row, over_key));
+			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\""
+				   " height=\"14\"/>", 150 + w - 420.0 * (double)o / (double)max,
+				   i * 20 + 3, 420.0 * (double)o / (double)max);
+		}
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%lld</text></a>", 156 + w, i * 20 + 14,
+			   (long long)v);
+	}
+	buf_puts(&b, "</svg>");
+	return buf_detach(&b, NULL);
+}
+
+void page_dashboard(struct request *rq)
+{
+	json_t *report = NULL;
+	page_lang(rq);
+	if (report_county(&rq->cx, &report) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	char *towns = bar_chart(json_object_get(report, "by_origin_town"), "name", "households",
+				NULL, "town");
+	char *communities = bar_chart(json_object_get(report, "by_destination_community"), "name",
+				      "households", "incomplete_household_files", "community");
+	json_t *data = json_pack("{s:o, s:s, s:s}", "report", report, "chart_towns", towns ? towns : "",
+				 "chart_communities", communities ? communities : "");
+	free(towns);
+	free(communities);
+	render_page(rq, 200, "dashboard", "nav_dashboard", data);
+}
+
+/* ---------------------------------------------------------------- households */
+
+static void mask_members(json_t *members)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(members, i, m) {
+		char masked[19];
+		search_mask_id(json_string_value(json_object_get(m, "id_number")), masked);
+		json_object_set_new(m, "id_masked", json_string(masked));
+		json_object_del(m, "id_number");
+	}
+}
+
+void page_households(struct request *rq)
+{
+	static const int town_len[] = {9, 0}, community_len[] = {12, 0};
+	struct household_filter f = {0};
+	page_lang(rq);
+	f.category = rq_query_enum(rq, "category", household_categories);
+	f.town = rq_query_code(rq, "town", town_len);
+	f.community = rq_query_code(rq, "community", community_len);
+	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	f.limit = 50;
+	const char *q = rq_query(rq, "q");
+	json_t *list = NULL, *found = NULL;
+	if (rq->errs.n || household_list(&rq->cx, &f, &list) != OUT_OK) {
+		page_error(rq, rq->errs.n ? 422 : 500, rq->errs.n ? "problem_invalid" : "problem_internal");
+		return;
+	}
+	if (q && search_run(&rq->cx, q, 50, &found) != OUT_OK)
+		rq->errs.n = 0;	/* a bad query just finds nothing */
+	json_t *data = json_pack("{s:O, s:O}", "items", json_object_get(list, "items"),
+				 "next", json_object_get(list, "next"));
+	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", q ? q : "",
+				   "category", f.category ? f.category : "",
+				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
+				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
+	json_object_set_new(data, "filter", filter);
+	if (found)
+		json_object_set(data, "results", json_object_get(found, "results"));
+	json_decref(found);
+	json_decref(list);
+	render_page(rq, 200, "households", "nav_households", data);
+}
+
+void page_household(struct request *rq)
+{
+	json_t *h = NULL, *items = NULL;
+	page_lang(rq);
+	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
+	if (res != OUT_OK) {
+		page_error(rq, res == OUT_NOT_FOUND ? 404 : 500,
+			   res == OUT_NOT_FOUND ? "problem_not_found" : "problem_internal");
+		return;
+	}
+	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
+	if (archive_item_list(&rq->cx, &f, &items) != OUT_OK) {
+		json_decref(h);
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	size_t i, j;
+	json_t *it, *file;
+	json_array_foreach(json_object_get(items, "items"), i, it)
+		json_array_foreach(json_object_get(it, "files"), j, file) {
+			const char *kind = json_string_value(json_object_get(file, "kind"));
+			json_object_set_new(file, "is_image", json_boolean(strcmp(kind, "image") == 0 &&
+				json_is_string(json_object_get(file, "thumbnail_url"))));
+			json_object_set_new(file, "is_audio", json_boolean(strcmp(kind, "audio") == 0));
+			json_object_set_new(file, "is_video", json_boolean(strcmp(kind, "video") == 0));
+		}
+	mask_members(json_object_get(h, "members"));
+	char key[64];
+	snprintf(key, sizeof(key), "category_%s", json_string_value(json_object_get(h, "category")));
+	json_t *data = json_pack("{s:O, s:O, s:O, s:s}", "h", h, "members", json_object_get(h, "members"),
+				 "items", json_object_get(items, "items"), "category", msg_get(rq->lang, key));
+	snprintf(key, sizeof(key), "status_%s", json_string_value(json_object_get(h, "status")));
+	json_object_set_new(data, "status", json_string(msg_get(rq->lang, key)));
+	struct buf missing = BUF_INIT;
+	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it)
+		buf_printf(&missing, "%s%s", missing.len ? ", " : "", json_string_value(it));
+	json_object_set_new(data, "missing", json_string(missing.data));
+	buf_release(&missing);
+	json_decref(h);
+	json_decref(items);
+	render_page(rq, 200, "household", "nav_households", data);
+}
+
+/* ---------------------------------------------------------------- static files */
+
+extern const struct embedded_file web_static[];
+
+void page_static(struct request *rq)
+{
+	const char *name = strrchr(rq->path, '/') + 1;
+	for (const struct embedded_file *f = web_static; f->name; f++) {
+		if (strcmp(f->name, name) != 0)
+			continue;
+		buf_puts(&rq->out, f->content);
+		rq->status = 200;
+		rq->content_type = strstr(name, ".css") ? "text/css; charset=utf-8"
+							: "text/javascript; charset=utf-8";
+		return;
+	}
+	rq_problem(rq, OUT_NOT_FOUND, NULL);
+}

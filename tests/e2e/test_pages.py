@@ -1,0 +1,124 @@
+"""End-to-end tests of the HTML pages over HTTP (the browser tests with Chromium come with
+issue 4): log-in form with CSRF, redirects, scope, masked ID numbers, security headers,
+language switch.
+
+usage: test_pages.py PATH/TO/anju
+"""
+import os
+import re
+import sys
+from urllib.parse import urlencode
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import PASSWORD, Runner, Server, expect, id_number  # noqa: E402
+
+S = Server()
+S.cli("migrate")
+S.add_user("admin", "admin")
+S.add_user("zhengda", "town", "520628118")
+S.add_user("panshi", "town", "520628101")
+S.start()
+API = S.login("admin")
+
+
+def cookies_of(r):
+    out = {}
+    for k, v in r.headers:
+        if k.lower() == "set-cookie":
+            name, _, rest = v.partition("=")
+            out[name] = rest.split(";")[0]
+    return out
+
+
+def browser_login(user, password=PASSWORD):
+    form = S.request("GET", "/login")
+    expect(form.status == 200 and "text/html" in form.header("Content-Type"), "login form %r" % form.status)
+    jar = cookies_of(form)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+    body = urlencode({"username": user, "password": password, "csrf": csrf}).encode()
+    r = S.request("POST", "/login", raw=body, content_type="application/x-www-form-urlencoded",
+                  headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    return r, csrf, jar
+
+
+def get(path, session, lang=None):
+    cookie = "anju_session=" + session + ("; anju_lang=" + lang if lang else "")
+    return S.request("GET", path, headers={"Cookie": cookie})
+
+
+def test_pages_need_a_session():
+    r = S.request("GET", "/")
+    expect(r.status == 303 and r.header("Location") == "/login", "redirect %r" % r)
+    r = S.request("GET", "/households/1")
+    expect(r.status == 303, "file page redirect")
+
+
+def test_login_checks_csrf_and_password():
+    form = S.request("GET", "/login")
+    jar = cookies_of(form)
+    body = urlencode({"username": "admin", "password": PASSWORD, "csrf": "0" * 32}).encode()
+    r = S.request("POST", "/login", raw=body, content_type="application/x-www-form-urlencoded",
+                  headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    expect(r.status == 403 and "anju_session" not in cookies_of(r), "forged csrf %r" % r.status)
+    r, _, _ = browser_login("admin", "wrong-password")
+    expect(r.status == 401 and 'value="admin"' in r.body.decode(), "wrong password keeps the name")
+    r, _, _ = browser_login("admin")
+    expect(r.status == 303 and r.header("Location") == "/" and "anju_session" in cookies_of(r), "logged in")
+
+
+def test_dashboard_figures_and_headers():
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    page = get("/", session, lang="zh")
+    html = page.body.decode()
+    expect(page.status == 200 and "<svg" in html and "搬迁户数" in html, "dashboard")
+    csp = page.header("Content-Security-Policy")
+    expect(csp and "script-src 'self'" in csp and "unsafe-inline" not in csp, "CSP %r" % csp)
+    expect(page.header("X-Content-Type-Options") == "nosniff", "nosniff")
+    expect("<script>" not in html and "style=" not in html, "no inline script or style")
+    en = get("/", session, lang="en")
+    expect("Households relocated" in en.body.decode() and 'lang="en"' in en.body.decode(), "English")
+    sw = S.request("GET", "/lang/en")
+    expect(sw.status == 303 and "anju_lang=en" in (sw.header("Set-Cookie") or ""), "switch")
+
+
+def test_household_page_masks_ids_and_keeps_scope():
+    zd = S.login("zhengda")
+    idn = id_number("52062819750101002")
+    r = S.request("POST", "/api/v1/households", {
+        "category": "registered_poor", "origin_village": "520628118201", "dest_community": "520628002030",
+        "members": [{"id_number": idn, "name": "石秀英", "relation": "head", "phone": "13912340000"}]}, token=zd)
+    h = r.json
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    page = get("/households/%d" % h["id"], session)
+    html = page.body.decode()
+    expect(page.status == 200 and "石秀英" in html, "file page")
+    expect(idn not in html and idn[:6] + "********" + idn[-4:] in html, "masked ID")
+    lst = get("/households?q=%E7%9F%B3%E7%A7%80%E8%8B%B1", session).body.decode()
+    expect('href="/households/%d"' % h["id"] in lst, "search from the list page")
+    r, _, _ = browser_login("panshi")
+    other = cookies_of(r)["anju_session"]
+    expect(get("/households/%d" % h["id"], other).status == 404, "other town cannot open it")
+
+
+def test_logout_needs_the_form_token():
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    page = get("/", session).body.decode()
+    token = re.search(r'action="/logout">\s*<input type="hidden" name="csrf" value="([0-9a-f]+)"', page).group(1)
+    bad = S.request("POST", "/logout", raw=b"csrf=" + b"1" * 32, content_type="application/x-www-form-urlencoded",
+                    headers={"Cookie": "anju_session=" + session})
+    expect(bad.status == 403 and get("/", session).status == 200, "forged logout refused")
+    ok = S.request("POST", "/logout", raw=("csrf=" + token).encode(), content_type="application/x-www-form-urlencoded",
+                   headers={"Cookie": "anju_session=" + session})
+    expect(ok.status == 303 and get("/", session).status == 303, "logged out")
+
+
+if __name__ == "__main__":
+    t = Runner()
+    for name, fn in list(globals().items()):
+        if name.startswith("test_"):
+            t.run(fn)
+    S.stop()
+    t.finish()
