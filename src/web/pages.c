@@ -296,7 +296,20 @@ void page_dashboard(struct request *rq)
 
 /* ---------------------------------------------------------------- households */
 
-static void mask_members(json_t *members)
+/* Replaces the code in o[key] by its label, the message PREFIX_CODE. */
+static void label(struct request *rq, json_t *o, const char *key, const char *prefix)
+{
+	const char *code = json_string_value(json_object_get(o, key));
+	char k[96];
+	if (!code)
+		return;
+	snprintf(k, sizeof(k), "%s_%s", prefix, code);
+	if (msg_has(k))
+		json_object_set_new(o, key, json_string(msg_get(rq->lang, k)));
+}
+
+/* Members as a page shows them: ID numbers masked, codes as words. */
+static void present_members(struct request *rq, json_t *members)
 {
 	size_t i;
 	json_t *m;
@@ -305,6 +318,10 @@ static void mask_members(json_t *members)
 		search_mask_id(json_string_value(json_object_get(m, "id_number")), masked);
 		json_object_set_new(m, "id_masked", json_string(masked));
 		json_object_del(m, "id_number");
+		json_object_del(m, "phone");
+		label(rq, m, "relation", "relation");
+		label(rq, m, "gender", "gender");
+		label(rq, m, "labor_capacity", "labor");
 	}
 }
 
@@ -366,7 +383,9 @@ void page_household(struct request *rq)
 			json_object_set_new(file, "is_audio", json_boolean(strcmp(kind, "audio") == 0));
 			json_object_set_new(file, "is_video", json_boolean(strcmp(kind, "video") == 0));
 		}
-	mask_members(json_object_get(h, "members"));
+	present_members(rq, json_object_get(h, "members"));
+	json_array_foreach(json_object_get(h, "events"), i, it)
+		label(rq, it, "kind", "event");
 	char key[64];
 	snprintf(key, sizeof(key), "category_%s", json_string_value(json_object_get(h, "category")));
 	json_t *data = json_pack("{s:O, s:O, s:O, s:s}", "h", h, "members", json_object_get(h, "members"),
@@ -374,8 +393,15 @@ void page_household(struct request *rq)
 	snprintf(key, sizeof(key), "status_%s", json_string_value(json_object_get(h, "status")));
 	json_object_set_new(data, "status", json_string(msg_get(rq->lang, key)));
 	struct buf missing = BUF_INIT;
-	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it)
-		buf_printf(&missing, "%s%s", missing.len ? ", " : "", json_string_value(it));
+	json_t *types = archive_doc_types(&rq->cx), *t;
+	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it) {
+		const char *name = json_string_value(it);
+		json_array_foreach(types, j, t)
+			if (strcmp(json_string_value(json_object_get(t, "code")), json_string_value(it)) == 0)
+				name = json_string_value(json_object_get(t, rq->lang == LANG_EN ? "name_en" : "name"));
+		buf_printf(&missing, "%s%s", missing.len ? ", " : "", name);
+	}
+	json_decref(types);
 	json_object_set_new(data, "missing", json_string(missing.data));
 	buf_release(&missing);
 	json_decref(h);

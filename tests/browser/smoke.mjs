@@ -1,0 +1,42 @@
+// A first walk through the pages in Debian's chromium (playwright-core): log in, search a
+// two-character name, open the household, switch to English, log out; screenshots of each
+// page go to OUT. usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+
+const [base, user, password, out] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"],
+});
+try {
+  const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1200, height: 900 } });
+  await page.goto(base + "/");
+  assert.match(page.url(), /\/login$/);
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(base + "/");
+  assert.ok(await page.locator("svg.chart").count() >= 1);
+  await page.screenshot({ path: out + "/dashboard.png", fullPage: true });
+  await page.click("nav a[href='/households']");
+  await page.fill("#q", "龙伟");
+  await page.click("form.filters button");
+  await page.screenshot({ path: out + "/households.png", fullPage: true });
+  const first = page.locator("ul.results a").first();
+  assert.ok(await first.count() === 1, "a two-character name is found");
+  await first.click();
+  await page.waitForSelector("h1");
+  assert.match(await page.locator("table").first().innerText(), /\*{8}/);
+  await page.screenshot({ path: out + "/household.png", fullPage: true });
+  await page.goto(base + "/lang/en");
+  assert.match(await page.locator("nav").innerText(), /Households/);
+  await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });
+  await page.click("form[action='/logout'] button");
+  await page.waitForURL(base + "/login");
+  console.log("1 passed, 0 failed");
+} finally {
+  await browser.close();
+}
