@@ -13,6 +13,7 @@
 #include "domain/archive.h"
 #include "domain/bag.h"
 #include "domain/dossier.h"
+#include "domain/household.h"
 #include "web/range.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -56,6 +57,32 @@ static bool upload_parts(struct request *rq, struct archive_file *files, int *nf
 		return false;
 	}
 	return true;
+}
+
+/* The household must be visible and open to this archivist before 2 GiB arrive for it. */
+bool api_items_precheck(struct request *rq)
+{
+	enum outcome res = household_writable_archive(&rq->cx, rq->ids[0]);
+	if (res != OUT_OK)
+		rq_problem(rq, res, NULL);
+	return res == OUT_OK;
+}
+
+bool api_item_files_precheck(struct request *rq)
+{
+	json_t *item = NULL;
+	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &item);
+	if (res == OUT_OK)
+		res = household_writable_archive(&rq->cx,
+			json_integer_value(json_object_get(item, "household_id")));
+	if (res == OUT_OK && strcmp(json_string_value(json_object_get(item, "status")), "active")) {
+		verrors_add(&rq->errs, "item", "item_removed");
+		res = OUT_CONFLICT;
+	}
+	json_decref(item);
+	if (res != OUT_OK)
+		rq_problem(rq, res, NULL);
+	return res == OUT_OK;
 }
 
 void api_items_create(struct request *rq)

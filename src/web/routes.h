@@ -23,6 +23,9 @@ struct route {
 	enum perm perm;
 	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
 	bool page;		/* an HTML page: no session means a redirect to /login */
+	/* For uploads: checks the target (scope, state) before the body is read, answering
+	 * itself and returning false when the upload cannot succeed. */
+	bool (*precheck)(struct request *rq);
 };
 
 /* Matches a path against a pattern, filling ids with the {id} captures. */
@@ -62,6 +65,8 @@ void api_users_create(struct request *rq);
 void api_audit(struct request *rq);
 void api_items_list(struct request *rq);
 void api_items_create(struct request *rq);
+bool api_items_precheck(struct request *rq);
+bool api_item_files_precheck(struct request *rq);
 void api_item_get(struct request *rq);
 void api_item_files_add(struct request *rq);
 void api_item_remove(struct request *rq);

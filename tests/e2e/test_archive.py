@@ -187,6 +187,9 @@ def test_bad_uploads_leave_nothing():
     ps = S.login("panshi")
     r = upload(path, good, [("file", "a.png", png(), "image/png")], token=ps)
     expect(r.status == 404, "out of scope %r" % r)
+    # refused on the headers, before a large body is read
+    r = upload(path, good, [("file", "big.png", png() + b"\0" * (2 << 20), "image/png")], token=ps)
+    expect(r.status == 404, "out of scope, large %r" % r)
     w = S.login("watcher")
     r = upload(path, good, [("file", "a.png", png(), "image/png")], token=w)
     expect(r.status == 403, "auditor %r" % r)
