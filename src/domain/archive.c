@@ -367,6 +367,37 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 	return finish(cx, OUT_OK, rc, out, files, nfiles);
 }
 
+/* The item as it is now, when it may be changed: visible, its household open to the
+ * actor's archive work, and not removed. *before is NULL unless the answer is OK. */
+static enum outcome load_changeable(struct ctx *cx, int64_t item_id, json_t **before,
+				    int64_t *household_id)
+{
+	enum outcome res = OUT_OK;
+	*before = item_load(cx, item_id);
+	if (!*before)
+		return OUT_NOT_FOUND;
+	*household_id = json_integer_value(json_object_get(*before, "household_id"));
+	if ((res = household_writable_archive(cx, *household_id)) == OUT_OK &&
+	    strcmp(json_string_value(json_object_get(*before, "status")), "active") != 0) {
+		verrors_add(cx->errs, "item", "item_removed");
+		res = OUT_CONFLICT;
+	}
+	if (res != OUT_OK) {
+		json_decref(*before);
+		*before = NULL;
+	}
+	return res;
+}
+
+enum outcome archive_item_changeable(struct ctx *cx, int64_t item_id)
+{
+	json_t *item;
+	int64_t household_id;
+	enum outcome res = load_changeable(cx, item_id, &item, &household_id);
+	json_decref(item);
+	return res;
+}
+
 enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fields,
 				    struct archive_file *files, int nfiles, json_t **out)
 {
@@ -376,20 +407,11 @@ enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fie
 	*out = NULL;
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
-	json_t *before = item_load(cx, item_id);
-	enum outcome res = OUT_OK;
-	if (!before) {
-		res = OUT_NOT_FOUND;
+	json_t *before = NULL;
+	int64_t household_id = 0;
+	enum outcome res = load_changeable(cx, item_id, &before, &household_id);
+	if (res != OUT_OK)
 		goto done;
-	}
-	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
-	if ((res = household_writable_archive(cx, household_id)) != OUT_OK)
-		goto done;
-	if (strcmp(json_string_value(json_object_get(before, "status")), "active") != 0) {
-		verrors_add(cx->errs, "item", "item_removed");
-		res = OUT_CONFLICT;
-		goto done;
-	}
 	jx_only(fields, allowed, "", cx->errs);
 	if (form_int(fields, "replaces", INT64_MAX, &replaces, cx->errs) &&
 	    store_one_int(cx->db, &rc, "SELECT count(*) FROM files WHERE id = ? AND item_id = ?"
@@ -435,20 +457,11 @@ enum outcome archive_item_remove(struct ctx *cx, int64_t item_id, json_t *body, 
 		return OUT_INVALID;
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
-	json_t *before = item_load(cx, item_id);
-	enum outcome res = OUT_OK;
-	if (!before) {
-		res = OUT_NOT_FOUND;
+	json_t *before = NULL;
+	int64_t household_id = 0;
+	enum outcome res = load_changeable(cx, item_id, &before, &household_id);
+	if (res != OUT_OK)
 		goto done;
-	}
-	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
-	if ((res = household_writable_archive(cx, household_id)) != OUT_OK)
-		goto done;
-	if (strcmp(json_string_value(json_object_get(before, "status")), "active") != 0) {
-		verrors_add(cx->errs, "item", "item_removed");
-		res = OUT_CONFLICT;
-		goto done;
-	}
 	char now[21];
 	audit_now(now);
 	rc = store_exec(cx->db, "UPDATE items SET status = 'removed', removed_reason = ?,"

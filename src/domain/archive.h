@@ -55,6 +55,8 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fields,
 				    struct archive_file *files, int nfiles, json_t **out);
 enum outcome archive_item_get(struct ctx *cx, int64_t item_id, json_t **out);
+/* OK when the actor may add files to or remove the item now; else why not. */
+enum outcome archive_item_changeable(struct ctx *cx, int64_t item_id);
 enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json_t **out);
 /* {"reason"}: marks the item removed; nothing is deleted. */
 enum outcome archive_item_remove(struct ctx *cx, int64_t item_id, json_t *body, json_t **out);

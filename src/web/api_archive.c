@@ -70,22 +70,14 @@ bool api_items_precheck(struct request *rq)
 
 bool api_item_files_precheck(struct request *rq)
 {
-	json_t *item = NULL;
-	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &item);
-	if (res == OUT_OK)
-		res = household_writable_archive(&rq->cx,
-			json_integer_value(json_object_get(item, "household_id")));
-	if (res == OUT_OK && strcmp(json_string_value(json_object_get(item, "status")), "active")) {
-		verrors_add(&rq->errs, "item", "item_removed");
-		res = OUT_CONFLICT;
-	}
-	json_decref(item);
+	enum outcome res = archive_item_changeable(&rq->cx, rq->ids[0]);
 	if (res != OUT_OK)
 		rq_problem(rq, res, NULL);
 	return res == OUT_OK;
 }
 
-void api_items_create(struct request *rq)
+/* Shared by the two upload endpoints: collect the parts, run the domain operation. */
+static void with_upload(struct request *rq, bool create)
 {
 	struct archive_file files[UPLOAD_MAX_FILES];
 	int nfiles;
@@ -93,26 +85,18 @@ void api_items_create(struct request *rq)
 	if (!upload_parts(rq, files, &nfiles))
 		return;
 	json_t *fields = upload_fields(rq->upload);
-	enum outcome res = archive_item_create(&rq->cx, rq->ids[0], fields, files, nfiles, &out);
+	enum outcome res = create
+		? archive_item_create(&rq->cx, rq->ids[0], fields, files, nfiles, &out)
+		: archive_item_add_files(&rq->cx, rq->ids[0], fields, files, nfiles, &out);
 	json_decref(fields);
-	if (res == OUT_OK)
+	if (res == OUT_OK && create)
 		rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena,
 			"/api/v1/items/%lld", (long long)json_integer_value(json_object_get(out, "id"))));
 	rq_reply(rq, res, 201, out);
 }
 
-void api_item_files_add(struct request *rq)
-{
-	struct archive_file files[UPLOAD_MAX_FILES];
-	int nfiles;
-	json_t *out = NULL;
-	if (!upload_parts(rq, files, &nfiles))
-		return;
-	json_t *fields = upload_fields(rq->upload);
-	enum outcome res = archive_item_add_files(&rq->cx, rq->ids[0], fields, files, nfiles, &out);
-	json_decref(fields);
-	rq_reply(rq, res, 201, out);
-}
+void api_items_create(struct request *rq) { with_upload(rq, true); }
+void api_item_files_add(struct request *rq) { with_upload(rq, false); }
 
 void api_item_get(struct request *rq)
 {

@@ -175,6 +175,14 @@ class Runner:
             print("FAIL %s" % fn.__name__, flush=True)
             traceback.print_exc()
 
+    def run_module(self, namespace, server):
+        """Runs every test_* function of a module in order, stops its server, exits."""
+        for name, fn in list(namespace.items()):
+            if name.startswith("test_") and callable(fn):
+                self.run(fn)
+        server.stop()
+        self.finish()
+
     def finish(self):
         print("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)

@@ -496,9 +496,4 @@ def test_login_failures_are_rate_limited():
 
 
 if __name__ == "__main__":
-    t = Runner()
-    for name, fn in list(globals().items()):
-        if name.startswith("test_"):
-            t.run(fn)
-    S.stop()
-    t.finish()
+    Runner().run_module(globals(), S)

@@ -502,9 +502,4 @@ def test_background_fixity_and_item_search():
 
 
 if __name__ == "__main__":
-    t = Runner()
-    for name, fn in list(globals().items()):
-        if name.startswith("test_"):
-            t.run(fn)
-    S.stop()
-    t.finish()
+    Runner().run_module(globals(), S)

@@ -116,9 +116,4 @@ def test_logout_needs_the_form_token():
 
 
 if __name__ == "__main__":
-    t = Runner()
-    for name, fn in list(globals().items()):
-        if name.startswith("test_"):
-            t.run(fn)
-    S.stop()
-    t.finish()
+    Runner().run_module(globals(), S)
