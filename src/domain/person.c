@@ -410,6 +410,26 @@ done:
 	return finish_tx(cx, res, rc, out);
 }
 
+/* A current member whose household the actor may change; *before is NULL unless OK. */
+static enum outcome load_member(struct ctx *cx, int64_t id, json_t **before, int64_t *household_id)
+{
+	enum outcome res;
+	*before = person_load(cx, id);
+	if (!*before)
+		return OUT_NOT_FOUND;
+	*household_id = json_integer_value(json_object_get(*before, "household_id"));
+	if ((res = household_writable(cx, *household_id)) == OUT_OK &&
+	    strcmp(json_string_value(json_object_get(*before, "status")), "member") != 0) {
+		verrors_add(cx->errs, "status", "person_not_member");
+		res = OUT_INVALID;
+	}
+	if (res != OUT_OK) {
+		json_decref(*before);
+		*before = NULL;
+	}
+	return res;
+}
+
 enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 {
 	*out = NULL;
@@ -434,18 +454,9 @@ enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 		return OUT_INTERNAL;
 	enum outcome res = OUT_OK;
 	int rc = STORE_OK;
-	json_t *before = person_load(cx, id);
-	if (!before) {
-		res = OUT_NOT_FOUND;
-		goto done;
-	}
-	int64_t from = json_integer_value(json_object_get(before, "household_id"));
-	if (strcmp(json_string_value(json_object_get(before, "status")), "member") != 0) {
-		verrors_add(cx->errs, "status", "person_not_member");
-		res = OUT_INVALID;
-		goto done;
-	}
-	if ((res = household_writable(cx, from)) != OUT_OK)
+	json_t *before = NULL;
+	int64_t from = 0;
+	if ((res = load_member(cx, id, &before, &from)) != OUT_OK)
 		goto done;
 	if ((res = household_writable(cx, target)) != OUT_OK) {
 		if (res == OUT_NOT_FOUND) {	/* the target is a field of this request */
@@ -502,19 +513,10 @@ enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out
 		return OUT_INTERNAL;
 	enum outcome res = OUT_OK;
 	int rc = STORE_OK;
-	json_t *before = person_load(cx, id);
-	if (!before) {
-		res = OUT_NOT_FOUND;
+	json_t *before = NULL;
+	int64_t hh = 0;
+	if ((res = load_member(cx, id, &before, &hh)) != OUT_OK)
 		goto done;
-	}
-	int64_t hh = json_integer_value(json_object_get(before, "household_id"));
-	if ((res = household_writable(cx, hh)) != OUT_OK)
-		goto done;
-	if (strcmp(json_string_value(json_object_get(before, "status")), "member") != 0) {
-		verrors_add(cx->errs, "status", "person_not_member");
-		res = OUT_INVALID;
-		goto done;
-	}
 	char now[21];
 	audit_now(now);
 	rc = store_exec(cx->db, "UPDATE persons SET status = ?, version = version + 1,"
