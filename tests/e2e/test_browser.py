@@ -1,0 +1,33 @@
+"""Runs the chromium walk-through (tests/browser/smoke.mjs, playwright-core driving Debian's
+chromium) against a real server holding a small demo county. Screenshots are kept under
+the build folder as test artifacts (browser-screenshots/).
+
+usage: test_browser.py PATH/TO/anju SCREENSHOT_DIR
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Runner, Server, expect  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BROWSER = os.path.join(os.path.dirname(HERE), "browser")
+SHOTS = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.join(os.getcwd(), "browser-screenshots")
+
+S = Server()
+S.cli("demo", "--persons", "3000", "--seed", "7")
+S.start()
+
+
+def test_walk_through_in_chromium():
+    os.makedirs(SHOTS, exist_ok=True)
+    r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS],
+                       cwd=BROWSER, capture_output=True, text=True, timeout=300)
+    expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
+    for name in ("dashboard", "households", "household", "dashboard-en"):
+        expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)
+
+
+if __name__ == "__main__":
+    Runner().run_module(globals(), S)
