@@ -13,6 +13,7 @@
 #include "core/utf8.h"
 #include "domain/archive.h"
 #include "domain/household.h"
+#include "domain/person.h"
 #include "domain/report.h"
 #include "domain/search.h"
 #include "domain/session.h"
@@ -426,4 +427,173 @@ void page_static(struct request *rq)
 		return;
 	}
 	rq_problem(rq, OUT_NOT_FOUND, NULL);
+}
+
+/* ---------------------------------------------------------------- new household form */
+
+#define FORM_ROWS 6
+
+/* <option>s for the values of a code list, labelled from the catalogue (PREFIX_VALUE). */
+static json_t *code_options(struct request *rq, const char *const *values, const char *prefix,
+			    const char *selected)
+{
+	json_t *arr = json_array();
+	for (int i = 0; values[i]; i++) {
+		char key[96];
+		snprintf(key, sizeof(key), "%s_%s", prefix, values[i]);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", values[i],
+			"label", msg_get(rq->lang, key), "selected", selected && !strcmp(selected, values[i])));
+	}
+	return arr;
+}
+
+/* <option>s for Songtao's villages (origin) or communities (destination). */
+static json_t *place_options(struct request *rq, bool communities, const char *selected)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(rq->cx.db, "SELECT v.code, t.short_name || ' ' ||"
+		" v.short_name FROM divisions v JOIN divisions t ON t.code = v.parent"
+		" WHERE v.level = 5 AND v.code LIKE '520628%' AND v.name LIKE ? ORDER BY v.code", "t",
+		communities ? "%社区居民委员会" : "%村民委员会");
+	while (store_next(r))
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", store_text(r, 0),
+			"label", store_text(r, 1), "selected", selected && !strcmp(selected, store_text(r, 0))));
+	store_finish(r);
+	return arr;
+}
+
+static const char *field_error(struct request *rq, const char *field)
+{
+	for (int i = 0; i < rq->errs.n; i++)
+		if (strcmp(rq->errs.items[i].field, field) == 0)
+			return msg_get(rq->lang, rq->errs.items[i].code);
+	return NULL;
+}
+
+static json_t *text_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The form, with the values given so far and each error beside its field. `row_of[k]` is
+ * the form row of members[k] in the request that failed. */
+static void household_form(struct request *rq, unsigned status, json_t *f, const int *row_of, int nrows)
+{
+	static const char *const keys[] = {"category", "origin_village", "dest_community",
+					   "relocation_date", "phone", NULL};
+	static const char *const labels[] = {"field_category", "col_origin", "col_destination",
+					     "field_relocation_date", "field_phone", NULL};
+	json_t *fields = json_array(), *rows = json_array();
+	for (int i = 0; keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, keys[i]));
+		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", keys[i],
+				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "");
+		json_object_set_new(fd, "error", text_or_null(field_error(rq, keys[i])));
+		if (i == 0)
+			json_object_set_new(fd, "options", code_options(rq, household_categories, "category", v));
+		else if (i == 1 || i == 2)
+			json_object_set_new(fd, "options", place_options(rq, i == 2, v));
+		json_object_set_new(fd, "select", json_boolean(i <= 2));
+		json_array_append_new(fields, fd);
+	}
+	for (int r = 0; r < FORM_ROWS; r++) {
+		char k[32], e1[48], e2[48], e3[48];
+		int member = -1;
+		for (int m = 0; m < nrows; m++)
+			if (row_of[m] == r)
+				member = m;
+		snprintf(e1, sizeof(e1), "members[%d].id_number", member);
+		snprintf(e2, sizeof(e2), "members[%d].name", member);
+		snprintf(e3, sizeof(e3), "members[%d].relation", member);
+		json_t *row = json_pack("{s:i, s:i}", "i", r, "n", r + 1);
+		snprintf(k, sizeof(k), "m%d_id_number", r);
+		json_object_set_new(row, "id_number", json_string(json_string_value(json_object_get(f, k)) ?: ""));
+		snprintf(k, sizeof(k), "m%d_name", r);
+		json_object_set_new(row, "name", json_string(json_string_value(json_object_get(f, k)) ?: ""));
+		snprintf(k, sizeof(k), "m%d_relation", r);
+		json_object_set_new(row, "relations", code_options(rq, person_relations, "relation",
+					json_string_value(json_object_get(f, k))));
+		json_object_set_new(row, "err_id_number", text_or_null(member >= 0 ? field_error(rq, e1) : NULL));
+		json_object_set_new(row, "err_name", text_or_null(member >= 0 ? field_error(rq, e2) : NULL));
+		json_object_set_new(row, "err_relation", text_or_null(member >= 0 ? field_error(rq, e3) : NULL));
+		json_array_append_new(rows, row);
+	}
+	json_t *data = json_pack("{s:o, s:o, s:b}", "fields", fields, "rows", rows, "failed", rq->errs.n > 0);
+	json_object_set_new(data, "err_members", text_or_null(field_error(rq, "members")));
+	render_page(rq, status, "household_new", "new_household", data);
+}
+
+void page_household_new(struct request *rq)
+{
+	page_lang(rq);
+	if (!role_can_edit_registry(rq->actor.role)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	json_t *f = json_object();
+	household_form(rq, 200, f, NULL, 0);
+	json_decref(f);
+}
+
+void page_household_create(struct request *rq)
+{
+	char expect[33];
+	int row_of[FORM_ROWS], n = 0;
+	page_lang(rq);
+	json_t *f = form_fields(rq);
+	csrf_for(rq->token, expect);
+	if (!f || !same_token(json_string_value(json_object_get(f, "csrf")), expect)) {
+		json_decref(f);
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	/* The form's text becomes the API's JSON: empty fields are absent. */
+	json_t *body = json_object(), *members = json_array();
+	static const char *const keys[] = {"category", "origin_village", "dest_community",
+					   "relocation_date", "phone", NULL};
+	for (int i = 0; keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, keys[i]));
+		if (v && *v)
+			json_object_set_new(body, keys[i], json_string(v));
+	}
+	for (int r = 0; r < FORM_ROWS; r++) {
+		char k1[32], k2[32], k3[32];
+		snprintf(k1, sizeof(k1), "m%d_id_number", r);
+		snprintf(k2, sizeof(k2), "m%d_name", r);
+		snprintf(k3, sizeof(k3), "m%d_relation", r);
+		const char *id = json_string_value(json_object_get(f, k1));
+		const char *name = json_string_value(json_object_get(f, k2));
+		const char *rel = json_string_value(json_object_get(f, k3));
+		if ((!id || !*id) && (!name || !*name))
+			continue;
+		json_t *m = json_object();
+		if (id && *id)
+			json_object_set_new(m, "id_number", json_string(id));
+		if (name && *name)
+			json_object_set_new(m, "name", json_string(name));
+		if (rel && *rel)
+			json_object_set_new(m, "relation", json_string(rel));
+		json_array_append_new(members, m);
+		row_of[n++] = r;
+	}
+	json_object_set_new(body, "members", members);
+	json_t *out = NULL;
+	enum outcome res = household_create(&rq->cx, body, &out);
+	json_decref(body);
+	if (res == OUT_OK) {
+		char *to = arena_printf(&rq->arena, "/households/%lld",
+					(long long)json_integer_value(json_object_get(out, "id")));
+		json_decref(out);
+		json_decref(f);
+		redirect(rq, to);
+		return;
+	}
+	if (res != OUT_INVALID) {
+		json_decref(f);
+		page_error(rq, res == OUT_FORBIDDEN ? 403 : 500,
+			   res == OUT_FORBIDDEN ? "problem_forbidden" : "problem_internal");
+		return;
+	}
+	household_form(rq, 422, f, row_of, n);
+	json_decref(f);
 }

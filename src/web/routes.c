@@ -15,6 +15,8 @@ static const struct route routes[] = {
 	{"GET", "/lang/en", page_lang_switch, PERM_PUBLIC, false, true, NULL},
 	{"GET", "/lang/zh", page_lang_switch, PERM_PUBLIC, false, true, NULL},
 	{"GET", "/households", page_households, PERM_READ, false, true, NULL},
+	{"GET", "/households/new", page_household_new, PERM_READ, false, true, NULL},
+	{"POST", "/households/new", page_household_create, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}", page_household, PERM_READ, false, true, NULL},
 	{"GET", "/static/app.css", page_static, PERM_PUBLIC, false, false, NULL},
 	{"GET", "/static/app.js", page_static, PERM_PUBLIC, false, false, NULL},

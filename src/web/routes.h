@@ -85,6 +85,8 @@ void page_lang_switch(struct request *rq);
 void page_dashboard(struct request *rq);
 void page_households(struct request *rq);
 void page_household(struct request *rq);
+void page_household_new(struct request *rq);
+void page_household_create(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
 #endif

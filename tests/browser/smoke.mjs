@@ -31,6 +31,22 @@ try {
   await page.waitForSelector("h1");
   assert.match(await page.locator("table").first().innerText(), /\*{8}/);
   await page.screenshot({ path: out + "/household.png", fullPage: true });
+  // a new household with a mistyped ID number: the error beside the field, the rest kept
+  await page.goto(base + "/households/new");
+  await page.selectOption("#category", "registered_poor");
+  await page.selectOption("#origin_village", "520628118201");
+  await page.fill("#m0_id_number", "520628198001010010");
+  await page.fill("#m0_name", "测试户主");
+  await page.selectOption("#m0_relation", "head");
+  await page.click("form.edit button[type=submit]");
+  assert.match(await page.locator("#m0_id_number-error").innerText(), /校验码/);
+  assert.equal(await page.inputValue("#m0_name"), "测试户主");
+  assert.equal(await page.inputValue("#origin_village"), "520628118201");
+  await page.screenshot({ path: out + "/household-new-error.png", fullPage: true });
+  await page.fill("#m0_id_number", "520628198001010014");
+  await page.click("form.edit button[type=submit]");
+  await page.waitForURL(/\/households\/\d+$/);
+  assert.match(await page.locator("h1").innerText(), /测试户主/);
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });
