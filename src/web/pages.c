@@ -20,6 +20,7 @@
 #include "web/routes.h"
 #include "web/server.h"
 #include "web/template.h"
+#include "web/upload.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -405,9 +406,63 @@ void page_household(struct request *rq)
 	json_decref(types);
 	json_object_set_new(data, "missing", json_string(missing.data));
 	buf_release(&missing);
+	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
+	json_t *doc_types = archive_doc_types(&rq->cx), *dt;
+	json_array_foreach(doc_types, i, dt)
+		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
+				    rq->lang == LANG_EN ? "name_en" : "name"))));
+	json_object_set_new(data, "doc_types", doc_types);
+	const char *upload_error = rq_query(rq, "upload_error");
+	if (upload_error && msg_has(upload_error))
+		json_object_set_new(data, "upload_error", json_string(msg_get(rq->lang, upload_error)));
 	json_decref(h);
 	json_decref(items);
 	render_page(rq, 200, "household", "nav_households", data);
+}
+
+/* The upload form of the household page: the same streamed upload as the API, then back
+ * to the page (with the first error's message when it failed). */
+void page_item_upload(struct request *rq)
+{
+	char expect[33];
+	struct upload *u = rq->upload;
+	csrf_for(rq->token, expect);
+	const char *given = NULL;
+	for (int i = 0; i < u->nfields; i++)
+		if (strcmp(u->field_names[i], "csrf") == 0)
+			given = u->field_values[i].data;
+	if (!same_token(given, expect)) {
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	struct archive_file files[UPLOAD_MAX_FILES];
+	int n = 0;
+	for (int i = 0; i < u->nfiles; i++)
+		if (strcmp(u->files[i].field, "file") == 0 && u->files[i].w.size > 0)
+			files[n++] = (struct archive_file){u->files[i].name, &u->files[i].w,
+				u->files[i].mime, &u->files[i].media,
+				u->files[i].media.has_thumbnail ? &u->files[i].thumb : NULL,
+				u->files[i].media.has_reference ? &u->files[i].reference : NULL};
+	json_t *fields = upload_fields(u), *out = NULL;
+	json_object_del(fields, "csrf");
+	/* an empty optional field in a form means "not given" */
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(fields, tmp, key, v)
+		if (json_is_string(v) && json_string_length(v) == 0)
+			json_object_del(fields, key);
+	enum outcome res = archive_item_create(&rq->cx, rq->ids[0], fields, files, n, &out);
+	json_decref(fields);
+	json_decref(out);
+	if (res == OUT_OK || res == OUT_INVALID || res == OUT_UNSUPPORTED)
+		redirect(rq, res == OUT_OK ? arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0])
+			 : arena_printf(&rq->arena, "/households/%lld?upload_error=%s#upload-error",
+					(long long)rq->ids[0], rq->errs.items[0].code));
+	else
+		page_error(rq, res == OUT_NOT_FOUND ? 404 : res == OUT_FORBIDDEN ? 403 : 500,
+			   res == OUT_NOT_FOUND ? "problem_not_found" : res == OUT_FORBIDDEN
+			   ? "problem_forbidden" : "problem_internal");
 }
 
 /* ---------------------------------------------------------------- static files */

@@ -18,6 +18,8 @@ static const struct route routes[] = {
 	{"GET", "/households/new", page_household_new, PERM_READ, false, true, NULL},
 	{"POST", "/households/new", page_household_create, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}", page_household, PERM_READ, false, true, NULL},
+	{"POST", "/households/{id}/items", page_item_upload, PERM_ARCHIVE, true, true,
+	 api_items_precheck},
 	{"GET", "/static/app.css", page_static, PERM_PUBLIC, false, false, NULL},
 	{"GET", "/static/app.js", page_static, PERM_PUBLIC, false, false, NULL},
 	{"GET", "/api/v1", api_index, PERM_PUBLIC, false, false, NULL},

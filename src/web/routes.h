@@ -87,6 +87,7 @@ void page_households(struct request *rq);
 void page_household(struct request *rq);
 void page_household_new(struct request *rq);
 void page_household_create(struct request *rq);
+void page_item_upload(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
 #endif

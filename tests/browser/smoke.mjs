@@ -4,7 +4,7 @@
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 
-const [base, user, password, out] = process.argv.slice(2);
+const [base, user, password, out, picture, video] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -13,6 +13,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1200, height: 900 } });
+  page.setDefaultTimeout(20000);
   await page.goto(base + "/");
   assert.match(page.url(), /\/login$/);
   await page.fill("#username", user);
@@ -47,6 +48,28 @@ try {
   await page.click("form.edit button[type=submit]");
   await page.waitForURL(/\/households\/\d+$/);
   assert.match(await page.locator("h1").innerText(), /测试户主/);
+  // upload a picture (progress bar, then the page again) and see its thumbnail
+  await page.fill("#title", "旧房照片");
+  await page.selectOption("#doc_type", "photos_before_after");
+  await page.setInputFiles("#file", picture);
+  await Promise.all([page.waitForEvent("load"), page.click("form[data-upload] button")]);
+  const thumb = page.locator("ul.items img").first();
+  await thumb.waitFor();
+  assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), "thumbnail shows");
+  // a video plays and seeks (the server answers ranges)
+  await page.fill("#title", "搬迁视频");
+  await page.selectOption("#doc_type", "media_report");
+  await page.setInputFiles("#file", video);
+  await Promise.all([page.waitForEvent("load"), page.click("form[data-upload] button")]);
+  const seeked = await page.locator("video").first().evaluate((v) => new Promise((ok, fail) => {
+    const go = () => { v.currentTime = 1.5; };
+    setTimeout(() => fail(new Error("no seek: readyState " + v.readyState)), 15000);
+    v.addEventListener("seeked", () => ok(v.currentTime), { once: true });
+    v.addEventListener("error", () => fail(new Error("video error " + (v.error && v.error.code))), { once: true });
+    if (v.readyState >= 1) go(); else v.addEventListener("loadedmetadata", go, { once: true });
+  }));
+  assert.ok(Math.abs(seeked - 1.5) < 0.6, "video seeked to " + seeked);
+  await page.screenshot({ path: out + "/household-items.png", fullPage: true });
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });

@@ -22,8 +22,13 @@ S.start()
 
 def test_walk_through_in_chromium():
     os.makedirs(SHOTS, exist_ok=True)
-    r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS],
-                       cwd=BROWSER, capture_output=True, text=True, timeout=300)
+    picture, video = os.path.join(S.dir, "old-house.jpg"), os.path.join(S.dir, "move.mp4")
+    subprocess.run(["convert", "-size", "320x240", "gradient:orange-blue", picture], check=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10",
+                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", video], check=True)
+    r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
+                        picture, video],
+                       cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
     for name in ("dashboard", "households", "household", "dashboard-en"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)
