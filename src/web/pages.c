@@ -12,6 +12,7 @@
 #include "core/embedded.h"
 #include "core/utf8.h"
 #include "domain/archive.h"
+#include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/report.h"
@@ -651,4 +652,68 @@ void page_household_create(struct request *rq)
 	}
 	household_form(rq, 422, f, row_of, n);
 	json_decref(f);
+}
+
+/* ---------------------------------------------------------------- a person's volume */
+
+static void person_page(struct request *rq, const char *revealed)
+{
+	page_lang(rq);
+	json_t *p = person_load(&rq->cx, rq->ids[0]);
+	if (!p) {
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	json_t *one = json_array();
+	json_array_append(one, p);
+	present_members(rq, one);
+	json_decref(one);
+	json_t *data = json_pack("{s:o, s:b}", "p", p, "can_reveal",
+				 role_can_edit_registry(rq->actor.role) || rq->actor.role == ROLE_AUDITOR);
+	if (revealed)
+		json_object_set_new(data, "revealed", json_string(revealed));
+	render_page(rq, 200, "person", "nav_households", data);
+}
+
+void page_person(struct request *rq)
+{
+	person_page(rq, NULL);
+}
+
+/* Shows one full ID number, deliberately asked for, and writes the reveal to the audit log
+ * in the same transaction. */
+void page_person_reveal(struct request *rq)
+{
+	char expect[33];
+	json_t *f = form_fields(rq);
+	csrf_for(rq->token, expect);
+	bool ok = f && same_token(json_string_value(json_object_get(f, "csrf")), expect);
+	json_decref(f);
+	if (!ok) {
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	if (!role_can_edit_registry(rq->actor.role) && rq->actor.role != ROLE_AUDITOR) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	json_t *p = person_load(&rq->cx, rq->ids[0]);
+	if (!p) {
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	char number[19];
+	snprintf(number, sizeof(number), "%s", json_string_value(json_object_get(p, "id_number")));
+	json_decref(p);
+	json_t *what = json_pack("{s:s}", "field", "id_number");
+	int rc = store_begin(rq->cx.db);
+	if (rc == STORE_OK)
+		rc = audit_write(&rq->cx, "reveal", "person", rq->ids[0], NULL, what);
+	json_decref(what);
+	if (rc != STORE_OK || store_commit(rq->cx.db) != STORE_OK) {
+		store_rollback(rq->cx.db);
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	person_page(rq, number);
 }

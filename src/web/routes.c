@@ -16,6 +16,8 @@ static const struct route routes[] = {
 	{"GET", "/lang/zh", page_lang_switch, PERM_PUBLIC, false, true, NULL},
 	{"GET", "/households", page_households, PERM_READ, false, true, NULL},
 	{"GET", "/households/new", page_household_new, PERM_READ, false, true, NULL},
+	{"GET", "/persons/{id}", page_person, PERM_READ, false, true, NULL},
+	{"POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ, false, true, NULL},
 	{"POST", "/households/new", page_household_create, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}", page_household, PERM_READ, false, true, NULL},
 	{"POST", "/households/{id}/items", page_item_upload, PERM_ARCHIVE, true, true,

@@ -88,6 +88,8 @@ void page_household(struct request *rq);
 void page_household_new(struct request *rq);
 void page_household_create(struct request *rq);
 void page_item_upload(struct request *rq);
+void page_person(struct request *rq);
+void page_person_reveal(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
 #endif

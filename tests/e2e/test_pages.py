@@ -102,6 +102,28 @@ def test_household_page_masks_ids_and_keeps_scope():
     expect(get("/households/%d" % h["id"], other).status == 404, "other town cannot open it")
 
 
+def test_reveal_is_deliberate_and_audited():
+    zd = S.login("zhengda")
+    idn = id_number("52062819660606003")
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": idn, "name": "吴revealed", "relation": "head"}]}, token=zd).json
+    pid = h["members"][0]["id"]
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    page = get("/persons/%d" % pid, session).body.decode()
+    expect(idn not in page and 'action="/persons/%d/reveal"' % pid in page, "masked, with a reveal button")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    r = S.request("POST", "/persons/%d/reveal" % pid, raw=("csrf=" + token).encode(),
+                  content_type="application/x-www-form-urlencoded", headers={"Cookie": "anju_session=" + session})
+    expect(r.status == 200 and idn in r.body.decode(), "revealed once")
+    bad = S.request("POST", "/persons/%d/reveal" % pid, raw=b"csrf=" + b"2" * 32,
+                    content_type="application/x-www-form-urlencoded", headers={"Cookie": "anju_session=" + session})
+    expect(bad.status == 403 and idn not in bad.body.decode(), "no reveal without the form token")
+    audit = S.request("GET", "/api/v1/audit?entity=person&id=%d" % pid, token=API).json["items"]
+    expect([a["action"] for a in audit].count("reveal") == 1 and audit[0]["user"] == "zhengda", "audited %r" % audit)
+
+
 def test_logout_needs_the_form_token():
     r, _, _ = browser_login("admin")
     session = cookies_of(r)["anju_session"]
