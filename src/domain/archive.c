@@ -533,6 +533,25 @@ enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json
 	return OUT_OK;
 }
 
+enum outcome archive_household_file(struct ctx *cx, int64_t household_id, json_t **household,
+				    json_t **items)
+{
+	json_t *page = NULL;
+	*items = NULL;
+	enum outcome res = household_get(cx, household_id, household);
+	if (res != OUT_OK)
+		return res;
+	struct item_filter f = {.household_id = household_id, .limit = 10000};
+	if ((res = archive_item_list(cx, &f, &page)) != OUT_OK) {
+		json_decref(*household);
+		*household = NULL;
+		return res;
+	}
+	*items = json_incref(json_object_get(page, "items"));
+	json_decref(page);
+	return OUT_OK;
+}
+
 enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_file_info *out)
 {
 	char lo[16], hi[17];

@@ -60,6 +60,10 @@ enum outcome archive_item_changeable(struct ctx *cx, int64_t item_id);
 enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json_t **out);
 /* {"reason"}: marks the item removed; nothing is deleted. */
 enum outcome archive_item_remove(struct ctx *cx, int64_t item_id, json_t *body, json_t **out);
+/* A household's whole file: the household (with members and history) and every item with
+ * its files, for export and print. Both are the caller's on OK. */
+enum outcome archive_household_file(struct ctx *cx, int64_t household_id, json_t **household,
+				    json_t **items);
 /* A file's stored facts, when its household is within scope. */
 enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_file_info *out);
 /* The document types with their checklists. */

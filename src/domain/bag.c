@@ -53,14 +53,9 @@ enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char
 {
 	json_t *h = NULL, *items = NULL;
 	struct buf manifest = BUF_INIT, tags = BUF_INIT, info = BUF_INIT;
-	enum outcome res = household_get(cx, household_id, &h);
+	enum outcome res = archive_household_file(cx, household_id, &h, &items);
 	if (res != OUT_OK)
 		return res;
-	struct item_filter f = {.household_id = household_id, .limit = 10000};
-	if ((res = archive_item_list(cx, &f, &items)) != OUT_OK) {
-		json_decref(h);
-		return res;
-	}
 	const char *number = json_string_value(json_object_get(h, "number"));
 	const char *village = json_string_value(json_object_get(h, "origin_village"));
 	snprintf(name, 40, "%s", number);
@@ -70,7 +65,7 @@ enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char
 	/* payload: every file of every item, then the metadata describing them */
 	size_t i, j;
 	json_t *item, *file;
-	json_array_foreach(json_object_get(items, "items"), i, item) {
+	json_array_foreach(items, i, item) {
 		json_array_foreach(json_object_get(item, "files"), j, file) {
 			char rel[700], path[760], blob[1200];
 			const char *sha = json_string_value(json_object_get(file, "sha256"));
@@ -89,7 +84,7 @@ enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char
 			count++;
 		}
 	}
-	json_t *meta = json_pack("{s:O, s:O}", "household", h, "items", json_object_get(items, "items"));
+	json_t *meta = json_pack("{s:O, s:O}", "household", h, "items", items);
 	char *meta_text = json_dumps(meta, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(meta);
 	if (!meta_text) {

@@ -253,21 +253,16 @@ static void pictures(struct ctx *cx, struct pen *pen, json_t *items)
 enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out)
 {
 	json_t *h = NULL, *items = NULL;
-	enum outcome res = household_get(cx, household_id, &h);
+	enum outcome res = archive_household_file(cx, household_id, &h, &items);
 	if (res != OUT_OK)
 		return res;
-	struct item_filter f = {.household_id = household_id, .limit = 10000};
-	if ((res = archive_item_list(cx, &f, &items)) != OUT_OK) {
-		json_decref(h);
-		return res;
-	}
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, A4_W, A4_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, str(h, "number"));
 	struct pen pen;
 	pen_open(&pen, s);
 	cover(&pen, h);
-	catalogue(&pen, json_object_get(items, "items"));
-	pictures(cx, &pen, json_object_get(items, "items"));
+	catalogue(&pen, items);
+	pictures(cx, &pen, items);
 	cairo_show_page(pen.cr);
 	pen_close(&pen);
 	cairo_surface_finish(s);
