@@ -18,6 +18,7 @@
 #include "domain/report.h"
 #include "domain/search.h"
 #include "domain/session.h"
+#include "domain/user.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "web/template.h"
@@ -93,8 +94,9 @@ static void render_page(struct request *rq, unsigned status, const char *name,
 	json_t *layout = json_pack("{s:s, s:s, s:s}", "lang", msg_lang_tag(rq->lang),
 				   "title", msg_get(rq->lang, title_key), "body", body.data);
 	if (rq->authenticated)
-		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s}", "username",
-			rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf));
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b}", "username",
+			rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf,
+			"admin", role_is_admin(rq->actor.role)));
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);
@@ -716,4 +718,103 @@ void page_person_reveal(struct request *rq)
 		return;
 	}
 	person_page(rq, number);
+}
+
+/* ---------------------------------------------------------------- own password, users */
+
+/* A form posted from a page of this session: its fields, or NULL after answering 403. */
+static json_t *checked_form(struct request *rq)
+{
+	char expect[33];
+	json_t *f = form_fields(rq);
+	csrf_for(rq->token, expect);
+	if (f && same_token(json_string_value(json_object_get(f, "csrf")), expect))
+		return f;
+	json_decref(f);
+	page_error(rq, 403, "csrf_failed");
+	return NULL;
+}
+
+static const char *field(json_t *f, const char *key)
+{
+	const char *v = json_string_value(json_object_get(f, key));
+	return v ? v : "";
+}
+
+void page_password(struct request *rq)
+{
+	page_lang(rq);
+	render_page(rq, 200, "password", "change_password", json_object());
+}
+
+void page_password_post(struct request *rq)
+{
+	struct actor who;
+	const char *err = NULL;
+	page_lang(rq);
+	json_t *f = checked_form(rq);
+	if (!f)
+		return;
+	if (!user_verify(rq->cx.db, rq->actor.username, field(f, "current"), &who))
+		err = "login_failed";
+	else if (strcmp(field(f, "new"), field(f, "again")) != 0)
+		err = "passwords_differ";
+	else if (user_passwd(&rq->cx, rq->actor.username, field(f, "new"), &err) == 0)
+		err = NULL;
+	json_decref(f);
+	if (err) {
+		render_page(rq, 422, "password", "change_password",
+			    json_pack("{s:s}", "error", msg_get(rq->lang, err)));
+		return;
+	}
+	/* every session of the user has ended, this one too */
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
+		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	redirect(rq, "/login");
+}
+
+static void users_page(struct request *rq, unsigned status, json_t *form, const char *error_key)
+{
+	json_t *users = user_list(&rq->cx), *roles = json_array(), *u;
+	size_t i;
+	json_array_foreach(users, i, u)
+		label(rq, u, "role", "role");
+	for (int r = 0; role_names[r]; r++) {
+		char key[32];
+		snprintf(key, sizeof(key), "role_%s", role_names[r]);
+		json_array_append_new(roles, json_pack("{s:s, s:s, s:b}", "value", role_names[r],
+			"label", msg_get(rq->lang, key),
+			"selected", !strcmp(field(form, "role"), role_names[r])));
+	}
+	json_t *data = json_pack("{s:o, s:o, s:O}", "users", users, "roles", roles, "form", form);
+	if (error_key)
+		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
+	render_page(rq, status, "users", "users", data);
+}
+
+void page_users(struct request *rq)
+{
+	page_lang(rq);
+	json_t *form = json_object();
+	users_page(rq, 200, form, NULL);
+	json_decref(form);
+}
+
+void page_users_post(struct request *rq)
+{
+	const char *err = NULL;
+	page_lang(rq);
+	json_t *f = checked_form(rq);
+	if (!f)
+		return;
+	json_t *pw = json_incref(json_object_get(f, "password"));
+	json_object_del(f, "password");	/* never sent back to the page */
+	int rc = user_add(&rq->cx, field(f, "username"), field(f, "role"), field(f, "scope"),
+			  json_is_string(pw) ? json_string_value(pw) : "", &err);
+	json_decref(pw);
+	if (rc == 0)
+		redirect(rq, "/users");
+	else
+		users_page(rq, 422, f, err);
+	json_decref(f);
 }

@@ -90,6 +90,10 @@ void page_household_create(struct request *rq);
 void page_item_upload(struct request *rq);
 void page_person(struct request *rq);
 void page_person_reveal(struct request *rq);
+void page_password(struct request *rq);
+void page_password_post(struct request *rq);
+void page_users(struct request *rq);
+void page_users_post(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
 #endif

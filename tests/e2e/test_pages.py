@@ -124,6 +124,47 @@ def test_reveal_is_deliberate_and_audited():
     expect([a["action"] for a in audit].count("reveal") == 1 and audit[0]["user"] == "zhengda", "audited %r" % audit)
 
 
+def form_token(html):
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+
+
+def post_form(path, session, fields):
+    return S.request("POST", path, raw=urlencode(fields).encode(), content_type="application/x-www-form-urlencoded",
+                     headers={"Cookie": "anju_session=" + session})
+
+
+def test_users_page_and_own_password():
+    r, _, _ = browser_login("admin")
+    admin = cookies_of(r)["anju_session"]
+    page = get("/users", admin, lang="zh").body.decode()
+    expect("zhengda" in page and "乡镇干部" in page, "users listed with role names")
+    token = form_token(page)
+    bad = post_form("/users", admin, {"csrf": token, "username": "newtown", "role": "town", "scope": "52",
+                                      "password": "long-enough-pw"})
+    expect(bad.status == 422 and 'value="newtown"' in bad.body.decode() and "long-enough-pw" not in bad.body.decode(),
+           "error, name kept, password not echoed")
+    ok = post_form("/users", admin, {"csrf": token, "username": "newtown", "role": "town", "scope": "520628101",
+                                     "password": "long-enough-pw"})
+    expect(ok.status == 303, "user added %r" % ok.status)
+    r, _, _ = browser_login("zhengda")
+    town = cookies_of(r)["anju_session"]
+    expect(get("/users", town).status == 403, "users page is for admins")
+    r, _, _ = browser_login("newtown", "long-enough-pw")
+    mine = cookies_of(r)["anju_session"]
+    token = form_token(get("/password", mine).body.decode())
+    wrong = post_form("/password", mine, {"csrf": token, "current": "nope", "new": "another-pw-1", "again": "another-pw-1"})
+    expect(wrong.status == 422, "current password checked")
+    differ = post_form("/password", mine, {"csrf": token, "current": "long-enough-pw", "new": "another-pw-1",
+                                           "again": "another-pw-2"})
+    expect(differ.status == 422, "the two must agree")
+    done = post_form("/password", mine, {"csrf": token, "current": "long-enough-pw", "new": "another-pw-1",
+                                         "again": "another-pw-1"})
+    expect(done.status == 303 and done.header("Location") == "/login", "changed %r" % done.status)
+    expect(get("/", mine).status == 303, "the old session has ended")
+    r, _, _ = browser_login("newtown", "another-pw-1")
+    expect(r.status == 303, "new password works")
+
+
 def test_logout_needs_the_form_token():
     r, _, _ = browser_login("admin")
     session = cookies_of(r)["anju_session"]
