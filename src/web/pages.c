@@ -410,6 +410,7 @@ void page_household(struct request *rq)
 	json_object_set_new(data, "missing", json_string(missing.data));
 	buf_release(&missing);
 	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
+	json_object_set_new(data, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_t *doc_types = archive_doc_types(&rq->cx), *dt;
 	json_array_foreach(doc_types, i, dt)
 		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
@@ -533,20 +534,20 @@ static json_t *text_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* The form, with the values given so far and each error beside its field. `row_of[k]` is
- * the form row of members[k] in the request that failed. */
-static void household_form(struct request *rq, unsigned status, json_t *f, const int *row_of, int nrows)
+static const char *const household_keys[] = {"category", "origin_village", "dest_community",
+					     "relocation_date", "phone", NULL};
+
+/* The household's own fields for a form: values from f, each error beside its field. */
+static json_t *household_fields(struct request *rq, json_t *f)
 {
-	static const char *const keys[] = {"category", "origin_village", "dest_community",
-					   "relocation_date", "phone", NULL};
 	static const char *const labels[] = {"field_category", "col_origin", "col_destination",
 					     "field_relocation_date", "field_phone", NULL};
-	json_t *fields = json_array(), *rows = json_array();
-	for (int i = 0; keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(f, keys[i]));
-		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", keys[i],
+	json_t *fields = json_array();
+	for (int i = 0; household_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, household_keys[i]));
+		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", household_keys[i],
 				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "");
-		json_object_set_new(fd, "error", text_or_null(field_error(rq, keys[i])));
+		json_object_set_new(fd, "error", text_or_null(field_error(rq, household_keys[i])));
 		if (i == 0)
 			json_object_set_new(fd, "options", code_options(rq, household_categories, "category", v));
 		else if (i == 1 || i == 2)
@@ -554,6 +555,14 @@ static void household_form(struct request *rq, unsigned status, json_t *f, const
 		json_object_set_new(fd, "select", json_boolean(i <= 2));
 		json_array_append_new(fields, fd);
 	}
+	return fields;
+}
+
+/* The form, with the values given so far and each error beside its field. `row_of[k]` is
+ * the form row of members[k] in the request that failed. */
+static void household_form(struct request *rq, unsigned status, json_t *f, const int *row_of, int nrows)
+{
+	json_t *fields = household_fields(rq, f), *rows = json_array();
 	for (int r = 0; r < FORM_ROWS; r++) {
 		char k[32], e1[48], e2[48], e3[48];
 		int member = -1;
@@ -607,12 +616,10 @@ void page_household_create(struct request *rq)
 	}
 	/* The form's text becomes the API's JSON: empty fields are absent. */
 	json_t *body = json_object(), *members = json_array();
-	static const char *const keys[] = {"category", "origin_village", "dest_community",
-					   "relocation_date", "phone", NULL};
-	for (int i = 0; keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(f, keys[i]));
+	for (int i = 0; household_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, household_keys[i]));
 		if (v && *v)
-			json_object_set_new(body, keys[i], json_string(v));
+			json_object_set_new(body, household_keys[i], json_string(v));
 	}
 	for (int r = 0; r < FORM_ROWS; r++) {
 		char k1[32], k2[32], k3[32];
@@ -816,5 +823,73 @@ void page_users_post(struct request *rq)
 		redirect(rq, "/users");
 	else
 		users_page(rq, 422, f, err);
+	json_decref(f);
+}
+
+/* ---------------------------------------------------------------- editing a household */
+
+static void edit_form(struct request *rq, unsigned status, json_t *f, const char *etag,
+		      const char *number, const char *failed_key)
+{
+	json_t *data = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)rq->ids[0], "etag", etag,
+				 "number", number, "fields", household_fields(rq, f));
+	if (failed_key)
+		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
+	render_page(rq, status, "household_edit", "edit_household", data);
+}
+
+void page_household_edit(struct request *rq)
+{
+	json_t *h = NULL;
+	char etag[48];
+	page_lang(rq);
+	if (!role_can_edit_registry(rq->actor.role)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
+	if (res != OUT_OK) {
+		page_error(rq, res == OUT_NOT_FOUND ? 404 : 500,
+			   res == OUT_NOT_FOUND ? "problem_not_found" : "problem_internal");
+		return;
+	}
+	household_etag(h, etag);
+	edit_form(rq, 200, h, etag, json_string_value(json_object_get(h, "number")), NULL);
+	json_decref(h);
+}
+
+/* Saves what changed, under the ETag the form was rendered with: a change by someone else in
+ * the meantime is refused (412), never overwritten. */
+void page_household_update(struct request *rq)
+{
+	page_lang(rq);
+	json_t *f = checked_form(rq), *h = NULL, *out = NULL;
+	if (!f)
+		return;
+	if (household_get(&rq->cx, rq->ids[0], &h) != OUT_OK) {
+		json_decref(f);
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	json_t *patch = json_object();
+	for (int i = 0; household_keys[i]; i++) {
+		const char *now = json_string_value(json_object_get(h, household_keys[i]));
+		const char *given = field(f, household_keys[i]);
+		if (strcmp(now ? now : "", given) != 0)	/* only what the person changed */
+			json_object_set_new(patch, household_keys[i], *given ? json_string(given) : json_null());
+	}
+	enum outcome res = household_patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
+	json_decref(patch);
+	if (res == OUT_OK) {
+		redirect(rq, arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0]));
+	} else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT) {
+		edit_form(rq, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f, field(f, "etag"),
+			  json_string_value(json_object_get(h, "number")),
+			  res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed" : "form_has_errors");
+	} else {
+		page_error(rq, 500, "problem_internal");
+	}
+	json_decref(out);
+	json_decref(h);
 	json_decref(f);
 }

@@ -16,6 +16,8 @@ static const struct route routes[] = {
 	{"GET", "/lang/zh", page_lang_switch, PERM_PUBLIC, false, true, NULL},
 	{"GET", "/households", page_households, PERM_READ, false, true, NULL},
 	{"GET", "/households/new", page_household_new, PERM_READ, false, true, NULL},
+	{"GET", "/households/{id}/edit", page_household_edit, PERM_READ, false, true, NULL},
+	{"POST", "/households/{id}/edit", page_household_update, PERM_EDIT, false, true, NULL},
 	{"GET", "/persons/{id}", page_person, PERM_READ, false, true, NULL},
 	{"GET", "/password", page_password, PERM_READ, false, true, NULL},
 	{"POST", "/password", page_password_post, PERM_READ, false, true, NULL},

@@ -87,6 +87,8 @@ void page_households(struct request *rq);
 void page_household(struct request *rq);
 void page_household_new(struct request *rq);
 void page_household_create(struct request *rq);
+void page_household_edit(struct request *rq);
+void page_household_update(struct request *rq);
 void page_item_upload(struct request *rq);
 void page_person(struct request *rq);
 void page_person_reveal(struct request *rq);

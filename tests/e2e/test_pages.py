@@ -165,6 +165,31 @@ def test_users_page_and_own_password():
     expect(r.status == 303, "new password works")
 
 
+def test_edit_household_under_its_etag():
+    zd = S.login("zhengda")
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700707005"), "name": "杨编辑", "relation": "head"}]},
+        token=zd).json
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    page = get("/households/%d/edit" % h["id"], session).body.decode()
+    token = form_token(page)
+    etag = re.search(r'name="etag" value="([^"]+)"', page).group(1)
+    base = {"csrf": token, "etag": etag.replace("&quot;", '"'), "category": "synchronous",
+            "origin_village": "520628118201", "dest_community": "", "relocation_date": "", "phone": ""}
+    bad = post_form("/households/%d/edit" % h["id"], session, dict(base, phone="call me"))
+    expect(bad.status == 422 and 'id="phone-error"' in bad.body.decode() and 'value="call me"' in bad.body.decode(),
+           "error beside the field, value kept")
+    ok = post_form("/households/%d/edit" % h["id"], session, dict(base, phone="13800138000"))
+    expect(ok.status == 303, "saved %r" % ok.status)
+    got = S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json
+    expect(got["phone"] == "13800138000" and got["version"] == 2, "changed once %r" % got["phone"])
+    stale = post_form("/households/%d/edit" % h["id"], session, dict(base, phone="13900139000"))
+    expect(stale.status == 412, "a stale form does not overwrite %r" % stale.status)
+    expect(S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json["phone"] == "13800138000", "kept")
+
+
 def test_logout_needs_the_form_token():
     r, _, _ = browser_login("admin")
     session = cookies_of(r)["anju_session"]
