@@ -677,8 +677,9 @@ static void person_page(struct request *rq, const char *revealed)
 	json_array_append(one, p);
 	present_members(rq, one);
 	json_decref(one);
-	json_t *data = json_pack("{s:o, s:b}", "p", p, "can_reveal",
-				 role_can_edit_registry(rq->actor.role) || rq->actor.role == ROLE_AUDITOR);
+	json_t *data = json_pack("{s:o, s:b, s:b}", "p", p, "can_reveal",
+				 role_can_edit_registry(rq->actor.role) || rq->actor.role == ROLE_AUDITOR,
+				 "can_edit", role_can_edit_registry(rq->actor.role));
 	if (revealed)
 		json_object_set_new(data, "revealed", json_string(revealed));
 	render_page(rq, 200, "person", "nav_households", data);
@@ -891,5 +892,91 @@ void page_household_update(struct request *rq)
 	}
 	json_decref(out);
 	json_decref(h);
+	json_decref(f);
+}
+
+/* ---------------------------------------------------------------- editing a person */
+
+static const char *const person_keys[] = {"name", "relation", "ethnicity", "education", "health",
+					  "labor_capacity", "phone", NULL};
+
+static json_t *person_fields(struct request *rq, json_t *f)
+{
+	static const char *const labels[] = {"col_name", "col_relation", "field_ethnicity",
+		"field_education", "field_health", "col_labor", "field_phone", NULL};
+	const char *const *lists[] = {NULL, person_relations, person_ethnicities, person_educations,
+				      person_healths, person_labor_capacities, NULL};
+	static const char *const prefixes[] = {"", "relation", "ethnicity", "education", "health",
+					       "labor", ""};
+	json_t *fields = json_array();
+	for (int i = 0; person_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, person_keys[i]));
+		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", person_keys[i],
+				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "",
+				       "select", lists[i] != NULL);
+		json_object_set_new(fd, "error", text_or_null(field_error(rq, person_keys[i])));
+		if (lists[i])
+			json_object_set_new(fd, "options", code_options(rq, lists[i], prefixes[i], v));
+		json_array_append_new(fields, fd);
+	}
+	return fields;
+}
+
+static void person_edit_form(struct request *rq, unsigned status, json_t *f, const char *etag,
+			     const char *name, const char *failed_key)
+{
+	json_t *data = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)rq->ids[0], "etag", etag,
+				 "name", name, "fields", person_fields(rq, f));
+	if (failed_key)
+		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
+	render_page(rq, status, "person_edit", "edit_person", data);
+}
+
+void page_person_edit(struct request *rq)
+{
+	char etag[48];
+	page_lang(rq);
+	json_t *p = role_can_edit_registry(rq->actor.role) ? person_load(&rq->cx, rq->ids[0]) : NULL;
+	if (!p) {
+		page_error(rq, role_can_edit_registry(rq->actor.role) ? 404 : 403,
+			   role_can_edit_registry(rq->actor.role) ? "problem_not_found" : "problem_forbidden");
+		return;
+	}
+	person_etag(p, etag);
+	person_edit_form(rq, 200, p, etag, json_string_value(json_object_get(p, "name")), NULL);
+	json_decref(p);
+}
+
+void page_person_update(struct request *rq)
+{
+	page_lang(rq);
+	json_t *f = checked_form(rq), *p = NULL, *out = NULL;
+	if (!f)
+		return;
+	if (!(p = person_load(&rq->cx, rq->ids[0]))) {
+		json_decref(f);
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	json_t *patch = json_object();
+	for (int i = 0; person_keys[i]; i++) {
+		const char *now = json_string_value(json_object_get(p, person_keys[i]));
+		const char *given = field(f, person_keys[i]);
+		if (strcmp(now ? now : "", given) != 0)
+			json_object_set_new(patch, person_keys[i], *given ? json_string(given) : json_null());
+	}
+	enum outcome res = person_patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
+	json_decref(patch);
+	if (res == OUT_OK)
+		redirect(rq, arena_printf(&rq->arena, "/persons/%lld", (long long)rq->ids[0]));
+	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
+		person_edit_form(rq, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f,
+				 field(f, "etag"), json_string_value(json_object_get(p, "name")),
+				 res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed"
+								: "form_has_errors");
+	else
+		page_error(rq, 500, "problem_internal");
+	json_decref(out);
+	json_decref(p);
 	json_decref(f);
 }

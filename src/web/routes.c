@@ -19,6 +19,8 @@ static const struct route routes[] = {
 	{"GET", "/households/{id}/edit", page_household_edit, PERM_READ, false, true, NULL},
 	{"POST", "/households/{id}/edit", page_household_update, PERM_EDIT, false, true, NULL},
 	{"GET", "/persons/{id}", page_person, PERM_READ, false, true, NULL},
+	{"GET", "/persons/{id}/edit", page_person_edit, PERM_READ, false, true, NULL},
+	{"POST", "/persons/{id}/edit", page_person_update, PERM_EDIT, false, true, NULL},
 	{"GET", "/password", page_password, PERM_READ, false, true, NULL},
 	{"POST", "/password", page_password_post, PERM_READ, false, true, NULL},
 	{"GET", "/users", page_users, PERM_ADMIN, false, true, NULL},

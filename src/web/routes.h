@@ -92,6 +92,8 @@ void page_household_update(struct request *rq);
 void page_item_upload(struct request *rq);
 void page_person(struct request *rq);
 void page_person_reveal(struct request *rq);
+void page_person_edit(struct request *rq);
+void page_person_update(struct request *rq);
 void page_password(struct request *rq);
 void page_password_post(struct request *rq);
 void page_users(struct request *rq);

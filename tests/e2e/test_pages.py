@@ -190,6 +190,30 @@ def test_edit_household_under_its_etag():
     expect(S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json["phone"] == "13800138000", "kept")
 
 
+def test_edit_person_under_its_etag():
+    zd = S.login("zhengda")
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819800808006"), "name": "田修改", "relation": "head"}]},
+        token=zd).json
+    pid = h["members"][0]["id"]
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    page = get("/persons/%d/edit" % pid, session, lang="zh").body.decode()
+    expect("苗族" in page and "普通劳动力" in page, "code lists as words")
+    base = {"csrf": form_token(page), "etag": re.search(r'name="etag" value="([^"]+)"', page).group(1).replace("&quot;", '"'),
+            "name": "田修改", "relation": "head", "ethnicity": "", "education": "", "health": "",
+            "labor_capacity": "", "phone": ""}
+    bad = post_form("/persons/%d/edit" % pid, session, dict(base, name=""))
+    expect(bad.status == 422 and 'id="name-error"' in bad.body.decode(), "name required %r" % bad.status)
+    ok = post_form("/persons/%d/edit" % pid, session, dict(base, ethnicity="miao", labor_capacity="skilled"))
+    expect(ok.status == 303, "saved %r" % ok.status)
+    got = S.request("GET", "/api/v1/persons/%d" % pid, token=zd).json
+    expect(got["ethnicity"] == "miao" and got["labor_capacity"] == "skilled", "changed %r" % got)
+    stale = post_form("/persons/%d/edit" % pid, session, dict(base, ethnicity="han"))
+    expect(stale.status == 412, "stale %r" % stale.status)
+
+
 def test_logout_needs_the_form_token():
     r, _, _ = browser_login("admin")
     session = cookies_of(r)["anju_session"]
