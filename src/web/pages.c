@@ -829,14 +829,36 @@ void page_users_post(struct request *rq)
 
 /* ---------------------------------------------------------------- editing a household */
 
+/* A PATCH body of only what the person changed in the form (an emptied field clears). */
+static json_t *changed_fields(json_t *form, json_t *current, const char *const *keys)
+{
+	json_t *patch = json_object();
+	for (int i = 0; keys[i]; i++) {
+		const char *now = json_string_value(json_object_get(current, keys[i]));
+		const char *given = field(form, keys[i]);
+		if (strcmp(now ? now : "", given) != 0)
+			json_object_set_new(patch, keys[i], *given ? json_string(given) : json_null());
+	}
+	return patch;
+}
+
+/* The edit form of a record (record_edit.html): its page is `home`, `fields` its inputs. */
+static void record_form(struct request *rq, unsigned status, const char *heading_key,
+			const char *home, const char *subject, const char *etag, json_t *fields,
+			const char *failed_key)
+{
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading", msg_get(rq->lang, heading_key),
+				 "home", home, "subject", subject, "etag", etag, "fields", fields);
+	if (failed_key)
+		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
+	render_page(rq, status, "record_edit", heading_key, data);
+}
+
 static void edit_form(struct request *rq, unsigned status, json_t *f, const char *etag,
 		      const char *number, const char *failed_key)
 {
-	json_t *data = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)rq->ids[0], "etag", etag,
-				 "number", number, "fields", household_fields(rq, f));
-	if (failed_key)
-		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
-	render_page(rq, status, "household_edit", "edit_household", data);
+	record_form(rq, status, "edit_household", arena_printf(&rq->arena, "/households/%lld",
+		    (long long)rq->ids[0]), number, etag, household_fields(rq, f), failed_key);
 }
 
 void page_household_edit(struct request *rq)
@@ -872,13 +894,7 @@ void page_household_update(struct request *rq)
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
-	json_t *patch = json_object();
-	for (int i = 0; household_keys[i]; i++) {
-		const char *now = json_string_value(json_object_get(h, household_keys[i]));
-		const char *given = field(f, household_keys[i]);
-		if (strcmp(now ? now : "", given) != 0)	/* only what the person changed */
-			json_object_set_new(patch, household_keys[i], *given ? json_string(given) : json_null());
-	}
+	json_t *patch = changed_fields(f, h, household_keys);
 	enum outcome res = household_patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK) {
@@ -925,11 +941,8 @@ static json_t *person_fields(struct request *rq, json_t *f)
 static void person_edit_form(struct request *rq, unsigned status, json_t *f, const char *etag,
 			     const char *name, const char *failed_key)
 {
-	json_t *data = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)rq->ids[0], "etag", etag,
-				 "name", name, "fields", person_fields(rq, f));
-	if (failed_key)
-		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
-	render_page(rq, status, "person_edit", "edit_person", data);
+	record_form(rq, status, "edit_person", arena_printf(&rq->arena, "/persons/%lld",
+		    (long long)rq->ids[0]), name, etag, person_fields(rq, f), failed_key);
 }
 
 void page_person_edit(struct request *rq)
@@ -958,13 +971,7 @@ void page_person_update(struct request *rq)
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
-	json_t *patch = json_object();
-	for (int i = 0; person_keys[i]; i++) {
-		const char *now = json_string_value(json_object_get(p, person_keys[i]));
-		const char *given = field(f, person_keys[i]);
-		if (strcmp(now ? now : "", given) != 0)
-			json_object_set_new(patch, person_keys[i], *given ? json_string(given) : json_null());
-	}
+	json_t *patch = changed_fields(f, p, person_keys);
 	enum outcome res = person_patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK)
