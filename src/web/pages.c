@@ -827,7 +827,7 @@ void page_users_post(struct request *rq)
 	json_decref(f);
 }
 
-/* ---------------------------------------------------------------- editing a household */
+/* ---------------------------------------------------------------- editing records */
 
 /* A PATCH body of only what the person changed in the form (an emptied field clears). */
 static json_t *changed_fields(json_t *form, json_t *current, const char *const *keys)
@@ -842,74 +842,91 @@ static json_t *changed_fields(json_t *form, json_t *current, const char *const *
 	return patch;
 }
 
-/* The edit form of a record (record_edit.html): its page is `home`, `fields` its inputs. */
-static void record_form(struct request *rq, unsigned status, const char *heading_key,
-			const char *home, const char *subject, const char *etag, json_t *fields,
-			const char *failed_key)
+/* A record that pages edit under its ETag: a household or a person. */
+struct editable {
+	const char *heading_key;	/* the form's heading */
+	const char *home_fmt;		/* its page, from the id: "/households/%lld" */
+	const char *subject_key;	/* the field shown beside the heading */
+	const char *const *keys;	/* the fields of the form */
+	json_t *(*load)(struct ctx *cx, int64_t id);	/* NULL when absent or out of scope */
+	void (*etag)(json_t *record, char out[48]);
+	json_t *(*fields)(struct request *rq, json_t *values);
+	enum outcome (*patch)(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			      json_t **out);
+};
+
+/* The edit form (record_edit.html) with the values of `values`, each error beside its field. */
+static void record_form(struct request *rq, const struct editable *e, unsigned status,
+			json_t *values, const char *subject, const char *etag, const char *failed_key)
 {
-	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading", msg_get(rq->lang, heading_key),
-				 "home", home, "subject", subject, "etag", etag, "fields", fields);
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading", msg_get(rq->lang, e->heading_key),
+		"home", arena_printf(&rq->arena, e->home_fmt, (long long)rq->ids[0]), "subject", subject,
+		"etag", etag, "fields", e->fields(rq, values));
 	if (failed_key)
 		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
-	render_page(rq, status, "record_edit", heading_key, data);
+	render_page(rq, status, "record_edit", e->heading_key, data);
 }
 
-static void edit_form(struct request *rq, unsigned status, json_t *f, const char *etag,
-		      const char *number, const char *failed_key)
+static void edit_get(struct request *rq, const struct editable *e)
 {
-	record_form(rq, status, "edit_household", arena_printf(&rq->arena, "/households/%lld",
-		    (long long)rq->ids[0]), number, etag, household_fields(rq, f), failed_key);
-}
-
-void page_household_edit(struct request *rq)
-{
-	json_t *h = NULL;
 	char etag[48];
 	page_lang(rq);
 	if (!role_can_edit_registry(rq->actor.role)) {
 		page_error(rq, 403, "problem_forbidden");
 		return;
 	}
-	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
-	if (res != OUT_OK) {
-		page_error(rq, res == OUT_NOT_FOUND ? 404 : 500,
-			   res == OUT_NOT_FOUND ? "problem_not_found" : "problem_internal");
+	json_t *r = e->load(&rq->cx, rq->ids[0]);
+	if (!r) {
+		page_error(rq, 404, "problem_not_found");
 		return;
 	}
-	household_etag(h, etag);
-	edit_form(rq, 200, h, etag, json_string_value(json_object_get(h, "number")), NULL);
-	json_decref(h);
+	e->etag(r, etag);
+	record_form(rq, e, 200, r, json_string_value(json_object_get(r, e->subject_key)), etag, NULL);
+	json_decref(r);
 }
 
-/* Saves what changed, under the ETag the form was rendered with: a change by someone else in
+/* Saves what changed, under the ETag the form was drawn with: a change by someone else in
  * the meantime is refused (412), never overwritten. */
-void page_household_update(struct request *rq)
+static void edit_post(struct request *rq, const struct editable *e)
 {
 	page_lang(rq);
-	json_t *f = checked_form(rq), *h = NULL, *out = NULL;
+	json_t *f = checked_form(rq), *r = NULL, *out = NULL;
 	if (!f)
 		return;
-	if (household_get(&rq->cx, rq->ids[0], &h) != OUT_OK) {
+	if (!(r = e->load(&rq->cx, rq->ids[0]))) {
 		json_decref(f);
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
-	json_t *patch = changed_fields(f, h, household_keys);
-	enum outcome res = household_patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
+	json_t *patch = changed_fields(f, r, e->keys);
+	enum outcome res = e->patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
 	json_decref(patch);
-	if (res == OUT_OK) {
-		redirect(rq, arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0]));
-	} else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT) {
-		edit_form(rq, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f, field(f, "etag"),
-			  json_string_value(json_object_get(h, "number")),
-			  res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed" : "form_has_errors");
-	} else {
+	if (res == OUT_OK)
+		redirect(rq, arena_printf(&rq->arena, e->home_fmt, (long long)rq->ids[0]));
+	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
+		record_form(rq, e, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f,
+			    json_string_value(json_object_get(r, e->subject_key)), field(f, "etag"),
+			    res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed" : "form_has_errors");
+	else
 		page_error(rq, 500, "problem_internal");
-	}
 	json_decref(out);
-	json_decref(h);
+	json_decref(r);
 	json_decref(f);
 }
+
+static json_t *household_record(struct ctx *cx, int64_t id)
+{
+	json_t *h = NULL;
+	return household_get(cx, id, &h) == OUT_OK ? h : NULL;
+}
+
+static const struct editable household_editable = {
+	"edit_household", "/households/%lld", "number", household_keys, household_record,
+	household_etag, household_fields, household_patch,
+};
+
+void page_household_edit(struct request *rq) { edit_get(rq, &household_editable); }
+void page_household_update(struct request *rq) { edit_post(rq, &household_editable); }
 
 /* ---------------------------------------------------------------- editing a person */
 
@@ -938,52 +955,10 @@ static json_t *person_fields(struct request *rq, json_t *f)
 	return fields;
 }
 
-static void person_edit_form(struct request *rq, unsigned status, json_t *f, const char *etag,
-			     const char *name, const char *failed_key)
-{
-	record_form(rq, status, "edit_person", arena_printf(&rq->arena, "/persons/%lld",
-		    (long long)rq->ids[0]), name, etag, person_fields(rq, f), failed_key);
-}
+static const struct editable person_editable = {
+	"edit_person", "/persons/%lld", "name", person_keys, person_load, person_etag,
+	person_fields, person_patch,
+};
 
-void page_person_edit(struct request *rq)
-{
-	char etag[48];
-	page_lang(rq);
-	json_t *p = role_can_edit_registry(rq->actor.role) ? person_load(&rq->cx, rq->ids[0]) : NULL;
-	if (!p) {
-		page_error(rq, role_can_edit_registry(rq->actor.role) ? 404 : 403,
-			   role_can_edit_registry(rq->actor.role) ? "problem_not_found" : "problem_forbidden");
-		return;
-	}
-	person_etag(p, etag);
-	person_edit_form(rq, 200, p, etag, json_string_value(json_object_get(p, "name")), NULL);
-	json_decref(p);
-}
-
-void page_person_update(struct request *rq)
-{
-	page_lang(rq);
-	json_t *f = checked_form(rq), *p = NULL, *out = NULL;
-	if (!f)
-		return;
-	if (!(p = person_load(&rq->cx, rq->ids[0]))) {
-		json_decref(f);
-		page_error(rq, 404, "problem_not_found");
-		return;
-	}
-	json_t *patch = changed_fields(f, p, person_keys);
-	enum outcome res = person_patch(&rq->cx, rq->ids[0], field(f, "etag"), patch, &out);
-	json_decref(patch);
-	if (res == OUT_OK)
-		redirect(rq, arena_printf(&rq->arena, "/persons/%lld", (long long)rq->ids[0]));
-	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
-		person_edit_form(rq, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f,
-				 field(f, "etag"), json_string_value(json_object_get(p, "name")),
-				 res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed"
-								: "form_has_errors");
-	else
-		page_error(rq, 500, "problem_internal");
-	json_decref(out);
-	json_decref(p);
-	json_decref(f);
-}
+void page_person_edit(struct request *rq) { edit_get(rq, &person_editable); }
+void page_person_update(struct request *rq) { edit_post(rq, &person_editable); }

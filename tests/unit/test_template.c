@@ -39,6 +39,19 @@ static void sections_loop_and_invert(void **state)
 	buf_release(&b);
 }
 
+static void partials_render_in_context(void **state)
+{
+	struct buf b = BUF_INIT;
+	(void)state;
+	const char *out = render("<form>{{>fields}}</form>",
+		"{\"fields\": [{\"name\": \"phone\", \"label\": \"Phone\", \"value\": \"1<2\","
+		" \"error\": \"bad\", \"select\": false}]}", &b);
+	assert_non_null(strstr(out, "<label for=\"phone\">Phone</label>"));
+	assert_non_null(strstr(out, "value=\"1&lt;2\""));
+	assert_non_null(strstr(out, "id=\"phone-error\">bad</p>"));
+	buf_release(&b);
+}
+
 static void messages_and_errors(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -60,6 +73,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(values_are_escaped),
 		cmocka_unit_test(sections_loop_and_invert),
+		cmocka_unit_test(partials_render_in_context),
 		cmocka_unit_test(messages_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
