@@ -217,6 +217,18 @@ int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number
 	return rc;
 }
 
+/* The common end of every item change: the household's version moves on (its ETag and
+ * cached rendering), the item is read back for the answer, and the change is audited. */
+static int recorded(struct ctx *cx, int64_t item_id, int64_t household_id, const char *action,
+		    json_t *before, json_t **out)
+{
+	int rc = household_touch(cx, household_id);
+	if (rc != STORE_OK)
+		return rc;
+	*out = item_load(cx, item_id);
+	return *out ? audit_write(cx, action, "item", item_id, before, *out) : STORE_ERROR;
+}
+
 /* Stores a derived image (thumbnail, upright copy) as a blob of its own. */
 static int store_derived(struct ctx *cx, struct blob_writer *w, const char *now)
 {
@@ -359,11 +371,7 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 			break;
 		}
 	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
-	if (rc == STORE_OK) {
-		*out = item_load(cx, id);
-		rc = *out ? audit_write(cx, "create", "item", id, NULL, *out) : STORE_ERROR;
-	}
+		rc = recorded(cx, id, household_id, "create", NULL, out);
 	return finish(cx, OUT_OK, rc, out, files, nfiles);
 }
 
@@ -432,11 +440,7 @@ enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fie
 	if (rc == STORE_OK)
 		rc = attach_files(cx, item_id, version, files, nfiles, replaces);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
-	if (rc == STORE_OK) {
-		*out = item_load(cx, item_id);
-		rc = *out ? audit_write(cx, "add_files", "item", item_id, before, *out) : STORE_ERROR;
-	}
+		rc = recorded(cx, item_id, household_id, "add_files", before, out);
 done:
 	json_decref(before);
 	return finish(cx, res, rc, out, files, nfiles);
@@ -468,11 +472,7 @@ enum outcome archive_item_remove(struct ctx *cx, int64_t item_id, json_t *body, 
 			" removed_at = ?, version = version + 1, updated_at = ? WHERE id = ?", "ttti",
 			reason, now, now, item_id);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
-	if (rc == STORE_OK) {
-		*out = item_load(cx, item_id);
-		rc = *out ? audit_write(cx, "remove", "item", item_id, before, *out) : STORE_ERROR;
-	}
+		rc = recorded(cx, item_id, household_id, "remove", before, out);
 done:
 	json_decref(before);
 	return tx_end_out(cx->db, res, rc, out);
