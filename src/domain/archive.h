@@ -54,6 +54,12 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 /* Adds files to an item as a new version; a `replaces` field names a file it supersedes. */
 enum outcome archive_item_add_files(struct ctx *cx, int64_t item_id, json_t *fields,
 				    struct archive_file *files, int nfiles, json_t **out);
+/* Changes title, doc_type, date, responsible_body, pages, paper_location under If-Match
+ * (required: 428 without, 412 when stale). */
+enum outcome archive_item_patch(struct ctx *cx, int64_t item_id, const char *if_match,
+				json_t *body, json_t **out);
+/* "i<id>-<version>", quoted. */
+void archive_item_etag(json_t *item, char out[48]);
 enum outcome archive_item_get(struct ctx *cx, int64_t item_id, json_t **out);
 /* OK when the actor may add files to or remove the item now; else why not. */
 enum outcome archive_item_changeable(struct ctx *cx, int64_t item_id);

@@ -1,5 +1,6 @@
 /* search: query classification and the queries behind each class. */
 #include "domain/search.h"
+#include "domain/privacy.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -27,10 +28,7 @@ static bool seen(struct results *res, const char *kind, int64_t id)
 
 void search_mask_id(const char *id, char out[19])
 {
-	size_t n = strlen(id);
-	snprintf(out, 19, "%s", id);
-	for (size_t i = 6; n >= 10 && i < n - 4; i++)
-		out[i] = '*';
+	privacy_mask_id(id, out);
 }
 
 /* Runs a query whose columns are (kind, id, household_id, name, id_number, number, match)

@@ -98,11 +98,32 @@ static void with_upload(struct request *rq, bool create)
 void api_items_create(struct request *rq) { with_upload(rq, true); }
 void api_item_files_add(struct request *rq) { with_upload(rq, false); }
 
+static void reply_item(struct request *rq, enum outcome res, json_t *item)
+{
+	if (res == OUT_OK) {
+		char etag[48];
+		archive_item_etag(item, etag);
+		rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+	}
+	rq_reply(rq, res, 200, item);
+}
+
 void api_item_get(struct request *rq)
 {
 	json_t *out = NULL;
 	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &out);
-	rq_reply(rq, res, 200, out);
+	reply_item(rq, res, out);
+}
+
+void api_item_patch(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = archive_item_patch(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH),
+					 body, &out);
+	json_decref(body);
+	reply_item(rq, res, out);
 }
 
 void api_item_remove(struct request *rq)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "domain/household.h"
+#include "domain/privacy.h"
 #include "web/cache.h"
 #include "web/routes.h"
 
@@ -74,7 +75,9 @@ void api_household_get(struct request *rq)
 		rq->status = 304;
 		return;
 	}
-	snprintf(key, sizeof(key), "h%lld-%lld-%ld", (long long)id, (long long)version, rq->cx.today);
+	/* masked and whole renderings are different bytes */
+	char form = privacy_full_identity(rq->actor.role) ? 'f' : 'm';
+	snprintf(key, sizeof(key), "h%lld-%lld-%ld%c", (long long)id, (long long)version, rq->cx.today, form);
 	if (cache_get(key, &rq->out)) {
 		rq->status = 200;
 		rq->content_type = "application/json";
@@ -87,7 +90,7 @@ void api_household_get(struct request *rq)
 	}
 	/* Filed under the version actually rendered, which a concurrent change may have moved. */
 	version = json_integer_value(json_object_get(out, "version"));
-	snprintf(key, sizeof(key), "h%lld-%lld-%ld", (long long)id, (long long)version, rq->cx.today);
+	snprintf(key, sizeof(key), "h%lld-%lld-%ld%c", (long long)id, (long long)version, rq->cx.today, form);
 	household_etag_for(id, version, etag);
 	rq->header_values[rq->nheaders - 1] = arena_strdup(&rq->arena, etag);
 	rq_json(rq, 200, out);

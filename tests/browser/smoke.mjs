@@ -4,7 +4,7 @@
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 
-const [base, user, password, out, picture, video] = process.argv.slice(2);
+const [base, user, password, out, picture, video, townUser, otherTownHousehold] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -56,6 +56,14 @@ try {
   const thumb = page.locator("ul.items img").first();
   await thumb.waitFor();
   assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), "thumbnail shows");
+  // the image viewer opens from the thumbnail and shows the picture large
+  const householdUrl = page.url();
+  await thumb.click();
+  await page.waitForURL(/\/pictures\?file=\d+$/);
+  const large = page.locator("figure.viewer img");
+  assert.ok(await large.evaluate((img) => img.complete && img.naturalWidth >= 320), "viewer shows the picture");
+  await page.screenshot({ path: out + "/pictures.png", fullPage: true });
+  await page.goto(householdUrl);
   // a video plays and seeks (the server answers ranges)
   await page.fill("#title", "搬迁视频");
   await page.selectOption("#doc_type", "media_report");
@@ -73,6 +81,19 @@ try {
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });
+  await page.goto(base + "/lang/zh");
+  assert.match(await page.locator("nav").innerText(), /搬迁户/);
+  await page.click("form[action='/logout'] button");
+  await page.waitForURL(base + "/login");
+  // a town officer cannot open another town's household
+  await page.fill("#username", townUser);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(base + "/");
+  const refused = await page.goto(base + "/households/" + otherTownHousehold);
+  assert.equal(refused.status(), 404, "another town's household is not shown");
+  assert.doesNotMatch(await page.content(), /\*{8}/, "no member of it on the page");
+  await page.screenshot({ path: out + "/other-town-refused.png", fullPage: true });
   await page.click("form[action='/logout'] button");
   await page.waitForURL(base + "/login");
   console.log("1 passed, 0 failed");

@@ -2,6 +2,7 @@
 
 usage: test_api.py PATH/TO/anju
 """
+import json
 import os
 import sqlite3
 import sys
@@ -315,6 +316,25 @@ def test_read_only_roles_cannot_write():
     expect(S.request("GET", "/api/v1/households", token=w).status == 200, "auditor reads")
     expect(S.request("GET", "/api/v1/users", token=w).status == 403, "users admin-only")
     expect(S.request("GET", "/api/v1/users", token=ADMIN).status == 200, "admin lists users")
+
+
+def test_roles_that_do_not_register_see_numbers_masked():
+    h = create(token=ADMIN).json
+    full = h["members"][0]["id_number"]
+    S.request("PATCH", "/api/v1/households/%d" % h["id"], {"phone": "13812345678"}, token=ADMIN,
+              headers={"If-Match": '"h%d-1"' % h["id"]})
+    w = S.login("watcher")
+    for _ in range(2):	# the second answer comes from the cache: still masked
+        got = S.request("GET", "/api/v1/households/%d" % h["id"], token=w).json
+        member = got["members"][0]
+        expect(member["id_number"] == full[:6] + "*" * 8 + full[-4:], "masked id %r" % member["id_number"])
+        expect(got["phone"] == "138****5678", "masked phone %r" % got["phone"])
+    p = S.request("GET", "/api/v1/persons/%d" % member["id"], token=w).json
+    expect(p["id_number"] == member["id_number"], "person masked too")
+    audit = S.request("GET", "/api/v1/audit?entity=household&id=%d" % h["id"], token=w).json
+    expect(full not in json.dumps(audit, ensure_ascii=False), "not in the audit trail either")
+    again = S.request("GET", "/api/v1/households/%d" % h["id"], token=ADMIN).json
+    expect(again["members"][0]["id_number"] == full and again["phone"] == "13812345678", "registrars see it whole")
 
 
 # ------------------------------------------------------------------ bad input

@@ -501,5 +501,43 @@ def test_background_fixity_and_item_search():
     expect(all(x["id"] != item["id"] for x in r.json["items"]), "outside the range")
 
 
+def test_item_metadata_is_edited_under_its_etag():
+    h = new_household()
+    r = upload("/api/v1/households/%d/items" % h["id"], {"title": "搬迁申请", "doc_type": "application",
+                                                        "paper_location": "C柜"}, [])
+    item = r.json
+    path = "/api/v1/items/%d" % item["id"]
+    etag = S.request("GET", path, token=ADMIN).header("ETag")
+    expect(etag == '"i%d-1"' % item["id"], "item etag %r" % etag)
+    expect(S.request("PATCH", path, {"title": "x"}, token=ADMIN).status == 428, "If-Match required")
+    bad = [({"title": None}, {"title": "required"}),
+           ({"doc_type": "no_such_type"}, {"doc_type": "unknown_value"}),
+           ({"date": "2019-02-30"}, {"date": "invalid_date"}),
+           ({"pages": 0}, {"pages": "out_of_range"}),
+           ({"paper_location": None}, {"paper_location": "paper_or_file_required"}),
+           ({"retention": "10y"}, {"retention": "unknown_field"}),
+           ({"title": "a\u0007b"}, {"title": "control_character"})]
+    for body, codes in bad:
+        r = S.request("PATCH", path, body, token=ADMIN, headers={"If-Match": etag})
+        expect(r.status == 422 and r.field_codes() == codes, "%r -> %r" % (body, r))
+    r = S.request("PATCH", path, {"title": "易地扶贫搬迁申请书", "pages": 3, "date": "2018-06-01",
+                                  "responsible_body": "正大镇人民政府"},
+                  token=ADMIN, headers={"If-Match": etag})
+    expect(r.status == 200 and r.json["title"] == "易地扶贫搬迁申请书" and r.json["pages"] == 3
+           and r.json["version"] == 2, "patched %r" % r)
+    expect(r.json["reference_code"] == item["reference_code"], "the reference code is never renumbered")
+    expect(S.request("PATCH", path, {"title": "again"}, token=ADMIN,
+                     headers={"If-Match": etag}).status == 412, "stale ETag")
+    from urllib.parse import quote
+    hits = S.request("GET", "/api/v1/search?q=" + quote("易地扶贫"), token=ADMIN).json["results"]
+    expect(any(x["kind"] == "item" and x["id"] == item["id"] for x in hits), "new title searchable")
+    r = S.request("GET", "/api/v1/audit?entity=item&id=%d" % item["id"], token=ADMIN)
+    top = r.json["items"][0]
+    expect(top["action"] == "update" and top["before"]["title"] == "搬迁申请", "audited %r" % top)
+    watcher = S.login("watcher")
+    expect(S.request("PATCH", path, {"title": "y"}, token=watcher,
+                     headers={"If-Match": r.json and '"i%d-2"' % item["id"]}).status == 403, "auditor cannot edit")
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)

@@ -5,6 +5,7 @@ the build folder as test artifacts (browser-screenshots/).
 usage: test_browser.py PATH/TO/anju SCREENSHOT_DIR
 """
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -20,6 +21,15 @@ S.cli("demo", "--persons", "3000", "--seed", "7")
 S.start()
 
 
+def other_town_household():
+    """A household neither from nor settled in Zhengda (520628118)."""
+    db = sqlite3.connect(S.db)
+    row = db.execute("SELECT id FROM households WHERE origin_village NOT LIKE '520628118%'"
+                     " AND coalesce(dest_community, '') NOT LIKE '520628118%' LIMIT 1").fetchone()
+    db.close()
+    return row[0]
+
+
 def test_walk_through_in_chromium():
     os.makedirs(SHOTS, exist_ok=True)
     picture, video = os.path.join(S.dir, "old-house.jpg"), os.path.join(S.dir, "move.mp4")
@@ -27,7 +37,7 @@ def test_walk_through_in_chromium():
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10",
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", video], check=True)
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
-                        picture, video],
+                        picture, video, "zhengda", str(other_town_household())],
                        cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
     for name in ("dashboard", "households", "household", "dashboard-en"):

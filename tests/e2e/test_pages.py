@@ -214,6 +214,45 @@ def test_edit_person_under_its_etag():
     expect(stale.status == 412, "stale %r" % stale.status)
 
 
+def test_edit_archive_item_under_its_etag():
+    zd = S.login("zhengda")
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819810909007"), "name": "吴归档", "relation": "head"}]},
+        token=zd).json
+    boundary = "pagesItemBoundary"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n申请书\r\n"
+            "--%s\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\napplication\r\n"
+            "--%s\r\nContent-Disposition: form-data; name=\"paper_location\"\r\n\r\nA柜\r\n--%s--\r\n"
+            % ((boundary,) * 4)).encode()
+    item = S.request("POST", "/api/v1/households/%d/items" % h["id"], raw=body, token=zd,
+                     content_type="multipart/form-data; boundary=" + boundary).json
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    household = get("/households/%d" % h["id"], session).body.decode()
+    expect('href="/items/%d/edit"' % item["id"] in household, "edit link beside the item")
+    page = get("/items/%d/edit" % item["id"], session, lang="zh").body.decode()
+    expect(item["reference_code"] in page and "搬迁申请书" in page, "code shown, types as words")
+    base = {"csrf": form_token(page), "etag": re.search(r'name="etag" value="([^"]+)"', page).group(1).replace("&quot;", '"'),
+            "title": "申请书", "doc_type": "application", "date": "", "responsible_body": "", "pages": "",
+            "paper_location": "A柜"}
+    bad = post_form("/items/%d/edit" % item["id"], session, dict(base, pages="many"))
+    expect(bad.status == 422 and 'id="pages-error"' in bad.body.decode() and 'value="many"' in bad.body.decode(),
+           "error beside pages, value kept %r" % bad.status)
+    ok = post_form("/items/%d/edit" % item["id"], session, dict(base, title="搬迁申请书（签字）", pages="2"))
+    expect(ok.status == 303 and ok.header("Location") == "/households/%d" % h["id"], "saved %r" % ok.status)
+    got = S.request("GET", "/api/v1/items/%d" % item["id"], token=zd).json
+    expect(got["title"] == "搬迁申请书（签字）" and got["pages"] == 2 and got["version"] == 2, "changed %r" % got)
+    trail = get("/households/%d" % h["id"], session, lang="zh").body.decode()
+    expect(re.search(r"<td>zhengda</td><td>修改 · 档案条目 %d</td><td>pages, title</td>" % item["id"], trail),
+           "the change is in the household's trail")
+    stale = post_form("/items/%d/edit" % item["id"], session, dict(base, title="x"))
+    expect(stale.status == 412, "stale %r" % stale.status)
+    r, _, _ = browser_login("panshi")
+    other = cookies_of(r)["anju_session"]
+    expect(get("/items/%d/edit" % item["id"], other).status == 404, "another town's item is not found")
+
+
 def test_logout_needs_the_form_token():
     r, _, _ = browser_login("admin")
     session = cookies_of(r)["anju_session"]

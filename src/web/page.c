@@ -1,0 +1,270 @@
+/*
+ * page: what every page shares — the language, the layout, CSRF tokens (a keyed hash of
+ * the session token), form decoding, a strict Content-Security-Policy (no inline script
+ * or style), code lists as words, ID numbers masked, SVG bar charts.
+ */
+#include "web/page.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "domain/person.h"
+#include "domain/search.h"
+#include "web/template.h"
+
+const char *page_cookie(struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+/* The page language: the anju_lang cookie, else Accept-Language (already in rq->lang). */
+void page_lang(struct request *rq)
+{
+	const char *l = page_cookie(rq, "anju_lang");
+	if (l && strcmp(l, "en") == 0)
+		rq->lang = LANG_EN;
+	else if (l && strcmp(l, "zh") == 0)
+		rq->lang = LANG_ZH;
+}
+
+/* The CSRF token of a session: a keyed hash of its token with a per-process key, so it
+ * cannot be computed without the session and is never stored. */
+void page_csrf(const char *session_token, char out[33])
+{
+	static unsigned char key[crypto_generichash_KEYBYTES];
+	static int ready;
+	unsigned char h[16];
+	if (!ready) {	/* benign race: both writers write random keys before first use */
+		randombytes_buf(key, sizeof(key));
+		ready = 1;
+	}
+	crypto_generichash(h, sizeof(h), (const unsigned char *)session_token,
+			   strlen(session_token), key, sizeof(key));
+	sodium_bin2hex(out, 33, h, sizeof(h));
+}
+
+bool page_same_token(const char *a, const char *b)
+{
+	return a && b && strlen(a) == strlen(b) && strlen(a) >= 16 &&
+	       sodium_memcmp(a, b, strlen(a)) == 0;
+}
+
+static void security_headers(struct request *rq)
+{
+	rq_add_header(rq, "Content-Security-Policy", "default-src 'self'; img-src 'self' data:;"
+		      " media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none';"
+		      " frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+	rq_add_header(rq, "X-Frame-Options", "DENY");
+}
+
+void page_redirect(struct request *rq, const char *to)
+{
+	rq->status = 303;
+	rq->content_type = "text/plain; charset=utf-8";
+	rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, to);
+}
+
+/* Renders body template `name` inside the layout. Takes data. */
+void page_render(struct request *rq, unsigned status, const char *name,
+			const char *title_key, json_t *data)
+{
+	struct buf body = BUF_INIT;
+	char csrf[33] = "";
+	page_lang(rq);
+	if (rq->authenticated && rq->token)
+		page_csrf(rq->token, csrf);
+	json_object_set_new(data, "lang", json_string(msg_lang_tag(rq->lang)));
+	if (!json_object_get(data, "csrf"))	/* the log-in form brings its own */
+		json_object_set_new(data, "csrf", json_string(csrf));
+	template_render(name, data, rq->lang, &body);
+	json_t *layout = json_pack("{s:s, s:s, s:s}", "lang", msg_lang_tag(rq->lang),
+				   "title", msg_get(rq->lang, title_key), "body", body.data);
+	if (rq->authenticated)
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b}", "username",
+			rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf,
+			"admin", role_is_admin(rq->actor.role)));
+	buf_reset(&rq->out);
+	template_render("layout", layout, rq->lang, &rq->out);
+	json_decref(layout);
+	json_decref(data);
+	buf_release(&body);
+	rq->status = status;
+	rq->content_type = "text/html; charset=utf-8";
+	security_headers(rq);
+}
+
+void page_error(struct request *rq, unsigned status, const char *title_key)
+{
+	page_render(rq, status, "error", title_key,
+		    json_pack("{s:s, s:s}", "title", msg_get(rq->lang, title_key),
+			      "message", msg_get(rq->lang, title_key)));
+}
+
+/* Decodes application/x-www-form-urlencoded into a JSON object of strings; NULL when it
+ * is not valid UTF-8 text. */
+json_t *page_form(struct request *rq)
+{
+	json_t *o = json_object();
+	const char *p = rq->body.data, *end = p + rq->body.len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		struct buf k = BUF_INIT, v = BUF_INIT;
+		for (int part = 0; part < 2; part++) {
+			const char *s = part ? (eq ? eq + 1 : stop) : p, *e = part ? stop : (eq ? eq : stop);
+			struct buf *b = part ? &v : &k;
+			for (; s < e; s++) {
+				if (*s == '+')
+					buf_putc(b, ' ');
+				else if (*s == '%' && e - s >= 3) {
+					char hex[3] = {s[1], s[2], 0};
+					char *x;
+					long c = strtol(hex, &x, 16);
+					if (*x) {
+						buf_putc(b, '%');
+						continue;
+					}
+					buf_putc(b, (char)c);
+					s += 2;
+				} else
+					buf_putc(b, *s);
+			}
+		}
+		bool ok = utf8_valid(k.data, k.len) && utf8_valid(v.data, v.len) && !k.failed && !v.failed;
+		if (ok)
+			json_object_set_new(o, k.data, json_string(v.data));
+		buf_release(&k);
+		buf_release(&v);
+		if (!ok) {
+			json_decref(o);
+			return NULL;
+		}
+		p = stop + 1;
+	}
+	return o;
+}
+
+
+/* <option>s for the values of a code list, labelled from the catalogue (PREFIX_VALUE). */
+json_t *page_code_options(struct request *rq, const char *const *values, const char *prefix,
+			    const char *selected)
+{
+	json_t *arr = json_array();
+	for (int i = 0; values[i]; i++) {
+		char key[96];
+		snprintf(key, sizeof(key), "%s_%s", prefix, values[i]);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", values[i],
+			"label", msg_get(rq->lang, key), "selected", selected && !strcmp(selected, values[i])));
+	}
+	return arr;
+}
+
+const char *page_field_error(struct request *rq, const char *field)
+{
+	for (int i = 0; i < rq->errs.n; i++)
+		if (strcmp(rq->errs.items[i].field, field) == 0)
+			return msg_get(rq->lang, rq->errs.items[i].code);
+	return NULL;
+}
+
+json_t *json_text_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Replaces the code in o[key] by its label, the message PREFIX_CODE. */
+void page_label(struct request *rq, json_t *o, const char *key, const char *prefix)
+{
+	const char *code = json_string_value(json_object_get(o, key));
+	char k[96];
+	if (!code)
+		return;
+	snprintf(k, sizeof(k), "%s_%s", prefix, code);
+	if (msg_has(k))
+		json_object_set_new(o, key, json_string(msg_get(rq->lang, k)));
+}
+
+/* Members as a page shows them: ID numbers masked, codes as words. */
+void page_present_members(struct request *rq, json_t *members)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(members, i, m) {
+		char masked[19];
+		search_mask_id(json_string_value(json_object_get(m, "id_number")), masked);
+		json_object_set_new(m, "id_masked", json_string(masked));
+		json_object_del(m, "id_number");
+		json_object_del(m, "phone");
+		page_label(rq, m, "relation", "relation");
+		page_label(rq, m, "gender", "gender");
+		page_label(rq, m, "labor_capacity", "labor");
+	}
+}
+
+/* A form posted from a page of this session: its fields, or NULL after answering 403. */
+json_t *page_checked_form(struct request *rq)
+{
+	char expect[33];
+	json_t *f = page_form(rq);
+	page_csrf(rq->token, expect);
+	if (f && page_same_token(json_string_value(json_object_get(f, "csrf")), expect))
+		return f;
+	json_decref(f);
+	page_error(rq, 403, "csrf_failed");
+	return NULL;
+}
+
+const char *form_value(json_t *f, const char *key)
+{
+	const char *v = json_string_value(json_object_get(f, key));
+	return v ? v : "";
+}
+
+/* Horizontal bars, one per row: label, value; a second series drawn over the first. */
+char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
+		       const char *over_key, const char *link_param)
+{
+	struct buf b = BUF_INIT;
+	size_t i, n = json_array_size(rows);
+	json_t *row;
+	json_int_t max = 1;
+	json_array_foreach(rows, i, row)
+		if (json_integer_value(json_object_get(row, value_key)) > max)
+			max = json_integer_value(json_object_get(row, value_key));
+	buf_printf(&b, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
+		   n * 20 + 4);
+	json_array_foreach(rows, i, row) {
+		json_int_t v = json_integer_value(json_object_get(row, value_key));
+		double w = 420.0 * (double)v / (double)max;
+		buf_printf(&b, "<a href=\"/households?%s=", link_param);
+		html_escape(&b, json_string_value(json_object_get(row, "code")));
+		buf_printf(&b, "\"><text x=\"0\" y=\"%zu\">", i * 20 + 14);
+		html_escape(&b, json_string_value(json_object_get(row, label_key)));
+		buf_printf(&b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>",
+			   i * 20 + 3, w);
+		if (over_key) {
+			json_int_t o = json_integer_value(json_object_get(row, over_key));
+			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\""
+				   " height=\"14\"/>", 150 + w - 420.0 * (double)o / (double)max,
+				   i * 20 + 3, 420.0 * (double)o / (double)max);
+		}
+		buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%lld</text></a>", 156 + w, i * 20 + 14,
+			   (long long)v);
+	}
+	buf_puts(&b, "</svg>");
+	return buf_detach(&b, NULL);
+}
+
+void page_outcome(struct request *rq, enum outcome res)
+{
+	switch (res) {
+	case OUT_NOT_FOUND: page_error(rq, 404, "problem_not_found"); break;
+	case OUT_FORBIDDEN: page_error(rq, 403, "problem_forbidden"); break;
+	case OUT_CONFLICT: page_error(rq, 409, "problem_conflict"); break;
+	default: page_error(rq, 500, "problem_internal"); break;
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * page: what the browser pages share. Pages are thin: they turn forms into the same domain
+ * calls the API makes and render web/templates with words from the message catalogues.
+ */
+#ifndef ANJU_WEB_PAGE_H
+#define ANJU_WEB_PAGE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "web/routes.h"
+
+/* A cookie's value, or NULL. */
+const char *page_cookie(struct request *rq, const char *name);
+/* Sets rq->lang from the anju_lang cookie (Accept-Language otherwise). */
+void page_lang(struct request *rq);
+/* The CSRF token of a session (33 bytes with the NUL). */
+void page_csrf(const char *session_token, char out[33]);
+/* Constant-time comparison of two tokens of at least 16 characters. */
+bool page_same_token(const char *a, const char *b);
+/* 303 See Other to `to`. */
+void page_redirect(struct request *rq, const char *to);
+/* Renders template `name` inside the layout with the security headers. Takes data. */
+void page_render(struct request *rq, unsigned status, const char *name, const char *title_key,
+		 json_t *data);
+/* An error page whose title and message are the catalogue's `title_key`. */
+void page_error(struct request *rq, unsigned status, const char *title_key);
+/* The page for a domain outcome that is not OK (404, 403, 409, 500). */
+void page_outcome(struct request *rq, enum outcome res);
+/* application/x-www-form-urlencoded as a JSON object of strings; NULL when not UTF-8. */
+json_t *page_form(struct request *rq);
+/* The form of a page of this session (CSRF checked); NULL after answering 403. */
+json_t *page_checked_form(struct request *rq);
+/* A form field's text, "" when absent. */
+const char *form_value(json_t *form, const char *key);
+/* The message for the first error on `field`, or NULL. */
+const char *page_field_error(struct request *rq, const char *field);
+json_t *json_text_or_null(const char *s);
+/* <option>s for a code list, labelled PREFIX_VALUE from the catalogue. */
+json_t *page_code_options(struct request *rq, const char *const *values, const char *prefix,
+			  const char *selected);
+/* Replaces the code in o[key] by its word, the message PREFIX_CODE. */
+void page_label(struct request *rq, json_t *o, const char *key, const char *prefix);
+/* Members as pages show them: ID numbers masked, phones dropped, codes as words. */
+void page_present_members(struct request *rq, json_t *members);
+/* Horizontal SVG bars linking to /households?LINK_PARAM=code; a second series over the first. */
+char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
+		    const char *over_key, const char *link_param);
+
+/* The household form's own fields (shared by the new and edit forms). */
+extern const char *const household_form_keys[];
+json_t *household_form_fields(struct request *rq, json_t *values);
+
+#endif

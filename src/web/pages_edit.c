@@ -1,0 +1,250 @@
+/* pages_edit: edit forms for records kept under an ETag — households, persons, archive
+ * items. A stale form is refused (412), never overwritten. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/archive.h"
+#include "domain/household.h"
+#include "domain/person.h"
+#include "web/page.h"
+
+/* <option>s for Songtao's villages (origin) or communities (destination). */
+static json_t *place_options(struct request *rq, bool communities, const char *selected)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(rq->cx.db, "SELECT v.code, t.short_name || ' ' ||"
+		" v.short_name FROM divisions v JOIN divisions t ON t.code = v.parent"
+		" WHERE v.level = 5 AND v.code LIKE '520628%' AND v.name LIKE ? ORDER BY v.code", "t",
+		communities ? "%社区居民委员会" : "%村民委员会");
+	while (store_next(r))
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", store_text(r, 0),
+			"label", store_text(r, 1), "selected", selected && !strcmp(selected, store_text(r, 0))));
+	store_finish(r);
+	return arr;
+}
+
+const char *const household_form_keys[] = {"category", "origin_village", "dest_community",
+					     "relocation_date", "phone", NULL};
+
+/* The household's own fields for a form: values from f, each error beside its field. */
+json_t *household_form_fields(struct request *rq, json_t *f)
+{
+	static const char *const labels[] = {"field_category", "col_origin", "col_destination",
+					     "field_relocation_date", "field_phone", NULL};
+	json_t *fields = json_array();
+	for (int i = 0; household_form_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, household_form_keys[i]));
+		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", household_form_keys[i],
+				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "");
+		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, household_form_keys[i])));
+		if (i == 0)
+			json_object_set_new(fd, "options", page_code_options(rq, household_categories, "category", v));
+		else if (i == 1 || i == 2)
+			json_object_set_new(fd, "options", place_options(rq, i == 2, v));
+		json_object_set_new(fd, "select", json_boolean(i <= 2));
+		json_array_append_new(fields, fd);
+	}
+	return fields;
+}
+
+/* ---------------------------------------------------------------- editing records */
+
+/* A PATCH body of only what the person changed in the form (an emptied field clears). */
+static json_t *changed_fields(json_t *form, json_t *current, const char *const *keys)
+{
+	json_t *patch = json_object();
+	for (int i = 0; keys[i]; i++) {
+		json_t *cur = json_object_get(current, keys[i]);
+		char number[24];
+		const char *now = json_string_value(cur), *given = form_value(form, keys[i]);
+		if (json_is_integer(cur)) {	/* pages: compared as the form shows it */
+			snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(cur));
+			now = number;
+		}
+		if (strcmp(now ? now : "", given) != 0)
+			json_object_set_new(patch, keys[i], *given ? json_string(given) : json_null());
+	}
+	return patch;
+}
+
+/* A record that pages edit under its ETag: a household, a person, an archive item. */
+struct editable {
+	const char *heading_key;	/* the form's heading */
+	const char *home_fmt;		/* the page to return to: "/households/%lld" ... */
+	const char *home_key;		/* ... filled with this field of the record */
+	bool (*may)(enum role r);	/* who may edit it */
+	const char *subject_key;	/* the field shown beside the heading */
+	const char *const *keys;	/* the fields of the form */
+	json_t *(*load)(struct ctx *cx, int64_t id);	/* NULL when absent or out of scope */
+	void (*etag)(json_t *record, char out[48]);
+	json_t *(*fields)(struct request *rq, json_t *values);
+	enum outcome (*patch)(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			      json_t **out);
+};
+
+/* The edit form (record_edit.html) with the values of `values`, each error beside its field. */
+static const char *home_of(struct request *rq, const struct editable *e, json_t *record)
+{
+	return arena_printf(&rq->arena, e->home_fmt,
+			    (long long)json_integer_value(json_object_get(record, e->home_key)));
+}
+
+static void record_form(struct request *rq, const struct editable *e, unsigned status,
+			json_t *values, json_t *record, const char *etag, const char *failed_key)
+{
+	const char *subject = json_string_value(json_object_get(record, e->subject_key));
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading", msg_get(rq->lang, e->heading_key),
+		"home", home_of(rq, e, record), "subject", subject ? subject : "",
+		"etag", etag, "fields", e->fields(rq, values));
+	if (failed_key)
+		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
+	page_render(rq, status, "record_edit", e->heading_key, data);
+}
+
+static void edit_get(struct request *rq, const struct editable *e)
+{
+	char etag[48];
+	page_lang(rq);
+	if (!e->may(rq->actor.role)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	json_t *r = e->load(&rq->cx, rq->ids[0]);
+	if (!r) {
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	e->etag(r, etag);
+	record_form(rq, e, 200, r, r, etag, NULL);
+	json_decref(r);
+}
+
+/* Saves what changed, under the ETag the form was drawn with: a change by someone else in
+ * the meantime is refused (412), never overwritten. */
+static void edit_post(struct request *rq, const struct editable *e)
+{
+	page_lang(rq);
+	json_t *f = page_checked_form(rq), *r = NULL, *out = NULL;
+	if (!f)
+		return;
+	if (!(r = e->load(&rq->cx, rq->ids[0]))) {
+		json_decref(f);
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	json_t *patch = changed_fields(f, r, e->keys);
+	enum outcome res = e->patch(&rq->cx, rq->ids[0], form_value(f, "etag"), patch, &out);
+	json_decref(patch);
+	if (res == OUT_OK)
+		page_redirect(rq, home_of(rq, e, r));
+	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
+		record_form(rq, e, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f,
+			    r, form_value(f, "etag"),
+			    res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed" : "form_has_errors");
+	else
+		page_outcome(rq, res);
+	json_decref(out);
+	json_decref(r);
+	json_decref(f);
+}
+
+static json_t *household_record(struct ctx *cx, int64_t id)
+{
+	json_t *h = NULL;
+	return household_get(cx, id, &h) == OUT_OK ? h : NULL;
+}
+
+static const struct editable household_editable = {
+	"edit_household", "/households/%lld", "id", role_can_edit_registry, "number", household_form_keys, household_record,
+	household_etag, household_form_fields, household_patch,
+};
+
+void page_household_edit(struct request *rq) { edit_get(rq, &household_editable); }
+void page_household_update(struct request *rq) { edit_post(rq, &household_editable); }
+
+/* ---------------------------------------------------------------- editing a person */
+
+static const char *const person_keys[] = {"name", "relation", "ethnicity", "education", "health",
+					  "labor_capacity", "phone", NULL};
+
+static json_t *person_fields(struct request *rq, json_t *f)
+{
+	static const char *const labels[] = {"col_name", "col_relation", "field_ethnicity",
+		"field_education", "field_health", "col_labor", "field_phone", NULL};
+	const char *const *lists[] = {NULL, person_relations, person_ethnicities, person_educations,
+				      person_healths, person_labor_capacities, NULL};
+	static const char *const prefixes[] = {"", "relation", "ethnicity", "education", "health",
+					       "labor", ""};
+	json_t *fields = json_array();
+	for (int i = 0; person_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, person_keys[i]));
+		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", person_keys[i],
+				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "",
+				       "select", lists[i] != NULL);
+		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, person_keys[i])));
+		if (lists[i])
+			json_object_set_new(fd, "options", page_code_options(rq, lists[i], prefixes[i], v));
+		json_array_append_new(fields, fd);
+	}
+	return fields;
+}
+
+static const struct editable person_editable = {
+	"edit_person", "/persons/%lld", "id", role_can_edit_registry, "name", person_keys, person_load, person_etag,
+	person_fields, person_patch,
+};
+
+void page_person_edit(struct request *rq) { edit_get(rq, &person_editable); }
+void page_person_update(struct request *rq) { edit_post(rq, &person_editable); }
+
+/* ---------------------------------------------------------------- editing an archive item */
+
+static const char *const item_keys[] = {"title", "doc_type", "date", "responsible_body", "pages",
+					"paper_location", NULL};
+
+static json_t *item_record(struct ctx *cx, int64_t id)
+{
+	json_t *item = NULL;
+	return archive_item_get(cx, id, &item) == OUT_OK ? item : NULL;
+}
+
+static json_t *item_fields(struct request *rq, json_t *f)
+{
+	static const char *const labels[] = {"field_title", "field_doc_type", "field_date",
+		"field_responsible_body", "field_pages", "field_paper_location", NULL};
+	json_t *fields = json_array();
+	for (int i = 0; item_keys[i]; i++) {
+		json_t *given = json_object_get(f, item_keys[i]);
+		char number[24] = "";
+		if (json_is_integer(given))
+			snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(given));
+		const char *v = json_is_string(given) ? json_string_value(given) : number;
+		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", item_keys[i],
+				       "label", msg_get(rq->lang, labels[i]), "value", v,
+				       "select", i == 1);
+		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, item_keys[i])));
+		if (i == 1) {	/* the document types as the archive keeps them now */
+			json_t *types = archive_doc_types(&rq->cx), *t, *opts = json_array();
+			size_t k;
+			json_array_foreach(types, k, t) {
+				const char *code = json_string_value(json_object_get(t, "code"));
+				json_array_append_new(opts, json_pack("{s:s, s:O, s:b}", "value", code,
+					"label", json_object_get(t, rq->lang == LANG_EN ? "name_en" : "name"),
+					"selected", strcmp(code, v) == 0));
+			}
+			json_decref(types);
+			json_object_set_new(fd, "options", opts);
+		}
+		json_array_append_new(fields, fd);
+	}
+	return fields;
+}
+
+static const struct editable item_editable = {
+	"edit_item", "/households/%lld", "household_id", role_can_edit_archive, "reference_code",
+	item_keys, item_record, archive_item_etag, item_fields, archive_item_patch,
+};
+
+void page_item_edit(struct request *rq) { edit_get(rq, &item_editable); }
+void page_item_update(struct request *rq) { edit_post(rq, &item_editable); }

@@ -1,0 +1,361 @@
+/* pages_households: dashboard, the households list and search, a household's file with
+ * its archive and upload form, the new-household form, static files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embedded.h"
+#include "domain/archive.h"
+#include "domain/audit.h"
+#include "domain/household.h"
+#include "domain/person.h"
+#include "domain/report.h"
+#include "domain/search.h"
+#include "web/upload.h"
+#include "web/page.h"
+
+/* ---------------------------------------------------------------- dashboard */
+
+void page_dashboard(struct request *rq)
+{
+	json_t *report = NULL;
+	page_lang(rq);
+	if (report_county(&rq->cx, &report) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	char *towns = svg_bar_chart(json_object_get(report, "by_origin_town"), "name", "households",
+				NULL, "town");
+	char *communities = svg_bar_chart(json_object_get(report, "by_destination_community"), "name",
+				      "households", "incomplete_household_files", "community");
+	json_t *data = json_pack("{s:o, s:s, s:s}", "report", report, "chart_towns", towns ? towns : "",
+				 "chart_communities", communities ? communities : "");
+	free(towns);
+	free(communities);
+	page_render(rq, 200, "dashboard", "nav_dashboard", data);
+}
+
+/* ---------------------------------------------------------------- households */
+
+void page_households(struct request *rq)
+{
+	static const int town_len[] = {9, 0}, community_len[] = {12, 0};
+	struct household_filter f = {0};
+	page_lang(rq);
+	f.category = rq_query_enum(rq, "category", household_categories);
+	f.town = rq_query_code(rq, "town", town_len);
+	f.community = rq_query_code(rq, "community", community_len);
+	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	f.limit = 50;
+	const char *q = rq_query(rq, "q");
+	json_t *list = NULL, *found = NULL;
+	if (rq->errs.n || household_list(&rq->cx, &f, &list) != OUT_OK) {
+		page_error(rq, rq->errs.n ? 422 : 500, rq->errs.n ? "problem_invalid" : "problem_internal");
+		return;
+	}
+	if (q && search_run(&rq->cx, q, 50, &found) != OUT_OK)
+		rq->errs.n = 0;	/* a bad query just finds nothing */
+	json_t *data = json_pack("{s:O, s:O}", "items", json_object_get(list, "items"),
+				 "next", json_object_get(list, "next"));
+	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", q ? q : "",
+				   "category", f.category ? f.category : "",
+				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
+				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
+	json_object_set_new(data, "filter", filter);
+	if (found)
+		json_object_set(data, "results", json_object_get(found, "results"));
+	json_decref(found);
+	json_decref(list);
+	page_render(rq, 200, "households", "nav_households", data);
+}
+
+void page_household(struct request *rq)
+{
+	json_t *h = NULL, *items = NULL;
+	page_lang(rq);
+	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
+	if (res != OUT_OK) {
+		page_error(rq, res == OUT_NOT_FOUND ? 404 : 500,
+			   res == OUT_NOT_FOUND ? "problem_not_found" : "problem_internal");
+		return;
+	}
+	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
+	if (archive_item_list(&rq->cx, &f, &items) != OUT_OK) {
+		json_decref(h);
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	size_t i, j;
+	json_t *it, *file;
+	json_array_foreach(json_object_get(items, "items"), i, it)
+		json_array_foreach(json_object_get(it, "files"), j, file) {
+			const char *kind = json_string_value(json_object_get(file, "kind"));
+			json_object_set_new(file, "is_image", json_boolean(strcmp(kind, "image") == 0 &&
+				json_is_string(json_object_get(file, "thumbnail_url"))));
+			json_object_set_new(file, "is_audio", json_boolean(strcmp(kind, "audio") == 0));
+			json_object_set_new(file, "is_video", json_boolean(strcmp(kind, "video") == 0));
+		}
+	page_present_members(rq, json_object_get(h, "members"));
+	json_array_foreach(json_object_get(h, "events"), i, it)
+		page_label(rq, it, "kind", "event");
+	char key[64];
+	snprintf(key, sizeof(key), "category_%s", json_string_value(json_object_get(h, "category")));
+	json_t *data = json_pack("{s:O, s:O, s:O, s:s}", "h", h, "members", json_object_get(h, "members"),
+				 "items", json_object_get(items, "items"), "category", msg_get(rq->lang, key));
+	snprintf(key, sizeof(key), "status_%s", json_string_value(json_object_get(h, "status")));
+	json_object_set_new(data, "status", json_string(msg_get(rq->lang, key)));
+	struct buf missing = BUF_INIT;
+	json_t *types = archive_doc_types(&rq->cx), *t;
+	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it) {
+		const char *name = json_string_value(it);
+		json_array_foreach(types, j, t)
+			if (strcmp(json_string_value(json_object_get(t, "code")), json_string_value(it)) == 0)
+				name = json_string_value(json_object_get(t, rq->lang == LANG_EN ? "name_en" : "name"));
+		buf_printf(&missing, "%s%s", missing.len ? ", " : "", name);
+	}
+	json_decref(types);
+	json_object_set_new(data, "missing", json_string(missing.data));
+	buf_release(&missing);
+	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
+	json_object_set_new(data, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
+	json_t *doc_types = archive_doc_types(&rq->cx), *dt;
+	json_array_foreach(doc_types, i, dt)
+		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
+				    rq->lang == LANG_EN ? "name_en" : "name"))));
+	json_object_set_new(data, "doc_types", doc_types);
+	const char *upload_error = rq_query(rq, "upload_error");
+	if (upload_error && msg_has(upload_error))
+		json_object_set_new(data, "upload_error", json_string(msg_get(rq->lang, upload_error)));
+	json_t *trail = audit_household_trail(&rq->cx, rq->ids[0], 50);
+	json_array_foreach(trail, i, it) {
+		page_label(rq, it, "action", "action");
+		page_label(rq, it, "entity", "entity");
+	}
+	json_object_set_new(data, "trail", trail ? trail : json_array());
+	json_decref(h);
+	json_decref(items);
+	page_render(rq, 200, "household", "nav_households", data);
+}
+
+/* The image viewer: one picture of the household's file large (its upright copy), with
+ * previous/next links and a strip of thumbnails; links only, so keys and phones work. */
+void page_household_pictures(struct request *rq)
+{
+	json_t *h = NULL, *items = NULL;
+	page_lang(rq);
+	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
+	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
+	if (res != OUT_OK || archive_item_list(&rq->cx, &f, &items) != OUT_OK) {
+		json_decref(h);
+		page_outcome(rq, res != OUT_OK ? res : OUT_INTERNAL);
+		return;
+	}
+	int64_t want = rq_query_int(rq, "file", 1, INT64_MAX, 0);
+	json_t *pictures = json_array(), *it, *file, *current = NULL;
+	size_t i, j, at = 0;
+	json_array_foreach(json_object_get(items, "items"), i, it)
+		json_array_foreach(json_object_get(it, "files"), j, file) {
+			if (json_is_true(json_object_get(file, "superseded")) ||
+			    !json_is_string(json_object_get(file, "thumbnail_url")) ||
+			    strcmp(json_string_value(json_object_get(file, "kind")), "image") != 0)
+				continue;
+			json_object_set(file, "item_title", json_object_get(it, "title"));
+			if (!current && (want == 0 || json_integer_value(json_object_get(file, "id")) == want)) {
+				current = file;
+				at = json_array_size(pictures);
+			}
+			json_array_append(pictures, file);
+		}
+	json_t *data = json_pack("{s:I, s:O, s:o}", "household_id", (json_int_t)rq->ids[0],
+				 "number", json_object_get(h, "number"), "pictures", pictures);
+	if (current) {
+		json_t *ref = json_object_get(current, "reference_url");
+		json_t *c = json_pack("{s:O, s:O, s:O, s:O, s:I, s:I}", "src",
+			json_is_string(ref) ? ref : json_object_get(current, "url"),
+			"url", json_object_get(current, "url"), "name", json_object_get(current, "name"),
+			"item_title", json_object_get(current, "item_title"),
+			"position", (json_int_t)at + 1, "total", (json_int_t)json_array_size(pictures));
+		if (at > 0)
+			json_object_set(c, "prev", json_object_get(json_array_get(pictures, at - 1), "id"));
+		if (at + 1 < json_array_size(pictures))
+			json_object_set(c, "next", json_object_get(json_array_get(pictures, at + 1), "id"));
+		json_object_set_new(current, "selected", json_true());
+		json_object_set_new(data, "current", c);
+	}
+	json_decref(h);
+	json_decref(items);
+	page_render(rq, current || want == 0 ? 200 : 404, "pictures", "pictures", data);
+}
+
+/* The upload form of the household page: the same streamed upload as the API, then back
+ * to the page (with the first error's message when it failed). */
+void page_item_upload(struct request *rq)
+{
+	char expect[33];
+	struct upload *u = rq->upload;
+	page_csrf(rq->token, expect);
+	const char *given = NULL;
+	for (int i = 0; i < u->nfields; i++)
+		if (strcmp(u->field_names[i], "csrf") == 0)
+			given = u->field_values[i].data;
+	if (!page_same_token(given, expect)) {
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	struct archive_file files[UPLOAD_MAX_FILES];
+	int n = 0;
+	for (int i = 0; i < u->nfiles; i++)
+		if (strcmp(u->files[i].field, "file") == 0 && u->files[i].w.size > 0)
+			files[n++] = (struct archive_file){u->files[i].name, &u->files[i].w,
+				u->files[i].mime, &u->files[i].media,
+				u->files[i].media.has_thumbnail ? &u->files[i].thumb : NULL,
+				u->files[i].media.has_reference ? &u->files[i].reference : NULL};
+	json_t *fields = upload_fields(u), *out = NULL;
+	json_object_del(fields, "csrf");
+	/* an empty optional field in a form means "not given" */
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(fields, tmp, key, v)
+		if (json_is_string(v) && json_string_length(v) == 0)
+			json_object_del(fields, key);
+	enum outcome res = archive_item_create(&rq->cx, rq->ids[0], fields, files, n, &out);
+	json_decref(fields);
+	json_decref(out);
+	if (res == OUT_OK || res == OUT_INVALID || res == OUT_UNSUPPORTED)
+		page_redirect(rq, res == OUT_OK ? arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0])
+			 : arena_printf(&rq->arena, "/households/%lld?upload_error=%s#upload-error",
+					(long long)rq->ids[0], rq->errs.items[0].code));
+	else
+		page_error(rq, res == OUT_NOT_FOUND ? 404 : res == OUT_FORBIDDEN ? 403 : 500,
+			   res == OUT_NOT_FOUND ? "problem_not_found" : res == OUT_FORBIDDEN
+			   ? "problem_forbidden" : "problem_internal");
+}
+
+/* ---------------------------------------------------------------- static files */
+
+extern const struct embedded_file web_static[];
+
+void page_static(struct request *rq)
+{
+	const char *name = strrchr(rq->path, '/') + 1;
+	for (const struct embedded_file *f = web_static; f->name; f++) {
+		if (strcmp(f->name, name) != 0)
+			continue;
+		buf_puts(&rq->out, f->content);
+		rq->status = 200;
+		rq->content_type = strstr(name, ".css") ? "text/css; charset=utf-8"
+							: "text/javascript; charset=utf-8";
+		return;
+	}
+	rq_problem(rq, OUT_NOT_FOUND, NULL);
+}
+
+/* ---------------------------------------------------------------- new household form */
+
+#define FORM_ROWS 6
+
+/* The form, with the values given so far and each error beside its field. `row_of[k]` is
+ * the form row of members[k] in the request that failed. */
+static void household_form(struct request *rq, unsigned status, json_t *f, const int *row_of, int nrows)
+{
+	json_t *fields = household_form_fields(rq, f), *rows = json_array();
+	for (int r = 0; r < FORM_ROWS; r++) {
+		char k[32], e1[48], e2[48], e3[48];
+		int member = -1;
+		for (int m = 0; m < nrows; m++)
+			if (row_of[m] == r)
+				member = m;
+		snprintf(e1, sizeof(e1), "members[%d].id_number", member);
+		snprintf(e2, sizeof(e2), "members[%d].name", member);
+		snprintf(e3, sizeof(e3), "members[%d].relation", member);
+		json_t *row = json_pack("{s:i, s:i}", "i", r, "n", r + 1);
+		snprintf(k, sizeof(k), "m%d_id_number", r);
+		json_object_set_new(row, "id_number", json_string(json_string_value(json_object_get(f, k)) ?: ""));
+		snprintf(k, sizeof(k), "m%d_name", r);
+		json_object_set_new(row, "name", json_string(json_string_value(json_object_get(f, k)) ?: ""));
+		snprintf(k, sizeof(k), "m%d_relation", r);
+		json_object_set_new(row, "relations", page_code_options(rq, person_relations, "relation",
+					json_string_value(json_object_get(f, k))));
+		json_object_set_new(row, "err_id_number", json_text_or_null(member >= 0 ? page_field_error(rq, e1) : NULL));
+		json_object_set_new(row, "err_name", json_text_or_null(member >= 0 ? page_field_error(rq, e2) : NULL));
+		json_object_set_new(row, "err_relation", json_text_or_null(member >= 0 ? page_field_error(rq, e3) : NULL));
+		json_array_append_new(rows, row);
+	}
+	json_t *data = json_pack("{s:o, s:o, s:b}", "fields", fields, "rows", rows, "failed", rq->errs.n > 0);
+	json_object_set_new(data, "err_members", json_text_or_null(page_field_error(rq, "members")));
+	page_render(rq, status, "household_new", "new_household", data);
+}
+
+void page_household_new(struct request *rq)
+{
+	page_lang(rq);
+	if (!role_can_edit_registry(rq->actor.role)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	json_t *f = json_object();
+	household_form(rq, 200, f, NULL, 0);
+	json_decref(f);
+}
+
+void page_household_create(struct request *rq)
+{
+	char expect[33];
+	int row_of[FORM_ROWS], n = 0;
+	page_lang(rq);
+	json_t *f = page_form(rq);
+	page_csrf(rq->token, expect);
+	if (!f || !page_same_token(json_string_value(json_object_get(f, "csrf")), expect)) {
+		json_decref(f);
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	/* The form's text becomes the API's JSON: empty fields are absent. */
+	json_t *body = json_object(), *members = json_array();
+	for (int i = 0; household_form_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, household_form_keys[i]));
+		if (v && *v)
+			json_object_set_new(body, household_form_keys[i], json_string(v));
+	}
+	for (int r = 0; r < FORM_ROWS; r++) {
+		char k1[32], k2[32], k3[32];
+		snprintf(k1, sizeof(k1), "m%d_id_number", r);
+		snprintf(k2, sizeof(k2), "m%d_name", r);
+		snprintf(k3, sizeof(k3), "m%d_relation", r);
+		const char *id = json_string_value(json_object_get(f, k1));
+		const char *name = json_string_value(json_object_get(f, k2));
+		const char *rel = json_string_value(json_object_get(f, k3));
+		if ((!id || !*id) && (!name || !*name))
+			continue;
+		json_t *m = json_object();
+		if (id && *id)
+			json_object_set_new(m, "id_number", json_string(id));
+		if (name && *name)
+			json_object_set_new(m, "name", json_string(name));
+		if (rel && *rel)
+			json_object_set_new(m, "relation", json_string(rel));
+		json_array_append_new(members, m);
+		row_of[n++] = r;
+	}
+	json_object_set_new(body, "members", members);
+	json_t *out = NULL;
+	enum outcome res = household_create(&rq->cx, body, &out);
+	json_decref(body);
+	if (res == OUT_OK) {
+		char *to = arena_printf(&rq->arena, "/households/%lld",
+					(long long)json_integer_value(json_object_get(out, "id")));
+		json_decref(out);
+		json_decref(f);
+		page_redirect(rq, to);
+		return;
+	}
+	if (res != OUT_INVALID) {
+		json_decref(f);
+		page_error(rq, res == OUT_FORBIDDEN ? 403 : 500,
+			   res == OUT_FORBIDDEN ? "problem_forbidden" : "problem_internal");
+		return;
+	}
+	household_form(rq, 422, f, row_of, n);
+	json_decref(f);
+}

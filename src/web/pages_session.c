@@ -1,0 +1,175 @@
+/* pages_session: log-in, log-out, language, own password, users and roles. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "domain/session.h"
+#include "domain/user.h"
+#include "web/page.h"
+#include "web/server.h"
+
+/* ---------------------------------------------------------------- log-in */
+
+static void login_form(struct request *rq, unsigned status, const char *username,
+		       const char *error_key)
+{
+	unsigned char raw[16];
+	char token[33];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		"anju_csrf=%s; Path=/login; HttpOnly; SameSite=Strict", token));
+	json_t *data = json_pack("{s:s, s:s}", "username", username ? username : "", "csrf", token);
+	if (error_key)
+		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
+	page_render(rq, status, "login", "login_title", data);
+}
+
+void page_login_get(struct request *rq)
+{
+	page_lang(rq);
+	login_form(rq, 200, NULL, NULL);
+}
+
+void page_login_post(struct request *rq)
+{
+	page_lang(rq);
+	json_t *f = page_form(rq);
+	const char *user = f ? json_string_value(json_object_get(f, "username")) : NULL;
+	const char *pw = f ? json_string_value(json_object_get(f, "password")) : NULL;
+	const char *csrf = f ? json_string_value(json_object_get(f, "csrf")) : NULL;
+	if (!f || !page_same_token(csrf, page_cookie(rq, "anju_csrf"))) {
+		login_form(rq, 403, user, "csrf_failed");
+		json_decref(f);
+		return;
+	}
+	if (!user || !*user || !pw || !*pw || strlen(user) > 64 || strlen(pw) > 1024) {
+		login_form(rq, 422, user, "login_failed");
+		json_decref(f);
+		return;
+	}
+	const struct config *cfg = &rq->server->cfg;
+	struct session_limits lim = {cfg->session_hours, cfg->login_max_failures,
+				     cfg->login_max_failures * 4, cfg->login_window_seconds};
+	char token[SESSION_TOKEN_LEN + 1];
+	enum outcome out = session_login(&rq->cx, &lim, user, pw, token, &rq->retry_after);
+	if (out != OUT_OK) {
+		login_form(rq, out == OUT_RATE_LIMITED ? 429 : 401, user,
+			   out == OUT_RATE_LIMITED ? "problem_rate_limited" : "login_failed");
+		json_decref(f);
+		return;
+	}
+	json_decref(f);
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+		cfg->session_hours * 3600));
+	page_redirect(rq, "/");
+}
+
+void page_logout(struct request *rq)
+{
+	char expect[33];
+	json_t *f = page_form(rq);
+	page_csrf(rq->token, expect);
+	if (!f || !page_same_token(json_string_value(json_object_get(f, "csrf")), expect)) {
+		json_decref(f);
+		page_error(rq, 403, "csrf_failed");
+		return;
+	}
+	json_decref(f);
+	session_logout(&rq->cx, rq->token);
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
+		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	page_redirect(rq, "/login");
+}
+
+void page_lang_switch(struct request *rq)
+{
+	bool en = strstr(rq->path, "/en") != NULL;
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, en
+		      ? "anju_lang=en; Path=/; SameSite=Strict; Max-Age=31536000"
+		      : "anju_lang=zh; Path=/; SameSite=Strict; Max-Age=31536000");
+	page_redirect(rq, "/");
+}
+
+/* ---------------------------------------------------------------- own password, users */
+
+void page_password(struct request *rq)
+{
+	page_lang(rq);
+	page_render(rq, 200, "password", "change_password", json_object());
+}
+
+void page_password_post(struct request *rq)
+{
+	struct actor who;
+	const char *err = NULL;
+	page_lang(rq);
+	json_t *f = page_checked_form(rq);
+	if (!f)
+		return;
+	if (!user_verify(rq->cx.db, rq->actor.username, form_value(f, "current"), &who))
+		err = "login_failed";
+	else if (strcmp(form_value(f, "new"), form_value(f, "again")) != 0)
+		err = "passwords_differ";
+	else if (user_passwd(&rq->cx, rq->actor.username, form_value(f, "new"), &err) == 0)
+		err = NULL;
+	json_decref(f);
+	if (err) {
+		page_render(rq, 422, "password", "change_password",
+			    json_pack("{s:s}", "error", msg_get(rq->lang, err)));
+		return;
+	}
+	/* every session of the user has ended, this one too */
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
+		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	page_redirect(rq, "/login");
+}
+
+static void users_page(struct request *rq, unsigned status, json_t *form, const char *error_key)
+{
+	json_t *users = user_list(&rq->cx), *roles = json_array(), *u;
+	size_t i;
+	json_array_foreach(users, i, u)
+		page_label(rq, u, "role", "role");
+	for (int r = 0; role_names[r]; r++) {
+		char key[32];
+		snprintf(key, sizeof(key), "role_%s", role_names[r]);
+		json_array_append_new(roles, json_pack("{s:s, s:s, s:b}", "value", role_names[r],
+			"label", msg_get(rq->lang, key),
+			"selected", !strcmp(form_value(form, "role"), role_names[r])));
+	}
+	json_t *data = json_pack("{s:o, s:o, s:O}", "users", users, "roles", roles, "form", form);
+	if (error_key)
+		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
+	page_render(rq, status, "users", "users", data);
+}
+
+void page_users(struct request *rq)
+{
+	page_lang(rq);
+	json_t *form = json_object();
+	users_page(rq, 200, form, NULL);
+	json_decref(form);
+}
+
+void page_users_post(struct request *rq)
+{
+	const char *err = NULL;
+	page_lang(rq);
+	json_t *f = page_checked_form(rq);
+	if (!f)
+		return;
+	json_t *pw = json_incref(json_object_get(f, "password"));
+	json_object_del(f, "password");	/* never sent back to the page */
+	int rc = user_add(&rq->cx, form_value(f, "username"), form_value(f, "role"), form_value(f, "scope"),
+			  json_is_string(pw) ? json_string_value(pw) : "", &err);
+	json_decref(pw);
+	if (rc == 0)
+		page_redirect(rq, "/users");
+	else
+		users_page(rq, 422, f, err);
+	json_decref(f);
+}
