@@ -94,8 +94,10 @@ static void record_form(struct request *rq, const struct editable *e, unsigned s
 			json_t *values, json_t *record, const char *etag, const char *failed_key)
 {
 	const char *subject = json_string_value(json_object_get(record, e->subject_key));
-	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading", msg_get(rq->lang, e->heading_key),
-		"home", home_of(rq, e, record), "subject", subject ? subject : "",
+	const char *home = home_of(rq, e, record);
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "heading",
+		msg_get(rq->lang, e->heading_key), "home", home, "subject", subject ? subject : "",
+		"action", rq->path,	/* the form posts back to where it was drawn */
 		"etag", etag, "fields", e->fields(rq, values));
 	if (failed_key)
 		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
@@ -168,6 +170,22 @@ void page_household_update(struct request *rq) { edit_post(rq, &household_editab
 static const char *const person_keys[] = {"name", "relation", "ethnicity", "education", "health",
 					  "labor_capacity", "phone", NULL};
 
+/* A new member's form starts with these, then the person's own fields. */
+static const char *const joining_keys[] = {"id_number", "event", "event_date", NULL};
+
+/* One form field: its label, the value given, its error, and options for a code list. */
+static json_t *form_field(struct request *rq, json_t *f, const char *name, const char *label_key,
+			  const char *const *list, const char *prefix)
+{
+	const char *v = json_string_value(json_object_get(f, name));
+	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
+			       msg_get(rq->lang, label_key), "value", v ? v : "", "select", list != NULL);
+	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, name)));
+	if (list)
+		json_object_set_new(fd, "options", page_code_options(rq, list, prefix, v));
+	return fd;
+}
+
 static json_t *person_fields(struct request *rq, json_t *f)
 {
 	static const char *const labels[] = {"col_name", "col_relation", "field_ethnicity",
@@ -177,16 +195,9 @@ static json_t *person_fields(struct request *rq, json_t *f)
 	static const char *const prefixes[] = {"", "relation", "ethnicity", "education", "health",
 					       "labor", ""};
 	json_t *fields = json_array();
-	for (int i = 0; person_keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(f, person_keys[i]));
-		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", person_keys[i],
-				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "",
-				       "select", lists[i] != NULL);
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, person_keys[i])));
-		if (lists[i])
-			json_object_set_new(fd, "options", page_code_options(rq, lists[i], prefixes[i], v));
-		json_array_append_new(fields, fd);
-	}
+	for (int i = 0; person_keys[i]; i++)
+		json_array_append_new(fields, form_field(rq, f, person_keys[i], labels[i], lists[i],
+							 prefixes[i]));
 	return fields;
 }
 
@@ -248,3 +259,73 @@ static const struct editable item_editable = {
 
 void page_item_edit(struct request *rq) { edit_get(rq, &item_editable); }
 void page_item_update(struct request *rq) { edit_post(rq, &item_editable); }
+
+/* ---------------------------------------------------------------- a new member */
+
+static void member_form(struct request *rq, unsigned status, json_t *f, json_t *household)
+{
+	json_t *fields = json_array();
+	json_array_append_new(fields, form_field(rq, f, "id_number", "col_id_number", NULL, ""));
+	json_t *own = person_fields(rq, f);
+	json_array_extend(fields, own);
+	json_decref(own);
+	json_array_append_new(fields, form_field(rq, f, "event", "field_join_event",
+						 person_join_events, "event"));
+	json_array_append_new(fields, form_field(rq, f, "event_date", "field_event_date", NULL, ""));
+	const char *home = arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0]);
+	json_t *data = json_pack("{s:s, s:s, s:O, s:s, s:o}", "heading",
+		msg_get(rq->lang, "add_member"), "home", home, "subject",
+		json_object_get(household, "number"), "action", rq->path, "fields", fields);
+	if (status != 200)
+		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
+	page_render(rq, status, "record_edit", "add_member", data);
+}
+
+void page_member_new(struct request *rq)
+{
+	page_lang(rq);
+	json_t *h = household_record(&rq->cx, rq->ids[0]);
+	if (!h) {
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	if (!role_can_edit_registry(rq->actor.role))
+		page_error(rq, 403, "problem_forbidden");
+	else {
+		json_t *f = json_pack("{s:s}", "event", "birth");
+		member_form(rq, 200, f, h);
+		json_decref(f);
+	}
+	json_decref(h);
+}
+
+/* The same creation as POST /api/v1/persons: a member joins by birth, marriage or move. */
+void page_member_create(struct request *rq)
+{
+	page_lang(rq);
+	json_t *f = page_checked_form(rq), *h = NULL, *out = NULL;
+	if (!f)
+		return;
+	if (!(h = household_record(&rq->cx, rq->ids[0]))) {
+		json_decref(f);
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	json_t *body = json_pack("{s:I}", "household_id", (json_int_t)rq->ids[0]);
+	for (int pass = 0; pass < 2; pass++)
+		for (const char *const *k = pass ? person_keys : joining_keys; *k; k++)
+			if (*form_value(f, *k))
+				json_object_set_new(body, *k, json_string(form_value(f, *k)));
+	enum outcome res = person_create(&rq->cx, body, &out);
+	json_decref(body);
+	if (res == OUT_OK)
+		page_redirect(rq, arena_printf(&rq->arena, "/persons/%lld",
+			(long long)json_integer_value(json_object_get(out, "id"))));
+	else if (res == OUT_INVALID)
+		member_form(rq, 422, f, h);
+	else
+		page_outcome(rq, res);
+	json_decref(out);
+	json_decref(h);
+	json_decref(f);
+}

@@ -30,6 +30,8 @@ static const struct route routes[] = {
 	{"POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ, false, true, NULL},
 	{"POST", "/households/new", page_household_create, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}", page_household, PERM_READ, false, true, NULL},
+	{"GET", "/households/{id}/members/new", page_member_new, PERM_READ, false, true, NULL},
+	{"POST", "/households/{id}/members/new", page_member_create, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}/pictures", page_household_pictures, PERM_READ, false, true, NULL},
 	{"POST", "/households/{id}/items", page_item_upload, PERM_ARCHIVE, true, true,
 	 api_items_precheck},

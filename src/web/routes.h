@@ -97,6 +97,8 @@ void page_person_edit(struct request *rq);
 void page_person_update(struct request *rq);
 void page_item_edit(struct request *rq);
 void page_household_pictures(struct request *rq);
+void page_member_new(struct request *rq);
+void page_member_create(struct request *rq);
 void page_item_update(struct request *rq);
 void page_password(struct request *rq);
 void page_password_post(struct request *rq);

@@ -233,6 +233,7 @@ def test_edit_archive_item_under_its_etag():
     expect('href="/items/%d/edit"' % item["id"] in household, "edit link beside the item")
     page = get("/items/%d/edit" % item["id"], session, lang="zh").body.decode()
     expect(item["reference_code"] in page and "搬迁申请书" in page, "code shown, types as words")
+    expect('action="/items/%d/edit"' % item["id"] in page, "the form posts to the item")
     base = {"csrf": form_token(page), "etag": re.search(r'name="etag" value="([^"]+)"', page).group(1).replace("&quot;", '"'),
             "title": "申请书", "doc_type": "application", "date": "", "responsible_body": "", "pages": "",
             "paper_location": "A柜"}
@@ -251,6 +252,31 @@ def test_edit_archive_item_under_its_etag():
     r, _, _ = browser_login("panshi")
     other = cookies_of(r)["anju_session"]
     expect(get("/items/%d/edit" % item["id"], other).status == 404, "another town's item is not found")
+
+
+def test_add_a_member_from_the_household_page():
+    zd = S.login("zhengda")
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819820303008"), "name": "杨添丁", "relation": "head"}]},
+        token=zd).json
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    expect('href="/households/%d/members/new"' % h["id"] in get("/households/%d" % h["id"], session).body.decode(),
+           "link on the household page")
+    page = get("/households/%d/members/new" % h["id"], session, lang="zh").body.decode()
+    expect("出生" in page and 'action="/households/%d/members/new"' % h["id"] in page, "form %r" % page[:200])
+    base = {"csrf": form_token(page), "id_number": id_number("52062820190505002"), "name": "杨小满",
+            "relation": "son", "event": "birth", "event_date": "2019-05-05"}
+    bad = post_form("/households/%d/members/new" % h["id"], session, dict(base, id_number="520628201905050000"))
+    expect(bad.status == 422 and 'id="id_number-error"' in bad.body.decode() and 'value="杨小满"' in bad.body.decode(),
+           "error beside the number, name kept %r" % bad.status)
+    ok = post_form("/households/%d/members/new" % h["id"], session, base)
+    expect(ok.status == 303 and ok.header("Location").startswith("/persons/"), "created %r" % ok.status)
+    got = S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json
+    expect(len(got["members"]) == 2 and got["events"][0]["kind"] == "birth", "joined by birth %r" % got["events"])
+    r, _, _ = browser_login("panshi")
+    expect(get("/households/%d/members/new" % h["id"], cookies_of(r)["anju_session"]).status == 404, "scope")
 
 
 def test_logout_needs_the_form_token():
