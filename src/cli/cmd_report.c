@@ -1,4 +1,4 @@
-/* anju report county --format json|table */
+/* anju report county|employment|followup: the figures from the command line. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,12 +6,26 @@
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/utf8.h"
+#include "core/sheet.h"
+#include "domain/employment_report.h"
 #include "domain/report.h"
+#include "domain/worklist.h"
 
 static const char help[] =
 	"usage: anju report county [--format json|table] [--scope CODE]\n"
-	"Prints the county's figures, computed from the records (all of them, or those\n"
-	"within the division CODE).\n";
+	"       anju report employment [--format table|csv|xlsx|json] [--output FILE]\n"
+	"                              [--table county|town|community] [--scope CODE]\n"
+	"       anju report employment --list FIGURE [--area CODE] [--format table|csv]\n"
+	"       anju report followup [--format table|csv|xlsx|json] [--output FILE]\n"
+	"       anju report followup --list RULE [--format table|csv|xlsx] [--output FILE]\n"
+	"Prints figures computed from the records (all of them, or those within the division\n"
+	"CODE): the county's registry and archive, the employment and \"threes\" report\n"
+	"(tables by town and by community; XLSX has one sheet per table), or the follow-up\n"
+	"worklists. --list prints the records behind a figure (households, persons, labor_force,\n"
+	"employed, employed_workshop, zero_employment_households, ...) or on a worklist (rule\n"
+	"keys: zero_employment, idle_labor, child_not_enrolled, no_medical_insurance,\n"
+	"no_pension_insurance, archive_incomplete, step_overdue, visit_overdue). CSV and tables\n"
+	"go to standard output unless --output is given; XLSX needs --output.\n";
 
 /* Prints text padded to `width` terminal columns (left-aligned), CJK counted double. */
 static void print_cell(const char *text, size_t width)
@@ -57,45 +71,215 @@ static void print_table(struct cli *c, json_t *r)
 	}
 }
 
+struct report_args {
+	const char *which, *format, *scope, *output, *list, *area, *table;
+};
+
+/* Writes tables as the format asks: text or CSV to the output (or stdout), XLSX to a file. */
+static int emit_tables(struct cli *c, json_t *tables, size_t index, const struct report_args *a)
+{
+	if (strcmp(a->format, "xlsx") == 0) {
+		if (sheet_xlsx(tables, a->output) != 0) {
+			fprintf(stderr, "anju report: cannot write %s\n", a->output);
+			return 1;
+		}
+		return 0;
+	}
+	FILE *out = a->output ? fopen(a->output, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "anju report: cannot write %s\n", a->output);
+		return 1;
+	}
+	size_t from = index == (size_t)-1 ? 0 : index, to = index == (size_t)-1 ? json_array_size(tables) : index + 1;
+	for (size_t i = from; i < to; i++) {
+		if (strcmp(a->format, "csv") == 0) {
+			struct buf b = BUF_INIT;
+			sheet_csv(json_array_get(tables, i), &b);
+			fwrite(b.data, 1, b.len, out);
+			buf_release(&b);
+		} else {
+			sheet_text(json_array_get(tables, i), out);
+			if (i + 1 < to)
+				fputc('\n', out);
+		}
+	}
+	if (out != stdout && fclose(out) != 0)
+		return 1;
+	return 0;
+}
+
+/* One table of the records behind a figure or on a worklist. */
+static json_t *list_table(struct cli *c, const char *title, json_t *items, const char *const *keys)
+{
+	json_t *cols = json_array();
+	for (int i = 0; keys[i]; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "worklist_col_%s", keys[i]);
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
+			msg_has(key) ? msg_get(c->lang, key) : keys[i]));
+	}
+	return json_pack("[{s:s, s:s, s:o, s:O}]", "name", "list", "title", title, "columns", cols,
+			 "rows", items);
+}
+
+static int report_employment_cli(struct cli *c, const struct report_args *a)
+{
+	json_t *r = NULL;
+	if (a->list) {
+		static const char *const keys[] = {"number", "name", "household_id", "id", NULL};
+		enum outcome res = report_employment_records(&c->cx, a->list, a->area ? a->area : "", 0,
+							     INT32_MAX, &r);
+		if (res != OUT_OK) {
+			fprintf(stderr, "anju report: unknown figure or area (%s)\n", a->list);
+			return 2;
+		}
+		json_t *t = list_table(c, a->list, json_object_get(r, "items"), keys);
+		int rc = emit_tables(c, t, (size_t)-1, a);
+		json_decref(t);
+		json_decref(r);
+		return rc;
+	}
+	if (report_employment(&c->cx, &r) != OUT_OK) {
+		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
+		return 1;
+	}
+	int rc = 0;
+	if (strcmp(a->format, "json") == 0) {
+		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+	} else {
+		json_t *t = report_employment_tables(r, c->lang);
+		size_t index = !a->table ? (size_t)-1 : strcmp(a->table, "county") == 0 ? 0
+			: strcmp(a->table, "town") == 0 ? 1 : 2;
+		/* CSV is one table: the towns unless another is asked for */
+		if (strcmp(a->format, "csv") == 0 && index == (size_t)-1)
+			index = 1;
+		rc = emit_tables(c, t, index, a);
+		json_decref(t);
+	}
+	json_decref(r);
+	return rc;
+}
+
+static int report_followup_cli(struct cli *c, const struct report_args *a)
+{
+	json_t *r = NULL;
+	if (a->list) {
+		static const char *const keys[] = {"number", "head_name", "person_name", "detail",
+			"responsible_person", "origin_town", "dest_community", NULL};
+		enum outcome res = worklist_entries(&c->cx, a->list, NULL, 0, &r);
+		if (res != OUT_OK) {
+			fprintf(stderr, "anju report: no such rule: %s\n", a->list);
+			return 2;
+		}
+		char key[64];
+		snprintf(key, sizeof(key), "rule_%s", a->list);
+		json_t *t = list_table(c, msg_get(c->lang, key), json_object_get(r, "items"), keys);
+		int rc = emit_tables(c, t, (size_t)-1, a);
+		json_decref(t);
+		json_decref(r);
+		return rc;
+	}
+	if (worklist_counts(&c->cx, &r) != OUT_OK) {
+		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
+		return 1;
+	}
+	int rc = 0;
+	if (strcmp(a->format, "json") == 0) {
+		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+	} else {
+		json_t *items = json_object_get(r, "items"), *it;
+		size_t i;
+		json_array_foreach(items, i, it) {
+			char key[64];
+			snprintf(key, sizeof(key), "rule_%s", json_string_value(json_object_get(it, "rule")));
+			json_object_set_new(it, "name", json_string(msg_get(c->lang, key)));
+		}
+		json_t *cols = json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "key", "rule", "label",
+			msg_get(c->lang, "worklist_col_rule"), "key", "name", "label",
+			msg_get(c->lang, "report_col_name"), "key", "count", "label",
+			msg_get(c->lang, "worklist_col_count"));
+		json_t *t = json_pack("[{s:s, s:s, s:o, s:O}]", "name", msg_get(c->lang, "nav_worklists"),
+				      "title", msg_get(c->lang, "nav_worklists"), "columns", cols, "rows", items);
+		rc = emit_tables(c, t, (size_t)-1, a);
+		json_decref(t);
+	}
+	json_decref(r);
+	return rc;
+}
+
+static bool one_of(const char *v, const char *const *values)
+{
+	for (int i = 0; values[i]; i++)
+		if (strcmp(v, values[i]) == 0)
+			return true;
+	return false;
+}
+
 int cmd_report(struct cli *c, int argc, char **argv)
 {
-	const char *format = "table", *scope = "";
+	static const char *const reports[] = {"county", "employment", "followup", NULL};
+	static const char *const county_formats[] = {"json", "table", NULL};
+	static const char *const formats[] = {"json", "table", "csv", "xlsx", NULL};
+	static const char *const tables[] = {"county", "town", "community", NULL};
+	struct report_args a = {.format = "table", .scope = ""};
 	if (cli_wants_help(argc, argv)) {
 		fputs(help, stdout);
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "county") != 0) {
-		fprintf(stderr, "anju report: which report? (county)\n%s", help);
+	if (argc < 2 || !one_of(argv[1], reports)) {
+		fprintf(stderr, "anju report: which report? (county, employment, followup)\n%s", help);
 		return 2;
 	}
+	a.which = argv[1];
+	bool county = strcmp(a.which, "county") == 0;
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
-		    (strcmp(argv[i + 1], "json") == 0 || strcmp(argv[i + 1], "table") == 0)) {
-			format = argv[++i];
-		} else if (strcmp(argv[i], "--scope") == 0 && i + 1 < argc &&
-			   strlen(argv[i + 1]) < 13 &&
-			   strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1])) {
-			scope = argv[++i];
-		} else {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool digits = v && strlen(v) < 13 && strspn(v, "0123456789") == strlen(v);
+		if (strcmp(argv[i], "--format") == 0 && v && one_of(v, county ? county_formats : formats))
+			a.format = argv[++i];
+		else if (strcmp(argv[i], "--scope") == 0 && digits)
+			a.scope = argv[++i];
+		else if (!county && strcmp(argv[i], "--output") == 0 && v)
+			a.output = argv[++i];
+		else if (!county && strcmp(argv[i], "--list") == 0 && v)
+			a.list = argv[++i];
+		else if (!county && strcmp(argv[i], "--area") == 0 && digits)
+			a.area = argv[++i];
+		else if (!county && strcmp(argv[i], "--table") == 0 && v && one_of(v, tables))
+			a.table = argv[++i];
+		else {
 			fprintf(stderr, "anju report: bad option '%s'\n%s", argv[i], help);
 			return 2;
 		}
 	}
+	if (strcmp(a.format, "xlsx") == 0 && !a.output) {
+		fprintf(stderr, "anju report: --format xlsx needs --output FILE\n");
+		return 2;
+	}
 	if (cli_open(c))
 		return 1;
-	snprintf(c->system.scope, sizeof(c->system.scope), "%s", scope);
-	struct ctx *cx = &c->cx;
-	json_t *r = NULL;
-	enum outcome out = report_county(cx, &r);
-	if (out == OUT_OK && strcmp(format, "json") == 0) {
-		json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-		putchar('\n');
-	} else if (out == OUT_OK) {
-		print_table(c, r);
+	snprintf(c->system.scope, sizeof(c->system.scope), "%s", a.scope);
+	int rc;
+	if (county) {
+		json_t *r = NULL;
+		enum outcome out = report_county(&c->cx, &r);
+		if (out == OUT_OK && strcmp(a.format, "json") == 0) {
+			json_dumpf(r, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+			putchar('\n');
+		} else if (out == OUT_OK) {
+			print_table(c, r);
+		} else {
+			fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
+		}
+		json_decref(r);
+		rc = out == OUT_OK ? 0 : 1;
+	} else if (strcmp(a.which, "employment") == 0) {
+		rc = report_employment_cli(c, &a);
 	} else {
-		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
+		rc = report_followup_cli(c, &a);
 	}
-	json_decref(r);
 	cli_close(c);
-	return out == OUT_OK ? 0 : 1;
+	return rc;
 }

@@ -147,3 +147,36 @@ void jx_only(json_t *obj, const char *const *allowed, const char *prefix, struct
 			verrors_addf(e, prefix, key, "unknown_field");
 	}
 }
+
+bool jx_number(json_t *obj, const char *key, const char *prefix, bool required, double min,
+	       double max, double *out, struct verrors *e)
+{
+	json_t *v = present(obj, key, prefix, required, e);
+	if (!v)
+		return false;
+	if (!json_is_number(v)) {
+		verrors_addf(e, prefix, key, "type_number");
+		return false;
+	}
+	double d = json_number_value(v);
+	if (!(d >= min && d <= max)) {	/* NaN fails too */
+		verrors_addf(e, prefix, key, "out_of_range");
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+bool jx_bool(json_t *obj, const char *key, const char *prefix, bool required, bool *out,
+	     struct verrors *e)
+{
+	json_t *v = present(obj, key, prefix, required, e);
+	if (!v)
+		return false;
+	if (!json_is_boolean(v)) {
+		verrors_addf(e, prefix, key, "type_boolean");
+		return false;
+	}
+	*out = json_is_true(v);
+	return true;
+}

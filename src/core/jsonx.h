@@ -25,6 +25,12 @@ const char *jx_date(json_t *obj, const char *key, const char *prefix, bool requi
 /* An integer in [min, max]; returns false when absent or bad. */
 bool jx_int(json_t *obj, const char *key, const char *prefix, bool required, int64_t min,
 	    int64_t max, int64_t *out, struct verrors *e);
+/* A number (integer or real) in [min, max]; returns false when absent or bad. */
+bool jx_number(json_t *obj, const char *key, const char *prefix, bool required, double min,
+	       double max, double *out, struct verrors *e);
+/* true or false; returns false when absent or bad (then *out is unchanged). */
+bool jx_bool(json_t *obj, const char *key, const char *prefix, bool required, bool *out,
+	     struct verrors *e);
 /* A division code of exactly `digits` digits (0 = 2, 4, 6, 9 or 12). */
 const char *jx_code(json_t *obj, const char *key, const char *prefix, bool required,
 		    int digits, struct verrors *e);

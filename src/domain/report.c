@@ -7,6 +7,7 @@
 
 #include "domain/archive.h"
 #include "domain/division.h"
+#include "domain/employment_report.h"
 #include "domain/fixity.h"
 
 /* Adds one group's counts into the row for `code` of a breakdown object keyed by code. */
@@ -64,6 +65,34 @@ static json_t *named_rows(struct ctx *cx, json_t *rows)
 	return arr;
 }
 
+/* The employment volumes' figures: labor-capacity items (件) of persons' volumes and the
+ * volumes (卷) they make, and the labor force from the employment report. */
+static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *lo, const char *hi)
+{
+	json_int_t files = 0, volumes = 0;
+	struct store_rows *r = store_query(cx->db, "SELECT count(*), count(DISTINCT i.person_id)"
+		" FROM items i JOIN households h ON h.id = i.household_id WHERE i.person_id IS NOT NULL"
+		" AND i.doc_type = 'labor_capacity' AND i.status = 'active' AND h.status <> 'closed'"
+		" AND " SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
+	if (store_next(r)) {
+		files = store_int(r, 0);
+		volumes = store_int(r, 1);
+	}
+	json_t *emp = NULL;
+	if (store_finish(r) != STORE_OK || report_employment(cx, &emp) != OUT_OK) {
+		json_decref(out);
+		return OUT_INTERNAL;
+	}
+	json_t *county = json_object_get(emp, "county");
+	json_object_set_new(out, "labor_files", json_integer(files));
+	json_object_set_new(out, "labor_volumes", json_integer(volumes));
+	static const char *const keys[] = {"labor_force", "employed", "zero_employment_households", NULL};
+	for (int i = 0; keys[i]; i++)
+		json_object_set(out, keys[i], json_object_get(county, keys[i]));
+	json_decref(emp);
+	return OUT_OK;
+}
+
 enum outcome report_county(struct ctx *cx, json_t **out)
 {
 	*out = NULL;
@@ -109,5 +138,8 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 		"by_destination_community", named_rows(cx, communities));
 	json_decref(towns);
 	json_decref(communities);
-	return OUT_OK;
+	enum outcome res = add_labor_figures(cx, *out, lo, hi);
+	if (res != OUT_OK)
+		*out = NULL;	/* released there */
+	return res;
 }

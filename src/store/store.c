@@ -79,6 +79,12 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 	return c->backend->query(c, sql, types ? types : "", values);
 }
 
+struct store_rows *store_vquery(struct store_conn *c, const char *sql, const char *types,
+				va_list ap)
+{
+	return vquery(c, sql, types, ap);
+}
+
 struct store_rows *store_query(struct store_conn *c, const char *sql, const char *types, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
  */
 #ifndef ANJU_STORE_H
 #define ANJU_STORE_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -96,6 +97,8 @@ int store_migrate(struct store_conn *c, int *applied);
 
 /* Starts a query. Returns NULL only when out of memory; SQL errors show in store_finish. */
 struct store_rows *store_query(struct store_conn *c, const char *sql, const char *types, ...);
+struct store_rows *store_vquery(struct store_conn *c, const char *sql, const char *types,
+				va_list ap);
 /* Advances to the next row: true while there is one. */
 bool store_next(struct store_rows *r);
 int64_t store_int(struct store_rows *r, int col);

@@ -18,6 +18,7 @@
 #include "domain/actor.h"
 
 #define MAX_CAPTURES 4
+#define ROUTE_KEY_MAX 48
 #define MAX_HEADERS 12
 
 struct server;
@@ -36,6 +37,7 @@ struct request {
 	const struct route *route;	/* found on the first call, before the body */
 	int64_t ids[MAX_CAPTURES];	/* {id} captures of the route, in order */
 	int nids;
+	char key[ROUTE_KEY_MAX];	/* the {key} capture, when the route has one */
 	struct upload *upload;		/* multipart routes: the streamed parts */
 
 	struct actor actor;

@@ -60,6 +60,32 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT, false, false, NULL},
 	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ, false, false, NULL},
+	{"GET", "/api/v1/reports/employment", api_report_employment, PERM_READ, false, false, NULL},
+	{"GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ, false, false, NULL},
+	{"GET", "/api/v1/persons/{id}/jobs", api_jobs_list, PERM_READ, false, false, NULL},
+	{"POST", "/api/v1/persons/{id}/jobs", api_jobs_create, PERM_EDIT, false, false, NULL},
+	{"PATCH", "/api/v1/jobs/{id}", api_job_patch, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/persons/{id}/trainings", api_trainings_list, PERM_READ, false, false, NULL},
+	{"POST", "/api/v1/persons/{id}/trainings", api_trainings_create, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/persons/{id}/guarantees", api_guarantees_list, PERM_READ, false, false, NULL},
+	{"POST", "/api/v1/persons/{id}/guarantees", api_guarantees_create, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/persons/{id}/schooling", api_schooling_get, PERM_READ, false, false, NULL},
+	{"PUT", "/api/v1/persons/{id}/schooling", api_schooling_put, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/persons/{id}/family-doctor", api_family_doctor_get, PERM_READ, false, false, NULL},
+	{"PUT", "/api/v1/persons/{id}/family-doctor", api_family_doctor_put, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/households/{id}/plots", api_plots_get, PERM_READ, false, false, NULL},
+	{"PUT", "/api/v1/households/{id}/plots", api_plots_put, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/households/{id}/steps", api_steps_get, PERM_READ, false, false, NULL},
+	{"PUT", "/api/v1/households/{id}/steps", api_steps_put, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/households/{id}/visits", api_visits_get, PERM_READ, false, false, NULL},
+	{"PUT", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT, false, false, NULL},
+	{"POST", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/employers", api_employers_list, PERM_READ, false, false, NULL},
+	{"POST", "/api/v1/employers", api_employers_create, PERM_EDIT, false, false, NULL},
+	{"GET", "/api/v1/worklists", api_worklists, PERM_READ, false, false, NULL},
+	{"GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ, false, false, NULL},
+	{"GET", "/api/v1/followup/settings", api_followup_settings, PERM_READ, false, false, NULL},
+	{"PUT", "/api/v1/followup/settings", api_followup_settings_put, PERM_ADMIN, false, false, NULL},
 	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN, false, false, NULL},
 	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN, false, false, NULL},
 	{"GET", "/api/v1/audit", api_audit, PERM_READ, false, false, NULL},
@@ -84,9 +110,25 @@ static const struct route routes[] = {
 
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
 {
+	return route_match_key(pattern, path, ids, nids, NULL);
+}
+
+bool route_match_key(const char *pattern, const char *path, int64_t *ids, int *nids,
+		     char key[ROUTE_KEY_MAX])
+{
 	const char *p = pattern, *s = path;
 	*nids = 0;
 	while (*p && *s) {
+		if (strncmp(p, "{key}", 5) == 0) {	/* a name: lower-case letters, digits, _ */
+			size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+			if (!key || n == 0 || n >= ROUTE_KEY_MAX)
+				return false;
+			memcpy(key, s, n);
+			key[n] = 0;
+			s += n;
+			p += 5;
+			continue;
+		}
 		if (strncmp(p, "{id}", 4) == 0) {
 			int64_t v = 0;
 			int digits = 0;
@@ -170,8 +212,9 @@ bool routes_prepare(struct request *rq)
 	char allow[64] = "";
 	for (const struct route *r = routes; r->method; r++) {
 		int64_t ids[MAX_CAPTURES];
+		char key[ROUTE_KEY_MAX] = "";
 		int nids;
-		if (!route_match(r->pattern, rq->path, ids, &nids))
+		if (!route_match_key(r->pattern, rq->path, ids, &nids, key))
 			continue;
 		if (strcmp(r->method, rq->method) != 0) {
 			size_t n = strlen(allow);
@@ -180,6 +223,7 @@ bool routes_prepare(struct request *rq)
 		}
 		found = r;
 		memcpy(rq->ids, ids, sizeof(ids));
+		memcpy(rq->key, key, sizeof(key));
 		rq->nids = nids;
 		break;
 	}

@@ -30,6 +30,10 @@ struct route {
 
 /* Matches a path against a pattern, filling ids with the {id} captures. */
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
+/* The same, where the pattern may also hold one {key}: a name of lower-case letters,
+ * digits and _, copied into key. */
+bool route_match_key(const char *pattern, const char *path, int64_t *ids, int *nids,
+		     char key[ROUTE_KEY_MAX]);
 /* Before the body is read: finds the route, authenticates and checks the role. Returns
  * false when the request is already answered (404, 405, 401, 403). */
 bool routes_prepare(struct request *rq);
@@ -69,6 +73,32 @@ bool api_items_precheck(struct request *rq);
 bool api_item_files_precheck(struct request *rq);
 void api_item_get(struct request *rq);
 void api_item_patch(struct request *rq);
+void api_report_employment(struct request *rq);
+void api_report_employment_records(struct request *rq);
+void api_jobs_list(struct request *rq);
+void api_jobs_create(struct request *rq);
+void api_job_patch(struct request *rq);
+void api_trainings_list(struct request *rq);
+void api_trainings_create(struct request *rq);
+void api_guarantees_list(struct request *rq);
+void api_guarantees_create(struct request *rq);
+void api_schooling_get(struct request *rq);
+void api_schooling_put(struct request *rq);
+void api_family_doctor_get(struct request *rq);
+void api_family_doctor_put(struct request *rq);
+void api_plots_get(struct request *rq);
+void api_plots_put(struct request *rq);
+void api_steps_get(struct request *rq);
+void api_steps_put(struct request *rq);
+void api_visits_get(struct request *rq);
+void api_visits_create(struct request *rq);
+void api_employers_list(struct request *rq);
+void api_employers_create(struct request *rq);
+void api_worklists(struct request *rq);
+void api_worklist(struct request *rq);
+void api_followup_settings(struct request *rq);
+void api_followup_settings_put(struct request *rq);
+
 void api_item_files_add(struct request *rq);
 void api_item_remove(struct request *rq);
 void api_file_get(struct request *rq);

@@ -1,0 +1,31 @@
+/*
+ * worklist: the follow-up rules (followup_rules, one SQL text per rule, all reading the
+ * same one-row table k of dates worked out from followup_settings) run over the records
+ * in the actor's scope. A household or person is on a rule's list while its records meet
+ * the rule; fixing the records takes it off. Nothing is stored: every count and list is
+ * computed when asked for.
+ */
+#ifndef ANJU_DOMAIN_WORKLIST_H
+#define ANJU_DOMAIN_WORKLIST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "domain/actor.h"
+
+/* {"items": [{"rule", "level", "setting", "value", "count"}], "today"} for active rules. */
+enum outcome worklist_counts(struct ctx *cx, json_t **out);
+/* One rule's entries in household then person order, `limit` from after the cursor
+ * `after` ("HOUSEHOLD-PERSON", NULL for the start): {"rule", "items": [{household_id,
+ * number, head_name, person_id, person_name, detail, responsible_person, origin_town,
+ * dest_community}], "next"}. limit 0 means every entry (exports). OUT_NOT_FOUND for an
+ * unknown or inactive rule. */
+enum outcome worklist_entries(struct ctx *cx, const char *rule, const char *after, int limit,
+			      json_t **out);
+/* The rules with their settings: {"rules": [...], "settings": {key: {value, min, max}}}. */
+enum outcome worklist_rules(struct ctx *cx, json_t **out);
+/* Admin: {"settings": {key: value}, "rules": {key: active}} — audited. */
+enum outcome worklist_rules_put(struct ctx *cx, json_t *body, json_t **out);
+
+#endif

@@ -1,0 +1,383 @@
+"""End-to-end tests of the follow-up ledgers (jobs, trainings, guarantees, schooling,
+family doctors, plots, relocation steps, visits), the rule-driven worklists and the
+employment report with its XLSX and CSV downloads.
+
+usage: test_followup.py PATH/TO/anju
+The XLSX is read back with Debian's python3-openpyxl (a reader other than the writer).
+"""
+import csv
+import datetime
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Runner, Server, expect, id_number  # noqa: E402
+
+ZHENGDA, PANSHI = "520628118", "520628101"
+JUBAO, TUANSHAN = "520628118201", "520628002030"
+TODAY = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
+
+S = Server()
+S.cli("migrate")
+S.add_user("admin", "admin")
+S.add_user("zhengda", "town", ZHENGDA)
+S.add_user("panshi", "town", PANSHI)
+S.start()
+ADMIN = S.login("admin")
+seq = [300]
+
+
+def new_id(birth, male=True):
+    seq[0] += 2
+    return id_number("520628%s%03d" % (birth, (seq[0] + (1 if male else 0)) % 1000))
+
+
+def years_ago(n, days=0):
+    d = TODAY.replace(year=TODAY.year - n) if not (TODAY.month == 2 and TODAY.day == 29) else TODAY.replace(year=TODAY.year - n, day=28)
+    return (d - datetime.timedelta(days=days)).strftime("%Y%m%d")
+
+
+def day(offset):
+    return (TODAY + datetime.timedelta(days=offset)).isoformat()
+
+
+def family(token=ADMIN, status="settled"):
+    """A settled household: a worker (36), a child (10) and a grandfather (70)."""
+    r = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": JUBAO, "dest_community": TUANSHAN, "status": status,
+        "members": [
+            {"id_number": new_id(years_ago(36)), "name": "龙大山", "relation": "head", "labor_capacity": "ordinary"},
+            {"id_number": new_id(years_ago(10), male=False), "name": "龙小花", "relation": "daughter"},
+            {"id_number": new_id(years_ago(70)), "name": "龙老汉", "relation": "parent", "labor_capacity": "none"}]},
+        token=token)
+    expect(r.status == 201, "household %r" % r)
+    h = r.json
+    by = {m["relation"]: m["id"] for m in h["members"]}
+    return h["id"], by["head"], by["daughter"], by["parent"]
+
+
+def post(path, body, token=ADMIN):
+    return S.request("POST", path, body, token=token)
+
+
+def put(path, body, token=ADMIN):
+    return S.request("PUT", path, body, token=token)
+
+
+def get(path, token=ADMIN):
+    return S.request("GET", path, token=token)
+
+
+def rows():
+    db = sqlite3.connect(S.db)
+    out = tuple(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                for t in ("jobs", "trainings", "guarantees", "schooling", "plots", "relocation_steps",
+                          "visits", "family_doctors", "audit"))
+    db.close()
+    return out
+
+
+def on_list(rule, household_id, person_id=None):
+    r = get("/api/v1/worklists/%s?limit=500" % rule)
+    expect(r.status == 200, "worklist %s %r" % (rule, r))
+    return any(e["household_id"] == household_id and (person_id is None or e["person_id"] == person_id)
+               for e in r.json["items"])
+
+
+def test_jobs_trainings_and_their_bad_input():
+    hh, worker, child, elder = family()
+    before = rows()
+    bad = [({"type": "county", "employer": "x", "start_date": "2024-05-01", "end_date": "2024-04-01"},
+            {"end_date": "end_before_start"}),
+           ({"type": "county", "employer": "x", "start_date": "2024-05-01", "monthly_income": -5},
+            {"monthly_income": "out_of_range"}),
+           ({"type": "county", "employer": "x", "start_date": "2024-05-01", "monthly_income": 9000000},
+            {"monthly_income": "out_of_range"}),
+           ({"type": "abroad", "employer": "x", "start_date": "2024-05-01"}, {"type": "unknown_value"}),
+           ({"type": "county", "start_date": "2024-05-01"}, {"employer": "required"}),
+           ({"type": "county", "employer": "x", "start_date": "2024-05-01", "main": "yes"}, {"main": "type_boolean"}),
+           ({"type": "county", "employer": "x", "start_date": "2024-05-01", "boss": "me"}, {"boss": "unknown_field"})]
+    for body, codes in bad:
+        r = post("/api/v1/persons/%d/jobs" % worker, body)
+        expect(r.status == 422 and r.field_codes() == codes, "%r -> %r" % (body, r))
+    r = post("/api/v1/persons/%d/jobs" % worker, {"type": "workshop", "employer": "团山社区扶贫车间",
+                                                  "start_date": "2024-03-01", "monthly_income": 2600, "main": True})
+    expect(r.status == 201 and r.json["current"] is True and r.json["main"] is True, "job %r" % r)
+    first = r.json["id"]
+    r = post("/api/v1/persons/%d/jobs" % worker, {"type": "flexible", "employer": "零工", "start_date": "2025-01-01",
+                                                  "main": True})
+    expect(r.status == 422 and r.field_codes() == {"main": "main_job_overlap"}, "one main job %r" % r)
+    r = post("/api/v1/persons/%d/jobs" % worker, {"type": "flexible", "employer": "零工", "start_date": "2025-01-01"})
+    expect(r.status == 201 and r.json["main"] is False, "a side job is fine %r" % r)
+    r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-01-01"}, token=ADMIN)
+    expect(r.status == 422 and r.field_codes() == {"end_date": "end_before_start"}, "patch checked %r" % r)
+    r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-12-31"}, token=ADMIN)
+    expect(r.status == 200 and r.json["current"] is False, "ended, kept %r" % r)
+    r = post("/api/v1/persons/%d/jobs" % worker, {"type": "outside_province", "employer": "东莞电子厂",
+                                                  "start_date": "2025-02-01", "main": True, "monthly_income": 4800})
+    expect(r.status == 201, "a new main job after the old one ended %r" % r)
+    jobs = get("/api/v1/persons/%d/jobs" % worker).json["items"]
+    expect(len(jobs) == 3 and sum(1 for j in jobs if j["main"] and j["current"]) == 1, "history kept %r" % jobs)
+
+    bad = [({"type": "skills", "course": "电工", "hours": 30, "start_date": "2025-03-01"}, {"hours": "hours_exceed_days"}),
+           ({"type": "skills", "course": "电工", "hours": 0, "start_date": "2025-03-01"}, {"hours": "out_of_range"}),
+           ({"type": "skills", "course": "电工", "hours": 8, "start_date": "2025-03-02", "end_date": "2025-03-01"},
+            {"end_date": "end_before_start"}),
+           ({"type": "cooking", "course": "x", "hours": 8, "start_date": "2025-03-01"}, {"type": "unknown_value"})]
+    for body, codes in bad:
+        r = post("/api/v1/persons/%d/trainings" % worker, body)
+        expect(r.status == 422 and r.field_codes() == codes, "%r -> %r" % (body, r))
+    r = post("/api/v1/persons/%d/trainings" % worker, {"type": "skills", "course": "电工", "hours": 40,
+                                                       "start_date": "2025-03-01", "end_date": "2025-03-05",
+                                                       "certificate": "初级电工证"})
+    expect(r.status == 201 and r.json["hours"] == 40.0, "training %r" % r)
+    after = rows()
+    expect(after[0] == before[0] + 3 and after[1] == before[1] + 1, "only the good rows stored %r %r" % (before, after))
+    ps = S.login("panshi")
+    expect(get("/api/v1/persons/%d/jobs" % worker, ps).status == 404, "another town's person")
+    expect(post("/api/v1/persons/%d/jobs" % worker, {"type": "county", "employer": "x", "start_date": "2025-01-01"},
+                ps).status == 404, "no writing there either")
+
+
+def test_guarantees_schooling_and_doctor():
+    hh, worker, child, elder = family()
+    other, _, _, _ = family()
+    before = rows()
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "enrolled",
+                                                        "start_date": "2024-01-01", "household_id": other})
+    expect(r.status == 422 and r.field_codes() == {"household_id": "person_not_in_household"}, "%r" % r)
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "enrolled",
+                                                        "start_date": "2024-01-01", "end_date": "2023-01-01"})
+    expect(r.status == 422 and r.field_codes() == {"end_date": "end_before_start"}, "%r" % r)
+    r = put("/api/v1/persons/%d/schooling" % worker, {"status": "enrolled", "school": "松桃民族中学", "grade": "初二"})
+    expect(r.status == 422 and r.field_codes() == {"person_id": "not_a_child"}, "adult is no child %r" % r)
+    r = put("/api/v1/persons/%d/schooling" % child, {"status": "not_enrolled"})
+    expect(r.status == 422 and r.field_codes() == {"reason": "required"}, "reason needed %r" % r)
+    expect(rows() == before, "nothing stored")
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "enrolled",
+                                                        "start_date": "2024-01-01", "household_id": hh})
+    expect(r.status == 201 and r.json["current"] is True, "%r" % r)
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "stopped",
+                                                        "start_date": "2023-06-01"})
+    expect(r.status == 422 and r.field_codes() == {"start_date": "start_not_after_current"}, "%r" % r)
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "stopped",
+                                                        "start_date": day(-10)})
+    expect(r.status == 201, "%r" % r)
+    g = get("/api/v1/persons/%d/guarantees" % worker).json
+    expect(g["current"]["medical_insurance"] == "stopped" and len(g["items"]) == 2, "history %r" % g)
+    old = [x for x in g["items"] if x["status"] == "enrolled"][0]
+    expect(old["end_date"] == day(-11), "the old record ends the day before %r" % old)
+    r = put("/api/v1/persons/%d/schooling" % child, {"status": "enrolled", "school": "团山小学", "grade": "四年级"})
+    expect(r.status == 200 and r.json["school"] == "团山小学", "%r" % r)
+    r = put("/api/v1/persons/%d/family-doctor" % elder, {"signed": True, "date": "2024-04-01", "doctor": "团山社区卫生站 吴医生"})
+    expect(r.status == 200 and r.json["signed"] is True, "%r" % r)
+    r = put("/api/v1/persons/%d/family-doctor" % elder, {"signed": True, "date": day(5)})
+    expect(r.status == 422 and r.field_codes() == {"date": "date_in_future"}, "%r" % r)
+
+
+def test_plots_steps_and_visits():
+    hh, worker, child, elder = family()
+    before = rows()
+    bad = [({"plots": [{"kind": "contracted", "area_mu": 0, "use": "transferred"}]}, {"plots[0].area_mu": "out_of_range"}),
+           ({"plots": [{"kind": "forest", "area_mu": -2.5, "use": "idle"}]}, {"plots[0].area_mu": "out_of_range"}),
+           ({"plots": [{"kind": "forest", "area_mu": 2, "use": "idle"}, {"kind": "forest", "area_mu": 1, "use": "shares"}]},
+            {"plots[1].kind": "duplicate_kind"}),
+           ({"plots": [{"kind": "garden", "area_mu": 2, "use": "idle"}]}, {"plots[0].kind": "unknown_value"}),
+           ({"plots": "all"}, {"plots": "type_array"})]
+    for body, codes in bad:
+        r = put("/api/v1/households/%d/plots" % hh, body)
+        expect(r.status == 422 and r.field_codes() == codes, "%r -> %r" % (body, r))
+    r = put("/api/v1/households/%d/plots" % hh, {"plots": [
+        {"kind": "contracted", "area_mu": 3.5, "use": "transferred", "annual_income": 1400},
+        {"kind": "forest", "area_mu": 12, "use": "shares"},
+        {"kind": "homestead", "area_mu": 0.4, "use": "reclaimed"}]})
+    expect(r.status == 200 and [p["kind"] for p in r.json["plots"]] == ["contracted", "forest", "homestead"], "%r" % r)
+
+    steps = {"responsible_person": "杨帮扶", "responsible_phone": "13800000001", "village_command": "聚宝村指挥部",
+             "town_command": "正大镇指挥部", "steps": [
+                 {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+                 {"step": "moving", "done_date": "2019-05-01", "done_by": "搬迁组"}]}
+    r = put("/api/v1/households/%d/steps" % hh, steps)
+    expect(r.status == 422 and r.field_codes() == {"steps.moving": "previous_step_not_done"}, "%r" % r)
+    steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+                      {"step": "hukou_transfer", "done_date": "2019-02-01", "done_by": "派出所"}]
+    r = put("/api/v1/households/%d/steps" % hh, steps)
+    expect(r.status == 422 and r.field_codes() == {"steps.hukou_transfer": "step_before_previous"}, "%r" % r)
+    steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部", "evidence_item_id": 999999}]
+    r = put("/api/v1/households/%d/steps" % hh, steps)
+    expect(r.status == 422 and r.field_codes() == {"steps[0].evidence_item_id": "item_not_in_household"}, "%r" % r)
+    r = put("/api/v1/households/%d/visits" % hh, {"date": day(3), "visitor": "社区网格员", "found": "x"})
+    expect(r.status == 422 and r.field_codes() == {"date": "date_in_future"}, "%r" % r)
+    expect(rows()[:8] == (before[0], before[1], before[2], before[3], before[4] + 3, before[5], before[6], before[7]),
+           "only the plots stored")
+    steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+                      {"step": "hukou_transfer", "due_date": day(-30)}]
+    r = put("/api/v1/households/%d/steps" % hh, steps)
+    expect(r.status == 200 and r.json["responsible_person"] == "杨帮扶", "%r" % r)
+    got = {s["step"]: s for s in r.json["steps"]}
+    expect(got["hukou_transfer"]["overdue"] is True and got["moving"]["done_date"] is None and len(got) == 5,
+           "all five steps, one overdue %r" % got)
+    r = put("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常，孩子上学"})
+    expect(r.status == 201, "%r" % r)
+    expect(len(get("/api/v1/households/%d/visits" % hh).json["items"]) == 1, "visit listed")
+
+
+def test_each_rule_fires_and_stops_when_fixed():
+    hh, worker, child, elder = family()
+    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "steps": [
+        {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+        {"step": "hukou_transfer", "due_date": day(-30)}]})
+    expect(on_list("zero_employment", hh), "zero employment")
+    expect(on_list("idle_labor", hh, worker), "idle labor")
+    expect(on_list("child_not_enrolled", hh, child), "child not enrolled")
+    for p in (worker, child, elder):
+        expect(on_list("no_medical_insurance", hh, p), "no medical insurance %d" % p)
+    expect(on_list("no_pension_insurance", hh, elder) and not on_list("no_pension_insurance", hh, worker),
+           "pension age only")
+    expect(on_list("archive_incomplete", hh), "archive incomplete")
+    expect(on_list("step_overdue", hh), "step overdue")
+    expect(on_list("visit_overdue", hh), "never visited")
+    entry = [e for e in get("/api/v1/worklists/step_overdue?limit=500").json["items"] if e["household_id"] == hh][0]
+    expect(entry["responsible_person"] == "杨帮扶" and entry["head_name"] == "龙大山" and entry["detail"] == "hukou_transfer",
+           "the entry names the household, reason and responsible person %r" % entry)
+
+    # an old job ended more than a year ago: still idle; a training this year: no longer idle
+    post("/api/v1/persons/%d/jobs" % worker, {"type": "county", "employer": "砖厂", "start_date": "2020-01-01",
+                                              "end_date": "2021-01-01"})
+    expect(on_list("idle_labor", hh, worker), "an old job does not count")
+    post("/api/v1/persons/%d/trainings" % worker, {"type": "orientation", "course": "就业引导", "hours": 6,
+                                                   "start_date": day(-20)})
+    expect(not on_list("idle_labor", hh, worker) and on_list("zero_employment", hh), "trained: not idle, still no job")
+    post("/api/v1/persons/%d/jobs" % worker, {"type": "public_welfare", "employer": "团山社区保洁", "start_date": day(-5),
+                                              "main": True, "monthly_income": 1500})
+    expect(not on_list("zero_employment", hh), "employed")
+    put("/api/v1/persons/%d/schooling" % child, {"status": "enrolled", "school": "团山小学", "grade": "四年级"})
+    expect(not on_list("child_not_enrolled", hh, child), "enrolled")
+    for p in (worker, child, elder):
+        post("/api/v1/persons/%d/guarantees" % p, {"kind": "medical_insurance", "status": "enrolled", "start_date": "2024-01-01"})
+    expect(not any(on_list("no_medical_insurance", hh, p) for p in (worker, child, elder)), "insured")
+    post("/api/v1/persons/%d/guarantees" % elder, {"kind": "pension_insurance", "status": "enrolled", "start_date": "2015-01-01"})
+    expect(not on_list("no_pension_insurance", hh, elder), "pension")
+    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "steps": [
+        {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+        {"step": "hukou_transfer", "due_date": day(-30), "done_date": day(-2), "done_by": "派出所"}]})
+    expect(not on_list("step_overdue", hh), "step done")
+    put("/api/v1/households/%d/visits" % hh, {"date": day(-100), "visitor": "网格员", "found": "在家"})
+    expect(on_list("visit_overdue", hh), "a visit 100 days ago is not recent (90 days)")
+    put("/api/v1/households/%d/visits" % hh, {"date": day(0), "visitor": "网格员", "found": "在家"})
+    expect(not on_list("visit_overdue", hh), "visited")
+    required = [t["code"] for t in get("/api/v1/doc-types").json["items"] if t["required"]["synchronous"]]
+    boundary = "followupBoundary"
+    for code in required:
+        body = ("--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n%s\r\n"
+                "--%s\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\n%s\r\n"
+                "--%s\r\nContent-Disposition: form-data; name=\"paper_location\"\r\n\r\nA柜\r\n--%s--\r\n"
+                % (boundary, code, boundary, code, boundary, boundary)).encode()
+        r = S.request("POST", "/api/v1/households/%d/items" % hh, raw=body, token=ADMIN,
+                      content_type="multipart/form-data; boundary=" + boundary)
+        expect(r.status == 201, "item %r" % r)
+    expect(not on_list("archive_incomplete", hh), "archive complete")
+    # a setting is data too: a 120-day visit period keeps the old visit of another household off the list
+    h2, _, _, _ = family()
+    put("/api/v1/households/%d/visits" % h2, {"date": day(-100), "visitor": "网格员", "found": "在家"})
+    expect(on_list("visit_overdue", h2), "100 days > 90")
+    r = put("/api/v1/followup/settings", {"settings": {"visit_days": 120}})
+    expect(r.status == 200 and r.json["settings"]["visit_days"]["value"] == 120, "%r" % r)
+    expect(not on_list("visit_overdue", h2), "100 days < 120")
+    r = put("/api/v1/followup/settings", {"settings": {"visit_days": 5000}})
+    expect(r.status == 422 and r.field_codes() == {"settings.visit_days": "out_of_range"}, "%r" % r)
+    zd = S.login("zhengda")
+    expect(put("/api/v1/followup/settings", {"settings": {"visit_days": 30}}, zd).status == 403, "admins only")
+    put("/api/v1/followup/settings", {"settings": {"visit_days": 90}})
+    counts = {x["rule"]: x["count"] for x in get("/api/v1/worklists").json["items"]}
+    expect(set(counts) == {"zero_employment", "idle_labor", "child_not_enrolled", "no_medical_insurance",
+                           "no_pension_insurance", "archive_incomplete", "step_overdue", "visit_overdue"}, "%r" % counts)
+    expect(get("/api/v1/worklists/no_such_rule").status == 404, "unknown rule")
+    ps = S.login("panshi")
+    expect(all(x["count"] == 0 for x in get("/api/v1/worklists", ps).json["items"]), "another town sees none of these")
+
+
+def test_report_agrees_with_worklists_and_downloads():
+    for _ in range(3):
+        hh, worker, child, elder = family()
+        post("/api/v1/persons/%d/jobs" % worker, {"type": "workshop", "employer": "扶贫车间", "start_date": "2024-01-01"})
+    r = get("/api/v1/reports/employment")
+    expect(r.status == 200, "%r" % r)
+    rep = r.json
+    c = rep["county"]
+    wl = {x["rule"]: x["count"] for x in get("/api/v1/worklists").json["items"]}
+    expect(c["zero_employment_households"] == wl["zero_employment"], "zero employment %r %r" % (c, wl))
+    expect(c["school_age_children"] - c["children_enrolled"] == wl["child_not_enrolled"], "children")
+    expect(c["persons"] - c["medical_insured"] == wl["no_medical_insurance"], "medical")
+    expect(c["employed"] == sum(c["employed_" + t] for t in ("county", "province", "outside_province", "public_welfare",
+                                                             "workshop", "self_employed", "flexible")), "by type adds up")
+    expect(c["employment_rate"] == int(c["employed"] * 1000 / c["labor_force"]) / 10, "rate %r" % c)
+    county = get("/api/v1/reports/county").json
+    for k in ("labor_force", "employed", "zero_employment_households"):
+        expect(county[k] == c[k], "county report %s" % k)
+    expect(county["labor_files"] == 0 and county["labor_volumes"] == 0, "no labor items yet")
+    # the records behind a figure
+    rec = get("/api/v1/reports/employment/records?figure=zero_employment_households&limit=500").json
+    expect(rec["count"] == c["zero_employment_households"] == len(rec["items"]), "records %r" % rec)
+    town = [t for t in rep["by_town"] if t["code"] == ZHENGDA][0]
+    rec = get("/api/v1/reports/employment/records?figure=employed_workshop&area=%s&limit=2" % ZHENGDA).json
+    expect(rec["count"] == town["employed_workshop"] and len(rec["items"]) == 2 and rec["next"], "paged %r" % rec)
+    expect(get("/api/v1/reports/employment/records?figure=nonsense").status == 422, "unknown figure")
+
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    x = S.request("GET", "/api/v1/reports/employment?format=xlsx", token=ADMIN, headers=zh)
+    expect(x.status == 200 and x.body[:2] == b"PK" and "spreadsheetml" in x.header("Content-Type"), "xlsx %r" % x.status)
+    path = os.path.join(S.dir, "report.xlsx")
+    with open(path, "wb") as f:
+        f.write(x.body)
+    reader = subprocess.run(["/usr/bin/python3", "-c", """
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}, ensure_ascii=False))
+""", path], capture_output=True, text=True)
+    expect(reader.returncode == 0, "openpyxl: %s" % reader.stderr)
+    sheets = json.loads(reader.stdout)
+    expect(len(sheets) == 3, "three sheets %r" % list(sheets))
+    by_town = list(sheets.values())[1]
+    head = by_town[0]
+    expect(head[0] == "代码" and "劳动力" in head, "Chinese headers %r" % head)
+    code_col, labor_col, emp_col = 0, head.index("劳动力"), head.index("就业人数")
+    got = {r[code_col]: (r[labor_col], r[emp_col]) for r in by_town[1:]}
+    want = {t["code"]: (t["labor_force"], t["employed"]) for t in rep["by_town"]}
+    expect(got == want, "xlsx figures equal the JSON %r %r" % (got, want))
+    cs = S.request("GET", "/api/v1/reports/employment?format=csv&table=community", token=ADMIN, headers=zh)
+    expect(cs.status == 200 and cs.body.startswith(b"\xef\xbb\xbf"), "csv with BOM")
+    table = list(csv.reader(io.StringIO(cs.body.decode("utf-8-sig"))))
+    want = {t["code"]: str(t["persons"]) for t in rep["by_community"]}
+    col = table[0].index("人数")
+    expect({r[0]: r[col] for r in table[1:]} == want, "csv figures equal the JSON")
+    wx = get("/api/v1/worklists/child_not_enrolled?format=csv")
+    lines = list(csv.reader(io.StringIO(wx.body.decode("utf-8-sig"))))
+    expect(len(lines) - 1 == wl["child_not_enrolled"], "worklist export has every entry")
+
+
+def test_cli_reports():
+    out = S.cli("report", "employment", "--format", "table").stdout
+    expect("劳动力" in out or "Labor force" in out, out[:300])
+    path = os.path.join(S.dir, "cli.xlsx")
+    S.cli("report", "employment", "--format", "xlsx", "--output", path)
+    with open(path, "rb") as f:
+        expect(f.read(2) == b"PK", "an xlsx file")
+    out = S.cli("report", "employment", "--format", "csv").stdout
+    expect(out.count("\n") >= 2, "csv on stdout")
+    out = S.cli("report", "followup", "--format", "table").stdout
+    expect("zero_employment" in out or "零就业" in out, out[:300])
+    out = S.cli("report", "followup", "--list", "child_not_enrolled", "--format", "csv").stdout
+    expect("龙小花" in out, "the records behind a worklist on the CLI")
+    out = S.cli("report", "employment", "--list", "zero_employment_households").stdout
+    expect("龙大山" in out, "the records behind a figure on the CLI")
+    r = S.cli("report", "employment", "--format", "pdf", check=False)
+    expect(r.returncode == 2, "bad format refused")
+
+
+if __name__ == "__main__":
+    Runner().run_module(globals(), S)
