@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/date.h"
 #include "core/idnumber.h"
@@ -18,6 +19,8 @@
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/user.h"
+#include "domain/demo_followup.h"
+#include "domain/demo_rng.h"
 
 /* The article's figures (Songtao, 2019-12-30). */
 #define ARTICLE_HOUSEHOLDS 14697
@@ -25,6 +28,8 @@
 #define ARTICLE_POOR_HOUSEHOLDS 10629
 #define ARTICLE_POOR_PERSONS 51021
 #define ARTICLE_ARCHIVED_FILES 13330	/* complete "one household, one file" archives */
+#define ARTICLE_LABOR_FILES 6048	/* labor-capacity items (件) ... */
+#define ARTICLE_LABOR_VOLUMES 4061	/* ... in persons' volumes (卷) */
 #define SAMPLE_PICTURES 24	/* items that get real bytes: a partly scanned archive */
 
 #define MAX_SIZE 9
@@ -33,74 +38,11 @@
 /* Ages are reckoned at the article's date, so the county does not age between runs. */
 #define REF_YEAR 2019
 
-/* ---------------------------------------------------------------- randomness */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)	/* splitmix64 */
+static double monotonic_seconds(void)
 {
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static int rng_range(struct rng *r, int lo, int hi)	/* inclusive */
-{
-	return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static int rng_pct(struct rng *r, int pct)
-{
-	return rng_range(r, 1, 100) <= pct;
-}
-
-/* Picks an index from cumulative-free weights. */
-static int rng_weighted(struct rng *r, const int *weights, int n)
-{
-	int total = 0;
-	for (int i = 0; i < n; i++)
-		total += weights[i];
-	int x = rng_range(r, 1, total);
-	for (int i = 0; i < n; i++) {
-		if (x <= weights[i])
-			return i;
-		x -= weights[i];
-	}
-	return n - 1;
-}
-
-/* ---------------------------------------------------------------- names */
-
-/* Common surnames of Songtao (Miao 龙 吴 石 麻 杨 田 滕 first), weighted. */
-static const char *const surnames[] = {
-	"龙", "吴", "杨", "石", "麻", "田", "滕", "张", "王", "李", "刘", "陈", "罗", "彭",
-	"黄", "唐", "蒋", "代", "欧", "冉", "姚", "谭", "向", "舒", "胡", "周", "赵", "邓",
-};
-static const int surname_weights[] = {
-	14, 13, 11, 10, 7, 7, 5, 4, 4, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-};
-static const char *const male_chars[] = {
-	"伟", "军", "勇", "明", "华", "平", "强", "志", "国", "建", "文", "海", "林", "成", "松",
-	"波", "刚", "超", "斌", "飞", "云", "金", "德", "福", "贵", "发", "生", "忠", "元", "光",
-};
-static const char *const female_chars[] = {
-	"芳", "英", "秀", "兰", "梅", "霞", "娟", "丽", "艳", "玲", "燕", "红", "花", "琴", "敏",
-	"慧", "萍", "珍", "翠", "凤", "春", "菊", "香", "银", "莲", "云", "婷", "雪", "静", "月",
-};
-#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static void make_name(struct rng *r, const char *surname, int male, char *out, size_t cap)
-{
-	const char *const *chars = male ? male_chars : female_chars;
-	int n = male ? COUNT(male_chars) : COUNT(female_chars);
-	if (rng_pct(r, 35))
-		snprintf(out, cap, "%s%s", surname, chars[rng_range(r, 0, n - 1)]);
-	else
-		snprintf(out, cap, "%s%s%s", surname, chars[rng_range(r, 0, n - 1)],
-			 chars[rng_range(r, 0, n - 1)]);
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* ---------------------------------------------------------------- ID numbers */
@@ -521,7 +463,9 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	long hh_poor = ARTICLE_POOR_HOUSEHOLDS, hh_sync = ARTICLE_HOUSEHOLDS - ARTICLE_POOR_HOUSEHOLDS;
 	long p_poor = ARTICLE_POOR_PERSONS, p_sync = ARTICLE_PERSONS - ARTICLE_POOR_PERSONS;
 	long archived = ARTICLE_ARCHIVED_FILES;
+	long labor_files = ARTICLE_LABOR_FILES, labor_volumes = ARTICLE_LABOR_VOLUMES;
 	struct doc_checklist docs;
+	double started = monotonic_seconds();
 	memset(sum, 0, sizeof(*sum));
 	*err_key = "internal";
 	if (store_one_int(cx->db, &rc, "SELECT count(*) FROM households", NULL) > 0) {
@@ -539,6 +483,8 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 		hh_poor = (long)(ARTICLE_POOR_HOUSEHOLDS * f + 0.5);
 		hh_sync = (long)((ARTICLE_HOUSEHOLDS - ARTICLE_POOR_HOUSEHOLDS) * f + 0.5);
 		archived = (long)(ARTICLE_ARCHIVED_FILES * f + 0.5);
+		labor_files = (long)(ARTICLE_LABOR_FILES * f + 0.5);
+		labor_volumes = (long)(ARTICLE_LABOR_VOLUMES * f + 0.5);
 	}
 	struct rng r = {opt->seed ? opt->seed : 2019};
 	long total = hh_poor + hh_sync;
@@ -606,6 +552,11 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	}
 	if (opt->sample_files && make_sample_pictures(cx, SAMPLE_PICTURES) != STORE_OK)
 		goto rollback;
+	sum->seconds_registry = monotonic_seconds() - started;
+	if (!opt->no_followup && demo_followup(cx, opt->seed ? opt->seed : 2019, labor_volumes,
+					       labor_files) != STORE_OK)
+		goto rollback;
+	sum->seconds_followup = monotonic_seconds() - started - sum->seconds_registry;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",
 				 (json_int_t)sum->households, "persons", (json_int_t)sum->persons);
 	rc = audit_write(cx, "demo", "county", 0, NULL, what);

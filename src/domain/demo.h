@@ -20,11 +20,13 @@ struct demo_options {
 	long persons;		/* 0 = the article's county */
 	int with_users;		/* also create the demo accounts */
 	int sample_files;	/* give a few items real pictures (needs media_init and ctx.blobs) */
+	int no_followup;	/* leave the follow-up ledgers empty */
 };
 
 struct demo_summary {
 	long households, persons, poor_households, poor_persons;
 	long sites, rooms;
+	double seconds_registry, seconds_followup;	/* the two phases' wall-clock times */
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key

@@ -9,7 +9,9 @@
 #include "core/jsonx.h"
 #include "domain/division.h"
 #include "domain/employment.h"
+#include "domain/followup_pass.h"
 #include "domain/ledger.h"
+#include "domain/worklist.h"
 
 const char *const employment_figures[] = {"households", "persons", "labor_force", "employed",
 	"employed_county", "employed_province", "employed_outside_province",
@@ -29,273 +31,78 @@ struct tally {
 	double plot_mu[NUSE];
 };
 
-/* Per-person facts, indexed by person id. */
-enum {
-	P_COUNTED = 1, P_LABOR = 2, P_SCHOOL = 4, P_TRAINED = 8, P_MEDICAL = 16, P_PENSION = 32,
-	P_MINLIVING = 64, P_ENROLLED = 128
-};
-
-struct pass {
-	struct ctx *cx;
-	int64_t max_hh, max_person;
-	int32_t *hh_town, *hh_comm;	/* tally index, -1: not counted */
-	uint8_t *hh_after;		/* relocated or settled */
-	uint16_t *hh_labor, *hh_employed;
-	int32_t *p_hh;			/* the person's household, 0: not counted */
-	uint8_t *p_flags, *p_job, *p_doctor;	/* p_job: 0 none, 1 + type (main first) */
+/* The county, its towns and its communities, tallied from the pass's facts. */
+struct tallies {
 	struct tally county, *towns, *comms;
-	int ntowns, ncomms, cap;
 };
 
-static int tally_index(struct tally **arr, int *n, int *cap, const char *code)
+static void add_person(struct tally *t, const struct followup_pass *p, int64_t id)
 {
-	for (int i = *n - 1; i >= 0; i--)	/* few hundred at most; recent ones first */
-		if (strcmp((*arr)[i].code, code) == 0)
-			return i;
-	if (*n == *cap) {
-		int ncap = *cap ? *cap * 2 : 64;
-		struct tally *t = realloc(*arr, sizeof(**arr) * (size_t)ncap);
-		if (!t)
-			return -1;
-		*arr = t;
-		*cap = ncap;
-	}
-	memset(&(*arr)[*n], 0, sizeof(**arr));
-	snprintf((*arr)[*n].code, sizeof((*arr)[*n].code), "%s", code);
-	return (*n)++;
-}
-
-static void pass_free(struct pass *p)
-{
-	free(p->hh_town);
-	free(p->hh_comm);
-	free(p->hh_after);
-	free(p->hh_labor);
-	free(p->hh_employed);
-	free(p->p_hh);
-	free(p->p_flags);
-	free(p->p_job);
-	free(p->p_doctor);
-	free(p->towns);
-	free(p->comms);
-}
-
-static int job_index(const char *type)
-{
-	for (int i = 0; job_types[i]; i++)
-		if (strcmp(job_types[i], type) == 0)
-			return i;
-	return -1;
-}
-
-/* Reads everything the figures need. False on a storage error or no memory. */
-static bool pass_run(struct pass *p, struct ctx *cx)
-{
-	struct followup_settings s;
-	struct followup_dates d;
-	char lo[16], hi[17];
-	int rc, tcap = 0, ccap = 0;
-	memset(p, 0, sizeof(*p));
-	p->cx = cx;
-	if (!followup_settings_load(cx, &s))
-		return false;
-	followup_dates_for(&s, cx->today, &d);
-	actor_scope_range(cx->actor, lo, hi);
-	p->max_hh = store_one_int(cx->db, &rc, "SELECT coalesce(max(id), 0) FROM households", NULL);
-	if (rc == STORE_OK)
-		p->max_person = store_one_int(cx->db, &rc, "SELECT coalesce(max(id), 0) FROM persons", NULL);
-	if (rc != STORE_OK)
-		return false;
-	size_t nh = (size_t)p->max_hh + 1, np = (size_t)p->max_person + 1;
-	p->hh_town = malloc(nh * sizeof(int32_t));
-	p->hh_comm = malloc(nh * sizeof(int32_t));
-	p->hh_after = calloc(nh, 1);
-	p->hh_labor = calloc(nh, sizeof(uint16_t));
-	p->hh_employed = calloc(nh, sizeof(uint16_t));
-	p->p_hh = calloc(np, sizeof(int32_t));
-	p->p_flags = calloc(np, 1);
-	p->p_job = calloc(np, 1);
-	p->p_doctor = calloc(np, 1);
-	if (!p->hh_town || !p->hh_comm || !p->hh_after || !p->hh_labor || !p->hh_employed ||
-	    !p->p_hh || !p->p_flags || !p->p_job || !p->p_doctor)
-		return false;
-	memset(p->hh_town, 0xff, nh * sizeof(int32_t));
-	memset(p->hh_comm, 0xff, nh * sizeof(int32_t));
-
-	struct store_rows *r = store_query(cx->db, "SELECT h.id, substr(h.origin_village, 1, 9),"
-		" coalesce(h.dest_community, ''), h.status IN ('relocated', 'settled') FROM households h"
-		" WHERE h.status <> 'closed' AND " SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		int t = tally_index(&p->towns, &p->ntowns, &tcap, store_text(r, 1));
-		int c = tally_index(&p->comms, &p->ncomms, &ccap, store_text(r, 2));
-		if (t < 0 || c < 0 || id > p->max_hh)
-			continue;
-		p->hh_town[id] = t;
-		p->hh_comm[id] = c;
-		p->hh_after[id] = (uint8_t)store_int(r, 3);
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-
-	r = store_query(cx->db, "SELECT id, household_id, birth_date, labor_capacity IN"
-		" ('ordinary', 'skilled', 'weak') FROM persons WHERE status = 'member'", NULL);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0), hh = store_int(r, 1);
-		if (id > p->max_person || hh > p->max_hh || p->hh_town[hh] < 0)
-			continue;
-		const char *birth = store_text(r, 2);
-		uint8_t f = P_COUNTED;
-		if (store_int(r, 3) && strcmp(birth, d.labor_born_after) > 0 &&
-		    strcmp(birth, d.labor_born_by) <= 0)
-			f |= P_LABOR;
-		if (strcmp(birth, d.school_born_after) > 0 && strcmp(birth, d.school_born_by) <= 0)
-			f |= P_SCHOOL;
-		p->p_hh[id] = (int32_t)hh;
-		p->p_flags[id] = f;
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-
-	/* jobs covering today; the main one's type wins */
-	r = store_query(cx->db, "SELECT person_id, type, main FROM jobs WHERE start_date <= ? AND"
-			" (end_date IS NULL OR end_date >= ?)", "tt", d.today, d.today);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		int k = job_index(store_text(r, 1));
-		if (id <= p->max_person && k >= 0 && (!p->p_job[id] || store_int(r, 2)))
-			p->p_job[id] = (uint8_t)(k + 1);
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	r = store_query(cx->db, "SELECT person_id FROM trainings", NULL);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		if (id <= p->max_person)
-			p->p_flags[id] |= P_TRAINED;
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	r = store_query(cx->db, "SELECT person_id, kind FROM guarantees WHERE status = 'enrolled'"
-			" AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)", "tt",
-			d.today, d.today);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		const char *kind = store_text(r, 1);
-		if (id <= p->max_person)
-			p->p_flags[id] |= kind[0] == 'm' && kind[1] == 'e' ? P_MEDICAL
-				: kind[0] == 'p' ? P_PENSION : P_MINLIVING;
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	r = store_query(cx->db, "SELECT person_id FROM schooling WHERE status = 'enrolled'", NULL);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		if (id <= p->max_person)
-			p->p_flags[id] |= P_ENROLLED;
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	r = store_query(cx->db, "SELECT person_id FROM family_doctors WHERE signed = 1", NULL);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		if (id <= p->max_person)
-			p->p_doctor[id] = 1;
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	(void)tcap;
-	(void)ccap;
-	return true;
-}
-
-/* Whether a counted person meets a figure; -1 when the figure is not about persons. */
-static int person_meets(const struct pass *p, int64_t id, const char *figure)
-{
-	uint8_t f = p->p_flags[id];
-	bool labor = f & P_LABOR, employed = labor && p->p_job[id];
-	if (strcmp(figure, "persons") == 0) return 1;
-	if (strcmp(figure, "labor_force") == 0) return labor;
-	if (strcmp(figure, "employed") == 0) return employed;
-	if (strncmp(figure, "employed_", 9) == 0 && job_index(figure + 9) >= 0)
-		return employed && p->p_job[id] == job_index(figure + 9) + 1;
-	if (strcmp(figure, "trained") == 0) return labor && (f & P_TRAINED);
-	if (strcmp(figure, "medical_insured") == 0) return !!(f & P_MEDICAL);
-	if (strcmp(figure, "pension_insured") == 0) return !!(f & P_PENSION);
-	if (strcmp(figure, "minimum_living") == 0) return !!(f & P_MINLIVING);
-	if (strcmp(figure, "school_age_children") == 0) return !!(f & P_SCHOOL);
-	if (strcmp(figure, "children_enrolled") == 0) return (f & P_SCHOOL) && (f & P_ENROLLED);
-	if (strcmp(figure, "family_doctor_signed") == 0) return p->p_doctor[id];
-	return -1;
-}
-
-static void add_person(struct tally *t, const struct pass *p, int64_t id)
-{
-	uint8_t f = p->p_flags[id];
+	uint16_t f = p->p_facts[id];
 	t->persons++;
-	if (f & P_LABOR) {
+	if (f & PF_LABOR) {
 		t->labor_force++;
-		if (p->p_job[id]) {
+		if (f & PF_EMPLOYED) {
 			t->employed++;
 			t->by_type[p->p_job[id] - 1]++;
 		}
-		if (f & P_TRAINED)
+		if (f & PF_TRAINED)
 			t->trained++;
 	}
-	t->medical += !!(f & P_MEDICAL);
-	t->pension += !!(f & P_PENSION);
-	t->minimum_living += !!(f & P_MINLIVING);
-	if (f & P_SCHOOL) {
+	t->medical += !!(f & PF_MEDICAL);
+	t->pension += !!(f & PF_PENSION);
+	t->minimum_living += !!(f & PF_MINIMUM_LIVING);
+	if (f & PF_SCHOOL_AGE) {
 		t->school_age++;
-		t->enrolled += !!(f & P_ENROLLED);
+		t->enrolled += !!(f & PF_ENROLLED);
 	}
-	t->doctor += p->p_doctor[id];
+	t->doctor += !!(f & PF_DOCTOR);
 }
 
-static void pass_tally(struct pass *p)
+/* The zero-employment condition, the same as the rule's (see 003_followup.sql). */
+static bool zero_employment(const struct followup_pass *p, int64_t hh)
 {
+	uint8_t h = p->hh_facts[hh];
+	return (h & HF_RELOCATED) && (h & HF_HAS_LABOR) && !(h & HF_HAS_EMPLOYED);
+}
+
+static bool tally(const struct followup_pass *p, struct tallies *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->towns = calloc((size_t)p->ntowns + 1, sizeof(struct tally));
+	t->comms = calloc((size_t)p->ncomms + 1, sizeof(struct tally));
+	if (!t->towns || !t->comms)
+		return false;
+	for (int i = 0; i < p->ntowns; i++)
+		snprintf(t->towns[i].code, sizeof(t->towns[i].code), "%s", p->towns[i]);
+	for (int i = 0; i < p->ncomms; i++)
+		snprintf(t->comms[i].code, sizeof(t->comms[i].code), "%s", p->comms[i]);
 	for (int64_t id = 1; id <= p->max_person; id++) {
-		if (!(p->p_flags[id] & P_COUNTED))
+		if (!(p->p_facts[id] & PF_COUNTED))
 			continue;
 		int64_t hh = p->p_hh[id];
-		add_person(&p->county, p, id);
-		add_person(&p->towns[p->hh_town[hh]], p, id);
-		add_person(&p->comms[p->hh_comm[hh]], p, id);
-		if (p->p_flags[id] & P_LABOR) {
-			p->hh_labor[hh]++;
-			p->hh_employed[hh] += p->p_job[id] != 0;
-		}
+		add_person(&t->county, p, id);
+		add_person(&t->towns[p->hh_town[hh]], p, id);
+		add_person(&t->comms[p->hh_comm[hh]], p, id);
 	}
 	for (int64_t hh = 1; hh <= p->max_hh; hh++) {
-		if (p->hh_town[hh] < 0)
+		if (!(p->hh_facts[hh] & HF_COUNTED))
 			continue;
-		bool zero = p->hh_after[hh] && p->hh_labor[hh] > 0 && p->hh_employed[hh] == 0;
-		struct tally *rows[3] = {&p->county, &p->towns[p->hh_town[hh]], &p->comms[p->hh_comm[hh]]};
+		struct tally *rows[3] = {&t->county, &t->towns[p->hh_town[hh]], &t->comms[p->hh_comm[hh]]};
 		for (int k = 0; k < 3; k++) {
 			rows[k]->households++;
-			rows[k]->zero_employment += zero;
+			rows[k]->zero_employment += zero_employment(p, hh);
 		}
 	}
-}
-
-/* Plot areas by use, per household's rows. */
-static bool pass_plots(struct pass *p)
-{
-	static const char *const uses[] = {"transferred", "shares", "reclaimed", "self_farmed", "idle"};
-	struct store_rows *r = store_query(p->cx->db, "SELECT household_id, use, area_mu FROM plots", NULL);
-	while (store_next(r)) {
-		int64_t hh = store_int(r, 0);
-		if (hh > p->max_hh || p->hh_town[hh] < 0)
+	for (int64_t i = 0; i < p->nplots; i++) {
+		int64_t hh = p->plot_hh[i];
+		if (hh > p->max_hh || !(p->hh_facts[hh] & HF_COUNTED))
 			continue;
-		for (int u = 0; u < NUSE; u++)
-			if (strcmp(store_text(r, 1), uses[u]) == 0) {
-				double mu = store_double(r, 2);
-				p->county.plot_mu[u] += mu;
-				p->towns[p->hh_town[hh]].plot_mu[u] += mu;
-				p->comms[p->hh_comm[hh]].plot_mu[u] += mu;
-			}
+		t->county.plot_mu[p->plot_use[i]] += p->plot_mu[i];
+		t->towns[p->hh_town[hh]].plot_mu[p->plot_use[i]] += p->plot_mu[i];
+		t->comms[p->hh_comm[hh]].plot_mu[p->plot_use[i]] += p->plot_mu[i];
 	}
-	return store_finish(r) == STORE_OK;
+	return true;
 }
 
 static json_t *tally_json(struct ctx *cx, const struct tally *t)
@@ -342,38 +149,93 @@ static json_t *tallies_json(struct ctx *cx, struct tally *t, int n)
 	return arr;
 }
 
+/* The report from a pass run with PASS_PLOTS. */
+static enum outcome report_of(struct ctx *cx, const struct followup_pass *pass, json_t **out)
+{
+	const struct followup_pass p = *pass;
+	struct tallies t;
+	char today[11];
+	bool ok = tally(&p, &t);
+	if (ok) {
+		snprintf(t.county.code, sizeof(t.county.code), "%s", cx->actor->scope);
+		date_format(cx->today, today);
+		*out = json_pack("{s:s, s:o}", "today", today, "county", tally_json(cx, &t.county));
+		json_object_set_new(*out, "by_town", tallies_json(cx, t.towns, p.ntowns));
+		json_object_set_new(*out, "by_community", tallies_json(cx, t.comms, p.ncomms));
+	}
+	free(t.towns);
+	free(t.comms);
+	return ok ? OUT_OK : OUT_INTERNAL;
+}
+
 enum outcome report_employment(struct ctx *cx, json_t **out)
 {
-	struct pass p;
-	char today[11];
+	struct followup_pass p;
 	*out = NULL;
-	bool ok = pass_run(&p, cx) && pass_plots(&p);
-	if (ok) {
-		pass_tally(&p);
-		snprintf(p.county.code, sizeof(p.county.code), "%s", cx->actor->scope);
-		date_format(cx->today, today);
-		*out = json_pack("{s:s, s:o}", "today", today, "county", tally_json(cx, &p.county));
-		json_object_set_new(*out, "by_town", tallies_json(cx, p.towns, p.ntowns));
-		json_object_set_new(*out, "by_community", tallies_json(cx, p.comms, p.ncomms));
+	if (!followup_pass_run(cx, &p, PASS_PLOTS))
+		return OUT_INTERNAL;
+	enum outcome res = report_of(cx, &p, out);
+	followup_pass_free(&p);
+	return res;
+}
+
+enum outcome report_followup_overview(struct ctx *cx, json_t **out)
+{
+	struct followup_pass p;
+	json_t *counts = NULL;
+	*out = NULL;
+	if (!followup_pass_run(cx, &p, PASS_PLOTS | PASS_RULE_FACTS))
+		return OUT_INTERNAL;
+	enum outcome res = report_of(cx, &p, out);
+	if (res == OUT_OK && (res = worklist_counts_of(cx, &p, &counts)) == OUT_OK)
+		json_object_set_new(*out, "worklists", json_incref(json_object_get(counts, "items")));
+	json_decref(counts);
+	if (res != OUT_OK) {
+		json_decref(*out);
+		*out = NULL;
 	}
-	pass_free(&p);
-	return ok ? OUT_OK : OUT_INTERNAL;
+	followup_pass_free(&p);
+	return res;
 }
 
 /* ---------------------------------------------------------------- records behind a figure */
 
-static bool in_area(const struct pass *p, int64_t hh, const char *area, size_t n)
+static bool in_area(const struct followup_pass *p, int64_t hh, const char *area, size_t n)
 {
 	if (n == 0)
 		return true;
-	const char *code = n == 9 ? p->towns[p->hh_town[hh]].code : p->comms[p->hh_comm[hh]].code;
+	const char *code = n == 9 ? p->towns[p->hh_town[hh]] : p->comms[p->hh_comm[hh]];
 	return strcmp(code, area) == 0;
+}
+
+/* Whether a counted person is behind a person figure of the report. */
+static bool person_counts(const struct followup_pass *p, int64_t id, const char *figure)
+{
+	uint16_t f = p->p_facts[id];
+	bool labor = f & PF_LABOR, employed = labor && (f & PF_EMPLOYED);
+	if (strcmp(figure, "persons") == 0) return true;
+	if (strcmp(figure, "labor_force") == 0) return labor;
+	if (strcmp(figure, "employed") == 0) return employed;
+	if (strncmp(figure, "employed_", 9) == 0) {
+		for (int k = 0; job_types[k]; k++)
+			if (strcmp(figure + 9, job_types[k]) == 0)
+				return employed && p->p_job[id] == k + 1;
+		return false;
+	}
+	if (strcmp(figure, "trained") == 0) return labor && (f & PF_TRAINED);
+	if (strcmp(figure, "medical_insured") == 0) return f & PF_MEDICAL;
+	if (strcmp(figure, "pension_insured") == 0) return f & PF_PENSION;
+	if (strcmp(figure, "minimum_living") == 0) return f & PF_MINIMUM_LIVING;
+	if (strcmp(figure, "school_age_children") == 0) return f & PF_SCHOOL_AGE;
+	if (strcmp(figure, "children_enrolled") == 0) return (f & PF_SCHOOL_AGE) && (f & PF_ENROLLED);
+	if (strcmp(figure, "family_doctor_signed") == 0) return f & PF_DOCTOR;
+	return false;
 }
 
 enum outcome report_employment_records(struct ctx *cx, const char *figure, const char *area,
 				       int64_t after, int limit, json_t **out)
 {
-	struct pass p;
+	struct followup_pass p;
 	size_t n = area ? strlen(area) : 0;
 	*out = NULL;
 	if (!jx_in(figure, employment_figures) || strcmp(figure, "employment_rate") == 0 ||
@@ -385,20 +247,17 @@ enum outcome report_employment_records(struct ctx *cx, const char *figure, const
 		verrors_add(cx->errs, "area", "invalid_code");
 		return OUT_INVALID;
 	}
-	if (!pass_run(&p, cx)) {
-		pass_free(&p);
+	if (!followup_pass_run(cx, &p, 0))
 		return OUT_INTERNAL;
-	}
-	pass_tally(&p);
 	bool households = strcmp(figure, "households") == 0 ||
 			  strcmp(figure, "zero_employment_households") == 0;
 	json_t *ids = json_array();
 	int64_t count = 0, last = 0;
 	if (households) {
 		for (int64_t hh = 1; hh <= p.max_hh; hh++) {
-			if (p.hh_town[hh] < 0 || !in_area(&p, hh, area, n))
+			if (!(p.hh_facts[hh] & HF_COUNTED) || !in_area(&p, hh, area, n))
 				continue;
-			if (figure[0] == 'z' && !(p.hh_after[hh] && p.hh_labor[hh] && !p.hh_employed[hh]))
+			if (figure[0] == 'z' && !zero_employment(&p, hh))
 				continue;
 			count++;
 			if (hh > after && (int)json_array_size(ids) < limit)
@@ -406,15 +265,15 @@ enum outcome report_employment_records(struct ctx *cx, const char *figure, const
 		}
 	} else {
 		for (int64_t id = 1; id <= p.max_person; id++) {
-			if (!(p.p_flags[id] & P_COUNTED) || !in_area(&p, p.p_hh[id], area, n) ||
-			    person_meets(&p, id, figure) != 1)
+			if (!(p.p_facts[id] & PF_COUNTED) || !in_area(&p, p.p_hh[id], area, n) ||
+			    !person_counts(&p, id, figure))
 				continue;
 			count++;
 			if (id > after && (int)json_array_size(ids) < limit)
 				json_array_append_new(ids, json_integer(last = id));
 		}
 	}
-	pass_free(&p);
+	followup_pass_free(&p);
 	/* names for the page of ids */
 	json_t *items = json_array(), *v;
 	size_t i;

@@ -31,6 +31,9 @@ extern const char *const employment_figures[];
 
 /* {"today", "county": {row}, "by_town": [rows], "by_community": [rows]} */
 enum outcome report_employment(struct ctx *cx, json_t **out);
+/* The report and every worklist's count from one pass: the report's keys and "worklists"
+ * (as GET /worklists' items). What the dashboard shows. */
+enum outcome report_followup_overview(struct ctx *cx, json_t **out);
 /* The records behind `figure` within `area` ("" the scope, 9 digits an origin town, 12 a
  * destination community): {"figure", "area", "kind": "person"|"household", "count",
  * "items": [{id, household_id, name, number}], "next"} — ids after `after`, up to `limit`. */

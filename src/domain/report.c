@@ -79,7 +79,7 @@ static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *l
 		volumes = store_int(r, 1);
 	}
 	json_t *emp = NULL;
-	if (store_finish(r) != STORE_OK || report_employment(cx, &emp) != OUT_OK) {
+	if (store_finish(r) != STORE_OK || report_followup_overview(cx, &emp) != OUT_OK) {
 		json_decref(out);
 		return OUT_INTERNAL;
 	}
@@ -89,6 +89,7 @@ static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *l
 	static const char *const keys[] = {"labor_force", "employed", "zero_employment_households", NULL};
 	for (int i = 0; keys[i]; i++)
 		json_object_set(out, keys[i], json_object_get(county, keys[i]));
+	json_object_set(out, "worklists", json_object_get(emp, "worklists"));
 	json_decref(emp);
 	return OUT_OK;
 }

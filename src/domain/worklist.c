@@ -1,4 +1,4 @@
-/* worklist: runs the follow-up rules kept as data in followup_rules. */
+/* worklist: the follow-up rules of followup_rules evaluated over the pass's facts. */
 #include "domain/worklist.h"
 
 #include <stdio.h>
@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "core/jsonx.h"
+#include "core/log.h"
 #include "domain/audit.h"
+#include "domain/followup_pass.h"
 #include "domain/ledger.h"
 #include "domain/tx.h"
 
-/* The one-row table every rule reads its dates from. */
+/* The one-row table the detail queries read the pass's dates from. */
 #define K_CTE "WITH k(today, labor_born_after, labor_born_by, school_born_after," \
 	" school_born_by, pension_born_by, idle_since, visited_since, due_before) AS" \
 	" (VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)) "
@@ -18,38 +20,36 @@
 #define K_ARGS(d) (d).today, (d).labor_born_after, (d).labor_born_by, (d).school_born_after, \
 	(d).school_born_by, (d).pension_born_by, (d).idle_since, (d).visited_since, (d).due_before
 
-/* The scope applies to the entries' households (alias h in SCOPE_SQL). */
-#define SCOPED_FROM " FROM (%s) w JOIN households h ON h.id = w.household_id WHERE " SCOPE_SQL
-
 struct rule {
 	char key[40], level[12], setting[40];
-	const char *query;
+	bool household;
+	struct fact_condition cond;
+	const char *detail;	/* in the arena; NULL when the rule shows none */
 };
 
-/* The active rules in their order; n is how many. Queries live in the arena. */
+/* The active rules in their order (or only `only`); -1 on a storage error. A rule whose
+ * condition names an unknown fact is left out and logged: a bad row cannot list everyone. */
 static int load_rules(struct ctx *cx, struct rule *rules, int max, const char *only)
 {
 	int n = 0;
-	struct store_rows *r = store_query(cx->db, "SELECT key, level, coalesce(setting, ''), query"
-		" FROM followup_rules WHERE active = 1 AND (? IS NULL OR key = ?) ORDER BY sort", "tt",
-		only, only);
+	struct store_rows *r = store_query(cx->db, "SELECT key, level, coalesce(setting, ''),"
+		" condition, detail FROM followup_rules WHERE active = 1 AND (? IS NULL OR key = ?)"
+		" ORDER BY sort", "tt", only, only);
 	while (store_next(r) && n < max) {
-		snprintf(rules[n].key, sizeof(rules[n].key), "%s", store_text(r, 0));
-		snprintf(rules[n].level, sizeof(rules[n].level), "%s", store_text(r, 1));
-		snprintf(rules[n].setting, sizeof(rules[n].setting), "%s", store_text(r, 2));
-		rules[n].query = arena_strdup(cx->arena, store_text(r, 3));
+		struct rule *u = &rules[n];
+		const char *bad = "";
+		snprintf(u->key, sizeof(u->key), "%s", store_text(r, 0));
+		snprintf(u->level, sizeof(u->level), "%s", store_text(r, 1));
+		snprintf(u->setting, sizeof(u->setting), "%s", store_text(r, 2));
+		u->household = strcmp(u->level, "household") == 0;
+		u->detail = store_null(r, 4) ? NULL : arena_strdup(cx->arena, store_text(r, 4));
+		if (!fact_condition_parse(store_text(r, 3), u->household, &u->cond, &bad)) {
+			log_warn("follow-up rule %s: unknown fact '%s' in its condition", u->key, bad);
+			continue;
+		}
 		n++;
 	}
 	return store_finish(r) == STORE_OK ? n : -1;
-}
-
-static bool dates_now(struct ctx *cx, struct followup_dates *d)
-{
-	struct followup_settings s;
-	if (!followup_settings_load(cx, &s))
-		return false;
-	followup_dates_for(&s, cx->today, d);
-	return true;
 }
 
 static int setting_value(struct ctx *cx, const char *key)
@@ -59,35 +59,49 @@ static int setting_value(struct ctx *cx, const char *key)
 				  "t", key);
 }
 
+static int64_t rule_count(const struct followup_pass *p, const struct rule *u)
+{
+	int64_t n = 0;
+	if (u->household) {
+		for (int64_t id = 1; id <= p->max_hh; id++)
+			n += household_meets(p, id, &u->cond);
+	} else {
+		for (int64_t id = 1; id <= p->max_person; id++)
+			n += person_meets(p, id, &u->cond);
+	}
+	return n;
+}
+
 enum outcome worklist_counts(struct ctx *cx, json_t **out)
 {
+	struct followup_pass p;
+	*out = NULL;
+	if (!followup_pass_run(cx, &p, PASS_RULE_FACTS))
+		return OUT_INTERNAL;
+	enum outcome res = worklist_counts_of(cx, &p, out);
+	followup_pass_free(&p);
+	return res;
+}
+
+enum outcome worklist_counts_of(struct ctx *cx, const struct followup_pass *pass, json_t **out)
+{
 	struct rule rules[32];
-	struct followup_dates d;
-	char lo[16], hi[17];
+	const struct followup_pass p = *pass;
 	*out = NULL;
 	int n = load_rules(cx, rules, 32, NULL);
-	if (n < 0 || !dates_now(cx, &d))
+	if (n < 0)
 		return OUT_INTERNAL;
-	actor_scope_range(cx->actor, lo, hi);
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
-		int rc;
-		int64_t count = store_one_int(cx->db, &rc, arena_printf(cx->arena,
-			K_CTE "SELECT count(*)" SCOPED_FROM, rules[i].query),
-			K_TYPES SCOPE_TYPES, K_ARGS(d), SCOPE_ARGS(lo, hi));
-		if (rc != STORE_OK) {
-			json_decref(items);
-			return OUT_INTERNAL;
-		}
 		json_t *o = json_pack("{s:s, s:s, s:I}", "rule", rules[i].key, "level", rules[i].level,
-				      "count", (json_int_t)count);
+				      "count", (json_int_t)rule_count(&p, &rules[i]));
 		json_object_set_new(o, "setting", *rules[i].setting ? json_string(rules[i].setting)
 				    : json_null());
 		json_object_set_new(o, "value", *rules[i].setting
 				    ? json_integer(setting_value(cx, rules[i].setting)) : json_null());
 		json_array_append_new(items, o);
 	}
-	*out = json_pack("{s:o, s:s}", "items", items, "today", d.today);
+	*out = json_pack("{s:o, s:s}", "items", items, "today", p.dates.today);
 	return OUT_OK;
 }
 
@@ -110,78 +124,134 @@ static bool parse_cursor(const char *after, int64_t *hh, int64_t *person)
 	return true;
 }
 
+struct entry {
+	int64_t household, person;
+};
+
+static int by_household(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->household != y->household)
+		return x->household < y->household ? -1 : 1;
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+/* The entries of a rule in household, person order. */
+static struct entry *collect(const struct followup_pass *p, const struct rule *u, int64_t *n)
+{
+	int64_t cap = 1024;
+	struct entry *e = malloc(sizeof(*e) * (size_t)cap);
+	*n = 0;
+	int64_t last = u->household ? p->max_hh : p->max_person;
+	for (int64_t id = 1; e && id <= last; id++) {
+		bool meets = u->household ? household_meets(p, id, &u->cond) : person_meets(p, id, &u->cond);
+		if (!meets)
+			continue;
+		if (*n == cap) {
+			struct entry *t = realloc(e, sizeof(*e) * (size_t)(cap *= 2));
+			if (!t) {
+				free(e);
+				return NULL;
+			}
+			e = t;
+		}
+		e[(*n)++] = u->household ? (struct entry){id, 0} : (struct entry){p->p_hh[id], id};
+	}
+	if (e && !u->household)
+		qsort(e, (size_t)*n, sizeof(*e), by_household);
+	return e;
+}
+
+/* One entry with its names, responsible person and the rule's detail. */
+static json_t *entry_json(struct ctx *cx, const struct rule *u, const struct followup_dates *d,
+			  const struct entry *e)
+{
+	json_t *rows = ledger_rows(cx, "household_id number head_name responsible_person origin_town"
+		" dest_community", "itttt" "t", "SELECT h.id, h.number, (SELECT name FROM persons WHERE"
+		" household_id = h.id AND relation = 'head' AND status = 'member' LIMIT 1),"
+		" rs.responsible_person, substr(h.origin_village, 1, 9), h.dest_community"
+		" FROM households h LEFT JOIN relocation_support rs ON rs.household_id = h.id"
+		" WHERE h.id = ?", "i", e->household);
+	json_t *o = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "person_id", e->person ? json_integer(e->person) : json_null());
+	json_object_set_new(o, "person_name", json_null());
+	if (e->person) {
+		struct store_rows *r = store_query(cx->db, "SELECT name FROM persons WHERE id = ?", "i",
+						   e->person);
+		if (store_next(r))
+			json_object_set_new(o, "person_name", json_string(store_text(r, 0)));
+		store_finish(r);
+	}
+	json_object_set_new(o, "detail", json_null());
+	if (u->detail) {
+		struct store_rows *r = store_query(cx->db, arena_printf(cx->arena, K_CTE "%s", u->detail),
+			K_TYPES "i", K_ARGS(*d), e->person ? e->person : e->household);
+		if (store_next(r) && !store_null(r, 0))
+			json_object_set_new(o, "detail", json_string(store_text(r, 0)));
+		if (store_finish(r) != STORE_OK) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 enum outcome worklist_entries(struct ctx *cx, const char *rule, const char *after, int limit,
 			      json_t **out)
 {
-	struct rule r1;
-	struct followup_dates d;
-	char lo[16], hi[17];
-	int64_t after_hh, after_person;
+	struct rule u;
+	struct followup_pass p;
+	int64_t after_hh, after_person, n = 0;
 	*out = NULL;
 	if (!parse_cursor(after, &after_hh, &after_person)) {
 		verrors_add(cx->errs, "after", "invalid_cursor");
 		return OUT_INVALID;
 	}
-	int n = load_rules(cx, &r1, 1, rule);
-	if (n < 0 || !dates_now(cx, &d))
+	int found = load_rules(cx, &u, 1, rule);
+	if (found < 0)
 		return OUT_INTERNAL;
-	if (n == 0)
+	if (found == 0)
 		return OUT_NOT_FOUND;
-	actor_scope_range(cx->actor, lo, hi);
-	int64_t fetch = limit > 0 ? limit + 1 : INT64_MAX;
-	const char *sql = arena_printf(cx->arena, K_CTE "SELECT w.household_id, h.number,"
-		" (SELECT name FROM persons WHERE household_id = h.id AND relation = 'head'"
-		"  AND status = 'member' LIMIT 1), w.person_id, p.name, w.detail,"
-		" rs.responsible_person, substr(h.origin_village, 1, 9), h.dest_community"
-		" FROM (%s) w JOIN households h ON h.id = w.household_id"
-		" LEFT JOIN persons p ON p.id = w.person_id"
-		" LEFT JOIN relocation_support rs ON rs.household_id = h.id"
-		" WHERE " SCOPE_SQL " AND (w.household_id > ? OR (w.household_id = ? AND"
-		" coalesce(w.person_id, 0) > ?))"
-		" ORDER BY w.household_id, coalesce(w.person_id, 0) LIMIT ?", r1.query);
+	if (!followup_pass_run(cx, &p, PASS_RULE_FACTS))
+		return OUT_INTERNAL;
+	struct entry *e = collect(&p, &u, &n);
+	if (!e) {
+		followup_pass_free(&p);
+		return OUT_INTERNAL;
+	}
 	json_t *items = json_array();
-	int count = 0;
-	int64_t last_hh = 0, last_person = 0;
-	struct store_rows *r = store_query(cx->db, sql, K_TYPES SCOPE_TYPES "iiii", K_ARGS(d),
-					   SCOPE_ARGS(lo, hi), after_hh, after_hh, after_person, fetch);
-	while (store_next(r)) {
-		if (limit > 0 && count == limit) {
-			count++;
-			break;
-		}
-		count++;
-		last_hh = store_int(r, 0);
-		last_person = store_null(r, 3) ? 0 : store_int(r, 3);
-		json_t *o = json_pack("{s:I, s:s}", "household_id", (json_int_t)last_hh,
-				      "number", store_text(r, 1));
-		static const char *const text_cols[] = {"head_name", NULL, "person_name", "detail",
-			"responsible_person", "origin_town", "dest_community"};
-		for (int c = 2; c <= 8; c++) {
-			if (c == 3) {
-				json_object_set_new(o, "person_id", store_null(r, 3) ? json_null()
-						    : json_integer(store_int(r, 3)));
-				continue;
-			}
-			json_object_set_new(o, text_cols[c - 2], store_null(r, c) ? json_null()
-					    : json_string(store_text(r, c)));
-		}
+	int64_t i = 0, shown = 0;
+	while (i < n && (e[i].household < after_hh ||
+			 (e[i].household == after_hh && e[i].person <= after_person)))
+		i++;
+	bool ok = true;
+	for (; i < n && (limit == 0 || shown < limit) && ok; i++, shown++) {
+		json_t *o = entry_json(cx, &u, &p.dates, &e[i]);
+		ok = o != NULL;
 		json_array_append_new(items, o);
 	}
-	if (store_finish(r) != STORE_OK) {
-		json_decref(items);
+	*out = json_pack("{s:s, s:s, s:I, s:o}", "rule", u.key, "level", u.level,
+			 "count", (json_int_t)n, "items", items);
+	json_object_set_new(*out, "next", ok && i < n && i > 0
+		? json_string(arena_printf(cx->arena, "%lld-%lld", (long long)e[i - 1].household,
+					   (long long)e[i - 1].person)) : json_null());
+	free(e);
+	followup_pass_free(&p);
+	if (!ok) {
+		json_decref(*out);
+		*out = NULL;
 		return OUT_INTERNAL;
 	}
-	*out = json_pack("{s:s, s:s, s:o}", "rule", r1.key, "level", r1.level, "items", items);
-	json_object_set_new(*out, "next", limit > 0 && count > limit
-		? json_string(arena_printf(cx->arena, "%lld-%lld", (long long)last_hh,
-					   (long long)last_person)) : json_null());
 	return OUT_OK;
 }
 
 enum outcome worklist_rules(struct ctx *cx, json_t **out)
 {
-	json_t *rules = ledger_rows(cx, "rule level setting active sort", "tttbi",
-		"SELECT key, level, setting, active, sort FROM followup_rules ORDER BY sort", NULL);
+	json_t *rules = ledger_rows(cx, "rule level setting active sort condition", "tttbit",
+		"SELECT key, level, setting, active, sort, condition FROM followup_rules ORDER BY sort", NULL);
 	json_t *rows = ledger_rows(cx, "key value min max", "tiii",
 		"SELECT key, value, min, max FROM followup_settings ORDER BY key", NULL);
 	*out = NULL;

@@ -16,6 +16,9 @@
 
 /* {"items": [{"rule", "level", "setting", "value", "count"}], "today"} for active rules. */
 enum outcome worklist_counts(struct ctx *cx, json_t **out);
+/* The same from a pass already run with PASS_RULE_FACTS. */
+struct followup_pass;
+enum outcome worklist_counts_of(struct ctx *cx, const struct followup_pass *p, json_t **out);
 /* One rule's entries in household then person order, `limit` from after the cursor
  * `after` ("HOUSEHOLD-PERSON", NULL for the start): {"rule", "items": [{household_id,
  * number, head_name, person_id, person_name, detail, responsible_person, origin_town,

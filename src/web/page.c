@@ -226,34 +226,37 @@ const char *form_value(json_t *f, const char *key)
 
 /* Horizontal bars, one per row: label, value; a second series drawn over the first. */
 char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
-		       const char *over_key, const char *link_param)
+		    const char *over_key, const char *link_prefix)
 {
 	struct buf b = BUF_INIT;
 	size_t i, n = json_array_size(rows);
 	json_t *row;
-	json_int_t max = 1;
+	double max = 1;
 	json_array_foreach(rows, i, row)
-		if (json_integer_value(json_object_get(row, value_key)) > max)
-			max = json_integer_value(json_object_get(row, value_key));
+		if (json_number_value(json_object_get(row, value_key)) > max)
+			max = json_number_value(json_object_get(row, value_key));
 	buf_printf(&b, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
 		   n * 20 + 4);
 	json_array_foreach(rows, i, row) {
-		json_int_t v = json_integer_value(json_object_get(row, value_key));
-		double w = 420.0 * (double)v / (double)max;
-		buf_printf(&b, "<a href=\"/households?%s=", link_param);
+		json_t *value = json_object_get(row, value_key);
+		double v = json_number_value(value), w = 420.0 * v / max;
+		buf_puts(&b, "<a href=\"");
+		html_escape(&b, link_prefix);
 		html_escape(&b, json_string_value(json_object_get(row, "code")));
 		buf_printf(&b, "\"><text x=\"0\" y=\"%zu\">", i * 20 + 14);
 		html_escape(&b, json_string_value(json_object_get(row, label_key)));
 		buf_printf(&b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>",
 			   i * 20 + 3, w);
 		if (over_key) {
-			json_int_t o = json_integer_value(json_object_get(row, over_key));
+			double o = 420.0 * json_number_value(json_object_get(row, over_key)) / max;
 			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\""
-				   " height=\"14\"/>", 150 + w - 420.0 * (double)o / (double)max,
-				   i * 20 + 3, 420.0 * (double)o / (double)max);
+				   " height=\"14\"/>", 150 + w - o, i * 20 + 3, o);
 		}
-		buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%lld</text></a>", 156 + w, i * 20 + 14,
-			   (long long)v);
+		if (json_is_integer(value))
+			buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%lld</text></a>", 156 + w, i * 20 + 14,
+				   (long long)json_integer_value(value));
+		else
+			buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%.1f</text></a>", 156 + w, i * 20 + 14, v);
 	}
 	buf_puts(&b, "</svg>");
 	return buf_detach(&b, NULL);

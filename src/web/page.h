@@ -43,9 +43,10 @@ json_t *page_code_options(struct request *rq, const char *const *values, const c
 void page_label(struct request *rq, json_t *o, const char *key, const char *prefix);
 /* Members as pages show them: ID numbers masked, phones dropped, codes as words. */
 void page_present_members(struct request *rq, json_t *members);
-/* Horizontal SVG bars linking to /households?LINK_PARAM=code; a second series over the first. */
+/* Horizontal SVG bars, each linking to LINK_PREFIX followed by its row's code; a second
+ * series (over_key) drawn over the first. Values may be integers or reals. */
 char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
-		    const char *over_key, const char *link_param);
+		    const char *over_key, const char *link_prefix);
 
 /* The household form's own fields (shared by the new and edit forms). */
 extern const char *const household_form_keys[];

@@ -13,6 +13,7 @@
 #include "domain/search.h"
 #include "web/upload.h"
 #include "web/page.h"
+#include "web/pages_followup.h"
 
 /* ---------------------------------------------------------------- dashboard */
 
@@ -25,13 +26,19 @@ void page_dashboard(struct request *rq)
 		return;
 	}
 	char *towns = svg_bar_chart(json_object_get(report, "by_origin_town"), "name", "households",
-				NULL, "town");
+				NULL, "/households?town=");
 	char *communities = svg_bar_chart(json_object_get(report, "by_destination_community"), "name",
-				      "households", "incomplete_household_files", "community");
+				      "households", "incomplete_household_files", "/households?community=");
 	json_t *data = json_pack("{s:o, s:s, s:s}", "report", report, "chart_towns", towns ? towns : "",
 				 "chart_communities", communities ? communities : "");
 	free(towns);
 	free(communities);
+	json_t *w;
+	size_t i;
+	json_array_foreach(json_object_get(report, "worklists"), i, w)
+		json_object_set_new(w, "name", json_string(msg_get(rq->lang, arena_printf(&rq->arena,
+			"rule_%s", json_string_value(json_object_get(w, "rule"))))));
+	json_object_set(data, "worklists", json_object_get(report, "worklists"));
 	page_render(rq, 200, "dashboard", "nav_dashboard", data);
 }
 
@@ -132,6 +139,7 @@ void page_household(struct request *rq)
 		page_label(rq, it, "entity", "entity");
 	}
 	json_object_set_new(data, "trail", trail ? trail : json_array());
+	followup_household_sections(rq, rq->ids[0], data);
 	json_decref(h);
 	json_decref(items);
 	page_render(rq, 200, "household", "nav_households", data);

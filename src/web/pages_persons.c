@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/person.h"
 #include "web/page.h"
+#include "web/pages_followup.h"
 
 /* ---------------------------------------------------------------- a person's volume */
 
@@ -26,6 +27,7 @@ static void person_page(struct request *rq, const char *revealed)
 				 "can_edit", role_can_edit_registry(rq->actor.role));
 	if (revealed)
 		json_object_set_new(data, "revealed", json_string(revealed));
+	followup_person_sections(rq, rq->ids[0], data);
 	page_render(rq, 200, "person", "nav_households", data);
 }
 

@@ -78,6 +78,34 @@ try {
   }));
   assert.ok(Math.abs(seeked - 1.5) < 0.6, "video seeked to " + seeked);
   await page.screenshot({ path: out + "/household-items.png", fullPage: true });
+  // a worklist: a labor-force person with neither job nor training leaves the list once a
+  // job is recorded through the form on the person's page
+  await page.goto(base + "/worklists");
+  await page.screenshot({ path: out + "/worklists.png", fullPage: true });
+  await page.click("a[href='/worklists/idle_labor']");
+  const idle = page.locator("table a[href^='/persons/']").first();
+  const personHref = await idle.getAttribute("href");
+  await idle.click();
+  await page.waitForURL(base + personHref);
+  await page.click(`a[href='${personHref}/jobs/new']`);
+  await page.selectOption("#type", "workshop");
+  await page.fill("#employer", "团山社区扶贫车间");
+  await page.fill("#start_date", "2026-12-31");
+  await page.fill("#end_date", "2026-01-01");
+  await page.click("form.edit button[type=submit]");
+  assert.ok(await page.locator("#end_date-error").count() === 1, "the end date is refused beside its field");
+  assert.equal(await page.inputValue("#employer"), "团山社区扶贫车间");
+  await page.fill("#start_date", "2025-06-01");
+  await page.fill("#end_date", "");
+  await page.click("form.edit button[type=submit]");
+  await page.waitForURL(base + personHref);
+  assert.match(await page.locator("body").innerText(), /团山社区扶贫车间/);
+  await page.screenshot({ path: out + "/person-volume.png", fullPage: true });
+  await page.goto(base + "/worklists/idle_labor");
+  assert.equal(await page.locator(`table a[href='${personHref}']`).count(), 0, "off the list once employed");
+  await page.goto(base + "/reports/employment");
+  assert.ok(await page.locator("svg.chart").count() >= 3, "report charts");
+  await page.screenshot({ path: out + "/report-employment.png", fullPage: false });
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Runner, Server, expect, id_number  # noqa: E402
+from harness import PASSWORD, Runner, Server, expect, id_number  # noqa: E402
 
 ZHENGDA, PANSHI = "520628118", "520628101"
 JUBAO, TUANSHAN = "520628118201", "520628002030"
@@ -377,6 +377,87 @@ def test_cli_reports():
     expect("龙大山" in out, "the records behind a figure on the CLI")
     r = S.cli("report", "employment", "--format", "pdf", check=False)
     expect(r.returncode == 2, "bad format refused")
+
+
+# ------------------------------------------------------------------ pages
+
+def page_session(user="admin"):
+    import re
+    from urllib.parse import urlencode
+    form = S.request("GET", "/login")
+    jar = dict(v.split(";")[0].split("=", 1) for k, v in form.headers if k.lower() == "set-cookie")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+    r = S.request("POST", "/login", raw=urlencode({"username": user, "password": PASSWORD,
+                                                   "csrf": csrf}).encode(),
+                  content_type="application/x-www-form-urlencoded", headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    cookies = dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")
+    return cookies["anju_session"]
+
+
+def page(path, session):
+    return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+
+
+def submit(path, session, fields):
+    import re
+    from urllib.parse import urlencode
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(path, session).body.decode()).group(1)
+    return S.request("POST", path, raw=urlencode(dict(fields, csrf=token)).encode(),
+                     content_type="application/x-www-form-urlencoded",
+                     headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+
+
+def test_ledger_forms_in_pages():
+    hh, worker, child, elder = family()
+    session = page_session()
+    person = page("/persons/%d" % worker, session).body.decode()
+    expect('href="/persons/%d/jobs/new"' % worker in person and "就业记录" in person, "volume sections on the person page")
+    bad = submit("/persons/%d/jobs/new" % worker, session, {"type": "workshop", "employer": "团山扶贫车间",
+                                                          "start_date": "2025-05-01", "end_date": "2025-04-01",
+                                                          "monthly_income": "2000", "main": "true"})
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="end_date-error"' in body and 'value="团山扶贫车间"' in body,
+           "error beside the end date, employer kept %r" % bad.status)
+    ok = submit("/persons/%d/jobs/new" % worker, session, {"type": "workshop", "employer": "团山扶贫车间",
+                                                         "start_date": "2025-05-01", "monthly_income": "2000",
+                                                         "main": "true"})
+    expect(ok.status == 303 and ok.header("Location") == "/persons/%d" % worker, "saved %r" % ok.status)
+    expect("团山扶贫车间" in page("/persons/%d" % worker, session).body.decode(), "shown on the volume")
+    bad = submit("/persons/%d/trainings/new" % worker, session, {"type": "skills", "course": "电工", "hours": "30",
+                                                               "start_date": "2025-03-01"})
+    expect(bad.status == 422 and 'id="hours-error"' in bad.body.decode(), "hours beside the field")
+    bad = submit("/households/%d/plots" % hh, session, {"contracted_area_mu": "0", "contracted_use": "transferred",
+                                                       "forest_area_mu": "12", "forest_use": "shares"})
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="contracted_area_mu-error"' in body and 'value="12"' in body,
+           "the zero area is marked, the forest kept %r" % bad.status)
+    ok = submit("/households/%d/plots" % hh, session, {"contracted_area_mu": "3.5", "contracted_use": "transferred",
+                                                      "contracted_annual_income": "1200", "forest_area_mu": "12",
+                                                      "forest_use": "shares"})
+    expect(ok.status == 303, "plots saved %r" % ok.status)
+    got = get("/api/v1/households/%d/plots" % hh).json["plots"]
+    expect([(p["kind"], p["area_mu"], p["use"]) for p in got] == [("contracted", 3.5, "transferred"), ("forest", 12.0, "shares")],
+           "two plots %r" % got)
+    bad = submit("/households/%d/steps" % hh, session, {"responsible_person": "杨帮扶", "moving_done_date": "2019-05-01",
+                                                       "moving_done_by": "搬迁组"})
+    expect(bad.status == 422 and 'id="moving_done_date-error"' in bad.body.decode(), "step order beside the step")
+    ok = submit("/households/%d/visits/new" % hh, session, {"date": day(-1), "kind": "visit", "visitor": "网格员",
+                                                           "found": "一切正常"})
+    expect(ok.status == 303, "visit saved %r" % ok.status)
+    household = page("/households/%d" % hh, session).body.decode()
+    expect("一切正常" in household and "承包地" in household and "流转" in household, "household page shows the ledgers")
+    wl = page("/worklists", session).body.decode()
+    expect('href="/worklists/zero_employment"' in wl and "零就业家庭" in wl, "worklists page")
+    one = page("/worklists/child_not_enrolled", session).body.decode()
+    expect("龙小花" in one, "the child is on the list")
+    rep = page("/reports/employment", session)
+    body = rep.body.decode()
+    expect(rep.status == 200 and body.count("<svg") >= 3 and "/reports/employment/records?figure=labor_force" in body,
+           "report page with charts and figure links")
+    rec = page("/reports/employment/records?figure=employed_workshop&area=" + ZHENGDA, session).body.decode()
+    expect('href="/persons/%d"' % worker in rec, "the records behind a figure, linked")
+    dash = page("/", session).body.decode()
+    expect('href="/worklists/zero_employment"' in dash, "worklist counts on the dashboard")
 
 
 if __name__ == "__main__":

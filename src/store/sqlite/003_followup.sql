@@ -20,36 +20,37 @@ INSERT INTO followup_settings VALUES
 	('visit_days',      90,  7, 365),  -- a household not visited for this long
 	('step_grace_days',  0,  0, 365);  -- a relocation step is overdue this long after its due date
 
--- The follow-up rules, as data: each row's query selects (household_id, person_id, detail)
--- for the records that meet the rule, from households h and the one-row table k of dates
--- worked out from followup_settings (see worklist.c: today, labor_born_after/_by,
--- school_born_after/_by, pension_born_by, idle_since, visited_since, due_before). The
--- engine adds scope, names and paging; it has no code of its own for any rule. A row stays
--- on the worklist while its records meet the rule and leaves it when they are fixed.
+-- The follow-up rules, as data. `condition` lists the facts that must all hold for a
+-- person or household to be on the rule's worklist ('!' negates); the facts are worked out
+-- from the records in one pass (see followup_pass.h for each fact's meaning). `detail` is
+-- a query for what the worklist shows beside an entry: it reads the one-row table k of
+-- the pass's dates and takes the entry's person or household id as its one parameter.
+-- A record stays on a list while it meets the condition and leaves once it is put right.
 CREATE TABLE followup_rules (
-	key     TEXT PRIMARY KEY,
-	level   TEXT NOT NULL CHECK (level IN ('household', 'person')),
-	setting TEXT REFERENCES followup_settings(key),   -- the parameter it reads, if one
-	active  INTEGER NOT NULL DEFAULT 1,
-	sort    INTEGER NOT NULL,
-	query   TEXT NOT NULL
+	key       TEXT PRIMARY KEY,
+	level     TEXT NOT NULL CHECK (level IN ('household', 'person')),
+	setting   TEXT REFERENCES followup_settings(key),   -- the parameter it reads, if one
+	active    INTEGER NOT NULL DEFAULT 1,
+	sort      INTEGER NOT NULL,
+	condition TEXT NOT NULL,
+	detail    TEXT
 ) WITHOUT ROWID;
-INSERT INTO followup_rules VALUES ('zero_employment', 'household', 'labor_age_max', 1, 10,
-	'SELECT h.id AS household_id, NULL AS person_id, count(*) AS detail FROM households h CROSS JOIN k JOIN persons p ON p.household_id = h.id WHERE h.status IN (''relocated'', ''settled'') AND p.status = ''member'' AND p.labor_capacity IN (''ordinary'', ''skilled'', ''weak'') AND p.birth_date > k.labor_born_after AND p.birth_date <= k.labor_born_by GROUP BY h.id HAVING max(EXISTS (SELECT 1 FROM jobs j WHERE j.person_id = p.id AND j.start_date <= k.today AND (j.end_date IS NULL OR j.end_date >= k.today))) = 0');
-INSERT INTO followup_rules VALUES ('idle_labor', 'person', 'idle_months', 1, 20,
-	'SELECT h.id AS household_id, p.id AS person_id, p.labor_capacity AS detail FROM households h CROSS JOIN k JOIN persons p ON p.household_id = h.id WHERE h.status IN (''relocated'', ''settled'') AND p.status = ''member'' AND p.labor_capacity IN (''ordinary'', ''skilled'', ''weak'') AND p.birth_date > k.labor_born_after AND p.birth_date <= k.labor_born_by AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.person_id = p.id AND j.start_date <= k.today AND (j.end_date IS NULL OR j.end_date >= k.idle_since)) AND NOT EXISTS (SELECT 1 FROM trainings t WHERE t.person_id = p.id AND t.start_date <= k.today AND t.end_date >= k.idle_since)');
-INSERT INTO followup_rules VALUES ('child_not_enrolled', 'person', 'school_age_max', 1, 30,
-	'SELECT h.id AS household_id, p.id AS person_id, coalesce(s.reason, ''no_record'') AS detail FROM households h CROSS JOIN k JOIN persons p ON p.household_id = h.id LEFT JOIN schooling s ON s.person_id = p.id WHERE h.status <> ''closed'' AND p.status = ''member'' AND p.birth_date > k.school_born_after AND p.birth_date <= k.school_born_by AND (s.status IS NULL OR s.status <> ''enrolled'')');
-INSERT INTO followup_rules VALUES ('no_medical_insurance', 'person', NULL, 1, 40,
-	'SELECT h.id AS household_id, p.id AS person_id, NULL AS detail FROM households h CROSS JOIN k JOIN persons p ON p.household_id = h.id WHERE h.status <> ''closed'' AND p.status = ''member'' AND NOT EXISTS (SELECT 1 FROM guarantees g WHERE g.person_id = p.id AND g.kind = ''medical_insurance'' AND g.status = ''enrolled'' AND g.start_date <= k.today AND (g.end_date IS NULL OR g.end_date >= k.today))');
-INSERT INTO followup_rules VALUES ('no_pension_insurance', 'person', 'pension_age', 1, 50,
-	'SELECT h.id AS household_id, p.id AS person_id, p.birth_date AS detail FROM households h CROSS JOIN k JOIN persons p ON p.household_id = h.id WHERE h.status <> ''closed'' AND p.status = ''member'' AND p.birth_date <= k.pension_born_by AND NOT EXISTS (SELECT 1 FROM guarantees g WHERE g.person_id = p.id AND g.kind = ''pension_insurance'' AND g.status = ''enrolled'' AND g.start_date <= k.today AND (g.end_date IS NULL OR g.end_date >= k.today))');
-INSERT INTO followup_rules VALUES ('archive_incomplete', 'household', NULL, 1, 60,
-	'SELECT h.id AS household_id, NULL AS person_id, NULL AS detail FROM households h LEFT JOIN (SELECT i.household_id, count(DISTINCT CASE WHEN d.required_registered_poor = 1 THEN i.doc_type END) AS rp, count(DISTINCT CASE WHEN d.required_synchronous = 1 THEN i.doc_type END) AS sy FROM items i JOIN doc_types d ON d.code = i.doc_type WHERE i.status = ''active'' AND d.active = 1 GROUP BY i.household_id) have ON have.household_id = h.id WHERE h.status <> ''closed'' AND (CASE h.category WHEN ''registered_poor'' THEN coalesce(have.rp, 0) < (SELECT count(*) FROM doc_types WHERE active = 1 AND required_registered_poor = 1) ELSE coalesce(have.sy, 0) < (SELECT count(*) FROM doc_types WHERE active = 1 AND required_synchronous = 1) END)');
-INSERT INTO followup_rules VALUES ('step_overdue', 'household', 'step_grace_days', 1, 70,
-	'SELECT h.id AS household_id, NULL AS person_id, group_concat(s.step) AS detail FROM households h CROSS JOIN k JOIN relocation_steps s ON s.household_id = h.id WHERE h.status <> ''closed'' AND s.done_date IS NULL AND s.due_date < k.due_before GROUP BY h.id');
-INSERT INTO followup_rules VALUES ('visit_overdue', 'household', 'visit_days', 1, 80,
-	'SELECT h.id AS household_id, NULL AS person_id, (SELECT max(v.date) FROM visits v WHERE v.household_id = h.id) AS detail FROM households h CROSS JOIN k WHERE h.status IN (''relocated'', ''settled'') AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.date >= k.visited_since)');
+INSERT INTO followup_rules VALUES ('zero_employment', 'household', 'labor_age_max', 1, 10, 'relocated has_labor !has_employed',
+	'SELECT count(*) FROM persons p, k WHERE p.household_id = ? AND p.status = ''member'' AND p.labor_capacity IN (''ordinary'', ''skilled'', ''weak'') AND p.birth_date > k.labor_born_after AND p.birth_date <= k.labor_born_by');
+INSERT INTO followup_rules VALUES ('idle_labor', 'person', 'idle_months', 1, 20, 'relocated labor !worked_recently !trained_recently',
+	'SELECT labor_capacity FROM persons WHERE id = ?');
+INSERT INTO followup_rules VALUES ('child_not_enrolled', 'person', 'school_age_max', 1, 30, 'school_age !enrolled',
+	'SELECT coalesce((SELECT reason FROM schooling WHERE person_id = ?), ''no_record'')');
+INSERT INTO followup_rules VALUES ('no_medical_insurance', 'person', NULL, 1, 40, '!medical',
+	NULL);
+INSERT INTO followup_rules VALUES ('no_pension_insurance', 'person', 'pension_age', 1, 50, 'pension_age !pension',
+	'SELECT birth_date FROM persons WHERE id = ?');
+INSERT INTO followup_rules VALUES ('archive_incomplete', 'household', NULL, 1, 60, 'archive_incomplete',
+	'SELECT group_concat(d.code) FROM households h JOIN doc_types d ON d.active = 1 AND CASE h.category WHEN ''registered_poor'' THEN d.required_registered_poor ELSE d.required_synchronous END = 1 WHERE h.id = ? AND NOT EXISTS (SELECT 1 FROM items i WHERE i.household_id = h.id AND i.doc_type = d.code AND i.status = ''active'')');
+INSERT INTO followup_rules VALUES ('step_overdue', 'household', 'step_grace_days', 1, 70, 'step_overdue',
+	'SELECT group_concat(step) FROM relocation_steps, k WHERE household_id = ? AND done_date IS NULL AND due_date < k.due_before');
+INSERT INTO followup_rules VALUES ('visit_overdue', 'household', 'visit_days', 1, 80, 'relocated !visited_recently',
+	'SELECT max(date) FROM visits WHERE household_id = ?');
 
 -- Employers, among them the community's "three places" (collective companies, workshops,
 -- public service stations).
@@ -173,3 +174,7 @@ CREATE INDEX visits_household ON visits(household_id, date);
 
 -- The items of persons' volumes (一人一卷), e.g. their labor-capacity records.
 CREATE INDEX items_person ON items(person_id, doc_type) WHERE person_id IS NOT NULL;
+
+-- The follow-up pass reads every member's household, birth date and capacity: a covering
+-- index halves that scan at province scale (see followup_pass.c).
+CREATE INDEX persons_followup ON persons(status, household_id, birth_date, labor_capacity);

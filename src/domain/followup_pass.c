@@ -1,0 +1,406 @@
+/* followup_pass: sequential scans in two threads, joined in memory by id. */
+#include "domain/followup_pass.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/employment.h"
+
+/* What the second thread finds, kept apart from the first thread's arrays (no two threads
+ * write the same memory) and merged when both are done. */
+struct side {
+	struct ctx *cx;
+	struct store_conn *db;
+	const struct followup_pass *p;
+	struct followup_pass *plots;	/* where scan_plots writes (fields only it touches) */
+	unsigned what;
+	uint16_t *p_facts;
+	uint8_t *hh_facts;
+	uint8_t *hh_rp, *hh_sy;		/* required document types present, per category */
+	bool ok;
+};
+
+static const struct { const char *name; uint16_t bit; bool household; } facts[] = {
+	{"labor", PF_LABOR, false}, {"school_age", PF_SCHOOL_AGE, false},
+	{"pension_age", PF_PENSION_AGE, false}, {"employed", PF_EMPLOYED, false},
+	{"worked_recently", PF_WORKED_RECENTLY, false}, {"trained", PF_TRAINED, false},
+	{"trained_recently", PF_TRAINED_RECENTLY, false}, {"medical", PF_MEDICAL, false},
+	{"pension", PF_PENSION, false}, {"minimum_living", PF_MINIMUM_LIVING, false},
+	{"enrolled", PF_ENROLLED, false}, {"doctor", PF_DOCTOR, false},
+	{"relocated", HF_RELOCATED, true}, {"has_labor", HF_HAS_LABOR, true},
+	{"has_employed", HF_HAS_EMPLOYED, true}, {"archive_incomplete", HF_ARCHIVE_INCOMPLETE, true},
+	{"step_overdue", HF_STEP_OVERDUE, true}, {"visited_recently", HF_VISITED_RECENTLY, true},
+};
+
+bool fact_condition_parse(const char *text, bool household_level, struct fact_condition *c,
+			  const char **bad)
+{
+	static _Thread_local char word[40];
+	memset(c, 0, sizeof(*c));
+	for (const char *s = text; *s;) {
+		s += strspn(s, " ");
+		size_t n = strcspn(s, " ");
+		if (n == 0)
+			break;
+		bool neg = *s == '!';
+		snprintf(word, sizeof(word), "%.*s", (int)(n - neg), s + neg);
+		s += n;
+		size_t k = 0;
+		while (k < sizeof(facts) / sizeof(facts[0]) && strcmp(facts[k].name, word) != 0)
+			k++;
+		if (k == sizeof(facts) / sizeof(facts[0]) || (household_level && !facts[k].household)) {
+			*bad = word;
+			return false;
+		}
+		if (facts[k].household)
+			*(neg ? &c->h_not : &c->h_need) |= (uint8_t)facts[k].bit;
+		else
+			*(neg ? &c->p_not : &c->p_need) |= facts[k].bit;
+	}
+	if (household_level)
+		c->h_need |= HF_COUNTED;
+	else
+		c->p_need |= PF_COUNTED;
+	return true;
+}
+
+static int code_index(char (**codes)[PASS_CODE], int *n, int *cap, const char *code)
+{
+	for (int i = *n - 1; i >= 0; i--)	/* a few hundred at most, recent ones first */
+		if (strcmp((*codes)[i], code) == 0)
+			return i;
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : 64;
+		char (*t)[PASS_CODE] = realloc(*codes, sizeof(**codes) * (size_t)ncap);
+		if (!t)
+			return -1;
+		*codes = t;
+		*cap = ncap;
+	}
+	snprintf((*codes)[*n], PASS_CODE, "%s", code);
+	return (*n)++;
+}
+
+void followup_pass_free(struct followup_pass *p)
+{
+	free(p->hh_town);
+	free(p->hh_comm);
+	free(p->hh_facts);
+	free(p->p_hh);
+	free(p->p_facts);
+	free(p->p_job);
+	free(p->towns);
+	free(p->comms);
+	free(p->plot_hh);
+	free(p->plot_use);
+	free(p->plot_mu);
+	memset(p, 0, sizeof(*p));
+}
+
+static int job_index(const char *type)
+{
+	for (int i = 0; job_types[i]; i++)
+		if (strcmp(job_types[i], type) == 0)
+			return i;
+	return -1;
+}
+
+/* ---------------------------------------------------------------- the first thread */
+
+static bool scan_households(struct ctx *cx, struct followup_pass *p, uint8_t *poor)
+{
+	char lo[16], hi[17];
+	int tcap = 0, ccap = 0;
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT h.id, substr(h.origin_village, 1, 9),"
+		" coalesce(h.dest_community, ''), h.status IN ('relocated', 'settled'),"
+		" h.category = 'registered_poor' FROM households h"
+		" WHERE h.status <> 'closed' AND " SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0);
+		int t = code_index(&p->towns, &p->ntowns, &tcap, store_text(r, 1));
+		int c = code_index(&p->comms, &p->ncomms, &ccap, store_text(r, 2));
+		if (t < 0 || c < 0 || id > p->max_hh)
+			continue;
+		p->hh_town[id] = t;
+		p->hh_comm[id] = c;
+		p->hh_facts[id] = (uint8_t)(HF_COUNTED | (store_int(r, 3) ? HF_RELOCATED : 0));
+		poor[id] = (uint8_t)store_int(r, 4);
+	}
+	return store_finish(r) == STORE_OK;
+}
+
+static bool scan_people(struct ctx *cx, struct followup_pass *p)
+{
+	const struct followup_dates *d = &p->dates;
+	struct store_rows *r = store_query(cx->db, "SELECT id, household_id, birth_date,"
+		" labor_capacity IN ('ordinary', 'skilled', 'weak') FROM persons"
+		" INDEXED BY persons_followup WHERE status = 'member'", NULL);
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0), hh = store_int(r, 1);
+		if (id > p->max_person || hh > p->max_hh)
+			continue;
+		const char *birth = store_text(r, 2);
+		uint16_t f = 0;
+		if (store_int(r, 3) && strcmp(birth, d->labor_born_after) > 0 &&
+		    strcmp(birth, d->labor_born_by) <= 0)
+			f |= PF_LABOR;
+		if (strcmp(birth, d->school_born_after) > 0 && strcmp(birth, d->school_born_by) <= 0)
+			f |= PF_SCHOOL_AGE;
+		if (strcmp(birth, d->pension_born_by) <= 0)
+			f |= PF_PENSION_AGE;
+		p->p_hh[id] = (int32_t)hh;
+		p->p_facts[id] = f;
+	}
+	if (store_finish(r) != STORE_OK)
+		return false;
+	/* jobs that began by today: covering today, or since idle_since */
+	r = store_query(cx->db, "SELECT person_id, type, main, end_date IS NULL OR end_date >= ?,"
+		" end_date IS NULL OR end_date >= ? FROM jobs WHERE start_date <= ?", "ttt",
+		d->today, d->idle_since, d->today);
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0);
+		if (id > p->max_person)
+			continue;
+		if (store_int(r, 4))
+			p->p_facts[id] |= PF_WORKED_RECENTLY;
+		int k = job_index(store_text(r, 1));
+		if (store_int(r, 3) && k >= 0) {
+			p->p_facts[id] |= PF_EMPLOYED;
+			if (!p->p_job[id] || store_int(r, 2))	/* the main job's type wins */
+				p->p_job[id] = (uint8_t)(k + 1);
+		}
+	}
+	if (store_finish(r) != STORE_OK)
+		return false;
+	r = store_query(cx->db, "SELECT person_id, start_date <= ? AND end_date >= ? FROM trainings",
+			"tt", d->today, d->idle_since);
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0);
+		if (id <= p->max_person)
+			p->p_facts[id] |= PF_TRAINED | (store_int(r, 1) ? PF_TRAINED_RECENTLY : 0);
+	}
+	return store_finish(r) == STORE_OK;
+}
+
+/* ---------------------------------------------------------------- the second thread */
+
+/* Schooling and family doctors, in the first thread. */
+static bool scan_services(struct ctx *cx, struct followup_pass *p)
+{
+	struct store_rows *r = store_query(cx->db, "SELECT person_id FROM schooling"
+					   " WHERE status = 'enrolled'", NULL);
+	while (store_next(r))
+		if (store_int(r, 0) <= p->max_person)
+			p->p_facts[store_int(r, 0)] |= PF_ENROLLED;
+	if (store_finish(r) != STORE_OK)
+		return false;
+	r = store_query(cx->db, "SELECT person_id FROM family_doctors WHERE signed = 1", NULL);
+	while (store_next(r))
+		if (store_int(r, 0) <= p->max_person)
+			p->p_facts[store_int(r, 0)] |= PF_DOCTOR;
+	return store_finish(r) == STORE_OK;
+}
+
+static bool scan_guarantees(struct side *s)
+{
+	const struct followup_dates *d = &s->p->dates;
+	struct store_rows *r = store_query(s->db, "SELECT person_id, kind FROM guarantees WHERE"
+		" status = 'enrolled' AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)",
+		"tt", d->today, d->today);
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0);
+		const char *kind = store_text(r, 1);
+		if (id <= s->p->max_person)
+			s->p_facts[id] |= kind[0] == 'm' && kind[1] == 'e' ? PF_MEDICAL
+				: kind[0] == 'p' ? PF_PENSION : PF_MINIMUM_LIVING;
+	}
+	return store_finish(r) == STORE_OK;
+}
+
+/* Required document types present per household, counted per category's checklist. */
+static bool scan_archive(struct side *s)
+{
+	char codes[64][40];
+	uint8_t req[64][2];
+	int n = 0;
+	struct store_rows *r = store_query(s->db, "SELECT code, required_registered_poor,"
+		" required_synchronous FROM doc_types WHERE active = 1", NULL);
+	while (store_next(r) && n < 64) {
+		snprintf(codes[n], sizeof(codes[n]), "%s", store_text(r, 0));
+		req[n][0] = (uint8_t)store_int(r, 1);
+		req[n][1] = (uint8_t)store_int(r, 2);
+		n++;
+	}
+	if (store_finish(r) != STORE_OK)
+		return false;
+	int64_t last_hh = -1;
+	char last_type[40] = "";
+	r = store_query(s->db, "SELECT household_id, doc_type FROM items INDEXED BY items_household"
+			" WHERE status = 'active' ORDER BY household_id, doc_type", NULL);
+	while (store_next(r)) {
+		int64_t hh = store_int(r, 0);
+		const char *type = store_text(r, 1);
+		if (hh > s->p->max_hh || (hh == last_hh && strcmp(type, last_type) == 0))
+			continue;	/* each type once per household */
+		last_hh = hh;
+		snprintf(last_type, sizeof(last_type), "%s", type);
+		for (int k = 0; k < n; k++)
+			if (strcmp(codes[k], type) == 0) {
+				s->hh_rp[hh] += req[k][0];
+				s->hh_sy[hh] += req[k][1];
+			}
+	}
+	if (store_finish(r) != STORE_OK)
+		return false;
+	const struct followup_dates *d = &s->p->dates;
+	r = store_query(s->db, "SELECT DISTINCT household_id FROM relocation_steps WHERE"
+			" done_date IS NULL AND due_date < ?", "t", d->due_before);
+	while (store_next(r))
+		if (store_int(r, 0) <= s->p->max_hh)
+			s->hh_facts[store_int(r, 0)] |= HF_STEP_OVERDUE;
+	if (store_finish(r) != STORE_OK)
+		return false;
+	r = store_query(s->db, "SELECT DISTINCT household_id FROM visits WHERE date >= ?", "t",
+			d->visited_since);
+	while (store_next(r))
+		if (store_int(r, 0) <= s->p->max_hh)
+			s->hh_facts[store_int(r, 0)] |= HF_VISITED_RECENTLY;
+	return store_finish(r) == STORE_OK;
+}
+
+static bool scan_plots(struct store_conn *db, struct followup_pass *p)
+{
+	static const char *const uses[] = {"transferred", "shares", "reclaimed", "self_farmed", "idle"};
+	int rc;
+	int64_t n = store_one_int(db, &rc, "SELECT count(*) FROM plots", NULL), i = 0;
+	if (rc != STORE_OK)
+		return false;
+	p->plot_hh = malloc(sizeof(int64_t) * (size_t)(n + 1));
+	p->plot_use = malloc((size_t)(n + 1));
+	p->plot_mu = malloc(sizeof(double) * (size_t)(n + 1));
+	if (!p->plot_hh || !p->plot_use || !p->plot_mu)
+		return false;
+	struct store_rows *r = store_query(db, "SELECT household_id, use, area_mu FROM plots", NULL);
+	while (store_next(r) && i < n)
+		for (int u = 0; u < 5; u++)
+			if (strcmp(store_text(r, 1), uses[u]) == 0) {
+				p->plot_hh[i] = store_int(r, 0);
+				p->plot_use[i] = (uint8_t)u;
+				p->plot_mu[i++] = store_double(r, 2);
+			}
+	p->nplots = i;
+	return store_finish(r) == STORE_OK;
+}
+
+static void *side_thread(void *arg)
+{
+	struct side *s = arg;
+	s->ok = scan_guarantees(s) && (!(s->what & PASS_RULE_FACTS) || scan_archive(s)) &&
+		(!(s->what & PASS_PLOTS) || scan_plots(s->db, s->plots));
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- the pass */
+
+static bool allocate(struct followup_pass *p, struct side *s, uint8_t **poor)
+{
+	size_t nh = (size_t)p->max_hh + 1, np = (size_t)p->max_person + 1;
+	p->hh_town = malloc(nh * sizeof(int32_t));
+	p->hh_comm = malloc(nh * sizeof(int32_t));
+	p->hh_facts = calloc(nh, 1);
+	p->p_hh = calloc(np, sizeof(int32_t));
+	p->p_facts = calloc(np, sizeof(uint16_t));
+	p->p_job = calloc(np, 1);
+	s->p_facts = calloc(np, sizeof(uint16_t));
+	s->hh_facts = calloc(nh, 1);
+	s->hh_rp = calloc(nh, 1);
+	s->hh_sy = calloc(nh, 1);
+	*poor = calloc(nh, 1);
+	if (!p->hh_town || !p->hh_comm || !p->hh_facts || !p->p_hh || !p->p_facts || !p->p_job ||
+	    !s->p_facts || !s->hh_facts || !s->hh_rp || !s->hh_sy || !*poor)
+		return false;
+	memset(p->hh_town, 0xff, nh * sizeof(int32_t));
+	memset(p->hh_comm, 0xff, nh * sizeof(int32_t));
+	return true;
+}
+
+/* Joins the two threads' findings and derives the household facts from the members. */
+static void merge(struct followup_pass *p, const struct side *s, const uint8_t *poor, int need_rp,
+		  int need_sy)
+{
+	for (int64_t hh = 0; hh <= p->max_hh; hh++) {
+		if (!(p->hh_facts[hh] & HF_COUNTED))
+			continue;
+		p->hh_facts[hh] |= s->hh_facts[hh];
+		if (poor[hh] ? s->hh_rp[hh] < need_rp : s->hh_sy[hh] < need_sy)
+			p->hh_facts[hh] |= HF_ARCHIVE_INCOMPLETE;
+	}
+	for (int64_t id = 0; id <= p->max_person; id++) {
+		int32_t hh = p->p_hh[id];
+		if (!hh || !(p->hh_facts[hh] & HF_COUNTED)) {
+			p->p_facts[id] = 0;
+			continue;
+		}
+		uint16_t f = p->p_facts[id] | s->p_facts[id] | PF_COUNTED;
+		p->p_facts[id] = f;
+		if (f & PF_LABOR) {
+			p->hh_facts[hh] |= HF_HAS_LABOR;
+			if (f & PF_EMPLOYED)
+				p->hh_facts[hh] |= HF_HAS_EMPLOYED;
+		}
+	}
+}
+
+bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what)
+{
+	struct side s = {.cx = cx, .what = what};
+	uint8_t *poor = NULL;
+	char err[200];
+	int rc;
+	bool ok = false, threaded = false;
+	pthread_t t;
+	memset(p, 0, sizeof(*p));
+	if (!followup_settings_load(cx, &p->settings))
+		return false;
+	followup_dates_for(&p->settings, cx->today, &p->dates);
+	p->max_hh = store_one_int(cx->db, &rc, "SELECT coalesce(max(id), 0) FROM households", NULL);
+	if (rc == STORE_OK)
+		p->max_person = store_one_int(cx->db, &rc, "SELECT coalesce(max(id), 0) FROM persons", NULL);
+	int need_rp = rc == STORE_OK ? (int)store_one_int(cx->db, &rc, "SELECT count(*) FROM doc_types"
+		" WHERE active = 1 AND required_registered_poor = 1", NULL) : 0;
+	int need_sy = rc == STORE_OK ? (int)store_one_int(cx->db, &rc, "SELECT count(*) FROM doc_types"
+		" WHERE active = 1 AND required_synchronous = 1", NULL) : 0;
+	if (rc != STORE_OK || !allocate(p, &s, &poor))
+		goto out;
+	/* the second connection sees the same committed data unless a write lands between */
+	s.p = p;
+	s.plots = p;
+	s.db = store_connect(cx->db->store, err, sizeof(err));
+	threaded = s.db && pthread_create(&t, NULL, side_thread, &s) == 0;
+	if (!threaded) {	/* one connection, one thread: the same scans, one after another */
+		if (s.db)
+			store_disconnect(s.db);
+		s.db = cx->db;
+		side_thread(&s);
+	}
+	/* the two threads' shares take about as long as each other at province scale */
+	ok = scan_households(cx, p, poor) && scan_people(cx, p) && scan_services(cx, p);
+	if (threaded) {
+		pthread_join(t, NULL);
+		store_disconnect(s.db);
+	}
+	ok = ok && s.ok;
+	if (ok)
+		merge(p, &s, poor, need_rp, need_sy);
+out:
+	free(s.p_facts);
+	free(s.hh_facts);
+	free(s.hh_rp);
+	free(s.hh_sy);
+	free(poor);
+	if (!ok)
+		followup_pass_free(p);
+	return ok;
+}

@@ -1,0 +1,228 @@
+/*
+ * pages_followup: the worklists, the employment report with its charts, the records
+ * behind a figure, and the follow-up sections of the person and household pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/aftercare.h"
+#include "domain/archive.h"
+#include "domain/employment.h"
+#include "domain/employment_report.h"
+#include "domain/guarantee.h"
+#include "domain/worklist.h"
+#include "web/page.h"
+#include "web/pages_followup.h"
+
+/* ---------------------------------------------------------------- worklists */
+
+void page_worklists(struct request *rq)
+{
+	json_t *out = NULL, *it;
+	size_t i;
+	page_lang(rq);
+	if (worklist_counts(&rq->cx, &out) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	json_array_foreach(json_object_get(out, "items"), i, it) {
+		const char *rule = json_string_value(json_object_get(it, "rule"));
+		json_object_set_new(it, "name", json_string(msg_get(rq->lang,
+			arena_printf(&rq->arena, "rule_%s", rule))));
+		json_object_set_new(it, "explain", json_string(msg_get(rq->lang,
+			arena_printf(&rq->arena, "rule_%s_explain", rule))));
+	}
+	page_render(rq, 200, "worklists", "nav_worklists", out);
+}
+
+void page_worklist(struct request *rq)
+{
+	json_t *out = NULL, *it;
+	size_t i;
+	page_lang(rq);
+	const char *after = rq_query(rq, "after");
+	enum outcome res = worklist_entries(&rq->cx, rq->key, after, 100, &out);
+	if (res != OUT_OK) {
+		rq->errs.n = 0;
+		page_outcome(rq, res == OUT_INVALID ? OUT_NOT_FOUND : res);
+		return;
+	}
+	const char *name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key));
+	json_array_foreach(json_object_get(out, "items"), i, it) {
+		const char *detail = json_string_value(json_object_get(it, "detail"));
+		const char *key = detail ? arena_printf(&rq->arena, "detail_%s", detail) : NULL;
+		if (key && msg_has(key))	/* codes as words; dates and counts as they are */
+			json_object_set_new(it, "detail", json_string(msg_get(rq->lang, key)));
+	}
+	json_object_set_new(out, "name", json_string(name));
+	json_object_set_new(out, "key", json_string(rq->key));
+	json_object_set_new(out, "person_level", json_boolean(strcmp(json_string_value(
+		json_object_get(out, "level")), "person") == 0));
+	page_render(rq, 200, "worklist", "nav_worklists", out);
+}
+
+/* ---------------------------------------------------------------- employment report */
+
+/* Each figure of a row as a link to the records behind it. */
+static void link_figures(struct request *rq, json_t *row)
+{
+	json_t *cells = json_array();
+	const char *code = json_string_value(json_object_get(row, "code"));
+	for (int i = 0; employment_figures[i]; i++) {
+		const char *f = employment_figures[i];
+		json_t *v = json_object_get(row, f);
+		char text[32];
+		if (json_is_integer(v))
+			snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v));
+		else
+			snprintf(text, sizeof(text), "%.1f", json_number_value(v));
+		bool linkable = json_is_integer(v) && strcmp(f, "employment_rate") != 0;
+		json_t *cell = json_pack("{s:s}", "text", text);
+		if (linkable)
+			json_object_set_new(cell, "href", json_string(arena_printf(&rq->arena,
+				"/reports/employment/records?figure=%s&area=%s", f, code ? code : "")));
+		json_array_append_new(cells, cell);
+	}
+	json_object_set_new(row, "cells", cells);
+}
+
+void page_report_employment(struct request *rq)
+{
+	json_t *r = NULL, *row;
+	size_t i;
+	page_lang(rq);
+	if (report_employment(&rq->cx, &r) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	json_t *heads = json_array();
+	for (int k = 0; employment_figures[k]; k++)
+		json_array_append_new(heads, json_string(msg_get(rq->lang,
+			arena_printf(&rq->arena, "figure_%s", employment_figures[k]))));
+	link_figures(rq, json_object_get(r, "county"));
+	json_array_foreach(json_object_get(r, "by_town"), i, row)
+		link_figures(rq, row);
+	json_array_foreach(json_object_get(r, "by_community"), i, row)
+		link_figures(rq, row);
+	char *rate = svg_bar_chart(json_object_get(r, "by_town"), "name", "employment_rate", NULL,
+				   "/reports/employment/records?figure=employed&area=");
+	char *zero = svg_bar_chart(json_object_get(r, "by_community"), "name", "labor_force",
+				   "zero_employment_households",
+				   "/reports/employment/records?figure=zero_employment_households&area=");
+	/* employed by type, county-wide */
+	json_t *types = json_array(), *county = json_object_get(r, "county");
+	for (int k = 0; job_types[k]; k++) {
+		char key[48];
+		snprintf(key, sizeof(key), "employed_%s", job_types[k]);
+		json_array_append_new(types, json_pack("{s:s, s:s, s:O}", "code", "",
+			"name", msg_get(rq->lang, arena_printf(&rq->arena, "job_%s", job_types[k])),
+			"employed", json_object_get(county, key)));
+		json_object_set_new(json_array_get(types, (size_t)k), "code", json_string(
+			arena_printf(&rq->arena, "%s&figure=%s", json_string_value(json_object_get(county, "code")), key)));
+	}
+	char *by_type = svg_bar_chart(types, "name", "employed", NULL, "/reports/employment/records?area=");
+	json_decref(types);
+	json_object_set_new(r, "heads", heads);
+	json_object_set_new(r, "chart_rate", json_string(rate ? rate : ""));
+	json_object_set_new(r, "chart_zero", json_string(zero ? zero : ""));
+	json_object_set_new(r, "chart_types", json_string(by_type ? by_type : ""));
+	free(rate);
+	free(zero);
+	free(by_type);
+	page_render(rq, 200, "report_employment", "nav_report_employment", r);
+}
+
+void page_report_records(struct request *rq)
+{
+	static const int area_len[] = {9, 12, 0};
+	json_t *out = NULL;
+	page_lang(rq);
+	const char *figure = rq_query(rq, "figure");
+	const char *area = rq_query_code(rq, "area", area_len);
+	int64_t after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	if (!figure || rq->errs.n ||
+	    report_employment_records(&rq->cx, figure, area ? area : "", after, 100, &out) != OUT_OK) {
+		rq->errs.n = 0;
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	json_object_set_new(out, "title", json_string(msg_get(rq->lang,
+		arena_printf(&rq->arena, "figure_%s", figure))));
+	json_object_set_new(out, "persons", json_boolean(strcmp(json_string_value(
+		json_object_get(out, "kind")), "person") == 0));
+	page_render(rq, 200, "report_records", "nav_report_employment", out);
+}
+
+/* ---------------------------------------------------------------- person and household */
+
+static void label_all(struct request *rq, json_t *rows, const char *key, const char *prefix)
+{
+	json_t *row;
+	size_t i;
+	json_array_foreach(rows, i, row)
+		page_label(rq, row, key, prefix);
+}
+
+void followup_person_sections(struct request *rq, int64_t person_id, json_t *data)
+{
+	json_t *jobs = NULL, *trainings = NULL, *guarantees = NULL, *schooling = NULL, *doctor = NULL;
+	struct ctx *cx = &rq->cx;
+	if (jobs_list(cx, person_id, &jobs) == OUT_OK) {
+		label_all(rq, json_object_get(jobs, "items"), "type", "job");
+		json_object_set(data, "jobs", json_object_get(jobs, "items"));
+	}
+	if (trainings_list(cx, person_id, &trainings) == OUT_OK) {
+		label_all(rq, json_object_get(trainings, "items"), "type", "training");
+		json_object_set(data, "trainings", json_object_get(trainings, "items"));
+	}
+	if (guarantees_list(cx, person_id, &guarantees) == OUT_OK) {
+		label_all(rq, json_object_get(guarantees, "items"), "kind", "guarantee");
+		label_all(rq, json_object_get(guarantees, "items"), "status", "gstatus");
+		json_object_set(data, "guarantees", json_object_get(guarantees, "items"));
+	}
+	if (schooling_get(cx, person_id, &schooling) == OUT_OK) {
+		page_label(rq, schooling, "status", "school");
+		json_object_set(data, "schooling", schooling);
+	}
+	if (family_doctor_get(cx, person_id, &doctor) == OUT_OK)
+		json_object_set(data, "doctor", doctor);
+	/* the volume: archive items filed under the person */
+	json_t *p = json_object_get(data, "p"), *items = NULL, *it, *volume = json_array();
+	struct item_filter f = {.household_id = json_integer_value(json_object_get(p, "household_id")),
+				.limit = 500};
+	size_t i;
+	if (archive_item_list(cx, &f, &items) == OUT_OK)
+		json_array_foreach(json_object_get(items, "items"), i, it)
+			if (json_integer_value(json_object_get(it, "person_id")) == person_id)
+				json_array_append(volume, it);
+	json_object_set_new(data, "volume", volume);
+	json_decref(items);
+	json_decref(jobs);
+	json_decref(trainings);
+	json_decref(guarantees);
+	json_decref(schooling);
+	json_decref(doctor);
+}
+
+void followup_household_sections(struct request *rq, int64_t household_id, json_t *data)
+{
+	json_t *steps = NULL, *plots = NULL, *visits = NULL;
+	struct ctx *cx = &rq->cx;
+	if (steps_get(cx, household_id, &steps) == OUT_OK) {
+		label_all(rq, json_object_get(steps, "steps"), "step", "step");
+		json_object_set(data, "relocation", steps);
+	}
+	if (plots_get(cx, household_id, &plots) == OUT_OK) {
+		label_all(rq, json_object_get(plots, "plots"), "kind", "plot");
+		label_all(rq, json_object_get(plots, "plots"), "use", "use");
+		json_object_set(data, "plots", json_object_get(plots, "plots"));
+	}
+	if (visits_get(cx, household_id, &visits) == OUT_OK) {
+		label_all(rq, json_object_get(visits, "items"), "kind", "visit");
+		json_object_set(data, "visits", json_object_get(visits, "items"));
+	}
+	json_decref(steps);
+	json_decref(plots);
+	json_decref(visits);
+}
