@@ -277,7 +277,7 @@ static bool scan_plots(struct store_conn *db, struct followup_pass *p)
 	int64_t n = store_one_int(db, &rc, "SELECT count(*) FROM plots", NULL), i = 0;
 	if (rc != STORE_OK)
 		return false;
-	p->plot_hh = malloc(sizeof(int64_t) * (size_t)(n + 1));
+	p->plot_hh = malloc(sizeof(int32_t) * (size_t)(n + 1));
 	p->plot_use = malloc((size_t)(n + 1));
 	p->plot_mu = malloc(sizeof(double) * (size_t)(n + 1));
 	if (!p->plot_hh || !p->plot_use || !p->plot_mu)
@@ -286,7 +286,7 @@ static bool scan_plots(struct store_conn *db, struct followup_pass *p)
 	while (store_next(r) && i < n)
 		for (int u = 0; u < 5; u++)
 			if (strcmp(store_text(r, 1), uses[u]) == 0) {
-				p->plot_hh[i] = store_int(r, 0);
+				p->plot_hh[i] = (int32_t)store_int(r, 0);
 				p->plot_use[i] = (uint8_t)u;
 				p->plot_mu[i++] = store_double(r, 2);
 			}

@@ -60,7 +60,7 @@ struct followup_pass {
 	char (*towns)[PASS_CODE], (*comms)[PASS_CODE];
 	int ntowns, ncomms;
 	/* plots (PASS_PLOTS): area per household and use, summed per town/community later */
-	int64_t *plot_hh;
+	int32_t *plot_hh;		/* compact: a province has over a million plots */
 	uint8_t *plot_use;
 	double *plot_mu;
 	int64_t nplots;

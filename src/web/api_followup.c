@@ -142,8 +142,12 @@ void api_report_employment(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
+	const char *with = rq_query(rq, "worklists");
+	bool worklists = with && strcmp(with, "true") == 0;
 	json_t *out = NULL;
-	enum outcome res = report_employment(&rq->cx, &out);
+	/* with the worklists' counts: one pass computes both (what the dashboard shows) */
+	enum outcome res = worklists ? report_followup_overview(&rq->cx, &out)
+				     : report_employment(&rq->cx, &out);
 	if (res != OUT_OK || !format || strcmp(format, "json") == 0) {
 		rq_reply(rq, res, 200, out);
 		return;

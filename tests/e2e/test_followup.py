@@ -316,6 +316,11 @@ def test_report_agrees_with_worklists_and_downloads():
     expect(c["employed"] == sum(c["employed_" + t] for t in ("county", "province", "outside_province", "public_welfare",
                                                              "workshop", "self_employed", "flexible")), "by type adds up")
     expect(c["employment_rate"] == int(c["employed"] * 1000 / c["labor_force"]) / 10, "rate %r" % c)
+    both = get("/api/v1/reports/employment?worklists=true").json
+    expect({x["rule"]: x["count"] for x in both["worklists"]} == wl and both["county"] == c,
+           "one pass gives the same report and counts")
+    for rule, n in wl.items():
+        expect(get("/api/v1/worklists/%s?limit=1" % rule).json["count"] == n, "list length = count for %s" % rule)
     county = get("/api/v1/reports/county").json
     for k in ("labor_force", "employed", "zero_employment_households"):
         expect(county[k] == c[k], "county report %s" % k)
