@@ -94,13 +94,12 @@ static bool tally(const struct followup_pass *p, struct tallies *t)
 			rows[k]->zero_employment += zero_employment(p, hh);
 		}
 	}
-	for (int64_t i = 0; i < p->nplots; i++) {
-		int64_t hh = p->plot_hh[i];
-		if (hh > p->max_hh || !(p->hh_facts[hh] & HF_COUNTED))
-			continue;
-		t->county.plot_mu[p->plot_use[i]] += p->plot_mu[i];
-		t->towns[p->hh_town[hh]].plot_mu[p->plot_use[i]] += p->plot_mu[i];
-		t->comms[p->hh_comm[hh]].plot_mu[p->plot_use[i]] += p->plot_mu[i];
+	for (int u = 0; u < NUSE; u++) {
+		t->county.plot_mu[u] = p->county_mu[u];
+		for (int i = 0; p->town_mu && i < p->ntowns; i++)
+			t->towns[i].plot_mu[u] = p->town_mu[i][u];
+		for (int i = 0; p->comm_mu && i < p->ncomms; i++)
+			t->comms[i].plot_mu[u] = p->comm_mu[i][u];
 	}
 	return true;
 }

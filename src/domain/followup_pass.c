@@ -2,21 +2,20 @@
 #include "domain/followup_pass.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/employment.h"
 
-/* What the second thread finds, kept apart from the first thread's arrays (no two threads
- * write the same memory) and merged when both are done. */
+/* The two threads write disjoint arrays: the first the person facts, the second the
+ * household facts, the towns and communities and the plot areas. */
 struct side {
-	struct ctx *cx;
 	struct store_conn *db;
-	const struct followup_pass *p;
-	struct followup_pass *plots;	/* where scan_plots writes (fields only it touches) */
+	struct ctx *cx;
+	struct followup_pass *p;
 	unsigned what;
-	uint16_t *p_facts;
-	uint8_t *hh_facts;
+	uint8_t *poor;			/* registered-poor household: its checklist */
 	uint8_t *hh_rp, *hh_sy;		/* required document types present, per category */
 	bool ok;
 };
@@ -92,9 +91,8 @@ void followup_pass_free(struct followup_pass *p)
 	free(p->p_job);
 	free(p->towns);
 	free(p->comms);
-	free(p->plot_hh);
-	free(p->plot_use);
-	free(p->plot_mu);
+	free(p->town_mu);
+	free(p->comm_mu);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -108,12 +106,15 @@ static int job_index(const char *type)
 
 /* ---------------------------------------------------------------- the first thread */
 
-static bool scan_households(struct ctx *cx, struct followup_pass *p, uint8_t *poor)
+/* ---------------------------------------------------------------- the second thread */
+
+static bool scan_households(struct side *s)
 {
+	struct followup_pass *p = s->p;
 	char lo[16], hi[17];
 	int tcap = 0, ccap = 0;
-	actor_scope_range(cx->actor, lo, hi);
-	struct store_rows *r = store_query(cx->db, "SELECT h.id, substr(h.origin_village, 1, 9),"
+	actor_scope_range(s->cx->actor, lo, hi);
+	struct store_rows *r = store_query(s->db, "SELECT h.id, substr(h.origin_village, 1, 9),"
 		" coalesce(h.dest_community, ''), h.status IN ('relocated', 'settled'),"
 		" h.category = 'registered_poor' FROM households h"
 		" WHERE h.status <> 'closed' AND " SCOPE_SQL, SCOPE_TYPES, SCOPE_ARGS(lo, hi));
@@ -126,17 +127,105 @@ static bool scan_households(struct ctx *cx, struct followup_pass *p, uint8_t *po
 		p->hh_town[id] = t;
 		p->hh_comm[id] = c;
 		p->hh_facts[id] = (uint8_t)(HF_COUNTED | (store_int(r, 3) ? HF_RELOCATED : 0));
-		poor[id] = (uint8_t)store_int(r, 4);
+		s->poor[id] = (uint8_t)store_int(r, 4);
 	}
 	return store_finish(r) == STORE_OK;
 }
+
+/* Required document types present per household, counted per category's checklist; open
+ * steps past due; recent visits. */
+static bool scan_archive(struct side *s)
+{
+	struct followup_pass *p = s->p;
+	char codes[64][40];
+	uint8_t req[64][2];
+	int n = 0;
+	struct store_rows *r = store_query(s->db, "SELECT code, required_registered_poor,"
+		" required_synchronous FROM doc_types WHERE active = 1", NULL);
+	while (store_next(r) && n < 64) {
+		snprintf(codes[n], sizeof(codes[n]), "%s", store_text(r, 0));
+		req[n][0] = (uint8_t)store_int(r, 1);
+		req[n][1] = (uint8_t)store_int(r, 2);
+		n++;
+	}
+	if (store_finish(r) != STORE_OK)
+		return false;
+	int64_t last_hh = -1;
+	char last_type[40] = "";
+	r = store_query(s->db, "SELECT household_id, doc_type FROM items WHERE status = 'active'"
+			" ORDER BY household_id, doc_type", NULL);
+	while (store_next(r)) {
+		int64_t hh = store_int(r, 0);
+		const char *type = store_text(r, 1);
+		if (hh > p->max_hh || (hh == last_hh && strcmp(type, last_type) == 0))
+			continue;	/* each type once per household */
+		last_hh = hh;
+		snprintf(last_type, sizeof(last_type), "%s", type);
+		for (int k = 0; k < n; k++)
+			if (strcmp(codes[k], type) == 0) {
+				s->hh_rp[hh] += req[k][0];
+				s->hh_sy[hh] += req[k][1];
+			}
+	}
+	if (store_finish(r) != STORE_OK)
+		return false;
+	r = store_query(s->db, "SELECT DISTINCT household_id FROM relocation_steps WHERE"
+			" done_date IS NULL AND due_date < ?", "t", p->dates.due_before);
+	while (store_next(r))
+		if (store_int(r, 0) <= p->max_hh)
+			p->hh_facts[store_int(r, 0)] |= HF_STEP_OVERDUE;
+	if (store_finish(r) != STORE_OK)
+		return false;
+	r = store_query(s->db, "SELECT DISTINCT household_id FROM visits WHERE date >= ?", "t",
+			p->dates.visited_since);
+	while (store_next(r))
+		if (store_int(r, 0) <= p->max_hh)
+			p->hh_facts[store_int(r, 0)] |= HF_VISITED_RECENTLY;
+	return store_finish(r) == STORE_OK;
+}
+
+/* Plot areas summed straight into the towns' and communities' rows: nothing per plot is
+ * kept (a province has over a million). */
+static bool scan_plots(struct side *s)
+{
+	static const char *const uses[] = {"transferred", "shares", "reclaimed", "self_farmed", "idle"};
+	struct followup_pass *p = s->p;
+	p->town_mu = calloc((size_t)p->ntowns + 1, sizeof(*p->town_mu));
+	p->comm_mu = calloc((size_t)p->ncomms + 1, sizeof(*p->comm_mu));
+	if (!p->town_mu || !p->comm_mu)
+		return false;
+	struct store_rows *r = store_query(s->db, "SELECT household_id, use, area_mu FROM plots", NULL);
+	while (store_next(r)) {
+		int64_t hh = store_int(r, 0);
+		if (hh > p->max_hh || !(p->hh_facts[hh] & HF_COUNTED))
+			continue;
+		for (int u = 0; u < 5; u++)
+			if (strcmp(store_text(r, 1), uses[u]) == 0) {
+				double mu = store_double(r, 2);
+				p->county_mu[u] += mu;
+				p->town_mu[p->hh_town[hh]][u] += mu;
+				p->comm_mu[p->hh_comm[hh]][u] += mu;
+			}
+	}
+	return store_finish(r) == STORE_OK;
+}
+
+static void *side_thread(void *arg)
+{
+	struct side *s = arg;
+	s->ok = scan_households(s) && (!(s->what & PASS_RULE_FACTS) || scan_archive(s)) &&
+		(!(s->what & PASS_PLOTS) || scan_plots(s));
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- the first thread */
 
 static bool scan_people(struct ctx *cx, struct followup_pass *p)
 {
 	const struct followup_dates *d = &p->dates;
 	struct store_rows *r = store_query(cx->db, "SELECT id, household_id, birth_date,"
 		" labor_capacity IN ('ordinary', 'skilled', 'weak') FROM persons"
-		" INDEXED BY persons_followup WHERE status = 'member'", NULL);
+		" WHERE status = 'member'", NULL);	/* SQLite: the covering persons_followup */
 	while (store_next(r)) {
 		int64_t id = store_int(r, 0), hh = store_int(r, 1);
 		if (id > p->max_person || hh > p->max_hh)
@@ -186,6 +275,22 @@ static bool scan_people(struct ctx *cx, struct followup_pass *p)
 
 /* ---------------------------------------------------------------- the second thread */
 
+static bool scan_guarantees(struct ctx *cx, struct followup_pass *p)
+{
+	const struct followup_dates *d = &p->dates;
+	struct store_rows *r = store_query(cx->db, "SELECT person_id, kind FROM guarantees WHERE"
+		" status = 'enrolled' AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)",
+		"tt", d->today, d->today);
+	while (store_next(r)) {
+		int64_t id = store_int(r, 0);
+		const char *kind = store_text(r, 1);
+		if (id <= p->max_person)
+			p->p_facts[id] |= kind[0] == 'm' && kind[1] == 'e' ? PF_MEDICAL
+				: kind[0] == 'p' ? PF_PENSION : PF_MINIMUM_LIVING;
+	}
+	return store_finish(r) == STORE_OK;
+}
+
 /* Schooling and family doctors, in the first thread. */
 static bool scan_services(struct ctx *cx, struct followup_pass *p)
 {
@@ -203,108 +308,9 @@ static bool scan_services(struct ctx *cx, struct followup_pass *p)
 	return store_finish(r) == STORE_OK;
 }
 
-static bool scan_guarantees(struct side *s)
-{
-	const struct followup_dates *d = &s->p->dates;
-	struct store_rows *r = store_query(s->db, "SELECT person_id, kind FROM guarantees WHERE"
-		" status = 'enrolled' AND start_date <= ? AND (end_date IS NULL OR end_date >= ?)",
-		"tt", d->today, d->today);
-	while (store_next(r)) {
-		int64_t id = store_int(r, 0);
-		const char *kind = store_text(r, 1);
-		if (id <= s->p->max_person)
-			s->p_facts[id] |= kind[0] == 'm' && kind[1] == 'e' ? PF_MEDICAL
-				: kind[0] == 'p' ? PF_PENSION : PF_MINIMUM_LIVING;
-	}
-	return store_finish(r) == STORE_OK;
-}
-
-/* Required document types present per household, counted per category's checklist. */
-static bool scan_archive(struct side *s)
-{
-	char codes[64][40];
-	uint8_t req[64][2];
-	int n = 0;
-	struct store_rows *r = store_query(s->db, "SELECT code, required_registered_poor,"
-		" required_synchronous FROM doc_types WHERE active = 1", NULL);
-	while (store_next(r) && n < 64) {
-		snprintf(codes[n], sizeof(codes[n]), "%s", store_text(r, 0));
-		req[n][0] = (uint8_t)store_int(r, 1);
-		req[n][1] = (uint8_t)store_int(r, 2);
-		n++;
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	int64_t last_hh = -1;
-	char last_type[40] = "";
-	r = store_query(s->db, "SELECT household_id, doc_type FROM items INDEXED BY items_household"
-			" WHERE status = 'active' ORDER BY household_id, doc_type", NULL);
-	while (store_next(r)) {
-		int64_t hh = store_int(r, 0);
-		const char *type = store_text(r, 1);
-		if (hh > s->p->max_hh || (hh == last_hh && strcmp(type, last_type) == 0))
-			continue;	/* each type once per household */
-		last_hh = hh;
-		snprintf(last_type, sizeof(last_type), "%s", type);
-		for (int k = 0; k < n; k++)
-			if (strcmp(codes[k], type) == 0) {
-				s->hh_rp[hh] += req[k][0];
-				s->hh_sy[hh] += req[k][1];
-			}
-	}
-	if (store_finish(r) != STORE_OK)
-		return false;
-	const struct followup_dates *d = &s->p->dates;
-	r = store_query(s->db, "SELECT DISTINCT household_id FROM relocation_steps WHERE"
-			" done_date IS NULL AND due_date < ?", "t", d->due_before);
-	while (store_next(r))
-		if (store_int(r, 0) <= s->p->max_hh)
-			s->hh_facts[store_int(r, 0)] |= HF_STEP_OVERDUE;
-	if (store_finish(r) != STORE_OK)
-		return false;
-	r = store_query(s->db, "SELECT DISTINCT household_id FROM visits WHERE date >= ?", "t",
-			d->visited_since);
-	while (store_next(r))
-		if (store_int(r, 0) <= s->p->max_hh)
-			s->hh_facts[store_int(r, 0)] |= HF_VISITED_RECENTLY;
-	return store_finish(r) == STORE_OK;
-}
-
-static bool scan_plots(struct store_conn *db, struct followup_pass *p)
-{
-	static const char *const uses[] = {"transferred", "shares", "reclaimed", "self_farmed", "idle"};
-	int rc;
-	int64_t n = store_one_int(db, &rc, "SELECT count(*) FROM plots", NULL), i = 0;
-	if (rc != STORE_OK)
-		return false;
-	p->plot_hh = malloc(sizeof(int32_t) * (size_t)(n + 1));
-	p->plot_use = malloc((size_t)(n + 1));
-	p->plot_mu = malloc(sizeof(double) * (size_t)(n + 1));
-	if (!p->plot_hh || !p->plot_use || !p->plot_mu)
-		return false;
-	struct store_rows *r = store_query(db, "SELECT household_id, use, area_mu FROM plots", NULL);
-	while (store_next(r) && i < n)
-		for (int u = 0; u < 5; u++)
-			if (strcmp(store_text(r, 1), uses[u]) == 0) {
-				p->plot_hh[i] = (int32_t)store_int(r, 0);
-				p->plot_use[i] = (uint8_t)u;
-				p->plot_mu[i++] = store_double(r, 2);
-			}
-	p->nplots = i;
-	return store_finish(r) == STORE_OK;
-}
-
-static void *side_thread(void *arg)
-{
-	struct side *s = arg;
-	s->ok = scan_guarantees(s) && (!(s->what & PASS_RULE_FACTS) || scan_archive(s)) &&
-		(!(s->what & PASS_PLOTS) || scan_plots(s->db, s->plots));
-	return NULL;
-}
-
 /* ---------------------------------------------------------------- the pass */
 
-static bool allocate(struct followup_pass *p, struct side *s, uint8_t **poor)
+static bool allocate(struct followup_pass *p, struct side *s)
 {
 	size_t nh = (size_t)p->max_hh + 1, np = (size_t)p->max_person + 1;
 	p->hh_town = malloc(nh * sizeof(int32_t));
@@ -313,13 +319,11 @@ static bool allocate(struct followup_pass *p, struct side *s, uint8_t **poor)
 	p->p_hh = calloc(np, sizeof(int32_t));
 	p->p_facts = calloc(np, sizeof(uint16_t));
 	p->p_job = calloc(np, 1);
-	s->p_facts = calloc(np, sizeof(uint16_t));
-	s->hh_facts = calloc(nh, 1);
 	s->hh_rp = calloc(nh, 1);
 	s->hh_sy = calloc(nh, 1);
-	*poor = calloc(nh, 1);
+	s->poor = calloc(nh, 1);
 	if (!p->hh_town || !p->hh_comm || !p->hh_facts || !p->p_hh || !p->p_facts || !p->p_job ||
-	    !s->p_facts || !s->hh_facts || !s->hh_rp || !s->hh_sy || !*poor)
+	    !s->hh_rp || !s->hh_sy || !s->poor)
 		return false;
 	memset(p->hh_town, 0xff, nh * sizeof(int32_t));
 	memset(p->hh_comm, 0xff, nh * sizeof(int32_t));
@@ -327,23 +331,19 @@ static bool allocate(struct followup_pass *p, struct side *s, uint8_t **poor)
 }
 
 /* Joins the two threads' findings and derives the household facts from the members. */
-static void merge(struct followup_pass *p, const struct side *s, const uint8_t *poor, int need_rp,
-		  int need_sy)
+static void merge(struct followup_pass *p, const struct side *s, int need_rp, int need_sy)
 {
-	for (int64_t hh = 0; hh <= p->max_hh; hh++) {
-		if (!(p->hh_facts[hh] & HF_COUNTED))
-			continue;
-		p->hh_facts[hh] |= s->hh_facts[hh];
-		if (poor[hh] ? s->hh_rp[hh] < need_rp : s->hh_sy[hh] < need_sy)
+	for (int64_t hh = 0; hh <= p->max_hh; hh++)
+		if ((p->hh_facts[hh] & HF_COUNTED) && (s->what & PASS_RULE_FACTS) &&
+		    (s->poor[hh] ? s->hh_rp[hh] < need_rp : s->hh_sy[hh] < need_sy))
 			p->hh_facts[hh] |= HF_ARCHIVE_INCOMPLETE;
-	}
 	for (int64_t id = 0; id <= p->max_person; id++) {
 		int32_t hh = p->p_hh[id];
 		if (!hh || !(p->hh_facts[hh] & HF_COUNTED)) {
 			p->p_facts[id] = 0;
 			continue;
 		}
-		uint16_t f = p->p_facts[id] | s->p_facts[id] | PF_COUNTED;
+		uint16_t f = p->p_facts[id] | PF_COUNTED;
 		p->p_facts[id] = f;
 		if (f & PF_LABOR) {
 			p->hh_facts[hh] |= HF_HAS_LABOR;
@@ -355,8 +355,7 @@ static void merge(struct followup_pass *p, const struct side *s, const uint8_t *
 
 bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what)
 {
-	struct side s = {.cx = cx, .what = what};
-	uint8_t *poor = NULL;
+	struct side s = {.cx = cx, .p = p, .what = what};
 	char err[200];
 	int rc;
 	bool ok = false, threaded = false;
@@ -372,11 +371,9 @@ bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what)
 		" WHERE active = 1 AND required_registered_poor = 1", NULL) : 0;
 	int need_sy = rc == STORE_OK ? (int)store_one_int(cx->db, &rc, "SELECT count(*) FROM doc_types"
 		" WHERE active = 1 AND required_synchronous = 1", NULL) : 0;
-	if (rc != STORE_OK || !allocate(p, &s, &poor))
+	if (rc != STORE_OK || !allocate(p, &s))
 		goto out;
 	/* the second connection sees the same committed data unless a write lands between */
-	s.p = p;
-	s.plots = p;
 	s.db = store_connect(cx->db->store, err, sizeof(err));
 	threaded = s.db && pthread_create(&t, NULL, side_thread, &s) == 0;
 	if (!threaded) {	/* one connection, one thread: the same scans, one after another */
@@ -386,20 +383,18 @@ bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what)
 		side_thread(&s);
 	}
 	/* the two threads' shares take about as long as each other at province scale */
-	ok = scan_households(cx, p, poor) && scan_people(cx, p) && scan_services(cx, p);
+	ok = scan_people(cx, p) && scan_guarantees(cx, p) && scan_services(cx, p);
 	if (threaded) {
 		pthread_join(t, NULL);
 		store_disconnect(s.db);
 	}
 	ok = ok && s.ok;
 	if (ok)
-		merge(p, &s, poor, need_rp, need_sy);
+		merge(p, &s, need_rp, need_sy);
 out:
-	free(s.p_facts);
-	free(s.hh_facts);
 	free(s.hh_rp);
 	free(s.hh_sy);
-	free(poor);
+	free(s.poor);
 	if (!ok)
 		followup_pass_free(p);
 	return ok;

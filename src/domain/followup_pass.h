@@ -59,11 +59,9 @@ struct followup_pass {
 	uint8_t *p_job;			/* 0 none, else 1 + index in job_types (the main job's) */
 	char (*towns)[PASS_CODE], (*comms)[PASS_CODE];
 	int ntowns, ncomms;
-	/* plots (PASS_PLOTS): area per household and use, summed per town/community later */
-	int32_t *plot_hh;		/* compact: a province has over a million plots */
-	uint8_t *plot_use;
-	double *plot_mu;
-	int64_t nplots;
+	/* plots (PASS_PLOTS): area in mu by use (transferred, shares, reclaimed, self_farmed,
+	 * idle) for the whole scope, each town and each community */
+	double county_mu[5], (*town_mu)[5], (*comm_mu)[5];
 };
 
 /* A rule's condition as masks: every `need` bit set and no `not` bit. */

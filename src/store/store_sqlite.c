@@ -37,7 +37,12 @@ struct sqlite_conn {
 	sqlite3 *db;
 	struct cached_stmt cache[STMT_CACHE];
 	int ncache;
+	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
 };
+
+/* Indexes only reads need, dropped while a bulk load runs and built once at its end:
+ * building an index over sorted data beats maintaining it row by row. */
+static const char *const bulk_deferred_index = "persons_followup";
 
 struct sqlite_rows {
 	struct store_rows base;
@@ -178,6 +183,7 @@ static void sq_disconnect(struct store_conn *sc)
 		free(c->cache[i].sql);
 	}
 	sqlite3_close(c->db);
+	free(c->deferred_index);
 	free(c);
 }
 
@@ -460,10 +466,32 @@ static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t 
 	return map_rc(rc);
 }
 
-static int sq_bulk(struct store_conn *c, bool on)
+static int sq_bulk(struct store_conn *sc, bool on)
 {
-	return exec_plain(c, on ? "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296"
-			     : "PRAGMA cache_size = -16000; PRAGMA mmap_size = 0");
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	int rc = exec_plain(sc, on ? "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296"
+			       : "PRAGMA cache_size = -16000; PRAGMA mmap_size = 0");
+	if (rc != STORE_OK)
+		return rc;
+	if (on && !c->deferred_index) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_master WHERE type = 'index'"
+				       " AND name = ?", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_bind_text(st, 1, bulk_deferred_index, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			c->deferred_index = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (c->deferred_index) {
+			char drop[96];
+			snprintf(drop, sizeof(drop), "DROP INDEX %s", bulk_deferred_index);
+			rc = exec_plain(sc, drop);
+		}
+	} else if (!on && c->deferred_index) {
+		rc = exec_plain(sc, c->deferred_index);
+		free(c->deferred_index);
+		c->deferred_index = NULL;
+	}
+	return rc;
 }
 
 const struct store_backend store_sqlite_backend = {

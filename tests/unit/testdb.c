@@ -43,7 +43,7 @@ static int open_db(void **state, long demo_persons)
 	verrors_init(&t->errs, &t->arena);
 	t->cx = (struct ctx){t->db, &t->actor, &t->arena, &t->errs, date_today(), &t->blobs};
 	if (demo_persons) {
-		struct demo_options opt = {.seed = 7, .persons = demo_persons, .with_users = 1, .no_followup = 1};
+		struct demo_options opt = {.seed = 7, .persons = demo_persons, .with_users = 1};
 		struct demo_summary sum;
 		const char *key;
 		if (demo_generate(&t->cx, &opt, &sum, &key))
