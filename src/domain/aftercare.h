@@ -33,6 +33,9 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out);
 enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);
 enum outcome visits_get(struct ctx *cx, int64_t household_id, json_t **out);
+/* Progress of the relocation steps by origin town: households, how many have a responsible
+ * person, how many have done each step, how many have a step overdue (today). */
+enum outcome relocation_progress(struct ctx *cx, json_t **out);
 enum outcome visit_create(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);
 
 #endif

@@ -46,6 +46,7 @@ struct hh {
 struct employer_set {
 	char community[48];
 	int64_t workshop, company, station;
+	char names[3][128];	/* workshop, company, station */
 };
 
 struct gen {
@@ -81,11 +82,12 @@ static int add_employer(struct ctx *cx, const char *name, const char *kind, cons
 	return rc;
 }
 
+static const char *const province_names[] = {"贵阳经开区电子厂", "铜仁高新区食品厂", "遵义建筑公司"};
+static const char *const outside_names[] = {"浙江宁波服装厂", "广东东莞电子厂", "福建晋江鞋业公司",
+					    "江苏苏州精密制造公司"};
+
 static int make_employers(struct gen *g)
 {
-	static const char *const province[] = {"贵阳经开区电子厂", "铜仁高新区食品厂", "遵义建筑公司"};
-	static const char *const outside[] = {"浙江宁波服装厂", "广东东莞电子厂", "福建晋江鞋业公司",
-					      "江苏苏州精密制造公司"};
 	struct ctx *cx = g->cx;
 	int rc = STORE_OK;
 	struct store_rows *r = store_query(cx->db, "SELECT DISTINCT h.dest_community, d.short_name"
@@ -105,21 +107,20 @@ static int make_employers(struct gen *g)
 	}
 	for (int i = 0; i < n && rc == STORE_OK; i++) {
 		struct employer_set *e = &g->sets[g->nsets++];
-		char name[128];
 		snprintf(e->community, sizeof(e->community), "%s", names[i][0]);
-		snprintf(name, sizeof(name), "%s扶贫车间", names[i][1]);
-		rc = add_employer(cx, name, "workshop", e->community, &e->workshop);
-		snprintf(name, sizeof(name), "%s集体经营公司", names[i][1]);
+		snprintf(e->names[0], sizeof(e->names[0]), "%s扶贫车间", names[i][1]);
+		rc = add_employer(cx, e->names[0], "workshop", e->community, &e->workshop);
+		snprintf(e->names[1], sizeof(e->names[1]), "%s集体经营公司", names[i][1]);
 		if (rc == STORE_OK)
-			rc = add_employer(cx, name, "collective_company", e->community, &e->company);
-		snprintf(name, sizeof(name), "%s公共服务站", names[i][1]);
+			rc = add_employer(cx, e->names[1], "collective_company", e->community, &e->company);
+		snprintf(e->names[2], sizeof(e->names[2]), "%s公共服务站", names[i][1]);
 		if (rc == STORE_OK)
-			rc = add_employer(cx, name, "public_service_station", e->community, &e->station);
+			rc = add_employer(cx, e->names[2], "public_service_station", e->community, &e->station);
 	}
 	for (int i = 0; i < 3 && rc == STORE_OK; i++)
-		rc = add_employer(cx, province[i], "enterprise", NULL, &g->province_co[i]);
+		rc = add_employer(cx, province_names[i], "enterprise", NULL, &g->province_co[i]);
 	for (int i = 0; i < 4 && rc == STORE_OK; i++)
-		rc = add_employer(cx, outside[i], "enterprise", NULL, &g->outside_co[i]);
+		rc = add_employer(cx, outside_names[i], "enterprise", NULL, &g->outside_co[i]);
 	free(names);
 	return rc;
 }
@@ -132,11 +133,6 @@ static const struct employer_set *set_of(struct gen *g, const char *community)
 	return g->nsets ? &g->sets[0] : NULL;
 }
 
-static void day_text(long day, char out[11])
-{
-	date_format(day, out);
-}
-
 /* A job: its type, employer and income as the county's labor market has them. */
 static int make_job(struct gen *g, struct rng *r, const struct hh *h, const struct member *m,
 		    long start, long end, int main)
@@ -147,33 +143,29 @@ static int make_job(struct gen *g, struct rng *r, const struct hh *h, const stru
 	int t = rng_weighted(r, weights, 7);
 	const struct employer_set *e = set_of(g, h->community);
 	int64_t employer = 0;
-	const char *name = "个体经营";
-	if (t == 0 && e)
+	const char *name = t == 6 ? "零工" : "个体经营";
+	if (t == 0 && e) {
 		employer = e->company;
-	else if (t == 1)
-		employer = g->province_co[rng_range(r, 0, 2)];
-	else if (t == 2)
-		employer = g->outside_co[rng_range(r, 0, 3)];
-	else if (t == 3 && e)
+		name = e->names[1];
+	} else if (t == 1) {
+		int k = rng_range(r, 0, 2);
+		employer = g->province_co[k];
+		name = province_names[k];
+	} else if (t == 2) {
+		int k = rng_range(r, 0, 3);
+		employer = g->outside_co[k];
+		name = outside_names[k];
+	} else if (t == 3 && e) {
 		employer = e->station;
-	else if (t == 4 && e)
+		name = e->names[2];
+	} else if (t == 4 && e) {
 		employer = e->workshop;
-	else if (t == 6)
-		name = "零工";
-	char employer_name[128] = "";
-	if (employer) {
-		struct store_rows *q = store_query(g->cx->db, "SELECT name FROM employers WHERE id = ?",
-						   "i", employer);
-		if (store_next(q))
-			snprintf(employer_name, sizeof(employer_name), "%s", store_text(q, 0));
-		store_finish(q);
-		name = employer_name;
+		name = e->names[0];
 	}
 	char s[11], en[11];
-	day_text(start, s);
+	date_format(start, s);
 	if (end)
-		day_text(end, en);
-	(void)m;
+		date_format(end, en);
 	return job_insert(g->cx, m->id, job_types[t], employer, name, s, end ? en : NULL,
 			  rng_range(r, income_lo[t] / 100, income_hi[t] / 100) * 100, main);
 }
@@ -219,14 +211,14 @@ static int make_person(struct gen *g, struct rng *r, const struct hh *h, const s
 			const char *type = c == 0 ? "orientation" : c == 7 ? "entrepreneurship" : "skills";
 			int days = c == 0 ? 1 : rng_range(r, 3, 20);
 			long s = !employed ? today - rng_range(r, 20, 300) : today - rng_range(r, 20, 2000);
-			day_text(s, a);
-			day_text(s + days - 1, b);
+			date_format(s, a);
+			date_format(s + days - 1, b);
 			rc = training_insert(cx, m->id, type, courses[c], (double)(days * 6), a, b,
 					     c == 0 ? NULL : rng_pct(r, 60) ? "结业证书" : NULL);
 		}
 	}
 	/* the three guarantees */
-	day_text(today - rng_range(r, 200, 2500), a);
+	date_format(today - rng_range(r, 200, 2500), a);
 	if (rc == STORE_OK && rng_pct(r, 99))
 		rc = guarantee_insert(cx, m->id, "medical_insurance", "enrolled", a, NULL);
 	bool adult = strcmp(m->birth, g->d.labor_born_by) <= 0;
@@ -305,8 +297,8 @@ static int make_household(struct gen *g, struct hh *h)
 		bool is_done = settled || k < 4;
 		if (!is_done)	/* the last formalities of a household not yet settled */
 			due = late ? today - rng_range(&r, 10, 60) : today + rng_range(&r, 20, 120);
-		day_text(due, a);
-		day_text(done, b);
+		date_format(due, a);
+		date_format(done, b);
 		rc = store_exec(cx->db, "INSERT INTO relocation_steps(household_id, step, due_date,"
 			" done_date, done_by) VALUES (?, ?, ?, ?, ?)", "ittt" "t", h->id,
 			relocation_steps[k], a, is_done ? b : NULL, is_done ? by[k] : NULL);
@@ -318,7 +310,7 @@ static int make_household(struct gen *g, struct hh *h)
 	static const char *const found[] = {"家庭成员均在务工，生活稳定", "孩子按时上学，无困难",
 		"老人身体欠佳，已联系家庭医生", "反映就业需求，已推荐到扶贫车间", "房屋设施正常，无诉求"};
 	for (int v = 0; v < visits && rc == STORE_OK; v++) {
-		day_text(last - v * rng_range(&r, 60, 120), a);
+		date_format(last - v * rng_range(&r, 60, 120), a);
 		rc = store_exec(cx->db, "INSERT INTO visits(household_id, date, kind, visitor, found,"
 			" created_at) VALUES (?, ?, ?, ?, ?, ?)", "itttt" "t", h->id, a,
 			v % 2 ? "return_visit" : "visit", person, found[rng_range(&r, 0, 4)], now);

@@ -27,6 +27,7 @@ static const struct { const char *name; uint16_t bit; bool household; } facts[] 
 	{"trained_recently", PF_TRAINED_RECENTLY, false}, {"medical", PF_MEDICAL, false},
 	{"pension", PF_PENSION, false}, {"minimum_living", PF_MINIMUM_LIVING, false},
 	{"enrolled", PF_ENROLLED, false}, {"doctor", PF_DOCTOR, false},
+	{"skilled", PF_SKILLED, false},
 	{"relocated", HF_RELOCATED, true}, {"has_labor", HF_HAS_LABOR, true},
 	{"has_employed", HF_HAS_EMPLOYED, true}, {"archive_incomplete", HF_ARCHIVE_INCOMPLETE, true},
 	{"step_overdue", HF_STEP_OVERDUE, true}, {"visited_recently", HF_VISITED_RECENTLY, true},
@@ -37,11 +38,21 @@ bool fact_condition_parse(const char *text, bool household_level, struct fact_co
 {
 	static _Thread_local char word[40];
 	memset(c, 0, sizeof(*c));
+	c->ngroups = 1;
 	for (const char *s = text; *s;) {
 		s += strspn(s, " ");
 		size_t n = strcspn(s, " ");
 		if (n == 0)
 			break;
+		if (n == 1 && *s == '|') {	/* another group of facts, any of which may hold */
+			if (c->ngroups == CONDITION_GROUPS) {
+				*bad = "|";
+				return false;
+			}
+			c->ngroups++;
+			s++;
+			continue;
+		}
 		bool neg = *s == '!';
 		snprintf(word, sizeof(word), "%.*s", (int)(n - neg), s + neg);
 		s += n;
@@ -52,15 +63,18 @@ bool fact_condition_parse(const char *text, bool household_level, struct fact_co
 			*bad = word;
 			return false;
 		}
+		struct fact_group *g = &c->g[c->ngroups - 1];
 		if (facts[k].household)
-			*(neg ? &c->h_not : &c->h_need) |= (uint8_t)facts[k].bit;
+			*(neg ? &g->h_not : &g->h_need) |= (uint8_t)facts[k].bit;
 		else
-			*(neg ? &c->p_not : &c->p_need) |= facts[k].bit;
+			*(neg ? &g->p_not : &g->p_need) |= facts[k].bit;
 	}
-	if (household_level)
-		c->h_need |= HF_COUNTED;
-	else
-		c->p_need |= PF_COUNTED;
+	for (int i = 0; i < c->ngroups; i++) {
+		if (household_level)
+			c->g[i].h_need |= HF_COUNTED;
+		else
+			c->g[i].p_need |= PF_COUNTED;
+	}
 	return true;
 }
 
@@ -224,8 +238,8 @@ static bool scan_people(struct ctx *cx, struct followup_pass *p)
 {
 	const struct followup_dates *d = &p->dates;
 	struct store_rows *r = store_query(cx->db, "SELECT id, household_id, birth_date,"
-		" labor_capacity IN ('ordinary', 'skilled', 'weak') FROM persons"
-		" WHERE status = 'member'", NULL);	/* SQLite: the covering persons_followup */
+		" labor_capacity IN ('ordinary', 'skilled', 'weak'), labor_capacity = 'skilled'"
+		" FROM persons WHERE status = 'member'", NULL);	/* SQLite: the covering persons_followup */
 	while (store_next(r)) {
 		int64_t id = store_int(r, 0), hh = store_int(r, 1);
 		if (id > p->max_person || hh > p->max_hh)
@@ -239,6 +253,8 @@ static bool scan_people(struct ctx *cx, struct followup_pass *p)
 			f |= PF_SCHOOL_AGE;
 		if (strcmp(birth, d->pension_born_by) <= 0)
 			f |= PF_PENSION_AGE;
+		if (store_int(r, 4))
+			f |= PF_SKILLED;
 		p->p_hh[id] = (int32_t)hh;
 		p->p_facts[id] = f;
 	}
@@ -263,12 +279,14 @@ static bool scan_people(struct ctx *cx, struct followup_pass *p)
 	}
 	if (store_finish(r) != STORE_OK)
 		return false;
-	r = store_query(cx->db, "SELECT person_id, start_date <= ? AND end_date >= ? FROM trainings",
-			"tt", d->today, d->idle_since);
+	r = store_query(cx->db, "SELECT person_id, start_date <= ? AND end_date >= ?,"
+			" type = 'skills' AND end_date <= ? FROM trainings", "ttt", d->today,
+			d->idle_since, d->today);
 	while (store_next(r)) {
 		int64_t id = store_int(r, 0);
 		if (id <= p->max_person)
-			p->p_facts[id] |= PF_TRAINED | (store_int(r, 1) ? PF_TRAINED_RECENTLY : 0);
+			p->p_facts[id] |= PF_TRAINED | (store_int(r, 1) ? PF_TRAINED_RECENTLY : 0) |
+					  (store_int(r, 2) ? PF_SKILLED : 0);
 	}
 	return store_finish(r) == STORE_OK;
 }

@@ -5,7 +5,8 @@
  * this takes about a second where a query per rule, probing an index per person, took ten.
  *
  * The rules are data: followup_rules.condition is a list of facts, each optionally negated
- * with '!', that must all hold — e.g. "relocated labor !worked_recently !trained_recently".
+ * with '!', that must all hold — e.g. "relocated labor !worked_recently !trained_recently" —
+ * or several such lists separated by '|', of which one must hold.
  * Person facts and household facts (of the person's household) may be mixed in a person
  * rule; a household rule uses household facts only. The facts, on today's date and with
  * the ages and periods of followup_settings:
@@ -14,7 +15,8 @@
  *              pension_age, employed (a job covering today), worked_recently (a job since
  *              idle_since), trained, trained_recently (a training ending since idle_since),
  *              medical, pension, minimum_living (an enrolled record covering today),
- *              enrolled (schooling), doctor (family doctor signed)
+ *              enrolled (schooling), doctor (family doctor signed), skilled (skilled
+ *              capacity, or a skills training finished)
  *   household: relocated (relocated or settled), has_labor, has_employed (a labor-force
  *              member employed), archive_incomplete (a required document type missing),
  *              step_overdue (a step not done past due_before), visited_recently (a visit
@@ -36,6 +38,7 @@ enum {
 	PF_EMPLOYED = 1 << 4, PF_WORKED_RECENTLY = 1 << 5, PF_TRAINED = 1 << 6,
 	PF_TRAINED_RECENTLY = 1 << 7, PF_MEDICAL = 1 << 8, PF_PENSION = 1 << 9,
 	PF_MINIMUM_LIVING = 1 << 10, PF_ENROLLED = 1 << 11, PF_DOCTOR = 1 << 12,
+	PF_SKILLED = 1 << 13,
 };
 enum {
 	HF_COUNTED = 1 << 0, HF_RELOCATED = 1 << 1, HF_HAS_LABOR = 1 << 2, HF_HAS_EMPLOYED = 1 << 3,
@@ -64,15 +67,20 @@ struct followup_pass {
 	double county_mu[5], (*town_mu)[5], (*comm_mu)[5];
 };
 
-/* A rule's condition as masks: every `need` bit set and no `not` bit. */
-struct fact_condition {
+/* A rule's condition as masks: in one of the groups, every `need` bit set and no `not`. */
+#define CONDITION_GROUPS 4
+struct fact_group {
 	uint16_t p_need, p_not;
 	uint8_t h_need, h_not;
+};
+struct fact_condition {
+	int ngroups;
+	struct fact_group g[CONDITION_GROUPS];
 };
 
 bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what);
 void followup_pass_free(struct followup_pass *p);
-/* Parses "relocated labor !employed"; false with the bad word in *bad (for a log line). */
+/* Parses "relocated labor !employed | ..."; false with the bad word in *bad (a log line). */
 bool fact_condition_parse(const char *text, bool household_level, struct fact_condition *c,
 			  const char **bad);
 static inline bool person_meets(const struct followup_pass *p, int64_t id,
@@ -80,14 +88,20 @@ static inline bool person_meets(const struct followup_pass *p, int64_t id,
 {
 	uint16_t f = p->p_facts[id];
 	uint8_t h = p->hh_facts[p->p_hh[id]];
-	return (f & PF_COUNTED) && (f & c->p_need) == c->p_need && !(f & c->p_not) &&
-	       (h & c->h_need) == c->h_need && !(h & c->h_not);
+	for (int i = 0; i < c->ngroups; i++)
+		if ((f & c->g[i].p_need) == c->g[i].p_need && !(f & c->g[i].p_not) &&
+		    (h & c->g[i].h_need) == c->g[i].h_need && !(h & c->g[i].h_not))
+			return true;
+	return false;
 }
 static inline bool household_meets(const struct followup_pass *p, int64_t id,
 				   const struct fact_condition *c)
 {
 	uint8_t h = p->hh_facts[id];
-	return (h & HF_COUNTED) && (h & c->h_need) == c->h_need && !(h & c->h_not);
+	for (int i = 0; i < c->ngroups; i++)
+		if ((h & c->g[i].h_need) == c->g[i].h_need && !(h & c->g[i].h_not))
+			return true;
+	return false;
 }
 
 #endif

@@ -160,7 +160,7 @@ static struct store_conn *sq_connect(struct store *st, char *err, size_t errlen)
 	sqlite3_extended_result_codes(c->db, 1);
 	const char *pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 			      "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-			      "PRAGMA cache_size = -16000;";
+			      "PRAGMA cache_size = -8000;";
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
 	    register_tokenizer(c->db) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(c->db));
@@ -470,7 +470,7 @@ static int sq_bulk(struct store_conn *sc, bool on)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)sc;
 	int rc = exec_plain(sc, on ? "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296"
-			       : "PRAGMA cache_size = -16000; PRAGMA mmap_size = 0");
+			       : "PRAGMA cache_size = -8000; PRAGMA mmap_size = 0");
 	if (rc != STORE_OK)
 		return rc;
 	if (on && !c->deferred_index) {

@@ -176,3 +176,10 @@ void api_report_employment_records(struct request *rq)
 	enum outcome res = report_employment_records(&rq->cx, figure, area ? area : "", after, limit, &out);
 	rq_reply(rq, res, 200, out);
 }
+
+void api_report_relocation(struct request *rq)
+{
+	json_t *out = NULL;
+	enum outcome res = relocation_progress(&rq->cx, &out);
+	rq_reply(rq, res, 200, out);
+}

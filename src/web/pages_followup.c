@@ -123,6 +123,10 @@ void page_report_employment(struct request *rq)
 	}
 	char *by_type = svg_bar_chart(types, "name", "employed", NULL, "/reports/employment/records?area=");
 	json_decref(types);
+	json_t *progress = NULL;
+	if (relocation_progress(&rq->cx, &progress) == OUT_OK)
+		json_object_set(r, "relocation", json_object_get(progress, "by_town"));
+	json_decref(progress);
 	json_object_set_new(r, "heads", heads);
 	json_object_set_new(r, "chart_rate", json_string(rate ? rate : ""));
 	json_object_set_new(r, "chart_zero", json_string(zero ? zero : ""));

@@ -55,18 +55,17 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 	return fields;
 }
 
-static const char *home_of(struct request *rq, const struct ledger_form *lf, int64_t household)
+static const char *home_of(struct request *rq, const struct ledger_form *lf)
 {
-	return lf->household ? arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0])
-			     : arena_printf(&rq->arena, "/persons/%lld", (long long)rq->ids[0]);
-	(void)household;
+	return arena_printf(&rq->arena, lf->household ? "/households/%lld" : "/persons/%lld",
+			    (long long)rq->ids[0]);
 }
 
 static void ledger_page(struct request *rq, const struct ledger_form *lf, unsigned status,
 			json_t *values, const char *subject)
 {
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading",
-		msg_get(rq->lang, lf->heading_key), "home", home_of(rq, lf, 0), "subject", subject,
+		msg_get(rq->lang, lf->heading_key), "home", home_of(rq, lf), "subject", subject,
 		"action", rq->path, "fields", form_fields_of(rq, lf, values));
 	if (status != 200)
 		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
@@ -149,7 +148,7 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK) {
-		page_redirect(rq, home_of(rq, lf, 0));
+		page_redirect(rq, home_of(rq, lf));
 	} else if (res == OUT_INVALID) {
 		for (int i = 0; lf->field_of && i < rq->errs.n; i++) {
 			const char *to = lf->field_of(rq, rq->errs.items[i].field);

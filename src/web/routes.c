@@ -81,6 +81,7 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/reports/employment", api_report_employment, PERM_READ, false, false, NULL},
+	{"GET", "/api/v1/reports/relocation", api_report_relocation, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/persons/{id}/jobs", api_jobs_list, PERM_READ, false, false, NULL},
 	{"POST", "/api/v1/persons/{id}/jobs", api_jobs_create, PERM_EDIT, false, false, NULL},

@@ -74,6 +74,7 @@ bool api_item_files_precheck(struct request *rq);
 void api_item_get(struct request *rq);
 void api_item_patch(struct request *rq);
 void api_report_employment(struct request *rq);
+void api_report_relocation(struct request *rq);
 void api_report_employment_records(struct request *rq);
 void api_jobs_list(struct request *rq);
 void api_jobs_create(struct request *rq);

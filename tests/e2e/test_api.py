@@ -491,6 +491,15 @@ def test_demo_county_prints_the_article_figures():
     db.close()
     expect((rep["archived_household_files"], rep["incomplete_household_files"]) == (13330, 1367),
            "archive figures %r" % rep)
+    expect((rep["labor_files"], rep["labor_volumes"]) == (6048, 4061), "labor-capacity items and volumes %r" % rep)
+    db = sqlite3.connect(d.db)
+    shapes = db.execute("SELECT count(*), count(DISTINCT person_id), min(n), max(n) FROM (SELECT person_id,"
+                        " count(*) AS n FROM items WHERE doc_type = 'labor_capacity' GROUP BY person_id)").fetchone()
+    outside = db.execute("SELECT count(*) FROM items i JOIN persons p ON p.id = i.person_id"
+                         " WHERE i.doc_type = 'labor_capacity' AND p.household_id <> i.household_id").fetchone()[0]
+    db.close()
+    expect(shapes[0] == 4061 and shapes[2] >= 1 and outside == 0, "each volume in its person's household %r" % (shapes,))
+    expect(rep["labor_force"] > rep["employed"] > 0 and rep["zero_employment_households"] > 0, "follow-up figures %r" % rep)
     fsck = d.cli("fsck")
     expect("72 files checked, 0 missing, 0 corrupted" in fsck.stdout, fsck.stdout)
     again = Server()

@@ -233,6 +233,7 @@ def test_each_rule_fires_and_stops_when_fixed():
         {"step": "hukou_transfer", "due_date": day(-30)}]})
     expect(on_list("zero_employment", hh), "zero employment")
     expect(on_list("idle_labor", hh, worker), "idle labor")
+    expect(on_list("training_target", hh, worker), "a training target: no skills, no work")
     expect(on_list("child_not_enrolled", hh, child), "child not enrolled")
     for p in (worker, child, elder):
         expect(on_list("no_medical_insurance", hh, p), "no medical insurance %d" % p)
@@ -255,6 +256,10 @@ def test_each_rule_fires_and_stops_when_fixed():
     post("/api/v1/persons/%d/jobs" % worker, {"type": "public_welfare", "employer": "团山社区保洁", "start_date": day(-5),
                                               "main": True, "monthly_income": 1500})
     expect(not on_list("zero_employment", hh), "employed")
+    expect(on_list("training_target", hh, worker), "employed but without skills: still a target")
+    post("/api/v1/persons/%d/trainings" % worker, {"type": "skills", "course": "电工", "hours": 40,
+                                                   "start_date": day(-15), "end_date": day(-10)})
+    expect(not on_list("training_target", hh, worker), "skilled and employed: no longer a target")
     put("/api/v1/persons/%d/schooling" % child, {"status": "enrolled", "school": "团山小学", "grade": "四年级"})
     expect(not on_list("child_not_enrolled", hh, child), "enrolled")
     for p in (worker, child, elder):
@@ -294,7 +299,7 @@ def test_each_rule_fires_and_stops_when_fixed():
     expect(put("/api/v1/followup/settings", {"settings": {"visit_days": 30}}, zd).status == 403, "admins only")
     put("/api/v1/followup/settings", {"settings": {"visit_days": 90}})
     counts = {x["rule"]: x["count"] for x in get("/api/v1/worklists").json["items"]}
-    expect(set(counts) == {"zero_employment", "idle_labor", "child_not_enrolled", "no_medical_insurance",
+    expect(set(counts) == {"zero_employment", "idle_labor", "training_target", "child_not_enrolled", "no_medical_insurance",
                            "no_pension_insurance", "archive_incomplete", "step_overdue", "visit_overdue"}, "%r" % counts)
     expect(get("/api/v1/worklists/no_such_rule").status == 404, "unknown rule")
     ps = S.login("panshi")
@@ -332,6 +337,10 @@ def test_report_agrees_with_worklists_and_downloads():
     rec = get("/api/v1/reports/employment/records?figure=employed_workshop&area=%s&limit=2" % ZHENGDA).json
     expect(rec["count"] == town["employed_workshop"] and len(rec["items"]) == 2 and rec["next"], "paged %r" % rec)
     expect(get("/api/v1/reports/employment/records?figure=nonsense").status == 422, "unknown figure")
+    prog = get("/api/v1/reports/relocation").json["by_town"]
+    zd_row = [t for t in prog if t["code"] == ZHENGDA][0]
+    expect(zd_row["households"] == town["households"] and zd_row["registration"] >= 1
+           and zd_row["with_responsible"] >= 1, "relocation progress by town %r" % zd_row)
 
     zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
     x = S.request("GET", "/api/v1/reports/employment?format=xlsx", token=ADMIN, headers=zh)

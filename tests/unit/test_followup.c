@@ -17,12 +17,18 @@ static void conditions_parse(void **state)
 	struct fact_condition c;
 	const char *bad = NULL;
 	assert_true(fact_condition_parse("relocated labor !worked_recently", false, &c, &bad));
-	assert_int_equal(c.p_need, PF_COUNTED | PF_LABOR);
-	assert_int_equal(c.p_not, PF_WORKED_RECENTLY);
-	assert_int_equal(c.h_need, HF_RELOCATED);
+	assert_int_equal(c.ngroups, 1);
+	assert_int_equal(c.g[0].p_need, PF_COUNTED | PF_LABOR);
+	assert_int_equal(c.g[0].p_not, PF_WORKED_RECENTLY);
+	assert_int_equal(c.g[0].h_need, HF_RELOCATED);
 	assert_true(fact_condition_parse("relocated has_labor !has_employed", true, &c, &bad));
-	assert_int_equal(c.h_need, HF_COUNTED | HF_RELOCATED | HF_HAS_LABOR);
-	assert_int_equal(c.h_not, HF_HAS_EMPLOYED);
+	assert_int_equal(c.g[0].h_need, HF_COUNTED | HF_RELOCATED | HF_HAS_LABOR);
+	assert_int_equal(c.g[0].h_not, HF_HAS_EMPLOYED);
+	assert_true(fact_condition_parse("labor !skilled | labor !employed", false, &c, &bad));
+	assert_int_equal(c.ngroups, 2);
+	assert_int_equal(c.g[1].p_need, PF_COUNTED | PF_LABOR);
+	assert_int_equal(c.g[1].p_not, PF_EMPLOYED);
+	assert_false(fact_condition_parse("labor | labor | labor | labor | labor", false, &c, &bad));
 	assert_false(fact_condition_parse("labor !happy", false, &c, &bad));
 	assert_string_equal(bad, "happy");
 	/* a household rule cannot test a person's facts */
@@ -45,7 +51,7 @@ static void every_stored_rule_parses(void **state)
 		n++;
 	}
 	assert_int_equal(store_finish(r), STORE_OK);
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 }
 
 static void dates_from_settings(void **state)

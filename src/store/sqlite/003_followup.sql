@@ -39,6 +39,8 @@ INSERT INTO followup_rules VALUES ('zero_employment', 'household', 'labor_age_ma
 	'SELECT count(*) FROM persons p, k WHERE p.household_id = ? AND p.status = ''member'' AND p.labor_capacity IN (''ordinary'', ''skilled'', ''weak'') AND p.birth_date > k.labor_born_after AND p.birth_date <= k.labor_born_by');
 INSERT INTO followup_rules VALUES ('idle_labor', 'person', 'idle_months', 1, 20, 'relocated labor !worked_recently !trained_recently',
 	'SELECT labor_capacity FROM persons WHERE id = ?');
+INSERT INTO followup_rules VALUES ('training_target', 'person', NULL, 1, 25, 'labor !skilled | labor !employed',
+	'SELECT labor_capacity FROM persons WHERE id = ?');
 INSERT INTO followup_rules VALUES ('child_not_enrolled', 'person', 'school_age_max', 1, 30, 'school_age !enrolled',
 	'SELECT coalesce((SELECT reason FROM schooling WHERE person_id = ?), ''no_record'')');
 INSERT INTO followup_rules VALUES ('no_medical_insurance', 'person', NULL, 1, 40, '!medical',
