@@ -9,6 +9,7 @@
 #include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/ledger.h"
+#include "domain/person.h"
 #include "domain/tx.h"
 
 const char *const job_types[] = {"county", "province", "outside_province", "public_welfare",
@@ -209,6 +210,16 @@ enum outcome job_patch(struct ctx *cx, int64_t job_id, json_t *body, json_t **ou
 		rc = *out ? recorded(cx, "job", job_id, person_id, before, *out) : STORE_ERROR;
 	json_decref(rows);
 	return tx_end_out(cx->db, OUT_OK, rc, out);
+}
+
+int64_t job_person_id(struct ctx *cx, int64_t job_id)
+{
+	int rc;
+	int64_t person = store_one_int(cx->db, &rc, "SELECT person_id FROM jobs WHERE id = ?", "i",
+				       job_id);
+	json_t *p = rc == STORE_OK && person ? person_load(cx, person) : NULL;	/* in scope? */
+	json_decref(p);
+	return p ? person : 0;
 }
 
 /* ---------------------------------------------------------------- trainings */

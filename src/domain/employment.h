@@ -25,6 +25,8 @@ enum outcome jobs_list(struct ctx *cx, int64_t person_id, json_t **out);
 enum outcome job_create(struct ctx *cx, int64_t person_id, json_t *body, json_t **out);
 /* Changes end_date, monthly_income or main of a job. */
 enum outcome job_patch(struct ctx *cx, int64_t job_id, json_t *body, json_t **out);
+/* The person a job belongs to when the actor may see them; 0 otherwise. */
+int64_t job_person_id(struct ctx *cx, int64_t job_id);
 enum outcome trainings_list(struct ctx *cx, int64_t person_id, json_t **out);
 enum outcome training_create(struct ctx *cx, int64_t person_id, json_t *body, json_t **out);
 enum outcome employers_list(struct ctx *cx, json_t **out);

@@ -26,7 +26,7 @@ struct ledger_field {
 
 struct ledger_form {
 	const char *heading_key;
-	bool household;		/* the id is a household's (else a person's) */
+	enum { OWNER_PERSON, OWNER_HOUSEHOLD, OWNER_JOB } owner;	/* what the id in the path is */
 	const struct ledger_field *fields;
 	enum outcome (*op)(struct ctx *cx, int64_t id, json_t *body, json_t **out);
 	/* turns the form into the API's body; NULL: one key per field */
@@ -55,10 +55,12 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 	return fields;
 }
 
+/* The page a form returns to: the household's or the person's (a job's person's). */
 static const char *home_of(struct request *rq, const struct ledger_form *lf)
 {
-	return arena_printf(&rq->arena, lf->household ? "/households/%lld" : "/persons/%lld",
-			    (long long)rq->ids[0]);
+	int64_t id = lf->owner == OWNER_JOB ? job_person_id(&rq->cx, rq->ids[0]) : rq->ids[0];
+	return arena_printf(&rq->arena, lf->owner == OWNER_HOUSEHOLD ? "/households/%lld"
+			    : "/persons/%lld", (long long)id);
 }
 
 static void ledger_page(struct request *rq, const struct ledger_form *lf, unsigned status,
@@ -76,13 +78,16 @@ static void ledger_page(struct request *rq, const struct ledger_form *lf, unsign
 static char *subject_of(struct request *rq, const struct ledger_form *lf)
 {
 	json_t *o = NULL;
-	if (lf->household)
+	if (lf->owner == OWNER_HOUSEHOLD)
 		household_get(&rq->cx, rq->ids[0], &o);
-	else
+	else if (lf->owner == OWNER_PERSON)
 		o = person_load(&rq->cx, rq->ids[0]);
+	else if (job_person_id(&rq->cx, rq->ids[0]))
+		o = person_load(&rq->cx, job_person_id(&rq->cx, rq->ids[0]));
 	if (!o)
 		return NULL;
-	char *s = arena_strdup(&rq->arena, json_string_value(json_object_get(o, lf->household ? "number" : "name")));
+	char *s = arena_strdup(&rq->arena, json_string_value(json_object_get(o,
+		lf->owner == OWNER_HOUSEHOLD ? "number" : "name")));
 	json_decref(o);
 	return s;
 }
@@ -173,7 +178,7 @@ static const struct ledger_field job_fields[] = {
 	{"main", "field_main_job", 'b', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form job_form = {"add_job", false, job_fields, job_create, NULL, NULL};
+static const struct ledger_form job_form = {"add_job", OWNER_PERSON, job_fields, job_create, NULL, NULL};
 
 static const struct ledger_field training_fields[] = {
 	{"type", "field_training_type", 's', training_types, "training"},
@@ -184,7 +189,7 @@ static const struct ledger_field training_fields[] = {
 	{"certificate", "field_certificate", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form training_form = {"add_training", false, training_fields,
+static const struct ledger_form training_form = {"add_training", OWNER_PERSON, training_fields,
 						 training_create, NULL, NULL};
 
 static const struct ledger_field guarantee_fields[] = {
@@ -195,7 +200,7 @@ static const struct ledger_field guarantee_fields[] = {
 	{"note", "field_note", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form guarantee_form = {"add_guarantee", false, guarantee_fields,
+static const struct ledger_form guarantee_form = {"add_guarantee", OWNER_PERSON, guarantee_fields,
 						  guarantee_create, NULL, NULL};
 
 static const char *const school_statuses[] = {"enrolled", "not_enrolled", NULL};
@@ -206,7 +211,7 @@ static const struct ledger_field schooling_fields[] = {
 	{"reason", "field_reason", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form schooling_form = {"edit_schooling", false, schooling_fields,
+static const struct ledger_form schooling_form = {"edit_schooling", OWNER_PERSON, schooling_fields,
 						  schooling_put, NULL, NULL};
 
 static const struct ledger_field doctor_fields[] = {
@@ -215,8 +220,20 @@ static const struct ledger_field doctor_fields[] = {
 	{"doctor", "field_doctor", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form doctor_form = {"edit_family_doctor", false, doctor_fields,
+static const struct ledger_form doctor_form = {"edit_family_doctor", OWNER_PERSON, doctor_fields,
 					       family_doctor_put, NULL, NULL};
+
+/* Ending a job (or correcting its income or main flag): the job's history stays. */
+static const struct ledger_field job_end_fields[] = {
+	{"end_date", "field_end_date", 'd', NULL, NULL},
+	{"monthly_income", "field_monthly_income", 'i', NULL, NULL},
+	{NULL, NULL, 0, NULL, NULL},
+};
+static const struct ledger_form job_end_form = {"end_job", OWNER_JOB, job_end_fields, job_patch,
+						NULL, NULL};
+
+void page_job_end(struct request *rq) { ledger_get(rq, &job_end_form, json_object()); }
+void page_job_end_post(struct request *rq) { ledger_post(rq, &job_end_form); }
 
 void page_job_new(struct request *rq) { ledger_get(rq, &job_form, json_pack("{s:s}", "main", "true")); }
 void page_job_create(struct request *rq) { ledger_post(rq, &job_form); }
@@ -238,7 +255,7 @@ static const struct ledger_field visit_fields[] = {
 	{"found", "field_found", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form visit_form = {"add_visit", true, visit_fields, visit_create,
+static const struct ledger_form visit_form = {"add_visit", OWNER_HOUSEHOLD, visit_fields, visit_create,
 					      NULL, NULL};
 
 /* Plots: one row of fields per kind, sent as the API's array in kind order. */
@@ -293,7 +310,7 @@ static const char *plot_field_of(struct request *rq, const char *api_field)
 	return arena_printf(&rq->arena, "%s_%s", plot_kinds[plot_order[idx]], part);
 }
 
-static const struct ledger_form plots_form = {"edit_plots", true, plot_fields, plots_put,
+static const struct ledger_form plots_form = {"edit_plots", OWNER_HOUSEHOLD, plot_fields, plots_put,
 					      plots_body, plot_field_of};
 
 static json_t *plots_initial(struct request *rq)
@@ -383,7 +400,7 @@ static const char *step_field_of(struct request *rq, const char *api_field)
 	return arena_printf(&rq->arena, "%s_%s", relocation_steps[step_order[idx]], part);
 }
 
-static const struct ledger_form steps_form = {"edit_steps", true, step_fields, steps_put,
+static const struct ledger_form steps_form = {"edit_steps", OWNER_HOUSEHOLD, step_fields, steps_put,
 					      steps_body, step_field_of};
 
 static json_t *steps_initial(struct request *rq)

@@ -48,6 +48,8 @@ static const struct route routes[] = {
 	{"POST", "/households/{id}/plots", page_plots_update, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}/steps", page_steps_edit, PERM_READ, false, true, NULL},
 	{"POST", "/households/{id}/steps", page_steps_update, PERM_EDIT, false, true, NULL},
+	{"GET", "/jobs/{id}/end", page_job_end, PERM_READ, false, true, NULL},
+	{"POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT, false, true, NULL},
 	{"GET", "/worklists", page_worklists, PERM_READ, false, true, NULL},
 	{"GET", "/worklists/{key}", page_worklist, PERM_READ, false, true, NULL},
 	{"GET", "/reports/employment", page_report_employment, PERM_READ, false, true, NULL},

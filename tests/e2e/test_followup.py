@@ -436,7 +436,8 @@ def test_ledger_forms_in_pages():
                                                          "start_date": "2025-05-01", "monthly_income": "2000",
                                                          "main": "true"})
     expect(ok.status == 303 and ok.header("Location") == "/persons/%d" % worker, "saved %r" % ok.status)
-    expect("团山扶贫车间" in page("/persons/%d" % worker, session).body.decode(), "shown on the volume")
+    volume = page("/persons/%d" % worker, session).body.decode()
+    expect("团山扶贫车间" in volume, "shown on the volume")
     bad = submit("/persons/%d/trainings/new" % worker, session, {"type": "skills", "course": "电工", "hours": "30",
                                                                "start_date": "2025-03-01"})
     expect(bad.status == 422 and 'id="hours-error"' in bad.body.decode(), "hours beside the field")
@@ -472,6 +473,15 @@ def test_ledger_forms_in_pages():
     expect('href="/persons/%d"' % worker in rec, "the records behind a figure, linked")
     dash = page("/", session).body.decode()
     expect('href="/worklists/zero_employment"' in dash, "worklist counts on the dashboard")
+    # a job ends through its form; the history stays
+    import re
+    job_id = int(re.search(r'href="/jobs/(\d+)/end"', volume).group(1))
+    bad = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-01-01"})
+    expect(bad.status == 422 and 'id="end_date-error"' in bad.body.decode(), "ending before it began %r" % bad.status)
+    ok = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-12-31"})
+    expect(ok.status == 303 and ok.header("Location") == "/persons/%d" % worker, "ended %r" % ok.status)
+    ended = [j for j in get("/api/v1/persons/%d/jobs" % worker).json["items"] if j["id"] == job_id][0]
+    expect(ended["end_date"] == "2025-12-31" and ended["current"] is False, "history kept %r" % ended)
 
 
 if __name__ == "__main__":
