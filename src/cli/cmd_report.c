@@ -122,6 +122,17 @@ static json_t *list_table(struct cli *c, const char *title, json_t *items, const
 			 "rows", items);
 }
 
+/* Prints the records of `r` ("items") under `title`, then releases r. */
+static int emit_list(struct cli *c, const char *title, json_t *r, const char *const *keys,
+		     const struct report_args *a)
+{
+	json_t *t = list_table(c, title, json_object_get(r, "items"), keys);
+	int rc = emit_tables(c, t, (size_t)-1, a);
+	json_decref(t);
+	json_decref(r);
+	return rc;
+}
+
 static int report_employment_cli(struct cli *c, const struct report_args *a)
 {
 	json_t *r = NULL;
@@ -133,11 +144,7 @@ static int report_employment_cli(struct cli *c, const struct report_args *a)
 			fprintf(stderr, "anju report: unknown figure or area (%s)\n", a->list);
 			return 2;
 		}
-		json_t *t = list_table(c, a->list, json_object_get(r, "items"), keys);
-		int rc = emit_tables(c, t, (size_t)-1, a);
-		json_decref(t);
-		json_decref(r);
-		return rc;
+		return emit_list(c, a->list, r, keys, a);
 	}
 	if (report_employment(&c->cx, &r) != OUT_OK) {
 		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
@@ -174,11 +181,7 @@ static int report_followup_cli(struct cli *c, const struct report_args *a)
 		}
 		char key[64];
 		snprintf(key, sizeof(key), "rule_%s", a->list);
-		json_t *t = list_table(c, msg_get(c->lang, key), json_object_get(r, "items"), keys);
-		int rc = emit_tables(c, t, (size_t)-1, a);
-		json_decref(t);
-		json_decref(r);
-		return rc;
+		return emit_list(c, msg_get(c->lang, key), r, keys, a);
 	}
 	if (worklist_counts(&c->cx, &r) != OUT_OK) {
 		fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
