@@ -10,13 +10,15 @@
 #include <string.h>
 
 #include "domain/aftercare.h"
+#include "domain/archive.h"
 #include "domain/employment.h"
 #include "domain/guarantee.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "web/page.h"
 
-/* kinds: 't' text, 'd' date, 'i' whole number, 'r' number, 'b' yes/no, 's' a code list */
+/* kinds: 't' text, 'd' date, 'i' whole number, 'r' number, 'b' yes/no, 's' a code list,
+ * 'e' one of the household's archive items (evidence) */
 struct ledger_field {
 	const char *name, *label_key;
 	char kind;
@@ -37,21 +39,46 @@ struct ledger_form {
 
 static const char *const yes_no[] = {"true", "false", NULL};
 
+/* <option>s for the household's active archive items, by reference code and title. */
+static json_t *item_options(struct request *rq, json_t *items, const char *selected)
+{
+	json_t *arr = json_array(), *it;
+	size_t i;
+	json_array_foreach(json_object_get(items, "items"), i, it) {
+		if (strcmp(json_string_value(json_object_get(it, "status")), "active") != 0)
+			continue;
+		const char *value = arena_printf(&rq->arena, "%lld",
+			(long long)json_integer_value(json_object_get(it, "id")));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", value, "label",
+			arena_printf(&rq->arena, "%s %s", json_string_value(json_object_get(it, "reference_code")),
+				     json_string_value(json_object_get(it, "title"))),
+			"selected", strcmp(value, selected) == 0));
+	}
+	return arr;
+}
+
 static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, json_t *values)
 {
-	json_t *fields = json_array();
+	json_t *fields = json_array(), *items = NULL;
+	struct item_filter filter = {.household_id = rq->ids[0], .limit = 500};
 	for (const struct ledger_field *f = lf->fields; f->name; f++) {
 		const char *v = form_value(values, f->name);
 		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
 				       msg_get(rq->lang, f->label_key), "value", v,
-				       "select", f->kind == 's' || f->kind == 'b');
+				       "select", f->kind == 's' || f->kind == 'b' || f->kind == 'e');
 		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, f->name)));
 		if (f->kind == 's')
 			json_object_set_new(fd, "options", page_code_options(rq, f->options, f->prefix, v));
 		else if (f->kind == 'b')
 			json_object_set_new(fd, "options", page_code_options(rq, yes_no, "answer", v));
+		else if (f->kind == 'e') {
+			if (!items && archive_item_list(&rq->cx, &filter, &items) != OUT_OK)
+				items = json_object();
+			json_object_set_new(fd, "options", item_options(rq, items, v));
+		}
 		json_array_append_new(fields, fd);
 	}
+	json_decref(items);
 	return fields;
 }
 
@@ -349,7 +376,8 @@ static const struct ledger_field step_fields[] = {
 	{"village_command", "field_village_command", 't', NULL, NULL},
 	{"town_command", "field_town_command", 't', NULL, NULL},
 #define STEP(s) {s "_due_date", "step_" s "_due", 'd', NULL, NULL}, \
-	{s "_done_date", "step_" s "_done", 'd', NULL, NULL}, {s "_done_by", "step_" s "_by", 't', NULL, NULL}
+	{s "_done_date", "step_" s "_done", 'd', NULL, NULL}, {s "_done_by", "step_" s "_by", 't', NULL, NULL}, \
+	{s "_evidence_item_id", "step_" s "_evidence", 'e', NULL, NULL}
 	STEP("registration"), STEP("hukou_transfer"), STEP("moving"), STEP("move_in"),
 	STEP("formalities"),
 #undef STEP
@@ -368,13 +396,14 @@ static json_t *steps_body(json_t *form)
 			json_object_set_new(body, keys[i], json_string(form_value(form, keys[i])));
 	int n = 0;
 	for (int k = 0; relocation_steps[k]; k++) {
-		static const char *const parts[] = {"due_date", "done_date", "done_by"};
+		static const char *const parts[] = {"due_date", "done_date", "done_by", "evidence_item_id"};
 		json_t *one = json_pack("{s:s}", "step", relocation_steps[k]);
-		for (int p = 0; p < 3; p++) {
-			char key[48];
+		for (int p = 0; p < 4; p++) {
+			char key[64];
 			snprintf(key, sizeof(key), "%s_%s", relocation_steps[k], parts[p]);
-			if (*form_value(form, key))
-				json_object_set_new(one, parts[p], json_string(form_value(form, key)));
+			json_t *v = typed(p == 3 ? 'i' : 't', form_value(form, key));
+			if (v)
+				json_object_set_new(one, parts[p], v);
 		}
 		if (json_object_size(one) > 1) {
 			json_array_append_new(steps, one);
@@ -395,7 +424,7 @@ static const char *step_field_of(struct request *rq, const char *api_field)
 		return arena_printf(&rq->arena, "%s_done_date", api_field + 6);
 	if (sscanf(api_field, "steps[%u].%31s", &idx, part) != 2 || idx > 4)
 		return NULL;
-	if (strcmp(part, "step") == 0 || strcmp(part, "evidence_item_id") == 0)
+	if (strcmp(part, "step") == 0)
 		snprintf(part, sizeof(part), "done_date");
 	return arena_printf(&rq->arena, "%s_%s", relocation_steps[step_order[idx]], part);
 }
@@ -415,13 +444,16 @@ static json_t *steps_initial(struct request *rq)
 		if (json_is_string(json_object_get(cur, keys[k])))
 			json_object_set(form, keys[k], json_object_get(cur, keys[k]));
 	json_array_foreach(json_object_get(cur, "steps"), i, s) {
-		static const char *const parts[] = {"due_date", "done_date", "done_by"};
-		for (int p = 0; p < 3; p++) {
-			char key[48];
+		static const char *const parts[] = {"due_date", "done_date", "done_by", "evidence_item_id"};
+		for (int p = 0; p < 4; p++) {
+			char key[64];
 			json_t *v = json_object_get(s, parts[p]);
 			snprintf(key, sizeof(key), "%s_%s", json_string_value(json_object_get(s, "step")), parts[p]);
 			if (json_is_string(v))
 				json_object_set(form, key, v);
+			else if (json_is_integer(v))
+				json_object_set_new(form, key, json_string(arena_printf(&rq->arena, "%lld",
+					(long long)json_integer_value(v))));
 		}
 	}
 	json_decref(cur);

@@ -456,6 +456,21 @@ def test_ledger_forms_in_pages():
     bad = submit("/households/%d/steps" % hh, session, {"responsible_person": "杨帮扶", "moving_done_date": "2019-05-01",
                                                        "moving_done_by": "搬迁组"})
     expect(bad.status == 422 and 'id="moving_done_date-error"' in bad.body.decode(), "step order beside the step")
+    boundary = "evidenceBoundary"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n登记表\r\n"
+            "--%s\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\napplication\r\n"
+            "--%s\r\nContent-Disposition: form-data; name=\"paper_location\"\r\n\r\nA柜\r\n--%s--\r\n"
+            % ((boundary,) * 4)).encode()
+    item = S.request("POST", "/api/v1/households/%d/items" % hh, raw=body, token=ADMIN,
+                     content_type="multipart/form-data; boundary=" + boundary).json
+    form = page("/households/%d/steps" % hh, session).body.decode()
+    expect('<option value="%d">' % item["id"] in form, "the household's items offered as evidence")
+    ok = submit("/households/%d/steps" % hh, session, {"responsible_person": "杨帮扶", "registration_done_date": "2019-03-01",
+                                                      "registration_done_by": "村干部",
+                                                      "registration_evidence_item_id": str(item["id"])})
+    expect(ok.status == 303, "steps saved %r" % ok.status)
+    reg = get("/api/v1/households/%d/steps" % hh).json["steps"][0]
+    expect(reg["step"] == "registration" and reg["evidence_item_id"] == item["id"], "evidence kept %r" % reg)
     ok = submit("/households/%d/visits/new" % hh, session, {"date": day(-1), "kind": "visit", "visitor": "网格员",
                                                            "found": "一切正常"})
     expect(ok.status == 303, "visit saved %r" % ok.status)
