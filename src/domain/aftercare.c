@@ -311,12 +311,8 @@ enum outcome visits_get(struct ctx *cx, int64_t household_id, json_t **out)
 	json_decref(h);
 	if (res != OUT_OK)
 		return res;
-	json_t *items = ledger_rows(cx, VISIT_NAMES, "iittttt", VISIT_SQL
-		" WHERE household_id = ? ORDER BY date DESC, id DESC", "i", household_id);
-	if (!items)
-		return OUT_INTERNAL;
-	*out = json_pack("{s:o}", "items", items);
-	return OUT_OK;
+	return ledger_items(ledger_rows(cx, VISIT_NAMES, "iittttt", VISIT_SQL
+		" WHERE household_id = ? ORDER BY date DESC, id DESC", "i", household_id), out);
 }
 
 enum outcome visit_create(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)

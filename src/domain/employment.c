@@ -37,17 +37,9 @@ static json_t *job_rows(struct ctx *cx, const char *where, int64_t id)
 
 enum outcome jobs_list(struct ctx *cx, int64_t person_id, json_t **out)
 {
-	json_t *p = NULL;
-	enum outcome res = ledger_person(cx, person_id, false, &p);
+	enum outcome res = ledger_person_visible(cx, person_id);
 	*out = NULL;
-	if (res != OUT_OK)
-		return res;
-	json_decref(p);
-	json_t *items = job_rows(cx, "j.person_id = ?", person_id);
-	if (!items)
-		return OUT_INTERNAL;
-	*out = json_pack("{s:o}", "items", items);
-	return OUT_OK;
+	return res != OUT_OK ? res : ledger_items(job_rows(cx, "j.person_id = ?", person_id), out);
 }
 
 /* A date no later than a year from today: records are of what happened or is agreed. */
@@ -230,18 +222,11 @@ int64_t job_person_id(struct ctx *cx, int64_t job_id)
 
 enum outcome trainings_list(struct ctx *cx, int64_t person_id, json_t **out)
 {
-	json_t *p = NULL;
-	enum outcome res = ledger_person(cx, person_id, false, &p);
+	enum outcome res = ledger_person_visible(cx, person_id);
 	*out = NULL;
-	if (res != OUT_OK)
-		return res;
-	json_decref(p);
-	json_t *items = ledger_rows(cx, TRAINING_NAMES, "iittrttt" "t", TRAINING_SQL
-		" WHERE person_id = ? ORDER BY start_date DESC, id DESC", "i", person_id);
-	if (!items)
-		return OUT_INTERNAL;
-	*out = json_pack("{s:o}", "items", items);
-	return OUT_OK;
+	return res != OUT_OK ? res : ledger_items(ledger_rows(cx, TRAINING_NAMES, "iittrttt" "t",
+		TRAINING_SQL " WHERE person_id = ? ORDER BY start_date DESC, id DESC", "i",
+		person_id), out);
 }
 
 int training_insert(struct ctx *cx, int64_t person_id, const char *type, const char *course,

@@ -50,12 +50,10 @@ static int recorded(struct ctx *cx, json_t *person, const char *action, const ch
 enum outcome guarantees_list(struct ctx *cx, int64_t person_id, json_t **out)
 {
 	char today[11];
-	json_t *p = NULL;
 	*out = NULL;
-	enum outcome res = ledger_person(cx, person_id, false, &p);
+	enum outcome res = ledger_person_visible(cx, person_id);
 	if (res != OUT_OK)
 		return res;
-	json_decref(p);
 	date_format(cx->today, today);
 	json_t *items = ledger_rows(cx, GUARANTEE_NAMES, GUARANTEE_KINDS, GUARANTEE_SQL
 		" WHERE person_id = ? ORDER BY kind, start_date DESC, id DESC", "tti", today, today,
@@ -166,9 +164,7 @@ static json_t *schooling_row(struct ctx *cx, int64_t person_id)
 
 enum outcome schooling_get(struct ctx *cx, int64_t person_id, json_t **out)
 {
-	json_t *p = NULL;
-	enum outcome res = ledger_person(cx, person_id, false, &p);
-	json_decref(p);
+	enum outcome res = ledger_person_visible(cx, person_id);
 	*out = res == OUT_OK ? schooling_row(cx, person_id) : NULL;
 	return res;
 }
@@ -228,9 +224,7 @@ static json_t *doctor_row(struct ctx *cx, int64_t person_id)
 
 enum outcome family_doctor_get(struct ctx *cx, int64_t person_id, json_t **out)
 {
-	json_t *p = NULL;
-	enum outcome res = ledger_person(cx, person_id, false, &p);
-	json_decref(p);
+	enum outcome res = ledger_person_visible(cx, person_id);
 	*out = res == OUT_OK ? doctor_row(cx, person_id) : NULL;
 	return res;
 }

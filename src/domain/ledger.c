@@ -132,6 +132,20 @@ enum outcome ledger_person(struct ctx *cx, int64_t person_id, bool write, json_t
 	return res;
 }
 
+enum outcome ledger_person_visible(struct ctx *cx, int64_t person_id)
+{
+	json_t *p = NULL;
+	enum outcome res = ledger_person(cx, person_id, false, &p);
+	json_decref(p);
+	return res;
+}
+
+enum outcome ledger_items(json_t *rows, json_t **out)
+{
+	*out = rows ? json_pack("{s:o}", "items", rows) : NULL;
+	return rows ? OUT_OK : OUT_INTERNAL;
+}
+
 enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, json_t **household)
 {
 	*household = NULL;

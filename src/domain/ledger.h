@@ -44,6 +44,10 @@ json_t *ledger_rows(struct ctx *cx, const char *names, const char *kinds, const 
  * member of an open household, and the actor may keep registry ledgers. *person is the
  * person's JSON (the caller releases it) when the answer is OK. */
 enum outcome ledger_person(struct ctx *cx, int64_t person_id, bool write, json_t **person);
+/* OUT_OK when the person is visible to the actor (for reading their ledgers). */
+enum outcome ledger_person_visible(struct ctx *cx, int64_t person_id);
+/* {"items": rows} in *out; OUT_INTERNAL (and *out NULL) when rows is NULL. Takes rows. */
+enum outcome ledger_items(json_t *rows, json_t **out);
 /* The same for a household's ledgers. */
 enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, json_t **household);
 
