@@ -13,6 +13,7 @@
 static const char help[] =
 	"usage: anju user add NAME --role ROLE [--scope CODE]\n"
 	"       anju user passwd NAME\n"
+	"       anju user disable NAME | anju user enable NAME\n"
 	"       anju user list\n"
 	"Roles: admin, county, town, community, volunteer, archivist, auditor. The scope is a\n"
 	"division code (county 6, town 9, community 12 digits). The password is read from\n"
@@ -77,7 +78,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (strcmp(argv[1], "add") && strcmp(argv[1], "passwd") && strcmp(argv[1], "list")) {
+	bool toggle = strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0;
+	if (strcmp(argv[1], "add") && strcmp(argv[1], "passwd") && strcmp(argv[1], "list") && !toggle) {
 		fprintf(stderr, "anju user: unknown subcommand '%s'\n%s", argv[1], help);
 		return 2;
 	}
@@ -98,6 +100,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			       json_string_value(json_object_get(u, "scope")),
 			       json_is_true(json_object_get(u, "disabled")) ? " disabled" : "");
 		json_decref(users);
+	} else if (toggle) {
+		rc = user_set_disabled(cx, argv[2], argv[1][0] == 'd', &err);
+		if (!rc)
+			printf("anju user: %s %sd\n", argv[2], argv[1]);
 	} else if (read_password(password, sizeof(password))) {
 		fprintf(stderr, "anju user: no password given\n");
 		rc = 1;

@@ -124,6 +124,31 @@ int user_passwd(struct ctx *cx, const char *username, const char *password, cons
 	return -1;
 }
 
+int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const char **err_key)
+{
+	int rc;
+	*err_key = "internal";
+	if (store_begin(cx->db) != STORE_OK)
+		return -1;
+	int64_t id = store_one_int(cx->db, &rc, "SELECT id FROM users WHERE username = ?", "t",
+				   username);
+	if (!id || (disabled && id == cx->actor->user_id)) {
+		store_rollback(cx->db);
+		*err_key = !id ? "user_unknown" : "user_disable_self";
+		return -1;
+	}
+	rc = store_exec(cx->db, "UPDATE users SET disabled = ? WHERE id = ?", "ii",
+			(int64_t)disabled, id);
+	if (rc == STORE_OK && disabled)	/* a disabled account is logged out everywhere */
+		rc = store_exec(cx->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
+	if (rc == STORE_OK)
+		rc = audit_write(cx, disabled ? "disable" : "enable", "user", id, NULL, NULL);
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+		return 0;
+	store_rollback(cx->db);
+	return -1;
+}
+
 json_t *user_list(struct ctx *cx)
 {
 	json_t *arr = json_array();

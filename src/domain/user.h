@@ -15,6 +15,9 @@ int user_add(struct ctx *cx, const char *username, const char *role, const char 
 	     const char *password, const char **err_key);
 /* Sets a new password and ends the user's sessions. Returns 0 or -1 with *err_key. */
 int user_passwd(struct ctx *cx, const char *username, const char *password, const char **err_key);
+/* Disables (ending every session) or enables an account; admins cannot disable their own.
+ * Returns 0 or -1 with *err_key (user_unknown, user_disable_self, internal). */
+int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const char **err_key);
 /* All users (without hashes), as a JSON array. */
 json_t *user_list(struct ctx *cx);
 /* Checks a password; fills `who` on success. Takes the same time for unknown users. */

@@ -173,3 +173,30 @@ void page_users_post(struct request *rq)
 		users_page(rq, 422, f, err);
 	json_decref(f);
 }
+
+/* Disables or enables an account from the users page (the form's button says which). */
+void page_user_toggle(struct request *rq)
+{
+	const char *err = NULL, *name = NULL;
+	page_lang(rq);
+	json_t *f = page_checked_form(rq);
+	if (!f)
+		return;
+	json_t *users = user_list(&rq->cx), *u;
+	size_t i;
+	json_array_foreach(users, i, u)
+		if (json_integer_value(json_object_get(u, "id")) == rq->ids[0])
+			name = arena_strdup(&rq->arena, json_string_value(json_object_get(u, "username")));
+	json_decref(users);
+	bool disable = strstr(rq->path, "/disable") != NULL;
+	if (!name)
+		page_error(rq, 404, "problem_not_found");
+	else if (user_set_disabled(&rq->cx, name, disable, &err) == 0)
+		page_redirect(rq, "/users");
+	else {
+		json_t *form = json_object();
+		users_page(rq, 422, form, err);
+		json_decref(form);
+	}
+	json_decref(f);
+}

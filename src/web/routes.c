@@ -27,6 +27,8 @@ static const struct route routes[] = {
 	{"POST", "/password", page_password_post, PERM_READ, false, true, NULL},
 	{"GET", "/users", page_users, PERM_ADMIN, false, true, NULL},
 	{"POST", "/users", page_users_post, PERM_ADMIN, false, true, NULL},
+	{"POST", "/users/{id}/disable", page_user_toggle, PERM_ADMIN, false, true, NULL},
+	{"POST", "/users/{id}/enable", page_user_toggle, PERM_ADMIN, false, true, NULL},
 	{"POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ, false, true, NULL},
 	{"POST", "/households/new", page_household_create, PERM_EDIT, false, true, NULL},
 	{"GET", "/households/{id}", page_household, PERM_READ, false, true, NULL},

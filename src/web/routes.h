@@ -158,6 +158,7 @@ void page_password(struct request *rq);
 void page_password_post(struct request *rq);
 void page_users(struct request *rq);
 void page_users_post(struct request *rq);
+void page_user_toggle(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
 #endif

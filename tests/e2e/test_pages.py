@@ -163,6 +163,24 @@ def test_users_page_and_own_password():
     expect(get("/", mine).status == 303, "the old session has ended")
     r, _, _ = browser_login("newtown", "another-pw-1")
     expect(r.status == 303, "new password works")
+    still = cookies_of(r)["anju_session"]
+    page = get("/users", admin).body.decode()
+    users = S.request("GET", "/api/v1/users", token=API).json["items"]
+    uid = [u["id"] for u in users if u["username"] == "newtown"][0]
+    me = [u["id"] for u in users if u["username"] == "admin"][0]
+    own = post_form("/users/%d/disable" % me, admin, {"csrf": form_token(page)})
+    expect(own.status == 422, "an admin cannot disable their own account %r" % own.status)
+    off = post_form("/users/%d/disable" % uid, admin, {"csrf": form_token(page)})
+    expect(off.status == 303, "disabled %r" % off.status)
+    expect(get("/", still).status == 303, "their session has ended")
+    r, _, _ = browser_login("newtown", "another-pw-1")
+    expect(r.status != 303, "a disabled account cannot log in")
+    on = post_form("/users/%d/enable" % uid, admin, {"csrf": form_token(page)})
+    r, _, _ = browser_login("newtown", "another-pw-1")
+    expect(on.status == 303 and r.status == 303, "enabled again")
+    audit = S.request("GET", "/api/v1/audit?entity=user&id=%d" % uid, token=API).json["items"]
+    actions = [a["action"] for a in audit if a["action"] in ("enable", "disable")]
+    expect(actions == ["enable", "disable"], "audited %r" % actions)
 
 
 def test_edit_household_under_its_etag():
