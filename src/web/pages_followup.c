@@ -17,14 +17,39 @@
 
 /* ---------------------------------------------------------------- worklists */
 
-void page_worklists(struct request *rq)
+/* The rules' settings as form fields (admins only), each error beside its setting. */
+static json_t *settings_fields(struct request *rq, json_t *given)
+{
+	json_t *rules = NULL, *fields = json_array(), *v;
+	const char *key;
+	if (worklist_rules(&rq->cx, &rules) != OUT_OK)
+		return fields;
+	json_object_foreach(json_object_get(rules, "settings"), key, v) {
+		const char *form = json_string_value(json_object_get(given, key));
+		json_t *fd = json_pack("{s:s, s:s, s:O, s:O}", "name", key, "label",
+			msg_get(rq->lang, arena_printf(&rq->arena, "setting_%s", key)),
+			"min", json_object_get(v, "min"), "max", json_object_get(v, "max"));
+		json_object_set_new(fd, "value", form ? json_string(form) : json_integer(
+			json_integer_value(json_object_get(v, "value"))));
+		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq,
+			arena_printf(&rq->arena, "settings.%s", key))));
+		json_array_append_new(fields, fd);
+	}
+	json_decref(rules);
+	return fields;
+}
+
+static void worklists_page(struct request *rq, unsigned status, json_t *given)
 {
 	json_t *out = NULL, *it;
 	size_t i;
-	page_lang(rq);
 	if (worklist_counts(&rq->cx, &out) != OUT_OK) {
 		page_error(rq, 500, "problem_internal");
 		return;
+	}
+	if (role_is_admin(rq->actor.role)) {
+		json_object_set_new(out, "can_configure", json_true());
+		json_object_set_new(out, "settings", settings_fields(rq, given));
 	}
 	json_array_foreach(json_object_get(out, "items"), i, it) {
 		const char *rule = json_string_value(json_object_get(it, "rule"));
@@ -33,7 +58,44 @@ void page_worklists(struct request *rq)
 		json_object_set_new(it, "explain", json_string(msg_get(rq->lang,
 			arena_printf(&rq->arena, "rule_%s_explain", rule))));
 	}
-	page_render(rq, 200, "worklists", "nav_worklists", out);
+	page_render(rq, status, "worklists", "nav_worklists", out);
+}
+
+void page_worklists(struct request *rq)
+{
+	page_lang(rq);
+	worklists_page(rq, 200, NULL);
+}
+
+/* Admins change the rules' ages, months and days; the change is audited. */
+void page_worklist_settings(struct request *rq)
+{
+	page_lang(rq);
+	json_t *f = page_checked_form(rq), *out = NULL;
+	if (!f)
+		return;
+	json_t *settings = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(f, key, v) {
+		if (strcmp(key, "csrf") == 0)
+			continue;
+		char *end;
+		const char *text = json_string_value(v);
+		long long n = strtoll(text, &end, 10);
+		json_object_set_new(settings, key, *text && !*end ? json_integer(n) : json_string(text));
+	}
+	json_t *body = json_pack("{s:o}", "settings", settings);
+	enum outcome res = worklist_rules_put(&rq->cx, body, &out);
+	json_decref(body);
+	json_decref(out);
+	if (res == OUT_OK)
+		page_redirect(rq, "/worklists");
+	else if (res == OUT_INVALID)
+		worklists_page(rq, 422, f);
+	else
+		page_outcome(rq, res);
+	json_decref(f);
 }
 
 void page_worklist(struct request *rq)

@@ -53,6 +53,7 @@ static const struct route routes[] = {
 	{"GET", "/jobs/{id}/end", page_job_end, PERM_READ, false, true, NULL},
 	{"POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT, false, true, NULL},
 	{"GET", "/worklists", page_worklists, PERM_READ, false, true, NULL},
+	{"POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN, false, true, NULL},
 	{"GET", "/worklists/{key}", page_worklist, PERM_READ, false, true, NULL},
 	{"GET", "/reports/employment", page_report_employment, PERM_READ, false, true, NULL},
 	{"GET", "/reports/employment/records", page_report_records, PERM_READ, false, true, NULL},

@@ -486,6 +486,23 @@ def test_ledger_forms_in_pages():
            "report page with charts and figure links")
     rec = page("/reports/employment/records?figure=employed_workshop&area=" + ZHENGDA, session).body.decode()
     expect('href="/persons/%d"' % worker in rec, "the records behind a figure, linked")
+    wl_page = page("/worklists", session).body.decode()
+    expect('action="/worklists/settings"' in wl_page and "走访间隔天数" in wl_page, "admins see the rule settings")
+    import re
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', wl_page).group(1)
+    from urllib.parse import urlencode
+    def post_settings(fields):
+        return S.request("POST", "/worklists/settings", raw=urlencode(dict(fields, csrf=token)).encode(),
+                         content_type="application/x-www-form-urlencoded",
+                         headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+    bad = post_settings({"visit_days": "5000", "idle_months": "12"})
+    expect(bad.status == 422 and 'id="visit_days-error"' in bad.body.decode() and 'value="5000"' in bad.body.decode(),
+           "out of range beside the setting %r" % bad.status)
+    ok = post_settings({"visit_days": "60"})
+    expect(ok.status == 303 and get("/api/v1/followup/settings").json["settings"]["visit_days"]["value"] == 60, "saved")
+    post_settings({"visit_days": "90"})
+    town = page_session("zhengda")
+    expect('action="/worklists/settings"' not in page("/worklists", town).body.decode(), "only admins see them")
     dash = page("/", session).body.decode()
     expect('href="/worklists/zero_employment"' in dash, "worklist counts on the dashboard")
     # a job ends through its form; the history stays
