@@ -39,6 +39,8 @@ json_t *json_text_or_null(const char *s);
 /* <option>s for a code list, labelled PREFIX_VALUE from the catalogue. */
 json_t *page_code_options(struct request *rq, const char *const *values, const char *prefix,
 			  const char *selected);
+/* <option>s for Songtao's villages (origin) or communities (destination). */
+json_t *page_place_options(struct request *rq, bool communities, const char *selected);
 /* Replaces the code in o[key] by its word, the message PREFIX_CODE. */
 void page_label(struct request *rq, json_t *o, const char *key, const char *prefix);
 /* Members as pages show them: ID numbers masked, phones dropped, codes as words. */

@@ -9,21 +9,6 @@
 #include "domain/person.h"
 #include "web/page.h"
 
-/* <option>s for Songtao's villages (origin) or communities (destination). */
-static json_t *place_options(struct request *rq, bool communities, const char *selected)
-{
-	json_t *arr = json_array();
-	struct store_rows *r = store_query(rq->cx.db, "SELECT v.code, t.short_name || ' ' ||"
-		" v.short_name FROM divisions v JOIN divisions t ON t.code = v.parent"
-		" WHERE v.level = 5 AND v.code LIKE '520628%' AND v.name LIKE ? ORDER BY v.code", "t",
-		communities ? "%社区居民委员会" : "%村民委员会");
-	while (store_next(r))
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", store_text(r, 0),
-			"label", store_text(r, 1), "selected", selected && !strcmp(selected, store_text(r, 0))));
-	store_finish(r);
-	return arr;
-}
-
 const char *const household_form_keys[] = {"category", "origin_village", "dest_community",
 					     "relocation_date", "phone", NULL};
 
@@ -41,7 +26,7 @@ json_t *household_form_fields(struct request *rq, json_t *f)
 		if (i == 0)
 			json_object_set_new(fd, "options", page_code_options(rq, household_categories, "category", v));
 		else if (i == 1 || i == 2)
-			json_object_set_new(fd, "options", place_options(rq, i == 2, v));
+			json_object_set_new(fd, "options", page_place_options(rq, i == 2, v));
 		json_object_set_new(fd, "select", json_boolean(i <= 2));
 		json_array_append_new(fields, fd);
 	}

@@ -52,6 +52,8 @@ static const struct route routes[] = {
 	{"POST", "/households/{id}/steps", page_steps_update, PERM_EDIT, false, true, NULL},
 	{"GET", "/jobs/{id}/end", page_job_end, PERM_READ, false, true, NULL},
 	{"POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT, false, true, NULL},
+	{"GET", "/employers", page_employers, PERM_READ, false, true, NULL},
+	{"POST", "/employers", page_employers_post, PERM_EDIT, false, true, NULL},
 	{"GET", "/worklists", page_worklists, PERM_READ, false, true, NULL},
 	{"POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN, false, true, NULL},
 	{"GET", "/worklists/{key}", page_worklist, PERM_READ, false, true, NULL},

@@ -145,6 +145,8 @@ void page_plots_update(struct request *rq);
 void page_steps_edit(struct request *rq);
 void page_steps_update(struct request *rq);
 void page_worklists(struct request *rq);
+void page_employers(struct request *rq);
+void page_employers_post(struct request *rq);
 void page_worklist_settings(struct request *rq);
 void page_job_end(struct request *rq);
 void page_job_end_post(struct request *rq);

@@ -501,6 +501,20 @@ def test_ledger_forms_in_pages():
     ok = post_settings({"visit_days": "60"})
     expect(ok.status == 303 and get("/api/v1/followup/settings").json["settings"]["visit_days"]["value"] == 60, "saved")
     post_settings({"visit_days": "90"})
+    emp = page("/employers", session).body.decode()
+    expect("扶贫车间/小农场" in emp and 'action="/employers"' in emp, "the employer register page")
+    token2 = re.search(r'name="csrf" value="([0-9a-f]+)"', emp).group(1)
+    def post_employer(fields):
+        return S.request("POST", "/employers", raw=urlencode(dict(fields, csrf=token2)).encode(),
+                         content_type="application/x-www-form-urlencoded",
+                         headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+    bad = post_employer({"name": "", "kind": "workshop"})
+    expect(bad.status == 422 and 'id="name-error"' in bad.body.decode(), "name required beside it")
+    ok = post_employer({"name": "团山社区公共服务站", "kind": "public_service_station", "community": TUANSHAN})
+    expect(ok.status == 303 and any(e["name"] == "团山社区公共服务站" for e in get("/api/v1/employers").json["items"]),
+           "registered %r" % ok.status)
+    again = post_employer({"name": "团山社区公共服务站", "kind": "workshop"})
+    expect(again.status == 422 and "已登记同名用工单位" in again.body.decode(), "one name once")
     town = page_session("zhengda")
     expect('action="/worklists/settings"' not in page("/worklists", town).body.decode(), "only admins see them")
     dash = page("/", session).body.decode()
