@@ -412,10 +412,11 @@ def page(path, session):
     return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
 
 
-def submit(path, session, fields):
+def submit(path, session, fields, form_page=None):
+    """Posts a form to path with the CSRF token of the page it is on (path itself by default)."""
     import re
     from urllib.parse import urlencode
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(path, session).body.decode()).group(1)
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(form_page or path, session).body.decode()).group(1)
     return S.request("POST", path, raw=urlencode(dict(fields, csrf=token)).encode(),
                      content_type="application/x-www-form-urlencoded",
                      headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
@@ -488,13 +489,8 @@ def test_ledger_forms_in_pages():
     expect('href="/persons/%d"' % worker in rec, "the records behind a figure, linked")
     wl_page = page("/worklists", session).body.decode()
     expect('action="/worklists/settings"' in wl_page and "走访间隔天数" in wl_page, "admins see the rule settings")
-    import re
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', wl_page).group(1)
-    from urllib.parse import urlencode
     def post_settings(fields):
-        return S.request("POST", "/worklists/settings", raw=urlencode(dict(fields, csrf=token)).encode(),
-                         content_type="application/x-www-form-urlencoded",
-                         headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+        return submit("/worklists/settings", session, fields, form_page="/worklists")
     bad = post_settings({"visit_days": "5000", "idle_months": "12"})
     expect(bad.status == 422 and 'id="visit_days-error"' in bad.body.decode() and 'value="5000"' in bad.body.decode(),
            "out of range beside the setting %r" % bad.status)
@@ -503,11 +499,8 @@ def test_ledger_forms_in_pages():
     post_settings({"visit_days": "90"})
     emp = page("/employers", session).body.decode()
     expect("扶贫车间/小农场" in emp and 'action="/employers"' in emp, "the employer register page")
-    token2 = re.search(r'name="csrf" value="([0-9a-f]+)"', emp).group(1)
     def post_employer(fields):
-        return S.request("POST", "/employers", raw=urlencode(dict(fields, csrf=token2)).encode(),
-                         content_type="application/x-www-form-urlencoded",
-                         headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+        return submit("/employers", session, fields)
     bad = post_employer({"name": "", "kind": "workshop"})
     expect(bad.status == 422 and 'id="name-error"' in bad.body.decode(), "name required beside it")
     ok = post_employer({"name": "团山社区公共服务站", "kind": "public_service_station", "community": TUANSHAN})
