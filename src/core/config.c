@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,29 @@ void config_defaults(struct config *c)
 	c->fixity_interval = 24 * 3600;
 	c->login_max_failures = 5;
 	c->login_window_seconds = 900;
+	c->max_connections = 512;
+	c->max_connections_per_ip = 64;
+	c->idle_timeout = 30;
+	c->header_timeout = 10;
+	c->body_timeout = 60;
+	c->upload_timeout = 3600;
+	c->trust_proxy = 0;
 }
+
+/* The server's limits: integer settings with their ranges, one row each. */
+static const struct {
+	const char *key;
+	size_t offset;
+	long min, max;
+} int_settings[] = {
+	{"max_connections", offsetof(struct config, max_connections), 16, 100000},
+	{"max_connections_per_ip", offsetof(struct config, max_connections_per_ip), 1, 100000},
+	{"idle_timeout", offsetof(struct config, idle_timeout), 1, 3600},
+	{"header_timeout", offsetof(struct config, header_timeout), 1, 3600},
+	{"body_timeout", offsetof(struct config, body_timeout), 1, 86400},
+	{"upload_timeout", offsetof(struct config, upload_timeout), 1, 7 * 86400},
+	{"trust_proxy", offsetof(struct config, trust_proxy), 0, 1},
+};
 
 static int parse_long(const char *v, long min, long max, long *out)
 {
@@ -48,6 +71,17 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 {
 	long n;
 	int rc = -1;
+	for (size_t i = 0; i < sizeof(int_settings) / sizeof(int_settings[0]); i++) {
+		if (strcmp(key, int_settings[i].key) != 0)
+			continue;
+		const char *v = strcmp(value, "true") == 0 ? "1" : strcmp(value, "false") == 0 ? "0" : value;
+		if (parse_long(v, int_settings[i].min, int_settings[i].max, &n)) {
+			snprintf(err, errlen, "bad value '%s' for setting '%s'", value, key);
+			return -1;
+		}
+		*(int *)((char *)c + int_settings[i].offset) = (int)n;
+		return 0;
+	}
 	if (strcmp(key, "bind") == 0)
 		rc = set_text(c->bind, sizeof(c->bind), value);
 	else if (strcmp(key, "db") == 0)
@@ -132,6 +166,11 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_DATA", "data"}, {"ANJU_THREADS", "threads"}, {"ANJU_MAX_BODY", "max_body"},
 		{"ANJU_SESSION_HOURS", "session_hours"}, {"ANJU_MAX_UPLOAD", "max_upload"},
 		{"ANJU_PUBLIC_URL", "public_url"}, {"ANJU_FIXITY_INTERVAL", "fixity_interval"},
+		{"ANJU_MAX_CONNECTIONS", "max_connections"},
+		{"ANJU_MAX_CONNECTIONS_PER_IP", "max_connections_per_ip"},
+		{"ANJU_IDLE_TIMEOUT", "idle_timeout"}, {"ANJU_HEADER_TIMEOUT", "header_timeout"},
+		{"ANJU_BODY_TIMEOUT", "body_timeout"}, {"ANJU_UPLOAD_TIMEOUT", "upload_timeout"},
+		{"ANJU_TRUST_PROXY", "trust_proxy"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

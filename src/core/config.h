@@ -21,6 +21,14 @@ struct config {
 	int fixity_interval;	/* seconds between background fixity checks; 0 = none */
 	int login_max_failures;	/* per user within the window, before 429 */
 	int login_window_seconds;
+	/* The server's limits against clients that hold connections (web/server.c). */
+	int max_connections;	/* in total; beyond it new connections are refused */
+	int max_connections_per_ip;	/* from one client address */
+	int idle_timeout;	/* seconds a connection may send and read nothing */
+	int header_timeout;	/* seconds from the first byte to the end of the headers */
+	int body_timeout;	/* seconds for a whole (non-upload) body */
+	int upload_timeout;	/* seconds for a whole upload body */
+	int trust_proxy;	/* 1: believe X-Forwarded-Proto (only behind our own proxy) */
 };
 
 void config_defaults(struct config *c);

@@ -3,7 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
+
+#include "core/check.h"
 
 static int quiet;
 
@@ -44,4 +47,11 @@ void log_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog("error", fmt, ap);
 	va_end(ap);
+}
+
+/* The failure half of CHECK() (core/check.h): one log line, then abort for a core dump. */
+void check_failed(const char *expr, const char *file, int line)
+{
+	log_error("%s:%d: check failed: %s", file, line, expr);
+	abort();
 }

@@ -19,6 +19,9 @@ enum outcome {
 	OUT_UNAUTHORIZED,
 	OUT_FORBIDDEN,
 	OUT_RATE_LIMITED,
+	OUT_METHOD_NOT_ALLOWED,	/* the path exists, not with this method (Allow says which) */
+	OUT_RANGE_NOT_SATISFIABLE,	/* a Range header outside the file */
+	OUT_BUSY,		/* the database is busy: try again after Retry-After seconds */
 	OUT_INTERNAL,
 };
 #endif

@@ -23,19 +23,13 @@
 static bool upload_parts(struct request *rq, struct archive_file *files, int *nfiles)
 {
 	struct upload *u = rq->upload;
+	enum outcome framing = upload_check(rq);
 	*nfiles = 0;
-	if (u->failed) {
-		verrors_add(&rq->errs, "body", "malformed_multipart");
-		rq_problem(rq, OUT_BAD_REQUEST, NULL);
+	if (framing != OUT_OK) {
+		rq_problem(rq, framing, NULL);
 		return false;
 	}
-	if (u->too_many || u->duplicate_field) {
-		verrors_add(&rq->errs, "body", u->too_many ? "too_many" : "duplicate_field");
-		rq_problem(rq, OUT_INVALID, NULL);
-		return false;
-	}
-	/* A "file" part that arrived as a plain field had no usable file name: a NUL or a
-	 * broken quote in the name makes the multipart parser drop it. */
+	/* A "file" part that arrived as a plain field had no file name. */
 	for (int i = 0; i < u->nfields; i++)
 		if (strcmp(u->field_names[i], "file") == 0)
 			verrors_add(&rq->errs, "file", "file_name_invalid");
@@ -126,15 +120,7 @@ void api_item_patch(struct request *rq)
 	reply_item(rq, res, out);
 }
 
-void api_item_remove(struct request *rq)
-{
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = archive_item_remove(&rq->cx, rq->ids[0], body, &out);
-	json_decref(body);
-	rq_reply(rq, res, 200, out);
-}
+void api_item_remove(struct request *rq) { rq_write_one(rq, archive_item_remove, 200); }
 
 void api_items_list(struct request *rq)
 {
@@ -259,8 +245,7 @@ static void serve_file(struct request *rq, enum variant variant)
 		rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_RANGE,
 			      arena_printf(&rq->arena, "bytes */%llu", (unsigned long long)size));
 		verrors_add(&rq->errs, "range", "range_not_satisfiable");
-		rq_problem(rq, OUT_BAD_REQUEST, NULL);
-		rq->status = 416;
+		rq_problem(rq, OUT_RANGE_NOT_SATISFIABLE, NULL);
 		return;
 	}
 	if (r > 0)

@@ -10,71 +10,32 @@
 #include "web/export.h"
 #include "web/routes.h"
 
-typedef enum outcome (*read_fn)(struct ctx *cx, int64_t id, json_t **out);
-typedef enum outcome (*write_fn)(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+void api_jobs_list(struct request *rq) { rq_read_one(rq, jobs_list); }
+void api_jobs_create(struct request *rq) { rq_write_one(rq, job_create, 201); }
+void api_job_patch(struct request *rq) { rq_write_one(rq, job_patch, 200); }
+void api_trainings_list(struct request *rq) { rq_read_one(rq, trainings_list); }
+void api_trainings_create(struct request *rq) { rq_write_one(rq, training_create, 201); }
+void api_guarantees_list(struct request *rq) { rq_read_one(rq, guarantees_list); }
+void api_guarantees_create(struct request *rq) { rq_write_one(rq, guarantee_create, 201); }
+void api_schooling_get(struct request *rq) { rq_read_one(rq, schooling_get); }
+void api_schooling_put(struct request *rq) { rq_write_one(rq, schooling_put, 200); }
+void api_family_doctor_get(struct request *rq) { rq_read_one(rq, family_doctor_get); }
+void api_family_doctor_put(struct request *rq) { rq_write_one(rq, family_doctor_put, 200); }
+void api_plots_get(struct request *rq) { rq_read_one(rq, plots_get); }
+void api_plots_put(struct request *rq) { rq_write_one(rq, plots_put, 200); }
+void api_steps_get(struct request *rq) { rq_read_one(rq, steps_get); }
+void api_steps_put(struct request *rq) { rq_write_one(rq, steps_put, 200); }
+void api_visits_get(struct request *rq) { rq_read_one(rq, visits_get); }
+void api_visits_create(struct request *rq) { rq_write_one(rq, visit_create, 201); }
 
-static void read_one(struct request *rq, read_fn get)
-{
-	json_t *out = NULL;
-	enum outcome res = get(&rq->cx, rq->ids[0], &out);
-	rq_reply(rq, res, 200, out);
-}
-
-static void write_one(struct request *rq, write_fn op, unsigned status)
-{
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = op(&rq->cx, rq->ids[0], body, &out);
-	json_decref(body);
-	rq_reply(rq, res, status, out);
-}
-
-void api_jobs_list(struct request *rq) { read_one(rq, jobs_list); }
-void api_jobs_create(struct request *rq) { write_one(rq, job_create, 201); }
-void api_job_patch(struct request *rq) { write_one(rq, job_patch, 200); }
-void api_trainings_list(struct request *rq) { read_one(rq, trainings_list); }
-void api_trainings_create(struct request *rq) { write_one(rq, training_create, 201); }
-void api_guarantees_list(struct request *rq) { read_one(rq, guarantees_list); }
-void api_guarantees_create(struct request *rq) { write_one(rq, guarantee_create, 201); }
-void api_schooling_get(struct request *rq) { read_one(rq, schooling_get); }
-void api_schooling_put(struct request *rq) { write_one(rq, schooling_put, 200); }
-void api_family_doctor_get(struct request *rq) { read_one(rq, family_doctor_get); }
-void api_family_doctor_put(struct request *rq) { write_one(rq, family_doctor_put, 200); }
-void api_plots_get(struct request *rq) { read_one(rq, plots_get); }
-void api_plots_put(struct request *rq) { write_one(rq, plots_put, 200); }
-void api_steps_get(struct request *rq) { read_one(rq, steps_get); }
-void api_steps_put(struct request *rq) { write_one(rq, steps_put, 200); }
-void api_visits_get(struct request *rq) { read_one(rq, visits_get); }
-void api_visits_create(struct request *rq) { write_one(rq, visit_create, 201); }
-
-void api_employers_list(struct request *rq)
-{
-	json_t *out = NULL;
-	enum outcome res = employers_list(&rq->cx, &out);
-	rq_reply(rq, res, 200, out);
-}
-
-void api_employers_create(struct request *rq)
-{
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = employer_create(&rq->cx, body, &out);
-	json_decref(body);
-	rq_reply(rq, res, 201, out);
-}
+void api_employers_list(struct request *rq) { rq_read_all(rq, employers_list); }
+void api_employers_create(struct request *rq) { rq_write_new(rq, employer_create, 201); }
 
 /* ---------------------------------------------------------------- worklists */
 
 static const char *const formats[] = {"json", "csv", "xlsx", NULL};
 
-void api_worklists(struct request *rq)
-{
-	json_t *out = NULL;
-	enum outcome res = worklist_counts(&rq->cx, &out);
-	rq_reply(rq, res, 200, out);
-}
+void api_worklists(struct request *rq) { rq_read_all(rq, worklist_counts); }
 
 /* The columns of a worklist export. */
 static json_t *worklist_table(struct request *rq, json_t *list)

@@ -92,7 +92,7 @@ void api_household_get(struct request *rq)
 	version = json_integer_value(json_object_get(out, "version"));
 	snprintf(key, sizeof(key), "h%lld-%lld-%ld%c", (long long)id, (long long)version, rq->cx.today, form);
 	household_etag_for(id, version, etag);
-	rq->header_values[rq->nheaders - 1] = arena_strdup(&rq->arena, etag);
+	rq_set_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
 	rq_json(rq, 200, out);
 	if (!rq->out.failed)
 		cache_put(key, rq->out.data, rq->out.len);
@@ -116,5 +116,5 @@ void api_household_close(struct request *rq)
 	if (res == OUT_OK)
 		res = household_close(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
-	reply_household(rq, res, 200, out);
+	reply_household(rq, res, 200, out);	/* with the ETag, unlike rq_write_one */
 }

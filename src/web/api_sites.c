@@ -2,32 +2,9 @@
 #include "domain/site.h"
 #include "web/routes.h"
 
-void api_sites_list(struct request *rq)
-{
-	json_t *out = NULL;
-	enum outcome res = site_list(&rq->cx, &out);
-	rq_reply(rq, res, 200, out);
-}
-
-void api_sites_create(struct request *rq)
-{
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = site_create(&rq->cx, body, &out);
-	json_decref(body);
-	rq_reply(rq, res, 201, out);
-}
-
-void api_site_buildings_create(struct request *rq)
-{
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = site_add_building(&rq->cx, rq->ids[0], body, &out);
-	json_decref(body);
-	rq_reply(rq, res, 201, out);
-}
+void api_sites_list(struct request *rq) { rq_read_all(rq, site_list); }
+void api_sites_create(struct request *rq) { rq_write_new(rq, site_create, 201); }
+void api_site_buildings_create(struct request *rq) { rq_write_one(rq, site_add_building, 201); }
 
 void api_site_rooms(struct request *rq)
 {

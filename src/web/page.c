@@ -107,6 +107,8 @@ void page_error(struct request *rq, unsigned status, const char *title_key)
  * is not valid UTF-8 text. */
 json_t *page_form(struct request *rq)
 {
+	if (rq->form)	/* decoded already by the dispatcher's CSRF check */
+		return json_incref(rq->form);
 	json_t *o = json_object();
 	const char *p = rq->body.data, *end = p + rq->body.len;
 	while (p < end) {
@@ -205,19 +207,6 @@ void page_present_members(struct request *rq, json_t *members)
 	}
 }
 
-/* A form posted from a page of this session: its fields, or NULL after answering 403. */
-json_t *page_checked_form(struct request *rq)
-{
-	char expect[33];
-	json_t *f = page_form(rq);
-	page_csrf(rq->token, expect);
-	if (f && page_same_token(json_string_value(json_object_get(f, "csrf")), expect))
-		return f;
-	json_decref(f);
-	page_error(rq, 403, "csrf_failed");
-	return NULL;
-}
-
 const char *form_value(json_t *f, const char *key)
 {
 	const char *v = json_string_value(json_object_get(f, key));
@@ -262,14 +251,11 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 	return buf_detach(&b, NULL);
 }
 
+/* The status and title come from the one outcome map (problem.c), as for the API. */
 void page_outcome(struct request *rq, enum outcome res)
 {
-	switch (res) {
-	case OUT_NOT_FOUND: page_error(rq, 404, "problem_not_found"); break;
-	case OUT_FORBIDDEN: page_error(rq, 403, "problem_forbidden"); break;
-	case OUT_CONFLICT: page_error(rq, 409, "problem_conflict"); break;
-	default: page_error(rq, 500, "problem_internal"); break;
-	}
+	rq_retry_after(rq, res);
+	page_error(rq, outcome_status(res), outcome_title_key(res));
 }
 
 /* <option>s for Songtao's villages (origin) or communities (destination). */

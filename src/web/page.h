@@ -25,12 +25,11 @@ void page_render(struct request *rq, unsigned status, const char *name, const ch
 		 json_t *data);
 /* An error page whose title and message are the catalogue's `title_key`. */
 void page_error(struct request *rq, unsigned status, const char *title_key);
-/* The page for a domain outcome that is not OK (404, 403, 409, 500). */
+/* The page for a domain outcome that is not OK, its status from the one outcome map. */
 void page_outcome(struct request *rq, enum outcome res);
-/* application/x-www-form-urlencoded as a JSON object of strings; NULL when not UTF-8. */
+/* application/x-www-form-urlencoded as a JSON object of strings; NULL when not UTF-8.
+ * The dispatcher has checked the form's CSRF token (routes.c) and removed it. */
 json_t *page_form(struct request *rq);
-/* The form of a page of this session (CSRF checked); NULL after answering 403. */
-json_t *page_checked_form(struct request *rq);
 /* A form field's text, "" when absent. */
 const char *form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */

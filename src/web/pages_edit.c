@@ -112,9 +112,11 @@ static void edit_get(struct request *rq, const struct editable *e)
 static void edit_post(struct request *rq, const struct editable *e)
 {
 	page_lang(rq);
-	json_t *f = page_checked_form(rq), *r = NULL, *out = NULL;
-	if (!f)
+	json_t *f = page_form(rq), *r = NULL, *out = NULL;
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	if (!(r = e->load(&rq->cx, rq->ids[0]))) {
 		json_decref(f);
 		page_error(rq, 404, "problem_not_found");
@@ -288,9 +290,11 @@ void page_member_new(struct request *rq)
 void page_member_create(struct request *rq)
 {
 	page_lang(rq);
-	json_t *f = page_checked_form(rq), *h = NULL, *out = NULL;
-	if (!f)
+	json_t *f = page_form(rq), *h = NULL, *out = NULL;
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	if (!(h = household_record(&rq->cx, rq->ids[0]))) {
 		json_decref(f);
 		page_error(rq, 404, "problem_not_found");

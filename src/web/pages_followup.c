@@ -43,8 +43,9 @@ static void worklists_page(struct request *rq, unsigned status, json_t *given)
 {
 	json_t *out = NULL, *it;
 	size_t i;
-	if (worklist_counts(&rq->cx, &out) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+	enum outcome got = worklist_counts(&rq->cx, &out);
+	if (got != OUT_OK) {
+		page_outcome(rq, got);
 		return;
 	}
 	if (role_is_admin(rq->actor.role)) {
@@ -71,15 +72,15 @@ void page_worklists(struct request *rq)
 void page_worklist_settings(struct request *rq)
 {
 	page_lang(rq);
-	json_t *f = page_checked_form(rq), *out = NULL;
-	if (!f)
+	json_t *f = page_form(rq), *out = NULL;
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	json_t *settings = json_object();
 	const char *key;
 	json_t *v;
 	json_object_foreach(f, key, v) {
-		if (strcmp(key, "csrf") == 0)
-			continue;
 		char *end;
 		const char *text = json_string_value(v);
 		long long n = strtoll(text, &end, 10);
@@ -154,8 +155,9 @@ void page_report_employment(struct request *rq)
 	json_t *r = NULL, *row;
 	size_t i;
 	page_lang(rq);
-	if (report_employment(&rq->cx, &r) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+	enum outcome got = report_employment(&rq->cx, &r);
+	if (got != OUT_OK) {
+		page_outcome(rq, got);
 		return;
 	}
 	json_t *heads = json_array();

@@ -21,8 +21,9 @@ void page_dashboard(struct request *rq)
 {
 	json_t *report = NULL;
 	page_lang(rq);
-	if (report_county(&rq->cx, &report) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+	enum outcome got = report_county(&rq->cx, &report);
+	if (got != OUT_OK) {
+		page_outcome(rq, got);
 		return;
 	}
 	char *towns = svg_bar_chart(json_object_get(report, "by_origin_town"), "name", "households",
@@ -82,8 +83,7 @@ void page_household(struct request *rq)
 	page_lang(rq);
 	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
 	if (res != OUT_OK) {
-		page_error(rq, res == OUT_NOT_FOUND ? 404 : 500,
-			   res == OUT_NOT_FOUND ? "problem_not_found" : "problem_internal");
+		page_outcome(rq, res);
 		return;
 	}
 	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
@@ -199,15 +199,10 @@ void page_household_pictures(struct request *rq)
  * to the page (with the first error's message when it failed). */
 void page_item_upload(struct request *rq)
 {
-	char expect[33];
 	struct upload *u = rq->upload;
-	page_csrf(rq->token, expect);
-	const char *given = NULL;
-	for (int i = 0; i < u->nfields; i++)
-		if (strcmp(u->field_names[i], "csrf") == 0)
-			given = u->field_values[i].data;
-	if (!page_same_token(given, expect)) {
-		page_error(rq, 403, "csrf_failed");
+	enum outcome framing = upload_check(rq);
+	if (framing != OUT_OK) {	/* the same refusals as the API's upload */
+		page_outcome(rq, framing);
 		return;
 	}
 	struct archive_file files[UPLOAD_MAX_FILES];
@@ -235,9 +230,7 @@ void page_item_upload(struct request *rq)
 			 : arena_printf(&rq->arena, "/households/%lld?upload_error=%s#upload-error",
 					(long long)rq->ids[0], rq->errs.items[0].code));
 	else
-		page_error(rq, res == OUT_NOT_FOUND ? 404 : res == OUT_FORBIDDEN ? 403 : 500,
-			   res == OUT_NOT_FOUND ? "problem_not_found" : res == OUT_FORBIDDEN
-			   ? "problem_forbidden" : "problem_internal");
+		page_outcome(rq, res);
 }
 
 /* ---------------------------------------------------------------- static files */
@@ -309,14 +302,11 @@ void page_household_new(struct request *rq)
 
 void page_household_create(struct request *rq)
 {
-	char expect[33];
 	int row_of[FORM_ROWS], n = 0;
 	page_lang(rq);
 	json_t *f = page_form(rq);
-	page_csrf(rq->token, expect);
-	if (!f || !page_same_token(json_string_value(json_object_get(f, "csrf")), expect)) {
-		json_decref(f);
-		page_error(rq, 403, "csrf_failed");
+	if (!f) {
+		page_error(rq, 400, "problem_bad_request");
 		return;
 	}
 	/* The form's text becomes the API's JSON: empty fields are absent. */

@@ -166,9 +166,11 @@ static void ledger_get(struct request *rq, const struct ledger_form *lf, json_t 
 static void ledger_post(struct request *rq, const struct ledger_form *lf)
 {
 	page_lang(rq);
-	json_t *f = page_checked_form(rq), *out = NULL;
-	if (!f)
+	json_t *f = page_form(rq), *out = NULL;
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	const char *subject = subject_of(rq, lf);
 	if (!subject) {
 		json_decref(f);
@@ -469,8 +471,9 @@ static void employers_page(struct request *rq, unsigned status, json_t *form)
 {
 	json_t *list = NULL, *e;
 	size_t i;
-	if (employers_list(&rq->cx, &list) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+	enum outcome got = employers_list(&rq->cx, &list);
+	if (got != OUT_OK) {
+		page_outcome(rq, got);
 		return;
 	}
 	json_array_foreach(json_object_get(list, "items"), i, e)
@@ -507,9 +510,11 @@ void page_employers(struct request *rq)
 void page_employers_post(struct request *rq)
 {
 	page_lang(rq);
-	json_t *f = page_checked_form(rq), *out = NULL;
-	if (!f)
+	json_t *f = page_form(rq), *out = NULL;
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	json_t *body = json_object();
 	static const char *const names[] = {"name", "kind", "community", NULL};
 	for (int k = 0; names[k]; k++)

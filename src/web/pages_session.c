@@ -20,7 +20,7 @@ static void login_form(struct request *rq, unsigned status, const char *username
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
 	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		"anju_csrf=%s; Path=/login; HttpOnly; SameSite=Strict", token));
+		"anju_csrf=%s; Path=/login; HttpOnly; SameSite=Strict%s", token, rq_cookie_secure(rq)));
 	json_t *data = json_pack("{s:s, s:s}", "username", username ? username : "", "csrf", token);
 	if (error_key)
 		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
@@ -33,18 +33,23 @@ void page_login_get(struct request *rq)
 	login_form(rq, 200, NULL, NULL);
 }
 
+/* A log-in form whose double-submit token did not match (checked by the dispatcher): the
+ * form again, with a fresh token and the reason. */
+void page_login_refused(struct request *rq)
+{
+	json_t *f = page_form(rq);
+	page_lang(rq);
+	login_form(rq, 403, f ? json_string_value(json_object_get(f, "username")) : NULL,
+		   "csrf_failed");
+	json_decref(f);
+}
+
 void page_login_post(struct request *rq)
 {
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	const char *user = f ? json_string_value(json_object_get(f, "username")) : NULL;
 	const char *pw = f ? json_string_value(json_object_get(f, "password")) : NULL;
-	const char *csrf = f ? json_string_value(json_object_get(f, "csrf")) : NULL;
-	if (!f || !page_same_token(csrf, page_cookie(rq, "anju_csrf"))) {
-		login_form(rq, 403, user, "csrf_failed");
-		json_decref(f);
-		return;
-	}
 	if (!user || !*user || !pw || !*pw || strlen(user) > 64 || strlen(pw) > 1024) {
 		login_form(rq, 422, user, "login_failed");
 		json_decref(f);
@@ -63,34 +68,26 @@ void page_login_post(struct request *rq)
 	}
 	json_decref(f);
 	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-		cfg->session_hours * 3600));
+		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+		cfg->session_hours * 3600, rq_cookie_secure(rq)));
 	page_redirect(rq, "/");
 }
 
 void page_logout(struct request *rq)
 {
-	char expect[33];
-	json_t *f = page_form(rq);
-	page_csrf(rq->token, expect);
-	if (!f || !page_same_token(json_string_value(json_object_get(f, "csrf")), expect)) {
-		json_decref(f);
-		page_error(rq, 403, "csrf_failed");
-		return;
-	}
-	json_decref(f);
 	session_logout(&rq->cx, rq->token);
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
-		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		      rq_cookie_secure(rq)));
 	page_redirect(rq, "/login");
 }
 
 void page_lang_switch(struct request *rq)
 {
 	bool en = strstr(rq->path, "/en") != NULL;
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, en
-		      ? "anju_lang=en; Path=/; SameSite=Strict; Max-Age=31536000"
-		      : "anju_lang=zh; Path=/; SameSite=Strict; Max-Age=31536000");
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		      "anju_lang=%s; Path=/; SameSite=Strict; Max-Age=31536000%s", en ? "en" : "zh",
+		      rq_cookie_secure(rq)));
 	page_redirect(rq, "/");
 }
 
@@ -107,9 +104,11 @@ void page_password_post(struct request *rq)
 	struct actor who;
 	const char *err = NULL;
 	page_lang(rq);
-	json_t *f = page_checked_form(rq);
-	if (!f)
+	json_t *f = page_form(rq);
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	if (!user_verify(rq->cx.db, rq->actor.username, form_value(f, "current"), &who))
 		err = "login_failed";
 	else if (strcmp(form_value(f, "new"), form_value(f, "again")) != 0)
@@ -123,8 +122,9 @@ void page_password_post(struct request *rq)
 		return;
 	}
 	/* every session of the user has ended, this one too */
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE,
-		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		      rq_cookie_secure(rq)));
 	page_redirect(rq, "/login");
 }
 
@@ -159,9 +159,11 @@ void page_users_post(struct request *rq)
 {
 	const char *err = NULL;
 	page_lang(rq);
-	json_t *f = page_checked_form(rq);
-	if (!f)
+	json_t *f = page_form(rq);
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	json_t *pw = json_incref(json_object_get(f, "password"));
 	json_object_del(f, "password");	/* never sent back to the page */
 	int rc = user_add(&rq->cx, form_value(f, "username"), form_value(f, "role"), form_value(f, "scope"),
@@ -179,9 +181,11 @@ void page_user_toggle(struct request *rq)
 {
 	const char *err = NULL, *name = NULL;
 	page_lang(rq);
-	json_t *f = page_checked_form(rq);
-	if (!f)
+	json_t *f = page_form(rq);
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
 		return;
+	}
 	json_t *users = user_list(&rq->cx), *u;
 	size_t i;
 	json_array_foreach(users, i, u)

@@ -7,7 +7,7 @@
 
 #include "web/request.h"
 
-static unsigned status_of(enum outcome out)
+unsigned outcome_status(enum outcome out)
 {
 	switch (out) {
 	case OUT_OK: return 200;
@@ -22,12 +22,15 @@ static unsigned status_of(enum outcome out)
 	case OUT_UNAUTHORIZED: return 401;
 	case OUT_FORBIDDEN: return 403;
 	case OUT_RATE_LIMITED: return 429;
+	case OUT_METHOD_NOT_ALLOWED: return 405;
+	case OUT_RANGE_NOT_SATISFIABLE: return 416;
+	case OUT_BUSY: return 503;
 	case OUT_INTERNAL: return 500;
 	}
 	return 500;
 }
 
-static const char *title_key(enum outcome out)
+const char *outcome_title_key(enum outcome out)
 {
 	switch (out) {
 	case OUT_BAD_REQUEST: return "problem_bad_request";
@@ -41,13 +44,16 @@ static const char *title_key(enum outcome out)
 	case OUT_UNAUTHORIZED: return "problem_unauthorized";
 	case OUT_FORBIDDEN: return "problem_forbidden";
 	case OUT_RATE_LIMITED: return "problem_rate_limited";
+	case OUT_METHOD_NOT_ALLOWED: return "problem_method_not_allowed";
+	case OUT_RANGE_NOT_SATISFIABLE: return "problem_range_not_satisfiable";
+	case OUT_BUSY: return "problem_busy";
 	default: return "problem_internal";
 	}
 }
 
 void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 {
-	unsigned status = status_of(out);
+	unsigned status = outcome_status(out);
 	json_t *errors = json_array();
 	for (int i = 0; i < rq->errs.n; i++) {
 		const struct field_error *fe = &rq->errs.items[i];
@@ -55,14 +61,22 @@ void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 			"code", fe->code, "message", msg_get(rq->lang, fe->code)));
 	}
 	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "type", "about:blank",
-				 "title", msg_get(rq->lang, title_key(out)), "status", (int)status,
+				 "title", msg_get(rq->lang, outcome_title_key(out)), "status", (int)status,
 				 "errors", errors);
 	if (detail_key)
 		json_object_set_new(body, "detail", json_string(msg_get(rq->lang, detail_key)));
-	if (out == OUT_RATE_LIMITED && rq->retry_after > 0)
-		rq_add_header(rq, "Retry-After", arena_printf(&rq->arena, "%d", rq->retry_after));
+	rq_retry_after(rq, out);
 	rq_json(rq, status, body);
 	rq->content_type = "application/problem+json";
+}
+
+void rq_retry_after(struct request *rq, enum outcome out)
+{
+	/* A busy database clears in moments; say so rather than leave clients guessing. */
+	if (out == OUT_BUSY && rq->retry_after <= 0)
+		rq->retry_after = 1;
+	if ((out == OUT_RATE_LIMITED || out == OUT_BUSY) && rq->retry_after > 0)
+		rq_set_header(rq, "Retry-After", arena_printf(&rq->arena, "%d", rq->retry_after));
 }
 
 void rq_reply(struct request *rq, enum outcome out, unsigned ok_status, json_t *body)

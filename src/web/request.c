@@ -5,8 +5,26 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/check.h"
 #include "core/utf8.h"
 #include "domain/privacy.h"
+#include "web/server.h"
+
+bool rq_https(struct request *rq)
+{
+	const struct config *cfg = &rq->server->cfg;
+	if (strncasecmp(cfg->public_url, "https://", 8) == 0)
+		return true;
+	/* Anyone can send the header: it counts only when the operator says a proxy of ours
+	 * stands in front and sets it. */
+	const char *proto = cfg->trust_proxy ? rq_header(rq, "X-Forwarded-Proto") : NULL;
+	return proto && strcasecmp(proto, "https") == 0;
+}
+
+const char *rq_cookie_secure(struct request *rq)
+{
+	return rq_https(rq) ? "; Secure" : "";
+}
 
 const char *rq_header(struct request *rq, const char *name)
 {
@@ -99,11 +117,56 @@ enum outcome rq_json_body(struct request *rq, json_t **out)
 
 void rq_add_header(struct request *rq, const char *name, const char *value)
 {
-	if (rq->nheaders < MAX_HEADERS && value) {
-		rq->header_names[rq->nheaders] = name;
-		rq->header_values[rq->nheaders] = value;
-		rq->nheaders++;
-	}
+	if (!value)
+		return;
+	CHECK(rq->nheaders < MAX_HEADERS);
+	rq->header_names[rq->nheaders] = name;
+	rq->header_values[rq->nheaders] = value;
+	rq->nheaders++;
+}
+
+void rq_set_header(struct request *rq, const char *name, const char *value)
+{
+	for (int i = 0; i < rq->nheaders; i++)
+		if (strcasecmp(rq->header_names[i], name) == 0) {
+			rq->header_values[i] = value;
+			return;
+		}
+	rq_add_header(rq, name, value);
+}
+
+void rq_read_one(struct request *rq, rq_read_fn get)
+{
+	json_t *out = NULL;
+	enum outcome res = get(&rq->cx, rq->ids[0], &out);
+	rq_reply(rq, res, 200, out);
+}
+
+void rq_read_all(struct request *rq, rq_read0_fn get)
+{
+	json_t *out = NULL;
+	enum outcome res = get(&rq->cx, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+void rq_write_one(struct request *rq, rq_write_fn op, unsigned ok_status)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = op(&rq->cx, rq->ids[0], body, &out);
+	json_decref(body);
+	rq_reply(rq, res, ok_status, out);
+}
+
+void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = op(&rq->cx, body, &out);
+	json_decref(body);
+	rq_reply(rq, res, ok_status, out);
 }
 
 void rq_json(struct request *rq, unsigned status, json_t *body)

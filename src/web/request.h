@@ -19,7 +19,7 @@
 
 #define MAX_CAPTURES 4
 #define ROUTE_KEY_MAX 48
-#define MAX_HEADERS 12
+#define MAX_HEADERS 16
 
 struct server;
 struct route;
@@ -43,6 +43,9 @@ struct request {
 	struct actor actor;
 	bool authenticated;
 	bool cookie_auth;
+	bool csrf_pending;		/* a page form whose "csrf" field is checked after the body */
+	json_t *form;			/* a page's decoded form, once the dispatcher has read it */
+	uint64_t received;		/* body bytes so far, however framed */
 	const char *token;
 	enum lang lang;
 	struct verrors errs;
@@ -61,6 +64,11 @@ struct request {
 	uint64_t file_offset, file_length;
 };
 
+/* Whether the client reached us over HTTPS: the configured public URL is https, or the
+ * (trusted, config trust_proxy) proxy says X-Forwarded-Proto: https. */
+bool rq_https(struct request *rq);
+/* The attributes every session cookie carries: "; Secure" over HTTPS, else "". */
+const char *rq_cookie_secure(struct request *rq);
 /* A header value, or NULL. */
 const char *rq_header(struct request *rq, const char *name);
 /* A query-string value (decoded), or NULL. */
@@ -76,12 +84,34 @@ const char *rq_query_enum(struct request *rq, const char *name, const char *cons
  * OUT_BAD_REQUEST (with a field error on "body") when it is not well-formed. */
 enum outcome rq_json_body(struct request *rq, json_t **out);
 
-/* Adds a response header (name and value must outlive the request: use the arena). */
+/* Adds a response header (name and value must outlive the request: use the arena). More
+ * than MAX_HEADERS is a programming error and stops the process (core/check.h): a dropped
+ * header may be a security header. */
 void rq_add_header(struct request *rq, const char *name, const char *value);
+/* Replaces the value of a header added before (by name, case-insensitive), or adds it. */
+void rq_set_header(struct request *rq, const char *name, const char *value);
 /* Sets a JSON response; takes the reference to `body`. */
 void rq_json(struct request *rq, unsigned status, json_t *body);
 /* Sets the problem response for an outcome, with the field errors collected so far. */
 void rq_problem(struct request *rq, enum outcome out, const char *detail_key);
 /* rq_json on success, rq_problem otherwise. */
 void rq_reply(struct request *rq, enum outcome out, unsigned ok_status, json_t *body);
+/* The HTTP status of an outcome: the one map, for the API and the pages alike. */
+unsigned outcome_status(enum outcome out);
+/* The catalogue key of an outcome's title ("problem_not_found"). */
+const char *outcome_title_key(enum outcome out);
+/* Adds Retry-After for the outcomes that have one (429 with rq->retry_after, 503). */
+void rq_retry_after(struct request *rq, enum outcome out);
+
+/* Thin replies shared by the API handlers: call a domain read of the route's first {id}
+ * (or of nothing) and reply 200; or parse the JSON body, call a domain write, reply with
+ * ok_status. The handlers stay one line each. */
+typedef enum outcome (*rq_read_fn)(struct ctx *cx, int64_t id, json_t **out);
+typedef enum outcome (*rq_write_fn)(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+typedef enum outcome (*rq_read0_fn)(struct ctx *cx, json_t **out);
+typedef enum outcome (*rq_write0_fn)(struct ctx *cx, json_t *body, json_t **out);
+void rq_read_one(struct request *rq, rq_read_fn get);
+void rq_write_one(struct request *rq, rq_write_fn op, unsigned ok_status);
+void rq_read_all(struct request *rq, rq_read0_fn get);
+void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status);
 #endif

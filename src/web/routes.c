@@ -5,135 +5,159 @@
 #include <string.h>
 
 #include "domain/session.h"
+#include "web/page.h"
 #include "web/server.h"
+#include "web/upload.h"
+
+/*
+ * Every endpoint, one row each. The columns (route.h, struct route):
+ *   method, pattern   what the row answers; "{id}" captures a positive integer, "{key}" a name
+ *   handler           the function that answers, after every check below has passed
+ *   perm              who may call it: PERM_PUBLIC needs no session, the others a session
+ *                     whose role allows it (checked on the headers, before any body is read)
+ *   PAGE / API        an HTML page (no session: 303 to /login; errors as pages) or the JSON
+ *                     API (errors as problem+json)
+ *   .upload           the body is multipart/form-data, streamed to the blob store
+ *   .precheck         uploads: checks the target (scope, state) before the body streams in
+ *   .csrf             CSRF_BY_METHOD (the default): a state-changing method (POST, PUT,
+ *                     PATCH, DELETE) with the session from the cookie must carry the session's
+ *                     token, in X-CSRF-Token or the form's "csrf" field; Bearer needs none.
+ *                     CSRF_LOGIN_COOKIE: the log-in form's double-submit cookie.
+ *                     CSRF_EXEMPT: no ambient credential to abuse (say why on the row).
+ *   .csrf_refused     a page of its own for a refused token (default: the error page)
+ *   .body_limit       the largest body in bytes, however framed (default: max_body; for
+ *                     uploads max_upload plus the multipart framing; GET takes none)
+ */
+#define PAGE(m, pat, fn, perm_, ...) \
+	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = true, __VA_ARGS__}
+#define API(m, pat, fn, perm_, ...) \
+	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = false, __VA_ARGS__}
 
 static const struct route routes[] = {
-	{"GET", "/", page_dashboard, PERM_READ, false, true, NULL},
-	{"GET", "/login", page_login_get, PERM_PUBLIC, false, true, NULL},
-	{"POST", "/login", page_login_post, PERM_PUBLIC, false, true, NULL},
-	{"POST", "/logout", page_logout, PERM_READ, false, true, NULL},
-	{"GET", "/lang/en", page_lang_switch, PERM_PUBLIC, false, true, NULL},
-	{"GET", "/lang/zh", page_lang_switch, PERM_PUBLIC, false, true, NULL},
-	{"GET", "/households", page_households, PERM_READ, false, true, NULL},
-	{"GET", "/households/new", page_household_new, PERM_READ, false, true, NULL},
-	{"GET", "/households/{id}/edit", page_household_edit, PERM_READ, false, true, NULL},
-	{"POST", "/households/{id}/edit", page_household_update, PERM_EDIT, false, true, NULL},
-	{"GET", "/persons/{id}", page_person, PERM_READ, false, true, NULL},
-	{"GET", "/persons/{id}/edit", page_person_edit, PERM_READ, false, true, NULL},
-	{"POST", "/persons/{id}/edit", page_person_update, PERM_EDIT, false, true, NULL},
-	{"GET", "/items/{id}/edit", page_item_edit, PERM_READ, false, true, NULL},
-	{"POST", "/items/{id}/edit", page_item_update, PERM_ARCHIVE, false, true, NULL},
-	{"GET", "/password", page_password, PERM_READ, false, true, NULL},
-	{"POST", "/password", page_password_post, PERM_READ, false, true, NULL},
-	{"GET", "/users", page_users, PERM_ADMIN, false, true, NULL},
-	{"POST", "/users", page_users_post, PERM_ADMIN, false, true, NULL},
-	{"POST", "/users/{id}/disable", page_user_toggle, PERM_ADMIN, false, true, NULL},
-	{"POST", "/users/{id}/enable", page_user_toggle, PERM_ADMIN, false, true, NULL},
-	{"POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ, false, true, NULL},
-	{"POST", "/households/new", page_household_create, PERM_EDIT, false, true, NULL},
-	{"GET", "/households/{id}", page_household, PERM_READ, false, true, NULL},
-	{"GET", "/households/{id}/members/new", page_member_new, PERM_READ, false, true, NULL},
-	{"POST", "/households/{id}/members/new", page_member_create, PERM_EDIT, false, true, NULL},
-	{"GET", "/persons/{id}/jobs/new", page_job_new, PERM_READ, false, true, NULL},
-	{"POST", "/persons/{id}/jobs/new", page_job_create, PERM_EDIT, false, true, NULL},
-	{"GET", "/persons/{id}/trainings/new", page_training_new, PERM_READ, false, true, NULL},
-	{"POST", "/persons/{id}/trainings/new", page_training_create, PERM_EDIT, false, true, NULL},
-	{"GET", "/persons/{id}/guarantees/new", page_guarantee_new, PERM_READ, false, true, NULL},
-	{"POST", "/persons/{id}/guarantees/new", page_guarantee_create, PERM_EDIT, false, true, NULL},
-	{"GET", "/persons/{id}/schooling", page_schooling_edit, PERM_READ, false, true, NULL},
-	{"POST", "/persons/{id}/schooling", page_schooling_update, PERM_EDIT, false, true, NULL},
-	{"GET", "/persons/{id}/family-doctor", page_doctor_edit, PERM_READ, false, true, NULL},
-	{"POST", "/persons/{id}/family-doctor", page_doctor_update, PERM_EDIT, false, true, NULL},
-	{"GET", "/households/{id}/visits/new", page_visit_new, PERM_READ, false, true, NULL},
-	{"POST", "/households/{id}/visits/new", page_visit_create, PERM_EDIT, false, true, NULL},
-	{"GET", "/households/{id}/plots", page_plots_edit, PERM_READ, false, true, NULL},
-	{"POST", "/households/{id}/plots", page_plots_update, PERM_EDIT, false, true, NULL},
-	{"GET", "/households/{id}/steps", page_steps_edit, PERM_READ, false, true, NULL},
-	{"POST", "/households/{id}/steps", page_steps_update, PERM_EDIT, false, true, NULL},
-	{"GET", "/jobs/{id}/end", page_job_end, PERM_READ, false, true, NULL},
-	{"POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT, false, true, NULL},
-	{"GET", "/employers", page_employers, PERM_READ, false, true, NULL},
-	{"POST", "/employers", page_employers_post, PERM_EDIT, false, true, NULL},
-	{"GET", "/worklists", page_worklists, PERM_READ, false, true, NULL},
-	{"POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN, false, true, NULL},
-	{"GET", "/worklists/{key}", page_worklist, PERM_READ, false, true, NULL},
-	{"GET", "/reports/employment", page_report_employment, PERM_READ, false, true, NULL},
-	{"GET", "/reports/employment/records", page_report_records, PERM_READ, false, true, NULL},
-	{"GET", "/households/{id}/pictures", page_household_pictures, PERM_READ, false, true, NULL},
-	{"POST", "/households/{id}/items", page_item_upload, PERM_ARCHIVE, true, true,
-	 api_items_precheck},
-	{"GET", "/static/app.css", page_static, PERM_PUBLIC, false, false, NULL},
-	{"GET", "/static/app.js", page_static, PERM_PUBLIC, false, false, NULL},
-	{"GET", "/api/v1", api_index, PERM_PUBLIC, false, false, NULL},
-	{"GET", "/healthz", api_healthz, PERM_PUBLIC, false, false, NULL},
-	{"POST", "/api/v1/session", api_session_create, PERM_PUBLIC, false, false, NULL},
-	{"DELETE", "/api/v1/session", api_session_delete, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/session", api_me, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/households", api_households_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/households", api_households_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/households/{id}", api_household_get, PERM_READ, false, false, NULL},
-	{"PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT, false, false, NULL},
-	{"POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/persons", api_persons_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/persons", api_persons_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/persons/{id}", api_person_get, PERM_READ, false, false, NULL},
-	{"PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT, false, false, NULL},
-	{"POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT, false, false, NULL},
-	{"POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/search", api_search, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/divisions", api_divisions, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/sites", api_sites_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/sites", api_sites_create, PERM_EDIT, false, false, NULL},
-	{"POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/reports/county", api_report_county, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/reports/employment", api_report_employment, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/reports/relocation", api_report_relocation, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/persons/{id}/jobs", api_jobs_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/persons/{id}/jobs", api_jobs_create, PERM_EDIT, false, false, NULL},
-	{"PATCH", "/api/v1/jobs/{id}", api_job_patch, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/persons/{id}/trainings", api_trainings_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/persons/{id}/trainings", api_trainings_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/persons/{id}/guarantees", api_guarantees_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/persons/{id}/guarantees", api_guarantees_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/persons/{id}/schooling", api_schooling_get, PERM_READ, false, false, NULL},
-	{"PUT", "/api/v1/persons/{id}/schooling", api_schooling_put, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/persons/{id}/family-doctor", api_family_doctor_get, PERM_READ, false, false, NULL},
-	{"PUT", "/api/v1/persons/{id}/family-doctor", api_family_doctor_put, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/plots", api_plots_get, PERM_READ, false, false, NULL},
-	{"PUT", "/api/v1/households/{id}/plots", api_plots_put, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/steps", api_steps_get, PERM_READ, false, false, NULL},
-	{"PUT", "/api/v1/households/{id}/steps", api_steps_put, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/visits", api_visits_get, PERM_READ, false, false, NULL},
-	{"PUT", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT, false, false, NULL},
-	{"POST", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/employers", api_employers_list, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/employers", api_employers_create, PERM_EDIT, false, false, NULL},
-	{"GET", "/api/v1/worklists", api_worklists, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/followup/settings", api_followup_settings, PERM_READ, false, false, NULL},
-	{"PUT", "/api/v1/followup/settings", api_followup_settings_put, PERM_ADMIN, false, false, NULL},
-	{"GET", "/api/v1/users", api_users_list, PERM_ADMIN, false, false, NULL},
-	{"POST", "/api/v1/users", api_users_create, PERM_ADMIN, false, false, NULL},
-	{"GET", "/api/v1/audit", api_audit, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/doc-types", api_doc_types, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_READ, false, false, NULL},
-	{"POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, true, false,
-	 api_items_precheck},
-	{"GET", "/api/v1/items/{id}", api_item_get, PERM_READ, false, false, NULL},
-	{"PATCH", "/api/v1/items/{id}", api_item_patch, PERM_ARCHIVE, false, false, NULL},
-	{"POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, true, false,
-	 api_item_files_precheck},
-	{"POST", "/api/v1/items/{id}/remove", api_item_remove, PERM_ARCHIVE, false, false, NULL},
-	{"GET", "/api/v1/files/{id}", api_file_get, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ, false, false, NULL},
-	{"GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ, false, false, NULL},
-	{NULL, NULL, NULL, PERM_PUBLIC, false, false, NULL},
+	PAGE("GET", "/", page_dashboard, PERM_READ),
+	PAGE("GET", "/login", page_login_get, PERM_PUBLIC),
+	PAGE("POST", "/login", page_login_post, PERM_PUBLIC, .csrf = CSRF_LOGIN_COOKIE, .csrf_refused = page_login_refused),
+	PAGE("POST", "/logout", page_logout, PERM_READ),
+	PAGE("GET", "/lang/en", page_lang_switch, PERM_PUBLIC),
+	PAGE("GET", "/lang/zh", page_lang_switch, PERM_PUBLIC),
+	PAGE("GET", "/households", page_households, PERM_READ),
+	PAGE("GET", "/households/new", page_household_new, PERM_READ),
+	PAGE("GET", "/households/{id}/edit", page_household_edit, PERM_READ),
+	PAGE("POST", "/households/{id}/edit", page_household_update, PERM_EDIT),
+	PAGE("GET", "/persons/{id}", page_person, PERM_READ),
+	PAGE("GET", "/persons/{id}/edit", page_person_edit, PERM_READ),
+	PAGE("POST", "/persons/{id}/edit", page_person_update, PERM_EDIT),
+	PAGE("GET", "/items/{id}/edit", page_item_edit, PERM_READ),
+	PAGE("POST", "/items/{id}/edit", page_item_update, PERM_ARCHIVE),
+	PAGE("GET", "/password", page_password, PERM_READ),
+	PAGE("POST", "/password", page_password_post, PERM_READ),
+	PAGE("GET", "/users", page_users, PERM_ADMIN),
+	PAGE("POST", "/users", page_users_post, PERM_ADMIN),
+	PAGE("POST", "/users/{id}/disable", page_user_toggle, PERM_ADMIN),
+	PAGE("POST", "/users/{id}/enable", page_user_toggle, PERM_ADMIN),
+	PAGE("POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ),
+	PAGE("POST", "/households/new", page_household_create, PERM_EDIT),
+	PAGE("GET", "/households/{id}", page_household, PERM_READ),
+	PAGE("GET", "/households/{id}/members/new", page_member_new, PERM_READ),
+	PAGE("POST", "/households/{id}/members/new", page_member_create, PERM_EDIT),
+	PAGE("GET", "/persons/{id}/jobs/new", page_job_new, PERM_READ),
+	PAGE("POST", "/persons/{id}/jobs/new", page_job_create, PERM_EDIT),
+	PAGE("GET", "/persons/{id}/trainings/new", page_training_new, PERM_READ),
+	PAGE("POST", "/persons/{id}/trainings/new", page_training_create, PERM_EDIT),
+	PAGE("GET", "/persons/{id}/guarantees/new", page_guarantee_new, PERM_READ),
+	PAGE("POST", "/persons/{id}/guarantees/new", page_guarantee_create, PERM_EDIT),
+	PAGE("GET", "/persons/{id}/schooling", page_schooling_edit, PERM_READ),
+	PAGE("POST", "/persons/{id}/schooling", page_schooling_update, PERM_EDIT),
+	PAGE("GET", "/persons/{id}/family-doctor", page_doctor_edit, PERM_READ),
+	PAGE("POST", "/persons/{id}/family-doctor", page_doctor_update, PERM_EDIT),
+	PAGE("GET", "/households/{id}/visits/new", page_visit_new, PERM_READ),
+	PAGE("POST", "/households/{id}/visits/new", page_visit_create, PERM_EDIT),
+	PAGE("GET", "/households/{id}/plots", page_plots_edit, PERM_READ),
+	PAGE("POST", "/households/{id}/plots", page_plots_update, PERM_EDIT),
+	PAGE("GET", "/households/{id}/steps", page_steps_edit, PERM_READ),
+	PAGE("POST", "/households/{id}/steps", page_steps_update, PERM_EDIT),
+	PAGE("GET", "/jobs/{id}/end", page_job_end, PERM_READ),
+	PAGE("POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT),
+	PAGE("GET", "/employers", page_employers, PERM_READ),
+	PAGE("POST", "/employers", page_employers_post, PERM_EDIT),
+	PAGE("GET", "/worklists", page_worklists, PERM_READ),
+	PAGE("POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN),
+	PAGE("GET", "/worklists/{key}", page_worklist, PERM_READ),
+	PAGE("GET", "/reports/employment", page_report_employment, PERM_READ),
+	PAGE("GET", "/reports/employment/records", page_report_records, PERM_READ),
+	PAGE("GET", "/households/{id}/pictures", page_household_pictures, PERM_READ),
+	PAGE("POST", "/households/{id}/items", page_item_upload, PERM_ARCHIVE, .upload = true, .precheck = api_items_precheck),
+	API("GET", "/static/app.css", page_static, PERM_PUBLIC),
+	API("GET", "/static/app.js", page_static, PERM_PUBLIC),
+	API("GET", "/api/v1", api_index, PERM_PUBLIC),
+	API("GET", "/healthz", api_healthz, PERM_PUBLIC),
+	/* a password in a JSON body: a cross-site form can neither send JSON nor read the token */
+	API("POST", "/api/v1/session", api_session_create, PERM_PUBLIC, .csrf = CSRF_EXEMPT),
+	API("DELETE", "/api/v1/session", api_session_delete, PERM_READ),
+	API("GET", "/api/v1/session", api_me, PERM_READ),
+	API("GET", "/api/v1/households", api_households_list, PERM_READ),
+	API("POST", "/api/v1/households", api_households_create, PERM_EDIT),
+	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
+	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),
+	API("POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT),
+	API("GET", "/api/v1/persons", api_persons_list, PERM_READ),
+	API("POST", "/api/v1/persons", api_persons_create, PERM_EDIT),
+	API("GET", "/api/v1/persons/{id}", api_person_get, PERM_READ),
+	API("PATCH", "/api/v1/persons/{id}", api_person_patch, PERM_EDIT),
+	API("POST", "/api/v1/persons/{id}/move", api_person_move, PERM_EDIT),
+	API("POST", "/api/v1/persons/{id}/leave", api_person_leave, PERM_EDIT),
+	API("GET", "/api/v1/search", api_search, PERM_READ),
+	API("GET", "/api/v1/divisions", api_divisions, PERM_READ),
+	API("GET", "/api/v1/sites", api_sites_list, PERM_READ),
+	API("POST", "/api/v1/sites", api_sites_create, PERM_EDIT),
+	API("POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT),
+	API("GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ),
+	API("GET", "/api/v1/reports/county", api_report_county, PERM_READ),
+	API("GET", "/api/v1/reports/employment", api_report_employment, PERM_READ),
+	API("GET", "/api/v1/reports/relocation", api_report_relocation, PERM_READ),
+	API("GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ),
+	API("GET", "/api/v1/persons/{id}/jobs", api_jobs_list, PERM_READ),
+	API("POST", "/api/v1/persons/{id}/jobs", api_jobs_create, PERM_EDIT),
+	API("PATCH", "/api/v1/jobs/{id}", api_job_patch, PERM_EDIT),
+	API("GET", "/api/v1/persons/{id}/trainings", api_trainings_list, PERM_READ),
+	API("POST", "/api/v1/persons/{id}/trainings", api_trainings_create, PERM_EDIT),
+	API("GET", "/api/v1/persons/{id}/guarantees", api_guarantees_list, PERM_READ),
+	API("POST", "/api/v1/persons/{id}/guarantees", api_guarantees_create, PERM_EDIT),
+	API("GET", "/api/v1/persons/{id}/schooling", api_schooling_get, PERM_READ),
+	API("PUT", "/api/v1/persons/{id}/schooling", api_schooling_put, PERM_EDIT),
+	API("GET", "/api/v1/persons/{id}/family-doctor", api_family_doctor_get, PERM_READ),
+	API("PUT", "/api/v1/persons/{id}/family-doctor", api_family_doctor_put, PERM_EDIT),
+	API("GET", "/api/v1/households/{id}/plots", api_plots_get, PERM_READ),
+	API("PUT", "/api/v1/households/{id}/plots", api_plots_put, PERM_EDIT),
+	API("GET", "/api/v1/households/{id}/steps", api_steps_get, PERM_READ),
+	API("PUT", "/api/v1/households/{id}/steps", api_steps_put, PERM_EDIT),
+	API("GET", "/api/v1/households/{id}/visits", api_visits_get, PERM_READ),
+	API("PUT", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT),
+	API("POST", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT),
+	API("GET", "/api/v1/employers", api_employers_list, PERM_READ),
+	API("POST", "/api/v1/employers", api_employers_create, PERM_EDIT),
+	API("GET", "/api/v1/worklists", api_worklists, PERM_READ),
+	API("GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ),
+	API("GET", "/api/v1/followup/settings", api_followup_settings, PERM_READ),
+	API("PUT", "/api/v1/followup/settings", api_followup_settings_put, PERM_ADMIN),
+	API("GET", "/api/v1/users", api_users_list, PERM_ADMIN),
+	API("POST", "/api/v1/users", api_users_create, PERM_ADMIN),
+	API("GET", "/api/v1/audit", api_audit, PERM_READ),
+	API("GET", "/api/v1/doc-types", api_doc_types, PERM_READ),
+	API("POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN),
+	API("GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ),
+	API("GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ),
+	API("GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ),
+	API("GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_READ),
+	API("POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, .upload = true, .precheck = api_items_precheck),
+	API("GET", "/api/v1/items/{id}", api_item_get, PERM_READ),
+	API("PATCH", "/api/v1/items/{id}", api_item_patch, PERM_ARCHIVE),
+	API("POST", "/api/v1/items/{id}/files", api_item_files_add, PERM_ARCHIVE, .upload = true, .precheck = api_item_files_precheck),
+	API("POST", "/api/v1/items/{id}/remove", api_item_remove, PERM_ARCHIVE),
+	API("GET", "/api/v1/files/{id}", api_file_get, PERM_READ),
+	API("GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ),
+	API("GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ),
+	{.method = NULL},
 };
 
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
@@ -179,6 +203,33 @@ bool route_match_key(const char *pattern, const char *path, int64_t *ids, int *n
 	return *p == '\0' && *s == '\0';
 }
 
+const struct route *routes_table(void)
+{
+	return routes;
+}
+
+bool route_changes_state(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+bool route_needs_csrf(const struct route *r)
+{
+	return r->csrf == CSRF_BY_METHOD && r->perm != PERM_PUBLIC && route_changes_state(r->method);
+}
+
+uint64_t route_body_limit(const struct request *rq)
+{
+	const struct route *r = rq->route;
+	const struct config *cfg = &rq->server->cfg;
+	if (r->body_limit)
+		return r->body_limit;
+	if (r->upload)	/* every file of the request together, plus the multipart framing */
+		return cfg->max_upload + 64 * 1024;
+	/* Nothing reads a GET's body: refusing one keeps a client from parking a megabyte. */
+	return route_changes_state(r->method) ? cfg->max_body : 0;
+}
+
 /* The session token from "Authorization: Bearer T" or the anju_session cookie. */
 static const char *find_token(struct request *rq, bool *from_cookie)
 {
@@ -203,13 +254,23 @@ static bool permitted(const struct request *rq, enum perm perm)
 	return false;
 }
 
+/* Resolves the session in one short read transaction (one lock, not one per statement). */
+static bool resolve(struct request *rq, const char *token)
+{
+	if (store_begin_read(rq->cx.db) != STORE_OK)
+		return false;
+	bool ok = session_resolve(rq->cx.db, token, &rq->actor);
+	store_commit(rq->cx.db);
+	return ok;
+}
+
 /* Authenticates when the route needs it and checks the role; answers 401/403 itself. */
 static bool authorize(struct request *rq)
 {
 	const struct route *found = rq->route;
 	if (found->perm != PERM_PUBLIC) {
 		const char *token = find_token(rq, &rq->cookie_auth);
-		if (!token || !session_resolve(rq->cx.db, token, &rq->actor)) {
+		if (!token || !resolve(rq, token)) {
 			if (found->page) {	/* a person in a browser: to the log-in form */
 				rq->status = 303;
 				rq->content_type = "text/plain; charset=utf-8";
@@ -233,6 +294,87 @@ static bool authorize(struct request *rq)
 	}
 	return true;
 }
+
+/* ---------------------------------------------------------------- CSRF */
+
+static void csrf_refuse(struct request *rq)
+{
+	if (rq->route->csrf_refused)
+		rq->route->csrf_refused(rq);
+	else if (rq->route->page)
+		page_error(rq, 403, "csrf_failed");
+	else {
+		verrors_add(&rq->errs, "X-CSRF-Token", "csrf_failed");
+		rq_problem(rq, OUT_FORBIDDEN, "csrf_failed");
+	}
+}
+
+/* The token this request must carry: the session's, or the log-in form's cookie. */
+static bool expected_token(struct request *rq, char out[33])
+{
+	if (rq->route->csrf == CSRF_LOGIN_COOKIE) {
+		const char *c = page_cookie(rq, "anju_csrf");
+		if (!c || strlen(c) != 32)
+			return false;
+		memcpy(out, c, 33);
+		return true;
+	}
+	page_csrf(rq->token, out);
+	return true;
+}
+
+/* Whether this request must prove it came from our own pages. */
+static bool csrf_applies(const struct request *rq)
+{
+	const struct route *r = rq->route;
+	if (r->csrf == CSRF_LOGIN_COOKIE)
+		return true;
+	return route_needs_csrf(r) && rq->cookie_auth;
+}
+
+/* On the headers: a token in X-CSRF-Token settles it either way; without one, an API
+ * request is refused at once and a page waits for its form's "csrf" field. */
+static bool csrf_on_headers(struct request *rq)
+{
+	char expect[33];
+	if (!csrf_applies(rq))
+		return true;
+	const char *given = rq_header(rq, "X-CSRF-Token");
+	if (!given && rq->route->page) {
+		rq->csrf_pending = true;
+		return true;
+	}
+	if (expected_token(rq, expect) && page_same_token(given, expect))
+		return true;
+	csrf_refuse(rq);
+	return false;
+}
+
+/* After the body: a page form's "csrf" field (urlencoded or multipart) when the header
+ * did not carry the token. A page's urlencoded form is decoded here once and kept for the
+ * handler (page_form), without the token. */
+static bool csrf_on_body(struct request *rq)
+{
+	char expect[33];
+	const char *given = NULL;
+	bool form = rq->route->page && !rq->upload && route_changes_state(rq->method);
+	if (form) {
+		rq->form = page_form(rq);
+		given = json_string_value(json_object_get(rq->form, "csrf"));
+	} else if (rq->upload) {
+		for (int i = 0; i < rq->upload->nfields; i++)
+			if (strcmp(rq->upload->field_names[i], "csrf") == 0)
+				given = rq->upload->field_values[i].data;
+	}
+	bool ok = !rq->csrf_pending || (expected_token(rq, expect) && page_same_token(given, expect));
+	if (rq->form)
+		json_object_del(rq->form, "csrf");
+	if (!ok)
+		csrf_refuse(rq);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- dispatch */
 
 bool routes_prepare(struct request *rq)
 {
@@ -259,8 +401,7 @@ bool routes_prepare(struct request *rq)
 		if (allow[0]) {
 			rq_add_header(rq, "Allow", arena_strdup(&rq->arena, allow));
 			verrors_add(&rq->errs, "method", "method_not_allowed");
-			rq_problem(rq, OUT_BAD_REQUEST, "method_not_allowed");
-			rq->status = 405;
+			rq_problem(rq, OUT_METHOD_NOT_ALLOWED, NULL);
 		} else {
 			rq_problem(rq, OUT_NOT_FOUND, "no_such_endpoint");
 		}
@@ -272,15 +413,15 @@ bool routes_prepare(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return false;
 	}
-	/* An upload is checked before its body streams in; other requests inside the read
-	 * snapshot of routes_run, with the handler. */
-	if (!found->upload)
-		return true;
-	return authorize(rq) && (!found->precheck || found->precheck(rq));
+	/* Everything that can refuse the request is decided here, on the headers: a client
+	 * without a session never gets to make the server read (or store) its body. */
+	return authorize(rq) && csrf_on_headers(rq) && (!found->precheck || found->precheck(rq));
 }
 
 void routes_run(struct request *rq)
 {
+	if (!csrf_on_body(rq))
+		return;
 	/* A GET reads one consistent snapshot, and takes the database's read lock once rather
 	 * than once per statement. GET handlers never write. */
 	bool snapshot = strcmp(rq->method, "GET") == 0;
@@ -288,8 +429,7 @@ void routes_run(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return;
 	}
-	if (rq->route->upload || authorize(rq))
-		rq->route->handler(rq);
+	rq->route->handler(rq);
 	if (snapshot)
 		store_commit(rq->cx.db);
 }

@@ -1,5 +1,5 @@
-/* routes: the route table and the dispatcher that checks method, session and role
- * before any handler runs. */
+/* routes: the route table and the dispatcher that enforces, from each row, the method,
+ * the session, the role, the CSRF token and the body limit before any handler runs. */
 #ifndef ANJU_ROUTES_H
 #define ANJU_ROUTES_H
 #include <stdint.h>
@@ -16,17 +16,37 @@ enum perm {
 	PERM_ARCHIVE,	/* roles that keep the archive */
 };
 
+/* How a row is protected against cross-site request forgery. */
+enum csrf_rule {
+	CSRF_BY_METHOD = 0,	/* state-changing methods with a cookie session need its token */
+	CSRF_LOGIN_COOKIE,	/* the log-in form: a double-submit cookie (there is no session) */
+	CSRF_EXEMPT,		/* no ambient credential to abuse; the row says why */
+};
+
+/* One row of the route table; routes.c documents each column above the table. */
 struct route {
 	const char *method;
 	const char *pattern;	/* segments; "{id}" captures a positive integer */
 	handler_fn handler;
 	enum perm perm;
-	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
 	bool page;		/* an HTML page: no session means a redirect to /login */
+	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
 	/* For uploads: checks the target (scope, state) before the body is read, answering
 	 * itself and returning false when the upload cannot succeed. */
 	bool (*precheck)(struct request *rq);
+	enum csrf_rule csrf;
+	handler_fn csrf_refused;	/* pages: answers a refused token (default: error page) */
+	size_t body_limit;	/* bytes; 0 = the configured default for the kind of route */
 };
+
+/* The route table, ending in a row whose method is NULL (for tests and tools). */
+const struct route *routes_table(void);
+/* Whether a method changes state (everything but GET and HEAD). */
+bool route_changes_state(const char *method);
+/* Whether the row needs the session's CSRF token when the session came from a cookie. */
+bool route_needs_csrf(const struct route *r);
+/* The largest body the request's route accepts, in bytes, however it is framed. */
+uint64_t route_body_limit(const struct request *rq);
 
 /* Matches a path against a pattern, filling ids with the {id} captures. */
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
@@ -34,10 +54,13 @@ bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
  * digits and _, copied into key. */
 bool route_match_key(const char *pattern, const char *path, int64_t *ids, int *nids,
 		     char key[ROUTE_KEY_MAX]);
-/* Before the body is read: finds the route, authenticates and checks the role. Returns
- * false when the request is already answered (404, 405, 401, 403). */
+/* On the headers, before any body is read: finds the route, authenticates, checks the
+ * role, the CSRF token when it came as a header (API writes with a cookie session must
+ * send it so) and the upload's precheck. Returns false when the request is already
+ * answered (404, 405, 401, 403, 303 to /login). */
 bool routes_prepare(struct request *rq);
-/* After the body: runs the handler (a GET inside one read snapshot). */
+/* After the body: checks a page form's CSRF field when the header did not carry the
+ * token, then runs the handler (a GET inside one read snapshot). */
 void routes_run(struct request *rq);
 
 /* Handlers (api_*.c). */
@@ -112,6 +135,7 @@ void api_household_dossier(struct request *rq);
 void api_household_label(struct request *rq);
 void page_login_get(struct request *rq);
 void page_login_post(struct request *rq);
+void page_login_refused(struct request *rq);
 void page_logout(struct request *rq);
 void page_lang_switch(struct request *rq);
 void page_dashboard(struct request *rq);

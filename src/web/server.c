@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,113 @@
 #include "web/upload.h"
 
 static _Thread_local struct store_conn *tls_db;
+
+/* ---------------------------------------------------------------- slow clients */
+
+enum conn_phase { PHASE_HEADERS, PHASE_BODY, PHASE_ANSWER, PHASE_CUT };
+
+/* One open connection as the watchdog sees it (libmicrohttpd's socket context). */
+struct conn_watch {
+	int fd;
+	enum conn_phase phase;
+	bool upload;
+	struct timespec since;		/* when the phase began (CLOCK_MONOTONIC) */
+	struct conn_watch *prev, *next;
+};
+
+static void set_phase(struct server *s, struct MHD_Connection *c, enum conn_phase phase,
+		      bool upload)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_watch *w = ci ? ci->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_lock);
+	if (w->phase != PHASE_CUT) {
+		w->phase = phase;
+		w->upload = upload;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+	}
+	pthread_mutex_unlock(&s->watch_lock);
+}
+
+/* libmicrohttpd tells when a connection opens and when it is closed; the CLOSED call
+ * comes before it closes the socket, so a watched descriptor is always still ours. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	struct conn_watch *w = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = calloc(1, sizeof(*w));
+		if (!w || !ci) {
+			free(w);
+			return;
+		}
+		w->fd = ci->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		pthread_mutex_lock(&s->watch_lock);
+		w->next = s->watched;
+		if (s->watched)
+			s->watched->prev = w;
+		s->watched = w;
+		pthread_mutex_unlock(&s->watch_lock);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&s->watch_lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			s->watched = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&s->watch_lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* Once a second: shuts down connections past their phase's deadline. shutdown() wakes
+ * libmicrohttpd's epoll on that socket, which then closes and frees it as usual. */
+static void *watchdog_loop(void *arg)
+{
+	struct server *s = arg;
+	for (;;) {
+		struct timespec until, now;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_mutex_lock(&s->stop_lock);
+		while (!s->stopping &&
+		       pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
+			;
+		bool stop = s->stopping;
+		pthread_mutex_unlock(&s->stop_lock);
+		if (stop)
+			return NULL;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int cut = 0;
+		pthread_mutex_lock(&s->watch_lock);
+		for (struct conn_watch *w = s->watched; w; w = w->next) {
+			long age = (long)(now.tv_sec - w->since.tv_sec);
+			long limit = w->phase == PHASE_HEADERS ? s->cfg.header_timeout
+				   : w->phase == PHASE_BODY ? (w->upload ? s->cfg.upload_timeout
+								     : s->cfg.body_timeout)
+				   : -1;
+			if (limit >= 0 && age >= limit) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->phase = PHASE_CUT;
+				cut++;
+			}
+		}
+		s->slow_cut += cut;
+		pthread_mutex_unlock(&s->watch_lock);
+		if (cut)
+			log_warn("http: cut off %d connection(s) too slow with headers or body", cut);
+	}
+}
 
 struct store_conn *server_db(const struct server *cs)
 {
@@ -94,6 +202,7 @@ static void request_free(struct request *rq)
 	}
 	if (rq->file_fd >= 0)
 		close(rq->file_fd);
+	json_decref(rq->form);
 	buf_release(&rq->body);
 	buf_release(&rq->out);
 	arena_release(&rq->arena);
@@ -148,8 +257,11 @@ static enum MHD_Result send_response(struct request *rq)
 	 * that no cache should keep. */
 	MHD_add_response_header(resp, "Cache-Control", is_file ? "private, no-cache" : "no-store");
 	MHD_add_response_header(resp, "Content-Language", msg_lang_tag(rq->lang));
+	if (rq_https(rq))	/* browsers then refuse plain HTTP to us for a year */
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	for (int i = 0; i < rq->nheaders; i++)
 		MHD_add_response_header(resp, rq->header_names[i], rq->header_values[i]);
+	set_phase((struct server *)rq->server, rq->conn, PHASE_ANSWER, false);
 	enum MHD_Result r = MHD_queue_response(rq->conn, status, resp);
 	MHD_destroy_response(resp);
 	return r;
@@ -163,8 +275,9 @@ static enum MHD_Result answer_too_large(struct request *rq)
 }
 
 /* libmicrohttpd calls this once with the headers, then once per piece of body, then once
- * more with no data. Routing, authentication and size checks happen on the first call, so
- * a request that will be refused is refused before its body is read. */
+ * more with no data. Routing, authentication, CSRF and size checks happen on the first
+ * call, so a request that will be refused is refused before its body is read. The body's
+ * size is counted as it arrives, so chunked framing cannot get past the limit either. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -180,26 +293,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!routes_prepare(rq))
 			return send_response(rq);
 		bool upload = rq->route->upload;
-		uint64_t limit = upload ? s->cfg.max_upload + 64 * 1024 : s->cfg.max_body;
+		set_phase(s, c, PHASE_BODY, upload);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > limit) {
+		if (cl && strtoull(cl, NULL, 10) > route_body_limit(rq)) {
 			rq->body_too_large = true;
 			return answer_too_large(rq);
 		}
 		if (upload && !upload_begin(rq)) {
-			verrors_add(&rq->errs, "body", "multipart_required");
-			rq_problem(rq, OUT_UNSUPPORTED, NULL);
+			verrors_add(&rq->errs, "body", rq->upload && rq->upload->malformed
+				    ? "malformed_multipart" : "multipart_required");
+			rq_problem(rq, rq->upload && rq->upload->malformed ? OUT_BAD_REQUEST
+				   : OUT_UNSUPPORTED, NULL);
 			return send_response(rq);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (rq->upload) {
+		rq->received += *upload_size;
+		if (rq->received > route_body_limit(rq))
+			rq->body_too_large = true;	/* the rest is read and dropped */
+		if (rq->body_too_large || rq->status)
+			;
+		else if (rq->upload)
 			upload_feed(rq, upload_data, *upload_size);
-		} else if (!rq->body_too_large) {
+		else {
 			buf_add(&rq->body, upload_data, *upload_size);
-			if (rq->body.failed || rq->body.len > s->cfg.max_body)
+			if (rq->body.failed)
 				rq->body_too_large = true;
 		}
 		*upload_size = 0;
@@ -207,12 +327,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (rq->status)		/* answered on the first call */
 		return MHD_YES;
+	if (rq->body_too_large)
+		return answer_too_large(rq);
 	if (rq->upload) {
 		upload_end(rq);
 		if (rq->upload->too_large)
 			return answer_too_large(rq);
-	} else if (rq->body_too_large) {
-		return answer_too_large(rq);
 	}
 	routes_run(rq);
 	if (rq->status >= 500)
@@ -223,10 +343,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls; (void)c; (void)toe;
+	(void)toe;
 	if (*con_cls)
 		request_free(*con_cls);
 	*con_cls = NULL;
+	set_phase(cls, c, PHASE_HEADERS, false);	/* the next request's headers, if any */
 }
 
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
@@ -291,6 +412,7 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 	s->store = store;
 	pthread_mutex_init(&s->conns_lock, NULL);
 	pthread_mutex_init(&s->stop_lock, NULL);
+	pthread_mutex_init(&s->watch_lock, NULL);
 	pthread_cond_init(&s->stop_cond, NULL);
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
@@ -308,7 +430,10 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_END);
 	if (!s->daemon) {
@@ -318,6 +443,9 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 	}
 	if (cfg->fixity_interval > 0)
 		s->fixity_running = pthread_create(&s->fixity_thread, NULL, fixity_loop, s) == 0;
+	s->watchdog_running = pthread_create(&s->watchdog_thread, NULL, watchdog_loop, s) == 0;
+	if (!s->watchdog_running)
+		log_warn("http: no watchdog thread; slow clients are cut off by the idle timeout only");
 	return 0;
 }
 
@@ -336,6 +464,9 @@ void server_stop(struct server *s)
 	if (s->fixity_running)
 		pthread_join(s->fixity_thread, NULL);
 	s->fixity_running = false;
+	if (s->watchdog_running)
+		pthread_join(s->watchdog_thread, NULL);
+	s->watchdog_running = false;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
@@ -344,5 +475,6 @@ void server_stop(struct server *s)
 	s->nconns = 0;
 	pthread_mutex_destroy(&s->conns_lock);
 	pthread_mutex_destroy(&s->stop_lock);
+	pthread_mutex_destroy(&s->watch_lock);
 	pthread_cond_destroy(&s->stop_cond);
 }

@@ -1,6 +1,13 @@
 /*
  * server: the HTTP server (libmicrohttpd, internal epoll thread pool). Each pool thread
  * keeps its own database connection; the server closes them all when it stops.
+ *
+ * Against clients that hold connections: a cap in total and per client address, an idle
+ * timeout, and a watchdog that cuts off any connection whose headers are not complete
+ * header_timeout seconds after it started (or after its last answer), or whose body is not
+ * complete body_timeout (upload_timeout) seconds after its headers — a client sending a
+ * byte a second is never idle, so idle timeouts alone do not stop it. The epoll pool does
+ * not spend a thread on a waiting connection, so /healthz answers while many are held.
  */
 #ifndef ANJU_SERVER_H
 #define ANJU_SERVER_H
@@ -12,6 +19,8 @@
 #include "store/store.h"
 
 #define MAX_WORKER_CONNS 300
+
+struct conn_watch;
 
 struct server {
 	struct config cfg;
@@ -26,6 +35,12 @@ struct server {
 	bool fixity_running, stopping;
 	pthread_mutex_t stop_lock;
 	pthread_cond_t stop_cond;
+	/* the watchdog that cuts off connections too slow with their headers or body */
+	pthread_t watchdog_thread;
+	bool watchdog_running;
+	pthread_mutex_t watch_lock;
+	struct conn_watch *watched;	/* every open connection, newest first */
+	long slow_cut;			/* connections cut off so far */
 };
 
 /* Starts serving; returns 0, or -1 with a message in err. */

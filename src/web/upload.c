@@ -1,9 +1,11 @@
-/* upload: the multipart iterator and its bookkeeping. */
+/* upload: the multipart parts, streamed to blob writers and small fields, and their
+ * bookkeeping. */
 #include "web/upload.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/sniff.h"
@@ -22,64 +24,98 @@ static struct upload_file *new_file(struct request *rq, const char *key, const c
 		u->failed = true;
 		return NULL;
 	}
-	f->field = arena_strdup(&rq->arena, key ? key : "");
+	f->field = arena_strdup(&rq->arena, key);
 	f->name = arena_strdup(&rq->arena, filename);
 	u->nfiles++;
 	return f;
 }
 
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-			       const char *filename, const char *content_type,
-			       const char *transfer_encoding, const char *data, uint64_t off,
-			       size_t size)
+/* A name used twice — two fields, or a field and a file — leaves it unclear which counts.
+ * Several file parts under one name are several files. */
+static bool name_taken(struct upload *u, const char *name, bool file)
+{
+	for (int k = 0; k < u->nfields; k++)
+		if (strcmp(u->field_names[k], name) == 0)
+			return true;
+	if (!file)
+		for (int k = 0; k < u->nfiles; k++)
+			if (strcmp(u->files[k].field, name) == 0)
+				return true;
+	return false;
+}
+
+static int on_part(void *cls, const struct multipart_part *part)
 {
 	struct request *rq = cls;
 	struct upload *u = rq->upload;
-	(void)kind; (void)content_type; (void)transfer_encoding;
-	if (filename) {
-		if (off == 0)
-			u->current = new_file(rq, key, filename);
-		if (u->current && size && blob_writer_write(&u->current->w, data, size))
+	bool file = part->filename != NULL;
+	u->current = NULL;
+	u->current_field = -1;
+	if (name_taken(u, part->name, file)) {
+		u->duplicate_field = true;
+		return 1;
+	}
+	if (file) {
+		u->current = new_file(rq, part->name, part->filename);
+		return u->current ? 0 : 1;
+	}
+	if (u->nfields == UPLOAD_MAX_FIELDS) {
+		u->too_many = true;
+		return 1;
+	}
+	int i = u->nfields++;
+	u->field_names[i] = arena_strdup(&rq->arena, part->name);
+	buf_init(&u->field_values[i]);
+	u->field_values[i].limit = UPLOAD_MAX_FIELD_BYTES;
+	u->current_field = i;
+	return 0;
+}
+
+static int on_data(void *cls, const char *data, size_t size)
+{
+	struct request *rq = cls;
+	struct upload *u = rq->upload;
+	if (u->current) {
+		if (blob_writer_write(&u->current->w, data, size)) {
 			u->too_large |= u->current->w.too_large;
-		return MHD_YES;
-	}
-	/* A form field: a new one at offset 0, else more of the last one. */
-	int i = u->nfields - 1;
-	if (off == 0) {
-		for (int k = 0; k < u->nfields; k++)
-			if (strcmp(u->field_names[k], key) == 0)
-				u->duplicate_field = true;
-		if (u->nfields == UPLOAD_MAX_FIELDS) {
-			u->too_many = true;
-			return MHD_YES;
+			u->failed |= !u->current->w.too_large;
+			return 1;
 		}
-		i = u->nfields++;
-		u->field_names[i] = arena_strdup(&rq->arena, key);
-		buf_init(&u->field_values[i]);
-		u->field_values[i].limit = UPLOAD_MAX_FIELD_BYTES;
+	} else if (u->current_field >= 0) {
+		buf_add(&u->field_values[u->current_field], data, size);
+		if (u->field_values[u->current_field].failed) {
+			u->too_large = true;
+			return 1;
+		}
 	}
-	if (i >= 0)
-		buf_add(&u->field_values[i], data, size);
-	return MHD_YES;
+	return 0;
 }
 
 bool upload_begin(struct request *rq)
 {
+	char boundary[MULTIPART_MAX_BOUNDARY + 1];
 	rq->upload = arena_alloc(&rq->arena, sizeof(struct upload));
 	if (!rq->upload)
 		return false;
+	memset(rq->upload, 0, sizeof(*rq->upload));
+	rq->upload->current_field = -1;
 	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!ct || strncmp(ct, "multipart/form-data", 19) != 0)
+	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
 		return false;
-	rq->upload->pp = MHD_create_post_processor(rq->conn, 64 * 1024, on_part, rq);
-	return rq->upload->pp != NULL;
+	if (!multipart_boundary(ct, boundary)) {
+		rq->upload->malformed = true;
+		return false;
+	}
+	multipart_init(&rq->upload->mp, boundary, on_part, on_data, rq);
+	return true;
 }
 
 void upload_feed(struct request *rq, const char *data, size_t size)
 {
 	struct upload *u = rq->upload;
-	if (u->pp && !u->too_large && MHD_post_process(u->pp, data, size) != MHD_YES)
-		u->failed = true;
+	if (multipart_feed(&u->mp, data, size) != MULTIPART_OK && !u->too_large && !u->failed &&
+	    !u->too_many && !u->duplicate_field)
+		u->malformed = true;
 }
 
 /* Thumbnail, upright copy and metadata of an accepted file, each derived image through
@@ -103,10 +139,11 @@ static void derive(struct request *rq, struct upload_file *f)
 void upload_end(struct request *rq)
 {
 	struct upload *u = rq->upload;
-	if (u->pp) {
-		MHD_destroy_post_processor(u->pp);
-		u->pp = NULL;
-	}
+	if (multipart_finish(&u->mp) != MULTIPART_OK && !u->too_large && !u->failed &&
+	    !u->too_many && !u->duplicate_field)
+		u->malformed = true;
+	if (u->malformed || u->too_many || u->duplicate_field)
+		return;	/* refused whatever the files hold: spend nothing on them */
 	for (int i = 0; i < u->nfiles; i++) {
 		struct upload_file *f = &u->files[i];
 		if (f->w.too_large) {
@@ -125,6 +162,26 @@ void upload_end(struct request *rq)
 			u->too_large = true;
 }
 
+enum outcome upload_check(struct request *rq)
+{
+	const struct upload *u = rq->upload;
+	const char *code = u->malformed ? "malformed_multipart" : u->too_many ? "too_many"
+		: u->duplicate_field ? "duplicate_field" : NULL;
+	if (code) {
+		verrors_add(&rq->errs, "body", code);
+		return OUT_BAD_REQUEST;
+	}
+	if (u->too_large) {
+		verrors_add(&rq->errs, "body", "body_too_large");
+		return OUT_TOO_LARGE;
+	}
+	if (u->failed) {
+		verrors_add(&rq->errs, "body", "upload_failed");
+		return OUT_INTERNAL;
+	}
+	return OUT_OK;
+}
+
 json_t *upload_fields(struct upload *u)
 {
 	json_t *o = json_object();
@@ -140,9 +197,6 @@ void upload_release(struct upload *u)
 {
 	if (!u)
 		return;
-	if (u->pp)
-		MHD_destroy_post_processor(u->pp);
-	u->pp = NULL;
 	for (int i = 0; i < u->nfiles; i++) {
 		blob_writer_abort(&u->files[i].w);
 		if (u->files[i].media.has_thumbnail)

@@ -1,6 +1,6 @@
 /*
  * upload: multipart/form-data bodies streamed to the blob store as they arrive
- * (libmicrohttpd's post processor), so a 2 GiB video never sits in memory. Form fields are
+ * (web/multipart.c), so a 2 GiB video never sits in memory. Form fields are
  * kept (small, capped); file parts go to blob writers. Everything not kept by the handler
  * is removed when the request ends, however it ends.
  */
@@ -11,7 +11,9 @@
 
 #include "core/buf.h"
 #include "core/media.h"
+#include "core/outcome.h"
 #include "store/blobstore.h"
+#include "web/multipart.h"
 
 #define UPLOAD_MAX_FILES 16
 #define UPLOAD_MAX_FIELDS 16
@@ -29,22 +31,29 @@ struct upload_file {
 };
 
 struct upload {
-	struct MHD_PostProcessor *pp;
+	struct multipart mp;
 	struct upload_file files[UPLOAD_MAX_FILES];
 	int nfiles;
-	struct upload_file *current;
 	char *field_names[UPLOAD_MAX_FIELDS];
 	struct buf field_values[UPLOAD_MAX_FIELDS];
 	int nfields;
+	struct upload_file *current;	/* the file part being received, or NULL */
+	int current_field;		/* the field being received, or -1 */
 	bool too_large, too_many, failed, duplicate_field;
+	bool malformed;			/* the multipart framing or a part's headers were wrong */
 };
 
-/* Starts parsing; false when the body is not multipart/form-data. */
+/* Starts parsing; false when the body is not multipart/form-data (415), or is but without
+ * a usable boundary (u->malformed: 400). */
 bool upload_begin(struct request *rq);
 /* Feeds a piece of the body. */
 void upload_feed(struct request *rq, const char *data, size_t size);
 /* Ends parsing: finishes every file (hash, fsync) and sniffs its type. */
 void upload_end(struct request *rq);
+/* What the parts came to, for the API and the page alike: OUT_OK, or OUT_BAD_REQUEST
+ * (malformed, too many parts, a name given twice) / OUT_TOO_LARGE / OUT_INTERNAL with a
+ * field error on "body" added to rq->errs. */
+enum outcome upload_check(struct request *rq);
 /* The form fields as a JSON object of strings (NULL-free, caller owns). */
 json_t *upload_fields(struct upload *u);
 /* Removes every temporary file not committed. */
