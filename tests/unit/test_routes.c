@@ -34,9 +34,33 @@ static void rejects_near_misses(void **state)
 	assert_false(route_match("/healthz", "/healthz/x", ids, &n));
 }
 
+/* The table's promise, row by row: every state-changing route with a session needs the
+ * CSRF token; only public rows may be exempt; uploads check their target first. */
+static void every_state_changing_row_is_protected(void **state)
+{
+	int writes = 0;
+	(void)state;
+	for (const struct route *r = routes_table(); r->method; r++) {
+		if (route_changes_state(r->method) && r->perm != PERM_PUBLIC) {
+			if (!route_needs_csrf(r))
+				fail_msg("%s %s is not CSRF-checked", r->method, r->pattern);
+			writes++;
+		}
+		if (r->csrf == CSRF_EXEMPT && r->perm != PERM_PUBLIC)
+			fail_msg("%s %s: only public rows may be exempt", r->method, r->pattern);
+		if (r->upload && (!r->precheck || !route_changes_state(r->method)))
+			fail_msg("%s %s: an upload without a precheck", r->method, r->pattern);
+		assert_non_null(r->handler);
+	}
+	assert_true(writes > 40);
+	assert_false(route_changes_state("GET"));
+	assert_true(route_changes_state("PATCH"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_state_changing_row_is_protected),
 		cmocka_unit_test(matches_literal_and_captures),
 		cmocka_unit_test(rejects_near_misses),
 	};
