@@ -3,6 +3,7 @@
 
 BUILD      ?= build
 BUILD_SAN  ?= build-san
+BUILD_FUZZ ?= build-fuzz
 DB         ?= var/anju.db
 DATA       ?= var/data
 PORT       ?= 8080
@@ -14,8 +15,9 @@ all: build
 deps:
 	@scripts/install-deps run
 
+# The tests' packages and clang/libFuzzer for the short fuzz run of `make check`.
 check-deps:
-	@scripts/install-deps check
+	@scripts/install-deps fuzz
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release
@@ -30,27 +32,29 @@ run: deps build
 $(BUILD_SAN)/build.ninja:
 	meson setup $(BUILD_SAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-# Installs test needs, builds with ASan+UBSan, runs every test, ends on a summary line.
-check: check-deps $(BUILD_SAN)/build.ninja
+# Installs test needs, builds with ASan+UBSan, fuzzes each parser for FUZZ_CHECK_SECONDS
+# (a crash stops here), runs every test, ends on a summary line.
+FUZZ_CHECK_SECONDS ?= 20
+check: check-deps $(BUILD_SAN)/build.ninja $(BUILD_FUZZ)/build.ninja
 	ninja -C $(BUILD_SAN)
+	ninja -C $(BUILD_FUZZ) $(FUZZ_TARGETS)
+	@scripts/run-fuzz $(BUILD_FUZZ) $(FUZZ_CHECK_SECONDS)
 	@scripts/run-tests $(BUILD_SAN)
 
 bench: deps build
 	@scripts/install-deps bench
 	@bench/run $(BUILD)/anju
 
-# libFuzzer over every parser that takes outside input, FUZZ_SECONDS (default 120) in all.
+# libFuzzer over every parser that takes outside input, FUZZ_SECONDS (default 120) each.
 FUZZ_SECONDS ?= 120
-BUILD_FUZZ ?= build-fuzz
+FUZZ_TARGETS = tests/fuzz_parsers tests/fuzz_multipart tests/fuzz_form tests/fuzz_template
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
 
 fuzz: $(BUILD_FUZZ)/build.ninja
 	@scripts/install-deps fuzz
-	ninja -C $(BUILD_FUZZ) tests/fuzz_parsers
-	mkdir -p $(BUILD_FUZZ)/corpus
-	$(BUILD_FUZZ)/tests/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		$(BUILD_FUZZ)/corpus tests/fuzz/seeds
+	ninja -C $(BUILD_FUZZ) $(FUZZ_TARGETS)
+	@scripts/run-fuzz $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 soak:
 	@echo "make soak: no soak test yet (see the closing notes)"; exit 1
