@@ -22,6 +22,7 @@ void config_defaults(struct config *c)
 	c->fixity_interval = 24 * 3600;
 	c->login_max_failures = 5;
 	c->login_window_seconds = 900;
+	c->busy_timeout_ms = 5000;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -71,7 +72,9 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		c->session_hours = (int)n;
 	else if (strcmp(key, "login_max_failures") == 0 && !(rc = parse_long(value, 1, 1000, &n)))
 		c->login_max_failures = (int)n;
-	else if (strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
+	else if (strcmp(key, "busy_timeout_ms") == 0 && !(rc = parse_long(value, 10, 600000, &n)))
+		c->busy_timeout_ms = (int)n;
+	else if (strcmp(key, "busy_timeout_ms") && strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
 		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
 		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures") &&
 		 strcmp(key, "max_upload") && strcmp(key, "public_url") &&
@@ -132,6 +135,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_DATA", "data"}, {"ANJU_THREADS", "threads"}, {"ANJU_MAX_BODY", "max_body"},
 		{"ANJU_SESSION_HOURS", "session_hours"}, {"ANJU_MAX_UPLOAD", "max_upload"},
 		{"ANJU_PUBLIC_URL", "public_url"}, {"ANJU_FIXITY_INTERVAL", "fixity_interval"},
+		{"ANJU_BUSY_TIMEOUT_MS", "busy_timeout_ms"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

@@ -21,6 +21,7 @@ struct config {
 	int fixity_interval;	/* seconds between background fixity checks; 0 = none */
 	int login_max_failures;	/* per user within the window, before 429 */
 	int login_window_seconds;
+	int busy_timeout_ms;	/* a write waits this long for a locked database, then 503 */
 };
 
 void config_defaults(struct config *c);

@@ -20,5 +20,6 @@ enum outcome {
 	OUT_FORBIDDEN,
 	OUT_RATE_LIMITED,
 	OUT_INTERNAL,
+	OUT_BUSY,		/* the database stayed locked past the busy timeout: try again */
 };
 #endif

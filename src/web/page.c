@@ -264,7 +264,13 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 
 void page_outcome(struct request *rq, enum outcome res)
 {
+	if (res == OUT_INTERNAL && store_busy_in_tx(rq->cx.db))
+		res = OUT_BUSY;
 	switch (res) {
+	case OUT_BUSY:
+		rq_add_header(rq, "Retry-After", "1");
+		page_error(rq, 503, "problem_busy");
+		break;
 	case OUT_NOT_FOUND: page_error(rq, 404, "problem_not_found"); break;
 	case OUT_FORBIDDEN: page_error(rq, 403, "problem_forbidden"); break;
 	case OUT_CONFLICT: page_error(rq, 409, "problem_conflict"); break;

@@ -23,6 +23,7 @@ static unsigned status_of(enum outcome out)
 	case OUT_FORBIDDEN: return 403;
 	case OUT_RATE_LIMITED: return 429;
 	case OUT_INTERNAL: return 500;
+	case OUT_BUSY: return 503;
 	}
 	return 500;
 }
@@ -41,12 +42,19 @@ static const char *title_key(enum outcome out)
 	case OUT_UNAUTHORIZED: return "problem_unauthorized";
 	case OUT_FORBIDDEN: return "problem_forbidden";
 	case OUT_RATE_LIMITED: return "problem_rate_limited";
+	case OUT_BUSY: return "problem_busy";
 	default: return "problem_internal";
 	}
 }
 
 void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 {
+	/* An operation that does not yet tell a locked database from a failure still says
+	 * "try again" when the lock was the cause (store_busy_in_tx). */
+	if (out == OUT_INTERNAL && rq->cx.db && store_busy_in_tx(rq->cx.db))
+		out = OUT_BUSY;
+	if (out == OUT_BUSY && rq->retry_after <= 0)
+		rq->retry_after = 1;
 	unsigned status = status_of(out);
 	json_t *errors = json_array();
 	for (int i = 0; i < rq->errs.n; i++) {
@@ -59,7 +67,7 @@ void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 				 "errors", errors);
 	if (detail_key)
 		json_object_set_new(body, "detail", json_string(msg_get(rq->lang, detail_key)));
-	if (out == OUT_RATE_LIMITED && rq->retry_after > 0)
+	if ((out == OUT_RATE_LIMITED || out == OUT_BUSY) && rq->retry_after > 0)
 		rq_add_header(rq, "Retry-After", arena_printf(&rq->arena, "%d", rq->retry_after));
 	rq_json(rq, status, body);
 	rq->content_type = "application/problem+json";
