@@ -3,8 +3,11 @@ answering 503, and the log-in limiter under a flood.
 
 usage: test_load.py PATH/TO/anju
 """
+import contextlib
 import datetime
 import os
+import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +15,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from urllib.parse import urlencode  # noqa: E402
+
 from harness import ANJU, PASSWORD, Runner, Server, expect, id_number  # noqa: E402
 
 JUBAO = "520628118201"           # 聚宝村 in 正大镇
@@ -182,10 +187,94 @@ def test_a_write_that_meets_a_locked_database_gets_503():
     expect(r.status == 201, "once the lock is gone, the write goes through: %r" % r)
 
 
+# ------------------------------------------------------------------ log-in limits
+
+L = Server()
+L.cli("migrate")
+for name in ("victim", "victim2", "changer"):
+    L.add_user(name, "county", "520628")
+
+
+@contextlib.contextmanager
+def from_address(addr):
+    """Requests in this block come from another loopback address (Linux routes 127/8 to
+    lo), so each test plays its own client without the others' counts."""
+    plain = socket.create_connection
+
+    def bound(address, timeout=None, source_address=None):
+        return plain(address, timeout, (addr, 0))
+    socket.create_connection = bound
+    try:
+        yield
+    finally:
+        socket.create_connection = plain
+
+
+def login_status(name, password):
+    return L.request("POST", "/api/v1/session", {"username": name, "password": password})
+
+
+def test_a_flood_of_junk_names_does_not_reset_a_victims_count():
+    L.start()
+    with from_address("127.0.0.2"):
+        codes = [login_status("victim", "guess-%d" % i).status for i in range(6)]
+    expect(codes == [401] * 5 + [429], "the account is limited: %r" % codes)
+    rows = count(L.db, "SELECT count(*) FROM login_limits")
+    with from_address("127.0.0.3"):         # junk names, far more than the old 1,024 slots
+        junk = [login_status("junk-%d" % i, "x-password").status for i in range(1100)]
+    expect(set(junk[:20]) == {401} and set(junk[20:]) == {429}, "the address is limited")
+    expect(count(L.db, "SELECT count(*) FROM login_limits") == rows + 1,
+           "junk names and refused attempts add no counters")
+    with from_address("127.0.0.4"):
+        r = login_status("victim", PASSWORD)
+    expect(r.status == 429 and int(r.header("Retry-After")) > 0,
+           "the victim's count held through the flood: %r" % r)
+
+
+def test_the_limit_survives_a_restart():
+    with from_address("127.0.0.5"):
+        codes = [login_status("victim2", "guess-%d" % i).status for i in range(5)]
+    expect(codes == [401] * 5, "five wrong guesses %r" % codes)
+    L.proc.terminate()                      # the process ends; its folder stays
+    expect(L.proc.wait(timeout=30) == 0, "clean stop")
+    L.proc = None
+    L.start()
+    with from_address("127.0.0.6"):
+        r = login_status("victim2", PASSWORD)
+    expect(r.status == 429 and int(r.header("Retry-After")) > 0, "still limited: %r" % r)
+
+
+def test_password_change_is_limited():
+    with from_address("127.0.0.7"):
+        token = L.login("changer")
+        form = L.request("GET", "/password", headers={"Cookie": "anju_session=" + token})
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+
+        def change(current):
+            return L.request("POST", "/password", raw=urlencode(
+                {"csrf": csrf, "current": current, "new": "another-pw-1",
+                 "again": "another-pw-1"}).encode(),
+                content_type="application/x-www-form-urlencoded",
+                headers={"Cookie": "anju_session=" + token})
+        codes = [change("guess-%d" % i).status for i in range(5)]
+        expect(codes == [422] * 5, "wrong current passwords %r" % codes)
+        r = change("guess-again")
+        expect(r.status == 429 and int(r.header("Retry-After")) > 0, "limited: %r" % r)
+        r = change(PASSWORD)
+        expect(r.status == 429, "even the right password waits: %r" % r)
+    with from_address("127.0.0.8"):
+        r = login_status("changer", PASSWORD)
+    expect(r.status == 429, "log-in and password change share the account's count: %r" % r)
+
+
 if __name__ == "__main__":
     R = Runner()
     R.run(test_backup_beside_a_writer_finishes_and_is_consistent)
     B.stop()
     R.run(test_a_write_that_meets_a_locked_database_gets_503)
     S.stop()
+    R.run(test_a_flood_of_junk_names_does_not_reset_a_victims_count)
+    R.run(test_the_limit_survives_a_restart)
+    R.run(test_password_change_is_limited)
+    L.stop()
     R.finish()
