@@ -55,6 +55,8 @@ int cli_open(struct cli *c)
 	int applied, loaded;
 	ensure_parent(c->cfg.db_path);
 	c->store = store_open(c->cfg.db_path, err, sizeof(err));
+	if (c->store)
+		c->store->busy_timeout_ms = c->cfg.busy_timeout_ms;
 	if (!c->store || !(c->db = store_connect(c->store, err, sizeof(err)))) {
 		fprintf(stderr, "anju: %s\n", err);
 		return -1;

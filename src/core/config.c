@@ -30,6 +30,7 @@ void config_defaults(struct config *c)
 	c->body_timeout = 60;
 	c->upload_timeout = 3600;
 	c->trust_proxy = 0;
+	c->busy_timeout_ms = 5000;
 }
 
 /* The server's limits: integer settings with their ranges, one row each. */
@@ -105,7 +106,9 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		c->session_hours = (int)n;
 	else if (strcmp(key, "login_max_failures") == 0 && !(rc = parse_long(value, 1, 1000, &n)))
 		c->login_max_failures = (int)n;
-	else if (strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
+	else if (strcmp(key, "busy_timeout_ms") == 0 && !(rc = parse_long(value, 10, 600000, &n)))
+		c->busy_timeout_ms = (int)n;
+	else if (strcmp(key, "busy_timeout_ms") && strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
 		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
 		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures") &&
 		 strcmp(key, "max_upload") && strcmp(key, "public_url") &&
@@ -171,6 +174,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_IDLE_TIMEOUT", "idle_timeout"}, {"ANJU_HEADER_TIMEOUT", "header_timeout"},
 		{"ANJU_BODY_TIMEOUT", "body_timeout"}, {"ANJU_UPLOAD_TIMEOUT", "upload_timeout"},
 		{"ANJU_TRUST_PROXY", "trust_proxy"},
+		{"ANJU_BUSY_TIMEOUT_MS", "busy_timeout_ms"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

@@ -29,6 +29,7 @@ struct config {
 	int body_timeout;	/* seconds for a whole (non-upload) body */
 	int upload_timeout;	/* seconds for a whole upload body */
 	int trust_proxy;	/* 1: believe X-Forwarded-Proto (only behind our own proxy) */
+	int busy_timeout_ms;	/* a write waits this long for a locked database, then 503 */
 };
 
 void config_defaults(struct config *c);

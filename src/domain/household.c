@@ -364,8 +364,9 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 		return OUT_INVALID;
 	}
 	jx_only(body, household_fields, "", cx->errs);
-	if (store_begin(cx->db) != STORE_OK)
-		return OUT_INTERNAL;
+	enum outcome began = tx_begin(cx->db);
+	if (began != OUT_OK)
+		return began;
 	parse_fields(cx, body, true, &h);
 	check_placement(cx, &h, 0);
 	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community))

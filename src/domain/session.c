@@ -1,84 +1,142 @@
-/* session: tokens, log-in and the failure rate limiter. */
+/* session: tokens, log-in and the attempt limiter. */
 #include "domain/session.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "domain/audit.h"
+#include "domain/tx.h"
 #include "domain/user.h"
 
 /* ---------------------------------------------------------------- rate limiter */
 
-/* Failure counters keyed by "u:NAME" or "a:ADDRESS", in a small table; when it is full
- * the oldest window is reused (an attacker flooding it only forgets old failures). */
-#define LIMITER_SLOTS 1024
+/* Counters live in the table login_limits (005_limits.sql), so a restart or a second
+ * process keeps them and no flood can evict one: a row goes only when its window has
+ * passed. An attempt is counted before the password is checked, in one short write
+ * transaction, so parallel guesses cannot all slip under the limit; a success then gives
+ * the attempt back. Every attempt counts against its address; only attempts on an existing
+ * account count against that account, so junk usernames add no rows (see
+ * docs/decisions.md, "Log-in limits"). */
 
-struct limiter_slot {
-	char key[96];
-	int failures;
-	time_t window_start;
-};
-
-static struct limiter_slot slots[LIMITER_SLOTS];
-static pthread_mutex_t limiter_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct limiter_slot *slot_for(const char *key, time_t now, int window)
+/* The address counter's key: an IPv6 client owns a whole /64, so it counts as one. */
+static void address_key(const char *address, char out[96])
 {
-	struct limiter_slot *oldest = &slots[0];
-	for (int i = 0; i < LIMITER_SLOTS; i++) {
-		struct limiter_slot *s = &slots[i];
-		if (s->key[0] && strcmp(s->key, key) == 0) {
-			if (now - s->window_start >= window) {
-				s->failures = 0;
-				s->window_start = now;
-			}
-			return s;
-		}
-		if (!s->key[0] || s->window_start < oldest->window_start)
-			oldest = s;
+	if (!strchr(address, ':') || strchr(address, '.')) {
+		snprintf(out, 96, "a:%.80s", address);
+		return;
 	}
-	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
-	oldest->failures = 0;
-	oldest->window_start = now;
-	return oldest;
+	/* keep the first four groups of the textual form; "::" inside them ends the prefix */
+	int groups = 0;
+	size_t i = 0;
+	for (; address[i] && groups < 4; i++) {
+		if (address[i] == ':' && (++groups == 4 || address[i + 1] == ':'))
+			break;
+	}
+	snprintf(out, 96, "a:%.*s::/64", (int)(i < 80 ? i : 80), address);
 }
 
-/* Seconds until `key` may try again, 0 when it may now. */
-static int limiter_wait(const char *key, int max, int window)
+/* Seconds until `key` may try again (0: it may now); *rc gets a storage failure. */
+static int limit_wait(struct store_conn *db, const char *key, int max, int window, int64_t now,
+		      int *rc)
 {
-	time_t now = time(NULL);
-	pthread_mutex_lock(&limiter_lock);
-	struct limiter_slot *s = slot_for(key, now, window);
 	int wait = 0;
-	if (s->failures >= max) {
-		wait = (int)(s->window_start + window - now);
+	struct store_rows *r = store_query(db, "SELECT failures, window_start FROM login_limits"
+					   " WHERE key = ?", "t", key);
+	if (store_next(r) && store_int(r, 0) >= max) {
+		wait = (int)(store_int(r, 1) + window - now);
 		if (wait < 1)
 			wait = 1;
 	}
-	pthread_mutex_unlock(&limiter_lock);
+	int frc = store_finish(r);
+	if (*rc == STORE_OK)
+		*rc = frc;
 	return wait;
 }
 
-static void limiter_count(const char *key, int window, int success)
+static int limit_bump(struct store_conn *db, const char *key, int64_t now)
 {
-	time_t now = time(NULL);
-	pthread_mutex_lock(&limiter_lock);
-	struct limiter_slot *s = slot_for(key, now, window);
-	if (success)
-		s->failures = 0;
-	else
-		s->failures++;
-	pthread_mutex_unlock(&limiter_lock);
+	return store_exec(db, "INSERT INTO login_limits(key, failures, window_start) VALUES (?, 1, ?)"
+			  " ON CONFLICT (key) DO UPDATE SET failures = login_limits.failures + 1",
+			  "ti", key, now);
 }
 
-void session_limits_reset(void)
+enum outcome session_attempt(struct ctx *cx, const struct session_limits *lim,
+			     const char *username, struct session_attempt *at, int *retry_after)
 {
-	pthread_mutex_lock(&limiter_lock);
-	memset(slots, 0, sizeof(slots));
-	pthread_mutex_unlock(&limiter_lock);
+	int64_t now = (int64_t)time(NULL);
+	int rc = STORE_OK;
+	*retry_after = 0;
+	address_key(cx->actor->address, at->address_key);
+	at->user_key[0] = '\0';
+	enum outcome out = tx_begin(cx->db);
+	if (out != OUT_OK)
+		return out;
+	int64_t user = store_one_int(cx->db, &rc, "SELECT id FROM users WHERE username = ?", "t",
+				     username ? username : "");
+	if (user)
+		snprintf(at->user_key, sizeof(at->user_key), "u:%lld", (long long)user);
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "DELETE FROM login_limits WHERE window_start <= ?", "i",
+				now - lim->window_seconds);
+	int wu = at->user_key[0] ? limit_wait(cx->db, at->user_key, lim->max_user_failures,
+					      lim->window_seconds, now, &rc) : 0;
+	int wa = limit_wait(cx->db, at->address_key, lim->max_address_failures,
+			    lim->window_seconds, now, &rc);
+	if (rc == STORE_OK && (wu || wa)) {
+		*retry_after = wu > wa ? wu : wa;
+		store_rollback(cx->db);
+		return OUT_RATE_LIMITED;
+	}
+	if (rc == STORE_OK && at->user_key[0])
+		rc = limit_bump(cx->db, at->user_key, now);
+	if (rc == STORE_OK)
+		rc = limit_bump(cx->db, at->address_key, now);
+	return tx_end(cx->db, OUT_OK, rc);
+}
+
+/* The attempt succeeded: the account's count starts again and the address gets its
+ * attempt back (an office behind one address logs in all day). Runs inside the caller's
+ * write transaction when there is one. */
+static int attempt_succeeded(struct store_conn *db, const struct session_attempt *at)
+{
+	int rc = STORE_OK;
+	if (at->user_key[0])
+		rc = store_exec(db, "DELETE FROM login_limits WHERE key = ?", "t", at->user_key);
+	if (rc == STORE_OK)
+		rc = store_exec(db, "UPDATE login_limits SET failures = failures - 1"
+				" WHERE key = ? AND failures > 0", "t", at->address_key);
+	return rc;
+}
+
+enum outcome session_attempt_succeeded(struct ctx *cx, const struct session_attempt *at)
+{
+	enum outcome out = tx_begin(cx->db);
+	if (out != OUT_OK)
+		return out;
+	return tx_end(cx->db, OUT_OK, attempt_succeeded(cx->db, at));
+}
+
+enum outcome session_check_password(struct ctx *cx, const struct session_limits *lim,
+				    const char *username, const char *password,
+				    struct actor *who, int *retry_after)
+{
+	struct session_attempt at;
+	enum outcome out = session_attempt(cx, lim, username, &at, retry_after);
+	if (out != OUT_OK)
+		return out;
+	if (!user_verify(cx->db, username, password ? password : "", who))
+		return OUT_UNAUTHORIZED;
+	return session_attempt_succeeded(cx, &at);
+}
+
+void session_limits_of(const struct config *cfg, struct session_limits *lim)
+{
+	lim->hours = cfg->session_hours;
+	lim->max_user_failures = cfg->login_max_failures;
+	lim->max_address_failures = cfg->login_max_failures * 4;
+	lim->window_seconds = cfg->login_window_seconds;
 }
 
 /* ---------------------------------------------------------------- tokens */
@@ -94,22 +152,15 @@ enum outcome session_login(struct ctx *cx, const struct session_limits *lim,
 			   const char *username, const char *password,
 			   char token[SESSION_TOKEN_LEN + 1], int *retry_after)
 {
-	char ukey[96], akey[96], hash[65], now[21];
+	char hash[65], now[21];
 	struct actor who;
-	snprintf(ukey, sizeof(ukey), "u:%.80s", username);
-	snprintf(akey, sizeof(akey), "a:%.80s", cx->actor->address);
-	int wu = limiter_wait(ukey, lim->max_user_failures, lim->window_seconds);
-	int wa = limiter_wait(akey, lim->max_address_failures, lim->window_seconds);
-	if (wu || wa) {
-		*retry_after = wu > wa ? wu : wa;
-		return OUT_RATE_LIMITED;
-	}
-	if (!user_verify(cx->db, username, password, &who)) {
-		limiter_count(ukey, lim->window_seconds, 0);
-		limiter_count(akey, lim->window_seconds, 0);
+	struct session_attempt at;
+	/* Argon2 runs between the two short write transactions, never inside one. */
+	enum outcome out = session_attempt(cx, lim, username, &at, retry_after);
+	if (out != OUT_OK)
+		return out;
+	if (!user_verify(cx->db, username, password, &who))
 		return OUT_UNAUTHORIZED;
-	}
-	limiter_count(ukey, lim->window_seconds, 1);
 
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof(raw));
@@ -120,10 +171,12 @@ enum outcome session_login(struct ctx *cx, const struct session_limits *lim,
 	snprintf(who.address, sizeof(who.address), "%s", cx->actor->address);
 	struct ctx as_user = *cx;
 	as_user.actor = &who;
-	if (store_begin(cx->db) != STORE_OK)
-		return OUT_INTERNAL;
-	int rc = store_exec(cx->db, "DELETE FROM sessions WHERE expires_at < ?", "i",
-			    (int64_t)time(NULL));
+	if ((out = tx_begin(cx->db)) != OUT_OK)
+		return out;
+	int rc = attempt_succeeded(cx->db, &at);
+	if (rc == STORE_OK)
+		rc = store_exec(cx->db, "DELETE FROM sessions WHERE expires_at < ?", "i",
+				(int64_t)time(NULL));
 	if (rc == STORE_OK)
 		rc = store_exec(cx->db, "INSERT INTO sessions(token_hash, user_id, created_at,"
 				" expires_at, address) VALUES (?, ?, ?, ?, ?)", "titit", hash,
@@ -131,10 +184,7 @@ enum outcome session_login(struct ctx *cx, const struct session_limits *lim,
 				cx->actor->address);
 	if (rc == STORE_OK)
 		rc = audit_write(&as_user, "login", "user", who.user_id, NULL, NULL);
-	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
-		return OUT_OK;
-	store_rollback(cx->db);
-	return OUT_INTERNAL;
+	return tx_end(cx->db, OUT_OK, rc);
 }
 
 bool session_resolve(struct store_conn *db, const char *token, struct actor *who)

@@ -112,12 +112,38 @@ int store_finish(struct store_rows *r)
 	int rc = c->backend->finish(r);
 	if (rc == STORE_ERROR || rc == STORE_BUSY)
 		c->failures++;
+	if (rc == STORE_BUSY)
+		c->busy++;
 	return rc;
 }
 
 bool store_failed_in_tx(const struct store_conn *c)
 {
 	return c->failures != c->failures_at_begin;
+}
+
+bool store_busy_in_tx(const struct store_conn *c)
+{
+	return c->busy != c->busy_at_begin;
+}
+
+/* Remembers where the counts stood when the outermost transaction began. */
+static void mark_begin(struct store_conn *c)
+{
+	c->failures_at_begin = c->failures;
+	c->busy_at_begin = c->busy;
+}
+
+/* A begin that failed counts as a failure, so store_busy_in_tx can tell why. */
+static int begun(struct store_conn *c, int rc)
+{
+	if (rc == STORE_OK)
+		return rc;
+	c->tx_depth = 0;
+	c->failures++;
+	if (rc == STORE_BUSY)
+		c->busy++;
+	return rc;
 }
 
 int store_exec(struct store_conn *c, const char *sql, const char *types, ...)
@@ -159,23 +185,18 @@ int store_begin(struct store_conn *c)
 		return STORE_ERROR;
 	if (c->tx_depth++ > 0)
 		return STORE_OK;
-	c->failures_at_begin = c->failures;
-	int rc = c->backend->begin(c);
-	if (rc != STORE_OK)
-		c->tx_depth = 0;
-	return rc;
+	mark_begin(c);
+	return begun(c, c->backend->begin(c));
 }
 
 int store_begin_read(struct store_conn *c)
 {
 	if (c->tx_depth++ > 0)
 		return STORE_OK;
-	c->failures_at_begin = c->failures;
+	mark_begin(c);
 	int rc = c->backend->begin_read(c);
 	c->tx_read_only = rc == STORE_OK;
-	if (rc != STORE_OK)
-		c->tx_depth = 0;
-	return rc;
+	return begun(c, rc);
 }
 
 int store_commit(struct store_conn *c)
@@ -186,8 +207,12 @@ int store_commit(struct store_conn *c)
 		return STORE_OK;
 	c->tx_read_only = false;
 	int rc = fault_due() ? STORE_ERROR : c->backend->commit(c);
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
 		c->backend->rollback(c);
+		c->failures++;
+		if (rc == STORE_BUSY)
+			c->busy++;
+	}
 	return rc;
 }
 

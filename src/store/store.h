@@ -72,7 +72,11 @@ struct store_backend {
 
 struct store {
 	const struct store_backend *backend;
+	int busy_timeout_ms;	/* how long a write waits for the lock before STORE_BUSY */
 };
+
+/* The wait for a busy database when no setting says otherwise. */
+#define STORE_BUSY_TIMEOUT_MS 5000
 
 struct store_conn {
 	struct store *store;
@@ -81,6 +85,8 @@ struct store_conn {
 	bool tx_read_only;	/* the outermost transaction is a read snapshot */
 	unsigned failures;	/* queries that failed (not constraint violations), ever */
 	unsigned failures_at_begin;
+	unsigned busy;		/* of those failures, how many were a busy database */
+	unsigned busy_at_begin;
 };
 
 struct store_rows {
@@ -127,6 +133,10 @@ int store_begin_read(struct store_conn *c);
  * did not look: domain code checks it before committing, so no answer rests on a read
  * that silently failed. */
 bool store_failed_in_tx(const struct store_conn *c);
+/* True when a query or the begin itself failed because the database stayed locked past
+ * the busy timeout (another writer, a backup, a sqlite3 shell), since the outermost
+ * transaction began: the answer is "try again later" (503), not an internal error. */
+bool store_busy_in_tx(const struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
 
@@ -137,7 +147,8 @@ int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const
 int store_index_add(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
 int store_index_find(struct store_conn *c, const char *query, int limit,
 		     struct store_hit *hits, int *nhits);
-/* A consistent copy of the live database to `dest`. */
+/* A consistent copy of the live database to `dest`, a new file (0600): one snapshot taken
+ * at the start, while writers carry on; it takes about as long as it does idle. */
 int store_backup(struct store_conn *c, const char *dest, char *err, size_t errlen);
 const char *store_errmsg(struct store_conn *c);
 

@@ -2,14 +2,19 @@
  * store_sqlite: the SQLite backend of store.h.
  *
  * One connection per thread, WAL mode, a busy timeout, and a per-connection cache of
- * prepared statements keyed by SQL text. The search index is an FTS5 table using the
+ * prepared statements keyed by SQL text. Writers of one process queue on a mutex before
+ * they ask SQLite for its write lock (see sq_begin). The search index is an FTS5 table using the
  * `anju` tokenizer (tokenizer.c) registered on every connection.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/embedded.h"
@@ -24,6 +29,7 @@ const struct store_backend store_sqlite_backend;
 struct sqlite_store {
 	struct store base;
 	char *path;
+	pthread_mutex_t write_lock;	/* held from BEGIN IMMEDIATE to COMMIT/ROLLBACK */
 };
 
 struct cached_stmt {
@@ -38,6 +44,7 @@ struct sqlite_conn {
 	struct cached_stmt cache[STMT_CACHE];
 	int ncache;
 	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
+	bool writing;		/* this connection holds its store's write_lock */
 };
 
 /* Indexes only reads need, dropped while a bulk load runs and built once at its end:
@@ -51,6 +58,8 @@ struct sqlite_rows {
 	int rc;				/* first error seen, as a store_rc */
 	int done;
 };
+
+static int sq_rollback(struct store_conn *sc);
 
 static int map_rc(int rc)
 {
@@ -132,12 +141,15 @@ static struct store *sq_open(const char *location, char *err, size_t errlen)
 		return NULL;
 	}
 	s->base.backend = &store_sqlite_backend;
+	s->base.busy_timeout_ms = STORE_BUSY_TIMEOUT_MS;
+	pthread_mutex_init(&s->write_lock, NULL);
 	return &s->base;
 }
 
 static void sq_close(struct store *st)
 {
 	struct sqlite_store *s = (struct sqlite_store *)st;
+	pthread_mutex_destroy(&s->write_lock);
 	free(s->path);
 	free(s);
 }
@@ -156,7 +168,7 @@ static struct store_conn *sq_connect(struct store *st, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", s->path, c->db ? sqlite3_errmsg(c->db) : "cannot open");
 		goto fail;
 	}
-	sqlite3_busy_timeout(c->db, 10000);
+	sqlite3_busy_timeout(c->db, st->busy_timeout_ms);
 	sqlite3_extended_result_codes(c->db, 1);
 	const char *pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 			      "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
@@ -178,6 +190,8 @@ fail:
 static void sq_disconnect(struct store_conn *sc)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	if (c->writing)
+		sq_rollback(sc);
 	for (int i = 0; i < c->ncache; i++) {
 		sqlite3_finalize(c->cache[i].stmt);
 		free(c->cache[i].sql);
@@ -329,11 +343,68 @@ static int exec_plain(struct store_conn *sc, const char *sql)
 	return map_rc(sqlite3_exec(((struct sqlite_conn *)sc)->db, sql, NULL, NULL, NULL));
 }
 
-/* IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade. */
-static int sq_begin(struct store_conn *c) { return exec_plain(c, "BEGIN IMMEDIATE"); }
+/* Waits for the process's write queue at most the busy timeout. */
+static int write_queue_enter(struct sqlite_conn *c)
+{
+	struct sqlite_store *s = (struct sqlite_store *)c->base.store;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += s->base.busy_timeout_ms / 1000;
+	until.tv_nsec += (long)(s->base.busy_timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	int rc = pthread_mutex_timedlock(&s->write_lock, &until);
+	if (rc == ETIMEDOUT)
+		return STORE_BUSY;
+	if (rc != 0)
+		return STORE_ERROR;
+	c->writing = true;
+	return STORE_OK;
+}
+
+static void write_queue_leave(struct sqlite_conn *c)
+{
+	if (c->writing) {
+		c->writing = false;
+		pthread_mutex_unlock(&((struct sqlite_store *)c->base.store)->write_lock);
+	}
+}
+
+/* IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
+ * Threads of this process first queue on a mutex: SQLite's busy handler polls with
+ * sleeps of up to 100 ms, so writers that all wait in it are served late and unfairly
+ * (p99 of seconds at 32 connections), while a mutex hands the lock on the moment it is
+ * free. The busy handler still covers other processes (the CLI, a sqlite3 shell). */
+static int sq_begin(struct store_conn *sc)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	int rc = write_queue_enter(c);
+	if (rc != STORE_OK)
+		return rc;
+	rc = exec_plain(sc, "BEGIN IMMEDIATE");
+	if (rc != STORE_OK)
+		write_queue_leave(c);
+	return rc;
+}
+
 static int sq_begin_read(struct store_conn *c) { return exec_plain(c, "BEGIN"); }
-static int sq_commit(struct store_conn *c) { return exec_plain(c, "COMMIT"); }
-static int sq_rollback(struct store_conn *c) { return exec_plain(c, "ROLLBACK"); }
+
+static int sq_commit(struct store_conn *sc)
+{
+	int rc = exec_plain(sc, "COMMIT");
+	if (rc == STORE_OK)
+		write_queue_leave((struct sqlite_conn *)sc);
+	return rc;	/* on failure store_commit rolls back, which leaves the queue */
+}
+
+static int sq_rollback(struct store_conn *sc)
+{
+	int rc = exec_plain(sc, "ROLLBACK");
+	write_queue_leave((struct sqlite_conn *)sc);
+	return rc;
+}
 
 static const char *sq_errmsg(struct store_conn *c)
 {
@@ -440,29 +511,58 @@ static int sq_index_find(struct store_conn *sc, const char *query, int limit,
 
 /* ---------------------------------------------------------------- backup */
 
+/* The whole copy is one backup step inside one read transaction on the source. Copying a
+ * few pages a step let any commit by another connection restart the copy (90 s under a
+ * writer against 0.4 s idle); one step reads one WAL snapshot, which writers do not
+ * disturb, so the copy ends in the idle time and is exactly the database as of its start.
+ * The destination is created here, 0600 and exclusively: it holds personal data, and an
+ * existing file is never overwritten. */
 static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)sc;
 	sqlite3 *out = NULL;
-	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc;
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+		return STORE_ERROR;
+	}
+	close(fd);
+	if (sc->tx_depth > 0) {
+		snprintf(err, errlen, "backup inside a transaction");
+		return STORE_ERROR;
+	}
+	rc = sqlite3_exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_backup *b = sqlite3_backup_init(out, "main", c->db, "main");
 		if (!b) {
 			rc = sqlite3_errcode(out);
 		} else {
-			/* Copy in steps so writers are held up for a moment at a time. */
-			do {
-				rc = sqlite3_backup_step(b, 1024);
-				if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-					sqlite3_sleep(20);
-			} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+			rc = sqlite3_backup_step(b, -1);
 			sqlite3_backup_finish(b);
 			rc = rc == SQLITE_DONE ? sqlite3_errcode(out) : rc;
 		}
 	}
 	if (rc != SQLITE_OK)
-		snprintf(err, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : "cannot open");
-	sqlite3_close(out);
+		snprintf(err, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : sqlite3_errmsg(c->db));
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (out && sqlite3_close(out) != SQLITE_OK && rc == SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot close", dest);
+		rc = SQLITE_ERROR;
+	}
+	if (rc == SQLITE_OK) {
+		/* The copy is on disk before we say it is there. */
+		fd = open(dest, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0) {
+			snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+			rc = SQLITE_IOERR;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	return map_rc(rc);
 }
 

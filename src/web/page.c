@@ -254,6 +254,8 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 /* The status and title come from the one outcome map (problem.c), as for the API. */
 void page_outcome(struct request *rq, enum outcome res)
 {
+	if (res == OUT_INTERNAL && store_busy_in_tx(rq->cx.db))
+		res = OUT_BUSY;
 	rq_retry_after(rq, res);
 	page_error(rq, outcome_status(res), outcome_title_key(res));
 }

@@ -60,6 +60,12 @@ void page_login_post(struct request *rq)
 				     cfg->login_max_failures * 4, cfg->login_window_seconds};
 	char token[SESSION_TOKEN_LEN + 1];
 	enum outcome out = session_login(&rq->cx, &lim, user, pw, token, &rq->retry_after);
+	if (out != OUT_OK && out != OUT_RATE_LIMITED && out != OUT_UNAUTHORIZED) {
+		json_decref(f);
+		page_outcome(rq, out);
+		return;
+	}
+	rq_retry_after(rq, out);
 	if (out != OUT_OK) {
 		login_form(rq, out == OUT_RATE_LIMITED ? 429 : 401, user,
 			   out == OUT_RATE_LIMITED ? "problem_rate_limited" : "login_failed");
@@ -109,7 +115,23 @@ void page_password_post(struct request *rq)
 		page_error(rq, 400, "problem_bad_request");
 		return;
 	}
-	if (!user_verify(rq->cx.db, rq->actor.username, form_value(f, "current"), &who))
+	/* The current password is guessed here as at the log-in form: the same limits. */
+	struct session_limits lim;
+	session_limits_of(&rq->server->cfg, &lim);
+	enum outcome out = session_check_password(&rq->cx, &lim, rq->actor.username,
+						  form_value(f, "current"), &who, &rq->retry_after);
+	if (out == OUT_RATE_LIMITED || (out != OUT_OK && out != OUT_UNAUTHORIZED)) {
+		json_decref(f);
+		if (out != OUT_RATE_LIMITED) {
+			page_outcome(rq, out);
+			return;
+		}
+		rq_retry_after(rq, OUT_RATE_LIMITED);
+		page_render(rq, 429, "password", "change_password",
+			    json_pack("{s:s}", "error", msg_get(rq->lang, "problem_rate_limited")));
+		return;
+	}
+	if (out == OUT_UNAUTHORIZED)
 		err = "login_failed";
 	else if (strcmp(form_value(f, "new"), form_value(f, "again")) != 0)
 		err = "passwords_differ";

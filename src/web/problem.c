@@ -53,6 +53,10 @@ const char *outcome_title_key(enum outcome out)
 
 void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 {
+	/* An operation that does not yet tell a locked database from a failure still says
+	 * "try again" when the lock was the cause (store_busy_in_tx). */
+	if (out == OUT_INTERNAL && rq->cx.db && store_busy_in_tx(rq->cx.db))
+		out = OUT_BUSY;
 	unsigned status = outcome_status(out);
 	json_t *errors = json_array();
 	for (int i = 0; i < rq->errs.n; i++) {
