@@ -105,7 +105,7 @@ bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
 enum outcome person_probes_audit(struct ctx *cx, const struct id_probes *probes,
 				 enum outcome res)
 {
-	if (!probes->n)
+	if (!probes->n || res != OUT_INVALID)	/* only an answer that tells is a probe */
 		return res;
 	int rc = store_begin(cx->db);
 	json_t *what = json_pack("{s:s, s:s}", "field", "id_number", "answer", "id_number_taken");

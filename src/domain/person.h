@@ -57,9 +57,10 @@ struct id_probes {
  * owner in probes (may be NULL). */
 bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
 		    struct id_probes *probes);
-/* After the write's transaction has ended (and rolled back): one audit row "id_probe" per
- * owner, in a transaction of its own. Returns res, or OUT_INTERNAL when the rows could not
- * be written (an unaudited probe is not answered). */
+/* After the write's transaction has ended, when it was refused as invalid (the answer
+ * tells that a number is taken): one audit row "id_probe" per owner, in a transaction of
+ * its own. Returns res, or OUT_INTERNAL when the rows could not be written (an unaudited
+ * probe is not answered). */
 enum outcome person_probes_audit(struct ctx *cx, const struct id_probes *probes,
 				 enum outcome res);
 
