@@ -247,6 +247,8 @@ def test_masked_roles_get_the_masked_forms_and_the_age():
         wl = S.request("GET", "/api/v1/worklists/no_pension_insurance?limit=500", token=TOKENS[role]).json
         entry = [e for e in wl["items"] if e["person_id"] == ELDER_P["id"]]
         expect(entry and entry[0]["detail"] == ELDER["birth"][:4], "%s pension detail %r" % (role, entry))
+        html = plain(S.request("GET", "/persons/%d" % HEAD_P["id"], headers={"Cookie": "anju_session=" + TOKENS[role]}).body)
+        expect(head["id_number"] in html and "(%d)" % head["age"] in html, "%s person page" % role)
         found = S.request("GET", "/api/v1/search?q=" + HEAD["id"], token=TOKENS[role]).json["results"]
         expect([x["id"] for x in found] == [HEAD_P["id"]], "%s finds the whole number %r" % (role, found))
 
