@@ -11,6 +11,7 @@
 #include "core/utf8.h"
 #include "domain/audit.h"
 #include "domain/household.h"
+#include "domain/privacy.h"
 #include "domain/tx.h"
 
 const char *const archive_retentions[] = {"permanent", "30y", "10y", NULL};
@@ -654,6 +655,8 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 		out->size = store_int(r, 2);
 		snprintf(out->mime, sizeof(out->mime), "%s", store_text(r, 3));
 		snprintf(out->name, sizeof(out->name), "%s", store_text(r, 4));
+		if (!privacy_full_identity(cx->actor->role))	/* the download's file name */
+			privacy_scrub_text(out->name);
 		snprintf(out->thumbnail, sizeof(out->thumbnail), "%s", store_text(r, 5));
 		snprintf(out->reference, sizeof(out->reference), "%s", store_text(r, 6));
 	}

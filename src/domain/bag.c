@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "domain/archive.h"
 #include "domain/household.h"
+#include "domain/privacy.h"
 
 static void sha256_hex(const char *data, size_t len, char out[65])
 {
@@ -56,6 +57,9 @@ enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char
 	enum outcome res = archive_household_file(cx, household_id, &h, &items);
 	if (res != OUT_OK)
 		return res;
+	/* the metadata and the files' names in the bag, as this role may see them */
+	privacy_present(cx->actor->role, h);
+	privacy_present(cx->actor->role, items);
 	const char *number = json_string_value(json_object_get(h, "number"));
 	const char *village = json_string_value(json_object_get(h, "origin_village"));
 	snprintf(name, 40, "%s", number);

@@ -12,7 +12,7 @@
 #include "core/msg.h"
 #include "domain/archive.h"
 #include "domain/household.h"
-#include "domain/search.h"
+#include "domain/privacy.h"
 
 #define A4_W 595.0
 #define A4_H 842.0
@@ -117,7 +117,7 @@ static cairo_surface_t *load_thumbnail(const struct blobstore *bs, const char *s
 
 static void cover(struct pen *cr, json_t *h)
 {
-	char line[512], masked[19];
+	char line[512], masked[PRIVACY_MASK_MAX], born[16];
 	double y = MARGIN;
 	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "易地扶贫搬迁户档案", 22, true) + 4;
 	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "Relocated household file · 一户一档", 11, false) + 18;
@@ -150,12 +150,16 @@ static void cover(struct pen *cr, json_t *h)
 	size_t i;
 	json_t *m;
 	json_array_foreach(json_object_get(h, "members"), i, m) {
-		search_mask_id(str(m, "id_number"), masked);
+		privacy_mask_id(str(m, "id_number"), masked);
+		/* the birth date, or for roles that may not see it (privacy_present) the age */
+		snprintf(born, sizeof(born), "%s", str(m, "birth_date"));
+		if (!*born && json_is_integer(json_object_get(m, "age")))
+			snprintf(born, sizeof(born), "%lld 岁", (long long)json_integer_value(json_object_get(m, "age")));
 		char rel[48];
 		snprintf(rel, sizeof(rel), "relation_%s", str(m, "relation"));
 		const char *cells[] = {str(m, "name"), msg_get(LANG_ZH, rel),
 				       strcmp(str(m, "gender"), "male") == 0 ? "男" : "女",
-				       str(m, "birth_date"), masked};
+				       born, masked};
 		for (int c = 0; c < 5; c++)
 			text(cr, MARGIN + cols[c], y, 200, cells[c], 9, false);
 		y += 14;
@@ -256,6 +260,8 @@ enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out)
 	enum outcome res = archive_household_file(cx, household_id, &h, &items);
 	if (res != OUT_OK)
 		return res;
+	privacy_present(cx->actor->role, h);
+	privacy_present(cx->actor->role, items);
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, A4_W, A4_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, str(h, "number"));
 	struct pen pen;
@@ -284,6 +290,7 @@ enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char 
 	enum outcome res = household_get(cx, household_id, &hh);
 	if (res != OUT_OK)
 		return res;
+	privacy_present(cx->actor->role, hh);
 	snprintf(url, sizeof(url), "%s/households/%lld", base_url, (long long)household_id);
 	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!qr) {

@@ -11,6 +11,7 @@
 #include "domain/employment.h"
 #include "domain/followup_pass.h"
 #include "domain/ledger.h"
+#include "domain/privacy.h"
 #include "domain/worklist.h"
 
 const char *const employment_figures[] = {"households", "persons", "labor_force", "employed",
@@ -295,6 +296,7 @@ enum outcome report_employment_records(struct ctx *cx, const char *figure, const
 			 "kind", households ? "household" : "person", "count", (json_int_t)count,
 			 "items", items);
 	json_object_set_new(*out, "next", more ? json_integer(last) : json_null());
+	privacy_present(cx->actor->role, items);	/* the rows of every channel, masked once */
 	return OUT_OK;
 }
 

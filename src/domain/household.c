@@ -279,9 +279,15 @@ static void parse_fields(struct ctx *cx, json_t *body, bool create, struct house
 static void check_placement(struct ctx *cx, struct household_in *h, int64_t self)
 {
 	int rc;
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
 	if (h->has_room) {
+		/* A room of a site outside the actor's scope does not exist for them: neither
+		 * placing a household there nor learning whether it is taken. */
 		int64_t site = store_one_int(cx->db, &rc, "SELECT b.site_id FROM rooms r"
-			" JOIN buildings b ON b.id = r.building_id WHERE r.id = ?", "i", h->room_id);
+			" JOIN buildings b ON b.id = r.building_id JOIN sites s ON s.id = b.site_id"
+			" WHERE r.id = ? AND (? = '' OR (s.community_code >= ? AND s.community_code < ?))",
+			"ittt", h->room_id, lo, lo, hi);
 		if (!site)
 			verrors_add(cx->errs, "room_id", "unknown_room");
 		else if (h->has_site && site != h->site_id)
@@ -297,7 +303,8 @@ static void check_placement(struct ctx *cx, struct household_in *h, int64_t self
 	}
 	if (h->has_site) {
 		struct store_rows *r = store_query(cx->db, "SELECT community_code FROM sites"
-						   " WHERE id = ?", "i", h->site_id);
+			" WHERE id = ? AND (? = '' OR (community_code >= ? AND community_code < ?))",
+			"ittt", h->site_id, lo, lo, hi);
 		if (!store_next(r)) {
 			verrors_add(cx->errs, "site_id", "unknown_site");
 		} else {
@@ -367,6 +374,7 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 	enum outcome began = tx_begin(cx->db);
 	if (began != OUT_OK)
 		return began;
+	struct id_probes probes = {.n = 0};
 	parse_fields(cx, body, true, &h);
 	check_placement(cx, &h, 0);
 	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community))
@@ -404,14 +412,14 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 				if (members[j].has_id &&
 				    strcmp(members[j].idn.number, members[i].idn.number) == 0)
 					verrors_addf(cx->errs, prefix, "id_number", "id_number_duplicate");
-			if (!person_id_free(cx, members[i].idn.number, 0))
+			if (!person_id_free(cx, members[i].idn.number, 0, &probes))
 				verrors_addf(cx->errs, prefix, "id_number", "id_number_taken");
 		}
 		if (heads != 1 && cx->errs->n == 0)
 			verrors_add(cx->errs, "members", heads ? "several_heads" : "no_head");
 	}
-	if (cx->errs->n)
-		return finish(cx, OUT_INVALID, STORE_OK, out);
+	if (cx->errs->n)	/* a refused create that found a number taken is audited */
+		return person_probes_audit(cx, &probes, finish(cx, OUT_INVALID, STORE_OK, out));
 
 	char now[21];
 	audit_now(now);

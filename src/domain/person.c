@@ -91,12 +91,28 @@ bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
 	return e->n == before;
 }
 
-bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id)
+bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
+		    struct id_probes *probes)
 {
 	int rc;
-	return store_one_int(cx->db, &rc,
-		"SELECT count(*) FROM persons WHERE id_number = ? AND id <> ?", "ti",
-		id_number, except_id) == 0 && rc == STORE_OK;
+	int64_t owner = store_one_int(cx->db, &rc,
+		"SELECT id FROM persons WHERE id_number = ? AND id <> ?", "ti", id_number, except_id);
+	if (owner && probes && probes->n < PERSON_MAX_PROBES)
+		probes->owners[probes->n++] = owner;
+	return owner == 0 && rc == STORE_OK;
+}
+
+enum outcome person_probes_audit(struct ctx *cx, const struct id_probes *probes,
+				 enum outcome res)
+{
+	if (!probes->n || res != OUT_INVALID)	/* only an answer that tells is a probe */
+		return res;
+	int rc = store_begin(cx->db);
+	json_t *what = json_pack("{s:s, s:s}", "field", "id_number", "answer", "id_number_taken");
+	for (int i = 0; i < probes->n && rc == STORE_OK; i++)
+		rc = audit_write(cx, "id_probe", "person", probes->owners[i], NULL, what);
+	json_decref(what);
+	return tx_end(cx->db, OUT_OK, rc) == OUT_OK ? res : OUT_INTERNAL;
 }
 
 /* ---------------------------------------------------------------- rows and JSON */
@@ -291,8 +307,9 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 		return OUT_INTERNAL;
 	enum outcome res = household_writable(cx, household_id);
 	int rc = STORE_OK;
+	struct id_probes probes = {.n = 0};
 	if (res == OUT_OK) {
-		if (!person_id_free(cx, p.idn.number, 0))
+		if (!person_id_free(cx, p.idn.number, 0, &probes))
 			verrors_add(cx->errs, "id_number", "id_number_taken");
 		if (strcmp(p.relation, "head") == 0 && current_head(cx, household_id, 0))
 			verrors_add(cx->errs, "relation", "head_exists");
@@ -311,7 +328,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 		verrors_add(cx->errs, "id_number", "id_number_taken");
 		res = OUT_INVALID;
 	}
-	return finish_tx(cx, res, rc, out);
+	return person_probes_audit(cx, &probes, finish_tx(cx, res, rc, out));
 }
 
 enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
@@ -331,6 +348,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 	json_t *before = person_load(cx, id);
 	enum outcome res = OUT_OK;
 	int rc = STORE_OK;
+	struct id_probes probes = {.n = 0};
 	if (!before) {
 		res = OUT_NOT_FOUND;
 		goto done;
@@ -351,7 +369,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 		if (b && strcmp(b, json_string_value(json_object_get(before, "birth_date"))))
 			verrors_add(cx->errs, "birth_date", "birth_date_mismatch");
 	}
-	if (p.has_id && !person_id_free(cx, p.idn.number, id))
+	if (p.has_id && !person_id_free(cx, p.idn.number, id, &probes))
 		verrors_add(cx->errs, "id_number", "id_number_taken");
 	if (p.relation && strcmp(p.relation, "head") == 0 && current_head(cx, household_id, id))
 		verrors_add(cx->errs, "relation", "head_exists");
@@ -407,7 +425,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 	}
 done:
 	json_decref(before);
-	return finish_tx(cx, res, rc, out);
+	return person_probes_audit(cx, &probes, finish_tx(cx, res, rc, out));
 }
 
 /* A current member whose household the actor may change; *before is NULL unless OK. */

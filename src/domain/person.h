@@ -45,8 +45,24 @@ json_t *person_members_json(struct ctx *cx, int64_t household_id);
 json_t *person_load(struct ctx *cx, int64_t id);
 /* Rewrites a person's search index entry from its name. */
 int person_index(struct ctx *cx, int64_t id, const char *name);
-/* True when the ID number is valid-format and free (or belongs to except_id). */
-bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id);
+/* The persons whose ID numbers a write found already registered. A taken number tells the
+ * writer that the person is on the county's register, wherever they live, so every such
+ * answer is audited (the answer itself never says where). */
+#define PERSON_MAX_PROBES 32
+struct id_probes {
+	int64_t owners[PERSON_MAX_PROBES];
+	int n;
+};
+/* True when the ID number is free (or belongs to except_id); when it is taken, notes its
+ * owner in probes (may be NULL). */
+bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
+		    struct id_probes *probes);
+/* After the write's transaction has ended, when it was refused as invalid (the answer
+ * tells that a number is taken): one audit row "id_probe" per owner, in a transaction of
+ * its own. Returns res, or OUT_INTERNAL when the rows could not be written (an unaudited
+ * probe is not answered). */
+enum outcome person_probes_audit(struct ctx *cx, const struct id_probes *probes,
+				 enum outcome res);
 
 /* API operations; each runs in its own transaction and writes audit rows. */
 enum outcome person_create(struct ctx *cx, json_t *body, json_t **out);

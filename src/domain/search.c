@@ -26,11 +26,6 @@ static bool seen(struct results *res, const char *kind, int64_t id)
 	return false;
 }
 
-void search_mask_id(const char *id, char out[19])
-{
-	privacy_mask_id(id, out);
-}
-
 /* Runs a query whose columns are (kind, id, household_id, name, id_number, number, match)
  * and adds its rows until the limit. Every query takes the same parameters: two texts
  * (a, b), the scope, then the LIMIT. */
@@ -53,8 +48,8 @@ static int collect(struct ctx *cx, struct results *res, const char *sql, const c
 				      "household_id", (json_int_t)store_int(r, 2),
 				      "name", store_text(r, 3), "match", store_text(r, 6));
 		if (!store_null(r, 4)) {
-			char masked[19];
-			search_mask_id(store_text(r, 4), masked);
+			char masked[PRIVACY_MASK_MAX];
+			privacy_mask_id(store_text(r, 4), masked);
 			json_object_set_new(o, "id_number_masked", json_string(masked));
 		}
 		if (!store_null(r, 5))
@@ -102,6 +97,26 @@ static int search_digits(struct ctx *cx, struct results *res, const char *q)
 	if (rc == STORE_OK && n >= 3)
 		rc = collect(cx, res, HOUSEHOLD_HIT("number") " WHERE h.number >= ? AND h.number < ?"
 			     " AND " SCOPE_SQL " LIMIT ?", upper, hi);
+	return rc;
+}
+
+/* For roles that see numbers masked: a whole ID number, phone or household number, matched
+ * exactly. A prefix or suffix search would tell, one round at a time, the digits the mask
+ * hides (four rounds recover a phone), so these roles have none. */
+static int search_whole_numbers(struct ctx *cx, struct results *res, const char *q)
+{
+	char upper[SEARCH_MAX_QUERY + 1];
+	size_t n = strlen(q);
+	for (size_t i = 0; i <= n; i++)
+		upper[i] = (char)toupper((unsigned char)q[i]);
+	int rc = collect(cx, res, PERSON_HIT("id_number") " WHERE p.id_number = ? AND ? IS NULL AND "
+			 SCOPE_SQL " LIMIT ?", upper, NULL);
+	if (rc == STORE_OK)
+		rc = collect(cx, res, PERSON_HIT("phone") " WHERE p.phone = ? AND ? IS NULL AND "
+			     SCOPE_SQL " LIMIT ?", upper, NULL);
+	if (rc == STORE_OK)
+		rc = collect(cx, res, HOUSEHOLD_HIT("number") " WHERE h.number = ? AND ? IS NULL AND "
+			     SCOPE_SQL " LIMIT ?", upper, NULL);
 	return rc;
 }
 
@@ -181,7 +196,16 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 	size_t letters = strspn(query, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 	int rc;
 	size_t code_chars = strspn(query, "0123456789-YDyd");
-	if (id_like && n >= 3)
+	bool whole_only = !privacy_full_identity(cx->actor->role);
+	if (id_like && whole_only && n < SEARCH_MIN_WHOLE_NUMBER) {
+		/* say why rather than answer nothing: these digits cannot be a whole number */
+		json_decref(res.items);
+		verrors_add(cx->errs, "q", "whole_number_required");
+		return OUT_INVALID;
+	}
+	if (id_like && whole_only)
+		rc = search_whole_numbers(cx, &res, query);
+	else if (id_like && n >= 3)
 		rc = search_digits(cx, &res, query);
 	else if (code_chars == n && strchr(query, '-') && n >= 6)
 		rc = collect(cx, &res, ITEM_HIT("reference_code") " WHERE i.reference_code >= upper(?)"
@@ -195,6 +219,7 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 		json_decref(res.items);
 		return OUT_INTERNAL;
 	}
+	privacy_present(cx->actor->role, res.items);
 	*out = json_pack("{s:o, s:s}", "results", res.items, "q", query);
 	return OUT_OK;
 }

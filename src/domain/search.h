@@ -5,6 +5,11 @@
  *  - Latin letters: pinyin initials (zw → 张伟), then full pinyin (zhangwei);
  *  - anything with Chinese characters: the name/place index (bigrams, so 张伟 is found).
  * Results lie within the user's scope.
+ *
+ * Roles that see numbers masked (privacy.h) may not search by part of a number: their
+ * digit queries match whole ID numbers, phones and household numbers exactly, and a digit
+ * query shorter than any whole number (SEARCH_MIN_WHOLE_NUMBER) is refused with the field
+ * error q: whole_number_required.
  */
 #ifndef ANJU_SEARCH_H
 #define ANJU_SEARCH_H
@@ -14,8 +19,7 @@
 #include "domain/actor.h"
 
 #define SEARCH_MAX_QUERY 64
+#define SEARCH_MIN_WHOLE_NUMBER 11	/* a mobile number; ID and household numbers are longer */
 
 enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out);
-/* Writes the masked form of an ID number: first 6 and last 4 characters shown. */
-void search_mask_id(const char *id, char out[19]);
 #endif

@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/followup_pass.h"
 #include "domain/ledger.h"
+#include "domain/privacy.h"
 #include "domain/tx.h"
 
 /* The one-row table the detail queries read the pass's dates from. */
@@ -195,7 +196,14 @@ static json_t *entry_json(struct ctx *cx, const struct rule *u, const struct fol
 			json_decref(o);
 			return NULL;
 		}
+		/* A detail that is a person's birth date (the pension rule's) is a birth date
+		 * under another name: the mask cannot tell it by its key. */
+		if (strncmp(u->detail, "SELECT birth_date ", 18) == 0)
+			privacy_present_birth_date(cx->actor->role, o, "detail");
 	}
+	/* masked here, where the row is built, so the list, its page and its CSV/XLSX
+	 * exports all carry the same masked row */
+	privacy_present(cx->actor->role, o);
 	return o;
 }
 

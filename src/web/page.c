@@ -12,7 +12,7 @@
 
 #include "core/utf8.h"
 #include "domain/person.h"
-#include "domain/search.h"
+#include "domain/privacy.h"
 #include "web/template.h"
 
 const char *page_cookie(struct request *rq, const char *name)
@@ -77,6 +77,15 @@ void page_render(struct request *rq, unsigned status, const char *name,
 	if (rq->authenticated && rq->token)
 		page_csrf(rq->token, csrf);
 	json_object_set_new(data, "lang", json_string(msg_lang_tag(rq->lang)));
+	if (rq->authenticated) {
+		/* Every page passes through the one mask. The only exception is the number an
+		 * auditor or registrar asked to reveal on a person's page, which was audited. */
+		json_t *revealed = json_incref(json_object_get(data, "revealed"));
+		json_object_del(data, "revealed");
+		privacy_present(rq->actor.role, data);
+		if (revealed)
+			json_object_set_new(data, "revealed", revealed);
+	}
 	if (!json_object_get(data, "csrf"))	/* the log-in form brings its own */
 		json_object_set_new(data, "csrf", json_string(csrf));
 	template_render(name, data, rq->lang, &body);
@@ -196,8 +205,8 @@ void page_present_members(struct request *rq, json_t *members)
 	size_t i;
 	json_t *m;
 	json_array_foreach(members, i, m) {
-		char masked[19];
-		search_mask_id(json_string_value(json_object_get(m, "id_number")), masked);
+		char masked[PRIVACY_MASK_MAX];
+		privacy_mask_id(json_string_value(json_object_get(m, "id_number")), masked);
 		json_object_set_new(m, "id_masked", json_string(masked));
 		json_object_del(m, "id_number");
 		json_object_del(m, "phone");

@@ -9,6 +9,7 @@
 #include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
+#include "domain/privacy.h"
 #include "domain/report.h"
 #include "domain/search.h"
 #include "web/upload.h"
@@ -61,8 +62,11 @@ void page_households(struct request *rq)
 		page_error(rq, rq->errs.n ? 422 : 500, rq->errs.n ? "problem_invalid" : "problem_internal");
 		return;
 	}
-	if (q && search_run(&rq->cx, q, 50, &found) != OUT_OK)
+	const char *search_error = NULL;
+	if (q && search_run(&rq->cx, q, 50, &found) != OUT_OK) {
+		search_error = page_field_error(rq, "q");	/* said beside the box */
 		rq->errs.n = 0;	/* a bad query just finds nothing */
+	}
 	json_t *data = json_pack("{s:O, s:O}", "items", json_object_get(list, "items"),
 				 "next", json_object_get(list, "next"));
 	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", q ? q : "",
@@ -70,6 +74,8 @@ void page_households(struct request *rq)
 				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
 				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
 	json_object_set_new(data, "filter", filter);
+	if (search_error)
+		json_object_set_new(data, "search_error", json_string(search_error));
 	if (found)
 		json_object_set(data, "results", json_object_get(found, "results"));
 	json_decref(found);
@@ -102,6 +108,8 @@ void page_household(struct request *rq)
 			json_object_set_new(file, "is_audio", json_boolean(strcmp(kind, "audio") == 0));
 			json_object_set_new(file, "is_video", json_boolean(strcmp(kind, "video") == 0));
 		}
+	/* masked before the codes become words: the mask knows a birth event by its code */
+	privacy_present(rq->actor.role, h);
 	page_present_members(rq, json_object_get(h, "members"));
 	json_array_foreach(json_object_get(h, "events"), i, it)
 		page_label(rq, it, "kind", "event");

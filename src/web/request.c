@@ -174,8 +174,8 @@ void rq_json(struct request *rq, unsigned status, json_t *body)
 	buf_reset(&rq->out);
 	rq->status = status;
 	rq->content_type = "application/json";
-	if (body && rq->authenticated && !privacy_full_identity(rq->actor.role))
-		privacy_mask_json(body);
+	if (body && rq->authenticated)
+		privacy_present(rq->actor.role, body);
 	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	if (s) {
 		buf_puts(&rq->out, s);

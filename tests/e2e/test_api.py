@@ -327,8 +327,8 @@ def test_roles_that_do_not_register_see_numbers_masked():
     for _ in range(2):	# the second answer comes from the cache: still masked
         got = S.request("GET", "/api/v1/households/%d" % h["id"], token=w).json
         member = got["members"][0]
-        expect(member["id_number"] == full[:6] + "*" * 8 + full[-4:], "masked id %r" % member["id_number"])
-        expect(got["phone"] == "138****5678", "masked phone %r" % got["phone"])
+        expect(member["id_number"] == full[:4] + "*" * 12 + full[-2:], "masked id %r" % member["id_number"])
+        expect(got["phone"] == "*******5678", "masked phone %r" % got["phone"])
     p = S.request("GET", "/api/v1/persons/%d" % member["id"], token=w).json
     expect(p["id_number"] == member["id_number"], "person masked too")
     audit = S.request("GET", "/api/v1/audit?entity=household&id=%d" % h["id"], token=w).json
@@ -386,7 +386,8 @@ def test_bad_input_changes_nothing():
     expect(r.status == 422 and r.field_codes() == {"members": "no_head"}, "no head %r" % r)
     r = S.request("POST", "/api/v1/households", household(colour="red"), token=ADMIN)
     expect(r.status == 422 and r.field_codes() == {"colour": "unknown_field"}, "unknown field %r" % r)
-    expect(counts() == before, "nothing stored: %r vs %r" % (counts(), before))
+    # the taken number was a probe of the register: audited (issue 9), nothing else stored
+    expect(counts() == before[:3] + (before[3] + 1,), "nothing stored: %r vs %r" % (counts(), before))
 
 
 def test_oversized_bodies_get_413():

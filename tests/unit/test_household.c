@@ -174,6 +174,50 @@ static void storage_failures_leave_nothing_behind(void **state)
 	store_finish(r);
 }
 
+/* A refused creation that found an ID number taken is audited after its rollback (issue
+ * 9): under a failure at any storage call it is either refused as invalid with exactly one
+ * id_probe row, or fails whole with nothing written at all. */
+static void probe_audit_survives_storage_failures(void **state)
+{
+	struct testdb *t = *state;
+	char a[19], b[19], c[19];
+	int rc, n;
+	json_t *out = NULL, *body = household_body("520628118201", make_id(a, "19770707", 51),
+						   make_id(b, "20080808", 53));
+	testdb_reset(t);
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_OK);
+	json_decref(body);
+	json_decref(out);
+	const char *rows = "SELECT (SELECT count(*) FROM households) + (SELECT count(*) FROM persons)"
+		" + (SELECT count(*) FROM member_events) + (SELECT count(*) FROM search_index)";
+	int64_t before = store_one_int(t->db, &rc, rows, NULL);
+	int64_t audit = store_one_int(t->db, &rc, "SELECT count(*) FROM audit", NULL);
+	int64_t probes = store_one_int(t->db, &rc, "SELECT count(*) FROM audit WHERE action = 'id_probe'", NULL);
+	for (n = 1; n < 200; n++) {
+		out = NULL;
+		body = household_body("520628118201", a, make_id(c, "20090909", 55));
+		testdb_reset(t);
+		store_fault_inject(n);
+		enum outcome res = household_create(&t->cx, body, &out);
+		store_fault_inject(0);
+		json_decref(body);
+		assert_null(out);
+		assert_int_equal(t->db->tx_depth, 0);
+		assert_int_equal(store_one_int(t->db, &rc, rows, NULL), before);
+		int64_t now = store_one_int(t->db, &rc, "SELECT count(*) FROM audit", NULL);
+		if (res == OUT_INVALID) {
+			assert_int_equal(now, audit + 1);
+			assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM audit WHERE"
+				" action = 'id_probe'", NULL), probes + 1);
+			break;
+		}
+		assert_int_equal(res, OUT_INTERNAL);
+		assert_int_equal(now, audit);
+	}
+	print_message("probe refused as invalid at storage call %d\n", n);
+	assert_true(n > 2 && n < 200);	/* the probe's own write was failed on the way */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +226,7 @@ int main(void)
 		cmocka_unit_test(scope_hides_other_towns),
 		cmocka_unit_test(report_counts_records),
 		cmocka_unit_test(storage_failures_leave_nothing_behind),
+		cmocka_unit_test(probe_audit_survives_storage_failures),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }

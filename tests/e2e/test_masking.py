@@ -1,0 +1,391 @@
+"""End-to-end tests of masking (issue 9, items 2, 3, 4 and part of 12): one table of every
+output channel x every role. For the roles that may not see identity (volunteer,
+archivist, auditor) no channel's bytes may hold a whole ID number, a whole phone number or a
+birth date of the household below, in any spelling that rebuilds the number; the roles that
+register people (admin, county, town, community) still get them whole where they need them.
+Then: partial digits cannot be searched by masked roles, a room outside the user's scope
+does not exist for them, and a probe of a registered ID number is answered without saying
+where and is audited.
+
+usage: test_masking.py PATH/TO/anju
+"""
+import io
+import json
+import os
+import re
+import sqlite3
+import struct
+import subprocess
+import sys
+import tarfile
+import zipfile
+import zlib
+from urllib.parse import quote
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Runner, Server, expect, id_number  # noqa: E402
+
+ZHENGDA = "520628118"            # 正大镇, an origin town
+PANSHI = "520628101"             # 盘石镇, another origin town
+JUBAO = "520628118201"           # 聚宝村 in 正大镇
+TUANSHAN = "520628002030"        # 团山社区 (destination)
+
+ROLES = {                        # role: scope that covers the household below
+    "admin": None, "county": "520628", "town": ZHENGDA, "community": TUANSHAN,
+    "volunteer": TUANSHAN, "archivist": "520628", "auditor": "520628"}
+MASKED = {"volunteer", "archivist", "auditor"}
+
+S = Server()
+S.cli("migrate")
+for role, scope in ROLES.items():
+    S.add_user("u_" + role, role, scope)
+S.add_user("panshi", "town", PANSHI)
+S.start()
+ADMIN = S.login("u_admin")
+TOKENS = {role: S.login("u_" + role) for role in ROLES}
+BOUNDARY = "anjuMaskingBoundary5Jq2"
+
+# Birth dates chosen so that no other date of the test can equal them.
+HEAD = {"birth": "1971-08-23", "id": id_number("52062819710823153"), "phone": "13812348000"}
+CHILD = {"birth": "2013-11-17", "id": id_number("52062820131117164")}
+ELDER = {"birth": "1952-02-19", "id": id_number("52062819520219171"), "phone": "15985551234"}
+HOUSE_PHONE = "13955550123"
+RESPONSIBLE_PHONE = "13700001234"
+
+
+def png(seed=0):
+    """A tiny real PNG."""
+    raw = b"".join(b"\x00" + b"".join(bytes([(x * 40 + seed) % 256, y * 40 % 256, 90]) for x in range(8))
+                   for y in range(6))
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 6, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(fields, files):
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (BOUNDARY, k)).encode()
+        out += v.encode("utf-8") + b"\r\n"
+    for field, name, data, ctype in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: %s\r\n\r\n" % (BOUNDARY, field, name, ctype)).encode("utf-8")
+        out += data + b"\r\n"
+    return out + ("--%s--\r\n" % BOUNDARY).encode()
+
+
+def build_household():
+    """A household whose identity appears in every place it can: members, a birth event, a
+    note, a phone, a responsible person's phone, an archive item's title and file name, a
+    change in the audit trail, and a pension worklist entry (whose detail is a birth date)."""
+    r = S.request("POST", "/api/v1/households", {
+        "category": "registered_poor", "origin_village": JUBAO, "dest_community": TUANSHAN,
+        "status": "settled", "phone": HOUSE_PHONE,
+        "note": "户主身份证 %s，电话 %s" % (HEAD["id"], HEAD["phone"]),
+        "members": [
+            {"id_number": HEAD["id"], "name": "吴守山", "relation": "head", "phone": "13812340000",
+             "labor_capacity": "ordinary"},
+            {"id_number": ELDER["id"], "name": "吴老根", "relation": "parent", "phone": ELDER["phone"],
+             "labor_capacity": "none"}]}, token=ADMIN)
+    expect(r.status == 201, "household %r" % r)
+    h = r.json
+    head = next(m for m in h["members"] if m["relation"] == "head")
+    elder = next(m for m in h["members"] if m["relation"] == "parent")
+    # a change, so the audit trail holds the phone before and after
+    r = S.request("PATCH", "/api/v1/persons/%d" % head["id"], {"phone": HEAD["phone"]}, token=ADMIN,
+                  headers={"If-Match": '"p%d-1"' % head["id"]})
+    expect(r.status == 200, "phone change %r" % r)
+    r = S.request("POST", "/api/v1/persons", {
+        "household_id": h["id"], "id_number": CHILD["id"], "name": "吴小燕", "relation": "daughter",
+        "event": "birth", "event_date": CHILD["birth"]}, token=ADMIN)
+    expect(r.status == 201, "child %r" % r)
+    child = r.json
+    r = S.request("PUT", "/api/v1/households/%d/steps" % h["id"], {
+        "responsible_person": "杨帮扶", "responsible_phone": RESPONSIBLE_PHONE,
+        "steps": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"}]}, token=ADMIN)
+    expect(r.status == 200, "steps %r" % r)
+    r = S.request("POST", "/api/v1/households/%d/items" % h["id"], raw=multipart(
+        {"title": "户主身份证复印件 %s" % HEAD["id"], "doc_type": "id_copies"},
+        [("file", "身份证_%s.png" % HEAD["id"], png(3), "image/png")]), token=ADMIN,
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(r.status == 201, "item %r" % r)
+    return h, head, child, elder
+
+
+H, HEAD_P, CHILD_P, ELDER_P = build_household()
+HID = H["id"]
+FILE_ID = S.request("GET", "/api/v1/households/%d/items" % HID, token=ADMIN).json["items"][0]["files"][0]["id"]
+
+
+def secrets():
+    """Every spelling that would give a masked role a whole number or a birth date."""
+    out = []
+    for who in (HEAD, CHILD, ELDER):
+        out += [who["id"], who["id"].lower(), who["birth"], who["birth"].replace("-", ""),
+                who["birth"].replace("-", "/"), who["id"][6:14]]
+        if "phone" in who:
+            out.append(who["phone"])
+    return out + [HOUSE_PHONE, RESPONSIBLE_PHONE, "13812340000"]
+
+
+# ------------------------------------------------------------------ channels
+
+def pdf_text(body):
+    path = os.path.join(S.dir, "channel.pdf")
+    with open(path, "wb") as f:
+        f.write(body)
+    txt = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
+    return txt + "\n" + "".join(txt.split())   # cells wrap: also without the breaks
+
+
+def xlsx_text(body):
+    with zipfile.ZipFile(io.BytesIO(body)) as z:
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+
+
+def tar_text(body):
+    parts = []
+    with tarfile.open(fileobj=io.BytesIO(body)) as tf:
+        for m in tf.getmembers():
+            parts.append(m.name)
+            if m.isfile() and not m.name.endswith(".png"):
+                parts.append(tf.extractfile(m).read().decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def plain(body):
+    return body.decode("utf-8", "replace")
+
+
+def api(path, convert=plain, lang=None):
+    def fetch(token):
+        return S.request("GET", path, token=token,
+                         headers={"Accept-Language": lang} if lang else None), convert
+    return fetch
+
+
+def page(path):
+    def fetch(token):
+        return S.request("GET", path, headers={"Cookie": "anju_session=" + token}), plain
+    return fetch
+
+
+CHANNELS = {
+    "api household": api("/api/v1/households/%d" % HID),
+    "api person": api("/api/v1/persons/%d" % HEAD_P["id"]),
+    "api child": api("/api/v1/persons/%d" % CHILD_P["id"]),
+    "api households list": api("/api/v1/households?limit=500"),
+    "api persons list": api("/api/v1/persons?household_id=%d" % HID),
+    "api search by name": api("/api/v1/search?q=" + quote("吴守山")),
+    "api search whole id": api("/api/v1/search?q=" + HEAD["id"]),
+    "api search whole phone": api("/api/v1/search?q=" + HEAD["phone"]),
+    "api items": api("/api/v1/households/%d/items" % HID),
+    "api steps": api("/api/v1/households/%d/steps" % HID),
+    "api audit person": api("/api/v1/audit?entity=person&id=%d" % HEAD_P["id"]),
+    "api audit household": api("/api/v1/audit?entity=household&id=%d" % HID),
+    "api worklist": api("/api/v1/worklists/no_pension_insurance?limit=500"),
+    "worklist csv": api("/api/v1/worklists/no_pension_insurance?format=csv"),
+    # in Chinese: the English rule title is longer than a worksheet name may be (a 500 today)
+    "worklist xlsx": api("/api/v1/worklists/no_pension_insurance?format=xlsx", xlsx_text, "zh-CN"),
+    "figure list": api("/api/v1/reports/employment/records?figure=zero_employment_households&limit=500"),
+    "bag": api("/api/v1/households/%d/bag" % HID, tar_text),
+    "dossier pdf": api("/api/v1/households/%d/dossier.pdf" % HID, pdf_text),
+    "label pdf": api("/api/v1/households/%d/label.pdf" % HID, pdf_text),
+    "file download": lambda token: (S.request("GET", "/api/v1/files/%d?download=1" % FILE_ID, token=token),
+                                    lambda body: ""),   # the picture's bytes; its name is checked
+    "page household": page("/households/%d" % HID),
+    "page person": page("/persons/%d" % HEAD_P["id"]),
+    "page elder": page("/persons/%d" % ELDER_P["id"]),
+    "page search": page("/households?q=" + quote("吴守山")),
+    "page worklist": page("/worklists/no_pension_insurance"),
+    "page figure list": page("/reports/employment/records?figure=zero_employment_households"),
+}
+# Channels a role may be refused (the audit log's readers are another change's business);
+# a refusal leaks nothing, but every other channel must answer, or the test proves nothing.
+MAY_REFUSE = {"api audit person", "api audit household"}
+
+
+def test_no_channel_lets_a_masked_role_rebuild_a_number():
+    leaks, refused, answered = [], [], 0
+    forbidden = secrets()
+    for role in ROLES:
+        for name, fetch in CHANNELS.items():
+            r, convert = fetch(TOKENS[role])
+            if r.status != 200:
+                if name not in MAY_REFUSE or r.status not in (403, 404):
+                    refused.append((role, name, r.status))
+                continue
+            answered += 1
+            if role not in MASKED:
+                continue
+            text = convert(r.body)
+            for s in forbidden:
+                if s in text:
+                    leaks.append((role, name, s))
+            disposition = r.header("Content-Disposition") or ""
+            for s in forbidden:
+                if s in disposition:
+                    leaks.append((role, name + " file name", s))
+    expect(not refused, "channels that did not answer: %r" % refused)
+    expect(not leaks, "masked roles can rebuild numbers: %r" % leaks)
+    expect(answered >= len(ROLES) * (len(CHANNELS) - len(MAY_REFUSE)), "answers %d" % answered)
+
+
+def test_masked_roles_get_the_masked_forms_and_the_age():
+    for role in MASKED:
+        h = S.request("GET", "/api/v1/households/%d" % HID, token=TOKENS[role]).json
+        head = next(m for m in h["members"] if m["id"] == HEAD_P["id"])
+        expect(head["id_number"] == HEAD["id"][:4] + "*" * 12 + HEAD["id"][-2:], "%s id %r" % (role, head["id_number"]))
+        expect(head["phone"] == "*" * 7 + HEAD["phone"][-4:], "%s phone %r" % (role, head["phone"]))
+        expect("birth_date" not in head and isinstance(head.get("age"), int), "%s age %r" % (role, head))
+        expect(h["phone"] == "*" * 7 + HOUSE_PHONE[-4:], "%s household phone %r" % (role, h["phone"]))
+        births = [e for e in h["events"] if e["kind"] == "birth"]
+        expect(births and births[0]["date"] == CHILD["birth"][:4], "%s birth event %r" % (role, births))
+        wl = S.request("GET", "/api/v1/worklists/no_pension_insurance?limit=500", token=TOKENS[role]).json
+        entry = [e for e in wl["items"] if e["person_id"] == ELDER_P["id"]]
+        expect(entry and entry[0]["detail"] == ELDER["birth"][:4], "%s pension detail %r" % (role, entry))
+        html = plain(S.request("GET", "/persons/%d" % HEAD_P["id"], headers={"Cookie": "anju_session=" + TOKENS[role]}).body)
+        expect(head["id_number"] in html and "(%d)" % head["age"] in html, "%s person page" % role)
+        found = S.request("GET", "/api/v1/search?q=" + HEAD["id"], token=TOKENS[role]).json["results"]
+        expect([x["id"] for x in found] == [HEAD_P["id"]], "%s finds the whole number %r" % (role, found))
+
+
+def test_roles_that_register_see_what_they_need():
+    for role in set(ROLES) - MASKED:
+        h = S.request("GET", "/api/v1/households/%d" % HID, token=TOKENS[role]).json
+        head = next(m for m in h["members"] if m["id"] == HEAD_P["id"])
+        expect(head["id_number"] == HEAD["id"] and head["birth_date"] == HEAD["birth"]
+               and head["phone"] == HEAD["phone"], "%s sees the record whole %r" % (role, head))
+        wl = S.request("GET", "/api/v1/worklists/no_pension_insurance?format=csv", token=TOKENS[role])
+        expect(ELDER["birth"] in plain(wl.body), "%s: the pension list says when" % role)
+        r = S.request("GET", "/api/v1/search?q=" + HEAD["id"][:10], token=TOKENS[role])
+        expect(r.status == 200 and HEAD_P["id"] in [x["id"] for x in r.json["results"]], "%s prefix search %r" % (role, r))
+        r = S.request("GET", "/api/v1/households/%d/bag" % HID, token=TOKENS[role])
+        expect(HEAD["id"] in tar_text(r.body), "%s: the bag keeps the record whole" % role)
+
+
+# ------------------------------------------------------------------ search (item 4)
+
+def test_masked_roles_cannot_search_by_part_of_a_number():
+    for role in MASKED:
+        for q in (HEAD["id"][:6], HEAD["id"][-4:], HEAD["phone"][:7], HEAD["phone"][-4:], "138"):
+            r = S.request("GET", "/api/v1/search?q=" + q, token=TOKENS[role])
+            expect(r.status == 422 and r.field_codes() == {"q": "whole_number_required"}
+                   and r.json["status"] == 422, "%s %s: %r" % (role, q, r))
+        # long enough to be a number, but only part of one: matched whole, so nothing
+        for q in (HEAD["id"][:14], HEAD["id"][4:], HEAD["phone"] + "0"):
+            r = S.request("GET", "/api/v1/search?q=" + q, token=TOKENS[role])
+            expect(r.status == 200 and r.json["results"] == [], "%s %s: %r" % (role, q, r))
+        r = S.request("GET", "/api/v1/search?q=" + HEAD["phone"], token=TOKENS[role])
+        expect([x["id"] for x in r.json["results"]] == [HEAD_P["id"]] and r.json["results"][0]["match"] == "phone",
+               "%s whole phone %r" % (role, r))
+        r = S.request("GET", "/api/v1/search?q=" + H["number"], token=TOKENS[role])
+        expect(HID in [x["id"] for x in r.json["results"]], "%s whole household number %r" % (role, r))
+        html = plain(S.request("GET", "/households?q=" + HEAD["phone"][:7],
+                               headers={"Cookie": "anju_session=" + TOKENS[role], "Accept-Language": "en"}).body)
+        expect("whole ID number or phone number" in html and "吴守山" not in html.split("<table")[0],
+               "%s: the page says why" % role)
+    r = S.request("GET", "/api/v1/search?q=" + HEAD["phone"][:7], token=TOKENS["town"])
+    expect(r.status == 200 and HEAD_P["id"] in [x["id"] for x in r.json["results"]], "registrars keep prefixes")
+
+
+# ------------------------------------------------------------------ placement and probes (item 12)
+
+def site_with_rooms(name, community):
+    r = S.request("POST", "/api/v1/sites", {"name": name, "community_code": community}, token=ADMIN)
+    expect(r.status == 201, "site %r" % r)
+    site = r.json["id"]
+    r = S.request("POST", "/api/v1/sites/%d/buildings" % site,
+                  {"name": "A栋", "units": 1, "floors": 1, "rooms_per_floor": 2}, token=ADMIN)
+    expect(r.status == 201, "building %r" % r)
+    rooms = S.request("GET", "/api/v1/sites/%d/rooms" % site, token=ADMIN).json["items"]
+    return site, [x["id"] for x in rooms]
+
+
+def counts():
+    db = sqlite3.connect(S.db)
+    out = tuple(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+                for t in ("households", "persons", "member_events"))
+    db.close()
+    return out
+
+
+def test_a_room_outside_the_scope_does_not_exist():
+    site, (taken, free) = site_with_rooms("团山掩码点", TUANSHAN)
+    seq = 300
+    r = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": JUBAO, "room_id": taken,
+        "members": [{"id_number": id_number("52062819800101%03d" % seq), "name": "甲", "relation": "head"}]},
+        token=ADMIN)
+    expect(r.status == 201, "admin places %r" % r)
+    town = S.login("u_town")          # 正大镇: the site's community lies outside its scope
+    before = counts()
+    for room, what in ((taken, "taken"), (free, "free")):
+        seq += 2
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": JUBAO, "room_id": room,
+            "members": [{"id_number": id_number("52062819800101%03d" % seq), "name": "乙", "relation": "head"}]},
+            token=town)
+        expect(r.status == 422 and r.field_codes() == {"room_id": "unknown_room"}, "%s room %r" % (what, r))
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": JUBAO, "site_id": site,
+            "members": [{"id_number": id_number("52062819800101%03d" % seq), "name": "乙", "relation": "head"}]},
+            token=town)
+        expect(r.status == 422 and r.field_codes() == {"site_id": "unknown_site"}, "site %r" % r)
+    own = S.request("POST", "/api/v1/households", {"category": "synchronous", "origin_village": JUBAO,
+                    "members": [{"id_number": id_number("52062819800101%03d" % (seq + 2)), "name": "丙",
+                                 "relation": "head"}]}, token=town).json
+    r = S.request("PATCH", "/api/v1/households/%d" % own["id"], {"room_id": taken}, token=town,
+                  headers={"If-Match": '"h%d-1"' % own["id"]})
+    expect(r.status == 422 and r.field_codes() == {"room_id": "unknown_room"}, "patch into a taken room %r" % r)
+    expect(counts()[0] == before[0] + 1, "only the household without a room was stored")
+    community = S.login("u_community")    # 团山社区 covers the site: it is told the room is taken
+    r = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": JUBAO, "dest_community": TUANSHAN, "room_id": taken,
+        "members": [{"id_number": id_number("52062819800101%03d" % (seq + 4)), "name": "丁", "relation": "head"}]},
+        token=community)
+    expect(r.status == 422 and r.field_codes() == {"room_id": "room_taken"}, "in scope %r" % r)
+
+
+def audit_rows(person_id):
+    r = S.request("GET", "/api/v1/audit?entity=person&id=%d" % person_id, token=ADMIN)
+    expect(r.status == 200, "audit %r" % r)
+    return r.json["items"]
+
+
+def test_a_probe_of_a_registered_number_says_nothing_of_where_and_is_audited():
+    ps = S.login("panshi")            # 盘石镇: the head lives outside its scope
+    village = next(d["code"] for d in S.request("GET", "/api/v1/divisions?parent=" + PANSHI, token=ADMIN).json["items"])
+    before, probes = counts(), len([a for a in audit_rows(HEAD_P["id"]) if a["action"] == "id_probe"])
+    r = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": village,
+        "members": [{"id_number": HEAD["id"], "name": "冒名", "relation": "head"}]}, token=ps)
+    expect(r.status == 422 and r.field_codes() == {"members[0].id_number": "id_number_taken"}, "%r" % r)
+    text = plain(r.body)
+    for s in (str(HID), H["number"], "吴守山", str(HEAD_P["id"])):
+        expect(not re.search(r"(?<![0-9])%s(?![0-9])" % re.escape(s), text), "the answer names %s: %s" % (s, text))
+    expect(counts() == before, "nothing stored")
+    rows = [a for a in audit_rows(HEAD_P["id"]) if a["action"] == "id_probe"]
+    expect(len(rows) == probes + 1 and rows[0]["user"] == "panshi", "probe audited %r" % rows)
+    # the same through adding a member and changing a number
+    own = S.request("POST", "/api/v1/households", {"category": "synchronous", "origin_village": village,
+                    "members": [{"id_number": id_number("52062819900101401"), "name": "盘", "relation": "head"}]},
+                    token=ps).json
+    r = S.request("POST", "/api/v1/persons", {"household_id": own["id"], "id_number": HEAD["id"],
+                                              "name": "冒名", "relation": "son"}, token=ps)
+    expect(r.status == 422 and r.field_codes() == {"id_number": "id_number_taken"}, "member %r" % r)
+    pid = own["members"][0]["id"]
+    r = S.request("PATCH", "/api/v1/persons/%d" % pid, {"id_number": HEAD["id"]}, token=ps,
+                  headers={"If-Match": '"p%d-1"' % pid})
+    expect(r.status == 422 and r.field_codes() == {"id_number": "id_number_taken"}, "patch %r" % r)
+    rows = [a for a in audit_rows(HEAD_P["id"]) if a["action"] == "id_probe"]
+    expect(len(rows) == probes + 3 and {a["user"] for a in rows[:3]} == {"panshi"}, "three probes %r" % rows)
+    r = S.request("GET", "/api/v1/audit?entity=person&id=%d" % HEAD_P["id"], token=ps)
+    expect(r.status in (403, 404), "the prober cannot read whom it found %r" % r)
+
+
+R = Runner()
+R.run_module(dict(globals()), S)
