@@ -1,6 +1,7 @@
 /*
  * config: settings from defaults, then a file (key = value lines), then the environment
- * (ANJU_BIND, ANJU_PORT, ANJU_DB, ANJU_DATA, ANJU_THREADS, ANJU_MAX_BODY), then flags —
+ * (ANJU_BIND, ANJU_PORT, ANJU_DB, ANJU_DATA, ANJU_THREADS, ANJU_MAX_BODY, ANJU_TIME_ZONE,
+ * ANJU_REQUEST_MEMORY, ANJU_MAX_PIXELS ...), then flags —
  * each later source overriding the earlier.
  */
 #ifndef ANJU_CONFIG_H
@@ -21,6 +22,9 @@ struct config {
 	int fixity_interval;	/* seconds between background fixity checks; 0 = none */
 	int login_max_failures;	/* per user within the window, before 429 */
 	int login_window_seconds;
+	char time_zone[64];	/* the county's, for times shown on exports (TZ name) */
+	size_t request_memory;	/* what one request may allocate from its arena, bytes */
+	uint64_t max_pixels;	/* largest picture (width x height) accepted for upload */
 };
 
 void config_defaults(struct config *c);

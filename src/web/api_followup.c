@@ -76,8 +76,8 @@ void api_worklists(struct request *rq)
 	rq_reply(rq, res, 200, out);
 }
 
-/* The columns of a worklist export. */
-static json_t *worklist_table(struct request *rq, json_t *list)
+/* The columns of a worklist export, labelled in the export's language. */
+static json_t *worklist_columns(struct request *rq)
 {
 	static const char *const keys[] = {"number", "head_name", "person_name", "detail",
 		"responsible_person", "origin_town", "dest_community", NULL};
@@ -85,10 +85,36 @@ static json_t *worklist_table(struct request *rq, json_t *list)
 	for (int i = 0; keys[i]; i++)
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
 			msg_get(rq->lang, arena_printf(&rq->arena, "worklist_col_%s", keys[i]))));
-	const char *rule = json_string_value(json_object_get(list, "rule"));
-	const char *name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rule));
-	return json_pack("[{s:s, s:s, s:o, s:O}]", "name", name, "title", name, "columns", cols,
-			 "rows", json_object_get(list, "items"));
+	return cols;
+}
+
+static enum outcome worklist_page(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	return worklist_read(cx, state, max, rows);
+}
+
+static void worklist_release(void *state)
+{
+	worklist_close(state);
+}
+
+/* A whole worklist as CSV or XLSX, read a page at a time from a cursor. */
+static void worklist_download(struct request *rq, const char *format)
+{
+	struct worklist_cursor *cur = NULL;
+	if (!export_begin(rq))
+		return;
+	enum outcome res = worklist_open(&rq->cx, rq->key, &cur);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, res == OUT_TOO_LARGE ? "export_too_large" : NULL);
+		return;
+	}
+	struct export_table t = {
+		.name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key)),
+		.columns = worklist_columns(rq), .next = worklist_page, .state = cur,
+		.release = worklist_release,
+	};
+	export_send(rq, format, arena_printf(&rq->arena, "worklist-%s", rq->key), &t, 1, 0);
 }
 
 void api_worklist(struct request *rq)
@@ -100,18 +126,13 @@ void api_worklist(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
-	bool download = format && strcmp(format, "json") != 0;
-	json_t *out = NULL;
-	enum outcome res = worklist_entries(&rq->cx, rq->key, download ? NULL : after,
-					    download ? 0 : limit, &out);
-	if (res != OUT_OK || !download) {
-		rq_reply(rq, res, 200, out);
+	if (format && strcmp(format, "json") != 0) {
+		worklist_download(rq, format);
 		return;
 	}
-	json_t *tables = worklist_table(rq, out);
-	export_reply(rq, tables, 0, format, arena_printf(&rq->arena, "worklist-%s", rq->key));
-	json_decref(tables);
-	json_decref(out);
+	json_t *out = NULL;
+	enum outcome res = worklist_entries(&rq->cx, rq->key, after, limit, &out);
+	rq_reply(rq, res, 200, out);
 }
 
 void api_followup_settings(struct request *rq)
@@ -142,6 +163,8 @@ void api_report_employment(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
+	if (format && strcmp(format, "json") != 0 && !export_begin(rq))
+		return;
 	const char *with = rq_query(rq, "worklists");
 	bool worklists = with && strcmp(with, "true") == 0;
 	json_t *out = NULL;
@@ -154,9 +177,21 @@ void api_report_employment(struct request *rq)
 	}
 	json_t *t = report_employment_tables(out, rq->lang);
 	size_t index = !table ? 1 : strcmp(table, "county") == 0 ? 0 : strcmp(table, "town") == 0 ? 1 : 2;
-	export_reply(rq, t, index, format, "employment-report");
+	struct export_table sheets[3];
+	int n = 0;
+	json_t *one;
+	size_t i;
+	json_array_foreach(t, i, one) {
+		if (n == 3)
+			break;
+		sheets[n++] = (struct export_table){
+			.name = arena_strdup(&rq->arena, json_string_value(json_object_get(one, "name"))),
+			.columns = json_incref(json_object_get(one, "columns")),
+			.rows = json_incref(json_object_get(one, "rows"))};
+	}
 	json_decref(t);
 	json_decref(out);
+	export_send(rq, format, "employment-report", sheets, n, index < (size_t)n ? (int)index : 0);
 }
 
 void api_report_employment_records(struct request *rq)
