@@ -1,5 +1,6 @@
 /* api_followup: thin HTTP glue over the follow-up ledgers, worklists and the employment
  * report (domain/employment.c, guarantee.c, aftercare.c, worklist.c, employment_report.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/aftercare.h"
@@ -194,17 +195,88 @@ void api_report_employment(struct request *rq)
 	export_send(rq, format, "employment-report", sheets, n, index < (size_t)n ? (int)index : 0);
 }
 
+/* The records behind a figure, read a page at a time for a download. */
+struct records_source {
+	char *figure, *area;
+	int64_t after;
+	bool done;
+};
+
+static enum outcome records_page(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	struct records_source *r = state;
+	json_t *out = NULL;
+	*rows = NULL;
+	if (r->done) {
+		*rows = json_array();
+		return *rows ? OUT_OK : OUT_TOO_LARGE;
+	}
+	enum outcome res = report_employment_records(cx, r->figure, r->area, r->after, max, &out);
+	if (res != OUT_OK)
+		return res;
+	*rows = json_incref(json_object_get(out, "items"));
+	json_t *next = json_object_get(out, "next");
+	r->done = !json_is_integer(next);
+	r->after = json_integer_value(next);
+	json_decref(out);
+	return OUT_OK;
+}
+
+static void records_release(void *state)
+{
+	struct records_source *r = state;
+	free(r->figure);
+	free(r->area);
+	free(r);
+}
+
+static void records_download(struct request *rq, const char *format, const char *figure,
+			     const char *area)
+{
+	static const char *const keys[][2] = {{"number", "worklist_col_number"},
+		{"name", "report_col_name"}, {"household_id", "records_col_household_id"},
+		{"id", "records_col_id"}};
+	json_t *probe = NULL;
+	if (!export_begin(rq))
+		return;
+	/* an unknown figure or area is a 422 before anything is sent */
+	enum outcome res = report_employment_records(&rq->cx, figure, area, 0, 1, &probe);
+	json_decref(probe);
+	struct records_source *r = res == OUT_OK ? calloc(1, sizeof(*r)) : NULL;
+	if (r && (!(r->figure = strdup(figure)) || !(r->area = strdup(area)))) {
+		records_release(r);
+		r = NULL;
+		res = OUT_TOO_LARGE;
+	}
+	if (!r) {
+		rq_problem(rq, res == OUT_OK ? OUT_TOO_LARGE : res, NULL);
+		return;
+	}
+	json_t *cols = json_array();
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i][0], "label",
+						      msg_get(rq->lang, keys[i][1])));
+	struct export_table t = {.name = figure, .columns = cols, .next = records_page, .state = r,
+				 .release = records_release};
+	export_send(rq, format, arena_printf(&rq->arena, "records-%s", figure), &t, 1, 0);
+}
+
 void api_report_employment_records(struct request *rq)
 {
 	static const int area_len[] = {9, 12, 0};
 	const char *figure = rq_query(rq, "figure");
 	const char *area = rq_query_code(rq, "area", area_len);
+	const char *format = rq_query_enum(rq, "format", formats);
 	int64_t after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
 	int limit = (int)rq_query_int(rq, "limit", 1, 500, 50);
 	if (!figure)
 		verrors_add(&rq->errs, "figure", "required");
 	if (rq->errs.n) {
 		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		records_download(rq, format, figure, area ? area : "");
 		return;
 	}
 	json_t *out = NULL;

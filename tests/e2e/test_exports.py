@@ -137,6 +137,23 @@ def test_employment_report_in_both_languages():
             disposition_ok(c, "employment-report", "csv")
 
 
+def test_report_records_in_both_languages():
+    n = get("/api/v1/reports/employment/records?figure=employed&limit=1").json["count"]
+    expect(n > 200, "more records than one page (%d)" % n)
+    for hdr, head in ((EN, "Household"), (ZH, "户编号")):
+        c = get("/api/v1/reports/employment/records?figure=employed&format=csv", headers=hdr)
+        expect(c.status == 200, "records csv %r" % c)
+        disposition_ok(c, "records-employed", "csv")
+        lines = read_csv(c.body)
+        expect(lines[0][0] == head and len(lines) - 1 == n, "every record, %s head %r" % (head, lines[0]))
+        expect(len({l[3] for l in lines[1:]}) == n, "no record twice across pages")
+        x = get("/api/v1/reports/employment/records?figure=employed&format=xlsx", headers=hdr)
+        rows = read_xlsx(x.body)["sheets"][0][1]
+        expect(rows[1] == lines[0] and len(rows) - 2 == n, "xlsx the same %r" % rows[:2])
+    r = get("/api/v1/reports/employment/records?figure=nonsense&format=csv")
+    expect(r.status == 422 and r.json["status"] == 422, "unknown figure %r" % r)
+
+
 def pdf_text(data):
     path = os.path.join(S.dir, "read.pdf")
     with open(path, "wb") as f:
