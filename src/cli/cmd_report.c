@@ -1,13 +1,16 @@
 /* anju report county|employment|followup: the figures from the command line. */
 #include <jansson.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/utf8.h"
 #include "core/sheet.h"
 #include "domain/employment_report.h"
+#include "domain/export_mark.h"
 #include "domain/report.h"
 #include "domain/worklist.h"
 
@@ -75,11 +78,24 @@ struct report_args {
 	const char *which, *format, *scope, *output, *list, *area, *table;
 };
 
+/* Who made a workbook from the command line: the account that ran the command. */
+static void cli_mark(struct cli *c, struct export_mark *m)
+{
+	struct actor a = c->system;
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(a.username, sizeof(a.username), "%.50s (cli)", pw ? pw->pw_name : "unknown");
+	export_mark_make(&a, c->lang, m);
+}
+
 /* Writes tables as the format asks: text or CSV to the output (or stdout), XLSX to a file. */
 static int emit_tables(struct cli *c, json_t *tables, size_t index, const struct report_args *a)
 {
 	if (strcmp(a->format, "xlsx") == 0) {
-		if (sheet_xlsx(tables, a->output) != 0) {
+		struct export_mark m;
+		cli_mark(c, &m);
+		struct sheet_mark sm = {m.by, m.line, json_string_value(json_object_get(
+			json_array_get(tables, 0), "title"))};
+		if (sheet_xlsx(tables, a->output, &sm) != 0) {
 			fprintf(stderr, "anju report: cannot write %s\n", a->output);
 			return 1;
 		}
@@ -168,9 +184,77 @@ static int report_employment_cli(struct cli *c, const struct report_args *a)
 	return rc;
 }
 
+/* A worklist as CSV or XLSX, a page at a time (any length, bounded memory). */
+static int stream_list(struct cli *c, const char *title, const char *const *keys,
+		       const struct report_args *a)
+{
+	struct worklist_cursor *cur = NULL;
+	enum outcome res = worklist_open(&c->cx, a->list, &cur);
+	if (res != OUT_OK) {
+		fprintf(stderr, "anju report: %s: %s\n", a->list,
+			res == OUT_NOT_FOUND ? "no such rule" : store_errmsg(c->db));
+		return res == OUT_NOT_FOUND ? 2 : 1;
+	}
+	json_t *none = json_array(), *t = list_table(c, title, none, keys);
+	json_t *cols = json_incref(json_object_get(json_array_get(t, 0), "columns"));
+	json_decref(t);
+	json_decref(none);
+	bool xlsx = strcmp(a->format, "xlsx") == 0, ok = true;
+	struct sheet_book *book = NULL;
+	FILE *out = NULL;
+	if (xlsx) {
+		struct export_mark m;
+		cli_mark(c, &m);
+		struct sheet_mark sm = {m.by, m.line, title};
+		ok = (book = sheet_book_open(a->output, NULL, &sm)) && !sheet_book_begin(book, title, cols);
+	} else {
+		ok = (out = a->output ? fopen(a->output, "w") : stdout) != NULL;
+	}
+	struct buf b = BUF_INIT;
+	if (out)
+		sheet_csv_head(cols, &b);
+	for (;;) {
+		json_t *rows = NULL;
+		struct arena page;
+		struct ctx cx = c->cx;
+		arena_init(&page, 0);
+		cx.arena = &page;
+		ok = ok && worklist_read(&cx, cur, 500, &rows) == OUT_OK;
+		arena_release(&page);
+		size_t n = json_array_size(rows);
+		if (ok && book)
+			ok = !sheet_book_rows(book, rows);
+		if (ok && out) {
+			sheet_csv_rows(cols, rows, &b);
+			ok = !b.failed && fwrite(b.data, 1, b.len, out) == b.len;
+			buf_reset(&b);
+		}
+		json_decref(rows);
+		if (!ok || !n)
+			break;
+	}
+	buf_release(&b);
+	if (book && sheet_book_close(book))
+		ok = false;
+	if (out && out != stdout && fclose(out))
+		ok = false;
+	worklist_close(cur);
+	json_decref(cols);
+	if (!ok)
+		fprintf(stderr, "anju report: cannot write %s\n", a->output ? a->output : "the list");
+	return ok ? 0 : 1;
+}
+
 static int report_followup_cli(struct cli *c, const struct report_args *a)
 {
 	json_t *r = NULL;
+	if (a->list && strcmp(a->format, "table") != 0 && strcmp(a->format, "json") != 0) {
+		static const char *const keys[] = {"number", "head_name", "person_name", "detail",
+			"responsible_person", "origin_town", "dest_community", NULL};
+		char key[64];
+		snprintf(key, sizeof(key), "rule_%s", a->list);
+		return stream_list(c, msg_get(c->lang, key), keys, a);
+	}
 	if (a->list) {
 		static const char *const keys[] = {"number", "head_name", "person_name", "detail",
 			"responsible_person", "origin_town", "dest_community", NULL};

@@ -46,6 +46,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		cli_close(c);
 		return 1;
 	}
+	media_set_max_pixels(c->cfg.max_pixels);
 
 	/* Block the stop signals before the worker threads start, so they inherit the mask
 	 * and only this thread receives them, in sigwait. */

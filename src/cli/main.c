@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/date.h"
@@ -98,6 +99,10 @@ int main(int argc, char **argv)
 	struct cli c;
 	char err[512];
 	memset(&c, 0, sizeof(c));
+	/* The database, its -wal and -shm, blobs, temporary files and backups hold personal
+	 * data: whatever creates them, only this account may read them (0600 files, 0700
+	 * folders). Set before anything is opened, so no path escapes it. */
+	umask(077);
 	config_defaults(&c.cfg);
 	const char *lang = getenv("ANJU_LANG") ? getenv("ANJU_LANG") : getenv("LANG");
 	c.lang = lang && strncmp(lang, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
@@ -141,6 +146,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Times shown to people (who exported a file, and when) are the county's; set before
+	 * any thread starts, as tzset is not thread-safe. */
+	setenv("TZ", c.cfg.time_zone, 1);
+	tzset();
 	if (i >= argc) {
 		fputs(usage, stderr);
 		return 2;

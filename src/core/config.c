@@ -31,6 +31,26 @@ void config_defaults(struct config *c)
 	c->upload_timeout = 3600;
 	c->trust_proxy = 0;
 	c->busy_timeout_ms = 5000;
+	snprintf(c->time_zone, sizeof(c->time_zone), "Asia/Shanghai");
+	c->request_memory = 16u << 20;
+	c->max_pixels = 100000000;
+}
+
+/* A time-zone name the C library will find (a file under /usr/share/zoneinfo), or a POSIX
+ * TZ rule with an offset such as "CST-8". An unknown name would silently mean UTC. */
+static int zone_known(const char *v)
+{
+	char path[160];
+	if (!*v || strstr(v, "..") || strlen(v) > 60)
+		return -1;
+	if (strpbrk(v, "0123456789") && !strchr(v, '/'))
+		return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", v);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	fclose(f);
+	return 0;
 }
 
 /* The server's limits: integer settings with their ranges, one row each. */
@@ -108,7 +128,15 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		c->login_max_failures = (int)n;
 	else if (strcmp(key, "busy_timeout_ms") == 0 && !(rc = parse_long(value, 10, 600000, &n)))
 		c->busy_timeout_ms = (int)n;
-	else if (strcmp(key, "busy_timeout_ms") && strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
+	else if (strcmp(key, "time_zone") == 0 && !(rc = zone_known(value)))
+		rc = set_text(c->time_zone, sizeof(c->time_zone), value);
+	else if (strcmp(key, "request_memory") == 0 && !(rc = parse_long(value, 4096, LONG_MAX, &n)))
+		c->request_memory = (size_t)n;
+	else if (strcmp(key, "max_pixels") == 0 && !(rc = parse_long(value, 1, LONG_MAX, &n)))
+		c->max_pixels = (uint64_t)n;
+	else if (strcmp(key, "busy_timeout_ms") && strcmp(key, "time_zone") &&
+		 strcmp(key, "request_memory") && strcmp(key, "max_pixels") &&
+		 strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
 		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
 		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures") &&
 		 strcmp(key, "max_upload") && strcmp(key, "public_url") &&
@@ -175,6 +203,8 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_BODY_TIMEOUT", "body_timeout"}, {"ANJU_UPLOAD_TIMEOUT", "upload_timeout"},
 		{"ANJU_TRUST_PROXY", "trust_proxy"},
 		{"ANJU_BUSY_TIMEOUT_MS", "busy_timeout_ms"},
+		{"ANJU_TIME_ZONE", "time_zone"}, {"ANJU_REQUEST_MEMORY", "request_memory"},
+		{"ANJU_MAX_PIXELS", "max_pixels"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

@@ -1,6 +1,7 @@
 /*
  * config: settings from defaults, then a file (key = value lines), then the environment
- * (ANJU_BIND, ANJU_PORT, ANJU_DB, ANJU_DATA, ANJU_THREADS, ANJU_MAX_BODY), then flags —
+ * (ANJU_BIND, ANJU_PORT, ANJU_DB, ANJU_DATA, ANJU_THREADS, ANJU_MAX_BODY, ANJU_TIME_ZONE,
+ * ANJU_REQUEST_MEMORY, ANJU_MAX_PIXELS ...), then flags —
  * each later source overriding the earlier.
  */
 #ifndef ANJU_CONFIG_H
@@ -30,6 +31,9 @@ struct config {
 	int upload_timeout;	/* seconds for a whole upload body */
 	int trust_proxy;	/* 1: believe X-Forwarded-Proto (only behind our own proxy) */
 	int busy_timeout_ms;	/* a write waits this long for a locked database, then 503 */
+	char time_zone[64];	/* the county's, for times shown on exports (TZ name) */
+	size_t request_memory;	/* what one request may allocate from its arena, bytes */
+	uint64_t max_pixels;	/* largest picture (width x height) accepted for upload */
 };
 
 void config_defaults(struct config *c);

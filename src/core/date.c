@@ -77,3 +77,14 @@ int date_age(long birth, long on)
 		age--;
 	return age;
 }
+
+void date_stamp(long long t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char zone[8];
+	localtime_r(&tt, &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);	/* "+0800" */
+	size_t n = strftime(out, 32, "%Y-%m-%d %H:%M:%S ", &tm);
+	snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
+}

@@ -15,6 +15,9 @@ void date_from_days(long days, int *y, int *m, int *d);
 long date_today(void);
 /* Writes "YYYY-MM-DD" (11 bytes with the NUL). */
 void date_format(long days, char out[11]);
+/* The moment t in the process's time zone (TZ, set from the time_zone setting at start-up),
+ * as "YYYY-MM-DD HH:MM:SS +08:00" (at most 32 bytes with the NUL). */
+void date_stamp(long long t, char out[32]);
 /* Whole years between birth and the day `on`. */
 int date_age(long birth, long on);
 #endif

@@ -7,6 +7,13 @@
 #include <string.h>
 #include <vips/vips.h>
 
+static unsigned long long max_pixels = 100000000ULL;
+
+void media_set_max_pixels(unsigned long long max)
+{
+	max_pixels = max;
+}
+
 int media_init(const char *argv0)
 {
 	if (VIPS_INIT(argv0 ? argv0 : "anju"))
@@ -50,6 +57,22 @@ static void inspect_image(const char *path, bool picture, const char *thumb_path
 			  const char *reference_path, struct media_info *info)
 {
 	VipsImage *thumb = NULL, *in = NULL, *upright = NULL;
+	/* Opening reads the header only; the pixels are decoded when an operation pulls
+	 * them. A picture over the cap goes no further. */
+	if (picture && (in = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL))) {
+		unsigned long long w = (unsigned long long)vips_image_get_width(in),
+				   h = (unsigned long long)vips_image_get_height(in);
+		if (w * h > max_pixels) {
+			info->width = (int)w;
+			info->height = (int)h;
+			info->too_many_pixels = true;
+			g_object_unref(in);
+			vips_error_clear();
+			return;
+		}
+		g_object_unref(in);
+		in = NULL;
+	}
 	/* The thumbnail loader reads only what it needs (shrink-on-load) and turns the
 	 * picture upright by its EXIF orientation; for a PDF it renders page one. */
 	if (!vips_thumbnail(path, &thumb, MEDIA_THUMBNAIL_SIZE, "height", MEDIA_THUMBNAIL_SIZE,

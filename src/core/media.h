@@ -16,10 +16,15 @@ struct media_info {
 	double duration;	/* seconds; 0 when not a recording */
 	char codec[32];
 	bool has_thumbnail, has_reference;
+	bool too_many_pixels;	/* a picture over the cap: nothing derived, to be refused */
 };
 
 /* Starts libvips (once per process). Returns 0 or -1. */
 int media_init(const char *argv0);
+/* The largest picture (width x height) that media_inspect will decode; a bigger one is
+ * judged by its header alone (too_many_pixels), so a 30,000 x 30,000 image that compresses
+ * to a few kilobytes costs no CPU or disk. Set before serving (default 100 megapixels). */
+void media_set_max_pixels(unsigned long long max);
 void media_shutdown(void);
 /* Inspects the file at path of the sniffed mime type; writes a thumbnail to thumb_path
  * and (for pictures) an upright copy to reference_path when it can. Never fails the

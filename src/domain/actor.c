@@ -31,6 +31,11 @@ bool role_is_admin(enum role r)
 	return r == ROLE_ADMIN;
 }
 
+bool role_can_export(enum role r)
+{
+	return r != ROLE_VOLUNTEER && r < ROLE_COUNT;
+}
+
 bool actor_covers(const struct actor *a, const char *code)
 {
 	size_t n = strlen(a->scope);

@@ -51,6 +51,9 @@ bool role_can_edit_registry(enum role r);
 bool role_can_edit_archive(enum role r);
 /* True when the role may manage user accounts. */
 bool role_is_admin(enum role r);
+/* True when the role may take records away as files (CSV, XLSX, PDF, BagIt): every role
+ * but the volunteer, who visits households and needs no copy of anyone's records. */
+bool role_can_export(enum role r);
 
 /* True when `code` lies within the actor's scope. */
 bool actor_covers(const struct actor *a, const char *code);

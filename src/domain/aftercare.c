@@ -197,6 +197,13 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 		return tx_end(cx->db, OUT_INVALID, STORE_OK);
 	json_t *before = NULL;
 	steps_get(cx, household_id, &before);
+	/* A partial PUT changes what it names: a field left out keeps its value (null clears). */
+	const char **given[] = {&person, &phone, &village, &town};
+	static const char *const names[] = {"responsible_person", "responsible_phone",
+		"village_command", "town_command"};
+	for (int k = 0; k < 4; k++)
+		if (!json_object_get(body, names[k]))
+			*given[k] = json_string_value(json_object_get(before, names[k]));
 	int rc = store_exec(cx->db, "INSERT INTO relocation_support(household_id, responsible_person,"
 		" responsible_phone, village_command, town_command) VALUES (?, ?, ?, ?, ?)"
 		" ON CONFLICT(household_id) DO UPDATE SET responsible_person = excluded.responsible_person,"

@@ -145,7 +145,8 @@ static enum outcome check_files(struct ctx *cx, struct archive_file *files, int 
 		else if (!sniff_allowed(files[i].mime)) {
 			verrors_add(cx->errs, field, "file_type_not_allowed");
 			res = OUT_UNSUPPORTED;
-		}
+		} else if (files[i].media && files[i].media->too_many_pixels)
+			verrors_add(cx->errs, field, "picture_too_large");	/* max_pixels */
 	}
 	return cx->errs->n && res == OUT_OK ? OUT_INVALID : res;
 }

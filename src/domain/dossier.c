@@ -31,6 +31,8 @@ struct pen {
 	cairo_t *cr;
 	PangoFontMap *fonts;
 	PangoContext *pc;
+	const char *footer;	/* who exported the document and when, on every page */
+	double page_w, page_h;
 };
 
 static void pen_open(struct pen *p, cairo_surface_t *s)
@@ -69,6 +71,28 @@ static double text(struct pen *p, double x, double y, double w, const char *s, d
 	pango_font_description_free(fd);
 	g_object_unref(layout);
 	return (double)ph / PANGO_SCALE;
+}
+
+/* Ends the page under its footer. */
+static void turn_page(struct pen *p)
+{
+	if (p->footer) {
+		cairo_save(p->cr);
+		cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
+		text(p, 12, p->page_h - 14, p->page_w - 24, p->footer, 6, false);
+		cairo_restore(p->cr);
+	}
+	cairo_show_page(p->cr);
+}
+
+/* Author and creation time of the document, from the mark. */
+static void mark_document(cairo_surface_t *s, const struct export_mark *m)
+{
+	if (!m)
+		return;
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, m->by);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, m->iso);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, m->line);
 }
 
 static const char *str(json_t *o, const char *key)
@@ -178,7 +202,7 @@ static void catalogue(struct pen *cr, json_t *items)
 	double y = A4_H;
 	json_array_foreach(items, i, it) {
 		if (y > A4_H - MARGIN - 30) {
-			cairo_show_page(cr->cr);
+			turn_page(cr);
 			y = MARGIN;
 			y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "卷内目录 Catalogue of items", 16, true) + 10;
 			for (int c = 0; c < 6; c++)
@@ -229,7 +253,7 @@ static void pictures(struct ctx *cx, struct pen *pen, json_t *items)
 			if (!img)
 				continue;
 			if (y + cell + 30 > A4_H - MARGIN) {
-				cairo_show_page(cr);
+				turn_page(pen);
 				y = MARGIN;
 				y += text(pen, MARGIN, y, A4_W - 2 * MARGIN, "照片 Pictures", 16, true) + 10;
 				x = MARGIN;
@@ -254,7 +278,8 @@ static void pictures(struct ctx *cx, struct pen *pen, json_t *items)
 	}
 }
 
-enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out)
+enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, const struct export_mark *mark,
+			 struct buf *out)
 {
 	json_t *h = NULL, *items = NULL;
 	enum outcome res = archive_household_file(cx, household_id, &h, &items);
@@ -264,12 +289,16 @@ enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out)
 	privacy_present(cx->actor->role, items);
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, A4_W, A4_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, str(h, "number"));
+	mark_document(s, mark);
 	struct pen pen;
 	pen_open(&pen, s);
+	pen.footer = mark ? mark->line : NULL;
+	pen.page_w = A4_W;
+	pen.page_h = A4_H;
 	cover(&pen, h);
 	catalogue(&pen, items);
 	pictures(cx, &pen, items);
-	cairo_show_page(pen.cr);
+	turn_page(&pen);
 	pen_close(&pen);
 	cairo_surface_finish(s);
 	cairo_status_t st = cairo_surface_status(s);
@@ -282,7 +311,7 @@ enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out)
 /* ---------------------------------------------------------------- the label */
 
 enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char *base_url,
-			       struct buf *out)
+			       const struct export_mark *mark, struct buf *out)
 {
 	const double w = 283.0, h = 170.0;	/* 100 x 60 mm */
 	char line[256], url[600];
@@ -298,8 +327,12 @@ enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char 
 		return OUT_INTERNAL;
 	}
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, w, h);
+	mark_document(s, mark);
 	struct pen pen;
 	pen_open(&pen, s);
+	pen.footer = mark ? mark->line : NULL;
+	pen.page_w = w;
+	pen.page_h = h;
 	cairo_t *cr = pen.cr;
 	double y = 12;
 	y += text(&pen, 12, y, 160, "一户一档 档案盒", 10, true) + 4;
@@ -318,7 +351,7 @@ enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char 
 			if (qr->data[r * qr->width + c] & 1)
 				cairo_rectangle(cr, x0 + (c + 4) * module, y0 + (r + 4) * module, module, module);
 	cairo_fill(cr);
-	cairo_show_page(cr);
+	turn_page(&pen);
 	pen_close(&pen);
 	cairo_surface_finish(s);
 	cairo_status_t st = cairo_surface_status(s);

@@ -12,12 +12,16 @@
 #include "core/buf.h"
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "domain/export_mark.h"
 
-/* Renders the dossier of a household (within scope) into out. */
-enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, struct buf *out);
-/* Renders the box label; the QR code holds base_url + "/households/" + id. */
+/* Renders the dossier of a household (within scope) into out; every page carries the
+ * mark's line as its footer, and the document its author and creation time. */
+enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, const struct export_mark *mark,
+			 struct buf *out);
+/* Renders the box label; the QR code holds base_url + "/households/" + id; the mark as
+ * on the dossier. */
 enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char *base_url,
-			       struct buf *out);
+			       const struct export_mark *mark, struct buf *out);
 /* Releases the font and cairo caches at exit, so leak checkers see only real leaks. */
 void dossier_shutdown(void);
 #endif

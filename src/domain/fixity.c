@@ -1,8 +1,11 @@
 /* fixity: the blob check behind `anju fsck`. */
 #include "domain/fixity.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "domain/audit.h"
@@ -90,4 +93,79 @@ json_t *fixity_last(struct ctx *cx)
 			      "corrupted", (json_int_t)store_int(r, 3));
 	store_finish(r);
 	return o;
+}
+
+/* ---------------------------------------------------------------- orphans and repair */
+
+struct orphan_walk {
+	struct ctx *cx;
+	long long min_age, now;
+	bool remove;
+	struct fixity_orphan *list;
+	int n, cap;
+	bool failed;
+};
+
+static int visit_blob(void *arg, const char *sha256, long long changed, unsigned long long size)
+{
+	struct orphan_walk *w = arg;
+	int rc;
+	if (w->now - changed < w->min_age)
+		return 0;
+	int64_t rows = store_one_int(w->cx->db, &rc, "SELECT count(*) FROM blobs WHERE sha256 = ?",
+				     "t", sha256);
+	if (rc != STORE_OK) {
+		w->failed = true;
+		return -1;
+	}
+	if (rows)
+		return 0;
+	if (w->n == w->cap) {
+		int cap = w->cap ? w->cap * 2 : 16;
+		struct fixity_orphan *more = realloc(w->list, sizeof(*more) * (size_t)cap);
+		if (!more) {
+			w->failed = true;
+			return -1;
+		}
+		w->list = more;
+		w->cap = cap;
+	}
+	struct fixity_orphan *o = &w->list[w->n++];
+	memset(o, 0, sizeof(*o));
+	snprintf(o->sha256, sizeof(o->sha256), "%s", sha256);
+	o->size = size;
+	o->age = w->now - changed;
+	o->removed = w->remove && blobstore_remove(w->cx->blobs, sha256) == 0;
+	return 0;
+}
+
+int fixity_orphans(struct ctx *cx, long long min_age, bool remove, struct fixity_orphan **out,
+		   int *n)
+{
+	struct orphan_walk w = {.cx = cx, .min_age = min_age, .now = (long long)time(NULL),
+				.remove = remove};
+	int rc = blobstore_walk(cx->blobs, visit_blob, &w);
+	*out = w.list;
+	*n = w.n;
+	return rc || w.failed ? -1 : 0;
+}
+
+char *fixity_restore(struct ctx *cx, const char *sha256, const char *dir)
+{
+	int rc;
+	int64_t size = store_one_int(cx->db, &rc, "SELECT size FROM blobs WHERE sha256 = ?", "t",
+				     sha256);
+	if (rc != STORE_OK)
+		return NULL;
+	const char *const shapes[] = {"%s/blobs/%.2s/%.2s/%s", "%s/%.2s/%.2s/%s", NULL};
+	char path[2200];
+	for (int i = 0; i <= 2; i++) {
+		if (shapes[i] ? snprintf(path, sizeof(path), shapes[i], dir, sha256, sha256 + 2, sha256) < 0
+			      : snprintf(path, sizeof(path), "%s/%s", dir, sha256) < 0)
+			continue;
+		if (access(path, R_OK) == 0 &&
+		    blobstore_restore(cx->blobs, sha256, (uint64_t)size, path) == 0)
+			return strdup(path);
+	}
+	return NULL;
 }

@@ -25,7 +25,8 @@ struct rule {
 	char key[40], level[12], setting[40];
 	bool household;
 	struct fact_condition cond;
-	const char *detail;	/* in the arena; NULL when the rule shows none */
+	const char *detail;	/* the detail query with K_CTE, built once; NULL when none */
+	bool detail_is_birth_date;	/* the detail shows a birth date (masked as such) */
 };
 
 /* The active rules in their order (or only `only`); -1 on a storage error. A rule whose
@@ -43,7 +44,14 @@ static int load_rules(struct ctx *cx, struct rule *rules, int max, const char *o
 		snprintf(u->level, sizeof(u->level), "%s", store_text(r, 1));
 		snprintf(u->setting, sizeof(u->setting), "%s", store_text(r, 2));
 		u->household = strcmp(u->level, "household") == 0;
-		u->detail = store_null(r, 4) ? NULL : arena_strdup(cx->arena, store_text(r, 4));
+		/* Built once here, not per entry: a long list must not grow the arena per row. */
+		u->detail = store_null(r, 4) ? NULL : arena_printf(cx->arena, K_CTE "%s", store_text(r, 4));
+		u->detail_is_birth_date = !store_null(r, 4) &&
+					  strncmp(store_text(r, 4), "SELECT birth_date ", 18) == 0;
+		if (!store_null(r, 4) && !u->detail) {
+			store_finish(r);
+			return -1;
+		}
 		if (!fact_condition_parse(store_text(r, 3), u->household, &u->cond, &bad)) {
 			log_warn("follow-up rule %s: unknown fact '%s' in its condition", u->key, bad);
 			continue;
@@ -188,7 +196,7 @@ static json_t *entry_json(struct ctx *cx, const struct rule *u, const struct fol
 	}
 	json_object_set_new(o, "detail", json_null());
 	if (u->detail) {
-		struct store_rows *r = store_query(cx->db, arena_printf(cx->arena, K_CTE "%s", u->detail),
+		struct store_rows *r = store_query(cx->db, u->detail,
 			K_TYPES "i", K_ARGS(*d), e->person ? e->person : e->household);
 		if (store_next(r) && !store_null(r, 0))
 			json_object_set_new(o, "detail", json_string(store_text(r, 0)));
@@ -198,7 +206,7 @@ static json_t *entry_json(struct ctx *cx, const struct rule *u, const struct fol
 		}
 		/* A detail that is a person's birth date (the pension rule's) is a birth date
 		 * under another name: the mask cannot tell it by its key. */
-		if (strncmp(u->detail, "SELECT birth_date ", 18) == 0)
+		if (u->detail_is_birth_date)
 			privacy_present_birth_date(cx->actor->role, o, "detail");
 	}
 	/* masked here, where the row is built, so the list, its page and its CSV/XLSX
@@ -254,6 +262,78 @@ enum outcome worklist_entries(struct ctx *cx, const char *rule, const char *afte
 		return OUT_INTERNAL;
 	}
 	return OUT_OK;
+}
+
+/* ---------------------------------------------------------------- cursors (exports) */
+
+struct worklist_cursor {
+	struct rule u;
+	char *detail;			/* u.detail's own copy: the cursor outlives the arena */
+	struct followup_dates dates;
+	struct entry *e;
+	int64_t n, next;
+};
+
+enum outcome worklist_open(struct ctx *cx, const char *rule, struct worklist_cursor **out)
+{
+	struct followup_pass p;
+	*out = NULL;
+	struct worklist_cursor *c = calloc(1, sizeof(*c));
+	if (!c)
+		return OUT_TOO_LARGE;
+	int found = load_rules(cx, &c->u, 1, rule);
+	if (found <= 0) {
+		free(c);
+		return found < 0 ? OUT_INTERNAL : OUT_NOT_FOUND;
+	}
+	if (c->u.detail && !(c->detail = strdup(c->u.detail))) {
+		free(c);
+		return OUT_TOO_LARGE;
+	}
+	c->u.detail = c->detail;
+	if (!followup_pass_run(cx, &p, PASS_RULE_FACTS)) {
+		worklist_close(c);
+		return OUT_INTERNAL;
+	}
+	c->dates = p.dates;
+	c->e = collect(&p, &c->u, &c->n);
+	followup_pass_free(&p);
+	if (!c->e) {
+		worklist_close(c);
+		return OUT_TOO_LARGE;	/* the only way collect fails is memory */
+	}
+	*out = c;
+	return OUT_OK;
+}
+
+int64_t worklist_cursor_count(const struct worklist_cursor *c)
+{
+	return c->n;
+}
+
+enum outcome worklist_read(struct ctx *cx, struct worklist_cursor *c, int max, json_t **items)
+{
+	*items = json_array();
+	if (!*items)
+		return OUT_TOO_LARGE;
+	for (int k = 0; k < max && c->next < c->n; k++, c->next++) {
+		json_t *o = entry_json(cx, &c->u, &c->dates, &c->e[c->next]);
+		if (!o || json_array_append_new(*items, o)) {
+			json_decref(*items);
+			*items = NULL;
+			return OUT_INTERNAL;
+		}
+	}
+	return OUT_OK;
+}
+
+void worklist_close(struct worklist_cursor *c)
+{
+	if (!c)
+		return;
+	free(c->e);
+	free(c->detail);
+	free(c);
 }
 
 enum outcome worklist_rules(struct ctx *cx, json_t **out)

@@ -26,6 +26,17 @@ enum outcome worklist_counts_of(struct ctx *cx, const struct followup_pass *p, j
  * unknown or inactive rule. */
 enum outcome worklist_entries(struct ctx *cx, const char *rule, const char *after, int limit,
 			      json_t **out);
+/* A rule's entries read a page at a time, for exports of any length: the pass runs once
+ * when the cursor opens and keeps only the entries' ids (16 bytes each); each read builds
+ * the rows of the next `max` entries. The cursor owns all it holds, so it may outlive the
+ * arena of the ctx it was opened with; every read takes a ctx of its own. */
+struct worklist_cursor;
+/* OUT_NOT_FOUND for an unknown or inactive rule, OUT_TOO_LARGE when memory runs out. */
+enum outcome worklist_open(struct ctx *cx, const char *rule, struct worklist_cursor **out);
+int64_t worklist_cursor_count(const struct worklist_cursor *c);
+/* The next entries as an array of the items worklist_entries gives (empty at the end). */
+enum outcome worklist_read(struct ctx *cx, struct worklist_cursor *c, int max, json_t **items);
+void worklist_close(struct worklist_cursor *c);
 /* The rules with their settings: {"rules": [...], "settings": {key: {value, min, max}}}. */
 enum outcome worklist_rules(struct ctx *cx, json_t **out);
 /* Admin: {"settings": {key: value}, "rules": {key: active}} — audited. */

@@ -4,9 +4,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int mkdir_p(const char *path)
@@ -17,11 +20,11 @@ static int mkdir_p(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0750) && errno != EEXIST)
+		if (mkdir(tmp, 0700) && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	return mkdir(tmp, 0750) && errno != EEXIST ? -1 : 0;
+	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
 }
 
 int blobstore_init(struct blobstore *b, const char *data_dir, char *err, size_t errlen)
@@ -42,15 +45,59 @@ int blobstore_init(struct blobstore *b, const char *data_dir, char *err, size_t 
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* Temporary files are only ever half-written uploads of a process that died. */
+	/* Folders made before files were private to the account: close them now. */
+	chmod(data_dir, 0700);
+	snprintf(path, sizeof(path), "%s/blobs", data_dir);
+	chmod(path, 0700);
+	snprintf(path, sizeof(path), "%s/tmp", data_dir);
+	chmod(path, 0700);
+	blobstore_sweep_tmp(b);
+	return 0;
+}
+
+/* The pid in a temporary name "upload-PID-XXXXXX..." or "export-PID-XXXXXX": 0 when the
+ * name has none (made before names carried it). */
+static long tmp_owner(const char *name)
+{
+	const char *dash = strchr(name, '-');
+	char *end;
+	if (!dash)
+		return 0;
+	long pid = strtol(dash + 1, &end, 10);
+	return end > dash + 1 && *end == '-' && pid > 0 ? pid : 0;
+}
+
+int blobstore_sweep_tmp(const struct blobstore *b)
+{
+	char path[1024];
+	int removed = 0;
+	snprintf(path, sizeof(path), "%s/tmp", b->root);
 	DIR *d = opendir(path);
 	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (strncmp(e->d_name, "upload-", 7) == 0)
-			unlinkat(dirfd(d), e->d_name, 0);
+	time_t now = time(NULL);
+	long self = (long)getpid();
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "upload-", 7) && strncmp(e->d_name, "export-", 7))
+			continue;
+		/* Another process's upload in progress (a running server's, while this is a
+		 * command) is left alone: only a file whose owner is gone may go. A file named
+		 * with this process's own pid is from an earlier process that had the same pid
+		 * (this one has made none yet). A name without a pid goes when an hour old. */
+		long pid = tmp_owner(e->d_name);
+		bool gone;
+		if (pid)
+			gone = pid == self || (kill((pid_t)pid, 0) && errno == ESRCH);
+		else {
+			struct stat st;
+			gone = fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+			       now - st.st_mtime > BLOBSTORE_SAFE_AGE;
+		}
+		if (gone && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+	}
 	if (d)
 		closedir(d);
-	return 0;
+	return removed;
 }
 
 void blobstore_path(const struct blobstore *b, const char *sha, char *out, size_t cap)
@@ -63,7 +110,8 @@ int blob_writer_open(const struct blobstore *b, struct blob_writer *w, uint64_t 
 	memset(w, 0, sizeof(*w));
 	w->store = b;
 	w->limit = limit;
-	snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/tmp/upload-XXXXXX", b->root);
+	/* The pid in the name says whose it is (blobstore_sweep_tmp). */
+	snprintf(w->tmp_path, sizeof(w->tmp_path), "%s/tmp/upload-%ld-XXXXXX", b->root, (long)getpid());
 	w->fd = mkstemp(w->tmp_path);
 	if (w->fd < 0) {
 		w->tmp_path[0] = '\0';
@@ -102,6 +150,14 @@ int blob_writer_write(struct blob_writer *w, const void *data, size_t len)
 int blob_writer_from_file(const struct blobstore *b, struct blob_writer *w, const char *path,
 			  uint64_t limit)
 {
+	int rc = blob_writer_from_copy(b, w, path, limit);
+	unlink(path);
+	return rc;
+}
+
+int blob_writer_from_copy(const struct blobstore *b, struct blob_writer *w, const char *path,
+			  uint64_t limit)
+{
 	char buf[65536];
 	int fd = open(path, O_RDONLY), rc = -1;
 	if (fd < 0)
@@ -120,8 +176,49 @@ int blob_writer_from_file(const struct blobstore *b, struct blob_writer *w, cons
 		}
 	}
 	close(fd);
-	unlink(path);
 	return rc;
+}
+
+static void fsync_dir_of(const char *path)
+{
+	char dir[1200];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
+/* When a blob by this hash is stored but its bytes are not these any more (size first,
+ * then the hash), puts ours in its place: a second name for our temporary file, renamed
+ * over the damaged one (atomic), so re-uploading a file repairs it. The temporary file
+ * stays for the caller (sniffing, thumbnails) and goes at commit or abort as usual. The
+ * check runs here, before any transaction, not in commit inside one. */
+static int repair_if_damaged(struct blob_writer *w)
+{
+	char path[1200], side[1300];
+	struct stat st;
+	blobstore_path(w->store, w->sha256, path, sizeof(path));
+	if (stat(path, &st) != 0)
+		return 0;
+	if ((uint64_t)st.st_size == w->size &&
+	    blobstore_verify(w->store, w->sha256, w->size) == BLOB_OK)
+		return 0;
+	snprintf(side, sizeof(side), "%s.repair-%ld", path, (long)getpid());
+	unlink(side);
+	if (link(w->tmp_path, side) || rename(side, path)) {
+		unlink(side);
+		w->failed = true;
+		return -1;
+	}
+	fsync_dir_of(path);
+	w->repaired = true;
+	return 0;
 }
 
 int blob_writer_finish(struct blob_writer *w)
@@ -135,7 +232,7 @@ int blob_writer_finish(struct blob_writer *w)
 		w->failed = true;
 		return -1;
 	}
-	return 0;
+	return repair_if_damaged(w);
 }
 
 int blob_writer_commit(struct blob_writer *w)
@@ -145,7 +242,9 @@ int blob_writer_commit(struct blob_writer *w)
 	if (!w->sha256[0] || w->committed)
 		return w->committed ? 0 : -1;
 	blobstore_path(w->store, w->sha256, path, sizeof(path));
-	if (stat(path, &st) == 0) {	/* the same bytes are stored already */
+	/* The same bytes are stored already (blob_writer_finish made sure they are intact,
+	 * or put ours in their place): ours can go. */
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size == w->size) {
 		blob_writer_abort(w);
 		w->committed = true;
 		w->created = false;
@@ -217,4 +316,68 @@ enum blob_state blobstore_verify(const struct blobstore *b, const char *sha256, 
 	crypto_hash_sha256_final(&st, digest);
 	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 	return strcmp(hex, sha256) == 0 && total == size ? BLOB_OK : BLOB_CORRUPTED;
+}
+
+int blobstore_walk(const struct blobstore *b, int (*fn)(void *arg, const char *sha256,
+		   long long mtime, unsigned long long size), void *arg)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/blobs", b->root);
+	DIR *top = opendir(path);
+	struct dirent *e1, *e2, *e3;
+	int rc = 0;
+	if (!top)
+		return -1;
+	while (rc == 0 && (e1 = readdir(top))) {
+		if (strlen(e1->d_name) != 2 || e1->d_name[0] == '.')
+			continue;
+		char p1[1100];
+		snprintf(p1, sizeof(p1), "%s/%.2s", path, e1->d_name);
+		DIR *mid = opendir(p1);
+		while (rc == 0 && mid && (e2 = readdir(mid))) {
+			if (strlen(e2->d_name) != 2 || e2->d_name[0] == '.')
+				continue;
+			char p2[1200];
+			snprintf(p2, sizeof(p2), "%.1100s/%.2s", p1, e2->d_name);
+			DIR *leaf = opendir(p2);
+			while (rc == 0 && leaf && (e3 = readdir(leaf))) {
+				struct stat st;
+				if (strlen(e3->d_name) != 64 ||
+				    strspn(e3->d_name, "0123456789abcdef") != 64 ||
+				    fstatat(dirfd(leaf), e3->d_name, &st, 0) || !S_ISREG(st.st_mode))
+					continue;
+				/* link() moves ctime, not mtime: the later is when it came */
+				rc = fn(arg, e3->d_name, (long long)(st.st_ctime > st.st_mtime
+					? st.st_ctime : st.st_mtime), (unsigned long long)st.st_size);
+			}
+			if (leaf)
+				closedir(leaf);
+		}
+		if (mid)
+			closedir(mid);
+	}
+	closedir(top);
+	return rc;
+}
+
+int blobstore_remove(const struct blobstore *b, const char *sha256)
+{
+	char path[1200];
+	blobstore_path(b, sha256, path, sizeof(path));
+	return unlink(path);
+}
+
+int blobstore_restore(const struct blobstore *b, const char *sha256, uint64_t size,
+		      const char *from)
+{
+	struct blob_writer w;
+	if (blob_writer_from_copy(b, &w, from, size))
+		return -1;
+	if (strcmp(w.sha256, sha256) != 0 || w.size != size) {
+		blob_writer_abort(&w);
+		return -1;
+	}
+	int rc = blob_writer_commit(&w);
+	blob_writer_abort(&w);
+	return rc;
 }

@@ -58,7 +58,9 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 	int64_t ints[STORE_MAX_PARAMS];
 	double dbls[STORE_MAX_PARAMS];
 	size_t n = types ? strlen(types) : 0;
-	if (n > STORE_MAX_PARAMS || fault_due()) {
+	/* No SQL is what an exhausted arena hands a caller that built it there: refuse it as
+	 * a failed statement rather than pass NULL on to the backend (issue 10.7). */
+	if (!sql || n > STORE_MAX_PARAMS || fault_due()) {
 		c->failures++;
 		return NULL;
 	}

@@ -14,6 +14,7 @@
 #include "domain/bag.h"
 #include "domain/dossier.h"
 #include "domain/household.h"
+#include "web/export.h"
 #include "web/range.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -270,6 +271,8 @@ void api_file_reference(struct request *rq) { serve_file(rq, REFERENCE); }
 void api_household_bag(struct request *rq)
 {
 	char name[40];
+	if (!export_begin(rq))
+		return;
 	struct tar *t = malloc(sizeof(*t));
 	if (!t) {
 		rq_problem(rq, OUT_INTERNAL, NULL);
@@ -290,7 +293,8 @@ void api_household_bag(struct request *rq)
 		      arena_printf(&rq->arena, "attachment; filename=\"%s.tar\"", name));
 }
 
-static void reply_pdf(struct request *rq, enum outcome res, const char *kind)
+static void reply_pdf(struct request *rq, enum outcome res, const struct export_mark *m,
+		      const char *kind)
 {
 	if (res != OUT_OK) {
 		buf_reset(&rq->out);
@@ -299,17 +303,25 @@ static void reply_pdf(struct request *rq, enum outcome res, const char *kind)
 	}
 	rq->status = 200;
 	rq->content_type = "application/pdf";
-	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION, arena_printf(&rq->arena,
-		      "inline; filename=\"household-%lld-%s.pdf\"", (long long)rq->ids[0], kind));
+	export_pdf_headers(rq, m, arena_printf(&rq->arena, "household-%lld-%s",
+					       (long long)rq->ids[0], kind));
 }
 
 void api_household_dossier(struct request *rq)
 {
-	reply_pdf(rq, dossier_pdf(&rq->cx, rq->ids[0], &rq->out), "dossier");
+	struct export_mark m;
+	if (!export_begin(rq))
+		return;
+	export_mark_of(rq, &m);
+	reply_pdf(rq, dossier_pdf(&rq->cx, rq->ids[0], &m, &rq->out), &m, "dossier");
 }
 
 void api_household_label(struct request *rq)
 {
-	reply_pdf(rq, dossier_label_pdf(&rq->cx, rq->ids[0], rq->server->cfg.public_url, &rq->out),
-		  "label");
+	struct export_mark m;
+	if (!export_begin(rq))
+		return;
+	export_mark_of(rq, &m);
+	reply_pdf(rq, dossier_label_pdf(&rq->cx, rq->ids[0], rq->server->cfg.public_url, &m,
+					&rq->out), &m, "label");
 }

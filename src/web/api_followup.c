@@ -1,5 +1,6 @@
 /* api_followup: thin HTTP glue over the follow-up ledgers, worklists and the employment
  * report (domain/employment.c, guarantee.c, aftercare.c, worklist.c, employment_report.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/aftercare.h"
@@ -37,8 +38,8 @@ static const char *const formats[] = {"json", "csv", "xlsx", NULL};
 
 void api_worklists(struct request *rq) { rq_read_all(rq, worklist_counts); }
 
-/* The columns of a worklist export. */
-static json_t *worklist_table(struct request *rq, json_t *list)
+/* The columns of a worklist export, labelled in the export's language. */
+static json_t *worklist_columns(struct request *rq)
 {
 	static const char *const keys[] = {"number", "head_name", "person_name", "detail",
 		"responsible_person", "origin_town", "dest_community", NULL};
@@ -46,10 +47,36 @@ static json_t *worklist_table(struct request *rq, json_t *list)
 	for (int i = 0; keys[i]; i++)
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
 			msg_get(rq->lang, arena_printf(&rq->arena, "worklist_col_%s", keys[i]))));
-	const char *rule = json_string_value(json_object_get(list, "rule"));
-	const char *name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rule));
-	return json_pack("[{s:s, s:s, s:o, s:O}]", "name", name, "title", name, "columns", cols,
-			 "rows", json_object_get(list, "items"));
+	return cols;
+}
+
+static enum outcome worklist_page(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	return worklist_read(cx, state, max, rows);
+}
+
+static void worklist_release(void *state)
+{
+	worklist_close(state);
+}
+
+/* A whole worklist as CSV or XLSX, read a page at a time from a cursor. */
+static void worklist_download(struct request *rq, const char *format)
+{
+	struct worklist_cursor *cur = NULL;
+	if (!export_begin(rq))
+		return;
+	enum outcome res = worklist_open(&rq->cx, rq->key, &cur);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, res == OUT_TOO_LARGE ? "export_too_large" : NULL);
+		return;
+	}
+	struct export_table t = {
+		.name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key)),
+		.columns = worklist_columns(rq), .next = worklist_page, .state = cur,
+		.release = worklist_release,
+	};
+	export_send(rq, format, arena_printf(&rq->arena, "worklist-%s", rq->key), &t, 1, 0);
 }
 
 void api_worklist(struct request *rq)
@@ -61,18 +88,13 @@ void api_worklist(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
-	bool download = format && strcmp(format, "json") != 0;
-	json_t *out = NULL;
-	enum outcome res = worklist_entries(&rq->cx, rq->key, download ? NULL : after,
-					    download ? 0 : limit, &out);
-	if (res != OUT_OK || !download) {
-		rq_reply(rq, res, 200, out);
+	if (format && strcmp(format, "json") != 0) {
+		worklist_download(rq, format);
 		return;
 	}
-	json_t *tables = worklist_table(rq, out);
-	export_reply(rq, tables, 0, format, arena_printf(&rq->arena, "worklist-%s", rq->key));
-	json_decref(tables);
-	json_decref(out);
+	json_t *out = NULL;
+	enum outcome res = worklist_entries(&rq->cx, rq->key, after, limit, &out);
+	rq_reply(rq, res, 200, out);
 }
 
 void api_followup_settings(struct request *rq)
@@ -103,6 +125,8 @@ void api_report_employment(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
+	if (format && strcmp(format, "json") != 0 && !export_begin(rq))
+		return;
 	const char *with = rq_query(rq, "worklists");
 	bool worklists = with && strcmp(with, "true") == 0;
 	json_t *out = NULL;
@@ -115,9 +139,87 @@ void api_report_employment(struct request *rq)
 	}
 	json_t *t = report_employment_tables(out, rq->lang);
 	size_t index = !table ? 1 : strcmp(table, "county") == 0 ? 0 : strcmp(table, "town") == 0 ? 1 : 2;
-	export_reply(rq, t, index, format, "employment-report");
+	struct export_table sheets[3];
+	int n = 0;
+	json_t *one;
+	size_t i;
+	json_array_foreach(t, i, one) {
+		if (n == 3)
+			break;
+		sheets[n++] = (struct export_table){
+			.name = arena_strdup(&rq->arena, json_string_value(json_object_get(one, "name"))),
+			.columns = json_incref(json_object_get(one, "columns")),
+			.rows = json_incref(json_object_get(one, "rows"))};
+	}
 	json_decref(t);
 	json_decref(out);
+	export_send(rq, format, "employment-report", sheets, n, index < (size_t)n ? (int)index : 0);
+}
+
+/* The records behind a figure, read a page at a time for a download. */
+struct records_source {
+	char *figure, *area;
+	int64_t after;
+	bool done;
+};
+
+static enum outcome records_page(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	struct records_source *r = state;
+	json_t *out = NULL;
+	*rows = NULL;
+	if (r->done) {
+		*rows = json_array();
+		return *rows ? OUT_OK : OUT_TOO_LARGE;
+	}
+	enum outcome res = report_employment_records(cx, r->figure, r->area, r->after, max, &out);
+	if (res != OUT_OK)
+		return res;
+	*rows = json_incref(json_object_get(out, "items"));
+	json_t *next = json_object_get(out, "next");
+	r->done = !json_is_integer(next);
+	r->after = json_integer_value(next);
+	json_decref(out);
+	return OUT_OK;
+}
+
+static void records_release(void *state)
+{
+	struct records_source *r = state;
+	free(r->figure);
+	free(r->area);
+	free(r);
+}
+
+static void records_download(struct request *rq, const char *format, const char *figure,
+			     const char *area)
+{
+	static const char *const keys[][2] = {{"number", "worklist_col_number"},
+		{"name", "report_col_name"}, {"household_id", "records_col_household_id"},
+		{"id", "records_col_id"}};
+	json_t *probe = NULL;
+	if (!export_begin(rq))
+		return;
+	/* an unknown figure or area is a 422 before anything is sent */
+	enum outcome res = report_employment_records(&rq->cx, figure, area, 0, 1, &probe);
+	json_decref(probe);
+	struct records_source *r = res == OUT_OK ? calloc(1, sizeof(*r)) : NULL;
+	if (r && (!(r->figure = strdup(figure)) || !(r->area = strdup(area)))) {
+		records_release(r);
+		r = NULL;
+		res = OUT_TOO_LARGE;
+	}
+	if (!r) {
+		rq_problem(rq, res == OUT_OK ? OUT_TOO_LARGE : res, NULL);
+		return;
+	}
+	json_t *cols = json_array();
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i][0], "label",
+						      msg_get(rq->lang, keys[i][1])));
+	struct export_table t = {.name = figure, .columns = cols, .next = records_page, .state = r,
+				 .release = records_release};
+	export_send(rq, format, arena_printf(&rq->arena, "records-%s", figure), &t, 1, 0);
 }
 
 void api_report_employment_records(struct request *rq)
@@ -125,12 +227,17 @@ void api_report_employment_records(struct request *rq)
 	static const int area_len[] = {9, 12, 0};
 	const char *figure = rq_query(rq, "figure");
 	const char *area = rq_query_code(rq, "area", area_len);
+	const char *format = rq_query_enum(rq, "format", formats);
 	int64_t after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
 	int limit = (int)rq_query_int(rq, "limit", 1, 500, 50);
 	if (!figure)
 		verrors_add(&rq->errs, "figure", "required");
 	if (rq->errs.n) {
 		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		records_download(rq, format, figure, area ? area : "");
 		return;
 	}
 	json_t *out = NULL;

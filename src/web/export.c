@@ -1,58 +1,297 @@
-/* export: CSV and XLSX downloads. The workbook is written to a temporary file under the
- * data folder (libxlsxwriter 1.1.4 writes only to files), read back, and removed. */
+/* export: CSV streamed in chunks, XLSX through a temporary file, both a page at a time. */
 #include "web/export.h"
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/log.h"
 #include "core/sheet.h"
+#include "web/page.h"
 #include "web/server.h"
 
-static bool read_whole(const char *path, struct buf *out)
+/* ---------------------------------------------------------------- who, language, mark */
+
+bool export_begin(struct request *rq)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (!role_can_export(rq->actor.role)) {
+		rq_problem(rq, OUT_FORBIDDEN, "export_not_allowed");
 		return false;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	bool ok = !ferror(f) && !out->failed;
-	fclose(f);
-	return ok;
+	}
+	/* A link on a page carries the page's language in its cookie; a client may ask with
+	 * ?lang; otherwise Accept-Language (already in rq->lang) decides. */
+	const char *lang = rq_query(rq, "lang");
+	if (lang && strcmp(lang, "en") == 0)
+		rq->lang = LANG_EN;
+	else if (lang && (strcmp(lang, "zh") == 0 || strcmp(lang, "zh-CN") == 0))
+		rq->lang = LANG_ZH;
+	else
+		page_lang(rq);
+	return true;
 }
 
-void export_reply(struct request *rq, json_t *tables, size_t index, const char *format,
-		  const char *filename)
+void export_mark_of(struct request *rq, struct export_mark *m)
 {
-	buf_reset(&rq->out);
-	if (strcmp(format, "csv") == 0) {
-		sheet_csv(json_array_get(tables, index), &rq->out);
-		rq->status = 200;
-		rq->content_type = "text/csv; charset=utf-8";
-		rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION, arena_printf(&rq->arena,
-			      "attachment; filename=\"%s.csv\"", filename));
+	export_mark_make(&rq->actor, rq->lang, m);
+}
+
+static void attachment(struct request *rq, const struct export_mark *m, const char *base,
+		       const char *ext, const char *how)
+{
+	char name[256];
+	export_file_name(m, base, ext, name, sizeof(name));
+	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+		      arena_printf(&rq->arena, "%s; filename=\"%s\"", how, name));
+}
+
+void export_pdf_headers(struct request *rq, const struct export_mark *m, const char *base)
+{
+	attachment(rq, m, base, "pdf", "inline");
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* Roughly what a page of rows takes in memory: its text and a slot per value. */
+static size_t page_bytes(json_t *rows)
+{
+	size_t n = 0, i;
+	json_t *row, *v;
+	const char *k;
+	json_array_foreach(rows, i, row)
+		json_object_foreach(row, k, v)
+			n += 64 + (json_is_string(v) ? json_string_length(v) : 0);
+	return n;
+}
+
+/* What a source needs to read a page outside the handler: a copy of who asks and where. */
+struct reader {
+	const struct server *server;
+	struct actor actor;
+	long today;
+	size_t memory;
+};
+
+static void reader_init(struct reader *r, struct request *rq)
+{
+	r->server = rq->server;
+	r->actor = rq->actor;
+	r->today = rq->cx.today;
+	r->memory = rq->server->cfg.request_memory;
+}
+
+/* The next page of a table: the held rows once, or the source's next page, read with a
+ * fresh arena of the request's size. OUT_TOO_LARGE when the page does not fit in it. */
+static enum outcome next_page(struct reader *r, struct export_table *t, json_t **rows)
+{
+	*rows = NULL;
+	if (!t->next) {
+		*rows = t->rows ? t->rows : json_array();
+		t->rows = json_array();		/* held rows go out once */
+		return *rows && t->rows ? OUT_OK : OUT_TOO_LARGE;
+	}
+	struct arena a;
+	struct verrors errs;
+	arena_init(&a, r->memory);
+	verrors_init(&errs, &a);
+	struct ctx cx = {server_db(r->server), &r->actor, &a, &errs, r->today, &r->server->blobs};
+	enum outcome res = cx.db ? t->next(t->state, &cx, EXPORT_PAGE_ROWS, rows) : OUT_INTERNAL;
+	arena_release(&a);
+	if (res == OUT_OK && page_bytes(*rows) > r->memory)
+		res = OUT_TOO_LARGE;
+	if (res != OUT_OK) {
+		json_decref(*rows);
+		*rows = NULL;
+	}
+	return res;
+}
+
+static void table_release(struct export_table *t)
+{
+	json_decref(t->columns);
+	json_decref(t->rows);
+	if (t->release)
+		t->release(t->state);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---------------------------------------------------------------- CSV, chunked */
+
+struct csv_stream {
+	struct reader reader;
+	struct export_table table;
+	struct buf pending;
+	size_t off;
+	bool done;
+	enum outcome res;	/* of the last page read */
+};
+
+static void csv_stream_free(void *cls)
+{
+	struct csv_stream *s = cls;
+	table_release(&s->table);
+	buf_release(&s->pending);
+	free(s);
+}
+
+/* Appends the next page to s->pending; false on a failure (logged). */
+static bool csv_fill(struct csv_stream *s)
+{
+	json_t *rows;
+	enum outcome res = s->res = next_page(&s->reader, &s->table, &rows);
+	if (res != OUT_OK) {
+		log_error("export: a page could not be read (%s); the CSV ends unfinished",
+			  res == OUT_TOO_LARGE ? "over request_memory" : "storage");
+		return false;
+	}
+	if (json_array_size(rows) == 0)
+		s->done = true;
+	sheet_csv_rows(s->table.columns, rows, &s->pending);
+	json_decref(rows);
+	if (s->pending.failed)
+		s->res = OUT_TOO_LARGE;
+	return !s->pending.failed;
+}
+
+static ssize_t csv_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct csv_stream *s = cls;
+	(void)pos;	/* libmicrohttpd reads in order */
+	while (s->off == s->pending.len) {
+		if (s->done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		buf_reset(&s->pending);
+		s->off = 0;
+		if (!csv_fill(s))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	size_t n = s->pending.len - s->off;
+	if (n > max)
+		n = max;
+	memcpy(out, s->pending.data + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void send_csv(struct request *rq, const struct export_mark *m, const char *base,
+		     struct export_table *t)
+{
+	struct csv_stream *s = calloc(1, sizeof(*s));
+	if (!s) {
+		table_release(t);
+		rq_problem(rq, OUT_TOO_LARGE, "export_too_large");
 		return;
 	}
-	char path[1100];
-	snprintf(path, sizeof(path), "%s/tmp/export-XXXXXX", rq->cx.blobs->root);
+	reader_init(&s->reader, rq);
+	s->table = *t;
+	memset(t, 0, sizeof(*t));
+	buf_init(&s->pending);
+	s->pending.limit = s->reader.memory;
+	/* The head and the first page are made now, so a failure is still a proper answer. */
+	sheet_csv_head(s->table.columns, &s->pending);
+	if (!csv_fill(s)) {
+		enum outcome res = s->res;
+		csv_stream_free(s);
+		rq_problem(rq, res, res == OUT_TOO_LARGE ? "export_too_large" : NULL);
+		return;
+	}
+	rq->body_reader = csv_read;
+	rq->body_reader_cls = s;
+	rq->body_reader_free = csv_stream_free;
+	rq->status = 200;
+	rq->content_type = "text/csv; charset=utf-8";
+	attachment(rq, m, base, "csv", "attachment");
+}
+
+/* ---------------------------------------------------------------- XLSX, via a file */
+
+/* Writes the workbook to `path`; OUT_OK, OUT_TOO_LARGE or OUT_INTERNAL. */
+static enum outcome write_book(struct request *rq, const struct export_mark *m, const char *path,
+			       const char *tmpdir, struct export_table *tables, int ntables)
+{
+	struct reader r;
+	reader_init(&r, rq);
+	const char *title = tables[0].name;
+	struct sheet_mark sm = {m->by, m->line, title};
+	struct sheet_book *b = sheet_book_open(path, tmpdir, &sm);
+	if (!b)
+		return OUT_INTERNAL;
+	enum outcome res = OUT_OK;
+	for (int i = 0; i < ntables && res == OUT_OK; i++) {
+		if (sheet_book_begin(b, tables[i].name, tables[i].columns)) {
+			res = OUT_INTERNAL;
+			break;
+		}
+		for (;;) {
+			json_t *rows;
+			res = next_page(&r, &tables[i], &rows);
+			if (res != OUT_OK)
+				break;
+			size_t n = json_array_size(rows);
+			if (n && sheet_book_rows(b, rows))
+				res = OUT_INTERNAL;
+			json_decref(rows);
+			if (!n || res != OUT_OK)
+				break;
+		}
+	}
+	if (sheet_book_close(b) && res == OUT_OK)
+		res = OUT_INTERNAL;
+	return res;
+}
+
+static void send_xlsx(struct request *rq, const struct export_mark *m, const char *base,
+		      struct export_table *tables, int ntables)
+{
+	char path[1100], tmpdir[1000];
+	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", rq->server->blobs.root);
+	/* The pid in the name tells start-up sweeps whose file it is (blobstore_init). */
+	snprintf(path, sizeof(path), "%s/export-%ld-XXXXXX", tmpdir, (long)getpid());
 	int fd = mkstemp(path);
 	if (fd < 0) {
 		rq_problem(rq, OUT_INTERNAL, NULL);
 		return;
 	}
 	close(fd);
-	bool ok = sheet_xlsx(tables, path) == 0 && read_whole(path, &rq->out);
+	enum outcome res = write_book(rq, m, path, tmpdir, tables, ntables);
+	fd = res == OUT_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* Once open the name can go: the bytes live until the answer is sent, and a crash
+	 * from here on leaves nothing behind. */
 	unlink(path);
-	if (!ok) {
-		buf_reset(&rq->out);
-		rq_problem(rq, OUT_INTERNAL, NULL);
+	struct stat st;
+	if (res == OUT_OK && (fd < 0 || fstat(fd, &st))) {
+		res = OUT_INTERNAL;
+	}
+	if (res != OUT_OK) {
+		if (fd >= 0)
+			close(fd);
+		rq_problem(rq, res, res == OUT_TOO_LARGE ? "export_too_large" : NULL);
 		return;
 	}
+	rq->file_fd = fd;
+	rq->file_offset = 0;
+	rq->file_length = (uint64_t)st.st_size;
 	rq->status = 200;
 	rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION, arena_printf(&rq->arena,
-		      "attachment; filename=\"%s.xlsx\"", filename));
+	attachment(rq, m, base, "xlsx", "attachment");
+}
+
+void export_send(struct request *rq, const char *format, const char *base,
+		 struct export_table *tables, int ntables, int csv_index)
+{
+	struct export_mark m;
+	export_mark_of(rq, &m);
+	buf_reset(&rq->out);
+	if (strcmp(format, "csv") == 0) {
+		for (int i = 0; i < ntables; i++)
+			if (i != csv_index)
+				table_release(&tables[i]);
+		send_csv(rq, &m, base, &tables[csv_index]);
+		return;
+	}
+	send_xlsx(rq, &m, base, tables, ntables);
+	for (int i = 0; i < ntables; i++)
+		table_release(&tables[i]);
 }

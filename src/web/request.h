@@ -62,6 +62,12 @@ struct request {
 	int file_fd;			/* >= 0: the body is this file's bytes */
 	struct tar *stream;		/* non-NULL: the body is this tar stream (owned) */
 	uint64_t file_offset, file_length;
+	/* non-NULL: the body is read from this callback in pieces and sent chunked, its
+	 * length unknown beforehand (exports); body_reader_free releases the state, whether
+	 * or not the answer was sent */
+	MHD_ContentReaderCallback body_reader;
+	void *body_reader_cls;
+	MHD_ContentReaderFreeCallback body_reader_free;
 };
 
 /* Whether the client reached us over HTTPS: the configured public URL is https, or the

@@ -168,7 +168,7 @@ static struct request *request_new(struct server *s, struct MHD_Connection *c,
 		return NULL;
 	rq->conn = c;
 	rq->server = s;
-	arena_init(&rq->arena, 0);
+	arena_init(&rq->arena, s->cfg.request_memory);
 	buf_init(&rq->body);
 	rq->body.limit = s->cfg.max_body + 1;
 	buf_init(&rq->out);
@@ -203,6 +203,8 @@ static void request_free(struct request *rq)
 	if (rq->file_fd >= 0)
 		close(rq->file_fd);
 	json_decref(rq->form);
+	if (rq->body_reader && rq->body_reader_free)
+		rq->body_reader_free(rq->body_reader_cls);
 	buf_release(&rq->body);
 	buf_release(&rq->out);
 	arena_release(&rq->arena);
@@ -234,6 +236,11 @@ static enum MHD_Result send_response(struct request *rq)
 							 rq->stream, free_tar);
 		if (resp)
 			rq->stream = NULL;	/* libmicrohttpd owns it now */
+	} else if (rq->body_reader) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, rq->body_reader,
+							 rq->body_reader_cls, rq->body_reader_free);
+		if (resp)
+			rq->body_reader = NULL;	/* libmicrohttpd owns its state now */
 	} else if (is_file) {
 		/* libmicrohttpd owns the descriptor from here and closes it (sendfile) */
 		resp = MHD_create_response_from_fd_at_offset64(rq->file_length, rq->file_fd,

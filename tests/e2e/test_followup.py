@@ -357,10 +357,11 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
     sheets = json.loads(reader.stdout)
     expect(len(sheets) == 3, "three sheets %r" % list(sheets))
     by_town = list(sheets.values())[1]
-    head = by_town[0]
+    expect(by_town[0][0].startswith("由 admin 导出"), "who exported it, first row %r" % by_town[0])
+    head = by_town[1]
     expect(head[0] == "代码" and "劳动力" in head, "Chinese headers %r" % head)
     code_col, labor_col, emp_col = 0, head.index("劳动力"), head.index("就业人数")
-    got = {r[code_col]: (r[labor_col], r[emp_col]) for r in by_town[1:]}
+    got = {r[code_col]: (r[labor_col], r[emp_col]) for r in by_town[2:]}
     want = {t["code"]: (t["labor_force"], t["employed"]) for t in rep["by_town"]}
     expect(got == want, "xlsx figures equal the JSON %r %r" % (got, want))
     cs = S.request("GET", "/api/v1/reports/employment?format=csv&table=community", token=ADMIN, headers=zh)
