@@ -21,6 +21,8 @@ struct config {
 	int fixity_interval;	/* seconds between background fixity checks; 0 = none */
 	int login_max_failures;	/* per user within the window, before 429 */
 	int login_window_seconds;
+	int grant_hours;	/* how long a break-the-glass grant lasts */
+	int audit_flush_ms;	/* read events are written at least this often */
 };
 
 void config_defaults(struct config *c);

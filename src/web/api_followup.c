@@ -7,6 +7,7 @@
 #include "domain/employment_report.h"
 #include "domain/guarantee.h"
 #include "domain/worklist.h"
+#include "web/api_audit.h"
 #include "web/export.h"
 #include "web/routes.h"
 
@@ -17,6 +18,9 @@ static void read_one(struct request *rq, read_fn get)
 {
 	json_t *out = NULL;
 	enum outcome res = get(&rq->cx, rq->ids[0], &out);
+	const char *part = strrchr(rq->path, '/');	/* jobs, schooling, plots, ... */
+	audit_answer(rq, res, "read", strncmp(rq->path, "/api/v1/persons/", 16) == 0 ? "person"
+		     : "household", rq->ids[0], NULL, part ? part + 1 : NULL);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -104,6 +108,8 @@ void api_worklist(struct request *rq)
 	json_t *out = NULL;
 	enum outcome res = worklist_entries(&rq->cx, rq->key, download ? NULL : after,
 					    download ? 0 : limit, &out);
+	audit_answer(rq, res, download ? "export" : "list", "worklist", 0,
+		     out, download ? arena_printf(&rq->arena, "%s.%s", rq->key, format) : rq->key);
 	if (res != OUT_OK || !download) {
 		rq_reply(rq, res, 200, out);
 		return;
@@ -174,6 +180,7 @@ void api_report_employment_records(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = report_employment_records(&rq->cx, figure, area ? area : "", after, limit, &out);
+	audit_answer(rq, res, "list", "report", 0, out, figure);
 	rq_reply(rq, res, 200, out);
 }
 

@@ -133,6 +133,15 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/files/{id}", api_file_get, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ, false, false, NULL},
 	{"GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ, false, false, NULL},
+	/* accountability: the auditor's log, break-the-glass (handlers check reviewer roles) */
+	{"GET", "/audit", page_audit, PERM_READ, false, true, NULL},
+	{"GET", "/audit/export", page_audit_export, PERM_READ, false, true, NULL},
+	{"POST", "/audit/verify", page_audit_verify, PERM_READ, false, true, NULL},
+	{"GET", "/access", page_access, PERM_READ, false, true, NULL},
+	{"POST", "/access", page_access_post, PERM_READ, false, true, NULL},
+	{"GET", "/access-grants", page_grants, PERM_READ, false, true, NULL},
+	{"GET", "/api/v1/access-grants", api_grants_list, PERM_READ, false, false, NULL},
+	{"POST", "/api/v1/access-grants", api_grants_create, PERM_READ, false, false, NULL},
 	{NULL, NULL, NULL, PERM_PUBLIC, false, false, NULL},
 };
 

@@ -1,0 +1,131 @@
+/* api_audit: the audit log for those who review it (filters, paging, CSV/XLSX export) and
+ * break-the-glass grants (request, list). Thin glue over domain/audit.c and grant.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "domain/audit.h"
+#include "domain/grant.h"
+#include "domain/privacy.h"
+#include "web/api_audit.h"
+#include "web/export.h"
+#include "web/server.h"
+
+#define AUDIT_EXPORT_MAX 10000
+
+bool audit_reviewer(const struct request *rq)
+{
+	return role_is_admin(rq->actor.role) || rq->actor.role == ROLE_AUDITOR;
+}
+
+bool audit_filter_from_query(struct request *rq, struct audit_filter *f)
+{
+	static const char *const entities[] = {"household", "person", "item", "file", "user",
+		"search", "worklist", "report", "audit", "visit", "job", "training", "employer",
+		"site", "building", "doc_type", "county", NULL};
+	int y, m, d;
+	memset(f, 0, sizeof(*f));
+	f->user = rq_query(rq, "user");
+	f->action = rq_query(rq, "action");
+	f->entity = rq_query_enum(rq, "entity", entities);
+	f->entity_id = rq_query_int(rq, "id", 0, INT64_MAX, 0);
+	f->from = rq_query(rq, "from");
+	f->to = rq_query(rq, "to");
+	f->before_id = rq_query_int(rq, "before", 0, INT64_MAX, 0);
+	f->limit = (int)rq_query_int(rq, "limit", 1, 500, 50);
+	if (f->user && strlen(f->user) > 64)
+		verrors_add(&rq->errs, "user", "too_long");
+	if (f->action && strlen(f->action) > 32)
+		verrors_add(&rq->errs, "action", "too_long");
+	if (f->from && *f->from && (strlen(f->from) != 10 || !date_parse(f->from, &y, &m, &d)))
+		verrors_add(&rq->errs, "from", "invalid_date");
+	if (f->to && *f->to && (strlen(f->to) != 10 || !date_parse(f->to, &y, &m, &d)))
+		verrors_add(&rq->errs, "to", "invalid_date");
+	if (f->entity && !f->entity_id)
+		f->entity = NULL;	/* a kind of record without an id filters nothing */
+	return rq->errs.n == 0;
+}
+
+/* The filtered log as a table for sheet.c, in the request's language. */
+static json_t *audit_table(struct request *rq, json_t *items)
+{
+	static const char *const keys[] = {"id", "at", "user", "address", "action", "entity",
+		"entity_id", "records", "detail", "changed", NULL};
+	json_t *cols = json_array();
+	for (int i = 0; keys[i]; i++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
+			msg_get(rq->lang, arena_printf(&rq->arena, "audit_col_%s", keys[i]))));
+	const char *name = msg_get(rq->lang, "audit_title");
+	return json_pack("[{s:s, s:s, s:o, s:O}]", "name", name, "title", name, "columns", cols,
+			 "rows", items);
+}
+
+void audit_export(struct request *rq, struct audit_filter *f, const char *format)
+{
+	json_t *out = NULL;
+	f->limit = AUDIT_EXPORT_MAX;
+	if (audit_search(&rq->cx, f, &out) != OUT_OK) {
+		rq_problem(rq, OUT_INTERNAL, NULL);
+		return;
+	}
+	json_t *items = json_object_get(out, "items");
+	if (!privacy_full_identity(rq->actor.role))	/* like every channel */
+		privacy_mask_json(items);
+	json_t *tables = audit_table(rq, items);
+	audit_read(&rq->cx, "export", "audit", 0, (int64_t)json_array_size(items), format);
+	export_reply(rq, tables, 0, format, "audit-log");
+	json_decref(tables);
+	json_decref(out);
+}
+
+void api_audit_search(struct request *rq)
+{
+	static const char *const formats[] = {"json", "csv", "xlsx", NULL};
+	struct audit_filter f;
+	const char *format = rq_query_enum(rq, "format", formats);
+	if (!audit_filter_from_query(rq, &f)) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		audit_export(rq, &f, format);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = audit_search(&rq->cx, &f, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+/* ---------------------------------------------------------------- grants */
+
+void api_grants_create(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = grant_create(&rq->cx, body, rq->server->cfg.grant_hours, &out);
+	json_decref(body);
+	rq_reply(rq, res, 201, out);
+}
+
+void api_grants_list(struct request *rq)
+{
+	json_t *out = NULL;
+	bool live = rq_query(rq, "live") && strcmp(rq_query(rq, "live"), "1") == 0;
+	enum outcome res = grant_list(&rq->cx, audit_reviewer(rq), live, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+/* ---------------------------------------------------------------- read events */
+
+void audit_answer(struct request *rq, enum outcome res, const char *action, const char *entity,
+		  int64_t id, json_t *out, const char *detail)
+{
+	if (res != OUT_OK)
+		return;
+	json_t *list = json_object_get(out, "items");
+	if (!list)
+		list = json_object_get(out, "results");
+	audit_read(&rq->cx, action, entity, id, json_is_array(list) ? (int64_t)json_array_size(list)
+		   : 1, detail);
+}
