@@ -123,10 +123,19 @@ int audit_append(struct store_conn *db, const struct audit_row *row)
 	int64_t last;
 	char prev[CHAIN_HEX];
 	struct buf canon = BUF_INIT;
-	int rc = chain_head(db, &last, prev);
+	/* the head read and the insert must be one transaction: joins the caller's, if any,
+	 * and then leaves the fate of the whole to the caller */
+	bool outermost = db->tx_depth == 0;
+	int rc = store_begin(db);
+	if (rc != STORE_OK)
+		return rc;
+	rc = chain_head(db, &last, prev);
 	if (rc == STORE_OK)
 		rc = append_after(db, &last, prev, row, &canon);
 	buf_release(&canon);
+	if (rc == STORE_OK || !outermost)
+		return rc == STORE_OK ? store_commit(db) : (store_commit(db), rc);
+	store_rollback(db);
 	return rc;
 }
 
