@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/log.h"
 #include "domain/audit.h"
 
 #define CHAIN_HEX (crypto_generichash_BYTES * 2 + 1)	/* 32 bytes as hex, NUL */
@@ -322,6 +323,9 @@ enum outcome audit_verify(struct ctx *cx, struct audit_check *out)
 		rc = store_commit(cx->db);
 	else
 		store_rollback(cx->db);
+	if (rc == STORE_OK && intact)	/* an anchor outside the database, to compare later */
+		log_info("audit: chain intact through row %lld, chain %s", (long long)out->head_id,
+			 head_chain);
 	return rc == STORE_OK ? OUT_OK : OUT_INTERNAL;
 }
 

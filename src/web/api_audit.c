@@ -1,6 +1,7 @@
 /* api_audit: the audit log for those who review it (filters, paging, CSV/XLSX export) and
  * break-the-glass grants (request, list). Thin glue over domain/audit.c and grant.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -12,6 +13,35 @@
 #include "web/server.h"
 
 #define AUDIT_EXPORT_MAX 10000
+
+void audit_mask_rows(const struct request *rq, json_t *rows)
+{
+	json_t *row;
+	size_t i;
+	if (privacy_full_identity(rq->actor.role))
+		return;
+	privacy_mask_json(rows);
+	json_array_foreach(rows, i, row) {
+		const char *d = json_string_value(json_object_get(row, "detail"));
+		if (!d)
+			continue;
+		char *m = strdup(d);
+		if (!m)
+			continue;
+		/* a run of 5 or more digits (an ID number or phone someone searched for) keeps
+		 * only its last two characters */
+		for (size_t s = 0, n = strlen(m); s < n;) {
+			size_t e = s;
+			while (e < n && ((m[e] >= '0' && m[e] <= '9') || m[e] == 'X' || m[e] == 'x'))
+				e++;
+			if (e - s >= 5)
+				memset(m + s, '*', e - s - 2);
+			s = e > s ? e : s + 1;
+		}
+		json_object_set_new(row, "detail", json_string(m));
+		free(m);
+	}
+}
 
 bool audit_reviewer(const struct request *rq)
 {
@@ -69,8 +99,7 @@ void audit_export(struct request *rq, struct audit_filter *f, const char *format
 		return;
 	}
 	json_t *items = json_object_get(out, "items");
-	if (!privacy_full_identity(rq->actor.role))	/* like every channel */
-		privacy_mask_json(items);
+	audit_mask_rows(rq, items);	/* like every channel */
 	json_t *tables = audit_table(rq, items);
 	audit_read(&rq->cx, "export", "audit", 0, (int64_t)json_array_size(items), format);
 	export_reply(rq, tables, 0, format, "audit-log");
@@ -93,6 +122,8 @@ void api_audit_search(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = audit_search(&rq->cx, &f, &out);
+	if (res == OUT_OK)
+		audit_mask_rows(rq, json_object_get(out, "items"));
 	rq_reply(rq, res, 200, out);
 }
 

@@ -6,6 +6,9 @@
 #include "domain/audit.h"
 #include "web/routes.h"
 
+/* Masks audit rows for roles that may not see identity: ID numbers and phones in the
+ * records, and long digit runs in `detail` (what someone searched for). */
+void audit_mask_rows(const struct request *rq, json_t *rows);
 /* Admins and auditors review the log and the grants. */
 bool audit_reviewer(const struct request *rq);
 /* Reads user, action, entity+id, from, to, before, limit from the query string into f

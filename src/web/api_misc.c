@@ -168,6 +168,8 @@ void api_audit(struct request *rq)
 	}
 	/* who read the record is for those who review access, not for everyone in scope */
 	json_t *items = audit_list(&rq->cx, entity, id, 200, reviewer);
+	if (items)
+		audit_mask_rows(rq, items);
 	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
 		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

@@ -56,8 +56,7 @@ void page_audit(struct request *rq)
 		return;
 	}
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
-	if (!privacy_full_identity(rq->actor.role))
-		privacy_mask_json(items);
+	audit_mask_rows(rq, items);
 	const char *q = filter_query(rq, &f);
 	json_t *data = json_pack("{s:o, s:s, s:s, s:o}", "items", items, "query", q,
 		"amp", *q ? "&" : "", "verification", last);

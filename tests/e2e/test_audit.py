@@ -189,6 +189,24 @@ def test_searches_lists_and_exports_are_logged():
     expect(export and export[0]["records"] == exported, "export logged with its count %r vs %d" % (export, exported))
 
 
+def test_what_was_searched_is_masked_for_the_auditor():
+    idn = create(token=ZD).json["members"][0]["id_number"]
+    expect(S.request("GET", "/api/v1/search?q=" + idn, token=ZD).status == 200, "searched")
+    seen = lambda x: x["action"] == "search" and x["detail"] and x["detail"].endswith(idn[-2:])  # noqa: E731
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        admin = [x for x in S.request("GET", "/api/v1/audit?user=zhengda&action=search", token=ADMIN).json["items"]
+                 if seen(x)]
+        if admin:
+            break
+        time.sleep(0.1)
+    expect(admin and admin[0]["detail"] == idn, "an admin sees what was searched %r" % admin[:1])
+    page = get("/audit?user=zhengda&action=search", page_session("watcher")).body.decode()
+    api = S.request("GET", "/api/v1/audit?user=zhengda&action=search", token=WATCHER).body.decode()
+    for where, text in (("page", page), ("API", api)):
+        expect(idn not in text and "*" * 16 + idn[-2:] in text, "masked for the auditor on the %s" % where)
+
+
 def test_reads_are_written_when_the_server_stops():
     T = Server(env={"ANJU_AUDIT_FLUSH_MS": "10000"})
     T.cli("migrate")
