@@ -22,21 +22,43 @@
 
 /* ---------------------------------------------------------------- canonical form */
 
+/* Decimal digits of v (printf is most of the cost of a row here, so by hand). */
+static void put_decimal(struct buf *b, int64_t v)
+{
+	char d[24];
+	int n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		d[n++] = (char)('0' + u % 10);
+	while ((u /= 10) && n < (int)sizeof(d));
+	if (v < 0)
+		buf_putc(b, '-');
+	while (n)
+		buf_putc(b, d[--n]);
+}
+
 /* Text as "LENGTH:BYTES;" and SQL NULL as "-;", so no two rows serialise alike. */
 static void canon_text(struct buf *b, const char *s)
 {
-	if (!s)
-		buf_puts(b, "-;");
-	else
-		buf_printf(b, "%zu:%s;", strlen(s), s);
+	if (!s) {
+		buf_add(b, "-;", 2);
+		return;
+	}
+	size_t n = strlen(s);
+	put_decimal(b, (int64_t)n);
+	buf_putc(b, ':');
+	buf_add(b, s, n);
+	buf_putc(b, ';');
 }
 
 static void canon_int(struct buf *b, const int64_t *v)
 {
-	if (!v)
-		buf_puts(b, "-;");
-	else
-		buf_printf(b, "%lld;", (long long)*v);
+	if (!v) {
+		buf_add(b, "-;", 2);
+		return;
+	}
+	put_decimal(b, *v);
+	buf_putc(b, ';');
 }
 
 static void chain_of(const char *prev, struct buf *canon, char out[CHAIN_HEX])

@@ -176,6 +176,7 @@ static void *writer(void *arg)
 {
 	char err[256];
 	(void)arg;
+	pthread_setname_np(pthread_self(), "anju-audit");	/* for top -H and perf */
 	struct store_conn *db = store_connect(q.store, err, sizeof(err));
 	if (!db)
 		log_error("audit: the read-event writer has no database: %s", err);
