@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/tar.h"
+#include "domain/audit.h"
 #include "domain/bag.h"
 
 static const char help[] =
@@ -31,6 +32,7 @@ static int write_bag(struct cli *c, int64_t id, const char *path)
 		tar_release(&t);
 		return -1;
 	}
+	audit_read(&c->cx, "export", "household", id, 1, "bag");	/* written at exit */
 	snprintf(tmp, sizeof(tmp), "%s.partial", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0640), rc = fd < 0 ? -1 : 0;
 	ssize_t n;

@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/utf8.h"
 #include "core/sheet.h"
+#include "domain/audit.h"
 #include "domain/employment_report.h"
 #include "domain/export_mark.h"
 #include "domain/report.h"
@@ -143,6 +144,8 @@ static int emit_list(struct cli *c, const char *title, json_t *r, const char *co
 		     const struct report_args *a)
 {
 	json_t *t = list_table(c, title, json_object_get(r, "items"), keys);
+	audit_read(&c->cx, a->format && strcmp(a->format, "table") ? "export" : "list", "report", 0,
+		   (int64_t)json_array_size(json_object_get(r, "items")), a->list);
 	int rc = emit_tables(c, t, (size_t)-1, a);
 	json_decref(t);
 	json_decref(r);

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "domain/audit.h"
 #include "domain/division.h"
 
 static const char usage[] =
@@ -26,6 +27,7 @@ static const char usage[] =
 	"  backup    copy the live database consistently to a file\n"
 	"  fsck      re-hash every stored file and report missing or corrupted ones\n"
 	"  export    write households' files as BagIt bags (export bag --household|--community)\n"
+	"  audit     check the audit log's hash chain (audit verify)\n"
 	"\n"
 	"Each command takes --help. Settings also come from ANJU_* environment variables\n"
 	"(ANJU_DB, ANJU_DATA, ANJU_BIND, ANJU_PORT, ANJU_THREADS); flags win.\n";
@@ -72,6 +74,13 @@ int cli_open(struct cli *c)
 	}
 	if (applied)
 		log_info("applied %d migration(s) to %s", applied, c->cfg.db_path);
+	int64_t chained;	/* audit rows from before the chain (migration 004) */
+	if (audit_chain_backfill(c->db, &chained) != STORE_OK) {
+		fprintf(stderr, "anju: chaining the audit log failed: %s\n", store_errmsg(c->db));
+		return -1;
+	}
+	if (chained)
+		log_info("chained %lld audit row(s) written before the hash chain", (long long)chained);
 	if (loaded)
 		log_info("loaded %d divisions", loaded);
 	if (blobstore_init(&c->blobs, c->cfg.data_dir, err, sizeof(err))) {
@@ -87,6 +96,8 @@ int cli_open(struct cli *c)
 
 void cli_close(struct cli *c)
 {
+	if (c->db && audit_reads_flush(c->db) != STORE_OK)	/* reads a command logged */
+		fprintf(stderr, "anju: writing read events to the audit log failed\n");
 	arena_release(&c->arena);
 	store_disconnect(c->db);
 	store_close(c->store);
@@ -159,6 +170,7 @@ int main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} commands[] = {
 		{"serve", cmd_serve}, {"demo", cmd_demo}, {"migrate", cmd_migrate},
+		{"audit", cmd_audit},
 		{"report", cmd_report}, {"user", cmd_user}, {"backup", cmd_backup},
 		{"fsck", cmd_fsck}, {"export", cmd_export},
 	};

@@ -21,6 +21,8 @@ void config_defaults(struct config *c)
 	c->max_upload = (uint64_t)2 << 30;
 	c->session_hours = 12;
 	c->fixity_interval = 24 * 3600;
+	c->grant_hours = 3;
+	c->audit_flush_ms = 200;
 	c->login_max_failures = 5;
 	c->login_window_seconds = 900;
 	c->max_connections = 512;
@@ -134,13 +136,19 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		c->request_memory = (size_t)n;
 	else if (strcmp(key, "max_pixels") == 0 && !(rc = parse_long(value, 1, LONG_MAX, &n)))
 		c->max_pixels = (uint64_t)n;
+	else if (strcmp(key, "grant_hours") == 0 && !(rc = parse_long(value, 1, 72, &n)))
+		c->grant_hours = (int)n;
+	else if (strcmp(key, "audit_flush_ms") == 0 && !(rc = parse_long(value, 10, 10000, &n)))
+		c->audit_flush_ms = (int)n;
 	else if (strcmp(key, "busy_timeout_ms") && strcmp(key, "time_zone") &&
 		 strcmp(key, "request_memory") && strcmp(key, "max_pixels") &&
+		 strcmp(key, "grant_hours") && strcmp(key, "audit_flush_ms") &&
 		 strcmp(key, "bind") && strcmp(key, "db") && strcmp(key, "data") &&
 		 strcmp(key, "port") && strcmp(key, "threads") && strcmp(key, "max_body") &&
 		 strcmp(key, "session_hours") && strcmp(key, "login_max_failures") &&
 		 strcmp(key, "max_upload") && strcmp(key, "public_url") &&
-		 strcmp(key, "fixity_interval")) {
+		 strcmp(key, "fixity_interval") && strcmp(key, "grant_hours") &&
+		 strcmp(key, "audit_flush_ms")) {
 		snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
@@ -205,6 +213,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 		{"ANJU_BUSY_TIMEOUT_MS", "busy_timeout_ms"},
 		{"ANJU_TIME_ZONE", "time_zone"}, {"ANJU_REQUEST_MEMORY", "request_memory"},
 		{"ANJU_MAX_PIXELS", "max_pixels"},
+		{"ANJU_GRANT_HOURS", "grant_hours"}, {"ANJU_AUDIT_FLUSH_MS", "audit_flush_ms"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = getenv(map[i][0]);

@@ -34,6 +34,8 @@ struct config {
 	char time_zone[64];	/* the county's, for times shown on exports (TZ name) */
 	size_t request_memory;	/* what one request may allocate from its arena, bytes */
 	uint64_t max_pixels;	/* largest picture (width x height) accepted for upload */
+	int grant_hours;	/* how long a break-the-glass grant lasts */
+	int audit_flush_ms;	/* read events are written at least this often */
 };
 
 void config_defaults(struct config *c);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 const char *const role_names[] = {
 	"admin", "county", "town", "community", "volunteer", "archivist", "auditor", NULL,
@@ -54,4 +55,14 @@ void actor_system(struct actor *a)
 	snprintf(a->username, sizeof(a->username), "system");
 	a->role = ROLE_ADMIN;
 	snprintf(a->address, sizeof(a->address), "cli");
+}
+
+int64_t actor_grants_count(const struct ctx *cx)
+{
+	return cx->db && cx->db->tx_depth > 0 && cx->db->tx_read_only;
+}
+
+int64_t actor_clock(void)
+{
+	return (int64_t)time(NULL);
 }

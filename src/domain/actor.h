@@ -68,6 +68,22 @@ void actor_scope_range(const struct actor *a, char lo[16], char hi[17]);
 #define SCOPE_TYPES "ttttt"
 #define SCOPE_ARGS(lo, hi) (lo), (lo), (hi), (lo), (hi)
 
+/* The same for reading one record (a household, a person, an archive item or file): the
+ * scope, or a live break-the-glass grant of the actor to that household (domain/grant.h).
+ * Grants count only inside a read snapshot (every GET), where no write can happen, so a
+ * grant opens a household for reading and never for a change. Parameters READ_SCOPE_TYPES,
+ * bound as READ_SCOPE_ARGS(cx, lo, hi). */
+#define READ_SCOPE_SQL "(" SCOPE_SQL " OR (? = 1 AND h.id IN (SELECT g.household_id" \
+		       " FROM access_grants g WHERE g.user_id = ? AND g.expires_at > ?)))"
+#define READ_SCOPE_TYPES SCOPE_TYPES "iii"
+#define READ_SCOPE_ARGS(cx, lo, hi) SCOPE_ARGS(lo, hi), actor_grants_count(cx), \
+		(cx)->actor->user_id, actor_clock()
+struct ctx;
+/* 1 when grants count for this context now (inside a read snapshot), else 0. */
+int64_t actor_grants_count(const struct ctx *cx);
+/* Unix seconds now. */
+int64_t actor_clock(void);
+
 /* The system actor used by command-line tools: admin, whole database. */
 void actor_system(struct actor *a);
 #endif

@@ -103,7 +103,8 @@ static json_t *item_load(struct ctx *cx, int64_t id)
 	json_t *o = NULL;
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT " ITEM_COLS ITEM_FROM
-		" WHERE i.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+		" WHERE i.id = ? AND " READ_SCOPE_SQL, "i" READ_SCOPE_TYPES, id,
+		READ_SCOPE_ARGS(cx, lo, hi));
 	if (store_next(r))
 		o = item_row_json(r);
 	if (store_finish(r) != STORE_OK || !o) {
@@ -586,13 +587,14 @@ enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json
 	int count = 0;
 	int64_t last = 0;
 	struct store_rows *r = store_query(cx->db, "SELECT " ITEM_COLS ITEM_FROM
-		" WHERE i.id > ? AND (? = 0 OR i.household_id = ?) AND " SCOPE_SQL
+		" WHERE i.id > ? AND (? = 0 OR i.household_id = ?) AND " READ_SCOPE_SQL
 		" AND (? IS NULL OR i.doc_type = ?) AND (? IS NULL OR i.date >= ?)"
 		" AND (? IS NULL OR i.date <= ?)"
 		" AND (? IS NULL OR (i.reference_code >= ? AND i.reference_code < ?)"
 		"      OR instr(i.title, ?) > 0)"
-		" ORDER BY i.id LIMIT ?", "iii" SCOPE_TYPES "tttttt" "tttt" "i",
+		" ORDER BY i.id LIMIT ?", "iii" READ_SCOPE_TYPES "tttttt" "tttt" "i",
 		f->after, f->household_id, f->household_id, SCOPE_ARGS(lo, hi),
+		f->household_id ? actor_grants_count(cx) : 0, cx->actor->user_id, actor_clock(),
 		f->doc_type, f->doc_type, f->from, f->from, f->to, f->to,
 		f->q, f->q, f->q ? qhi : NULL, f->q, (int64_t)f->limit + 1);
 	while (store_next(r)) {
@@ -647,8 +649,8 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name,"
 		" coalesce(b.thumbnail, ''), coalesce(b.reference, '') FROM files f JOIN blobs b ON b.sha256 = f.sha256 JOIN items i ON i.id = f.item_id"
-		" JOIN households h ON h.id = i.household_id WHERE f.id = ? AND " SCOPE_SQL,
-		"i" SCOPE_TYPES, file_id, SCOPE_ARGS(lo, hi));
+		" JOIN households h ON h.id = i.household_id WHERE f.id = ? AND " READ_SCOPE_SQL,
+		"i" READ_SCOPE_TYPES, file_id, READ_SCOPE_ARGS(cx, lo, hi));
 	bool found = store_next(r);
 	if (found) {
 		out->id = store_int(r, 0);

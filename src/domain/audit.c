@@ -1,4 +1,4 @@
-/* audit: append-only change rows. */
+/* audit: change rows (kept small: what changed), the lists of the log, the auditor's search. */
 #include "domain/audit.h"
 
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/date.h"
 
 void audit_now(char out[21])
 {
@@ -15,30 +16,89 @@ void audit_now(char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Sets *back (new -> old) and *fwd (old -> new) to the JSON merge patches between two
+ * values; both stay NULL when the values are equal. Objects are compared key by key, down
+ * into nested objects; anything else (arrays included) is kept whole when it differs. */
+static void diff(json_t *old, json_t *new, json_t **back, json_t **fwd)
+{
+	*back = *fwd = NULL;
+	if (json_is_object(old) && json_is_object(new)) {
+		json_t *b = json_object(), *f = json_object(), *v;
+		const char *key;
+		json_object_foreach(old, key, v) {
+			json_t *nv = json_object_get(new, key), *sb, *sf;
+			if (!nv) {	/* gone: null removes it in merge-patch terms */
+				json_object_set(b, key, v);
+				json_object_set_new(f, key, json_null());
+				continue;
+			}
+			diff(v, nv, &sb, &sf);
+			if (sb) {
+				json_object_set_new(b, key, sb);
+				json_object_set_new(f, key, sf);
+			}
+		}
+		json_object_foreach(new, key, v) {
+			if (!json_object_get(old, key)) {
+				json_object_set_new(b, key, json_null());
+				json_object_set(f, key, v);
+			}
+		}
+		if (json_object_size(b) == 0) {
+			json_decref(b);
+			json_decref(f);
+			return;
+		}
+		*back = b;
+		*fwd = f;
+		return;
+	}
+	if (!json_equal(old, new)) {
+		*back = json_incref(old);
+		*fwd = json_incref(new);
+	}
+}
+
 int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t id,
 		json_t *before, json_t *after)
 {
 	char now[21];
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_t *b = json_incref(before), *a = json_incref(after);
+	if (before && after) {	/* issue 10.5: what changed, not the whole record twice */
+		json_decref(b);
+		json_decref(a);
+		diff(before, after, &b, &a);
+		if (!b) {
+			b = json_object();
+			a = json_object();
+		}
+	}
+	char *bs = b ? json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *as = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(b);
+	json_decref(a);
 	const struct actor *ac = cx->actor;
 	audit_now(now);
-	int rc = store_exec(cx->db,
-		"INSERT INTO audit(at, user_id, username, address, action, entity, entity_id,"
-		" before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "tittttitt",
-		now, ac->user_id, ac->username, ac->address, action, entity, id, b, a);
-	free(b);
-	free(a);
+	struct audit_row row = {
+		.at = now, .user_id = ac->user_id, .username = ac->username, .address = ac->address,
+		.action = action, .entity = entity, .entity_id = &id, .before = bs, .after = as,
+	};
+	int rc = (before && !bs) || (after && !as) ? STORE_ERROR : audit_append(cx->db, &row);
+	free(bs);
+	free(as);
 	return rc;
 }
 
-json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit)
+/* Change rows have no record count; read events always have one. */
+#define CHANGE_ROWS "records IS NULL"
+
+json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads)
 {
 	json_t *arr = json_array();
 	struct store_rows *r = store_query(cx->db,
-		"SELECT id, at, username, action, before, after FROM audit"
-		" WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ?", "tii",
-		entity, id, (int64_t)limit);
+		"SELECT id, at, username, action, before, after, address, records, detail FROM audit"
+		" WHERE entity = ? AND entity_id = ? AND (? = 1 OR " CHANGE_ROWS ")"
+		" ORDER BY id DESC LIMIT ?", "tiii", entity, id, (int64_t)with_reads, (int64_t)limit);
 	while (store_next(r)) {
 		json_t *row = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)store_int(r, 0),
 					"at", store_text(r, 1), "user", store_text(r, 2),
@@ -47,6 +107,12 @@ json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit)
 			json_t *v = store_null(r, col) ? json_null()
 				: json_loads(store_text(r, col), 0, NULL);
 			json_object_set_new(row, col == 4 ? "before" : "after", v ? v : json_null());
+		}
+		if (!store_null(r, 7)) {	/* a read event: from where, how many, what */
+			json_object_set_new(row, "address", json_string(store_text(r, 6)));
+			json_object_set_new(row, "records", json_integer(store_int(r, 7)));
+			json_object_set_new(row, "detail", store_null(r, 8) ? json_null()
+					    : json_string(store_text(r, 8)));
 		}
 		json_array_append_new(arr, row);
 	}
@@ -83,10 +149,10 @@ json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit)
 	json_t *arr = json_array();
 	struct store_rows *r = store_query(cx->db,
 		"SELECT at, username, action, entity, entity_id, before, after FROM audit WHERE"
-		" (entity = 'household' AND entity_id = ?)"
+		" ((entity = 'household' AND entity_id = ?)"
 		" OR (entity = 'person' AND entity_id IN (SELECT id FROM persons WHERE household_id = ?))"
-		" OR (entity = 'item' AND entity_id IN (SELECT id FROM items WHERE household_id = ?))"
-		" ORDER BY id DESC LIMIT ?", "iiii", household_id, household_id, household_id,
+		" OR (entity = 'item' AND entity_id IN (SELECT id FROM items WHERE household_id = ?)))"
+		" AND " CHANGE_ROWS " ORDER BY id DESC LIMIT ?", "iiii", household_id, household_id, household_id,
 		(int64_t)limit);
 	while (store_next(r)) {
 		json_t *before = store_null(r, 5) ? NULL : json_loads(store_text(r, 5), 0, NULL);
@@ -104,4 +170,73 @@ json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit)
 		return NULL;
 	}
 	return arr;
+}
+
+/* ---------------------------------------------------------------- the auditor's search */
+
+/* Every filter is bound, empty when not used ("? = '' OR ..."), so there is one statement
+ * per shape: with a record named, the entity index leads; otherwise the newest rows are
+ * walked backwards by id until the page is full. */
+#define SEARCH_COLS "SELECT id, at, username, address, action, entity, entity_id, records," \
+		    " detail, before, after FROM audit WHERE "
+#define SEARCH_REST " AND (? = '' OR username = ?) AND (? = '' OR action = ?)" \
+		    " AND (? = '' OR at >= ?) AND (? = '' OR at < ?) AND (? = 0 OR id < ?)" \
+		    " ORDER BY id DESC LIMIT ?"
+
+enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t **out)
+{
+	const char *user = f->user ? f->user : "", *action = f->action ? f->action : "";
+	char from[21] = "", to[21] = "";
+	if (f->from && *f->from)
+		snprintf(from, sizeof(from), "%.10sT00:00:00Z", f->from);
+	int y, m, d;
+	if (f->to && date_parse(f->to, &y, &m, &d)) {	/* inclusive: up to the next day */
+		char next[11];
+		date_format(date_days(y, m, d) + 1, next);
+		snprintf(to, sizeof(to), "%sT00:00:00Z", next);
+	}
+	int64_t limit = f->limit > 0 ? f->limit : 50;
+	struct store_rows *r;
+	if (f->entity && *f->entity)
+		r = store_query(cx->db, SEARCH_COLS "entity = ? AND entity_id = ?" SEARCH_REST,
+				"titttttttiii", f->entity, f->entity_id, user, user, action, action,
+				from, from, to, to, f->before_id, f->before_id, limit + 1);
+	else
+		r = store_query(cx->db, SEARCH_COLS "1 = 1" SEARCH_REST, "ttttttttiii",
+				user, user, action, action, from, from, to, to, f->before_id,
+				f->before_id, limit + 1);
+	json_t *items = json_array(), *next = json_null();
+	while (store_next(r)) {
+		if ((int64_t)json_array_size(items) == limit) {	/* one more: there is a next page */
+			json_decref(next);
+			next = json_integer(json_integer_value(json_object_get(
+				json_array_get(items, json_array_size(items) - 1), "id")));
+			break;
+		}
+		json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+			(json_int_t)store_int(r, 0), "at", store_text(r, 1), "user", store_text(r, 2),
+			"address", store_text(r, 3), "action", store_text(r, 4), "entity",
+			store_text(r, 5));
+		json_object_set_new(row, "entity_id", store_null(r, 6) ? json_null()
+				    : json_integer(store_int(r, 6)));
+		json_object_set_new(row, "records", store_null(r, 7) ? json_null()
+				    : json_integer(store_int(r, 7)));
+		json_object_set_new(row, "detail", store_null(r, 8) ? json_null()
+				    : json_string(store_text(r, 8)));
+		json_t *before = store_null(r, 9) ? NULL : json_loads(store_text(r, 9), 0, NULL);
+		json_t *after = store_null(r, 10) ? NULL : json_loads(store_text(r, 10), 0, NULL);
+		json_object_set_new(row, "changed", after ? changed_keys(before, after)
+				    : json_string(""));
+		json_decref(before);
+		json_decref(after);
+		json_array_append_new(items, row);
+	}
+	if (store_finish(r) != STORE_OK) {
+		json_decref(items);
+		json_decref(next);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o, s:o}", "items", items, "next", next);
+	return OUT_OK;
 }

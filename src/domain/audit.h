@@ -1,19 +1,98 @@
-/* audit: the change log. Every change writes one row in the same transaction. */
+/*
+ * audit: the log of who changed and who read what.
+ *
+ * Changes write one row in the same transaction as the change (audit_write). Reads of
+ * personal data (a household or person viewed, a search, a list, an export or download) are
+ * queued in memory and written in batches by one background thread (audit_read), so a GET
+ * never waits for the database's single writer. Every row carries `chain`, the BLAKE2b of
+ * the previous row's chain and this row's canonical form, so an edited, inserted or deleted
+ * row breaks the chain at that point (audit_verify).
+ */
 #ifndef ANJU_AUDIT_H
 #define ANJU_AUDIT_H
 #include <jansson.h>
 
+#include "core/outcome.h"
 #include "domain/actor.h"
 
+/* ---------------------------------------------------------------- changes */
+
 /* Records `action` on entity/id with the record before and after (either may be NULL).
- * Returns a store_rc. */
+ * When both are given only what differs is kept, as two JSON merge patches (RFC 7396):
+ * `before` turns the new record back into the old one, `after` the old into the new. A
+ * record as it was is the current record with the `before` patches of later rows applied,
+ * newest first. Must run inside the caller's write transaction. Returns a store_rc. */
 int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t id,
 		json_t *before, json_t *after);
-/* The audit rows of one entity, newest first, as a JSON array (NULL on error). */
 /* The changes to a household, its members and its archive items, newest first, each with
  * the names of the fields it changed ("changed"). NULL on a storage error. */
 json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit);
-json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit);
+/* The audit rows of one entity, newest first, as a JSON array (NULL on error). Read events
+ * are included only when `with_reads`. */
+json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads);
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ". */
 void audit_now(char out[21]);
+
+/* ---------------------------------------------------------------- reads */
+
+/* Queues a read event: the actor read `records` records of entity/id (id 0: none, e.g. a
+ * search), `action` one of "read", "search", "list", "export", "download"; `detail` says
+ * what was asked (a search's text, a list's name, the copy downloaded) or NULL. Never
+ * blocks for long: when the queue is full for more than a moment the event is counted as
+ * dropped, and the next flush writes how many were. */
+void audit_read(struct ctx *cx, const char *action, const char *entity, int64_t id,
+		int64_t records, const char *detail);
+/* Starts the background writer on its own connection to `store`: a batch every
+ * `interval_ms` milliseconds, or sooner when AUDIT_BATCH events are waiting. */
+#define AUDIT_BATCH 512
+int audit_reads_start(struct store *store, int interval_ms);
+/* Writes what is queued, then stops the writer (server shutdown). */
+void audit_reads_stop(void);
+/* Writes what is queued on `db` now (the command line, tests). Returns a store_rc. */
+int audit_reads_flush(struct store_conn *db);
+
+/* ---------------------------------------------------------------- the chain */
+
+/* Appends one row to the chain inside the caller's write transaction. `entity_id` and
+ * `records` may be NULL (SQL NULL). Returns a store_rc. */
+struct audit_row {
+	const char *at, *username, *address, *action, *entity, *before, *after, *detail;
+	int64_t user_id;
+	const int64_t *entity_id, *records;
+};
+int audit_append(struct store_conn *db, const struct audit_row *row);
+/* The same for n rows in order, after one look at the chain's head (the read writer). */
+int audit_append_many(struct store_conn *db, const struct audit_row *rows, int n);
+/* Chains rows written before the chain existed (chain NULL), in id order. Runs its own
+ * transaction; *chained says how many rows it chained. Returns a store_rc. */
+int audit_chain_backfill(struct store_conn *db, int64_t *chained);
+
+struct audit_check {
+	int64_t checked;	/* rows walked */
+	int64_t broken_id;	/* first row whose chain does not match; 0 when intact */
+	int64_t head_id;	/* the last row walked */
+	char reason[96];	/* why broken_id is broken */
+};
+/* Walks the whole chain in id order and records the verification (who, when, result) for
+ * the dashboard. Returns OUT_OK when the walk ran (intact or not: see broken_id), or an
+ * error outcome. */
+enum outcome audit_verify(struct ctx *cx, struct audit_check *out);
+/* The most recent verification as JSON ({at, user, checked, intact, broken_id}), JSON null
+ * when there has been none; NULL on a storage error. */
+json_t *audit_last_verification(struct ctx *cx);
+
+/* ---------------------------------------------------------------- the auditor's view */
+
+struct audit_filter {
+	const char *user;	/* username, exact */
+	const char *entity;	/* with entity_id: one record */
+	int64_t entity_id;
+	const char *action;
+	const char *from, *to;	/* dates YYYY-MM-DD, inclusive */
+	int64_t before_id;	/* paging: rows with id below this (0: from the newest) */
+	int limit;
+};
+/* Rows matching the filter, newest first: {"items": [...], "next": id or null}. Each row:
+ * id, at, user, address, action, entity, entity_id, records, detail, changed. */
+enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t **out);
 #endif

@@ -95,7 +95,8 @@ static json_t *household_row(struct ctx *cx, int64_t id)
 	json_t *o = NULL;
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT " HOUSEHOLD_COLS " FROM households h"
-		" WHERE h.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+		" WHERE h.id = ? AND " READ_SCOPE_SQL, "i" READ_SCOPE_TYPES, id,
+		READ_SCOPE_ARGS(cx, lo, hi));
 	if (store_next(r))
 		o = household_row_json(cx, r);
 	store_finish(r);
@@ -179,7 +180,8 @@ enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version)
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT h.version FROM households h"
-		" WHERE h.id = ? AND " SCOPE_SQL, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+		" WHERE h.id = ? AND " READ_SCOPE_SQL, "i" READ_SCOPE_TYPES, id,
+		READ_SCOPE_ARGS(cx, lo, hi));
 	bool found = store_next(r);
 	if (found)
 		*version = store_int(r, 0);

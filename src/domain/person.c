@@ -168,8 +168,8 @@ json_t *person_load(struct ctx *cx, int64_t id)
 	json_t *o = NULL;
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT " PERSON_COLS " FROM persons p"
-		" JOIN households h ON h.id = p.household_id WHERE p.id = ? AND " SCOPE_SQL,
-		"i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
+		" JOIN households h ON h.id = p.household_id WHERE p.id = ? AND " READ_SCOPE_SQL,
+		"i" READ_SCOPE_TYPES, id, READ_SCOPE_ARGS(cx, lo, hi));
 	if (store_next(r))
 		o = person_row_json(cx, r);
 	store_finish(r);

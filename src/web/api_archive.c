@@ -15,6 +15,7 @@
 #include "domain/dossier.h"
 #include "domain/household.h"
 #include "web/export.h"
+#include "web/api_audit.h"
 #include "web/range.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -107,6 +108,7 @@ void api_item_get(struct request *rq)
 {
 	json_t *out = NULL;
 	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &out);
+	audit_answer(rq, res, "read", "item", rq->ids[0], out, NULL);
 	reply_item(rq, res, out);
 }
 
@@ -149,12 +151,14 @@ void api_items_list(struct request *rq)
 	char lo[16], hi[17];
 	actor_scope_range(&rq->actor, lo, hi);
 	if (!store_one_int(rq->cx.db, &rc, "SELECT count(*) FROM households h WHERE h.id = ? AND "
-			   SCOPE_SQL, "i" SCOPE_TYPES, f.household_id, SCOPE_ARGS(lo, hi))) {
+			   READ_SCOPE_SQL, "i" READ_SCOPE_TYPES, f.household_id,
+			   READ_SCOPE_ARGS(&rq->cx, lo, hi))) {
 		rq_problem(rq, OUT_NOT_FOUND, NULL);
 		return;
 	}
 	json_t *out = NULL;
 	enum outcome res = archive_item_list(&rq->cx, &f, &out);
+	audit_answer(rq, res, "list", "household", f.household_id, out, "items");
 	rq_reply(rq, res, 200, out);
 }
 
@@ -253,6 +257,9 @@ static void serve_file(struct request *rq, enum variant variant)
 		rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_RANGE, arena_printf(&rq->arena,
 			"bytes %llu-%llu/%llu", (unsigned long long)start, (unsigned long long)end,
 			(unsigned long long)size));
+	if (variant != THUMBNAIL && start == 0)	/* thumbnails count as part of the page */
+		audit_read(&rq->cx, "download", "file", rq->ids[0], 1,
+			   variant == ORIGINAL ? "original" : "reference");
 	const char *download = rq_query(rq, "download");
 	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 		      disposition(rq, download ? "attachment" : "inline", fi.name));
@@ -286,6 +293,7 @@ void api_household_bag(struct request *rq)
 		rq_problem(rq, res, NULL);
 		return;
 	}
+	audit_read(&rq->cx, "export", "household", rq->ids[0], 1, "bag");
 	rq->stream = t;
 	rq->status = 200;
 	rq->content_type = "application/x-tar";
@@ -301,6 +309,7 @@ static void reply_pdf(struct request *rq, enum outcome res, const struct export_
 		rq_problem(rq, res, NULL);
 		return;
 	}
+	audit_read(&rq->cx, "export", "household", rq->ids[0], 1, kind);
 	rq->status = 200;
 	rq->content_type = "application/pdf";
 	export_pdf_headers(rq, m, arena_printf(&rq->arena, "household-%lld-%s",

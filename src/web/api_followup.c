@@ -8,6 +8,7 @@
 #include "domain/employment_report.h"
 #include "domain/guarantee.h"
 #include "domain/worklist.h"
+#include "web/api_audit.h"
 #include "web/export.h"
 #include "web/routes.h"
 
@@ -71,6 +72,8 @@ static void worklist_download(struct request *rq, const char *format)
 		rq_problem(rq, res, res == OUT_TOO_LARGE ? "export_too_large" : NULL);
 		return;
 	}
+	audit_read(&rq->cx, "export", "worklist", 0, worklist_cursor_count(cur),
+		   arena_printf(&rq->arena, "%s.%s", rq->key, format));
 	struct export_table t = {
 		.name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key)),
 		.columns = worklist_columns(rq), .next = worklist_page, .state = cur,
@@ -94,6 +97,7 @@ void api_worklist(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = worklist_entries(&rq->cx, rq->key, after, limit, &out);
+	audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -242,6 +246,7 @@ void api_report_employment_records(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = report_employment_records(&rq->cx, figure, area ? area : "", after, limit, &out);
+	audit_answer(rq, res, "list", "report", 0, out, figure);
 	rq_reply(rq, res, 200, out);
 }
 

@@ -4,6 +4,7 @@
 
 #include "domain/household.h"
 #include "domain/privacy.h"
+#include "web/api_audit.h"
 #include "web/cache.h"
 #include "web/routes.h"
 
@@ -29,6 +30,7 @@ void api_households_list(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = household_list(&rq->cx, &f, &out);
+	audit_answer(rq, res, f.q ? "search" : "list", "household", 0, out, f.q);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -68,6 +70,7 @@ void api_household_get(struct request *rq)
 		rq_problem(rq, res, NULL);
 		return;
 	}
+	audit_read(&rq->cx, "read", "household", id, 1, NULL);
 	household_etag_for(id, version, etag);
 	rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
 	const char *inm = rq_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);

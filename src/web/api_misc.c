@@ -3,6 +3,7 @@
 
 #include "core/jsonx.h"
 #include "domain/audit.h"
+#include "web/api_audit.h"
 #include "domain/division.h"
 #include "domain/report.h"
 #include "domain/search.h"
@@ -39,6 +40,7 @@ void api_search(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = search_run(&rq->cx, q, limit, &out);
+	audit_answer(rq, res, "search", "search", 0, out, q);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -128,6 +130,11 @@ void api_users_create(struct request *rq)
 void api_audit(struct request *rq)
 {
 	static const char *const entities[] = {"household", "person", "user", "item", NULL};
+	bool reviewer = role_is_admin(rq->actor.role) || rq->actor.role == ROLE_AUDITOR;
+	if (reviewer && !rq_query(rq, "entity") && !rq_query(rq, "id")) {
+		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
+		return;
+	}
 	const char *entity = rq_query_enum(rq, "entity", entities);
 	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
 	if (!entity)
@@ -159,7 +166,10 @@ void api_audit(struct request *rq)
 		rq_problem(rq, OUT_NOT_FOUND, NULL);
 		return;
 	}
-	json_t *items = audit_list(&rq->cx, entity, id, 200);
+	/* who read the record is for those who review access, not for everyone in scope */
+	json_t *items = audit_list(&rq->cx, entity, id, 200, reviewer);
+	if (items)
+		audit_mask_rows(rq, items);
 	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
 		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

@@ -12,6 +12,7 @@
 #include "domain/employment_report.h"
 #include "domain/guarantee.h"
 #include "domain/worklist.h"
+#include "web/api_audit.h"
 #include "web/page.h"
 #include "web/pages_followup.h"
 
@@ -111,6 +112,7 @@ void page_worklist(struct request *rq)
 		page_outcome(rq, res == OUT_INVALID ? OUT_NOT_FOUND : res);
 		return;
 	}
+	audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
 	const char *name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key));
 	json_array_foreach(json_object_get(out, "items"), i, it) {
 		const char *detail = json_string_value(json_object_get(it, "detail"));
@@ -215,6 +217,7 @@ void page_report_records(struct request *rq)
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
+	audit_answer(rq, OUT_OK, "list", "report", 0, out, figure);
 	json_object_set_new(out, "title", json_string(msg_get(rq->lang,
 		arena_printf(&rq->arena, "figure_%s", figure))));
 	json_object_set_new(out, "persons", json_boolean(strcmp(json_string_value(

@@ -12,6 +12,7 @@
 #include "domain/privacy.h"
 #include "domain/report.h"
 #include "domain/search.h"
+#include "web/api_audit.h"
 #include "web/upload.h"
 #include "web/page.h"
 #include "web/pages_followup.h"
@@ -41,6 +42,8 @@ void page_dashboard(struct request *rq)
 		json_object_set_new(w, "name", json_string(msg_get(rq->lang, arena_printf(&rq->arena,
 			"rule_%s", json_string_value(json_object_get(w, "rule"))))));
 	json_object_set(data, "worklists", json_object_get(report, "worklists"));
+	json_t *verified = audit_last_verification(&rq->cx);	/* the audit chain's state */
+	json_object_set_new(data, "verification", verified ? verified : json_null());
 	page_render(rq, 200, "dashboard", "nav_dashboard", data);
 }
 
@@ -67,6 +70,9 @@ void page_households(struct request *rq)
 		search_error = page_field_error(rq, "q");	/* said beside the box */
 		rq->errs.n = 0;	/* a bad query just finds nothing */
 	}
+	audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
+	if (found)
+		audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
 	json_t *data = json_pack("{s:O, s:O}", "items", json_object_get(list, "items"),
 				 "next", json_object_get(list, "next"));
 	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", q ? q : "",
@@ -98,6 +104,7 @@ void page_household(struct request *rq)
 		page_error(rq, 500, "problem_internal");
 		return;
 	}
+	audit_read(&rq->cx, "read", "household", rq->ids[0], 1, "page");
 	size_t i, j;
 	json_t *it, *file;
 	json_array_foreach(json_object_get(items, "items"), i, it)
@@ -161,6 +168,8 @@ void page_household_pictures(struct request *rq)
 	page_lang(rq);
 	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
 	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
+	if (res == OUT_OK)
+		audit_read(&rq->cx, "read", "household", rq->ids[0], 1, "pictures");
 	if (res != OUT_OK || archive_item_list(&rq->cx, &f, &items) != OUT_OK) {
 		json_decref(h);
 		page_outcome(rq, res != OUT_OK ? res : OUT_INTERNAL);

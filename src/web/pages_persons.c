@@ -5,6 +5,7 @@
 
 #include "domain/audit.h"
 #include "domain/person.h"
+#include "web/api_audit.h"
 #include "web/page.h"
 #include "web/pages_followup.h"
 
@@ -18,6 +19,7 @@ static void person_page(struct request *rq, const char *revealed)
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
+	audit_read(&rq->cx, "read", "person", rq->ids[0], 1, "page");
 	json_t *one = json_array();
 	json_array_append(one, p);
 	page_present_members(rq, one);

@@ -157,6 +157,15 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/files/{id}", api_file_get, PERM_READ),
 	API("GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ),
 	API("GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ),
+	/* accountability: the auditor's log, break-the-glass (handlers check reviewer roles) */
+	PAGE("GET", "/audit", page_audit, PERM_READ),
+	PAGE("GET", "/audit/export", page_audit_export, PERM_READ),
+	PAGE("POST", "/audit/verify", page_audit_verify, PERM_READ),
+	PAGE("GET", "/access", page_access, PERM_READ),
+	PAGE("POST", "/access", page_access_post, PERM_READ),
+	PAGE("GET", "/access-grants", page_grants, PERM_READ),
+	API("GET", "/api/v1/access-grants", api_grants_list, PERM_READ),
+	API("POST", "/api/v1/access-grants", api_grants_create, PERM_READ),
 	{.method = NULL},
 };
 

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "core/tar.h"
+#include "domain/audit.h"
 #include "domain/fixity.h"
 #include "web/request.h"
 #include "web/routes.h"
@@ -405,6 +406,10 @@ static void *fixity_loop(void *arg)
 		else
 			log_error("fixity: the check could not run");
 		fixity_result_release(&res);
+		struct audit_check chk;	/* the audit chain too, so the dashboard stays current */
+		if (audit_verify(&cx, &chk) == OUT_OK && chk.broken_id)
+			log_error("audit: the chain is broken at row %lld (%s)",
+				  (long long)chk.broken_id, chk.reason);
 		arena_release(&a);
 		store_disconnect(db);
 	}
@@ -453,6 +458,8 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 	s->watchdog_running = pthread_create(&s->watchdog_thread, NULL, watchdog_loop, s) == 0;
 	if (!s->watchdog_running)
 		log_warn("http: no watchdog thread; slow clients are cut off by the idle timeout only");
+	if (audit_reads_start(store, cfg->audit_flush_ms))
+		log_error("audit: the read-event writer did not start; reads are written at stop");
 	return 0;
 }
 
@@ -477,6 +484,7 @@ void server_stop(struct server *s)
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
+	audit_reads_stop();	/* every request has ended: write the last read events */
 	for (int i = 0; i < s->nconns; i++)
 		store_disconnect(s->conns[i]);
 	s->nconns = 0;

@@ -56,8 +56,9 @@ def create(token=ADMIN, **kw):
 def counts():
     """Rows in the tables bad input must not touch."""
     db = sqlite3.connect(S.db)
+    # read events are written in the background: only change rows count here
     out = tuple(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
-                for t in ("households", "persons", "member_events", "audit"))
+                for t in ("households", "persons", "member_events", "audit WHERE records IS NULL"))
     db.close()
     return out
 
@@ -201,9 +202,10 @@ def test_person_lifecycle_and_history():
     r = S.request("GET", "/api/v1/persons?household_id=%d" % b["id"], token=ADMIN)
     expect(r.status == 200 and any(x["id"] == p["id"] for x in r.json["items"]), "list persons")
     r = S.request("GET", "/api/v1/audit?entity=person&id=%d" % p["id"], token=ADMIN)
-    actions = [x["action"] for x in r.json["items"]]
+    changes = [x for x in r.json["items"] if "records" not in x]    # not the read events
+    actions = [x["action"] for x in changes]
     expect(actions == ["death", "move", "update", "create"], "audit %r" % actions)
-    upd = r.json["items"][2]
+    upd = changes[2]
     expect(upd["before"]["name"] == "张小宝" and upd["after"]["name"] == "张宝", "before/after")
 
 
@@ -439,7 +441,7 @@ def test_divisions_and_report():
 def test_every_change_is_audited():
     h = create().json
     r = S.request("GET", "/api/v1/audit?entity=household&id=%d" % h["id"], token=ADMIN)
-    rows = r.json["items"]
+    rows = [x for x in r.json["items"] if "records" not in x]      # not the read events
     expect(len(rows) == 1 and rows[0]["action"] == "create" and rows[0]["user"] == "admin"
            and rows[0]["after"]["number"] == h["number"], "audit %r" % rows)
 

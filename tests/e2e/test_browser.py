@@ -21,11 +21,11 @@ S.cli("demo", "--persons", "3000", "--seed", "7")
 S.start()
 
 
-def other_town_household():
+def other_town_household(column="id"):
     """A household neither from nor settled in Zhengda (520628118)."""
     db = sqlite3.connect(S.db)
-    row = db.execute("SELECT id FROM households WHERE origin_village NOT LIKE '520628118%'"
-                     " AND coalesce(dest_community, '') NOT LIKE '520628118%' LIMIT 1").fetchone()
+    row = db.execute("SELECT " + column + " FROM households WHERE origin_village NOT LIKE '520628118%'"
+                     " AND coalesce(dest_community, '') NOT LIKE '520628118%' ORDER BY id LIMIT 1").fetchone()
     db.close()
     return row[0]
 
@@ -37,10 +37,12 @@ def test_walk_through_in_chromium():
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10",
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", video], check=True)
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
-                        picture, video, "zhengda", str(other_town_household())],
+                        picture, video, "zhengda", str(other_town_household()),
+                        other_town_household("number"), "auditor"],
                        cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
-    for name in ("dashboard", "households", "household", "dashboard-en"):
+    for name in ("dashboard", "households", "household", "dashboard-en", "access-granted", "audit-log",
+                 "audit-log-en", "access-grants"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)
 
 

@@ -76,7 +76,7 @@ def rows():
     db = sqlite3.connect(S.db)
     out = tuple(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
                 for t in ("jobs", "trainings", "guarantees", "schooling", "plots", "relocation_steps",
-                          "visits", "family_doctors", "audit"))
+                          "visits", "family_doctors", "audit WHERE records IS NULL"))
     db.close()
     return out
 

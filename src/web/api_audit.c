@@ -1,0 +1,157 @@
+/* api_audit: the audit log for those who review it (filters, paging, CSV/XLSX export) and
+ * break-the-glass grants (request, list). Thin glue over domain/audit.c and grant.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "domain/audit.h"
+#include "domain/grant.h"
+#include "domain/privacy.h"
+#include "web/api_audit.h"
+#include "web/export.h"
+#include "web/server.h"
+
+#define AUDIT_EXPORT_MAX 10000
+
+void audit_mask_rows(const struct request *rq, json_t *rows)
+{
+	json_t *row;
+	size_t i;
+	if (privacy_full_identity(rq->actor.role))
+		return;
+	privacy_present(rq->actor.role, rows);
+	json_array_foreach(rows, i, row) {
+		const char *d = json_string_value(json_object_get(row, "detail"));
+		if (!d)
+			continue;
+		char *m = strdup(d);
+		if (!m)
+			continue;
+		/* a run of 5 or more digits (an ID number or phone someone searched for) keeps
+		 * only its last two characters */
+		for (size_t s = 0, n = strlen(m); s < n;) {
+			size_t e = s;
+			while (e < n && ((m[e] >= '0' && m[e] <= '9') || m[e] == 'X' || m[e] == 'x'))
+				e++;
+			if (e - s >= 5)
+				memset(m + s, '*', e - s - 2);
+			s = e > s ? e : s + 1;
+		}
+		json_object_set_new(row, "detail", json_string(m));
+		free(m);
+	}
+}
+
+bool audit_reviewer(const struct request *rq)
+{
+	return role_is_admin(rq->actor.role) || rq->actor.role == ROLE_AUDITOR;
+}
+
+bool audit_filter_from_query(struct request *rq, struct audit_filter *f)
+{
+	static const char *const entities[] = {"household", "person", "item", "file", "user",
+		"search", "worklist", "report", "audit", "visit", "job", "training", "employer",
+		"site", "building", "doc_type", "county", NULL};
+	int y, m, d;
+	memset(f, 0, sizeof(*f));
+	f->user = rq_query(rq, "user");
+	f->action = rq_query(rq, "action");
+	f->entity = rq_query_enum(rq, "entity", entities);
+	f->entity_id = rq_query_int(rq, "id", 0, INT64_MAX, 0);
+	f->from = rq_query(rq, "from");
+	f->to = rq_query(rq, "to");
+	f->before_id = rq_query_int(rq, "before", 0, INT64_MAX, 0);
+	f->limit = (int)rq_query_int(rq, "limit", 1, 500, 50);
+	if (f->user && strlen(f->user) > 64)
+		verrors_add(&rq->errs, "user", "too_long");
+	if (f->action && strlen(f->action) > 32)
+		verrors_add(&rq->errs, "action", "too_long");
+	if (f->from && *f->from && (strlen(f->from) != 10 || !date_parse(f->from, &y, &m, &d)))
+		verrors_add(&rq->errs, "from", "invalid_date");
+	if (f->to && *f->to && (strlen(f->to) != 10 || !date_parse(f->to, &y, &m, &d)))
+		verrors_add(&rq->errs, "to", "invalid_date");
+	if (f->entity && !f->entity_id)
+		f->entity = NULL;	/* a kind of record without an id filters nothing */
+	return rq->errs.n == 0;
+}
+
+/* The filtered log as a table for sheet.c, in the request's language. */
+void audit_export(struct request *rq, struct audit_filter *f, const char *format)
+{
+	static const char *const keys[] = {"id", "at", "user", "address", "action", "entity",
+		"entity_id", "records", "detail", "changed", NULL};
+	json_t *out = NULL;
+	if (!export_begin(rq))
+		return;
+	f->limit = AUDIT_EXPORT_MAX;
+	if (audit_search(&rq->cx, f, &out) != OUT_OK) {
+		rq_problem(rq, OUT_INTERNAL, NULL);
+		return;
+	}
+	json_t *items = json_incref(json_object_get(out, "items"));
+	json_decref(out);
+	audit_mask_rows(rq, items);	/* like every channel */
+	json_t *cols = json_array();
+	for (int i = 0; keys[i]; i++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
+			msg_get(rq->lang, arena_printf(&rq->arena, "audit_col_%s", keys[i]))));
+	audit_read(&rq->cx, "export", "audit", 0, (int64_t)json_array_size(items), format);
+	struct export_table t = {.name = msg_get(rq->lang, "audit_title"), .columns = cols,
+				 .rows = items};
+	export_send(rq, format, "audit-log", &t, 1, 0);
+}
+
+void api_audit_search(struct request *rq)
+{
+	static const char *const formats[] = {"json", "csv", "xlsx", NULL};
+	struct audit_filter f;
+	const char *format = rq_query_enum(rq, "format", formats);
+	if (!audit_filter_from_query(rq, &f)) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		audit_export(rq, &f, format);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = audit_search(&rq->cx, &f, &out);
+	if (res == OUT_OK)
+		audit_mask_rows(rq, json_object_get(out, "items"));
+	rq_reply(rq, res, 200, out);
+}
+
+/* ---------------------------------------------------------------- grants */
+
+void api_grants_create(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = grant_create(&rq->cx, body, rq->server->cfg.grant_hours, &out);
+	json_decref(body);
+	rq_reply(rq, res, 201, out);
+}
+
+void api_grants_list(struct request *rq)
+{
+	json_t *out = NULL;
+	bool live = rq_query(rq, "live") && strcmp(rq_query(rq, "live"), "1") == 0;
+	enum outcome res = grant_list(&rq->cx, audit_reviewer(rq), live, &out);
+	rq_reply(rq, res, 200, out);
+}
+
+/* ---------------------------------------------------------------- read events */
+
+void audit_answer(struct request *rq, enum outcome res, const char *action, const char *entity,
+		  int64_t id, json_t *out, const char *detail)
+{
+	if (res != OUT_OK)
+		return;
+	json_t *list = json_object_get(out, "items");
+	if (!list)
+		list = json_object_get(out, "results");
+	audit_read(&rq->cx, action, entity, id, json_is_array(list) ? (int64_t)json_array_size(list)
+		   : 1, detail);
+}

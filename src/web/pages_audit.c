@@ -1,0 +1,190 @@
+/* pages_audit: the auditor's page (the log, filtered and paged, exported, the chain
+ * verified), and break-the-glass: the access request form and the grants to review. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/grant.h"
+#include "domain/privacy.h"
+#include "web/api_audit.h"
+#include "web/page.h"
+#include "web/server.h"
+
+/* ---------------------------------------------------------------- the log */
+
+/* The query string of the filter, for the next-page and export links. */
+static const char *filter_query(struct request *rq, const struct audit_filter *f)
+{
+	struct buf b = BUF_INIT;
+	const char *keys[] = {"user", "action", "entity", "id", "from", "to", NULL};
+	for (int i = 0; keys[i]; i++) {
+		const char *v = rq_query(rq, keys[i]);
+		if (!v || !*v)
+			continue;
+		buf_printf(&b, "%s%s=", b.len ? "&" : "", keys[i]);
+		for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+			if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+			    || *p == '-' || *p == '_' || *p == '.')
+				buf_putc(&b, (char)*p);
+			else
+				buf_printf(&b, "%%%02X", *p);
+		}
+	}
+	(void)f;
+	const char *out = arena_strdup(&rq->arena, b.len ? b.data : "");
+	buf_release(&b);
+	return out;
+}
+
+void page_audit(struct request *rq)
+{
+	struct audit_filter f;
+	page_lang(rq);
+	if (!audit_reviewer(rq)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	json_t *out = NULL, *last = NULL;
+	bool ok = audit_filter_from_query(rq, &f);
+	if (ok && audit_search(&rq->cx, &f, &out) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	if (!(last = audit_last_verification(&rq->cx))) {
+		json_decref(out);
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
+	audit_mask_rows(rq, items);
+	const char *q = filter_query(rq, &f);
+	json_t *data = json_pack("{s:o, s:s, s:s, s:o}", "items", items, "query", q,
+		"amp", *q ? "&" : "", "verification", last);
+	json_t *next = out ? json_object_get(out, "next") : NULL;
+	if (json_is_integer(next))
+		json_object_set_new(data, "next", json_integer(json_integer_value(next)));
+	json_object_set_new(data, "filter", json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+		"user", f.user ? f.user : "", "action", f.action ? f.action : "",
+		"entity", rq_query(rq, "entity") ? rq_query(rq, "entity") : "",
+		"id", rq_query(rq, "id") ? rq_query(rq, "id") : "",
+		"from", f.from ? f.from : "", "to", f.to ? f.to : ""));
+	const char *fields[] = {"user", "action", "entity", "id", "from", "to", NULL};
+	for (int i = 0; fields[i]; i++) {
+		const char *e = page_field_error(rq, fields[i]);
+		if (e)
+			json_object_set_new(data, arena_printf(&rq->arena, "error_%s", fields[i]),
+					    json_string(e));
+	}
+	json_decref(out);
+	page_render(rq, ok ? 200 : 422, "audit", "audit_title", data);
+}
+
+void page_audit_export(struct request *rq)
+{
+	static const char *const formats[] = {"csv", "xlsx", NULL};
+	struct audit_filter f;
+	page_lang(rq);
+	if (!audit_reviewer(rq)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	const char *format = rq_query_enum(rq, "format", formats);
+	if (!audit_filter_from_query(rq, &f) || !format) {
+		page_error(rq, 422, "problem_invalid");
+		return;
+	}
+	audit_export(rq, &f, format);
+}
+
+/* Walks the chain now (admins and auditors), so the dashboard's "last verified" is fresh. */
+void page_audit_verify(struct request *rq)
+{
+	struct audit_check chk;
+	page_lang(rq);
+	json_t *f = page_form(rq);
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
+		return;
+	}
+	json_decref(f);
+	if (!audit_reviewer(rq)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	if (audit_verify(&rq->cx, &chk) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	page_redirect(rq, "/audit");
+}
+
+/* ---------------------------------------------------------------- break-the-glass */
+
+static void access_page(struct request *rq, unsigned status, json_t *form)
+{
+	json_t *mine = NULL;
+	if (grant_list(&rq->cx, false, true, &mine) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	json_t *data = json_pack("{s:O, s:O, s:i}", "form", form, "grants",
+				 json_object_get(mine, "items"), "hours", rq->server->cfg.grant_hours);
+	json_decref(mine);
+	const char *e;
+	if ((e = page_field_error(rq, "number")) || (e = page_field_error(rq, "household_id")))
+		json_object_set_new(data, "error_number", json_string(e));
+	if ((e = page_field_error(rq, "reason")))
+		json_object_set_new(data, "error_reason", json_string(e));
+	page_render(rq, status, "access", "access_title", data);
+}
+
+void page_access(struct request *rq)
+{
+	page_lang(rq);
+	json_t *form = json_pack("{s:s, s:s}", "number", rq_query(rq, "number") ? rq_query(rq, "number")
+				 : "", "reason", "");
+	access_page(rq, 200, form);
+	json_decref(form);
+}
+
+void page_access_post(struct request *rq)
+{
+	json_t *out = NULL;
+	page_lang(rq);
+	json_t *f = page_form(rq);
+	if (!f) {	/* not UTF-8 text */
+		page_error(rq, 400, "problem_bad_request");
+		return;
+	}
+	json_t *body = json_pack("{s:s, s:s}", "number", form_value(f, "number"), "reason",
+				 form_value(f, "reason"));
+	if (!*form_value(f, "number"))
+		json_object_del(body, "number");
+	enum outcome res = grant_create(&rq->cx, body, rq->server->cfg.grant_hours, &out);
+	json_decref(body);
+	if (res == OUT_OK) {
+		page_redirect(rq, arena_printf(&rq->arena, "/households/%lld",
+			(long long)json_integer_value(json_object_get(out, "household_id"))));
+		json_decref(out);
+	} else if (res == OUT_INVALID) {
+		access_page(rq, 422, f);
+	} else {
+		page_outcome(rq, res);
+	}
+	json_decref(f);
+}
+
+void page_grants(struct request *rq)
+{
+	json_t *out = NULL;
+	page_lang(rq);
+	if (!audit_reviewer(rq)) {
+		page_error(rq, 403, "problem_forbidden");
+		return;
+	}
+	if (grant_list(&rq->cx, true, false, &out) != OUT_OK) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	page_render(rq, 200, "grants", "grants_title", out);
+}

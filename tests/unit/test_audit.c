@@ -1,0 +1,199 @@
+/* Unit tests for domain/audit*.c and grant.c: change rows as patches, the hash chain and
+ * its verification, the read-event queue, and a grant under storage failures. */
+#include "tests/unit/cmocka_prelude.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/idnumber.h"
+#include "domain/audit.h"
+#include "domain/grant.h"
+#include "domain/household.h"
+#include "domain/user.h"
+#include "tests/unit/testdb.h"
+
+static int64_t count(struct testdb *t, const char *sql)
+{
+	int rc;
+	int64_t n = store_one_int(t->db, &rc, sql, NULL);
+	assert_int_equal(rc, STORE_OK);
+	return n;
+}
+
+static json_t *last_row(struct testdb *t)
+{
+	json_t *rows = audit_list(&t->cx, "household", 424242, 1, true);
+	assert_non_null(rows);
+	json_t *row = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return row;
+}
+
+static void changes_keep_only_what_differs(void **state)
+{
+	struct testdb *t = *state;
+	testdb_reset(t);
+	json_t *before = json_pack("{s:s, s:i, s:{s:s, s:s}, s:[i, i], s:s, s:s}", "note", "old",
+		"version", 1, "origin", "code", "520628118201", "name", "聚宝村", "plots", 1, 2,
+		"gone", "x", "same", "long unchanged text");
+	json_t *after = json_pack("{s:s, s:i, s:{s:s, s:s}, s:[i, i], s:s, s:s}", "note", "new",
+		"version", 2, "origin", "code", "520628118202", "name", "聚宝村", "plots", 1, 2,
+		"added", "y", "same", "long unchanged text");
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_equal(audit_write(&t->cx, "update", "household", 424242, before, after), STORE_OK);
+	assert_int_equal(store_commit(t->db), STORE_OK);
+	json_t *row = last_row(t), *b = json_object_get(row, "before"), *a = json_object_get(row, "after");
+	assert_string_equal(json_string_value(json_object_get(b, "note")), "old");
+	assert_string_equal(json_string_value(json_object_get(a, "note")), "new");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "origin"), "code")),
+			    "520628118202");
+	assert_null(json_object_get(json_object_get(a, "origin"), "name"));	/* unchanged */
+	assert_null(json_object_get(a, "plots"));
+	assert_null(json_object_get(a, "same"));
+	assert_true(json_is_null(json_object_get(a, "gone")));	/* removed: null */
+	assert_string_equal(json_string_value(json_object_get(b, "gone")), "x");
+	assert_true(json_is_null(json_object_get(b, "added")));
+	json_decref(row);
+	/* nothing changed: empty patches, still a row */
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_equal(audit_write(&t->cx, "update", "household", 424242, after, after), STORE_OK);
+	assert_int_equal(store_commit(t->db), STORE_OK);
+	row = last_row(t);
+	assert_int_equal(json_object_size(json_object_get(row, "after")), 0);
+	json_decref(row);
+	json_decref(before);
+	json_decref(after);
+}
+
+static void write_rows(struct testdb *t, int n)
+{
+	for (int i = 0; i < n; i++) {
+		json_t *after = json_pack("{s:i}", "n", i);
+		assert_int_equal(audit_write(&t->cx, "create", "site", i + 1, NULL, after), STORE_OK);
+		json_decref(after);
+	}
+}
+
+static void chain_names_the_first_broken_row(void **state)
+{
+	struct testdb *t = *state;
+	struct audit_check chk;
+	testdb_reset(t);
+	write_rows(t, 5);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	assert_true(chk.checked >= 5);
+	int64_t head = chk.head_id, mid = head - 2;
+	/* an edited row names itself */
+	assert_int_equal(store_exec(t->db, "UPDATE audit SET after = '{\"n\":99}' WHERE id = ?", "i", mid),
+			 STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, mid);
+	assert_int_equal(store_exec(t->db, "UPDATE audit SET after = '{\"n\":2}' WHERE id = ?", "i", mid),
+			 STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	/* a row cut from the end after a verification recorded it: named as missing */
+	assert_int_equal(store_exec(t->db, "CREATE TEMP TABLE keep AS SELECT * FROM audit WHERE id = ?",
+				    "i", head), STORE_OK);
+	assert_int_equal(store_exec(t->db, "DELETE FROM audit WHERE id = ?", "i", head), STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, head);
+	assert_non_null(strstr(chk.reason, "missing"));
+	assert_int_equal(store_exec(t->db, "INSERT INTO audit SELECT * FROM keep", NULL), STORE_OK);
+	assert_int_equal(store_exec(t->db, "DROP TABLE keep", NULL), STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	/* the dashboard's line is the last verification */
+	json_t *last = audit_last_verification(&t->cx);
+	assert_true(json_is_true(json_object_get(last, "intact")));
+	json_decref(last);
+}
+
+static void read_events_are_queued_then_written_chained(void **state)
+{
+	struct testdb *t = *state;
+	struct audit_check chk;
+	testdb_reset(t);
+	int64_t before = count(t, "SELECT count(*) FROM audit WHERE action = 'read'");
+	for (int i = 0; i < AUDIT_BATCH + 10; i++)	/* more than one batch */
+		audit_read(&t->cx, "read", "household", 424242, 1, NULL);
+	assert_int_equal(count(t, "SELECT count(*) FROM audit WHERE action = 'read'"), before);
+	assert_int_equal(audit_reads_flush(t->db), STORE_OK);
+	assert_int_equal(count(t, "SELECT count(*) FROM audit WHERE action = 'read'"),
+			 before + AUDIT_BATCH + 10);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	/* reads stay out of the change trail and out of lists without them */
+	json_t *changes = audit_list(&t->cx, "household", 424242, 1000, false);
+	size_t i;
+	json_t *row;
+	json_array_foreach(changes, i, row)
+		assert_string_not_equal(json_string_value(json_object_get(row, "action")), "read");
+	json_decref(changes);
+}
+
+/* Fails the 1st, 2nd, ... storage call of a grant until it succeeds: nothing is left of a
+ * failed one (no grant, no audit row), and no transaction stays open. */
+static void grant_storage_failures_leave_nothing_behind(void **state)
+{
+	struct testdb *t = *state;
+	const char *err = NULL;
+	char id17[18] = "52062819700101123", idn[19];
+	testdb_reset(t);
+	memcpy(idn, id17, 17);
+	idn[17] = idnumber_check_char(id17);
+	idn[18] = '\0';
+	json_t *out = NULL, *body = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s}]}", "category",
+		"registered_poor", "origin_village", "520628118201", "dest_community", "520628002030",
+		"members", "id_number", idn, "name", "张伟", "relation", "head");
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_OK);
+	json_decref(body);
+	const char *number = json_string_value(json_object_get(out, "number"));
+	assert_int_equal(user_add(&t->cx, "faraway", "town", "520628101", "long-enough-pw", &err), 0);
+	struct actor officer = t->actor;
+	officer.user_id = count(t, "SELECT id FROM users WHERE username = 'faraway'");
+	snprintf(officer.scope, sizeof(officer.scope), "520628101");
+	t->cx.actor = &officer;
+	int64_t base = count(t, "SELECT (SELECT count(*) FROM access_grants) + (SELECT count(*) FROM audit)");
+	int n;
+	for (n = 1; n < 100; n++) {
+		json_t *g = NULL, *req = json_pack("{s:s, s:s}", "number", number, "reason", "家属来电");
+		testdb_reset(t);
+		store_fault_inject(n);
+		enum outcome res = grant_create(&t->cx, req, 3, &g);
+		store_fault_inject(0);
+		json_decref(req);
+		assert_int_equal(t->db->tx_depth, 0);
+		if (res == OUT_OK) {
+			assert_true(json_is_true(json_object_get(g, "live")));
+			json_decref(g);
+			break;
+		}
+		assert_null(g);
+		assert_int_equal(count(t, "SELECT (SELECT count(*) FROM access_grants) +"
+				       " (SELECT count(*) FROM audit)"), base);
+	}
+	assert_true(n > 3 && n < 100);
+	/* the grant reads, and only inside a read snapshot */
+	json_t *h = NULL;
+	int64_t hid = json_integer_value(json_object_get(out, "id"));
+	assert_int_equal(household_get(&t->cx, hid, &h), OUT_NOT_FOUND);
+	assert_int_equal(store_begin_read(t->db), STORE_OK);
+	assert_int_equal(household_get(&t->cx, hid, &h), OUT_OK);
+	store_commit(t->db);
+	json_decref(h);
+	t->cx.actor = &t->actor;
+	json_decref(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(changes_keep_only_what_differs),
+		cmocka_unit_test(chain_names_the_first_broken_row),
+		cmocka_unit_test(read_events_are_queued_then_written_chained),
+		cmocka_unit_test(grant_storage_failures_leave_nothing_behind),
+	};
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}
