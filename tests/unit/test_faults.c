@@ -479,8 +479,9 @@ static enum outcome op_user_add(struct testdb *t, json_t **out)
 	const char *err = NULL;
 	(void)out;
 	arm();
-	return from_key(user_add(&t->cx, "newcomer", "community", "520628002030",
-				 "a-long-enough-password", &err), err);
+	int rc = user_add(&t->cx, "newcomer", "community", "520628002030",
+		     "a-long-enough-password", &err);
+	return from_key(rc, err);
 }
 
 static enum outcome op_user_passwd(struct testdb *t, json_t **out)
@@ -488,7 +489,8 @@ static enum outcome op_user_passwd(struct testdb *t, json_t **out)
 	const char *err = NULL;
 	(void)out;
 	arm();
-	return from_key(user_passwd(&t->cx, "sleeper", "another-long-password", &err), err);
+	int rc = user_passwd(&t->cx, "sleeper", "another-long-password", &err);
+	return from_key(rc, err);
 }
 
 static enum outcome op_user_disable(struct testdb *t, json_t **out)
@@ -496,7 +498,8 @@ static enum outcome op_user_disable(struct testdb *t, json_t **out)
 	const char *err = NULL;
 	(void)out;
 	arm();
-	return from_key(user_set_disabled(&t->cx, "walker", true, &err), err);
+	int rc = user_set_disabled(&t->cx, "walker", true, &err);
+	return from_key(rc, err);
 }
 
 static enum outcome op_user_enable(struct testdb *t, json_t **out)
@@ -504,7 +507,8 @@ static enum outcome op_user_enable(struct testdb *t, json_t **out)
 	const char *err = NULL;
 	(void)out;
 	arm();
-	return from_key(user_set_disabled(&t->cx, "sleeper", false, &err), err);
+	int rc = user_set_disabled(&t->cx, "sleeper", false, &err);
+	return from_key(rc, err);
 }
 
 static enum outcome op_session_login(struct testdb *t, json_t **out)
