@@ -22,6 +22,7 @@
 #include "domain/aftercare.h"
 #include "domain/archive.h"
 #include "domain/employment.h"
+#include "domain/fixity.h"
 #include "domain/guarantee.h"
 #include "domain/household.h"
 #include "domain/person.h"
@@ -528,6 +529,16 @@ static enum outcome op_session_logout(struct testdb *t, json_t **out)
 	return session_logout(&t->cx, F.session_token) == STORE_OK ? OUT_OK : OUT_INTERNAL;
 }
 
+static enum outcome op_fixity_check(struct testdb *t, json_t **out)
+{
+	struct fixity_result res;
+	(void)out;
+	arm();
+	int rc = fixity_check(&t->cx, &res);
+	fixity_result_release(&res);
+	return rc == 0 ? OUT_OK : OUT_INTERNAL;
+}
+
 /* In an order where each operation finds what it needs (the password is set before the
  * log-in that uses it, the account enabled before that).
  *
@@ -581,6 +592,7 @@ static const struct fault_op {
 	{.name = "session logout", .run = op_session_logout},
 	{.name = "user disable", .run = op_user_disable, .known_wrong = OUT_INVALID,
 	 .defect = "user.c user_set_disabled: a failed lookup says user_unknown"},
+	{.name = "fsck (the fixity check's record)", .run = op_fixity_check},
 };
 
 /* ------------------------------------------------------------------ what "nothing changed" means */
