@@ -541,7 +541,11 @@ def report(elapsed, samples, events, attacker, idle_backup, backup_load, fsck_r,
     legit_errors = sum(stats.errors.values())
     rss = [s[1] for s in samples]
     tenth = max(1, len(rss) // 10)
-    base = statistics.median(rss[tenth:2 * tenth]) if len(rss) >= 2 * tenth + 1 else (rss[0] if rss else 0)
+    # the base: the legitimate load alone, warmed up (the second half of the time before
+    # the attacker starts); the end: the last tenth of the run
+    warmup = max(5, SECONDS // 10)
+    before = [s[1] for s in samples if warmup / 2 <= s[0] < warmup] or rss[:1] or [0]
+    base = statistics.median(before)
     end = statistics.median(rss[-tenth:]) if rss else 0
     peak = max(rss) if rss else 0
     growth = round(end - base, 1)
