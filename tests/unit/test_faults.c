@@ -234,7 +234,8 @@ static void arm(void)
 	store_fault_inject(armed_k);
 }
 
-/* Runs `fn` on a JSON body built from a jansson format, freeing the body after. */
+/* Builds a JSON body from a jansson format, arms the count, makes `call` with it and
+ * returns its outcome, freeing the body. */
 #define WITH_BODY(call, ...)                                             \
 	do {                                                             \
 		json_t *body = json_pack(__VA_ARGS__);                   \
