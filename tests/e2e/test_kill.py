@@ -76,7 +76,9 @@ def pdf_bytes(n, size):
 
 
 def note(r, what):
-    if r.status >= 300:
+    """Any refusal fails the test, except 503 (busy: come back later), which the writes may
+    answer under this load; such a write was not acknowledged and is not looked for."""
+    if r.status >= 300 and r.status != 503:
         with lock:
             refused.append("%s: %r" % (what, r))
 
