@@ -7,6 +7,7 @@
 #include "domain/archive.h"
 #include "domain/household.h"
 #include "domain/person.h"
+#include "domain/privacy.h"
 #include "web/page.h"
 
 const char *const household_form_keys[] = {"category", "origin_village", "dest_community",
@@ -35,21 +36,29 @@ json_t *household_form_fields(struct request *rq, json_t *f)
 
 /* ---------------------------------------------------------------- editing records */
 
-/* A PATCH body of only what the person changed in the form (an emptied field clears). */
-static json_t *changed_fields(json_t *form, json_t *current, const char *const *keys)
+/* A PATCH body of only what the person changed in the form (an emptied field clears).
+ * A role that sees identity masked was shown masked values (a title holding an ID number,
+ * a phone): sent back unchanged they are the masked text, which must not overwrite the
+ * record, so a value equal to the masked rendering counts as unchanged too. */
+static json_t *changed_fields(struct request *rq, json_t *form, json_t *current,
+			      const char *const *keys)
 {
 	json_t *patch = json_object();
+	json_t *shown = json_deep_copy(current);
+	privacy_present(rq->actor.role, shown);
 	for (int i = 0; keys[i]; i++) {
 		json_t *cur = json_object_get(current, keys[i]);
 		char number[24];
 		const char *now = json_string_value(cur), *given = form_value(form, keys[i]);
+		const char *masked = json_string_value(json_object_get(shown, keys[i]));
 		if (json_is_integer(cur)) {	/* pages: compared as the form shows it */
 			snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(cur));
 			now = number;
 		}
-		if (strcmp(now ? now : "", given) != 0)
+		if (strcmp(now ? now : "", given) != 0 && !(masked && strcmp(masked, given) == 0))
 			json_object_set_new(patch, keys[i], *given ? json_string(given) : json_null());
 	}
+	json_decref(shown);
 	return patch;
 }
 
@@ -122,7 +131,7 @@ static void edit_post(struct request *rq, const struct editable *e)
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
-	json_t *patch = changed_fields(f, r, e->keys);
+	json_t *patch = changed_fields(rq, f, r, e->keys);
 	enum outcome res = e->patch(&rq->cx, rq->ids[0], form_value(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK)

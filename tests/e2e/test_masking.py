@@ -20,7 +20,7 @@ import sys
 import tarfile
 import zipfile
 import zlib
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Runner, Server, expect, id_number  # noqa: E402
@@ -316,6 +316,52 @@ def counts():
                 for t in ("households", "persons", "member_events"))
     db.close()
     return out
+
+
+class _Form(__import__("html.parser").parser.HTMLParser):
+    """The values a browser would send back from a page's form, as it was drawn."""
+    def __init__(self):
+        super().__init__()
+        self.values, self._select, self._text = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
+            self.values[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select = a.get("name")
+            self.values.setdefault(self._select, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value") or ""
+        elif tag == "textarea":
+            self._text = a.get("name")
+            self.values[self._text] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._text = None
+
+    def handle_data(self, data):
+        if self._text:
+            self.values[self._text] += data
+
+
+def test_a_masked_form_sent_back_unchanged_changes_nothing():
+    item = S.request("GET", "/api/v1/households/%d/items" % HID, token=ADMIN).json["items"][0]
+    cookie = {"Cookie": "anju_session=" + TOKENS["archivist"]}
+    r = S.request("GET", "/items/%d/edit" % item["id"], headers=cookie)
+    expect(r.status == 200, "the archivist's edit form %r" % r)
+    form = _Form()
+    form.feed(r.body.decode())
+    expect(HEAD["id"] not in form.values.get("title", HEAD["id"]), "the form shows the title masked")
+    r = S.request("POST", "/items/%d/edit" % item["id"], raw=urlencode(form.values).encode(),
+                  headers=cookie, content_type="application/x-www-form-urlencoded")
+    expect(r.status in (200, 303), "the form sent back %r" % r)
+    after = S.request("GET", "/api/v1/items/%d" % item["id"], token=ADMIN).json
+    expect(after["title"] == item["title"] and HEAD["id"] in after["title"],
+           "the stored title is untouched: %r" % after["title"])
 
 
 def test_a_room_outside_the_scope_does_not_exist():
