@@ -307,8 +307,8 @@ static void csrf_refuse(struct request *rq)
 	else if (rq->route->page)
 		page_error(rq, 403, "csrf_failed");
 	else {
-		verrors_add(&rq->errs, "X-CSRF-Token", "csrf_failed");
-		rq_problem(rq, OUT_FORBIDDEN, "csrf_failed");
+		verrors_add(&rq->errs, "X-CSRF-Token", "csrf_token_required");
+		rq_problem(rq, OUT_FORBIDDEN, "csrf_token_required");
 	}
 }
 

@@ -161,6 +161,7 @@ def test_cookie_api_writes_need_the_header_and_bearer_writes_pass():
             "members": [{"id_number": id_number("52062819800101771"), "name": "吴小英", "relation": "head"}]}
     r = S.request("POST", "/api/v1/households", body, headers={"Cookie": "anju_session=" + session})
     expect(r.status == 403 and r.json["status"] == 403, "cookie without token %r" % r)
+    expect(r.field_codes() == {"X-CSRF-Token": "csrf_token_required"}, "says what is missing %r" % r)
     expect(db.execute("SELECT count(*) FROM households").fetchone()[0] == before, "nothing created")
     # the cross-site upload of the report: multipart with only the cookie
     h = new_household()
