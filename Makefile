@@ -49,7 +49,7 @@ bench: deps build
 FUZZ_SECONDS ?= 120
 FUZZ_TARGETS = tests/fuzz_parsers tests/fuzz_multipart tests/fuzz_form tests/fuzz_template
 $(BUILD_FUZZ)/build.ninja:
-	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
+	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debugoptimized -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
 
 fuzz: $(BUILD_FUZZ)/build.ninja
 	@scripts/install-deps fuzz

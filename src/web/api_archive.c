@@ -96,12 +96,7 @@ void api_item_files_add(struct request *rq) { with_upload(rq, false); }
 
 static void reply_item(struct request *rq, enum outcome res, json_t *item)
 {
-	if (res == OUT_OK) {
-		char etag[48];
-		archive_item_etag(item, etag);
-		rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
-	}
-	rq_reply(rq, res, 200, item);
+	rq_reply_record(rq, res, 200, item, archive_item_etag, NULL);
 }
 
 void api_item_get(struct request *rq)

@@ -36,16 +36,7 @@ void api_households_list(struct request *rq)
 
 static void reply_household(struct request *rq, enum outcome res, unsigned status, json_t *h)
 {
-	if (res == OUT_OK) {
-		char etag[48];
-		household_etag(h, etag);
-		rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
-		if (status == 201)
-			rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena,
-				"/api/v1/households/%lld",
-				(long long)json_integer_value(json_object_get(h, "id"))));
-	}
-	rq_reply(rq, res, status, h);
+	rq_reply_record(rq, res, status, h, household_etag, "/api/v1/households/");
 }
 
 void api_households_create(struct request *rq)

@@ -22,16 +22,7 @@ void api_persons_list(struct request *rq)
 
 static void reply_person(struct request *rq, enum outcome res, unsigned status, json_t *p)
 {
-	if (res == OUT_OK) {
-		char etag[48];
-		person_etag(p, etag);
-		rq_add_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
-		if (status == 201)
-			rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena,
-				"/api/v1/persons/%lld",
-				(long long)json_integer_value(json_object_get(p, "id"))));
-	}
-	rq_reply(rq, res, status, p);
+	rq_reply_record(rq, res, status, p, person_etag, "/api/v1/persons/");
 }
 
 void api_person_get(struct request *rq)

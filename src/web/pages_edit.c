@@ -137,7 +137,7 @@ static void edit_post(struct request *rq, const struct editable *e)
 	if (res == OUT_OK)
 		page_redirect(rq, home_of(rq, e, r));
 	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
-		record_form(rq, e, res == OUT_INVALID ? 422 : res == OUT_CONFLICT ? 409 : 412, f,
+		record_form(rq, e, outcome_status(res), f,
 			    r, form_value(f, "etag"),
 			    res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed" : "form_has_errors");
 	else

@@ -61,8 +61,9 @@ void page_households(struct request *rq)
 	f.limit = 50;
 	const char *q = rq_query(rq, "q");
 	json_t *list = NULL, *found = NULL;
-	if (rq->errs.n || household_list(&rq->cx, &f, &list) != OUT_OK) {
-		page_error(rq, rq->errs.n ? 422 : 500, rq->errs.n ? "problem_invalid" : "problem_internal");
+	enum outcome got = rq->errs.n ? OUT_INVALID : household_list(&rq->cx, &f, &list);
+	if (got != OUT_OK) {
+		page_outcome(rq, got);
 		return;
 	}
 	const char *search_error = NULL;
@@ -367,8 +368,7 @@ void page_household_create(struct request *rq)
 	}
 	if (res != OUT_INVALID) {
 		json_decref(f);
-		page_error(rq, res == OUT_FORBIDDEN ? 403 : 500,
-			   res == OUT_FORBIDDEN ? "problem_forbidden" : "problem_internal");
+		page_outcome(rq, res);
 		return;
 	}
 	household_form(rq, 422, f, row_of, n);

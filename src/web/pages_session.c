@@ -67,8 +67,9 @@ void page_login_post(struct request *rq)
 	}
 	rq_retry_after(rq, out);
 	if (out != OUT_OK) {
-		login_form(rq, out == OUT_RATE_LIMITED ? 429 : 401, user,
-			   out == OUT_RATE_LIMITED ? "problem_rate_limited" : "login_failed");
+		rq_retry_after(rq, out);
+		login_form(rq, outcome_status(out), user,
+			   out == OUT_UNAUTHORIZED ? "login_failed" : outcome_title_key(out));
 		json_decref(f);
 		return;
 	}

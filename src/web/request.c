@@ -164,6 +164,20 @@ void rq_write_one(struct request *rq, rq_write_fn op, unsigned ok_status)
 	rq_reply(rq, res, ok_status, out);
 }
 
+void rq_reply_record(struct request *rq, enum outcome out, unsigned ok_status, json_t *record,
+		     void (*etag_of)(json_t *record, char out[48]), const char *location_prefix)
+{
+	if (out == OUT_OK) {
+		char etag[48];
+		etag_of(record, etag);
+		rq_set_header(rq, MHD_HTTP_HEADER_ETAG, arena_strdup(&rq->arena, etag));
+		if (ok_status == 201 && location_prefix)
+			rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, arena_printf(&rq->arena, "%s%lld",
+				location_prefix, (long long)json_integer_value(json_object_get(record, "id"))));
+	}
+	rq_reply(rq, out, ok_status, record);
+}
+
 void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status)
 {
 	json_t *body, *out = NULL;

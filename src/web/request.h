@@ -120,4 +120,8 @@ void rq_read_one(struct request *rq, rq_read_fn get);
 void rq_write_one(struct request *rq, rq_write_fn op, unsigned ok_status);
 void rq_read_all(struct request *rq, rq_read0_fn get);
 void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status);
+/* rq_reply for a record under an ETag: on success adds its ETag (etag_of) and, for 201, a
+ * Location of location_prefix followed by the record's id. */
+void rq_reply_record(struct request *rq, enum outcome out, unsigned ok_status, json_t *record,
+		     void (*etag_of)(json_t *record, char out[48]), const char *location_prefix);
 #endif

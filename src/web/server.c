@@ -335,6 +335,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (rq->status)		/* answered on the first call */
 		return MHD_YES;
+	/* The body is complete: from here the time is ours (a slow report, a password hash),
+	 * not the client's, so the watchdog's deadlines no longer apply. */
+	set_phase(s, c, PHASE_ANSWER, false);
 	if (rq->body_too_large)
 		return answer_too_large(rq);
 	if (rq->upload) {

@@ -475,14 +475,16 @@ def test_document_types_are_configurable():
 
 
 def test_background_fixity_and_item_search():
-    b = Server(env={"ANJU_FIXITY_INTERVAL": "1"})
+    # 4 s: the log-in and the first report must come before the first check even on a
+    # loaded machine (with 1 s this raced a slow password hash under ASan)
+    b = Server(env={"ANJU_FIXITY_INTERVAL": "4"})
     b.cli("migrate")
     b.add_user("admin", "admin")
     b.start()
     tok = b.login("admin")
     r = b.request("GET", "/api/v1/reports/county", token=tok)
     expect(r.json["fixity"] is None, "no check yet")
-    for _ in range(60):
+    for _ in range(200):
         time.sleep(0.1)
         fix = b.request("GET", "/api/v1/reports/county", token=tok).json["fixity"]
         if fix:

@@ -33,7 +33,9 @@ def route_rows():
     the test walks the table the dispatcher walks, so a new row is covered without edits."""
     rows = []
     text = open(ROUTES_C, encoding="utf-8").read()
-    for m in re.finditer(r'^\t(PAGE|API)\("([A-Z]+)", "([^"]+)", (\w+), (PERM_\w+)(.*)\),\s*$', text, re.M):
+    # a row may go on over several lines; it ends at the first "),"
+    for m in re.finditer(r'^\t(PAGE|API)\("([A-Z]+)", "([^"]+)", (\w+), (PERM_\w+)([^;{}]*?)\),[ \t]*$',
+                         text, re.M | re.S):
         kind, method, pattern, _, perm, rest = m.groups()
         rule = re.search(r"\.csrf = (CSRF_\w+)", rest)
         rows.append((kind + ("+upload" if ".upload = true" in rest else ""), method, pattern, perm,
@@ -103,6 +105,8 @@ def concrete(pattern):
 def test_every_state_changing_route_needs_the_csrf_token():
     rows = [r for r in route_rows() if r[1] not in ("GET", "HEAD")]
     expect(len(rows) > 40, "the table was read (%d state-changing rows)" % len(rows))
+    expect(("POST", "/login", "CSRF_LOGIN_COOKIE") in [(m, p, rule) for _, m, p, _, rule in rows],
+           "rows over several lines are read too")
     exempt = [(m, p) for _, m, p, perm, rule in rows if rule == "CSRF_EXEMPT"]
     expect(exempt == [("POST", "/api/v1/session")], "only the password log-in is exempt: %r" % exempt)
     session, csrf = cookie_session()
@@ -157,6 +161,7 @@ def test_cookie_api_writes_need_the_header_and_bearer_writes_pass():
             "members": [{"id_number": id_number("52062819800101771"), "name": "吴小英", "relation": "head"}]}
     r = S.request("POST", "/api/v1/households", body, headers={"Cookie": "anju_session=" + session})
     expect(r.status == 403 and r.json["status"] == 403, "cookie without token %r" % r)
+    expect(r.field_codes() == {"X-CSRF-Token": "csrf_token_required"}, "says what is missing %r" % r)
     expect(db.execute("SELECT count(*) FROM households").fetchone()[0] == before, "nothing created")
     # the cross-site upload of the report: multipart with only the cookie
     h = new_household()
@@ -253,6 +258,19 @@ def test_chunked_uploads_are_capped_in_total():
     big = b'{"x": "' + b"a" * (2 << 20) + b'"}'
     r = S.request("POST", "/api/v1/households", raw=big, token=ADMIN, chunked=True)
     expect(r.status == 413, "chunked JSON %r" % r)
+
+
+def test_public_routes_take_only_small_bodies():
+    """The two routes that read a body without a session cap it at 16 KiB, on the headers."""
+    for path in ("/api/v1/session", "/login"):
+        s = socket.create_connection(("127.0.0.1", S.port), timeout=5)
+        s.sendall(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100000\r\n\r\n")
+        head = s.recv(4096)
+        expect(head.startswith(b"HTTP/1.1 413"), "%s: 413 before the body %r" % (path, head[:60]))
+        s.close()
+    r = S.request("POST", "/api/v1/session", {"username": "admin", "password": "x" * 20000})
+    expect(r.status == 413, "a 20 KB log-in %r" % r)
 
 
 # ---------------------------------------------------------------- statuses and cookies
