@@ -53,7 +53,7 @@ function response(status)
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("WRITE_BENCH p50_ms=%.1f p99_ms=%.1f max_ms=%.1f requests=%d errors_non2xx=%d\n",
+  io.write(string.format("WRITE_BENCH p50_ms=%.1f p99_ms=%.1f max_ms=%.1f requests=%d errors_non2xx=%d timeouts=%d\n",
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    summary.requests, summary.errors.status))
+    summary.requests, summary.errors.status, summary.errors.timeout))
 end
