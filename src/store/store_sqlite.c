@@ -529,22 +529,22 @@ static int sq_index_find(struct store_conn *sc, const char *query, int limit,
  * writer against 0.4 s idle); one step reads one WAL snapshot, which writers do not
  * disturb, so the copy ends in the idle time and is exactly the database as of its start.
  * The destination is created here, 0600 and exclusively: it holds personal data, and an
- * existing file is never overwritten. */
+ * existing file is never overwritten. A copy that failed is removed. */
 static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)sc;
 	sqlite3 *out = NULL;
 	int rc;
+	if (sc->tx_depth > 0) {
+		snprintf(err, errlen, "backup inside a transaction");
+		return STORE_ERROR;
+	}
 	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
 		return STORE_ERROR;
 	}
 	close(fd);
-	if (sc->tx_depth > 0) {
-		snprintf(err, errlen, "backup inside a transaction");
-		return STORE_ERROR;
-	}
 	rc = sqlite3_exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE, NULL);
@@ -576,6 +576,8 @@ static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t 
 		if (fd >= 0)
 			close(fd);
 	}
+	if (rc != SQLITE_OK)
+		unlink(dest);	/* ours: created above, exclusively */
 	return map_rc(rc);
 }
 
