@@ -1,4 +1,4 @@
-/* anju backup FILE: a consistent copy of the live database (SQLite online backup). */
+/* anju backup FILE: a consistent copy of the live database, one snapshot (store_backup). */
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -19,10 +19,11 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
+	/* store_backup removes a copy it could not finish; a FILE that appeared meanwhile is
+	 * someone else's and stays. */
 	int rc = store_backup(c->db, argv[1], err, sizeof(err));
 	if (rc != STORE_OK) {
 		fprintf(stderr, "anju backup: %s\n", err);
-		remove(argv[1]);
 	} else {
 		printf("anju backup: %s copied to %s\n", c->cfg.db_path, argv[1]);
 	}

@@ -362,9 +362,15 @@ static enum outcome finish(struct ctx *cx, enum outcome res, int rc, json_t **ou
 	return tx_end_out(cx->db, res, rc, out);
 }
 
-enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
+struct create_args {
+	json_t *body;
+	json_t **out;
+};
+
+static enum outcome create_op(struct ctx *cx, void *arg)
 {
-	*out = NULL;
+	json_t *body = ((struct create_args *)arg)->body;
+	json_t **out = ((struct create_args *)arg)->out;
 	struct household_in h;
 	struct person_in members[MAX_MEMBERS];
 	size_t nmembers = 0;
@@ -447,6 +453,15 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 		rc = *out ? audit_write(cx, "create", "household", id, NULL, *out) : STORE_ERROR;
 	}
 	return finish(cx, OUT_OK, rc, out);
+}
+
+/* Creations are the write that comes in crowds (an office entering a village's forms), so
+ * they share commits with whatever other creations are waiting (tx_grouped). */
+enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
+{
+	struct create_args args = {body, out};
+	*out = NULL;
+	return tx_grouped(cx, create_op, &args, out);
 }
 
 int household_index(struct ctx *cx, int64_t id)

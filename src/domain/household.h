@@ -26,6 +26,8 @@ struct household_filter {
 	int limit;
 };
 
+/* Creates a household with its members. It shares a commit with creations that wait at the
+ * same time (tx_grouped), so it is never called inside an open transaction. */
 enum outcome household_create(struct ctx *cx, json_t *body, json_t **out);
 /* The household with members and history; NOT_FOUND when absent or out of scope. */
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);

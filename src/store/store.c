@@ -181,10 +181,47 @@ int64_t store_one_int(struct store_conn *c, int *rc, const char *sql, const char
 int64_t store_last_id(struct store_conn *c) { return c->backend->last_id(c); }
 int store_changes(struct store_conn *c) { return c->backend->changes(c); }
 
+/* An operation's outermost begin inside a group commit: a savepoint (standard SQL). */
+static int op_begin(struct store_conn *c)
+{
+	mark_begin(c);
+	int rc = store_exec(c, "SAVEPOINT anju_op", "");
+	if (rc != STORE_OK)
+		return rc;
+	c->batch_op = true;
+	c->tx_depth++;
+	return STORE_OK;
+}
+
+/* Ends the operation's savepoint, keeping (release) or undoing (undo) its writes. */
+static int op_end(struct store_conn *c, bool undo)
+{
+	int rc = STORE_OK;
+	c->batch_op = false;
+	c->tx_depth = 1;
+	if (undo)
+		rc = store_exec(c, "ROLLBACK TO SAVEPOINT anju_op", "");
+	int rrc = store_exec(c, "RELEASE SAVEPOINT anju_op", "");
+	if (!undo && rrc != STORE_OK) {
+		/* not released: undo it, so the batch's commit cannot carry a failed operation */
+		undo = true;
+		rc = store_exec(c, "ROLLBACK TO SAVEPOINT anju_op", "");
+		if (rc == STORE_OK)
+			rc = store_exec(c, "RELEASE SAVEPOINT anju_op", "");
+		if (rc == STORE_OK)
+			rc = rrc;
+	}
+	if (undo && (rc != STORE_OK || rrc != STORE_OK))
+		c->batch_broken = true;
+	return rc != STORE_OK ? rc : rrc;
+}
+
 int store_begin(struct store_conn *c)
 {
 	if (c->tx_depth > 0 && c->tx_read_only)
 		return STORE_ERROR;
+	if (c->batch && !c->batch_op)
+		return op_begin(c);
 	if (c->tx_depth++ > 0)
 		return STORE_OK;
 	mark_begin(c);
@@ -203,6 +240,16 @@ int store_begin_read(struct store_conn *c)
 
 int store_commit(struct store_conn *c)
 {
+	if (c->batch) {
+		/* outside an operation there is nothing of the caller's to commit */
+		if (!c->batch_op)
+			return STORE_ERROR;
+		if (c->tx_depth > 2) {
+			c->tx_depth--;
+			return STORE_OK;
+		}
+		return op_end(c, false);
+	}
 	if (c->tx_depth <= 0)
 		return STORE_ERROR;
 	if (--c->tx_depth > 0)
@@ -220,11 +267,40 @@ int store_commit(struct store_conn *c)
 
 int store_rollback(struct store_conn *c)
 {
+	if (c->batch)
+		return c->batch_op ? op_end(c, true) : STORE_ERROR;
 	if (c->tx_depth <= 0)
 		return STORE_ERROR;
 	c->tx_depth = 0;
 	c->tx_read_only = false;
 	return c->backend->rollback(c);
+}
+
+int store_batch_begin(struct store_conn *c)
+{
+	if (c->tx_depth > 0)
+		return STORE_ERROR;
+	int rc = store_begin(c);
+	c->batch = rc == STORE_OK;
+	c->batch_op = false;
+	c->batch_broken = false;
+	return rc;
+}
+
+int store_batch_end(struct store_conn *c)
+{
+	if (!c->batch)
+		return STORE_ERROR;
+	if (c->batch_op)
+		op_end(c, true);	/* an operation left open is undone, never committed */
+	c->batch = false;
+	mark_begin(c);
+	if (c->batch_broken) {
+		c->failures++;
+		store_rollback(c);
+		return STORE_ERROR;
+	}
+	return store_commit(c);
 }
 
 int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const char *text)

@@ -87,6 +87,9 @@ struct store_conn {
 	unsigned failures_at_begin;
 	unsigned busy;		/* of those failures, how many were a busy database */
 	unsigned busy_at_begin;
+	bool batch;		/* a group commit is open (store_batch_begin) */
+	bool batch_op;		/* ... and an operation's savepoint inside it */
+	bool batch_broken;	/* an operation could not be undone: the batch must not commit */
 };
 
 struct store_rows {
@@ -139,6 +142,15 @@ bool store_failed_in_tx(const struct store_conn *c);
 bool store_busy_in_tx(const struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
+
+/* Group commit: one write transaction that several operations share, committed once.
+ * Inside it, an operation's outermost store_begin opens a savepoint and its commit or
+ * rollback releases or undoes only that savepoint, so one operation's failure leaves the
+ * others' writes alone; store_failed_in_tx and store_busy_in_tx count from the operation's
+ * begin. Nothing is durable or visible to other connections before store_batch_end
+ * commits; if that fails, every operation of the batch is undone. */
+int store_batch_begin(struct store_conn *c);
+int store_batch_end(struct store_conn *c);
 
 /* The name search index (see store_sqlite.c for the tokenizer). */
 int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);

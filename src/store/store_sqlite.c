@@ -24,7 +24,7 @@
 extern const struct embedded_file sqlite_migrations[];
 const struct store_backend store_sqlite_backend;
 
-#define STMT_CACHE 128
+#define STMT_CACHE 256
 
 struct sqlite_store {
 	struct store base;
@@ -33,6 +33,7 @@ struct sqlite_store {
 };
 
 struct cached_stmt {
+	uint32_t hash;		/* of sql, compared before the text */
 	char *sql;
 	sqlite3_stmt *stmt;
 	int in_use;
@@ -203,12 +204,23 @@ static void sq_disconnect(struct store_conn *sc)
 
 /* ---------------------------------------------------------------- queries */
 
+/* FNV-1a: the cache lookup compares one number per entry instead of SQL texts that
+ * mostly begin alike ("SELECT ..."). */
+static uint32_t sql_hash(const char *sql)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
 static sqlite3_stmt *prepare(struct sqlite_conn *c, const char *sql, struct cached_stmt **cached)
 {
 	sqlite3_stmt *st = NULL;
+	uint32_t hash = sql_hash(sql);
 	*cached = NULL;
 	for (int i = 0; i < c->ncache; i++) {
-		if (strcmp(c->cache[i].sql, sql) == 0) {
+		if (c->cache[i].hash == hash && strcmp(c->cache[i].sql, sql) == 0) {
 			if (c->cache[i].in_use)
 				break;	/* nested use of the same SQL: prepare a private copy */
 			c->cache[i].in_use = 1;
@@ -222,6 +234,7 @@ static sqlite3_stmt *prepare(struct sqlite_conn *c, const char *sql, struct cach
 		char *copy = strdup(sql);
 		if (copy) {
 			struct cached_stmt *cs = &c->cache[c->ncache++];
+			cs->hash = hash;
 			cs->sql = copy;
 			cs->stmt = st;
 			cs->in_use = 1;
@@ -516,22 +529,22 @@ static int sq_index_find(struct store_conn *sc, const char *query, int limit,
  * writer against 0.4 s idle); one step reads one WAL snapshot, which writers do not
  * disturb, so the copy ends in the idle time and is exactly the database as of its start.
  * The destination is created here, 0600 and exclusively: it holds personal data, and an
- * existing file is never overwritten. */
+ * existing file is never overwritten. A copy that failed is removed. */
 static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)sc;
 	sqlite3 *out = NULL;
 	int rc;
+	if (sc->tx_depth > 0) {
+		snprintf(err, errlen, "backup inside a transaction");
+		return STORE_ERROR;
+	}
 	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
 		return STORE_ERROR;
 	}
 	close(fd);
-	if (sc->tx_depth > 0) {
-		snprintf(err, errlen, "backup inside a transaction");
-		return STORE_ERROR;
-	}
 	rc = sqlite3_exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE, NULL);
@@ -563,6 +576,8 @@ static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t 
 		if (fd >= 0)
 			close(fd);
 	}
+	if (rc != SQLITE_OK)
+		unlink(dest);	/* ours: created above, exclusively */
 	return map_rc(rc);
 }
 

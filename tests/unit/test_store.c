@@ -98,6 +98,46 @@ static void backup_makes_a_readable_copy(void **state)
 	store_close(s);
 }
 
+/* A group commit: each operation's rollback undoes only its own writes, nothing shows on
+ * another connection before the batch commits, and a failed operation's count starts at
+ * its own begin. */
+static void batch_operations_fail_alone(void **state)
+{
+	struct testdb *t = *state;
+	char err[256];
+	int rc;
+	struct store_conn *other = store_connect(t->store, err, sizeof(err));
+	assert_non_null(other);
+	assert_int_equal(store_exec(t->db, "CREATE TABLE batch_probe (k TEXT UNIQUE)", NULL), STORE_OK);
+	assert_int_equal(store_batch_begin(t->db), STORE_OK);
+	const char *keys[] = {"first", "second", "third"};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_begin(t->db), STORE_OK);
+		assert_int_equal(store_begin(t->db), STORE_OK);	/* nested in the operation */
+		assert_int_equal(store_exec(t->db, "INSERT INTO batch_probe VALUES (?)", "t", keys[i]),
+				 STORE_OK);
+		assert_int_equal(store_commit(t->db), STORE_OK);
+		if (i == 1) {
+			assert_int_equal(store_exec(t->db, "SELECT nonsense FROM batch_probe", NULL),
+					 STORE_ERROR);
+			assert_true(store_failed_in_tx(t->db));
+			assert_int_equal(store_rollback(t->db), STORE_OK);
+			/* the operation is over: its outer levels cannot commit the batch */
+			assert_int_equal(store_commit(t->db), STORE_ERROR);
+		} else {
+			assert_false(store_failed_in_tx(t->db));	/* counted from this op */
+			assert_int_equal(store_commit(t->db), STORE_OK);
+		}
+	}
+	assert_int_equal(store_one_int(other, &rc, "SELECT count(*) FROM batch_probe", NULL), 0);
+	assert_int_equal(store_batch_end(t->db), STORE_OK);
+	assert_int_equal(t->db->tx_depth, 0);
+	assert_int_equal(store_one_int(other, &rc, "SELECT count(*) FROM batch_probe", NULL), 2);
+	assert_int_equal(store_one_int(other, &rc, "SELECT count(*) FROM batch_probe WHERE k = ?",
+				       "t", "second"), 0);
+	store_disconnect(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +147,7 @@ int main(void)
 		cmocka_unit_test(constraints_and_rollback),
 		cmocka_unit_test(name_index_finds_two_character_names),
 		cmocka_unit_test(backup_makes_a_readable_copy),
+		cmocka_unit_test(batch_operations_fail_alone),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
