@@ -216,6 +216,8 @@ static int render(const char *t, const char *end, struct scope *sc, enum lang la
 		  struct buf *out, int partial_depth)
 {
 	while (t < end) {
+		if (out->failed)
+			return -1;	/* past the buffer's cap: the rest would be thrown away */
 		const char *open = strstr(t, "{{");
 		if (!open || open >= end) {
 			buf_add(out, t, (size_t)(end - t));
