@@ -13,7 +13,7 @@
 /* ---------------------------------------------------------------- the log */
 
 /* The query string of the filter, for the next-page and export links. */
-static const char *filter_query(struct request *rq, const struct audit_filter *f)
+static const char *filter_query(struct request *rq)
 {
 	struct buf b = BUF_INIT;
 	const char *keys[] = {"user", "action", "entity", "id", "from", "to", NULL};
@@ -30,7 +30,6 @@ static const char *filter_query(struct request *rq, const struct audit_filter *f
 				buf_printf(&b, "%%%02X", *p);
 		}
 	}
-	(void)f;
 	const char *out = arena_strdup(&rq->arena, b.len ? b.data : "");
 	buf_release(&b);
 	return out;
@@ -57,7 +56,7 @@ void page_audit(struct request *rq)
 	}
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
 	audit_mask_rows(rq, items);
-	const char *q = filter_query(rq, &f);
+	const char *q = filter_query(rq);
 	json_t *data = json_pack("{s:o, s:s, s:s, s:o}", "items", items, "query", q,
 		"amp", *q ? "&" : "", "verification", last);
 	json_t *next = out ? json_object_get(out, "next") : NULL;
