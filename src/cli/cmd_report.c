@@ -19,7 +19,7 @@ static const char help[] =
 	"usage: anju report county [--format json|table] [--scope CODE]\n"
 	"       anju report employment [--format table|csv|xlsx|json] [--output FILE]\n"
 	"                              [--table county|town|community] [--scope CODE]\n"
-	"       anju report employment --list FIGURE [--area CODE] [--format table|csv]\n"
+	"       anju report employment --list FIGURE [--area CODE] [--format table|csv|xlsx] [--output FILE]\n"
 	"       anju report followup [--format table|csv|xlsx|json] [--output FILE]\n"
 	"       anju report followup --list RULE [--format table|csv|xlsx] [--output FILE]\n"
 	"Prints figures computed from the records (all of them, or those within the division\n"
@@ -152,16 +152,108 @@ static int emit_list(struct cli *c, const char *title, json_t *r, const char *co
 	return rc;
 }
 
+typedef enum outcome (*page_fn)(void *state, struct ctx *cx, int max, json_t **rows);
+
+static enum outcome worklist_page(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	return worklist_read(cx, state, max, rows);
+}
+
+/* The records behind a figure, a page at a time by their id cursor. */
+struct records_state {
+	const char *figure, *area;
+	int64_t after;
+	bool done;
+};
+
+static enum outcome records_page(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	struct records_state *r = state;
+	json_t *out = NULL;
+	if (r->done) {
+		*rows = json_array();
+		return OUT_OK;
+	}
+	enum outcome res = report_employment_records(cx, r->figure, r->area, r->after, max, &out);
+	*rows = res == OUT_OK ? json_incref(json_object_get(out, "items")) : NULL;
+	json_t *next = json_object_get(out, "next");
+	r->done = !json_is_integer(next);
+	r->after = json_integer_value(next);
+	json_decref(out);
+	return res;
+}
+
+/* A list as CSV or XLSX, a page at a time from `page` (any length, bounded memory). */
+static int stream_list(struct cli *c, const char *title, const char *const *keys,
+		       const struct report_args *a, page_fn page, void *state)
+{
+	json_t *none = json_array(), *t = list_table(c, title, none, keys);
+	json_t *cols = json_incref(json_object_get(json_array_get(t, 0), "columns"));
+	json_decref(t);
+	json_decref(none);
+	bool xlsx = strcmp(a->format, "xlsx") == 0, ok = true;
+	struct sheet_book *book = NULL;
+	FILE *out = NULL;
+	if (xlsx) {
+		struct export_mark m;
+		cli_mark(c, &m);
+		struct sheet_mark sm = {m.by, m.line, title};
+		ok = (book = sheet_book_open(a->output, NULL, &sm)) && !sheet_book_begin(book, title, cols);
+	} else {
+		ok = (out = a->output ? fopen(a->output, "w") : stdout) != NULL;
+	}
+	struct buf b = BUF_INIT;
+	if (out)
+		sheet_csv_head(cols, &b);
+	for (;;) {
+		json_t *rows = NULL;
+		struct arena page_arena;
+		struct ctx cx = c->cx;
+		arena_init(&page_arena, 0);
+		cx.arena = &page_arena;
+		ok = ok && page(state, &cx, 500, &rows) == OUT_OK;
+		arena_release(&page_arena);
+		size_t n = json_array_size(rows);
+		if (ok && book)
+			ok = !sheet_book_rows(book, rows);
+		if (ok && out) {
+			sheet_csv_rows(cols, rows, &b);
+			ok = !b.failed && fwrite(b.data, 1, b.len, out) == b.len;
+			buf_reset(&b);
+		}
+		json_decref(rows);
+		if (!ok || !n)
+			break;
+	}
+	buf_release(&b);
+	if (book && sheet_book_close(book))
+		ok = false;
+	if (out && out != stdout && fclose(out))
+		ok = false;
+	json_decref(cols);
+	if (!ok)
+		fprintf(stderr, "anju report: cannot write %s\n", a->output ? a->output : "the list");
+	return ok ? 0 : 1;
+}
+
 static int report_employment_cli(struct cli *c, const struct report_args *a)
 {
 	json_t *r = NULL;
 	if (a->list) {
 		static const char *const keys[] = {"number", "name", "household_id", "id", NULL};
-		enum outcome res = report_employment_records(&c->cx, a->list, a->area ? a->area : "", 0,
-							     INT32_MAX, &r);
+		struct records_state st = {a->list, a->area ? a->area : "", 0, false};
+		enum outcome res = report_employment_records(&c->cx, st.figure, st.area, 0, 1, &r);
+		json_decref(r);
 		if (res != OUT_OK) {
 			fprintf(stderr, "anju report: unknown figure or area (%s)\n", a->list);
 			return 2;
+		}
+		if (strcmp(a->format, "csv") == 0 || strcmp(a->format, "xlsx") == 0)
+			return stream_list(c, a->list, keys, a, records_page, &st);
+		res = report_employment_records(&c->cx, st.figure, st.area, 0, INT32_MAX, &r);
+		if (res != OUT_OK) {
+			fprintf(stderr, "anju report: %s\n", store_errmsg(c->db));
+			return 1;
 		}
 		return emit_list(c, a->list, r, keys, a);
 	}
@@ -187,67 +279,6 @@ static int report_employment_cli(struct cli *c, const struct report_args *a)
 	return rc;
 }
 
-/* A worklist as CSV or XLSX, a page at a time (any length, bounded memory). */
-static int stream_list(struct cli *c, const char *title, const char *const *keys,
-		       const struct report_args *a)
-{
-	struct worklist_cursor *cur = NULL;
-	enum outcome res = worklist_open(&c->cx, a->list, &cur);
-	if (res != OUT_OK) {
-		fprintf(stderr, "anju report: %s: %s\n", a->list,
-			res == OUT_NOT_FOUND ? "no such rule" : store_errmsg(c->db));
-		return res == OUT_NOT_FOUND ? 2 : 1;
-	}
-	json_t *none = json_array(), *t = list_table(c, title, none, keys);
-	json_t *cols = json_incref(json_object_get(json_array_get(t, 0), "columns"));
-	json_decref(t);
-	json_decref(none);
-	bool xlsx = strcmp(a->format, "xlsx") == 0, ok = true;
-	struct sheet_book *book = NULL;
-	FILE *out = NULL;
-	if (xlsx) {
-		struct export_mark m;
-		cli_mark(c, &m);
-		struct sheet_mark sm = {m.by, m.line, title};
-		ok = (book = sheet_book_open(a->output, NULL, &sm)) && !sheet_book_begin(book, title, cols);
-	} else {
-		ok = (out = a->output ? fopen(a->output, "w") : stdout) != NULL;
-	}
-	struct buf b = BUF_INIT;
-	if (out)
-		sheet_csv_head(cols, &b);
-	for (;;) {
-		json_t *rows = NULL;
-		struct arena page;
-		struct ctx cx = c->cx;
-		arena_init(&page, 0);
-		cx.arena = &page;
-		ok = ok && worklist_read(&cx, cur, 500, &rows) == OUT_OK;
-		arena_release(&page);
-		size_t n = json_array_size(rows);
-		if (ok && book)
-			ok = !sheet_book_rows(book, rows);
-		if (ok && out) {
-			sheet_csv_rows(cols, rows, &b);
-			ok = !b.failed && fwrite(b.data, 1, b.len, out) == b.len;
-			buf_reset(&b);
-		}
-		json_decref(rows);
-		if (!ok || !n)
-			break;
-	}
-	buf_release(&b);
-	if (book && sheet_book_close(book))
-		ok = false;
-	if (out && out != stdout && fclose(out))
-		ok = false;
-	worklist_close(cur);
-	json_decref(cols);
-	if (!ok)
-		fprintf(stderr, "anju report: cannot write %s\n", a->output ? a->output : "the list");
-	return ok ? 0 : 1;
-}
-
 static int report_followup_cli(struct cli *c, const struct report_args *a)
 {
 	json_t *r = NULL;
@@ -255,8 +286,17 @@ static int report_followup_cli(struct cli *c, const struct report_args *a)
 		static const char *const keys[] = {"number", "head_name", "person_name", "detail",
 			"responsible_person", "origin_town", "dest_community", NULL};
 		char key[64];
+		struct worklist_cursor *cur = NULL;
+		enum outcome res = worklist_open(&c->cx, a->list, &cur);
+		if (res != OUT_OK) {
+			fprintf(stderr, "anju report: %s: %s\n", a->list,
+				res == OUT_NOT_FOUND ? "no such rule" : store_errmsg(c->db));
+			return res == OUT_NOT_FOUND ? 2 : 1;
+		}
 		snprintf(key, sizeof(key), "rule_%s", a->list);
-		return stream_list(c, msg_get(c->lang, key), keys, a);
+		int rc = stream_list(c, msg_get(c->lang, key), keys, a, worklist_page, cur);
+		worklist_close(cur);
+		return rc;
 	}
 	if (a->list) {
 		static const char *const keys[] = {"number", "head_name", "person_name", "detail",

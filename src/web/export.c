@@ -140,12 +140,8 @@ static void csv_stream_free(void *cls)
 static bool csv_fill(struct csv_stream *s)
 {
 	json_t *rows;
-	enum outcome res = s->res = next_page(&s->reader, &s->table, &rows);
-	if (res != OUT_OK) {
-		log_error("export: a page could not be read (%s); the CSV ends unfinished",
-			  res == OUT_TOO_LARGE ? "over request_memory" : "storage");
+	if ((s->res = next_page(&s->reader, &s->table, &rows)) != OUT_OK)
 		return false;
-	}
 	if (json_array_size(rows) == 0)
 		s->done = true;
 	sheet_csv_rows(s->table.columns, rows, &s->pending);
@@ -164,8 +160,12 @@ static ssize_t csv_read(void *cls, uint64_t pos, char *out, size_t max)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		buf_reset(&s->pending);
 		s->off = 0;
-		if (!csv_fill(s))
+		if (!csv_fill(s)) {
+			/* The answer has begun: all that is left is to end it unfinished. */
+			log_error("export: a page could not be read (%s); the CSV ends unfinished",
+				  s->res == OUT_TOO_LARGE ? "over request_memory" : "storage");
 			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
 	}
 	size_t n = s->pending.len - s->off;
 	if (n > max)

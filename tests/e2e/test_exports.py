@@ -203,6 +203,12 @@ def test_cli_exports_in_both_languages():
                "cli report xlsx %r" % book["sheets"][0][1][:1])
         st = os.stat(out)
         expect(stat.S_IMODE(st.st_mode) == 0o600, "a CLI export is private: %o" % st.st_mode)
+        r = subprocess.run([sys.argv[1] if len(sys.argv) > 1 else "build/anju", "--db", S.db, "--data",
+                            os.path.join(S.dir, "data"), "report", "employment", "--list", "employed",
+                            "--format", "csv"], capture_output=True, env=env)
+        lines = read_csv(r.stdout)
+        n = get("/api/v1/reports/employment/records?figure=employed&limit=1").json["count"]
+        expect(r.returncode == 0 and len(lines) - 1 == n and n > 500, "records from the CLI, paged %d %d" % (len(lines), n))
 
 
 # ------------------------------------------------------------------ who may export
