@@ -31,10 +31,8 @@ static enum outcome begin_person(struct ctx *cx, int64_t person_id, json_t *body
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
 	enum outcome res = ledger_person(cx, person_id, true, person);
-	if (res != OUT_OK) {
-		tx_end(cx->db, res, STORE_OK);
-		return res;
-	}
+	if (res != OUT_OK)	/* a failed lookup is INTERNAL, not "no such person" */
+		return tx_end(cx->db, res, STORE_OK);
 	jx_only(body, allowed, "", cx->errs);
 	return OUT_OK;
 }

@@ -126,8 +126,9 @@ enum outcome session_check_password(struct ctx *cx, const struct session_limits 
 	enum outcome out = session_attempt(cx, lim, username, &at, retry_after);
 	if (out != OUT_OK)
 		return out;
+	unsigned failures = cx->db->failures;
 	if (!user_verify(cx->db, username, password ? password : "", who))
-		return OUT_UNAUTHORIZED;
+		return cx->db->failures != failures ? OUT_INTERNAL : OUT_UNAUTHORIZED;
 	return session_attempt_succeeded(cx, &at);
 }
 
@@ -159,8 +160,11 @@ enum outcome session_login(struct ctx *cx, const struct session_limits *lim,
 	enum outcome out = session_attempt(cx, lim, username, &at, retry_after);
 	if (out != OUT_OK)
 		return out;
+	/* A lookup that failed is not a wrong password: 500, though the attempt stays counted
+	 * (it was counted before the check, so parallel guesses cannot outrun the limit). */
+	unsigned failures = cx->db->failures;
 	if (!user_verify(cx->db, username, password, &who))
-		return OUT_UNAUTHORIZED;
+		return cx->db->failures != failures ? OUT_INTERNAL : OUT_UNAUTHORIZED;
 
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof(raw));

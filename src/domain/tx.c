@@ -89,13 +89,13 @@ static struct tx_job *run_batch(struct store_conn *db, struct tx_job *jobs)
 	rc = store_batch_end(db);
 	if (rc != STORE_OK) {
 		enum outcome res = store_busy_in_tx(db) ? OUT_BUSY : OUT_INTERNAL;
+		/* Every job of the batch failed with the commit, refused ones too: a refusal may
+		 * have written (an ID-number probe's audit row), and that row is lost now. */
 		for (j = jobs; j != rest; j = j->next) {
-			if (j->res == OUT_OK) {
-				j->res = res;
-				if (j->out && *j->out) {
-					json_decref(*j->out);
-					*j->out = NULL;
-				}
+			j->res = res;
+			if (j->out && *j->out) {
+				json_decref(*j->out);
+				*j->out = NULL;
 			}
 		}
 	}

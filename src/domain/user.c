@@ -66,8 +66,9 @@ int user_add(struct ctx *cx, const char *username, const char *role, const char 
 	}
 	if (!scope)
 		scope = "";
-	if (!scope_fits(cx->db, r, scope)) {
-		*err_key = "scope_invalid";
+	unsigned failures = cx->db->failures;
+	if (!scope_fits(cx->db, r, scope)) {	/* a failed lookup is no verdict on the scope */
+		*err_key = cx->db->failures != failures ? "internal" : "scope_invalid";
 		return -1;
 	}
 	if (hash_password(password, hash, err_key))
@@ -108,7 +109,7 @@ int user_passwd(struct ctx *cx, const char *username, const char *password, cons
 				   username);
 	if (!id) {
 		store_rollback(cx->db);
-		*err_key = "user_unknown";
+		*err_key = rc == STORE_OK ? "user_unknown" : "internal";
 		return -1;
 	}
 	rc = store_exec(cx->db, "UPDATE users SET password_hash = ?, password_changed_at = ?"
@@ -134,7 +135,7 @@ int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const
 				   username);
 	if (!id || (disabled && id == cx->actor->user_id)) {
 		store_rollback(cx->db);
-		*err_key = !id ? "user_unknown" : "user_disable_self";
+		*err_key = rc != STORE_OK ? "internal" : !id ? "user_unknown" : "user_disable_self";
 		return -1;
 	}
 	rc = store_exec(cx->db, "UPDATE users SET disabled = ? WHERE id = ?", "ii",
