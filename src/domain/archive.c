@@ -292,19 +292,34 @@ static int attach_files(struct ctx *cx, int64_t item_id, int64_t version,
 	return rc;
 }
 
-/* Ends the transaction; on failure removes the blobs this operation created. */
+/* True when a committed row names the blob (originals and derived images alike have a
+ * row in blobs): then another upload of the same bytes has taken it over. A failed lookup
+ * says yes, so a doubt leaves an orphan for fsck rather than a row without its file. */
+static bool blob_named(void *arg, const char *sha256)
+{
+	int rc;
+	int64_t n = store_one_int(arg, &rc, "SELECT count(*) FROM blobs WHERE sha256 = ?", "t",
+				  sha256);
+	return n > 0 || rc != STORE_OK;
+}
+
+/* Ends the transaction; on failure removes the blobs this operation created (unless an
+ * upload of the same bytes relies on them now), on success lets go of their pins. */
 static enum outcome finish(struct ctx *cx, enum outcome res, int rc, json_t **out,
 			   struct archive_file *files, int nfiles)
 {
 	res = tx_end_out(cx->db, res, rc, out);
-	if (res != OUT_OK)
-		for (int i = 0; i < nfiles; i++) {
-			blob_writer_uncommit(files[i].w);
-			if (files[i].thumb)
-				blob_writer_uncommit(files[i].thumb);
-			if (files[i].reference)
-				blob_writer_uncommit(files[i].reference);
+	for (int i = 0; i < nfiles; i++) {
+		struct blob_writer *ws[] = {files[i].w, files[i].thumb, files[i].reference};
+		for (int j = 0; j < 3; j++) {
+			if (!ws[j])
+				continue;
+			if (res == OUT_OK)
+				blob_writer_settle(ws[j]);
+			else
+				blob_writer_uncommit(ws[j], blob_named, cx->db);
 		}
+	}
 	return res;
 }
 

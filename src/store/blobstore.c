@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +236,81 @@ int blob_writer_finish(struct blob_writer *w)
 	return repair_if_damaged(w);
 }
 
+/* ---------------------------------------------------------------- pins */
+
+#define MAX_PINS 256
+
+static pthread_mutex_t pins_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pin {
+	char sha256[65];
+	int n;
+} pins[MAX_PINS];
+
+/* With pins_lock held: the count of sha256 (its slot, or a free one when delta > 0). */
+static int pin_add(const char *sha256, int delta)
+{
+	struct pin *free_slot = NULL;
+	for (int i = 0; i < MAX_PINS; i++) {
+		if (pins[i].n > 0 && strcmp(pins[i].sha256, sha256) == 0) {
+			pins[i].n += delta;
+			return pins[i].n;
+		}
+		if (!free_slot && pins[i].n == 0)
+			free_slot = &pins[i];
+	}
+	if (delta > 0 && free_slot) {
+		snprintf(free_slot->sha256, sizeof(free_slot->sha256), "%s", sha256);
+		free_slot->n = delta;
+		return delta;
+	}
+	return delta > 0 ? -1 : 0;	/* -1: no room; the caller must not rely on the file */
+}
+
+void blob_writer_settle(struct blob_writer *w)
+{
+	if (!w->pinned)
+		return;
+	pthread_mutex_lock(&pins_lock);
+	pin_add(w->sha256, -1);
+	pthread_mutex_unlock(&pins_lock);
+	w->pinned = false;
+}
+
+void blob_writer_uncommit(struct blob_writer *w, bool (*referenced)(void *arg, const char *sha256),
+			  void *arg)
+{
+	char path[1200];
+	pthread_mutex_lock(&pins_lock);
+	int others = w->pinned ? pin_add(w->sha256, -1) : 0;
+	w->pinned = false;
+	if (w->committed && w->created && others == 0 && !(referenced && referenced(arg, w->sha256))) {
+		blobstore_path(w->store, w->sha256, path, sizeof(path));
+		unlink(path);
+	}
+	pthread_mutex_unlock(&pins_lock);
+	w->committed = false;
+}
+
+static int commit_locked(struct blob_writer *w);
+static void drop_tmp(struct blob_writer *w);
+
+/* Under the pins' lock, so that a failing upload's uncommit cannot remove the file between
+ * this writer finding it in place and pinning it. */
 int blob_writer_commit(struct blob_writer *w)
+{
+	pthread_mutex_lock(&pins_lock);
+	int rc = commit_locked(w);
+	if (rc == 0 && !w->pinned) {
+		if (pin_add(w->sha256, 1) < 0)
+			rc = -1;	/* too many uploads in flight at once: this one fails */
+		else
+			w->pinned = true;
+	}
+	pthread_mutex_unlock(&pins_lock);
+	return rc;
+}
+
+static int commit_locked(struct blob_writer *w)
 {
 	char path[1200], dir[1200];
 	struct stat st;
@@ -245,7 +320,7 @@ int blob_writer_commit(struct blob_writer *w)
 	/* The same bytes are stored already (blob_writer_finish made sure they are intact,
 	 * or put ours in their place): ours can go. */
 	if (stat(path, &st) == 0 && (uint64_t)st.st_size == w->size) {
-		blob_writer_abort(w);
+		drop_tmp(w);
 		w->committed = true;
 		w->created = false;
 		return 0;
@@ -265,12 +340,13 @@ int blob_writer_commit(struct blob_writer *w)
 		close(dfd);
 	}
 	w->created = linked;
-	blob_writer_abort(w);
+	drop_tmp(w);
 	w->committed = true;
 	return 0;
 }
 
-void blob_writer_abort(struct blob_writer *w)
+/* Removes the temporary file (commit_locked calls it with the pins' lock held). */
+static void drop_tmp(struct blob_writer *w)
 {
 	if (w->fd >= 0) {
 		close(w->fd);
@@ -282,15 +358,12 @@ void blob_writer_abort(struct blob_writer *w)
 	}
 }
 
-void blob_writer_uncommit(struct blob_writer *w)
+void blob_writer_abort(struct blob_writer *w)
 {
-	char path[1200];
-	if (w->committed && w->created) {
-		blobstore_path(w->store, w->sha256, path, sizeof(path));
-		unlink(path);
-	}
-	w->committed = false;
+	drop_tmp(w);
+	blob_writer_settle(w);	/* a writer given up on relies on nothing any more */
 }
+
 
 enum blob_state blobstore_verify(const struct blobstore *b, const char *sha256, uint64_t size)
 {

@@ -28,6 +28,7 @@ struct blob_writer {
 	char sha256[65];
 	bool created;		/* commit stored new bytes (false: they were there already) */
 	bool repaired;		/* commit replaced a damaged stored copy with these bytes */
+	bool pinned;		/* counted among the writers relying on this blob (below) */
 };
 
 /* How old (seconds) a file must be before a sweep may judge it abandoned: a blob linked
@@ -63,9 +64,18 @@ int blob_writer_finish(struct blob_writer *w);
 int blob_writer_commit(struct blob_writer *w);
 /* Removes the temporary file; safe to call at any point, also after commit (no-op). */
 void blob_writer_abort(struct blob_writer *w);
-/* Removes a blob that blob_writer_commit created, when the transaction that was to
- * reference it failed. */
-void blob_writer_uncommit(struct blob_writer *w);
+/*
+ * Two uploads of the same bytes may be in flight at once: the first links the blob into
+ * place, the second finds it there and relies on it. Each committed writer is pinned (a
+ * count per blob in this process) until its transaction has ended, so the first one's
+ * failure cannot remove a file that the second's row is about to name:
+ */
+/* The transaction that references the blob committed: the pin goes (the row holds it). */
+void blob_writer_settle(struct blob_writer *w);
+/* The transaction failed: removes the blob when this writer created it, no other writer
+ * relies on it and `referenced` (asked under the same lock) says no row names it. */
+void blob_writer_uncommit(struct blob_writer *w, bool (*referenced)(void *arg, const char *sha256),
+			  void *arg);
 
 enum blob_state { BLOB_OK = 0, BLOB_MISSING, BLOB_CORRUPTED };
 /* Re-hashes a stored blob and compares it with its name and expected size. */

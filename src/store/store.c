@@ -136,6 +136,11 @@ static void mark_begin(struct store_conn *c)
 	c->busy_at_begin = c->busy;
 }
 
+void store_operation_start(struct store_conn *c)
+{
+	mark_begin(c);
+}
+
 /* A begin that failed counts as a failure, so store_busy_in_tx can tell why. */
 static int begun(struct store_conn *c, int rc)
 {

@@ -140,6 +140,9 @@ bool store_failed_in_tx(const struct store_conn *c);
  * the busy timeout (another writer, a backup, a sqlite3 shell), since the outermost
  * transaction began: the answer is "try again later" (503), not an internal error. */
 bool store_busy_in_tx(const struct store_conn *c);
+/* A new operation (a request) starts on this connection: failures and busy answers are
+ * counted from here, so an earlier request's lock wait is never taken for this one's. */
+void store_operation_start(struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
 

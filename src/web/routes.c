@@ -425,6 +425,7 @@ bool routes_prepare(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return false;
 	}
+	store_operation_start(rq->cx.db);	/* "busy" means this request's wait, not a past one */
 	/* Everything that can refuse the request is decided here, on the headers: a client
 	 * without a session never gets to make the server read (or store) its body. */
 	return authorize(rq) && csrf_on_headers(rq) && (!found->precheck || found->precheck(rq));
