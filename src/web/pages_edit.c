@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/archive.h"
+#include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
@@ -111,6 +112,8 @@ static void edit_get(struct request *rq, const struct editable *e)
 		page_error(rq, 404, "problem_not_found");
 		return;
 	}
+	/* the form shows the record: a view like any other ("edit_household" -> household) */
+	audit_read(&rq->cx, "read", e->heading_key + strlen("edit_"), rq->ids[0], 1, "edit");
 	e->etag(r, etag);
 	record_form(rq, e, 200, r, r, etag, NULL);
 	json_decref(r);

@@ -167,6 +167,9 @@ def test_a_view_is_logged_with_who_where_and_how_many():
     get("/persons/%d" % pid, session)
     page = lambda x: x["action"] == "read" and x.get("detail") == "page"     # noqa: E731
     expect(any(page(x) for x in audit_rows("person", pid, want=page)), "person page logged")
+    expect(get("/households/%d/edit" % h["id"], session).status == 200, "edit form")
+    edit = lambda x: x["action"] == "read" and x.get("detail") == "edit"     # noqa: E731
+    expect(any(edit(x) for x in audit_rows("household", h["id"], want=edit)), "the edit form is a view too")
 
 
 def test_searches_lists_and_exports_are_logged():
