@@ -1,5 +1,6 @@
 /* grant: break-the-glass access grants — validation, rows, audit. */
 #include "domain/grant.h"
+#include "domain/probe.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +64,11 @@ enum outcome grant_create(struct ctx *cx, json_t *body, int hours, json_t **out)
 		verrors_add(cx->errs, "user", "account_required");
 		return OUT_INVALID;
 	}
+	int wait;
+	if (!by_id && !probe_allowed(cx->actor->user_id, &wait)) {	/* see probe.h */
+		verrors_add(cx->errs, "number", "too_many_misses");
+		return OUT_RATE_LIMITED;
+	}
 	char now[21];
 	audit_now(now);
 	int64_t expires = actor_clock() + (int64_t)hours * 3600;
@@ -74,6 +80,8 @@ enum outcome grant_create(struct ctx *cx, json_t *body, int hours, json_t **out)
 	if (rc == STORE_OK && !household) {
 		verrors_add(cx->errs, by_id ? "household_id" : "number", "not_found");
 		res = OUT_INVALID;
+		if (!by_id)
+			probe_missed(cx->actor->user_id);
 	}
 	if (res == OUT_OK && rc == STORE_OK)
 		rc = store_exec(cx->db, "INSERT INTO access_grants(user_id, username, household_id,"

@@ -1,6 +1,7 @@
 /* search: query classification and the queries behind each class. */
 #include "domain/search.h"
 #include "domain/privacy.h"
+#include "domain/probe.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -203,6 +204,12 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 		verrors_add(cx->errs, "q", "whole_number_required");
 		return OUT_INVALID;
 	}
+	int wait;
+	if (id_like && whole_only && !probe_allowed(cx->actor->user_id, &wait)) {
+		json_decref(res.items);
+		verrors_add(cx->errs, "q", "too_many_misses");
+		return OUT_RATE_LIMITED;
+	}
 	if (id_like && whole_only)
 		rc = search_whole_numbers(cx, &res, query);
 	else if (id_like && n >= 3)
@@ -219,6 +226,8 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 		json_decref(res.items);
 		return OUT_INTERNAL;
 	}
+	if (id_like && whole_only && json_array_size(res.items) == 0)
+		probe_missed(cx->actor->user_id);	/* a guess that found nothing */
 	privacy_present(cx->actor->role, res.items);
 	*out = json_pack("{s:o, s:s}", "results", res.items, "q", query);
 	return OUT_OK;

@@ -297,6 +297,29 @@ def test_masked_roles_cannot_search_by_part_of_a_number():
     expect(r.status == 200 and HEAD_P["id"] in [x["id"] for x in r.json["results"]], "registrars keep prefixes")
 
 
+def test_guessing_a_masked_number_is_cut_short():
+    """A masked role confirms a whole number by searching for it; guessing the hidden
+    digits means many searches that find nobody: the eleventh such miss in an hour is 429,
+    for search and for break-the-glass by ID number alike, while registrars are not
+    limited."""
+    S.add_user("u_guesser", "volunteer", ROLES["volunteer"])
+    tok = S.login("u_guesser")
+    guesses = [id_number("52222919900101%03d" % k) for k in range(1, 12)]
+    answers = [S.request("GET", "/api/v1/search?q=" + g, token=tok) for g in guesses]
+    expect(all(r.status == 200 and r.json["results"] == [] for r in answers[:10]),
+           "ten misses are answered: %r" % [r.status for r in answers])
+    expect(answers[10].status == 429 and answers[10].field_codes() == {"q": "too_many_misses"},
+           "the eleventh is refused: %r" % answers[10])
+    r = S.request("GET", "/api/v1/search?q=" + HEAD["id"], token=tok)
+    expect(r.status == 429, "even a right guess is refused now: %r" % r)
+    r = S.request("POST", "/api/v1/access-grants", {"number": guesses[0], "reason": "电话求助，核实身份"},
+                  token=tok)
+    expect(r.status == 429, "break-the-glass by number shares the limit: %r" % r)
+    for g in guesses:
+        r = S.request("GET", "/api/v1/search?q=" + g, token=TOKENS["town"])
+        expect(r.status == 200, "registrars search whole numbers freely: %r" % r)
+
+
 # ------------------------------------------------------------------ placement and probes (item 12)
 
 def site_with_rooms(name, community):
