@@ -663,11 +663,12 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	struct store_rows *r = store_query(cx->db, "SELECT f.id, f.sha256, b.size, b.mime, f.name,"
-		" coalesce(b.thumbnail, ''), coalesce(b.reference, '') FROM files f JOIN blobs b ON b.sha256 = f.sha256 JOIN items i ON i.id = f.item_id"
+		" coalesce(b.thumbnail, ''), coalesce(b.reference, ''), i.doc_type FROM files f JOIN blobs b ON b.sha256 = f.sha256 JOIN items i ON i.id = f.item_id"
 		" JOIN households h ON h.id = i.household_id WHERE f.id = ? AND " READ_SCOPE_SQL,
 		"i" READ_SCOPE_TYPES, file_id, READ_SCOPE_ARGS(cx, lo, hi));
-	bool found = store_next(r);
+	bool found = store_next(r), withheld = false;
 	if (found) {
+		withheld = privacy_withholds_doc_type(cx->actor->role, store_text(r, 7));
 		out->id = store_int(r, 0);
 		snprintf(out->sha256, sizeof(out->sha256), "%s", store_text(r, 1));
 		out->size = store_int(r, 2);
@@ -679,7 +680,8 @@ enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_f
 		snprintf(out->reference, sizeof(out->reference), "%s", store_text(r, 6));
 	}
 	int rc = store_finish(r);
-	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;
+	return rc != STORE_OK ? OUT_INTERNAL : !found ? OUT_NOT_FOUND : withheld ? OUT_FORBIDDEN
+	       : OUT_OK;
 }
 
 json_t *archive_doc_types(struct ctx *cx)

@@ -70,6 +70,16 @@ enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char
 	size_t i, j;
 	json_t *item, *file;
 	json_array_foreach(items, i, item) {
+		/* pictures of ID cards stay out of a bag made by a role that sees numbers masked:
+		 * the item is listed, its files are not */
+		if (privacy_withholds_doc_type(cx->actor->role,
+					       json_string_value(json_object_get(item, "doc_type")))) {
+			json_t *files = json_object_get(item, "files");
+			json_object_set_new(item, "files_withheld", json_integer(
+				(json_int_t)json_array_size(files)));
+			json_object_set_new(item, "files", json_array());
+			continue;
+		}
 		json_array_foreach(json_object_get(item, "files"), j, file) {
 			char rel[700], path[760], blob[1200];
 			const char *sha = json_string_value(json_object_get(file, "sha256"));

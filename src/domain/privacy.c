@@ -92,10 +92,37 @@ static json_int_t year_of(const char *date)
 	return date && strlen(date) >= 4 ? strtol(date, NULL, 10) : 0;
 }
 
+/* Document types whose pictures show an ID number whole (privacy_withholds_doc_type). */
+static bool identifying(const char *doc_type)
+{
+	static const char *const types[] = {"id_copies", "hukou_transfer", NULL};
+	for (int i = 0; doc_type && types[i]; i++)
+		if (strcmp(doc_type, types[i]) == 0)
+			return true;
+	return false;
+}
+
+/* An item of such a type keeps its list of files, without a way to open them. */
+static void withhold_files(json_t *files)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f) {
+		if (!json_is_object(f))
+			continue;
+		json_object_set_new(f, "url", json_null());
+		json_object_set_new(f, "thumbnail_url", json_null());
+		json_object_set_new(f, "reference_url", json_null());
+		json_object_set_new(f, "withheld", json_true());
+	}
+}
+
 static void present(json_t *v);
 
 static void present_object(json_t *o)
 {
+	if (identifying(json_string_value(json_object_get(o, "doc_type"))))
+		withhold_files(json_object_get(o, "files"));
 	const char *key;
 	json_t *x;
 	void *tmp;
@@ -154,4 +181,9 @@ void privacy_present_birth_date(enum role r, json_t *o, const char *key)
 		snprintf(year, sizeof(year), "%s", s);
 		json_object_set_new(o, key, json_string(year));
 	}
+}
+
+bool privacy_withholds_doc_type(enum role r, const char *doc_type)
+{
+	return !privacy_full_identity(r) && identifying(doc_type);
 }

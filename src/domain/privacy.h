@@ -40,6 +40,10 @@ bool privacy_scrub_text(char *s);
  * described above; nothing for roles with full identity. Applying it twice changes
  * nothing more. */
 void privacy_present(enum role r, json_t *v);
+/* True when role r may not open the files of an item of doc_type: pictures of ID cards and
+ * household registers (id_copies, hukou_transfer) carry every digit the masks hide, so
+ * roles without full identity see that such an item exists, never its pictures. */
+bool privacy_withholds_doc_type(enum role r, const char *doc_type);
 /* For a value that the caller knows to be a birth date under some other key (a worklist
  * detail): cut o[key] to its year for roles without full identity. */
 void privacy_present_birth_date(enum role r, json_t *o, const char *key);

@@ -112,12 +112,20 @@ def build_household():
         [("file", "身份证_%s.png" % HEAD["id"], png(3), "image/png")]), token=ADMIN,
         content_type="multipart/form-data; boundary=" + BOUNDARY)
     expect(r.status == 201, "item %r" % r)
+    r = S.request("POST", "/api/v1/households/%d/items" % h["id"], raw=multipart(
+        {"title": "帮扶计划 户主 %s" % HEAD["id"], "doc_type": "assistance_plan"},
+        [("file", "帮扶计划_%s.png" % HEAD["id"], png(4), "image/png")]), token=ADMIN,
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(r.status == 201, "item %r" % r)
     return h, head, child, elder
 
 
 H, HEAD_P, CHILD_P, ELDER_P = build_household()
 HID = H["id"]
-FILE_ID = S.request("GET", "/api/v1/households/%d/items" % HID, token=ADMIN).json["items"][0]["files"][0]["id"]
+ITEMS = S.request("GET", "/api/v1/households/%d/items" % HID, token=ADMIN).json["items"]
+# a plan (its file opens for every role, under a masked name) and the ID-card copies
+FILE_ID = next(i for i in ITEMS if i["doc_type"] == "assistance_plan")["files"][0]["id"]
+ID_FILE_ID = next(i for i in ITEMS if i["doc_type"] == "id_copies")["files"][0]["id"]
 
 
 def secrets():
@@ -295,6 +303,22 @@ def test_masked_roles_cannot_search_by_part_of_a_number():
                "%s: the page says why" % role)
     r = S.request("GET", "/api/v1/search?q=" + HEAD["phone"][:7], token=TOKENS["town"])
     expect(r.status == 200 and HEAD_P["id"] in [x["id"] for x in r.json["results"]], "registrars keep prefixes")
+
+
+def test_pictures_of_id_cards_are_withheld_from_masked_roles():
+    for role in ROLES:
+        for part in ("", "/thumbnail", "/reference"):
+            r = S.request("GET", "/api/v1/files/%d%s" % (ID_FILE_ID, part), token=TOKENS[role])
+            want = 403 if role in MASKED else 200
+            expect(r.status == want or (part and role not in MASKED and r.status == 404),
+                   "%s %s: %r" % (role, part or "original", r))
+        bag = S.request("GET", "/api/v1/households/%d/bag" % HID, token=TOKENS[role])
+        if bag.status != 200:
+            continue        # roles without the export permission
+        with tarfile.open(fileobj=io.BytesIO(bag.body)) as tf:
+            names = [m.name for m in tf.getmembers()]
+        has_card = any("/%d-" % ID_FILE_ID in n for n in names)
+        expect(has_card == (role not in MASKED), "%s: ID-card picture in the bag: %r" % (role, names))
 
 
 def test_guessing_a_masked_number_is_cut_short():
