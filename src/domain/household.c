@@ -268,8 +268,7 @@ static void parse_fields(struct ctx *cx, json_t *body, bool create, struct house
 	h->has_room = jx_int(body, "room_id", "", false, 1, INT64_MAX, &h->room_id, e);
 	h->relocation_date = jx_date(body, "relocation_date", "", false, e);
 	h->phone = jx_string(body, "phone", "", false, 20, e);
-	if (h->phone && (strlen(h->phone) < 5 ||
-			 strspn(h->phone, "0123456789-+ ") != strlen(h->phone))) {
+	if (h->phone && !person_phone_ok(h->phone)) {
 		verrors_add(e, "phone", "invalid_phone");
 		h->phone = NULL;
 	}

@@ -40,10 +40,22 @@ static const char *const person_fields[] = {
 
 /* ---------------------------------------------------------------- validation */
 
+bool person_phone_ok(const char *s)
+{
+	size_t n = strlen(s), digits = 0;
+	if (n < 5 || strspn(s, "0123456789-+ ") != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		digits += s[i] >= '0' && s[i] <= '9';
+	/* a mobile number (digits only, starting with 1) has exactly 11 digits: one typed
+	 * short or long is a mistake, not a landline */
+	return !(s[0] == '1' && digits == n && digits != 11);
+}
+
 static const char *parse_phone(json_t *obj, const char *prefix, struct verrors *e)
 {
 	const char *s = jx_string(obj, "phone", prefix, false, 20, e);
-	if (s && (strlen(s) < 5 || strspn(s, "0123456789-+ ") != strlen(s))) {
+	if (s && !person_phone_ok(s)) {
 		verrors_addf(e, prefix, "phone", "invalid_phone");
 		return NULL;
 	}

@@ -74,4 +74,7 @@ enum outcome person_list(struct ctx *cx, int64_t household_id, int64_t after, in
 			 json_t **out);
 /* The ETag of a person: its version, quoted. */
 void person_etag(json_t *person, char out[48]);
+/* True when s can be a phone number: digits, spaces, '-' and '+', at least 5 characters,
+ * and 11 digits when it is a mobile number (digits only, starting with 1). */
+bool person_phone_ok(const char *s);
 #endif

@@ -364,9 +364,12 @@ def test_bad_input_changes_nothing():
     bad["members"][0]["id_number"] = bad["members"][0]["id_number"][:-1] + ("0" if bad["members"][0]["id_number"][-1] != "0" else "1")
     bad["members"][1]["birth_date"] = "2012-03-05"
     bad["members"][1]["labor_capacity"] = "strong"
+    bad["phone"] = "1381234567"                   # a mobile number one digit short
+    bad["members"][1]["phone"] = "0851-8123456"   # a landline: fine
     r = S.request("POST", "/api/v1/households", bad, token=ADMIN)
     codes = r.field_codes()
     expect(r.status == 422, "%r" % r)
+    expect(codes.get("phone") == "invalid_phone" and "members[1].phone" not in codes, "phones %r" % codes)
     expect(codes.get("category") == "type_string" and codes.get("status") == "unknown_value"
            and codes.get("origin_village") == "invalid_code"
            and codes.get("members[0].id_number") == "id_number_check"
