@@ -53,6 +53,14 @@ int audit_reads_flush(struct store_conn *db);
 
 /* ---------------------------------------------------------------- the chain */
 
+/* Loads the chain's key from DATA/audit.key, creating it (32 random bytes, 0600) at first
+ * use, and remembers DATA/audit.verified as the verification anchor. Must run once before
+ * any audit row is written or verified, before threads start; appending without a key
+ * fails. The key never enters the database, a log or a database backup. 0, or -1 with
+ * `err` set. */
+#define AUDIT_KEY_BYTES 32
+int audit_key_load(const char *data_dir, char *err, size_t errlen);
+
 /* Appends one row to the chain inside the caller's write transaction. `entity_id` and
  * `records` may be NULL (SQL NULL). Returns a store_rc. */
 struct audit_row {
@@ -71,7 +79,7 @@ struct audit_check {
 	int64_t checked;	/* rows walked */
 	int64_t broken_id;	/* first row whose chain does not match; 0 when intact */
 	int64_t head_id;	/* the last row walked */
-	char reason[96];	/* why broken_id is broken */
+	char reason[160];	/* why broken_id is broken; or why the check could not run */
 };
 /* Walks the whole chain in id order and records the verification (who, when, result) for
  * the dashboard. Returns OUT_OK when the walk ran (intact or not: see broken_id), or an
