@@ -480,9 +480,11 @@ static int walk(struct store_conn *db, struct audit_check *out, char head_chain[
 	}
 	for (int i = 0; i < 2 && rc == STORE_OK && !out->broken_id; i++)
 		if (known[i].id && !known[i].seen) {
-			out->broken_id = known[i].id;
-			snprintf(out->reason, sizeof(out->reason), "was verified before (%s) and is"
-				 " missing now", known[i].where);
+			/* ids are consecutive (append takes the head's + 1): name the first gone */
+			out->broken_id = out->head_id + 1;
+			snprintf(out->reason, sizeof(out->reason), "is missing: the last verification"
+				 " (%s) saw rows through %lld", known[i].where,
+				 (long long)known[i].id);
 		}
 	if (rc == STORE_OK && !out->broken_id && out->checked < known[1].rows) {
 		out->broken_id = out->head_id + 1;
