@@ -4,7 +4,7 @@
  * Changes write one row in the same transaction as the change (audit_write). Reads of
  * personal data (a household or person viewed, a search, a list, an export or download) are
  * queued in memory and written in batches by one background thread (audit_read), so a GET
- * never waits for the database's single writer. Every row carries `chain`, the BLAKE2b of
+ * never waits for the database's single writer. Every row carries `chain`, the keyed BLAKE2b of
  * the previous row's chain and this row's canonical form, so an edited, inserted or deleted
  * row breaks the chain at that point (audit_verify).
  */
