@@ -7,10 +7,13 @@
 #include "domain/audit.h"
 
 static const char help[] =
-	"usage: anju audit verify\n"
+	"usage: anju [--data DIR] audit verify\n"
 	"Recomputes every audit row's hash chain in order and names the first row whose chain\n"
 	"does not match (edited, inserted, or the row before it removed). Exit status 0 when\n"
-	"the chain is intact, 1 when it is broken, 2 on a usage error.\n";
+	"the chain is intact, 1 when it is broken, 2 on a usage error. The chain is keyed with\n"
+	"DIR/audit.key, so it needs the same data folder as the server; each intact check\n"
+	"appends its row count and head to DIR/audit.verified, and the next check finds those\n"
+	"rows still there.\n";
 
 int cmd_audit(struct cli *c, int argc, char **argv)
 {
@@ -28,7 +31,8 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 	enum outcome res = audit_verify(&c->cx, &chk);
 	int status;
 	if (res != OUT_OK) {
-		fprintf(stderr, "anju audit verify: the check could not run: %s\n", store_errmsg(c->db));
+		fprintf(stderr, "anju audit verify: the check could not run: %s\n",
+			chk.reason[0] ? chk.reason : store_errmsg(c->db));
 		status = 1;
 	} else if (chk.broken_id) {
 		printf("anju audit verify: BROKEN at row %lld: it %s (%lld rows checked)\n",

@@ -74,6 +74,11 @@ int cli_open(struct cli *c)
 	}
 	if (applied)
 		log_info("applied %d migration(s) to %s", applied, c->cfg.db_path);
+	/* the chain's key lives in the data folder, not the database: before any audit row */
+	if (audit_key_load(c->cfg.data_dir, err, sizeof(err))) {
+		fprintf(stderr, "anju: %s\n", err);
+		return -1;
+	}
 	int64_t chained;	/* audit rows from before the chain (migration 004) */
 	if (audit_chain_backfill(c->db, &chained) != STORE_OK) {
 		fprintf(stderr, "anju: chaining the audit log failed: %s\n", store_errmsg(c->db));

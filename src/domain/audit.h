@@ -4,7 +4,7 @@
  * Changes write one row in the same transaction as the change (audit_write). Reads of
  * personal data (a household or person viewed, a search, a list, an export or download) are
  * queued in memory and written in batches by one background thread (audit_read), so a GET
- * never waits for the database's single writer. Every row carries `chain`, the BLAKE2b of
+ * never waits for the database's single writer. Every row carries `chain`, the keyed BLAKE2b of
  * the previous row's chain and this row's canonical form, so an edited, inserted or deleted
  * row breaks the chain at that point (audit_verify).
  */
@@ -53,6 +53,14 @@ int audit_reads_flush(struct store_conn *db);
 
 /* ---------------------------------------------------------------- the chain */
 
+/* Loads the chain's key from DATA/audit.key, creating it (32 random bytes, 0600) at first
+ * use, and remembers DATA/audit.verified as the verification anchor. Must run once before
+ * any audit row is written or verified, before threads start; appending without a key
+ * fails. The key never enters the database, a log or a database backup. 0, or -1 with
+ * `err` set. */
+#define AUDIT_KEY_BYTES 32
+int audit_key_load(const char *data_dir, char *err, size_t errlen);
+
 /* Appends one row to the chain inside the caller's write transaction. `entity_id` and
  * `records` may be NULL (SQL NULL). Returns a store_rc. */
 struct audit_row {
@@ -71,7 +79,7 @@ struct audit_check {
 	int64_t checked;	/* rows walked */
 	int64_t broken_id;	/* first row whose chain does not match; 0 when intact */
 	int64_t head_id;	/* the last row walked */
-	char reason[96];	/* why broken_id is broken */
+	char reason[160];	/* why broken_id is broken; or why the check could not run */
 };
 /* Walks the whole chain in id order and records the verification (who, when, result) for
  * the dashboard. Returns OUT_OK when the walk ran (intact or not: see broken_id), or an

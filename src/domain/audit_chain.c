@@ -4,11 +4,20 @@
  * place fails its own check and a row removed makes the next one fail. The previous chain
  * is read inside the writing transaction: SQLite's single writer makes that safe; a
  * PostgreSQL backend must lock the chain's head (see docs/decisions.md).
+ *
+ * The hash is keyed with DATA/audit.key, which lives outside the database: someone who can
+ * write the database file alone cannot recompute a valid chain after a forgery. Each intact
+ * verification also appends its row count and head to DATA/audit.verified, so cutting the
+ * newest rows together with the audit_verifications rows is still caught.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/log.h"
@@ -19,6 +28,74 @@
 /* The columns the chain covers, in canonical order, then the chain itself. */
 #define ROW_COLS "id, at, user_id, username, address, action, entity, entity_id, before," \
 		 " after, records, detail, chain"
+
+/* ---------------------------------------------------------------- the key */
+
+/* Loaded once before any thread starts (audit_key_load), then only read. */
+static unsigned char chain_key[AUDIT_KEY_BYTES];
+static bool key_loaded;
+static char anchor_path[1024];	/* DATA/audit.verified */
+
+/* Reads exactly n bytes; a short file is a damaged key, never silently padded. */
+static int read_all(int fd, unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t got = read(fd, p, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+int audit_key_load(const char *data_dir, char *err, size_t errlen)
+{
+	char path[1024];
+	unsigned char key[AUDIT_KEY_BYTES];
+	mkdir(data_dir, 0700);	/* the blob store may not have made it yet */
+	if (snprintf(path, sizeof(path), "%s/audit.key", data_dir) >= (int)sizeof(path) ||
+	    snprintf(anchor_path, sizeof(anchor_path), "%s/audit.verified", data_dir)
+	    >= (int)sizeof(anchor_path)) {
+		snprintf(err, errlen, "%s: the data folder's path is too long", data_dir);
+		return -1;
+	}
+	/* O_EXCL: two processes starting at once must not each write a different key */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		randombytes_buf(key, sizeof(key));
+		bool ok = write(fd, key, sizeof(key)) == (ssize_t)sizeof(key) && fsync(fd) == 0;
+		ok = close(fd) == 0 && ok;
+		if (!ok) {
+			unlink(path);	/* a half-written key would break every later row */
+			snprintf(err, errlen, "%s: cannot write the audit key: %s", path,
+				 strerror(errno));
+			sodium_memzero(key, sizeof(key));
+			return -1;
+		}
+	} else if (errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create the audit key: %s", path, strerror(errno));
+		return -1;
+	} else {
+		struct stat st;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) != 0 || st.st_size != AUDIT_KEY_BYTES ||
+		    read_all(fd, key, sizeof(key)) != 0) {
+			snprintf(err, errlen, "%s: the audit key is unreadable or not %d bytes",
+				 path, AUDIT_KEY_BYTES);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	memcpy(chain_key, key, sizeof(key));
+	sodium_memzero(key, sizeof(key));
+	key_loaded = true;
+	return 0;
+}
 
 /* ---------------------------------------------------------------- canonical form */
 
@@ -65,7 +142,7 @@ static void chain_of(const char *prev, struct buf *canon, char out[CHAIN_HEX])
 {
 	unsigned char h[crypto_generichash_BYTES];
 	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_init(&st, chain_key, sizeof(chain_key), sizeof(h));
 	crypto_generichash_update(&st, (const unsigned char *)prev, strlen(prev));
 	crypto_generichash_update(&st, (const unsigned char *)canon->data, canon->len);
 	crypto_generichash_final(&st, h, sizeof(h));
@@ -128,6 +205,10 @@ static int append_after(struct store_conn *db, int64_t *last, char prev[CHAIN_HE
 {
 	int64_t id = *last + 1;
 	char chain[CHAIN_HEX];
+	if (!key_loaded) {	/* an unkeyed row would be forgeable: refuse, loudly */
+		log_error("audit: no audit key loaded; the row is not written");
+		return STORE_ERROR;
+	}
 	canon_row(canon, id, row);
 	chain_of(prev, canon, chain);
 	int rc = store_exec(db, "INSERT INTO audit(" ROW_COLS ") VALUES"
@@ -195,6 +276,10 @@ int audit_chain_backfill(struct store_conn *db, int64_t *chained)
 					     " WHERE chain IS NOT NULL", NULL);
 	if (rc != STORE_OK || chained_rows > 0)
 		return rc;
+	if (!key_loaded) {
+		log_error("audit: no audit key loaded; the log is not chained");
+		return STORE_ERROR;
+	}
 	if ((rc = store_begin(db)) != STORE_OK)
 		return rc;
 	char prev[CHAIN_HEX] = "", chain[CHAIN_HEX];
@@ -247,28 +332,112 @@ int audit_chain_backfill(struct store_conn *db, int64_t *chained)
 
 /* ---------------------------------------------------------------- verification */
 
-/* The head recorded by the last intact verification: it must still be there, unchanged,
- * or rows were removed from the end (or rewritten) since. */
-static int recorded_head(struct store_conn *db, int64_t *id, char chain[CHAIN_HEX])
+/* A head an earlier intact verification recorded: row `id` with chain `chain` must still
+ * be there, unchanged, or rows were removed from the end (or rewritten) since. */
+struct known_head {
+	int64_t id, rows;
+	char chain[CHAIN_HEX];
+	bool seen;
+	const char *where;
+};
+
+/* The head recorded in the database by the last intact verification. */
+static int recorded_head(struct store_conn *db, struct known_head *k)
 {
 	struct store_rows *r = store_query(db, "SELECT head_id, head_chain FROM audit_verifications"
 		" WHERE intact = 1 AND head_id IS NOT NULL ORDER BY id DESC LIMIT 1", NULL);
-	*id = 0;
-	chain[0] = '\0';
 	if (store_next(r)) {
-		*id = store_int(r, 0);
-		snprintf(chain, CHAIN_HEX, "%s", store_text(r, 1));
+		k->id = store_int(r, 0);
+		snprintf(k->chain, CHAIN_HEX, "%s", store_text(r, 1));
 	}
 	return store_finish(r);
+}
+
+/* The last line of DATA/audit.verified, "AT ROWS HEAD_ID HEAD_CHAIN" (HEAD_CHAIN "-" for an
+ * empty log): the same anchor outside the database, which a writer of the database file
+ * alone cannot roll back. A missing file is no anchor (the first verification makes it);
+ * an unreadable or malformed one is -1. */
+static int anchored_head(struct known_head *k)
+{
+	if (!anchor_path[0])
+		return 0;
+	FILE *f = fopen(anchor_path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	char tail[512], chain[CHAIN_HEX + 8];
+	long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	if (size < 0 || fseek(f, size > (long)sizeof(tail) - 1 ? size - (long)sizeof(tail) + 1 : 0,
+			      SEEK_SET) != 0) {
+		fclose(f);
+		return -1;
+	}
+	size_t n = fread(tail, 1, sizeof(tail) - 1, f);
+	fclose(f);
+	tail[n] = '\0';
+	while (n && tail[n - 1] == '\n')
+		tail[--n] = '\0';
+	if (n == 0)
+		return 0;
+	char *line = strrchr(tail, '\n');
+	line = line ? line + 1 : tail;
+	long long rows, id;
+	if (sscanf(line, "%*s %lld %lld %72s", &rows, &id, chain) != 3 || rows < 0 || id < 0)
+		return -1;
+	k->rows = rows;
+	k->id = id;
+	if (strcmp(chain, "-") == 0)
+		chain[0] = '\0';
+	else if (strlen(chain) != CHAIN_HEX - 1)
+		return -1;
+	memcpy(k->chain, chain, strlen(chain) + 1);
+	return 0;
+}
+
+static void anchor_append(int64_t rows, int64_t head_id, const char *head_chain)
+{
+	char now[21], line[160];
+	if (!anchor_path[0])
+		return;
+	audit_now(now);
+	int n = snprintf(line, sizeof(line), "%s %lld %lld %s\n", now, (long long)rows,
+			 (long long)head_id, head_chain[0] ? head_chain : "-");
+	int fd = open(anchor_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/* one write of one line with O_APPEND: concurrent verifications never interleave */
+	if (fd < 0 || write(fd, line, (size_t)n) != n || fsync(fd) != 0)
+		log_error("audit: cannot record the verification in %s: %s", anchor_path,
+			  strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Checks row `id` (stored chain `stored`) against a known head. */
+static void check_known(struct known_head *k, int64_t id, const char *stored,
+			struct audit_check *out)
+{
+	if (!k->id || id != k->id || out->broken_id)
+		return;
+	k->seen = true;
+	if (!stored || strcmp(stored, k->chain) != 0) {
+		out->broken_id = id;
+		snprintf(out->reason, sizeof(out->reason), "differs from the chain recorded at the"
+			 " last verification (%s)", k->where);
+	}
 }
 
 /* Walks the chain in one read snapshot. */
 static int walk(struct store_conn *db, struct audit_check *out, char head_chain[CHAIN_HEX])
 {
-	int64_t known_id;
-	char known_chain[CHAIN_HEX], prev[CHAIN_HEX] = "", chain[CHAIN_HEX];
-	bool known_seen = false;
-	int rc = recorded_head(db, &known_id, known_chain);
+	struct known_head known[2] = {{.where = "in the database"},
+				      {.where = "in audit.verified"}};
+	char prev[CHAIN_HEX] = "", chain[CHAIN_HEX];
+	int rc = recorded_head(db, &known[0]);
+	if (rc == STORE_OK && anchored_head(&known[1]) != 0) {
+		/* no row to name: the check cannot run until someone looks at the anchor */
+		log_error("audit: %s is unreadable or malformed", anchor_path);
+		snprintf(out->reason, sizeof(out->reason), "the data folder's audit.verified is"
+			 " unreadable or malformed");
+		return STORE_ERROR;
+	}
 	struct buf canon = BUF_INIT;
 	int64_t from = 1;
 	head_chain[0] = '\0';
@@ -287,22 +456,20 @@ static int walk(struct store_conn *db, struct audit_check *out, char head_chain[
 			out->head_id = id;
 			canon_stored(&canon, r);
 			chain_of(prev, &canon, chain);
-			if (id == known_id) {
-				known_seen = true;
-				if (!stored || strcmp(stored, known_chain) != 0) {
-					out->broken_id = id;
-					snprintf(out->reason, sizeof(out->reason),
-						 "differs from the chain recorded at the last verification");
-					continue;
-				}
-			}
+			check_known(&known[0], id, stored, out);
+			check_known(&known[1], id, stored, out);
+			if (out->broken_id)
+				continue;
 			if (!stored) {
 				out->broken_id = id;
 				snprintf(out->reason, sizeof(out->reason), "has no chain");
 			} else if (strcmp(stored, chain) != 0) {
+				/* with the key a forger lacks, a recomputed chain fails here too */
 				out->broken_id = id;
 				snprintf(out->reason, sizeof(out->reason),
-					 "does not match its contents and the row before it");
+					 "does not match its contents and the row before it under this"
+					 " data folder's audit.key (edited, or chained with another"
+					 " key or none)");
 			} else {
 				memcpy(prev, stored, CHAIN_HEX);
 			}
@@ -311,10 +478,19 @@ static int walk(struct store_conn *db, struct audit_check *out, char head_chain[
 		if (n == 0)
 			break;
 	}
-	if (rc == STORE_OK && !out->broken_id && known_id && !known_seen) {
-		out->broken_id = known_id;
-		snprintf(out->reason, sizeof(out->reason),
-			 "was verified before and is missing now");
+	for (int i = 0; i < 2 && rc == STORE_OK && !out->broken_id; i++)
+		if (known[i].id && !known[i].seen) {
+			/* ids are consecutive (append takes the head's + 1): name the first gone */
+			out->broken_id = out->head_id + 1;
+			snprintf(out->reason, sizeof(out->reason), "is missing: the last verification"
+				 " (%s) saw rows through %lld", known[i].where,
+				 (long long)known[i].id);
+		}
+	if (rc == STORE_OK && !out->broken_id && out->checked < known[1].rows) {
+		out->broken_id = out->head_id + 1;
+		snprintf(out->reason, sizeof(out->reason), "is missing: %lld rows now, %lld at the"
+			 " last verification (audit.verified)", (long long)out->checked,
+			 (long long)known[1].rows);
 	}
 	memcpy(head_chain, prev, CHAIN_HEX);
 	buf_release(&canon);
@@ -325,6 +501,10 @@ enum outcome audit_verify(struct ctx *cx, struct audit_check *out)
 {
 	char now[21], head_chain[CHAIN_HEX];
 	memset(out, 0, sizeof(*out));
+	if (!key_loaded) {	/* without the key every row would look forged */
+		log_error("audit: no audit key loaded; the chain cannot be verified");
+		return OUT_INTERNAL;
+	}
 	bool own_snapshot = cx->db->tx_depth == 0;
 	if (own_snapshot && store_begin_read(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
@@ -345,9 +525,11 @@ enum outcome audit_verify(struct ctx *cx, struct audit_check *out)
 		rc = store_commit(cx->db);
 	else
 		store_rollback(cx->db);
-	if (rc == STORE_OK && intact)	/* an anchor outside the database, to compare later */
+	if (rc == STORE_OK && intact) {	/* anchors outside the database, to compare later */
+		anchor_append(out->checked, out->head_id, head_chain);
 		log_info("audit: chain intact through row %lld, chain %s", (long long)out->head_id,
 			 head_chain);
+	}
 	return rc == STORE_OK ? OUT_OK : OUT_INTERNAL;
 }
 

@@ -4,6 +4,7 @@ the hash chain and `anju audit verify`, break-the-glass grants, the auditor's pa
 usage: test_audit.py PATH/TO/anju
 """
 import csv
+import hashlib
 import io
 import json
 import os
@@ -296,6 +297,142 @@ def test_existing_rows_are_chained_at_first_start():
     c.close()
     T.stop()
     expect(r.returncode == 0 and unchained == 0, "chained and intact: %r" % r.stdout)
+
+
+# ------------------------------------------------------------------ the keyed chain
+
+COLS = ("id, at, user_id, username, address, action, entity, entity_id, before, after,"
+        " records, detail")
+INT_COLS = (0, 2, 7, 10)
+
+
+def canonical(row):
+    """The row's canonical form as docs/decisions.md documents it (a forger's copy)."""
+    out = b""
+    for i, v in enumerate(row):
+        if v is None:
+            out += b"-;"
+        elif i in INT_COLS:
+            out += b"%d;" % v
+        else:
+            raw = v.encode("utf-8")
+            out += b"%d:%s;" % (len(raw), raw)
+    return out
+
+
+def rechain(c, from_id, key=None, write=False):
+    """Recomputes the chain from row from_id on (unkeyed when key is None); returns how many
+    rows differ from the stored chain and the new head. With write, stores it."""
+    prev = c.execute("SELECT chain FROM audit WHERE id = ?", (from_id - 1,)).fetchone()
+    prev = prev[0].encode() if prev else b""
+    rows = c.execute("SELECT " + COLS + ", chain FROM audit WHERE id >= ? ORDER BY id",
+                     (from_id,)).fetchall()
+    differ, new = 0, []
+    for row in rows:
+        h = hashlib.blake2b(prev + canonical(row[:12]), digest_size=32,
+                            key=key or b"").hexdigest()
+        differ += row[12] != h
+        new.append((h, row[0]))
+        prev = h.encode()
+    if write:
+        c.executemany("UPDATE audit SET chain = ? WHERE id = ?", new)
+        c.commit()
+    return differ, prev.decode()
+
+
+def chain_server(households):
+    T = Server()
+    T.cli("migrate")
+    T.add_user("admin", "admin")
+    T.start()
+    tok = T.login("admin")
+    for _ in range(households):
+        expect(T.request("POST", "/api/v1/households", household(), token=tok).status == 201,
+               "created")
+    T.proc.send_signal(2)
+    T.proc.wait(timeout=30)
+    log = T.read_log()
+    T.proc = None
+    return T, log
+
+
+def key_of(T):
+    with open(os.path.join(T.dir, "data", "audit.key"), "rb") as f:
+        return f.read()
+
+
+def test_the_audit_key_is_private_and_outside_the_database():
+    T, log = chain_server(2)
+    path = os.path.join(T.dir, "data", "audit.key")
+    st = os.stat(path)
+    key = key_of(T)
+    with open(T.db, "rb") as f:
+        dbbytes = f.read()
+    r = T.cli("backup", os.path.join(T.dir, "copy.db"), check=False)
+    with open(os.path.join(T.dir, "copy.db"), "rb") as f:
+        backup = f.read()
+    T.stop()
+    expect(st.st_mode & 0o777 == 0o600 and len(key) == 32, "0600, 32 bytes: %o" % st.st_mode)
+    expect(r.returncode == 0, "backup: %r" % (r.stderr,))
+    for where, text in (("database", dbbytes), ("backup", backup), ("log", log.encode())):
+        expect(key not in text and key.hex().encode() not in text, "key not in the " + where)
+
+
+def test_a_forge_recomputing_the_unkeyed_chain_is_caught():
+    T, _ = chain_server(40)
+    expect(T.cli("audit", "verify", check=False).returncode == 0, "intact first")
+    c = sqlite3.connect(T.db)
+    last = c.execute("SELECT max(id) FROM audit").fetchone()[0]
+    # the forger's canonical form is faithful: with the key it reproduces every stored chain
+    expect(rechain(c, 1, key_of(T))[0] == 0, "the test's canonical form is the real one")
+    victim = last // 2
+    after = c.execute("SELECT after FROM audit WHERE id = ?", (victim,)).fetchone()[0]
+    c.execute("UPDATE audit SET after = ? WHERE id = ?", ((after or "") + " ", victim))
+    differ, head = rechain(c, victim, write=True)
+    c.execute("UPDATE audit_verifications SET head_chain = ? WHERE head_id = ?", (head, last))
+    c.commit()
+    c.close()
+    r = T.cli("audit", "verify", check=False)
+    T.stop()
+    expect(differ == last - victim + 1, "the forge rewrote every later row (%d)" % differ)
+    expect(r.returncode == 1 and ("BROKEN at row %d" % victim) in r.stdout and "audit.key" in r.stdout,
+           "the forged row named: %r" % (r.stdout + r.stderr))
+
+
+def test_cutting_the_newest_rows_and_their_verifications_is_caught():
+    T, _ = chain_server(5)
+    r = T.cli("audit", "verify", check=False)
+    expect(r.returncode == 0, "intact first: %r" % r.stdout)
+    c = sqlite3.connect(T.db)
+    last = c.execute("SELECT max(id) FROM audit").fetchone()[0]
+    c.execute("DELETE FROM audit WHERE id > ?", (last - 3,))
+    c.execute("DELETE FROM audit_verifications")
+    c.commit()
+    c.close()
+    r = T.cli("audit", "verify", check=False)
+    anchor = os.path.join(T.dir, "data", "audit.verified")
+    mode = os.stat(anchor).st_mode & 0o777
+    with open(anchor) as f:
+        lines = f.read().splitlines()
+    T.stop()
+    expect(r.returncode == 1 and ("BROKEN at row %d" % (last - 2)) in r.stdout,
+           "the first cut row named: %r" % (r.stdout + r.stderr))
+    expect(mode == 0o600 and len(lines) == 1 and lines[0].split()[1:3] == [str(last), str(last)],
+           "one line per intact verification: %r, %o" % (lines, mode))
+
+
+def test_a_chain_made_with_another_key_fails_verify_cleanly():
+    T, _ = chain_server(2)
+    with open(os.path.join(T.dir, "data", "audit.key"), "wb") as f:
+        f.write(os.urandom(32))
+    c = sqlite3.connect(T.db)
+    first = c.execute("SELECT min(id) FROM audit").fetchone()[0]
+    c.close()
+    r = T.cli("audit", "verify", check=False)
+    T.stop()
+    expect(r.returncode == 1 and ("BROKEN at row %d" % first) in r.stdout
+           and "another key" in r.stdout and "Sanitizer" not in r.stderr,
+           "named the first row: %r" % (r.stdout + r.stderr))
 
 
 # ------------------------------------------------------------------ break-the-glass

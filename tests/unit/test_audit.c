@@ -2,8 +2,11 @@
  * its verification, the read-event queue, and a grant under storage failures. */
 #include "tests/unit/cmocka_prelude.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/idnumber.h"
 #include "domain/audit.h"
@@ -187,6 +190,192 @@ static void grant_storage_failures_leave_nothing_behind(void **state)
 	json_decref(out);
 }
 
+
+/* ---------------------------------------------------------------- forging the chain */
+
+/* The canonical form as docs/decisions.md documents it, written again here from the
+ * documentation (not shared with the code), as a forger would. */
+static void canon_put(char *out, size_t cap, size_t *len, const char *text, bool is_int)
+{
+	if (!text)
+		*len += (size_t)snprintf(out + *len, cap - *len, "-;");
+	else if (is_int)
+		*len += (size_t)snprintf(out + *len, cap - *len, "%s;", text);
+	else
+		*len += (size_t)snprintf(out + *len, cap - *len, "%zu:%s;", strlen(text), text);
+	assert_true(*len < cap);
+}
+
+/* Recomputes the chain from row `from` on, keyed with `key` (NULL: unkeyed, the chain as
+ * documented before the key), starting from the stored chain of the row before. Returns how
+ * many rows' recomputed chain differs from the stored one; with `write`, stores them (the
+ * forger with write access to the database file) and copies the new head to `head`. */
+static int recompute(struct testdb *t, int64_t from, const unsigned char *key, bool write,
+		     char head[65])
+{
+	enum { MAX = 64 };
+	struct { int64_t id; char chain[65]; } rows[MAX];
+	char prev[65] = "", canon[4096];
+	int n = 0, differ = 0;
+	struct store_rows *r = store_query(t->db, "SELECT chain FROM audit WHERE id = ?", "i",
+					   from - 1);
+	if (store_next(r))
+		snprintf(prev, sizeof(prev), "%s", store_text(r, 0));
+	assert_int_equal(store_finish(r), STORE_OK);
+	r = store_query(t->db, "SELECT id, at, user_id, username, address, action, entity,"
+			" entity_id, before, after, records, detail, chain FROM audit WHERE id >= ?"
+			" ORDER BY id", "i", from);
+	while (store_next(r)) {
+		size_t len = 0;
+		unsigned char h[32];
+		assert_true(n < MAX);
+		for (int col = 0; col < 12; col++)
+			canon_put(canon, sizeof(canon), &len, store_null(r, col) ? NULL
+				  : store_text(r, col), col == 0 || col == 2 || col == 7 || col == 10);
+		crypto_generichash_state st;
+		crypto_generichash_init(&st, key, key ? 32 : 0, sizeof(h));
+		crypto_generichash_update(&st, (const unsigned char *)prev, strlen(prev));
+		crypto_generichash_update(&st, (const unsigned char *)canon, len);
+		crypto_generichash_final(&st, h, sizeof(h));
+		rows[n].id = store_int(r, 0);
+		sodium_bin2hex(rows[n].chain, sizeof(rows[n].chain), h, sizeof(h));
+		differ += store_null(r, 12) || strcmp(store_text(r, 12), rows[n].chain) != 0;
+		memcpy(prev, rows[n].chain, sizeof(prev));
+		n++;
+	}
+	assert_int_equal(store_finish(r), STORE_OK);
+	for (int i = 0; write && i < n; i++)
+		assert_int_equal(store_exec(t->db, "UPDATE audit SET chain = ? WHERE id = ?", "ti",
+					    rows[i].chain, rows[i].id), STORE_OK);
+	if (head)
+		memcpy(head, prev, 65);
+	return differ;
+}
+
+static void read_key(struct testdb *t, unsigned char key[32])
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/data/audit.key", t->dir);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(key, 1, 32, f), 32);
+	assert_int_equal(fgetc(f), EOF);	/* exactly 32 bytes */
+	fclose(f);
+}
+
+static void the_key_file_is_private_and_kept(void **state)
+{
+	struct testdb *t = *state;
+	char path[400], err[256];
+	struct stat st;
+	unsigned char key[32], again[32];
+	snprintf(path, sizeof(path), "%s/data/audit.key", t->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 32);
+	read_key(t, key);
+	/* loaded again (the next start): the same key, so the rows written so far verify */
+	write_rows(t, 3);
+	snprintf(path, sizeof(path), "%s/data", t->dir);
+	assert_int_equal(audit_key_load(path, err, sizeof(err)), 0);
+	read_key(t, again);
+	assert_memory_equal(key, again, 32);
+	struct audit_check chk;
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	snprintf(path, sizeof(path), "%s/data/audit.verified", t->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* a key of the wrong length is refused, never used */
+	char bad[400];
+	snprintf(bad, sizeof(bad), "%s/short", t->dir);
+	mkdir(bad, 0700);
+	snprintf(path, sizeof(path), "%s/short/audit.key", t->dir);
+	FILE *f = fopen(path, "wb");
+	fputs("short", f);
+	fclose(f);
+	assert_int_equal(audit_key_load(bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "32 bytes"));
+}
+
+static void a_forge_recomputing_the_unkeyed_chain_is_caught(void **state)
+{
+	struct testdb *t = *state;
+	struct audit_check chk;
+	unsigned char key[32];
+	char head[65];
+	write_rows(t, 8);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	int64_t last = chk.head_id, mid = last - 4;
+	/* the forger's canonical form is the real one: with the key it reproduces every row */
+	read_key(t, key);
+	assert_int_equal(recompute(t, 1, key, false, NULL), 0);
+	/* ...and the stored chains are not the unkeyed ones */
+	assert_int_equal(recompute(t, 1, NULL, false, NULL), last);
+	/* the forgery: edit a row, recompute every later chain unkeyed, move the recorded head */
+	assert_int_equal(store_exec(t->db, "UPDATE audit SET after = '{\"n\":77}' WHERE id = ?",
+				    "i", mid), STORE_OK);
+	assert_int_equal(recompute(t, mid, NULL, true, head), 5);
+	assert_int_equal(store_exec(t->db, "UPDATE audit_verifications SET head_chain = ?"
+				    " WHERE head_id = ?", "ti", head, last), STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, mid);
+	assert_non_null(strstr(chk.reason, "audit.key"));
+	json_t *v = audit_last_verification(&t->cx);
+	assert_true(json_is_false(json_object_get(v, "intact")));
+	json_decref(v);
+}
+
+static void cutting_the_newest_rows_and_the_verifications_is_caught(void **state)
+{
+	struct testdb *t = *state;
+	struct audit_check chk;
+	char path[400];
+	write_rows(t, 6);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	int64_t last = chk.head_id;
+	assert_int_equal(store_exec(t->db, "DELETE FROM audit WHERE id > ?", "i", last - 3),
+			 STORE_OK);
+	assert_int_equal(store_exec(t->db, "DELETE FROM audit_verifications", NULL), STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, last - 2);	/* the first row cut */
+	assert_non_null(strstr(chk.reason, "audit.verified"));
+	/* control: it is the anchor outside the database that caught it; without it the cut
+	 * log verifies (the hole this closes) */
+	snprintf(path, sizeof(path), "%s/data/audit.verified", t->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(store_exec(t->db, "DELETE FROM audit_verifications", NULL), STORE_OK);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	/* a damaged anchor stops the check rather than passing it */
+	FILE *f = fopen(path, "w");
+	fputs("2026-11-29T00:00:00Z many rows\n", f);
+	fclose(f);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_INTERNAL);
+	assert_non_null(strstr(chk.reason, "audit.verified"));
+}
+
+static void a_chain_made_with_another_key_names_the_first_row(void **state)
+{
+	struct testdb *t = *state;
+	struct audit_check chk;
+	char other[400], err[256];
+	write_rows(t, 3);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(chk.broken_id, 0);
+	/* the same database opened with another data folder's (new) key */
+	snprintf(other, sizeof(other), "%s/other", t->dir);
+	assert_int_equal(audit_key_load(other, err, sizeof(err)), 0);
+	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	int64_t first = count(t, "SELECT min(id) FROM audit");
+	assert_int_equal(chk.broken_id, first);
+	assert_non_null(strstr(chk.reason, "another key"));
+	snprintf(other, sizeof(other), "%s/data", t->dir);
+	assert_int_equal(audit_key_load(other, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,5 +384,17 @@ int main(void)
 		cmocka_unit_test(read_events_are_queued_then_written_chained),
 		cmocka_unit_test(grant_storage_failures_leave_nothing_behind),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	/* each on a fresh database, as each forges or cuts the log */
+	const struct CMUnitTest keyed[] = {
+		cmocka_unit_test_setup_teardown(the_key_file_is_private_and_kept, testdb_setup,
+						testdb_teardown),
+		cmocka_unit_test_setup_teardown(a_forge_recomputing_the_unkeyed_chain_is_caught,
+						testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(cutting_the_newest_rows_and_the_verifications_is_caught,
+						testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(a_chain_made_with_another_key_names_the_first_row,
+						testdb_setup, testdb_teardown),
+	};
+	int failed = cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return failed + cmocka_run_group_tests_name("keyed", keyed, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include "core/date.h"
 #include "core/log.h"
+#include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/division.h"
 
@@ -36,7 +37,8 @@ static int open_db(void **state, long demo_persons)
 	if (store_migrate(t->db, &applied) != STORE_OK || division_seed(t->db, &loaded) != STORE_OK)
 		return -1;
 	snprintf(path, sizeof(path), "%s/data", t->dir);
-	if (blobstore_init(&t->blobs, path, err, sizeof(err)))
+	if (blobstore_init(&t->blobs, path, err, sizeof(err)) ||
+	    audit_key_load(path, err, sizeof(err)))
 		return -1;
 	actor_system(&t->actor);
 	arena_init(&t->arena, 0);
