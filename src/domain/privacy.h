@@ -33,8 +33,16 @@ bool privacy_full_identity(enum role r);
 void privacy_mask_id(const char *id, char out[PRIVACY_MASK_MAX]);
 /* "*******8000": the last 4 characters; shorter than 8, all hidden. */
 void privacy_mask_phone(const char *phone, char out[PRIVACY_MASK_MAX]);
-/* Masks, in place, every ID number (18 characters, or the old 15 digits) and mobile number
- * (11 digits from 1) standing on its own inside free text. Returns true when it changed s. */
+/* Masks, in place, every number standing on its own inside free text that has one of these
+ * shapes: an ID number (18 characters, or the old 15 digits; keeps 4 and 2), a mobile number
+ * (11 digits from 1, also after 86 or 0086; keeps the prefix and the last 4) and a birth date
+ * written as one run of 8 digits (19xx/20xx, month 01-12, day 01-31; keeps the year).
+ * Full-width digits count as digits, and a single space, '-', '.', '/' or full-width space
+ * between digit groups joins them into one number ("138 1234 5678"); a longer shape wins
+ * over a shorter one. A masked number is rewritten as ASCII without its separators, so s
+ * may get SHORTER (never longer). Numbers glued to a letter or digit (hashes, 16-digit
+ * household numbers) and dates with separators (2019-05-01) stay. Applying it twice
+ * changes nothing more. Returns true when it changed s. */
 bool privacy_scrub_text(char *s);
 /* THE mask: rewrites v in place (any JSON: object, array, string) as role r may see it, as
  * described above; nothing for roles with full identity. Applying it twice changes
