@@ -191,3 +191,17 @@ class Runner:
 def expect(cond, what):
     if not cond:
         raise AssertionError(what)
+
+
+def form_multipart(fields, files, boundary):
+    """A multipart/form-data body. fields: {name: value}; files: [(field, filename, bytes,
+    claimed content type)]."""
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, k)).encode()
+        out += v.encode("utf-8") + b"\r\n"
+    for field, name, data, ctype in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: %s\r\n\r\n" % (boundary, field, name, ctype)).encode("utf-8")
+        out += data + b"\r\n"
+    return out + ("--%s--\r\n" % boundary).encode()

@@ -16,7 +16,7 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Runner, Server, expect, id_number  # noqa: E402
+from harness import Runner, Server, expect, id_number, form_multipart  # noqa: E402
 
 S = Server(env={"ANJU_MAX_UPLOAD": str(3 << 20)})
 S.cli("migrate")
@@ -49,16 +49,7 @@ def png(width=8, height=6, seed=0):
 
 
 def multipart(fields, files):
-    """fields: {name: value}; files: [(field, filename, bytes, claimed content type)]."""
-    out = b""
-    for k, v in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (BOUNDARY, k)).encode()
-        out += v.encode("utf-8") + b"\r\n"
-    for field, name, data, ctype in files:
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: %s\r\n\r\n" % (BOUNDARY, field, name, ctype)).encode("utf-8")
-        out += data + b"\r\n"
-    return out + ("--%s--\r\n" % BOUNDARY).encode()
+    return form_multipart(fields, files, BOUNDARY)
 
 
 def upload(path, fields, files, token=ADMIN, **kw):

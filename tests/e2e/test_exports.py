@@ -24,7 +24,7 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Runner, Server, expect, id_number, PASSWORD  # noqa: E402
+from harness import Runner, Server, expect, id_number, PASSWORD, form_multipart  # noqa: E402
 
 RULES = ["zero_employment", "idle_labor", "training_target", "child_not_enrolled",
          "no_medical_insurance", "no_pension_insurance", "archive_incomplete", "step_overdue",
@@ -326,15 +326,7 @@ def huge_png(side):
 
 
 def multipart(fields, files):
-    out = b""
-    for k, v in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (BOUNDARY, k)).encode()
-        out += v.encode("utf-8") + b"\r\n"
-    for field, name, data, ctype in files:
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: %s\r\n\r\n" % (BOUNDARY, field, name, ctype)).encode("utf-8")
-        out += data + b"\r\n"
-    return out + ("--%s--\r\n" % BOUNDARY).encode()
+    return form_multipart(fields, files, BOUNDARY)
 
 
 def upload(hid, data, title="照片"):

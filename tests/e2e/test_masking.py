@@ -23,7 +23,7 @@ import zlib
 from urllib.parse import quote, unquote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Runner, Server, expect, id_number  # noqa: E402
+from harness import Runner, Server, expect, id_number, form_multipart  # noqa: E402
 
 ZHENGDA = "520628118"            # 正大镇, an origin town
 PANSHI = "520628101"             # 盘石镇, another origin town
@@ -86,15 +86,7 @@ def png(seed=0):
 
 
 def multipart(fields, files):
-    out = b""
-    for k, v in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (BOUNDARY, k)).encode()
-        out += v.encode("utf-8") + b"\r\n"
-    for field, name, data, ctype in files:
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: %s\r\n\r\n" % (BOUNDARY, field, name, ctype)).encode("utf-8")
-        out += data + b"\r\n"
-    return out + ("--%s--\r\n" % BOUNDARY).encode()
+    return form_multipart(fields, files, BOUNDARY)
 
 
 def build_household():
