@@ -73,8 +73,12 @@ def routes():
     """(method, pattern, upload) from the route table, in its order."""
     text = open(ROUTES_C, encoding="utf-8").read()
     out = []
-    for m in re.finditer(r'\{"(GET|POST|PUT|PATCH|DELETE)", "([^"]+)", (\w+), (PERM_\w+), (true|false)', text):
-        out.append((m.group(1), m.group(2), m.group(5) == "true"))
+    # rows are PAGE(...) / API(...) with named optional fields (.upload = true, ...)
+    for m in re.finditer(r'\b(?:PAGE|API)\("(GET|POST|PUT|PATCH|DELETE)", "([^"]+)", (\w+), (PERM_\w+)([^;]*?)\),\n',
+                         text):
+        out.append((m.group(1), m.group(2), ".upload = true" in m.group(5)))
+    if not out:
+        sys.exit("scan: no route found in %s: has the table's form changed?" % ROUTES_C)
     return out
 
 
