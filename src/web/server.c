@@ -92,20 +92,27 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 
 /* Once a second: shuts down connections past their phase's deadline. shutdown() wakes
  * libmicrohttpd's epoll on that socket, which then closes and frees it as usual. */
+/* Sleeps `seconds` or until the server stops; false when it is stopping. */
+static bool wait_unless_stopping(struct server *s, int seconds)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	pthread_mutex_lock(&s->stop_lock);
+	while (!s->stopping &&
+	       pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
+		;
+	bool stop = s->stopping;
+	pthread_mutex_unlock(&s->stop_lock);
+	return !stop;
+}
+
 static void *watchdog_loop(void *arg)
 {
 	struct server *s = arg;
 	for (;;) {
-		struct timespec until, now;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_mutex_lock(&s->stop_lock);
-		while (!s->stopping &&
-		       pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
-			;
-		bool stop = s->stopping;
-		pthread_mutex_unlock(&s->stop_lock);
-		if (stop)
+		struct timespec now;
+		if (!wait_unless_stopping(s, 1))
 			return NULL;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		int cut = 0;
@@ -379,16 +386,7 @@ static void *fixity_loop(void *arg)
 	struct server *s = arg;
 	char err[256];
 	for (;;) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += s->cfg.fixity_interval;
-		pthread_mutex_lock(&s->stop_lock);
-		while (!s->stopping &&
-		       pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
-			;
-		bool stop = s->stopping;
-		pthread_mutex_unlock(&s->stop_lock);
-		if (stop)
+		if (!wait_unless_stopping(s, s->cfg.fixity_interval))
 			return NULL;
 		struct store_conn *db = store_connect(s->store, err, sizeof(err));
 		if (!db) {
