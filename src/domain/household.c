@@ -327,12 +327,25 @@ static bool in_scope(struct ctx *cx, const char *origin, const char *dest)
 /* Next free number in the village: village code + 4-digit sequence. */
 static const char *next_number(struct ctx *cx, const char *village)
 {
+	/* One past the village's highest number of the usual form (its code and four digits),
+	 * found in one step down the index instead of counting the village's households, which
+	 * grew with every creation; then the first number nobody has (a typed one may sit
+	 * there). Past 9999 a village's numbers get five digits and are found by probing. */
 	int rc;
-	char hi[17];
-	snprintf(hi, sizeof(hi), "%s:", village);
-	int64_t count = store_one_int(cx->db, &rc, "SELECT count(*) FROM households"
-				      " WHERE number >= ? AND number < ?", "tt", village, hi);
-	for (int64_t seq = count + 1;; seq++) {
+	char lo[24], hi[24];
+	snprintf(lo, sizeof(lo), "%s0000", village);
+	snprintf(hi, sizeof(hi), "%s9999", village);
+	int64_t seq = 1;
+	struct store_rows *r = store_query(cx->db, "SELECT number FROM households"
+		" WHERE number >= ? AND number <= ? AND length(number) = ?"
+		" ORDER BY number DESC LIMIT 1", "tti", lo, hi, (int64_t)strlen(lo));
+	if (store_next(r)) {
+		const char *top = store_text(r, 0) + strlen(village);
+		if (strspn(top, "0123456789") == 4)
+			seq = strtoll(top, NULL, 10) + 1;
+	}
+	store_finish(r);
+	for (;; seq++) {
 		const char *n = arena_printf(cx->arena, "%s%04lld", village, (long long)seq);
 		if (!n || store_one_int(cx->db, &rc, "SELECT count(*) FROM households"
 					" WHERE number = ?", "t", n) == 0)

@@ -1,4 +1,5 @@
 /* store: backend-neutral wrappers (variadic parameter packing, nested transactions). */
+#include <stdlib.h>
 #include "store/store.h"
 
 #include <stdarg.h>
