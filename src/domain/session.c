@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "domain/audit.h"
+#include "domain/session_memo.h"
 #include "domain/tx.h"
 #include "domain/user.h"
 
@@ -191,17 +192,35 @@ enum outcome session_login(struct ctx *cx, const struct session_limits *lim,
 	return tx_end(cx->db, OUT_OK, rc);
 }
 
-bool session_resolve(struct store_conn *db, const char *token, struct actor *who)
+bool session_recall(const char *token, struct actor *who)
 {
 	char hash[65];
-	int rc;
 	if (!token || strlen(token) != SESSION_TOKEN_LEN)
 		return false;
 	token_hash(token, hash);
+	return session_memo_recall(hash, who);
+}
+
+bool session_resolve(struct store_conn *db, const char *token, struct actor *who)
+{
+	char hash[65];
+	if (!token || strlen(token) != SESSION_TOKEN_LEN)
+		return false;
+	token_hash(token, hash);
+	/* the generation before the lookup: a change that lands during it is not remembered */
+	unsigned generation = session_memo_generation();
+	int64_t user = 0, expires = 0;
 	/* The lookup is by hash, so comparing tokens never leaks timing about the token. */
-	int64_t user = store_one_int(db, &rc, "SELECT user_id FROM sessions WHERE token_hash = ?"
-				     " AND expires_at > ?", "ti", hash, (int64_t)time(NULL));
-	return user && user_load(db, user, who);
+	struct store_rows *r = store_query(db, "SELECT user_id, expires_at FROM sessions"
+		" WHERE token_hash = ? AND expires_at > ?", "ti", hash, (int64_t)time(NULL));
+	if (store_next(r)) {
+		user = store_int(r, 0);
+		expires = store_int(r, 1);
+	}
+	if (store_finish(r) != STORE_OK || !user || !user_load(db, user, who))
+		return false;
+	session_memo_keep(hash, who, expires, generation);
+	return true;
 }
 
 int session_logout(struct ctx *cx, const char *token)
@@ -215,8 +234,10 @@ int session_logout(struct ctx *cx, const char *token)
 	int rc = store_exec(cx->db, "DELETE FROM sessions WHERE token_hash = ?", "t", hash);
 	if (rc == STORE_OK)
 		rc = audit_write(cx, "logout", "user", cx->actor->user_id, NULL, NULL);
-	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK) {
+		session_memo_forget_all();
 		return STORE_OK;
+	}
 	store_rollback(cx->db);
 	return STORE_ERROR;
 }

@@ -28,6 +28,9 @@ enum outcome session_login(struct ctx *cx, const struct session_limits *lim,
 			   char token[SESSION_TOKEN_LEN + 1], int *retry_after);
 /* Finds the live session of a token and fills `who`; false when none. */
 bool session_resolve(struct store_conn *db, const char *token, struct actor *who);
+/* The same from memory, without the database (domain/session_memo.h): true when this
+ * process resolved the token lately and no session or account has changed in it since. */
+bool session_recall(const char *token, struct actor *who);
 /* Ends the session of a token. */
 int session_logout(struct ctx *cx, const char *token);
 /* The limits the settings ask for (login_max_failures per account, four times that per

@@ -8,6 +8,7 @@
 
 #include "domain/audit.h"
 #include "domain/division.h"
+#include "domain/session_memo.h"
 
 static bool username_ok(const char *u)
 {
@@ -118,8 +119,10 @@ int user_passwd(struct ctx *cx, const char *username, const char *password, cons
 		rc = store_exec(cx->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
 	if (rc == STORE_OK)
 		rc = audit_write(cx, "passwd", "user", id, NULL, NULL);
-	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK) {
+		session_memo_forget_all();
 		return 0;
+	}
 	store_rollback(cx->db);
 	*err_key = "internal";
 	return -1;
@@ -144,8 +147,10 @@ int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const
 		rc = store_exec(cx->db, "DELETE FROM sessions WHERE user_id = ?", "i", id);
 	if (rc == STORE_OK)
 		rc = audit_write(cx, disabled ? "disable" : "enable", "user", id, NULL, NULL);
-	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK)
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK) {
+		session_memo_forget_all();
 		return 0;
+	}
 	store_rollback(cx->db);
 	return -1;
 }

@@ -3,6 +3,7 @@
 usage: test_api.py PATH/TO/anju
 """
 import json
+import time
 import os
 import sqlite3
 import sys
@@ -86,6 +87,18 @@ def test_login_cookie_and_logout():
     expect(r.status == 200 and r.json["username"] == "admin", "cookie auth: %r" % r)
     expect(S.request("DELETE", "/api/v1/session", token=token).status == 204, "logout")
     expect(S.request("GET", "/api/v1/session", token=token).status == 401, "token dead after logout")
+
+
+def test_a_session_ended_by_another_process_stops_within_a_second():
+    # The server remembers a resolved session for SESSION_MEMO_MS (1 s); a change it makes
+    # itself forgets at once (the logout test above), one made by the CLI within that time.
+    S.add_user("memo_user", "county", "520628")
+    token = S.login("memo_user")
+    expect(S.request("GET", "/api/v1/session", token=token).status == 200, "session works")
+    S.cli("user", "disable", "memo_user")
+    time.sleep(1.2)
+    r = S.request("GET", "/api/v1/session", token=token)
+    expect(r.status == 401, "disabled by the command line, refused a second later: %r" % r)
 
 
 def test_login_input_is_validated():

@@ -165,6 +165,7 @@ def test_users_page_and_own_password():
     r, _, _ = browser_login("newtown", "another-pw-1")
     expect(r.status == 303, "new password works")
     still = cookies_of(r)["anju_session"]
+    expect(get("/", still).status == 200, "the new session works (and is now remembered)")
     page = get("/users", admin).body.decode()
     users = S.request("GET", "/api/v1/users", token=API).json["items"]
     uid = [u["id"] for u in users if u["username"] == "newtown"][0]
