@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/jsonx.h"
-#include "domain/archive.h"
 #include "domain/audit.h"
+#include "domain/checklist.h"
 #include "domain/tx.h"
 #include "domain/division.h"
 #include "domain/person.h"
@@ -143,7 +143,7 @@ static json_t *household_load(struct ctx *cx, int64_t id)
 	}
 	json_object_set_new(o, "members", members);
 	json_object_set_new(o, "events", events);
-	json_t *missing = archive_missing_types(cx, id, NULL);
+	json_t *missing = checklist_missing(cx, id);
 	int rc;
 	int64_t items = store_one_int(cx->db, &rc, "SELECT count(*) FROM items WHERE household_id = ?"
 				      " AND status = 'active'", "i", id);

@@ -11,6 +11,7 @@
 #include "core/date.h"
 #include "core/tar.h"
 #include "domain/archive.h"
+#include "domain/checklist.h"
 #include "domain/bag.h"
 #include "domain/dossier.h"
 #include "domain/household.h"
@@ -159,7 +160,7 @@ void api_items_list(struct request *rq)
 
 void api_doc_types(struct request *rq)
 {
-	rq_json(rq, 200, json_pack("{s:o}", "items", archive_doc_types(&rq->cx)));
+	rq_json(rq, 200, json_pack("{s:o}", "items", checklist_doc_types(&rq->cx)));
 }
 
 void api_doc_types_put(struct request *rq)
@@ -167,7 +168,7 @@ void api_doc_types_put(struct request *rq)
 	json_t *body, *out = NULL;
 	enum outcome res = rq_json_body(rq, &body);
 	if (res == OUT_OK)
-		res = archive_doc_type_put(&rq->cx, body, &out);
+		res = checklist_doc_type_put(&rq->cx, body, &out);
 	json_decref(body);
 	rq_reply(rq, res, 200, out);
 }
