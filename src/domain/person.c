@@ -10,7 +10,7 @@
 #include "core/pinyin.h"
 #include "domain/audit.h"
 #include "domain/tx.h"
-#include "domain/household.h"
+#include "domain/household_guard.h"
 
 const char *const person_genders[] = {"male", "female", NULL};
 const char *const person_relations[] = {
