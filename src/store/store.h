@@ -123,6 +123,12 @@ int store_exec(struct store_conn *c, const char *sql, const char *types, ...);
 /* One integer from the first row and column (0 when no row); rc gets the outcome. */
 int64_t store_one_int(struct store_conn *c, int *rc, const char *sql, const char *types, ...);
 
+/* A trivial query, for health checks: STORE_OK when the database answers. */
+int store_ping(struct store_conn *c);
+/* How many schema migrations the database has had applied (every backend records them in
+ * its schema_migrations table). Returns a store_rc. */
+int store_migrations_applied(struct store_conn *c, int64_t *n);
+
 int64_t store_last_id(struct store_conn *c);
 int store_changes(struct store_conn *c);
 

@@ -143,17 +143,14 @@ void api_items_list(struct request *rq)
 		return;
 	}
 	/* The household itself must be visible: an empty list would say it exists. */
-	int rc;
-	char lo[16], hi[17];
-	actor_scope_range(&rq->actor, lo, hi);
-	if (!store_one_int(rq->cx.db, &rc, "SELECT count(*) FROM households h WHERE h.id = ? AND "
-			   READ_SCOPE_SQL, "i" READ_SCOPE_TYPES, f.household_id,
-			   READ_SCOPE_ARGS(&rq->cx, lo, hi))) {
-		rq_problem(rq, OUT_NOT_FOUND, NULL);
+	int64_t version;
+	enum outcome res = household_version(&rq->cx, f.household_id, &version);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, NULL);
 		return;
 	}
 	json_t *out = NULL;
-	enum outcome res = archive_item_list(&rq->cx, &f, &out);
+	res = archive_item_list(&rq->cx, &f, &out);
 	audit_answer(rq, res, "list", "household", f.household_id, out, "items");
 	rq_reply(rq, res, 200, out);
 }
