@@ -120,9 +120,10 @@ static int job_index(const char *type)
 	return -1;
 }
 
-/* ---------------------------------------------------------------- the first thread */
-
-/* ---------------------------------------------------------------- the second thread */
+/* ---------------------------------------------------------------- the second thread
+ * On a connection of its own (side_thread): households, the archive checklist, overdue
+ * steps, visits and plots. When no second connection can be had, the same scans run on
+ * the caller's connection before the first thread's. */
 
 static bool scan_households(struct side *s)
 {
@@ -224,7 +225,9 @@ static void *side_thread(void *arg)
 	return NULL;
 }
 
-/* ---------------------------------------------------------------- the first thread */
+/* ---------------------------------------------------------------- the first thread
+ * On the caller's connection: persons, jobs, trainings, guarantees, schooling and family
+ * doctors. */
 
 static bool scan_people(struct ctx *cx, struct followup_pass *p)
 {
@@ -283,8 +286,6 @@ static bool scan_people(struct ctx *cx, struct followup_pass *p)
 	return store_finish(r) == STORE_OK;
 }
 
-/* ---------------------------------------------------------------- the second thread */
-
 static bool scan_guarantees(struct ctx *cx, struct followup_pass *p)
 {
 	const struct followup_dates *d = &p->dates;
@@ -301,7 +302,7 @@ static bool scan_guarantees(struct ctx *cx, struct followup_pass *p)
 	return store_finish(r) == STORE_OK;
 }
 
-/* Schooling and family doctors, in the first thread. */
+/* Schooling and family doctors. */
 static bool scan_services(struct ctx *cx, struct followup_pass *p)
 {
 	struct store_rows *r = store_query(cx->db, "SELECT person_id FROM schooling"
