@@ -6,9 +6,10 @@
  * The rule is data: the `checklist` view (category, code, sort), migration
  * 006_checklist.sql, lists the active types each category requires, and
  * `checklist_missing` (household_id, code, sort) the ones a household's file lacks. Every
- * use reads those views through this file: the household's "missing" list, the counts of
- * the county report, the follow-up pass (in memory, struct checklist) and the worklist
- * detail of the archive_incomplete rule. No other C file names the required_* columns.
+ * use reads those views: through this file the household's "missing" list, the counts of
+ * the county report and the follow-up pass (in memory, struct checklist); directly, the
+ * archive_incomplete rule's detail query (data in followup_rules) and the demo generator.
+ * No other C file names the required_* columns.
  */
 #ifndef ANJU_DOMAIN_CHECKLIST_H
 #define ANJU_DOMAIN_CHECKLIST_H
