@@ -94,27 +94,12 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "anju export: %s: %s\n", output, strerror(errno));
 			rc = -1;
 		}
-		int64_t *ids = NULL;
-		char **numbers = NULL;
-		size_t n = 0, cap = 0;
-		struct store_rows *r = rc ? NULL : store_query(c->db, "SELECT id, number FROM households"
-			" WHERE dest_community = ? AND status <> 'closed' ORDER BY id", "t", community);
-		while (r && store_next(r)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				int64_t *grown = realloc(ids, cap * sizeof(*ids));
-				char **more = grown ? realloc(numbers, cap * sizeof(*numbers)) : NULL;
-				if (grown)
-					ids = grown;
-				if (!more)
-					break;
-				numbers = more;
-			}
-			ids[n] = store_int(r, 0);
-			numbers[n++] = arena_strdup(&c->arena, store_text(r, 1));
-		}
-		if (r && store_finish(r) != STORE_OK)
+		struct bag_households hh = {0};
+		if (rc == 0 && bag_community_households(&c->cx, community, &hh) != STORE_OK)
 			rc = -1;
+		int64_t *ids = hh.ids;
+		char **numbers = hh.numbers;
+		size_t n = hh.n;
 		/* One household's broken file (fsck would say why) does not stop the others. */
 		size_t failed = 0;
 		for (size_t i = 0; i < n && rc == 0; i++) {

@@ -13,9 +13,9 @@ int cmd_migrate(struct cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
-	int rc;
-	long n = (long)store_one_int(c->db, &rc, "SELECT count(*) FROM schema_migrations", NULL);
-	printf("%s: schema up to date (%ld migrations applied)\n", c->cfg.db_path, n);
+	int64_t n;
+	int rc = store_migrations_applied(c->db, &n);
+	printf("%s: schema up to date (%ld migrations applied)\n", c->cfg.db_path, (long)n);
 	cli_close(c);
 	return rc == STORE_OK ? 0 : 1;
 }

@@ -72,30 +72,6 @@ enum outcome archive_household_file(struct ctx *cx, int64_t household_id, json_t
 				    json_t **items);
 /* A file's stored facts, when its household is within scope. */
 enum outcome archive_file_info(struct ctx *cx, int64_t file_id, struct archive_file_info *out);
-/* The document types with their checklists. */
-json_t *archive_doc_types(struct ctx *cx);
-/* Required document types a household's file still lacks (JSON array of codes). */
-json_t *archive_missing_types(struct ctx *cx, int64_t household_id, const char *category);
-/* SQL for completeness in one grouped pass over items rather than a lookup per household
- * and type: join ARCHIVE_HAVE_JOIN to households alias h, then ARCHIVE_INCOMPLETE_EXPR is 1
- * when the household lacks an active item of a type its category requires. */
-#define ARCHIVE_HAVE_JOIN " LEFT JOIN (SELECT i.household_id," \
-	" count(DISTINCT CASE WHEN d.required_registered_poor = 1 THEN i.doc_type END) AS rp," \
-	" count(DISTINCT CASE WHEN d.required_synchronous = 1 THEN i.doc_type END) AS sy" \
-	" FROM items i JOIN doc_types d ON d.code = i.doc_type" \
-	" WHERE i.status = 'active' AND d.active = 1 GROUP BY i.household_id) have" \
-	" ON have.household_id = h.id"
-#define ARCHIVE_INCOMPLETE_EXPR "(CASE h.category WHEN 'registered_poor'" \
-	" THEN coalesce(have.rp, 0) < (SELECT count(*) FROM doc_types WHERE active = 1" \
-	"   AND required_registered_poor = 1)" \
-	" ELSE coalesce(have.sy, 0) < (SELECT count(*) FROM doc_types WHERE active = 1" \
-	"   AND required_synchronous = 1) END)"
-
-/* Adds or changes a document type: {code, name, name_en, retention, required: {registered_poor,
- * synchronous}}. */
-enum outcome archive_doc_type_put(struct ctx *cx, json_t *body, json_t **out);
-/* Households in scope (not closed) whose files are complete / incomplete. */
-int archive_completeness(struct ctx *cx, int64_t *complete, int64_t *incomplete);
 /* Inserts an item row without files (also the demo's metadata-only items). item_no 0
  * takes the household's next number; the demo passes its own and then sets the counter
  * once. Returns a store_rc. */

@@ -240,3 +240,23 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	*out = json_pack("{s:o, s:o}", "items", items, "next", next);
 	return OUT_OK;
 }
+
+bool audit_trail_visible(struct ctx *cx, const char *entity, int64_t id)
+{
+	if (strcmp(entity, "user") == 0)
+		return role_is_admin(cx->actor->role) || id == cx->actor->user_id;
+	char lo[16], hi[17];
+	int rc;
+	actor_scope_range(cx->actor, lo, hi);
+	/* the record's household decides, whatever the record */
+	const char *sql = strcmp(entity, "household") == 0
+		? "SELECT count(*) FROM households h WHERE h.id = ? AND " SCOPE_SQL
+		: strcmp(entity, "person") == 0
+		? "SELECT count(*) FROM persons p JOIN households h ON h.id = p.household_id"
+		  " WHERE p.id = ? AND " SCOPE_SQL
+		: strcmp(entity, "item") == 0
+		? "SELECT count(*) FROM items i JOIN households h ON h.id = i.household_id"
+		  " WHERE i.id = ? AND " SCOPE_SQL
+		: NULL;
+	return sql && store_one_int(cx->db, &rc, sql, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi)) > 0;
+}

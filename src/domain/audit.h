@@ -30,6 +30,11 @@ json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit);
 /* The audit rows of one entity, newest first, as a JSON array (NULL on error). Read events
  * are included only when `with_reads`. */
 json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads);
+/* True when the actor may see the audit trail of entity/id: a user's own, or any user's for
+ * an admin; a household, person or item when its household is within the actor's scope (a
+ * break-the-glass grant does not extend to the trail). False for any other entity, and
+ * when the store cannot tell. */
+bool audit_trail_visible(struct ctx *cx, const char *entity, int64_t id);
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ". */
 void audit_now(char out[21]);
 

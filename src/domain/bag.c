@@ -131,3 +131,30 @@ enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char
 	json_decref(items);
 	return rc ? OUT_INTERNAL : OUT_OK;
 }
+
+int bag_community_households(struct ctx *cx, const char *community, struct bag_households *h)
+{
+	size_t cap = 0;
+	bool short_of_memory = false;
+	memset(h, 0, sizeof(*h));
+	struct store_rows *r = store_query(cx->db, "SELECT id, number FROM households"
+		" WHERE dest_community = ? AND status <> 'closed' ORDER BY id", "t", community);
+	while (store_next(r)) {
+		if (h->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *grown = realloc(h->ids, cap * sizeof(*h->ids));
+			char **more = grown ? realloc(h->numbers, cap * sizeof(*h->numbers)) : NULL;
+			if (grown)
+				h->ids = grown;
+			if (!more) {
+				short_of_memory = true;
+				break;
+			}
+			h->numbers = more;
+		}
+		h->ids[h->n] = store_int(r, 0);
+		h->numbers[h->n++] = arena_strdup(cx->arena, store_text(r, 1));
+	}
+	int rc = store_finish(r);
+	return rc == STORE_OK && short_of_memory ? STORE_ERROR : rc;
+}

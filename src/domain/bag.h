@@ -16,4 +16,15 @@
 /* Fills t (initialised by the caller) with the household's bag; *name gets the household
  * number (the bag's folder). */
 enum outcome bag_build(struct ctx *cx, int64_t household_id, struct tar *t, char name[40]);
+
+/* The households a community's export writes: those resettled in `community` (12 digits)
+ * and not closed, by id. ids and numbers are the caller's to free(); the number strings
+ * live in cx->arena. */
+struct bag_households {
+	int64_t *ids;
+	char **numbers;
+	size_t n;
+};
+/* Returns a store_rc (STORE_ERROR when memory ran out); h holds what was read either way. */
+int bag_community_households(struct ctx *cx, const char *community, struct bag_households *h);
 #endif

@@ -246,9 +246,10 @@ struct doc_checklist {
 static int load_checklists(struct ctx *cx, struct doc_checklist *c)
 {
 	memset(c, 0, sizeof(*c));
-	struct store_rows *r = store_query(cx->db, "SELECT code, name_zh, retention,"
-		" required_registered_poor, required_synchronous FROM doc_types WHERE active = 1"
-		" ORDER BY sort", NULL);
+	/* the checklist view (domain/checklist.h) says which category requires what */
+	struct store_rows *r = store_query(cx->db, "SELECT d.code, d.name_zh, d.retention,"
+		" c.category = 'registered_poor' FROM checklist c JOIN doc_types d ON d.code = c.code"
+		" ORDER BY d.sort, c.category", NULL);
 	while (store_next(r)) {
 		struct doc_plan d;
 		snprintf(d.code, sizeof(d.code), "%s", store_text(r, 0));
@@ -256,7 +257,7 @@ static int load_checklists(struct ctx *cx, struct doc_checklist *c)
 		snprintf(d.retention, sizeof(d.retention), "%s", store_text(r, 2));
 		if (store_int(r, 3) && c->npoor < 16)
 			c->poor[c->npoor++] = d;
-		if (store_int(r, 4) && c->nsync < 16)
+		if (!store_int(r, 3) && c->nsync < 16)
 			c->sync[c->nsync++] = d;
 	}
 	return store_finish(r);

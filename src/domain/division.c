@@ -128,3 +128,17 @@ json_t *division_list(struct ctx *cx, const char *parent, int level)
 	}
 	return items;
 }
+
+json_t *division_places(struct ctx *cx, bool communities)
+{
+	json_t *arr = json_array();
+	struct store_rows *r = store_query(cx->db, "SELECT v.code, t.short_name || ' ' ||"
+		" v.short_name FROM divisions v JOIN divisions t ON t.code = v.parent"
+		" WHERE v.level = 5 AND v.code LIKE '" SONGTAO_CODE "%' AND v.name LIKE ?"
+		" ORDER BY v.code", "t", communities ? "%社区居民委员会" : "%村民委员会");
+	while (store_next(r))
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "code", store_text(r, 0),
+						     "label", store_text(r, 1)));
+	store_finish(r);
+	return arr;
+}

@@ -23,4 +23,8 @@ bool division_exists(struct store_conn *db, const char *code, int level);
 void division_name(struct store_conn *db, const char *code, char *out, size_t cap);
 /* Lists divisions under `parent` ("" = the province), or all at `level` when level > 0. */
 json_t *division_list(struct ctx *cx, const char *parent, int level);
+/* Songtao's villages (the places people leave) or, with `communities`, its resettlement
+ * communities, by code: [{code, label: "TOWN VILLAGE"}] in short names. Empty when the
+ * store fails: a form's choice list, not an answer to rely on. */
+json_t *division_places(struct ctx *cx, bool communities);
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/checklist.h"
 #include "domain/employment.h"
 
 /* The two threads write disjoint arrays: the first the person facts, the second the
@@ -17,6 +18,7 @@ struct side {
 	unsigned what;
 	uint8_t *poor;			/* registered-poor household: its checklist */
 	uint8_t *hh_rp, *hh_sy;		/* required document types present, per category */
+	struct checklist checklist;	/* read by the second thread, used by merge() */
 	bool ok;
 };
 
@@ -118,9 +120,10 @@ static int job_index(const char *type)
 	return -1;
 }
 
-/* ---------------------------------------------------------------- the first thread */
-
-/* ---------------------------------------------------------------- the second thread */
+/* ---------------------------------------------------------------- the second thread
+ * On a connection of its own (side_thread): households, the archive checklist, overdue
+ * steps, visits and plots. When no second connection can be had, the same scans run on
+ * the caller's connection before the first thread's. */
 
 static bool scan_households(struct side *s)
 {
@@ -151,23 +154,13 @@ static bool scan_households(struct side *s)
 static bool scan_archive(struct side *s)
 {
 	struct followup_pass *p = s->p;
-	char codes[64][40];
-	uint8_t req[64][2];
-	int n = 0;
-	struct store_rows *r = store_query(s->db, "SELECT code, required_registered_poor,"
-		" required_synchronous FROM doc_types WHERE active = 1", NULL);
-	while (store_next(r) && n < 64) {
-		snprintf(codes[n], sizeof(codes[n]), "%s", store_text(r, 0));
-		req[n][0] = (uint8_t)store_int(r, 1);
-		req[n][1] = (uint8_t)store_int(r, 2);
-		n++;
-	}
-	if (store_finish(r) != STORE_OK)
+	struct checklist *cl = &s->checklist;
+	if (checklist_load(s->db, cl) != STORE_OK)
 		return false;
 	int64_t last_hh = -1;
 	char last_type[40] = "";
-	r = store_query(s->db, "SELECT household_id, doc_type FROM items WHERE status = 'active'"
-			" ORDER BY household_id, doc_type", NULL);
+	struct store_rows *r = store_query(s->db, "SELECT household_id, doc_type FROM items"
+			" WHERE status = 'active' ORDER BY household_id, doc_type", NULL);
 	while (store_next(r)) {
 		int64_t hh = store_int(r, 0);
 		const char *type = store_text(r, 1);
@@ -175,11 +168,11 @@ static bool scan_archive(struct side *s)
 			continue;	/* each type once per household */
 		last_hh = hh;
 		snprintf(last_type, sizeof(last_type), "%s", type);
-		for (int k = 0; k < n; k++)
-			if (strcmp(codes[k], type) == 0) {
-				s->hh_rp[hh] += req[k][0];
-				s->hh_sy[hh] += req[k][1];
-			}
+		int k = checklist_type(cl, type);
+		if (k >= 0) {
+			s->hh_rp[hh] += cl->required[k][CHECKLIST_REGISTERED_POOR];
+			s->hh_sy[hh] += cl->required[k][CHECKLIST_SYNCHRONOUS];
+		}
 	}
 	if (store_finish(r) != STORE_OK)
 		return false;
@@ -232,7 +225,9 @@ static void *side_thread(void *arg)
 	return NULL;
 }
 
-/* ---------------------------------------------------------------- the first thread */
+/* ---------------------------------------------------------------- the first thread
+ * On the caller's connection: persons, jobs, trainings, guarantees, schooling and family
+ * doctors. */
 
 static bool scan_people(struct ctx *cx, struct followup_pass *p)
 {
@@ -291,8 +286,6 @@ static bool scan_people(struct ctx *cx, struct followup_pass *p)
 	return store_finish(r) == STORE_OK;
 }
 
-/* ---------------------------------------------------------------- the second thread */
-
 static bool scan_guarantees(struct ctx *cx, struct followup_pass *p)
 {
 	const struct followup_dates *d = &p->dates;
@@ -309,7 +302,7 @@ static bool scan_guarantees(struct ctx *cx, struct followup_pass *p)
 	return store_finish(r) == STORE_OK;
 }
 
-/* Schooling and family doctors, in the first thread. */
+/* Schooling and family doctors. */
 static bool scan_services(struct ctx *cx, struct followup_pass *p)
 {
 	struct store_rows *r = store_query(cx->db, "SELECT person_id FROM schooling"
@@ -349,11 +342,14 @@ static bool allocate(struct followup_pass *p, struct side *s)
 }
 
 /* Joins the two threads' findings and derives the household facts from the members. */
-static void merge(struct followup_pass *p, const struct side *s, int need_rp, int need_sy)
+static void merge(struct followup_pass *p, const struct side *s)
 {
 	for (int64_t hh = 0; hh <= p->max_hh; hh++)
 		if ((p->hh_facts[hh] & HF_COUNTED) && (s->what & PASS_RULE_FACTS) &&
-		    (s->poor[hh] ? s->hh_rp[hh] < need_rp : s->hh_sy[hh] < need_sy))
+		    (s->poor[hh] ? checklist_incomplete(&s->checklist, CHECKLIST_REGISTERED_POOR,
+							s->hh_rp[hh])
+				 : checklist_incomplete(&s->checklist, CHECKLIST_SYNCHRONOUS,
+							s->hh_sy[hh])))
 			p->hh_facts[hh] |= HF_ARCHIVE_INCOMPLETE;
 	for (int64_t id = 0; id <= p->max_person; id++) {
 		int32_t hh = p->p_hh[id];
@@ -385,10 +381,6 @@ bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what)
 	p->max_hh = store_one_int(cx->db, &rc, "SELECT coalesce(max(id), 0) FROM households", NULL);
 	if (rc == STORE_OK)
 		p->max_person = store_one_int(cx->db, &rc, "SELECT coalesce(max(id), 0) FROM persons", NULL);
-	int need_rp = rc == STORE_OK ? (int)store_one_int(cx->db, &rc, "SELECT count(*) FROM doc_types"
-		" WHERE active = 1 AND required_registered_poor = 1", NULL) : 0;
-	int need_sy = rc == STORE_OK ? (int)store_one_int(cx->db, &rc, "SELECT count(*) FROM doc_types"
-		" WHERE active = 1 AND required_synchronous = 1", NULL) : 0;
 	if (rc != STORE_OK || !allocate(p, &s))
 		goto out;
 	/* the second connection sees the same committed data unless a write lands between */
@@ -408,7 +400,7 @@ bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what)
 	}
 	ok = ok && s.ok;
 	if (ok)
-		merge(p, &s, need_rp, need_sy);
+		merge(p, &s);
 out:
 	free(s.hh_rp);
 	free(s.hh_sy);

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/jsonx.h"
-#include "domain/archive.h"
 #include "domain/audit.h"
+#include "domain/checklist.h"
 #include "domain/tx.h"
 #include "domain/division.h"
 #include "domain/person.h"
@@ -143,7 +143,7 @@ static json_t *household_load(struct ctx *cx, int64_t id)
 	}
 	json_object_set_new(o, "members", members);
 	json_object_set_new(o, "events", events);
-	json_t *missing = archive_missing_types(cx, id, NULL);
+	json_t *missing = checklist_missing(cx, id);
 	int rc;
 	int64_t items = store_one_int(cx->db, &rc, "SELECT count(*) FROM items WHERE household_id = ?"
 				      " AND status = 'active'", "i", id);
@@ -187,41 +187,6 @@ enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version)
 		*version = store_int(r, 0);
 	int rc = store_finish(r);
 	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;
-}
-
-/* Visible, open, and the role passes `may`. */
-static enum outcome writable_by(struct ctx *cx, int64_t id, bool (*may)(enum role))
-{
-	json_t *h = household_row(cx, id);
-	enum outcome res = OUT_OK;
-	if (!h)
-		return OUT_NOT_FOUND;
-	if (!may(cx->actor->role)) {
-		res = OUT_FORBIDDEN;
-	} else if (strcmp(json_string_value(json_object_get(h, "status")), "closed") == 0) {
-		verrors_add(cx->errs, "household_id", "household_closed");
-		res = OUT_CONFLICT;
-	}
-	json_decref(h);
-	return res;
-}
-
-enum outcome household_writable(struct ctx *cx, int64_t id)
-{
-	return writable_by(cx, id, role_can_edit_registry);
-}
-
-enum outcome household_writable_archive(struct ctx *cx, int64_t id)
-{
-	return writable_by(cx, id, role_can_edit_archive);
-}
-
-int household_touch(struct ctx *cx, int64_t id)
-{
-	char now[21];
-	audit_now(now);
-	return store_exec(cx->db, "UPDATE households SET version = version + 1, updated_at = ?"
-			  " WHERE id = ?", "ti", now, id);
 }
 
 /* ---------------------------------------------------------------- validation */

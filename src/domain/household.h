@@ -11,6 +11,7 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "domain/household_guard.h"	/* household_writable, household_touch */
 
 extern const char *const household_categories[];
 extern const char *const household_statuses[];
@@ -52,13 +53,6 @@ struct household_row {
 /* Inserts the row only (no members, index or audit). Returns a store_rc. */
 int household_insert(struct ctx *cx, const struct household_row *h, int64_t *id);
 
-/* For person.c: OK when the household is visible, open and the actor may edit it;
- * NOT_FOUND, CONFLICT (closed, with a field error) or FORBIDDEN otherwise. */
-enum outcome household_writable(struct ctx *cx, int64_t id);
-/* The same for archive work (archivists may add items, not edit the registry). */
-enum outcome household_writable_archive(struct ctx *cx, int64_t id);
-/* Bumps the version (the ETag) after a change to the household or its members. */
-int household_touch(struct ctx *cx, int64_t id);
 /* Rewrites the household's search index entry (number, origin and destination names). */
 int household_index(struct ctx *cx, int64_t id);
 #endif

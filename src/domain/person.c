@@ -10,7 +10,7 @@
 #include "core/pinyin.h"
 #include "domain/audit.h"
 #include "domain/tx.h"
-#include "domain/household.h"
+#include "domain/household_guard.h"
 
 const char *const person_genders[] = {"male", "female", NULL};
 const char *const person_relations[] = {
@@ -594,4 +594,27 @@ enum outcome person_list(struct ctx *cx, int64_t household_id, int64_t after, in
 			    ? json_string(arena_printf(cx->arena, "%lld", (long long)last))
 			    : json_null());
 	return OUT_OK;
+}
+
+enum outcome person_reveal_id_number(struct ctx *cx, int64_t id, char number[19])
+{
+	number[0] = '\0';
+	if (!role_can_edit_registry(cx->actor->role) && cx->actor->role != ROLE_AUDITOR)
+		return OUT_FORBIDDEN;
+	json_t *p = person_load(cx, id);
+	if (!p)
+		return OUT_NOT_FOUND;
+	char found[19];
+	snprintf(found, sizeof(found), "%s", json_string_value(json_object_get(p, "id_number")));
+	json_decref(p);
+	enum outcome res = tx_begin(cx->db);
+	if (res != OUT_OK)
+		return res;
+	json_t *what = json_pack("{s:s}", "field", "id_number");
+	int rc = audit_write(cx, "reveal", "person", id, NULL, what);
+	json_decref(what);
+	res = tx_end(cx->db, OUT_OK, rc);
+	if (res == OUT_OK)
+		memcpy(number, found, sizeof(found));
+	return res;
 }

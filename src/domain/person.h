@@ -64,6 +64,12 @@ bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
 enum outcome person_probes_audit(struct ctx *cx, const struct id_probes *probes,
 				 enum outcome res);
 
+/* One person's full ID number, deliberately asked for by a registry editor or an auditor,
+ * and the audit row "reveal" for it, written in a transaction of its own before the
+ * number is handed out: FORBIDDEN for other roles, NOT_FOUND when the person is not
+ * visible, BUSY or INTERNAL when the row could not be written (no row, no number). */
+enum outcome person_reveal_id_number(struct ctx *cx, int64_t id, char number[19]);
+
 /* API operations; each runs in its own transaction and writes audit rows. */
 enum outcome person_create(struct ctx *cx, json_t *body, json_t **out);
 enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,

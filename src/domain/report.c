@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/archive.h"
+#include "domain/checklist.h"
 #include "domain/division.h"
 #include "domain/employment_report.h"
 #include "domain/fixity.h"
@@ -102,10 +102,10 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 	struct store_rows *r = store_query(cx->db,
 		"SELECT substr(h.origin_village, 1, 9), coalesce(h.dest_community, ''),"
 		" h.category = 'registered_poor', count(*), coalesce(sum(s.n), 0),"
-		" coalesce(sum(" ARCHIVE_INCOMPLETE_EXPR "), 0)"
+		" coalesce(sum(" CHECKLIST_INCOMPLETE_EXPR "), 0)"
 		" FROM households h LEFT JOIN (SELECT household_id, count(*) AS n FROM persons"
 		"   WHERE status = 'member' GROUP BY household_id) s ON s.household_id = h.id"
-		ARCHIVE_HAVE_JOIN
+		CHECKLIST_JOIN
 		" WHERE h.status <> 'closed' AND " SCOPE_SQL " GROUP BY 1, 2, 3",
 		SCOPE_TYPES, SCOPE_ARGS(lo, hi));
 	json_int_t hh = 0, persons = 0, poor_hh = 0, poor_persons = 0, incomplete = 0;

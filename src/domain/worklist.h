@@ -1,9 +1,11 @@
 /*
- * worklist: the follow-up rules (followup_rules, one SQL text per rule, all reading the
- * same one-row table k of dates worked out from followup_settings) run over the records
- * in the actor's scope. A household or person is on a rule's list while its records meet
- * the rule; fixing the records takes it off. Nothing is stored: every count and list is
- * computed when asked for.
+ * worklist: the follow-up rules (followup_rules) evaluated over the records in the
+ * actor's scope. A rule is data: a condition over the facts that one followup_pass works
+ * out for every person and household (see followup_pass.h), and optionally a `detail`
+ * query, run per entry listed, that reads the one-row table k of the pass's dates. A
+ * household or person is on a rule's list while its records meet the condition; fixing
+ * the records takes it off. Nothing is stored: every count and list is computed when
+ * asked for.
  */
 #ifndef ANJU_DOMAIN_WORKLIST_H
 #define ANJU_DOMAIN_WORKLIST_H

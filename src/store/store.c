@@ -184,6 +184,20 @@ int64_t store_one_int(struct store_conn *c, int *rc, const char *sql, const char
 	return v;
 }
 
+int store_ping(struct store_conn *c)
+{
+	int rc;
+	store_one_int(c, &rc, "SELECT 1", NULL);
+	return rc;
+}
+
+int store_migrations_applied(struct store_conn *c, int64_t *n)
+{
+	int rc;
+	*n = store_one_int(c, &rc, "SELECT count(*) FROM schema_migrations", NULL);
+	return rc;
+}
+
 int64_t store_last_id(struct store_conn *c) { return c->backend->last_id(c); }
 int store_changes(struct store_conn *c) { return c->backend->changes(c); }
 

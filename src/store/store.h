@@ -123,13 +123,18 @@ int store_exec(struct store_conn *c, const char *sql, const char *types, ...);
 /* One integer from the first row and column (0 when no row); rc gets the outcome. */
 int64_t store_one_int(struct store_conn *c, int *rc, const char *sql, const char *types, ...);
 
+/* A trivial query, for health checks: STORE_OK when the database answers. */
+int store_ping(struct store_conn *c);
+/* How many schema migrations the database has had applied (every backend records them in
+ * its schema_migrations table). Returns a store_rc. */
+int store_migrations_applied(struct store_conn *c, int64_t *n);
+
 int64_t store_last_id(struct store_conn *c);
 int store_changes(struct store_conn *c);
 
-/* Transactions nest: only the outermost begin/commit touch the database, and a rollback
- * at any depth rolls the whole transaction back when the outermost level ends.
- * store_begin takes the write lock at once; store_begin_read opens a consistent read
- * snapshot, inside which store_begin fails (a write there is a programming error). */
+/* Transactions nest: only the outermost begin/commit touch the database. store_begin
+ * takes the write lock at once; store_begin_read opens a consistent read snapshot, inside
+ * which store_begin fails (a write there is a programming error). */
 int store_begin(struct store_conn *c);
 int store_begin_read(struct store_conn *c);
 /* True when a query failed since the outermost transaction began, even one whose caller
@@ -143,7 +148,11 @@ bool store_busy_in_tx(const struct store_conn *c);
 /* A new operation (a request) starts on this connection: failures and busy answers are
  * counted from here, so an earlier request's lock wait is never taken for this one's. */
 void store_operation_start(struct store_conn *c);
+/* Ends one level; the outermost commits (and, when the commit fails, rolls back). */
 int store_commit(struct store_conn *c);
+/* Rolls the whole transaction back at once, at any depth, and ends every level: the
+ * enclosing levels' later commits then fail with STORE_ERROR rather than commit anything.
+ * Inside a group commit (below) it undoes only the operation's savepoint. */
 int store_rollback(struct store_conn *c);
 
 /* Group commit: one write transaction that several operations share, committed once.

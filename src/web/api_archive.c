@@ -11,6 +11,7 @@
 #include "core/date.h"
 #include "core/tar.h"
 #include "domain/archive.h"
+#include "domain/checklist.h"
 #include "domain/bag.h"
 #include "domain/dossier.h"
 #include "domain/household.h"
@@ -142,24 +143,21 @@ void api_items_list(struct request *rq)
 		return;
 	}
 	/* The household itself must be visible: an empty list would say it exists. */
-	int rc;
-	char lo[16], hi[17];
-	actor_scope_range(&rq->actor, lo, hi);
-	if (!store_one_int(rq->cx.db, &rc, "SELECT count(*) FROM households h WHERE h.id = ? AND "
-			   READ_SCOPE_SQL, "i" READ_SCOPE_TYPES, f.household_id,
-			   READ_SCOPE_ARGS(&rq->cx, lo, hi))) {
-		rq_problem(rq, OUT_NOT_FOUND, NULL);
+	int64_t version;
+	enum outcome res = household_version(&rq->cx, f.household_id, &version);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, NULL);
 		return;
 	}
 	json_t *out = NULL;
-	enum outcome res = archive_item_list(&rq->cx, &f, &out);
+	res = archive_item_list(&rq->cx, &f, &out);
 	audit_answer(rq, res, "list", "household", f.household_id, out, "items");
 	rq_reply(rq, res, 200, out);
 }
 
 void api_doc_types(struct request *rq)
 {
-	rq_json(rq, 200, json_pack("{s:o}", "items", archive_doc_types(&rq->cx)));
+	rq_json(rq, 200, json_pack("{s:o}", "items", checklist_doc_types(&rq->cx)));
 }
 
 void api_doc_types_put(struct request *rq)
@@ -167,7 +165,7 @@ void api_doc_types_put(struct request *rq)
 	json_t *body, *out = NULL;
 	enum outcome res = rq_json_body(rq, &body);
 	if (res == OUT_OK)
-		res = archive_doc_type_put(&rq->cx, body, &out);
+		res = checklist_doc_type_put(&rq->cx, body, &out);
 	json_decref(body);
 	rq_reply(rq, res, 200, out);
 }

@@ -21,9 +21,7 @@ void api_index(struct request *rq)
 
 void api_healthz(struct request *rq)
 {
-	int rc;
-	store_one_int(rq->cx.db, &rc, "SELECT 1", NULL);
-	if (rc != STORE_OK) {
+	if (store_ping(rq->cx.db) != STORE_OK) {
 		rq_problem(rq, OUT_INTERNAL, "database_unavailable");
 		return;
 	}
@@ -145,24 +143,7 @@ void api_audit(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
-	bool visible;
-	if (strcmp(entity, "user") == 0) {
-		visible = role_is_admin(rq->actor.role) || id == rq->actor.user_id;
-	} else {
-		char lo[16], hi[17];
-		int rc;
-		actor_scope_range(&rq->actor, lo, hi);
-		/* the record's household decides, whatever the record */
-		const char *sql = strcmp(entity, "household") == 0
-			? "SELECT count(*) FROM households h WHERE h.id = ? AND " SCOPE_SQL
-			: strcmp(entity, "person") == 0
-			? "SELECT count(*) FROM persons p JOIN households h ON h.id = p.household_id"
-			  " WHERE p.id = ? AND " SCOPE_SQL
-			: "SELECT count(*) FROM items i JOIN households h ON h.id = i.household_id"
-			  " WHERE i.id = ? AND " SCOPE_SQL;
-		visible = store_one_int(rq->cx.db, &rc, sql, "i" SCOPE_TYPES, id, SCOPE_ARGS(lo, hi));
-	}
-	if (!visible) {
+	if (!audit_trail_visible(&rq->cx, entity, id)) {
 		rq_problem(rq, OUT_NOT_FOUND, NULL);
 		return;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "domain/division.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
 #include "web/template.h"
@@ -273,14 +274,13 @@ void page_outcome(struct request *rq, enum outcome res)
 /* <option>s for Songtao's villages (origin) or communities (destination). */
 json_t *page_place_options(struct request *rq, bool communities, const char *selected)
 {
-	json_t *arr = json_array();
-	struct store_rows *r = store_query(rq->cx.db, "SELECT v.code, t.short_name || ' ' ||"
-		" v.short_name FROM divisions v JOIN divisions t ON t.code = v.parent"
-		" WHERE v.level = 5 AND v.code LIKE '520628%' AND v.name LIKE ? ORDER BY v.code", "t",
-		communities ? "%社区居民委员会" : "%村民委员会");
-	while (store_next(r))
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", store_text(r, 0),
-			"label", store_text(r, 1), "selected", selected && !strcmp(selected, store_text(r, 0))));
-	store_finish(r);
+	json_t *arr = json_array(), *places = division_places(&rq->cx, communities), *p;
+	size_t i;
+	json_array_foreach(places, i, p) {
+		const char *code = json_string_value(json_object_get(p, "code"));
+		json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "value", code, "label",
+			json_object_get(p, "label"), "selected", selected && !strcmp(selected, code)));
+	}
+	json_decref(places);
 	return arr;
 }

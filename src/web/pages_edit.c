@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/archive.h"
+#include "domain/checklist.h"
 #include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
@@ -235,7 +236,7 @@ static json_t *item_fields(struct request *rq, json_t *f)
 				       "select", i == 1);
 		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, item_keys[i])));
 		if (i == 1) {	/* the document types as the archive keeps them now */
-			json_t *types = archive_doc_types(&rq->cx), *t, *opts = json_array();
+			json_t *types = checklist_doc_types(&rq->cx), *t, *opts = json_array();
 			size_t k;
 			json_array_foreach(types, k, t) {
 				const char *code = json_string_value(json_object_get(t, "code"));

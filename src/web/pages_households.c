@@ -6,6 +6,7 @@
 
 #include "core/embedded.h"
 #include "domain/archive.h"
+#include "domain/checklist.h"
 #include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
@@ -128,7 +129,7 @@ void page_household(struct request *rq)
 	snprintf(key, sizeof(key), "status_%s", json_string_value(json_object_get(h, "status")));
 	json_object_set_new(data, "status", json_string(msg_get(rq->lang, key)));
 	struct buf missing = BUF_INIT;
-	json_t *types = archive_doc_types(&rq->cx), *t;
+	json_t *types = checklist_doc_types(&rq->cx), *t;
 	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it) {
 		const char *name = json_string_value(it);
 		json_array_foreach(types, j, t)
@@ -141,7 +142,7 @@ void page_household(struct request *rq)
 	buf_release(&missing);
 	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
 	json_object_set_new(data, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
-	json_t *doc_types = archive_doc_types(&rq->cx), *dt;
+	json_t *doc_types = checklist_doc_types(&rq->cx), *dt;
 	json_array_foreach(doc_types, i, dt)
 		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
 				    rq->lang == LANG_EN ? "name_en" : "name"))));

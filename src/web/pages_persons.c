@@ -38,30 +38,14 @@ void page_person(struct request *rq)
 	person_page(rq, NULL);
 }
 
-/* Shows one full ID number, deliberately asked for, and writes the reveal to the audit log
- * in the same transaction. */
+/* Shows one full ID number, deliberately asked for, once its reveal is in the audit log
+ * (person_reveal_id_number). */
 void page_person_reveal(struct request *rq)
 {
-	if (!role_can_edit_registry(rq->actor.role) && rq->actor.role != ROLE_AUDITOR) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
-	json_t *p = person_load(&rq->cx, rq->ids[0]);
-	if (!p) {
-		page_error(rq, 404, "problem_not_found");
-		return;
-	}
 	char number[19];
-	snprintf(number, sizeof(number), "%s", json_string_value(json_object_get(p, "id_number")));
-	json_decref(p);
-	json_t *what = json_pack("{s:s}", "field", "id_number");
-	int rc = store_begin(rq->cx.db);
-	if (rc == STORE_OK)
-		rc = audit_write(&rq->cx, "reveal", "person", rq->ids[0], NULL, what);
-	json_decref(what);
-	if (rc != STORE_OK || store_commit(rq->cx.db) != STORE_OK) {
-		store_rollback(rq->cx.db);
-		page_error(rq, 500, "problem_internal");
+	enum outcome res = person_reveal_id_number(&rq->cx, rq->ids[0], number);
+	if (res != OUT_OK) {
+		page_outcome(rq, res);
 		return;
 	}
 	person_page(rq, number);

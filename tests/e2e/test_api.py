@@ -510,6 +510,16 @@ def test_demo_county_prints_the_article_figures():
     db.close()
     expect((rep["archived_household_files"], rep["incomplete_household_files"]) == (13330, 1367),
            "archive figures %r" % rep)
+    # the checklist's three readers agree (domain/checklist.h): the report's grouped join
+    # above, the per-household view and the follow-up pass behind the worklist
+    db = sqlite3.connect(d.db)
+    lacking = db.execute("SELECT count(DISTINCT m.household_id) FROM checklist_missing m"
+                         " JOIN households h ON h.id = m.household_id WHERE h.status <> 'closed'").fetchone()[0]
+    db.close()
+    expect(lacking == 1367, "checklist_missing agrees with the report: %d" % lacking)
+    listed = [l for l in d.cli("report", "followup", "--list", "archive_incomplete", "--format", "csv")
+              .stdout.splitlines()[1:] if l.strip()]
+    expect(len(listed) == 1367, "the archive_incomplete worklist agrees with the report: %d" % len(listed))
     expect((rep["labor_files"], rep["labor_volumes"]) == (6048, 4061), "labor-capacity items and volumes %r" % rep)
     db = sqlite3.connect(d.db)
     shapes = db.execute("SELECT count(*), count(DISTINCT person_id), min(n), max(n) FROM (SELECT person_id,"

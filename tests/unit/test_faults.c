@@ -21,6 +21,7 @@
 #include "core/idnumber.h"
 #include "domain/aftercare.h"
 #include "domain/archive.h"
+#include "domain/checklist.h"
 #include "domain/employment.h"
 #include "domain/fixity.h"
 #include "domain/guarantee.h"
@@ -373,7 +374,7 @@ static enum outcome op_item_remove(struct testdb *t, json_t **out)
 
 static enum outcome op_doc_type_put(struct testdb *t, json_t **out)
 {
-	WITH_BODY(archive_doc_type_put(&t->cx, body, out), "{s:s, s:s, s:s, s:s, s:{s:b, s:b}}",
+	WITH_BODY(checklist_doc_type_put(&t->cx, body, out), "{s:s, s:s, s:s, s:s, s:{s:b, s:b}}",
 		  "code", "resettlement_card", "name", "安置卡", "name_en", "Resettlement card",
 		  "retention", "30y", "required", "registered_poor", 0, "synchronous", 0);
 }

@@ -1,0 +1,26 @@
+/*
+ * household_guard: what every record filed under a household (members, items, ledgers)
+ * asks of it before and after a write — may this actor write under it now, and "the
+ * household changed" (its version, the ETag, moves on).
+ *
+ * It sits below household.c and person.c, which both need it: a household is created with
+ * its members (household.c calls person.c), and a member's change is checked against and
+ * recorded on its household (person.c calls this file), so neither includes the other's
+ * header both ways.
+ */
+#ifndef ANJU_DOMAIN_HOUSEHOLD_GUARD_H
+#define ANJU_DOMAIN_HOUSEHOLD_GUARD_H
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "domain/actor.h"
+
+/* OK when the household is visible, open and the actor may edit the registry;
+ * NOT_FOUND, CONFLICT (closed, with a field error) or FORBIDDEN otherwise. */
+enum outcome household_writable(struct ctx *cx, int64_t id);
+/* The same for archive work (archivists may add items, not edit the registry). */
+enum outcome household_writable_archive(struct ctx *cx, int64_t id);
+/* Bumps the version (the ETag) after a change to the household or anything filed under
+ * it. Returns a store_rc. */
+int household_touch(struct ctx *cx, int64_t id);
+#endif
