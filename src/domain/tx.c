@@ -122,7 +122,8 @@ enum outcome tx_grouped(struct ctx *cx, enum outcome (*op)(struct ctx *cx, void 
 		struct tx_job *batch = queue_head;
 		queue_head = queue_tail = NULL;
 		pthread_mutex_unlock(&queue_lock);
-		struct tx_job *rest = run_batch(cx->db, batch);
+		struct store_conn *db = store_batch_conn(cx->db->store);
+		struct tx_job *rest = run_batch(db ? db : cx->db, batch);
 		pthread_mutex_lock(&queue_lock);
 		for (struct tx_job *j = batch; j != rest; ) {
 			struct tx_job *next = j->next;

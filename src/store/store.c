@@ -15,13 +15,25 @@ struct store *store_open(const char *location, char *err, size_t errlen)
 
 void store_close(struct store *s)
 {
-	if (s)
-		s->backend->close(s);
+	if (!s)
+		return;
+	store_disconnect(s->batch_conn);
+	s->batch_conn = NULL;
+	s->backend->close(s);
 }
 
 struct store_conn *store_connect(struct store *s, char *err, size_t errlen)
 {
 	return s->backend->connect(s, err, errlen);
+}
+
+struct store_conn *store_batch_conn(struct store *s)
+{
+	if (!s->batch_conn) {
+		char err[256];
+		s->batch_conn = store_connect(s, err, sizeof(err));
+	}
+	return s->batch_conn;
 }
 
 void store_disconnect(struct store_conn *c)

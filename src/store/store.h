@@ -73,6 +73,7 @@ struct store_backend {
 struct store {
 	const struct store_backend *backend;
 	int busy_timeout_ms;	/* how long a write waits for the lock before STORE_BUSY */
+	struct store_conn *batch_conn;	/* group commits' own connection (store_batch_conn) */
 };
 
 /* The wait for a busy database when no setting says otherwise. */
@@ -163,6 +164,12 @@ int store_rollback(struct store_conn *c);
  * commits; if that fails, every operation of the batch is undone. */
 int store_batch_begin(struct store_conn *c);
 int store_batch_end(struct store_conn *c);
+/* The connection group commits run on, opened on first use and closed with the store; NULL
+ * if it cannot be opened. One connection for every batch keeps its page cache warm: a
+ * connection's cache is dropped whenever another connection has written, so batches led
+ * by whichever thread came first would each start by re-reading the indexes they touch.
+ * Callers serialise its use (one group-commit leader at a time). */
+struct store_conn *store_batch_conn(struct store *s);
 
 /* The name search index (see store_sqlite.c for the tokenizer). */
 int store_index_put(struct store_conn *c, enum store_doc kind, int64_t id, const char *text);
