@@ -70,7 +70,8 @@ static size_t pax_one(const char *key, const char *value, char *out, size_t cap)
 }
 
 /* The pax records of an entry: its path, and its size when the ustar field cannot hold it
- * (the field would otherwise be cut to its low digits and every reader misled). */
+ * (snprintf would drop its last digit, 8 GiB reading as 1 GiB, and every reader lose its
+ * place). */
 static size_t pax_record(const struct tar_entry *e, char *out, size_t cap)
 {
 	size_t n = pax_one("path", e->path, out, cap);
