@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { PHASE_HEADER, PHASE_DATA, PHASE_PAD, PHASE_END, PHASE_DONE };
@@ -181,6 +182,10 @@ ssize_t tar_read(struct tar *t, char *buf, size_t max)
 				t->phase = PHASE_DATA;
 				t->off = 0;
 				if (e->file && (t->fd = open(e->file, O_RDONLY)) < 0)
+					return -1;
+				/* a file that grew would be sent cut to its old size, unseen */
+				struct stat st;
+				if (e->file && (fstat(t->fd, &st) || (uint64_t)st.st_size != e->size))
 					return -1;
 			}
 		} else if (t->phase == PHASE_DATA) {
