@@ -128,12 +128,16 @@ static void password_rules_and_storage(void **state)
 	char big[1026];
 	refused(t, "p1", "admin", "", "", "password_weak");
 	refused(t, "p1", "admin", "", "1234567", "password_weak");
+	/* eight characters, not eight bytes: "at least 8 characters", the message says */
+	refused(t, "p1", "admin", "", "我的密码很长", "password_weak");	/* 6 of 18 bytes */
+	refused(t, "p1", "admin", "", "密码1234", "password_weak");	/* 6 of 10 bytes */
 	memset(big, 'x', 1025);
 	big[1025] = '\0';
 	refused(t, "p1", "admin", "", big, "too_long");
 	big[1024] = '\0';
 	added(t, "p1", "admin", "", big);	/* 1024 bytes: the longest */
 	added(t, "p2", "admin", "", "12345678");	/* 8: the shortest */
+	added(t, "p3", "admin", "", "我的密码真的很长");	/* 8 characters */
 
 	struct store_rows *r = store_query(t->db, "SELECT password_hash FROM users"
 					   " WHERE username IN ('p1', 'p2')", NULL);
