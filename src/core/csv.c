@@ -1,6 +1,8 @@
 /* csv: RFC 4180 record reader. */
 #include "core/csv.h"
 
+#include <string.h>
+
 #include "core/buf.h"
 
 void csv_init(struct csv_reader *r, const char *data, size_t len)
@@ -8,6 +10,10 @@ void csv_init(struct csv_reader *r, const char *data, size_t len)
 	r->p = data;
 	r->end = data + len;
 	r->line = 0;
+	/* Spreadsheet programs (and sheet.c) start a UTF-8 file with a byte-order mark; read
+	 * as text it would join the first field and unquote it ("\xEF\xBB\xBF"a,b" -> 2 fields). */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		r->p += 3;
 }
 
 int csv_next(struct csv_reader *r, struct arena *a, char **fields, int max)

@@ -1,6 +1,7 @@
 /*
  * csv: an RFC 4180 reader over a buffer in memory: quoted fields, doubled quotes, CRLF or
- * LF line ends, line breaks inside quotes. Field text is copied into the caller's arena.
+ * LF line ends, line breaks inside quotes, a leading UTF-8 byte-order mark skipped. Field
+ * text is copied into the caller's arena.
  */
 #ifndef ANJU_CSV_H
 #define ANJU_CSV_H

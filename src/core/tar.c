@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { PHASE_HEADER, PHASE_DATA, PHASE_PAD, PHASE_END, PHASE_DONE };
@@ -57,19 +58,35 @@ int tar_add_file(struct tar *t, const char *path, const char *file, uint64_t siz
 
 static uint64_t padded(uint64_t n) { return (n + 511) / 512 * 512; }
 
-/* The pax record "LEN path=PATH\n", whose length counts its own digits. */
-static size_t pax_record(const char *path, char *out, size_t cap)
+/* The largest size the ustar header's 11 octal digits can say (8 GiB - 1). */
+#define USTAR_SIZE_MAX 077777777777ULL
+
+/* One pax record "LEN KEY=VALUE\n", whose length counts its own digits. */
+static size_t pax_one(const char *key, const char *value, char *out, size_t cap)
 {
-	size_t body = strlen(" path=\n") + strlen(path), len = body + 1;
+	size_t body = strlen(key) + strlen(value) + 3, len = body + 1;
 	while (snprintf(NULL, 0, "%zu", len) + body != len)
 		len++;
-	return (size_t)snprintf(out, cap, "%zu path=%s\n", len, path);
+	return (size_t)snprintf(out, cap, "%zu %s=%s\n", len, key, value);
+}
+
+/* The pax records of an entry: its path, and its size when the ustar field cannot hold it
+ * (snprintf would drop its last digit, 8 GiB reading as 1 GiB, and every reader lose its
+ * place). */
+static size_t pax_record(const struct tar_entry *e, char *out, size_t cap)
+{
+	size_t n = pax_one("path", e->path, out, cap);
+	if (e->size > USTAR_SIZE_MAX) {
+		char size[24];
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
+		n += pax_one("size", size, n < cap ? out + n : NULL, n < cap ? cap - n : 0);
+	}
+	return n;
 }
 
 static uint64_t entry_size(const struct tar_entry *e)
 {
-	char rec[8];
-	size_t pax = pax_record(e->path, rec, 0);
+	size_t pax = pax_record(e, NULL, 0);
 	return 512 + padded(pax) + 512 + padded(e->size);
 }
 
@@ -110,18 +127,20 @@ static void header(char *b, const char *name, uint64_t size, char type, long mti
 static void build_header(struct tar *t, int i)
 {
 	const struct tar_entry *e = &t->entries[i];
-	char rec[1100], shortname[100];
-	size_t pax = pax_record(e->path, rec, sizeof(rec));
+	char rec[1536], shortname[100];
+	size_t pax = pax_record(e, rec, sizeof(rec));
 	header(t->block, "PaxHeader", pax, 'x', t->mtime);
-	memset(t->block + 512, 0, 1024);
-	memcpy(t->block + 512, rec, pax < 1024 ? pax : 1024);
+	memset(t->block + 512, 0, 1536);
+	memcpy(t->block + 512, rec, pax < 1536 ? pax : 1536);
 	/* The ustar name is a fallback for old readers: the path's last 99 ASCII-safe bytes. */
 	const char *base = strrchr(e->path, '/');
 	snprintf(shortname, sizeof(shortname), "%s", base ? base + 1 : e->path);
 	for (char *p = shortname; *p; p++)
 		if ((unsigned char)*p >= 0x80)
 			*p = '_';
-	header(t->block + 512 + padded(pax), shortname, e->size, '0', t->mtime);
+	/* past USTAR_SIZE_MAX the pax "size" record rules and the ustar field says 0 */
+	header(t->block + 512 + padded(pax), shortname, e->size > USTAR_SIZE_MAX ? 0 : e->size, '0',
+	       t->mtime);
 	t->block_len = 512 + padded(pax) + 512;
 }
 
@@ -163,6 +182,10 @@ ssize_t tar_read(struct tar *t, char *buf, size_t max)
 				t->phase = PHASE_DATA;
 				t->off = 0;
 				if (e->file && (t->fd = open(e->file, O_RDONLY)) < 0)
+					return -1;
+				/* a file that grew would be sent cut to its old size, unseen */
+				struct stat st;
+				if (e->file && (fstat(t->fd, &st) || (uint64_t)st.st_size != e->size))
 					return -1;
 			}
 		} else if (t->phase == PHASE_DATA) {

@@ -2,7 +2,7 @@
  * tar: a POSIX (pax) tar stream produced piece by piece, so a household's whole file can be
  * sent or written without ever being held in memory. Each entry's bytes come from memory
  * or from a file on disk; every entry carries a pax "path" record, so names may be long
- * and UTF-8.
+ * and UTF-8, and an entry of 8 GiB or more a pax "size" record (ustar's field stops short).
  */
 #ifndef ANJU_TAR_H
 #define ANJU_TAR_H

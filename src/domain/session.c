@@ -1,6 +1,7 @@
 /* session: tokens, log-in and the attempt limiter. */
 #include "domain/session.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,21 +22,20 @@
  * account count against that account, so junk usernames add no rows (see
  * docs/decisions.md, "Log-in limits"). */
 
-/* The address counter's key: an IPv6 client owns a whole /64, so it counts as one. */
+/* The address counter's key: an IPv6 client owns a whole /64, so it counts as one. The
+ * prefix is taken from the parsed address, not its text: one /64 has several textual
+ * forms ("2001:db8:1::1", "2001:db8:1:0:5::1"), which must not be several counters. */
 static void address_key(const char *address, char out[96])
 {
-	if (!strchr(address, ':') || strchr(address, '.')) {
-		snprintf(out, 96, "a:%.80s", address);
+	struct in6_addr a6;
+	char prefix[INET6_ADDRSTRLEN];
+	if (strchr(address, '.') || inet_pton(AF_INET6, address, &a6) != 1) {
+		snprintf(out, 96, "a:%.80s", address);	/* IPv4 (also IPv4-mapped): per address */
 		return;
 	}
-	/* keep the first four groups of the textual form; "::" inside them ends the prefix */
-	int groups = 0;
-	size_t i = 0;
-	for (; address[i] && groups < 4; i++) {
-		if (address[i] == ':' && (++groups == 4 || address[i + 1] == ':'))
-			break;
-	}
-	snprintf(out, 96, "a:%.*s::/64", (int)(i < 80 ? i : 80), address);
+	memset(a6.s6_addr + 8, 0, 8);
+	inet_ntop(AF_INET6, &a6, prefix, sizeof(prefix));
+	snprintf(out, 96, "a:%s/64", prefix);
 }
 
 /* Seconds until `key` may try again (0: it may now); *rc gets a storage failure. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/session_memo.h"
@@ -36,7 +37,7 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 			 const char **err_key)
 {
 	size_t n = strlen(password);
-	if (n < 8) {
+	if (utf8_length(password) < 8) {	/* characters, as the message says, not bytes */
 		*err_key = "password_weak";
 		return -1;
 	}

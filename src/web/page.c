@@ -5,6 +5,7 @@
  */
 #include "web/page.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,15 +134,12 @@ json_t *page_form(struct request *rq)
 			for (; s < e; s++) {
 				if (*s == '+')
 					buf_putc(b, ' ');
-				else if (*s == '%' && e - s >= 3) {
+				else if (*s == '%' && e - s >= 3 && isxdigit((unsigned char)s[1]) &&
+					 isxdigit((unsigned char)s[2])) {
+					/* two hex digits exactly: strtol alone would also take a sign
+					 * or a space ("%+9" as a tab); anything else stays literal */
 					char hex[3] = {s[1], s[2], 0};
-					char *x;
-					long c = strtol(hex, &x, 16);
-					if (*x) {
-						buf_putc(b, '%');
-						continue;
-					}
-					buf_putc(b, (char)c);
+					buf_putc(b, (char)strtol(hex, NULL, 16));
 					s += 2;
 				} else
 					buf_putc(b, *s);

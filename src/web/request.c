@@ -34,8 +34,13 @@ const char *rq_header(struct request *rq, const char *name)
 
 const char *rq_query(struct request *rq, const char *name)
 {
-	const char *v = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
-	if (v && (!utf8_valid(v, strlen(v)) || utf8_has_control(v))) {
+	const char *v = NULL;
+	size_t len = 0;
+	/* with its length: a decoded %00 would otherwise cut the value short unseen */
+	if (MHD_lookup_connection_value_n(rq->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v,
+					  &len) != MHD_YES)
+		v = NULL;
+	if (v && (!utf8_valid(v, len) || utf8_has_control(v))) {
 		verrors_add(&rq->errs, name, "invalid_text");
 		return NULL;
 	}
