@@ -12,6 +12,7 @@ Settings (environment):
   SCAN_WAPITI_SECONDS  wapiti's --max-scan-time, default 900 (0 skips wapiti)
   SCAN_USERS         "admin,town" (default) or one of them
   SCAN_SQLMAP        0 skips sqlmap (wapiti only)
+  SCAN_JOBS          sqlmap runs at once (default 1; each its own output folder)
 Everything stays on 127.0.0.1.
 """
 import http.client
@@ -24,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ANJU = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/anju")
@@ -36,6 +38,7 @@ WAPITI_SECONDS = int(os.environ.get("SCAN_WAPITI_SECONDS", "900"))
 PARTIAL_OK = os.environ.get("SCAN_PARTIAL_OK") == "1"
 USERS = os.environ.get("SCAN_USERS", "admin,town").split(",")
 RUN_SQLMAP = os.environ.get("SCAN_SQLMAP", "1") != "0"
+JOBS = max(1, int(os.environ.get("SCAN_JOBS", "1")))
 PASSWORD = "songtao2019"          # the demo users' password
 work = tempfile.mkdtemp(prefix="anju-scan-")
 DB = os.path.join(work, "county.db")
@@ -322,18 +325,20 @@ def main():
     log("sqlmap over %d route×user pairs (%d s each at most, %d s in all)" % (len(todo), URL_SECONDS, TOTAL_SECONDS))
     results, not_scanned = [], []
     t_start = time.monotonic()
-    for label, method, pattern, upload, u, token, ids in todo:
+    lock = threading.Lock()
+
+    def one(job_no, item):
+        label, method, pattern, upload, u, token, ids = item
         left = TOTAL_SECONDS - (time.monotonic() - t_start)
         c = concrete(method, pattern, ids)
         if upload:
-            not_scanned.append("%s as %s (multipart upload: wapiti's part)" % (label, u))
-            continue
+            return "%s as %s (multipart upload: wapiti's part)" % (label, u)
         if c is None:
-            not_scanned.append("%s as %s (no id of that kind in scope)" % (label, u))
-            continue
+            return "%s as %s (no id of that kind in scope)" % (label, u)
         if left < 10:
-            not_scanned.append("%s as %s (time budget spent)" % (label, u))
-            continue
+            return "%s as %s (time budget spent)" % (label, u)
+        if server.poll() is not None:
+            return "%s as %s (the server had died)" % (label, u)
         url, body = c
         if method in ("POST", "PUT", "PATCH") and body is None and not pattern.startswith("/api/"):
             body = None               # a page form: sqlmap posts the page's own fields
@@ -341,16 +346,37 @@ def main():
         if method == "PATCH":
             st, etag, _ = request("GET", url.replace("*", "").split("?")[0].replace(
                 "http://127.0.0.1:%d" % port, ""), token=token)
-        r = sqlmap(url, method, body, token, etag, os.path.join(work, "sqlmap"), min(URL_SECONDS, int(left)),
-                   label == HEADER_ROUTE and u == sessions[0][0])
+        r = sqlmap(url, method, body, token, etag, os.path.join(work, "sqlmap-%d" % job_no),
+                   min(URL_SECONDS, int(left)), label == HEADER_ROUTE and u == sessions[0][0])
         r.update(label=label, user=u)
-        results.append(r)
-        log("%-60s %-5s %6.1f s %s%s" % (label, u, r["seconds"], "FINDING " if r["found"] else "clean",
-                                         "" if r["finished"] else " (time limit)"))
-        if r["found"]:
-            log(r["tail"])
-        if server.poll() is not None:
-            raise SystemExit("scan: the server died during %s: %s" % (label, open(server_log.name).read()[-2000:]))
+        with lock:
+            results.append(r)
+            log("%-60s %-5s %6.1f s %s%s" % (label, u, r["seconds"], "FINDING " if r["found"] else "clean",
+                                             "" if r["finished"] else " (time limit)"))
+            if r["found"]:
+                log(r["tail"])
+        return None
+
+    # JOBS workers, each with its own sqlmap output folder (sqlmap keeps a session file per
+    # target there, which two runs at once must not share)
+    pending = list(enumerate(todo))
+    def worker(job_no):
+        while True:
+            with lock:
+                if not pending:
+                    return
+                _, item = pending.pop(0)
+            gap = one(job_no, item)
+            if gap:
+                with lock:
+                    not_scanned.append(gap)
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(JOBS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if server.poll() is not None:
+        raise SystemExit("scan: the server died during the sqlmap part: %s" % open(server_log.name).read()[-2000:])
     w = wapiti([s[1] for s in sessions], sessions[0][2], WAPITI_SECONDS) if WAPITI_SECONDS else None
     alive = server.poll() is None
     findings = [r for r in results if r["found"]]
