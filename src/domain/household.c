@@ -419,7 +419,7 @@ static enum outcome create_op(struct ctx *cx, void *arg)
 				if (members[j].has_id &&
 				    strcmp(members[j].idn.number, members[i].idn.number) == 0)
 					verrors_addf(cx->errs, prefix, "id_number", "id_number_duplicate");
-			if (!person_id_free(cx, members[i].idn.number, 0, &probes))
+			if (!person_id_available(cx, members[i].idn.number, 0, &probes))
 				verrors_addf(cx->errs, prefix, "id_number", "id_number_taken");
 		}
 		if (heads != 1 && cx->errs->n == 0)

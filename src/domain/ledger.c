@@ -1,4 +1,4 @@
-/* ledger: settings, rows as JSON and the checks the follow-up ledgers share. */
+/* ledger: rows as JSON, and the checks and the tail the follow-up ledgers share. */
 #include "domain/ledger.h"
 
 #include <stdarg.h>
@@ -7,67 +7,11 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/jsonx.h"
+#include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
-
-bool followup_settings_load(struct ctx *cx, struct followup_settings *s)
-{
-	static const struct { const char *key; size_t offset; } map[] = {
-		{"labor_age_min", offsetof(struct followup_settings, labor_age_min)},
-		{"labor_age_max", offsetof(struct followup_settings, labor_age_max)},
-		{"school_age_min", offsetof(struct followup_settings, school_age_min)},
-		{"school_age_max", offsetof(struct followup_settings, school_age_max)},
-		{"pension_age", offsetof(struct followup_settings, pension_age)},
-		{"idle_months", offsetof(struct followup_settings, idle_months)},
-		{"visit_days", offsetof(struct followup_settings, visit_days)},
-		{"step_grace_days", offsetof(struct followup_settings, step_grace_days)},
-	};
-	*s = (struct followup_settings){16, 60, 6, 15, 60, 12, 90, 0};
-	struct store_rows *r = store_query(cx->db, "SELECT key, value FROM followup_settings", NULL);
-	while (store_next(r))
-		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-			if (strcmp(store_text(r, 0), map[i].key) == 0)
-				*(int *)((char *)s + map[i].offset) = (int)store_int(r, 1);
-	return store_finish(r) == STORE_OK;
-}
-
-long date_years_before(long day, int years)
-{
-	int y, m, d;
-	date_from_days(day, &y, &m, &d);
-	y -= years;
-	if (m == 2 && d == 29 && !date_valid(y, m, d))
-		d = 28;
-	return date_days(y, m, d);
-}
-
-static long months_before(long day, int months)
-{
-	int y, m, d;
-	date_from_days(day, &y, &m, &d);
-	m -= months;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	while (!date_valid(y, m, d))
-		d--;
-	return date_days(y, m, d);
-}
-
-void followup_dates_for(const struct followup_settings *s, long today, struct followup_dates *d)
-{
-	date_format(today, d->today);
-	/* aged a..b on `today`: born after today-(b+1) years, and on or before today-a years */
-	date_format(date_years_before(today, s->labor_age_max + 1), d->labor_born_after);
-	date_format(date_years_before(today, s->labor_age_min), d->labor_born_by);
-	date_format(date_years_before(today, s->school_age_max + 1), d->school_born_after);
-	date_format(date_years_before(today, s->school_age_min), d->school_born_by);
-	date_format(date_years_before(today, s->pension_age), d->pension_born_by);
-	date_format(months_before(today, s->idle_months), d->idle_since);
-	date_format(today - s->visit_days, d->visited_since);
-	date_format(today - s->step_grace_days, d->due_before);
-}
+#include "domain/tx.h"
 
 json_t *ledger_rows(struct ctx *cx, const char *names, const char *kinds, const char *sql,
 		    const char *types, ...)
@@ -153,6 +97,70 @@ enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, 
 	if (res == OUT_OK)
 		res = household_get(cx, household_id, household);
 	return res;
+}
+
+enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t *body,
+				    const char *const *allowed)
+{
+	json_t *h = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = ledger_household(cx, household_id, true, &h);
+	json_decref(h);
+	if (res != OUT_OK)
+		return tx_end(cx->db, res, STORE_OK);
+	jx_only(body, allowed, "", cx->errs);
+	return OUT_OK;
+}
+
+enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body,
+				 const char *const *allowed, json_t **person)
+{
+	*person = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = ledger_person(cx, person_id, true, person);
+	if (res != OUT_OK)	/* a failed lookup is INTERNAL, not "no such person" */
+		return tx_end(cx->db, res, STORE_OK);
+	jx_only(body, allowed, "", cx->errs);
+	return OUT_OK;
+}
+
+int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
+		    const char *entity, int64_t id, json_t *before, json_t *after)
+{
+	int rc = household_touch(cx, household_id);
+	return rc == STORE_OK ? audit_write(cx, action, entity, id, before, after) : rc;
+}
+
+enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
+			     json_t *before,
+			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out)
+{
+	if (rc == STORE_OK && get(cx, household_id, out) != OUT_OK)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = ledger_recorded(cx, household_id, "update", entity, household_id, before, *out);
+	json_decref(before);
+	return tx_end_out(cx->db, OUT_OK, rc, out);
+}
+
+const char *ledger_planned_date(struct ctx *cx, json_t *body, const char *key, bool required)
+{
+	const char *d = jx_date(body, key, "", required, cx->errs);
+	if (d && ledger_day(d) > cx->today + 366) {
+		verrors_add(cx->errs, key, "date_too_far_ahead");
+		return NULL;
+	}
+	return d;
 }
 
 long ledger_day(const char *date)

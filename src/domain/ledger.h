@@ -1,6 +1,7 @@
 /*
- * ledger: what the follow-up ledgers share — the settings the rules and ages read, rows as
- * JSON, and the checks before a person's or a household's ledger is read or written.
+ * ledger: what the follow-up ledgers share — rows as JSON, the checks before a person's or
+ * a household's ledger is read or written, and the tail of every ledger write (the
+ * household's version moves on, the change is audited).
  */
 #ifndef ANJU_DOMAIN_LEDGER_H
 #define ANJU_DOMAIN_LEDGER_H
@@ -11,28 +12,6 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
-
-/* followup_settings, as integers (see 003_followup.sql). */
-struct followup_settings {
-	int labor_age_min, labor_age_max, school_age_min, school_age_max, pension_age;
-	int idle_months, visit_days, step_grace_days;
-};
-
-/* Birth-date bounds and cut-off dates derived from the settings and a day, as YYYY-MM-DD:
- * a labor-force person is born in (labor_born_after, labor_born_by], and so on. */
-struct followup_dates {
-	char today[11];
-	char labor_born_after[11], labor_born_by[11];
-	char school_born_after[11], school_born_by[11];
-	char pension_born_by[11];
-	char idle_since[11], visited_since[11], due_before[11];
-};
-
-/* Reads the settings; false on a storage error. */
-bool followup_settings_load(struct ctx *cx, struct followup_settings *s);
-void followup_dates_for(const struct followup_settings *s, long today, struct followup_dates *d);
-/* The day `years` years before `day` (29 February → 28 February). */
-long date_years_before(long day, int years);
 
 /* Rows of a query as a JSON array of objects: `names` is a space-separated list of keys,
  * `kinds` one character per column: 'i' integer, 'r' real, 't' text, 'b' boolean (NULL
@@ -50,6 +29,31 @@ enum outcome ledger_person_visible(struct ctx *cx, int64_t person_id);
 enum outcome ledger_items(json_t *rows, json_t **out);
 /* The same for a household's ledgers. */
 enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, json_t **household);
+
+/* Opens the write transaction of a household's ledger: the body is an object, the
+ * household exists and the actor may change it; keys outside `allowed` are reported in
+ * cx->errs (the caller checks the rest, then ends with tx_end). On any other answer than
+ * OUT_OK the transaction is already closed. */
+enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t *body,
+				    const char *const *allowed);
+/* The same for a person's ledger (a current member of an open household); *person is the
+ * person's JSON when the answer is OK (the caller releases it), NULL otherwise. */
+enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body,
+				 const char *const *allowed, json_t **person);
+/* The tail of every ledger write, inside its transaction: the household's version moves
+ * on (its ETag) and the change is audited as `action` on entity/id. Returns a store rc. */
+int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
+		    const char *entity, int64_t id, json_t *before, json_t *after);
+/* Ends a write that replaced a household's set (steps, plots): reads the set back with
+ * `get` into *out, records the change (before → after) and ends the transaction. Takes
+ * `before`. */
+enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
+			     json_t *before,
+			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out);
+
+/* A date no later than a year from today (a record of what happened or is agreed), or
+ * NULL with "date_too_far_ahead" (or jx_date's code) in cx->errs. */
+const char *ledger_planned_date(struct ctx *cx, json_t *body, const char *key, bool required);
 
 /* "2019-05-01" as a day number; -1 for NULL or bad text. */
 long ledger_day(const char *date);

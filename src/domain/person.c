@@ -103,8 +103,8 @@ bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
 	return e->n == before;
 }
 
-bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
-		    struct id_probes *probes)
+bool person_id_available(struct ctx *cx, const char *id_number, int64_t except_id,
+			 struct id_probes *probes)
 {
 	int rc;
 	int64_t owner = store_one_int(cx->db, &rc,
@@ -321,7 +321,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	int rc = STORE_OK;
 	struct id_probes probes = {.n = 0};
 	if (res == OUT_OK) {
-		if (!person_id_free(cx, p.idn.number, 0, &probes))
+		if (!person_id_available(cx, p.idn.number, 0, &probes))
 			verrors_add(cx->errs, "id_number", "id_number_taken");
 		if (strcmp(p.relation, "head") == 0 && current_head(cx, household_id, 0))
 			verrors_add(cx->errs, "relation", "head_exists");
@@ -381,7 +381,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 		if (b && strcmp(b, json_string_value(json_object_get(before, "birth_date"))))
 			verrors_add(cx->errs, "birth_date", "birth_date_mismatch");
 	}
-	if (p.has_id && !person_id_free(cx, p.idn.number, id, &probes))
+	if (p.has_id && !person_id_available(cx, p.idn.number, id, &probes))
 		verrors_add(cx->errs, "id_number", "id_number_taken");
 	if (p.relation && strcmp(p.relation, "head") == 0 && current_head(cx, household_id, id))
 		verrors_add(cx->errs, "relation", "head_exists");

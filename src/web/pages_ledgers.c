@@ -9,10 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/aftercare.h"
 #include "domain/archive.h"
-#include "domain/employment.h"
-#include "domain/guarantee.h"
+#include "domain/employers.h"
+#include "domain/jobs.h"
+#include "domain/trainings.h"
+#include "domain/family_doctor.h"
+#include "domain/guarantees.h"
+#include "domain/schooling.h"
+#include "domain/plots.h"
+#include "domain/steps.h"
+#include "domain/visits.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "web/page.h"
@@ -85,7 +91,7 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 /* The page a form returns to: the household's or the person's (a job's person's). */
 static const char *home_of(struct request *rq, const struct ledger_form *lf)
 {
-	int64_t id = lf->owner == OWNER_JOB ? job_person_id(&rq->cx, rq->ids[0]) : rq->ids[0];
+	int64_t id = lf->owner == OWNER_JOB ? jobs_person_id(&rq->cx, rq->ids[0]) : rq->ids[0];
 	return arena_printf(&rq->arena, lf->owner == OWNER_HOUSEHOLD ? "/households/%lld"
 			    : "/persons/%lld", (long long)id);
 }
@@ -109,8 +115,8 @@ static char *subject_of(struct request *rq, const struct ledger_form *lf)
 		household_get(&rq->cx, rq->ids[0], &o);
 	else if (lf->owner == OWNER_PERSON)
 		o = person_load(&rq->cx, rq->ids[0]);
-	else if (job_person_id(&rq->cx, rq->ids[0]))
-		o = person_load(&rq->cx, job_person_id(&rq->cx, rq->ids[0]));
+	else if (jobs_person_id(&rq->cx, rq->ids[0]))
+		o = person_load(&rq->cx, jobs_person_id(&rq->cx, rq->ids[0]));
 	if (!o)
 		return NULL;
 	char *s = arena_strdup(&rq->arena, json_string_value(json_object_get(o,
@@ -199,7 +205,7 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 /* ---------------------------------------------------------------- a person's volume */
 
 static const struct ledger_field job_fields[] = {
-	{"type", "field_job_type", 's', job_types, "job"},
+	{"type", "field_job_type", 's', jobs_types, "job"},
 	{"employer", "field_employer", 't', NULL, NULL},
 	{"start_date", "field_start_date", 'd', NULL, NULL},
 	{"end_date", "field_end_date", 'd', NULL, NULL},
@@ -207,10 +213,10 @@ static const struct ledger_field job_fields[] = {
 	{"main", "field_main_job", 'b', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form job_form = {"add_job", OWNER_PERSON, job_fields, job_create, NULL, NULL};
+static const struct ledger_form job_form = {"add_job", OWNER_PERSON, job_fields, jobs_create, NULL, NULL};
 
 static const struct ledger_field training_fields[] = {
-	{"type", "field_training_type", 's', training_types, "training"},
+	{"type", "field_training_type", 's', trainings_types, "training"},
 	{"course", "field_course", 't', NULL, NULL},
 	{"hours", "field_hours", 'r', NULL, NULL},
 	{"start_date", "field_start_date", 'd', NULL, NULL},
@@ -219,18 +225,18 @@ static const struct ledger_field training_fields[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 static const struct ledger_form training_form = {"add_training", OWNER_PERSON, training_fields,
-						 training_create, NULL, NULL};
+						 trainings_create, NULL, NULL};
 
 static const struct ledger_field guarantee_fields[] = {
-	{"kind", "field_guarantee_kind", 's', guarantee_kinds, "guarantee"},
-	{"status", "field_status", 's', guarantee_statuses, "gstatus"},
+	{"kind", "field_guarantee_kind", 's', guarantees_kinds, "guarantee"},
+	{"status", "field_status", 's', guarantees_statuses, "gstatus"},
 	{"start_date", "field_start_date", 'd', NULL, NULL},
 	{"end_date", "field_end_date", 'd', NULL, NULL},
 	{"note", "field_note", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 static const struct ledger_form guarantee_form = {"add_guarantee", OWNER_PERSON, guarantee_fields,
-						  guarantee_create, NULL, NULL};
+						  guarantees_create, NULL, NULL};
 
 static const char *const school_statuses[] = {"enrolled", "not_enrolled", NULL};
 static const struct ledger_field schooling_fields[] = {
@@ -258,7 +264,7 @@ static const struct ledger_field job_end_fields[] = {
 	{"monthly_income", "field_monthly_income", 'i', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form job_end_form = {"end_job", OWNER_JOB, job_end_fields, job_patch,
+static const struct ledger_form job_end_form = {"end_job", OWNER_JOB, job_end_fields, jobs_patch,
 						NULL, NULL};
 
 void page_job_end(struct request *rq) { ledger_get(rq, &job_end_form, json_object()); }
@@ -279,24 +285,24 @@ void page_doctor_update(struct request *rq) { ledger_post(rq, &doctor_form); }
 
 static const struct ledger_field visit_fields[] = {
 	{"date", "field_date", 'd', NULL, NULL},
-	{"kind", "field_visit_kind", 's', visit_kinds, "visit"},
+	{"kind", "field_visit_kind", 's', visits_kinds, "visit"},
 	{"visitor", "field_visitor", 't', NULL, NULL},
 	{"found", "field_found", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form visit_form = {"add_visit", OWNER_HOUSEHOLD, visit_fields, visit_create,
+static const struct ledger_form visit_form = {"add_visit", OWNER_HOUSEHOLD, visit_fields, visits_create,
 					      NULL, NULL};
 
 /* Plots: one row of fields per kind, sent as the API's array in kind order. */
 static const struct ledger_field plot_fields[] = {
 	{"contracted_area_mu", "field_contracted_area", 'r', NULL, NULL},
-	{"contracted_use", "field_contracted_use", 's', plot_uses, "use"},
+	{"contracted_use", "field_contracted_use", 's', plots_uses, "use"},
 	{"contracted_annual_income", "field_contracted_income", 'i', NULL, NULL},
 	{"forest_area_mu", "field_forest_area", 'r', NULL, NULL},
-	{"forest_use", "field_forest_use", 's', plot_uses, "use"},
+	{"forest_use", "field_forest_use", 's', plots_uses, "use"},
 	{"forest_annual_income", "field_forest_income", 'i', NULL, NULL},
 	{"homestead_area_mu", "field_homestead_area", 'r', NULL, NULL},
-	{"homestead_use", "field_homestead_use", 's', plot_uses, "use"},
+	{"homestead_use", "field_homestead_use", 's', plots_uses, "use"},
 	{"homestead_annual_income", "field_homestead_income", 'i', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
@@ -310,14 +316,14 @@ static json_t *plots_body(json_t *form)
 	static const char kinds[] = {'r', 't', 'i'};
 	json_t *plots = json_array();
 	int n = 0;
-	for (int k = 0; plot_kinds[k]; k++) {
+	for (int k = 0; plots_kinds[k]; k++) {
 		char key[48];
-		snprintf(key, sizeof(key), "%s_area_mu", plot_kinds[k]);
+		snprintf(key, sizeof(key), "%s_area_mu", plots_kinds[k]);
 		if (!*form_value(form, key))
 			continue;	/* a kind left empty: the household has no such plot */
-		json_t *one = json_pack("{s:s}", "kind", plot_kinds[k]);
+		json_t *one = json_pack("{s:s}", "kind", plots_kinds[k]);
 		for (int p = 0; p < 3; p++) {
-			snprintf(key, sizeof(key), "%s_%s", plot_kinds[k], parts[p]);
+			snprintf(key, sizeof(key), "%s_%s", plots_kinds[k], parts[p]);
 			json_t *v = typed(kinds[p], form_value(form, key));
 			if (v)
 				json_object_set_new(one, parts[p], v);
@@ -336,7 +342,7 @@ static const char *plot_field_of(struct request *rq, const char *api_field)
 		return strcmp(api_field, "plots") == 0 ? "contracted_area_mu" : NULL;
 	if (strcmp(part, "kind") == 0)
 		snprintf(part, sizeof(part), "area_mu");
-	return arena_printf(&rq->arena, "%s_%s", plot_kinds[plot_order[idx]], part);
+	return arena_printf(&rq->arena, "%s_%s", plots_kinds[plot_order[idx]], part);
 }
 
 static const struct ledger_form plots_form = {"edit_plots", OWNER_HOUSEHOLD, plot_fields, plots_put,
@@ -397,12 +403,12 @@ static json_t *steps_body(json_t *form)
 		if (*form_value(form, keys[i]))
 			json_object_set_new(body, keys[i], json_string(form_value(form, keys[i])));
 	int n = 0;
-	for (int k = 0; relocation_steps[k]; k++) {
+	for (int k = 0; steps_names[k]; k++) {
 		static const char *const parts[] = {"due_date", "done_date", "done_by", "evidence_item_id"};
-		json_t *one = json_pack("{s:s}", "step", relocation_steps[k]);
+		json_t *one = json_pack("{s:s}", "step", steps_names[k]);
 		for (int p = 0; p < 4; p++) {
 			char key[64];
-			snprintf(key, sizeof(key), "%s_%s", relocation_steps[k], parts[p]);
+			snprintf(key, sizeof(key), "%s_%s", steps_names[k], parts[p]);
 			json_t *v = typed(p == 3 ? 'i' : 't', form_value(form, key));
 			if (v)
 				json_object_set_new(one, parts[p], v);
@@ -428,7 +434,7 @@ static const char *step_field_of(struct request *rq, const char *api_field)
 		return NULL;
 	if (strcmp(part, "step") == 0)
 		snprintf(part, sizeof(part), "done_date");
-	return arena_printf(&rq->arena, "%s_%s", relocation_steps[step_order[idx]], part);
+	return arena_printf(&rq->arena, "%s_%s", steps_names[step_order[idx]], part);
 }
 
 static const struct ledger_form steps_form = {"edit_steps", OWNER_HOUSEHOLD, step_fields, steps_put,
@@ -487,7 +493,7 @@ static void employers_page(struct request *rq, unsigned status, json_t *form)
 			       msg_get(rq->lang, labels[k]), "value", v, "select", k > 0);
 		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, names[k])));
 		if (k == 1)
-			json_object_set_new(fd, "options", page_code_options(rq, employer_kinds, "employer", v));
+			json_object_set_new(fd, "options", page_code_options(rq, employers_kinds, "employer", v));
 		else if (k == 2)
 			json_object_set_new(fd, "options", page_place_options(rq, true, v));
 		json_array_append_new(fields, fd);
@@ -520,7 +526,7 @@ void page_employers_post(struct request *rq)
 	for (int k = 0; names[k]; k++)
 		if (*form_value(f, names[k]))
 			json_object_set_new(body, names[k], json_string(form_value(f, names[k])));
-	enum outcome res = employer_create(&rq->cx, body, &out);
+	enum outcome res = employers_create(&rq->cx, body, &out);
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK)

@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "domain/employment_report.h"
 #include "domain/followup_pass.h"
+#include "domain/followup.h"
 #include "domain/ledger.h"
 #include "domain/worklist.h"
 #include "tests/unit/testdb.h"

@@ -1,67 +1,26 @@
-/* aftercare: relocation steps, the three plots, visits — validation, rows, audit. */
-#include "domain/aftercare.h"
+/* steps: a household's relocation steps and the people answerable for it — validation,
+ * rows, audit; and the progress of the steps by origin town. */
+#include "domain/steps.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
 #include "core/jsonx.h"
-#include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/household.h"
 #include "domain/ledger.h"
 #include "domain/tx.h"
 
-const char *const relocation_steps[] = {"registration", "hukou_transfer", "moving", "move_in",
-					"formalities", NULL};
-const char *const plot_kinds[] = {"contracted", "forest", "homestead", NULL};
-const char *const plot_uses[] = {"transferred", "shares", "reclaimed", "self_farmed", "idle", NULL};
-const char *const visit_kinds[] = {"visit", "return_visit", NULL};
-
-/* The largest plot taken as real, in mu (a square kilometre is 1,500 mu). */
-#define PLOT_MAX_MU 10000.0
-#define PLOT_MAX_INCOME 10000000
+const char *const steps_names[] = {"registration", "hukou_transfer", "moving", "move_in",
+				   "formalities", NULL};
 
 static int step_index(const char *step)
 {
-	for (int i = 0; relocation_steps[i]; i++)
-		if (strcmp(relocation_steps[i], step) == 0)
+	for (int i = 0; steps_names[i]; i++)
+		if (strcmp(steps_names[i], step) == 0)
 			return i;
 	return -1;
-}
-
-/* Opens the write transaction for a household ledger; on failure it is already closed. */
-static enum outcome begin_household(struct ctx *cx, int64_t household_id, json_t *body,
-				    const char *const *allowed)
-{
-	json_t *h = NULL;
-	if (!json_is_object(body)) {
-		verrors_add(cx->errs, "body", "type_object");
-		return OUT_INVALID;
-	}
-	if (store_begin(cx->db) != STORE_OK)
-		return OUT_INTERNAL;
-	enum outcome res = ledger_household(cx, household_id, true, &h);
-	json_decref(h);
-	if (res != OUT_OK)
-		return tx_end(cx->db, res, STORE_OK);
-	jx_only(body, allowed, "", cx->errs);
-	return OUT_OK;
-}
-
-/* Ends a replacing write: version, read-back, audit with the set before and after. */
-static enum outcome finish_put(struct ctx *cx, int64_t household_id, const char *entity, int rc,
-			       json_t *before, enum outcome (*get)(struct ctx *, int64_t, json_t **),
-			       json_t **out)
-{
-	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
-	if (rc == STORE_OK && get(cx, household_id, out) != OUT_OK)
-		rc = STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = audit_write(cx, "update", entity, household_id, before, *out);
-	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -92,13 +51,13 @@ enum outcome steps_get(struct ctx *cx, int64_t household_id, json_t **out)
 	/* in the order of the process, every step present (not yet planned: nulls) */
 	json_t *ordered = json_array(), *s;
 	size_t i;
-	for (int k = 0; relocation_steps[k]; k++) {
+	for (int k = 0; steps_names[k]; k++) {
 		json_t *found = NULL;
 		json_array_foreach(steps, i, s)
-			if (strcmp(json_string_value(json_object_get(s, "step")), relocation_steps[k]) == 0)
+			if (strcmp(json_string_value(json_object_get(s, "step")), steps_names[k]) == 0)
 				found = s;
 		json_array_append_new(ordered, found ? json_incref(found) : json_pack(
-			"{s:s, s:n, s:n, s:n, s:n, s:b}", "step", relocation_steps[k], "due_date",
+			"{s:s, s:n, s:n, s:n, s:n, s:b}", "step", steps_names[k], "due_date",
 			"done_date", "done_by", "evidence_item_id", "overdue", 0));
 	}
 	json_decref(steps);
@@ -119,7 +78,7 @@ static void check_step(struct ctx *cx, int64_t household_id, json_t *s, const ch
 		"evidence_item_id", "overdue", NULL};
 	int rc;
 	jx_only(s, allowed, prefix, cx->errs);
-	const char *step = jx_enum(s, "step", prefix, true, relocation_steps, cx->errs);
+	const char *step = jx_enum(s, "step", prefix, true, steps_names, cx->errs);
 	jx_date(s, "due_date", prefix, false, cx->errs);
 	const char *done = jx_date(s, "done_date", prefix, false, cx->errs);
 	const char *by = jx_string(s, "done_by", prefix, false, 50, cx->errs);
@@ -155,7 +114,7 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 		"village_command", "town_command", "steps", "household_id", NULL};
 	const char *done_of[8] = {0};
 	*out = NULL;
-	enum outcome res = begin_household(cx, household_id, body, allowed);
+	enum outcome res = ledger_begin_household(cx, household_id, body, allowed);
 	if (res != OUT_OK)
 		return res;
 	const char *person = jx_string(body, "responsible_person", "", false, 50, cx->errs);
@@ -181,9 +140,9 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 	/* a step is done only after every step before it, and not earlier than they were */
 	bool earlier_done = true;
 	const char *last = NULL;
-	for (int k = 0; relocation_steps[k] && !cx->errs->n; k++) {
+	for (int k = 0; steps_names[k] && !cx->errs->n; k++) {
 		const char *d = done_of[k] && *done_of[k] ? done_of[k] : NULL;
-		const char *field = arena_printf(cx->arena, "steps.%s", relocation_steps[k]);
+		const char *field = arena_printf(cx->arena, "steps.%s", steps_names[k]);
 		if (d && !earlier_done)
 			verrors_add(cx->errs, field, "previous_step_not_done");
 		else if (d && last && strcmp(d, last) < 0)
@@ -224,139 +183,12 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 			json_string_value(json_object_get(s, "done_date")),
 			json_string_value(json_object_get(s, "done_by")), item ? &item : NULL);
 	}
-	return finish_put(cx, household_id, "steps", rc, before, steps_get, out);
-}
-
-/* ---------------------------------------------------------------- plots */
-
-enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out)
-{
-	json_t *h = NULL;
-	*out = NULL;
-	enum outcome res = ledger_household(cx, household_id, false, &h);
-	json_decref(h);
-	if (res != OUT_OK)
-		return res;
-	json_t *plots = ledger_rows(cx, "kind area_mu use annual_income", "trti",
-		"SELECT kind, area_mu, use, annual_income FROM plots WHERE household_id = ?"
-		" ORDER BY CASE kind WHEN 'contracted' THEN 1 WHEN 'forest' THEN 2 ELSE 3 END", "i",
-		household_id);
-	if (!plots)
-		return OUT_INTERNAL;
-	*out = json_pack("{s:I, s:o}", "household_id", (json_int_t)household_id, "plots", plots);
-	return OUT_OK;
-}
-
-enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)
-{
-	static const char *const allowed[] = {"plots", "household_id", NULL};
-	static const char *const plot_allowed[] = {"kind", "area_mu", "use", "annual_income", NULL};
-	*out = NULL;
-	enum outcome res = begin_household(cx, household_id, body, allowed);
-	if (res != OUT_OK)
-		return res;
-	json_t *plots = json_object_get(body, "plots"), *pl;
-	size_t i;
-	bool seen[3] = {false, false, false};
-	if (!json_is_array(plots))
-		verrors_add(cx->errs, "plots", plots ? "type_array" : "required");
-	else if (json_array_size(plots) > 3)
-		verrors_add(cx->errs, "plots", "too_many_items");
-	json_array_foreach(cx->errs->n ? NULL : plots, i, pl) {
-		char prefix[40];
-		double area;
-		int64_t income;
-		snprintf(prefix, sizeof(prefix), "plots[%zu].", i);
-		if (!json_is_object(pl)) {
-			snprintf(prefix, sizeof(prefix), "plots[%zu]", i);
-			verrors_add(cx->errs, prefix, "type_object");
-			continue;
-		}
-		jx_only(pl, plot_allowed, prefix, cx->errs);
-		const char *kind = jx_enum(pl, "kind", prefix, true, plot_kinds, cx->errs);
-		jx_number(pl, "area_mu", prefix, true, 0.01, PLOT_MAX_MU, &area, cx->errs);
-		jx_enum(pl, "use", prefix, true, plot_uses, cx->errs);
-		jx_int(pl, "annual_income", prefix, false, 0, PLOT_MAX_INCOME, &income, cx->errs);
-		for (int k = 0; kind && plot_kinds[k]; k++)
-			if (strcmp(kind, plot_kinds[k]) == 0) {
-				if (seen[k])
-					verrors_add(cx->errs, arena_printf(cx->arena, "%skind", prefix),
-						    "duplicate_kind");
-				seen[k] = true;
-			}
-	}
-	if (cx->errs->n)
-		return tx_end(cx->db, OUT_INVALID, STORE_OK);
-	json_t *before = NULL;
-	plots_get(cx, household_id, &before);
-	int rc = store_exec(cx->db, "DELETE FROM plots WHERE household_id = ?", "i", household_id);
-	json_array_foreach(plots, i, pl) {
-		if (rc != STORE_OK)
-			break;
-		json_t *inc = json_object_get(pl, "annual_income");
-		int64_t income = json_integer_value(inc);
-		rc = store_exec(cx->db, "INSERT INTO plots(household_id, kind, area_mu, use,"
-			" annual_income) VALUES (?, ?, ?, ?, ?)", "itdtn", household_id,
-			json_string_value(json_object_get(pl, "kind")),
-			json_number_value(json_object_get(pl, "area_mu")),
-			json_string_value(json_object_get(pl, "use")),
-			json_is_integer(inc) ? &income : NULL);
-	}
-	return finish_put(cx, household_id, "plots", rc, before, plots_get, out);
-}
-
-/* ---------------------------------------------------------------- visits */
-
-#define VISIT_SQL "SELECT id, household_id, date, kind, visitor, found, created_at FROM visits"
-#define VISIT_NAMES "id household_id date kind visitor found created_at"
-
-enum outcome visits_get(struct ctx *cx, int64_t household_id, json_t **out)
-{
-	json_t *h = NULL;
-	*out = NULL;
-	enum outcome res = ledger_household(cx, household_id, false, &h);
-	json_decref(h);
-	if (res != OUT_OK)
-		return res;
-	return ledger_items(ledger_rows(cx, VISIT_NAMES, "iittttt", VISIT_SQL
-		" WHERE household_id = ? ORDER BY date DESC, id DESC", "i", household_id), out);
-}
-
-enum outcome visit_create(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)
-{
-	static const char *const allowed[] = {"date", "kind", "visitor", "found", NULL};
-	char now[21];
-	*out = NULL;
-	enum outcome res = begin_household(cx, household_id, body, allowed);
-	if (res != OUT_OK)
-		return res;
-	const char *date = jx_date(body, "date", "", true, cx->errs);
-	const char *kind = jx_enum(body, "kind", "", false, visit_kinds, cx->errs);
-	const char *visitor = jx_string(body, "visitor", "", true, 50, cx->errs);
-	const char *found = jx_string(body, "found", "", true, 2000, cx->errs);
-	if (date && ledger_day(date) > cx->today)
-		verrors_add(cx->errs, "date", "date_in_future");
-	if (cx->errs->n)
-		return tx_end(cx->db, OUT_INVALID, STORE_OK);
-	audit_now(now);
-	int rc = store_exec(cx->db, "INSERT INTO visits(household_id, date, kind, visitor, found,"
-		" user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", "ittttit", household_id, date,
-		kind ? kind : "visit", visitor, found, cx->actor->user_id, now);
-	int64_t id = rc == STORE_OK ? store_last_id(cx->db) : 0;
-	json_t *rows = rc == STORE_OK ? ledger_rows(cx, VISIT_NAMES, "iittttt", VISIT_SQL
-		" WHERE id = ?", "i", id) : NULL;
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
-	if (rc == STORE_OK)
-		rc = *out ? audit_write(cx, "create", "visit", id, NULL, *out) : STORE_ERROR;
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return ledger_replaced(cx, household_id, "steps", rc, before, steps_get, out);
 }
 
 /* ---------------------------------------------------------------- progress */
 
-enum outcome relocation_progress(struct ctx *cx, json_t **out)
+enum outcome steps_progress(struct ctx *cx, json_t **out)
 {
 	char lo[16], hi[17], today[11];
 	*out = NULL;

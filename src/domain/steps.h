@@ -1,0 +1,29 @@
+/*
+ * steps: a household's relocation steps with the people answerable for it.
+ *
+ *   GET/PUT /households/{id}/steps   {"responsible_person", "responsible_phone",
+ *                                     "village_command", "town_command",
+ *                                     "steps": [{"step", "due_date", "done_date", "done_by",
+ *                                                "evidence_item_id"}]}
+ *
+ * A PUT replaces the household's steps as a whole (the audit row keeps the set before and
+ * after); a field of the people answerable left out keeps its value.
+ */
+#ifndef ANJU_DOMAIN_STEPS_H
+#define ANJU_DOMAIN_STEPS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "domain/actor.h"
+
+extern const char *const steps_names[];	/* in the order of the process */
+
+enum outcome steps_get(struct ctx *cx, int64_t household_id, json_t **out);
+enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);
+/* Progress of the relocation steps by origin town: households, how many have a responsible
+ * person, how many have done each step, how many have a step overdue (today). */
+enum outcome steps_progress(struct ctx *cx, json_t **out);
+
+#endif
