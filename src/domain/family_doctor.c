@@ -1,4 +1,5 @@
-/* family_doctor: each person's family-doctor sign-up — validation, the row, audit. */
+/* family_doctor: each person's family-doctor sign-up — the descriptor, its read and its
+ * replacing write. */
 #include "domain/family_doctor.h"
 
 #include "core/date.h"
@@ -20,7 +21,7 @@ static json_t *doctor_row(struct ctx *cx, int64_t person_id)
 enum outcome family_doctor_get(struct ctx *cx, int64_t person_id, json_t **out)
 {
 	enum outcome res = ledger_person_visible(cx, person_id);
-	*out = res == OUT_OK ? doctor_row(cx, person_id) : NULL;
+	*out = res == OUT_OK ? json_pack("{s:[o]}", "items", doctor_row(cx, person_id)) : NULL;
 	return res;
 }
 
@@ -36,10 +37,8 @@ enum outcome family_doctor_put(struct ctx *cx, int64_t person_id, json_t *body, 
 	if (res != OUT_OK)
 		return res;
 	jx_bool(body, "signed", "", true, &is_signed, cx->errs);
-	const char *date = jx_date(body, "date", "", is_signed, cx->errs);
+	const char *date = ledger_date(cx, body, "date", "", is_signed, LEDGER_PAST);
 	const char *doctor = jx_string(body, "doctor", "", false, 50, cx->errs);
-	if (date && ledger_day(date) > cx->today)
-		verrors_add(cx->errs, "date", "date_in_future");
 	if (cx->errs->n) {
 		json_decref(p);
 		return tx_end(cx->db, OUT_INVALID, rc);
@@ -50,11 +49,17 @@ enum outcome family_doctor_put(struct ctx *cx, int64_t person_id, json_t *body, 
 		" VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET signed = excluded.signed,"
 		" date = excluded.date, doctor = excluded.doctor, updated_at = excluded.updated_at",
 		"iittt", person_id, (int64_t)is_signed, date, doctor, now);
-	*out = rc == STORE_OK ? doctor_row(cx, person_id) : NULL;
+	json_t *after = rc == STORE_OK ? doctor_row(cx, person_id) : NULL;
 	if (rc == STORE_OK)
 		rc = ledger_recorded(cx, json_integer_value(json_object_get(p, "household_id")),
-			"update", "family_doctor", person_id, before, *out);
+			"update", "family_doctor", person_id, before, after);
+	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
 	json_decref(before);
 	json_decref(p);
 	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
+
+const struct ledger family_doctor_ledger = {
+	.name = "family-doctor", .entity = "family_doctor", .owner = LEDGER_OF_PERSON, .shape = LEDGER_ONE,
+	.get = family_doctor_get, .put = family_doctor_put,
+};

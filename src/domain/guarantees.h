@@ -13,8 +13,10 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "domain/ledger.h"
 
 extern const char *const guarantees_kinds[];
+extern const struct ledger guarantees_ledger;
 extern const char *const guarantees_statuses[];
 
 enum outcome guarantees_list(struct ctx *cx, int64_t person_id, json_t **out);

@@ -12,16 +12,19 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "domain/ledger.h"
 
 extern const char *const jobs_types[];		/* county, province, outside_province, ... */
+extern const struct ledger jobs_ledger;
 
 /* The highest monthly income taken as real (yuan); more is a typing error. */
 #define JOBS_MAX_MONTHLY_INCOME 200000
 
 enum outcome jobs_list(struct ctx *cx, int64_t person_id, json_t **out);
 enum outcome jobs_create(struct ctx *cx, int64_t person_id, json_t *body, json_t **out);
-/* Changes end_date, monthly_income or main of a job. */
-enum outcome jobs_patch(struct ctx *cx, int64_t job_id, json_t *body, json_t **out);
+/* Changes end_date, monthly_income or main of a job under its ETag (ledger_update). */
+enum outcome jobs_patch(struct ctx *cx, int64_t job_id, const char *if_match, json_t *body,
+			json_t **out);
 /* The person a job belongs to when the actor may see them; 0 otherwise. */
 int64_t jobs_person_id(struct ctx *cx, int64_t job_id);
 

@@ -1,4 +1,5 @@
-/* plots: the three plots a household left behind — validation, rows, audit. */
+/* plots: the three plots a household left behind — the descriptor, its read and its
+ * replacing write. */
 #include "domain/plots.h"
 
 #include <stdio.h>
@@ -15,8 +16,6 @@ const char *const plots_uses[] = {"transferred", "shares", "reclaimed", "self_fa
 #define PLOT_MAX_MU 10000.0
 #define PLOT_MAX_INCOME 10000000
 
-/* ---------------------------------------------------------------- plots */
-
 enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out)
 {
 	json_t *h = NULL;
@@ -31,32 +30,34 @@ enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out)
 		household_id);
 	if (!plots)
 		return OUT_INTERNAL;
-	*out = json_pack("{s:I, s:o}", "household_id", (json_int_t)household_id, "plots", plots);
+	*out = json_pack("{s:I, s:o}", "household_id", (json_int_t)household_id, "items", plots);
 	return OUT_OK;
 }
 
 enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)
 {
-	static const char *const allowed[] = {"plots", "household_id", NULL};
+	static const char *const allowed[] = {"items", "plots", "household_id", NULL};
 	static const char *const plot_allowed[] = {"kind", "area_mu", "use", "annual_income", NULL};
 	*out = NULL;
 	enum outcome res = ledger_begin_household(cx, household_id, body, allowed);
 	if (res != OUT_OK)
 		return res;
-	json_t *plots = json_object_get(body, "plots"), *pl;
+	/* "items", as every ledger answers; "plots" as clients wrote before */
+	const char *key = json_object_get(body, "plots") ? "plots" : "items";
+	json_t *plots = json_object_get(body, key), *pl;
 	size_t i;
 	bool seen[3] = {false, false, false};
 	if (!json_is_array(plots))
-		verrors_add(cx->errs, "plots", plots ? "type_array" : "required");
+		verrors_add(cx->errs, key, plots ? "type_array" : "required");
 	else if (json_array_size(plots) > 3)
-		verrors_add(cx->errs, "plots", "too_many_items");
+		verrors_add(cx->errs, key, "too_many_items");
 	json_array_foreach(cx->errs->n ? NULL : plots, i, pl) {
 		char prefix[40];
 		double area;
 		int64_t income;
-		snprintf(prefix, sizeof(prefix), "plots[%zu].", i);
+		snprintf(prefix, sizeof(prefix), "%s[%zu].", key, i);
 		if (!json_is_object(pl)) {
-			snprintf(prefix, sizeof(prefix), "plots[%zu]", i);
+			snprintf(prefix, sizeof(prefix), "%s[%zu]", key, i);
 			verrors_add(cx->errs, prefix, "type_object");
 			continue;
 		}
@@ -92,3 +93,8 @@ enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 	}
 	return ledger_replaced(cx, household_id, "plots", rc, before, plots_get, out);
 }
+
+const struct ledger plots_ledger = {
+	.name = "plots", .entity = "plots", .owner = LEDGER_OF_HOUSEHOLD, .shape = LEDGER_SET,
+	.get = plots_get, .put = plots_put,
+};

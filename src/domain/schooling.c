@@ -1,4 +1,5 @@
-/* schooling: the schooling of each school-age child — validation, the row, audit. */
+/* schooling: the schooling of each school-age child — the descriptor, its read and its
+ * replacing write. */
 #include "domain/schooling.h"
 
 #include <string.h>
@@ -25,7 +26,7 @@ static json_t *schooling_row(struct ctx *cx, int64_t person_id)
 enum outcome schooling_get(struct ctx *cx, int64_t person_id, json_t **out)
 {
 	enum outcome res = ledger_person_visible(cx, person_id);
-	*out = res == OUT_OK ? schooling_row(cx, person_id) : NULL;
+	*out = res == OUT_OK ? json_pack("{s:[o]}", "items", schooling_row(cx, person_id)) : NULL;
 	return res;
 }
 
@@ -62,11 +63,17 @@ enum outcome schooling_put(struct ctx *cx, int64_t person_id, json_t *body, json
 		" status = excluded.status, school = excluded.school, grade = excluded.grade,"
 		" reason = excluded.reason, updated_at = excluded.updated_at", "itttt" "t",
 		person_id, status, school, grade, reason, now);
-	*out = rc == STORE_OK ? schooling_row(cx, person_id) : NULL;
+	json_t *after = rc == STORE_OK ? schooling_row(cx, person_id) : NULL;
 	if (rc == STORE_OK)
 		rc = ledger_recorded(cx, json_integer_value(json_object_get(p, "household_id")),
-			"update", "schooling", person_id, before, *out);
+			"update", "schooling", person_id, before, after);
+	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
 	json_decref(before);
 	json_decref(p);
 	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
+
+const struct ledger schooling_ledger = {
+	.name = "schooling", .entity = "schooling", .owner = LEDGER_OF_PERSON, .shape = LEDGER_ONE,
+	.get = schooling_get, .put = schooling_put,
+};

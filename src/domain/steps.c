@@ -1,5 +1,6 @@
-/* steps: a household's relocation steps and the people answerable for it — validation,
- * rows, audit; and the progress of the steps by origin town. */
+/* steps: a household's relocation steps and the people answerable for it — the
+ * descriptor, its read and its replacing write; and the progress of the steps by origin
+ * town. */
 #include "domain/steps.h"
 
 #include <stdio.h>
@@ -22,8 +23,6 @@ static int step_index(const char *step)
 			return i;
 	return -1;
 }
-
-/* ---------------------------------------------------------------- steps */
 
 enum outcome steps_get(struct ctx *cx, int64_t household_id, json_t **out)
 {
@@ -66,7 +65,7 @@ enum outcome steps_get(struct ctx *cx, int64_t household_id, json_t **out)
 		"responsible_phone", "village_command", "town_command");
 	json_decref(support);
 	json_object_set_new(*out, "household_id", json_integer(household_id));
-	json_object_set_new(*out, "steps", ordered);
+	json_object_set_new(*out, "items", ordered);
 	return OUT_OK;
 }
 
@@ -79,16 +78,12 @@ static void check_step(struct ctx *cx, int64_t household_id, json_t *s, const ch
 	int rc;
 	jx_only(s, allowed, prefix, cx->errs);
 	const char *step = jx_enum(s, "step", prefix, true, steps_names, cx->errs);
-	jx_date(s, "due_date", prefix, false, cx->errs);
-	const char *done = jx_date(s, "done_date", prefix, false, cx->errs);
+	ledger_date(cx, s, "due_date", prefix, false, LEDGER_ANY);
+	const char *done = ledger_date(cx, s, "done_date", prefix, false, LEDGER_PAST);
 	const char *by = jx_string(s, "done_by", prefix, false, 50, cx->errs);
 	int64_t item = 0;
 	char field[64];
-	if (done && ledger_day(done) > cx->today) {
-		snprintf(field, sizeof(field), "%sdone_date", prefix);
-		verrors_add(cx->errs, field, "date_in_future");
-	}
-	if (done && !by) {
+	if (json_is_string(json_object_get(s, "done_date")) && !by) {
 		snprintf(field, sizeof(field), "%sdone_by", prefix);
 		verrors_add(cx->errs, field, "required");
 	}
@@ -111,7 +106,7 @@ static void check_step(struct ctx *cx, int64_t household_id, json_t *s, const ch
 enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)
 {
 	static const char *const allowed[] = {"responsible_person", "responsible_phone",
-		"village_command", "town_command", "steps", "household_id", NULL};
+		"village_command", "town_command", "items", "steps", "household_id", NULL};
 	const char *done_of[8] = {0};
 	*out = NULL;
 	enum outcome res = ledger_begin_household(cx, household_id, body, allowed);
@@ -121,17 +116,19 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 	const char *phone = jx_string(body, "responsible_phone", "", false, 20, cx->errs);
 	const char *village = jx_string(body, "village_command", "", false, 100, cx->errs);
 	const char *town = jx_string(body, "town_command", "", false, 100, cx->errs);
-	json_t *steps = json_object_get(body, "steps"), *s;
+	/* "items", as every ledger answers; "steps" as clients wrote before */
+	const char *key = json_object_get(body, "steps") ? "steps" : "items";
+	json_t *steps = json_object_get(body, key), *s;
 	size_t i;
 	if (steps && !json_is_array(steps))
-		verrors_add(cx->errs, "steps", "type_array");
+		verrors_add(cx->errs, key, "type_array");
 	else if (json_array_size(steps) > 5)
-		verrors_add(cx->errs, "steps", "too_many_items");
+		verrors_add(cx->errs, key, "too_many_items");
 	json_array_foreach(cx->errs->n ? NULL : steps, i, s) {
 		char prefix[40];
-		snprintf(prefix, sizeof(prefix), "steps[%zu].", i);
+		snprintf(prefix, sizeof(prefix), "%s[%zu].", key, i);
 		if (!json_is_object(s)) {
-			snprintf(prefix, sizeof(prefix), "steps[%zu]", i);
+			snprintf(prefix, sizeof(prefix), "%s[%zu]", key, i);
 			verrors_add(cx->errs, prefix, "type_object");
 			continue;
 		}
@@ -146,7 +143,7 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 		if (d && !earlier_done)
 			verrors_add(cx->errs, field, "previous_step_not_done");
 		else if (d && last && strcmp(d, last) < 0)
-			verrors_add(cx->errs, field, "step_before_previous");
+			verrors_add(cx->errs, field, LEDGER_DATE_ORDER);
 		if (d)
 			last = d;
 		else
@@ -185,6 +182,11 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 	}
 	return ledger_replaced(cx, household_id, "steps", rc, before, steps_get, out);
 }
+
+const struct ledger steps_ledger = {
+	.name = "steps", .entity = "steps", .owner = LEDGER_OF_HOUSEHOLD, .shape = LEDGER_SET,
+	.get = steps_get, .put = steps_put,
+};
 
 /* ---------------------------------------------------------------- progress */
 

@@ -7,8 +7,10 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "domain/ledger.h"
 
 extern const char *const trainings_types[];
+extern const struct ledger trainings_ledger;
 
 enum outcome trainings_list(struct ctx *cx, int64_t person_id, json_t **out);
 enum outcome trainings_create(struct ctx *cx, int64_t person_id, json_t *body, json_t **out);

@@ -13,8 +13,10 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
+#include "domain/ledger.h"
 
 extern const char *const visits_kinds[];
+extern const struct ledger visits_ledger;
 
 enum outcome visits_list(struct ctx *cx, int64_t household_id, json_t **out);
 enum outcome visits_create(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);

@@ -1,40 +1,16 @@
-/* api_followup: thin HTTP glue over the follow-up ledgers, worklists and the employment
- * report (domain/employment.c, guarantee.c, aftercare.c, worklist.c, employment_report.c). */
+/* api_followup: thin HTTP glue over the employer register, worklists, the follow-up
+ * settings and the reports (domain/employers.c, worklist.c, employment_report.c,
+ * steps.c); the ledgers' own API is api_ledgers.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/employers.h"
-#include "domain/jobs.h"
-#include "domain/trainings.h"
 #include "domain/employment_report.h"
-#include "domain/family_doctor.h"
-#include "domain/guarantees.h"
-#include "domain/schooling.h"
-#include "domain/plots.h"
 #include "domain/steps.h"
-#include "domain/visits.h"
 #include "domain/worklist.h"
 #include "web/api_audit.h"
 #include "web/export.h"
 #include "web/routes.h"
-
-void api_jobs_list(struct request *rq) { rq_read_one(rq, jobs_list); }
-void api_jobs_create(struct request *rq) { rq_write_one(rq, jobs_create, 201); }
-void api_job_patch(struct request *rq) { rq_write_one(rq, jobs_patch, 200); }
-void api_trainings_list(struct request *rq) { rq_read_one(rq, trainings_list); }
-void api_trainings_create(struct request *rq) { rq_write_one(rq, trainings_create, 201); }
-void api_guarantees_list(struct request *rq) { rq_read_one(rq, guarantees_list); }
-void api_guarantees_create(struct request *rq) { rq_write_one(rq, guarantees_create, 201); }
-void api_schooling_get(struct request *rq) { rq_read_one(rq, schooling_get); }
-void api_schooling_put(struct request *rq) { rq_write_one(rq, schooling_put, 200); }
-void api_family_doctor_get(struct request *rq) { rq_read_one(rq, family_doctor_get); }
-void api_family_doctor_put(struct request *rq) { rq_write_one(rq, family_doctor_put, 200); }
-void api_plots_get(struct request *rq) { rq_read_one(rq, plots_get); }
-void api_plots_put(struct request *rq) { rq_write_one(rq, plots_put, 200); }
-void api_steps_get(struct request *rq) { rq_read_one(rq, steps_get); }
-void api_steps_put(struct request *rq) { rq_write_one(rq, steps_put, 200); }
-void api_visits_get(struct request *rq) { rq_read_one(rq, visits_list); }
-void api_visits_create(struct request *rq) { rq_write_one(rq, visits_create, 201); }
 
 void api_employers_list(struct request *rq) { rq_read_all(rq, employers_list); }
 void api_employers_create(struct request *rq) { rq_write_new(rq, employers_create, 201); }

@@ -257,12 +257,14 @@ void followup_person_sections(struct request *rq, int64_t person_id, json_t *dat
 		label_all(rq, json_object_get(guarantees, "items"), "status", "gstatus");
 		json_object_set(data, "guarantees", json_object_get(guarantees, "items"));
 	}
+	/* one-record ledgers answer {"items": [the record]} */
 	if (schooling_get(cx, person_id, &schooling) == OUT_OK) {
-		page_label(rq, schooling, "status", "school");
-		json_object_set(data, "schooling", schooling);
+		json_t *one = json_array_get(json_object_get(schooling, "items"), 0);
+		page_label(rq, one, "status", "school");
+		json_object_set(data, "schooling", one);
 	}
 	if (family_doctor_get(cx, person_id, &doctor) == OUT_OK)
-		json_object_set(data, "doctor", doctor);
+		json_object_set(data, "doctor", json_array_get(json_object_get(doctor, "items"), 0));
 	/* the volume: archive items filed under the person */
 	json_t *p = json_object_get(data, "p"), *items = NULL, *it, *volume = json_array();
 	struct item_filter f = {.household_id = json_integer_value(json_object_get(p, "household_id")),
@@ -286,13 +288,13 @@ void followup_household_sections(struct request *rq, int64_t household_id, json_
 	json_t *steps = NULL, *plots = NULL, *visits = NULL;
 	struct ctx *cx = &rq->cx;
 	if (steps_get(cx, household_id, &steps) == OUT_OK) {
-		label_all(rq, json_object_get(steps, "steps"), "step", "step");
+		label_all(rq, json_object_get(steps, "items"), "step", "step");
 		json_object_set(data, "relocation", steps);
 	}
 	if (plots_get(cx, household_id, &plots) == OUT_OK) {
-		label_all(rq, json_object_get(plots, "plots"), "kind", "plot");
-		label_all(rq, json_object_get(plots, "plots"), "use", "use");
-		json_object_set(data, "plots", json_object_get(plots, "plots"));
+		label_all(rq, json_object_get(plots, "items"), "kind", "plot");
+		label_all(rq, json_object_get(plots, "items"), "use", "use");
+		json_object_set(data, "plots", json_object_get(plots, "items"));
 	}
 	if (visits_list(cx, household_id, &visits) == OUT_OK) {
 		label_all(rq, json_object_get(visits, "items"), "kind", "visit");

@@ -393,7 +393,7 @@ static enum outcome op_job_create(struct testdb *t, json_t **out)
 
 static enum outcome op_job_patch(struct testdb *t, json_t **out)
 {
-	WITH_BODY(jobs_patch(&t->cx, F.job, body, out), "{s:s}", "end_date", "2024-12-31");
+	WITH_BODY(jobs_patch(&t->cx, F.job, "*", body, out), "{s:s}", "end_date", "2024-12-31");
 }
 
 static enum outcome op_training_create(struct testdb *t, json_t **out)
