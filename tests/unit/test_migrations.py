@@ -16,12 +16,15 @@ def main():
     with open(embedded, encoding="utf-8") as f:
         built = re.findall(r'^\t\{"([^"]+\.sql)",$', f.read(), re.M)
     if built != on_disk:
+        print("0 passed, 1 failed")
         sys.exit("migrations in %s: %s; embedded in the build: %s (re-run meson setup"
                  " --reconfigure)" % (folder, on_disk, built))
     numbers = [int(n.split("_", 1)[0]) for n in on_disk]
     if numbers != list(range(1, len(numbers) + 1)):
+        print("0 passed, 1 failed")
         sys.exit("migrations must be numbered 001, 002, ... without gaps: %s" % on_disk)
-    print("ok   %d migrations embedded" % len(on_disk))
+    print("ok   %d migrations embedded, numbered in order" % len(on_disk))
+    print("1 passed, 0 failed")
 
 
 if __name__ == "__main__":
