@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/media.h"
-#include "domain/demo.h"
+#include "demo/demo.h"
 
 static const char help[] =
 	"usage: anju demo [--seed N] [--persons N] [--no-users] [--no-followup]\n"

@@ -88,3 +88,13 @@ void date_stamp(long long t, char out[32])
 	size_t n = strftime(out, 32, "%Y-%m-%d %H:%M:%S ", &tm);
 	snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
 }
+
+long date_years_before(long day, int years)
+{
+	int y, m, d;
+	date_from_days(day, &y, &m, &d);
+	y -= years;
+	if (m == 2 && d == 29 && !date_valid(y, m, d))
+		d = 28;
+	return date_days(y, m, d);
+}

@@ -20,4 +20,6 @@ void date_format(long days, char out[11]);
 void date_stamp(long long t, char out[32]);
 /* Whole years between birth and the day `on`. */
 int date_age(long birth, long on);
+/* The day `years` years before `day` (29 February → 28 February). */
+long date_years_before(long day, int years);
 #endif

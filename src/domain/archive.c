@@ -395,19 +395,27 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 
 /* The item as it is now, when it may be changed: visible, its household open to the
  * actor's archive work, and not removed. *before is NULL unless the answer is OK. */
+/* Whether the actor may change a loaded item now: archive rights on its household, and
+ * the item not removed. */
+static enum outcome item_changeable(struct ctx *cx, json_t *item)
+{
+	enum outcome res = household_writable_archive(cx,
+		json_integer_value(json_object_get(item, "household_id")));
+	if (res == OUT_OK && strcmp(json_string_value(json_object_get(item, "status")), "active") != 0) {
+		verrors_add(cx->errs, "item", "item_removed");
+		res = OUT_CONFLICT;
+	}
+	return res;
+}
+
 static enum outcome load_changeable(struct ctx *cx, int64_t item_id, json_t **before,
 				    int64_t *household_id)
 {
-	enum outcome res = OUT_OK;
 	*before = item_load(cx, item_id);
 	if (!*before)
 		return OUT_NOT_FOUND;
 	*household_id = json_integer_value(json_object_get(*before, "household_id"));
-	if ((res = household_writable_archive(cx, *household_id)) == OUT_OK &&
-	    strcmp(json_string_value(json_object_get(*before, "status")), "active") != 0) {
-		verrors_add(cx->errs, "item", "item_removed");
-		res = OUT_CONFLICT;
-	}
+	enum outcome res = item_changeable(cx, *before);
 	if (res != OUT_OK) {
 		json_decref(*before);
 		*before = NULL;
@@ -504,29 +512,17 @@ enum outcome archive_item_patch(struct ctx *cx, int64_t item_id, const char *if_
 {
 	static const char *const allowed[] = {"title", "doc_type", "date", "responsible_body",
 		"pages", "paper_location", NULL};
-	char etag[48], ignored[16];
+	static const struct tx_record kind = {.load = item_load, .etag = archive_item_etag,
+					       .writable = item_changeable};
+	char ignored[16];
 	int rc = STORE_OK;
+	json_t *before;
+	int64_t pages = 0;
 	*out = NULL;
-	if (!json_is_object(body)) {
-		verrors_add(cx->errs, "body", "type_object");
-		return OUT_INVALID;
-	}
-	if (store_begin(cx->db) != STORE_OK)
-		return OUT_INTERNAL;
-	json_t *before = NULL;
-	int64_t household_id = 0, pages = 0;
-	enum outcome res = load_changeable(cx, item_id, &before, &household_id);
+	enum outcome res = tx_begin_change(cx, &kind, item_id, if_match, body, &before);
 	if (res != OUT_OK)
-		goto done;
-	archive_item_etag(before, etag);
-	if (!if_match) {
-		res = OUT_PRECONDITION_REQUIRED;
-		goto done;
-	}
-	if (strcmp(if_match, etag) != 0 && strcmp(if_match, "*") != 0) {
-		res = OUT_PRECONDITION_FAILED;
-		goto done;
-	}
+		return res;
+	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
 	jx_only(body, allowed, "", cx->errs);
 	const char *title = jx_string(body, "title", "", false, 200, cx->errs);
 	if (!title && json_is_null(json_object_get(body, "title")))
@@ -552,22 +548,20 @@ enum outcome archive_item_patch(struct ctx *cx, int64_t item_id, const char *if_
 	}
 	char now[21];
 	audit_now(now);
-	/* Only the given keys change: a NULL marker leaves a column as it is. */
-	int keep_title = !title, keep_type = !doc_type, keep_date = !jx_has(body, "date"),
-	    keep_body = !jx_has(body, "responsible_body"), keep_pages = !jx_has(body, "pages"),
-	    keep_paper = !jx_has(body, "paper_location");
+	/* Only what the body names changes (tx.h); a title or type is never cleared. */
 	rc = store_exec(cx->db, "UPDATE items SET"
-		" title = CASE WHEN ? THEN title ELSE ? END,"
-		" doc_type = CASE WHEN ? THEN doc_type ELSE ? END,"
-		" date = CASE WHEN ? THEN date ELSE ? END,"
-		" responsible_body = CASE WHEN ? THEN responsible_body ELSE ? END,"
-		" pages = CASE WHEN ? THEN pages ELSE ? END,"
-		" paper_location = CASE WHEN ? THEN paper_location ELSE ? END,"
+		" title = CASE WHEN ? THEN ? ELSE title END,"
+		" doc_type = CASE WHEN ? THEN ? ELSE doc_type END,"
+		" date = CASE WHEN ? THEN ? ELSE date END,"
+		" responsible_body = CASE WHEN ? THEN ? ELSE responsible_body END,"
+		" pages = CASE WHEN ? THEN ? ELSE pages END,"
+		" paper_location = CASE WHEN ? THEN ? ELSE paper_location END,"
 		" version = version + 1, updated_at = ? WHERE id = ?",
 		"it" "it" "it" "it" "in" "it" "ti",
-		(int64_t)keep_title, title, (int64_t)keep_type, doc_type, (int64_t)keep_date, date,
-		(int64_t)keep_body, rbody, (int64_t)keep_pages, has_pages ? &pages : NULL,
-		(int64_t)keep_paper, paper, now, item_id);
+		(int64_t)(title != NULL), title, (int64_t)(doc_type != NULL), doc_type,
+		tx_given(body, "date"), date, tx_given(body, "responsible_body"), rbody,
+		tx_given(body, "pages"), has_pages ? &pages : NULL,
+		tx_given(body, "paper_location"), paper, now, item_id);
 	if (rc == STORE_OK && title)
 		rc = store_index_put(cx->db, STORE_DOC_ITEM, item_id, title);
 	if (rc == STORE_OK)

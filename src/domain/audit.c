@@ -144,16 +144,33 @@ static json_t *changed_keys(json_t *before, json_t *after)
 	return out;
 }
 
-json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit)
+json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
+			      const struct audit_also *also, int nalso)
 {
+	const void *values[4 + 2 * AUDIT_TRAIL_ALSO_MAX];
+	char types[5 + 2 * AUDIT_TRAIL_ALSO_MAX] = "iii";
+	int64_t lim = limit;
+	int n = 3;
+	const char *more = "";
+	values[0] = values[1] = values[2] = &household_id;
+	for (int i = 0; i < nalso && i < AUDIT_TRAIL_ALSO_MAX; i++) {
+		more = arena_printf(cx->arena, "%s OR (entity = ? AND entity_id %s)", more,
+				    also[i].ids ? arena_printf(cx->arena, "IN (%s)", also[i].ids) : "= ?");
+		values[n] = also[i].entity;
+		types[n++] = 't';
+		values[n] = &household_id;
+		types[n++] = 'i';
+	}
+	values[n] = &lim;
+	types[n++] = 'i';
+	types[n] = 0;
 	json_t *arr = json_array();
-	struct store_rows *r = store_query(cx->db,
+	struct store_rows *r = store_query_array(cx->db, arena_printf(cx->arena,
 		"SELECT at, username, action, entity, entity_id, before, after FROM audit WHERE"
 		" ((entity = 'household' AND entity_id = ?)"
 		" OR (entity = 'person' AND entity_id IN (SELECT id FROM persons WHERE household_id = ?))"
-		" OR (entity = 'item' AND entity_id IN (SELECT id FROM items WHERE household_id = ?)))"
-		" AND " CHANGE_ROWS " ORDER BY id DESC LIMIT ?", "iiii", household_id, household_id, household_id,
-		(int64_t)limit);
+		" OR (entity = 'item' AND entity_id IN (SELECT id FROM items WHERE household_id = ?))%s)"
+		" AND " CHANGE_ROWS " ORDER BY id DESC LIMIT ?", more), types, values);
 	while (store_next(r)) {
 		json_t *before = store_null(r, 5) ? NULL : json_loads(store_text(r, 5), 0, NULL);
 		json_t *after = store_null(r, 6) ? NULL : json_loads(store_text(r, 6), 0, NULL);

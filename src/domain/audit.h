@@ -24,9 +24,19 @@
  * newest first. Must run inside the caller's write transaction. Returns a store_rc. */
 int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t id,
 		json_t *before, json_t *after);
-/* The changes to a household, its members and its archive items, newest first, each with
- * the names of the fields it changed ("changed"). NULL on a storage error. */
-json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit);
+/* A kind of record whose changes belong to a household's trail besides the household's
+ * own, its members' and its archive items': the audit `entity`, and `ids`, SQL selecting
+ * the ids of the household's records of that kind with one `?` for the household's id
+ * (NULL: the audit row's entity_id is the household's id). */
+struct audit_also {
+	const char *entity, *ids;
+};
+/* The changes to a household, its members, its archive items and the `nalso` kinds of
+ * `also`, newest first, each with the names of the fields it changed ("changed"). NULL on
+ * a storage error. */
+#define AUDIT_TRAIL_ALSO_MAX 12
+json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
+			      const struct audit_also *also, int nalso);
 /* The audit rows of one entity, newest first, as a JSON array (NULL on error). Read events
  * are included only when `with_reads`. */
 json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads);

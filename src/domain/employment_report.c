@@ -8,7 +8,7 @@
 #include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/division.h"
-#include "domain/employment.h"
+#include "domain/jobs.h"
 #include "domain/followup_pass.h"
 #include "domain/ledger.h"
 #include "domain/privacy.h"
@@ -114,7 +114,7 @@ static json_t *tally_json(struct ctx *cx, const struct tally *t)
 		"households", (json_int_t)t->households, "persons", (json_int_t)t->persons,
 		"labor_force", (json_int_t)t->labor_force, "employed", (json_int_t)t->employed);
 	for (int k = 0; k < NJOB; k++)
-		json_object_set_new(o, arena_printf(cx->arena, "employed_%s", job_types[k]),
+		json_object_set_new(o, arena_printf(cx->arena, "employed_%s", jobs_types[k]),
 				    json_integer(t->by_type[k]));
 	/* a rate to one decimal place, in percent */
 	json_object_set_new(o, "employment_rate", json_real(t->labor_force
@@ -175,7 +175,7 @@ enum outcome report_employment(struct ctx *cx, json_t **out)
 	if (!followup_pass_run(cx, &p, PASS_PLOTS))
 		return OUT_INTERNAL;
 	enum outcome res = report_of(cx, &p, out);
-	followup_pass_free(&p);
+	followup_pass_release(&p);
 	return res;
 }
 
@@ -194,7 +194,7 @@ enum outcome report_followup_overview(struct ctx *cx, json_t **out)
 		json_decref(*out);
 		*out = NULL;
 	}
-	followup_pass_free(&p);
+	followup_pass_release(&p);
 	return res;
 }
 
@@ -217,8 +217,8 @@ static bool person_counts(const struct followup_pass *p, int64_t id, const char 
 	if (strcmp(figure, "labor_force") == 0) return labor;
 	if (strcmp(figure, "employed") == 0) return employed;
 	if (strncmp(figure, "employed_", 9) == 0) {
-		for (int k = 0; job_types[k]; k++)
-			if (strcmp(figure + 9, job_types[k]) == 0)
+		for (int k = 0; jobs_types[k]; k++)
+			if (strcmp(figure + 9, jobs_types[k]) == 0)
 				return employed && p->p_job[id] == k + 1;
 		return false;
 	}
@@ -273,7 +273,7 @@ enum outcome report_employment_records(struct ctx *cx, const char *figure, const
 				json_array_append_new(ids, json_integer(last = id));
 		}
 	}
-	followup_pass_free(&p);
+	followup_pass_release(&p);
 	/* names for the page of ids */
 	json_t *items = json_array(), *v;
 	size_t i;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "domain/checklist.h"
-#include "domain/employment.h"
+#include "domain/jobs.h"
 
 /* The two threads write disjoint arrays: the first the person facts, the second the
  * household facts, the towns and communities and the plot areas. */
@@ -97,7 +97,7 @@ static int code_index(char (**codes)[PASS_CODE], int *n, int *cap, const char *c
 	return (*n)++;
 }
 
-void followup_pass_free(struct followup_pass *p)
+void followup_pass_release(struct followup_pass *p)
 {
 	free(p->hh_town);
 	free(p->hh_comm);
@@ -114,8 +114,8 @@ void followup_pass_free(struct followup_pass *p)
 
 static int job_index(const char *type)
 {
-	for (int i = 0; job_types[i]; i++)
-		if (strcmp(job_types[i], type) == 0)
+	for (int i = 0; jobs_types[i]; i++)
+		if (strcmp(jobs_types[i], type) == 0)
 			return i;
 	return -1;
 }
@@ -406,6 +406,6 @@ out:
 	free(s.hh_sy);
 	free(s.poor);
 	if (!ok)
-		followup_pass_free(p);
+		followup_pass_release(p);
 	return ok;
 }

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "domain/actor.h"
-#include "domain/ledger.h"
+#include "domain/followup.h"
 
 enum {
 	PF_COUNTED = 1 << 0, PF_LABOR = 1 << 1, PF_SCHOOL_AGE = 1 << 2, PF_PENSION_AGE = 1 << 3,
@@ -59,7 +59,7 @@ struct followup_pass {
 	uint8_t *hh_facts;
 	int32_t *p_hh;			/* the person's household */
 	uint16_t *p_facts;
-	uint8_t *p_job;			/* 0 none, else 1 + index in job_types (the main job's) */
+	uint8_t *p_job;			/* 0 none, else 1 + index in jobs_types (the main job's) */
 	char (*towns)[PASS_CODE], (*comms)[PASS_CODE];
 	int ntowns, ncomms;
 	/* plots (PASS_PLOTS): area in mu by use (transferred, shares, reclaimed, self_farmed,
@@ -79,7 +79,8 @@ struct fact_condition {
 };
 
 bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what);
-void followup_pass_free(struct followup_pass *p);
+/* Frees what a run allocated inside *p (not *p itself, which the caller owns). */
+void followup_pass_release(struct followup_pass *p);
 /* Parses "relocated labor !employed | ..."; false with the bad word in *bad (a log line). */
 bool fact_condition_parse(const char *text, bool household_level, struct fact_condition *c,
 			  const char **bad);

@@ -397,7 +397,7 @@ static enum outcome create_op(struct ctx *cx, void *arg)
 				if (members[j].has_id &&
 				    strcmp(members[j].idn.number, members[i].idn.number) == 0)
 					verrors_addf(cx->errs, prefix, "id_number", "id_number_duplicate");
-			if (!person_id_free(cx, members[i].idn.number, 0, &probes))
+			if (!person_id_available(cx, members[i].idn.number, 0, &probes))
 				verrors_addf(cx->errs, prefix, "id_number", "id_number_taken");
 		}
 		if (heads != 1 && cx->errs->n == 0)
@@ -458,36 +458,24 @@ int household_index(struct ctx *cx, int64_t id)
 	return store_finish(r);
 }
 
+/* household_writable for a loaded household (tx_record). */
+static enum outcome writable_record(struct ctx *cx, json_t *household)
+{
+	return household_writable(cx, json_integer_value(json_object_get(household, "id")));
+}
+
 enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
 			     json_t **out)
 {
-	*out = NULL;
+	static const struct tx_record kind = {.load = household_load, .etag = household_etag,
+					       .writable = writable_record};
 	struct household_in h;
-	char etag[48];
-	enum outcome res = OUT_OK;
+	json_t *before;
 	int rc = STORE_OK;
-	if (!json_is_object(body)) {
-		verrors_add(cx->errs, "body", "type_object");
-		return OUT_INVALID;
-	}
-	if (store_begin(cx->db) != STORE_OK)
-		return OUT_INTERNAL;
-	json_t *before = household_load(cx, id);
-	if (!before) {
-		res = OUT_NOT_FOUND;
-		goto done;
-	}
-	household_etag(before, etag);
-	if (!if_match) {
-		res = OUT_PRECONDITION_REQUIRED;
-		goto done;
-	}
-	if (strcmp(if_match, etag) != 0) {
-		res = OUT_PRECONDITION_FAILED;
-		goto done;
-	}
-	if ((res = household_writable(cx, id)) != OUT_OK)
-		goto done;
+	*out = NULL;
+	enum outcome res = tx_begin_change(cx, &kind, id, if_match, body, &before);
+	if (res != OUT_OK)
+		return res;
 	static const char *const patchable[] = {"number", "category", "status", "origin_village",
 		"dest_community", "site_id", "room_id", "relocation_date", "phone", "note", NULL};
 	jx_only(body, patchable, "", cx->errs);
@@ -527,7 +515,7 @@ enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, j
 	/* Each column keeps its value unless the body names it; a JSON null clears it. */
 	char now[21];
 	audit_now(now);
-#define GIVEN(k) (jx_has(body, k) ? 1 : 0)
+#define GIVEN(k) tx_given(body, k)
 	rc = store_exec(cx->db, "UPDATE households SET"
 		" number = CASE WHEN ? THEN ? ELSE number END,"
 		" category = CASE WHEN ? THEN ? ELSE category END,"

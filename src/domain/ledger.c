@@ -1,73 +1,18 @@
-/* ledger: settings, rows as JSON and the checks the follow-up ledgers share. */
+/* ledger: rows as JSON, and the checks and the tail the follow-up ledgers share. */
 #include "domain/ledger.h"
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
+#include "core/jsonx.h"
+#include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/person.h"
-
-bool followup_settings_load(struct ctx *cx, struct followup_settings *s)
-{
-	static const struct { const char *key; size_t offset; } map[] = {
-		{"labor_age_min", offsetof(struct followup_settings, labor_age_min)},
-		{"labor_age_max", offsetof(struct followup_settings, labor_age_max)},
-		{"school_age_min", offsetof(struct followup_settings, school_age_min)},
-		{"school_age_max", offsetof(struct followup_settings, school_age_max)},
-		{"pension_age", offsetof(struct followup_settings, pension_age)},
-		{"idle_months", offsetof(struct followup_settings, idle_months)},
-		{"visit_days", offsetof(struct followup_settings, visit_days)},
-		{"step_grace_days", offsetof(struct followup_settings, step_grace_days)},
-	};
-	*s = (struct followup_settings){16, 60, 6, 15, 60, 12, 90, 0};
-	struct store_rows *r = store_query(cx->db, "SELECT key, value FROM followup_settings", NULL);
-	while (store_next(r))
-		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-			if (strcmp(store_text(r, 0), map[i].key) == 0)
-				*(int *)((char *)s + map[i].offset) = (int)store_int(r, 1);
-	return store_finish(r) == STORE_OK;
-}
-
-long date_years_before(long day, int years)
-{
-	int y, m, d;
-	date_from_days(day, &y, &m, &d);
-	y -= years;
-	if (m == 2 && d == 29 && !date_valid(y, m, d))
-		d = 28;
-	return date_days(y, m, d);
-}
-
-static long months_before(long day, int months)
-{
-	int y, m, d;
-	date_from_days(day, &y, &m, &d);
-	m -= months;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	while (!date_valid(y, m, d))
-		d--;
-	return date_days(y, m, d);
-}
-
-void followup_dates_for(const struct followup_settings *s, long today, struct followup_dates *d)
-{
-	date_format(today, d->today);
-	/* aged a..b on `today`: born after today-(b+1) years, and on or before today-a years */
-	date_format(date_years_before(today, s->labor_age_max + 1), d->labor_born_after);
-	date_format(date_years_before(today, s->labor_age_min), d->labor_born_by);
-	date_format(date_years_before(today, s->school_age_max + 1), d->school_born_after);
-	date_format(date_years_before(today, s->school_age_min), d->school_born_by);
-	date_format(date_years_before(today, s->pension_age), d->pension_born_by);
-	date_format(months_before(today, s->idle_months), d->idle_since);
-	date_format(today - s->visit_days, d->visited_since);
-	date_format(today - s->step_grace_days, d->due_before);
-}
+#include "domain/tx.h"
 
 json_t *ledger_rows(struct ctx *cx, const char *names, const char *kinds, const char *sql,
 		    const char *types, ...)
@@ -155,6 +100,60 @@ enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, 
 	return res;
 }
 
+enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t *body,
+				    const char *const *allowed)
+{
+	json_t *h = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = ledger_household(cx, household_id, true, &h);
+	json_decref(h);
+	if (res != OUT_OK)
+		return tx_end(cx->db, res, STORE_OK);
+	jx_only(body, allowed, "", cx->errs);
+	return OUT_OK;
+}
+
+enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body,
+				 const char *const *allowed, json_t **person)
+{
+	*person = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	if (store_begin(cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	enum outcome res = ledger_person(cx, person_id, true, person);
+	if (res != OUT_OK)	/* a failed lookup is INTERNAL, not "no such person" */
+		return tx_end(cx->db, res, STORE_OK);
+	jx_only(body, allowed, "", cx->errs);
+	return OUT_OK;
+}
+
+int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
+		    const char *entity, int64_t id, json_t *before, json_t *after)
+{
+	int rc = household_touch(cx, household_id);
+	return rc == STORE_OK ? audit_write(cx, action, entity, id, before, after) : rc;
+}
+
+enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
+			     json_t *before,
+			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out)
+{
+	if (rc == STORE_OK && get(cx, household_id, out) != OUT_OK)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = ledger_recorded(cx, household_id, "update", entity, household_id, before, *out);
+	json_decref(before);
+	return tx_end_out(cx->db, OUT_OK, rc, out);
+}
+
 long ledger_day(const char *date)
 {
 	int y, m, d;
@@ -165,4 +164,425 @@ int ledger_age(const char *birth, long day)
 {
 	long b = ledger_day(birth);
 	return b < 0 ? -1 : date_age(b, day);
+}
+
+/* ---------------------------------------------------------------- descriptors */
+
+#define LEDGER_MAX_FIELDS 24
+
+const struct ledger *ledger_find(const char *name, enum ledger_owner owner)
+{
+	for (int i = 0; name && ledgers[i]; i++)
+		if (ledgers[i]->owner == owner && strcmp(ledgers[i]->name, name) == 0)
+			return ledgers[i];
+	return NULL;
+}
+
+const struct ledger *ledger_find_rows(const char *name)
+{
+	for (int i = 0; name && ledgers[i]; i++)
+		if (ledgers[i]->shape == LEDGER_ROWS && strcmp(ledgers[i]->name, name) == 0)
+			return ledgers[i];
+	return NULL;
+}
+
+static const char *owner_column(const struct ledger *l)
+{
+	return l->owner == LEDGER_OF_HOUSEHOLD ? "household_id" : "person_id";
+}
+
+const char *ledger_date(struct ctx *cx, json_t *body, const char *key, const char *prefix,
+			bool required, enum ledger_when when)
+{
+	const char *d = jx_date(body, key, prefix, required, cx->errs);
+	long day = ledger_day(d);
+	if (d && when == LEDGER_PAST && day > cx->today) {
+		verrors_addf(cx->errs, prefix, key, "date_in_future");
+		return NULL;
+	}
+	if (d && when == LEDGER_PLANNED && day > cx->today + 366) {
+		verrors_addf(cx->errs, prefix, key, "date_too_far_ahead");
+		return NULL;
+	}
+	return d;
+}
+
+/* The SELECT of a ROWS ledger's rows: id, owner, the fields, the reads, created_at; with
+ * the names and kinds ledger_rows takes. */
+static const char *select_rows(struct ctx *cx, const struct ledger *l, const char **names,
+			       const char **kinds)
+{
+	const char *cols = arena_printf(cx->arena, "id, %s", owner_column(l));
+	*names = arena_printf(cx->arena, "id %s", owner_column(l));
+	*kinds = "ii";
+	for (const struct ledger_field *f = l->fields; f->name; f++) {
+		char k = f->kind == 'i' || f->kind == 'r' || f->kind == 'b' ? f->kind : 't';
+		if (f->body_only)
+			continue;
+		cols = arena_printf(cx->arena, "%s, %s", cols, f->name);
+		*names = arena_printf(cx->arena, "%s %s", *names, f->name);
+		*kinds = arena_printf(cx->arena, "%s%c", *kinds, k);
+	}
+	for (const struct ledger_read *r = l->reads; r && r->name; r++) {
+		cols = arena_printf(cx->arena, "%s, %s", cols, r->sql);
+		*names = arena_printf(cx->arena, "%s %s", *names, r->name);
+		*kinds = arena_printf(cx->arena, "%s%c", *kinds, r->kind);
+	}
+	*names = arena_printf(cx->arena, "%s created_at", *names);
+	*kinds = arena_printf(cx->arena, "%st", *kinds);
+	return arena_printf(cx->arena, "SELECT %s, created_at FROM %s", cols, l->table);
+}
+
+/* Rows of a ROWS ledger: those of an owner (by_owner) or the one row `id`. */
+static json_t *read_rows(struct ctx *cx, const struct ledger *l, bool by_owner, int64_t id)
+{
+	const char *names, *kinds, *sql = select_rows(cx, l, &names, &kinds);
+	sql = by_owner ? arena_printf(cx->arena, "%s WHERE %s = ? ORDER BY %s", sql,
+				      owner_column(l), l->order)
+		       : arena_printf(cx->arena, "%s WHERE id = ?", sql);
+	json_t *rows = ledger_rows(cx, names, kinds, sql, "i", id), *row;
+	size_t i;
+	json_array_foreach(l->on_read ? rows : NULL, i, row)
+		l->on_read(cx, row);
+	return rows;
+}
+
+static json_t *read_row(struct ctx *cx, const struct ledger *l, int64_t id)
+{
+	json_t *rows = read_rows(cx, l, false, id);
+	json_t *row = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return row;
+}
+
+/* OUT_OK when the actor may read (or, with write, change) the owner's ledgers; *owner is
+ * then the person's JSON, or {"household_id"} for a household (the caller releases it). */
+static enum outcome owner_check(struct ctx *cx, enum ledger_owner kind, int64_t owner_id,
+				bool write, json_t **owner)
+{
+	*owner = NULL;
+	if (kind == LEDGER_OF_PERSON)
+		return ledger_person(cx, owner_id, write, owner);
+	json_t *h = NULL;
+	enum outcome res = ledger_household(cx, owner_id, write, &h);
+	json_decref(h);
+	if (res == OUT_OK)
+		*owner = json_pack("{s:I}", "household_id", (json_int_t)owner_id);
+	return res;
+}
+
+static int64_t household_of(json_t *owner)
+{
+	return json_integer_value(json_object_get(owner, "household_id"));
+}
+
+enum outcome ledger_list(struct ctx *cx, const struct ledger *l, int64_t owner_id, json_t **out)
+{
+	json_t *owner = NULL;
+	*out = NULL;
+	if (l->shape != LEDGER_ROWS)
+		return l->get(cx, owner_id, out);
+	enum outcome res = owner_check(cx, l->owner, owner_id, false, &owner);
+	json_decref(owner);
+	if (res != OUT_OK)
+		return res;
+	res = ledger_items(read_rows(cx, l, true, owner_id), out);
+	if (res == OUT_OK && l->on_list)
+		l->on_list(cx, *out);
+	return res;
+}
+
+/* Checks the fields a body gives into row (for a change: only those named, and only the
+ * `only` ones; null clears an optional field). */
+static void check_fields(struct ctx *cx, const struct ledger *l, json_t *body, json_t *row,
+			 bool change)
+{
+	for (const struct ledger_field *f = l->fields; f->name; f++) {
+		json_t *given = json_object_get(body, f->name), *v = NULL;
+		if (change && (!given || !jx_in(f->name, l->changeable)))
+			continue;
+		if (change && json_is_null(given)) {
+			if (f->required)
+				verrors_add(cx->errs, f->name, "required");
+			else
+				json_object_set_new(row, f->name, json_null());
+			continue;
+		}
+		bool required = f->required && !change, b = false;
+		int64_t n = 0;
+		double d = 0;
+		const char *s = NULL;
+		switch (f->kind) {
+		case 't': s = jx_string(body, f->name, "", required, (size_t)f->max, cx->errs); break;
+		case 'd': s = ledger_date(cx, body, f->name, "", required, f->when); break;
+		case 's': s = jx_enum(body, f->name, "", required, f->options, cx->errs); break;
+		case 'i':
+			if (jx_int(body, f->name, "", required, (int64_t)f->min,
+				   f->max > 0 ? (int64_t)f->max : INT64_MAX, &n, cx->errs))
+				v = json_integer(n);
+			break;
+		case 'r':
+			if (jx_number(body, f->name, "", required, f->min, f->max, &d, cx->errs))
+				v = json_real(d);
+			break;
+		case 'b':
+			if (jx_bool(body, f->name, "", required, &b, cx->errs))
+				v = json_boolean(b);
+			break;
+		}
+		if (s)
+			v = json_string(s);
+		if (v)
+			json_object_set_new(row, f->name, v);
+	}
+}
+
+/* Binds a JSON value for store_query_array. */
+static char bind_value(json_t *v, int64_t *i, double *d, const void **value)
+{
+	if (json_is_integer(v) || json_is_boolean(v)) {
+		*i = json_is_integer(v) ? json_integer_value(v) : json_is_true(v);
+		*value = i;
+		return 'i';
+	}
+	if (json_is_real(v)) {
+		*d = json_real_value(v);
+		*value = d;
+		return 'd';
+	}
+	*value = json_string_value(v);	/* NULL (SQL NULL) for null */
+	return 't';
+}
+
+static int run(struct ctx *cx, const char *sql, const char *types, const void *const *values)
+{
+	struct store_rows *r = store_query_array(cx->db, sql, types, values);
+	if (!r)
+		return STORE_ERROR;
+	while (store_next(r))
+		;
+	return store_finish(r);
+}
+
+/* INSERT of a new row: the owner, every key of row, created_at. */
+static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, json_t *row,
+		      int64_t *id)
+{
+	const void *values[LEDGER_MAX_FIELDS + 2];
+	int64_t ints[LEDGER_MAX_FIELDS + 2];
+	double reals[LEDGER_MAX_FIELDS + 2];
+	char types[LEDGER_MAX_FIELDS + 3], now[21];
+	const char *cols = owner_column(l), *marks = "?", *key;
+	json_t *v;
+	int n = 0;
+	ints[n] = owner_id;
+	values[n] = &ints[n];
+	types[n++] = 'i';
+	json_object_foreach(row, key, v) {
+		if (n == LEDGER_MAX_FIELDS)
+			return STORE_ERROR;
+		cols = arena_printf(cx->arena, "%s, %s", cols, key);
+		marks = arena_printf(cx->arena, "%s, ?", marks);
+		types[n] = bind_value(v, &ints[n], &reals[n], &values[n]);
+		n++;
+	}
+	audit_now(now);
+	values[n] = now;
+	types[n++] = 't';
+	types[n] = 0;
+	int rc = run(cx, arena_printf(cx->arena, "INSERT INTO %s(%s, created_at) VALUES (%s, ?)",
+				      l->table, cols, marks), types, values);
+	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
+	return rc;
+}
+
+enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner_id,
+			   json_t *body, json_t **out)
+{
+	const char *allowed[LEDGER_MAX_FIELDS + 1];
+	int n = 0;
+	json_t *owner = NULL;
+	*out = NULL;
+	for (const struct ledger_field *f = l->fields; f->name && n < LEDGER_MAX_FIELDS; f++)
+		allowed[n++] = f->name;
+	allowed[n] = NULL;
+	enum outcome res = l->owner == LEDGER_OF_PERSON
+		? ledger_begin_person(cx, owner_id, body, allowed, &owner)
+		: ledger_begin_household(cx, owner_id, body, allowed);
+	if (res != OUT_OK)
+		return res;
+	if (!owner)
+		owner = json_pack("{s:I}", "household_id", (json_int_t)owner_id);
+	json_t *row = json_object();
+	check_fields(cx, l, body, row, false);
+	if (l->check)
+		l->check(cx, owner, row, NULL);
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		if (f->body_only)
+			json_object_del(row, f->name);
+	int rc = STORE_OK;
+	int64_t id = 0;
+	if (cx->errs->n)
+		res = OUT_INVALID;
+	else if (l->also_write)
+		rc = l->also_write(cx, owner, row);
+	if (res == OUT_OK && rc == STORE_OK)
+		rc = insert_row(cx, l, owner_id, row, &id);
+	if (res == OUT_OK && rc == STORE_OK)
+		rc = (*out = read_row(cx, l, id)) ? ledger_recorded(cx, household_of(owner), "create",
+			l->entity, id, NULL, *out) : STORE_ERROR;
+	json_decref(row);
+	json_decref(owner);
+	return tx_end_out(cx->db, res, rc, out);
+}
+
+/* tx_record for a ROWS ledger's row: found when the actor may see its owner. */
+static json_t *load_visible(struct ctx *cx, const void *arg, int64_t id)
+{
+	const struct ledger *l = arg;
+	json_t *row = read_row(cx, l, id), *owner = NULL;
+	if (row && owner_check(cx, l->owner, json_integer_value(json_object_get(row,
+			owner_column(l))), false, &owner) != OUT_OK) {
+		json_decref(row);
+		row = NULL;
+	}
+	json_decref(owner);
+	return row;
+}
+
+static enum outcome row_writable(struct ctx *cx, json_t *row)
+{
+	json_t *owner = NULL;
+	json_t *person = json_object_get(row, "person_id");
+	enum outcome res = person ? owner_check(cx, LEDGER_OF_PERSON, json_integer_value(person),
+						true, &owner)
+		: owner_check(cx, LEDGER_OF_HOUSEHOLD,
+			      json_integer_value(json_object_get(row, "household_id")), true, &owner);
+	json_decref(owner);
+	return res;
+}
+
+enum outcome ledger_row(struct ctx *cx, const struct ledger *l, int64_t row_id, json_t **out)
+{
+	*out = l->shape == LEDGER_ROWS ? load_visible(cx, l, row_id) : NULL;
+	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+void ledger_row_etag(json_t *row, char out[48])
+{
+	char *s = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	for (const char *p = s ? s : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	free(s);
+	snprintf(out, 48, "\"r%lld-%016llx\"", (long long)json_integer_value(json_object_get(row,
+		 "id")), (unsigned long long)h);
+}
+
+enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_id,
+			   const char *if_match, json_t *body, json_t **out)
+{
+	const struct tx_record kind = {.load_from = load_visible, .arg = l,
+				       .etag = ledger_row_etag, .writable = row_writable};
+	json_t *before, *owner = NULL;
+	*out = NULL;
+	if (l->shape != LEDGER_ROWS || !l->changeable)
+		return OUT_NOT_FOUND;
+	enum outcome res = tx_begin_change(cx, &kind, row_id, if_match, body, &before);
+	if (res != OUT_OK)
+		return res;
+	jx_only(body, l->changeable, "", cx->errs);
+	json_t *row = json_deep_copy(before);
+	check_fields(cx, l, body, row, true);
+	int64_t owner_id = json_integer_value(json_object_get(row, owner_column(l)));
+	owner_check(cx, l->owner, owner_id, false, &owner);
+	if (l->check)
+		l->check(cx, owner, row, before);
+	int rc = STORE_OK;
+	if (cx->errs->n) {
+		res = OUT_INVALID;
+	} else {
+		/* the partial-update style of tx.h: a column changes only when the body names it */
+		const void *values[2 * LEDGER_MAX_FIELDS + 1];
+		int64_t ints[2 * LEDGER_MAX_FIELDS + 1];
+		double reals[2 * LEDGER_MAX_FIELDS + 1];
+		char types[2 * LEDGER_MAX_FIELDS + 2];
+		const char *sets = NULL;
+		int n = 0;
+		for (int k = 0; l->changeable[k] && n < 2 * LEDGER_MAX_FIELDS; k++) {
+			const char *col = l->changeable[k];
+			sets = arena_printf(cx->arena, "%s%s%s = CASE WHEN ? THEN ? ELSE %s END",
+					    sets ? sets : "", sets ? ", " : "", col, col);
+			ints[n] = tx_given(body, col);
+			values[n] = &ints[n];
+			types[n++] = 'i';
+			types[n] = bind_value(json_object_get(row, col), &ints[n], &reals[n], &values[n]);
+			n++;
+		}
+		ints[n] = row_id;
+		values[n] = &ints[n];
+		types[n++] = 'i';
+		types[n] = 0;
+		rc = run(cx, arena_printf(cx->arena, "UPDATE %s SET %s WHERE id = ?", l->table, sets),
+			 types, values);
+		if (rc == STORE_OK)
+			rc = (*out = read_row(cx, l, row_id)) ? ledger_recorded(cx,
+				household_of(owner) ? household_of(owner) : owner_id, "update",
+				l->entity, row_id, before, *out) : STORE_ERROR;
+	}
+	json_decref(row);
+	json_decref(owner);
+	json_decref(before);
+	return tx_end_out(cx->db, res, rc, out);
+}
+
+/* ---------------------------------------------------------------- the change trail */
+
+json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit)
+{
+	struct audit_also also[AUDIT_TRAIL_ALSO_MAX];
+	int n = 0;
+	for (int i = 0; ledgers[i] && n < AUDIT_TRAIL_ALSO_MAX; i++) {
+		const struct ledger *l = ledgers[i];
+		const char *ids = NULL;	/* SET and ONE of a household: the household's own id */
+		if (l->shape == LEDGER_ROWS && l->owner == LEDGER_OF_HOUSEHOLD)
+			ids = arena_printf(cx->arena, "SELECT id FROM %s WHERE household_id = ?",
+					   l->table);
+		else if (l->shape == LEDGER_ROWS)
+			ids = arena_printf(cx->arena, "SELECT t.id FROM %s t JOIN persons p ON"
+					   " p.id = t.person_id WHERE p.household_id = ?", l->table);
+		else if (l->owner == LEDGER_OF_PERSON)
+			ids = "SELECT id FROM persons WHERE household_id = ?";
+		also[n++] = (struct audit_also){l->entity, ids};
+	}
+	return audit_household_trail(cx, household_id, limit, also, n);
+}
+
+bool ledger_is_entity(const char *entity)
+{
+	for (int i = 0; entity && ledgers[i]; i++)
+		if (strcmp(ledgers[i]->entity, entity) == 0)
+			return true;
+	return false;
+}
+
+int64_t ledger_audit_household(struct ctx *cx, const char *entity, int64_t id)
+{
+	json_t *owner = NULL, *row = NULL;
+	for (int i = 0; entity && ledgers[i]; i++) {
+		const struct ledger *l = ledgers[i];
+		if (strcmp(l->entity, entity) != 0)
+			continue;
+		int64_t owner_id = id;	/* SET and ONE: the audit row names the owner */
+		if (l->shape == LEDGER_ROWS) {
+			row = read_row(cx, l, id);
+			owner_id = json_integer_value(json_object_get(row, owner_column(l)));
+			json_decref(row);
+		}
+		int64_t hh = owner_id && owner_check(cx, l->owner, owner_id, false, &owner) == OUT_OK
+			? household_of(owner) : 0;
+		json_decref(owner);
+		return hh;
+	}
+	return 0;
 }

@@ -1,6 +1,24 @@
 /*
- * ledger: what the follow-up ledgers share — the settings the rules and ages read, rows as
- * JSON, and the checks before a person's or a household's ledger is read or written.
+ * ledger: one shape for every ledger of a household or of a person (visits, jobs,
+ * trainings, guarantees, plots, relocation steps, schooling, family doctor).
+ *
+ * A ledger is a descriptor (struct ledger): its name in URLs, its audit entity, whose it
+ * is, its table and fields, and a check for what a field table cannot say. The shared
+ * functions below list, append and change rows from the descriptor alone, so a new ledger
+ * is one descriptor, its check, its migration and its messages (docs/architecture.md).
+ *
+ * One verb convention, one reply shape, for every ledger's API:
+ *   GET   /api/v1/{households|persons}/{id}/{ledger}   {"items": [...]} (and summaries)
+ *   POST  /api/v1/{households|persons}/{id}/{ledger}   appends one row: 201, the row
+ *   PUT   /api/v1/{households|persons}/{id}/{ledger}   replaces the owner's set (plots,
+ *                                                      steps) or its one record (schooling,
+ *                                                      family doctor): 200, {"items": [...]}
+ *   GET   /api/v1/{ledger}/{row id}                    one row, with its ETag
+ *   PATCH /api/v1/{ledger}/{row id}                    changes a row under If-Match
+ * (PUT on visits still appends, for the clients written before.)
+ *
+ * Every change moves the household's version on and writes an audit row in the same
+ * transaction, and every ledger's audit rows show in the household's change trail.
  */
 #ifndef ANJU_DOMAIN_LEDGER_H
 #define ANJU_DOMAIN_LEDGER_H
@@ -12,27 +30,118 @@
 #include "core/outcome.h"
 #include "domain/actor.h"
 
-/* followup_settings, as integers (see 003_followup.sql). */
-struct followup_settings {
-	int labor_age_min, labor_age_max, school_age_min, school_age_max, pension_age;
-	int idle_months, visit_days, step_grace_days;
+/* ---------------------------------------------------------------- descriptors */
+
+/* Whose ledger it is: the id in its URL, and the column that holds it. */
+enum ledger_owner { LEDGER_OF_HOUSEHOLD, LEDGER_OF_PERSON };
+
+/* How a ledger keeps its rows. */
+enum ledger_shape {
+	LEDGER_ROWS,	/* rows appended one at a time, each with an id; some fields may change */
+	LEDGER_SET,	/* the owner's rows replaced as a whole (plots, relocation steps) */
+	LEDGER_ONE,	/* one record per owner, replaced (schooling, family doctor) */
 };
 
-/* Birth-date bounds and cut-off dates derived from the settings and a day, as YYYY-MM-DD:
- * a labor-force person is born in (labor_born_after, labor_born_by], and so on. */
-struct followup_dates {
-	char today[11];
-	char labor_born_after[11], labor_born_by[11];
-	char school_born_after[11], school_born_by[11];
-	char pension_born_by[11];
-	char idle_since[11], visited_since[11], due_before[11];
+/* When a date may lie. One set of date error codes for every ledger: */
+enum ledger_when {
+	LEDGER_ANY,
+	LEDGER_PAST,	/* something done: not after today, else "date_in_future" */
+	LEDGER_PLANNED,	/* a record of what is agreed: at most a year ahead, else
+			 * "date_too_far_ahead" */
+};
+/* A date before the date it must follow (an end before its start, a step done before the
+ * step before it): the one code for date order. */
+#define LEDGER_DATE_ORDER "end_before_start"
+
+/* One field of a row: a body's key, a column of the table, and a field of its form. */
+struct ledger_field {
+	const char *name;
+	char kind;		/* 't' text, 'd' date, 's' one of options, 'i' whole number,
+				 * 'r' number, 'b' true or false */
+	bool required;
+	double min, max;	/* 'i' and 'r': the range; 't': max is the longest length */
+	const char *const *options;	/* 's' */
+	enum ledger_when when;	/* 'd' */
+	const char *label_key;	/* its label on the form (NULL: not on the form) */
+	const char *option_prefix;	/* the catalogue prefix of the options' words */
+	const char *initial;	/* the form's value for a new row (NULL: empty) */
+	bool body_only;		/* checked, then dropped: the table has no such column */
 };
 
-/* Reads the settings; false on a storage error. */
-bool followup_settings_load(struct ctx *cx, struct followup_settings *s);
-void followup_dates_for(const struct followup_settings *s, long today, struct followup_dates *d);
-/* The day `years` years before `day` (29 February → 28 February). */
-long date_years_before(long day, int years);
+/* A column read with the row but never written (a job's employer kind). */
+struct ledger_read {
+	const char *name;
+	char kind;		/* as ledger_rows */
+	const char *sql;	/* an expression over the table's columns */
+};
+
+struct ledger {
+	const char *name;	/* in URLs: /households/{id}/visits, /persons/{id}/family-doctor */
+	const char *entity;	/* the audit entity of a change: a row's id, or (SET, ONE) the
+				 * owner's */
+	enum ledger_owner owner;
+	enum ledger_shape shape;
+
+	/* LEDGER_ROWS: the table has id, household_id or person_id, one column per field and
+	 * created_at. */
+	const char *table;
+	const struct ledger_field *fields;	/* ends with a field whose name is NULL */
+	const struct ledger_read *reads;	/* NULL, or ends with a NULL name */
+	const char *order;			/* of a list: "date DESC, id DESC" */
+	const char *const *changeable;		/* the fields a PATCH may change; NULL: none */
+	bool put_appends;	/* a PUT appends too, as clients written before sent it */
+	/* What the field table cannot say: cross-field rules, lookups, defaults. `row` holds
+	 * the checked fields (for a change, the row as it will be), `before` the row as it
+	 * was (NULL for a new row), `owner` the household's or person's JSON. Adds errors to
+	 * cx->errs; may set or remove keys of row (every key left is a column written). */
+	void (*check)(struct ctx *cx, json_t *owner, json_t *row, json_t *before);
+	/* Optional: writes that go with a new row, before it, in its transaction (a new
+	 * guarantee ends the open one of its kind). Returns a store rc. */
+	int (*also_write)(struct ctx *cx, json_t *owner, json_t *row);
+	/* Optional: adds what is computed when a row is read (a job's "current"), and what
+	 * a list answers beside its items (the guarantees' "current" status by kind). */
+	void (*on_read)(struct ctx *cx, json_t *row);
+	void (*on_list)(struct ctx *cx, json_t *out);
+
+	/* LEDGER_SET and LEDGER_ONE: the ledger's own read ({"items": [...]}) and replacing
+	 * write, which open with ledger_begin_* and end with ledger_replaced. */
+	enum outcome (*get)(struct ctx *cx, int64_t owner_id, json_t **out);
+	enum outcome (*put)(struct ctx *cx, int64_t owner_id, json_t *body, json_t **out);
+};
+
+/* Every ledger, ending in NULL (ledgers.c). */
+extern const struct ledger *const ledgers[];
+/* The ledger of that name and owner; NULL when there is none. */
+const struct ledger *ledger_find(const char *name, enum ledger_owner owner);
+/* The ROWS ledger whose rows that name addresses (/api/v1/jobs/{id}); NULL otherwise. */
+const struct ledger *ledger_find_rows(const char *name);
+
+/* The owner's rows: {"items": [...]} and the ledger's summaries. */
+enum outcome ledger_list(struct ctx *cx, const struct ledger *l, int64_t owner_id, json_t **out);
+/* Appends one row from a body (LEDGER_ROWS); *out is the row as stored. */
+enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner_id,
+			   json_t *body, json_t **out);
+/* One row when the actor may see its owner. */
+enum outcome ledger_row(struct ctx *cx, const struct ledger *l, int64_t row_id, json_t **out);
+/* Changes the changeable fields a body names, under the row's ETag (tx_begin_change). */
+enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_id,
+			   const char *if_match, json_t *body, json_t **out);
+/* A row's ETag: its id and a hash of what it holds. */
+void ledger_row_etag(json_t *row, char out[48]);
+/* The household's change trail: the changes to it, its members, its archive items and
+ * every ledger of it or of its members, newest first (audit_household_trail). */
+json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit);
+/* True when `entity` is a ledger's audit entity. */
+bool ledger_is_entity(const char *entity);
+/* The household an audited ledger change (entity, id) belongs to when the actor may see
+ * it; 0 when the entity is no ledger's or the row is out of sight. */
+int64_t ledger_audit_household(struct ctx *cx, const char *entity, int64_t id);
+
+/* A date field with its ledger's rule (when): the string, or NULL with the error. */
+const char *ledger_date(struct ctx *cx, json_t *body, const char *key, const char *prefix,
+			bool required, enum ledger_when when);
+
+/* ---------------------------------------------------------------- shared parts */
 
 /* Rows of a query as a JSON array of objects: `names` is a space-separated list of keys,
  * `kinds` one character per column: 'i' integer, 'r' real, 't' text, 'b' boolean (NULL
@@ -50,6 +159,27 @@ enum outcome ledger_person_visible(struct ctx *cx, int64_t person_id);
 enum outcome ledger_items(json_t *rows, json_t **out);
 /* The same for a household's ledgers. */
 enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, json_t **household);
+
+/* Opens the write transaction of a household's ledger: the body is an object, the
+ * household exists and the actor may change it; keys outside `allowed` are reported in
+ * cx->errs (the caller checks the rest, then ends with tx_end). On any other answer than
+ * OUT_OK the transaction is already closed. */
+enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t *body,
+				    const char *const *allowed);
+/* The same for a person's ledger (a current member of an open household); *person is the
+ * person's JSON when the answer is OK (the caller releases it), NULL otherwise. */
+enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body,
+				 const char *const *allowed, json_t **person);
+/* The tail of every ledger write, inside its transaction: the household's version moves
+ * on (its ETag) and the change is audited as `action` on entity/id. Returns a store rc. */
+int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
+		    const char *entity, int64_t id, json_t *before, json_t *after);
+/* Ends a write that replaced a household's set (steps, plots): reads the set back with
+ * `get` into *out, records the change (before → after) and ends the transaction. Takes
+ * `before`. */
+enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
+			     json_t *before,
+			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out);
 
 /* "2019-05-01" as a day number; -1 for NULL or bad text. */
 long ledger_day(const char *date);

@@ -103,8 +103,8 @@ bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
 	return e->n == before;
 }
 
-bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
-		    struct id_probes *probes)
+bool person_id_available(struct ctx *cx, const char *id_number, int64_t except_id,
+			 struct id_probes *probes)
 {
 	int rc;
 	int64_t owner = store_one_int(cx->db, &rc,
@@ -321,7 +321,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	int rc = STORE_OK;
 	struct id_probes probes = {.n = 0};
 	if (res == OUT_OK) {
-		if (!person_id_free(cx, p.idn.number, 0, &probes))
+		if (!person_id_available(cx, p.idn.number, 0, &probes))
 			verrors_add(cx->errs, "id_number", "id_number_taken");
 		if (strcmp(p.relation, "head") == 0 && current_head(cx, household_id, 0))
 			verrors_add(cx->errs, "relation", "head_exists");
@@ -343,36 +343,29 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	return person_probes_audit(cx, &probes, finish_tx(cx, res, rc, out));
 }
 
+/* household_writable for a loaded person's household (tx_record). */
+static enum outcome household_of_writable(struct ctx *cx, json_t *person)
+{
+	return household_writable(cx, json_integer_value(json_object_get(person, "household_id")));
+}
+
 enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
 			  json_t **out)
 {
-	*out = NULL;
+	static const struct tx_record kind = {.load = person_load, .etag = person_etag,
+					       .writable = household_of_writable};
 	struct person_in p;
-	char etag[48], now[21], rev[19], initials[64], full[256];
-	if (!json_is_object(body)) {
-		verrors_add(cx->errs, "body", "type_object");
-		return OUT_INVALID;
-	}
-	jx_only(body, person_fields, "", cx->errs);
-	person_parse(cx, body, "", false, &p);
-	if (store_begin(cx->db) != STORE_OK)
-		return OUT_INTERNAL;
-	json_t *before = person_load(cx, id);
-	enum outcome res = OUT_OK;
+	char now[21], rev[19] = "", initials[64] = "", full[256] = "";
+	json_t *before;
 	int rc = STORE_OK;
 	struct id_probes probes = {.n = 0};
-	if (!before) {
-		res = OUT_NOT_FOUND;
-		goto done;
-	}
-	person_etag(before, etag);
-	if (if_match && strcmp(if_match, etag) != 0 && strcmp(if_match, "*") != 0) {
-		res = OUT_PRECONDITION_FAILED;
-		goto done;
-	}
+	*out = NULL;
+	enum outcome res = tx_begin_change(cx, &kind, id, if_match, body, &before);
+	if (res != OUT_OK)
+		return res;
+	jx_only(body, person_fields, "", cx->errs);
+	person_parse(cx, body, "", false, &p);
 	int64_t household_id = json_integer_value(json_object_get(before, "household_id"));
-	if ((res = household_writable(cx, household_id)) != OUT_OK)
-		goto done;
 	if (!p.has_id) {	/* gender/birth_date without a new number must match the old one */
 		const char *g = json_string_value(json_object_get(body, "gender"));
 		const char *b = json_string_value(json_object_get(body, "birth_date"));
@@ -381,7 +374,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 		if (b && strcmp(b, json_string_value(json_object_get(before, "birth_date"))))
 			verrors_add(cx->errs, "birth_date", "birth_date_mismatch");
 	}
-	if (p.has_id && !person_id_free(cx, p.idn.number, id, &probes))
+	if (p.has_id && !person_id_available(cx, p.idn.number, id, &probes))
 		verrors_add(cx->errs, "id_number", "id_number_taken");
 	if (p.relation && strcmp(p.relation, "head") == 0 && current_head(cx, household_id, id))
 		verrors_add(cx->errs, "relation", "head_exists");
@@ -390,38 +383,37 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 		goto done;
 	}
 
-	/* Overlay the given fields on the current record; JSON null clears optional ones. */
-	json_t *after = json_deep_copy(before);
-	if (p.has_id) {
-		json_object_set_new(after, "id_number", json_string(p.idn.number));
-		json_object_set_new(after, "gender", json_string(p.idn.male ? "male" : "female"));
-		json_object_set_new(after, "birth_date", json_string(p.idn.birth_date));
-	}
-	static const char *const optional[] = {"ethnicity", "education", "health",
-					       "labor_capacity", "phone", NULL};
-	const char *given[] = {p.ethnicity, p.education, p.health, p.labor_capacity, p.phone};
-	for (int i = 0; optional[i]; i++)
-		if (jx_has(body, optional[i]))
-			json_object_set_new(after, optional[i],
-					    given[i] ? json_string(given[i]) : json_null());
-	if (p.name)
-		json_object_set_new(after, "name", json_string(p.name));
-	if (p.relation)
-		json_object_set_new(after, "relation", json_string(p.relation));
-
-#define S(k) json_string_value(json_object_get(after, k))
+	/* Only what the body names changes (tx.h); the derived columns change with theirs. */
 	audit_now(now);
-	reverse_id(S("id_number"), rev);
-	name_keys(S("name"), initials, full);
-	rc = store_exec(cx->db, "UPDATE persons SET id_number = ?, id_reversed = ?, name = ?,"
-		" name_initials = ?, name_pinyin = ?, gender = ?, birth_date = ?, ethnicity = ?,"
-		" relation = ?, education = ?, health = ?, labor_capacity = ?, phone = ?,"
-		" version = version + 1, updated_at = ? WHERE id = ?", "tttttttttttttti",
-		S("id_number"), rev, S("name"), initials, full, S("gender"), S("birth_date"),
-		S("ethnicity"), S("relation"), S("education"), S("health"), S("labor_capacity"),
-		S("phone"), now, id);
-#undef S
-	json_decref(after);
+	if (p.has_id)
+		reverse_id(p.idn.number, rev);
+	if (p.name)
+		name_keys(p.name, initials, full);
+	int64_t id_given = p.has_id, name_given = p.name != NULL;
+	const char *gender = p.has_id ? (p.idn.male ? "male" : "female") : NULL;
+	rc = store_exec(cx->db, "UPDATE persons SET"
+		" id_number = CASE WHEN ? THEN ? ELSE id_number END,"
+		" id_reversed = CASE WHEN ? THEN ? ELSE id_reversed END,"
+		" gender = CASE WHEN ? THEN ? ELSE gender END,"
+		" birth_date = CASE WHEN ? THEN ? ELSE birth_date END,"
+		" name = CASE WHEN ? THEN ? ELSE name END,"
+		" name_initials = CASE WHEN ? THEN ? ELSE name_initials END,"
+		" name_pinyin = CASE WHEN ? THEN ? ELSE name_pinyin END,"
+		" relation = CASE WHEN ? THEN ? ELSE relation END,"
+		" ethnicity = CASE WHEN ? THEN ? ELSE ethnicity END,"
+		" education = CASE WHEN ? THEN ? ELSE education END,"
+		" health = CASE WHEN ? THEN ? ELSE health END,"
+		" labor_capacity = CASE WHEN ? THEN ? ELSE labor_capacity END,"
+		" phone = CASE WHEN ? THEN ? ELSE phone END,"
+		" version = version + 1, updated_at = ? WHERE id = ?",
+		"it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "ti",
+		id_given, p.has_id ? p.idn.number : NULL, id_given, rev, id_given, gender,
+		id_given, p.has_id ? p.idn.birth_date : NULL,
+		name_given, p.name, name_given, initials, name_given, full,
+		(int64_t)(p.relation != NULL), p.relation,
+		tx_given(body, "ethnicity"), p.ethnicity, tx_given(body, "education"), p.education,
+		tx_given(body, "health"), p.health, tx_given(body, "labor_capacity"), p.labor_capacity,
+		tx_given(body, "phone"), p.phone, now, id);
 	if (rc == STORE_OK)
 		rc = person_index(cx, id, json_string_value(json_object_get(body, "name"))
 				  ? p.name : json_string_value(json_object_get(before, "name")));

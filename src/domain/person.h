@@ -53,10 +53,10 @@ struct id_probes {
 	int64_t owners[PERSON_MAX_PROBES];
 	int n;
 };
-/* True when the ID number is free (or belongs to except_id); when it is taken, notes its
- * owner in probes (may be NULL). */
-bool person_id_free(struct ctx *cx, const char *id_number, int64_t except_id,
-		    struct id_probes *probes);
+/* True when no one else has the ID number (no one, or only except_id); when another person
+ * has it, notes that owner in probes (may be NULL). */
+bool person_id_available(struct ctx *cx, const char *id_number, int64_t except_id,
+			 struct id_probes *probes);
 /* After the write's transaction has ended, when it was refused as invalid (the answer
  * tells that a number is taken): one audit row "id_probe" per owner, in a transaction of
  * its own. Returns res, or OUT_INTERNAL when the rows could not be written (an unaudited

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <string.h>
 
 enum outcome tx_begin(struct store_conn *db)
 {
@@ -34,6 +35,39 @@ enum outcome tx_end_out(struct store_conn *db, enum outcome res, int rc, json_t 
 		*out = NULL;
 	}
 	return res;
+}
+
+enum outcome tx_begin_change(struct ctx *cx, const struct tx_record *kind, int64_t id,
+			     const char *if_match, json_t *body, json_t **before)
+{
+	char etag[48];
+	*before = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	enum outcome res = tx_begin(cx->db);
+	if (res != OUT_OK)
+		return res;
+	*before = kind->load_from ? kind->load_from(cx, kind->arg, id) : kind->load(cx, id);
+	if (!*before)
+		res = OUT_NOT_FOUND;
+	else if ((res = kind->writable(cx, *before)) != OUT_OK)
+		;	/* who may not change it learns nothing of its version */
+	else if (!if_match)
+		res = OUT_PRECONDITION_REQUIRED;
+	else if (kind->etag(*before, etag), strcmp(if_match, etag) != 0 && strcmp(if_match, "*") != 0)
+		res = OUT_PRECONDITION_FAILED;
+	if (res == OUT_OK)
+		return OUT_OK;
+	json_decref(*before);
+	*before = NULL;
+	return tx_end(cx->db, res, STORE_OK);
+}
+
+int64_t tx_given(json_t *body, const char *key)
+{
+	return json_object_get(body, key) != NULL;
 }
 
 /* ---------------------------------------------------------------- group commit */

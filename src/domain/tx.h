@@ -10,6 +10,33 @@
 /* Begins a write transaction: OUT_BUSY when the database stayed locked past the busy
  * timeout (the caller answers 503 with Retry-After), OUT_INTERNAL on any other failure. */
 enum outcome tx_begin(struct store_conn *db);
+/* What a change under an ETag needs to know of its kind of record (household, person,
+ * archive item, a ledger row). */
+struct tx_record {
+	json_t *(*load)(struct ctx *cx, int64_t id);	/* NULL: no such record in scope */
+	void (*etag)(json_t *record, char out[48]);
+	/* OUT_OK when the actor may change this record now; else why not (adding to cx->errs) */
+	enum outcome (*writable)(struct ctx *cx, json_t *record);
+	/* Instead of load, for kinds that need more to find a record (a ledger's rows): */
+	json_t *(*load_from)(struct ctx *cx, const void *arg, int64_t id);
+	const void *arg;
+};
+/* The one opening of every partial update (PATCH) under an ETag, in this order: the body
+ * is a JSON object (OUT_INVALID), the write transaction begins, the record is loaded
+ * (OUT_NOT_FOUND), the actor may change it (kind->writable), and if_match names it:
+ * missing is OUT_PRECONDITION_REQUIRED (428), "*" matches any existing record (RFC 9110),
+ * another tag is OUT_PRECONDITION_FAILED (412). On OUT_OK the transaction is open and
+ * *before is the record (the caller releases it and ends with tx_end_out); on any other
+ * answer the transaction is already closed and *before is NULL.
+ *
+ * The one partial-update style that follows: `UPDATE t SET col = CASE WHEN ? THEN ? ELSE
+ * col END, ...`, the first parameter tx_given(body, "col"): a column changes only when the
+ * body names it, and a JSON null clears it. */
+enum outcome tx_begin_change(struct ctx *cx, const struct tx_record *kind, int64_t id,
+			     const char *if_match, json_t *body, json_t **before);
+/* 1 when the body names key (even as null), else 0: the flag of the partial-update style. */
+int64_t tx_given(json_t *body, const char *key);
+
 /* Commits when the operation succeeded (res OK, rc STORE_OK) and no query failed during
  * the transaction; otherwise rolls back. A failed query wins over any other answer
  * (OUT_INTERNAL, or OUT_BUSY when it failed because the database stayed locked), since

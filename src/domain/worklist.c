@@ -88,7 +88,7 @@ enum outcome worklist_counts(struct ctx *cx, json_t **out)
 	if (!followup_pass_run(cx, &p, PASS_RULE_FACTS))
 		return OUT_INTERNAL;
 	enum outcome res = worklist_counts_of(cx, &p, out);
-	followup_pass_free(&p);
+	followup_pass_release(&p);
 	return res;
 }
 
@@ -235,7 +235,7 @@ enum outcome worklist_entries(struct ctx *cx, const char *rule, const char *afte
 		return OUT_INTERNAL;
 	struct entry *e = collect(&p, &u, &n);
 	if (!e) {
-		followup_pass_free(&p);
+		followup_pass_release(&p);
 		return OUT_INTERNAL;
 	}
 	json_t *items = json_array();
@@ -255,7 +255,7 @@ enum outcome worklist_entries(struct ctx *cx, const char *rule, const char *afte
 		? json_string(arena_printf(cx->arena, "%lld-%lld", (long long)e[i - 1].household,
 					   (long long)e[i - 1].person)) : json_null());
 	free(e);
-	followup_pass_free(&p);
+	followup_pass_release(&p);
 	if (!ok) {
 		json_decref(*out);
 		*out = NULL;
@@ -297,7 +297,7 @@ enum outcome worklist_open(struct ctx *cx, const char *rule, struct worklist_cur
 	}
 	c->dates = p.dates;
 	c->e = collect(&p, &c->u, &c->n);
-	followup_pass_free(&p);
+	followup_pass_release(&p);
 	if (!c->e) {
 		worklist_close(c);
 		return OUT_TOO_LARGE;	/* the only way collect fails is memory */

@@ -109,6 +109,17 @@ struct store_rows *store_query(struct store_conn *c, const char *sql, const char
 	return r;
 }
 
+struct store_rows *store_query_array(struct store_conn *c, const char *sql, const char *types,
+				     const void *const *values)
+{
+	size_t n = types ? strlen(types) : 0;
+	if (!sql || n > STORE_MAX_PARAMS || fault_due()) {
+		c->failures++;
+		return NULL;
+	}
+	return c->backend->query(c, sql, types ? types : "", values);
+}
+
 bool store_next(struct store_rows *r)
 {
 	return r && r->conn->backend->next(r) == STORE_ROW;

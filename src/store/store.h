@@ -109,6 +109,11 @@ int store_migrate(struct store_conn *c, int *applied);
 struct store_rows *store_query(struct store_conn *c, const char *sql, const char *types, ...);
 struct store_rows *store_vquery(struct store_conn *c, const char *sql, const char *types,
 				va_list ap);
+/* The same with the values in an array, for SQL built at run time from a table of columns
+ * (the ledgers): values[i] points at an int64_t ('i'), a double ('d') or is the text ('t',
+ * NULL binds SQL NULL). */
+struct store_rows *store_query_array(struct store_conn *c, const char *sql, const char *types,
+				     const void *const *values);
 /* Advances to the next row: true while there is one. */
 bool store_next(struct store_rows *r);
 int64_t store_int(struct store_rows *r, int col);

@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "domain/audit.h"
 #include "domain/grant.h"
+#include "domain/ledger.h"
 #include "domain/privacy.h"
 #include "web/api_audit.h"
 #include "web/export.h"
@@ -57,7 +58,8 @@ bool audit_filter_from_query(struct request *rq, struct audit_filter *f)
 	memset(f, 0, sizeof(*f));
 	f->user = rq_query(rq, "user");
 	f->action = rq_query(rq, "action");
-	f->entity = rq_query_enum(rq, "entity", entities);
+	const char *ledger = rq_query(rq, "entity");	/* every ledger's, from its descriptor */
+	f->entity = ledger_is_entity(ledger) ? ledger : rq_query_enum(rq, "entity", entities);
 	f->entity_id = rq_query_int(rq, "id", 0, INT64_MAX, 0);
 	f->from = rq_query(rq, "from");
 	f->to = rq_query(rq, "to");

@@ -1,37 +1,19 @@
-/* api_followup: thin HTTP glue over the follow-up ledgers, worklists and the employment
- * report (domain/employment.c, guarantee.c, aftercare.c, worklist.c, employment_report.c). */
+/* api_followup: thin HTTP glue over the employer register, worklists, the follow-up
+ * settings and the reports (domain/employers.c, worklist.c, employment_report.c,
+ * steps.c); the ledgers' own API is api_ledgers.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/aftercare.h"
-#include "domain/employment.h"
+#include "domain/employers.h"
 #include "domain/employment_report.h"
-#include "domain/guarantee.h"
+#include "domain/steps.h"
 #include "domain/worklist.h"
 #include "web/api_audit.h"
 #include "web/export.h"
 #include "web/routes.h"
 
-void api_jobs_list(struct request *rq) { rq_read_one(rq, jobs_list); }
-void api_jobs_create(struct request *rq) { rq_write_one(rq, job_create, 201); }
-void api_job_patch(struct request *rq) { rq_write_one(rq, job_patch, 200); }
-void api_trainings_list(struct request *rq) { rq_read_one(rq, trainings_list); }
-void api_trainings_create(struct request *rq) { rq_write_one(rq, training_create, 201); }
-void api_guarantees_list(struct request *rq) { rq_read_one(rq, guarantees_list); }
-void api_guarantees_create(struct request *rq) { rq_write_one(rq, guarantee_create, 201); }
-void api_schooling_get(struct request *rq) { rq_read_one(rq, schooling_get); }
-void api_schooling_put(struct request *rq) { rq_write_one(rq, schooling_put, 200); }
-void api_family_doctor_get(struct request *rq) { rq_read_one(rq, family_doctor_get); }
-void api_family_doctor_put(struct request *rq) { rq_write_one(rq, family_doctor_put, 200); }
-void api_plots_get(struct request *rq) { rq_read_one(rq, plots_get); }
-void api_plots_put(struct request *rq) { rq_write_one(rq, plots_put, 200); }
-void api_steps_get(struct request *rq) { rq_read_one(rq, steps_get); }
-void api_steps_put(struct request *rq) { rq_write_one(rq, steps_put, 200); }
-void api_visits_get(struct request *rq) { rq_read_one(rq, visits_get); }
-void api_visits_create(struct request *rq) { rq_write_one(rq, visit_create, 201); }
-
 void api_employers_list(struct request *rq) { rq_read_all(rq, employers_list); }
-void api_employers_create(struct request *rq) { rq_write_new(rq, employer_create, 201); }
+void api_employers_create(struct request *rq) { rq_write_new(rq, employers_create, 201); }
 
 /* ---------------------------------------------------------------- worklists */
 
@@ -253,6 +235,6 @@ void api_report_employment_records(struct request *rq)
 void api_report_relocation(struct request *rq)
 {
 	json_t *out = NULL;
-	enum outcome res = relocation_progress(&rq->cx, &out);
+	enum outcome res = steps_progress(&rq->cx, &out);
 	rq_reply(rq, res, 200, out);
 }

@@ -5,6 +5,7 @@
 #include "domain/audit.h"
 #include "web/api_audit.h"
 #include "domain/division.h"
+#include "domain/ledger.h"
 #include "domain/report.h"
 #include "domain/search.h"
 #include "domain/user.h"
@@ -123,8 +124,9 @@ void api_users_create(struct request *rq)
 	rq_json(rq, 201, created);
 }
 
-/* The change history of one record: ?entity=household|person|user&id=N. Records other
- * than users are shown only when the record is within the caller's scope. */
+/* The change history of one record: ?entity=household|person|user|item|<a ledger's
+ * entity>&id=N. Records other than users are shown only when the record is within the
+ * caller's scope. */
 void api_audit(struct request *rq)
 {
 	static const char *const entities[] = {"household", "person", "user", "item", NULL};
@@ -133,7 +135,8 @@ void api_audit(struct request *rq)
 		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
 		return;
 	}
-	const char *entity = rq_query_enum(rq, "entity", entities);
+	const char *ledger = rq_query(rq, "entity");	/* every ledger's, from its descriptor */
+	const char *entity = ledger_is_entity(ledger) ? ledger : rq_query_enum(rq, "entity", entities);
 	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
 	if (!entity)
 		verrors_add(&rq->errs, "entity", "required");
@@ -143,7 +146,10 @@ void api_audit(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
-	if (!audit_trail_visible(&rq->cx, entity, id)) {
+	/* a ledger's change: its household decides */
+	bool visible = ledger_is_entity(entity) ? ledger_audit_household(&rq->cx, entity, id) != 0
+						: audit_trail_visible(&rq->cx, entity, id);
+	if (!visible) {
 		rq_problem(rq, OUT_NOT_FOUND, NULL);
 		return;
 	}

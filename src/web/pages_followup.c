@@ -6,11 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/aftercare.h"
 #include "domain/archive.h"
-#include "domain/employment.h"
 #include "domain/employment_report.h"
-#include "domain/guarantee.h"
+#include "domain/family_doctor.h"
+#include "domain/guarantees.h"
+#include "domain/jobs.h"
+#include "domain/plots.h"
+#include "domain/schooling.h"
+#include "domain/steps.h"
+#include "domain/trainings.h"
+#include "domain/visits.h"
 #include "domain/worklist.h"
 #include "web/api_audit.h"
 #include "web/page.h"
@@ -178,11 +183,11 @@ void page_report_employment(struct request *rq)
 				   "/reports/employment/records?figure=zero_employment_households&area=");
 	/* employed by type, county-wide */
 	json_t *types = json_array(), *county = json_object_get(r, "county");
-	for (int k = 0; job_types[k]; k++) {
+	for (int k = 0; jobs_types[k]; k++) {
 		char key[48];
-		snprintf(key, sizeof(key), "employed_%s", job_types[k]);
+		snprintf(key, sizeof(key), "employed_%s", jobs_types[k]);
 		json_array_append_new(types, json_pack("{s:s, s:s, s:O}", "code", "",
-			"name", msg_get(rq->lang, arena_printf(&rq->arena, "job_%s", job_types[k])),
+			"name", msg_get(rq->lang, arena_printf(&rq->arena, "job_%s", jobs_types[k])),
 			"employed", json_object_get(county, key)));
 		json_object_set_new(json_array_get(types, (size_t)k), "code", json_string(
 			arena_printf(&rq->arena, "%s&figure=%s", json_string_value(json_object_get(county, "code")), key)));
@@ -190,7 +195,7 @@ void page_report_employment(struct request *rq)
 	char *by_type = svg_bar_chart(types, "name", "employed", NULL, "/reports/employment/records?area=");
 	json_decref(types);
 	json_t *progress = NULL;
-	if (relocation_progress(&rq->cx, &progress) == OUT_OK)
+	if (steps_progress(&rq->cx, &progress) == OUT_OK)
 		json_object_set(r, "relocation", json_object_get(progress, "by_town"));
 	json_decref(progress);
 	json_object_set_new(r, "heads", heads);
@@ -252,12 +257,14 @@ void followup_person_sections(struct request *rq, int64_t person_id, json_t *dat
 		label_all(rq, json_object_get(guarantees, "items"), "status", "gstatus");
 		json_object_set(data, "guarantees", json_object_get(guarantees, "items"));
 	}
+	/* one-record ledgers answer {"items": [the record]} */
 	if (schooling_get(cx, person_id, &schooling) == OUT_OK) {
-		page_label(rq, schooling, "status", "school");
-		json_object_set(data, "schooling", schooling);
+		json_t *one = json_array_get(json_object_get(schooling, "items"), 0);
+		page_label(rq, one, "status", "school");
+		json_object_set(data, "schooling", one);
 	}
 	if (family_doctor_get(cx, person_id, &doctor) == OUT_OK)
-		json_object_set(data, "doctor", doctor);
+		json_object_set(data, "doctor", json_array_get(json_object_get(doctor, "items"), 0));
 	/* the volume: archive items filed under the person */
 	json_t *p = json_object_get(data, "p"), *items = NULL, *it, *volume = json_array();
 	struct item_filter f = {.household_id = json_integer_value(json_object_get(p, "household_id")),
@@ -281,15 +288,15 @@ void followup_household_sections(struct request *rq, int64_t household_id, json_
 	json_t *steps = NULL, *plots = NULL, *visits = NULL;
 	struct ctx *cx = &rq->cx;
 	if (steps_get(cx, household_id, &steps) == OUT_OK) {
-		label_all(rq, json_object_get(steps, "steps"), "step", "step");
+		label_all(rq, json_object_get(steps, "items"), "step", "step");
 		json_object_set(data, "relocation", steps);
 	}
 	if (plots_get(cx, household_id, &plots) == OUT_OK) {
-		label_all(rq, json_object_get(plots, "plots"), "kind", "plot");
-		label_all(rq, json_object_get(plots, "plots"), "use", "use");
-		json_object_set(data, "plots", json_object_get(plots, "plots"));
+		label_all(rq, json_object_get(plots, "items"), "kind", "plot");
+		label_all(rq, json_object_get(plots, "items"), "use", "use");
+		json_object_set(data, "plots", json_object_get(plots, "items"));
 	}
-	if (visits_get(cx, household_id, &visits) == OUT_OK) {
+	if (visits_list(cx, household_id, &visits) == OUT_OK) {
 		label_all(rq, json_object_get(visits, "items"), "kind", "visit");
 		json_object_set(data, "visits", json_object_get(visits, "items"));
 	}

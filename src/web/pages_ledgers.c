@@ -9,17 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/aftercare.h"
 #include "domain/archive.h"
-#include "domain/employment.h"
-#include "domain/guarantee.h"
+#include "domain/employers.h"
+#include "domain/jobs.h"
+#include "domain/trainings.h"
+#include "domain/family_doctor.h"
+#include "domain/guarantees.h"
+#include "domain/schooling.h"
+#include "domain/plots.h"
+#include "domain/steps.h"
+#include "domain/visits.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "web/page.h"
 
 /* kinds: 't' text, 'd' date, 'i' whole number, 'r' number, 'b' yes/no, 's' a code list,
  * 'e' one of the household's archive items (evidence) */
-struct ledger_field {
+struct form_field {
 	const char *name, *label_key;
 	char kind;
 	const char *const *options;
@@ -29,8 +35,12 @@ struct ledger_field {
 struct ledger_form {
 	const char *heading_key;
 	enum { OWNER_PERSON, OWNER_HOUSEHOLD, OWNER_JOB } owner;	/* what the id in the path is */
-	const struct ledger_field *fields;
-	enum outcome (*op)(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+	const struct form_field *fields;
+	/* what a posted form does: the ledger's append or replacing write (ledger), or a
+	 * change of one row under the ETag the form carries (patch) */
+	const struct ledger *ledger;
+	enum outcome (*patch)(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			      json_t **out);
 	/* turns the form into the API's body; NULL: one key per field */
 	json_t *(*body)(json_t *form);
 	/* the form field an API error field belongs to; NULL: the same name */
@@ -38,6 +48,7 @@ struct ledger_form {
 };
 
 static const char *const yes_no[] = {"true", "false", NULL};
+static const struct ledger_form steps_form;
 
 /* <option>s for the household's active archive items, by reference code and title. */
 static json_t *item_options(struct request *rq, json_t *items, const char *selected)
@@ -61,7 +72,7 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 {
 	json_t *fields = json_array(), *items = NULL;
 	struct item_filter filter = {.household_id = rq->ids[0], .limit = 500};
-	for (const struct ledger_field *f = lf->fields; f->name; f++) {
+	for (const struct form_field *f = lf->fields; f->name; f++) {
 		const char *v = form_value(values, f->name);
 		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
 				       msg_get(rq->lang, f->label_key), "value", v,
@@ -85,7 +96,7 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 /* The page a form returns to: the household's or the person's (a job's person's). */
 static const char *home_of(struct request *rq, const struct ledger_form *lf)
 {
-	int64_t id = lf->owner == OWNER_JOB ? job_person_id(&rq->cx, rq->ids[0]) : rq->ids[0];
+	int64_t id = lf->owner == OWNER_JOB ? jobs_person_id(&rq->cx, rq->ids[0]) : rq->ids[0];
 	return arena_printf(&rq->arena, lf->owner == OWNER_HOUSEHOLD ? "/households/%lld"
 			    : "/persons/%lld", (long long)id);
 }
@@ -96,6 +107,8 @@ static void ledger_page(struct request *rq, const struct ledger_form *lf, unsign
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading",
 		msg_get(rq->lang, lf->heading_key), "home", home_of(rq, lf), "subject", subject,
 		"action", rq->path, "fields", form_fields_of(rq, lf, values));
+	if (*form_value(values, "etag"))	/* a change of one row: under its ETag */
+		json_object_set_new(data, "etag", json_string(form_value(values, "etag")));
 	if (status != 200)
 		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
 	page_render(rq, status, "record_edit", lf->heading_key, data);
@@ -109,8 +122,8 @@ static char *subject_of(struct request *rq, const struct ledger_form *lf)
 		household_get(&rq->cx, rq->ids[0], &o);
 	else if (lf->owner == OWNER_PERSON)
 		o = person_load(&rq->cx, rq->ids[0]);
-	else if (job_person_id(&rq->cx, rq->ids[0]))
-		o = person_load(&rq->cx, job_person_id(&rq->cx, rq->ids[0]));
+	else if (jobs_person_id(&rq->cx, rq->ids[0]))
+		o = person_load(&rq->cx, jobs_person_id(&rq->cx, rq->ids[0]));
 	if (!o)
 		return NULL;
 	char *s = arena_strdup(&rq->arena, json_string_value(json_object_get(o,
@@ -142,7 +155,7 @@ static json_t *typed(char kind, const char *v)
 static json_t *default_body(const struct ledger_form *lf, json_t *form)
 {
 	json_t *body = json_object();
-	for (const struct ledger_field *f = lf->fields; f->name; f++) {
+	for (const struct form_field *f = lf->fields; f->name; f++) {
 		json_t *v = typed(f->kind, form_value(form, f->name));
 		if (v)
 			json_object_set_new(body, f->name, v);
@@ -178,13 +191,20 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 		return;
 	}
 	json_t *body = lf->body ? lf->body(f) : default_body(lf, f);
-	enum outcome res = lf->op(&rq->cx, rq->ids[0], body, &out);
+	enum outcome res = lf->patch ? lf->patch(&rq->cx, rq->ids[0], form_value(f, "etag"), body, &out)
+		: lf->ledger->shape == LEDGER_ROWS ? ledger_append(&rq->cx, lf->ledger, rq->ids[0], body, &out)
+		: lf->ledger->put(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK) {
 		page_redirect(rq, home_of(rq, lf));
 	} else if (res == OUT_INVALID) {
 		for (int i = 0; lf->field_of && i < rq->errs.n; i++) {
+			struct field_error *e = &rq->errs.items[i];
+			/* the steps' form words the one date-order code as the step's own */
+			if (lf == &steps_form && strncmp(e->field, "steps.", 6) == 0 &&
+			    strcmp(e->code, LEDGER_DATE_ORDER) == 0)
+				e->code = "step_before_previous";
 			const char *to = lf->field_of(rq, rq->errs.items[i].field);
 			if (to)
 				rq->errs.items[i].field = to;
@@ -196,44 +216,73 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 	json_decref(f);
 }
 
+/* ---------------------------------------------------------------- forms from descriptors */
+
+/* A ledger kept as rows: its form is its descriptor's fields that have a label. The
+ * fields live in the request's arena. */
+static const struct ledger_form *rows_form(struct request *rq, const struct ledger *l)
+{
+	int n = 0;
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		n++;
+	struct form_field *fields = arena_alloc(&rq->arena, sizeof(*fields) * (size_t)(n + 1));
+	struct ledger_form *lf = arena_alloc(&rq->arena, sizeof(*lf));
+	if (!fields || !lf)
+		return NULL;
+	n = 0;
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		if (f->label_key)
+			fields[n++] = (struct form_field){f->name, f->label_key, f->kind, f->options,
+							  f->option_prefix};
+	fields[n] = (struct form_field){NULL, NULL, 0, NULL, NULL};
+	*lf = (struct ledger_form){
+		.heading_key = arena_printf(&rq->arena, "add_%s", l->entity),
+		.owner = l->owner == LEDGER_OF_PERSON ? OWNER_PERSON : OWNER_HOUSEHOLD,
+		.fields = fields, .ledger = l};
+	return lf;
+}
+
+/* A new row's form starts with its fields' initial values. */
+static json_t *rows_initial(const struct ledger *l)
+{
+	json_t *form = json_object();
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		if (f->initial)
+			json_object_set_new(form, f->name, json_string(f->initial));
+	return form;
+}
+
+static const struct ledger *path_ledger(struct request *rq)
+{
+	return ledger_find(rq->key, strncmp(rq->path, "/persons/", 9) == 0 ? LEDGER_OF_PERSON
+			   : LEDGER_OF_HOUSEHOLD);
+}
+
+void page_ledger_new(struct request *rq)
+{
+	const struct ledger *l = path_ledger(rq);
+	const struct ledger_form *lf = rows_form(rq, l);
+	if (!lf) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	ledger_get(rq, lf, rows_initial(l));
+}
+
+void page_ledger_create(struct request *rq)
+{
+	const struct ledger_form *lf = rows_form(rq, path_ledger(rq));
+	if (!lf) {
+		page_error(rq, 500, "problem_internal");
+		return;
+	}
+	ledger_post(rq, lf);
+}
+
 /* ---------------------------------------------------------------- a person's volume */
 
-static const struct ledger_field job_fields[] = {
-	{"type", "field_job_type", 's', job_types, "job"},
-	{"employer", "field_employer", 't', NULL, NULL},
-	{"start_date", "field_start_date", 'd', NULL, NULL},
-	{"end_date", "field_end_date", 'd', NULL, NULL},
-	{"monthly_income", "field_monthly_income", 'i', NULL, NULL},
-	{"main", "field_main_job", 'b', NULL, NULL},
-	{NULL, NULL, 0, NULL, NULL},
-};
-static const struct ledger_form job_form = {"add_job", OWNER_PERSON, job_fields, job_create, NULL, NULL};
-
-static const struct ledger_field training_fields[] = {
-	{"type", "field_training_type", 's', training_types, "training"},
-	{"course", "field_course", 't', NULL, NULL},
-	{"hours", "field_hours", 'r', NULL, NULL},
-	{"start_date", "field_start_date", 'd', NULL, NULL},
-	{"end_date", "field_end_date", 'd', NULL, NULL},
-	{"certificate", "field_certificate", 't', NULL, NULL},
-	{NULL, NULL, 0, NULL, NULL},
-};
-static const struct ledger_form training_form = {"add_training", OWNER_PERSON, training_fields,
-						 training_create, NULL, NULL};
-
-static const struct ledger_field guarantee_fields[] = {
-	{"kind", "field_guarantee_kind", 's', guarantee_kinds, "guarantee"},
-	{"status", "field_status", 's', guarantee_statuses, "gstatus"},
-	{"start_date", "field_start_date", 'd', NULL, NULL},
-	{"end_date", "field_end_date", 'd', NULL, NULL},
-	{"note", "field_note", 't', NULL, NULL},
-	{NULL, NULL, 0, NULL, NULL},
-};
-static const struct ledger_form guarantee_form = {"add_guarantee", OWNER_PERSON, guarantee_fields,
-						  guarantee_create, NULL, NULL};
-
 static const char *const school_statuses[] = {"enrolled", "not_enrolled", NULL};
-static const struct ledger_field schooling_fields[] = {
+static const struct form_field schooling_fields[] = {
 	{"status", "field_status", 's', school_statuses, "school"},
 	{"school", "field_school", 't', NULL, NULL},
 	{"grade", "field_grade", 't', NULL, NULL},
@@ -241,62 +290,53 @@ static const struct ledger_field schooling_fields[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 static const struct ledger_form schooling_form = {"edit_schooling", OWNER_PERSON, schooling_fields,
-						  schooling_put, NULL, NULL};
+						  &schooling_ledger, NULL, NULL, NULL};
 
-static const struct ledger_field doctor_fields[] = {
+static const struct form_field doctor_fields[] = {
 	{"signed", "field_doctor_signed", 'b', NULL, NULL},
 	{"date", "field_date", 'd', NULL, NULL},
 	{"doctor", "field_doctor", 't', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
 static const struct ledger_form doctor_form = {"edit_family_doctor", OWNER_PERSON, doctor_fields,
-					       family_doctor_put, NULL, NULL};
+					       &family_doctor_ledger, NULL, NULL, NULL};
 
 /* Ending a job (or correcting its income or main flag): the job's history stays. */
-static const struct ledger_field job_end_fields[] = {
+static const struct form_field job_end_fields[] = {
 	{"end_date", "field_end_date", 'd', NULL, NULL},
 	{"monthly_income", "field_monthly_income", 'i', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
-static const struct ledger_form job_end_form = {"end_job", OWNER_JOB, job_end_fields, job_patch,
-						NULL, NULL};
+static const struct ledger_form job_end_form = {"end_job", OWNER_JOB, job_end_fields, &jobs_ledger,
+						jobs_patch, NULL, NULL};
 
-void page_job_end(struct request *rq) { ledger_get(rq, &job_end_form, json_object()); }
+/* The form carries the job's ETag, so a change made meanwhile is not overwritten. */
+void page_job_end(struct request *rq)
+{
+	json_t *job = NULL, *form = json_object();
+	char etag[48];
+	if (ledger_row(&rq->cx, &jobs_ledger, rq->ids[0], &job) == OUT_OK) {
+		ledger_row_etag(job, etag);
+		json_object_set_new(form, "etag", json_string(etag));
+	}
+	json_decref(job);
+	ledger_get(rq, &job_end_form, form);
+}
+
 void page_job_end_post(struct request *rq) { ledger_post(rq, &job_end_form); }
-
-void page_job_new(struct request *rq) { ledger_get(rq, &job_form, json_pack("{s:s}", "main", "true")); }
-void page_job_create(struct request *rq) { ledger_post(rq, &job_form); }
-void page_training_new(struct request *rq) { ledger_get(rq, &training_form, json_object()); }
-void page_training_create(struct request *rq) { ledger_post(rq, &training_form); }
-void page_guarantee_new(struct request *rq) { ledger_get(rq, &guarantee_form, json_object()); }
-void page_guarantee_create(struct request *rq) { ledger_post(rq, &guarantee_form); }
-void page_schooling_edit(struct request *rq) { ledger_get(rq, &schooling_form, json_object()); }
-void page_schooling_update(struct request *rq) { ledger_post(rq, &schooling_form); }
-void page_doctor_edit(struct request *rq) { ledger_get(rq, &doctor_form, json_object()); }
-void page_doctor_update(struct request *rq) { ledger_post(rq, &doctor_form); }
 
 /* ---------------------------------------------------------------- a household's ledgers */
 
-static const struct ledger_field visit_fields[] = {
-	{"date", "field_date", 'd', NULL, NULL},
-	{"kind", "field_visit_kind", 's', visit_kinds, "visit"},
-	{"visitor", "field_visitor", 't', NULL, NULL},
-	{"found", "field_found", 't', NULL, NULL},
-	{NULL, NULL, 0, NULL, NULL},
-};
-static const struct ledger_form visit_form = {"add_visit", OWNER_HOUSEHOLD, visit_fields, visit_create,
-					      NULL, NULL};
-
 /* Plots: one row of fields per kind, sent as the API's array in kind order. */
-static const struct ledger_field plot_fields[] = {
+static const struct form_field plot_fields[] = {
 	{"contracted_area_mu", "field_contracted_area", 'r', NULL, NULL},
-	{"contracted_use", "field_contracted_use", 's', plot_uses, "use"},
+	{"contracted_use", "field_contracted_use", 's', plots_uses, "use"},
 	{"contracted_annual_income", "field_contracted_income", 'i', NULL, NULL},
 	{"forest_area_mu", "field_forest_area", 'r', NULL, NULL},
-	{"forest_use", "field_forest_use", 's', plot_uses, "use"},
+	{"forest_use", "field_forest_use", 's', plots_uses, "use"},
 	{"forest_annual_income", "field_forest_income", 'i', NULL, NULL},
 	{"homestead_area_mu", "field_homestead_area", 'r', NULL, NULL},
-	{"homestead_use", "field_homestead_use", 's', plot_uses, "use"},
+	{"homestead_use", "field_homestead_use", 's', plots_uses, "use"},
 	{"homestead_annual_income", "field_homestead_income", 'i', NULL, NULL},
 	{NULL, NULL, 0, NULL, NULL},
 };
@@ -310,14 +350,14 @@ static json_t *plots_body(json_t *form)
 	static const char kinds[] = {'r', 't', 'i'};
 	json_t *plots = json_array();
 	int n = 0;
-	for (int k = 0; plot_kinds[k]; k++) {
+	for (int k = 0; plots_kinds[k]; k++) {
 		char key[48];
-		snprintf(key, sizeof(key), "%s_area_mu", plot_kinds[k]);
+		snprintf(key, sizeof(key), "%s_area_mu", plots_kinds[k]);
 		if (!*form_value(form, key))
 			continue;	/* a kind left empty: the household has no such plot */
-		json_t *one = json_pack("{s:s}", "kind", plot_kinds[k]);
+		json_t *one = json_pack("{s:s}", "kind", plots_kinds[k]);
 		for (int p = 0; p < 3; p++) {
-			snprintf(key, sizeof(key), "%s_%s", plot_kinds[k], parts[p]);
+			snprintf(key, sizeof(key), "%s_%s", plots_kinds[k], parts[p]);
 			json_t *v = typed(kinds[p], form_value(form, key));
 			if (v)
 				json_object_set_new(one, parts[p], v);
@@ -336,11 +376,11 @@ static const char *plot_field_of(struct request *rq, const char *api_field)
 		return strcmp(api_field, "plots") == 0 ? "contracted_area_mu" : NULL;
 	if (strcmp(part, "kind") == 0)
 		snprintf(part, sizeof(part), "area_mu");
-	return arena_printf(&rq->arena, "%s_%s", plot_kinds[plot_order[idx]], part);
+	return arena_printf(&rq->arena, "%s_%s", plots_kinds[plot_order[idx]], part);
 }
 
-static const struct ledger_form plots_form = {"edit_plots", OWNER_HOUSEHOLD, plot_fields, plots_put,
-					      plots_body, plot_field_of};
+static const struct ledger_form plots_form = {"edit_plots", OWNER_HOUSEHOLD, plot_fields,
+					      &plots_ledger, NULL, plots_body, plot_field_of};
 
 static json_t *plots_initial(struct request *rq)
 {
@@ -348,7 +388,7 @@ static json_t *plots_initial(struct request *rq)
 	size_t i;
 	if (plots_get(&rq->cx, rq->ids[0], &cur) != OUT_OK)
 		return form;
-	json_array_foreach(json_object_get(cur, "plots"), i, p) {
+	json_array_foreach(json_object_get(cur, "items"), i, p) {
 		const char *kind = json_string_value(json_object_get(p, "kind"));
 		char key[48], v[32];
 		snprintf(key, sizeof(key), "%s_area_mu", kind);
@@ -366,13 +406,9 @@ static json_t *plots_initial(struct request *rq)
 	return form;
 }
 
-void page_visit_new(struct request *rq) { ledger_get(rq, &visit_form, json_object()); }
-void page_visit_create(struct request *rq) { ledger_post(rq, &visit_form); }
-void page_plots_edit(struct request *rq) { ledger_get(rq, &plots_form, plots_initial(rq)); }
-void page_plots_update(struct request *rq) { ledger_post(rq, &plots_form); }
 
 /* Steps: who answers for the household, then a due date, done date and doer per step. */
-static const struct ledger_field step_fields[] = {
+static const struct form_field step_fields[] = {
 	{"responsible_person", "field_responsible_person", 't', NULL, NULL},
 	{"responsible_phone", "field_responsible_phone", 't', NULL, NULL},
 	{"village_command", "field_village_command", 't', NULL, NULL},
@@ -397,12 +433,12 @@ static json_t *steps_body(json_t *form)
 		if (*form_value(form, keys[i]))
 			json_object_set_new(body, keys[i], json_string(form_value(form, keys[i])));
 	int n = 0;
-	for (int k = 0; relocation_steps[k]; k++) {
+	for (int k = 0; steps_names[k]; k++) {
 		static const char *const parts[] = {"due_date", "done_date", "done_by", "evidence_item_id"};
-		json_t *one = json_pack("{s:s}", "step", relocation_steps[k]);
+		json_t *one = json_pack("{s:s}", "step", steps_names[k]);
 		for (int p = 0; p < 4; p++) {
 			char key[64];
-			snprintf(key, sizeof(key), "%s_%s", relocation_steps[k], parts[p]);
+			snprintf(key, sizeof(key), "%s_%s", steps_names[k], parts[p]);
 			json_t *v = typed(p == 3 ? 'i' : 't', form_value(form, key));
 			if (v)
 				json_object_set_new(one, parts[p], v);
@@ -428,11 +464,11 @@ static const char *step_field_of(struct request *rq, const char *api_field)
 		return NULL;
 	if (strcmp(part, "step") == 0)
 		snprintf(part, sizeof(part), "done_date");
-	return arena_printf(&rq->arena, "%s_%s", relocation_steps[step_order[idx]], part);
+	return arena_printf(&rq->arena, "%s_%s", steps_names[step_order[idx]], part);
 }
 
-static const struct ledger_form steps_form = {"edit_steps", OWNER_HOUSEHOLD, step_fields, steps_put,
-					      steps_body, step_field_of};
+static const struct ledger_form steps_form = {"edit_steps", OWNER_HOUSEHOLD, step_fields,
+					      &steps_ledger, NULL, steps_body, step_field_of};
 
 static json_t *steps_initial(struct request *rq)
 {
@@ -445,7 +481,7 @@ static json_t *steps_initial(struct request *rq)
 	for (int k = 0; keys[k]; k++)
 		if (json_is_string(json_object_get(cur, keys[k])))
 			json_object_set(form, keys[k], json_object_get(cur, keys[k]));
-	json_array_foreach(json_object_get(cur, "steps"), i, s) {
+	json_array_foreach(json_object_get(cur, "items"), i, s) {
 		static const char *const parts[] = {"due_date", "done_date", "done_by", "evidence_item_id"};
 		for (int p = 0; p < 4; p++) {
 			char key[64];
@@ -462,8 +498,49 @@ static json_t *steps_initial(struct request *rq)
 	return form;
 }
 
-void page_steps_edit(struct request *rq) { ledger_get(rq, &steps_form, steps_initial(rq)); }
-void page_steps_update(struct request *rq) { ledger_post(rq, &steps_form); }
+/* ---------------------------------------------------------------- whole ledgers */
+
+/* A ledger replaced as a whole (a set or one record): its form and its current values. */
+static const struct ledger_form *whole_form(struct request *rq, json_t **initial)
+{
+	const struct ledger *l = path_ledger(rq);
+	*initial = NULL;
+	if (l == &plots_ledger) {
+		*initial = plots_initial(rq);
+		return &plots_form;
+	}
+	if (l == &steps_ledger) {
+		*initial = steps_initial(rq);
+		return &steps_form;
+	}
+	*initial = json_object();
+	return l == &schooling_ledger ? &schooling_form : l == &family_doctor_ledger ? &doctor_form
+		: NULL;
+}
+
+void page_ledger_edit(struct request *rq)
+{
+	json_t *initial;
+	const struct ledger_form *lf = whole_form(rq, &initial);
+	if (!lf) {	/* a ledger without a form yet: its API only */
+		json_decref(initial);
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	ledger_get(rq, lf, initial);
+}
+
+void page_ledger_update(struct request *rq)
+{
+	json_t *initial;
+	const struct ledger_form *lf = whole_form(rq, &initial);
+	json_decref(initial);
+	if (!lf) {
+		page_error(rq, 404, "problem_not_found");
+		return;
+	}
+	ledger_post(rq, lf);
+}
 
 /* ---------------------------------------------------------------- the employer register */
 
@@ -487,7 +564,7 @@ static void employers_page(struct request *rq, unsigned status, json_t *form)
 			       msg_get(rq->lang, labels[k]), "value", v, "select", k > 0);
 		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, names[k])));
 		if (k == 1)
-			json_object_set_new(fd, "options", page_code_options(rq, employer_kinds, "employer", v));
+			json_object_set_new(fd, "options", page_code_options(rq, employers_kinds, "employer", v));
 		else if (k == 2)
 			json_object_set_new(fd, "options", page_place_options(rq, true, v));
 		json_array_append_new(fields, fd);
@@ -520,7 +597,7 @@ void page_employers_post(struct request *rq)
 	for (int k = 0; names[k]; k++)
 		if (*form_value(f, names[k]))
 			json_object_set_new(body, names[k], json_string(form_value(f, names[k])));
-	enum outcome res = employer_create(&rq->cx, body, &out);
+	enum outcome res = employers_create(&rq->cx, body, &out);
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK)

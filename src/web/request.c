@@ -1,6 +1,5 @@
 /* request: accessors for the parts of a request and builders for the response. */
 #include "web/request.h"
-#include "web/api_audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,17 +138,6 @@ void rq_set_header(struct request *rq, const char *name, const char *value)
 			return;
 		}
 	rq_add_header(rq, name, value);
-}
-
-void rq_read_one(struct request *rq, rq_read_fn get)
-{
-	json_t *out = NULL;
-	enum outcome res = get(&rq->cx, rq->ids[0], &out);
-	/* a ledger of a person or a household: a read of that record (jobs, plots, ...) */
-	const char *part = strrchr(rq->path, '/');
-	audit_answer(rq, res, "read", strncmp(rq->path, "/api/v1/persons/", 16) == 0 ? "person"
-		     : "household", rq->ids[0], NULL, part ? part + 1 : NULL);
-	rq_reply(rq, res, 200, out);
 }
 
 void rq_read_all(struct request *rq, rq_read0_fn get)

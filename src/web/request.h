@@ -109,14 +109,13 @@ const char *outcome_title_key(enum outcome out);
 /* Adds Retry-After for the outcomes that have one (429 with rq->retry_after, 503). */
 void rq_retry_after(struct request *rq, enum outcome out);
 
-/* Thin replies shared by the API handlers: call a domain read of the route's first {id}
- * (or of nothing) and reply 200; or parse the JSON body, call a domain write, reply with
- * ok_status. The handlers stay one line each. */
-typedef enum outcome (*rq_read_fn)(struct ctx *cx, int64_t id, json_t **out);
+/* Thin replies shared by the API handlers: call a domain read of nothing and reply 200;
+ * or parse the JSON body, call a domain write (of the route's first {id}, or of nothing),
+ * reply with ok_status. The handlers stay one line each. (The ledgers' reads are
+ * api_ledgers.c's.) */
 typedef enum outcome (*rq_write_fn)(struct ctx *cx, int64_t id, json_t *body, json_t **out);
 typedef enum outcome (*rq_read0_fn)(struct ctx *cx, json_t **out);
 typedef enum outcome (*rq_write0_fn)(struct ctx *cx, json_t *body, json_t **out);
-void rq_read_one(struct request *rq, rq_read_fn get);
 void rq_write_one(struct request *rq, rq_write_fn op, unsigned ok_status);
 void rq_read_all(struct request *rq, rq_read0_fn get);
 void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status);

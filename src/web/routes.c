@@ -27,6 +27,8 @@
  *   .csrf_refused     a page of its own for a refused token (default: the error page)
  *   .body_limit       the largest body in bytes, however framed (default: max_body; for
  *                     uploads max_upload plus the multipart framing; GET takes none)
+ *   .key_ok           with "{key}" in the pattern: the names the row answers (the ledgers'
+ *                     rows answer their descriptors' names, so a new ledger needs no row)
  */
 #define PAGE(m, pat, fn, perm_, ...) \
 	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = true, __VA_ARGS__}
@@ -62,22 +64,23 @@ static const struct route routes[] = {
 	PAGE("GET", "/households/{id}", page_household, PERM_READ),
 	PAGE("GET", "/households/{id}/members/new", page_member_new, PERM_READ),
 	PAGE("POST", "/households/{id}/members/new", page_member_create, PERM_EDIT),
-	PAGE("GET", "/persons/{id}/jobs/new", page_job_new, PERM_READ),
-	PAGE("POST", "/persons/{id}/jobs/new", page_job_create, PERM_EDIT),
-	PAGE("GET", "/persons/{id}/trainings/new", page_training_new, PERM_READ),
-	PAGE("POST", "/persons/{id}/trainings/new", page_training_create, PERM_EDIT),
-	PAGE("GET", "/persons/{id}/guarantees/new", page_guarantee_new, PERM_READ),
-	PAGE("POST", "/persons/{id}/guarantees/new", page_guarantee_create, PERM_EDIT),
-	PAGE("GET", "/persons/{id}/schooling", page_schooling_edit, PERM_READ),
-	PAGE("POST", "/persons/{id}/schooling", page_schooling_update, PERM_EDIT),
-	PAGE("GET", "/persons/{id}/family-doctor", page_doctor_edit, PERM_READ),
-	PAGE("POST", "/persons/{id}/family-doctor", page_doctor_update, PERM_EDIT),
-	PAGE("GET", "/households/{id}/visits/new", page_visit_new, PERM_READ),
-	PAGE("POST", "/households/{id}/visits/new", page_visit_create, PERM_EDIT),
-	PAGE("GET", "/households/{id}/plots", page_plots_edit, PERM_READ),
-	PAGE("POST", "/households/{id}/plots", page_plots_update, PERM_EDIT),
-	PAGE("GET", "/households/{id}/steps", page_steps_edit, PERM_READ),
-	PAGE("POST", "/households/{id}/steps", page_steps_update, PERM_EDIT),
+	/* every ledger's forms, from its descriptor (domain/ledger.h, pages_ledgers.c) */
+	PAGE("GET", "/persons/{id}/{key}/new", page_ledger_new, PERM_READ,
+	     .key_ok = ledger_key_person_rows),
+	PAGE("POST", "/persons/{id}/{key}/new", page_ledger_create, PERM_EDIT,
+	     .key_ok = ledger_key_person_rows),
+	PAGE("GET", "/persons/{id}/{key}", page_ledger_edit, PERM_READ,
+	     .key_ok = ledger_key_person_put),
+	PAGE("POST", "/persons/{id}/{key}", page_ledger_update, PERM_EDIT,
+	     .key_ok = ledger_key_person_put),
+	PAGE("GET", "/households/{id}/{key}/new", page_ledger_new, PERM_READ,
+	     .key_ok = ledger_key_household_rows),
+	PAGE("POST", "/households/{id}/{key}/new", page_ledger_create, PERM_EDIT,
+	     .key_ok = ledger_key_household_rows),
+	PAGE("GET", "/households/{id}/{key}", page_ledger_edit, PERM_READ,
+	     .key_ok = ledger_key_household_put),
+	PAGE("POST", "/households/{id}/{key}", page_ledger_update, PERM_EDIT,
+	     .key_ok = ledger_key_household_put),
 	PAGE("GET", "/jobs/{id}/end", page_job_end, PERM_READ),
 	PAGE("POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT),
 	PAGE("GET", "/employers", page_employers, PERM_READ),
@@ -119,24 +122,22 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/reports/employment", api_report_employment, PERM_READ),
 	API("GET", "/api/v1/reports/relocation", api_report_relocation, PERM_READ),
 	API("GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ),
-	API("GET", "/api/v1/persons/{id}/jobs", api_jobs_list, PERM_READ),
-	API("POST", "/api/v1/persons/{id}/jobs", api_jobs_create, PERM_EDIT),
-	API("PATCH", "/api/v1/jobs/{id}", api_job_patch, PERM_EDIT),
-	API("GET", "/api/v1/persons/{id}/trainings", api_trainings_list, PERM_READ),
-	API("POST", "/api/v1/persons/{id}/trainings", api_trainings_create, PERM_EDIT),
-	API("GET", "/api/v1/persons/{id}/guarantees", api_guarantees_list, PERM_READ),
-	API("POST", "/api/v1/persons/{id}/guarantees", api_guarantees_create, PERM_EDIT),
-	API("GET", "/api/v1/persons/{id}/schooling", api_schooling_get, PERM_READ),
-	API("PUT", "/api/v1/persons/{id}/schooling", api_schooling_put, PERM_EDIT),
-	API("GET", "/api/v1/persons/{id}/family-doctor", api_family_doctor_get, PERM_READ),
-	API("PUT", "/api/v1/persons/{id}/family-doctor", api_family_doctor_put, PERM_EDIT),
-	API("GET", "/api/v1/households/{id}/plots", api_plots_get, PERM_READ),
-	API("PUT", "/api/v1/households/{id}/plots", api_plots_put, PERM_EDIT),
-	API("GET", "/api/v1/households/{id}/steps", api_steps_get, PERM_READ),
-	API("PUT", "/api/v1/households/{id}/steps", api_steps_put, PERM_EDIT),
-	API("GET", "/api/v1/households/{id}/visits", api_visits_get, PERM_READ),
-	API("PUT", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT),
-	API("POST", "/api/v1/households/{id}/visits", api_visits_create, PERM_EDIT),
+	/* every ledger's API, from its descriptor (domain/ledger.h, api_ledgers.c) */
+	API("GET", "/api/v1/households/{id}/{key}", api_ledger_list, PERM_READ,
+	    .key_ok = ledger_key_household),
+	API("POST", "/api/v1/households/{id}/{key}", api_ledger_append, PERM_EDIT,
+	    .key_ok = ledger_key_household_rows),
+	API("PUT", "/api/v1/households/{id}/{key}", api_ledger_put, PERM_EDIT,
+	    .key_ok = ledger_key_household_put),
+	API("GET", "/api/v1/persons/{id}/{key}", api_ledger_list, PERM_READ,
+	    .key_ok = ledger_key_person),
+	API("POST", "/api/v1/persons/{id}/{key}", api_ledger_append, PERM_EDIT,
+	    .key_ok = ledger_key_person_rows),
+	API("PUT", "/api/v1/persons/{id}/{key}", api_ledger_put, PERM_EDIT,
+	    .key_ok = ledger_key_person_put),
+	API("GET", "/api/v1/{key}/{id}", api_ledger_row, PERM_READ, .key_ok = ledger_key_rows),
+	API("PATCH", "/api/v1/{key}/{id}", api_ledger_update, PERM_EDIT,
+	    .key_ok = ledger_key_changeable),
 	API("GET", "/api/v1/employers", api_employers_list, PERM_READ),
 	API("POST", "/api/v1/employers", api_employers_create, PERM_EDIT),
 	API("GET", "/api/v1/worklists", api_worklists, PERM_READ),
@@ -188,8 +189,8 @@ bool route_match_key(const char *pattern, const char *path, int64_t *ids, int *n
 				return false;
 			continue;
 		}
-		if (strncmp(p, "{key}", 5) == 0) {	/* a name: lower-case letters, digits, _ */
-			size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		if (strncmp(p, "{key}", 5) == 0) {	/* a name: lower-case letters, digits, _, - */
+			size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
 			if (!key || n == 0 || n >= ROUTE_KEY_MAX)
 				return false;
 			memcpy(key, s, n);
@@ -404,7 +405,8 @@ bool routes_prepare(struct request *rq)
 		int64_t ids[MAX_CAPTURES];
 		char key[ROUTE_KEY_MAX] = "";
 		int nids;
-		if (!route_match_key(r->pattern, rq->path, ids, &nids, key))
+		if (!route_match_key(r->pattern, rq->path, ids, &nids, key) ||
+		    (r->key_ok && !r->key_ok(key)))
 			continue;
 		if (strcmp(r->method, rq->method) != 0) {
 			size_t n = strlen(allow);

@@ -37,6 +37,9 @@ struct route {
 	enum csrf_rule csrf;
 	handler_fn csrf_refused;	/* pages: answers a refused token (default: error page) */
 	size_t body_limit;	/* bytes; 0 = the configured default for the kind of route */
+	/* With a "{key}" in the pattern: which names the row answers (NULL: any name); a
+	 * name it refuses makes the row not match, as if its pattern were literal. */
+	bool (*key_ok)(const char *key);
 };
 
 /* The route table, ending in a row whose method is NULL (for tests and tools). */
@@ -51,7 +54,7 @@ uint64_t route_body_limit(const struct request *rq);
 /* Matches a path against a pattern, filling ids with the {id} captures. */
 bool route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
 /* The same, where the pattern may also hold one {key}: a name of lower-case letters,
- * digits and _, copied into key. */
+ * digits, _ and -, copied into key. */
 bool route_match_key(const char *pattern, const char *path, int64_t *ids, int *nids,
 		     char key[ROUTE_KEY_MAX]);
 /* On the headers, before any body is read: finds the route, authenticates, checks the
@@ -108,23 +111,25 @@ void api_item_patch(struct request *rq);
 void api_report_employment(struct request *rq);
 void api_report_relocation(struct request *rq);
 void api_report_employment_records(struct request *rq);
-void api_jobs_list(struct request *rq);
-void api_jobs_create(struct request *rq);
-void api_job_patch(struct request *rq);
-void api_trainings_list(struct request *rq);
-void api_trainings_create(struct request *rq);
-void api_guarantees_list(struct request *rq);
-void api_guarantees_create(struct request *rq);
-void api_schooling_get(struct request *rq);
-void api_schooling_put(struct request *rq);
-void api_family_doctor_get(struct request *rq);
-void api_family_doctor_put(struct request *rq);
-void api_plots_get(struct request *rq);
-void api_plots_put(struct request *rq);
-void api_steps_get(struct request *rq);
-void api_steps_put(struct request *rq);
-void api_visits_get(struct request *rq);
-void api_visits_create(struct request *rq);
+/* Every ledger's API and pages from its descriptor (api_ledgers.c, pages_ledgers.c); the
+ * key_ok tests say which ledgers a {key} row answers. */
+void api_ledger_list(struct request *rq);
+void api_ledger_append(struct request *rq);
+void api_ledger_put(struct request *rq);
+void api_ledger_row(struct request *rq);
+void api_ledger_update(struct request *rq);
+bool ledger_key_household(const char *key);	/* any ledger of a household */
+bool ledger_key_person(const char *key);
+bool ledger_key_household_rows(const char *key);	/* ... kept as rows, appended */
+bool ledger_key_person_rows(const char *key);
+bool ledger_key_household_put(const char *key);	/* ... replaced by a PUT */
+bool ledger_key_person_put(const char *key);
+bool ledger_key_rows(const char *key);		/* rows addressed by id */
+bool ledger_key_changeable(const char *key);	/* ... that a PATCH may change */
+void page_ledger_new(struct request *rq);
+void page_ledger_create(struct request *rq);
+void page_ledger_edit(struct request *rq);
+void page_ledger_update(struct request *rq);
 void api_employers_list(struct request *rq);
 void api_employers_create(struct request *rq);
 void api_worklists(struct request *rq);
@@ -161,22 +166,6 @@ void page_person_edit(struct request *rq);
 void page_person_update(struct request *rq);
 void page_item_edit(struct request *rq);
 void page_household_pictures(struct request *rq);
-void page_job_new(struct request *rq);
-void page_job_create(struct request *rq);
-void page_training_new(struct request *rq);
-void page_training_create(struct request *rq);
-void page_guarantee_new(struct request *rq);
-void page_guarantee_create(struct request *rq);
-void page_schooling_edit(struct request *rq);
-void page_schooling_update(struct request *rq);
-void page_doctor_edit(struct request *rq);
-void page_doctor_update(struct request *rq);
-void page_visit_new(struct request *rq);
-void page_visit_create(struct request *rq);
-void page_plots_edit(struct request *rq);
-void page_plots_update(struct request *rq);
-void page_steps_edit(struct request *rq);
-void page_steps_update(struct request *rq);
 void page_worklists(struct request *rq);
 void page_employers(struct request *rq);
 void page_employers_post(struct request *rq);

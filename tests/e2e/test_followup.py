@@ -113,10 +113,22 @@ def test_jobs_trainings_and_their_bad_input():
     expect(r.status == 422 and r.field_codes() == {"main": "main_job_overlap"}, "one main job %r" % r)
     r = post("/api/v1/persons/%d/jobs" % worker, {"type": "flexible", "employer": "零工", "start_date": "2025-01-01"})
     expect(r.status == 201 and r.json["main"] is False, "a side job is fine %r" % r)
-    r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-01-01"}, token=ADMIN)
-    expect(r.status == 422 and r.field_codes() == {"end_date": "end_before_start"}, "patch checked %r" % r)
+    # a row changes under its ETag, like every record (ledger.h)
     r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-12-31"}, token=ADMIN)
+    expect(r.status == 428, "If-Match required %r" % r)
+    r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-01-01"}, token=ADMIN,
+                  headers={"If-Match": "*"})
+    expect(r.status == 422 and r.field_codes() == {"end_date": "end_before_start"}, "patch checked %r" % r)
+    g = S.request("GET", "/api/v1/jobs/%d" % first, token=ADMIN)
+    expect(g.status == 200 and g.json["id"] == first and g.header("ETag"), "one row with its ETag %r" % g)
+    r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-12-31"}, token=ADMIN,
+                  headers={"If-Match": g.header("ETag")})
     expect(r.status == 200 and r.json["current"] is False, "ended, kept %r" % r)
+    r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"monthly_income": 2700}, token=ADMIN,
+                  headers={"If-Match": g.header("ETag")})
+    expect(r.status == 412, "a stale ETag changes nothing %r" % r)
+    expect(S.request("PATCH", "/api/v1/trainings/1", {"hours": 2}, token=ADMIN,
+                     headers={"If-Match": "*"}).status == 405, "trainings never change")
     r = post("/api/v1/persons/%d/jobs" % worker, {"type": "outside_province", "employer": "东莞电子厂",
                                                   "start_date": "2025-02-01", "main": True, "monthly_income": 4800})
     expect(r.status == 201, "a new main job after the old one ended %r" % r)
@@ -172,9 +184,10 @@ def test_guarantees_schooling_and_doctor():
     old = [x for x in g["items"] if x["status"] == "enrolled"][0]
     expect(old["end_date"] == day(-11), "the old record ends the day before %r" % old)
     r = put("/api/v1/persons/%d/schooling" % child, {"status": "enrolled", "school": "团山小学", "grade": "四年级"})
-    expect(r.status == 200 and r.json["school"] == "团山小学", "%r" % r)
+    expect(r.status == 200 and r.json["items"][0]["school"] == "团山小学", "%r" % r)
+    expect(get("/api/v1/persons/%d/schooling" % child).json["items"][0]["grade"] == "四年级", "one shape")
     r = put("/api/v1/persons/%d/family-doctor" % elder, {"signed": True, "date": "2024-04-01", "doctor": "团山社区卫生站 吴医生"})
-    expect(r.status == 200 and r.json["signed"] is True, "%r" % r)
+    expect(r.status == 200 and r.json["items"][0]["signed"] is True, "%r" % r)
     r = put("/api/v1/persons/%d/family-doctor" % elder, {"signed": True, "date": day(5)})
     expect(r.status == 422 and r.field_codes() == {"date": "date_in_future"}, "%r" % r)
 
@@ -195,7 +208,7 @@ def test_plots_steps_and_visits():
         {"kind": "contracted", "area_mu": 3.5, "use": "transferred", "annual_income": 1400},
         {"kind": "forest", "area_mu": 12, "use": "shares"},
         {"kind": "homestead", "area_mu": 0.4, "use": "reclaimed"}]})
-    expect(r.status == 200 and [p["kind"] for p in r.json["plots"]] == ["contracted", "forest", "homestead"], "%r" % r)
+    expect(r.status == 200 and [p["kind"] for p in r.json["items"]] == ["contracted", "forest", "homestead"], "%r" % r)
 
     steps = {"responsible_person": "杨帮扶", "responsible_phone": "13800000001", "village_command": "聚宝村指挥部",
              "town_command": "正大镇指挥部", "steps": [
@@ -206,7 +219,7 @@ def test_plots_steps_and_visits():
     steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
                       {"step": "hukou_transfer", "done_date": "2019-02-01", "done_by": "派出所"}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
-    expect(r.status == 422 and r.field_codes() == {"steps.hukou_transfer": "step_before_previous"}, "%r" % r)
+    expect(r.status == 422 and r.field_codes() == {"steps.hukou_transfer": "end_before_start"}, "%r" % r)
     steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部", "evidence_item_id": 999999}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
     expect(r.status == 422 and r.field_codes() == {"steps[0].evidence_item_id": "item_not_in_household"}, "%r" % r)
@@ -218,12 +231,27 @@ def test_plots_steps_and_visits():
                       {"step": "hukou_transfer", "due_date": day(-30)}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
     expect(r.status == 200 and r.json["responsible_person"] == "杨帮扶", "%r" % r)
-    got = {s["step"]: s for s in r.json["steps"]}
+    got = {s["step"]: s for s in r.json["items"]}
     expect(got["hukou_transfer"]["overdue"] is True and got["moving"]["done_date"] is None and len(got) == 5,
            "all five steps, one overdue %r" % got)
     r = put("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常，孩子上学"})
     expect(r.status == 201, "%r" % r)
     expect(len(get("/api/v1/households/%d/visits" % hh).json["items"]) == 1, "visit listed")
+    r = post("/api/v1/households/%d/visits" % hh, {"date": day(-2), "kind": "return_visit", "visitor": "社区网格员",
+                                                 "found": "回访"})
+    expect(r.status == 201 and r.json["kind"] == "return_visit", "POST appends, as for every ledger %r" % r)
+    a = get("/api/v1/audit?entity=visit&id=%d" % r.json["id"])
+    expect(a.status == 200 and [x["action"] for x in a.json["items"]] == ["create"]
+           and a.json["items"][0]["after"]["found"] == "回访", "the visit's own audit %r" % a)
+    expect(get("/api/v1/audit?entity=visit&id=%d" % r.json["id"], S.login("panshi")).status == 404,
+           "not for another town")
+    # every ledger's changes are in the household's change trail
+    html = page("/households/%d" % hh, page_session()).body.decode()
+    trail = html[html.index('class="trail"'):]
+    for word in ("走访记录", "三块地", "搬迁步骤"):
+        expect("· %s " % word in trail, "the trail shows the %s change" % word)
+    r = put("/api/v1/households/%d/plots" % hh, {"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}]})
+    expect(r.status == 200 and len(r.json["items"]) == 1, "a set is put as items too %r" % r)
 
 
 def test_each_rule_fires_and_stops_when_fixed():
@@ -452,7 +480,7 @@ def test_ledger_forms_in_pages():
                                                       "contracted_annual_income": "1200", "forest_area_mu": "12",
                                                       "forest_use": "shares"})
     expect(ok.status == 303, "plots saved %r" % ok.status)
-    got = get("/api/v1/households/%d/plots" % hh).json["plots"]
+    got = get("/api/v1/households/%d/plots" % hh).json["items"]
     expect([(p["kind"], p["area_mu"], p["use"]) for p in got] == [("contracted", 3.5, "transferred"), ("forest", 12.0, "shares")],
            "two plots %r" % got)
     bad = submit("/households/%d/steps" % hh, session, {"responsible_person": "杨帮扶", "moving_done_date": "2019-05-01",
@@ -471,7 +499,7 @@ def test_ledger_forms_in_pages():
                                                       "registration_done_by": "村干部",
                                                       "registration_evidence_item_id": str(item["id"])})
     expect(ok.status == 303, "steps saved %r" % ok.status)
-    reg = get("/api/v1/households/%d/steps" % hh).json["steps"][0]
+    reg = get("/api/v1/households/%d/steps" % hh).json["items"][0]
     expect(reg["step"] == "registration" and reg["evidence_item_id"] == item["id"], "evidence kept %r" % reg)
     ok = submit("/households/%d/visits/new" % hh, session, {"date": day(-1), "kind": "visit", "visitor": "网格员",
                                                            "found": "一切正常"})
@@ -514,11 +542,19 @@ def test_ledger_forms_in_pages():
     dash = page("/", session).body.decode()
     expect('href="/worklists/zero_employment"' in dash, "worklist counts on the dashboard")
     # a job ends through its form; the history stays
+    import html
     import re
     job_id = int(re.search(r'href="/jobs/(\d+)/end"', volume).group(1))
-    bad = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-01-01"})
+    # the form carries the job's ETag: a change made meanwhile is not overwritten
+    etag = re.search(r'name="etag" value="([^"]+)"', page("/jobs/%d/end" % job_id, session).body.decode())
+    expect(etag is not None, "the form carries the job's ETag")
+    etag = html.unescape(etag.group(1))
+    stale = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-12-31", "etag": '"r%d-0"' % job_id})
+    expect(stale.status == 412, "a stale form changes nothing %r" % stale.status)
+    bad = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-01-01", "etag": etag})
     expect(bad.status == 422 and 'id="end_date-error"' in bad.body.decode(), "ending before it began %r" % bad.status)
-    ok = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-12-31"})
+    expect('name="etag" value="' in bad.body.decode(), "the ETag kept on the form sent back")
+    ok = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-12-31", "etag": etag})
     expect(ok.status == 303 and ok.header("Location") == "/persons/%d" % worker, "ended %r" % ok.status)
     ended = [j for j in get("/api/v1/persons/%d/jobs" % worker).json["items"] if j["id"] == job_id][0]
     expect(ended["end_date"] == "2025-12-31" and ended["current"] is False, "history kept %r" % ended)

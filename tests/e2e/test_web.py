@@ -28,6 +28,13 @@ ADMIN = S.login("admin")
 
 # ---------------------------------------------------------------- helpers
 
+# For each key_ok test of the route table, a ledger name it answers (src/domain/ledgers.c).
+LEDGER_KEY = {"ledger_key_household": "visits", "ledger_key_person": "jobs",
+              "ledger_key_household_rows": "visits", "ledger_key_person_rows": "jobs",
+              "ledger_key_household_put": "plots", "ledger_key_person_put": "schooling",
+              "ledger_key_rows": "jobs", "ledger_key_changeable": "jobs"}
+
+
 def route_rows():
     """(kind, method, pattern, csrf rule) of every row of the route table, from its source:
     the test walks the table the dispatcher walks, so a new row is covered without edits."""
@@ -38,6 +45,9 @@ def route_rows():
                          text, re.M | re.S):
         kind, method, pattern, _, perm, rest = m.groups()
         rule = re.search(r"\.csrf = (CSRF_\w+)", rest)
+        key_ok = re.search(r"\.key_ok = (\w+)", rest)   # a ledger's {key} row: one it answers
+        if key_ok:
+            pattern = pattern.replace("{key}", LEDGER_KEY[key_ok.group(1)])
         rows.append((kind + ("+upload" if ".upload = true" in rest else ""), method, pattern, perm,
                      rule.group(1) if rule else "CSRF_BY_METHOD"))
     return rows

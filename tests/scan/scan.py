@@ -72,6 +72,20 @@ def request(method, path, body=None, token=None, headers=None):
     return out
 
 
+# The ledgers each {key} row's key_ok answers (src/domain/ledgers.c; only rows with ids
+# demo_ids knows are addressed by id).
+LEDGER_KEYS = {
+    "ledger_key_household": ["visits", "plots", "steps"],
+    "ledger_key_person": ["jobs", "trainings", "guarantees", "schooling", "family-doctor"],
+    "ledger_key_household_rows": ["visits"],
+    "ledger_key_person_rows": ["jobs", "trainings", "guarantees"],
+    "ledger_key_household_put": ["visits", "plots", "steps"],
+    "ledger_key_person_put": ["schooling", "family-doctor"],
+    "ledger_key_rows": ["jobs"],
+    "ledger_key_changeable": ["jobs"],
+}
+
+
 def routes():
     """(method, pattern, upload) from the route table, in its order."""
     text = open(ROUTES_C, encoding="utf-8").read()
@@ -79,7 +93,11 @@ def routes():
     # rows are PAGE(...) / API(...) with named optional fields (.upload = true, ...)
     for m in re.finditer(r'\b(?:PAGE|API)\("(GET|POST|PUT|PATCH|DELETE)", "([^"]+)", (\w+), (PERM_\w+)([^;]*?)\),\n',
                          text):
-        out.append((m.group(1), m.group(2), ".upload = true" in m.group(5)))
+        # a ledger's {key} row stands for one route per ledger it answers (.key_ok)
+        key_ok = re.search(r"\.key_ok = (\w+)", m.group(5))
+        for pattern in ([m.group(2).replace("{key}", k) for k in LEDGER_KEYS[key_ok.group(1)]]
+                        if key_ok else [m.group(2)]):
+            out.append((m.group(1), pattern, ".upload = true" in m.group(5)))
     if not out:
         sys.exit("scan: no route found in %s: has the table's form changed?" % ROUTES_C)
     return out
@@ -148,7 +166,7 @@ BODY = {
                                                   "start_date": "2024-01-01"},
     ("PUT", "/api/v1/persons/{id}/schooling"): {"status": "enrolled", "school": "团山小学", "grade": "四年级"},
     ("PUT", "/api/v1/persons/{id}/family-doctor"): {"signed": True, "date": "2024-04-01", "doctor": "吴医生"},
-    ("PUT", "/api/v1/households/{id}/plots"): {"plots": [{"kind": "forest", "area_mu": 2, "use": "idle"}]},
+    ("PUT", "/api/v1/households/{id}/plots"): {"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}]},
     ("PUT", "/api/v1/households/{id}/steps"): {"responsible_person": "杨帮扶", "steps": [
         {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"}]},
     ("PUT", "/api/v1/households/{id}/visits"): {"date": "2024-05-01", "kind": "visit", "visitor": "网格员", "found": "x"},

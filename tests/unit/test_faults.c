@@ -19,12 +19,18 @@
 
 #include "core/buf.h"
 #include "core/idnumber.h"
-#include "domain/aftercare.h"
 #include "domain/archive.h"
 #include "domain/checklist.h"
-#include "domain/employment.h"
+#include "domain/employers.h"
+#include "domain/jobs.h"
+#include "domain/trainings.h"
 #include "domain/fixity.h"
-#include "domain/guarantee.h"
+#include "domain/family_doctor.h"
+#include "domain/guarantees.h"
+#include "domain/schooling.h"
+#include "domain/plots.h"
+#include "domain/steps.h"
+#include "domain/visits.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/session.h"
@@ -177,7 +183,7 @@ static int fixtures(void **state)
 	testdb_reset(t);
 	json_t *body = json_pack("{s:s, s:s, s:s}", "type", "county", "employer", "砖厂",
 				 "start_date", "2024-01-01");
-	assert_int_equal(job_create(&t->cx, F.worker, body, &out), OUT_OK);
+	assert_int_equal(jobs_create(&t->cx, F.worker, body, &out), OUT_OK);
 	F.job = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	json_decref(body);
@@ -381,32 +387,32 @@ static enum outcome op_doc_type_put(struct testdb *t, json_t **out)
 
 static enum outcome op_job_create(struct testdb *t, json_t **out)
 {
-	WITH_BODY(job_create(&t->cx, F.worker, body, out), "{s:s, s:s, s:s, s:i, s:b}", "type",
+	WITH_BODY(jobs_create(&t->cx, F.worker, body, out), "{s:s, s:s, s:s, s:i, s:b}", "type",
 		  "workshop", "employer", "团山社区扶贫车间", "start_date", "2025-03-01",
 		  "monthly_income", 2600, "main", 1);
 }
 
 static enum outcome op_job_patch(struct testdb *t, json_t **out)
 {
-	WITH_BODY(job_patch(&t->cx, F.job, body, out), "{s:s}", "end_date", "2024-12-31");
+	WITH_BODY(jobs_patch(&t->cx, F.job, "*", body, out), "{s:s}", "end_date", "2024-12-31");
 }
 
 static enum outcome op_training_create(struct testdb *t, json_t **out)
 {
-	WITH_BODY(training_create(&t->cx, F.worker, body, out), "{s:s, s:s, s:i, s:s, s:s, s:s}",
+	WITH_BODY(trainings_create(&t->cx, F.worker, body, out), "{s:s, s:s, s:i, s:s, s:s, s:s}",
 		  "type", "skills", "course", "电工", "hours", 40, "start_date", "2025-03-01",
 		  "end_date", "2025-03-05", "certificate", "初级电工证");
 }
 
 static enum outcome op_employer_create(struct testdb *t, json_t **out)
 {
-	WITH_BODY(employer_create(&t->cx, body, out), "{s:s, s:s, s:s}", "name",
+	WITH_BODY(employers_create(&t->cx, body, out), "{s:s, s:s, s:s}", "name",
 		  "团山社区公共服务站", "kind", "public_service_station", "community", "520628002030");
 }
 
 static enum outcome op_guarantee_create(struct testdb *t, json_t **out)
 {
-	WITH_BODY(guarantee_create(&t->cx, F.worker, body, out), "{s:s, s:s, s:s}", "kind",
+	WITH_BODY(guarantees_create(&t->cx, F.worker, body, out), "{s:s, s:s, s:s}", "kind",
 		  "medical_insurance", "status", "enrolled", "start_date", "2024-01-01");
 }
 
@@ -443,7 +449,7 @@ static enum outcome op_steps_put(struct testdb *t, json_t **out)
 
 static enum outcome op_visit_create(struct testdb *t, json_t **out)
 {
-	WITH_BODY(visit_create(&t->cx, F.hh, body, out), "{s:s, s:s, s:s, s:s}", "date",
+	WITH_BODY(visits_create(&t->cx, F.hh, body, out), "{s:s, s:s, s:s, s:s}", "date",
 		  "2024-05-01", "kind", "visit", "visitor", "社区网格员", "found", "务工正常");
 }
 

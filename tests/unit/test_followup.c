@@ -7,6 +7,10 @@
 #include "core/date.h"
 #include "domain/employment_report.h"
 #include "domain/followup_pass.h"
+#include "domain/followup.h"
+#include "domain/jobs.h"
+#include "domain/plots.h"
+#include "domain/visits.h"
 #include "domain/ledger.h"
 #include "domain/worklist.h"
 #include "tests/unit/testdb.h"
@@ -106,6 +110,94 @@ static void counts_report_and_lists_agree(void **state)
 	json_decref(report);
 }
 
+/* Has the trail a change of this entity? */
+static bool trail_has(json_t *trail, const char *entity)
+{
+	json_t *row;
+	size_t i;
+	json_array_foreach(trail, i, row)
+		if (strcmp(json_string_value(json_object_get(row, "entity")), entity) == 0)
+			return true;
+	return false;
+}
+
+/* Every ledger's changes are in the household's change trail: a visit (a household's
+ * row), a job (a member's row), the plots (a household's set), schooling (a member's
+ * record). */
+static void ledger_changes_show_in_the_trail(void **state)
+{
+	struct testdb *t = *state;
+	json_t *out = NULL, *body;
+	int rc;
+	testdb_reset(t);
+	int64_t hh = store_one_int(t->cx.db, &rc, "SELECT h.id FROM households h WHERE"
+		" h.status <> 'closed' AND (SELECT count(*) FROM persons p WHERE p.household_id = h.id"
+		" AND p.status = 'member') > 1 ORDER BY h.id LIMIT 1", NULL);
+	int64_t member = store_one_int(t->cx.db, &rc, "SELECT id FROM persons WHERE household_id = ?"
+		" AND status = 'member' ORDER BY id LIMIT 1", "i", hh);
+	assert_true(hh > 0 && member > 0);
+	json_t *trail = ledger_household_trail(&t->cx, hh, 500);
+	assert_non_null(trail);
+	assert_false(trail_has(trail, "visit"));
+	json_decref(trail);
+
+	body = json_pack("{s:s, s:s, s:s}", "date", "2024-05-01", "visitor", "网格员", "found", "正常");
+	assert_int_equal(visits_create(&t->cx, hh, body, &out), OUT_OK);
+	int64_t visit = json_integer_value(json_object_get(out, "id"));
+	json_decref(body);
+	json_decref(out);
+	body = json_pack("{s:s, s:s, s:s}", "type", "county", "employer", "砖厂", "start_date",
+			 "2024-01-01");
+	assert_int_equal(jobs_create(&t->cx, member, body, &out), OUT_OK);
+	json_decref(body);
+	json_decref(out);
+	body = json_pack("{s:[{s:s, s:f, s:s}]}", "items", "kind", "forest", "area_mu", 2.0, "use",
+			 "idle");
+	assert_int_equal(plots_put(&t->cx, hh, body, &out), OUT_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(body);
+	json_decref(out);
+
+	trail = ledger_household_trail(&t->cx, hh, 500);
+	assert_true(trail_has(trail, "visit"));
+	assert_true(trail_has(trail, "job"));
+	assert_true(trail_has(trail, "plots"));
+	json_decref(trail);
+	/* and the audit row of a ledger names its household, for the audit API */
+	assert_int_equal(ledger_audit_household(&t->cx, "visit", visit), hh);
+	assert_int_equal(ledger_audit_household(&t->cx, "plots", hh), hh);
+	assert_int_equal(ledger_audit_household(&t->cx, "household", hh), 0);
+}
+
+/* The descriptors are whole: what the shared functions and the routes rely on. */
+static void every_ledger_descriptor_is_whole(void **state)
+{
+	(void)state;
+	int n = 0;
+	for (int i = 0; ledgers[i]; i++, n++) {
+		const struct ledger *l = ledgers[i];
+		assert_non_null(l->name);
+		assert_non_null(l->entity);
+		assert_ptr_equal(ledger_find(l->name, l->owner), l);
+		if (l->shape == LEDGER_ROWS) {
+			assert_true(l->table && l->fields && l->fields[0].name && l->order);
+			assert_null(l->put);
+		} else {
+			assert_true(l->get && l->put && !l->table && !l->changeable);
+		}
+		for (int j = 0; j < i; j++)	/* one audit entity, one trail clause, per ledger */
+			assert_string_not_equal(ledgers[j]->entity, l->entity);
+	}
+	static const char *const known[] = {"visits", "plots", "steps", "jobs", "trainings",
+		"guarantees", "schooling", "family-doctor", NULL};
+	for (int k = 0; known[k]; k++)	/* every ledger of today, and room for more */
+		assert_non_null(ledger_find(known[k], LEDGER_OF_HOUSEHOLD) ? ledger_find(known[k],
+			LEDGER_OF_HOUSEHOLD) : ledger_find(known[k], LEDGER_OF_PERSON));
+	assert_true(n >= 8);
+	assert_null(ledger_find("visits", LEDGER_OF_PERSON));
+	assert_null(ledger_find_rows("plots"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +205,8 @@ int main(void)
 		cmocka_unit_test(dates_from_settings),
 		cmocka_unit_test(every_stored_rule_parses),
 		cmocka_unit_test(counts_report_and_lists_agree),
+		cmocka_unit_test(ledger_changes_show_in_the_trail),
+		cmocka_unit_test(every_ledger_descriptor_is_whole),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup_demo, testdb_teardown);
 }

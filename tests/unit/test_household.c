@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/idnumber.h"
+#include "domain/archive.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/report.h"
@@ -66,6 +67,31 @@ static void create_get_patch_close(void **state)
 	assert_int_equal(household_get(&t->cx, id, &got), OUT_OK);
 	assert_int_equal(json_integer_value(json_object_get(got, "version")), 2);
 	json_decref(got);
+
+	/* one skeleton for every change under an ETag: "*" is any version, missing is 428,
+	 * stale is 412, a body that is not an object is 422, an unknown record 404 */
+	assert_int_equal(household_get(&t->cx, id, &got), OUT_OK);
+	int64_t person = json_integer_value(json_object_get(json_array_get(
+		json_object_get(got, "members"), 0), "id"));
+	json_decref(got);
+	patch = json_pack("{s:s}", "note", "any version");
+	assert_int_equal(household_patch(&t->cx, id, "*", patch, &out), OUT_OK);
+	json_decref(out);
+	assert_int_equal(person_patch(&t->cx, person, NULL, patch, &out), OUT_PRECONDITION_REQUIRED);
+	assert_int_equal(person_patch(&t->cx, person, "\"p1-99\"", patch, &out), OUT_PRECONDITION_FAILED);
+	assert_int_equal(household_patch(&t->cx, id + 1000, "*", patch, &out), OUT_NOT_FOUND);
+	json_decref(patch);
+	patch = json_pack("{s:s}", "phone", "13800000001");
+	assert_int_equal(person_patch(&t->cx, person, "*", patch, &out), OUT_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "phone")), "13800000001");
+	assert_string_equal(json_string_value(json_object_get(out, "name")), "张伟");	/* kept */
+	json_decref(out);
+	json_decref(patch);
+	patch = json_array();
+	assert_int_equal(person_patch(&t->cx, person, "*", patch, &out), OUT_INVALID);
+	assert_int_equal(archive_item_patch(&t->cx, 1, "*", patch, &out), OUT_INVALID);
+	json_decref(patch);
+	t->errs.n = 0;
 
 	json_t *close = json_pack("{s:s}", "reason", "merged");
 	assert_int_equal(household_close(&t->cx, id, close, &out), OUT_OK);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/date.h"
-#include "domain/demo.h"
+#include "demo/demo.h"
 #include "domain/division.h"
 #include "domain/search.h"
 #include "tests/unit/testdb.h"

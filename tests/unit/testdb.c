@@ -16,7 +16,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/demo.h"
+#include "demo/demo.h"
 #include "domain/division.h"
 
 static int open_db(void **state, long demo_persons)

@@ -1,10 +1,10 @@
 /*
- * demo_rng: the demo generator's seeded randomness and Songtao names, shared by the
+ * rng: the demo generator's seeded randomness and Songtao names, shared by the
  * registry (demo.c) and the follow-up ledgers (demo_followup.c). Header-only: small
  * inline helpers private to the generator.
  */
-#ifndef ANJU_DOMAIN_DEMO_RNG_H
-#define ANJU_DOMAIN_DEMO_RNG_H
+#ifndef ANJU_DEMO_RNG_H
+#define ANJU_DEMO_RNG_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -68,7 +68,7 @@ static const char *const female_chars[] = {
 };
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static inline void make_name(struct rng *r, const char *surname, int male, char *out, size_t cap)
+static inline void rng_name(struct rng *r, const char *surname, int male, char *out, size_t cap)
 {
 	const char *const *chars = male ? male_chars : female_chars;
 	int n = male ? COUNT(male_chars) : COUNT(female_chars);

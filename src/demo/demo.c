@@ -3,7 +3,7 @@
  * gives the same county. Household sizes are drawn, then nudged one person at a time
  * until each category's total is exact; the report then counts the records.
  */
-#include "domain/demo.h"
+#include "demo/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,8 @@
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/user.h"
-#include "domain/demo_followup.h"
-#include "domain/demo_rng.h"
+#include "demo/demo_followup.h"
+#include "demo/rng.h"
 
 /* The article's figures (Songtao, 2019-12-30). */
 #define ARTICLE_HOUSEHOLDS 14697
@@ -378,7 +378,7 @@ static int make_household(struct ctx *cx, struct rng *r, struct id_alloc *ids,
 				 strcmp(plan[i].relation, "daughter_in_law") == 0;
 		const char *sn = married_in || (strcmp(plan[i].relation, "parent") == 0 && !plan[i].male)
 			? surnames[rng_weighted(r, surname_weights, COUNT(surnames))] : surname;
-		make_name(r, sn, plan[i].male, name, sizeof(name));
+		rng_name(r, sn, plan[i].male, name, sizeof(name));
 		int age = plan[i].age > 95 ? 95 : plan[i].age;
 		long birth = date_days(REF_YEAR - age - 1, 12, 31) - rng_range(r, 0, 364);
 		make_id(ids, birth, plan[i].male, idn);

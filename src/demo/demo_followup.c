@@ -11,17 +11,24 @@
  * follow-up on the day it is generated. The labor-capacity items are exact: the article's
  * 6,048 items (件) in 4,061 volumes (卷), or the same share of a scaled county.
  */
-#include "domain/demo_followup.h"
+#include "demo/demo_followup.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
-#include "domain/aftercare.h"
 #include "domain/archive.h"
-#include "domain/demo_rng.h"
-#include "domain/employment.h"
-#include "domain/guarantee.h"
+#include "demo/rng.h"
+#include "domain/employers.h"
+#include "domain/jobs.h"
+#include "domain/trainings.h"
+#include "domain/family_doctor.h"
+#include "domain/guarantees.h"
+#include "domain/schooling.h"
+#include "domain/plots.h"
+#include "domain/steps.h"
+#include "domain/visits.h"
+#include "domain/followup.h"
 #include "domain/ledger.h"
 
 #define CHUNK 2000	/* households read per query */
@@ -166,7 +173,7 @@ static int make_job(struct gen *g, struct rng *r, const struct hh *h, const stru
 	date_format(start, s);
 	if (end)
 		date_format(end, en);
-	return job_insert(g->cx, m->id, job_types[t], employer, name, s, end ? en : NULL,
+	return jobs_insert(g->cx, m->id, jobs_types[t], employer, name, s, end ? en : NULL,
 			  rng_range(r, income_lo[t] / 100, income_hi[t] / 100) * 100, main);
 }
 
@@ -213,20 +220,20 @@ static int make_person(struct gen *g, struct rng *r, const struct hh *h, const s
 			long s = !employed ? today - rng_range(r, 20, 300) : today - rng_range(r, 20, 2000);
 			date_format(s, a);
 			date_format(s + days - 1, b);
-			rc = training_insert(cx, m->id, type, courses[c], (double)(days * 6), a, b,
+			rc = trainings_insert(cx, m->id, type, courses[c], (double)(days * 6), a, b,
 					     c == 0 ? NULL : rng_pct(r, 60) ? "结业证书" : NULL);
 		}
 	}
 	/* the three guarantees */
 	date_format(today - rng_range(r, 200, 2500), a);
 	if (rc == STORE_OK && rng_pct(r, 99))
-		rc = guarantee_insert(cx, m->id, "medical_insurance", "enrolled", a, NULL);
+		rc = guarantees_insert(cx, m->id, "medical_insurance", "enrolled", a, NULL);
 	bool adult = strcmp(m->birth, g->d.labor_born_by) <= 0;
 	bool pension_age = strcmp(m->birth, g->d.pension_born_by) <= 0;
 	if (rc == STORE_OK && adult && rng_pct(r, pension_age ? 96 : 82))
-		rc = guarantee_insert(cx, m->id, "pension_insurance", "enrolled", a, NULL);
+		rc = guarantees_insert(cx, m->id, "pension_insurance", "enrolled", a, NULL);
 	if (rc == STORE_OK && strcmp(h->category, "registered_poor") == 0 && rng_pct(r, 12))
-		rc = guarantee_insert(cx, m->id, "minimum_living", "enrolled", a, NULL);
+		rc = guarantees_insert(cx, m->id, "minimum_living", "enrolled", a, NULL);
 	if (rc == STORE_OK && school) {
 		char now[21], school_name[64];
 		date_format(today, now);
@@ -272,12 +279,12 @@ static int make_household(struct gen *g, struct hh *h)
 		int u = rng_weighted(&r, w[k], 5);
 		int64_t income = u <= 1 ? (int64_t)(mu * rng_range(&r, 200, 600)) : 0;
 		rc = store_exec(cx->db, "INSERT INTO plots(household_id, kind, area_mu, use, annual_income)"
-				" VALUES (?, ?, ?, ?, ?)", "itdtn", h->id, plot_kinds[k],
+				" VALUES (?, ?, ?, ?, ?)", "itdtn", h->id, plots_kinds[k],
 				(double)(int64_t)(mu * 10) / 10.0, uses[u], u <= 1 ? &income : NULL);
 	}
 	/* the people answerable, and the steps */
 	char person[32], phone[16], village_cmd[96], town_cmd[96];
-	make_name(&r, surnames[rng_weighted(&r, surname_weights, COUNT(surnames))], rng_pct(&r, 70),
+	rng_name(&r, surnames[rng_weighted(&r, surname_weights, COUNT(surnames))], rng_pct(&r, 70),
 		  person, sizeof(person));
 	snprintf(phone, sizeof(phone), "139%08d", rng_range(&r, 0, 99999999));
 	snprintf(village_cmd, sizeof(village_cmd), "%s村级指挥部", village_name(g, h->village));
@@ -292,7 +299,7 @@ static int make_household(struct gen *g, struct hh *h)
 	static const char *const by[] = {"村干部", "派出所", "搬迁工作组", "安置点管理员", "社区服务中心"};
 	bool settled = strcmp(h->status, "settled") == 0;
 	bool late = !settled && rng_pct(&r, 10);
-	for (int k = 0; relocation_steps[k] && rc == STORE_OK; k++) {
+	for (int k = 0; steps_names[k] && rc == STORE_OK; k++) {
 		long due = reloc + offset[k] + 10, done = reloc + offset[k];
 		bool is_done = settled || k < 4;
 		if (!is_done)	/* the last formalities of a household not yet settled */
@@ -301,7 +308,7 @@ static int make_household(struct gen *g, struct hh *h)
 		date_format(done, b);
 		rc = store_exec(cx->db, "INSERT INTO relocation_steps(household_id, step, due_date,"
 			" done_date, done_by) VALUES (?, ?, ?, ?, ?)", "ittt" "t", h->id,
-			relocation_steps[k], a, is_done ? b : NULL, is_done ? by[k] : NULL);
+			steps_names[k], a, is_done ? b : NULL, is_done ? by[k] : NULL);
 	}
 	/* visits: most households seen in the last three months, a few missed */
 	int visits = rng_range(&r, 1, 3);

@@ -1,6 +1,6 @@
 /* demo_followup: the generated county's follow-up ledgers (see demo_followup.c). */
-#ifndef ANJU_DOMAIN_DEMO_FOLLOWUP_H
-#define ANJU_DOMAIN_DEMO_FOLLOWUP_H
+#ifndef ANJU_DEMO_FOLLOWUP_H
+#define ANJU_DEMO_FOLLOWUP_H
 
 #include <stdint.h>
 

@@ -1,0 +1,33 @@
+/*
+ * steps: a household's relocation steps with the people answerable for it.
+ *
+ *   GET/PUT /households/{id}/steps   {"responsible_person", "responsible_phone",
+ *                                     "village_command", "town_command",
+ *                                     "items": [{"step", "due_date", "done_date", "done_by",
+ *                                                "evidence_item_id"}]}
+ *
+ * A PUT replaces the household's steps as a whole (the audit row keeps the set before and
+ * after; "steps" is taken for "items", as clients wrote before); a field of the people
+ * answerable left out keeps its value. A step done before the one before it is
+ * LEDGER_DATE_ORDER on "steps.<step>".
+ */
+#ifndef ANJU_DOMAIN_STEPS_H
+#define ANJU_DOMAIN_STEPS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "domain/actor.h"
+#include "domain/ledger.h"
+
+extern const char *const steps_names[];	/* in the order of the process */
+extern const struct ledger steps_ledger;
+
+enum outcome steps_get(struct ctx *cx, int64_t household_id, json_t **out);
+enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);
+/* Progress of the relocation steps by origin town: households, how many have a responsible
+ * person, how many have done each step, how many have a step overdue (today). */
+enum outcome steps_progress(struct ctx *cx, json_t **out);
+
+#endif
