@@ -292,29 +292,29 @@ static bool in_scope(struct ctx *cx, const char *origin, const char *dest)
 /* Next free number in the village: village code + 4-digit sequence. */
 static const char *next_number(struct ctx *cx, const char *village)
 {
-	/* One past the village's highest number of the usual form (its code and four digits),
-	 * found in one step down the index instead of counting the village's households, which
-	 * grew with every creation; then the first number nobody has (a typed one may sit
-	 * there). Past 9999 a village's numbers get five digits and are found by probing. */
+	/* One past the last number the village gave out (household_numbers, 007), then the
+	 * first that nobody has (a typed number may sit there); the counter moves on in the
+	 * same transaction. A village with no counter yet (households from before 007 were
+	 * counted by the migration; the demo writes none) starts from its households. */
 	int rc;
-	char lo[24], hi[24];
-	snprintf(lo, sizeof(lo), "%s0000", village);
-	snprintf(hi, sizeof(hi), "%s9999", village);
-	int64_t seq = 1;
-	struct store_rows *r = store_query(cx->db, "SELECT number FROM households"
-		" WHERE number >= ? AND number <= ? AND length(number) = ?"
-		" ORDER BY number DESC LIMIT 1", "tti", lo, hi, (int64_t)strlen(lo));
-	if (store_next(r)) {
-		const char *top = store_text(r, 0) + strlen(village);
-		if (strspn(top, "0123456789") == 4)
-			seq = strtoll(top, NULL, 10) + 1;
+	int64_t seq = store_one_int(cx->db, &rc, "SELECT last FROM household_numbers"
+				    " WHERE village = ?", "t", village);
+	if (rc == STORE_OK && seq == 0) {
+		char hi[17];
+		snprintf(hi, sizeof(hi), "%s:", village);
+		seq = store_one_int(cx->db, &rc, "SELECT count(*) FROM households"
+				    " WHERE number >= ? AND number < ?", "tt", village, hi);
 	}
-	store_finish(r);
-	for (;; seq++) {
+	for (seq++;; seq++) {
 		const char *n = arena_printf(cx->arena, "%s%04lld", village, (long long)seq);
 		if (!n || store_one_int(cx->db, &rc, "SELECT count(*) FROM households"
-					" WHERE number = ?", "t", n) == 0)
+					" WHERE number = ?", "t", n) == 0) {
+			if (n)
+				store_exec(cx->db, "INSERT INTO household_numbers (village, last)"
+					   " VALUES (?, ?) ON CONFLICT (village) DO UPDATE"
+					   " SET last = excluded.last", "ti", village, seq);
 			return n;
+		}
 	}
 }
 
@@ -439,6 +439,20 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out)
 	struct create_args args = {body, out};
 	*out = NULL;
 	return tx_grouped(cx, create_op, &args, out);
+}
+
+void household_create_submit(struct ctx *cx, json_t *body, json_t **out, enum outcome *res,
+			     void (*notify)(void *), void *notify_arg)
+{
+	struct create_args *args = arena_alloc(cx->arena, sizeof(*args));
+	*out = NULL;
+	if (!args) {
+		*res = OUT_INTERNAL;
+		notify(notify_arg);
+		return;
+	}
+	*args = (struct create_args){body, out};
+	tx_grouped_submit(cx, create_op, args, out, res, notify, notify_arg);
 }
 
 int household_index(struct ctx *cx, int64_t id)

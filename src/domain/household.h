@@ -30,6 +30,11 @@ struct household_filter {
 /* Creates a household with its members. It shares a commit with creations that wait at the
  * same time (tx_grouped), so it is never called inside an open transaction. */
 enum outcome household_create(struct ctx *cx, json_t *body, json_t **out);
+/* The same without waiting (tx_grouped_submit): *res and *out are set, and then
+ * notify(notify_arg) called, once the creation has committed or failed; body, out, res and
+ * everything cx points to must live until then. */
+void household_create_submit(struct ctx *cx, json_t *body, json_t **out, enum outcome *res,
+			     void (*notify)(void *), void *notify_arg);
 /* The household with members and history; NOT_FOUND when absent or out of scope. */
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);
 /* Only the version (the ETag's number) of a visible household: a cheap check before

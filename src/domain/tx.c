@@ -89,6 +89,10 @@ struct tx_job {
 	json_t **out;
 	enum outcome res;
 	bool done;
+	/* submitted (tx_grouped_submit): where the outcome goes, and whom to tell */
+	enum outcome *res_out;
+	void (*notify)(void *arg);
+	void *notify_arg;
 };
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -136,47 +140,147 @@ static struct tx_job *run_batch(struct store_conn *db, struct tx_job *jobs)
 	return rest;
 }
 
+/* No connection to run them on: up to a batch's worth of jobs fail; returns the rest. */
+static struct tx_job *fail_batch(struct tx_job *jobs)
+{
+	int n = 0;
+	for (; jobs && n < TX_BATCH_MAX; jobs = jobs->next, n++)
+		jobs->res = OUT_INTERNAL;
+	return jobs;
+}
+
+/* Runs one batch: called with queue_lock held, no leader running and a non-empty queue;
+ * returns with the lock held again. Submitted jobs are told outside the lock, after their
+ * outcome is stored: from then on their memory is their owner's. */
+static void lead(struct store_conn *db)
+{
+	leader_running = true;
+	struct tx_job *batch = queue_head;
+	queue_head = queue_tail = NULL;
+	pthread_mutex_unlock(&queue_lock);
+	struct tx_job *rest = db ? run_batch(db, batch) : fail_batch(batch);
+	struct { void (*fn)(void *); void *arg; } told[TX_BATCH_MAX];
+	int ntold = 0;
+	pthread_mutex_lock(&queue_lock);
+	for (struct tx_job *j = batch; j != rest; ) {
+		struct tx_job *next = j->next;
+		if (j->notify) {
+			*j->res_out = j->res;
+			told[ntold].fn = j->notify;
+			told[ntold++].arg = j->notify_arg;
+		} else {
+			j->done = true;		/* the waiter owns it again from here */
+		}
+		j = next;
+	}
+	if (rest) {
+		/* not run: back to the front of the queue, in their order */
+		struct tx_job *last = rest;
+		while (last->next)
+			last = last->next;
+		last->next = queue_head;
+		queue_head = rest;
+		if (!queue_tail)
+			queue_tail = last;
+	}
+	leader_running = false;
+	pthread_cond_broadcast(&queue_done);
+	pthread_mutex_unlock(&queue_lock);
+	for (int i = 0; i < ntold; i++)
+		told[i].fn(told[i].arg);
+	pthread_mutex_lock(&queue_lock);
+}
+
+static void enqueue(struct tx_job *job)
+{
+	if (queue_tail)
+		queue_tail->next = job;
+	else
+		queue_head = job;
+	queue_tail = job;
+}
+
 enum outcome tx_grouped(struct ctx *cx, enum outcome (*op)(struct ctx *cx, void *arg),
 			void *arg, json_t **out)
 {
 	struct tx_job job = {.cx = cx, .op = op, .arg = arg, .out = out};
 	pthread_mutex_lock(&queue_lock);
-	if (queue_tail)
-		queue_tail->next = &job;
-	else
-		queue_head = &job;
-	queue_tail = &job;
+	enqueue(&job);
 	while (!job.done) {
 		if (leader_running) {
 			pthread_cond_wait(&queue_done, &queue_lock);
 			continue;
 		}
 		/* Lead: take the whole queue (our own job is in it, not yet done). */
-		leader_running = true;
-		struct tx_job *batch = queue_head;
-		queue_head = queue_tail = NULL;
-		pthread_mutex_unlock(&queue_lock);
 		struct store_conn *db = store_batch_conn(cx->db->store);
-		struct tx_job *rest = run_batch(db ? db : cx->db, batch);
-		pthread_mutex_lock(&queue_lock);
-		for (struct tx_job *j = batch; j != rest; ) {
-			struct tx_job *next = j->next;
-			j->done = true;		/* the waiter owns it again from here */
-			j = next;
-		}
-		if (rest) {
-			/* not run: back to the front of the queue, in their order */
-			struct tx_job *last = rest;
-			while (last->next)
-				last = last->next;
-			last->next = queue_head;
-			queue_head = rest;
-			if (!queue_tail)
-				queue_tail = last;
-		}
-		leader_running = false;
-		pthread_cond_broadcast(&queue_done);
+		lead(db ? db : cx->db);
 	}
 	pthread_mutex_unlock(&queue_lock);
 	return job.res;
+}
+
+/* ---------------------------------------------------------------- the group writer */
+
+/* A web server thread that waited in tx_grouped could serve none of its other connections
+ * meanwhile, so a GET sharing a thread with writers waited for their batches (GET p99
+ * past 50 ms at 32 writers). Submitted jobs are run by a thread of their own instead; the
+ * server sleeps the connection and wakes it when told. */
+static struct {
+	pthread_t thread;
+	bool running, stopping;
+	struct store *store;
+} gw;
+
+static void *group_writer(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&queue_lock);
+	for (;;) {
+		if (leader_running || (!queue_head && !gw.stopping)) {
+			pthread_cond_wait(&queue_done, &queue_lock);
+			continue;
+		}
+		if (!queue_head)
+			break;		/* stopping, and nothing left */
+		lead(store_batch_conn(gw.store));	/* NULL: the batch fails */
+	}
+	pthread_mutex_unlock(&queue_lock);
+	return NULL;
+}
+
+void tx_grouped_submit(struct ctx *cx, enum outcome (*op)(struct ctx *cx, void *arg), void *arg,
+		       json_t **out, enum outcome *res, void (*notify)(void *), void *notify_arg)
+{
+	struct tx_job *job = arena_alloc(cx->arena, sizeof(*job));
+	pthread_mutex_lock(&queue_lock);
+	if (job && !gw.running && !gw.stopping) {
+		gw.store = cx->db->store;
+		gw.running = pthread_create(&gw.thread, NULL, group_writer, NULL) == 0;
+	}
+	bool queued = job && gw.running && !gw.stopping && gw.store == cx->db->store;
+	if (queued) {
+		*job = (struct tx_job){.cx = cx, .op = op, .arg = arg, .out = out, .res_out = res,
+				       .notify = notify, .notify_arg = notify_arg};
+		enqueue(job);
+		pthread_cond_broadcast(&queue_done);
+	}
+	pthread_mutex_unlock(&queue_lock);
+	if (!queued) {		/* no writer thread (stopping, or none could start): here */
+		*res = tx_grouped(cx, op, arg, out);
+		notify(notify_arg);
+	}
+}
+
+void tx_grouped_stop(void)
+{
+	pthread_mutex_lock(&queue_lock);
+	bool was = gw.running;
+	gw.stopping = true;
+	pthread_cond_broadcast(&queue_done);
+	pthread_mutex_unlock(&queue_lock);
+	if (was)
+		pthread_join(gw.thread, NULL);
+	pthread_mutex_lock(&queue_lock);
+	gw.running = false;	/* stopping stays: later submissions run in their caller */
+	pthread_mutex_unlock(&queue_lock);
 }

@@ -56,4 +56,16 @@ enum outcome tx_end_out(struct store_conn *db, enum outcome res, int rc, json_t 
  * is released and NULL. */
 enum outcome tx_grouped(struct ctx *cx, enum outcome (*op)(struct ctx *cx, void *arg),
 			void *arg, json_t **out);
+/* The same without waiting, for a caller that has other work (a web server thread with
+ * other connections): queues the job for the group writer, a thread of its own started on
+ * first use, and returns at once. When the job's batch has committed or failed, *res holds
+ * the outcome (as tx_grouped would return it), *out the record, and notify(notify_arg) is
+ * called on the writer's thread; cx (its arena, actor and errors), arg and out must live
+ * until then. Without a writer thread (none could start, or tx_grouped_stop has run) the
+ * job runs here and notify is called before this returns. */
+void tx_grouped_submit(struct ctx *cx, enum outcome (*op)(struct ctx *cx, void *arg), void *arg,
+		       json_t **out, enum outcome *res, void (*notify)(void *), void *notify_arg);
+/* Runs what is queued, then stops the group writer (a server calls it before it stops
+ * taking requests' answers); later submissions run in their caller's thread. */
+void tx_grouped_stop(void);
 #endif

@@ -3,8 +3,7 @@
  *
  * One connection per thread, WAL mode, a busy timeout, and a per-connection cache of
  * prepared statements keyed by SQL text. Writers of one process queue on a mutex before
- * they ask SQLite for its write lock (see sq_begin); checkpoints run on a thread of the
- * store's (see struct checkpointer). The search index is an FTS5 table using the
+ * they ask SQLite for its write lock (see sq_begin). The search index is an FTS5 table using the
  * `anju` tokenizer (tokenizer.c) registered on every connection.
  */
 #include <errno.h>
@@ -18,7 +17,6 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "core/log.h"
 #include "core/embedded.h"
 #include "store/store.h"
 #include "store/tokenizer.h"
@@ -28,27 +26,10 @@ const struct store_backend store_sqlite_backend;
 
 #define STMT_CACHE 256
 
-/* Checkpoints (copying the WAL back into the database) run on a thread of their own,
- * started when the WAL first outgrows CHECKPOINT_PAGES. SQLite's automatic checkpoint runs
- * inside the commit that crosses the threshold, so one writer in every few hundred paid
- * for it while every other writer of the process queued behind it. A PASSIVE checkpoint
- * never waits for writers or readers; when writes outrun it so far that the WAL reaches
- * CHECKPOINT_INLINE_PAGES, the committing writer checkpoints itself, as SQLite would. */
-#define CHECKPOINT_PAGES 1000
-#define CHECKPOINT_INLINE_PAGES 16000
-
-struct checkpointer {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	bool started, wanted, stopping;
-};
-
 struct sqlite_store {
 	struct store base;
 	char *path;
 	pthread_mutex_t write_lock;	/* held from BEGIN IMMEDIATE to COMMIT/ROLLBACK */
-	struct checkpointer ckpt;
 };
 
 struct cached_stmt {
@@ -163,85 +144,12 @@ static struct store *sq_open(const char *location, char *err, size_t errlen)
 	s->base.backend = &store_sqlite_backend;
 	s->base.busy_timeout_ms = STORE_BUSY_TIMEOUT_MS;
 	pthread_mutex_init(&s->write_lock, NULL);
-	pthread_mutex_init(&s->ckpt.lock, NULL);
-	pthread_cond_init(&s->ckpt.wake, NULL);
 	return &s->base;
-}
-
-/* The WAL starts again from its beginning only at a write that finds every frame copied
- * back, which a checkpoint running beside writers never achieves: new frames arrive while it
- * copies. So the bulk is copied beside the writers, and what arrived meanwhile (a few
- * commits' worth) with this process's writers held off for that moment. */
-static void checkpoint_twice(struct sqlite_store *s, sqlite3 *db)
-{
-	int log = 0, copied = 0;
-	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
-	    != SQLITE_OK || log - copied > CHECKPOINT_PAGES)
-		return;		/* busy elsewhere, or outrun: the next commit asks again */
-	pthread_mutex_lock(&s->write_lock);
-	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	pthread_mutex_unlock(&s->write_lock);
-}
-
-static void *checkpointer_run(void *arg)
-{
-	struct sqlite_store *s = arg;
-	sqlite3 *db = NULL;
-	/* a connection finds the WAL at its first read; till then a checkpoint does nothing */
-	if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
-	    != SQLITE_OK || sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)
-	    != SQLITE_OK) {
-		log_error("store: checkpointer cannot open %s; writers checkpoint as they go", s->path);
-		sqlite3_close(db);
-		db = NULL;
-	}
-	pthread_mutex_lock(&s->ckpt.lock);
-	for (;;) {
-		while (!s->ckpt.wanted && !s->ckpt.stopping)
-			pthread_cond_wait(&s->ckpt.wake, &s->ckpt.lock);
-		if (s->ckpt.stopping)
-			break;
-		s->ckpt.wanted = false;
-		pthread_mutex_unlock(&s->ckpt.lock);
-		if (db)
-			checkpoint_twice(s, db);
-		pthread_mutex_lock(&s->ckpt.lock);
-	}
-	pthread_mutex_unlock(&s->ckpt.lock);
-	sqlite3_close(db);
-	return NULL;
-}
-
-/* The WAL hook of every connection: runs after each commit, with the WAL's size. */
-static int on_wal_commit(void *arg, sqlite3 *db, const char *schema, int pages)
-{
-	struct sqlite_store *s = arg;
-	if (pages < CHECKPOINT_PAGES)
-		return SQLITE_OK;
-	pthread_mutex_lock(&s->ckpt.lock);
-	bool running = s->ckpt.started;
-	if (!running && !s->ckpt.stopping)
-		running = s->ckpt.started =
-			pthread_create(&s->ckpt.thread, NULL, checkpointer_run, s) == 0;
-	s->ckpt.wanted = true;
-	pthread_cond_signal(&s->ckpt.wake);
-	pthread_mutex_unlock(&s->ckpt.lock);
-	if (!running || pages >= CHECKPOINT_INLINE_PAGES)
-		sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return SQLITE_OK;
 }
 
 static void sq_close(struct store *st)
 {
 	struct sqlite_store *s = (struct sqlite_store *)st;
-	pthread_mutex_lock(&s->ckpt.lock);
-	s->ckpt.stopping = true;
-	pthread_cond_signal(&s->ckpt.wake);
-	pthread_mutex_unlock(&s->ckpt.lock);
-	if (s->ckpt.started)
-		pthread_join(s->ckpt.thread, NULL);
-	pthread_cond_destroy(&s->ckpt.wake);
-	pthread_mutex_destroy(&s->ckpt.lock);
 	pthread_mutex_destroy(&s->write_lock);
 	free(s->path);
 	free(s);
@@ -271,7 +179,6 @@ static struct store_conn *sq_connect(struct store *st, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(c->db));
 		goto fail;
 	}
-	sqlite3_wal_hook(c->db, on_wal_commit, s);
 	c->base.store = st;
 	c->base.backend = &store_sqlite_backend;
 	return &c->base;

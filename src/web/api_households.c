@@ -39,14 +39,26 @@ static void reply_household(struct request *rq, enum outcome res, unsigned statu
 	rq_reply_record(rq, res, status, h, household_etag, "/api/v1/households/");
 }
 
+static void created(struct request *rq)
+{
+	json_decref(rq->deferred_in);
+	reply_household(rq, rq->deferred_res, 201, rq->deferred_out);
+}
+
+/* Creations share commits (household_create_submit); this thread serves its other
+ * connections meanwhile instead of waiting for the batch. */
 void api_households_create(struct request *rq)
 {
-	json_t *body, *out = NULL;
+	json_t *body;
 	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = household_create(&rq->cx, body, &out);
-	json_decref(body);
-	reply_household(rq, res, 201, out);
+	if (res != OUT_OK) {
+		json_decref(body);
+		reply_household(rq, res, 201, NULL);
+		return;
+	}
+	rq->deferred_in = body;
+	rq_defer(rq, created);
+	household_create_submit(&rq->cx, body, &rq->deferred_out, &rq->deferred_res, rq_wake, rq);
 }
 
 /* A household's JSON depends only on its id, its version and the day (ages), so the

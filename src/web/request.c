@@ -196,3 +196,15 @@ void rq_json(struct request *rq, unsigned status, json_t *body)
 	buf_putc(&rq->out, '\n');
 	json_decref(body);
 }
+
+void rq_defer(struct request *rq, void (*finish)(struct request *rq))
+{
+	rq->finish = finish;
+	rq->deferred = true;
+	MHD_suspend_connection(rq->conn);
+}
+
+void rq_wake(void *request)
+{
+	MHD_resume_connection(((struct request *)request)->conn);
+}

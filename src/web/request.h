@@ -68,7 +68,21 @@ struct request {
 	MHD_ContentReaderCallback body_reader;
 	void *body_reader_cls;
 	MHD_ContentReaderFreeCallback body_reader_free;
+
+	/* A deferred answer (rq_defer): the handler handed its work to another thread and the
+	 * connection sleeps; woken (rq_wake), `finish` writes the answer from these. */
+	void (*finish)(struct request *rq);
+	bool deferred;
+	enum outcome deferred_res;
+	json_t *deferred_in, *deferred_out;
 };
+
+/* Puts the connection to sleep until rq_wake: the handler returns at once, another
+ * thread does the work, and `finish` then writes the answer on the connection's own
+ * thread. Call it before handing the work over (the wake may come at any moment after). */
+void rq_defer(struct request *rq, void (*finish)(struct request *rq));
+/* Wakes a deferred request (any thread; the argument is the request). */
+void rq_wake(void *request);
 
 /* Whether the client reached us over HTTPS: the configured public URL is https, or the
  * (trusted, config trust_proxy) proxy says X-Forwarded-Proto: https. */

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/tar.h"
 #include "domain/audit.h"
+#include "domain/tx.h"
 #include "domain/fixity.h"
 #include "web/request.h"
 #include "web/routes.h"
@@ -324,6 +325,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		return MHD_YES;
 	}
+	if (rq->deferred) {	/* woken by rq_wake: the work handed over is done */
+		rq->deferred = false;
+		rq->finish(rq);
+		if (rq->status >= 500)
+			log_error("%s %s -> %u", rq->method, rq->path, rq->status);
+		return send_response(rq);
+	}
 	if (*upload_size) {
 		rq->received += *upload_size;
 		if (rq->received > route_body_limit(rq))
@@ -353,6 +361,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return answer_too_large(rq);
 	}
 	routes_run(rq);
+	if (rq->deferred)	/* asleep until rq_wake; answered by rq->finish */
+		return MHD_YES;
 	if (rq->status >= 500)
 		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
 	return send_response(rq);
@@ -437,7 +447,8 @@ int server_start(struct server *s, const struct config *cfg, struct store *store
 	if (blobstore_init(&s->blobs, cfg->data_dir, err, errlen))
 		return -1;
 	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+		MHD_ALLOW_SUSPEND_RESUME,
 		(uint16_t)cfg->port, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -482,6 +493,7 @@ void server_stop(struct server *s)
 	if (s->watchdog_running)
 		pthread_join(s->watchdog_thread, NULL);
 	s->watchdog_running = false;
+	tx_grouped_stop();	/* queued creations finish and their connections wake */
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;

@@ -100,6 +100,43 @@ static void create_get_patch_close(void **state)
 	json_decref(close);
 }
 
+/* Numbers are given out by the village's counter (household_numbers): past 9,999 they go
+ * on with five digits in one step each, and a number someone typed is skipped. */
+static void numbers_go_on_past_four_digits(void **state)
+{
+	struct testdb *t = *state;
+	const char *village = "520628118201";
+	int rc;
+	testdb_reset(t);
+	assert_int_equal(store_exec(t->db, "INSERT INTO household_numbers (village, last)"
+				    " VALUES (?, 9998) ON CONFLICT (village) DO UPDATE SET last = 9998", "t", village),
+			 STORE_OK);
+	const char *want[] = {"5206281182019999", "52062811820110000", "52062811820110002"};
+	for (int i = 0; i < 3; i++) {
+		char a[19], b[19];
+		json_t *out = NULL;
+		json_t *body = household_body(village, make_id(a, "19700101", 200 + 2 * i),
+					      make_id(b, "20000101", 201 + 2 * i));
+		if (i == 2) {	/* someone typed the next number by hand */
+			json_t *typed = household_body(village, make_id(a, "19710101", 300),
+						       make_id(b, "20010101", 301));
+			json_object_set_new(typed, "number", json_string("52062811820110001"));
+			testdb_reset(t);
+			assert_int_equal(household_create(&t->cx, typed, &out), OUT_OK);
+			json_decref(typed);
+			json_decref(out);
+			out = NULL;
+		}
+		testdb_reset(t);
+		assert_int_equal(household_create(&t->cx, body, &out), OUT_OK);
+		assert_string_equal(json_string_value(json_object_get(out, "number")), want[i]);
+		json_decref(body);
+		json_decref(out);
+	}
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT last FROM household_numbers"
+				       " WHERE village = ?", "t", village), 10002);
+}
+
 static void bad_members_are_all_reported(void **state)
 {
 	struct testdb *t = *state;
@@ -248,6 +285,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_get_patch_close),
+		cmocka_unit_test(numbers_go_on_past_four_digits),
 		cmocka_unit_test(bad_members_are_all_reported),
 		cmocka_unit_test(scope_hides_other_towns),
 		cmocka_unit_test(report_counts_records),
