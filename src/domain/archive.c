@@ -10,11 +10,11 @@
 #include "core/sniff.h"
 #include "core/utf8.h"
 #include "domain/audit.h"
+#include "domain/checklist.h"
 #include "domain/household.h"
 #include "domain/privacy.h"
 #include "domain/tx.h"
 
-const char *const archive_retentions[] = {"permanent", "30y", "10y", NULL};
 
 #define ITEM_COLS "i.id, i.household_id, i.person_id, i.item_no, i.reference_code, i.title," \
 	" i.doc_type, t.name_zh, t.name_en, i.date, i.responsible_body, i.pages," \
@@ -351,7 +351,7 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 			json_object_set_new(fields, "retention", json_string(spoken[k][1]));
 			break;	/* `given` pointed into the value just replaced */
 		}
-	const char *retention = jx_enum(fields, "retention", "", false, archive_retentions, cx->errs);
+	const char *retention = jx_enum(fields, "retention", "", false, checklist_retentions, cx->errs);
 	const char *paper = jx_string(fields, "paper_location", "", false, 100, cx->errs);
 	const char *body = jx_string(fields, "responsible_body", "", false, 100, cx->errs);
 	bool has_pages = form_int(fields, "pages", 100000, &pages, cx->errs);

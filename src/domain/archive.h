@@ -47,8 +47,6 @@ struct item_filter {
 	int limit;
 };
 
-extern const char *const archive_retentions[];
-
 enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *fields,
 				 struct archive_file *files, int nfiles, json_t **out);
 /* Adds files to an item as a new version; a `replaces` field names a file it supersedes. */

@@ -34,7 +34,7 @@ struct audit_also {
 /* The changes to a household, its members, its archive items and the `nalso` kinds of
  * `also`, newest first, each with the names of the fields it changed ("changed"). NULL on
  * a storage error. */
-#define AUDIT_TRAIL_ALSO_MAX 12
+#define AUDIT_TRAIL_ALSO_MAX 24
 json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
 			      const struct audit_also *also, int nalso);
 /* The audit rows of one entity, newest first, as a JSON array (NULL on error). Read events

@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "core/jsonx.h"
-#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/tx.h"
+
+const char *const checklist_retentions[] = {"permanent", "30y", "10y", NULL};
 
 /* ---------------------------------------------------------------- document types */
 
@@ -42,7 +43,7 @@ enum outcome checklist_doc_type_put(struct ctx *cx, json_t *body, json_t **out)
 		verrors_add(cx->errs, "code", "invalid_code");
 	const char *name = jx_string(body, "name", "", true, 60, cx->errs);
 	const char *name_en = jx_string(body, "name_en", "", true, 100, cx->errs);
-	const char *retention = jx_enum(body, "retention", "", true, archive_retentions, cx->errs);
+	const char *retention = jx_enum(body, "retention", "", true, checklist_retentions, cx->errs);
 	json_t *req = json_object_get(body, "required");
 	int64_t need[2] = {0, 0};
 	if (req && !json_is_object(req)) {

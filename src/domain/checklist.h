@@ -20,6 +20,10 @@
 #include "core/outcome.h"
 #include "domain/actor.h"
 
+/* How long an item of a document type is kept (an item's retention, a type's default):
+ * NULL-terminated. */
+extern const char *const checklist_retentions[];
+
 /* The document types with their checklists:
  * [{code, name, name_en, retention, required: {registered_poor, synchronous}}] by sort. */
 json_t *checklist_doc_types(struct ctx *cx);

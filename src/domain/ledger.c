@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
@@ -542,7 +543,8 @@ json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit)
 {
 	struct audit_also also[AUDIT_TRAIL_ALSO_MAX];
 	int n = 0;
-	for (int i = 0; ledgers[i] && n < AUDIT_TRAIL_ALSO_MAX; i++) {
+	for (int i = 0; ledgers[i]; i++) {
+		CHECK(n < AUDIT_TRAIL_ALSO_MAX);	/* every ledger in the trail: raise the max */
 		const struct ledger *l = ledgers[i];
 		const char *ids = NULL;	/* SET and ONE of a household: the household's own id */
 		if (l->shape == LEDGER_ROWS && l->owner == LEDGER_OF_HOUSEHOLD)

@@ -62,7 +62,9 @@ void api_ledger_append(struct request *rq)
 	if (res == OUT_OK)
 		res = ledger_append(&rq->cx, l, rq->ids[0], body, &out);
 	json_decref(body);
-	rq_reply(rq, res, 201, out);
+	/* as a new household or person: where the row lives, and its ETag for a PATCH */
+	rq_reply_record(rq, res, 201, out, ledger_row_etag, arena_printf(&rq->arena, "/api/v1/%s/",
+									  l->name));
 }
 
 /* Replaces a set or a one-record ledger; appends to a ledger kept as rows that still

@@ -10,7 +10,7 @@
 #include "web/upload.h"
 
 /*
- * Every endpoint, one row each. The columns (route.h, struct route):
+ * Every endpoint, one row each. The columns (routes.h, struct route):
  *   method, pattern   what the row answers; "{id}" captures a positive integer, "{key}" a name
  *   handler           the function that answers, after every check below has passed
  *   perm              who may call it: PERM_PUBLIC needs no session, the others a session

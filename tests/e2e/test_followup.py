@@ -108,6 +108,9 @@ def test_jobs_trainings_and_their_bad_input():
                                                   "start_date": "2024-03-01", "monthly_income": 2600, "main": True})
     expect(r.status == 201 and r.json["current"] is True and r.json["main"] is True, "job %r" % r)
     first = r.json["id"]
+    # a new row says where it lives and carries the ETag a PATCH needs, as a new household does
+    expect(r.header("Location") == "/api/v1/jobs/%d" % first and r.header("ETag"), "Location, ETag %r" % r)
+    created_etag = r.header("ETag")
     r = post("/api/v1/persons/%d/jobs" % worker, {"type": "flexible", "employer": "零工", "start_date": "2025-01-01",
                                                   "main": True})
     expect(r.status == 422 and r.field_codes() == {"main": "main_job_overlap"}, "one main job %r" % r)
@@ -121,6 +124,7 @@ def test_jobs_trainings_and_their_bad_input():
     expect(r.status == 422 and r.field_codes() == {"end_date": "end_before_start"}, "patch checked %r" % r)
     g = S.request("GET", "/api/v1/jobs/%d" % first, token=ADMIN)
     expect(g.status == 200 and g.json["id"] == first and g.header("ETag"), "one row with its ETag %r" % g)
+    expect(g.header("ETag") == created_etag, "the same ETag as at its creation %r" % g)
     r = S.request("PATCH", "/api/v1/jobs/%d" % first, {"end_date": "2024-12-31"}, token=ADMIN,
                   headers={"If-Match": g.header("ETag")})
     expect(r.status == 200 and r.json["current"] is False, "ended, kept %r" % r)

@@ -44,6 +44,17 @@ def planted(path, text, want, what, at=0):
                % (rc, where, want, out))
 
 
+def planted_many(plants, want, what):
+    """Appends each (path, text) to a copy of the tree; the check must fail saying `want`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tmp, "src"))
+        for path, text in plants:
+            with open(os.path.join(tmp, "src", path), "a", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        rc, out = run(tmp)
+        expect(rc == 1 and want in out, what, "rc %d, wanted %r in:\n%s" % (rc, want, out))
+
+
 rc, out = run(ROOT)
 expect(rc == 0 and out == "", "the tree keeps the house rules", out)
 
@@ -66,6 +77,20 @@ planted("web/page.c", '#include "cli/cli.h"', "a floor above", "web including cl
 planted("domain/site.c", "#include <microhttpd.h>", "HTTP library", "domain including microhttpd")
 planted("domain/person.c", '#include "domain/household.h"', "include each other",
         "two domain subjects including each other")
+
+planted("web/page.c", 'static const char *const q = "select id from households where id = ?";',
+        "SQL text", "SQL text in lower case")
+planted("web/api_misc.c", "int h(struct store_conn *c);\nint h(struct store_conn *c)"
+        " { return store_query_array(c, q, NULL) != NULL; }", "store_query_array",
+        "any store function not on the allowed list", at=1)
+planted("web/page.c", "#include <sqlite3.h>", "only src/store includes SQLite", "web including SQLite")
+planted("demo/demo.c", '#include "web/request.h"', "a floor above", "demo including web")
+planted("domain/person.c", '#include "demo/demo.h"', "a floor above", "domain including demo")
+planted_many([("domain/probe.c", '#include "domain/grant.h"'),
+              ("domain/grant.c", '#include "domain/division.h"'),
+              ("domain/division.c", '#include "domain/probe.h"')],
+             "include cycle domain/division -> domain/probe -> domain/grant -> domain/division",
+             "a cycle of three domain files")
 
 # what the check must let through: SQL words in comments, HTTP methods, a lower floor
 with tempfile.TemporaryDirectory() as tmp:
