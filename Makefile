@@ -64,7 +64,8 @@ soak: deps build
 
 # sqlmap (level 5, risk 3) and wapiti over every route with an admin's and a town
 # officer's session on a demo server; fails on any finding. SCAN_ROUTES (a regex),
-# SCAN_URL_SECONDS, SCAN_SECONDS and SCAN_WAPITI_SECONDS bound it (see tests/scan/scan.py).
+# SCAN_URL_SECONDS, SCAN_SECONDS and SCAN_WAPITI_SECONDS bound it, SCAN_JOBS parallels it
+# (see tests/scan/scan.py).
 scan: deps build
 	@scripts/install-deps scan
 	@python3 tests/scan/scan.py $(BUILD)/anju
