@@ -45,8 +45,9 @@ void page_audit(struct request *rq)
 	}
 	json_t *out = NULL, *last = NULL;
 	bool ok = audit_filter_from_query(rq, &f);
-	if (ok && audit_search(&rq->cx, &f, &out) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+	enum outcome res = ok ? audit_search(&rq->cx, &f, &out) : OUT_OK;
+	if (res != OUT_OK) {
+		page_outcome(rq, res);	/* a busy database is 503, not 500 */
 		return;
 	}
 	if (!(last = audit_last_verification(&rq->cx))) {
@@ -110,8 +111,9 @@ void page_audit_verify(struct request *rq)
 		page_error(rq, 403, "problem_forbidden");
 		return;
 	}
-	if (audit_verify(&rq->cx, &chk) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+	enum outcome res = audit_verify(&rq->cx, &chk);
+	if (res != OUT_OK) {
+		page_outcome(rq, res);
 		return;
 	}
 	page_redirect(rq, "/audit");

@@ -216,10 +216,11 @@ void page_report_records(struct request *rq)
 	const char *figure = rq_query(rq, "figure");
 	const char *area = rq_query_code(rq, "area", area_len);
 	int64_t after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
-	if (!figure || rq->errs.n ||
-	    report_employment_records(&rq->cx, figure, area ? area : "", after, 100, &out) != OUT_OK) {
+	enum outcome res = !figure || rq->errs.n ? OUT_NOT_FOUND
+		: report_employment_records(&rq->cx, figure, area ? area : "", after, 100, &out);
+	if (res != OUT_OK) {	/* an unknown figure is 404; a storage failure keeps its status */
 		rq->errs.n = 0;
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, res == OUT_INVALID ? OUT_NOT_FOUND : res);
 		return;
 	}
 	audit_answer(rq, OUT_OK, "list", "report", 0, out, figure);

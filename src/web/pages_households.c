@@ -102,9 +102,9 @@ void page_household(struct request *rq)
 		return;
 	}
 	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
-	if (archive_item_list(&rq->cx, &f, &items) != OUT_OK) {
+	if ((res = archive_item_list(&rq->cx, &f, &items)) != OUT_OK) {
 		json_decref(h);
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, res);
 		return;
 	}
 	audit_read(&rq->cx, "read", "household", rq->ids[0], 1, "page");
