@@ -93,6 +93,7 @@ struct tx_job {
 	enum outcome *res_out;
 	void (*notify)(void *arg);
 	void *notify_arg;
+	struct tx_job *told_next;	/* lead's list of submitted jobs to tell */
 };
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -159,15 +160,15 @@ static void lead(struct store_conn *db)
 	queue_head = queue_tail = NULL;
 	pthread_mutex_unlock(&queue_lock);
 	struct tx_job *rest = db ? run_batch(db, batch) : fail_batch(batch);
-	struct { void (*fn)(void *); void *arg; } told[TX_BATCH_MAX];
-	int ntold = 0;
+	struct tx_job *told = NULL, **told_end = &told;	/* however many: a failed begin fails all */
 	pthread_mutex_lock(&queue_lock);
 	for (struct tx_job *j = batch; j != rest; ) {
 		struct tx_job *next = j->next;
 		if (j->notify) {
 			*j->res_out = j->res;
-			told[ntold].fn = j->notify;
-			told[ntold++].arg = j->notify_arg;
+			j->told_next = NULL;
+			*told_end = j;
+			told_end = &j->told_next;
 		} else {
 			j->done = true;		/* the waiter owns it again from here */
 		}
@@ -186,8 +187,11 @@ static void lead(struct store_conn *db)
 	leader_running = false;
 	pthread_cond_broadcast(&queue_done);
 	pthread_mutex_unlock(&queue_lock);
-	for (int i = 0; i < ntold; i++)
-		told[i].fn(told[i].arg);
+	while (told) {		/* read the link first: once told, a job is its owner's */
+		struct tx_job *j = told;
+		told = j->told_next;
+		j->notify(j->notify_arg);
+	}
 	pthread_mutex_lock(&queue_lock);
 }
 

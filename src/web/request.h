@@ -73,6 +73,7 @@ struct request {
 	 * connection sleeps; woken (rq_wake), `finish` writes the answer from these. */
 	void (*finish)(struct request *rq);
 	bool deferred;
+	bool deferred_counted;		/* counted in the server's deferred_open */
 	enum outcome deferred_res;
 	json_t *deferred_in, *deferred_out;
 };

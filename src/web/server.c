@@ -306,6 +306,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!rq)
 			return MHD_NO;
 		*con_cls = rq;
+		if (__atomic_load_n(&s->stopping, __ATOMIC_RELAXED)) {
+			/* stopping: nothing new starts (a creation would keep the writer busy) */
+			rq->retry_after = 5;
+			rq_add_header(rq, MHD_HTTP_HEADER_CONNECTION, "close");
+			rq_problem(rq, OUT_BUSY, NULL);
+			return send_response(rq);
+		}
 		if (!routes_prepare(rq))
 			return send_response(rq);
 		bool upload = rq->route->upload;
@@ -361,8 +368,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return answer_too_large(rq);
 	}
 	routes_run(rq);
-	if (rq->deferred)	/* asleep until rq_wake; answered by rq->finish */
+	if (rq->deferred) {	/* asleep until rq_wake; answered by rq->finish */
+		rq->deferred_counted = true;
+		atomic_fetch_add(&s->deferred_open, 1);
 		return MHD_YES;
+	}
 	if (rq->status >= 500)
 		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
 	return send_response(rq);
@@ -372,8 +382,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	(void)toe;
-	if (*con_cls)
-		request_free(*con_cls);
+	struct request *rq = *con_cls;
+	if (rq && rq->deferred_counted)
+		atomic_fetch_sub(&((struct server *)cls)->deferred_open, 1);
+	if (rq)
+		request_free(rq);
 	*con_cls = NULL;
 	set_phase(cls, c, PHASE_HEADERS, false);	/* the next request's headers, if any */
 }
@@ -493,7 +506,13 @@ void server_stop(struct server *s)
 	if (s->watchdog_running)
 		pthread_join(s->watchdog_thread, NULL);
 	s->watchdog_running = false;
-	tx_grouped_stop();	/* queued creations finish and their connections wake */
+	/* New requests are refused from here (on_request); queued creations finish and their
+	 * connections wake; then their answers get a moment to leave before the connections
+	 * close, so no client loses the answer to a creation that was committed. */
+	tx_grouped_stop();
+	for (int waited_ms = 0; atomic_load(&s->deferred_open) > 0 && waited_ms < 10000;
+	     waited_ms += 10)
+		usleep(10000);
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;

@@ -12,6 +12,7 @@
 #ifndef ANJU_SERVER_H
 #define ANJU_SERVER_H
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "core/config.h"
@@ -41,6 +42,7 @@ struct server {
 	pthread_mutex_t watch_lock;
 	struct conn_watch *watched;	/* every open connection, newest first */
 	long slow_cut;			/* connections cut off so far */
+	_Atomic int deferred_open;	/* requests put to sleep (rq_defer) and not yet ended */
 };
 
 /* Starts serving; returns 0, or -1 with a message in err. */

@@ -187,6 +187,49 @@ def test_a_write_that_meets_a_locked_database_gets_503():
     expect(r.status == 201, "once the lock is gone, the write goes through: %r" % r)
 
 
+def test_a_crowd_of_creations_meeting_a_locked_database_all_get_503():
+    # More creations wait than one batch holds (64): a batch that cannot begin answers them
+    # all (it once overran a 64-slot list and crashed the server).
+    token = S.login("admin")
+    bodies = [household() for _ in range(100)]
+    answers = []
+    lock = threading.Lock()
+    mine = threading.local()            # each thread's own loopback address
+    plain = socket.create_connection
+
+    def bound(address, timeout=None, source_address=None):
+        return plain(address, timeout, (getattr(mine, "addr", "127.0.0.1"), 0))
+
+    def create(i):
+        mine.addr = "127.0.0.%d" % (10 + i % 4)     # under the per-address cap
+        r = S.request("POST", "/api/v1/households", bodies[i], token=token)
+        with lock:
+            answers.append(r.status)
+    holder = sqlite3.connect(S.db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    socket.create_connection = bound
+    try:
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(len(bodies))]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)                 # every one of them waiting behind the lock
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    for t in threads:
+        t.join(60)
+    socket.create_connection = plain
+    expect(len(answers) == 100 and set(answers) <= {201, 503},
+           "every creation answered, 201 or 503: %r" % sorted(set(answers)))
+    expect(503 in answers, "some met the lock: %r" % answers.count(503))
+    expect(S.request("GET", "/healthz").status == 200, "the server is alive")
+    ids = [m["id_number"] for b in bodies for m in b["members"]]
+    stored = count(S.db, "SELECT count(*) FROM persons WHERE id_number IN (%s)"
+                   % ",".join("?" * len(ids)), *ids)
+    expect(stored == 2 * answers.count(201), "exactly the acknowledged ones stored: %d for %d"
+           % (stored, answers.count(201)))
+
+
 # ------------------------------------------------------------------ log-in limits
 
 L = Server()
@@ -272,6 +315,7 @@ if __name__ == "__main__":
     R.run(test_backup_beside_a_writer_finishes_and_is_consistent)
     B.stop()
     R.run(test_a_write_that_meets_a_locked_database_gets_503)
+    R.run(test_a_crowd_of_creations_meeting_a_locked_database_all_get_503)
     S.stop()
     R.run(test_a_flood_of_junk_names_does_not_reset_a_victims_count)
     R.run(test_the_limit_survives_a_restart)
