@@ -49,14 +49,7 @@ enum outcome family_doctor_put(struct ctx *cx, int64_t person_id, json_t *body, 
 		" VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET signed = excluded.signed,"
 		" date = excluded.date, doctor = excluded.doctor, updated_at = excluded.updated_at",
 		"iittt", person_id, (int64_t)is_signed, date, doctor, now);
-	json_t *after = rc == STORE_OK ? doctor_row(cx, person_id) : NULL;
-	if (rc == STORE_OK)
-		rc = ledger_recorded(cx, json_integer_value(json_object_get(p, "household_id")),
-			"update", "family_doctor", person_id, before, after);
-	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
-	json_decref(before);
-	json_decref(p);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return ledger_one_replaced(cx, person_id, p, "family_doctor", rc, before, doctor_row, out);
 }
 
 const struct ledger family_doctor_ledger = {

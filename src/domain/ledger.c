@@ -155,6 +155,21 @@ enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *e
 	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
 
+enum outcome ledger_one_replaced(struct ctx *cx, int64_t person_id, json_t *person,
+				 const char *entity, int rc,
+				 json_t *before, json_t *(*row)(struct ctx *, int64_t),
+				 json_t **out)
+{
+	json_t *after = rc == STORE_OK ? row(cx, person_id) : NULL;
+	if (rc == STORE_OK)
+		rc = ledger_recorded(cx, json_integer_value(json_object_get(person, "household_id")),
+				     "update", entity, person_id, before, after);
+	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
+	json_decref(before);
+	json_decref(person);
+	return tx_end_out(cx->db, OUT_OK, rc, out);
+}
+
 long ledger_day(const char *date)
 {
 	int y, m, d;

@@ -180,6 +180,13 @@ int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
 enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
 			     json_t *before,
 			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out);
+/* The same for a person's one-record ledger (schooling, family doctor): reads the record
+ * back with `row`, records the change on the person's household, answers {"items":
+ * [record]} and ends the transaction. Takes `before` and `person` (the owner's JSON). */
+enum outcome ledger_one_replaced(struct ctx *cx, int64_t person_id, json_t *person,
+				 const char *entity, int rc,
+				 json_t *before, json_t *(*row)(struct ctx *, int64_t),
+				 json_t **out);
 
 /* "2019-05-01" as a day number; -1 for NULL or bad text. */
 long ledger_day(const char *date);

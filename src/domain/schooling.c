@@ -63,14 +63,7 @@ enum outcome schooling_put(struct ctx *cx, int64_t person_id, json_t *body, json
 		" status = excluded.status, school = excluded.school, grade = excluded.grade,"
 		" reason = excluded.reason, updated_at = excluded.updated_at", "itttt" "t",
 		person_id, status, school, grade, reason, now);
-	json_t *after = rc == STORE_OK ? schooling_row(cx, person_id) : NULL;
-	if (rc == STORE_OK)
-		rc = ledger_recorded(cx, json_integer_value(json_object_get(p, "household_id")),
-			"update", "schooling", person_id, before, after);
-	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
-	json_decref(before);
-	json_decref(p);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return ledger_one_replaced(cx, person_id, p, "schooling", rc, before, schooling_row, out);
 }
 
 const struct ledger schooling_ledger = {

@@ -377,13 +377,13 @@ def main():
 
     # JOBS workers, each with its own sqlmap output folder (sqlmap keeps a session file per
     # target there, which two runs at once must not share)
-    pending = list(enumerate(todo))
+    pending = list(todo)
     def worker(job_no):
         while True:
             with lock:
                 if not pending:
                     return
-                _, item = pending.pop(0)
+                item = pending.pop(0)
             gap = one(job_no, item)
             if gap:
                 with lock:
