@@ -92,36 +92,9 @@ int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t 
 /* Change rows have no record count; read events always have one. */
 #define CHANGE_ROWS "records IS NULL"
 
-json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads)
-{
-	json_t *arr = json_array();
-	struct store_rows *r = store_query(cx->db,
-		"SELECT id, at, username, action, before, after, address, records, detail FROM audit"
-		" WHERE entity = ? AND entity_id = ? AND (? = 1 OR " CHANGE_ROWS ")"
-		" ORDER BY id DESC LIMIT ?", "tiii", entity, id, (int64_t)with_reads, (int64_t)limit);
-	while (store_next(r)) {
-		json_t *row = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)store_int(r, 0),
-					"at", store_text(r, 1), "user", store_text(r, 2),
-					"action", store_text(r, 3));
-		for (int col = 4; col <= 5; col++) {
-			json_t *v = store_null(r, col) ? json_null()
-				: json_loads(store_text(r, col), 0, NULL);
-			json_object_set_new(row, col == 4 ? "before" : "after", v ? v : json_null());
-		}
-		if (!store_null(r, 7)) {	/* a read event: from where, how many, what */
-			json_object_set_new(row, "address", json_string(store_text(r, 6)));
-			json_object_set_new(row, "records", json_integer(store_int(r, 7)));
-			json_object_set_new(row, "detail", store_null(r, 8) ? json_null()
-					    : json_string(store_text(r, 8)));
-		}
-		json_array_append_new(arr, row);
-	}
-	if (store_finish(r) != STORE_OK) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
+/* The columns audit_row reads, in its order. */
+#define ROW_COLS "SELECT id, at, username, action, entity, entity_id, before, after, address," \
+		 " records, detail FROM audit WHERE "
 
 /* Top-level fields whose values differ between before and after, comma-separated; the
  * bookkeeping fields every change moves are left out. */
@@ -144,8 +117,59 @@ static json_t *changed_keys(json_t *before, json_t *after)
 	return out;
 }
 
+/* One row of the log, the one shape every list of it has (the record's history, the
+ * household's change trail, the auditor's search): id, at, user, address, action, entity,
+ * entity_id, changed (the fields a change touched); before and after (what they were and
+ * became) when `values`; records and detail only on a read event. */
+static json_t *audit_row(struct store_rows *r, bool values)
+{
+	json_t *before = store_null(r, 6) ? NULL : json_loads(store_text(r, 6), 0, NULL);
+	json_t *after = store_null(r, 7) ? NULL : json_loads(store_text(r, 7), 0, NULL);
+	json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)store_int(r, 0),
+		"at", store_text(r, 1), "user", store_null(r, 2) ? "" : store_text(r, 2),
+		"action", store_text(r, 3), "entity", store_text(r, 4));
+	json_object_set_new(row, "entity_id", store_null(r, 5) ? json_null()
+			    : json_integer(store_int(r, 5)));
+	json_object_set_new(row, "address", store_null(r, 8) ? json_null()
+			    : json_string(store_text(r, 8)));
+	json_object_set_new(row, "changed", after ? changed_keys(before, after) : json_string(""));
+	if (!store_null(r, 9)) {	/* a read event: how many, what */
+		json_object_set_new(row, "records", json_integer(store_int(r, 9)));
+		json_object_set_new(row, "detail", store_null(r, 10) ? json_null()
+				    : json_string(store_text(r, 10)));
+	}
+	if (values) {
+		json_object_set_new(row, "before", before ? before : json_null());
+		json_object_set_new(row, "after", after ? after : json_null());
+	} else {
+		json_decref(before);
+		json_decref(after);
+	}
+	return row;
+}
+
+/* The rows of `r`, or NULL when the query failed. */
+static json_t *audit_rows(struct store_rows *r, bool values)
+{
+	json_t *arr = json_array();
+	while (store_next(r))
+		json_array_append_new(arr, audit_row(r, values));
+	if (store_finish(r) != STORE_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads)
+{
+	return audit_rows(store_query(cx->db, ROW_COLS "entity = ? AND entity_id = ? AND"
+		" (? = 1 OR " CHANGE_ROWS ") ORDER BY id DESC LIMIT ?", "tiii", entity, id,
+		(int64_t)with_reads, (int64_t)limit), true);
+}
+
 json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
-			      const struct audit_also *also, int nalso)
+			      const struct audit_also *also, int nalso, bool values_too)
 {
 	const void *values[4 + 2 * AUDIT_TRAIL_ALSO_MAX];
 	char types[5 + 2 * AUDIT_TRAIL_ALSO_MAX] = "iii";
@@ -164,29 +188,11 @@ json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
 	values[n] = &lim;
 	types[n++] = 'i';
 	types[n] = 0;
-	json_t *arr = json_array();
-	struct store_rows *r = store_query_array(cx->db, arena_printf(cx->arena,
-		"SELECT at, username, action, entity, entity_id, before, after FROM audit WHERE"
+	return audit_rows(store_query_array(cx->db, arena_printf(cx->arena, ROW_COLS
 		" ((entity = 'household' AND entity_id = ?)"
 		" OR (entity = 'person' AND entity_id IN (SELECT id FROM persons WHERE household_id = ?))"
 		" OR (entity = 'item' AND entity_id IN (SELECT id FROM items WHERE household_id = ?))%s)"
-		" AND " CHANGE_ROWS " ORDER BY id DESC LIMIT ?", more), types, values);
-	while (store_next(r)) {
-		json_t *before = store_null(r, 5) ? NULL : json_loads(store_text(r, 5), 0, NULL);
-		json_t *after = store_null(r, 6) ? NULL : json_loads(store_text(r, 6), 0, NULL);
-		json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:I}", "at", store_text(r, 0),
-			"user", store_null(r, 1) ? "" : store_text(r, 1), "action", store_text(r, 2),
-			"entity", store_text(r, 3), "entity_id", (json_int_t)store_int(r, 4));
-		json_object_set_new(row, "changed", changed_keys(before, after));
-		json_decref(before);
-		json_decref(after);
-		json_array_append_new(arr, row);
-	}
-	if (store_finish(r) != STORE_OK) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+		" AND " CHANGE_ROWS " ORDER BY id DESC LIMIT ?", more), types, values), values_too);
 }
 
 /* ---------------------------------------------------------------- the auditor's search */
@@ -194,8 +200,6 @@ json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
 /* Every filter is bound, empty when not used ("? = '' OR ..."), so there is one statement
  * per shape: with a record named, the entity index leads; otherwise the newest rows are
  * walked backwards by id until the page is full. */
-#define SEARCH_COLS "SELECT id, at, username, address, action, entity, entity_id, records," \
-		    " detail, before, after FROM audit WHERE "
 #define SEARCH_REST " AND (? = '' OR username = ?) AND (? = '' OR action = ?)" \
 		    " AND (? = '' OR at >= ?) AND (? = '' OR at < ?) AND (? = 0 OR id < ?)" \
 		    " ORDER BY id DESC LIMIT ?"
@@ -215,11 +219,11 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	int64_t limit = f->limit > 0 ? f->limit : 50;
 	struct store_rows *r;
 	if (f->entity && *f->entity)
-		r = store_query(cx->db, SEARCH_COLS "entity = ? AND entity_id = ?" SEARCH_REST,
+		r = store_query(cx->db, ROW_COLS "entity = ? AND entity_id = ?" SEARCH_REST,
 				"titttttttiii", f->entity, f->entity_id, user, user, action, action,
 				from, from, to, to, f->before_id, f->before_id, limit + 1);
 	else
-		r = store_query(cx->db, SEARCH_COLS "1 = 1" SEARCH_REST, "ttttttttiii",
+		r = store_query(cx->db, ROW_COLS "1 = 1" SEARCH_REST, "ttttttttiii",
 				user, user, action, action, from, from, to, to, f->before_id,
 				f->before_id, limit + 1);
 	json_t *items = json_array(), *next = json_null();
@@ -230,23 +234,7 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 				json_array_get(items, json_array_size(items) - 1), "id")));
 			break;
 		}
-		json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-			(json_int_t)store_int(r, 0), "at", store_text(r, 1), "user", store_text(r, 2),
-			"address", store_text(r, 3), "action", store_text(r, 4), "entity",
-			store_text(r, 5));
-		json_object_set_new(row, "entity_id", store_null(r, 6) ? json_null()
-				    : json_integer(store_int(r, 6)));
-		json_object_set_new(row, "records", store_null(r, 7) ? json_null()
-				    : json_integer(store_int(r, 7)));
-		json_object_set_new(row, "detail", store_null(r, 8) ? json_null()
-				    : json_string(store_text(r, 8)));
-		json_t *before = store_null(r, 9) ? NULL : json_loads(store_text(r, 9), 0, NULL);
-		json_t *after = store_null(r, 10) ? NULL : json_loads(store_text(r, 10), 0, NULL);
-		json_object_set_new(row, "changed", after ? changed_keys(before, after)
-				    : json_string(""));
-		json_decref(before);
-		json_decref(after);
-		json_array_append_new(items, row);
+		json_array_append_new(items, audit_row(r, false));
 	}
 	if (store_finish(r) != STORE_OK) {
 		json_decref(items);

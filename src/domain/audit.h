@@ -31,14 +31,18 @@ int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t 
 struct audit_also {
 	const char *entity, *ids;
 };
+/* Every list of the log has one row shape: id, at, user, address, action, entity,
+ * entity_id, changed (the names of the fields a change touched), before and after (the
+ * merge patches between the values, in lists that carry values), and records and detail
+ * on read events only. */
+
 /* The changes to a household, its members, its archive items and the `nalso` kinds of
- * `also`, newest first, each with the names of the fields it changed ("changed"). NULL on
- * a storage error. */
+ * `also`, newest first; with before/after when `values`. NULL on a storage error. */
 #define AUDIT_TRAIL_ALSO_MAX 24
 json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
-			      const struct audit_also *also, int nalso);
-/* The audit rows of one entity, newest first, as a JSON array (NULL on error). Read events
- * are included only when `with_reads`. */
+			      const struct audit_also *also, int nalso, bool values);
+/* The audit rows of one entity, newest first, with before/after (NULL on error). Read
+ * events are included only when `with_reads`. */
 json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads);
 /* True when the actor may see the audit trail of entity/id: a user's own, or any user's for
  * an admin; a household, person or item when its household is within the actor's scope (a

@@ -554,7 +554,7 @@ enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_i
 
 /* ---------------------------------------------------------------- the change trail */
 
-json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit)
+json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, bool values)
 {
 	struct audit_also also[AUDIT_TRAIL_ALSO_MAX];
 	int n = 0;
@@ -572,7 +572,7 @@ json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit)
 			ids = "SELECT id FROM persons WHERE household_id = ?";
 		also[n++] = (struct audit_also){l->entity, ids};
 	}
-	return audit_household_trail(cx, household_id, limit, also, n);
+	return audit_household_trail(cx, household_id, limit, also, n, values);
 }
 
 bool ledger_is_entity(const char *entity)

@@ -129,8 +129,9 @@ enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_i
 /* A row's ETag: its id and a hash of what it holds. */
 void ledger_row_etag(json_t *row, char out[48]);
 /* The household's change trail: the changes to it, its members, its archive items and
- * every ledger of it or of its members, newest first (audit_household_trail). */
-json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit);
+ * every ledger of it or of its members, newest first, with before/after when `values`
+ * (audit_household_trail). */
+json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, bool values);
 /* True when `entity` is a ledger's audit entity. */
 bool ledger_is_entity(const char *entity);
 /* The household an audited ledger change (entity, id) belongs to when the actor may see

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/audit.h"
 #include "domain/household.h"
+#include "domain/ledger.h"
 #include "domain/privacy.h"
 #include "web/api_audit.h"
 #include "web/cache.h"
@@ -123,4 +125,20 @@ void api_household_close(struct request *rq)
 		res = household_close(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	reply_household(rq, res, 200, out);	/* with the ETag, unlike rq_write_one */
+}
+
+/* The household's change trail: every change to it, its members, its archive items and
+ * every ledger of it or of its members, newest first (the page's "history", with values).
+ * GET /api/v1/audit?entity=household&id=N stays the household record's own rows. */
+void api_household_trail(struct request *rq)
+{
+	if (!audit_trail_visible(&rq->cx, "household", rq->ids[0])) {
+		rq_problem(rq, OUT_NOT_FOUND, NULL);
+		return;
+	}
+	json_t *items = ledger_household_trail(&rq->cx, rq->ids[0], 200, true);
+	if (items)
+		audit_mask_rows(rq, items);
+	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
+		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

@@ -151,7 +151,7 @@ void page_household(struct request *rq)
 	const char *upload_error = rq_query(rq, "upload_error");
 	if (upload_error && msg_has(upload_error))
 		json_object_set_new(data, "upload_error", json_string(msg_get(rq->lang, upload_error)));
-	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50);	/* with every ledger */
+	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50, false);	/* with every ledger */
 	json_array_foreach(trail, i, it) {
 		page_label(rq, it, "action", "action");
 		page_label(rq, it, "entity", "entity");

@@ -106,6 +106,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
 	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),
 	API("POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT),
+	API("GET", "/api/v1/households/{id}/trail", api_household_trail, PERM_READ),
 	API("GET", "/api/v1/persons", api_persons_list, PERM_READ),
 	API("POST", "/api/v1/persons", api_persons_create, PERM_EDIT),
 	API("GET", "/api/v1/persons/{id}", api_person_get, PERM_READ),

@@ -77,6 +77,7 @@ void api_households_create(struct request *rq);
 void api_household_get(struct request *rq);
 void api_household_patch(struct request *rq);
 void api_household_close(struct request *rq);
+void api_household_trail(struct request *rq);
 void api_persons_list(struct request *rq);
 void api_persons_create(struct request *rq);
 void api_person_get(struct request *rq);

@@ -249,7 +249,14 @@ def test_plots_steps_and_visits():
            and a.json["items"][0]["after"]["found"] == "回访", "the visit's own audit %r" % a)
     expect(get("/api/v1/audit?entity=visit&id=%d" % r.json["id"], S.login("panshi")).status == 404,
            "not for another town")
-    # every ledger's changes are in the household's change trail
+    # every ledger's changes are in the household's change trail, in the API (with values,
+    # in the one row shape of the log) and on the page
+    t = get("/api/v1/households/%d/trail" % hh)
+    newest = {x["entity"]: x for x in reversed(t.json["items"])}   # the newest of each kind
+    expect(t.status == 200 and {"visit", "plots", "steps"} <= set(newest)
+           and newest["visit"]["after"]["found"] == "回访" and newest["visit"]["entity_id"] == r.json["id"]
+           and "records" not in newest["visit"], "the trail API %r" % t.json["items"][:3])
+    expect(get("/api/v1/households/%d/trail" % hh, S.login("panshi")).status == 404, "trail: not for another town")
     html = page("/households/%d" % hh, page_session()).body.decode()
     trail = html[html.index('class="trail"'):]
     for word in ("走访记录", "三块地", "搬迁步骤"):

@@ -220,6 +220,7 @@ CHANNELS = {
     "api steps": api("/api/v1/households/%d/steps" % HID),
     "api audit person": api("/api/v1/audit?entity=person&id=%d" % HEAD_P["id"]),
     "api audit household": api("/api/v1/audit?entity=household&id=%d" % HID),
+    "api household trail": api("/api/v1/households/%d/trail" % HID),
     "api worklist": api("/api/v1/worklists/no_pension_insurance?limit=500"),
     "worklist csv": api("/api/v1/worklists/no_pension_insurance?format=csv"),
     # in Chinese: the English rule title is longer than a worksheet name may be (a 500 today)

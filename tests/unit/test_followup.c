@@ -136,7 +136,7 @@ static void ledger_changes_show_in_the_trail(void **state)
 	int64_t member = store_one_int(t->cx.db, &rc, "SELECT id FROM persons WHERE household_id = ?"
 		" AND status = 'member' ORDER BY id LIMIT 1", "i", hh);
 	assert_true(hh > 0 && member > 0);
-	json_t *trail = ledger_household_trail(&t->cx, hh, 500);
+	json_t *trail = ledger_household_trail(&t->cx, hh, 500, false);
 	assert_non_null(trail);
 	assert_false(trail_has(trail, "visit"));
 	json_decref(trail);
@@ -158,8 +158,15 @@ static void ledger_changes_show_in_the_trail(void **state)
 	json_decref(body);
 	json_decref(out);
 
-	trail = ledger_household_trail(&t->cx, hh, 500);
+	trail = ledger_household_trail(&t->cx, hh, 500, true);
 	assert_true(trail_has(trail, "visit"));
+	/* one row shape for every list of the log: the newest is the plots' change, with its
+	 * values and its id */
+	json_t *top = json_array_get(trail, 0);
+	assert_string_equal(json_string_value(json_object_get(top, "entity")), "plots");
+	assert_true(json_integer_value(json_object_get(top, "id")) > 0);
+	assert_non_null(json_object_get(top, "after"));
+	assert_null(json_object_get(top, "records"));
 	assert_true(trail_has(trail, "job"));
 	assert_true(trail_has(trail, "plots"));
 	json_decref(trail);
