@@ -32,6 +32,11 @@ bool role_is_admin(enum role r)
 	return r == ROLE_ADMIN;
 }
 
+bool role_reviews_audit(enum role r)
+{
+	return r == ROLE_ADMIN || r == ROLE_AUDITOR;
+}
+
 bool role_can_export(enum role r)
 {
 	return r != ROLE_VOLUNTEER && r < ROLE_COUNT;

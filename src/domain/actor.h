@@ -51,6 +51,9 @@ bool role_can_edit_registry(enum role r);
 bool role_can_edit_archive(enum role r);
 /* True when the role may manage user accounts. */
 bool role_is_admin(enum role r);
+/* True when the role reviews the audit log and access (who read what): administrators and
+ * auditors. */
+bool role_reviews_audit(enum role r);
 /* True when the role may take records away as files (CSV, XLSX, PDF, BagIt): every role
  * but the volunteer, who visits households and needs no copy of anyone's records. */
 bool role_can_export(enum role r);

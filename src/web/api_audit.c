@@ -46,7 +46,7 @@ void audit_mask_rows(const struct request *rq, json_t *rows)
 
 bool audit_reviewer(const struct request *rq)
 {
-	return role_is_admin(rq->actor.role) || rq->actor.role == ROLE_AUDITOR;
+	return role_reviews_audit(rq->actor.role);
 }
 
 bool audit_filter_from_query(struct request *rq, struct audit_filter *f)

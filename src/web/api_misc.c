@@ -130,7 +130,7 @@ void api_users_create(struct request *rq)
 void api_audit(struct request *rq)
 {
 	static const char *const entities[] = {"household", "person", "user", "item", NULL};
-	bool reviewer = role_is_admin(rq->actor.role) || rq->actor.role == ROLE_AUDITOR;
+	bool reviewer = role_reviews_audit(rq->actor.role);
 	if (reviewer && !rq_query(rq, "entity") && !rq_query(rq, "id")) {
 		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
 		return;

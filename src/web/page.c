@@ -97,7 +97,7 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b}", "username",
 			rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
-			role_is_admin(rq->actor.role) || rq->actor.role == ROLE_AUDITOR));
+			role_reviews_audit(rq->actor.role)));
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);
@@ -108,9 +108,10 @@ void page_render(struct request *rq, unsigned status, const char *name,
 	security_headers(rq);
 }
 
-void page_error(struct request *rq, unsigned status, const char *title_key)
+void page_error(struct request *rq, enum outcome res, const char *title_key)
 {
-	page_render(rq, status, "error", title_key,
+	rq_retry_after(rq, res);
+	page_render(rq, outcome_status(res), "error", title_key,
 		    json_pack("{s:s, s:s}", "title", msg_get(rq->lang, title_key),
 			      "message", msg_get(rq->lang, title_key)));
 }
@@ -265,8 +266,7 @@ void page_outcome(struct request *rq, enum outcome res)
 {
 	if (res == OUT_INTERNAL && store_busy_in_tx(rq->cx.db))
 		res = OUT_BUSY;
-	rq_retry_after(rq, res);
-	page_error(rq, outcome_status(res), outcome_title_key(res));
+	page_error(rq, res, outcome_title_key(res));
 }
 
 /* <option>s for Songtao's villages (origin) or communities (destination). */

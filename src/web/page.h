@@ -23,9 +23,10 @@ void page_redirect(struct request *rq, const char *to);
 /* Renders template `name` inside the layout with the security headers. Takes data. */
 void page_render(struct request *rq, unsigned status, const char *name, const char *title_key,
 		 json_t *data);
-/* An error page whose title and message are the catalogue's `title_key`. */
-void page_error(struct request *rq, unsigned status, const char *title_key);
-/* The page for a domain outcome that is not OK, its status from the one outcome map. */
+/* An error page whose title and message are the catalogue's `title_key`, its status the
+ * outcome's (outcome_status, the one map). */
+void page_error(struct request *rq, enum outcome res, const char *title_key);
+/* The page for a domain outcome that is not OK, titled as the outcome. */
 void page_outcome(struct request *rq, enum outcome res);
 /* application/x-www-form-urlencoded as a JSON object of strings; NULL when not UTF-8.
  * The dispatcher has checked the form's CSRF token (routes.c) and removed it. */

@@ -39,10 +39,6 @@ void page_audit(struct request *rq)
 {
 	struct audit_filter f;
 	page_lang(rq);
-	if (!audit_reviewer(rq)) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
 	json_t *out = NULL, *last = NULL;
 	bool ok = audit_filter_from_query(rq, &f);
 	enum outcome res = ok ? audit_search(&rq->cx, &f, &out) : OUT_OK;
@@ -52,7 +48,7 @@ void page_audit(struct request *rq)
 	}
 	if (!(last = audit_last_verification(&rq->cx))) {
 		json_decref(out);
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
@@ -84,13 +80,9 @@ void page_audit_export(struct request *rq)
 	static const char *const formats[] = {"csv", "xlsx", NULL};
 	struct audit_filter f;
 	page_lang(rq);
-	if (!audit_reviewer(rq)) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
 	const char *format = rq_query_enum(rq, "format", formats);
 	if (!audit_filter_from_query(rq, &f) || !format) {
-		page_error(rq, 422, "problem_invalid");
+		page_outcome(rq, OUT_INVALID);
 		return;
 	}
 	audit_export(rq, &f, format);
@@ -103,14 +95,10 @@ void page_audit_verify(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	json_decref(f);
-	if (!audit_reviewer(rq)) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
 	enum outcome res = audit_verify(&rq->cx, &chk);
 	if (res != OUT_OK) {
 		page_outcome(rq, res);
@@ -125,7 +113,7 @@ static void access_page(struct request *rq, unsigned status, json_t *form)
 {
 	json_t *mine = NULL;
 	if (grant_list(&rq->cx, false, true, &mine) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	json_t *data = json_pack("{s:O, s:O, s:i}", "form", form, "grants",
@@ -154,7 +142,7 @@ void page_access_post(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	json_t *body = json_pack("{s:s, s:s}", "number", form_value(f, "number"), "reason",
@@ -179,12 +167,8 @@ void page_grants(struct request *rq)
 {
 	json_t *out = NULL;
 	page_lang(rq);
-	if (!audit_reviewer(rq)) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
 	if (grant_list(&rq->cx, true, false, &out) != OUT_OK) {
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	page_render(rq, 200, "grants", "grants_title", out);

@@ -64,12 +64,12 @@ static json_t *changed_fields(struct request *rq, json_t *form, json_t *current,
 	return patch;
 }
 
-/* A record that pages edit under its ETag: a household, a person, an archive item. */
+/* A record that pages edit under its ETag: a household, a person, an archive item (who may
+ * edit it is the route rows' perm). */
 struct editable {
 	const char *heading_key;	/* the form's heading */
 	const char *home_fmt;		/* the page to return to: "/households/%lld" ... */
 	const char *home_key;		/* ... filled with this field of the record */
-	bool (*may)(enum role r);	/* who may edit it */
 	const char *subject_key;	/* the field shown beside the heading */
 	const char *const *keys;	/* the fields of the form */
 	json_t *(*load)(struct ctx *cx, int64_t id);	/* NULL when absent or out of scope */
@@ -104,13 +104,9 @@ static void edit_get(struct request *rq, const struct editable *e)
 {
 	char etag[48];
 	page_lang(rq);
-	if (!e->may(rq->actor.role)) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
 	json_t *r = e->load(&rq->cx, rq->ids[0]);
 	if (!r) {
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	/* the form shows the record: a view like any other ("edit_household" -> household) */
@@ -127,12 +123,12 @@ static void edit_post(struct request *rq, const struct editable *e)
 	page_lang(rq);
 	json_t *f = page_form(rq), *r = NULL, *out = NULL;
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	if (!(r = e->load(&rq->cx, rq->ids[0]))) {
 		json_decref(f);
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	json_t *patch = changed_fields(rq, f, r, e->keys);
@@ -158,7 +154,7 @@ static json_t *household_record(struct ctx *cx, int64_t id)
 }
 
 static const struct editable household_editable = {
-	"edit_household", "/households/%lld", "id", role_can_edit_registry, "number", household_form_keys, household_record,
+	"edit_household", "/households/%lld", "id", "number", household_form_keys, household_record,
 	household_etag, household_form_fields, household_patch,
 };
 
@@ -202,7 +198,7 @@ static json_t *person_fields(struct request *rq, json_t *f)
 }
 
 static const struct editable person_editable = {
-	"edit_person", "/persons/%lld", "id", role_can_edit_registry, "name", person_keys, person_load, person_etag,
+	"edit_person", "/persons/%lld", "id", "name", person_keys, person_load, person_etag,
 	person_fields, person_patch,
 };
 
@@ -253,7 +249,7 @@ static json_t *item_fields(struct request *rq, json_t *f)
 }
 
 static const struct editable item_editable = {
-	"edit_item", "/households/%lld", "household_id", role_can_edit_archive, "reference_code",
+	"edit_item", "/households/%lld", "household_id", "reference_code",
 	item_keys, item_record, archive_item_etag, item_fields, archive_item_patch,
 };
 
@@ -286,16 +282,12 @@ void page_member_new(struct request *rq)
 	page_lang(rq);
 	json_t *h = household_record(&rq->cx, rq->ids[0]);
 	if (!h) {
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
-	if (!role_can_edit_registry(rq->actor.role))
-		page_error(rq, 403, "problem_forbidden");
-	else {
-		json_t *f = json_pack("{s:s}", "event", "birth");
-		member_form(rq, 200, f, h);
-		json_decref(f);
-	}
+	json_t *f = json_pack("{s:s}", "event", "birth");
+	member_form(rq, 200, f, h);
+	json_decref(f);
 	json_decref(h);
 }
 
@@ -305,12 +297,12 @@ void page_member_create(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq), *h = NULL, *out = NULL;
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	if (!(h = household_record(&rq->cx, rq->ids[0]))) {
 		json_decref(f);
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	json_t *body = json_pack("{s:I}", "household_id", (json_int_t)rq->ids[0]);

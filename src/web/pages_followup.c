@@ -80,7 +80,7 @@ void page_worklist_settings(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq), *out = NULL;
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	json_t *settings = json_object();

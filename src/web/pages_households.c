@@ -311,10 +311,6 @@ static void household_form(struct request *rq, unsigned status, json_t *f, const
 void page_household_new(struct request *rq)
 {
 	page_lang(rq);
-	if (!role_can_edit_registry(rq->actor.role)) {
-		page_error(rq, 403, "problem_forbidden");
-		return;
-	}
 	json_t *f = json_object();
 	household_form(rq, 200, f, NULL, 0);
 	json_decref(f);
@@ -326,7 +322,7 @@ void page_household_create(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	if (!f) {
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	/* The form's text becomes the API's JSON: empty fields are absent. */

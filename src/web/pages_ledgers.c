@@ -168,9 +168,7 @@ static void ledger_get(struct request *rq, const struct ledger_form *lf, json_t 
 	page_lang(rq);
 	const char *subject = subject_of(rq, lf);
 	if (!subject)
-		page_error(rq, 404, "problem_not_found");
-	else if (!role_can_edit_registry(rq->actor.role))
-		page_error(rq, 403, "problem_forbidden");
+		page_outcome(rq, OUT_NOT_FOUND);
 	else
 		ledger_page(rq, lf, 200, initial, subject);
 	json_decref(initial);
@@ -181,13 +179,13 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 	page_lang(rq);
 	json_t *f = page_form(rq), *out = NULL;
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	const char *subject = subject_of(rq, lf);
 	if (!subject) {
 		json_decref(f);
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	json_t *body = lf->body ? lf->body(f) : default_body(lf, f);
@@ -263,7 +261,7 @@ void page_ledger_new(struct request *rq)
 	const struct ledger *l = path_ledger(rq);
 	const struct ledger_form *lf = rows_form(rq, l);
 	if (!lf) {
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	ledger_get(rq, lf, rows_initial(l));
@@ -273,7 +271,7 @@ void page_ledger_create(struct request *rq)
 {
 	const struct ledger_form *lf = rows_form(rq, path_ledger(rq));
 	if (!lf) {
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	ledger_post(rq, lf);
@@ -524,7 +522,7 @@ void page_ledger_edit(struct request *rq)
 	const struct ledger_form *lf = whole_form(rq, &initial);
 	if (!lf) {	/* a ledger without a form yet: its API only */
 		json_decref(initial);
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	ledger_get(rq, lf, initial);
@@ -536,7 +534,7 @@ void page_ledger_update(struct request *rq)
 	const struct ledger_form *lf = whole_form(rq, &initial);
 	json_decref(initial);
 	if (!lf) {
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	ledger_post(rq, lf);
@@ -589,7 +587,7 @@ void page_employers_post(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq), *out = NULL;
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	json_t *body = json_object();

@@ -16,7 +16,7 @@ static void person_page(struct request *rq, const char *revealed)
 	page_lang(rq);
 	json_t *p = person_load(&rq->cx, rq->ids[0]);
 	if (!p) {
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
 	audit_read(&rq->cx, "read", "person", rq->ids[0], 1, "page");

@@ -113,7 +113,7 @@ void page_password_post(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	/* The current password is guessed here as at the log-in form: the same limits. */
@@ -184,7 +184,7 @@ void page_users_post(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	json_t *pw = json_incref(json_object_get(f, "password"));
@@ -206,7 +206,7 @@ void page_user_toggle(struct request *rq)
 	page_lang(rq);
 	json_t *f = page_form(rq);
 	if (!f) {	/* not UTF-8 text */
-		page_error(rq, 400, "problem_bad_request");
+		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
 	json_t *users = user_list(&rq->cx), *u;
@@ -217,7 +217,7 @@ void page_user_toggle(struct request *rq)
 	json_decref(users);
 	bool disable = strstr(rq->path, "/disable") != NULL;
 	if (!name)
-		page_error(rq, 404, "problem_not_found");
+		page_outcome(rq, OUT_NOT_FOUND);
 	else if (user_set_disabled(&rq->cx, name, disable, &err) == 0)
 		page_redirect(rq, "/users");
 	else {

@@ -53,6 +53,12 @@ const char *outcome_title_key(enum outcome out)
 
 void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 {
+	rq_problem_titled(rq, out, NULL, detail_key);
+}
+
+void rq_problem_titled(struct request *rq, enum outcome out, const char *title_key,
+		       const char *detail_key)
+{
 	/* An operation that does not yet tell a locked database from a failure still says
 	 * "try again" when the lock was the cause (store_busy_in_tx). */
 	if (out == OUT_INTERNAL && rq->cx.db && store_busy_in_tx(rq->cx.db))
@@ -64,9 +70,9 @@ void rq_problem(struct request *rq, enum outcome out, const char *detail_key)
 		json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", fe->field,
 			"code", fe->code, "message", msg_get(rq->lang, fe->code)));
 	}
-	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "type", "about:blank",
-				 "title", msg_get(rq->lang, outcome_title_key(out)), "status", (int)status,
-				 "errors", errors);
+	const char *title = msg_get(rq->lang, title_key ? title_key : outcome_title_key(out));
+	json_t *body = json_pack("{s:s, s:s, s:i, s:o}", "type", "about:blank", "title", title,
+				 "status", (int)status, "errors", errors);
 	if (detail_key)
 		json_object_set_new(body, "detail", json_string(msg_get(rq->lang, detail_key)));
 	rq_retry_after(rq, out);

@@ -115,6 +115,10 @@ void rq_set_header(struct request *rq, const char *name, const char *value);
 void rq_json(struct request *rq, unsigned status, json_t *body);
 /* Sets the problem response for an outcome, with the field errors collected so far. */
 void rq_problem(struct request *rq, enum outcome out, const char *detail_key);
+/* The same with a title of its own (title_key) where the outcome's title would mislead:
+ * a 403 for a missing CSRF token is not about the caller's role. */
+void rq_problem_titled(struct request *rq, enum outcome out, const char *title_key,
+		       const char *detail_key);
 /* rq_json on success, rq_problem otherwise. */
 void rq_reply(struct request *rq, enum outcome out, unsigned ok_status, json_t *body);
 /* The HTTP status of an outcome: the one map, for the API and the pages alike. */

@@ -14,7 +14,9 @@
  *   method, pattern   what the row answers; "{id}" captures a positive integer, "{key}" a name
  *   handler           the function that answers, after every check below has passed
  *   perm              who may call it: PERM_PUBLIC needs no session, the others a session
- *                     whose role allows it (checked on the headers, before any body is read)
+ *                     whose role allows it (checked on the headers, before any body is read).
+ *                     A form's GET row has the perm of its POST: who may not save it is
+ *                     refused before it is drawn, here, not in the handler
  *   PAGE / API        an HTML page (no session: 303 to /login; errors as pages) or the JSON
  *                     API (errors as problem+json)
  *   .upload           the body is multipart/form-data, streamed to the blob store
@@ -45,13 +47,13 @@ static const struct route routes[] = {
 	PAGE("GET", "/lang/en", page_lang_switch, PERM_PUBLIC),
 	PAGE("GET", "/lang/zh", page_lang_switch, PERM_PUBLIC),
 	PAGE("GET", "/households", page_households, PERM_READ),
-	PAGE("GET", "/households/new", page_household_new, PERM_READ),
-	PAGE("GET", "/households/{id}/edit", page_household_edit, PERM_READ),
+	PAGE("GET", "/households/new", page_household_new, PERM_EDIT),
+	PAGE("GET", "/households/{id}/edit", page_household_edit, PERM_EDIT),
 	PAGE("POST", "/households/{id}/edit", page_household_update, PERM_EDIT),
 	PAGE("GET", "/persons/{id}", page_person, PERM_READ),
-	PAGE("GET", "/persons/{id}/edit", page_person_edit, PERM_READ),
+	PAGE("GET", "/persons/{id}/edit", page_person_edit, PERM_EDIT),
 	PAGE("POST", "/persons/{id}/edit", page_person_update, PERM_EDIT),
-	PAGE("GET", "/items/{id}/edit", page_item_edit, PERM_READ),
+	PAGE("GET", "/items/{id}/edit", page_item_edit, PERM_ARCHIVE),
 	PAGE("POST", "/items/{id}/edit", page_item_update, PERM_ARCHIVE),
 	PAGE("GET", "/password", page_password, PERM_READ),
 	PAGE("POST", "/password", page_password_post, PERM_READ),
@@ -62,26 +64,26 @@ static const struct route routes[] = {
 	PAGE("POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ),
 	PAGE("POST", "/households/new", page_household_create, PERM_EDIT),
 	PAGE("GET", "/households/{id}", page_household, PERM_READ),
-	PAGE("GET", "/households/{id}/members/new", page_member_new, PERM_READ),
+	PAGE("GET", "/households/{id}/members/new", page_member_new, PERM_EDIT),
 	PAGE("POST", "/households/{id}/members/new", page_member_create, PERM_EDIT),
 	/* every ledger's forms, from its descriptor (domain/ledger.h, pages_ledgers.c) */
-	PAGE("GET", "/persons/{id}/{key}/new", page_ledger_new, PERM_READ,
+	PAGE("GET", "/persons/{id}/{key}/new", page_ledger_new, PERM_EDIT,
 	     .key_ok = ledger_key_person_rows),
 	PAGE("POST", "/persons/{id}/{key}/new", page_ledger_create, PERM_EDIT,
 	     .key_ok = ledger_key_person_rows),
-	PAGE("GET", "/persons/{id}/{key}", page_ledger_edit, PERM_READ,
+	PAGE("GET", "/persons/{id}/{key}", page_ledger_edit, PERM_EDIT,
 	     .key_ok = ledger_key_person_put),
 	PAGE("POST", "/persons/{id}/{key}", page_ledger_update, PERM_EDIT,
 	     .key_ok = ledger_key_person_put),
-	PAGE("GET", "/households/{id}/{key}/new", page_ledger_new, PERM_READ,
+	PAGE("GET", "/households/{id}/{key}/new", page_ledger_new, PERM_EDIT,
 	     .key_ok = ledger_key_household_rows),
 	PAGE("POST", "/households/{id}/{key}/new", page_ledger_create, PERM_EDIT,
 	     .key_ok = ledger_key_household_rows),
-	PAGE("GET", "/households/{id}/{key}", page_ledger_edit, PERM_READ,
+	PAGE("GET", "/households/{id}/{key}", page_ledger_edit, PERM_EDIT,
 	     .key_ok = ledger_key_household_put),
 	PAGE("POST", "/households/{id}/{key}", page_ledger_update, PERM_EDIT,
 	     .key_ok = ledger_key_household_put),
-	PAGE("GET", "/jobs/{id}/end", page_job_end, PERM_READ),
+	PAGE("GET", "/jobs/{id}/end", page_job_end, PERM_EDIT),
 	PAGE("POST", "/jobs/{id}/end", page_job_end_post, PERM_EDIT),
 	PAGE("GET", "/employers", page_employers, PERM_READ),
 	PAGE("POST", "/employers", page_employers_post, PERM_EDIT),
@@ -163,12 +165,12 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ),
 	API("GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ),
 	/* accountability: the auditor's log, break-the-glass (handlers check reviewer roles) */
-	PAGE("GET", "/audit", page_audit, PERM_READ),
-	PAGE("GET", "/audit/export", page_audit_export, PERM_READ),
-	PAGE("POST", "/audit/verify", page_audit_verify, PERM_READ),
+	PAGE("GET", "/audit", page_audit, PERM_REVIEW),
+	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW),
+	PAGE("POST", "/audit/verify", page_audit_verify, PERM_REVIEW),
 	PAGE("GET", "/access", page_access, PERM_READ),
 	PAGE("POST", "/access", page_access_post, PERM_READ),
-	PAGE("GET", "/access-grants", page_grants, PERM_READ),
+	PAGE("GET", "/access-grants", page_grants, PERM_REVIEW),
 	API("GET", "/api/v1/access-grants", api_grants_list, PERM_READ),
 	API("POST", "/api/v1/access-grants", api_grants_create, PERM_READ),
 	{.method = NULL},
@@ -269,6 +271,7 @@ static bool permitted(const struct request *rq, enum perm perm)
 	case PERM_EDIT: return role_can_edit_registry(rq->actor.role);
 	case PERM_ADMIN: return role_is_admin(rq->actor.role);
 	case PERM_ARCHIVE: return role_can_edit_archive(rq->actor.role);
+	case PERM_REVIEW: return role_reviews_audit(rq->actor.role);
 	}
 	return false;
 }
@@ -309,7 +312,7 @@ static bool authorize(struct request *rq)
 	}
 	if (!permitted(rq, found->perm)) {
 		if (found->page)
-			page_error(rq, 403, "problem_forbidden");
+			page_outcome(rq, OUT_FORBIDDEN);
 		else
 			rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
 		return false;
@@ -324,10 +327,10 @@ static void csrf_refuse(struct request *rq)
 	if (rq->route->csrf_refused)
 		rq->route->csrf_refused(rq);
 	else if (rq->route->page)
-		page_error(rq, 403, "csrf_failed");
+		page_error(rq, OUT_FORBIDDEN, "csrf_failed");
 	else {
 		verrors_add(&rq->errs, "X-CSRF-Token", "csrf_token_required");
-		rq_problem(rq, OUT_FORBIDDEN, "csrf_token_required");
+		rq_problem_titled(rq, OUT_FORBIDDEN, "problem_csrf", "csrf_token_required");
 	}
 }
 

@@ -14,6 +14,7 @@ enum perm {
 	PERM_EDIT,	/* roles that keep the registry */
 	PERM_ADMIN,	/* administrators */
 	PERM_ARCHIVE,	/* roles that keep the archive */
+	PERM_REVIEW,	/* those who review the log and access: administrators and auditors */
 };
 
 /* How a row is protected against cross-site request forgery. */

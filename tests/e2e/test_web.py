@@ -172,6 +172,7 @@ def test_cookie_api_writes_need_the_header_and_bearer_writes_pass():
     r = S.request("POST", "/api/v1/households", body, headers={"Cookie": "anju_session=" + session})
     expect(r.status == 403 and r.json["status"] == 403, "cookie without token %r" % r)
     expect(r.field_codes() == {"X-CSRF-Token": "csrf_token_required"}, "says what is missing %r" % r)
+    expect("CSRF" in r.json["title"], "titled as what it is, not as the role's %r" % r.json["title"])
     expect(db.execute("SELECT count(*) FROM households").fetchone()[0] == before, "nothing created")
     # the cross-site upload of the report: multipart with only the cookie
     h = new_household()
