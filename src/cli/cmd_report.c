@@ -10,7 +10,7 @@
 #include "core/utf8.h"
 #include "core/sheet.h"
 #include "domain/audit.h"
-#include "domain/employment_report.h"
+#include "domain/report_employment.h"
 #include "domain/export_mark.h"
 #include "domain/report.h"
 #include "domain/worklist.h"

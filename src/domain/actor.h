@@ -1,5 +1,6 @@
 /*
- * actor: who is acting (user, role, scope) and the context every domain call gets.
+ * actor: who is acting (user, role, scope) and the context every domain call gets; role_*
+ * says what a role may do.
  *
  * Scope is a division code prefix: a user sees a household when its origin village or its
  * destination community starts with the user's scope code ("" = everything). Outside it a

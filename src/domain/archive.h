@@ -59,6 +59,9 @@ enum outcome archive_item_patch(struct ctx *cx, int64_t item_id, const char *if_
 /* "i<id>-<version>", quoted. */
 void archive_item_etag(json_t *item, char out[48]);
 enum outcome archive_item_get(struct ctx *cx, int64_t item_id, json_t **out);
+/* The item with its files when its household is within the actor's scope; NULL when it is
+ * not there (or not for this actor) or on a storage error (archive_read.c). */
+json_t *archive_item_load(struct ctx *cx, int64_t id);
 /* OK when the actor may add files to or remove the item now; else why not. */
 enum outcome archive_item_changeable(struct ctx *cx, int64_t item_id);
 enum outcome archive_item_list(struct ctx *cx, const struct item_filter *f, json_t **out);

@@ -35,7 +35,7 @@ void export_mark_make(const struct actor *actor, enum lang lang, struct export_m
 	m->line[n] = '\0';
 }
 
-void export_file_name(const struct export_mark *m, const char *base, const char *ext,
+void export_mark_file_name(const struct export_mark *m, const char *base, const char *ext,
 		      char *out, size_t cap)
 {
 	char user[64];

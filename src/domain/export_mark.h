@@ -23,6 +23,6 @@ struct export_mark {
 void export_mark_make(const struct actor *actor, enum lang lang, struct export_mark *m);
 /* A download's file name: "BASE-USER-STAMP.EXT", the user name reduced to the characters
  * that are safe in a Content-Disposition header ([A-Za-z0-9._-], others '_'). */
-void export_file_name(const struct export_mark *m, const char *base, const char *ext,
+void export_mark_file_name(const struct export_mark *m, const char *base, const char *ext,
 		      char *out, size_t cap);
 #endif

@@ -37,6 +37,8 @@ void household_create_submit(struct ctx *cx, json_t *body, json_t **out, enum ou
 			     void (*notify)(void *), void *notify_arg);
 /* The household with members and history; NOT_FOUND when absent or out of scope. */
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);
+/* The same as a value: NULL when absent, out of scope or on a storage error. */
+json_t *household_load(struct ctx *cx, int64_t id);
 /* Only the version (the ETag's number) of a visible household: a cheap check before
  * serving a cached rendering. */
 enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version);

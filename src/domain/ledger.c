@@ -186,22 +186,6 @@ int ledger_age(const char *birth, long day)
 
 #define LEDGER_MAX_FIELDS 24
 
-const struct ledger *ledger_find(const char *name, enum ledger_owner owner)
-{
-	for (int i = 0; name && ledgers[i]; i++)
-		if (ledgers[i]->owner == owner && strcmp(ledgers[i]->name, name) == 0)
-			return ledgers[i];
-	return NULL;
-}
-
-const struct ledger *ledger_find_rows(const char *name)
-{
-	for (int i = 0; name && ledgers[i]; i++)
-		if (ledgers[i]->shape == LEDGER_ROWS && strcmp(ledgers[i]->name, name) == 0)
-			return ledgers[i];
-	return NULL;
-}
-
 static const char *owner_column(const struct ledger *l)
 {
 	return l->owner == LEDGER_OF_HOUSEHOLD ? "household_id" : "person_id";
@@ -552,36 +536,7 @@ enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_i
 	return tx_end_out(cx->db, res, rc, out);
 }
 
-/* ---------------------------------------------------------------- the change trail */
-
-json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, bool values)
-{
-	struct audit_also also[AUDIT_TRAIL_ALSO_MAX];
-	int n = 0;
-	for (int i = 0; ledgers[i]; i++) {
-		CHECK(n < AUDIT_TRAIL_ALSO_MAX);	/* every ledger in the trail: raise the max */
-		const struct ledger *l = ledgers[i];
-		const char *ids = NULL;	/* SET and ONE of a household: the household's own id */
-		if (l->shape == LEDGER_ROWS && l->owner == LEDGER_OF_HOUSEHOLD)
-			ids = arena_printf(cx->arena, "SELECT id FROM %s WHERE household_id = ?",
-					   l->table);
-		else if (l->shape == LEDGER_ROWS)
-			ids = arena_printf(cx->arena, "SELECT t.id FROM %s t JOIN persons p ON"
-					   " p.id = t.person_id WHERE p.household_id = ?", l->table);
-		else if (l->owner == LEDGER_OF_PERSON)
-			ids = "SELECT id FROM persons WHERE household_id = ?";
-		also[n++] = (struct audit_also){l->entity, ids};
-	}
-	return audit_household_trail(cx, household_id, limit, also, n, values);
-}
-
-bool ledger_is_entity(const char *entity)
-{
-	for (int i = 0; entity && ledgers[i]; i++)
-		if (strcmp(ledgers[i]->entity, entity) == 0)
-			return true;
-	return false;
-}
+/* ---------------------------------------------------------------- the audit API */
 
 int64_t ledger_audit_household(struct ctx *cx, const char *entity, int64_t id)
 {

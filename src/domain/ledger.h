@@ -59,7 +59,8 @@ struct ledger_field {
 	char kind;		/* 't' text, 'd' date, 's' one of options, 'i' whole number,
 				 * 'r' number, 'b' true or false */
 	bool required;
-	double min, max;	/* 'i' and 'r': the range; 't': max is the longest length */
+	double min, max;	/* 'i' and 'r': the range ('i': max 0 is no upper limit); 't':
+				 * max is the longest length (0 refuses every value) */
 	const char *const *options;	/* 's' */
 	enum ledger_when when;	/* 'd' */
 	const char *label_key;	/* its label on the form (NULL: not on the form) */

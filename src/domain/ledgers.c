@@ -1,5 +1,12 @@
-/* ledgers: the list of every ledger (ledger.h). A new ledger adds its descriptor here. */
+/* ledgers: the list of every ledger (ledger.h), and what walks it: finding a ledger by
+ * name, and the household's change trail over every ledger. A new ledger adds its
+ * descriptor here. */
 #include "domain/ledger.h"
+
+#include <string.h>
+
+#include "core/check.h"
+#include "domain/audit.h"
 
 extern const struct ledger visits_ledger, plots_ledger, steps_ledger, jobs_ledger,
 	trainings_ledger, guarantees_ledger, schooling_ledger, family_doctor_ledger;
@@ -10,3 +17,52 @@ const struct ledger *const ledgers[] = {
 	&family_doctor_ledger,
 	NULL,
 };
+
+/* ---------------------------------------------------------------- finding one */
+
+const struct ledger *ledger_find(const char *name, enum ledger_owner owner)
+{
+	for (int i = 0; name && ledgers[i]; i++)
+		if (ledgers[i]->owner == owner && strcmp(ledgers[i]->name, name) == 0)
+			return ledgers[i];
+	return NULL;
+}
+
+const struct ledger *ledger_find_rows(const char *name)
+{
+	for (int i = 0; name && ledgers[i]; i++)
+		if (ledgers[i]->shape == LEDGER_ROWS && strcmp(ledgers[i]->name, name) == 0)
+			return ledgers[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- the change trail */
+
+json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, bool values)
+{
+	struct audit_also also[AUDIT_TRAIL_ALSO_MAX];
+	int n = 0;
+	for (int i = 0; ledgers[i]; i++) {
+		CHECK(n < AUDIT_TRAIL_ALSO_MAX);	/* every ledger in the trail: raise the max */
+		const struct ledger *l = ledgers[i];
+		const char *ids = NULL;	/* SET and ONE of a household: the household's own id */
+		if (l->shape == LEDGER_ROWS && l->owner == LEDGER_OF_HOUSEHOLD)
+			ids = arena_printf(cx->arena, "SELECT id FROM %s WHERE household_id = ?",
+					   l->table);
+		else if (l->shape == LEDGER_ROWS)
+			ids = arena_printf(cx->arena, "SELECT t.id FROM %s t JOIN persons p ON"
+					   " p.id = t.person_id WHERE p.household_id = ?", l->table);
+		else if (l->owner == LEDGER_OF_PERSON)
+			ids = "SELECT id FROM persons WHERE household_id = ?";
+		also[n++] = (struct audit_also){l->entity, ids};
+	}
+	return audit_household_trail(cx, household_id, limit, also, n, values);
+}
+
+bool ledger_is_entity(const char *entity)
+{
+	for (int i = 0; entity && ledgers[i]; i++)
+		if (strcmp(ledgers[i]->entity, entity) == 0)
+			return true;
+	return false;
+}

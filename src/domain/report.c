@@ -7,7 +7,7 @@
 
 #include "domain/checklist.h"
 #include "domain/division.h"
-#include "domain/employment_report.h"
+#include "domain/report_employment.h"
 #include "domain/fixity.h"
 
 /* Adds one group's counts into the row for `code` of a breakdown object keyed by code. */
@@ -79,7 +79,7 @@ static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *l
 		volumes = store_int(r, 1);
 	}
 	json_t *emp = NULL;
-	if (store_finish(r) != STORE_OK || report_followup_overview(cx, &emp) != OUT_OK) {
+	if (store_finish(r) != STORE_OK || report_employment_overview(cx, &emp) != OUT_OK) {
 		json_decref(out);
 		return OUT_INTERNAL;
 	}

@@ -17,40 +17,12 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "core/embedded.h"
 #include "store/store.h"
 #include "store/tokenizer.h"
 
-extern const struct embedded_file sqlite_migrations[];
 const struct store_backend store_sqlite_backend;
 
-#define STMT_CACHE 256
-
-struct sqlite_store {
-	struct store base;
-	char *path;
-	pthread_mutex_t write_lock;	/* held from BEGIN IMMEDIATE to COMMIT/ROLLBACK */
-};
-
-struct cached_stmt {
-	uint32_t hash;		/* of sql, compared before the text */
-	char *sql;
-	sqlite3_stmt *stmt;
-	int in_use;
-};
-
-struct sqlite_conn {
-	struct store_conn base;
-	sqlite3 *db;
-	struct cached_stmt cache[STMT_CACHE];
-	int ncache;
-	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
-	bool writing;		/* this connection holds its store's write_lock */
-};
-
-/* Indexes only reads need, dropped while a bulk load runs and built once at its end:
- * building an index over sorted data beats maintaining it row by row. */
-static const char *const bulk_deferred_index = "persons_followup";
+#include "store/store_sqlite.h"
 
 struct sqlite_rows {
 	struct store_rows base;
@@ -62,7 +34,7 @@ struct sqlite_rows {
 
 static int sq_rollback(struct store_conn *sc);
 
-static int map_rc(int rc)
+int sqlite_map_rc(int rc)
 {
 	switch (rc & 0xFF) {
 	case SQLITE_OK: return STORE_OK;
@@ -291,7 +263,7 @@ static int sq_next(struct store_rows *sr)
 	struct sqlite_rows *r = (struct sqlite_rows *)sr;
 	if (r->done)
 		return STORE_DONE;
-	int rc = map_rc(sqlite3_step(r->stmt));
+	int rc = sqlite_map_rc(sqlite3_step(r->stmt));
 	if (rc == STORE_ROW)
 		return rc;
 	r->done = 1;
@@ -351,9 +323,9 @@ static int sq_changes(struct store_conn *c)
 	return sqlite3_changes(((struct sqlite_conn *)c)->db);
 }
 
-static int exec_plain(struct store_conn *sc, const char *sql)
+int sqlite_exec_plain(struct store_conn *sc, const char *sql)
 {
-	return map_rc(sqlite3_exec(((struct sqlite_conn *)sc)->db, sql, NULL, NULL, NULL));
+	return sqlite_map_rc(sqlite3_exec(((struct sqlite_conn *)sc)->db, sql, NULL, NULL, NULL));
 }
 
 /* BEGIN, COMMIT and ROLLBACK run once or twice a request: prepared once per connection
@@ -364,7 +336,7 @@ static int exec_prepared(struct store_conn *sc, const char *sql)
 	struct cached_stmt *cached;
 	sqlite3_stmt *st = prepare(c, sql, &cached);
 	if (!st)
-		return map_rc(sqlite3_errcode(c->db));
+		return sqlite_map_rc(sqlite3_errcode(c->db));
 	int rc = sqlite3_step(st);
 	if (cached) {
 		sqlite3_reset(st);
@@ -372,7 +344,7 @@ static int exec_prepared(struct store_conn *sc, const char *sql)
 	} else {
 		sqlite3_finalize(st);
 	}
-	return map_rc(rc == SQLITE_DONE ? SQLITE_OK : rc);
+	return sqlite_map_rc(rc == SQLITE_DONE ? SQLITE_OK : rc);
 }
 
 /* Waits for the process's write queue at most the busy timeout. */
@@ -443,44 +415,6 @@ static const char *sq_errmsg(struct store_conn *c)
 	return sqlite3_errmsg(((struct sqlite_conn *)c)->db);
 }
 
-/* ---------------------------------------------------------------- migrations */
-
-static int sq_migrate(struct store_conn *sc, int *applied)
-{
-	struct sqlite_conn *c = (struct sqlite_conn *)sc;
-	int rc;
-	*applied = 0;
-	rc = exec_plain(sc, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			    " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
-	if (rc != STORE_OK)
-		return rc;
-	for (const struct embedded_file *m = sqlite_migrations; m->name; m++) {
-		int have = (int)store_one_int(sc, &rc,
-			"SELECT count(*) FROM schema_migrations WHERE name = ?", "t", m->name);
-		if (rc != STORE_OK)
-			return rc;
-		if (have)
-			continue;
-		if ((rc = store_begin(sc)) != STORE_OK)
-			return rc;
-		if (sqlite3_exec(c->db, m->content, NULL, NULL, NULL) != SQLITE_OK) {
-			fprintf(stderr, "migration %s: %s\n", m->name, sqlite3_errmsg(c->db));
-			store_rollback(sc);
-			return STORE_ERROR;
-		}
-		rc = store_exec(sc, "INSERT INTO schema_migrations(name, applied_at)"
-				    " VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", "t", m->name);
-		if (rc != STORE_OK) {
-			store_rollback(sc);
-			return rc;
-		}
-		if ((rc = store_commit(sc)) != STORE_OK)
-			return rc;
-		(*applied)++;
-	}
-	return STORE_OK;
-}
-
 /* ---------------------------------------------------------------- search index */
 
 static int sq_index_put(struct store_conn *sc, enum store_doc kind, int64_t id, const char *text)
@@ -541,100 +475,13 @@ static int sq_index_find(struct store_conn *sc, const char *query, int limit,
 	return store_finish(r);
 }
 
-/* ---------------------------------------------------------------- backup */
-
-/* The whole copy is one backup step inside one read transaction on the source. Copying a
- * few pages a step let any commit by another connection restart the copy (90 s under a
- * writer against 0.4 s idle); one step reads one WAL snapshot, which writers do not
- * disturb, so the copy ends in the idle time and is exactly the database as of its start.
- * The destination is created here, 0600 and exclusively: it holds personal data, and an
- * existing file is never overwritten. A copy that failed is removed. */
-static int sq_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen)
-{
-	struct sqlite_conn *c = (struct sqlite_conn *)sc;
-	sqlite3 *out = NULL;
-	int rc;
-	if (sc->tx_depth > 0) {
-		snprintf(err, errlen, "backup inside a transaction");
-		return STORE_ERROR;
-	}
-	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
-		return STORE_ERROR;
-	}
-	close(fd);
-	rc = sqlite3_exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_backup *b = sqlite3_backup_init(out, "main", c->db, "main");
-		if (!b) {
-			rc = sqlite3_errcode(out);
-		} else {
-			rc = sqlite3_backup_step(b, -1);
-			sqlite3_backup_finish(b);
-			rc = rc == SQLITE_DONE ? sqlite3_errcode(out) : rc;
-		}
-	}
-	if (rc != SQLITE_OK)
-		snprintf(err, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : sqlite3_errmsg(c->db));
-	if (!sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (out && sqlite3_close(out) != SQLITE_OK && rc == SQLITE_OK) {
-		snprintf(err, errlen, "%s: cannot close", dest);
-		rc = SQLITE_ERROR;
-	}
-	if (rc == SQLITE_OK) {
-		/* The copy is on disk before we say it is there. */
-		fd = open(dest, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fsync(fd) != 0) {
-			snprintf(err, errlen, "%s: %s", dest, strerror(errno));
-			rc = SQLITE_IOERR;
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	if (rc != SQLITE_OK)
-		unlink(dest);	/* ours: created above, exclusively */
-	return map_rc(rc);
-}
-
-static int sq_bulk(struct store_conn *sc, bool on)
-{
-	struct sqlite_conn *c = (struct sqlite_conn *)sc;
-	int rc = exec_plain(sc, on ? "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296"
-			       : "PRAGMA cache_size = -8000; PRAGMA mmap_size = 0");
-	if (rc != STORE_OK)
-		return rc;
-	if (on && !c->deferred_index) {
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_master WHERE type = 'index'"
-				       " AND name = ?", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_bind_text(st, 1, bulk_deferred_index, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			c->deferred_index = strdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		if (c->deferred_index) {
-			char drop[96];
-			snprintf(drop, sizeof(drop), "DROP INDEX %s", bulk_deferred_index);
-			rc = exec_plain(sc, drop);
-		}
-	} else if (!on && c->deferred_index) {
-		rc = exec_plain(sc, c->deferred_index);
-		free(c->deferred_index);
-		c->deferred_index = NULL;
-	}
-	return rc;
-}
-
 const struct store_backend store_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
-	.migrate = sq_migrate,
+	.migrate = sqlite_migrate,
 	.query = sq_query,
 	.next = sq_next,
 	.col_int = sq_col_int,
@@ -651,7 +498,7 @@ const struct store_backend store_sqlite_backend = {
 	.index_put = sq_index_put,
 	.index_add = sq_index_add,
 	.index_find = sq_index_find,
-	.backup = sq_backup,
+	.backup = sqlite_backup,
 	.errmsg = sq_errmsg,
-	.bulk = sq_bulk,
+	.bulk = sqlite_bulk,
 };

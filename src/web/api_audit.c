@@ -1,5 +1,6 @@
-/* api_audit: the audit log for those who review it (filters, paging, CSV/XLSX export) and
- * break-the-glass grants (request, list). Thin glue over domain/audit.c and grant.c. */
+/* api_audit: the change history of one record, the audit log for those who review it
+ * (filters, paging, CSV/XLSX export) and break-the-glass grants (request, list). Thin glue
+ * over domain/audit.c and grant.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,4 +157,41 @@ void audit_answer(struct request *rq, enum outcome res, const char *action, cons
 		list = json_object_get(out, "results");
 	audit_read(&rq->cx, action, entity, id, json_is_array(list) ? (int64_t)json_array_size(list)
 		   : 1, detail);
+}
+
+/* The change history of one record: ?entity=household|person|user|item|<a ledger's
+ * entity>&id=N. Records other than users are shown only when the record is within the
+ * caller's scope. */
+void api_audit(struct request *rq)
+{
+	static const char *const entities[] = {"household", "person", "user", "item", NULL};
+	bool reviewer = role_reviews_audit(rq->actor.role);
+	if (reviewer && !rq_query(rq, "entity") && !rq_query(rq, "id")) {
+		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
+		return;
+	}
+	const char *ledger = rq_query(rq, "entity");	/* every ledger's, from its descriptor */
+	const char *entity = ledger_is_entity(ledger) ? ledger : rq_query_enum(rq, "entity", entities);
+	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
+	if (!entity)
+		verrors_add(&rq->errs, "entity", "required");
+	if (!id)
+		verrors_add(&rq->errs, "id", "required");
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	/* a ledger's change: its household decides */
+	bool visible = ledger_is_entity(entity) ? ledger_audit_household(&rq->cx, entity, id) != 0
+						: audit_trail_visible(&rq->cx, entity, id);
+	if (!visible) {
+		rq_problem(rq, OUT_NOT_FOUND, NULL);
+		return;
+	}
+	/* who read the record is for those who review access, not for everyone in scope */
+	json_t *items = audit_list(&rq->cx, entity, id, 200, reviewer);
+	if (items)
+		audit_mask_rows(rq, items);
+	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
+		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

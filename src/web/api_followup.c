@@ -1,11 +1,11 @@
 /* api_followup: thin HTTP glue over the employer register, worklists, the follow-up
- * settings and the reports (domain/employers.c, worklist.c, employment_report.c,
+ * settings and the reports (domain/employers.c, worklist.c, report_employment.c,
  * steps.c); the ledgers' own API is api_ledgers.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/employers.h"
-#include "domain/employment_report.h"
+#include "domain/report_employment.h"
 #include "domain/steps.h"
 #include "domain/worklist.h"
 #include "web/api_audit.h"
@@ -117,7 +117,7 @@ void api_report_employment(struct request *rq)
 	bool worklists = with && strcmp(with, "true") == 0;
 	json_t *out = NULL;
 	/* with the worklists' counts: one pass computes both (what the dashboard shows) */
-	enum outcome res = worklists ? report_followup_overview(&rq->cx, &out)
+	enum outcome res = worklists ? report_employment_overview(&rq->cx, &out)
 				     : report_employment(&rq->cx, &out);
 	if (res != OUT_OK || !format || strcmp(format, "json") == 0) {
 		rq_reply(rq, res, 200, out);

@@ -1,11 +1,10 @@
-/* api_misc: health, search, divisions, reports, users and the audit trail. */
+/* api_misc: health, search, divisions, reports and users. */
 #include <string.h>
 
 #include "core/jsonx.h"
 #include "domain/audit.h"
 #include "web/api_audit.h"
 #include "domain/division.h"
-#include "domain/ledger.h"
 #include "domain/report.h"
 #include "domain/search.h"
 #include "domain/user.h"
@@ -122,41 +121,4 @@ void api_users_create(struct request *rq)
 	json_decref(users);
 	json_decref(body);
 	rq_json(rq, 201, created);
-}
-
-/* The change history of one record: ?entity=household|person|user|item|<a ledger's
- * entity>&id=N. Records other than users are shown only when the record is within the
- * caller's scope. */
-void api_audit(struct request *rq)
-{
-	static const char *const entities[] = {"household", "person", "user", "item", NULL};
-	bool reviewer = role_reviews_audit(rq->actor.role);
-	if (reviewer && !rq_query(rq, "entity") && !rq_query(rq, "id")) {
-		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
-		return;
-	}
-	const char *ledger = rq_query(rq, "entity");	/* every ledger's, from its descriptor */
-	const char *entity = ledger_is_entity(ledger) ? ledger : rq_query_enum(rq, "entity", entities);
-	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
-	if (!entity)
-		verrors_add(&rq->errs, "entity", "required");
-	if (!id)
-		verrors_add(&rq->errs, "id", "required");
-	if (rq->errs.n) {
-		rq_problem(rq, OUT_INVALID, NULL);
-		return;
-	}
-	/* a ledger's change: its household decides */
-	bool visible = ledger_is_entity(entity) ? ledger_audit_household(&rq->cx, entity, id) != 0
-						: audit_trail_visible(&rq->cx, entity, id);
-	if (!visible) {
-		rq_problem(rq, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	/* who read the record is for those who review access, not for everyone in scope */
-	json_t *items = audit_list(&rq->cx, entity, id, 200, reviewer);
-	if (items)
-		audit_mask_rows(rq, items);
-	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
-		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

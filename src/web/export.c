@@ -42,7 +42,7 @@ static void attachment(struct request *rq, const struct export_mark *m, const ch
 		       const char *ext, const char *how)
 {
 	char name[256];
-	export_file_name(m, base, ext, name, sizeof(name));
+	export_mark_file_name(m, base, ext, name, sizeof(name));
 	rq_add_header(rq, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
 		      arena_printf(&rq->arena, "%s; filename=\"%s\"", how, name));
 }

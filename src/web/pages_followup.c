@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "domain/archive.h"
-#include "domain/employment_report.h"
+#include "domain/report_employment.h"
 #include "domain/family_doctor.h"
 #include "domain/guarantees.h"
 #include "domain/jobs.h"

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "domain/archive.h"
-#include "domain/employers.h"
 #include "domain/jobs.h"
 #include "domain/trainings.h"
 #include "domain/family_doctor.h"
@@ -498,22 +497,46 @@ static json_t *steps_initial(struct request *rq)
 
 /* ---------------------------------------------------------------- whole ledgers */
 
-/* A ledger replaced as a whole (a set or one record): its form and its current values. */
+/* The ledgers replaced as a whole (a set or one record) that have a form: the form, and
+ * what fills it (NULL: an empty form, the record's values come with the page). The page
+ * rows answer exactly these names (page_key_*_whole), so a ledger without a form here
+ * has no page, only its API. */
+static const struct whole_ledger {
+	const struct ledger *ledger;
+	const struct ledger_form *form;
+	json_t *(*initial)(struct request *rq);
+} whole_ledgers[] = {
+	{&plots_ledger, &plots_form, plots_initial},
+	{&steps_ledger, &steps_form, steps_initial},
+	{&schooling_ledger, &schooling_form, NULL},
+	{&family_doctor_ledger, &doctor_form, NULL},
+	{NULL, NULL, NULL},
+};
+
+static const struct whole_ledger *whole_of(const struct ledger *l)
+{
+	for (const struct whole_ledger *w = whole_ledgers; l && w->ledger; w++)
+		if (w->ledger == l)
+			return w;
+	return NULL;
+}
+
+bool page_key_household_whole(const char *key)
+{
+	return whole_of(ledger_find(key, LEDGER_OF_HOUSEHOLD));
+}
+
+bool page_key_person_whole(const char *key)
+{
+	return whole_of(ledger_find(key, LEDGER_OF_PERSON));
+}
+
+/* The form of the path's ledger and its current values (the row's key_ok found it). */
 static const struct ledger_form *whole_form(struct request *rq, json_t **initial)
 {
-	const struct ledger *l = path_ledger(rq);
-	*initial = NULL;
-	if (l == &plots_ledger) {
-		*initial = plots_initial(rq);
-		return &plots_form;
-	}
-	if (l == &steps_ledger) {
-		*initial = steps_initial(rq);
-		return &steps_form;
-	}
-	*initial = json_object();
-	return l == &schooling_ledger ? &schooling_form : l == &family_doctor_ledger ? &doctor_form
-		: NULL;
+	const struct whole_ledger *w = whole_of(path_ledger(rq));
+	*initial = w && w->initial ? w->initial(rq) : json_object();
+	return w ? w->form : NULL;
 }
 
 void page_ledger_edit(struct request *rq)
@@ -538,71 +561,4 @@ void page_ledger_update(struct request *rq)
 		return;
 	}
 	ledger_post(rq, lf);
-}
-
-/* ---------------------------------------------------------------- the employer register */
-
-static void employers_page(struct request *rq, unsigned status, json_t *form)
-{
-	json_t *list = NULL, *e;
-	size_t i;
-	enum outcome got = employers_list(&rq->cx, &list);
-	if (got != OUT_OK) {
-		page_outcome(rq, got);
-		return;
-	}
-	json_array_foreach(json_object_get(list, "items"), i, e)
-		page_label(rq, e, "kind", "employer");
-	json_t *fields = json_array(), *fd;
-	static const char *const names[] = {"name", "kind", "community", NULL};
-	static const char *const labels[] = {"field_employer", "field_employer_kind", "col_destination"};
-	for (int k = 0; names[k]; k++) {
-		const char *v = form_value(form, names[k]);
-		fd = json_pack("{s:s, s:s, s:s, s:b}", "name", names[k], "label",
-			       msg_get(rq->lang, labels[k]), "value", v, "select", k > 0);
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, names[k])));
-		if (k == 1)
-			json_object_set_new(fd, "options", page_code_options(rq, employers_kinds, "employer", v));
-		else if (k == 2)
-			json_object_set_new(fd, "options", page_place_options(rq, true, v));
-		json_array_append_new(fields, fd);
-	}
-	json_object_set_new(list, "fields", fields);
-	json_object_set_new(list, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
-	if (status != 200)
-		json_object_set_new(list, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
-	page_render(rq, status, "employers", "nav_employers", list);
-}
-
-void page_employers(struct request *rq)
-{
-	page_lang(rq);
-	json_t *form = json_object();
-	employers_page(rq, 200, form);
-	json_decref(form);
-}
-
-void page_employers_post(struct request *rq)
-{
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {	/* not UTF-8 text */
-		page_outcome(rq, OUT_BAD_REQUEST);
-		return;
-	}
-	json_t *body = json_object();
-	static const char *const names[] = {"name", "kind", "community", NULL};
-	for (int k = 0; names[k]; k++)
-		if (*form_value(f, names[k]))
-			json_object_set_new(body, names[k], json_string(form_value(f, names[k])));
-	enum outcome res = employers_create(&rq->cx, body, &out);
-	json_decref(body);
-	json_decref(out);
-	if (res == OUT_OK)
-		page_redirect(rq, "/employers");
-	else if (res == OUT_INVALID)
-		employers_page(rq, 422, f);
-	else
-		page_outcome(rq, res);
-	json_decref(f);
 }

@@ -128,6 +128,8 @@ bool ledger_key_household_put(const char *key);	/* ... replaced by a PUT */
 bool ledger_key_person_put(const char *key);
 bool ledger_key_rows(const char *key);		/* rows addressed by id */
 bool ledger_key_changeable(const char *key);	/* ... that a PATCH may change */
+bool page_key_household_whole(const char *key);	/* replaced whole, with a form */
+bool page_key_person_whole(const char *key);
 void page_ledger_new(struct request *rq);
 void page_ledger_create(struct request *rq);
 void page_ledger_edit(struct request *rq);

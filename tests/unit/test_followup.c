@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "domain/employment_report.h"
+#include "domain/report_employment.h"
 #include "domain/followup_pass.h"
 #include "domain/followup.h"
 #include "domain/jobs.h"
@@ -176,6 +176,58 @@ static void ledger_changes_show_in_the_trail(void **state)
 	assert_int_equal(ledger_audit_household(&t->cx, "household", hh), 0);
 }
 
+/* True when both catalogues have `key` with some text. */
+static bool in_both_catalogues(const char *key)
+{
+	for (unsigned i = 0; i < msg_table_len; i++)
+		if (strcmp(msg_table[i].key, key) == 0)
+			return msg_table[i].text[LANG_ZH] && *msg_table[i].text[LANG_ZH] &&
+			       msg_table[i].text[LANG_EN] && *msg_table[i].text[LANG_EN];
+	return false;
+}
+
+#define ASSERT_MESSAGE(key) do { \
+	if (!in_both_catalogues(key)) \
+		fail_msg("message %s is missing from a catalogue", (key)); \
+} while (0)
+
+/* What the field table does not default (docs/architecture.md, "Adding a ledger"): a text
+ * field's longest length, a number's range, an option field's list and the words of its
+ * options, every label; and the words the form and the change trail show. */
+static void every_field_says_its_limits_and_words(void **state)
+{
+	char key[128];
+	(void)state;
+	for (int i = 0; ledgers[i]; i++) {
+		const struct ledger *l = ledgers[i];
+		snprintf(key, sizeof(key), "entity_%s", l->entity);
+		ASSERT_MESSAGE(key);
+		if (l->shape != LEDGER_ROWS)
+			continue;
+		snprintf(key, sizeof(key), "add_%s", l->entity);
+		ASSERT_MESSAGE(key);
+		for (const struct ledger_field *f = l->fields; f->name; f++) {
+			if (f->kind == 't' && !(f->max > 0))
+				fail_msg("%s.%s: a text field without .max refuses every value", l->name, f->name);
+			/* a whole number's max 0 is "no upper limit" (an id); a real needs both */
+			if ((f->kind == 'r' || (f->kind == 'i' && f->max != 0)) && !(f->max > f->min))
+				fail_msg("%s.%s: a number without a range", l->name, f->name);
+			if (f->kind == 's' && !f->options)
+				fail_msg("%s.%s: an option field without options", l->name, f->name);
+			if (f->label_key)
+				ASSERT_MESSAGE(f->label_key);
+			if (f->kind == 's' && f->label_key) {
+				if (!f->option_prefix)
+					fail_msg("%s.%s: options without the prefix of their words", l->name, f->name);
+				for (int k = 0; f->options[k]; k++) {
+					snprintf(key, sizeof(key), "%s_%s", f->option_prefix, f->options[k]);
+					ASSERT_MESSAGE(key);
+				}
+			}
+		}
+	}
+}
+
 /* The descriptors are whole: what the shared functions and the routes rely on. */
 static void every_ledger_descriptor_is_whole(void **state)
 {
@@ -214,6 +266,7 @@ int main(void)
 		cmocka_unit_test(counts_report_and_lists_agree),
 		cmocka_unit_test(ledger_changes_show_in_the_trail),
 		cmocka_unit_test(every_ledger_descriptor_is_whole),
+		cmocka_unit_test(every_field_says_its_limits_and_words),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup_demo, testdb_teardown);
 }

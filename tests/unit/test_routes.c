@@ -137,11 +137,27 @@ static void no_ledger_name_is_a_fixed_path(void **state)
 	assert_true(found);
 }
 
+/* The page rows of a ledger replaced whole answer only the ledgers that have such a form:
+ * visits take an API PUT (it appends) but have no whole form, so no page row is theirs. */
+static void whole_form_rows_answer_only_ledgers_with_a_form(void **state)
+{
+	(void)state;
+	assert_true(ledger_key_household_put("visits"));
+	assert_false(page_key_household_whole("visits"));
+	assert_true(page_key_household_whole("plots"));
+	assert_true(page_key_household_whole("steps"));
+	assert_true(page_key_person_whole("schooling"));
+	assert_true(page_key_person_whole("family-doctor"));
+	assert_false(page_key_person_whole("jobs"));
+	assert_false(page_key_person_whole("plots"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_form_is_drawn_only_for_who_may_save_it),
 		cmocka_unit_test(no_ledger_name_is_a_fixed_path),
+		cmocka_unit_test(whole_form_rows_answer_only_ledgers_with_a_form),
 		cmocka_unit_test(every_state_changing_row_is_protected),
 		cmocka_unit_test(matches_literal_and_captures),
 		cmocka_unit_test(rejects_near_misses),

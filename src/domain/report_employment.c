@@ -1,5 +1,5 @@
-/* employment_report: one pass over households, persons and their ledgers, in memory. */
-#include "domain/employment_report.h"
+/* report_employment: one pass over households, persons and their ledgers, in memory. */
+#include "domain/report_employment.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,7 +179,7 @@ enum outcome report_employment(struct ctx *cx, json_t **out)
 	return res;
 }
 
-enum outcome report_followup_overview(struct ctx *cx, json_t **out)
+enum outcome report_employment_overview(struct ctx *cx, json_t **out)
 {
 	struct followup_pass p;
 	json_t *counts = NULL;

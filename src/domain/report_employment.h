@@ -1,5 +1,5 @@
 /*
- * employment_report: the county's employment and "threes" figures — labor force, employed
+ * report_employment: the county's employment and "threes" figures — labor force, employed
  * by type, employment rate, zero-employment households, trained, insured by guarantee,
  * children enrolled, family doctors, plots by use — for the county, each origin town and
  * each destination community, computed from the records in one pass over them (a few
@@ -16,8 +16,8 @@
  *   school_age_children, children_enrolled   aged school_age_min..school_age_max; enrolled
  * These are the same conditions the follow-up rules use, so the figures and worklists agree.
  */
-#ifndef ANJU_DOMAIN_EMPLOYMENT_REPORT_H
-#define ANJU_DOMAIN_EMPLOYMENT_REPORT_H
+#ifndef ANJU_DOMAIN_REPORT_EMPLOYMENT_H
+#define ANJU_DOMAIN_REPORT_EMPLOYMENT_H
 
 #include <jansson.h>
 #include <stdint.h>
@@ -33,7 +33,7 @@ extern const char *const employment_figures[];
 enum outcome report_employment(struct ctx *cx, json_t **out);
 /* The report and every worklist's count from one pass: the report's keys and "worklists"
  * (as GET /worklists' items). What the dashboard shows. */
-enum outcome report_followup_overview(struct ctx *cx, json_t **out);
+enum outcome report_employment_overview(struct ctx *cx, json_t **out);
 /* The records behind `figure` within `area` ("" the scope, 9 digits an origin town, 12 a
  * destination community): {"figure", "area", "kind": "person"|"household", "count",
  * "items": [{id, household_id, name, number}], "next"} — ids after `after`, up to `limit`. */

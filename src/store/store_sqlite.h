@@ -1,0 +1,49 @@
+/*
+ * store_sqlite.h: what the files of the SQLite backend share (store_sqlite.c: connections,
+ * queries, transactions, the search index; store_sqlite_upkeep.c: migrations, backup,
+ * bulk loads). Private to src/store: the rest of anju sees only store.h.
+ */
+#ifndef ANJU_STORE_SQLITE_H
+#define ANJU_STORE_SQLITE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+#define STMT_CACHE 256
+
+struct sqlite_store {
+	struct store base;
+	char *path;
+	pthread_mutex_t write_lock;	/* held from BEGIN IMMEDIATE to COMMIT/ROLLBACK */
+};
+
+struct cached_stmt {
+	uint32_t hash;		/* of sql, compared before the text */
+	char *sql;
+	sqlite3_stmt *stmt;
+	int in_use;
+};
+
+struct sqlite_conn {
+	struct store_conn base;
+	sqlite3 *db;
+	struct cached_stmt cache[STMT_CACHE];
+	int ncache;
+	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
+	bool writing;		/* this connection holds its store's write_lock */
+};
+
+/* A SQLite result code as a store_rc. */
+int sqlite_map_rc(int rc);
+/* Runs SQL text without parameters (pragmas, DDL), as a store_rc. */
+int sqlite_exec_plain(struct store_conn *sc, const char *sql);
+
+int sqlite_migrate(struct store_conn *sc, int *applied);
+int sqlite_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen);
+int sqlite_bulk(struct store_conn *sc, bool on);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * store_sqlite_upkeep: the SQLite backend's upkeep — the numbered migrations applied in
+ * order, the online backup, and bulk-load mode (big cache, one index built at the end).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/embedded.h"
+#include "store/store_sqlite.h"
+
+extern const struct embedded_file sqlite_migrations[];
+
+/* Indexes only reads need, dropped while a bulk load runs and built once at its end:
+ * building an index over sorted data beats maintaining it row by row. */
+static const char *const bulk_deferred_index = "persons_followup";
+
+/* ---------------------------------------------------------------- migrations */
+
+int sqlite_migrate(struct store_conn *sc, int *applied)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	int rc;
+	*applied = 0;
+	rc = sqlite_exec_plain(sc, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			    " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+	if (rc != STORE_OK)
+		return rc;
+	for (const struct embedded_file *m = sqlite_migrations; m->name; m++) {
+		int have = (int)store_one_int(sc, &rc,
+			"SELECT count(*) FROM schema_migrations WHERE name = ?", "t", m->name);
+		if (rc != STORE_OK)
+			return rc;
+		if (have)
+			continue;
+		if ((rc = store_begin(sc)) != STORE_OK)
+			return rc;
+		if (sqlite3_exec(c->db, m->content, NULL, NULL, NULL) != SQLITE_OK) {
+			fprintf(stderr, "migration %s: %s\n", m->name, sqlite3_errmsg(c->db));
+			store_rollback(sc);
+			return STORE_ERROR;
+		}
+		rc = store_exec(sc, "INSERT INTO schema_migrations(name, applied_at)"
+				    " VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", "t", m->name);
+		if (rc != STORE_OK) {
+			store_rollback(sc);
+			return rc;
+		}
+		if ((rc = store_commit(sc)) != STORE_OK)
+			return rc;
+		(*applied)++;
+	}
+	return STORE_OK;
+}
+
+/* ---------------------------------------------------------------- backup */
+
+/* The whole copy is one backup step inside one read transaction on the source. Copying a
+ * few pages a step let any commit by another connection restart the copy (90 s under a
+ * writer against 0.4 s idle); one step reads one WAL snapshot, which writers do not
+ * disturb, so the copy ends in the idle time and is exactly the database as of its start.
+ * The destination is created here, 0600 and exclusively: it holds personal data, and an
+ * existing file is never overwritten. A copy that failed is removed. */
+int sqlite_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	sqlite3 *out = NULL;
+	int rc;
+	if (sc->tx_depth > 0) {
+		snprintf(err, errlen, "backup inside a transaction");
+		return STORE_ERROR;
+	}
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+		return STORE_ERROR;
+	}
+	close(fd);
+	rc = sqlite3_exec(c->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(out, "main", c->db, "main");
+		if (!b) {
+			rc = sqlite3_errcode(out);
+		} else {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? sqlite3_errcode(out) : rc;
+		}
+	}
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "%s: %s", dest, out ? sqlite3_errmsg(out) : sqlite3_errmsg(c->db));
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (out && sqlite3_close(out) != SQLITE_OK && rc == SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot close", dest);
+		rc = SQLITE_ERROR;
+	}
+	if (rc == SQLITE_OK) {
+		/* The copy is on disk before we say it is there. */
+		fd = open(dest, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0) {
+			snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+			rc = SQLITE_IOERR;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rc != SQLITE_OK)
+		unlink(dest);	/* ours: created above, exclusively */
+	return sqlite_map_rc(rc);
+}
+
+int sqlite_bulk(struct store_conn *sc, bool on)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	int rc = sqlite_exec_plain(sc, on ? "PRAGMA cache_size = -1048576; PRAGMA mmap_size = 4294967296"
+			       : "PRAGMA cache_size = -8000; PRAGMA mmap_size = 0");
+	if (rc != STORE_OK)
+		return rc;
+	if (on && !c->deferred_index) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_master WHERE type = 'index'"
+				       " AND name = ?", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_bind_text(st, 1, bulk_deferred_index, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			c->deferred_index = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (c->deferred_index) {
+			char drop[96];
+			snprintf(drop, sizeof(drop), "DROP INDEX %s", bulk_deferred_index);
+			rc = sqlite_exec_plain(sc, drop);
+		}
+	} else if (!on && c->deferred_index) {
+		rc = sqlite_exec_plain(sc, c->deferred_index);
+		free(c->deferred_index);
+		c->deferred_index = NULL;
+	}
+	return rc;
+}
