@@ -32,7 +32,8 @@ ADMIN = S.login("admin")
 LEDGER_KEY = {"ledger_key_household": "visits", "ledger_key_person": "jobs",
               "ledger_key_household_rows": "visits", "ledger_key_person_rows": "jobs",
               "ledger_key_household_put": "plots", "ledger_key_person_put": "schooling",
-              "ledger_key_rows": "jobs", "ledger_key_changeable": "jobs"}
+              "ledger_key_rows": "jobs", "ledger_key_changeable": "jobs",
+              "page_key_household_whole": "plots", "page_key_person_whole": "schooling"}
 
 
 def route_rows():

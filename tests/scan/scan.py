@@ -83,11 +83,24 @@ LEDGER_KEYS = {
     "ledger_key_person_put": ["schooling", "family-doctor"],
     "ledger_key_rows": ["jobs"],
     "ledger_key_changeable": ["jobs"],
+    "page_key_household_whole": ["plots", "steps"],
+    "page_key_person_whole": ["schooling", "family-doctor"],
 }
 
 
+ROUTES = None
+
+
 def routes():
-    """(method, pattern, upload) from the route table, in its order."""
+    """(method, pattern, upload) from the route table, in its order; read once, so the
+    source changing while a scan runs does not change what it scans."""
+    global ROUTES
+    if ROUTES is None:
+        ROUTES = read_routes()
+    return ROUTES
+
+
+def read_routes():
     text = open(ROUTES_C, encoding="utf-8").read()
     out = []
     # rows are PAGE(...) / API(...) with named optional fields (.upload = true, ...)
@@ -95,6 +108,9 @@ def routes():
                          text):
         # a ledger's {key} row stands for one route per ledger it answers (.key_ok)
         key_ok = re.search(r"\.key_ok = (\w+)", m.group(5))
+        if key_ok and key_ok.group(1) not in LEDGER_KEYS:
+            sys.exit("scan: %s %s answers %s, which LEDGER_KEYS does not know: add it"
+                     % (m.group(1), m.group(2), key_ok.group(1)))
         for pattern in ([m.group(2).replace("{key}", k) for k in LEDGER_KEYS[key_ok.group(1)]]
                         if key_ok else [m.group(2)]):
             out.append((m.group(1), pattern, ".upload = true" in m.group(5)))
