@@ -26,3 +26,9 @@ void verrors_addf(struct verrors *e, const char *prefix, const char *name, const
 	e->items[e->n].code = code;
 	e->n++;
 }
+
+void verrors_clear(struct verrors *e)
+{
+	e->n = 0;
+	e->dropped = 0;
+}

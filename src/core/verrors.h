@@ -26,4 +26,6 @@ void verrors_init(struct verrors *e, struct arena *arena);
 void verrors_add(struct verrors *e, const char *field, const char *code);
 /* Same with a field built from prefix and name ("members[0]." + "name"). */
 void verrors_addf(struct verrors *e, const char *prefix, const char *name, const char *code);
+/* Forgets every error (the work they were about was undone: they describe nothing). */
+void verrors_clear(struct verrors *e);
 #endif

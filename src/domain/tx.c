@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/log.h"
+
 enum outcome tx_begin(struct store_conn *db)
 {
 	int rc = store_begin(db);
@@ -128,10 +130,16 @@ static struct tx_job *run_batch(struct store_conn *db, struct tx_job *jobs)
 	rc = store_batch_end(db);
 	if (rc != STORE_OK) {
 		enum outcome res = store_busy_in_tx(db) ? OUT_BUSY : OUT_INTERNAL;
+		const char *why = store_failure(db);
+		log_error("group commit of %d writes failed (storage: %s)", n,
+			  why ? why : "unknown");
 		/* Every job of the batch failed with the commit, refused ones too: a refusal may
 		 * have written (an ID-number probe's audit row), and that row is lost now. */
 		for (j = jobs; j != rest; j = j->next) {
 			j->res = res;
+			/* a refused job's field errors describe a refusal that no longer stands:
+			 * its answer is the commit's 500/503, without them */
+			verrors_clear(j->cx->errs);
 			if (j->out && *j->out) {
 				json_decref(*j->out);
 				*j->out = NULL;

@@ -62,6 +62,22 @@ static bool fault_due(void)
 	return fault_countdown > 0 && --fault_countdown == 0;
 }
 
+/* Counts a failure, and keeps the first one's cause since the operation began (what a
+ * 500 logs: "database or disk is full" says what to do, "-> 500" alone does not).
+ * `why` NULL: the backend's message. */
+static void failed(struct store_conn *c, const char *why)
+{
+	if (c->failures == c->failures_at_begin)
+		snprintf(c->failure, sizeof(c->failure), "%s",
+			 why ? why : c->backend->errmsg(c));
+	c->failures++;
+}
+
+const char *store_failure(const struct store_conn *c)
+{
+	return c->failures != c->failures_at_begin && c->failure[0] ? c->failure : NULL;
+}
+
 /* Packs the variadic arguments described by `types` into an array of pointers to them;
  * storage for the values lives in `ints`/`dbls`. */
 static struct store_rows *vquery(struct store_conn *c, const char *sql, const char *types,
@@ -74,7 +90,8 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 	/* No SQL is what an exhausted arena hands a caller that built it there: refuse it as
 	 * a failed statement rather than pass NULL on to the backend (issue 10.7). */
 	if (!sql || n > STORE_MAX_PARAMS || fault_due()) {
-		c->failures++;
+		failed(c, !sql ? "no SQL (out of memory)" : n > STORE_MAX_PARAMS
+		       ? "too many parameters" : "injected fault");
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -87,7 +104,7 @@ static struct store_rows *vquery(struct store_conn *c, const char *sql, const ch
 		default:
 			/* A programming error: say so, and fail the statement. */
 			fprintf(stderr, "store: unknown parameter type '%c' for: %s\n", types[i], sql);
-			c->failures++;
+			failed(c, "unknown parameter type");
 			return NULL;
 		}
 	}
@@ -114,7 +131,8 @@ struct store_rows *store_query_array(struct store_conn *c, const char *sql, cons
 {
 	size_t n = types ? strlen(types) : 0;
 	if (!sql || n > STORE_MAX_PARAMS || fault_due()) {
-		c->failures++;
+		failed(c, !sql ? "no SQL (out of memory)" : n > STORE_MAX_PARAMS
+		       ? "too many parameters" : "injected fault");
 		return NULL;
 	}
 	return c->backend->query(c, sql, types ? types : "", values);
@@ -137,7 +155,7 @@ int store_finish(struct store_rows *r)
 	struct store_conn *c = r->conn;
 	int rc = c->backend->finish(r);
 	if (rc == STORE_ERROR || rc == STORE_BUSY)
-		c->failures++;
+		failed(c, NULL);
 	if (rc == STORE_BUSY)
 		c->busy++;
 	return rc;
@@ -171,7 +189,7 @@ static int begun(struct store_conn *c, int rc)
 	if (rc == STORE_OK)
 		return rc;
 	c->tx_depth = 0;
-	c->failures++;
+	failed(c, NULL);
 	if (rc == STORE_BUSY)
 		c->busy++;
 	return rc;
@@ -298,10 +316,11 @@ int store_commit(struct store_conn *c)
 	if (--c->tx_depth > 0)
 		return STORE_OK;
 	c->tx_read_only = false;
-	int rc = fault_due() ? STORE_ERROR : c->backend->commit(c);
+	bool injected = fault_due();
+	int rc = injected ? STORE_ERROR : c->backend->commit(c);
 	if (rc != STORE_OK) {
+		failed(c, injected ? "injected fault" : NULL);	/* before the rollback resets it */
 		c->backend->rollback(c);
-		c->failures++;
 		if (rc == STORE_BUSY)
 			c->busy++;
 	}
@@ -339,7 +358,7 @@ int store_batch_end(struct store_conn *c)
 	c->batch = false;
 	mark_begin(c);
 	if (c->batch_broken) {
-		c->failures++;
+		failed(c, "an operation of the batch could not be undone");
 		store_rollback(c);
 		return STORE_ERROR;
 	}

@@ -91,6 +91,7 @@ struct store_conn {
 	bool batch;		/* a group commit is open (store_batch_begin) */
 	bool batch_op;		/* ... and an operation's savepoint inside it */
 	bool batch_broken;	/* an operation could not be undone: the batch must not commit */
+	char failure[160];	/* the first failure's cause since the operation began */
 };
 
 struct store_rows {
@@ -154,6 +155,9 @@ bool store_busy_in_tx(const struct store_conn *c);
 /* A new operation (a request) starts on this connection: failures and busy answers are
  * counted from here, so an earlier request's lock wait is never taken for this one's. */
 void store_operation_start(struct store_conn *c);
+/* The cause of the first storage failure since the operation began ("database or disk is
+ * full"), or NULL when nothing failed: for the log line of a 500. */
+const char *store_failure(const struct store_conn *c);
 /* Ends one level; the outermost commits (and, when the commit fails, rolls back). */
 int store_commit(struct store_conn *c);
 /* Rolls the whole transaction back at once, at any depth, and ends every level: the

@@ -294,6 +294,19 @@ static enum MHD_Result answer_too_large(struct request *rq)
  * more with no data. Routing, authentication, CSRF and size checks happen on the first
  * call, so a request that will be refused is refused before its body is read. The body's
  * size is counted as it arrives, so chunked framing cannot get past the limit either. */
+/* A 5xx says in the log what failed, when the store knows (a full disk, a locked or
+ * corrupt database), so whoever reads it knows what to fix. */
+static void log_server_error(struct request *rq)
+{
+	if (rq->status < 500)
+		return;
+	const char *why = rq->cx.db ? store_failure(rq->cx.db) : NULL;
+	if (why)
+		log_error("%s %s -> %u (storage: %s)", rq->method, rq->path, rq->status, why);
+	else
+		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
@@ -335,8 +348,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (rq->deferred) {	/* woken by rq_wake: the work handed over is done */
 		rq->deferred = false;
 		rq->finish(rq);
-		if (rq->status >= 500)
-			log_error("%s %s -> %u", rq->method, rq->path, rq->status);
+		log_server_error(rq);
 		return send_response(rq);
 	}
 	if (*upload_size) {
@@ -373,8 +385,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		atomic_fetch_add(&s->deferred_open, 1);
 		return MHD_YES;
 	}
-	if (rq->status >= 500)
-		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
+	log_server_error(rq);
 	return send_response(rq);
 }
 

@@ -138,6 +138,28 @@ static void batch_operations_fail_alone(void **state)
 	store_disconnect(other);
 }
 
+/* A failure's cause is kept for the log line of the 500 it becomes: the first one since
+ * the operation began, in the backend's words, and forgotten when the next one begins. */
+static void the_first_failure_says_why(void **state)
+{
+	struct testdb *t = *state;
+	store_operation_start(t->db);
+	assert_null(store_failure(t->db));
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_not_equal(store_exec(t->db, "INSERT INTO no_such_table VALUES (1)", NULL), STORE_OK);
+	store_fault_inject(1);
+	assert_null(store_query(t->db, "SELECT 1", NULL));
+	assert_non_null(store_failure(t->db));
+	assert_non_null(strstr(store_failure(t->db), "no_such_table"));
+	store_rollback(t->db);
+	store_operation_start(t->db);
+	assert_null(store_failure(t->db));
+	store_fault_inject(1);
+	assert_null(store_query(t->db, "SELECT 1", NULL));
+	assert_string_equal(store_failure(t->db), "injected fault");
+	store_operation_start(t->db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +170,7 @@ int main(void)
 		cmocka_unit_test(name_index_finds_two_character_names),
 		cmocka_unit_test(backup_makes_a_readable_copy),
 		cmocka_unit_test(batch_operations_fail_alone),
+		cmocka_unit_test(the_first_failure_says_why),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }

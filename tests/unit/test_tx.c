@@ -92,10 +92,48 @@ static void a_failed_batch_answers_every_job(void **state)
 	store_disconnect(holder);
 }
 
+/* A refusal inside a batch whose commit then fails: the job is answered with the commit's
+ * failure, and the field errors of its refusal are gone (they were once sent in the 500's
+ * body, describing a refusal that no longer stood). The op arms the writer thread's fault
+ * injection so that the batch's commit, the next storage call, fails. */
+static enum outcome refuse_then_fail_commit(struct ctx *cx, void *arg)
+{
+	(void)arg;
+	enum outcome res = tx_begin(cx->db);
+	if (res != OUT_OK)
+		return res;
+	verrors_add(cx->errs, "origin_village", "unknown_value");
+	res = tx_end(cx->db, OUT_INVALID, STORE_OK);
+	store_fault_inject(1);
+	return res;
+}
+
+static void a_failed_commit_drops_the_refusals_errors(void **state)
+{
+	struct testdb *t = *state;
+	testdb_reset(t);
+	atomic_store(&told, 0);
+	arena_init(&arenas[0], 1 << 16);
+	verrors_init(&errs[0], &arenas[0]);
+	ctxs[0] = t->cx;
+	ctxs[0].arena = &arenas[0];
+	ctxs[0].errs = &errs[0];
+	results[0] = OUT_OK;
+	outs[0] = NULL;
+	tx_grouped_submit(&ctxs[0], refuse_then_fail_commit, NULL, &outs[0], &results[0], notify,
+			  NULL);
+	assert_true(wait_told(1, 30));
+	assert_int_equal(results[0], OUT_INTERNAL);
+	assert_int_equal(errs[0].n, 0);
+	arena_release(&arenas[0]);
+	tx_grouped_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_failed_batch_answers_every_job),
+		cmocka_unit_test(a_failed_commit_drops_the_refusals_errors),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
