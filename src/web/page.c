@@ -223,7 +223,9 @@ const char *form_value(json_t *f, const char *key)
 	return v ? v : "";
 }
 
-/* Horizontal bars, one per row: label, value; a second series drawn over the first. */
+/* Horizontal bars, one per row: label, value; a second series drawn over the first. Each
+ * bar is a link whose text (the row's name and value) is the chart's text alternative;
+ * the svg has no role="img", which would hide those links from assistive technology. */
 char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 		    const char *over_key, const char *link_prefix)
 {
@@ -234,7 +236,7 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 	json_array_foreach(rows, i, row)
 		if (json_number_value(json_object_get(row, value_key)) > max)
 			max = json_number_value(json_object_get(row, value_key));
-	buf_printf(&b, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
+	buf_printf(&b, "<svg class=\"chart\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
 		   n * 20 + 4);
 	json_array_foreach(rows, i, row) {
 		json_t *value = json_object_get(row, value_key);

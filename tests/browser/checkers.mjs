@@ -1,0 +1,85 @@
+// The checkers over every page type, in both languages: axe-core (WCAG 2.1 A and AA) in
+// Debian's chromium, and the Nu HTML Checker (vnu-jar, Java) over each page's HTML as the
+// server sent it. Prints one line per finding and a summary "N pages, A axe, V html".
+// usage: node checkers.mjs BASE_URL USER PASSWORD OUT_DIR PATHS_JSON
+//   PATHS_JSON: [["name", "/path"], ...] — every page type to visit, ids filled in
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const [base, user, password, out, pathsJson] = process.argv.slice(2);
+const paths = JSON.parse(readFileSync(pathsJson, "utf8"));
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const vnuJar = require("vnu-jar");
+const htmlDir = out + "/html";
+mkdirSync(htmlDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"],
+});
+let axeFindings = 0, pages = 0;
+const files = [];
+try {
+  for (const lang of ["zh", "en"]) {
+    // bypassCSP: axe is injected as a script of its own, which the pages' CSP forbids
+    const context = await browser.newContext({ locale: lang === "zh" ? "zh-CN" : "en-US", bypassCSP: true,
+                                               viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20000);
+    // the log-in page itself, before a session
+    const visit = async (name, path) => {
+      // the HTML as sent, for the Nu checker (the DOM after scripts is axe's business);
+      // fetched first: the log-in page sets a new form cookie each time it is sent
+      const html = await context.request.get(base + path).then((r) => r.text());
+      const res = await page.goto(base + path);
+      if (name !== "login" && new URL(page.url()).pathname === "/login")
+        throw new Error(`${path}: sent to the log-in page (no session)`);
+      const file = `${htmlDir}/${lang}-${name}.html`;
+      writeFileSync(file, html);
+      files.push(file);
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () =>
+        await window.axe.run(document, { runOnly: { type: "tag",
+          values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+      for (const v of result.violations) {
+        axeFindings++;
+        const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");
+        console.log(`axe ${lang} ${name} ${path}: ${v.id} (${v.impact}) ${v.help} — ${where}`);
+      }
+      pages++;
+      return res;
+    };
+    await page.goto(base + (lang === "zh" ? "/lang/zh" : "/lang/en"));
+    await visit("login", "/login");
+    await page.fill("#username", user);
+    await page.fill("#password", password);
+    await Promise.all([page.waitForURL(base + "/"), page.click("button[type=submit]")]);
+    for (const [name, path] of paths)
+      await visit(name, path);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+
+let htmlFindings = 0;
+try {
+  execFileSync("java", ["-Xss4m", "-jar", vnuJar, "--errors-only", "--format", "json", ...files],
+               { stdio: ["ignore", "pipe", "pipe"] });
+} catch (e) {
+  const report = JSON.parse(e.stderr.toString() || "{\"messages\": []}");
+  for (const m of report.messages) {
+    htmlFindings++;
+    const file = (m.url || "").replace(/^file:.*\//, "");
+    console.log(`html ${file}:${m.lastLine}: ${m.message}`);
+  }
+  if (!report.messages.length)
+    throw e;
+}
+console.log(`${pages} pages, ${axeFindings} axe, ${htmlFindings} html`);
+process.exit(axeFindings + htmlFindings ? 1 : 0);

@@ -1,0 +1,71 @@
+"""The checkers over every page type in both languages (issue 12): axe-core (WCAG 2.1 A and
+AA) in Debian's chromium and the Nu HTML Checker (vnu-jar) over the HTML as sent; fails on
+any finding and names it (tests/browser/checkers.mjs).
+
+usage: test_checkers.py PATH/TO/anju OUT_DIR
+"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Runner, Server, expect  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BROWSER = os.path.join(os.path.dirname(HERE), "browser")
+OUT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.join(os.getcwd(), "checkers")
+
+S = Server()
+S.cli("demo", "--persons", "2000", "--seed", "11")
+S.start()
+
+
+def one(sql):
+    db = sqlite3.connect(S.db)
+    row = db.execute(sql).fetchone()
+    db.close()
+    return row[0]
+
+
+def page_types():
+    """Every kind of page, with ids from the demo county."""
+    hh = one("SELECT household_id FROM jobs j JOIN persons p ON p.id = j.person_id ORDER BY j.id LIMIT 1")
+    person = one("SELECT person_id FROM jobs ORDER BY id LIMIT 1")
+    job = one("SELECT id FROM jobs ORDER BY id LIMIT 1")
+    item = one("SELECT id FROM items ORDER BY id LIMIT 1")
+    item_hh = one("SELECT household_id FROM items ORDER BY id LIMIT 1")
+    return [
+        ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
+        ("household", "/households/%d" % hh), ("household-new", "/households/new"),
+        ("household-edit", "/households/%d/edit" % hh), ("member-new", "/households/%d/members/new" % hh),
+        ("pictures", "/households/%d/pictures" % item_hh), ("person", "/persons/%d" % person),
+        ("person-edit", "/persons/%d/edit" % person), ("job-new", "/persons/%d/jobs/new" % person),
+        ("training-new", "/persons/%d/trainings/new" % person),
+        ("guarantee-new", "/persons/%d/guarantees/new" % person),
+        ("schooling", "/persons/%d/schooling" % person), ("doctor", "/persons/%d/family-doctor" % person),
+        ("visit-new", "/households/%d/visits/new" % hh), ("plots", "/households/%d/plots" % hh),
+        ("steps", "/households/%d/steps" % hh), ("job-end", "/jobs/%d/end" % job),
+        ("item-edit", "/items/%d/edit" % item), ("employers", "/employers"), ("worklists", "/worklists"),
+        ("worklist", "/worklists/idle_labor"), ("report", "/reports/employment"),
+        ("report-records", "/reports/employment/records?figure=employed"), ("users", "/users"),
+        ("password", "/password"), ("audit", "/audit"), ("access", "/access"),
+        ("access-grants", "/access-grants"), ("not-found", "/households/999999"),
+    ]
+
+
+def test_axe_and_the_nu_checker_find_nothing():
+    os.makedirs(OUT, exist_ok=True)
+    paths = os.path.join(OUT, "paths.json")
+    with open(paths, "w") as f:
+        json.dump(page_types(), f)
+    r = subprocess.run(["node", "checkers.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", OUT,
+                        paths], cwd=BROWSER, capture_output=True, text=True, timeout=600)
+    summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    expect(summary.startswith("%d pages" % (2 * (len(page_types()) + 1))), "every page visited: %r %s" % (summary, r.stderr[-2000:]))
+    expect(r.returncode == 0, "findings:\n%s\n%s" % (r.stdout[-6000:], r.stderr[-2000:]))
+
+
+if __name__ == "__main__":
+    Runner().run_module(globals(), S)
