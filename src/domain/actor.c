@@ -37,6 +37,11 @@ bool role_reviews_audit(enum role r)
 	return r == ROLE_ADMIN || r == ROLE_AUDITOR;
 }
 
+bool role_can_reveal(enum role r)
+{
+	return role_can_edit_registry(r) || r == ROLE_AUDITOR;
+}
+
 bool role_can_export(enum role r)
 {
 	return r != ROLE_VOLUNTEER && r < ROLE_COUNT;

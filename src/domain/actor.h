@@ -55,6 +55,9 @@ bool role_is_admin(enum role r);
 /* True when the role reviews the audit log and access (who read what): administrators and
  * auditors. */
 bool role_reviews_audit(enum role r);
+/* True when the role may reveal a whole ID number, deliberately and audited: those who keep
+ * the registry, and auditors. */
+bool role_can_reveal(enum role r);
 /* True when the role may take records away as files (CSV, XLSX, PDF, BagIt): every role
  * but the volunteer, who visits households and needs no copy of anyone's records. */
 bool role_can_export(enum role r);

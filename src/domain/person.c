@@ -488,7 +488,7 @@ done:
 enum outcome person_reveal_id_number(struct ctx *cx, int64_t id, char number[19])
 {
 	number[0] = '\0';
-	if (!role_can_edit_registry(cx->actor->role) && cx->actor->role != ROLE_AUDITOR)
+	if (!role_can_reveal(cx->actor->role))
 		return OUT_FORBIDDEN;
 	json_t *p = person_load(cx, id);
 	if (!p)

@@ -231,3 +231,13 @@ bool user_load(struct store_conn *db, int64_t id, struct actor *who)
 	store_finish(r);
 	return found;
 }
+
+enum outcome user_error(const char *err_key, const char **field)
+{
+	*field = strncmp(err_key, "password", 8) == 0 || strcmp(err_key, "too_long") == 0
+		? "password" : strncmp(err_key, "scope", 5) == 0 ? "scope"
+		: strncmp(err_key, "role", 4) == 0 ? "role" : "username";
+	return strcmp(err_key, "internal") == 0 ? OUT_INTERNAL
+		: strcmp(err_key, "username_taken") == 0 ? OUT_CONFLICT
+		: strcmp(err_key, "user_unknown") == 0 ? OUT_NOT_FOUND : OUT_INVALID;
+}

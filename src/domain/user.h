@@ -18,6 +18,10 @@ int user_passwd(struct ctx *cx, const char *username, const char *password, cons
 /* Disables (ending every session) or enables an account; admins cannot disable their own.
  * Returns 0 or -1 with *err_key (user_unknown, user_disable_self, internal). */
 int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const char **err_key);
+/* What an *err_key of the functions above comes to, for the API and the pages alike
+ * (username_taken a conflict, user_unknown not found, internal internal, the rest invalid
+ * input), and the field it is about. */
+enum outcome user_error(const char *err_key, const char **field);
 /* All users (without hashes), as a JSON array. */
 json_t *user_list(struct ctx *cx);
 /* Checks a password; fills `who` on success. Takes the same time for unknown users. */

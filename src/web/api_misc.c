@@ -100,17 +100,12 @@ void api_users_create(struct request *rq)
 	if (user_add(&rq->cx, name, json_string_value(json_object_get(body, "role")),
 		     json_string_value(json_object_get(body, "scope")),
 		     json_string_value(json_object_get(body, "password")), &err)) {
-		const char *field = strncmp(err, "password", 8) == 0 || strcmp(err, "too_long") == 0
-			? "password" : strncmp(err, "scope", 5) == 0 ? "scope"
-			: strncmp(err, "role", 4) == 0 ? "role" : "username";
-		if (strcmp(err, "internal") == 0) {
-			json_decref(body);
-			rq_problem(rq, OUT_INTERNAL, NULL);
-			return;
-		}
-		verrors_add(&rq->errs, field, err);
+		const char *field;
+		enum outcome refused = user_error(err, &field);
+		if (refused != OUT_INTERNAL)
+			verrors_add(&rq->errs, field, err);
 		json_decref(body);
-		rq_problem(rq, strcmp(err, "username_taken") == 0 ? OUT_CONFLICT : OUT_INVALID, NULL);
+		rq_problem(rq, refused, NULL);
 		return;
 	}
 	json_t *users = user_list(&rq->cx), *created = NULL, *u;

@@ -42,9 +42,7 @@ void api_session_create(struct request *rq)
 		rq_problem(rq, out, out == OUT_UNAUTHORIZED ? "login_failed" : NULL);
 		return;
 	}
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
-		cfg->session_hours * 3600, rq_cookie_secure(rq)));
+	rq_session_cookie(rq, token);
 	rq_json(rq, 201, json_pack("{s:s, s:i}", "token", token, "expires_in",
 				   cfg->session_hours * 3600));
 }
@@ -55,9 +53,7 @@ void api_session_delete(struct request *rq)
 		rq_problem(rq, OUT_INTERNAL, NULL);
 		return;
 	}
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		      rq_cookie_secure(rq)));
+	rq_session_cookie(rq, NULL);
 	rq->status = 204;
 	rq->content_type = "text/plain";
 }

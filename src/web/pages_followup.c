@@ -112,9 +112,8 @@ void page_worklist(struct request *rq)
 	page_lang(rq);
 	const char *after = rq_query(rq, "after");
 	enum outcome res = worklist_entries(&rq->cx, rq->key, after, 100, &out);
-	if (res != OUT_OK) {
-		rq->errs.n = 0;
-		page_outcome(rq, res == OUT_INVALID ? OUT_NOT_FOUND : res);
+	if (res != OUT_OK) {	/* an unknown list 404, a bad cursor 422: as the API says */
+		page_outcome(rq, res);
 		return;
 	}
 	audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
@@ -216,11 +215,12 @@ void page_report_records(struct request *rq)
 	const char *figure = rq_query(rq, "figure");
 	const char *area = rq_query_code(rq, "area", area_len);
 	int64_t after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
-	enum outcome res = !figure || rq->errs.n ? OUT_NOT_FOUND
+	if (!figure)
+		verrors_add(&rq->errs, "figure", "required");
+	enum outcome res = rq->errs.n ? OUT_INVALID
 		: report_employment_records(&rq->cx, figure, area ? area : "", after, 100, &out);
-	if (res != OUT_OK) {	/* an unknown figure is 404; a storage failure keeps its status */
-		rq->errs.n = 0;
-		page_outcome(rq, res == OUT_INVALID ? OUT_NOT_FOUND : res);
+	if (res != OUT_OK) {	/* the API's status for the same question */
+		page_outcome(rq, res);
 		return;
 	}
 	audit_answer(rq, OUT_OK, "list", "report", 0, out, figure);

@@ -25,7 +25,7 @@ static void person_page(struct request *rq, const char *revealed)
 	page_present_members(rq, one);
 	json_decref(one);
 	json_t *data = json_pack("{s:o, s:b, s:b}", "p", p, "can_reveal",
-				 role_can_edit_registry(rq->actor.role) || rq->actor.role == ROLE_AUDITOR,
+				 role_can_reveal(rq->actor.role),
 				 "can_edit", role_can_edit_registry(rq->actor.role));
 	if (revealed)
 		json_object_set_new(data, "revealed", json_string(revealed));

@@ -39,7 +39,7 @@ void page_login_refused(struct request *rq)
 {
 	json_t *f = page_form(rq);
 	page_lang(rq);
-	login_form(rq, 403, f ? json_string_value(json_object_get(f, "username")) : NULL,
+	login_form(rq, outcome_status(OUT_FORBIDDEN), f ? json_string_value(json_object_get(f, "username")) : NULL,
 		   "csrf_failed");
 	json_decref(f);
 }
@@ -51,13 +51,12 @@ void page_login_post(struct request *rq)
 	const char *user = f ? json_string_value(json_object_get(f, "username")) : NULL;
 	const char *pw = f ? json_string_value(json_object_get(f, "password")) : NULL;
 	if (!user || !*user || !pw || !*pw || strlen(user) > 64 || strlen(pw) > 1024) {
-		login_form(rq, 422, user, "login_failed");
+		login_form(rq, outcome_status(OUT_INVALID), user, "login_failed");
 		json_decref(f);
 		return;
 	}
-	const struct config *cfg = &rq->server->cfg;
-	struct session_limits lim = {cfg->session_hours, cfg->login_max_failures,
-				     cfg->login_max_failures * 4, cfg->login_window_seconds};
+	struct session_limits lim;
+	session_limits_of(&rq->server->cfg, &lim);
 	char token[SESSION_TOKEN_LEN + 1];
 	enum outcome out = session_login(&rq->cx, &lim, user, pw, token, &rq->retry_after);
 	if (out != OUT_OK && out != OUT_RATE_LIMITED && out != OUT_UNAUTHORIZED) {
@@ -65,7 +64,6 @@ void page_login_post(struct request *rq)
 		page_outcome(rq, out);
 		return;
 	}
-	rq_retry_after(rq, out);
 	if (out != OUT_OK) {
 		rq_retry_after(rq, out);
 		login_form(rq, outcome_status(out), user,
@@ -74,18 +72,14 @@ void page_login_post(struct request *rq)
 		return;
 	}
 	json_decref(f);
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
-		cfg->session_hours * 3600, rq_cookie_secure(rq)));
+	rq_session_cookie(rq, token);
 	page_redirect(rq, "/");
 }
 
 void page_logout(struct request *rq)
 {
 	session_logout(&rq->cx, rq->token);
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		      rq_cookie_secure(rq)));
+	rq_session_cookie(rq, NULL);
 	page_redirect(rq, "/login");
 }
 
@@ -128,7 +122,7 @@ void page_password_post(struct request *rq)
 			return;
 		}
 		rq_retry_after(rq, OUT_RATE_LIMITED);
-		page_render(rq, 429, "password", "change_password",
+		page_render(rq, outcome_status(OUT_RATE_LIMITED), "password", "change_password",
 			    json_pack("{s:s}", "error", msg_get(rq->lang, "problem_rate_limited")));
 		return;
 	}
@@ -140,14 +134,12 @@ void page_password_post(struct request *rq)
 		err = NULL;
 	json_decref(f);
 	if (err) {
-		page_render(rq, 422, "password", "change_password",
+		page_render(rq, outcome_status(OUT_INVALID), "password", "change_password",
 			    json_pack("{s:s}", "error", msg_get(rq->lang, err)));
 		return;
 	}
 	/* every session of the user has ended, this one too */
-	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
-		      "anju_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		      rq_cookie_secure(rq)));
+	rq_session_cookie(rq, NULL);
 	page_redirect(rq, "/login");
 }
 
@@ -192,10 +184,14 @@ void page_users_post(struct request *rq)
 	int rc = user_add(&rq->cx, form_value(f, "username"), form_value(f, "role"), form_value(f, "scope"),
 			  json_is_string(pw) ? json_string_value(pw) : "", &err);
 	json_decref(pw);
-	if (rc == 0)
+	const char *field;
+	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
+	if (res == OUT_OK)
 		page_redirect(rq, "/users");
-	else
-		users_page(rq, 422, f, err);
+	else if (res == OUT_INTERNAL)
+		page_outcome(rq, res);
+	else	/* the form again, the message beside it: a taken name is 409, as in the API */
+		users_page(rq, outcome_status(res), f, err);
 	json_decref(f);
 }
 
@@ -221,8 +217,9 @@ void page_user_toggle(struct request *rq)
 	else if (user_set_disabled(&rq->cx, name, disable, &err) == 0)
 		page_redirect(rq, "/users");
 	else {
+		const char *field;
 		json_t *form = json_object();
-		users_page(rq, 422, form, err);
+		users_page(rq, outcome_status(user_error(err, &field)), form, err);
 		json_decref(form);
 	}
 	json_decref(f);

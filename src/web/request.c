@@ -26,6 +26,13 @@ const char *rq_cookie_secure(struct request *rq)
 	return rq_https(rq) ? "; Secure" : "";
 }
 
+void rq_session_cookie(struct request *rq, const char *token)
+{
+	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
+		"anju_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token ? token : "",
+		token ? rq->server->cfg.session_hours * 3600 : 0, rq_cookie_secure(rq)));
+}
+
 const char *rq_header(struct request *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);

@@ -90,6 +90,9 @@ void rq_wake(void *request);
 bool rq_https(struct request *rq);
 /* The attributes every session cookie carries: "; Secure" over HTTPS, else "". */
 const char *rq_cookie_secure(struct request *rq);
+/* Sets the session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS) to `token` for
+ * the configured session hours, or clears it when token is NULL. */
+void rq_session_cookie(struct request *rq, const char *token);
 /* A header value, or NULL. */
 const char *rq_header(struct request *rq, const char *name);
 /* A query-string value (decoded), or NULL. */

@@ -61,7 +61,7 @@ static const struct route routes[] = {
 	PAGE("POST", "/users", page_users_post, PERM_ADMIN),
 	PAGE("POST", "/users/{id}/disable", page_user_toggle, PERM_ADMIN),
 	PAGE("POST", "/users/{id}/enable", page_user_toggle, PERM_ADMIN),
-	PAGE("POST", "/persons/{id}/reveal", page_person_reveal, PERM_READ),
+	PAGE("POST", "/persons/{id}/reveal", page_person_reveal, PERM_REVEAL),
 	PAGE("POST", "/households/new", page_household_create, PERM_EDIT),
 	PAGE("GET", "/households/{id}", page_household, PERM_READ),
 	PAGE("GET", "/households/{id}/members/new", page_member_new, PERM_EDIT),
@@ -153,9 +153,9 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/doc-types", api_doc_types, PERM_READ),
 	API("POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN),
 	API("GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ),
-	API("GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_READ),
-	API("GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_READ),
-	API("GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_READ),
+	API("GET", "/api/v1/households/{id}/bag", api_household_bag, PERM_EXPORT),
+	API("GET", "/api/v1/households/{id}/dossier.pdf", api_household_dossier, PERM_EXPORT),
+	API("GET", "/api/v1/households/{id}/label.pdf", api_household_label, PERM_EXPORT),
 	API("POST", "/api/v1/households/{id}/items", api_items_create, PERM_ARCHIVE, .upload = true, .precheck = api_items_precheck),
 	API("GET", "/api/v1/items/{id}", api_item_get, PERM_READ),
 	API("PATCH", "/api/v1/items/{id}", api_item_patch, PERM_ARCHIVE),
@@ -164,7 +164,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/files/{id}", api_file_get, PERM_READ),
 	API("GET", "/api/v1/files/{id}/thumbnail", api_file_thumbnail, PERM_READ),
 	API("GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ),
-	/* accountability: the auditor's log, break-the-glass (handlers check reviewer roles) */
+	/* accountability: the auditor's log (PERM_REVIEW), break-the-glass */
 	PAGE("GET", "/audit", page_audit, PERM_REVIEW),
 	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW),
 	PAGE("POST", "/audit/verify", page_audit_verify, PERM_REVIEW),
@@ -272,6 +272,8 @@ static bool permitted(const struct request *rq, enum perm perm)
 	case PERM_ADMIN: return role_is_admin(rq->actor.role);
 	case PERM_ARCHIVE: return role_can_edit_archive(rq->actor.role);
 	case PERM_REVIEW: return role_reviews_audit(rq->actor.role);
+	case PERM_REVEAL: return role_can_reveal(rq->actor.role);
+	case PERM_EXPORT: return role_can_export(rq->actor.role);
 	}
 	return false;
 }
@@ -314,7 +316,8 @@ static bool authorize(struct request *rq)
 		if (found->page)
 			page_outcome(rq, OUT_FORBIDDEN);
 		else
-			rq_problem(rq, OUT_FORBIDDEN, "role_not_allowed");
+			rq_problem(rq, OUT_FORBIDDEN, found->perm == PERM_EXPORT ? "export_not_allowed"
+				   : "role_not_allowed");
 		return false;
 	}
 	return true;

@@ -15,6 +15,9 @@ enum perm {
 	PERM_ADMIN,	/* administrators */
 	PERM_ARCHIVE,	/* roles that keep the archive */
 	PERM_REVIEW,	/* those who review the log and access: administrators and auditors */
+	PERM_REVEAL,	/* who may reveal a whole ID number (role_can_reveal) */
+	PERM_EXPORT,	/* who may take records away as files (role_can_export); a route
+			 * whose answer is a file only when ?format= asks checks in export.c */
 };
 
 /* How a row is protected against cross-site request forgery. */

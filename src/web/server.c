@@ -290,10 +290,6 @@ static enum MHD_Result answer_too_large(struct request *rq)
 	return send_response(rq);
 }
 
-/* libmicrohttpd calls this once with the headers, then once per piece of body, then once
- * more with no data. Routing, authentication, CSRF and size checks happen on the first
- * call, so a request that will be refused is refused before its body is read. The body's
- * size is counted as it arrives, so chunked framing cannot get past the limit either. */
 /* A 5xx says in the log what failed, when the store knows (a full disk, a locked or
  * corrupt database), so whoever reads it knows what to fix. */
 static void log_server_error(struct request *rq)
@@ -307,6 +303,10 @@ static void log_server_error(struct request *rq)
 		log_error("%s %s -> %u", rq->method, rq->path, rq->status);
 }
 
+/* libmicrohttpd calls this once with the headers, then once per piece of body, then once
+ * more with no data. Routing, authentication, CSRF and size checks happen on the first
+ * call, so a request that will be refused is refused before its body is read. The body's
+ * size is counted as it arrives, so chunked framing cannot get past the limit either. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
