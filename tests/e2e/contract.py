@@ -1,0 +1,160 @@
+"""The API's contract (web/openapi.json) held against live answers.
+
+The e2e harness records every answer it gets from /api/v1 (harness.Server.request); at the
+end of a test program, check() finds each answer's operation in the document (path template,
+method), its response (status), and validates the body against that response's schema
+(JSON Schema Draft 2020-12, as OpenAPI 3.1 says), naming route, status and the schema's
+complaint for each that does not fit.
+
+usage (by hand): contract.py ANSWERS.jsonl [DOCUMENT]   answers as the harness writes them
+                                                        with ANJU_API_RECORD=FILE
+"""
+import json
+import os
+import re
+import sys
+
+DOCUMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web",
+                        "openapi.json")
+
+
+class Contract:
+    def __init__(self, path=DOCUMENT):
+        with open(path, encoding="utf-8") as f:
+            self.doc = json.load(f)
+        # Each path template as a regex; a literal segment beats a parameter, as in routing.
+        self.paths = []
+        for template in self.doc["paths"]:
+            rx = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+            literal = sum(1 for s in template.split("/") if s and not s.startswith("{"))
+            self.paths.append((re.compile(rx), literal, template))
+        self.paths.sort(key=lambda p: -p[1])
+        self.validators = {}
+
+    def template(self, path):
+        """The document's path template for a concrete path, or None."""
+        path = path.split("?", 1)[0]
+        for rx, _, template in self.paths:
+            if rx.match(path):
+                return template
+        return None
+
+    def _validator(self, pointer, schema):
+        """A validator of one response schema whose "#/components/..." references resolve in
+        the document: the schema rides in the document's root as an allOf (the root's other
+        keys are no JSON Schema keywords, so they validate nothing)."""
+        v = self.validators.get(pointer)
+        if v is None:
+            import jsonschema
+            v = jsonschema.Draft202012Validator(dict(self.doc, allOf=[schema]))
+            self.validators[pointer] = v
+        return v
+
+    def check_one(self, method, path, status, content_type, body):
+        """The problems of one answer (a list of strings, empty when it fits)."""
+        template = self.template(path)
+        route = "%s %s" % (method, template or path.split("?", 1)[0])
+        op = self.doc["paths"][template].get(method.lower()) if template else None
+        if op is None:
+            # The dispatcher's own answers to a path no route has (404) or a method the
+            # path does not take (405): no operation of the document, a problem all the same.
+            if (status, template is None) in ((404, True), (405, False)):
+                return self.check_problem(route, status, content_type, body)
+            return ["%s: the %s is not in the document (answered %d)"
+                    % (route, "path" if template is None else "method", status)]
+        responses = op.get("responses", {})
+        key = str(status)
+        if key not in responses:
+            key = "%dXX" % (status // 100) if "%dXX" % (status // 100) in responses else "default"
+        if key not in responses:
+            return ["%s: status %d is not in the document (it lists %s)"
+                    % (route, status, ", ".join(sorted(responses)))]
+        resp = responses[key]
+        pointer = "/paths/%s/%s/responses/%s" % (template.replace("~", "~0").replace("/", "~1"),
+                                                  method.lower(), key)
+        if "$ref" in resp:
+            pointer = resp["$ref"][1:]
+            resp = self.resolve(resp["$ref"])
+        content = resp.get("content")
+        media = (content_type or "").split(";")[0].strip().lower()
+        if not content:
+            if body:
+                return ["%s %d: the document says no body, the answer has %d bytes (%s)"
+                        % (route, status, len(body), media)]
+            return []
+        media = self.media_range(media, content)
+        if media not in content:
+            media = (content_type or "").split(";")[0].strip().lower()
+            return ["%s %d: content type %r is not in the document (it lists %s)"
+                    % (route, status, media, ", ".join(sorted(content)))]
+        schema = content[media].get("schema")
+        if schema is None or not (media.endswith("/json") or media.endswith("+json")):
+            return []
+        try:
+            value = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
+        except ValueError as e:
+            return ["%s %d: the answer is not JSON (%s)" % (route, status, e)]
+        v = self._validator(pointer + "/content/" + media.replace("/", "~1") + "/schema", schema)
+        out = []
+        for err in sorted(v.iter_errors(value), key=lambda e: list(e.absolute_path)):
+            where = "".join("[%r]" % p if isinstance(p, int) else ".%s" % p
+                            for p in err.absolute_path) or "(the body)"
+            out.append("%s %d: at %s: %s" % (route, status, where, err.message[:300]))
+            if len(out) == 3:
+                break
+        return out
+
+    @staticmethod
+    def media_range(media, content):
+        """The content key an answer's media type falls under: itself, type/*, or */*."""
+        for key in (media, media.split("/")[0] + "/*", "*/*"):
+            if key in content:
+                return key
+        return media
+
+    def check_problem(self, route, status, content_type, body):
+        """An answer outside every operation: problem+json of the Problem schema."""
+        media = (content_type or "").split(";")[0].strip().lower()
+        if media != "application/problem+json":
+            return ["%s %d: the dispatcher's answer is %r, not application/problem+json"
+                    % (route, status, media)]
+        try:
+            value = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
+        except ValueError as e:
+            return ["%s %d: the answer is not JSON (%s)" % (route, status, e)]
+        v = self._validator("#Problem", {"$ref": "#/components/schemas/Problem"})
+        return ["%s %d: %s" % (route, status, e.message[:300]) for e in v.iter_errors(value)][:3]
+
+    def resolve(self, ref):
+        node = self.doc
+        for part in ref.lstrip("#/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node
+
+    def check(self, answers):
+        """Problems of many answers [(method, path, status, content type, body)], each once."""
+        seen, problems = set(), []
+        for a in answers:
+            for p in self.check_one(*a):
+                if p not in seen:
+                    seen.add(p)
+                    problems.append(p)
+        return problems
+
+
+def main():
+    answers = []
+    with open(sys.argv[1], encoding="utf-8") as f:
+        for line in f:
+            a = json.loads(line)
+            answers.append((a["method"], a["path"], a["status"], a["content_type"], a["body"]))
+    c = Contract(sys.argv[2]) if len(sys.argv) > 2 else Contract()
+    problems = c.check(answers)
+    for p in problems:
+        print(p)
+    print("%d answers, %d problems" % (len(answers), len(problems)))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
