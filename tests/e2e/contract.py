@@ -20,6 +20,10 @@ DOCUMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", 
 
 class Contract:
     def __init__(self, path=DOCUMENT):
+        try:
+            import jsonschema  # noqa: F401  (Debian: python3-jsonschema)
+        except ImportError:
+            raise AssertionError("python3-jsonschema is missing: run scripts/install-deps check")
         with open(path, encoding="utf-8") as f:
             self.doc = json.load(f)
         # Each path template as a regex; a literal segment beats a parameter, as in routing.
