@@ -54,8 +54,10 @@ class Contract:
             self.validators[pointer] = v
         return v
 
-    def check_one(self, method, path, status, content_type, body):
-        """The problems of one answer (a list of strings, empty when it fits)."""
+    def check_one(self, method, path, status, content_type, body, request_body=None):
+        """The problems of one answer (a list of strings, empty when it fits); with the JSON
+        body of the request, also whether a body the server accepted (2xx) fits the
+        operation's request schema: the document must not refuse what the server takes."""
         template = self.template(path)
         route = "%s %s" % (method, template or path.split("?", 1)[0])
         op = self.doc["paths"][template].get(method.lower()) if template else None
@@ -66,6 +68,33 @@ class Contract:
                 return self.check_problem(route, status, content_type, body)
             return ["%s: the %s is not in the document (answered %d)"
                     % (route, "path" if template is None else "method", status)]
+        out = []
+        if request_body and 200 <= status < 300:
+            out = self.check_request(route, method, template, op, status, request_body)
+        return out + self.check_answer(route, method, template, op, status, content_type, body)
+
+    def check_request(self, route, method, template, op, status, request_body):
+        content = op.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            return []       # an operation without a body: the server did not read it
+        try:
+            value = json.loads(request_body.decode("utf-8") if isinstance(request_body, bytes)
+                               else request_body)
+        except ValueError:
+            return []
+        pointer = "/paths/%s/%s/requestBody" % (template.replace("~", "~0").replace("/", "~1"),
+                                                 method.lower())
+        v = self._validator(pointer, content["application/json"]["schema"])
+        return ["%s %d: the server took a request body the document refuses: at %s: %s"
+                % (route, status, self.where(e), e.message[:300])
+                for e in sorted(v.iter_errors(value), key=lambda e: list(e.absolute_path))][:3]
+
+    @staticmethod
+    def where(err):
+        return "".join("[%r]" % p if isinstance(p, int) else ".%s" % p
+                       for p in err.absolute_path) or "(the body)"
+
+    def check_answer(self, route, method, template, op, status, content_type, body):
         responses = op.get("responses", {})
         key = str(status)
         if key not in responses:
@@ -101,9 +130,7 @@ class Contract:
         v = self._validator(pointer + "/content/" + media.replace("/", "~1") + "/schema", schema)
         out = []
         for err in sorted(v.iter_errors(value), key=lambda e: list(e.absolute_path)):
-            where = "".join("[%r]" % p if isinstance(p, int) else ".%s" % p
-                            for p in err.absolute_path) or "(the body)"
-            out.append("%s %d: at %s: %s" % (route, status, where, err.message[:300]))
+            out.append("%s %d: at %s: %s" % (route, status, self.where(err), err.message[:300]))
             if len(out) == 3:
                 break
         return out
@@ -136,7 +163,8 @@ class Contract:
         return node
 
     def check(self, answers):
-        """Problems of many answers [(method, path, status, content type, body)], each once."""
+        """Problems of many answers [(method, path, status, content type, body[, request
+        body])], each once."""
         seen, problems = set(), []
         for a in answers:
             for p in self.check_one(*a):
@@ -151,7 +179,8 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         for line in f:
             a = json.loads(line)
-            answers.append((a["method"], a["path"], a["status"], a["content_type"], a["body"]))
+            answers.append((a["method"], a["path"], a["status"], a["content_type"], a["body"],
+                            a.get("request")))
     c = Contract(sys.argv[2]) if len(sys.argv) > 2 else Contract()
     problems = c.check(answers)
     for p in problems:

@@ -157,7 +157,7 @@ class Server:
         out = Response(resp.status, resp.getheaders(), resp.read())
         sock.close()
         if path.startswith("/api/v1") and method != "HEAD":
-            record(method, path, out)
+            record(method, path, out, h.get("Content-Type") if data is not None else None, data)
         return out
 
     def login(self, name, password=PASSWORD):
@@ -199,22 +199,29 @@ class Runner:
         sys.exit(1 if self.failed else 0)
 
 
-def record(method, path, response):
-    """Keeps one answer for the contract check (and the ANJU_API_RECORD file)."""
-    a = (method, path, response.status, response.header("Content-Type"), response.body)
+def record(method, path, response, request_type=None, request_body=None):
+    """Keeps one answer, and the JSON body it answered, for the contract check (and the
+    ANJU_API_RECORD file)."""
+    if request_type and not request_type.startswith("application/json"):
+        request_body = None         # multipart, forms, raw bytes: the answer alone is checked
+    a = (method, path, response.status, response.header("Content-Type"), response.body,
+         request_body)
     with ANSWERS_LOCK:
         ANSWERS.append(a)
         if os.environ.get("ANJU_API_RECORD"):
             with open(os.environ["ANJU_API_RECORD"], "a", encoding="utf-8") as f:
                 f.write(json.dumps({"method": method, "path": path, "status": a[2],
                                     "content_type": a[3],
-                                    "body": a[4].decode("utf-8", "replace")},
+                                    "body": a[4].decode("utf-8", "replace"),
+                                    "request": request_body.decode("utf-8", "replace")
+                                    if request_body else None},
                                    ensure_ascii=False) + "\n")
 
 
 def answers_match_the_contract():
     """Every answer this program got from /api/v1 fits web/openapi.json: its path and method
-    are there, its status is one the operation lists, its body fits that status's schema."""
+    are there, its status is one the operation lists, its body fits that status's schema;
+    and a JSON body the server accepted (2xx) fits the operation's request schema."""
     from contract import Contract
     with ANSWERS_LOCK:
         answers = list(ANSWERS)

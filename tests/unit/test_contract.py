@@ -90,6 +90,22 @@ def test_an_undocumented_status_or_type_or_route_is_caught():
                    "DELETE /api/v1/session 204: the document says no body")
 
 
+def test_a_body_the_server_took_but_the_document_refuses_is_caught():
+    site = {"id": 1, "name": "团山二期", "community_code": "520628002030", "community_name": "团山社区",
+            "buildings": 0, "rooms": 0, "households": 0}
+    body = {"name": "团山二期", "community_code": "520628002030"}
+    ok = C.check_one("POST", "/api/v1/sites", 201, JSON, json.dumps(site).encode(),
+                     json.dumps(body).encode())
+    assert ok == [], ok
+    expect_problem(C.check_one("POST", "/api/v1/sites", 201, JSON, json.dumps(site).encode(),
+                               json.dumps(dict(body, floors=3)).encode()),
+                   "POST /api/v1/sites 201: the server took a request body the document refuses",
+                   "'floors' was unexpected")
+    # a refused body is the server's business: its 422 is checked as an answer only
+    assert C.check_one("POST", "/api/v1/sites", 422, PROBLEM_JSON, json.dumps(PROBLEM).encode(),
+                       json.dumps(dict(body, floors=3)).encode()) == []
+
+
 def test_the_harness_fails_on_a_planted_answer():
     harness.ANSWERS[:] = [("GET", "/api/v1/session", 200, JSON, json.dumps(ME).encode())]
     harness.answers_match_the_contract()        # right: passes
