@@ -71,6 +71,8 @@ class Contract:
         out = []
         if request_body and 200 <= status < 300:
             out = self.check_request(route, method, template, op, status, request_body)
+        if "?" in path and 200 <= status < 300:
+            out += self.check_query(route, op, status, path.split("?", 1)[1])
         return out + self.check_answer(route, method, template, op, status, content_type, body)
 
     def check_request(self, route, method, template, op, status, request_body):
@@ -88,6 +90,19 @@ class Contract:
         return ["%s %d: the server took a request body the document refuses: at %s: %s"
                 % (route, status, self.where(e), e.message[:300])
                 for e in sorted(v.iter_errors(value), key=lambda e: list(e.absolute_path))][:3]
+
+    def check_query(self, route, op, status, query):
+        """A request the server answered 2xx names only query parameters the document lists:
+        the server ignores others, so one it reads but the document lacks shows here."""
+        from urllib.parse import parse_qsl
+        names = set()
+        for p in op.get("parameters", []):
+            p = self.resolve(p["$ref"]) if "$ref" in p else p
+            if p.get("in") == "query":
+                names.add(p["name"])
+        return ["%s %d: query parameter %r is not in the document (it lists %s)"
+                % (route, status, k, ", ".join(sorted(names)) or "none")
+                for k, _ in parse_qsl(query, keep_blank_values=True) if k not in names][:3]
 
     @staticmethod
     def where(err):

@@ -106,6 +106,13 @@ def test_a_body_the_server_took_but_the_document_refuses_is_caught():
                        json.dumps(dict(body, floors=3)).encode()) == []
 
 
+def test_a_query_parameter_the_document_lacks_is_caught():
+    page = {"items": [], "next": None}
+    assert check("GET", "/api/v1/households?q=zhang&limit=5", 200, JSON, page) == []
+    expect_problem(check("GET", "/api/v1/households?q=zhang&sort=name", 200, JSON, page),
+                   "GET /api/v1/households 200: query parameter 'sort' is not in the document")
+
+
 def test_the_harness_fails_on_a_planted_answer():
     harness.ANSWERS[:] = [("GET", "/api/v1/session", 200, JSON, json.dumps(ME).encode())]
     harness.answers_match_the_contract()        # right: passes
