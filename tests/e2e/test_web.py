@@ -300,6 +300,9 @@ def test_the_contract_is_served_as_built_without_a_session():
     expect(again.status == 304 and again.body == b"", "304 on the same ETag %r" % again)
     stale = S.request("GET", "/api/v1/openapi.json", headers={"If-None-Match": '"0"'})
     expect(stale.status == 200 and stale.body == source, "200 on another ETag")
+    index = S.request("GET", "/api/v1")
+    expect(index.status == 200 and index.json["openapi"] == "/api/v1/openapi.json"
+           and index.json["docs"] == "/docs/api", "the API's index points at its contract %r" % index)
 
 
 def test_the_contract_page_renders_every_operation_in_both_languages():
