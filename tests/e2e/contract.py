@@ -54,10 +54,13 @@ class Contract:
             self.validators[pointer] = v
         return v
 
-    def check_one(self, method, path, status, content_type, body, request_body=None):
+    def check_one(self, method, path, status, content_type, body, request_body=None,
+                  headers=None):
         """The problems of one answer (a list of strings, empty when it fits); with the JSON
         body of the request, also whether a body the server accepted (2xx) fits the
-        operation's request schema: the document must not refuse what the server takes."""
+        operation's request schema: the document must not refuse what the server takes;
+        with the names of the answer's headers, whether those the document marks required
+        (ETag, Location, Retry-After, ...) are there."""
         template = self.template(path)
         route = "%s %s" % (method, template or path.split("?", 1)[0])
         op = self.doc["paths"][template].get(method.lower()) if template else None
@@ -73,7 +76,19 @@ class Contract:
             out = self.check_request(route, method, template, op, status, request_body)
         if "?" in path and 200 <= status < 300:
             out += self.check_query(route, op, status, path.split("?", 1)[1])
+        if headers is not None:
+            out += self.check_headers(route, op, status, headers)
         return out + self.check_answer(route, method, template, op, status, content_type, body)
+
+    def check_headers(self, route, op, status, headers):
+        resp = op.get("responses", {}).get(str(status))
+        if resp is None:
+            return []           # check_answer says so
+        resp = self.resolve(resp["$ref"]) if "$ref" in resp else resp
+        have = {h.lower() for h in headers}
+        return ["%s %d: header %s is missing (the document says it is always sent)"
+                % (route, status, name) for name, h in resp.get("headers", {}).items()
+                if h.get("required") and name.lower() not in have]
 
     def check_request(self, route, method, template, op, status, request_body):
         content = op.get("requestBody", {}).get("content", {})
@@ -179,7 +194,7 @@ class Contract:
 
     def check(self, answers):
         """Problems of many answers [(method, path, status, content type, body[, request
-        body])], each once."""
+        body[, header names]])], each once."""
         seen, problems = set(), []
         for a in answers:
             for p in self.check_one(*a):
@@ -195,7 +210,7 @@ def main():
         for line in f:
             a = json.loads(line)
             answers.append((a["method"], a["path"], a["status"], a["content_type"], a["body"],
-                            a.get("request")))
+                            a.get("request"), a.get("headers")))
     c = Contract(sys.argv[2]) if len(sys.argv) > 2 else Contract()
     problems = c.check(answers)
     for p in problems:

@@ -205,7 +205,7 @@ def record(method, path, response, request_type=None, request_body=None):
     if request_type and not request_type.startswith("application/json"):
         request_body = None         # multipart, forms, raw bytes: the answer alone is checked
     a = (method, path, response.status, response.header("Content-Type"), response.body,
-         request_body)
+         request_body, [k for k, _ in response.headers])
     with ANSWERS_LOCK:
         ANSWERS.append(a)
         if os.environ.get("ANJU_API_RECORD"):
@@ -214,7 +214,7 @@ def record(method, path, response, request_type=None, request_body=None):
                                     "content_type": a[3],
                                     "body": a[4].decode("utf-8", "replace"),
                                     "request": request_body.decode("utf-8", "replace")
-                                    if request_body else None},
+                                    if request_body else None, "headers": a[6]},
                                    ensure_ascii=False) + "\n")
 
 

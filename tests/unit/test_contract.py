@@ -113,11 +113,25 @@ def test_a_query_parameter_the_document_lacks_is_caught():
                    "GET /api/v1/households 200: query parameter 'sort' is not in the document")
 
 
+def test_a_header_the_document_promises_is_checked():
+    hh = {"id": 1, "number": "5206281182010001", "category": "registered_poor", "status": "planned",
+          "version": 1, "members": [], "events": [], "archive": {"complete": False, "items": 0, "missing": []}}
+    raw = json.dumps(hh).encode()
+    assert C.check_one("POST", "/api/v1/households", 201, JSON, raw, None,
+                       ["Content-Type", "ETag", "Location"]) == []
+    expect_problem(C.check_one("POST", "/api/v1/households", 201, JSON, raw, None,
+                               ["Content-Type", "ETag"]),
+                   "POST /api/v1/households 201: header Location is missing")
+    expect_problem(C.check_one("GET", "/api/v1/households", 503, PROBLEM_JSON,
+                               json.dumps(dict(PROBLEM, status=503)).encode(), None, ["Content-Type"]),
+                   "GET /api/v1/households 503: header Retry-After is missing")
+
+
 def test_the_harness_fails_on_a_planted_answer():
-    harness.ANSWERS[:] = [("GET", "/api/v1/session", 200, JSON, json.dumps(ME).encode())]
+    harness.ANSWERS[:] = [("GET", "/api/v1/session", 200, JSON, json.dumps(ME).encode(), None, [])]
     harness.answers_match_the_contract()        # right: passes
     harness.ANSWERS.append(("GET", "/api/v1/session", 200, JSON,
-                            json.dumps(dict(ME, id="one")).encode()))
+                            json.dumps(dict(ME, id="one")).encode(), None, []))
     try:
         harness.answers_match_the_contract()
     except AssertionError as e:
