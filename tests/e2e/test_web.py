@@ -327,6 +327,36 @@ def test_the_contract_page_renders_every_operation_in_both_languages():
         expect(not re.search(r'(src|href)="(https?:)?//', html), "nothing from another site")
 
 
+def test_the_operations_other_tests_leave_out_answer_as_documented():
+    """One 2xx answer of each operation no other e2e test calls successfully, so the
+    contract check at the end holds every operation's answer to the document."""
+    hh = new_household()
+    person = hh["members"][0]["id"]
+    calls = [
+        ("POST", "/api/v1/employers", {"name": "团山社区扶贫车间", "kind": "workshop"}, 201),
+        ("POST", "/api/v1/users", {"username": "contract_county", "role": "county", "scope": "520628",
+                                   "password": "correct-horse-42"}, 201),
+        ("GET", "/api/v1/persons/%d/family-doctor" % person, None, 200),
+        ("GET", "/api/v1/persons/%d/trainings" % person, None, 200),
+    ]
+    for method, path, body, status in calls:
+        r = S.request(method, path, body, token=ADMIN)
+        expect(r.status == status, "%s %s: %r" % (method, path, r))
+    for ledger, path, body in (
+            ("trainings", "/api/v1/persons/%d/trainings" % person,
+             {"type": "skills", "course": "电工", "hours": 8, "start_date": "2025-03-01"}),
+            ("guarantees", "/api/v1/persons/%d/guarantees" % person,
+             {"kind": "medical_insurance", "status": "enrolled", "start_date": "2024-01-01"}),
+            ("visits", "/api/v1/households/%d/visits" % hh["id"],
+             {"date": "2025-06-01", "visitor": "网格员", "found": "正常"})):
+        made = S.request("POST", path, body, token=ADMIN)
+        expect(made.status == 201, "%s: %r" % (path, made))
+        one = S.request("GET", made.header("Location"), token=ADMIN)
+        expect(one.status == 200 and one.json["id"] == made.json["id"] and
+               made.header("Location") == "/api/v1/%s/%d" % (ledger, made.json["id"]),
+               "%s row by its Location %r" % (ledger, one))
+
+
 # ---------------------------------------------------------------- statuses and cookies
 
 def test_statuses_come_from_one_map():
