@@ -14,9 +14,10 @@
 /* What a browser or a script finds at the root: where the API and its health check are. */
 void api_index(struct request *rq)
 {
-	rq_json(rq, 200, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", "anju",
+	rq_json(rq, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "anju",
 		"description", msg_get(rq->lang, "app_description"), "api", "/api/v1",
-		"login", "POST /api/v1/session", "health", "/healthz"));
+		"login", "POST /api/v1/session", "health", "/healthz",
+		"openapi", "/api/v1/openapi.json", "docs", "/docs/api"));
 }
 
 void api_healthz(struct request *rq)

@@ -97,6 +97,9 @@ static const struct route routes[] = {
 	API("GET", "/static/app.css", page_static, PERM_PUBLIC),
 	API("GET", "/static/app.js", page_static, PERM_PUBLIC),
 	API("GET", "/api/v1", api_index, PERM_PUBLIC),
+	/* the API's contract (web/openapi.json) and its page: shapes, never data */
+	API("GET", "/api/v1/openapi.json", api_openapi, PERM_PUBLIC),
+	PAGE("GET", "/docs/api", page_api_docs, PERM_PUBLIC),
 	API("GET", "/healthz", api_healthz, PERM_PUBLIC),
 	/* a password in a JSON body: a cross-site form can neither send JSON nor read the token */
 	API("POST", "/api/v1/session", api_session_create, PERM_PUBLIC, .csrf = CSRF_EXEMPT,

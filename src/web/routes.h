@@ -72,6 +72,8 @@ void routes_run(struct request *rq);
 
 /* Handlers (api_*.c). */
 void api_index(struct request *rq);
+void api_openapi(struct request *rq);
+void page_api_docs(struct request *rq);
 void api_healthz(struct request *rq);
 void api_session_create(struct request *rq);
 void api_session_delete(struct request *rq);

@@ -13,11 +13,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
 ANJU = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.abspath("build/anju")
 PASSWORD = "correct-horse-42"
+
+# Every answer from /api/v1 that Server.request gets: (method, path, status, content type,
+# body). Runner.finish holds them against the API's contract (contract.py, web/openapi.json);
+# ANJU_API_RECORD=FILE also appends them to FILE as JSON lines (contract.py FILE checks it).
+ANSWERS = []
+ANSWERS_LOCK = threading.Lock()
 
 
 def id_number(first17):
@@ -149,6 +156,8 @@ class Server:
         resp.begin()
         out = Response(resp.status, resp.getheaders(), resp.read())
         sock.close()
+        if path.startswith("/api/v1") and method != "HEAD":
+            record(method, path, out, h.get("Content-Type") if data is not None else None, data)
         return out
 
     def login(self, name, password=PASSWORD):
@@ -184,8 +193,41 @@ class Runner:
         self.finish()
 
     def finish(self):
+        if ANSWERS:
+            self.run(answers_match_the_contract)
         print("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
+
+
+def record(method, path, response, request_type=None, request_body=None):
+    """Keeps one answer, and the JSON body it answered, for the contract check (and the
+    ANJU_API_RECORD file)."""
+    if request_type and not request_type.startswith("application/json"):
+        request_body = None         # multipart, forms, raw bytes: the answer alone is checked
+    a = (method, path, response.status, response.header("Content-Type"), response.body,
+         request_body, [k for k, _ in response.headers])
+    with ANSWERS_LOCK:
+        ANSWERS.append(a)
+        if os.environ.get("ANJU_API_RECORD"):
+            with open(os.environ["ANJU_API_RECORD"], "a", encoding="utf-8") as f:
+                f.write(json.dumps({"method": method, "path": path, "status": a[2],
+                                    "content_type": a[3],
+                                    "body": a[4].decode("utf-8", "replace"),
+                                    "request": request_body.decode("utf-8", "replace")
+                                    if request_body else None, "headers": a[6]},
+                                   ensure_ascii=False) + "\n")
+
+
+def answers_match_the_contract():
+    """Every answer this program got from /api/v1 fits web/openapi.json: its path and method
+    are there, its status is one the operation lists, its body fits that status's schema;
+    and a JSON body the server accepted (2xx) fits the operation's request schema."""
+    from contract import Contract
+    with ANSWERS_LOCK:
+        answers = list(ANSWERS)
+    problems = Contract().check(answers)
+    expect(not problems, "%d of %d answers do not fit web/openapi.json:\n  %s"
+           % (len(problems), len(answers), "\n  ".join(problems)))
 
 
 def expect(cond, what):

@@ -285,6 +285,80 @@ def test_public_routes_take_only_small_bodies():
     expect(r.status == 413, "a 20 KB log-in %r" % r)
 
 
+# ---------------------------------------------------------------- the API's contract
+
+OPENAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web", "openapi.json")
+
+
+def test_the_contract_is_served_as_built_without_a_session():
+    with open(OPENAPI, "rb") as f:
+        source = f.read()
+    r = S.request("GET", "/api/v1/openapi.json")
+    expect(r.status == 200 and r.header("Content-Type") == "application/json", "served %r" % r)
+    expect(r.body == source, "the served document is web/openapi.json byte for byte")
+    expect(r.json["openapi"] == "3.1.0", "OpenAPI 3.1")
+    etag = r.header("ETag")
+    again = S.request("GET", "/api/v1/openapi.json", headers={"If-None-Match": etag})
+    expect(again.status == 304 and again.body == b"", "304 on the same ETag %r" % again)
+    stale = S.request("GET", "/api/v1/openapi.json", headers={"If-None-Match": '"0"'})
+    expect(stale.status == 200 and stale.body == source, "200 on another ETag")
+    index = S.request("GET", "/api/v1")
+    expect(index.status == 200 and index.json["openapi"] == "/api/v1/openapi.json"
+           and index.json["docs"] == "/docs/api", "the API's index points at its contract %r" % index)
+
+
+def test_the_contract_page_renders_every_operation_in_both_languages():
+    import json
+    with open(OPENAPI, encoding="utf-8") as f:
+        doc = json.load(f)
+    ops = [(m, p, o) for p, item in doc["paths"].items() for m, o in item.items()]
+    for lang, heading, word in (("en", "API reference", "Conventions"), ("zh-CN", "API 参考", "约定")):
+        r = S.request("GET", "/docs/api", headers={"Accept-Language": lang})
+        html = r.body.decode("utf-8")
+        expect(r.status == 200 and "text/html" in r.header("Content-Type"), "%s page %r" % (lang, r))
+        expect("script-src 'self'" in (r.header("Content-Security-Policy") or ""), "the pages' CSP")
+        expect("<title>%s" % heading in html and word in html, "%s words on the page" % lang)
+        expect(html.count('<article class="api-op"') == len(ops), "%s: every operation, %d of %d"
+               % (lang, html.count('<article class="api-op"'), len(ops)))
+        for m, p, o in ops:
+            expect('id="op-%s"' % o["operationId"] in html, "%s %s on the page" % (m, p))
+        summary = doc["paths"]["/api/v1/households"]["post"]["x-summary-zh-CN" if lang == "zh-CN" else "summary"]
+        expect(summary in html, "%s summary %r" % (lang, summary))
+        expect('id="schema-Household"' in html and '<a href="#schema-Person">Person</a>' in html,
+               "schemas with links between them")
+        expect(not re.search(r'(src|href)="(https?:)?//', html), "nothing from another site")
+
+
+def test_the_operations_other_tests_leave_out_answer_as_documented():
+    """One 2xx answer of each operation no other e2e test calls successfully, so the
+    contract check at the end holds every operation's answer to the document."""
+    hh = new_household()
+    person = hh["members"][0]["id"]
+    calls = [
+        ("POST", "/api/v1/employers", {"name": "团山社区扶贫车间", "kind": "workshop"}, 201),
+        ("POST", "/api/v1/users", {"username": "contract_county", "role": "county", "scope": "520628",
+                                   "password": "correct-horse-42"}, 201),
+        ("GET", "/api/v1/persons/%d/family-doctor" % person, None, 200),
+        ("GET", "/api/v1/persons/%d/trainings" % person, None, 200),
+    ]
+    for method, path, body, status in calls:
+        r = S.request(method, path, body, token=ADMIN)
+        expect(r.status == status, "%s %s: %r" % (method, path, r))
+    for ledger, path, body in (
+            ("trainings", "/api/v1/persons/%d/trainings" % person,
+             {"type": "skills", "course": "电工", "hours": 8, "start_date": "2025-03-01"}),
+            ("guarantees", "/api/v1/persons/%d/guarantees" % person,
+             {"kind": "medical_insurance", "status": "enrolled", "start_date": "2024-01-01"}),
+            ("visits", "/api/v1/households/%d/visits" % hh["id"],
+             {"date": "2025-06-01", "visitor": "网格员", "found": "正常"})):
+        made = S.request("POST", path, body, token=ADMIN)
+        expect(made.status == 201, "%s: %r" % (path, made))
+        one = S.request("GET", made.header("Location"), token=ADMIN)
+        expect(one.status == 200 and one.json["id"] == made.json["id"] and
+               made.header("Location") == "/api/v1/%s/%d" % (ledger, made.json["id"]),
+               "%s row by its Location %r" % (ledger, one))
+
+
 # ---------------------------------------------------------------- statuses and cookies
 
 def test_statuses_come_from_one_map():
