@@ -18,7 +18,8 @@
 static const char *const methods[] = {"get", "put", "post", "delete", "options", "head",
 				      "patch", "trace", NULL};
 static const char *const perms[] = {[PERM_PUBLIC] = "public", [PERM_READ] = "read",
-	[PERM_EDIT] = "edit", [PERM_ADMIN] = "admin", [PERM_ARCHIVE] = "archive"};
+	[PERM_EDIT] = "edit", [PERM_ADMIN] = "admin", [PERM_ARCHIVE] = "archive",
+	[PERM_REVIEW] = "review", [PERM_REVEAL] = "reveal", [PERM_EXPORT] = "export"};
 
 static void lower(const char *in, char out[16])
 {
