@@ -103,6 +103,10 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/session", api_me, PERM_READ),
 	API("GET", "/api/v1/households", api_households_list, PERM_READ),
 	API("POST", "/api/v1/households", api_households_create, PERM_EDIT),
+	/* imports (issue 14): a workbook or CSV as multipart "file", all or nothing */
+	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true),
+	API("GET", "/api/v1/imports/templates/households.xlsx", api_import_template, PERM_READ),
+	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_EDIT),
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
 	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),
 	API("POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT),
