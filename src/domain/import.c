@@ -746,17 +746,19 @@ static void flush_group(struct run *r)
 		target = store_one_int(g.db, &rc, "SELECT id FROM households WHERE number = ?", "t",
 				       rows[head].v[F_NUMBER]);
 	}
+	/* the household is the head's when the head is known (else the numbered one, else a
+	 * new one); any other known member must already live there */
+	int64_t hh_of[GROUP_MAX + 1] = {0};
+	bool member_of[GROUP_MAX + 1] = {false};
+	for (int i = 0; i < n; i++)
+		if (rows[i].v[F_ID])
+			pid[i] = find_person(r, rows[i].v[F_ID], &hh_of[i], &member_of[i]);
+	if (head >= 0 && pid[head] && member_of[head] && !target)
+		target = hh_of[head];
 	for (int i = 0; i < n; i++) {
-		int64_t hh;
-		bool member;
-		if (!rows[i].v[F_ID])
-			continue;
-		pid[i] = find_person(r, rows[i].v[F_ID], &hh, &member);
 		if (!pid[i])
 			continue;
-		if (!target && member)
-			target = hh;
-		if (!member || hh != target) {
+		if (!member_of[i] || hh_of[i] != target) {
 			add_error(r, rows[i].sheet, rows[i].number, F_ID, "import_in_other_household",
 				  NULL);
 			other = true;

@@ -26,9 +26,21 @@ static void reply_refused(struct request *rq, json_t *result)
 	rq->content_type = "application/problem+json";
 }
 
+/* On the headers: a kind the import knows and a dry_run of 0 or 1, before the file streams in
+ * (the role was checked by the route's row). */
+bool api_imports_precheck(struct request *rq)
+{
+	rq_query_enum(rq, "kind", kinds);	/* each adds its error when the value is bad */
+	rq_query_int(rq, "dry_run", 0, 1, 0);
+	if (rq->errs.n)
+		rq_problem(rq, OUT_INVALID, NULL);
+	return rq->errs.n == 0;
+}
+
 void api_imports_create(struct request *rq)
 {
 	struct upload *u = rq->upload;
+	/* the query was checked on the headers (api_imports_precheck) */
 	const char *kind = rq_query(rq, "kind") ? rq_query_enum(rq, "kind", kinds) : "households";
 	int64_t dry = rq_query_int(rq, "dry_run", 0, 1, 0);
 	enum outcome framing = upload_check(rq);
@@ -36,10 +48,6 @@ void api_imports_create(struct request *rq)
 		rq_problem(rq, framing, NULL);
 		return;
 	}
-	if (!kind)
-		verrors_add(&rq->errs, "kind", "import_kind_unknown");
-	if (dry < 0)
-		verrors_add(&rq->errs, "dry_run", "type_integer");
 	int file = -1;
 	for (int i = 0; i < u->nfiles; i++) {
 		if (strcmp(u->files[i].field, "file") != 0 || file >= 0)

@@ -104,7 +104,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/households", api_households_list, PERM_READ),
 	API("POST", "/api/v1/households", api_households_create, PERM_EDIT),
 	/* imports (issue 14): a workbook or CSV as multipart "file", all or nothing */
-	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true),
+	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true, .precheck = api_imports_precheck),
 	API("GET", "/api/v1/imports/templates/households.xlsx", api_import_template, PERM_READ),
 	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_EDIT),
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),

@@ -109,6 +109,7 @@ void api_items_list(struct request *rq);
 void api_items_create(struct request *rq);
 bool api_items_precheck(struct request *rq);
 bool api_item_files_precheck(struct request *rq);
+bool api_imports_precheck(struct request *rq);
 void api_item_get(struct request *rq);
 void api_item_patch(struct request *rq);
 void api_report_employment(struct request *rq);
