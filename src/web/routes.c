@@ -18,6 +18,8 @@
  *   PAGE / API        an HTML page (no session: 303 to /login; errors as pages) or the JSON
  *                     API (errors as problem+json)
  *   .upload           the body is multipart/form-data, streamed to the blob store
+ *   .upload_raw       with .upload: a body of any other type is taken as one file part
+ *                     "file" (named by ?name=), streamed alike
  *   .precheck         uploads: checks the target (scope, state) before the body streams in
  *   .csrf             CSRF_BY_METHOD (the default): a state-changing method (POST, PUT,
  *                     PATCH, DELETE) with the session from the cookie must carry the session's
@@ -104,7 +106,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/households", api_households_list, PERM_READ),
 	API("POST", "/api/v1/households", api_households_create, PERM_EDIT),
 	/* imports (issue 14): a workbook or CSV as multipart "file", all or nothing */
-	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true, .precheck = api_imports_precheck),
+	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true, .upload_raw = true, .precheck = api_imports_precheck),
 	API("GET", "/api/v1/imports/templates/households.xlsx", api_import_template, PERM_READ),
 	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_EDIT),
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),

@@ -31,6 +31,7 @@ struct route {
 	enum perm perm;
 	bool page;		/* an HTML page: no session means a redirect to /login */
 	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
+	bool upload_raw;	/* uploads: a body that is not multipart is one file, part "file" */
 	/* For uploads: checks the target (scope, state) before the body is read, answering
 	 * itself and returning false when the upload cannot succeed. */
 	bool (*precheck)(struct request *rq);

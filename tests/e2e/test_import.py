@@ -174,8 +174,11 @@ def test_gb18030_csv():
              "1980.2.2"],
             ["陈二", id_number("52062820100303052"), "女", "", "", "", "2010-03-03"]]
     text = "\r\n".join(",".join(r) for r in rows) + "\r\n"
-    r = post_import(text.encode("gb18030"), name="台账.csv")
+    # the file as the body itself (not multipart), named in the query
+    r = S.request("POST", "/api/v1/imports?kind=households&name=ledger-gb.csv",
+                  raw=text.encode("gb18030"), token=COUNTY, content_type="text/csv")
     expect(r.status == 201, "imported %r" % r)
+    expect(r.json["file"]["name"] == "ledger-gb.csv", "named %r" % r.json["file"])
     expect(r.json["file"]["format"] == "csv" and r.json["file"]["encoding"] == "GB18030",
            "encoding told %r" % r.json["file"])
     expect(db_count("SELECT relation FROM persons WHERE name = '陈二'") == "daughter", "read right")
