@@ -658,6 +658,7 @@ static int update_person(struct run *r, struct ctx *gcx, int64_t pid, const stru
 {
 	static const char *const cols[] = {"name", "relation", "ethnicity", "education", "health",
 		"labor_capacity", "phone"};
+	*changed = false;
 	struct store_rows *q = store_query(gcx->db, "SELECT name, relation, ethnicity, education,"
 		" health, labor_capacity, phone FROM persons WHERE id = ?", "i", pid);
 	if (!store_next(q)) {
@@ -823,7 +824,7 @@ static void flush_group(struct run *r)
 		}
 		int rc;
 		if (pid[i]) {
-			bool pc;
+			bool pc = false;
 			rc = update_person(r, &g, pid[i], &p, &pc);
 			pc ? updated++ : same++;
 		} else {
@@ -1151,9 +1152,12 @@ finish:
 		res = tx_end(cx->db, OUT_OK, rc);
 		if (res != OUT_OK)	/* the records did not commit: say so as a failure */
 			status = "failed";
-	} else {
-		if (began)
-			tx_end(cx->db, OUT_INVALID, STORE_OK);	/* rolls back */
+	} else if (began) {
+		/* rolls back; a query that failed meanwhile makes it INTERNAL (or BUSY): the
+		 * errors found may come from a failed read, so they are not answered */
+		enum outcome end = tx_end(cx->db, OUT_INVALID, STORE_OK);
+		if (end != OUT_INVALID)
+			res = end;
 	}
 	if (strcmp(status, "done") != 0 && (res == OUT_OK || res == OUT_INVALID)) {
 		/* the run is remembered even though nothing of it was kept */
@@ -1163,12 +1167,17 @@ finish:
 			json_object_set_new(result, "id", json_integer(r.import_id));
 			if (rc == STORE_OK)	/* again, now that the result knows its id */
 				rc = record(&r, result, status, started, false);
-			tx_end(cx->db, OUT_OK, rc);
-		}
+			if (tx_end(cx->db, OUT_OK, rc) != OUT_OK)
+				res = OUT_INTERNAL;	/* an unrecorded run is not answered */
+		} else
+			res = OUT_INTERNAL;
 		if (res == OUT_OK && r.errors_total)
 			res = OUT_INVALID;
 	}
-	*out = result;
+	if (res == OUT_OK || res == OUT_INVALID)
+		*out = result;
+	else	/* the store failed: nothing to tell but that */
+		json_decref(result);
 	json_decref(r.errors);
 	json_decref(r.first);
 	json_decref(r.cache);
