@@ -419,7 +419,14 @@ static enum outcome create_rows(struct ctx *cx, json_t *body, struct id_probes *
 	if (rc == STORE_OK)
 		rc = household_index(cx, id);
 	if (rc == STORE_OK) {
-		json_t *made = household_load(cx, id);
+		/* Without a caller to answer (an import), the audit row keeps what was written:
+		 * the row and its members as given, numbered, without re-reading the household. */
+		json_t *made = out ? household_load(cx, id) : json_deep_copy(body);
+		if (made && !out) {
+			json_object_set_new(made, "id", json_integer(id));
+			json_object_set_new(made, "number", json_string(row.number));
+			json_object_set_new(made, "status", json_string(row.status));
+		}
 		rc = made ? audit_write_detail(cx, "create", "household", id, NULL, made, detail)
 			: STORE_ERROR;
 		if (out)

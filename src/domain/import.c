@@ -631,25 +631,25 @@ static int64_t find_person(struct run *r, const char *id_number, int64_t *househ
 static bool seen_before(struct run *r, const char *kind, const char *key, const struct irow *ir,
 			char *where, size_t cap)
 {
-	int rc;
-	char k[160];
+	char k[160], place[200];
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
+	snprintf(place, sizeof(place), "%s!%ld", sheet_label(r, ir->sheet), ir->number);
+	/* one statement for the usual case, a new key; the place is read only for a repeat */
+	int rc = store_exec(r->cx->db, "INSERT INTO import_seen (k, place) VALUES (?, ?)"
+			    " ON CONFLICT (k) DO NOTHING", "tt", k, place);
+	if (rc != STORE_OK) {
+		r->failed = true;
+		return false;
+	}
+	if (store_changes(r->cx->db) == 1)
+		return false;
 	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_seen WHERE k = ?",
 					   "t", k);
-	bool seen = store_next(q);
-	if (seen)
+	if (store_next(q))
 		snprintf(where, cap, "%s", store_text(q, 0));
 	if (store_finish(q) != STORE_OK)
 		r->failed = true;
-	if (!seen) {
-		char place[200];
-		snprintf(place, sizeof(place), "%s!%ld", sheet_label(r, ir->sheet), ir->number);
-		rc = store_exec(r->cx->db, "INSERT INTO import_seen (k, place) VALUES (?, ?)", "tt",
-				k, place);
-		if (rc != STORE_OK)
-			r->failed = true;
-	}
-	return seen;
+	return true;
 }
 
 /* Updates person `pid` from the file where it differs; *changed says whether it did. */
