@@ -1218,6 +1218,32 @@ enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
 	return *out ? OUT_OK : OUT_NOT_FOUND;
 }
 
+enum outcome import_list(struct ctx *cx, int limit, json_t **out)
+{
+	enum role role = cx->actor->role;
+	bool all = role == ROLE_ADMIN || role == ROLE_COUNTY || role == ROLE_AUDITOR;
+	json_t *items = json_array();
+	struct store_rows *q = store_query(cx->db, "SELECT id, started_at, username, file_name,"
+		" format, encoding, dry_run, status, rows_read, errors FROM imports"
+		" WHERE (? = 1 OR user_id = ?) ORDER BY id DESC LIMIT ?", "iii", (int64_t)all,
+		cx->actor->user_id, (int64_t)limit);
+	while (store_next(q))
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:b, s:s,"
+			" s:I, s:I}", "id", (json_int_t)store_int(q, 0), "started_at", store_text(q, 1),
+			"user", store_text(q, 2), "file_name", store_text(q, 3),
+			"format", store_null(q, 4) ? NULL : store_text(q, 4),
+			"encoding", store_null(q, 5) ? NULL : store_text(q, 5),
+			"dry_run", (int)store_int(q, 6), "status", store_text(q, 7),
+			"rows", (json_int_t)store_int(q, 8), "errors", (json_int_t)store_int(q, 9)));
+	if (store_finish(q) != STORE_OK) {
+		json_decref(items);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return OUT_OK;
+}
+
 /* ---------------------------------------------------------------- workbooks out */
 
 int import_template(const char *kind, const char *path)

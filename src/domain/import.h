@@ -60,6 +60,10 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 /* One recorded import (the same object); NOT_FOUND when absent or, for a user other than
  * an admin, the county or an auditor, someone else's. */
 enum outcome import_get(struct ctx *cx, int64_t id, json_t **out);
+/* The latest `limit` recorded imports the actor may look at (as import_get), newest first:
+ * {"items": [{id, started_at, user, file_name, format, encoding, dry_run, status, rows,
+ * errors}]}. */
+enum outcome import_list(struct ctx *cx, int limit, json_t **out);
 /* The kinds an import knows ("households"). */
 bool import_kind_known(const char *kind);
 /* The template of a kind: an XLSX at path whose first sheet's first row holds the column

@@ -171,6 +171,10 @@ static const struct route routes[] = {
 	PAGE("GET", "/audit", page_audit, PERM_READ),
 	PAGE("GET", "/audit/export", page_audit_export, PERM_READ),
 	PAGE("POST", "/audit/verify", page_audit_verify, PERM_READ),
+	/* imports (issue 14): upload with a dry run first, the result, the recent ones */
+	PAGE("GET", "/imports", page_imports, PERM_EDIT),
+	PAGE("POST", "/imports", page_imports_post, PERM_EDIT, .upload = true, .precheck = api_imports_precheck),
+	PAGE("GET", "/imports/{id}", page_import, PERM_EDIT),
 	PAGE("GET", "/access", page_access, PERM_READ),
 	PAGE("POST", "/access", page_access_post, PERM_READ),
 	PAGE("GET", "/access-grants", page_grants, PERM_READ),

@@ -9,6 +9,7 @@ usage: test_import.py PATH/TO/anju
 """
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -268,6 +269,54 @@ def test_files_that_are_not_tables_and_sheets_that_hide_things():
     expect(db_count("SELECT count(*) FROM persons WHERE name = '冯一'") == 0, "nothing written")
 
 
+def test_pages_walk_through_error_fix_and_import():
+    """The pages: a dry run of a workbook with an error shows it by sheet, row and field;
+    the fixed workbook imports; the import is listed and can be looked at again."""
+    cookie = {"Cookie": "anju_session=" + COUNTY, "Accept-Language": "zh-CN"}
+    page = S.request("GET", "/imports", headers=cookie)
+    expect(page.status == 200 and "导入台账" in page.body.decode(), "the page %r" % page.status)
+    html = page.body.decode()
+    expect('href="/imports"' in html, "in the navigation")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+    rows = [HEADER, ["", "秦一", id_number("52062819770101141"), "户主", "建档立卡贫困户", "木树镇",
+                     "冲头村", "", "2019/5/1", "", "男"],
+            ["", "秦二", id_number("52062819780101152"), "配偶", "", "", "", "", "", "", "男"]]
+
+    def upload(data, dry):
+        fields = {"csrf": csrf}
+        if dry:
+            fields["dry_run"] = "1"
+        body = form_multipart(fields, [("file", "秦.xlsx", data, "application/octet-stream")],
+                              BOUNDARY)
+        return S.request("POST", "/imports", raw=body, headers=cookie,
+                         content_type="multipart/form-data; boundary=" + BOUNDARY)
+
+    r = upload(workbook(os.path.join(S.dir, "pages.xlsx"), [["户表", rows]]), True)
+    text = r.body.decode()
+    expect(r.status == 422 and 'id="import-errors"' in text, "errors shown %r" % r.status)
+    expect("与身份证号中的性别不一致" in text and "性别" in text and ">3<" in text,
+           "the wrong gender, its field and row named")
+    rows[2][10] = "女"
+    fixed = workbook(os.path.join(S.dir, "pages.xlsx"), [["户表", rows]])
+    r = upload(fixed, True)
+    expect(r.status == 200 and "核对通过" in r.body.decode(), "the dry run passes")
+    expect(db_count("SELECT count(*) FROM persons WHERE name = '秦一'") == 0, "nothing yet")
+    r = upload(fixed, False)
+    expect(r.status == 200 and "已导入" in r.body.decode(), "imported")
+    expect(db_count("SELECT count(*) FROM persons WHERE name LIKE '秦%'") == 2, "both written")
+    last = db_count("SELECT max(id) FROM imports")
+    again = S.request("GET", "/imports/%d" % last, headers=cookie)
+    expect(again.status == 200 and "已导入" in again.body.decode() and "秦.xlsx" in again.body.decode(),
+           "the import looked at again")
+    forged = S.request("POST", "/imports", raw=form_multipart({"csrf": "0" * 32}, [
+        ("file", "x.csv", b"a,b\n", "text/csv")], BOUNDARY), headers=cookie,
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(forged.status == 403, "a forged CSRF token is refused %r" % forged.status)
+    en = S.request("GET", "/imports", headers={"Cookie": "anju_session=" + COUNTY,
+                                               "Accept-Language": "en"})
+    expect("Import ledgers" in en.body.decode(), "in English too")
+
+
 if __name__ == "__main__":
     R = Runner()
     R.run(test_template_has_the_headers_the_import_reads)
@@ -279,5 +328,6 @@ if __name__ == "__main__":
     R.run(test_bad_row_means_nothing_written_and_the_errors_workbook_says_why)
     R.run(test_town_officer_imports_only_into_their_town)
     R.run(test_files_that_are_not_tables_and_sheets_that_hide_things)
+    R.run(test_pages_walk_through_error_fix_and_import)
     S.stop()
     R.finish()
