@@ -35,8 +35,9 @@ HEADER = ["户编号", "姓名", "身份证号码", "与户主关系", "搬迁�
           "安置点", "搬迁时间", "民族", "性别"]
 
 
-def workbook(path, sheets, hidden=()):
-    """Writes {sheet: rows} with openpyxl; an int cell stays a number (as Excel keeps it)."""
+def workbook(path, sheets, hidden=(), merged=()):
+    """Writes [(sheet, rows)] with openpyxl; an int cell stays a number (as Excel keeps it),
+    text beginning with = is a formula; `merged` lists (sheet, "A2:A3") ranges."""
     r = subprocess.run(["/usr/bin/python3", "-c", """
 import json, sys, openpyxl
 spec = json.loads(sys.argv[2])
@@ -48,8 +49,11 @@ for name, rows in spec["sheets"]:
         ws.append(row)
     if name in spec["hidden"]:
         ws.sheet_state = "hidden"
+for name, ref in spec["merged"]:
+    wb[name].merge_cells(ref)
 wb.save(sys.argv[1])
-""", path, json.dumps({"sheets": sheets, "hidden": list(hidden)})], capture_output=True, text=True)
+""", path, json.dumps({"sheets": sheets, "hidden": list(hidden), "merged": list(merged)})],
+        capture_output=True, text=True)
     expect(r.returncode == 0, "openpyxl wrote it: %s" % r.stderr[-500:])
     with open(path, "rb") as f:
         return f.read()
@@ -267,6 +271,20 @@ def test_files_that_are_not_tables_and_sheets_that_hide_things():
     r = post_import(data)
     expect(r.status == 422 and "import_hidden_sheet" in codes(r), "hidden sheet %r" % r.json)
     expect(db_count("SELECT count(*) FROM persons WHERE name = '冯一'") == 0, "nothing written")
+    rows2 = rows + [["", "冯二", "=\"5206\"&\"28\"", "户主", "建档立卡贫困户", "木树镇", "冲头村",
+                     "", "", "", ""],
+                    ["", "冯三", id_number("52062819790101151"), "户主", "建档立卡贫困户", "木树镇",
+                     "冲头村", "", "", "", ""]]
+    data = workbook(os.path.join(S.dir, "merged.xlsx"), [["户表", rows2]],
+                    merged=[("户表", "E3:E4")])
+    r = post_import(data)
+    got = {e["code"]: e for e in r.json.get("errors", [])}
+    expect(r.status == 422 and "import_formula" in got and "import_merged_cells" in got,
+           "formula and merged cells %r" % r.json)
+    expect(got["import_formula"]["row"] == 3 and got["import_formula"]["column"] == "C",
+           "the formula's cell %r" % got["import_formula"])
+    expect(got["import_merged_cells"]["value"] == "E3:E4", "the merged range named")
+    expect(db_count("SELECT count(*) FROM persons WHERE name LIKE '冯%'") == 0, "nothing written")
 
 
 def test_pages_walk_through_error_fix_and_import():
