@@ -8,13 +8,16 @@
 #include "domain/import.h"
 
 static const char help[] =
-	"usage: anju import households FILE [--dry-run] [--errors OUT.xlsx]\n"
-	"       anju import template households --output FILE.xlsx\n"
+	"usage: anju import households|jobs|trainings|guarantees FILE [--dry-run]\n"
+	"                   [--errors OUT.xlsx]\n"
+	"       anju import template households|jobs|trainings|guarantees --output FILE.xlsx\n"
 	"Imports households with their members from FILE (XLSX, or CSV in UTF-8 or GB18030) in\n"
 	"one transaction: when any row is in error nothing is written, the errors are printed\n"
 	"and, with --errors, written beside the file's own rows into OUT.xlsx. --dry-run checks\n"
 	"everything and writes nothing. Exit 0 when everything was imported (or would be), 1\n"
-	"when any row or the file was refused, 2 on bad usage.\n"
+	"when any row or the file was refused, 2 on bad usage. jobs, trainings and guarantees\n"
+	"add rows to the ledgers of persons already registered, found by ID number (a row\n"
+	"equal to one the person has is left as it is).\n"
 	"The template's first sheet's first row holds the column headers the import reads.\n";
 
 static void progress(void *arg, long rows, long errors)
@@ -43,12 +46,12 @@ static void print_result(json_t *result)
 	       json_string_value(json_object_get(file, "encoding")) ?
 	       json_string_value(json_object_get(file, "encoding")) : "?",
 	       (long long)json_integer_value(json_object_get(result, "rows")));
-	for (int k = 0; k < 2; k++) {
-		const char *what = k ? "persons" : "households";
+	const char *what;
+	json_t *c;
+	json_object_foreach(json_object_get(result, "counts"), what, c)
 		printf("%-10s  create %ld  update %ld  unchanged %ld  error %ld\n", what,
 		       count(result, what, "create"), count(result, what, "update"),
 		       count(result, what, "unchanged"), count(result, what, "error"));
-	}
 	size_t i;
 	json_t *e;
 	json_array_foreach(json_object_get(result, "errors"), i, e) {

@@ -8,12 +8,16 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "core/buf.h"
 #include "core/date.h"
 #include "core/idnumber.h"
 #include "core/rowread.h"
 #include "domain/audit.h"
+#include "domain/guarantees.h"
 #include "domain/household.h"
+#include "domain/jobs.h"
 #include "domain/person.h"
+#include "domain/trainings.h"
 #include "domain/tx.h"
 
 /* ---------------------------------------------------------------- columns */
@@ -197,6 +201,15 @@ struct sheet_map {
 	long header_row;
 };
 
+/* The columns of a ledger's sheet: [0] ID number, [1] name, [2 + i] the ledger's field i. */
+#define IMPORT_LEDGER_FIELDS LEDGER_MAX_FIELDS
+#define LCOLS (IMPORT_LEDGER_FIELDS + 2)
+struct ledger_map {
+	int col[LCOLS];
+	char *label[LCOLS];
+	bool header_done;
+};
+
 struct run {
 	struct ctx *cx;
 	const struct import_opts *o;
@@ -221,6 +234,10 @@ struct run {
 	int grouping;		/* F_NUMBER, F_HEAD_ID or -1 (by order) */
 	bool failed;		/* a store failure: the run stops */
 	enum outcome fail_res;
+	/* a follow-up ledger's import (jobs, trainings, guarantees) */
+	const struct ledger *ledger;
+	struct ledger_map *lmaps;
+	struct counts rowc;
 };
 
 static const char *sheet_label(struct run *r, int sheet)
@@ -229,29 +246,38 @@ static const char *sheet_label(struct run *r, int sheet)
 	return s && s->name ? s->name : "";
 }
 
-/* Records an error on a row (field -1: the row or the file as a whole). */
-static void add_error(struct run *r, int sheet, long row, int field, const char *code,
-		      const char *value)
+/* Records an error at a column (col -1: the row; row 0: the sheet; sheet -1: the file). */
+static void add_error_at(struct run *r, int sheet, long row, int col, const char *label,
+			 const char *code, const char *value)
 {
 	r->errors_total++;
 	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS)
 		return;
-	char col[8] = "";
-	const char *label = "";
-	if (field >= 0 && sheet >= 0 && sheet < r->nmaps) {
-		if (r->maps[sheet].col[field] >= 0)
-			rowread_column_name(r->maps[sheet].col[field], col);
-		label = r->maps[sheet].label[field] ? r->maps[sheet].label[field]
-			: columns[field].words[0];
-	} else if (field >= 0)
-		label = columns[field].words[0];
+	char letters[8] = "";
+	if (col >= 0)
+		rowread_column_name(col, letters);
 	char shown[200] = "";
 	if (value)
 		snprintf(shown, sizeof(shown), "%.64s", value);
 	json_array_append_new(r->errors, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}",
 		"sheet", sheet >= 0 ? sheet_label(r, sheet) : "", "row", (json_int_t)row,
-		"column", col, "field", label, "code", code,
+		"column", letters, "field", label ? label : "", "code", code,
 		"message", msg_get(r->o->lang, code), "value", shown));
+}
+
+/* Records an error on a row's field of the households columns (field -1: the row). */
+static void add_error(struct run *r, int sheet, long row, int field, const char *code,
+		      const char *value)
+{
+	int col = -1;
+	const char *label = "";
+	if (field >= 0 && sheet >= 0 && sheet < r->nmaps && r->maps) {
+		col = r->maps[sheet].col[field];
+		label = r->maps[sheet].label[field] ? r->maps[sheet].label[field]
+			: columns[field].words[0];
+	} else if (field >= 0)
+		label = columns[field].words[0];
+	add_error_at(r, sheet, row, col, label, code, value);
 }
 
 static void note_first(struct run *r, const char *which, const struct irow *head, int members)
@@ -958,6 +984,295 @@ static bool read_header(struct run *r, struct sheet_map *m, const struct rowread
 	return ok;
 }
 
+/* ---------------------------------------------------------------- follow-up ledgers */
+
+/* The words that name a ledger field in a header: its label in either language, its name. */
+static bool ledger_header_is(const struct ledger_field *f, const char *h)
+{
+	char w[256];
+	if (f->label_key)
+		for (int l = 0; l < LANG_COUNT; l++) {
+			squeeze(msg_get((enum lang)l, f->label_key), w, sizeof(w), true);
+			if (strcmp(h, w) == 0)
+				return true;
+		}
+	squeeze(f->name, w, sizeof(w), true);
+	return strcmp(h, w) == 0;
+}
+
+static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowread_row *row)
+{
+	for (int i = 0; i < LCOLS; i++)
+		m->col[i] = -1;
+	m->header_done = true;
+	int rank[2] = {99, 99};
+	for (int c = 0; c < row->ncells; c++) {
+		char h[256];
+		int k, f = header_field(row->cells[c].text, &k), at = -1;
+		squeeze(row->cells[c].text, h, sizeof(h), true);
+		if ((f == F_ID || f == F_NAME) && k < rank[f == F_NAME]) {
+			at = f == F_NAME;
+			rank[at] = k;
+		}
+		for (int i = 0; at < 0 && r->ledger->fields[i].name && i < IMPORT_LEDGER_FIELDS; i++)
+			if (!r->ledger->fields[i].body_only && m->col[2 + i] < 0 &&
+			    ledger_header_is(&r->ledger->fields[i], h))
+				at = 2 + i;
+		if (at < 0) {
+			if (*row->cells[c].text)
+				json_array_append_new(r->ignored, json_string(row->cells[c].text));
+			continue;
+		}
+		m->col[at] = c;
+		free(m->label[at]);
+		m->label[at] = strdup(row->cells[c].text);
+	}
+	bool ok = true;
+	if (m->col[0] < 0) {
+		add_error_at(r, row->sheet, row->number, -1, columns[F_ID].words[0],
+			     "import_missing_column", NULL);
+		ok = false;
+	}
+	for (int i = 0; r->ledger->fields[i].name; i++)
+		if (r->ledger->fields[i].required && m->col[2 + i] < 0) {
+			const struct ledger_field *f = &r->ledger->fields[i];
+			add_error_at(r, row->sheet, row->number, -1, f->label_key
+				     ? msg_get(r->o->lang, f->label_key) : f->name,
+				     "import_missing_column", NULL);
+			ok = false;
+		}
+	return ok;
+}
+
+/* A ledger option as typed: its code, or its word in either language. */
+static const char *ledger_option(const struct ledger_field *f, const char *value)
+{
+	char v[128], w[128], key[96];
+	squeeze(value, v, sizeof(v), false);
+	for (int i = 0; f->options[i]; i++) {
+		if (strcmp(v, f->options[i]) == 0)
+			return f->options[i];
+		snprintf(key, sizeof(key), "%s_%s", f->option_prefix ? f->option_prefix : f->name,
+			 f->options[i]);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			squeeze(msg_get((enum lang)l, key), w, sizeof(w), false);
+			if (strcmp(v, w) == 0)
+				return f->options[i];
+		}
+	}
+	return NULL;
+}
+
+/* One cell as the ledger's body wants it (a JSON value), or NULL with *code saying why. */
+static json_t *ledger_value(const struct ledger_field *f, const struct rowread_cell *c,
+			    const char **code)
+{
+	char v[512], *end;
+	squeeze(c->text, v, sizeof(v), false);
+	*code = "import_bad_option";
+	switch (f->kind) {
+	case 's': {
+		const char *o = ledger_option(f, c->text);
+		return o ? json_string(o) : NULL;
+	}
+	case 'd': {
+		char d[11];
+		*code = "import_bad_date";
+		return parse_date(c, d) ? json_string(d) : NULL;
+	}
+	case 'i': {
+		*code = "type_integer";
+		double d = strtod(v, &end);
+		return *v && !*end && d == (double)(long long)d ? json_integer((json_int_t)d) : NULL;
+	}
+	case 'r': {
+		*code = "type_number";
+		double d = strtod(v, &end);
+		return *v && !*end ? json_real(d) : NULL;
+	}
+	case 'b':
+		if (!strcmp(v, "是") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "√") ||
+		    !strcmp(v, "yes"))
+			return json_true();
+		if (!strcmp(v, "否") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+			return json_false();
+		*code = "import_bad_option";
+		return NULL;
+	default: {
+		const char *t = c->text;
+		while (*t == ' ')
+			t++;
+		size_t n = strlen(t);
+		while (n && t[n - 1] == ' ')
+			n--;
+		return json_stringn(t, n);
+	}
+	}
+}
+
+/* True when the person has a row equal to `body` in every field it gives (a re-import). */
+static bool ledger_has_row(struct run *r, int64_t pid, json_t *body)
+{
+	struct buf sql = BUF_INIT;
+	char types[IMPORT_LEDGER_FIELDS + 2];
+	const void *values[IMPORT_LEDGER_FIELDS + 2];
+	int64_t ints[IMPORT_LEDGER_FIELDS + 2];
+	double reals[IMPORT_LEDGER_FIELDS + 2];
+	int n = 0;
+	/* SQL built from the descriptor's compiled-in names only; values are bound */
+	buf_printf(&sql, "SELECT count(*) FROM %s WHERE person_id = ?", r->ledger->table);
+	ints[n] = pid;
+	values[n] = &ints[n];
+	types[n++] = 'i';
+	for (int i = 0; r->ledger->fields[i].name && n < IMPORT_LEDGER_FIELDS + 1; i++) {
+		json_t *v = json_object_get(body, r->ledger->fields[i].name);
+		if (!v)
+			continue;
+		buf_printf(&sql, " AND %s = ?", r->ledger->fields[i].name);
+		if (json_is_string(v)) {
+			values[n] = json_string_value(v);
+			types[n++] = 't';
+		} else if (json_is_real(v)) {
+			reals[n] = json_real_value(v);
+			values[n] = &reals[n];
+			types[n++] = 'd';
+		} else {
+			ints[n] = json_is_boolean(v) ? json_is_true(v) : json_integer_value(v);
+			values[n] = &ints[n];
+			types[n++] = 'i';
+		}
+	}
+	types[n] = 0;
+	int64_t count = 0;
+	struct store_rows *q = store_query_array(r->cx->db, sql.data, types, values);
+	if (store_next(q))
+		count = store_int(q, 0);
+	if (store_finish(q) != STORE_OK || sql.failed)
+		r->failed = true;
+	buf_release(&sql);
+	return count > 0;
+}
+
+static void import_ledger_row(struct run *r, const struct ledger_map *m,
+			      const struct rowread_row *row)
+{
+	const struct ledger *l = r->ledger;
+	json_t *body = json_object();
+	bool bad = false;
+	const char *id = NULL, *name = NULL;
+	char idbuf[64];
+	for (int i = 0; i < LCOLS; i++) {
+		int col = m->col[i];
+		if (col < 0 || col >= row->ncells)
+			continue;
+		const struct rowread_cell *c = &row->cells[col];
+		if (c->formula) {
+			add_error_at(r, row->sheet, row->number, col, m->label[i], "import_formula", NULL);
+			bad = true;
+			continue;
+		}
+		if (c->kind == ROWREAD_EMPTY)
+			continue;
+		if (i == 0) {
+			bool rounded;
+			id = parse_id(r, c, &rounded);
+			if (rounded) {
+				add_error_at(r, row->sheet, row->number, col, m->label[i],
+					     "import_id_rounded", c->text);
+				bad = true;
+			}
+			continue;
+		}
+		if (i == 1) {
+			name = c->text;
+			continue;
+		}
+		const char *code;
+		json_t *v = ledger_value(&l->fields[i - 2], c, &code);
+		if (!v) {
+			add_error_at(r, row->sheet, row->number, col, m->label[i], code, c->text);
+			bad = true;
+		} else
+			json_object_set_new(body, l->fields[i - 2].name, v);
+	}
+	int64_t pid = 0, hh;
+	bool member;
+	if (id) {
+		snprintf(idbuf, sizeof(idbuf), "%s", id);
+		pid = find_person(r, idbuf, &hh, &member);
+		if (!pid) {
+			add_error_at(r, row->sheet, row->number, m->col[0], m->label[0],
+				     "import_person_unknown", idbuf);
+			bad = true;
+		}
+	} else if (!bad) {
+		add_error_at(r, row->sheet, row->number, m->col[0], m->label[0], "required", NULL);
+		bad = true;
+	}
+	if (pid && name) {	/* a name beside the number must be the person's */
+		int rc;
+		struct store_rows *q = store_query(r->cx->db, "SELECT name FROM persons WHERE id = ?",
+						   "i", pid);
+		char have[128] = "";
+		if (store_next(q))
+			snprintf(have, sizeof(have), "%s", store_text(q, 0));
+		rc = store_finish(q);
+		char a[128], b[128];
+		squeeze(name, a, sizeof(a), false);
+		squeeze(have, b, sizeof(b), false);
+		if (rc != STORE_OK)
+			r->failed = true;
+		else if (strcmp(a, b) != 0) {
+			add_error_at(r, row->sheet, row->number, m->col[1], m->label[1],
+				     "import_name_mismatch", name);
+			bad = true;
+		}
+	}
+	if (bad || r->failed) {
+		r->rowc.error++;
+		json_decref(body);
+		return;
+	}
+	if (ledger_has_row(r, pid, body)) {
+		r->rowc.unchanged++;
+		json_decref(body);
+		return;
+	}
+	struct arena a;
+	struct verrors errs;
+	arena_init(&a, 0);
+	verrors_init(&errs, &a);
+	struct ctx g = *r->cx;
+	g.arena = &a;
+	g.errs = &errs;
+	enum outcome res = ledger_append_in_tx(&g, l, pid, body, r->detail);
+	if (res == OUT_OK) {
+		r->rowc.create++;
+	} else if (res == OUT_INVALID || res == OUT_CONFLICT || res == OUT_NOT_FOUND ||
+		   res == OUT_FORBIDDEN) {
+		if (res == OUT_NOT_FOUND || res == OUT_FORBIDDEN)
+			verrors_add(&errs, "id_number", "out_of_scope");
+		for (int k = 0; k < errs.n; k++) {
+			int at = -1;
+			for (int i = 0; l->fields[i].name; i++)
+				if (strcmp(l->fields[i].name, errs.items[k].field) == 0)
+					at = 2 + i;
+			if (strcmp(errs.items[k].field, "id_number") == 0 ||
+			    strcmp(errs.items[k].field, "person_id") == 0)
+				at = 0;
+			add_error_at(r, row->sheet, row->number, at >= 0 ? m->col[at] : -1,
+				     at >= 0 ? m->label[at] : errs.items[k].field, errs.items[k].code,
+				     NULL);
+		}
+		r->rowc.error++;
+	} else {
+		r->failed = true;
+		r->fail_res = res;
+	}
+	arena_release(&a);
+	json_decref(body);
+}
+
 /* ---------------------------------------------------------------- the run */
 
 static int file_sha256(const char *path, char hex[65], long long *bytes)
@@ -1023,14 +1338,28 @@ static int record(struct run *r, json_t *result, const char *status, const char 
 	return rc;
 }
 
+/* The person ledgers an import fills, by kind. */
+static const struct ledger *ledger_of_kind(const char *kind)
+{
+	static const struct {
+		const char *kind;
+		const struct ledger *l;
+	} kinds[] = {{"jobs", &jobs_ledger}, {"trainings", &trainings_ledger},
+		     {"guarantees", &guarantees_ledger}};
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i].kind) == 0)
+			return kinds[i].l;
+	return NULL;
+}
+
 bool import_kind_known(const char *kind)
 {
-	return kind && strcmp(kind, "households") == 0;
+	return kind && (strcmp(kind, "households") == 0 || ledger_of_kind(kind));
 }
 
 enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **out)
 {
-	struct run r = {.cx = cx, .o = o, .grouping = -2};
+	struct run r = {.cx = cx, .o = o, .grouping = -2, .ledger = ledger_of_kind(o->kind)};
 	char started[21], sha[65] = "";
 	long long bytes = 0;
 	enum outcome res = OUT_OK;
@@ -1067,6 +1396,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 			    json_string(rowread_encoding(r.rr)));
 	r.nmaps = rowread_sheet_count(r.rr);
 	r.maps = calloc((size_t)r.nmaps, sizeof(*r.maps));
+	r.lmaps = calloc((size_t)r.nmaps, sizeof(*r.lmaps));
 	for (int s = 0; s < r.nmaps; s++)
 		if (rowread_sheet(r.rr, s)->hidden)
 			add_error(&r, s, 0, -1, "import_hidden_sheet", NULL);
@@ -1089,6 +1419,20 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	struct rowread_row row;
 	bool header_ok = true;
 	while (!r.failed && (st = rowread_next(r.rr, &row)) == ROWREAD_OK) {
+		if (r.ledger) {
+			struct ledger_map *lm = &r.lmaps[row.sheet];
+			if (!lm->header_done) {
+				header_ok = ledger_header(&r, lm, &row) && header_ok;
+				continue;
+			}
+			if (!header_ok)
+				continue;
+			r.rows++;
+			import_ledger_row(&r, lm, &row);
+			if (o->progress && r.rows % 1000 == 0)
+				o->progress(o->progress_arg, r.rows, r.errors_total);
+			continue;
+		}
 		struct sheet_map *m = &r.maps[row.sheet];
 		if (!m->header_done) {
 			flush_group(&r);	/* a household does not go on across sheets */
@@ -1129,7 +1473,8 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 finish:
 	json_object_set_new(result, "rows", json_integer(r.rows));
 	json_object_set_new(result, "blank_rows", json_integer(r.rr ? rowread_blank_rows(r.rr) : 0));
-	json_object_set_new(result, "counts", json_pack("{s:o, s:o}", "households",
+	json_object_set_new(result, "counts", r.ledger ? json_pack("{s:o}", "rows",
+			    counts_json(&r.rowc)) : json_pack("{s:o, s:o}", "households",
 			    counts_json(&r.hh), "persons", counts_json(&r.pp)));
 	json_object_set_new(result, "first", json_incref(r.first));
 	json_object_set_new(result, "errors", json_incref(r.errors));
@@ -1185,7 +1530,11 @@ finish:
 	for (int s = 0; r.maps && s < r.nmaps; s++)
 		for (int f = 0; f < NF; f++)
 			free(r.maps[s].label[f]);
+	for (int s = 0; r.lmaps && s < r.nmaps; s++)
+		for (int f = 0; f < LCOLS; f++)
+			free(r.lmaps[s].label[f]);
 	free(r.maps);
+	free(r.lmaps);
 	arena_release(&r.rarena);
 	arena_release(&r.garena);
 	rowread_close(r.rr);
@@ -1246,10 +1595,64 @@ enum outcome import_list(struct ctx *cx, int limit, json_t **out)
 
 /* ---------------------------------------------------------------- workbooks out */
 
+/* A list of a coded column's words, for Excel's data validation. */
+static void validation_list(lxw_worksheet *ws, int col, const char *const *options,
+			    const char *prefix, bool underscore)
+{
+	const char *list[32];
+	int n = 0;
+	for (int i = 0; options[i] && n < 31; i++) {
+		char key[96];
+		snprintf(key, sizeof(key), "%s%s%s", prefix, underscore ? "_" : "", options[i]);
+		list[n++] = msg_get(LANG_ZH, key);
+	}
+	list[n] = NULL;
+	lxw_data_validation dv = {
+		.validate = LXW_VALIDATION_TYPE_LIST,
+		.value_list = (char **)list,
+		.ignore_blank = LXW_VALIDATION_ON,
+	};
+	worksheet_data_validation_range(ws, 1, (lxw_col_t)col, 10000, (lxw_col_t)col, &dv);
+}
+
+/* A follow-up ledger's template: 身份证号, 姓名, then the ledger's fields by their labels. */
+static int ledger_template(const struct ledger *l, const char *path)
+{
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		return -1;
+	char name[32];
+	snprintf(name, sizeof(name), "%s", l->name);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	lxw_format *text = workbook_add_format(wb);
+	format_set_num_format(text, "@");
+	worksheet_write_string(ws, 0, 0, columns[F_ID].words[0], head);
+	worksheet_set_column(ws, 0, 0, 22, text);
+	worksheet_write_string(ws, 0, 1, columns[F_NAME].words[0], head);
+	int c = 2;
+	for (int i = 0; l->fields[i].name; i++) {
+		const struct ledger_field *f = &l->fields[i];
+		if (f->body_only || !f->label_key)
+			continue;
+		worksheet_write_string(ws, 0, (lxw_col_t)c, msg_get(LANG_ZH, f->label_key), head);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL);
+		if (f->kind == 's')
+			validation_list(ws, c, f->options, f->option_prefix ? f->option_prefix
+					: f->name, true);
+		c++;
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
 int import_template(const char *kind, const char *path)
 {
 	if (!import_kind_known(kind))
 		return -1;
+	if (ledger_of_kind(kind))
+		return ledger_template(ledger_of_kind(kind), path);
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
 		return -1;
@@ -1266,23 +1669,8 @@ int import_template(const char *kind, const char *path)
 		if (c->example && *c->example)
 			worksheet_write_string(ws, 1, (lxw_col_t)f, c->example,
 					       c->type == 'i' ? text : NULL);
-		if (c->type == 'o') {
-			/* the catalogue's Chinese words, as a list to pick from */
-			const char *list[32];
-			int n = 0;
-			for (int i = 0; c->options[i] && n < 31; i++) {
-				char key[64];
-				snprintf(key, sizeof(key), "%s%s", c->prefix, c->options[i]);
-				list[n++] = msg_get(LANG_ZH, key);
-			}
-			list[n] = NULL;
-			lxw_data_validation dv = {
-				.validate = LXW_VALIDATION_TYPE_LIST,
-				.value_list = (char **)list,
-				.ignore_blank = LXW_VALIDATION_ON,
-			};
-			worksheet_data_validation_range(ws, 1, (lxw_col_t)f, 10000, (lxw_col_t)f, &dv);
-		}
+		if (c->type == 'o')	/* the catalogue's Chinese words, as a list to pick from */
+			validation_list(ws, f, c->options, c->prefix, false);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
 	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;

@@ -12,7 +12,7 @@
 #include "web/server.h"
 #include "web/upload.h"
 
-static const char *const kinds[] = {"households", NULL};
+static const char *const kinds[] = {"households", "jobs", "trainings", "guarantees", NULL};
 
 /* The answer to an import with rows in error: a problem document (422) that is also the
  * import as recorded, its errors naming sheet, row, column, field and reason. */
@@ -84,6 +84,15 @@ void api_import_get(struct request *rq)
 	rq_reply(rq, res, 200, out);
 }
 
+/* GET /api/v1/imports/templates/{key}.xlsx answers the kinds an import knows. */
+bool api_import_template_key(const char *key)
+{
+	for (int i = 0; kinds[i]; i++)
+		if (strcmp(key, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
 void api_import_template(struct request *rq)
 {
 	char path[1100];
@@ -95,7 +104,7 @@ void api_import_template(struct request *rq)
 		return;
 	}
 	close(fd);
-	int rc = import_template("households", path);
+	int rc = import_template(rq->key, path);
 	fd = rc == 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	unlink(path);	/* open, the bytes live until sent; nothing is left behind */
 	struct stat st;
@@ -110,5 +119,6 @@ void api_import_template(struct request *rq)
 	rq->file_length = (uint64_t)st.st_size;
 	rq->status = 200;
 	rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	rq_add_header(rq, "Content-Disposition", "attachment; filename=\"households.xlsx\"");
+	rq_add_header(rq, "Content-Disposition", arena_printf(&rq->arena,
+		      "attachment; filename=\"%s.xlsx\"", rq->key));
 }

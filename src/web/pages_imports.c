@@ -21,14 +21,15 @@ static json_t *result_view(struct request *rq, json_t *result)
 	snprintf(key, sizeof(key), "import_status_%s", status ? status : "failed");
 	json_object_set_new(v, "status_text", json_string(msg_get(rq->lang, key)));
 	json_object_set_new(v, "ok", json_boolean(status && strcmp(status, "failed") != 0));
-	json_t *rows = json_array();
-	for (int k = 0; k < 2; k++) {
-		const char *what = k ? "persons" : "households";
-		json_t *c = json_object_get(json_object_get(result, "counts"), what);
+	json_t *rows = json_array(), *c;
+	const char *what;
+	json_object_foreach(json_object_get(result, "counts"), what, c) {
+		const char *label = strcmp(what, "households") == 0 ? "import_households"
+			: strcmp(what, "persons") == 0 ? "import_persons" : "import_rows_label";
 		json_array_append_new(rows, json_pack("{s:s, s:O, s:O, s:O, s:O}", "what",
-			msg_get(rq->lang, k ? "import_persons" : "import_households"),
-			"create", json_object_get(c, "create"), "update", json_object_get(c, "update"),
-			"unchanged", json_object_get(c, "unchanged"), "error", json_object_get(c, "error")));
+			msg_get(rq->lang, label), "create", json_object_get(c, "create"),
+			"update", json_object_get(c, "update"), "unchanged",
+			json_object_get(c, "unchanged"), "error", json_object_get(c, "error")));
 	}
 	json_object_set_new(v, "count_rows", rows);
 	json_t *errors = json_object_get(v, "errors");
@@ -50,6 +51,15 @@ static void imports_page(struct request *rq, unsigned status, json_t *result)
 		return;
 	}
 	json_t *data = json_pack("{s:O}", "imports", json_object_get(list, "items"));
+	static const char *const kinds[] = {"households", "jobs", "trainings", "guarantees", NULL};
+	json_t *opts = json_array();
+	for (int i = 0; kinds[i]; i++) {
+		char key[40];
+		snprintf(key, sizeof(key), "import_kind_%s", kinds[i]);
+		json_array_append_new(opts, json_pack("{s:s, s:s}", "code", kinds[i], "label",
+						      msg_get(rq->lang, key)));
+	}
+	json_object_set_new(data, "kinds", opts);
 	json_decref(list);
 	if (result) {
 		json_object_set_new(data, "result", result_view(rq, result));
@@ -83,7 +93,15 @@ void page_imports_post(struct request *rq)
 	}
 	json_t *fields = upload_fields(u);
 	const char *dry = json_string_value(json_object_get(fields, "dry_run"));
-	struct import_opts o = {.kind = "households", .path = u->files[file].w.tmp_path,
+	const char *kind = json_string_value(json_object_get(fields, "kind"));
+	if (!kind)
+		kind = "households";
+	if (!import_kind_known(kind)) {
+		json_decref(fields);
+		page_error(rq, 422, "import_kind_unknown");
+		return;
+	}
+	struct import_opts o = {.kind = kind, .path = u->files[file].w.tmp_path,
 				.file_name = u->files[file].name, .dry_run = dry && strcmp(dry, "1") == 0,
 				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang};
 	json_t *result = NULL;

@@ -107,7 +107,8 @@ static const struct route routes[] = {
 	API("POST", "/api/v1/households", api_households_create, PERM_EDIT),
 	/* imports (issue 14): a workbook or CSV as multipart "file", all or nothing */
 	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true, .upload_raw = true, .precheck = api_imports_precheck),
-	API("GET", "/api/v1/imports/templates/households.xlsx", api_import_template, PERM_READ),
+	API("GET", "/api/v1/imports/templates/{key}.xlsx", api_import_template, PERM_READ,
+	    .key_ok = api_import_template_key),
 	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_EDIT),
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
 	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),

@@ -287,6 +287,42 @@ def test_files_that_are_not_tables_and_sheets_that_hide_things():
     expect(db_count("SELECT count(*) FROM persons WHERE name LIKE '冯%'") == 0, "nothing written")
 
 
+def test_jobs_ledger_imported_for_registered_persons():
+    r = S.request("GET", "/api/v1/imports/templates/jobs.xlsx", token=COUNTY)
+    expect(r.status == 200, "jobs template %r" % r)
+    path = os.path.join(S.dir, "jobs-template.xlsx")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    head = read_xlsx(path)["sheets"][0][1][0]
+    expect(head[:2] == ["身份证号", "姓名"] and "就业类型" in head and "开始日期" in head,
+           "jobs headers %r" % head)
+    expect(S.request("GET", "/api/v1/imports/templates/nothing.xlsx", token=COUNTY).status == 404,
+           "no template for an unknown kind")
+    good = ["%s,张大山,县内务工,松桃县某厂,2020/3/1,3000" % HEAD]
+    rows = ["身份证号,姓名,就业类型,用工单位,开始日期,月收入"] + good + [
+        "%s,无此人,省外务工,,2021-01-01," % id_number("52062819990101161"),
+        "%s,李四,灵活就业,,2021-01-01," % WIFE]
+    before = db_count("SELECT count(*) FROM jobs")
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=jobs.csv", token=COUNTY,
+                  raw=("\n".join(rows) + "\n").encode("utf-8"), content_type="text/csv")
+    expect(r.status == 422 and sorted(codes(r)) == ["import_name_mismatch", "import_person_unknown"],
+           "unknown person and wrong name %r" % r.json)
+    expect(db_count("SELECT count(*) FROM jobs") == before, "nothing written")
+    body = ("\n".join(rows[:2]) + "\n").encode("utf-8")
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=jobs.csv", token=COUNTY, raw=body,
+                  content_type="text/csv")
+    expect(r.status == 201 and r.json["counts"]["rows"]["create"] == 1, "imported %r" % r.json)
+    expect(db_count("SELECT count(*) FROM jobs j JOIN persons p ON p.id = j.person_id"
+                    " WHERE p.id_number = ? AND j.type = 'county' AND j.start_date = '2020-03-01'",
+                    HEAD) == 1, "the job is the person's")
+    expect(db_count("SELECT count(*) FROM audit WHERE entity = 'job' AND detail = ?",
+                    "import %d" % r.json["id"]) == 1, "audited with the import")
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=jobs.csv", token=COUNTY, raw=body,
+                  content_type="text/csv")
+    expect(r.status == 201 and r.json["counts"]["rows"]["unchanged"] == 1 and
+           r.json["counts"]["rows"]["create"] == 0, "a re-import adds nothing %r" % r.json)
+
+
 def test_pages_walk_through_error_fix_and_import():
     """The pages: a dry run of a workbook with an error shows it by sheet, row and field;
     the fixed workbook imports; the import is listed and can be looked at again."""
@@ -346,6 +382,7 @@ if __name__ == "__main__":
     R.run(test_bad_row_means_nothing_written_and_the_errors_workbook_says_why)
     R.run(test_town_officer_imports_only_into_their_town)
     R.run(test_files_that_are_not_tables_and_sheets_that_hide_things)
+    R.run(test_jobs_ledger_imported_for_registered_persons)
     R.run(test_pages_walk_through_error_fix_and_import)
     S.stop()
     R.finish()
