@@ -652,8 +652,9 @@ static int64_t find_person(struct run *r, const char *id_number, int64_t *househ
 	return id;
 }
 
-/* Has the ID number been seen in this file before? Remembers it (in a temporary table, so
- * memory stays flat however many rows come); *where names the row that had it. */
+/* Has the key (an ID number, a household's number) been seen in this file before?
+ * Remembers it (in the scratch table import_keys, on disk, so memory stays flat however
+ * many rows come); *where names the row that had it. */
 static bool seen_before(struct run *r, const char *kind, const char *key, const struct irow *ir,
 			char *where, size_t cap)
 {
@@ -661,7 +662,7 @@ static bool seen_before(struct run *r, const char *kind, const char *key, const 
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
 	snprintf(place, sizeof(place), "%s!%ld", sheet_label(r, ir->sheet), ir->number);
 	/* one statement for the usual case, a new key; the place is read only for a repeat */
-	int rc = store_exec(r->cx->db, "INSERT INTO import_seen (k, place) VALUES (?, ?)"
+	int rc = store_exec(r->cx->db, "INSERT INTO import_keys (k, place) VALUES (?, ?)"
 			    " ON CONFLICT (k) DO NOTHING", "tt", k, place);
 	if (rc != STORE_OK) {
 		r->failed = true;
@@ -669,7 +670,7 @@ static bool seen_before(struct run *r, const char *kind, const char *key, const 
 	}
 	if (store_changes(r->cx->db) == 1)
 		return false;
-	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_seen WHERE k = ?",
+	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_keys WHERE k = ?",
 					   "t", k);
 	if (store_next(q))
 		snprintf(where, cap, "%s", store_text(q, 0));
@@ -1404,10 +1405,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	if ((res = tx_begin(cx->db)) != OUT_OK)
 		goto finish;
 	began = true;
-	int rc = store_exec(cx->db, "CREATE TEMP TABLE IF NOT EXISTS import_seen"
-			    " (k TEXT PRIMARY KEY, place TEXT NOT NULL)", "");
-	if (rc == STORE_OK)
-		rc = store_exec(cx->db, "DELETE FROM import_seen", "");
+	int rc = store_exec(cx->db, "DELETE FROM import_keys", "");
 	if (rc == STORE_OK)
 		rc = record(&r, result, "done", started, true);
 	if (rc != STORE_OK) {
@@ -1493,7 +1491,9 @@ finish:
 	json_object_set_new(result, "status", json_string(status));
 	if (res == OUT_OK && !r.errors_total && !o->dry_run) {
 		json_object_set_new(result, "id", json_integer(r.import_id));
-		rc = record(&r, result, status, started, false);
+		rc = store_exec(cx->db, "DELETE FROM import_keys", "");	/* the scratch goes */
+		if (rc == STORE_OK)
+			rc = record(&r, result, status, started, false);
 		res = tx_end(cx->db, OUT_OK, rc);
 		if (res != OUT_OK)	/* the records did not commit: say so as a failure */
 			status = "failed";

@@ -23,3 +23,13 @@ CREATE TABLE imports (
 	result      TEXT NOT NULL		-- JSON: counts, first rows of each, first errors
 );
 CREATE INDEX imports_started ON imports(started_at);
+
+-- An import's scratch: the ID numbers and household keys seen so far in its file (the same
+-- ID twice, a household's rows apart). Written and emptied inside the import's own
+-- transaction, so it is empty whenever no import runs; a table on disk rather than a
+-- temporary one, because temporary tables live in memory here (temp_store) and a file of
+-- two million rows must not grow the process.
+CREATE TABLE import_keys (
+	k     TEXT PRIMARY KEY,
+	place TEXT NOT NULL
+);
