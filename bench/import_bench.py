@@ -5,6 +5,7 @@ Excel in China writes it; households of 1-6, villages by name within their town)
 same rows into one bare table as the ceiling. Prints a Markdown table.
 
 usage: import_bench.py PATH/TO/anju PERSONS WORKDIR [gb18030|utf-8]
+The generated file is kept in WORKDIR and reused by a later run of the same size.
 """
 import csv
 import os
@@ -67,8 +68,15 @@ def main():
     encoding = sys.argv[4] if len(sys.argv) > 4 else "gb18030"
     os.makedirs(work, exist_ok=True)
     path = os.path.join(work, "households.csv")
-    generate(path, n, encoding)
+    made = os.path.join(work, "households.made")	# the file's rows and encoding
+    if not os.path.exists(made) or open(made).read() != "%d %s" % (n, encoding):
+        generate(path, n, encoding)
+        with open(made, "w") as f:
+            f.write("%d %s" % (n, encoding))
     db = os.path.join(work, "import.db")
+    for old in (db, db + "-wal", db + "-shm", os.path.join(work, "ceiling.db")):
+        if os.path.exists(old):
+            os.remove(old)
     base = [anju, "--db", db, "--data", os.path.join(work, "data")]
     subprocess.run(base + ["migrate"], capture_output=True, check=True)
     wall, cpu, rss, out = timed(base + ["import", "households", path])
