@@ -83,6 +83,7 @@ LEDGER_KEYS = {
     "ledger_key_person_put": ["schooling", "family-doctor"],
     "ledger_key_rows": ["jobs"],
     "ledger_key_changeable": ["jobs"],
+    "api_import_template_key": ["households", "jobs"],   # import templates (api_imports.c)
 }
 
 
