@@ -597,7 +597,7 @@ static json_t *household_json(const struct irow *rows, int n, int head, bool cre
 /* Puts the errors a domain validation left in gcx->errs on the rows they are about:
  * "members[2].birth_date" on the group's third row, a household field on the head's row. */
 static void errors_to_rows(struct run *r, const struct verrors *e, const struct irow *rows,
-			   int head, const int *order)
+			   int head)
 {
 	for (int k = 0; k < e->n; k++) {
 		const char *f = e->items[k].field;
@@ -606,7 +606,7 @@ static void errors_to_rows(struct run *r, const struct verrors *e, const struct 
 		if (strncmp(f, "members[", 8) == 0) {
 			int i = atoi(f + 8);
 			const char *dot = strchr(f, '.');
-			at = order ? order[i] : i;
+			at = i;
 			f = dot ? dot + 1 : f;
 			member = dot != NULL;
 		}
@@ -807,7 +807,7 @@ static void flush_group(struct run *r)
 		enum outcome res = household_create_in_tx(&g, body, r->detail, &id);
 		json_decref(body);
 		if (res == OUT_INVALID) {
-			errors_to_rows(r, &errs, rows, head, NULL);
+			errors_to_rows(r, &errs, rows, head);
 			group_error(r, rows, n);
 		} else if (res != OUT_OK) {
 			r->failed = true;
@@ -885,7 +885,7 @@ static void flush_group(struct run *r)
 			r->failed = true;
 	}
 	if (errs.n) {
-		errors_to_rows(r, &errs, rows, head, NULL);
+		errors_to_rows(r, &errs, rows, head);
 		group_error(r, rows, n);
 		goto out;
 	}
