@@ -29,6 +29,7 @@ struct rowbuf {
 
 struct rowread {
 	bool xlsx;
+	bool date1904;		/* the workbook counts days from 1904 (old Mac Excel) */
 	enum rowread_status err;
 	long blank;
 	int where_sheet;
@@ -478,6 +479,11 @@ static void wb_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct wb_parse *w = ud;
 	struct rowread *r = w->r;
+	if (strcmp(local(name), "workbookPr") == 0) {
+		const char *d = attr(a, "date1904");
+		r->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+		return;
+	}
 	if (strcmp(local(name), "sheet") != 0)
 		return;
 	const char *n = attr(a, "name"), *state = attr(a, "state"), *id = attr(a, "r:id");
@@ -1068,6 +1074,8 @@ const char *rowread_encoding(const struct rowread *r)
 }
 
 int rowread_sheet_count(const struct rowread *r) { return r->nsheets; }
+
+bool rowread_date1904(const struct rowread *r) { return r->date1904; }
 
 const struct rowread_sheet *rowread_sheet(const struct rowread *r, int i)
 {

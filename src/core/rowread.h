@@ -78,6 +78,9 @@ enum rowread_status rowread_next(struct rowread *r, struct rowread_row *row);
 const char *rowread_format(const struct rowread *r);
 /* CSV: "UTF-8", "UTF-8 with BOM" or "GB18030"; XLSX: "UTF-8" (workbooks store Unicode). */
 const char *rowread_encoding(const struct rowread *r);
+/* True when the workbook's date numbers count from 1904 (Excel for Mac's old default)
+ * rather than 1900: day 0 is 1904-01-01. */
+bool rowread_date1904(const struct rowread *r);
 /* The sheets of a workbook in order (one unnamed sheet for CSV). */
 int rowread_sheet_count(const struct rowread *r);
 const struct rowread_sheet *rowread_sheet(const struct rowread *r, int i);

@@ -325,17 +325,18 @@ static const char *option_code(const struct column *c, const char *value)
 	return NULL;
 }
 
-/* Excel's day numbers (1900 system, with its 29 February 1900) to YYYY-MM-DD. */
-static bool serial_date(double serial, char out[11])
+/* Excel's day numbers to YYYY-MM-DD: the 1900 system (with its 29 February 1900), or the
+ * 1904 one, whose day 0 is 1904-01-01. */
+static bool serial_date(double serial, bool from1904, char out[11])
 {
-	if (serial < 1 || serial >= 2958466)
+	if (serial < (from1904 ? 0 : 1) || serial >= 2958466)
 		return false;
 	long s = (long)serial;
-	date_format(s >= 61 ? s - 25569 : s - 25568, out);
+	date_format(from1904 ? s - 24107 : s >= 61 ? s - 25569 : s - 25568, out);
 	return true;
 }
 
-static bool parse_date(const struct rowread_cell *c, char out[11])
+static bool parse_date(const struct rowread_cell *c, bool from1904, char out[11])
 {
 	const char *t = c->text;
 	char *end;
@@ -351,7 +352,7 @@ static bool parse_date(const struct rowread_cell *c, char out[11])
 			date_format(date_days(y, m, dd), out);
 			return true;
 		}
-		return serial_date(d, out);
+		return serial_date(d, from1904, out);
 	}
 	char v[64];
 	squeeze(t, v, sizeof(v), false);
@@ -364,7 +365,7 @@ static bool parse_date(const struct rowread_cell *c, char out[11])
 		return true;
 	}
 	if (n == 5 && strspn(v, "0123456789") == 5)
-		return serial_date(atof(v), out);
+		return serial_date(atof(v), false, out);
 	/* three numbers apart: 2019-05-01, 2019/5/1, 2019.5.1, 2019年5月1日 (a time after it
 	 * ignored: the squeeze joined "2019-05-01 00:00:00" into "2019-05-0100:00:00") */
 	int part[3], np = 0;
@@ -497,7 +498,7 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		}
 		case 'd': {
 			char d[11];
-			if (!parse_date(c, d)) {
+			if (!parse_date(c, rowread_date1904(r->rr), d)) {
 				add_error(r, row->sheet, row->number, f, "import_bad_date", c->text);
 				ir->bad = true;
 			} else
@@ -1066,7 +1067,7 @@ static const char *ledger_option(const struct ledger_field *f, const char *value
 
 /* One cell as the ledger's body wants it (a JSON value), or NULL with *code saying why. */
 static json_t *ledger_value(const struct ledger_field *f, const struct rowread_cell *c,
-			    const char **code)
+			    bool from1904, const char **code)
 {
 	char v[512], *end;
 	squeeze(c->text, v, sizeof(v), false);
@@ -1079,7 +1080,7 @@ static json_t *ledger_value(const struct ledger_field *f, const struct rowread_c
 	case 'd': {
 		char d[11];
 		*code = "import_bad_date";
-		return parse_date(c, d) ? json_string(d) : NULL;
+		return parse_date(c, from1904, d) ? json_string(d) : NULL;
 	}
 	case 'i': {
 		*code = "type_integer";
@@ -1189,7 +1190,7 @@ static void import_ledger_row(struct run *r, const struct ledger_map *m,
 			continue;
 		}
 		const char *code;
-		json_t *v = ledger_value(&l->fields[i - 2], c, &code);
+		json_t *v = ledger_value(&l->fields[i - 2], c, rowread_date1904(r->rr), &code);
 		if (!v) {
 			add_error_at(r, row->sheet, row->number, col, m->label[i], code, c->text);
 			bad = true;

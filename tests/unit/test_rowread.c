@@ -151,6 +151,7 @@ static void xlsx_cells_sheets_and_findings(void **state)
 	assert_string_equal(rowread_sheet(r, 0)->name, "住户");
 	assert_false(rowread_sheet(r, 0)->hidden);
 	assert_true(rowread_sheet(r, 2)->hidden);
+	assert_false(rowread_date1904(r));
 
 	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
 	assert_int_equal(row.sheet, 0);
@@ -198,6 +199,7 @@ static void xlsx_shared_strings(void **state)
 	struct rowread *r = open_ok(fixture("shared.xlsx"));
 	struct rowread_row row;
 	assert_int_equal(rowread_sheet_count(r), 1);
+	assert_true(rowread_date1904(r));
 	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
 	assert_int_equal(row.number, 1);
 	assert_string_equal(row.cells[0].text, "户主姓名");	/* the phonetic run left out */

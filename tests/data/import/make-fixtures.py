@@ -5,7 +5,8 @@
                a second sheet with a merged range, a third sheet hidden
   shared.xlsx  written by hand as Excel writes it: shared strings (with rich-text runs and a
                phonetic run to leave out), no styles.xml, a row and cells without r
-               attributes, a relationship target given as an absolute path
+               attributes, a relationship target given as an absolute path, dates counted
+               from 1904
 Run it with Debian's python3 (python3-openpyxl): /usr/bin/python3 tests/data/import/make-fixtures.py
 """
 import datetime
@@ -52,7 +53,7 @@ parts = {
 </Relationships>""",
     "xl/workbook.xml": """<?xml version="1.0" encoding="UTF-8"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-<sheets><sheet name="Only" sheetId="1" r:id="rId7"/></sheets></workbook>""",
+<workbookPr date1904="1"/><sheets><sheet name="Only" sheetId="1" r:id="rId7"/></sheets></workbook>""",
     "xl/_rels/workbook.xml.rels": """<?xml version="1.0" encoding="UTF-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/>
