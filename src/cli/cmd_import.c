@@ -62,6 +62,13 @@ static void print_result(json_t *result)
 		}
 		const char *sheet = json_string_value(json_object_get(e, "sheet"));
 		const char *value = json_string_value(json_object_get(e, "value"));
+		if (json_integer_value(json_object_get(e, "row")) == 0) {	/* the file, a sheet */
+			printf("%s%s%s%s%s%s\n", sheet && *sheet ? sheet : "", sheet && *sheet ? ": " : "",
+			       json_string_value(json_object_get(e, "message")),
+			       value && *value ? " [" : "", value && *value ? value : "",
+			       value && *value ? "]" : "");
+			continue;
+		}
 		printf("%s%s%lld %s%s%s: %s%s%s%s\n", sheet && *sheet ? sheet : "",
 		       sheet && *sheet ? " row " : "row ",
 		       (long long)json_integer_value(json_object_get(e, "row")),
