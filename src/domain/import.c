@@ -198,6 +198,8 @@ struct sheet_map {
 	int rank[NF];
 	char *label[NF];	/* the header as the user wrote it */
 	bool header_done;
+	bool skip;		/* a sheet of something else (instructions, a list): no column known */
+	int title_rows;		/* rows above the header that name no column (a title) */
 	long header_row;
 };
 
@@ -208,6 +210,8 @@ struct ledger_map {
 	int col[LCOLS];
 	char *label[LCOLS];
 	bool header_done;
+	bool skip;
+	int title_rows;
 };
 
 struct run {
@@ -225,6 +229,7 @@ struct run {
 	struct sheet_map *maps;
 	int nmaps;
 	json_t *ignored;
+	json_t *ignored_sheets;	/* names of the sheets skipped */
 	/* the row being read (rarena) and the household being gathered (garena) */
 	struct arena rarena, garena;
 	struct irow group[GROUP_MAX + 1];
@@ -956,23 +961,43 @@ static bool read_header(struct run *r, struct sheet_map *m, const struct rowread
 	}
 	m->header_done = true;
 	m->header_row = row->number;
+	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
 		int rank, f = header_field(row->cells[c].text, &rank);
 		if (f < 0) {
 			if (*row->cells[c].text)
-				json_array_append_new(r->ignored, json_string(row->cells[c].text));
+				json_array_append_new(ignored, json_string(row->cells[c].text));
 			continue;
 		}
 		if (rank < m->rank[f]) {
 			if (m->col[f] >= 0)
-				json_array_append_new(r->ignored, json_string(m->label[f]));
+				json_array_append_new(ignored, json_string(m->label[f]));
 			m->col[f] = c;
 			m->rank[f] = rank;
 			free(m->label[f]);
 			m->label[f] = strdup(row->cells[c].text);
 		} else
-			json_array_append_new(r->ignored, json_string(row->cells[c].text));
+			json_array_append_new(ignored, json_string(row->cells[c].text));
 	}
+	int known = 0;
+	for (int f = 0; f < NF; f++)
+		known += m->col[f] >= 0;
+	if (!known) {
+		json_decref(ignored);
+		for (int f = 0; f < NF; f++) {
+			free(m->label[f]);
+			m->label[f] = NULL;
+		}
+		if (++m->title_rows < 10) {	/* a title above the header: look on */
+			m->header_done = false;
+			return true;
+		}
+		m->skip = true;	/* not a sheet of households: said, not refused */
+		json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+		return true;
+	}
+	json_array_extend(r->ignored, ignored);
+	json_decref(ignored);
 	bool ok = true;
 	for (int f = 0; f < NF; f++)
 		if (columns[f].required && m->col[f] < 0) {
@@ -1008,6 +1033,7 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 		m->col[i] = -1;
 	m->header_done = true;
 	int rank[2] = {99, 99};
+	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
 		char h[256];
 		int k, f = header_field(row->cells[c].text, &k), at = -1;
@@ -1022,13 +1048,32 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 				at = 2 + i;
 		if (at < 0) {
 			if (*row->cells[c].text)
-				json_array_append_new(r->ignored, json_string(row->cells[c].text));
+				json_array_append_new(ignored, json_string(row->cells[c].text));
 			continue;
 		}
 		m->col[at] = c;
 		free(m->label[at]);
 		m->label[at] = strdup(row->cells[c].text);
 	}
+	int known = 0;
+	for (int i = 0; i < LCOLS; i++)
+		known += m->col[i] >= 0;
+	if (!known) {
+		json_decref(ignored);
+		for (int i = 0; i < LCOLS; i++) {
+			free(m->label[i]);
+			m->label[i] = NULL;
+		}
+		if (++m->title_rows < 10) {	/* a title above the header: look on */
+			m->header_done = false;
+			return true;
+		}
+		m->skip = true;
+		json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+		return true;
+	}
+	json_array_extend(r->ignored, ignored);
+	json_decref(ignored);
 	bool ok = true;
 	if (m->col[0] < 0) {
 		add_error_at(r, row->sheet, row->number, -1, columns[F_ID].words[0],
@@ -1379,6 +1424,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	r.first = json_pack("{s:[], s:[], s:[], s:[]}", "create", "update", "unchanged", "error");
 	r.cache = json_object();
 	r.ignored = json_array();
+	r.ignored_sheets = json_array();
 	arena_init(&r.rarena, 0);
 	arena_init(&r.garena, 0);
 	json_t *result = json_pack("{s:s, s:b, s:{s:s, s:I, s:s}}", "kind", o->kind,
@@ -1424,7 +1470,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 				header_ok = ledger_header(&r, lm, &row) && header_ok;
 				continue;
 			}
-			if (!header_ok)
+			if (!header_ok || lm->skip)
 				continue;
 			r.rows++;
 			import_ledger_row(&r, lm, &row);
@@ -1438,7 +1484,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 			header_ok = read_header(&r, m, &row) && header_ok;
 			continue;
 		}
-		if (!header_ok)
+		if (!header_ok || m->skip)
 			continue;
 		r.rows++;
 		struct irow ir;
@@ -1457,6 +1503,11 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 		rowread_where(r.rr, &sheet, &at);
 		add_error(&r, sheet, at, -1, rowread_status_key(st), NULL);
 	}
+	for (int s = 0; s < r.nmaps; s++)	/* a few rows, none a header: not a ledger */
+		if ((r.ledger ? !r.lmaps[s].header_done && r.lmaps[s].title_rows
+		     : !r.maps[s].header_done && r.maps[s].title_rows))
+			json_array_append_new(r.ignored_sheets,
+					      json_string(rowread_sheet(r.rr, s)->name));
 	for (int s = 0; s < r.nmaps; s++) {
 		const struct rowread_sheet *sh = rowread_sheet(r.rr, s);
 		if (sh->merged)
@@ -1479,6 +1530,7 @@ finish:
 	json_object_set_new(result, "errors", json_incref(r.errors));
 	json_object_set_new(result, "errors_total", json_integer(r.errors_total));
 	json_object_set_new(result, "ignored_columns", json_incref(r.ignored));
+	json_object_set_new(result, "ignored_sheets", json_incref(r.ignored_sheets));
 	{
 		json_t *cols = json_object();
 		for (int f = 0; r.maps && f < NF; f++)
@@ -1528,6 +1580,7 @@ finish:
 	json_decref(r.first);
 	json_decref(r.cache);
 	json_decref(r.ignored);
+	json_decref(r.ignored_sheets);
 	for (int s = 0; r.maps && s < r.nmaps; s++)
 		for (int f = 0; f < NF; f++)
 			free(r.maps[s].label[f]);

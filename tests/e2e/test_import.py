@@ -130,11 +130,14 @@ def test_dry_run_writes_nothing():
 
 
 def test_good_workbook_imported_and_read_back():
-    data = workbook(os.path.join(S.dir, "good.xlsx"), [["户表", good_rows()]])
+    # a sheet of instructions beside the ledger is skipped, and said to be
+    data = workbook(os.path.join(S.dir, "good.xlsx"), [["户表", good_rows()],
+                                                      ["填表说明", [["请按模板填写"], ["身份证号请设为文本格式"]]]])
     r = post_import(data)
     expect(r.status == 201, "imported %r" % r)
     imp = r.json
     expect(imp["status"] == "done" and imp["file"]["format"] == "xlsx", "done %r" % imp)
+    expect(imp["ignored_sheets"] == ["填表说明"], "the instructions sheet skipped %r" % imp)
     expect(imp["counts"]["households"] == {"create": 2, "update": 0, "unchanged": 0, "error": 0},
            "counts %r" % imp["counts"])
     expect(r.header("Location") == "/api/v1/imports/%d" % imp["id"], "location")
