@@ -47,7 +47,7 @@ bench: deps build
 
 # libFuzzer over every parser that takes outside input, FUZZ_SECONDS (default 120) each.
 FUZZ_SECONDS ?= 120
-FUZZ_TARGETS = tests/fuzz_parsers tests/fuzz_multipart tests/fuzz_form tests/fuzz_template
+FUZZ_TARGETS = tests/fuzz_parsers tests/fuzz_multipart tests/fuzz_form tests/fuzz_template tests/fuzz_rowread
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debugoptimized -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
 

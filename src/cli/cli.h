@@ -36,4 +36,5 @@ int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_fsck(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
 #endif

@@ -28,6 +28,7 @@ static const char usage[] =
 	"  fsck      re-hash every stored file and report missing or corrupted ones\n"
 	"  export    write households' files as BagIt bags (export bag --household|--community)\n"
 	"  audit     check the audit log's hash chain (audit verify)\n"
+	"  import    import households from XLSX or CSV, all or nothing (import households FILE)\n"
 	"\n"
 	"Each command takes --help. Settings also come from ANJU_* environment variables\n"
 	"(ANJU_DB, ANJU_DATA, ANJU_BIND, ANJU_PORT, ANJU_THREADS); flags win.\n";
@@ -177,7 +178,7 @@ int main(int argc, char **argv)
 		{"serve", cmd_serve}, {"demo", cmd_demo}, {"migrate", cmd_migrate},
 		{"audit", cmd_audit},
 		{"report", cmd_report}, {"user", cmd_user}, {"backup", cmd_backup},
-		{"fsck", cmd_fsck}, {"export", cmd_export},
+		{"fsck", cmd_fsck}, {"export", cmd_export}, {"import", cmd_import},
 	};
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(argv[i], commands[k].name) == 0)

@@ -62,6 +62,12 @@ static void diff(json_t *old, json_t *new, json_t **back, json_t **fwd)
 int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t id,
 		json_t *before, json_t *after)
 {
+	return audit_write_detail(cx, action, entity, id, before, after, NULL);
+}
+
+int audit_write_detail(struct ctx *cx, const char *action, const char *entity, int64_t id,
+		       json_t *before, json_t *after, const char *detail)
+{
 	char now[21];
 	json_t *b = json_incref(before), *a = json_incref(after);
 	if (before && after) {	/* issue 10.5: what changed, not the whole record twice */
@@ -82,6 +88,7 @@ int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t 
 	struct audit_row row = {
 		.at = now, .user_id = ac->user_id, .username = ac->username, .address = ac->address,
 		.action = action, .entity = entity, .entity_id = &id, .before = bs, .after = as,
+		.detail = detail,
 	};
 	int rc = (before && !bs) || (after && !as) ? STORE_ERROR : audit_append(cx->db, &row);
 	free(bs);

@@ -24,6 +24,11 @@
  * newest first. Must run inside the caller's write transaction. Returns a store_rc. */
 int audit_write(struct ctx *cx, const char *action, const char *entity, int64_t id,
 		json_t *before, json_t *after);
+/* audit_write with a note of where the change came from in the row's detail ("import 12":
+ * the import that made it); a change row is still told from a read event by its empty
+ * record count. */
+int audit_write_detail(struct ctx *cx, const char *action, const char *entity, int64_t id,
+		       json_t *before, json_t *after, const char *detail);
 /* A kind of record whose changes belong to a household's trail besides the household's
  * own, its members' and its archive items': the audit `entity`, and `ids`, SQL selecting
  * the ids of the household's records of that kind with one `?` for the household's id

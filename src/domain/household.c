@@ -173,22 +173,15 @@ struct create_args {
 	json_t **out;
 };
 
-static enum outcome create_op(struct ctx *cx, void *arg)
+/* The creation inside an open write transaction: validates into cx->errs (OUT_INVALID,
+ * nothing written) or inserts the household, its members, its index entry and the audit
+ * row; *id is the new household's, *out the household when out is not NULL. */
+static enum outcome create_rows(struct ctx *cx, json_t *body, struct id_probes *probes,
+				const char *detail, int64_t *idp, json_t **out)
 {
-	json_t *body = ((struct create_args *)arg)->body;
-	json_t **out = ((struct create_args *)arg)->out;
 	struct household_in h;
 	struct person_in members[MAX_MEMBERS];
 	size_t nmembers = 0;
-	if (!json_is_object(body)) {
-		verrors_add(cx->errs, "body", "type_object");
-		return OUT_INVALID;
-	}
-	jx_only(body, household_fields, "", cx->errs);
-	enum outcome began = tx_begin(cx->db);
-	if (began != OUT_OK)
-		return began;
-	struct id_probes probes = {.n = 0};
 	parse_fields(cx, body, true, &h);
 	check_placement(cx, &h, 0);
 	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community))
@@ -226,14 +219,14 @@ static enum outcome create_op(struct ctx *cx, void *arg)
 				if (members[j].has_id &&
 				    strcmp(members[j].idn.number, members[i].idn.number) == 0)
 					verrors_addf(cx->errs, prefix, "id_number", "id_number_duplicate");
-			if (!person_id_available(cx, members[i].idn.number, 0, &probes))
+			if (!person_id_available(cx, members[i].idn.number, 0, probes))
 				verrors_addf(cx->errs, prefix, "id_number", "id_number_taken");
 		}
 		if (heads != 1 && cx->errs->n == 0)
 			verrors_add(cx->errs, "members", heads ? "several_heads" : "no_head");
 	}
-	if (cx->errs->n)	/* a refused create that found a number taken is audited */
-		return person_probes_audit(cx, &probes, finish(cx, OUT_INVALID, STORE_OK, out));
+	if (cx->errs->n)
+		return OUT_INVALID;
 
 	char now[21];
 	audit_now(now);
@@ -255,10 +248,56 @@ static enum outcome create_op(struct ctx *cx, void *arg)
 	if (rc == STORE_OK)
 		rc = household_index(cx, id);
 	if (rc == STORE_OK) {
-		*out = household_load(cx, id);
-		rc = *out ? audit_write(cx, "create", "household", id, NULL, *out) : STORE_ERROR;
+		/* Without a caller to answer (an import), the audit row keeps what was written:
+		 * the row and its members as given, numbered, without re-reading the household. */
+		json_t *made = out ? household_load(cx, id) : json_deep_copy(body);
+		if (made && !out) {
+			json_object_set_new(made, "id", json_integer(id));
+			json_object_set_new(made, "number", json_string(row.number));
+			json_object_set_new(made, "status", json_string(row.status));
+		}
+		rc = made ? audit_write_detail(cx, "create", "household", id, NULL, made, detail)
+			: STORE_ERROR;
+		if (out)
+			*out = made;
+		else
+			json_decref(made);
 	}
-	return finish(cx, OUT_OK, rc, out);
+	*idp = id;
+	return rc == STORE_OK ? OUT_OK : rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
+}
+
+static enum outcome create_op(struct ctx *cx, void *arg)
+{
+	json_t *body = ((struct create_args *)arg)->body;
+	json_t **out = ((struct create_args *)arg)->out;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, household_fields, "", cx->errs);
+	enum outcome began = tx_begin(cx->db);
+	if (began != OUT_OK)
+		return began;
+	struct id_probes probes = {.n = 0};
+	int64_t id = 0;
+	enum outcome res = create_rows(cx, body, &probes, NULL, &id, out);
+	if (res == OUT_INVALID)	/* a refused create that found a number taken is audited */
+		return person_probes_audit(cx, &probes, finish(cx, OUT_INVALID, STORE_OK, out));
+	return finish(cx, OUT_OK, res == OUT_OK ? STORE_OK
+		      : res == OUT_CONFLICT ? STORE_CONSTRAINT : STORE_ERROR, out);
+}
+
+enum outcome household_create_in_tx(struct ctx *cx, json_t *body, const char *detail,
+				    int64_t *id)
+{
+	*id = 0;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, household_fields, "", cx->errs);
+	return create_rows(cx, body, NULL, detail, id, NULL);
 }
 
 /* Creations are the write that comes in crowds (an office entering a village's forms), so
@@ -307,18 +346,15 @@ static enum outcome writable_record(struct ctx *cx, json_t *household)
 	return household_writable(cx, json_integer_value(json_object_get(household, "id")));
 }
 
-enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
-			     json_t **out)
+/* The change of household `id` (loaded as `before`) inside an open write transaction:
+ * validates into cx->errs (OUT_INVALID) or updates, re-indexes and audits (with `detail`);
+ * *rc is the store's answer, *out the household after. */
+static enum outcome patch_rows(struct ctx *cx, int64_t id, json_t *body, json_t *before,
+			       const char *detail, int *rcp, json_t **out)
 {
-	static const struct tx_record kind = {.load = household_load, .etag = household_etag,
-					       .writable = writable_record};
 	struct household_in h;
-	json_t *before;
 	int rc = STORE_OK;
-	*out = NULL;
-	enum outcome res = tx_begin_change(cx, &kind, id, if_match, body, &before);
-	if (res != OUT_OK)
-		return res;
+	enum outcome res = OUT_OK;
 	static const char *const patchable[] = {"number", "category", "status", "origin_village",
 		"dest_community", "site_id", "room_id", "relocation_date", "phone", "note", NULL};
 	jx_only(body, patchable, "", cx->errs);
@@ -389,15 +425,59 @@ enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, j
 		rc = household_index(cx, id);
 	if (rc == STORE_OK) {
 		*out = household_load(cx, id);
-		rc = *out ? audit_write(cx, "update", "household", id, before, *out) : STORE_ERROR;
+		rc = *out ? audit_write_detail(cx, "update", "household", id, before, *out, detail)
+			: STORE_ERROR;
 	}
 	if (rc == STORE_CONSTRAINT) {
 		verrors_add(cx->errs, h.has_room ? "room_id" : "number", "conflict");
 		res = OUT_INVALID;
 	}
 done:
+	*rcp = rc;
+	return res;
+}
+
+enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			     json_t **out)
+{
+	static const struct tx_record kind = {.load = household_load, .etag = household_etag,
+					       .writable = writable_record};
+	json_t *before;
+	int rc = STORE_OK;
+	*out = NULL;
+	enum outcome res = tx_begin_change(cx, &kind, id, if_match, body, &before);
+	if (res != OUT_OK)
+		return res;
+	res = patch_rows(cx, id, body, before, NULL, &rc, out);
 	json_decref(before);
 	return finish(cx, res, rc, out);
+}
+
+enum outcome household_update_in_tx(struct ctx *cx, int64_t id, json_t *body,
+				    const char *detail, bool *changed)
+{
+	int rc = STORE_OK;
+	json_t *out = NULL;
+	*changed = false;
+	json_t *before = household_load(cx, id);
+	if (!before)
+		return OUT_NOT_FOUND;
+	enum outcome res = household_writable(cx, id);
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v) {
+		json_t *was = json_object_get(before, key);
+		if (!json_equal(was ? was : json_null(), v))
+			*changed = true;
+	}
+	if (res == OUT_OK && *changed) {
+		res = patch_rows(cx, id, body, before, detail, &rc, &out);
+		if (res == OUT_OK && rc != STORE_OK)
+			res = rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
+	}
+	json_decref(out);
+	json_decref(before);
+	return res;
 }
 
 enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **out)

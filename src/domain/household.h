@@ -39,6 +39,18 @@ void household_create_submit(struct ctx *cx, json_t *body, json_t **out, enum ou
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);
 /* The same as a value: NULL when absent, out of scope or on a storage error. */
 json_t *household_load(struct ctx *cx, int64_t id);
+/* The same creation as part of a larger write (an import) whose transaction the caller has
+ * begun and will end: OUT_INVALID with every error in cx->errs and nothing written, or
+ * OUT_OK with *id the new household; its audit row carries `detail` (NULL: none). A failed
+ * store call is OUT_INTERNAL and marks the transaction. */
+enum outcome household_create_in_tx(struct ctx *cx, json_t *body, const char *detail,
+				    int64_t *id);
+/* A change of household `id` as part of a larger write, in the caller's transaction: the
+ * fields of `body` (as in a PATCH) that differ from the household's are validated and
+ * written, audited with `detail`; *changed says whether any differed. NOT_FOUND when not
+ * visible, FORBIDDEN/CONFLICT when not writable, OUT_INVALID with cx->errs. */
+enum outcome household_update_in_tx(struct ctx *cx, int64_t id, json_t *body,
+				    const char *detail, bool *changed);
 /* Only the version (the ETag's number) of a visible household: a cheap check before
  * serving a cached rendering. */
 enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version);

@@ -184,7 +184,6 @@ int ledger_age(const char *birth, long day)
 
 /* ---------------------------------------------------------------- descriptors */
 
-#define LEDGER_MAX_FIELDS 24
 
 static const char *owner_column(const struct ledger *l)
 {
@@ -396,6 +395,40 @@ static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, 
 	return rc;
 }
 
+/* The append once the transaction is open and the owner found: validates into cx->errs
+ * (OUT_INVALID) or writes the row and its audit row (with `detail`); *rc the store's
+ * answer, *out the row as stored. */
+static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t owner_id,
+				json_t *owner, json_t *body, const char *detail, int *rcp,
+				json_t **out)
+{
+	enum outcome res = OUT_OK;
+	json_t *row = json_object();
+	check_fields(cx, l, body, row, false);
+	if (l->check)
+		l->check(cx, owner, row, NULL);
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		if (f->body_only)
+			json_object_del(row, f->name);
+	int rc = STORE_OK;
+	int64_t id = 0;
+	if (cx->errs->n)
+		res = OUT_INVALID;
+	else if (l->also_write)
+		rc = l->also_write(cx, owner, row);
+	if (res == OUT_OK && rc == STORE_OK)
+		rc = insert_row(cx, l, owner_id, row, &id);
+	if (res == OUT_OK && rc == STORE_OK) {
+		*out = read_row(cx, l, id);
+		rc = !*out ? STORE_ERROR : household_touch(cx, household_of(owner));
+		if (rc == STORE_OK)
+			rc = audit_write_detail(cx, "create", l->entity, id, NULL, *out, detail);
+	}
+	json_decref(row);
+	*rcp = rc;
+	return res;
+}
+
 enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner_id,
 			   json_t *body, json_t **out)
 {
@@ -413,27 +446,28 @@ enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner
 		return res;
 	if (!owner)
 		owner = json_pack("{s:I}", "household_id", (json_int_t)owner_id);
-	json_t *row = json_object();
-	check_fields(cx, l, body, row, false);
-	if (l->check)
-		l->check(cx, owner, row, NULL);
-	for (const struct ledger_field *f = l->fields; f->name; f++)
-		if (f->body_only)
-			json_object_del(row, f->name);
 	int rc = STORE_OK;
-	int64_t id = 0;
-	if (cx->errs->n)
-		res = OUT_INVALID;
-	else if (l->also_write)
-		rc = l->also_write(cx, owner, row);
-	if (res == OUT_OK && rc == STORE_OK)
-		rc = insert_row(cx, l, owner_id, row, &id);
-	if (res == OUT_OK && rc == STORE_OK)
-		rc = (*out = read_row(cx, l, id)) ? ledger_recorded(cx, household_of(owner), "create",
-			l->entity, id, NULL, *out) : STORE_ERROR;
-	json_decref(row);
+	res = append_rows(cx, l, owner_id, owner, body, NULL, &rc, out);
 	json_decref(owner);
 	return tx_end_out(cx->db, res, rc, out);
+}
+
+enum outcome ledger_append_in_tx(struct ctx *cx, const struct ledger *l, int64_t person_id,
+				 json_t *body, const char *detail)
+{
+	json_t *owner = NULL, *out = NULL;
+	if (l->owner != LEDGER_OF_PERSON || l->shape != LEDGER_ROWS)
+		return OUT_INTERNAL;
+	enum outcome res = ledger_person(cx, person_id, true, &owner);
+	if (res != OUT_OK)
+		return res;
+	int rc = STORE_OK;
+	res = append_rows(cx, l, person_id, owner, body, detail, &rc, &out);
+	json_decref(owner);
+	json_decref(out);
+	if (res == OUT_OK && rc != STORE_OK)
+		res = rc == STORE_CONSTRAINT ? OUT_CONFLICT : OUT_INTERNAL;
+	return res;
 }
 
 /* tx_record for a ROWS ledger's row: found when the actor may see its owner. */

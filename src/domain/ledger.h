@@ -53,6 +53,9 @@ enum ledger_when {
  * step before it): the one code for date order. */
 #define LEDGER_DATE_ORDER "end_before_start"
 
+/* The most fields a ledger's row has. */
+#define LEDGER_MAX_FIELDS 24
+
 /* One field of a row: a body's key, a column of the table, and a field of its form. */
 struct ledger_field {
 	const char *name;
@@ -122,6 +125,12 @@ enum outcome ledger_list(struct ctx *cx, const struct ledger *l, int64_t owner_i
 /* Appends one row from a body (LEDGER_ROWS); *out is the row as stored. */
 enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner_id,
 			   json_t *body, json_t **out);
+/* The same for a person's ROWS ledger as part of a larger write (an import) in the
+ * caller's transaction: the person must be visible and writable (NOT_FOUND, FORBIDDEN),
+ * the body valid (OUT_INVALID with cx->errs, nothing written); the audit row carries
+ * `detail`. */
+enum outcome ledger_append_in_tx(struct ctx *cx, const struct ledger *l, int64_t person_id,
+				 json_t *body, const char *detail);
 /* One row when the actor may see its owner. */
 enum outcome ledger_row(struct ctx *cx, const struct ledger *l, int64_t row_id, json_t **out);
 /* Changes the changeable fields a body names, under the row's ETag (tx_begin_change). */

@@ -183,6 +183,36 @@ int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *
 	return store_index_add(cx->db, STORE_DOC_PERSON, *id, p->name);
 }
 
+int person_update_fields(struct ctx *cx, int64_t id, const struct person_in *p)
+{
+	char now[21], initials[64], full[256];
+	audit_now(now);
+	name_keys(p->name ? p->name : "", initials, full);
+	int rc = store_exec(cx->db, "UPDATE persons SET"
+		" name = CASE WHEN ? THEN ? ELSE name END,"
+		" name_initials = CASE WHEN ? THEN ? ELSE name_initials END,"
+		" name_pinyin = CASE WHEN ? THEN ? ELSE name_pinyin END,"
+		" relation = CASE WHEN ? THEN ? ELSE relation END,"
+		" ethnicity = CASE WHEN ? THEN ? ELSE ethnicity END,"
+		" education = CASE WHEN ? THEN ? ELSE education END,"
+		" health = CASE WHEN ? THEN ? ELSE health END,"
+		" labor_capacity = CASE WHEN ? THEN ? ELSE labor_capacity END,"
+		" phone = CASE WHEN ? THEN ? ELSE phone END,"
+		" version = version + 1, updated_at = ? WHERE id = ?",
+		"it" "it" "it" "it" "it" "it" "it" "it" "it" "ti",
+		(int64_t)(p->name != NULL), p->name, (int64_t)(p->name != NULL), initials,
+		(int64_t)(p->name != NULL), full,
+		(int64_t)(p->relation != NULL), p->relation,
+		(int64_t)(p->ethnicity != NULL), p->ethnicity,
+		(int64_t)(p->education != NULL), p->education,
+		(int64_t)(p->health != NULL), p->health,
+		(int64_t)(p->labor_capacity != NULL), p->labor_capacity,
+		(int64_t)(p->phone != NULL), p->phone, now, id);
+	if (rc == STORE_OK && p->name)
+		rc = person_index(cx, id, p->name);
+	return rc;
+}
+
 /* The household's current head other than `except`, or 0. */
 static int64_t current_head(struct ctx *cx, int64_t household_id, int64_t except)
 {

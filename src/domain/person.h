@@ -39,6 +39,11 @@ bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
  * Returns a store_rc; STORE_CONSTRAINT means the ID number is taken. */
 int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *p,
 		  const char *event, const char *date, int64_t *id);
+/* Sets the fields of a validated person that are given (not NULL) — name, relation,
+ * ethnicity, education, health, labor capacity, phone — on person `id`, moves its version
+ * on and re-indexes its name; inside the caller's write transaction, without an audit row
+ * (the caller writes one). Returns a store_rc. */
+int person_update_fields(struct ctx *cx, int64_t id, const struct person_in *p);
 /* The current members of a household as a JSON array. */
 json_t *person_members_json(struct ctx *cx, int64_t household_id);
 /* One person as JSON when visible to the actor; NULL when absent or out of scope. */

@@ -94,10 +94,11 @@ void page_render(struct request *rq, unsigned status, const char *name,
 	json_t *layout = json_pack("{s:s, s:s, s:s}", "lang", msg_lang_tag(rq->lang),
 				   "title", msg_get(rq->lang, title_key), "body", body.data);
 	if (rq->authenticated)
-		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b}", "username",
-			rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf,
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}",
+			"username", rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
-			role_reviews_audit(rq->actor.role)));
+			role_reviews_audit(rq->actor.role),
+			"editor", role_can_edit_registry(rq->actor.role)));
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);

@@ -198,7 +198,7 @@ void page_api_docs(struct request *rq)
 	page_lang(rq);
 	const json_t *doc = openapi_document();
 	if (!doc) {
-		page_error(rq, 500, "problem_internal");
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	const json_t *tag, *item;

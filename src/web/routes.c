@@ -20,6 +20,8 @@
  *   PAGE / API        an HTML page (no session: 303 to /login; errors as pages) or the JSON
  *                     API (errors as problem+json)
  *   .upload           the body is multipart/form-data, streamed to the blob store
+ *   .upload_raw       with .upload: a body of any other type is taken as one file part
+ *                     "file" (named by ?name=), streamed alike
  *   .precheck         uploads: checks the target (scope, state) before the body streams in
  *   .csrf             CSRF_BY_METHOD (the default): a state-changing method (POST, PUT,
  *                     PATCH, DELETE) with the session from the cookie must carry the session's
@@ -108,6 +110,11 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/session", api_me, PERM_READ),
 	API("GET", "/api/v1/households", api_households_list, PERM_READ),
 	API("POST", "/api/v1/households", api_households_create, PERM_EDIT),
+	/* imports (issue 14): a workbook or CSV as multipart "file", all or nothing */
+	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true, .upload_raw = true, .precheck = api_imports_precheck),
+	API("GET", "/api/v1/imports/templates/{key}.xlsx", api_import_template, PERM_READ,
+	    .key_ok = api_import_template_key),
+	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_EDIT),
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
 	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),
 	API("POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT),
@@ -171,6 +178,10 @@ static const struct route routes[] = {
 	PAGE("GET", "/audit", page_audit, PERM_REVIEW),
 	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW),
 	PAGE("POST", "/audit/verify", page_audit_verify, PERM_REVIEW),
+	/* imports (issue 14): upload with a dry run first, the result, the recent ones */
+	PAGE("GET", "/imports", page_imports, PERM_EDIT),
+	PAGE("POST", "/imports", page_imports_post, PERM_EDIT, .upload = true, .precheck = api_imports_precheck),
+	PAGE("GET", "/imports/{id}", page_import, PERM_EDIT),
 	PAGE("GET", "/access", page_access, PERM_READ),
 	PAGE("POST", "/access", page_access_post, PERM_READ),
 	PAGE("GET", "/access-grants", page_grants, PERM_REVIEW),

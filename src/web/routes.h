@@ -35,6 +35,7 @@ struct route {
 	enum perm perm;
 	bool page;		/* an HTML page: no session means a redirect to /login */
 	bool upload;		/* the body is multipart/form-data, streamed to the blob store */
+	bool upload_raw;	/* uploads: a body that is not multipart is one file, part "file" */
 	/* For uploads: checks the target (scope, state) before the body is read, answering
 	 * itself and returning false when the upload cannot succeed. */
 	bool (*precheck)(struct request *rq);
@@ -80,6 +81,10 @@ void api_session_delete(struct request *rq);
 void api_me(struct request *rq);
 void api_households_list(struct request *rq);
 void api_households_create(struct request *rq);
+void api_imports_create(struct request *rq);
+void api_import_get(struct request *rq);
+void api_import_template(struct request *rq);
+bool api_import_template_key(const char *key);
 void api_household_get(struct request *rq);
 void api_household_patch(struct request *rq);
 void api_household_close(struct request *rq);
@@ -113,6 +118,10 @@ void api_items_list(struct request *rq);
 void api_items_create(struct request *rq);
 bool api_items_precheck(struct request *rq);
 bool api_item_files_precheck(struct request *rq);
+bool api_imports_precheck(struct request *rq);
+void page_imports(struct request *rq);
+void page_imports_post(struct request *rq);
+void page_import(struct request *rq);
 void api_item_get(struct request *rq);
 void api_item_patch(struct request *rq);
 void api_report_employment(struct request *rq);

@@ -10,6 +10,7 @@
 
 #include "core/sniff.h"
 #include "web/request.h"
+#include "web/routes.h"
 #include "web/server.h"
 
 static struct upload_file *new_file(struct request *rq, const char *key, const char *filename)
@@ -100,6 +101,12 @@ bool upload_begin(struct request *rq)
 	memset(rq->upload, 0, sizeof(*rq->upload));
 	rq->upload->current_field = -1;
 	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if ((!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) && rq->route->upload_raw) {
+		const char *name = rq_query(rq, "name");
+		rq->upload->raw = true;
+		rq->upload->current = new_file(rq, "file", name && *name ? name : "upload");
+		return rq->upload->current != NULL;
+	}
 	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
 		return false;
 	if (!multipart_boundary(ct, boundary)) {
@@ -113,6 +120,10 @@ bool upload_begin(struct request *rq)
 void upload_feed(struct request *rq, const char *data, size_t size)
 {
 	struct upload *u = rq->upload;
+	if (u->raw) {
+		on_data(rq, data, size);
+		return;
+	}
 	if (multipart_feed(&u->mp, data, size) != MULTIPART_OK && !u->too_large && !u->failed &&
 	    !u->too_many && !u->duplicate_field)
 		u->malformed = true;
@@ -139,7 +150,7 @@ static void derive(struct request *rq, struct upload_file *f)
 void upload_end(struct request *rq)
 {
 	struct upload *u = rq->upload;
-	if (multipart_finish(&u->mp) != MULTIPART_OK && !u->too_large && !u->failed &&
+	if (!u->raw && multipart_finish(&u->mp) != MULTIPART_OK && !u->too_large && !u->failed &&
 	    !u->too_many && !u->duplicate_field)
 		u->malformed = true;
 	if (u->malformed || u->too_many || u->duplicate_field)

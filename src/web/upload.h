@@ -41,10 +41,12 @@ struct upload {
 	int current_field;		/* the field being received, or -1 */
 	bool too_large, too_many, failed, duplicate_field;
 	bool malformed;			/* the multipart framing or a part's headers were wrong */
+	bool raw;			/* the body itself is the one file (route .upload_raw) */
 };
 
 /* Starts parsing; false when the body is not multipart/form-data (415), or is but without
- * a usable boundary (u->malformed: 400). */
+ * a usable boundary (u->malformed: 400). A route with .upload_raw takes any other body as
+ * one file part "file", named by the query's "name" (else "upload"). */
 bool upload_begin(struct request *rq);
 /* Feeds a piece of the body. */
 void upload_feed(struct request *rq, const char *data, size_t size);

@@ -28,12 +28,13 @@ ADMIN = S.login("admin")
 
 # ---------------------------------------------------------------- helpers
 
-# For each key_ok test of the route table, a ledger name it answers (src/domain/ledgers.c).
+# For each key_ok test of the route table, a name it answers (ledgers: src/domain/ledgers.c).
 LEDGER_KEY = {"ledger_key_household": "visits", "ledger_key_person": "jobs",
               "ledger_key_household_rows": "visits", "ledger_key_person_rows": "jobs",
               "ledger_key_household_put": "plots", "ledger_key_person_put": "schooling",
               "ledger_key_rows": "jobs", "ledger_key_changeable": "jobs",
-              "page_key_household_whole": "plots", "page_key_person_whole": "schooling"}
+              "page_key_household_whole": "plots", "page_key_person_whole": "schooling",
+              "api_import_template_key": "households"}   # an import's template (api_imports.c)
 
 
 def route_rows():

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/idnumber.h"
@@ -32,6 +33,7 @@
 #include "domain/steps.h"
 #include "domain/visits.h"
 #include "domain/household.h"
+#include "domain/import.h"
 #include "domain/person.h"
 #include "domain/session.h"
 #include "domain/site.h"
@@ -259,6 +261,24 @@ static enum outcome op_household_create(struct testdb *t, json_t **out)
 	arm();
 	enum outcome res = household_create(&t->cx, body, out);
 	json_decref(body);
+	return res;
+}
+
+/* An import of a CSV: one new household of two (village by name within its town). */
+static enum outcome op_import(struct testdb *t, json_t **out)
+{
+	char path[400], head[19], wife[19];
+	snprintf(path, sizeof(path), "%s/import.csv", t->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村,搬迁日期\n"
+		"石一,%s,户主,建档立卡户,木树镇,冲头村,2019/5/1\n"
+		"石二,%s,妻子,,,,\n", new_id(head, "19700101"), new_id(wife, "19720304"));
+	fclose(f);
+	struct import_opts o = {.kind = "households", .path = path, .file_name = "import.csv"};
+	arm();
+	enum outcome res = import_run(&t->cx, &o, out);
+	unlink(path);
 	return res;
 }
 
@@ -562,6 +582,7 @@ static const struct fault_op {
 	const char *may_change;	/* a table the operation may leave changed, and why (above) */
 } ops[] = {
 	{.name = "household create", .run = op_household_create},
+	{.name = "import households", .run = op_import},
 	{.name = "household patch", .run = op_household_patch},
 	{.name = "household placed in a room", .run = op_household_place_in_room},
 	{.name = "household close", .run = op_household_close},

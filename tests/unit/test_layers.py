@@ -85,6 +85,8 @@ planted("web/api_misc.c", "int h(struct store_conn *c);\nint h(struct store_conn
         "any store function not on the allowed list", at=1)
 planted("web/page.c", "#include <sqlite3.h>", "only src/store includes SQLite", "web including SQLite")
 planted("demo/demo.c", '#include "web/request.h"', "a floor above", "demo including web")
+planted("web/pages_ledgers.c", "static void s(struct request *rq) { page_error(rq, 422, \"x\"); }",
+        "takes an outcome", "a status number where an outcome belongs")
 planted("domain/person.c", '#include "demo/demo.h"', "a floor above", "domain including demo")
 planted_many([("domain/probe.c", '#include "domain/grant.h"'),
               ("domain/grant.c", '#include "domain/division.h"'),

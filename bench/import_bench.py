@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Import speed (issue 14): a generated households CSV of N persons (GB18030 or UTF-8, as
+Excel in China writes it; households of 1-6, villages by name within their town) imported by
+`anju import households` into a fresh database, beside the sqlite3 shell's `.import` of the
+same rows into one bare table as the ceiling. Prints a Markdown table.
+
+usage: import_bench.py PATH/TO/anju PERSONS WORKDIR [gb18030|utf-8]
+The generated file is kept in WORKDIR and reused by a later run of the same size.
+"""
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def idn(first17):
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, W)) % 11]
+
+
+def generate(path, n, encoding):
+    towns = {}
+    with open(os.path.join(ROOT, "data/divisions/songtao_towns.csv"), encoding="utf-8") as f:
+        town_names = {r[0]: r[1] for r in list(csv.reader(f))[1:]}
+    with open(os.path.join(ROOT, "data/divisions/songtao_villages.csv"), encoding="utf-8") as f:
+        for code, name, town in list(csv.reader(f))[1:]:
+            towns.setdefault(town, []).append(name)
+    villages = [(t, v) for t, vs in towns.items() for v in vs]
+    rel = ["户主", "配偶", "子", "女", "孙子", "父母"]
+    rnd = random.Random(1)
+    with open(path, "w", newline="", encoding=encoding) as out:
+        w = csv.writer(out)
+        w.writerow(["姓名", "身份证号", "与户主关系", "搬迁类型", "迁出乡镇", "迁出村", "安置社区",
+                    "搬迁日期", "民族", "文化程度", "健康状况", "劳动能力"])
+        rows = seq = 0
+        while rows < n:
+            town, village = rnd.choice(villages)
+            size = min(rnd.randint(1, 6), n - rows)
+            for k in range(size):
+                seq += 1
+                birth = "%04d%02d%02d" % (1940 + seq % 70, 1 + seq % 12, 1 + seq % 28)
+                first = k == 0
+                w.writerow(["名%d" % seq, idn("52%04d" % (seq // 1000 % 10000) + birth + "%03d" % (seq % 1000)),
+                            rel[k], "建档立卡贫困户" if first else "", town_names[town] if first else "",
+                            village if first else "", "团山社区" if first else "",
+                            "2019/5/1" if first else "", "苗族", "初中", "健康", "普通劳动力"])
+            rows += size
+
+
+def timed(cmd, **kw):
+    t0 = time.time()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if r.returncode != 0:
+        sys.exit("%s failed: %s %s" % (cmd[0], r.stdout[-2000:], r.stderr[-2000:]))
+    return time.time() - t0, cpu, after.ru_maxrss, r.stdout
+
+
+def main():
+    anju, n, work = os.path.abspath(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    encoding = sys.argv[4] if len(sys.argv) > 4 else "gb18030"
+    os.makedirs(work, exist_ok=True)
+    path = os.path.join(work, "households.csv")
+    made = os.path.join(work, "households.made")	# the file's rows and encoding
+    if not os.path.exists(made) or open(made).read() != "%d %s" % (n, encoding):
+        generate(path, n, encoding)
+        with open(made, "w") as f:
+            f.write("%d %s" % (n, encoding))
+    db = os.path.join(work, "import.db")
+    for old in (db, db + "-wal", db + "-shm", os.path.join(work, "ceiling.db")):
+        if os.path.exists(old):
+            os.remove(old)
+    base = [anju, "--db", db, "--data", os.path.join(work, "data")]
+    subprocess.run(base + ["migrate"], capture_output=True, check=True)
+    wall, cpu, rss, out = timed(base + ["import", "households", path])
+    ceiling = os.path.join(work, "ceiling.db")
+    utf8 = path
+    if encoding != "utf-8":
+        utf8 = os.path.join(work, "households-utf8.csv")
+        with open(path, encoding=encoding) as f, open(utf8, "w", encoding="utf-8") as g:
+            g.write(f.read())
+    swall, scpu, _, _ = timed(["sqlite3", ceiling, ".mode csv", ".import %s rows" % utf8])
+    print("| what | rows | wall s | CPU s | rows/s (wall) | max RSS |")
+    print("|---|---|---|---|---|---|")
+    print("| `anju import households` (%s CSV) | %d | %.1f | %.1f | %d | %d MiB |"
+          % (encoding.upper(), n, wall, cpu, n / wall, rss // 1024))
+    print("| sqlite3 shell `.import` (one bare table, the ceiling) | %d | %.1f | %.1f | %d | |"
+          % (n, swall, scpu, n / swall))
+    print()
+    print("```\n%s```" % out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1820 @@
+/* import: households with their members from CSV and XLSX, all or nothing (issue 14). */
+#include "domain/import.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/idnumber.h"
+#include "core/rowread.h"
+#include "domain/audit.h"
+#include "domain/guarantees.h"
+#include "domain/household.h"
+#include "domain/jobs.h"
+#include "domain/person.h"
+#include "domain/trainings.h"
+#include "domain/tx.h"
+
+/* ---------------------------------------------------------------- columns */
+
+enum field {
+	F_NUMBER, F_HEAD_ID, F_CATEGORY, F_STATUS, F_ORIGIN_TOWN, F_ORIGIN_VILLAGE, F_DEST,
+	F_DATE, F_HPHONE, F_NOTE,
+	F_ID, F_NAME, F_GENDER, F_BIRTH, F_RELATION, F_ETHNICITY, F_EDUCATION, F_HEALTH,
+	F_LABOR, F_PHONE, NF
+};
+
+static const char *const open_statuses[] = {"planned", "relocated", "settled", NULL};
+
+/* A column of the households template: its name in the API's body, the header words that
+ * name it (the first is the template's; earlier words win when two columns name one
+ * field: 姓名 over 户主姓名), what kind of value, and for coded values their list and the
+ * prefix of their words in the catalogues. */
+struct column {
+	const char *field;
+	const char *words[12];
+	char type;	/* t text, o option, d date, i ID number, w town, v village, c community */
+	bool member;
+	bool required;
+	const char *const *options;
+	const char *prefix;
+	const char *example;
+};
+
+static const struct column columns[NF] = {
+	[F_NUMBER] = {"number", {"户编号", "户号", "家庭编号", "搬迁户编号", "household number",
+		"number"}, 't', false, false, NULL, NULL, ""},
+	[F_HEAD_ID] = {"head_id_number", {"户主身份证号", "户主身份证号码", "户主公民身份号码",
+		"head id number"}, 'i', false, false, NULL, NULL, ""},
+	[F_CATEGORY] = {"category", {"搬迁类型", "搬迁户类型", "户类型", "户类别", "类别",
+		"category"}, 'o', false, false, household_categories, "category_", "建档立卡贫困户"},
+	[F_STATUS] = {"status", {"搬迁状态", "状态", "status"}, 'o', false, false, open_statuses,
+		"status_", "已入住"},
+	[F_ORIGIN_TOWN] = {"origin_town", {"迁出乡镇", "原居住乡镇", "乡镇", "乡镇（街道）",
+		"origin town"}, 'w', false, false, NULL, NULL, "木树镇"},
+	[F_ORIGIN_VILLAGE] = {"origin_village", {"迁出村", "原居住村", "迁出地", "迁出村（居）",
+		"行政村", "村", "origin village"}, 'v', false, false, NULL, NULL, "潮水村"},
+	[F_DEST] = {"dest_community", {"安置社区", "安置点", "安置地点", "安置区", "社区",
+		"destination community", "dest community"}, 'c', false, false, NULL, NULL, "团山社区"},
+	[F_DATE] = {"relocation_date", {"搬迁日期", "搬迁时间", "入住日期", "入住时间",
+		"relocation date"}, 'd', false, false, NULL, NULL, "2019-05-01"},
+	[F_HPHONE] = {"phone", {"户联系电话", "户主电话", "家庭电话", "household phone"}, 't',
+		false, false, NULL, NULL, ""},
+	[F_NOTE] = {"note", {"备注", "note"}, 't', false, false, NULL, NULL, ""},
+	[F_ID] = {"id_number", {"身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证",
+		"id number"}, 'i', true, true, NULL, NULL, "520628199001011236"},
+	[F_NAME] = {"name", {"姓名", "成员姓名", "家庭成员姓名", "name", "户主姓名"}, 't', true,
+		true, NULL, NULL, "张三"},
+	[F_GENDER] = {"gender", {"性别", "gender", "sex"}, 'o', true, false, person_genders,
+		"gender_", "男"},
+	[F_BIRTH] = {"birth_date", {"出生日期", "出生年月日", "出生年月", "birth date"}, 'd',
+		true, false, NULL, NULL, "1990-01-01"},
+	[F_RELATION] = {"relation", {"与户主关系", "与户主的关系", "家庭关系", "关系",
+		"relation"}, 'o', true, true, person_relations, "relation_", "户主"},
+	[F_ETHNICITY] = {"ethnicity", {"民族", "ethnicity"}, 'o', true, false, person_ethnicities,
+		"ethnicity_", "苗族"},
+	[F_EDUCATION] = {"education", {"文化程度", "学历", "education"}, 'o', true, false,
+		person_educations, "education_", "初中"},
+	[F_HEALTH] = {"health", {"健康状况", "健康状态", "health"}, 'o', true, false,
+		person_healths, "health_", "健康"},
+	[F_LABOR] = {"labor_capacity", {"劳动能力", "劳动力状况", "labor capacity"}, 'o', true,
+		false, person_labor_capacities, "labor_", "普通劳动力"},
+	[F_PHONE] = {"phone", {"联系电话", "电话", "手机号码", "手机", "联系方式", "phone"}, 't',
+		true, false, NULL, NULL, "13800000000"},
+};
+
+/* Words people use besides the catalogue's, per option list. */
+struct synonym {
+	const char *word, *code;
+};
+static const struct synonym synonyms[] = {
+	{"本人", "head"}, {"户主本人", "head"}, {"妻", "spouse"}, {"妻子", "spouse"},
+	{"丈夫", "spouse"}, {"夫", "spouse"}, {"儿子", "son"}, {"长子", "son"}, {"次子", "son"},
+	{"三子", "son"}, {"四子", "son"}, {"女儿", "daughter"}, {"长女", "daughter"},
+	{"次女", "daughter"}, {"三女", "daughter"}, {"四女", "daughter"},
+	{"儿媳妇", "daughter_in_law"}, {"媳妇", "daughter_in_law"}, {"孙", "grandson"},
+	{"外孙子", "grandson"}, {"外孙", "grandson"}, {"外孙女", "granddaughter"},
+	{"父亲", "parent"}, {"母亲", "parent"}, {"父", "parent"}, {"母", "parent"},
+	{"公公", "parent"}, {"婆婆", "parent"}, {"岳父", "parent"}, {"岳母", "parent"},
+	{"兄", "sibling"}, {"弟", "sibling"}, {"姐", "sibling"}, {"妹", "sibling"},
+	{"哥哥", "sibling"}, {"弟弟", "sibling"}, {"姐姐", "sibling"}, {"妹妹", "sibling"},
+	{"兄弟", "sibling"}, {"姐妹", "sibling"}, {"其它", "other"},
+	{"男性", "male"}, {"女性", "female"},
+	{"建档立卡户", "registered_poor"}, {"建档立卡", "registered_poor"},
+	{"贫困户", "registered_poor"}, {"同步搬迁", "synchronous"},
+	{"文盲", "none"}, {"半文盲", "none"}, {"未上学", "none"}, {"学龄前", "preschool"},
+	{"中专", "vocational"}, {"职高", "vocational"}, {"技校", "vocational"},
+	{"中职", "vocational"}, {"大专", "college"}, {"本科", "college"}, {"大学", "college"},
+	{"研究生", "college"}, {"慢性病", "chronic"}, {"大病", "serious_illness"},
+	{"重病", "serious_illness"}, {"半劳动力", "weak"}, {"丧失", "lost"},
+	{"其他", "other"},
+};
+
+/* Header or value as compared: no spaces (ASCII, no-break, ideographic), no marks of a
+ * required column (* ＊), ASCII lower-cased; for headers also no bracketed note ("(必填)"). */
+static void squeeze(const char *in, char *out, size_t cap, bool header)
+{
+	size_t n = 0;
+	int depth = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && n + 4 < cap;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '*' ||
+		    (header && *p == '\'')) {
+			p++;
+			continue;
+		}
+		if (p[0] == 0xC2 && p[1] == 0xA0) {	/* no-break space */
+			p += 2;
+			continue;
+		}
+		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {	/* ideographic space */
+			p += 3;
+			continue;
+		}
+		if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8A) {	/* ＊ */
+			p += 3;
+			continue;
+		}
+		if (header && (*p == '(' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x88))) {
+			depth++;
+			p += *p == '(' ? 1 : 3;
+			continue;
+		}
+		if (header && depth && (*p == ')' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x89))) {
+			depth--;
+			p += *p == ')' ? 1 : 3;
+			continue;
+		}
+		if (depth) {
+			p++;
+			continue;
+		}
+		out[n++] = (char)(*p < 0x80 ? tolower(*p) : *p);
+		p++;
+	}
+	out[n] = 0;
+}
+
+/* The field a header names and how strongly (lower is stronger); -1 when none. */
+static int header_field(const char *text, int *rank)
+{
+	char h[256], w[256];
+	squeeze(text, h, sizeof(h), true);
+	if (!*h)
+		return -1;
+	for (int f = 0; f < NF; f++)
+		for (int k = 0; k < 12 && columns[f].words[k]; k++) {
+			squeeze(columns[f].words[k], w, sizeof(w), true);
+			if (strcmp(h, w) == 0) {
+				*rank = k;
+				return f;
+			}
+		}
+	return -1;
+}
+
+/* ---------------------------------------------------------------- the run's state */
+
+struct counts {
+	long create, update, unchanged, error;
+};
+
+/* One row as read: the values by field, already in the API's form where they could be. */
+struct irow {
+	int sheet;
+	long number;
+	const char *v[NF];
+	bool bad;
+};
+
+#define GROUP_MAX 30
+
+struct sheet_map {
+	int col[NF];		/* column index per field, -1 when absent */
+	int rank[NF];
+	char *label[NF];	/* the header as the user wrote it */
+	bool header_done;
+	bool skip;		/* a sheet of something else (instructions, a list): no column known */
+	int title_rows;		/* rows above the header that name no column (a title) */
+	long header_row;
+};
+
+/* The columns of a ledger's sheet: [0] ID number, [1] name, [2 + i] the ledger's field i. */
+#define IMPORT_LEDGER_FIELDS LEDGER_MAX_FIELDS
+#define LCOLS (IMPORT_LEDGER_FIELDS + 2)
+struct ledger_map {
+	int col[LCOLS];
+	char *label[LCOLS];
+	bool header_done;
+	bool skip;
+	int title_rows;
+};
+
+struct run {
+	struct ctx *cx;
+	const struct import_opts *o;
+	struct rowread *rr;
+	int64_t import_id;
+	char detail[32];
+	json_t *errors;		/* [{sheet, row, column, field, code, message, value}] */
+	long errors_total;
+	long rows;
+	struct counts hh, pp;
+	json_t *first;		/* {create: [], update: [], unchanged: [], error: []} */
+	json_t *cache;		/* division look-ups by name */
+	struct sheet_map *maps;
+	int nmaps;
+	json_t *ignored;
+	json_t *ignored_sheets;	/* names of the sheets skipped */
+	/* the row being read (rarena) and the household being gathered (garena) */
+	struct arena rarena, garena;
+	struct irow group[GROUP_MAX + 1];
+	int ngroup;
+	bool group_overflow;
+	char gkey[128];
+	int grouping;		/* F_NUMBER, F_HEAD_ID or -1 (by order) */
+	bool failed;		/* a store failure: the run stops */
+	enum outcome fail_res;
+	/* a follow-up ledger's import (jobs, trainings, guarantees) */
+	const struct ledger *ledger;
+	struct ledger_map *lmaps;
+	struct counts rowc;
+};
+
+static const char *sheet_label(struct run *r, int sheet)
+{
+	const struct rowread_sheet *s = rowread_sheet(r->rr, sheet);
+	return s && s->name ? s->name : "";
+}
+
+/* Records an error at a column (col -1: the row; row 0: the sheet; sheet -1: the file). */
+static void add_error_at(struct run *r, int sheet, long row, int col, const char *label,
+			 const char *code, const char *value)
+{
+	r->errors_total++;
+	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS)
+		return;
+	char letters[8] = "";
+	if (col >= 0)
+		rowread_column_name(col, letters);
+	char shown[200] = "";
+	if (value)
+		snprintf(shown, sizeof(shown), "%.64s", value);
+	json_array_append_new(r->errors, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}",
+		"sheet", sheet >= 0 ? sheet_label(r, sheet) : "", "row", (json_int_t)row,
+		"column", letters, "field", label ? label : "", "code", code,
+		"message", msg_get(r->o->lang, code), "value", shown));
+}
+
+/* Records an error on a row's field of the households columns (field -1: the row). */
+static void add_error(struct run *r, int sheet, long row, int field, const char *code,
+		      const char *value)
+{
+	int col = -1;
+	const char *label = "";
+	if (field >= 0 && sheet >= 0 && sheet < r->nmaps && r->maps) {
+		col = r->maps[sheet].col[field];
+		label = r->maps[sheet].label[field] ? r->maps[sheet].label[field]
+			: columns[field].words[0];
+	} else if (field >= 0)
+		label = columns[field].words[0];
+	add_error_at(r, sheet, row, col, label, code, value);
+}
+
+static void note_first(struct run *r, const char *which, const struct irow *head, int members)
+{
+	json_t *arr = json_object_get(r->first, which);
+	if (json_array_size(arr) >= 5)
+		return;
+	json_array_append_new(arr, json_pack("{s:s, s:I, s:s?, s:s?, s:i}", "sheet",
+		sheet_label(r, head->sheet), "row", (json_int_t)head->number,
+		"name", head->v[F_NAME], "number", head->v[F_NUMBER], "members", members));
+}
+
+/* ---------------------------------------------------------------- values */
+
+static const char *option_code(const struct column *c, const char *value)
+{
+	char v[128], w[128];
+	squeeze(value, v, sizeof(v), false);
+	for (int i = 0; c->options[i]; i++) {
+		if (strcmp(v, c->options[i]) == 0)
+			return c->options[i];
+		char key[64];
+		snprintf(key, sizeof(key), "%s%s", c->prefix, c->options[i]);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			squeeze(msg_get((enum lang)l, key), w, sizeof(w), false);
+			if (strcmp(v, w) == 0)
+				return c->options[i];
+		}
+		/* 苗 for 苗族, 汉 for 汉族 */
+		if (strcmp(c->prefix, "ethnicity_") == 0) {
+			char with[140];
+			snprintf(with, sizeof(with), "%s族", v);
+			squeeze(msg_get(LANG_ZH, key), w, sizeof(w), false);
+			if (strcmp(with, w) == 0)
+				return c->options[i];
+		}
+	}
+	for (size_t k = 0; k < sizeof(synonyms) / sizeof(synonyms[0]); k++)
+		if (strcmp(v, synonyms[k].word) == 0)
+			for (int i = 0; c->options[i]; i++)
+				if (strcmp(c->options[i], synonyms[k].code) == 0)
+					return c->options[i];
+	if (strcmp(c->prefix, "ethnicity_") == 0 && strlen(v) > 3 && strstr(v, "族"))
+		return "other";
+	return NULL;
+}
+
+/* Excel's day numbers to YYYY-MM-DD: the 1900 system (with its 29 February 1900), or the
+ * 1904 one, whose day 0 is 1904-01-01. */
+static bool serial_date(double serial, bool from1904, char out[11])
+{
+	if (serial < (from1904 ? 0 : 1) || serial >= 2958466)
+		return false;
+	long s = (long)serial;
+	date_format(from1904 ? s - 24107 : s >= 61 ? s - 25569 : s - 25568, out);
+	return true;
+}
+
+static bool parse_date(const struct rowread_cell *c, bool from1904, char out[11])
+{
+	const char *t = c->text;
+	char *end;
+	if (c->kind == ROWREAD_DATE || c->kind == ROWREAD_NUMBER) {
+		double d = strtod(t, &end);
+		if (*end)
+			return false;
+		if (d >= 10000000 && d <= 99991231 && d == (long)d) {	/* 20190501 typed */
+			long v = (long)d;
+			int y = (int)(v / 10000), m = (int)(v / 100 % 100), dd = (int)(v % 100);
+			if (!date_valid(y, m, dd))
+				return false;
+			date_format(date_days(y, m, dd), out);
+			return true;
+		}
+		return serial_date(d, from1904, out);
+	}
+	char v[64];
+	squeeze(t, v, sizeof(v), false);
+	size_t n = strlen(v);
+	if (n == 8 && strspn(v, "0123456789") == 8) {
+		int y, m, d;
+		if (sscanf(v, "%4d%2d%2d", &y, &m, &d) != 3 || !date_valid(y, m, d))
+			return false;
+		date_format(date_days(y, m, d), out);
+		return true;
+	}
+	if (n == 5 && strspn(v, "0123456789") == 5)
+		return serial_date(atof(v), false, out);
+	/* three numbers apart: 2019-05-01, 2019/5/1, 2019.5.1, 2019年5月1日 (a time after it
+	 * ignored: the squeeze joined "2019-05-01 00:00:00" into "2019-05-0100:00:00") */
+	int part[3], np = 0;
+	const char *p = t;
+	while (*p && np < 3) {
+		while (*p && !isdigit((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		long x = strtol(p, &end, 10);
+		if (end - p > 4)
+			return false;
+		part[np++] = (int)x;
+		p = end;
+		if (np == 3)
+			break;
+		/* the separator must be one of - / . 年 月 */
+		if (!(*p == '-' || *p == '/' || *p == '.' || strncmp(p, "年", 3) == 0 ||
+		      strncmp(p, "月", 3) == 0))
+			return false;
+	}
+	if (np != 3 || part[0] < 1800 || !date_valid(part[0], part[1], part[2]))
+		return false;
+	date_format(date_days(part[0], part[1], part[2]), out);
+	return true;
+}
+
+/* An ID number as typed: spaces and a leading apostrophe dropped, x upper-cased; a number
+ * Excel stored in floating point (5.20628E+17) is refused (rounded: the digits are lost). */
+static const char *parse_id(struct run *r, const struct rowread_cell *c, bool *rounded)
+{
+	char v[64];
+	*rounded = false;
+	squeeze(c->text, v, sizeof(v), false);
+	const char *s = v[0] == '\'' ? v + 1 : v;
+	size_t n = strlen(s);
+	bool digits = strspn(s, "0123456789") == n;
+	if (c->kind == ROWREAD_NUMBER || c->kind == ROWREAD_DATE) {
+		if (!(digits && n == 15)) {	/* only a 15-digit number survives as a number */
+			*rounded = true;
+			return NULL;
+		}
+	} else if (strpbrk(s, "eE") && strspn(s, "0123456789.eE+-") == n && n > 2) {
+		*rounded = true;
+		return NULL;
+	}
+	char *out = arena_strdup(&r->rarena, s);
+	for (char *p = out; p && *p; p++)
+		if (*p == 'x')
+			*p = 'X';
+	return out;
+}
+
+/* A division by name (or code) at a level, within parent (""); "" unknown, "?" several. */
+static const char *division_by_name(struct run *r, const char *name, int level,
+				    const char *parent)
+{
+	char key[400];
+	snprintf(key, sizeof(key), "%d|%s|%s", level, parent, name);
+	json_t *hit = json_object_get(r->cache, key);
+	if (hit)
+		return json_string_value(hit);
+	size_t want = level == 4 ? 9 : 12;
+	const char *found = "";
+	char first[16] = "";
+	if (strlen(name) == want && strspn(name, "0123456789") == want) {
+		found = name;	/* a code: the household's own validation checks it */
+	} else {
+		char lo[16], hi[17];
+		snprintf(lo, sizeof(lo), "%s", parent);
+		snprintf(hi, sizeof(hi), "%s:", parent);
+		struct store_rows *q = store_query(r->cx->db, "SELECT code FROM divisions"
+			" WHERE level = ? AND (name = ? OR short_name = ?)"
+			" AND (? = '' OR (code >= ? AND code < ?)) ORDER BY code LIMIT 2",
+			"ittttt", (int64_t)level, name, name, lo, lo, hi);
+		int n = 0;
+		while (store_next(q))
+			if (n++ == 0)
+				snprintf(first, sizeof(first), "%s", store_text(q, 0));
+		if (store_finish(q) != STORE_OK) {
+			r->failed = true;
+			r->fail_res = OUT_INTERNAL;
+		}
+		found = n == 1 ? first : n > 1 ? "?" : "";
+		if (n == 0 && level == 5 && !*parent) {
+			/* a resettlement site's name stands for its community */
+			q = store_query(r->cx->db, "SELECT community_code FROM sites WHERE name = ?",
+					"t", name);
+			if (store_next(q))
+				snprintf(first, sizeof(first), "%s", store_text(q, 0)), found = first;
+			store_finish(q);
+		}
+	}
+	json_object_set_new(r->cache, key, json_string(found));
+	return json_string_value(json_object_get(r->cache, key));
+}
+
+/* Reads one data row into *ir by the sheet's columns, noting every bad value. */
+static void parse_row(struct run *r, const struct sheet_map *m, const struct rowread_row *row,
+		      struct irow *ir)
+{
+	memset(ir, 0, sizeof(*ir));
+	ir->sheet = row->sheet;
+	ir->number = row->number;
+	const char *town = "";
+	for (int f = 0; f < NF; f++) {
+		int col = m->col[f];
+		if (col < 0 || col >= row->ncells)
+			continue;
+		const struct rowread_cell *c = &row->cells[col];
+		const struct column *def = &columns[f];
+		if (c->formula) {	/* a formula's value is not what someone typed */
+			add_error(r, row->sheet, row->number, f, "import_formula", NULL);
+			ir->bad = true;
+			continue;
+		}
+		if (c->kind == ROWREAD_EMPTY)
+			continue;
+		char v[512];
+		squeeze(c->text, v, sizeof(v), false);
+		switch (def->type) {
+		case 'o': {
+			const char *code = option_code(def, c->text);
+			if (!code) {
+				add_error(r, row->sheet, row->number, f, "import_bad_option", c->text);
+				ir->bad = true;
+			}
+			ir->v[f] = code;
+			break;
+		}
+		case 'd': {
+			char d[11];
+			if (!parse_date(c, rowread_date1904(r->rr), d)) {
+				add_error(r, row->sheet, row->number, f, "import_bad_date", c->text);
+				ir->bad = true;
+			} else
+				ir->v[f] = arena_strdup(&r->rarena, d);
+			break;
+		}
+		case 'i': {
+			bool rounded;
+			ir->v[f] = parse_id(r, c, &rounded);
+			if (rounded) {
+				add_error(r, row->sheet, row->number, f, "import_id_rounded", c->text);
+				ir->bad = true;
+			}
+			break;
+		}
+		case 'w':
+			town = division_by_name(r, v, 4, "");
+			if (!*town || *town == '?') {
+				add_error(r, row->sheet, row->number, f, *town ? "import_town_ambiguous"
+					  : "import_unknown_town", c->text);
+				ir->bad = true;
+				town = "";
+			}
+			ir->v[f] = arena_strdup(&r->rarena, town);
+			break;
+		case 'v':
+		case 'c':
+			/* resolved after the town, below */
+			ir->v[f] = arena_strdup(&r->rarena, v);
+			break;
+		default:
+			/* text as typed, trimmed at the ends only */
+			{
+				const char *s = c->text;
+				while (*s == ' ')
+					s++;
+				size_t n = strlen(s);
+				while (n && s[n - 1] == ' ')
+					n--;
+				ir->v[f] = arena_strndup(&r->rarena, s, n);
+			}
+		}
+	}
+	if (ir->v[F_ORIGIN_VILLAGE]) {
+		const char *code = division_by_name(r, ir->v[F_ORIGIN_VILLAGE], 5, town);
+		if (!*code || *code == '?') {
+			add_error(r, row->sheet, row->number, F_ORIGIN_VILLAGE, *code
+				  ? "import_village_ambiguous" : "import_unknown_village",
+				  ir->v[F_ORIGIN_VILLAGE]);
+			ir->bad = true;
+		} else
+			ir->v[F_ORIGIN_VILLAGE] = arena_strdup(&r->rarena, code);
+	}
+	if (ir->v[F_DEST]) {
+		const char *code = division_by_name(r, ir->v[F_DEST], 5, "");
+		if (!*code || *code == '?') {
+			add_error(r, row->sheet, row->number, F_DEST, *code
+				  ? "import_village_ambiguous" : "import_unknown_community",
+				  ir->v[F_DEST]);
+			ir->bad = true;
+		} else
+			ir->v[F_DEST] = arena_strdup(&r->rarena, code);
+	}
+	if (!ir->v[F_ID] && !ir->bad) {
+		add_error(r, row->sheet, row->number, F_ID, "required", NULL);
+		ir->bad = true;
+	}
+}
+
+/* ---------------------------------------------------------------- one household */
+
+static json_t *member_json(const struct irow *ir)
+{
+	json_t *m = json_object();
+	for (int f = F_ID; f < NF; f++)
+		if (ir->v[f])
+			json_object_set_new(m, columns[f].field, json_string(ir->v[f]));
+	return m;
+}
+
+/* The household's own fields from the head's row (or the first row that has each). */
+static json_t *household_json(const struct irow *rows, int n, int head, bool create)
+{
+	json_t *h = json_object();
+	for (int f = F_NUMBER; f < F_ID; f++) {
+		if (f == F_HEAD_ID || f == F_ORIGIN_TOWN)
+			continue;
+		const char *v = rows[head].v[f];
+		for (int i = 0; !v && i < n; i++)
+			v = rows[i].v[f];
+		if (v && !(f == F_NUMBER && !create))
+			json_object_set_new(h, columns[f].field, json_string(v));
+	}
+	return h;
+}
+
+/* Puts the errors a domain validation left in gcx->errs on the rows they are about:
+ * "members[2].birth_date" on the group's third row, a household field on the head's row. */
+static void errors_to_rows(struct run *r, const struct verrors *e, const struct irow *rows,
+			   int head)
+{
+	for (int k = 0; k < e->n; k++) {
+		const char *f = e->items[k].field;
+		int at = head;
+		bool member = false;
+		if (strncmp(f, "members[", 8) == 0) {
+			int i = atoi(f + 8);
+			const char *dot = strchr(f, '.');
+			at = i;
+			f = dot ? dot + 1 : f;
+			member = dot != NULL;
+		}
+		int field = -1;
+		for (int c = 0; c < NF; c++)
+			if (strcmp(columns[c].field, f) == 0 && columns[c].member == member)
+				field = c;
+		add_error(r, rows[at].sheet, rows[at].number, field, e->items[k].code,
+			  field >= 0 ? rows[at].v[field] : NULL);
+	}
+	if (e->dropped)
+		r->errors_total += e->dropped;
+}
+
+static void group_error(struct run *r, const struct irow *rows, int n)
+{
+	r->hh.error++;
+	r->pp.error += n;
+	note_first(r, "error", &rows[0], n);
+}
+
+/* The person with an ID number: id, household, still a member; 0 when nobody. */
+static int64_t find_person(struct run *r, const char *id_number, int64_t *household,
+			   bool *member)
+{
+	struct idnumber idn;
+	*household = 0;
+	*member = false;
+	if (idnumber_parse(id_number, r->cx->today, &idn) != IDNUMBER_OK)
+		return 0;
+	struct store_rows *q = store_query(r->cx->db, "SELECT id, household_id, status FROM persons"
+					   " WHERE id_number = ?", "t", idn.number);
+	int64_t id = 0;
+	if (store_next(q)) {
+		id = store_int(q, 0);
+		*household = store_int(q, 1);
+		*member = strcmp(store_text(q, 2), "member") == 0;
+	}
+	if (store_finish(q) != STORE_OK) {
+		r->failed = true;
+		r->fail_res = OUT_INTERNAL;
+	}
+	return id;
+}
+
+/* Has the key (an ID number, a household's number) been seen in this file before?
+ * Remembers it (in the scratch table import_keys, on disk, so memory stays flat however
+ * many rows come); *where names the row that had it. */
+static bool seen_before(struct run *r, const char *kind, const char *key, const struct irow *ir,
+			char *where, size_t cap)
+{
+	char k[160], place[200];
+	snprintf(k, sizeof(k), "%s:%s", kind, key);
+	snprintf(place, sizeof(place), "%s!%ld", sheet_label(r, ir->sheet), ir->number);
+	/* one statement for the usual case, a new key; the place is read only for a repeat */
+	int rc = store_exec(r->cx->db, "INSERT INTO import_keys (k, place) VALUES (?, ?)"
+			    " ON CONFLICT (k) DO NOTHING", "tt", k, place);
+	if (rc != STORE_OK) {
+		r->failed = true;
+		return false;
+	}
+	if (store_changes(r->cx->db) == 1)
+		return false;
+	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_keys WHERE k = ?",
+					   "t", k);
+	if (store_next(q))
+		snprintf(where, cap, "%s", store_text(q, 0));
+	if (store_finish(q) != STORE_OK)
+		r->failed = true;
+	return true;
+}
+
+/* Updates person `pid` from the file where it differs; *changed says whether it did. */
+static int update_person(struct run *r, struct ctx *gcx, int64_t pid, const struct person_in *p,
+			 bool *changed)
+{
+	static const char *const cols[] = {"name", "relation", "ethnicity", "education", "health",
+		"labor_capacity", "phone"};
+	*changed = false;
+	struct store_rows *q = store_query(gcx->db, "SELECT name, relation, ethnicity, education,"
+		" health, labor_capacity, phone FROM persons WHERE id = ?", "i", pid);
+	if (!store_next(q)) {
+		store_finish(q);
+		return STORE_ERROR;
+	}
+	const char *given[] = {p->name, p->relation, p->ethnicity, p->education, p->health,
+			       p->labor_capacity, p->phone};
+	struct person_in d = {.has_id = false};
+	const char **dst[] = {&d.name, &d.relation, &d.ethnicity, &d.education, &d.health,
+			      &d.labor_capacity, &d.phone};
+	json_t *before = json_object(), *after = json_object();
+	for (int i = 0; i < 7; i++) {
+		if (!given[i])
+			continue;
+		const char *was = store_null(q, i) ? NULL : store_text(q, i);
+		if (was && strcmp(was, given[i]) == 0)
+			continue;
+		*dst[i] = given[i];
+		json_object_set_new(before, cols[i], was ? json_string(was) : json_null());
+		json_object_set_new(after, cols[i], json_string(given[i]));
+	}
+	int rc = store_finish(q);
+	*changed = json_object_size(after) > 0;
+	if (rc == STORE_OK && *changed)
+		rc = person_update_fields(gcx, pid, &d);
+	if (rc == STORE_OK && *changed)
+		rc = audit_write_detail(gcx, "update", "person", pid, before, after, r->detail);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/* Writes (or, finding errors, refuses) the household gathered in r->group. */
+static void flush_group(struct run *r)
+{
+	int n = r->ngroup;
+	struct irow *rows = r->group;
+	if (n == 0)
+		return;
+	r->ngroup = 0;
+	if (r->group_overflow) {
+		add_error(r, rows[0].sheet, rows[0].number, -1, "import_too_many_members", NULL);
+		group_error(r, rows, n);
+		r->group_overflow = false;
+		return;
+	}
+	bool bad = false;
+	int head = -1, heads = 0;
+	for (int i = 0; i < n; i++) {
+		bad = bad || rows[i].bad;
+		if (rows[i].v[F_RELATION] && strcmp(rows[i].v[F_RELATION], "head") == 0) {
+			if (head < 0)
+				head = i;
+			heads++;
+		}
+	}
+	/* the same ID number twice in the file */
+	for (int i = 0; i < n; i++) {
+		char where[200];
+		if (rows[i].v[F_ID] && seen_before(r, "p", rows[i].v[F_ID], &rows[i], where,
+						   sizeof(where))) {
+			add_error(r, rows[i].sheet, rows[i].number, F_ID, "import_id_twice", where);
+			bad = true;
+		}
+	}
+	if (heads != 1 && !bad) {
+		add_error(r, rows[0].sheet, rows[0].number, F_RELATION,
+			  heads ? "several_heads" : "no_head", NULL);
+		bad = true;
+	}
+
+	struct arena a;
+	struct verrors errs;
+	arena_init(&a, 0);
+	verrors_init(&errs, &a);
+	struct ctx g = *r->cx;
+	g.arena = &a;
+	g.errs = &errs;
+
+	/* who is known already, and in which household */
+	int64_t target = 0, pid[GROUP_MAX + 1] = {0};
+	bool other = false;
+	if (head >= 0 && rows[head].v[F_NUMBER]) {
+		int rc;
+		target = store_one_int(g.db, &rc, "SELECT id FROM households WHERE number = ?", "t",
+				       rows[head].v[F_NUMBER]);
+	}
+	/* the household is the head's when the head is known (else the numbered one, else a
+	 * new one); any other known member must already live there */
+	int64_t hh_of[GROUP_MAX + 1] = {0};
+	bool member_of[GROUP_MAX + 1] = {false};
+	for (int i = 0; i < n; i++)
+		if (rows[i].v[F_ID])
+			pid[i] = find_person(r, rows[i].v[F_ID], &hh_of[i], &member_of[i]);
+	if (head >= 0 && pid[head] && member_of[head] && !target)
+		target = hh_of[head];
+	for (int i = 0; i < n; i++) {
+		if (!pid[i])
+			continue;
+		if (!member_of[i] || hh_of[i] != target) {
+			add_error(r, rows[i].sheet, rows[i].number, F_ID, "import_in_other_household",
+				  NULL);
+			other = true;
+		}
+	}
+	if (bad || other || r->failed) {
+		group_error(r, rows, n);
+		goto out;
+	}
+
+	if (!target) {	/* a new household, validated as the API validates one */
+		json_t *body = household_json(rows, n, head, true);
+		json_t *members = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(members, member_json(&rows[i]));
+		json_object_set_new(body, "members", members);
+		int64_t id;
+		enum outcome res = household_create_in_tx(&g, body, r->detail, &id);
+		json_decref(body);
+		if (res == OUT_INVALID) {
+			errors_to_rows(r, &errs, rows, head);
+			group_error(r, rows, n);
+		} else if (res != OUT_OK) {
+			r->failed = true;
+			r->fail_res = res;
+		} else {
+			r->hh.create++;
+			r->pp.create += n;
+			note_first(r, "create", &rows[head], n);
+		}
+		goto out;
+	}
+
+	/* an existing household: its fields and its members where the file differs */
+	bool changed = false, any = false;
+	json_t *hbody = household_json(rows, n, head, false);
+	enum outcome res = household_update_in_tx(&g, target, hbody, r->detail, &changed);
+	json_decref(hbody);
+	any = changed;
+	if (res == OUT_NOT_FOUND || res == OUT_FORBIDDEN) {
+		add_error(r, rows[head].sheet, rows[head].number, F_ID, "out_of_scope", NULL);
+		group_error(r, rows, n);
+		goto out;
+	}
+	if (res == OUT_CONFLICT && errs.n == 0)
+		verrors_add(&errs, "number", "household_closed");
+	if (res != OUT_OK && res != OUT_INVALID && res != OUT_CONFLICT) {
+		r->failed = true;
+		r->fail_res = res;
+		goto out;
+	}
+	long created = 0, updated = 0, same = 0;
+	for (int i = 0; i < n && !r->failed; i++) {
+		char prefix[32];
+		struct person_in p;
+		snprintf(prefix, sizeof(prefix), "members[%d].", i);
+		json_t *m = member_json(&rows[i]);
+		bool ok = person_parse(&g, m, prefix, pid[i] == 0, &p);
+		if (!ok || errs.n) {
+			json_decref(m);
+			continue;
+		}
+		int rc;
+		if (pid[i]) {
+			bool pc = false;
+			rc = update_person(r, &g, pid[i], &p, &pc);
+			pc ? updated++ : same++;
+		} else {
+			char today[11];
+			int64_t id;
+			date_format(g.today, today);
+			rc = person_insert(&g, target, &p, "registered", arena_strdup(&a, today), &id);
+			if (rc == STORE_OK) {
+				json_t *made = person_load(&g, id);
+				rc = made ? audit_write_detail(&g, "create", "person", id, NULL, made,
+							       r->detail) : STORE_ERROR;
+				json_decref(made);
+			}
+			created++;
+		}
+		json_decref(m);	/* p's texts were m's */
+		if (rc != STORE_OK) {
+			r->failed = true;
+			r->fail_res = OUT_INTERNAL;
+		}
+	}
+	if (!errs.n && !r->failed) {
+		int rc;
+		int64_t heads_now = store_one_int(g.db, &rc, "SELECT count(*) FROM persons WHERE"
+			" household_id = ? AND status = 'member' AND relation = 'head'", "i", target);
+		if (heads_now != 1)
+			verrors_add(&errs, "members[0].relation", "several_heads");
+		if (created || updated)
+			rc = household_touch(&g, target);
+		if (rc != STORE_OK)
+			r->failed = true;
+	}
+	if (errs.n) {
+		errors_to_rows(r, &errs, rows, head);
+		group_error(r, rows, n);
+		goto out;
+	}
+	any = any || created || updated;
+	r->pp.create += created;
+	r->pp.update += updated;
+	r->pp.unchanged += same;
+	if (any) {
+		r->hh.update++;
+		note_first(r, "update", &rows[head], n);
+	} else {
+		r->hh.unchanged++;
+		note_first(r, "unchanged", &rows[head], n);
+	}
+out:
+	arena_release(&a);
+}
+
+/* Adds a parsed row to the household being gathered, first writing the one before when
+ * this row starts another; the row's texts are copied into the group's arena. */
+static void take_row(struct run *r, struct irow *ir)
+{
+	char key[128] = "";
+	bool starts;
+	const char *k = r->grouping >= 0 ? ir->v[r->grouping] : NULL;
+	if (k && *k) {
+		snprintf(key, sizeof(key), "%s", k);
+		starts = r->ngroup == 0 || strcmp(key, r->gkey) != 0;
+	} else {	/* no household column, or empty here: a head's row starts a household */
+		starts = ir->v[F_RELATION] && strcmp(ir->v[F_RELATION], "head") == 0;
+		if (!starts && r->ngroup == 0) {
+			add_error(r, ir->sheet, ir->number, F_RELATION, "import_no_head_before", NULL);
+			r->hh.error++;
+			r->pp.error++;
+			return;
+		}
+	}
+	if (starts) {
+		flush_group(r);
+		arena_release(&r->garena);
+		arena_init(&r->garena, 0);
+		char where[200];
+		if (*key && seen_before(r, "h", key, ir, where, sizeof(where))) {
+			add_error(r, ir->sheet, ir->number, r->grouping, "import_rows_apart", where);
+			ir->bad = true;
+		}
+		snprintf(r->gkey, sizeof(r->gkey), "%s", key);
+	}
+	if (r->ngroup == GROUP_MAX) {
+		r->group_overflow = true;
+		return;
+	}
+	struct irow *g = &r->group[r->ngroup++];
+	*g = *ir;
+	for (int f = 0; f < NF; f++)
+		if (g->v[f])
+			g->v[f] = arena_strdup(&r->garena, g->v[f]);
+}
+
+/* ---------------------------------------------------------------- headers */
+
+static bool read_header(struct run *r, struct sheet_map *m, const struct rowread_row *row)
+{
+	for (int f = 0; f < NF; f++) {
+		m->col[f] = -1;
+		m->rank[f] = 99;
+	}
+	m->header_done = true;
+	m->header_row = row->number;
+	json_t *ignored = json_array();
+	for (int c = 0; c < row->ncells; c++) {
+		int rank, f = header_field(row->cells[c].text, &rank);
+		if (f < 0) {
+			if (*row->cells[c].text)
+				json_array_append_new(ignored, json_string(row->cells[c].text));
+			continue;
+		}
+		if (rank < m->rank[f]) {
+			if (m->col[f] >= 0)
+				json_array_append_new(ignored, json_string(m->label[f]));
+			m->col[f] = c;
+			m->rank[f] = rank;
+			free(m->label[f]);
+			m->label[f] = strdup(row->cells[c].text);
+		} else
+			json_array_append_new(ignored, json_string(row->cells[c].text));
+	}
+	int known = 0;
+	for (int f = 0; f < NF; f++)
+		known += m->col[f] >= 0;
+	if (!known) {
+		json_decref(ignored);
+		for (int f = 0; f < NF; f++) {
+			free(m->label[f]);
+			m->label[f] = NULL;
+		}
+		if (++m->title_rows < 10) {	/* a title above the header: look on */
+			m->header_done = false;
+			return true;
+		}
+		m->skip = true;	/* not a sheet of households: said, not refused */
+		json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+		return true;
+	}
+	json_array_extend(r->ignored, ignored);
+	json_decref(ignored);
+	bool ok = true;
+	for (int f = 0; f < NF; f++)
+		if (columns[f].required && m->col[f] < 0) {
+			add_error(r, row->sheet, row->number, f, "import_missing_column", NULL);
+			ok = false;
+		}
+	/* a household column decides the grouping of the whole file (the first sheet's) */
+	if (row->sheet == 0 || r->grouping == -2)
+		r->grouping = m->col[F_NUMBER] >= 0 ? F_NUMBER : m->col[F_HEAD_ID] >= 0 ? F_HEAD_ID
+			: -1;
+	return ok;
+}
+
+/* ---------------------------------------------------------------- follow-up ledgers */
+
+/* The words that name a ledger field in a header: its label in either language, its name. */
+static bool ledger_header_is(const struct ledger_field *f, const char *h)
+{
+	char w[256];
+	if (f->label_key)
+		for (int l = 0; l < LANG_COUNT; l++) {
+			squeeze(msg_get((enum lang)l, f->label_key), w, sizeof(w), true);
+			if (strcmp(h, w) == 0)
+				return true;
+		}
+	squeeze(f->name, w, sizeof(w), true);
+	return strcmp(h, w) == 0;
+}
+
+static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowread_row *row)
+{
+	for (int i = 0; i < LCOLS; i++)
+		m->col[i] = -1;
+	m->header_done = true;
+	int rank[2] = {99, 99};
+	json_t *ignored = json_array();
+	for (int c = 0; c < row->ncells; c++) {
+		char h[256];
+		int k, f = header_field(row->cells[c].text, &k), at = -1;
+		squeeze(row->cells[c].text, h, sizeof(h), true);
+		if ((f == F_ID || f == F_NAME) && k < rank[f == F_NAME]) {
+			at = f == F_NAME;
+			rank[at] = k;
+		}
+		for (int i = 0; at < 0 && r->ledger->fields[i].name && i < IMPORT_LEDGER_FIELDS; i++)
+			if (!r->ledger->fields[i].body_only && m->col[2 + i] < 0 &&
+			    ledger_header_is(&r->ledger->fields[i], h))
+				at = 2 + i;
+		if (at < 0) {
+			if (*row->cells[c].text)
+				json_array_append_new(ignored, json_string(row->cells[c].text));
+			continue;
+		}
+		m->col[at] = c;
+		free(m->label[at]);
+		m->label[at] = strdup(row->cells[c].text);
+	}
+	int known = 0;
+	for (int i = 0; i < LCOLS; i++)
+		known += m->col[i] >= 0;
+	if (!known) {
+		json_decref(ignored);
+		for (int i = 0; i < LCOLS; i++) {
+			free(m->label[i]);
+			m->label[i] = NULL;
+		}
+		if (++m->title_rows < 10) {	/* a title above the header: look on */
+			m->header_done = false;
+			return true;
+		}
+		m->skip = true;
+		json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+		return true;
+	}
+	json_array_extend(r->ignored, ignored);
+	json_decref(ignored);
+	bool ok = true;
+	if (m->col[0] < 0) {
+		add_error_at(r, row->sheet, row->number, -1, columns[F_ID].words[0],
+			     "import_missing_column", NULL);
+		ok = false;
+	}
+	for (int i = 0; r->ledger->fields[i].name; i++)
+		if (r->ledger->fields[i].required && m->col[2 + i] < 0) {
+			const struct ledger_field *f = &r->ledger->fields[i];
+			add_error_at(r, row->sheet, row->number, -1, f->label_key
+				     ? msg_get(r->o->lang, f->label_key) : f->name,
+				     "import_missing_column", NULL);
+			ok = false;
+		}
+	return ok;
+}
+
+/* A ledger option as typed: its code, or its word in either language. */
+static const char *ledger_option(const struct ledger_field *f, const char *value)
+{
+	char v[128], w[128], key[96];
+	squeeze(value, v, sizeof(v), false);
+	for (int i = 0; f->options[i]; i++) {
+		if (strcmp(v, f->options[i]) == 0)
+			return f->options[i];
+		snprintf(key, sizeof(key), "%s_%s", f->option_prefix ? f->option_prefix : f->name,
+			 f->options[i]);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			squeeze(msg_get((enum lang)l, key), w, sizeof(w), false);
+			if (strcmp(v, w) == 0)
+				return f->options[i];
+		}
+	}
+	return NULL;
+}
+
+/* One cell as the ledger's body wants it (a JSON value), or NULL with *code saying why. */
+static json_t *ledger_value(const struct ledger_field *f, const struct rowread_cell *c,
+			    bool from1904, const char **code)
+{
+	char v[512], *end;
+	squeeze(c->text, v, sizeof(v), false);
+	*code = "import_bad_option";
+	switch (f->kind) {
+	case 's': {
+		const char *o = ledger_option(f, c->text);
+		return o ? json_string(o) : NULL;
+	}
+	case 'd': {
+		char d[11];
+		*code = "import_bad_date";
+		return parse_date(c, from1904, d) ? json_string(d) : NULL;
+	}
+	case 'i': {
+		*code = "type_integer";
+		double d = strtod(v, &end);
+		return *v && !*end && d == (double)(long long)d ? json_integer((json_int_t)d) : NULL;
+	}
+	case 'r': {
+		*code = "type_number";
+		double d = strtod(v, &end);
+		return *v && !*end ? json_real(d) : NULL;
+	}
+	case 'b':
+		if (!strcmp(v, "是") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "√") ||
+		    !strcmp(v, "yes"))
+			return json_true();
+		if (!strcmp(v, "否") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+			return json_false();
+		*code = "import_bad_option";
+		return NULL;
+	default: {
+		const char *t = c->text;
+		while (*t == ' ')
+			t++;
+		size_t n = strlen(t);
+		while (n && t[n - 1] == ' ')
+			n--;
+		return json_stringn(t, n);
+	}
+	}
+}
+
+/* True when the person has a row equal to `body` in every field it gives (a re-import). */
+static bool ledger_has_row(struct run *r, int64_t pid, json_t *body)
+{
+	struct buf sql = BUF_INIT;
+	char types[IMPORT_LEDGER_FIELDS + 2];
+	const void *values[IMPORT_LEDGER_FIELDS + 2];
+	int64_t ints[IMPORT_LEDGER_FIELDS + 2];
+	double reals[IMPORT_LEDGER_FIELDS + 2];
+	int n = 0;
+	/* SQL built from the descriptor's compiled-in names only; values are bound */
+	buf_printf(&sql, "SELECT count(*) FROM %s WHERE person_id = ?", r->ledger->table);
+	ints[n] = pid;
+	values[n] = &ints[n];
+	types[n++] = 'i';
+	for (int i = 0; r->ledger->fields[i].name && n < IMPORT_LEDGER_FIELDS + 1; i++) {
+		json_t *v = json_object_get(body, r->ledger->fields[i].name);
+		if (!v)
+			continue;
+		buf_printf(&sql, " AND %s = ?", r->ledger->fields[i].name);
+		if (json_is_string(v)) {
+			values[n] = json_string_value(v);
+			types[n++] = 't';
+		} else if (json_is_real(v)) {
+			reals[n] = json_real_value(v);
+			values[n] = &reals[n];
+			types[n++] = 'd';
+		} else {
+			ints[n] = json_is_boolean(v) ? json_is_true(v) : json_integer_value(v);
+			values[n] = &ints[n];
+			types[n++] = 'i';
+		}
+	}
+	types[n] = 0;
+	int64_t count = 0;
+	struct store_rows *q = store_query_array(r->cx->db, sql.data, types, values);
+	if (store_next(q))
+		count = store_int(q, 0);
+	if (store_finish(q) != STORE_OK || sql.failed)
+		r->failed = true;
+	buf_release(&sql);
+	return count > 0;
+}
+
+static void import_ledger_row(struct run *r, const struct ledger_map *m,
+			      const struct rowread_row *row)
+{
+	const struct ledger *l = r->ledger;
+	json_t *body = json_object();
+	bool bad = false;
+	const char *id = NULL, *name = NULL;
+	char idbuf[64];
+	for (int i = 0; i < LCOLS; i++) {
+		int col = m->col[i];
+		if (col < 0 || col >= row->ncells)
+			continue;
+		const struct rowread_cell *c = &row->cells[col];
+		if (c->formula) {
+			add_error_at(r, row->sheet, row->number, col, m->label[i], "import_formula", NULL);
+			bad = true;
+			continue;
+		}
+		if (c->kind == ROWREAD_EMPTY)
+			continue;
+		if (i == 0) {
+			bool rounded;
+			id = parse_id(r, c, &rounded);
+			if (rounded) {
+				add_error_at(r, row->sheet, row->number, col, m->label[i],
+					     "import_id_rounded", c->text);
+				bad = true;
+			}
+			continue;
+		}
+		if (i == 1) {
+			name = c->text;
+			continue;
+		}
+		const char *code;
+		json_t *v = ledger_value(&l->fields[i - 2], c, rowread_date1904(r->rr), &code);
+		if (!v) {
+			add_error_at(r, row->sheet, row->number, col, m->label[i], code, c->text);
+			bad = true;
+		} else
+			json_object_set_new(body, l->fields[i - 2].name, v);
+	}
+	int64_t pid = 0, hh;
+	bool member;
+	if (id) {
+		snprintf(idbuf, sizeof(idbuf), "%s", id);
+		pid = find_person(r, idbuf, &hh, &member);
+		if (!pid) {
+			add_error_at(r, row->sheet, row->number, m->col[0], m->label[0],
+				     "import_person_unknown", idbuf);
+			bad = true;
+		}
+	} else if (!bad) {
+		add_error_at(r, row->sheet, row->number, m->col[0], m->label[0], "required", NULL);
+		bad = true;
+	}
+	if (pid && name) {	/* a name beside the number must be the person's */
+		int rc;
+		struct store_rows *q = store_query(r->cx->db, "SELECT name FROM persons WHERE id = ?",
+						   "i", pid);
+		char have[128] = "";
+		if (store_next(q))
+			snprintf(have, sizeof(have), "%s", store_text(q, 0));
+		rc = store_finish(q);
+		char a[128], b[128];
+		squeeze(name, a, sizeof(a), false);
+		squeeze(have, b, sizeof(b), false);
+		if (rc != STORE_OK)
+			r->failed = true;
+		else if (strcmp(a, b) != 0) {
+			add_error_at(r, row->sheet, row->number, m->col[1], m->label[1],
+				     "import_name_mismatch", name);
+			bad = true;
+		}
+	}
+	if (bad || r->failed) {
+		r->rowc.error++;
+		json_decref(body);
+		return;
+	}
+	if (ledger_has_row(r, pid, body)) {
+		r->rowc.unchanged++;
+		json_decref(body);
+		return;
+	}
+	struct arena a;
+	struct verrors errs;
+	arena_init(&a, 0);
+	verrors_init(&errs, &a);
+	struct ctx g = *r->cx;
+	g.arena = &a;
+	g.errs = &errs;
+	enum outcome res = ledger_append_in_tx(&g, l, pid, body, r->detail);
+	if (res == OUT_OK) {
+		r->rowc.create++;
+	} else if (res == OUT_INVALID || res == OUT_CONFLICT || res == OUT_NOT_FOUND ||
+		   res == OUT_FORBIDDEN) {
+		if (res == OUT_NOT_FOUND || res == OUT_FORBIDDEN)
+			verrors_add(&errs, "id_number", "out_of_scope");
+		for (int k = 0; k < errs.n; k++) {
+			int at = -1;
+			for (int i = 0; l->fields[i].name; i++)
+				if (strcmp(l->fields[i].name, errs.items[k].field) == 0)
+					at = 2 + i;
+			if (strcmp(errs.items[k].field, "id_number") == 0 ||
+			    strcmp(errs.items[k].field, "person_id") == 0)
+				at = 0;
+			add_error_at(r, row->sheet, row->number, at >= 0 ? m->col[at] : -1,
+				     at >= 0 ? m->label[at] : errs.items[k].field, errs.items[k].code,
+				     NULL);
+		}
+		r->rowc.error++;
+	} else {
+		r->failed = true;
+		r->fail_res = res;
+	}
+	arena_release(&a);
+	json_decref(body);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static int file_sha256(const char *path, char hex[65], long long *bytes)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	crypto_hash_sha256_state st;
+	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+	size_t n;
+	*bytes = 0;
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		crypto_hash_sha256_update(&st, buf, n);
+		*bytes += (long long)n;
+	}
+	int err = ferror(f);
+	fclose(f);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(hex, 65, h, sizeof(h));
+	return err ? -1 : 0;
+}
+
+static json_t *counts_json(const struct counts *c)
+{
+	return json_pack("{s:I, s:I, s:I, s:I}", "create", (json_int_t)c->create,
+			 "update", (json_int_t)c->update, "unchanged", (json_int_t)c->unchanged,
+			 "error", (json_int_t)c->error);
+}
+
+/* Writes the imports row: status and the result's JSON. */
+static int record(struct run *r, json_t *result, const char *status, const char *started,
+		  bool insert)
+{
+	char now[21];
+	audit_now(now);
+	json_t *file = json_object_get(result, "file");
+	char *text = json_dumps(result, JSON_COMPACT);
+	if (!text)
+		return STORE_ERROR;
+	int rc;
+	const struct actor *ac = r->cx->actor;
+	if (insert) {
+		rc = store_exec(r->cx->db, "INSERT INTO imports (kind, user_id, username, started_at,"
+			" finished_at, file_name, file_sha256, file_bytes, format, encoding, dry_run,"
+			" status, rows_read, errors, result)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "tnttttt" "i" "tt" "i" "t" "ii" "t",
+			r->o->kind, ac->user_id ? &ac->user_id : NULL, ac->username, started, now,
+			r->o->file_name, json_string_value(json_object_get(file, "sha256")),
+			(int64_t)json_integer_value(json_object_get(file, "bytes")),
+			json_string_value(json_object_get(file, "format")),
+			json_string_value(json_object_get(file, "encoding")),
+			(int64_t)r->o->dry_run, status, (int64_t)r->rows, (int64_t)r->errors_total,
+			text);
+		r->import_id = rc == STORE_OK ? store_last_id(r->cx->db) : 0;
+	} else {
+		rc = store_exec(r->cx->db, "UPDATE imports SET finished_at = ?, status = ?,"
+				" rows_read = ?, errors = ?, result = ? WHERE id = ?", "ttiiti", now,
+				status, (int64_t)r->rows, (int64_t)r->errors_total, text,
+				r->import_id);
+	}
+	free(text);
+	return rc;
+}
+
+/* The person ledgers an import fills, by kind. */
+static const struct ledger *ledger_of_kind(const char *kind)
+{
+	static const struct {
+		const char *kind;
+		const struct ledger *l;
+	} kinds[] = {{"jobs", &jobs_ledger}, {"trainings", &trainings_ledger},
+		     {"guarantees", &guarantees_ledger}};
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i].kind) == 0)
+			return kinds[i].l;
+	return NULL;
+}
+
+bool import_kind_known(const char *kind)
+{
+	return kind && (strcmp(kind, "households") == 0 || ledger_of_kind(kind));
+}
+
+enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **out)
+{
+	struct run r = {.cx = cx, .o = o, .grouping = -2, .ledger = ledger_of_kind(o->kind)};
+	char started[21], sha[65] = "";
+	long long bytes = 0;
+	enum outcome res = OUT_OK;
+	*out = NULL;
+	if (!import_kind_known(o->kind)) {
+		verrors_add(cx->errs, "kind", "import_kind_unknown");
+		return OUT_INVALID;
+	}
+	if (!role_can_edit_registry(cx->actor->role))
+		return OUT_FORBIDDEN;
+	audit_now(started);
+	if (sodium_init() < 0 || file_sha256(o->path, sha, &bytes) != 0)
+		return OUT_INTERNAL;
+	r.errors = json_array();
+	r.first = json_pack("{s:[], s:[], s:[], s:[]}", "create", "update", "unchanged", "error");
+	r.cache = json_object();
+	r.ignored = json_array();
+	r.ignored_sheets = json_array();
+	arena_init(&r.rarena, 0);
+	arena_init(&r.garena, 0);
+	json_t *result = json_pack("{s:s, s:b, s:{s:s, s:I, s:s}}", "kind", o->kind,
+		"dry_run", o->dry_run, "file", "name", o->file_name, "bytes", (json_int_t)bytes,
+		"sha256", sha);
+
+	enum rowread_status st;
+	r.rr = rowread_open(o->path, o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES_DEFAULT, &st);
+	bool began = false;
+	if (!r.rr) {
+		add_error(&r, -1, 0, -1, rowread_status_key(st), NULL);
+		goto finish;
+	}
+	json_object_set_new(json_object_get(result, "file"), "format",
+			    json_string(rowread_format(r.rr)));
+	json_object_set_new(json_object_get(result, "file"), "encoding",
+			    json_string(rowread_encoding(r.rr)));
+	r.nmaps = rowread_sheet_count(r.rr);
+	r.maps = calloc((size_t)r.nmaps, sizeof(*r.maps));
+	r.lmaps = calloc((size_t)r.nmaps, sizeof(*r.lmaps));
+	for (int s = 0; s < r.nmaps; s++)
+		if (rowread_sheet(r.rr, s)->hidden)
+			add_error(&r, s, 0, -1, "import_hidden_sheet", NULL);
+
+	if ((res = tx_begin(cx->db)) != OUT_OK)
+		goto finish;
+	began = true;
+	int rc = store_exec(cx->db, "DELETE FROM import_keys", "");
+	if (rc == STORE_OK)
+		rc = record(&r, result, "done", started, true);
+	if (rc != STORE_OK) {
+		res = OUT_INTERNAL;
+		goto finish;
+	}
+	snprintf(r.detail, sizeof(r.detail), "import %lld", (long long)r.import_id);
+
+	struct rowread_row row;
+	bool header_ok = true;
+	while (!r.failed && (st = rowread_next(r.rr, &row)) == ROWREAD_OK) {
+		if (r.ledger) {
+			struct ledger_map *lm = &r.lmaps[row.sheet];
+			if (!lm->header_done) {
+				header_ok = ledger_header(&r, lm, &row) && header_ok;
+				continue;
+			}
+			if (!header_ok || lm->skip)
+				continue;
+			r.rows++;
+			import_ledger_row(&r, lm, &row);
+			if (o->progress && r.rows % 1000 == 0)
+				o->progress(o->progress_arg, r.rows, r.errors_total);
+			continue;
+		}
+		struct sheet_map *m = &r.maps[row.sheet];
+		if (!m->header_done) {
+			flush_group(&r);	/* a household does not go on across sheets */
+			header_ok = read_header(&r, m, &row) && header_ok;
+			continue;
+		}
+		if (!header_ok || m->skip)
+			continue;
+		r.rows++;
+		struct irow ir;
+		parse_row(&r, m, &row, &ir);
+		take_row(&r, &ir);
+		arena_release(&r.rarena);	/* the row's texts: copied where still needed */
+		arena_init(&r.rarena, 0);
+		if (o->progress && r.rows % 1000 == 0)
+			o->progress(o->progress_arg, r.rows, r.errors_total);
+	}
+	if (!r.failed)
+		flush_group(&r);
+	if (st != ROWREAD_END && st != ROWREAD_OK) {
+		int sheet;
+		long at;
+		rowread_where(r.rr, &sheet, &at);
+		add_error(&r, sheet, at, -1, rowread_status_key(st), NULL);
+	}
+	for (int s = 0; s < r.nmaps; s++)	/* a few rows, none a header: not a ledger */
+		if ((r.ledger ? !r.lmaps[s].header_done && r.lmaps[s].title_rows
+		     : !r.maps[s].header_done && r.maps[s].title_rows))
+			json_array_append_new(r.ignored_sheets,
+					      json_string(rowread_sheet(r.rr, s)->name));
+	for (int s = 0; s < r.nmaps; s++) {
+		const struct rowread_sheet *sh = rowread_sheet(r.rr, s);
+		if (sh->merged)
+			add_error(&r, s, 0, -1, "import_merged_cells", sh->first_merged);
+	}
+	if (r.rows == 0 && r.errors_total == 0)
+		add_error(&r, 0, 0, -1, "import_empty", NULL);
+	if (o->progress)
+		o->progress(o->progress_arg, r.rows, r.errors_total);
+	if (r.failed)
+		res = r.fail_res != OUT_OK ? r.fail_res : OUT_INTERNAL;
+
+finish:
+	json_object_set_new(result, "rows", json_integer(r.rows));
+	json_object_set_new(result, "blank_rows", json_integer(r.rr ? rowread_blank_rows(r.rr) : 0));
+	json_object_set_new(result, "counts", r.ledger ? json_pack("{s:o}", "rows",
+			    counts_json(&r.rowc)) : json_pack("{s:o, s:o}", "households",
+			    counts_json(&r.hh), "persons", counts_json(&r.pp)));
+	json_object_set_new(result, "first", json_incref(r.first));
+	json_object_set_new(result, "errors", json_incref(r.errors));
+	json_object_set_new(result, "errors_total", json_integer(r.errors_total));
+	json_object_set_new(result, "ignored_columns", json_incref(r.ignored));
+	json_object_set_new(result, "ignored_sheets", json_incref(r.ignored_sheets));
+	{
+		json_t *cols = json_object();
+		for (int f = 0; r.maps && f < NF; f++)
+			if (r.nmaps && r.maps[0].col[f] >= 0 && r.maps[0].label[f])
+				json_object_set_new(cols, columns[f].field,
+						    json_string(r.maps[0].label[f]));
+		json_object_set_new(result, "columns", cols);
+	}
+	const char *status = res != OUT_OK || r.errors_total ? "failed"
+		: o->dry_run ? "checked" : "done";
+	json_object_set_new(result, "status", json_string(status));
+	if (res == OUT_OK && !r.errors_total && !o->dry_run) {
+		json_object_set_new(result, "id", json_integer(r.import_id));
+		rc = store_exec(cx->db, "DELETE FROM import_keys", "");	/* the scratch goes */
+		if (rc == STORE_OK)
+			rc = record(&r, result, status, started, false);
+		res = tx_end(cx->db, OUT_OK, rc);
+		if (res != OUT_OK)	/* the records did not commit: say so as a failure */
+			status = "failed";
+	} else if (began) {
+		/* rolls back; a query that failed meanwhile makes it INTERNAL (or BUSY): the
+		 * errors found may come from a failed read, so they are not answered */
+		enum outcome end = tx_end(cx->db, OUT_INVALID, STORE_OK);
+		if (end != OUT_INVALID)
+			res = end;
+	}
+	if (strcmp(status, "done") != 0 && (res == OUT_OK || res == OUT_INVALID)) {
+		/* the run is remembered even though nothing of it was kept */
+		json_object_set_new(result, "status", json_string(status));
+		if (tx_begin(cx->db) == OUT_OK) {
+			rc = record(&r, result, status, started, true);
+			json_object_set_new(result, "id", json_integer(r.import_id));
+			if (rc == STORE_OK)	/* again, now that the result knows its id */
+				rc = record(&r, result, status, started, false);
+			if (tx_end(cx->db, OUT_OK, rc) != OUT_OK)
+				res = OUT_INTERNAL;	/* an unrecorded run is not answered */
+		} else
+			res = OUT_INTERNAL;
+		if (res == OUT_OK && r.errors_total)
+			res = OUT_INVALID;
+	}
+	if (res == OUT_OK || res == OUT_INVALID)
+		*out = result;
+	else	/* the store failed: nothing to tell but that */
+		json_decref(result);
+	json_decref(r.errors);
+	json_decref(r.first);
+	json_decref(r.cache);
+	json_decref(r.ignored);
+	json_decref(r.ignored_sheets);
+	for (int s = 0; r.maps && s < r.nmaps; s++)
+		for (int f = 0; f < NF; f++)
+			free(r.maps[s].label[f]);
+	for (int s = 0; r.lmaps && s < r.nmaps; s++)
+		for (int f = 0; f < LCOLS; f++)
+			free(r.lmaps[s].label[f]);
+	free(r.maps);
+	free(r.lmaps);
+	arena_release(&r.rarena);
+	arena_release(&r.garena);
+	rowread_close(r.rr);
+	return res;
+}
+
+enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
+{
+	*out = NULL;
+	enum role role = cx->actor->role;
+	bool all = role == ROLE_ADMIN || role == ROLE_COUNTY || role == ROLE_AUDITOR;
+	struct store_rows *q = store_query(cx->db, "SELECT result, username, started_at,"
+		" finished_at FROM imports WHERE id = ? AND (? = 1 OR user_id = ?)", "iii", id,
+		(int64_t)all, cx->actor->user_id);
+	if (store_next(q)) {
+		*out = json_loads(store_text(q, 0), 0, NULL);
+		if (*out) {
+			json_object_set_new(*out, "id", json_integer(id));
+			json_object_set_new(*out, "user", json_string(store_text(q, 1)));
+			json_object_set_new(*out, "started_at", json_string(store_text(q, 2)));
+			json_object_set_new(*out, "finished_at", json_string(store_text(q, 3)));
+		}
+	}
+	int rc = store_finish(q);
+	if (rc != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+enum outcome import_list(struct ctx *cx, int limit, json_t **out)
+{
+	enum role role = cx->actor->role;
+	bool all = role == ROLE_ADMIN || role == ROLE_COUNTY || role == ROLE_AUDITOR;
+	json_t *items = json_array();
+	struct store_rows *q = store_query(cx->db, "SELECT id, started_at, username, file_name,"
+		" format, encoding, dry_run, status, rows_read, errors FROM imports"
+		" WHERE (? = 1 OR user_id = ?) ORDER BY id DESC LIMIT ?", "iii", (int64_t)all,
+		cx->actor->user_id, (int64_t)limit);
+	while (store_next(q))
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:b, s:s,"
+			" s:I, s:I}", "id", (json_int_t)store_int(q, 0), "started_at", store_text(q, 1),
+			"user", store_text(q, 2), "file_name", store_text(q, 3),
+			"format", store_null(q, 4) ? NULL : store_text(q, 4),
+			"encoding", store_null(q, 5) ? NULL : store_text(q, 5),
+			"dry_run", (int)store_int(q, 6), "status", store_text(q, 7),
+			"rows", (json_int_t)store_int(q, 8), "errors", (json_int_t)store_int(q, 9)));
+	if (store_finish(q) != STORE_OK) {
+		json_decref(items);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return OUT_OK;
+}
+
+/* ---------------------------------------------------------------- workbooks out */
+
+/* A list of a coded column's words, for Excel's data validation. */
+static void validation_list(lxw_worksheet *ws, int col, const char *const *options,
+			    const char *prefix, bool underscore)
+{
+	const char *list[32];
+	int n = 0;
+	for (int i = 0; options[i] && n < 31; i++) {
+		char key[96];
+		snprintf(key, sizeof(key), "%s%s%s", prefix, underscore ? "_" : "", options[i]);
+		list[n++] = msg_get(LANG_ZH, key);
+	}
+	list[n] = NULL;
+	lxw_data_validation dv = {
+		.validate = LXW_VALIDATION_TYPE_LIST,
+		.value_list = (char **)list,
+		.ignore_blank = LXW_VALIDATION_ON,
+	};
+	worksheet_data_validation_range(ws, 1, (lxw_col_t)col, 10000, (lxw_col_t)col, &dv);
+}
+
+/* A follow-up ledger's template: 身份证号, 姓名, then the ledger's fields by their labels. */
+static int ledger_template(const struct ledger *l, const char *path)
+{
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		return -1;
+	char name[32];
+	snprintf(name, sizeof(name), "%s", l->name);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	lxw_format *text = workbook_add_format(wb);
+	format_set_num_format(text, "@");
+	worksheet_write_string(ws, 0, 0, columns[F_ID].words[0], head);
+	worksheet_set_column(ws, 0, 0, 22, text);
+	worksheet_write_string(ws, 0, 1, columns[F_NAME].words[0], head);
+	int c = 2;
+	for (int i = 0; l->fields[i].name; i++) {
+		const struct ledger_field *f = &l->fields[i];
+		if (f->body_only || !f->label_key)
+			continue;
+		worksheet_write_string(ws, 0, (lxw_col_t)c, msg_get(LANG_ZH, f->label_key), head);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL);
+		if (f->kind == 's')
+			validation_list(ws, c, f->options, f->option_prefix ? f->option_prefix
+					: f->name, true);
+		c++;
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
+int import_template(const char *kind, const char *path)
+{
+	if (!import_kind_known(kind))
+		return -1;
+	if (ledger_of_kind(kind))
+		return ledger_template(ledger_of_kind(kind), path);
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		return -1;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "搬迁户");
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	lxw_format *text = workbook_add_format(wb);
+	format_set_num_format(text, "@");	/* ID numbers stay text: Excel would round them */
+	for (int f = 0; f < NF; f++) {
+		const struct column *c = &columns[f];
+		worksheet_write_string(ws, 0, (lxw_col_t)f, c->words[0], head);
+		worksheet_set_column(ws, (lxw_col_t)f, (lxw_col_t)f, c->type == 'i' ? 22 : 14,
+				     c->type == 'i' || c->type == 't' ? text : NULL);
+		if (c->example && *c->example)
+			worksheet_write_string(ws, 1, (lxw_col_t)f, c->example,
+					       c->type == 'i' ? text : NULL);
+		if (c->type == 'o')	/* the catalogue's Chinese words, as a list to pick from */
+			validation_list(ws, f, c->options, c->prefix, false);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
+/* The errors of one row, joined: "身份证号: 身份证号被 Excel 转成了数字…; 姓名: 此项必填。" */
+static const char *row_errors(json_t *errors, const char *sheet, long row, char *out, size_t cap)
+{
+	size_t n = 0;
+	size_t i;
+	json_t *e;
+	out[0] = 0;
+	json_array_foreach(errors, i, e) {
+		if (json_integer_value(json_object_get(e, "row")) != row ||
+		    strcmp(json_string_value(json_object_get(e, "sheet")), sheet) != 0)
+			continue;
+		const char *field = json_string_value(json_object_get(e, "field"));
+		int w = snprintf(out + n, cap - n, "%s%s%s%s", n ? "; " : "", field ? field : "",
+				 field && *field ? ": " : "",
+				 json_string_value(json_object_get(e, "message")));
+		if (w < 0 || (size_t)w >= cap - n)
+			break;
+		n += (size_t)w;
+	}
+	return out;
+}
+
+int import_errors_workbook(const char *in_path, json_t *result, enum lang lang,
+			   const char *out_path)
+{
+	json_t *errors = json_object_get(result, "errors");
+	enum rowread_status st;
+	struct rowread *rr = rowread_open(in_path, 0, &st);
+	lxw_workbook *wb = workbook_new(out_path);
+	if (!wb) {
+		rowread_close(rr);
+		return -1;
+	}
+	lxw_format *red = workbook_add_format(wb);
+	format_set_font_color(red, LXW_COLOR_RED);
+	char msg[4096];
+	if (!rr) {	/* the file itself was refused: one sheet saying why */
+		lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+		worksheet_write_string(ws, 0, 0, msg_get(lang, "import_error_column"), red);
+		worksheet_write_string(ws, 1, 0, msg_get(lang, rowread_status_key(st)), red);
+		return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+	}
+	struct rowread_row row;
+	lxw_worksheet *ws = NULL;
+	int cur = -1, width = 0;
+	lxw_row_t out_row = 0;
+	/* the file's own rows; an errors column after the widest row of each sheet (a first
+	 * pass would read the file twice: the column goes after ROWREAD_MAX_COLS at most, so
+	 * it is placed after the header's last column, where people look) */
+	while (rowread_next(rr, &row) == ROWREAD_OK) {
+		if (row.sheet != cur) {
+			cur = row.sheet;
+			char name[32];
+			snprintf(name, sizeof(name), "%.31s", *row.sheet_name ? row.sheet_name : "Sheet1");
+			ws = workbook_add_worksheet(wb, name);
+			if (!ws)
+				ws = workbook_add_worksheet(wb, NULL);
+			out_row = 0;
+			width = row.ncells;
+			for (int c = 0; c < row.ncells; c++)
+				worksheet_write_string(ws, 0, (lxw_col_t)c, row.cells[c].text, NULL);
+			worksheet_write_string(ws, 0, (lxw_col_t)width,
+					       msg_get(lang, "import_error_column"), red);
+			/* errors of the sheet as a whole (hidden, merged cells) under the header */
+			row_errors(errors, row.sheet_name, 0, msg, sizeof(msg));
+			if (*msg)
+				worksheet_write_string(ws, 0, (lxw_col_t)width + 1, msg, red);
+			out_row = 1;
+			continue;
+		}
+		for (int c = 0; c < row.ncells; c++) {
+			const struct rowread_cell *cell = &row.cells[c];
+			if (cell->kind == ROWREAD_NUMBER)
+				worksheet_write_number(ws, out_row, (lxw_col_t)c, atof(cell->text), NULL);
+			else if (cell->kind != ROWREAD_EMPTY)
+				worksheet_write_string(ws, out_row, (lxw_col_t)c, cell->text, NULL);
+		}
+		row_errors(errors, row.sheet_name, row.number, msg, sizeof(msg));
+		if (*msg)
+			worksheet_write_string(ws, out_row, (lxw_col_t)(width > row.ncells ? width
+					       : row.ncells), msg, red);
+		out_row++;
+	}
+	rowread_close(rr);
+	if (!ws)
+		workbook_add_worksheet(wb, NULL);
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}

@@ -1,0 +1,77 @@
+/*
+ * import: moving a county's existing ledgers in (issue 14) — households with their members
+ * from the CSV and XLSX files people already keep, all or nothing.
+ *
+ * Columns are found by their headers (names and common synonyms: 姓名 / 户主姓名, 身份证号 /
+ * 身份证号码 / 公民身份号码, 迁出村 / 原居住村, 安置点 / 安置社区, ...) in the first non-blank
+ * row of every sheet. Values are taken as people type them: villages and communities by
+ * code or by name (within the row's town when there is a town column), dates as 2019-05-01,
+ * 2019/5/1, 2019.5.1, 2019年5月1日, 20190501 or an Excel serial, relations, genders and
+ * categories in Chinese words (the catalogue's words and common others), ID numbers with a
+ * lowercase x, spaces, a leading apostrophe or 15 digits.
+ *
+ * Members are grouped into households by a household-number column, else by a head's ID
+ * number column, else by their order (a 户主 row starts a household); a household's rows
+ * must follow one another. A person is matched by ID number: a new household is created
+ * through the same validation as the API's (household_create_in_tx), an existing one (found
+ * by its number or its members) is updated where the file differs (household_update_in_tx,
+ * person_update_fields), new members added; a person who lives in another household is an
+ * error (that is a move).
+ *
+ * Everything runs in one write transaction: any row in error, a refused file or a dry run
+ * rolls it back, so nothing is half-imported, not even by a killed process. The run itself
+ * is recorded in the table imports, and every audit row it writes carries "import N".
+ */
+#ifndef ANJU_IMPORT_H
+#define ANJU_IMPORT_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/msg.h"
+#include "core/outcome.h"
+#include "domain/actor.h"
+
+/* The largest file an import reads, by default. */
+#define IMPORT_MAX_BYTES_DEFAULT (512LL << 20)
+/* Errors kept for the answer and the errors workbook (all are counted). */
+#define IMPORT_MAX_ERRORS 10000
+
+struct import_opts {
+	const char *kind;	/* "households" */
+	const char *path;	/* the file on disk */
+	const char *file_name;	/* as the user named it */
+	bool dry_run;
+	long long max_bytes;	/* 0: IMPORT_MAX_BYTES_DEFAULT */
+	enum lang lang;		/* of the messages in the answer */
+	/* called every 1,000 rows read, and once at the end (may be NULL) */
+	void (*progress)(void *arg, long rows, long errors);
+	void *progress_arg;
+};
+
+/* Runs an import. *out is the import as recorded (also when refused): {id, kind, status
+ * (done, checked, failed), dry_run, file: {name, bytes, sha256, format, encoding}, rows,
+ * blank_rows, counts: {households|persons: {create, update, unchanged, error}}, first:
+ * {create, update, unchanged, error: [first rows]}, errors: [{sheet, row, column, field,
+ * code, message, value}], errors_total, columns: {field: header}, ignored_columns}.
+ * OUT_OK when everything was (or with dry_run would be) imported; OUT_INVALID when any row
+ * or the file was refused (nothing written, *out says why); OUT_FORBIDDEN for a role that
+ * may not create households; OUT_BUSY / OUT_INTERNAL when the store failed. */
+enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **out);
+/* One recorded import (the same object); NOT_FOUND when absent or, for a user other than
+ * an admin, the county or an auditor, someone else's. */
+enum outcome import_get(struct ctx *cx, int64_t id, json_t **out);
+/* The latest `limit` recorded imports the actor may look at (as import_get), newest first:
+ * {"items": [{id, started_at, user, file_name, format, encoding, dry_run, status, rows,
+ * errors}]}. */
+enum outcome import_list(struct ctx *cx, int limit, json_t **out);
+/* The kinds an import knows ("households"). */
+bool import_kind_known(const char *kind);
+/* The template of a kind: an XLSX at path whose first sheet's first row holds the column
+ * headers (in Chinese), an example row, and lists to pick coded values from. 0 on success. */
+int import_template(const char *kind, const char *path);
+/* The user's own rows again, sheet by sheet, with an error column after the last one naming
+ * field and reason in `lang` for every row the import `result` refused, as an XLSX at
+ * out_path (the file at in_path is read again). 0 on success. */
+int import_errors_workbook(const char *in_path, json_t *result, enum lang lang,
+			   const char *out_path);
+#endif

@@ -1,0 +1,126 @@
+/* pages_imports: the import pages — upload (with a dry run first), the result (counts, the
+ * first rows of each kind, every error by sheet, row, column and field) and the recent
+ * imports. Thin: the domain (domain/import.c) does the work, as for the API. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/import.h"
+#include "web/page.h"
+#include "web/routes.h"
+#include "web/server.h"
+#include "web/upload.h"
+
+#define PAGE_ERRORS 500	/* errors listed on the page; the count says how many in all */
+
+/* The result as the page shows it: status words, counts as rows, errors capped. */
+static json_t *result_view(struct request *rq, json_t *result)
+{
+	json_t *v = json_deep_copy(result);
+	const char *status = json_string_value(json_object_get(result, "status"));
+	char key[40];
+	snprintf(key, sizeof(key), "import_status_%s", status ? status : "failed");
+	json_object_set_new(v, "status_text", json_string(msg_get(rq->lang, key)));
+	json_object_set_new(v, "ok", json_boolean(status && strcmp(status, "failed") != 0));
+	json_t *rows = json_array(), *c;
+	const char *what;
+	json_object_foreach(json_object_get(result, "counts"), what, c) {
+		const char *label = strcmp(what, "households") == 0 ? "import_households"
+			: strcmp(what, "persons") == 0 ? "import_persons" : "import_rows_label";
+		json_array_append_new(rows, json_pack("{s:s, s:O, s:O, s:O, s:O}", "what",
+			msg_get(rq->lang, label), "create", json_object_get(c, "create"),
+			"update", json_object_get(c, "update"), "unchanged",
+			json_object_get(c, "unchanged"), "error", json_object_get(c, "error")));
+	}
+	json_object_set_new(v, "count_rows", rows);
+	json_t *errors = json_object_get(v, "errors");
+	json_object_set_new(v, "has_errors", json_boolean(json_array_size(errors) > 0));
+	while (json_array_size(errors) > PAGE_ERRORS)
+		json_array_remove(errors, json_array_size(errors) - 1);
+	json_object_set_new(v, "more_errors", json_boolean(json_integer_value(
+		json_object_get(result, "errors_total")) > PAGE_ERRORS));
+	return v;
+}
+
+static void imports_page(struct request *rq, unsigned status, json_t *result)
+{
+	json_t *list = NULL;
+	enum outcome res = import_list(&rq->cx, 20, &list);
+	if (res != OUT_OK) {
+		json_decref(result);
+		page_outcome(rq, res);
+		return;
+	}
+	json_t *data = json_pack("{s:O}", "imports", json_object_get(list, "items"));
+	static const char *const kinds[] = {"households", "jobs", "trainings", "guarantees", NULL};
+	json_t *opts = json_array();
+	for (int i = 0; kinds[i]; i++) {
+		char key[40];
+		snprintf(key, sizeof(key), "import_kind_%s", kinds[i]);
+		json_array_append_new(opts, json_pack("{s:s, s:s}", "code", kinds[i], "label",
+						      msg_get(rq->lang, key)));
+	}
+	json_object_set_new(data, "kinds", opts);
+	json_decref(list);
+	if (result) {
+		json_object_set_new(data, "result", result_view(rq, result));
+		json_decref(result);
+	}
+	page_render(rq, status, "imports", "imports_title", data);
+}
+
+void page_imports(struct request *rq)
+{
+	page_lang(rq);
+	imports_page(rq, 200, NULL);
+}
+
+void page_imports_post(struct request *rq)
+{
+	struct upload *u = rq->upload;
+	page_lang(rq);
+	enum outcome framing = upload_check(rq);
+	if (framing != OUT_OK) {
+		page_outcome(rq, framing);
+		return;
+	}
+	int file = -1;
+	for (int i = 0; i < u->nfiles; i++)
+		if (strcmp(u->files[i].field, "file") == 0 && file < 0)
+			file = i;
+	if (file < 0) {
+		page_error(rq, OUT_INVALID, "import_no_file");
+		return;
+	}
+	json_t *fields = upload_fields(u);
+	const char *dry = json_string_value(json_object_get(fields, "dry_run"));
+	const char *kind = json_string_value(json_object_get(fields, "kind"));
+	if (!kind)
+		kind = "households";
+	if (!import_kind_known(kind)) {
+		json_decref(fields);
+		page_error(rq, OUT_INVALID, "import_kind_unknown");
+		return;
+	}
+	struct import_opts o = {.kind = kind, .path = u->files[file].w.tmp_path,
+				.file_name = u->files[file].name, .dry_run = dry && strcmp(dry, "1") == 0,
+				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang};
+	json_t *result = NULL;
+	enum outcome res = import_run(&rq->cx, &o, &result);
+	json_decref(fields);
+	if (res == OUT_OK || res == OUT_INVALID)
+		imports_page(rq, res == OUT_OK ? 200 : 422, result);
+	else
+		page_outcome(rq, res);
+}
+
+void page_import(struct request *rq)
+{
+	json_t *result = NULL;
+	page_lang(rq);
+	enum outcome res = import_get(&rq->cx, rq->ids[0], &result);
+	if (res != OUT_OK) {
+		page_outcome(rq, res);
+		return;
+	}
+	imports_page(rq, 200, result);
+}

@@ -1,0 +1,391 @@
+"""End-to-end tests of the import of households (issue 14): workbooks made by openpyxl
+(Debian's python3-openpyxl, a writer other than ours) and CSV files in GB18030, through the
+API and the command line: a good workbook imported and read back, a GB18030 CSV, an ID
+number Excel rounded, a dry run that writes nothing, a bad row that keeps every row out
+with the errors workbook saying why, a re-import that updates instead of duplicating, a
+town officer kept to their town, and files that are not tables.
+
+usage: test_import.py PATH/TO/anju
+"""
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Runner, Server, expect, id_number, form_multipart  # noqa: E402
+
+BOUNDARY = "anjuImportBoundary0x5QpLm"
+S = Server()
+S.add_user("county1", "county", "520628")
+S.add_user("town1", "town", "520628116")      # 木树镇
+S.add_user("auditor1", "auditor")
+S.start()
+COUNTY = S.login("county1")
+TOWN = S.login("town1")
+AUDITOR = S.login("auditor1")
+
+HEAD = id_number("52062819700101011")
+WIFE = id_number("52062819720304022")
+SON = id_number("52062820000101031")
+OTHER_HEAD = id_number("52062819650101051")
+HEADER = ["户编号", "姓名", "身份证号码", "与户主关系", "搬迁类型", "迁出乡镇", "迁出村",
+          "安置点", "搬迁时间", "民族", "性别"]
+
+
+def workbook(path, sheets, hidden=(), merged=()):
+    """Writes [(sheet, rows)] with openpyxl; an int cell stays a number (as Excel keeps it),
+    text beginning with = is a formula; `merged` lists (sheet, "A2:A3") ranges."""
+    r = subprocess.run(["/usr/bin/python3", "-c", """
+import json, sys, openpyxl
+spec = json.loads(sys.argv[2])
+wb = openpyxl.Workbook()
+wb.remove(wb.active)
+for name, rows in spec["sheets"]:
+    ws = wb.create_sheet(name)
+    for row in rows:
+        ws.append(row)
+    if name in spec["hidden"]:
+        ws.sheet_state = "hidden"
+for name, ref in spec["merged"]:
+    wb[name].merge_cells(ref)
+wb.save(sys.argv[1])
+""", path, json.dumps({"sheets": sheets, "hidden": list(hidden), "merged": list(merged)})],
+        capture_output=True, text=True)
+    expect(r.returncode == 0, "openpyxl wrote it: %s" % r.stderr[-500:])
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def read_xlsx(path):
+    r = subprocess.run(["/usr/bin/python3", "-c", """
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps({"sheets": [[ws.title, [list(r) for r in ws.iter_rows(values_only=True)]] for ws in wb.worksheets],
+                  "validations": sum(len(ws.data_validations.dataValidation) for ws in wb.worksheets)},
+                 ensure_ascii=False, default=str))
+""", path], capture_output=True, text=True)
+    expect(r.returncode == 0, "openpyxl reads it: %s" % r.stderr[-500:])
+    return json.loads(r.stdout)
+
+
+def good_rows(ethnicity="苗"):
+    return [HEADER,
+            ["", "张大山", HEAD, "户主", "建档立卡户", "木树镇", "潮水村", "团山社区", "2019/5/1",
+             ethnicity, "男"],
+            ["", "李小花", WIFE.lower(), "妻子", "", "", "", "", "", "苗族", "女"],
+            ["", "张小明", " " + SON[:6] + " " + SON[6:], " 儿子 ", "", "", "", "", "", "", ""],
+            ["", "王五", OTHER_HEAD, "户主", "同步搬迁户", "木树镇", "冲头村", "团山社区",
+             "2020年1月2日", "汉族", "男"]]
+
+
+def post_import(data, name="ledger.xlsx", token=COUNTY, query="kind=households"):
+    body = form_multipart({}, [("file", name, data, "application/octet-stream")], BOUNDARY)
+    return S.request("POST", "/api/v1/imports?" + query, raw=body, token=token,
+                     content_type="multipart/form-data; boundary=" + BOUNDARY)
+
+
+def db_count(sql, *args):
+    db = sqlite3.connect(S.db)
+    try:
+        return db.execute(sql, args).fetchone()[0]
+    finally:
+        db.close()
+
+
+def codes(r):
+    return [e["code"] for e in r.json["errors"]]
+
+
+def test_template_has_the_headers_the_import_reads():
+    r = S.request("GET", "/api/v1/imports/templates/households.xlsx", token=COUNTY)
+    expect(r.status == 200, "template %r" % r)
+    path = os.path.join(S.dir, "template.xlsx")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    book = read_xlsx(path)
+    head = book["sheets"][0][1][0]
+    for h in ("身份证号", "姓名", "与户主关系", "迁出村", "安置社区", "搬迁日期"):
+        expect(h in head, "%s in the first row %r" % (h, head))
+    expect(book["sheets"][0][1][1][head.index("与户主关系")] == "户主", "an example row")
+    expect(book["validations"] >= 5, "lists for coded columns: %d" % book["validations"])
+    cli = os.path.join(S.dir, "template-cli.xlsx")
+    S.cli("import", "template", "households", "--output", cli)
+    expect(read_xlsx(cli)["sheets"][0][1][0] == head, "the CLI's template is the same")
+
+
+def test_dry_run_writes_nothing():
+    data = workbook(os.path.join(S.dir, "good.xlsx"), [["户表", good_rows()]])
+    before = db_count("SELECT count(*) FROM persons")
+    r = post_import(data, query="kind=households&dry_run=1")
+    expect(r.status == 200, "dry run %r" % r)
+    expect(r.json["status"] == "checked" and r.json["dry_run"] is True, "checked %r" % r.json)
+    expect(r.json["counts"]["households"]["create"] == 2 and
+           r.json["counts"]["persons"]["create"] == 4, "counts %r" % r.json["counts"])
+    expect(len(r.json["first"]["create"]) == 2, "first rows %r" % r.json["first"])
+    expect(db_count("SELECT count(*) FROM persons") == before, "no person written")
+    expect(db_count("SELECT count(*) FROM households") == 0, "no household written")
+
+
+def test_good_workbook_imported_and_read_back():
+    # a sheet of instructions beside the ledger is skipped, and said to be
+    data = workbook(os.path.join(S.dir, "good.xlsx"), [["户表", good_rows()],
+                                                      ["填表说明", [["请按模板填写"], ["身份证号请设为文本格式"]]]])
+    r = post_import(data)
+    expect(r.status == 201, "imported %r" % r)
+    imp = r.json
+    expect(imp["status"] == "done" and imp["file"]["format"] == "xlsx", "done %r" % imp)
+    expect(imp["ignored_sheets"] == ["填表说明"], "the instructions sheet skipped %r" % imp)
+    expect(imp["counts"]["households"] == {"create": 2, "update": 0, "unchanged": 0, "error": 0},
+           "counts %r" % imp["counts"])
+    expect(r.header("Location") == "/api/v1/imports/%d" % imp["id"], "location")
+    got = S.request("GET", "/api/v1/imports/%d" % imp["id"], token=COUNTY)
+    expect(got.status == 200 and got.json["counts"] == imp["counts"] and
+           got.json["file"]["sha256"] == imp["file"]["sha256"] and got.json["user"] == "county1",
+           "recorded %r" % got.json)
+    lst = S.request("GET", "/api/v1/households?q=张大山", token=COUNTY)
+    expect(lst.status == 200 and len(lst.json["items"]) == 1, "found %r" % lst.json)
+    h = S.request("GET", "/api/v1/households/%d" % lst.json["items"][0]["id"], token=COUNTY).json
+    expect(h["origin_village_name"] == "潮水村" and h["dest_community_name"] == "团山社区" and
+           h["category"] == "registered_poor" and h["relocation_date"] == "2019-05-01",
+           "household %r" % {k: h[k] for k in ("origin_village_name", "dest_community_name",
+                                                "category", "relocation_date")})
+    members = {m["name"]: m for m in h["members"]}
+    expect(set(members) == {"张大山", "李小花", "张小明"}, "members %r" % list(members))
+    expect(members["李小花"]["relation"] == "spouse" and members["李小花"]["ethnicity"] == "miao",
+           "words became codes %r" % members["李小花"])
+    expect(members["张小明"]["relation"] == "son", "spaces trimmed")
+    expect(db_count("SELECT count(*) FROM audit WHERE detail = ? AND action = 'create'"
+                    " AND entity = 'household'", "import %d" % imp["id"]) == 2,
+           "every household audited with the import")
+
+
+def test_reimport_updates_without_duplicates():
+    before = db_count("SELECT count(*) FROM persons")
+    data = workbook(os.path.join(S.dir, "again.xlsx"), [["户表", good_rows(ethnicity="汉族")]])
+    r = post_import(data)
+    expect(r.status == 201, "re-import %r" % r)
+    c = r.json["counts"]
+    expect(c["households"] == {"create": 0, "update": 1, "unchanged": 1, "error": 0} and
+           c["persons"] == {"create": 0, "update": 1, "unchanged": 3, "error": 0}, "counts %r" % c)
+    expect(db_count("SELECT count(*) FROM persons") == before, "no duplicate person")
+    expect(db_count("SELECT ethnicity FROM persons WHERE id_number = ?", HEAD) == "han", "updated")
+    expect(db_count("SELECT count(*) FROM audit WHERE detail = ? AND entity = 'person'",
+                    "import %d" % r.json["id"]) == 1, "the change audited with the import")
+
+
+def test_gb18030_csv():
+    rows = [["姓名", "身份证号", "与户主关系", "搬迁类型", "迁出乡镇", "迁出村", "出生日期"],
+            ["陈一", id_number("52062819800202041"), "户主", "同步搬迁户", "木树镇", "冲头村",
+             "1980.2.2"],
+            ["陈二", id_number("52062820100303052"), "女", "", "", "", "2010-03-03"]]
+    text = "\r\n".join(",".join(r) for r in rows) + "\r\n"
+    # the file as the body itself (not multipart), named in the query
+    r = S.request("POST", "/api/v1/imports?kind=households&name=ledger-gb.csv",
+                  raw=text.encode("gb18030"), token=COUNTY, content_type="text/csv")
+    expect(r.status == 201, "imported %r" % r)
+    expect(r.json["file"]["name"] == "ledger-gb.csv", "named %r" % r.json["file"])
+    expect(r.json["file"]["format"] == "csv" and r.json["file"]["encoding"] == "GB18030",
+           "encoding told %r" % r.json["file"])
+    expect(db_count("SELECT relation FROM persons WHERE name = '陈二'") == "daughter", "read right")
+
+
+def test_rounded_id_number_is_refused_with_the_fix():
+    rounded = int(id_number("52062819900101071")[:17] + "0")
+    rows = [HEADER, ["", "周一", rounded, "户主", "建档立卡贫困户", "木树镇", "冲头村", "", "", "", ""],
+            ["", "周二", id_number("52062819910101082"), "户主", "建档立卡贫困户", "木树镇",
+             "冲头村", "", "", "", ""]]
+    before = db_count("SELECT count(*) FROM persons")
+    r = post_import(workbook(os.path.join(S.dir, "rounded.xlsx"), [["名单", rows]]))
+    expect(r.status == 422, "refused %r" % r)
+    err = [e for e in r.json["errors"] if e["code"] == "import_id_rounded"]
+    expect(len(err) == 1 and err[0]["sheet"] == "名单" and err[0]["row"] == 2 and
+           err[0]["column"] == "C" and err[0]["field"] == "身份证号码", "where %r" % err)
+    expect("Text" in err[0]["message"], "says how to fix it: %s" % err[0]["message"])
+    expect(r.json["import"]["status"] == "failed", "recorded as failed")
+    expect(db_count("SELECT count(*) FROM persons") == before, "the good row was not written either")
+
+
+def test_bad_row_means_nothing_written_and_the_errors_workbook_says_why():
+    rows = [HEADER,
+            ["", "吴一", id_number("52062819850101091"), "户主", "建档立卡贫困户", "木树镇", "冲头村",
+             "", "2019-05-01", "", ""],
+            ["", "吴二", id_number("52062819860101102"), "户主", "建档立卡贫困户", "木树镇",
+             "没有这个村", "", "2019-13-01", "", ""],
+            ["", "吴三", id_number("52062819870101111"), "户主", "建档立卡贫困户", "木树镇",
+             "冲头村", "", "", "", ""],
+            ["", "吴四", WIFE, "子", "", "", "", "", "", "", ""],
+            ["", "吴五", id_number("52062819850101091"), "户主", "建档立卡贫困户", "木树镇",
+             "冲头村", "", "", "", ""]]
+    path = os.path.join(S.dir, "bad.xlsx")
+    workbook(path, [["户表", rows]])
+    before = db_count("SELECT count(*) FROM persons"), db_count("SELECT count(*) FROM households")
+    out = os.path.join(S.dir, "bad-errors.xlsx")
+    r = S.cli("import", "households", path, "--errors", out, check=False)
+    expect(r.returncode == 1, "exit 1: %s %s" % (r.stdout, r.stderr))
+    expect("error 2" in r.stdout or "error 3" in r.stdout, "counts printed: %s" % r.stdout)
+    after = db_count("SELECT count(*) FROM persons"), db_count("SELECT count(*) FROM households")
+    expect(after == before, "nothing written %r %r" % (before, after))
+    book = read_xlsx(out)
+    sheet = book["sheets"][0][1]
+    expect(sheet[0][-1] in ("Error", "错误"), "an error column %r" % sheet[0])
+    by_name = {row[1]: row[-1] for row in sheet[1:]}
+    expect(by_name["吴一"] in (None, ""), "a good row has no error %r" % by_name["吴一"])
+    expect("迁出村" in by_name["吴二"] and "搬迁时间" in by_name["吴二"], "field named %r" % by_name["吴二"])
+    expect("身份证号码" in by_name["吴五"] and "twice" in by_name["吴五"],
+           "the same ID twice %r" % by_name["吴五"])
+    expect("身份证号码" in by_name["吴四"] and "move" in by_name["吴四"],
+           "a person of another household: a move %r" % by_name["吴四"])
+    dry = S.cli("import", "households", path, "--dry-run", check=False)
+    expect(dry.returncode == 1, "a dry run with errors exits 1 too")
+
+
+def test_town_officer_imports_only_into_their_town():
+    rows = [HEADER, ["", "郑一", id_number("52062819750101111"), "户主", "建档立卡贫困户", "乌罗镇",
+                     "乌罗镇社区", "", "", "", ""],
+            ["", "郑二", id_number("52062819750101121"), "户主", "建档立卡贫困户", "木树镇",
+             "冲头村", "", "", "", ""]]
+    before = db_count("SELECT count(*) FROM persons")
+    r = post_import(workbook(os.path.join(S.dir, "scope.xlsx"), [["户表", rows]]), token=TOWN)
+    expect(r.status == 422 and "out_of_scope" in codes(r), "out of scope %r" % r.json)
+    expect(db_count("SELECT count(*) FROM persons") == before, "nothing written")
+    r = post_import(workbook(os.path.join(S.dir, "scope.xlsx"), [["户表", rows[:1] + rows[2:]]]),
+                    token=TOWN)
+    expect(r.status == 201, "inside the town it imports %r" % r)
+    r = post_import(workbook(os.path.join(S.dir, "scope.xlsx"), [["户表", rows]]), token=AUDITOR)
+    expect(r.status == 403, "an auditor may not import %r" % r)
+
+
+def test_files_that_are_not_tables_and_sheets_that_hide_things():
+    r = post_import(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64, name="photo.xlsx")
+    expect(r.status == 422 and codes(r) == ["import_not_table"], "not a table %r" % r.json)
+    r = post_import(b"PK\x03\x04 damaged", name="broken.xlsx")
+    expect(r.status == 422 and codes(r) == ["import_corrupt"], "corrupt %r" % r.json)
+    ole = bytearray(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + b"\0" * 2040)
+    ole[900:900 + 28] = "EncryptionInfo".encode("utf-16-le")
+    r = post_import(bytes(ole), name="locked.xlsx")
+    expect(r.status == 422 and codes(r) == ["import_encrypted"], "password %r" % r.json)
+    rows = [HEADER, ["", "冯一", id_number("52062819790101131"), "户主", "建档立卡贫困户", "木树镇",
+                     "冲头村", "", "", "", ""]]
+    data = workbook(os.path.join(S.dir, "hidden.xlsx"), [["户表", rows], ["旧", [["x"]]]],
+                    hidden=["旧"])
+    r = post_import(data)
+    expect(r.status == 422 and "import_hidden_sheet" in codes(r), "hidden sheet %r" % r.json)
+    expect(db_count("SELECT count(*) FROM persons WHERE name = '冯一'") == 0, "nothing written")
+    rows2 = rows + [["", "冯二", "=\"5206\"&\"28\"", "户主", "建档立卡贫困户", "木树镇", "冲头村",
+                     "", "", "", ""],
+                    ["", "冯三", id_number("52062819790101151"), "户主", "建档立卡贫困户", "木树镇",
+                     "冲头村", "", "", "", ""]]
+    data = workbook(os.path.join(S.dir, "merged.xlsx"), [["户表", rows2]],
+                    merged=[("户表", "E3:E4")])
+    r = post_import(data)
+    got = {e["code"]: e for e in r.json.get("errors", [])}
+    expect(r.status == 422 and "import_formula" in got and "import_merged_cells" in got,
+           "formula and merged cells %r" % r.json)
+    expect(got["import_formula"]["row"] == 3 and got["import_formula"]["column"] == "C",
+           "the formula's cell %r" % got["import_formula"])
+    expect(got["import_merged_cells"]["value"] == "E3:E4", "the merged range named")
+    expect(db_count("SELECT count(*) FROM persons WHERE name LIKE '冯%'") == 0, "nothing written")
+
+
+def test_jobs_ledger_imported_for_registered_persons():
+    r = S.request("GET", "/api/v1/imports/templates/jobs.xlsx", token=COUNTY)
+    expect(r.status == 200, "jobs template %r" % r)
+    path = os.path.join(S.dir, "jobs-template.xlsx")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    head = read_xlsx(path)["sheets"][0][1][0]
+    expect(head[:2] == ["身份证号", "姓名"] and "就业类型" in head and "开始日期" in head,
+           "jobs headers %r" % head)
+    expect(S.request("GET", "/api/v1/imports/templates/nothing.xlsx", token=COUNTY).status == 404,
+           "no template for an unknown kind")
+    good = ["%s,张大山,县内务工,松桃县某厂,2020/3/1,3000" % HEAD]
+    rows = ["身份证号,姓名,就业类型,用工单位,开始日期,月收入"] + good + [
+        "%s,无此人,省外务工,,2021-01-01," % id_number("52062819990101161"),
+        "%s,李四,灵活就业,,2021-01-01," % WIFE]
+    before = db_count("SELECT count(*) FROM jobs")
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=jobs.csv", token=COUNTY,
+                  raw=("\n".join(rows) + "\n").encode("utf-8"), content_type="text/csv")
+    expect(r.status == 422 and sorted(codes(r)) == ["import_name_mismatch", "import_person_unknown"],
+           "unknown person and wrong name %r" % r.json)
+    expect(db_count("SELECT count(*) FROM jobs") == before, "nothing written")
+    body = ("\n".join(rows[:2]) + "\n").encode("utf-8")
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=jobs.csv", token=COUNTY, raw=body,
+                  content_type="text/csv")
+    expect(r.status == 201 and r.json["counts"]["rows"]["create"] == 1, "imported %r" % r.json)
+    expect(db_count("SELECT count(*) FROM jobs j JOIN persons p ON p.id = j.person_id"
+                    " WHERE p.id_number = ? AND j.type = 'county' AND j.start_date = '2020-03-01'",
+                    HEAD) == 1, "the job is the person's")
+    expect(db_count("SELECT count(*) FROM audit WHERE entity = 'job' AND detail = ?",
+                    "import %d" % r.json["id"]) == 1, "audited with the import")
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=jobs.csv", token=COUNTY, raw=body,
+                  content_type="text/csv")
+    expect(r.status == 201 and r.json["counts"]["rows"]["unchanged"] == 1 and
+           r.json["counts"]["rows"]["create"] == 0, "a re-import adds nothing %r" % r.json)
+
+
+def test_pages_walk_through_error_fix_and_import():
+    """The pages: a dry run of a workbook with an error shows it by sheet, row and field;
+    the fixed workbook imports; the import is listed and can be looked at again."""
+    cookie = {"Cookie": "anju_session=" + COUNTY, "Accept-Language": "zh-CN"}
+    page = S.request("GET", "/imports", headers=cookie)
+    expect(page.status == 200 and "导入台账" in page.body.decode(), "the page %r" % page.status)
+    html = page.body.decode()
+    expect('href="/imports"' in html, "in the navigation")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+    rows = [HEADER, ["", "秦一", id_number("52062819770101141"), "户主", "建档立卡贫困户", "木树镇",
+                     "冲头村", "", "2019/5/1", "", "男"],
+            ["", "秦二", id_number("52062819780101152"), "配偶", "", "", "", "", "", "", "男"]]
+
+    def upload(data, dry):
+        fields = {"csrf": csrf}
+        if dry:
+            fields["dry_run"] = "1"
+        body = form_multipart(fields, [("file", "秦.xlsx", data, "application/octet-stream")],
+                              BOUNDARY)
+        return S.request("POST", "/imports", raw=body, headers=cookie,
+                         content_type="multipart/form-data; boundary=" + BOUNDARY)
+
+    r = upload(workbook(os.path.join(S.dir, "pages.xlsx"), [["户表", rows]]), True)
+    text = r.body.decode()
+    expect(r.status == 422 and 'id="import-errors"' in text, "errors shown %r" % r.status)
+    expect("与身份证号中的性别不一致" in text and "性别" in text and ">3<" in text,
+           "the wrong gender, its field and row named")
+    rows[2][10] = "女"
+    fixed = workbook(os.path.join(S.dir, "pages.xlsx"), [["户表", rows]])
+    r = upload(fixed, True)
+    expect(r.status == 200 and "核对通过" in r.body.decode(), "the dry run passes")
+    expect(db_count("SELECT count(*) FROM persons WHERE name = '秦一'") == 0, "nothing yet")
+    r = upload(fixed, False)
+    expect(r.status == 200 and "已导入" in r.body.decode(), "imported")
+    expect(db_count("SELECT count(*) FROM persons WHERE name LIKE '秦%'") == 2, "both written")
+    last = db_count("SELECT max(id) FROM imports")
+    again = S.request("GET", "/imports/%d" % last, headers=cookie)
+    expect(again.status == 200 and "已导入" in again.body.decode() and "秦.xlsx" in again.body.decode(),
+           "the import looked at again")
+    forged = S.request("POST", "/imports", raw=form_multipart({"csrf": "0" * 32}, [
+        ("file", "x.csv", b"a,b\n", "text/csv")], BOUNDARY), headers=cookie,
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(forged.status == 403, "a forged CSRF token is refused %r" % forged.status)
+    en = S.request("GET", "/imports", headers={"Cookie": "anju_session=" + COUNTY,
+                                               "Accept-Language": "en"})
+    expect("Import ledgers" in en.body.decode(), "in English too")
+
+
+if __name__ == "__main__":
+    R = Runner()
+    R.run(test_template_has_the_headers_the_import_reads)
+    R.run(test_dry_run_writes_nothing)
+    R.run(test_good_workbook_imported_and_read_back)
+    R.run(test_reimport_updates_without_duplicates)
+    R.run(test_gb18030_csv)
+    R.run(test_rounded_id_number_is_refused_with_the_fix)
+    R.run(test_bad_row_means_nothing_written_and_the_errors_workbook_says_why)
+    R.run(test_town_officer_imports_only_into_their_town)
+    R.run(test_files_that_are_not_tables_and_sheets_that_hide_things)
+    R.run(test_jobs_ledger_imported_for_registered_persons)
+    R.run(test_pages_walk_through_error_fix_and_import)
+    S.stop()
+    R.finish()

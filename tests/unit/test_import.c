@@ -1,0 +1,216 @@
+/* Unit tests for domain/import.c on a fresh database: values as people type them (dates in
+ * every listed form and as Excel serials, ID numbers with spaces, a lower-case x, an
+ * apostrophe or 15 digits, relation and other words, village codes and names within a
+ * town), the head's household and the move it refuses, the same ID twice, a household's
+ * rows apart, and what a dry run and a refused file leave (only the imports row). */
+#include "tests/unit/cmocka_prelude.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/idnumber.h"
+#include "domain/import.h"
+#include "tests/unit/testdb.h"
+
+static char ids[16][19];
+
+/* A valid Songtao ID number: 520628 + birth date + sequence + check character. */
+static const char *idn(int i, const char *yyyymmdd)
+{
+	char first17[32];
+	snprintf(first17, sizeof(first17), "520628%.8s%03d", yyyymmdd, 100 + i);
+	memcpy(ids[i], first17, 17);
+	ids[i][17] = idnumber_check_char(first17);
+	ids[i][18] = 0;
+	return ids[i];
+}
+
+static enum outcome run_csv(struct testdb *t, const char *text, bool dry, json_t **out)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/in.csv", t->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	testdb_reset(t);
+	struct import_opts o = {.kind = "households", .path = path, .file_name = "in.csv",
+				.dry_run = dry, .lang = LANG_EN};
+	enum outcome res = import_run(&t->cx, &o, out);
+	unlink(path);
+	return res;
+}
+
+static int64_t one_int(struct testdb *t, const char *sql, const char *arg)
+{
+	int rc;
+	int64_t v = store_one_int(t->db, &rc, sql, "t", arg);
+	assert_int_equal(rc, STORE_OK);
+	return v;
+}
+
+static const char *one_text(struct testdb *t, const char *sql, const char *arg, char *out,
+			    size_t cap)
+{
+	struct store_rows *r = store_query(t->db, sql, "t", arg);
+	out[0] = 0;
+	if (store_next(r))
+		snprintf(out, cap, "%s", store_null(r, 0) ? "(null)" : store_text(r, 0));
+	assert_int_equal(store_finish(r), STORE_OK);
+	return out;
+}
+
+static bool has_error(json_t *result, const char *code, long row)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(result, "errors"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "code")), code) == 0 &&
+		    (row < 0 || json_integer_value(json_object_get(e, "row")) == row))
+			return true;
+	return false;
+}
+
+static void values_as_people_type_them(void **state)
+{
+	struct testdb *t = *state;
+	char csv[4096], got[64], fifteen[16];
+	idn(0, "19700101");
+	idn(1, "19720304");
+	idn(2, "20000101");
+	idn(3, "19650101");
+	idn(4, "19660101");
+	/* a 15-digit number: the 18-digit one without the century and the check character */
+	snprintf(fifteen, sizeof(fifteen), "520628%.6s%.3s", ids[4] + 8, ids[4] + 14);
+	char lower[19];
+	snprintf(lower, sizeof(lower), "%s", ids[1]);
+	if (lower[17] == 'X')
+		lower[17] = 'x';
+	snprintf(csv, sizeof(csv),
+		 "姓名,身份证号,与户主关系,性别,搬迁类型,迁出乡镇,迁出村,搬迁日期,出生日期,民族,文化程度\n"
+		 "甲,'%s,本人,女性,贫困户,木树镇,冲头村,2019年5月1日,1970.1.1,汉,文盲\n"
+		 "乙,%s,妻,,,,,,,苗,中专\n"
+		 "丙,%.6s %.8s %.4s,长子,,,,,,2000/1/1,,\n"
+		 "丁,%s,户主,,同步搬迁户,,520628116204,43586,,其他族,\n"
+		 "戊,%s,户主,,建档立卡贫困户,520628116,冲头村,20200102,,,\n",
+		 ids[0], lower, ids[2], ids[2] + 6, ids[2] + 14, ids[3], fifteen);
+	json_t *out = NULL;
+	enum outcome res = run_csv(t, csv, false, &out);
+	assert_non_null(out);
+	if (res != OUT_OK) {
+		char *dump = json_dumps(json_object_get(out, "errors"), JSON_INDENT(1));
+		print_message("%s\n", dump);
+		free(dump);
+	}
+	assert_int_equal(res, OUT_OK);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(out,
+		"counts"), "households"), "create")), 3);
+	json_decref(out);
+
+	assert_string_equal(one_text(t, "SELECT relation FROM persons WHERE id_number = ?", ids[0],
+				     got, sizeof(got)), "head");
+	assert_string_equal(one_text(t, "SELECT education FROM persons WHERE id_number = ?", ids[0],
+				     got, sizeof(got)), "none");
+	assert_string_equal(one_text(t, "SELECT ethnicity FROM persons WHERE id_number = ?", ids[0],
+				     got, sizeof(got)), "han");
+	assert_string_equal(one_text(t, "SELECT relation FROM persons WHERE id_number = ?", ids[1],
+				     got, sizeof(got)), "spouse");
+	assert_string_equal(one_text(t, "SELECT education FROM persons WHERE id_number = ?", ids[1],
+				     got, sizeof(got)), "vocational");
+	assert_string_equal(one_text(t, "SELECT relation FROM persons WHERE id_number = ?", ids[2],
+				     got, sizeof(got)), "son");
+	assert_string_equal(one_text(t, "SELECT h.relocation_date FROM households h JOIN persons p"
+				     " ON p.household_id = h.id WHERE p.id_number = ?", ids[0], got,
+				     sizeof(got)), "2019-05-01");
+	/* Excel's serial 43586 is 2019-05-01; a village given by its code */
+	assert_string_equal(one_text(t, "SELECT h.relocation_date FROM households h JOIN persons p"
+				     " ON p.household_id = h.id WHERE p.id_number = ?", ids[3], got,
+				     sizeof(got)), "2019-05-01");
+	assert_string_equal(one_text(t, "SELECT ethnicity FROM persons WHERE id_number = ?", ids[3],
+				     got, sizeof(got)), "other");
+	/* the 15-digit number became the 18-digit one; the town given by its code */
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE id_number = ?", ids[4]), 1);
+	assert_string_equal(one_text(t, "SELECT h.relocation_date FROM households h JOIN persons p"
+				     " ON p.household_id = h.id WHERE p.id_number = ?", ids[4], got,
+				     sizeof(got)), "2020-01-02");
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE household_id ="
+				 " (SELECT household_id FROM persons WHERE id_number = ?)", ids[0]), 3);
+}
+
+static void a_move_twice_and_apart_are_refused(void **state)
+{
+	struct testdb *t = *state;
+	char csv[2048];
+	int64_t persons = one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", "");
+	int64_t imports = one_int(t, "SELECT count(*) FROM imports WHERE ? = ''", "");
+	/* ids[1] lives with ids[0]; listed under a new head it would be a move */
+	idn(5, "19800101");
+	idn(6, "19810101");
+	idn(7, "19820101");
+	snprintf(csv, sizeof(csv),
+		 "户编号,姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "A1,己,%s,户主,贫困户,木树镇,冲头村\n"
+		 "A1,乙,%s,配偶,,,\n"
+		 "B1,庚,%s,户主,贫困户,木树镇,冲头村\n"
+		 "B1,辛,%s,子,,,\n"
+		 "A1,壬,%s,女,,,\n",
+		 ids[5], ids[1], ids[6], ids[6], ids[7]);
+	json_t *out = NULL;
+	assert_int_equal(run_csv(t, csv, false, &out), OUT_INVALID);
+	assert_true(has_error(out, "import_in_other_household", 3));
+	assert_true(has_error(out, "import_id_twice", 5));
+	assert_true(has_error(out, "import_rows_apart", 6));
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "failed");
+	json_decref(out);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", ""), persons);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM import_keys WHERE ? = ''", ""), 0);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM imports WHERE ? = ''", ""), imports + 1);
+}
+
+static void a_dry_run_and_a_refused_file_keep_only_the_record(void **state)
+{
+	struct testdb *t = *state;
+	char csv[1024];
+	int64_t persons = one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", "");
+	int64_t households = one_int(t, "SELECT count(*) FROM households WHERE ? = ''", "");
+	idn(8, "19900101");
+	/* a title above the header, as ledgers often have */
+	snprintf(csv, sizeof(csv), "松桃县易地扶贫搬迁户台账,,,,,\n"
+		 "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "癸,%s,户主,贫困户,木树镇,冲头村\n", ids[8]);
+	json_t *out = NULL;
+	assert_int_equal(run_csv(t, csv, true, &out), OUT_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "checked");
+	assert_int_equal(json_integer_value(json_object_get(out, "rows")), 1);
+	assert_int_equal(json_array_size(json_object_get(out, "ignored_sheets")), 0);
+	json_decref(out);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", ""), persons);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM households WHERE ? = ''", ""), households);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM imports WHERE status = ?", "checked"), 1);
+	/* a text file with a NUL byte is no table */
+	char path[400];
+	snprintf(path, sizeof(path), "%s/bin.csv", t->dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite("a,b\n\0\1\2", 1, 7, f);
+	fclose(f);
+	testdb_reset(t);
+	struct import_opts o = {.kind = "households", .path = path, .file_name = "bin.csv"};
+	assert_int_equal(import_run(&t->cx, &o, &out), OUT_INVALID);
+	assert_true(has_error(out, "import_not_table", -1));
+	json_decref(out);
+	unlink(path);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", ""), persons);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(values_as_people_type_them),
+		cmocka_unit_test(a_move_twice_and_apart_are_refused),
+		cmocka_unit_test(a_dry_run_and_a_refused_file_keep_only_the_record),
+	};
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}
