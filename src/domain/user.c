@@ -156,11 +156,14 @@ int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const
 	return -1;
 }
 
-json_t *user_list(struct ctx *cx)
+/* Users as JSON; id 0 and username NULL: every one. */
+static json_t *users_where(struct ctx *cx, int64_t id, const char *username)
 {
 	json_t *arr = json_array();
 	struct store_rows *r = store_query(cx->db, "SELECT id, username, role, scope, disabled,"
-					   " created_at FROM users ORDER BY username", NULL);
+		" created_at FROM users WHERE (? = 0 OR id = ?) AND (? = '' OR username = ?)"
+		" ORDER BY username", "iitt", id, id, username ? username : "",
+		username ? username : "");
 	while (store_next(r))
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}",
 			"id", (json_int_t)store_int(r, 0), "username", store_text(r, 1),
@@ -168,6 +171,19 @@ json_t *user_list(struct ctx *cx)
 			"disabled", (int)store_int(r, 4), "created_at", store_text(r, 5)));
 	store_finish(r);
 	return arr;
+}
+
+json_t *user_list(struct ctx *cx)
+{
+	return users_where(cx, 0, NULL);
+}
+
+json_t *user_find(struct ctx *cx, int64_t id, const char *username)
+{
+	json_t *arr = users_where(cx, id, username);
+	json_t *one = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return one;
 }
 
 static void fill_actor(struct actor *who, int64_t id, const char *name, const char *role,

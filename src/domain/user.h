@@ -24,6 +24,9 @@ int user_set_disabled(struct ctx *cx, const char *username, bool disabled, const
 enum outcome user_error(const char *err_key, const char **field);
 /* All users (without hashes), as a JSON array. */
 json_t *user_list(struct ctx *cx);
+/* One user as user_list shows it, by id (username NULL) or by name (id 0); NULL when there
+ * is none. */
+json_t *user_find(struct ctx *cx, int64_t id, const char *username);
 /* Checks a password; fills `who` on success. Takes the same time for unknown users. */
 bool user_verify(struct store_conn *db, const char *username, const char *password,
 		 struct actor *who);

@@ -109,12 +109,7 @@ void api_users_create(struct request *rq)
 		rq_problem(rq, refused, NULL);
 		return;
 	}
-	json_t *users = user_list(&rq->cx), *created = NULL, *u;
-	size_t i;
-	json_array_foreach(users, i, u)
-		if (strcmp(json_string_value(json_object_get(u, "username")), name) == 0)
-			created = json_incref(u);
-	json_decref(users);
+	json_t *created = user_find(&rq->cx, 0, name);
 	json_decref(body);
 	rq_json(rq, 201, created);
 }

@@ -156,7 +156,7 @@ void page_access_post(struct request *rq)
 			(long long)json_integer_value(json_object_get(out, "household_id"))));
 		json_decref(out);
 	} else if (res == OUT_INVALID) {
-		access_page(rq, 422, f);
+		access_page(rq, outcome_status(OUT_INVALID), f);
 	} else {
 		page_outcome(rq, res);
 	}

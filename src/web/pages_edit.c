@@ -316,7 +316,7 @@ void page_member_create(struct request *rq)
 		page_redirect(rq, arena_printf(&rq->arena, "/persons/%lld",
 			(long long)json_integer_value(json_object_get(out, "id"))));
 	else if (res == OUT_INVALID)
-		member_form(rq, 422, f, h);
+		member_form(rq, outcome_status(OUT_INVALID), f, h);
 	else
 		page_outcome(rq, res);
 	json_decref(out);

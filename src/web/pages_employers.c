@@ -65,7 +65,7 @@ void page_employers_post(struct request *rq)
 	if (res == OUT_OK)
 		page_redirect(rq, "/employers");
 	else if (res == OUT_INVALID)
-		employers_page(rq, 422, f);
+		employers_page(rq, outcome_status(OUT_INVALID), f);
 	else
 		page_outcome(rq, res);
 	json_decref(f);

@@ -99,7 +99,7 @@ void page_worklist_settings(struct request *rq)
 	if (res == OUT_OK)
 		page_redirect(rq, "/worklists");
 	else if (res == OUT_INVALID)
-		worklists_page(rq, 422, f);
+		worklists_page(rq, outcome_status(OUT_INVALID), f);
 	else
 		page_outcome(rq, res);
 	json_decref(f);

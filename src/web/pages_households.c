@@ -369,6 +369,6 @@ void page_household_create(struct request *rq)
 		page_outcome(rq, res);
 		return;
 	}
-	household_form(rq, 422, f, row_of, n);
+	household_form(rq, outcome_status(OUT_INVALID), f, row_of, n);
 	json_decref(f);
 }

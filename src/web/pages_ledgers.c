@@ -206,7 +206,7 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 			if (to)
 				rq->errs.items[i].field = to;
 		}
-		ledger_page(rq, lf, 422, f, subject);
+		ledger_page(rq, lf, outcome_status(OUT_INVALID), f, subject);
 	} else {
 		page_outcome(rq, res);
 	}

@@ -205,12 +205,10 @@ void page_user_toggle(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *users = user_list(&rq->cx), *u;
-	size_t i;
-	json_array_foreach(users, i, u)
-		if (json_integer_value(json_object_get(u, "id")) == rq->ids[0])
-			name = arena_strdup(&rq->arena, json_string_value(json_object_get(u, "username")));
-	json_decref(users);
+	json_t *u = user_find(&rq->cx, rq->ids[0], NULL);
+	if (u)
+		name = arena_strdup(&rq->arena, json_string_value(json_object_get(u, "username")));
+	json_decref(u);
 	bool disable = strstr(rq->path, "/disable") != NULL;
 	if (!name)
 		page_outcome(rq, OUT_NOT_FOUND);
