@@ -110,13 +110,7 @@ void api_item_get(struct request *rq)
 
 void api_item_patch(struct request *rq)
 {
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = archive_item_patch(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH),
-					 body, &out);
-	json_decref(body);
-	reply_item(rq, res, out);
+	rq_change_record(rq, archive_item_patch, archive_item_etag);
 }
 
 void api_item_remove(struct request *rq) { rq_write_one(rq, archive_item_remove, 200); }

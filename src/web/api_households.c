@@ -108,23 +108,12 @@ void api_household_get(struct request *rq)
 
 void api_household_patch(struct request *rq)
 {
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = household_patch(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH),
-				      body, &out);
-	json_decref(body);
-	reply_household(rq, res, 200, out);
+	rq_change_record(rq, household_patch, household_etag);
 }
 
 void api_household_close(struct request *rq)
 {
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = household_close(&rq->cx, rq->ids[0], body, &out);
-	json_decref(body);
-	reply_household(rq, res, 200, out);	/* with the ETag, unlike rq_write_one */
+	rq_write_record(rq, household_close, 200, household_etag);
 }
 
 /* The household's change trail: every change to it, its members, its archive items and

@@ -32,39 +32,11 @@ void api_person_get(struct request *rq)
 	reply_person(rq, p ? OUT_OK : OUT_NOT_FOUND, 200, p);
 }
 
-/* Shared shape of the POST/PATCH person handlers: parse JSON, run, reply. */
-static void with_body(struct request *rq, unsigned status,
-		      enum outcome (*op)(struct request *rq, json_t *body, json_t **out))
+void api_persons_create(struct request *rq)
 {
-	json_t *body, *out = NULL;
-	enum outcome res = rq_json_body(rq, &body);
-	if (res == OUT_OK)
-		res = op(rq, body, &out);
-	json_decref(body);
-	reply_person(rq, res, status, out);
+	rq_create_record(rq, person_create, person_etag, "/api/v1/persons/");
 }
 
-static enum outcome do_create(struct request *rq, json_t *body, json_t **out)
-{
-	return person_create(&rq->cx, body, out);
-}
-
-static enum outcome do_patch(struct request *rq, json_t *body, json_t **out)
-{
-	return person_patch(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH), body, out);
-}
-
-static enum outcome do_move(struct request *rq, json_t *body, json_t **out)
-{
-	return person_move(&rq->cx, rq->ids[0], body, out);
-}
-
-static enum outcome do_leave(struct request *rq, json_t *body, json_t **out)
-{
-	return person_leave(&rq->cx, rq->ids[0], body, out);
-}
-
-void api_persons_create(struct request *rq) { with_body(rq, 201, do_create); }
-void api_person_patch(struct request *rq) { with_body(rq, 200, do_patch); }
-void api_person_move(struct request *rq) { with_body(rq, 200, do_move); }
-void api_person_leave(struct request *rq) { with_body(rq, 200, do_leave); }
+void api_person_patch(struct request *rq) { rq_change_record(rq, person_patch, person_etag); }
+void api_person_move(struct request *rq) { rq_write_record(rq, person_move, 200, person_etag); }
+void api_person_leave(struct request *rq) { rq_write_record(rq, person_leave, 200, person_etag); }

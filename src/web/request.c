@@ -178,6 +178,37 @@ void rq_reply_record(struct request *rq, enum outcome out, unsigned ok_status, j
 	rq_reply(rq, out, ok_status, record);
 }
 
+void rq_write_record(struct request *rq, rq_write_fn op, unsigned ok_status, rq_etag_fn etag_of)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = op(&rq->cx, rq->ids[0], body, &out);
+	json_decref(body);
+	rq_reply_record(rq, res, ok_status, out, etag_of, NULL);
+}
+
+void rq_change_record(struct request *rq, rq_change_fn change, rq_etag_fn etag_of)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = change(&rq->cx, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH), body, &out);
+	json_decref(body);
+	rq_reply_record(rq, res, 200, out, etag_of, NULL);
+}
+
+void rq_create_record(struct request *rq, rq_write0_fn create, rq_etag_fn etag_of,
+		      const char *location_prefix)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = create(&rq->cx, body, &out);
+	json_decref(body);
+	rq_reply_record(rq, res, 201, out, etag_of, location_prefix);
+}
+
 void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status)
 {
 	json_t *body, *out = NULL;

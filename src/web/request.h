@@ -145,4 +145,14 @@ void rq_write_new(struct request *rq, rq_write0_fn op, unsigned ok_status);
  * Location of location_prefix followed by the record's id. */
 void rq_reply_record(struct request *rq, enum outcome out, unsigned ok_status, json_t *record,
 		     void (*etag_of)(json_t *record, char out[48]), const char *location_prefix);
+/* A record's write, answered with its ETag (and, for 201, its Location): the body to
+ * op(id), or to change(id) under the request's If-Match (tx_begin_change's skeleton), or
+ * to create (no id). The record's handlers are one line each. */
+typedef void (*rq_etag_fn)(json_t *record, char out[48]);
+typedef enum outcome (*rq_change_fn)(struct ctx *cx, int64_t id, const char *if_match,
+				     json_t *body, json_t **out);
+void rq_write_record(struct request *rq, rq_write_fn op, unsigned ok_status, rq_etag_fn etag_of);
+void rq_change_record(struct request *rq, rq_change_fn change, rq_etag_fn etag_of);
+void rq_create_record(struct request *rq, rq_write0_fn create, rq_etag_fn etag_of,
+		      const char *location_prefix);
 #endif
