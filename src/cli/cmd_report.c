@@ -159,28 +159,10 @@ static enum outcome worklist_page(void *state, struct ctx *cx, int max, json_t *
 	return worklist_read(cx, state, max, rows);
 }
 
-/* The records behind a figure, a page at a time by their id cursor. */
-struct records_state {
-	const char *figure, *area;
-	int64_t after;
-	bool done;
-};
-
+/* The records behind a figure, a page at a time (report_employment_records_next). */
 static enum outcome records_page(void *state, struct ctx *cx, int max, json_t **rows)
 {
-	struct records_state *r = state;
-	json_t *out = NULL;
-	if (r->done) {
-		*rows = json_array();
-		return OUT_OK;
-	}
-	enum outcome res = report_employment_records(cx, r->figure, r->area, r->after, max, &out);
-	*rows = res == OUT_OK ? json_incref(json_object_get(out, "items")) : NULL;
-	json_t *next = json_object_get(out, "next");
-	r->done = !json_is_integer(next);
-	r->after = json_integer_value(next);
-	json_decref(out);
-	return res;
+	return report_employment_records_next(state, cx, max, rows);
 }
 
 /* A list as CSV or XLSX, a page at a time from `page` (any length, bounded memory). */
@@ -241,7 +223,7 @@ static int report_employment_cli(struct cli *c, const struct report_args *a)
 	json_t *r = NULL;
 	if (a->list) {
 		static const char *const keys[] = {"number", "name", "household_id", "id", NULL};
-		struct records_state st = {a->list, a->area ? a->area : "", 0, false};
+		struct report_records_cursor st = {a->list, a->area ? a->area : "", 0, false};
 		enum outcome res = report_employment_records(&c->cx, st.figure, st.area, 0, 1, &r);
 		json_decref(r);
 		if (res != OUT_OK) {

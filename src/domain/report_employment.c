@@ -302,6 +302,26 @@ enum outcome report_employment_records(struct ctx *cx, const char *figure, const
 
 /* ---------------------------------------------------------------- tables */
 
+enum outcome report_employment_records_next(struct report_records_cursor *c, struct ctx *cx,
+					    int max, json_t **rows)
+{
+	json_t *out = NULL;
+	*rows = NULL;
+	if (c->done) {
+		*rows = json_array();
+		return *rows ? OUT_OK : OUT_INTERNAL;
+	}
+	enum outcome res = report_employment_records(cx, c->figure, c->area, c->after, max, &out);
+	if (res != OUT_OK)
+		return res;
+	*rows = json_incref(json_object_get(out, "items"));
+	json_t *next = json_object_get(out, "next");
+	c->done = !json_is_integer(next);
+	c->after = json_integer_value(next);
+	json_decref(out);
+	return OUT_OK;
+}
+
 json_t *report_employment_tables(json_t *report, enum lang lang)
 {
 	static const char *const parts[][3] = {{"county", "report_table_county", "0"},

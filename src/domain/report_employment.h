@@ -20,6 +20,7 @@
 #define ANJU_DOMAIN_REPORT_EMPLOYMENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/msg.h"
@@ -39,6 +40,16 @@ enum outcome report_employment_overview(struct ctx *cx, json_t **out);
  * "items": [{id, household_id, name, number}], "next"} — ids after `after`, up to `limit`. */
 enum outcome report_employment_records(struct ctx *cx, const char *figure, const char *area,
 				       int64_t after, int limit, json_t **out);
+/* A cursor over the records behind a figure, for a list read a page at a time (a download
+ * of any length): start it as {figure, area}. */
+struct report_records_cursor {
+	const char *figure, *area;
+	int64_t after;
+	bool done;
+};
+/* The next up to `max` records ({"items"}' rows; an empty array once there are none). */
+enum outcome report_employment_records_next(struct report_records_cursor *c, struct ctx *cx,
+					    int max, json_t **rows);
 /* The report as tables for CSV/XLSX/text: [county, by town, by community], labels in lang. */
 json_t *report_employment_tables(json_t *report, enum lang lang);
 

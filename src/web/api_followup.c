@@ -142,31 +142,17 @@ void api_report_employment(struct request *rq)
 	export_send(rq, format, "employment-report", sheets, n, index < (size_t)n ? (int)index : 0);
 }
 
-/* The records behind a figure, read a page at a time for a download. */
+/* The records behind a figure, read a page at a time for a download; the cursor's texts
+ * are the copies it owns. */
 struct records_source {
+	struct report_records_cursor cursor;
 	char *figure, *area;
-	int64_t after;
-	bool done;
 };
 
 static enum outcome records_page(void *state, struct ctx *cx, int max, json_t **rows)
 {
 	struct records_source *r = state;
-	json_t *out = NULL;
-	*rows = NULL;
-	if (r->done) {
-		*rows = json_array();
-		return *rows ? OUT_OK : OUT_TOO_LARGE;
-	}
-	enum outcome res = report_employment_records(cx, r->figure, r->area, r->after, max, &out);
-	if (res != OUT_OK)
-		return res;
-	*rows = json_incref(json_object_get(out, "items"));
-	json_t *next = json_object_get(out, "next");
-	r->done = !json_is_integer(next);
-	r->after = json_integer_value(next);
-	json_decref(out);
-	return OUT_OK;
+	return report_employment_records_next(&r->cursor, cx, max, rows);
 }
 
 static void records_release(void *state)
@@ -195,6 +181,8 @@ static void records_download(struct request *rq, const char *format, const char 
 		r = NULL;
 		res = OUT_TOO_LARGE;
 	}
+	if (r)
+		r->cursor = (struct report_records_cursor){.figure = r->figure, .area = r->area};
 	if (!r) {
 		rq_problem(rq, res == OUT_OK ? OUT_TOO_LARGE : res, NULL);
 		return;
