@@ -190,6 +190,28 @@ json_t *json_text_or_null(const char *s)
 }
 
 /* Replaces the code in o[key] by its label, the message PREFIX_CODE. */
+char *page_url_encode(struct request *rq, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s), j = 0;
+	char *out = arena_alloc(&rq->arena, n * 3 + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			out[j++] = (char)c;
+		} else {
+			out[j++] = '%';
+			out[j++] = hex[c >> 4];
+			out[j++] = hex[c & 15];
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
 void page_label(struct request *rq, json_t *o, const char *key, const char *prefix)
 {
 	const char *code = json_string_value(json_object_get(o, key));

@@ -31,6 +31,8 @@ void page_outcome(struct request *rq, enum outcome res);
 /* application/x-www-form-urlencoded as a JSON object of strings; NULL when not UTF-8.
  * The dispatcher has checked the form's CSRF token (routes.c) and removed it. */
 json_t *page_form(struct request *rq);
+/* s percent-encoded for a query string (unreserved characters kept), in the arena. */
+char *page_url_encode(struct request *rq, const char *s);
 /* A form field's text, "" when absent. */
 const char *form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */

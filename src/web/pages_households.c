@@ -17,6 +17,7 @@
 #include "web/api_audit.h"
 #include "web/upload.h"
 #include "web/page.h"
+#include "web/template.h"
 #include "web/pages_followup.h"
 
 /* ---------------------------------------------------------------- dashboard */
@@ -51,43 +52,125 @@ void page_dashboard(struct request *rq)
 
 /* ---------------------------------------------------------------- households */
 
+#define SEARCH_PAGE 20	/* results on one page */
+#define SEARCH_CAP 200	/* results counted; beyond, the count says "or more" */
+
+/* o[key] as HTML with the first occurrence of q in <mark>, under key_html. */
+static void mark_match(struct request *rq, json_t *o, const char *key, const char *q)
+{
+	const char *text = json_string_value(json_object_get(o, key));
+	if (!text)
+		return;
+	struct buf b = BUF_INIT;
+	const char *at = *q ? strstr(text, q) : NULL;
+	if (at) {
+		html_escape(&b, arena_strndup(&rq->arena, text, (size_t)(at - text)));
+		buf_puts(&b, "<mark>");
+		html_escape(&b, arena_strndup(&rq->arena, at, strlen(q)));
+		buf_puts(&b, "</mark>");
+		html_escape(&b, at + strlen(q));
+	} else {
+		html_escape(&b, text);
+	}
+	json_object_set_new(o, arena_printf(&rq->arena, "%s_html", key), json_string(b.data ? b.data : ""));
+	buf_release(&b);
+}
+
+/* The search results as one list: a count, one page of hits with what tells them apart,
+ * the matched text marked, each opening the person or the household. */
+static enum outcome households_search(struct request *rq, const char *q, json_t *data)
+{
+	json_t *found = NULL;
+	int64_t from = rq_query_int(rq, "from", 0, SEARCH_CAP, 0);
+	enum outcome got = search_run(&rq->cx, q, SEARCH_CAP, &found);
+	if (got == OUT_INVALID || got == OUT_RATE_LIMITED) {
+		json_object_set_new(data, "search_error", json_string(page_field_error(rq, "q")));
+		rq->errs.n = 0;	/* a bad query just finds nothing */
+		return OUT_OK;
+	}
+	if (got != OUT_OK)
+		return got;
+	json_t *all = json_object_get(found, "results"), *shown = json_array(), *it;
+	size_t total = json_array_size(all);
+	for (size_t i = (size_t)from; i < total && i < (size_t)from + SEARCH_PAGE; i++)
+		json_array_append(shown, json_array_get(all, i));
+	if (search_describe(&rq->cx, shown) != OUT_OK) {
+		json_decref(shown);
+		json_decref(found);
+		return OUT_INTERNAL;
+	}
+	audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
+	const char *query = json_string_value(json_object_get(found, "q"));
+	size_t i;
+	json_array_foreach(shown, i, it) {
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		int64_t id = json_integer_value(json_object_get(it, strcmp(kind, "person") == 0 ? "id" : "household_id"));
+		json_object_set_new(it, "href", json_string(arena_printf(&rq->arena, "/%s/%lld",
+			strcmp(kind, "person") == 0 ? "persons" : "households", (long long)id)));
+		json_object_set_new(it, "is_person", json_boolean(strcmp(kind, "person") == 0));
+		json_object_set_new(it, "is_item", json_boolean(strcmp(kind, "item") == 0));
+		page_label(rq, it, "match", "match");
+		mark_match(rq, it, "name", query);
+		mark_match(rq, it, "origin_village_name", query);
+		mark_match(rq, it, "dest_community_name", query);
+		mark_match(rq, it, "household_number", query);
+	}
+	json_object_set_new(data, "searching", json_true());
+	json_object_set_new(data, "count", json_integer((json_int_t)total));
+	json_object_set_new(data, "count_capped", json_boolean(total >= SEARCH_CAP));
+	json_object_set_new(data, "shown_from", json_integer(total ? from + 1 : 0));
+	json_object_set_new(data, "shown_to", json_integer(from + (json_int_t)json_array_size(shown)));
+	const char *enc = page_url_encode(rq, query);
+	if ((size_t)from + SEARCH_PAGE < total)
+		json_object_set_new(data, "search_next", json_string(arena_printf(&rq->arena,
+			"/households?q=%s&from=%lld", enc, (long long)from + SEARCH_PAGE)));
+	if (from > 0)
+		json_object_set_new(data, "search_prev", json_string(arena_printf(&rq->arena,
+			"/households?q=%s&from=%lld", enc, (long long)(from > SEARCH_PAGE ? from - SEARCH_PAGE : 0))));
+	json_object_set_new(data, "results", shown);
+	json_decref(found);
+	return OUT_OK;
+}
+
 void page_households(struct request *rq)
 {
 	static const int town_len[] = {9, 0}, community_len[] = {12, 0};
 	struct household_filter f = {0};
 	page_lang(rq);
+	const char *q = rq_query(rq, "q");
+	json_t *data = json_object();
+	if (q && *q) {	/* a search answers its hits alone, not the whole list under them */
+		enum outcome got = households_search(rq, q, data);
+		if (got != OUT_OK) {
+			json_decref(data);
+			page_outcome(rq, got);
+			return;
+		}
+		json_object_set_new(data, "searched", json_true());
+		json_object_set_new(data, "filter", json_pack("{s:s}", "q", q));
+		page_render(rq, 200, "households", "nav_households", data);
+		return;
+	}
 	f.category = rq_query_enum(rq, "category", household_categories);
 	f.town = rq_query_code(rq, "town", town_len);
 	f.community = rq_query_code(rq, "community", community_len);
 	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
 	f.limit = 50;
-	const char *q = rq_query(rq, "q");
-	json_t *list = NULL, *found = NULL;
+	json_t *list = NULL;
 	enum outcome got = rq->errs.n ? OUT_INVALID : household_list(&rq->cx, &f, &list);
 	if (got != OUT_OK) {
+		json_decref(data);
 		page_outcome(rq, got);
 		return;
 	}
-	const char *search_error = NULL;
-	if (q && search_run(&rq->cx, q, 50, &found) != OUT_OK) {
-		search_error = page_field_error(rq, "q");	/* said beside the box */
-		rq->errs.n = 0;	/* a bad query just finds nothing */
-	}
 	audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
-	if (found)
-		audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
-	json_t *data = json_pack("{s:O, s:O}", "items", json_object_get(list, "items"),
-				 "next", json_object_get(list, "next"));
-	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", q ? q : "",
+	json_object_set(data, "items", json_object_get(list, "items"));
+	json_object_set(data, "next", json_object_get(list, "next"));
+	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", "",
 				   "category", f.category ? f.category : "",
 				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
 				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
 	json_object_set_new(data, "filter", filter);
-	if (search_error)
-		json_object_set_new(data, "search_error", json_string(search_error));
-	if (found)
-		json_object_set(data, "results", json_object_get(found, "results"));
-	json_decref(found);
 	json_decref(list);
 	page_render(rq, 200, "households", "nav_households", data);
 }

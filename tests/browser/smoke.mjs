@@ -27,7 +27,7 @@ try {
   await page.fill("#q", "龙伟");
   await page.click("form.filters button");
   await page.screenshot({ path: out + "/households.png", fullPage: true });
-  const first = page.locator("ul.results a").first();
+  const first = page.locator("ol.results a[href^='/households/']").first();
   assert.ok(await first.count() === 1, "a two-character name is found");
   await first.click();
   await page.waitForSelector("h1");

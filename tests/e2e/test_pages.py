@@ -7,6 +7,7 @@ usage: test_pages.py PATH/TO/anju
 import os
 import re
 import sys
+from datetime import date
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -310,6 +311,42 @@ def test_logout_needs_the_form_token():
     ok = S.request("POST", "/logout", raw=("csrf=" + token).encode(), content_type="application/x-www-form-urlencoded",
                    headers={"Cookie": "anju_session=" + session})
     expect(ok.status == 303 and get("/", session).status == 303, "logged out")
+
+
+def test_search_is_one_list_that_tells_people_apart():
+    # 22 people of one name: 12 in Zhengda's villages, 10 in Panshi's
+    villages = ["520628118201", "520628118203", "520628101203"]
+    for i in range(22):
+        village = villages[0 if i < 6 else 1 if i < 12 else 2]
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": village, "dest_community": "520628002003",
+            "members": [{"id_number": id_number("52062819800202%03d" % (500 + i)), "name": "石珍珍",
+                         "relation": "head"}]}, token=API)
+        expect(r.status == 201, "household %d %r" % (i, r))
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    q = "%E7%9F%B3%E7%8F%8D%E7%8F%8D"
+    html = get("/households?q=" + q, session, lang="zh").body.decode()
+    expect(html.count("<h2>查询结果</h2>") == 1 and html.count('<ol class="results">') == 1, "one results block")
+    expect("<table" not in html, "no unfiltered table under the results")
+    expect(re.search(r"共找到 <strong>22</strong>", html), "a count %s" % html[html.find("共找到"):][:80])
+    hits = re.findall(r'<li><a href="/persons/\d+"><mark>石珍珍</mark></a>', html)
+    expect(len(hits) == 20, "one page of 20, the name marked: %d" % len(hits))
+    expect("聚宝村" in html and "喇叭村" in html and "正大镇" in html and "南门社区" in html, "villages and community")
+    born = date.today()
+    age = born.year - 1980 - ((born.month, born.day) < (2, 2))
+    expect("年龄 %d" % age in html and "1980-02-02" not in html, "the age, never the birth date")
+    expect("姓名完全相同" in html and "name_exact" not in html, "match kind in words")
+    expect('id="top-q"' in html, "a search box in the header")
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    expect("q=" + q in nxt and "from=20" in nxt, "the next page keeps the query: %s" % nxt)
+    second = get(nxt, session, lang="zh").body.decode()
+    expect(len(re.findall(r'<li><a href="/persons/', second)) == 2 and 'rel="prev"' in second, "second page")
+    r, _, _ = browser_login("zhengda")
+    town = get("/households?q=" + q, cookies_of(r)["anju_session"], lang="zh").body.decode()
+    expect(re.search(r"共找到 <strong>12</strong>", town) and "当造村" not in town, "scoped to the town")
+    empty = get("/households?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E4%BA%BA", session, lang="en").body.decode()
+    expect("Nothing found." in empty and "<table" not in empty, "nothing found, said")
 
 
 if __name__ == "__main__":
