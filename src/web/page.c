@@ -99,6 +99,14 @@ void page_render(struct request *rq, unsigned status, const char *name,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
 			role_reviews_audit(rq->actor.role),
 			"editor", role_can_edit_registry(rq->actor.role)));
+	/* after a save, the page it led to says so: ?saved=WHAT, the message saved_WHAT */
+	const char *saved = rq_query(rq, "saved");
+	if (saved && status == 200 && strlen(saved) < 40) {
+		char key[48];
+		snprintf(key, sizeof(key), "saved_%s", saved);
+		if (msg_has(key))
+			json_object_set_new(layout, "flash", json_string(msg_get(rq->lang, key)));
+	}
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);
@@ -189,7 +197,6 @@ json_t *json_text_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* Replaces the code in o[key] by its label, the message PREFIX_CODE. */
 char *page_url_encode(struct request *rq, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -212,6 +219,7 @@ char *page_url_encode(struct request *rq, const char *s)
 	return out;
 }
 
+/* Replaces the code in o[key] by its label, the message PREFIX_CODE. */
 void page_label(struct request *rq, json_t *o, const char *key, const char *prefix)
 {
 	const char *code = json_string_value(json_object_get(o, key));

@@ -175,17 +175,43 @@ void page_households(struct request *rq)
 	page_render(rq, 200, "households", "nav_households", data);
 }
 
-void page_household(struct request *rq)
+/* The upload form's fields and their errors: the values given (kept after a refusal) and
+ * each message beside its field, the first also at the top of the form. */
+static json_t *upload_form(struct request *rq, json_t *given)
+{
+	static const char *const keys[] = {"title", "doc_type", "person_id", "paper_location", NULL};
+	json_t *form = json_object();
+	for (int i = 0; keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(given, keys[i]));
+		json_object_set_new(form, keys[i], json_string(v ? v : ""));
+		json_object_set_new(form, arena_printf(&rq->arena, "err_%s", keys[i]),
+				    json_text_or_null(page_field_error(rq, keys[i])));
+	}
+	const char *file_error = page_field_error(rq, "file");
+	for (int i = 0; !file_error && i < rq->errs.n; i++)
+		if (strncmp(rq->errs.items[i].field, "files[", 6) == 0)
+			file_error = msg_get(rq->lang, rq->errs.items[i].code);
+	json_object_set_new(form, "err_file", json_text_or_null(file_error));
+	if (rq->errs.n)
+		json_object_set_new(form, "error", json_string(msg_get(rq->lang, rq->errs.items[0].code)));
+	return form;
+}
+
+/* A household's file; `given` holds an upload's refused fields (NULL on a plain GET). */
+static void household_page(struct request *rq, unsigned status, json_t *given)
 {
 	json_t *h = NULL, *items = NULL;
-	page_lang(rq);
+	json_t *upload = upload_form(rq, given);
+	rq->errs.n = 0;	/* said in the form; the reads below start clean */
 	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
 	if (res != OUT_OK) {
+		json_decref(upload);
 		page_outcome(rq, res);
 		return;
 	}
 	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
 	if ((res = archive_item_list(&rq->cx, &f, &items)) != OUT_OK) {
+		json_decref(upload);
 		json_decref(h);
 		page_outcome(rq, res);
 		return;
@@ -231,9 +257,10 @@ void page_household(struct request *rq)
 		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
 				    rq->lang == LANG_EN ? "name_en" : "name"))));
 	json_object_set_new(data, "doc_types", doc_types);
-	const char *upload_error = rq_query(rq, "upload_error");
-	if (upload_error && msg_has(upload_error))
-		json_object_set_new(data, "upload_error", json_string(msg_get(rq->lang, upload_error)));
+	json_array_foreach(json_object_get(data, "doc_types"), i, dt)
+		json_object_set_new(dt, "selected", json_boolean(strcmp(json_string_value(json_object_get(dt, "code")),
+			json_string_value(json_object_get(upload, "doc_type"))) == 0));
+	json_object_set_new(data, "upload", upload);
 	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50, false);	/* with every ledger */
 	json_array_foreach(trail, i, it) {
 		page_label(rq, it, "action", "action");
@@ -243,7 +270,13 @@ void page_household(struct request *rq)
 	followup_household_sections(rq, rq->ids[0], data);
 	json_decref(h);
 	json_decref(items);
-	page_render(rq, 200, "household", "nav_households", data);
+	page_render(rq, status, "household", "nav_households", data);
+}
+
+void page_household(struct request *rq)
+{
+	page_lang(rq);
+	household_page(rq, 200, NULL);
 }
 
 /* The image viewer: one picture of the household's file large (its upright copy), with
@@ -299,7 +332,8 @@ void page_household_pictures(struct request *rq)
 }
 
 /* The upload form of the household page: the same streamed upload as the API, then back
- * to the page (with the first error's message when it failed). */
+ * to the page; a refused upload answers the page itself with each message beside its
+ * field and the typed values kept (nothing was stored). */
 void page_item_upload(struct request *rq)
 {
 	struct upload *u = rq->upload;
@@ -325,15 +359,19 @@ void page_item_upload(struct request *rq)
 	json_object_foreach_safe(fields, tmp, key, v)
 		if (json_is_string(v) && json_string_length(v) == 0)
 			json_object_del(fields, key);
+	json_t *kept = json_deep_copy(fields);	/* the typed values, for a refusal */
 	enum outcome res = archive_item_create(&rq->cx, rq->ids[0], fields, files, n, &out);
 	json_decref(fields);
 	json_decref(out);
-	if (res == OUT_OK || res == OUT_INVALID || res == OUT_UNSUPPORTED)
-		page_redirect(rq, res == OUT_OK ? arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0])
-			 : arena_printf(&rq->arena, "/households/%lld?upload_error=%s#upload-error",
-					(long long)rq->ids[0], rq->errs.items[0].code));
+	page_lang(rq);
+	if (res == OUT_OK)
+		page_redirect(rq, arena_printf(&rq->arena, "/households/%lld?saved=item#items",
+					       (long long)rq->ids[0]));
+	else if (res == OUT_INVALID || res == OUT_UNSUPPORTED)
+		household_page(rq, outcome_status(res), kept);
 	else
 		page_outcome(rq, res);
+	json_decref(kept);
 }
 
 /* ---------------------------------------------------------------- static files */

@@ -49,9 +49,16 @@ try {
   await page.click("form.edit button[type=submit]");
   await page.waitForURL(/\/households\/\d+$/);
   assert.match(await page.locator("h1").innerText(), /测试户主/);
-  // upload a picture (progress bar, then the page again) and see its thumbnail
+  // a refused upload (a .txt file): the message beside the form, the typed title kept
   await page.fill("#title", "旧房照片");
   await page.selectOption("#doc_type", "photos_before_after");
+  await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+  await page.click("form[data-upload] button");
+  await page.locator("#upload-error").waitFor();
+  assert.match(await page.locator("#file-error").innerText(), /档案不接受/);
+  assert.equal(await page.inputValue("#title"), "旧房照片");
+  await page.screenshot({ path: out + "/upload-refused.png", fullPage: true });
+  // upload a picture (progress bar, then the page again) and see its thumbnail
   await page.setInputFiles("#file", picture);
   await Promise.all([page.waitForEvent("load"), page.click("form[data-upload] button")]);
   const thumb = page.locator("ul.items img").first();

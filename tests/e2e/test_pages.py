@@ -11,7 +11,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PASSWORD, Runner, Server, expect, id_number  # noqa: E402
+from harness import PASSWORD, Runner, Server, expect, form_multipart, id_number  # noqa: E402
 
 S = Server()
 S.cli("migrate")
@@ -347,6 +347,43 @@ def test_search_is_one_list_that_tells_people_apart():
     expect(re.search(r"共找到 <strong>12</strong>", town) and "当造村" not in town, "scoped to the town")
     empty = get("/households?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E4%BA%BA", session, lang="en").body.decode()
     expect("Nothing found." in empty and "<table" not in empty, "nothing found, said")
+
+
+def test_a_refused_upload_is_seen_with_what_was_typed():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700303031"), "name": "田上传", "relation": "head"}]},
+        token=API).json
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    page = get("/households/%d" % h["id"], session, lang="zh").body.decode()
+    csrf = form_token(page)
+    boundary = "pagesboundary7"
+
+    def upload(fields, files):
+        raw = form_multipart(dict({"csrf": csrf, "doc_type": "other"}, **fields), files, boundary)
+        return S.request("POST", "/households/%d/items" % h["id"], raw=raw,
+                         content_type="multipart/form-data; boundary=" + boundary,
+                         headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+    # a Word-like .txt file: the type is refused, the title stays in its box
+    bad = upload({"title": "拆迁协议扫描", "paper_location": ""}, [("file", "notes.txt", b"hello", "text/plain")])
+    html = bad.body.decode()
+    expect(bad.status in (415, 422) and 'id="upload-error"' in html and "档案不接受此类文件" in html,
+           "the refusal is said %r" % bad.status)
+    expect('id="title" name="title" required value="拆迁协议扫描"' in html, "the typed title kept")
+    expect('id="file-error"' in html, "the message beside the file field")
+    # no title: said beside the title; the paper location typed is kept
+    bad = upload({"title": "", "paper_location": "三号柜"}, [("file", "notes.txt", b"hello", "text/plain")])
+    html = bad.body.decode()
+    expect(bad.status in (415, 422) and 'id="title-error"' in html and "此项必填" in html, "title required")
+    expect('value="三号柜"' in html, "paper location kept")
+    items = S.request("GET", "/api/v1/households/%d/items" % h["id"], token=API).json["items"]
+    expect(items == [], "nothing stored %r" % items)
+    # a good one is saved, and the page says so
+    ok = upload({"title": "纸质协议", "paper_location": "三号柜"}, [])
+    expect(ok.status == 303 and "saved=item" in ok.header("Location"), "saved %r" % ok)
+    after = get(ok.header("Location").split("#")[0], session, lang="zh").body.decode()
+    expect('class="flash"' in after and "已保存档案条目" in after, "a confirmation")
 
 
 if __name__ == "__main__":
