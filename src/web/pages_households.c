@@ -7,6 +7,7 @@
 #include "core/embedded.h"
 #include "domain/archive.h"
 #include "domain/checklist.h"
+#include "domain/division.h"
 #include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/ledger.h"
@@ -165,12 +166,40 @@ void page_households(struct request *rq)
 	}
 	audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
 	json_object_set(data, "items", json_object_get(list, "items"));
-	json_object_set(data, "next", json_object_get(list, "next"));
-	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", "",
+	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", "",
 				   "category", f.category ? f.category : "",
+				   "town", f.town ? f.town : "", "community", f.community ? f.community : "",
 				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
 				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
 	json_object_set_new(data, "filter", filter);
+	/* the filters on, in words, and kept by the next page's link */
+	json_t *on = json_array();
+	struct buf keep = BUF_INIT;
+	char name[128];
+	if (f.category) {
+		json_array_append_new(on, json_pack("{s:s, s:s}", "label", msg_get(rq->lang, "field_category"),
+			"value", msg_get(rq->lang, arena_printf(&rq->arena, "category_%s", f.category))));
+		buf_printf(&keep, "&category=%s", f.category);
+	}
+	if (f.town) {
+		division_name(rq->cx.db, f.town, name, sizeof(name));
+		json_array_append_new(on, json_pack("{s:s, s:s}", "label", msg_get(rq->lang, "filter_town"),
+						    "value", name));
+		buf_printf(&keep, "&town=%s", f.town);
+	}
+	if (f.community) {
+		division_name(rq->cx.db, f.community, name, sizeof(name));
+		json_array_append_new(on, json_pack("{s:s, s:s}", "label", msg_get(rq->lang, "filter_community"),
+						    "value", name));
+		buf_printf(&keep, "&community=%s", f.community);
+	}
+	json_object_set_new(data, "has_filter", json_boolean(json_array_size(on) > 0));
+	json_object_set_new(data, "filters_on", on);
+	json_t *next = json_object_get(list, "next");
+	if (json_is_string(next))	/* the cursor: digits */
+		json_object_set_new(data, "next_href", json_string(arena_printf(&rq->arena, "/households?after=%s%s",
+			json_string_value(next), keep.data ? keep.data : "")));
+	buf_release(&keep);
 	json_decref(list);
 	page_render(rq, 200, "households", "nav_households", data);
 }

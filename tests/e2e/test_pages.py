@@ -386,5 +386,29 @@ def test_a_refused_upload_is_seen_with_what_was_typed():
     expect('class="flash"' in after and "已保存档案条目" in after, "a confirmation")
 
 
+def test_a_filtered_list_stays_filtered_on_its_second_page():
+    for i in range(52):        # one page is 50
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": "520628118204", "dest_community": "520628002005",
+            "members": [{"id_number": id_number("52062819900404%03d" % (100 + i)), "name": "马页%d" % i,
+                         "relation": "head"}]}, token=API)
+        expect(r.status == 201, "household %d %r" % (i, r))
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    first = get("/households?community=520628002005&category=synchronous", session, lang="zh").body.decode()
+    rows = re.findall(r"<tr><td><a href=\"/households/\d+\">", first)
+    expect(len(rows) == 50, "a first page of 50: %d" % len(rows))
+    expect(re.search(r'class="filter-on"[^>]*>仅显示：.*安置社区: 马田龙社区.*<a href="/households">显示全部户</a>', first),
+           "the filter said in words, with a way to clear it")
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    expect("community=520628002005" in nxt and "category=synchronous" in nxt, "the next link keeps the filter %s" % nxt)
+    second = get(nxt, session, lang="zh").body.decode()
+    rows = re.findall(r"<tr><td><a href=\"/households/\d+\">[^<]*</a></td><td>([^<]*)</td>", second)
+    expect(len(rows) == 2 and all(n.startswith("马页") for n in rows), "the second page still filtered %r" % rows)
+    expect("马田龙社区" in second and 'class="filter-on"' in second, "still said on page 2")
+    town = get("/households?town=520628118", session, lang="en").body.decode()
+    expect(re.search(r"Town \(origin or resettlement\): 正大镇", town) and "Show all households" in town, "town in words")
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)
