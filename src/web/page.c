@@ -99,6 +99,10 @@ void page_render(struct request *rq, unsigned status, const char *name,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
 			role_reviews_audit(rq->actor.role),
 			"editor", role_can_edit_registry(rq->actor.role)));
+	/* the language switch comes back to this page (a GET's only: a form's answer is not
+	 * a page to come back to) */
+	if (strcmp(rq->method, "GET") == 0)
+		json_object_set_new(layout, "here", json_string(page_url_encode(rq, rq_here(rq))));
 	/* after a save, the page it led to says so: ?saved=WHAT, the message saved_WHAT */
 	const char *saved = rq_query(rq, "saved");
 	if (saved && status == 200 && strlen(saved) < 40) {
@@ -195,6 +199,16 @@ const char *page_field_error(struct request *rq, const char *field)
 json_t *json_text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+bool page_safe_return(const char *to)
+{
+	if (!to || to[0] != '/' || to[1] == '/' || to[1] == '\\' || strlen(to) > 2000)
+		return false;
+	for (const char *p = to; *p; p++)
+		if (*p < 0x21 || *p > 0x7e || *p == '\\')
+			return false;
+	return true;
 }
 
 char *page_url_encode(struct request *rq, const char *s)

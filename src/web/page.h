@@ -33,6 +33,10 @@ void page_outcome(struct request *rq, enum outcome res);
 json_t *page_form(struct request *rq);
 /* s percent-encoded for a query string (unreserved characters kept), in the arena. */
 char *page_url_encode(struct request *rq, const char *s);
+/* True when `to` may be a page to return to: a path of this site ("/households/275?x=1"),
+ * never another site ("//evil.example", "https://…", "/\\evil"), no control characters, no
+ * spaces or characters outside printable ASCII (links back are percent-encoded). */
+bool page_safe_return(const char *to);
 /* A form field's text, "" when absent. */
 const char *form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */

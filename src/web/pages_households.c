@@ -507,7 +507,7 @@ void page_household_create(struct request *rq)
 	enum outcome res = household_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK) {
-		char *to = arena_printf(&rq->arena, "/households/%lld",
+		char *to = arena_printf(&rq->arena, "/households/%lld?saved=household",
 					(long long)json_integer_value(json_object_get(out, "id")));
 		json_decref(out);
 		json_decref(f);

@@ -193,8 +193,9 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 		: lf->ledger->put(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
-	if (res == OUT_OK) {
-		page_redirect(rq, home_of(rq, lf));
+	if (res == OUT_OK) {	/* back home, which says what was saved */
+		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=%s", home_of(rq, lf),
+					       lf->ledger ? lf->ledger->entity : "record"));
 	} else if (res == OUT_INVALID) {
 		for (int i = 0; lf->field_of && i < rq->errs.n; i++) {
 			struct field_error *e = &rq->errs.items[i];

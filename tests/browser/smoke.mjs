@@ -47,7 +47,8 @@ try {
   await page.screenshot({ path: out + "/household-new-error.png", fullPage: true });
   await page.fill("#m0_id_number", "520628198001010014");
   await page.click("form.edit button[type=submit]");
-  await page.waitForURL(/\/households\/\d+$/);
+  await page.waitForURL(/\/households\/\d+\?saved=household$/);
+  assert.match(await page.locator(".flash").innerText(), /已登记该户/);
   assert.match(await page.locator("h1").innerText(), /测试户主/);
   // a refused upload (a .txt file): the message beside the form, the typed title kept
   await page.fill("#title", "旧房照片");
@@ -106,7 +107,8 @@ try {
   await page.fill("#start_date", "2025-06-01");
   await page.fill("#end_date", "");
   await page.click("form.edit button[type=submit]");
-  await page.waitForURL(base + personHref);
+  await page.waitForURL(base + personHref + "?saved=job");
+  assert.match(await page.locator(".flash").innerText(), /已保存就业记录/);
   assert.match(await page.locator("body").innerText(), /团山社区扶贫车间/);
   await page.screenshot({ path: out + "/person-volume.png", fullPage: true });
   await page.goto(base + "/worklists/idle_labor");

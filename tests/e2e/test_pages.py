@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import PASSWORD, Runner, Server, expect, form_multipart, id_number  # noqa: E402
@@ -262,7 +262,7 @@ def test_edit_archive_item_under_its_etag():
     expect(bad.status == 422 and 'id="pages-error"' in bad.body.decode() and 'value="many"' in bad.body.decode(),
            "error beside pages, value kept %r" % bad.status)
     ok = post_form("/items/%d/edit" % item["id"], session, dict(base, title="搬迁申请书（签字）", pages="2"))
-    expect(ok.status == 303 and ok.header("Location") == "/households/%d" % h["id"], "saved %r" % ok.status)
+    expect(ok.status == 303 and ok.header("Location") == "/households/%d?saved=changes" % h["id"], "saved %r" % ok.status)
     got = S.request("GET", "/api/v1/items/%d" % item["id"], token=zd).json
     expect(got["title"] == "搬迁申请书（签字）" and got["pages"] == 2 and got["version"] == 2, "changed %r" % got)
     trail = get("/households/%d" % h["id"], session, lang="zh").body.decode()
@@ -408,6 +408,43 @@ def test_a_filtered_list_stays_filtered_on_its_second_page():
     expect("马田龙社区" in second and 'class="filter-on"' in second, "still said on page 2")
     town = get("/households?town=520628118", session, lang="en").body.decode()
     expect(re.search(r"Town \(origin or resettlement\): 正大镇", town) and "Show all households" in town, "town in words")
+
+
+def test_a_deep_link_survives_the_log_in_and_never_leaves_the_site():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700505051"), "name": "龙深链", "relation": "head"}]},
+        token=API).json
+    deep = "/households/%d" % h["id"]
+    r = S.request("GET", deep + "?tab=members")
+    expect(r.status == 303 and r.header("Location") == "/login?next=%2Fhouseholds%2F" + str(h["id"]) + "%3Ftab%3Dmembers",
+           "to the log-in, with the page asked for %r" % r.header("Location"))
+    form = S.request("GET", r.header("Location")).body.decode()
+    expect('name="next" value="%s?tab=members"' % deep in form, "the form carries it")
+
+    def login_to(next_):
+        page = S.request("GET", "/login")
+        jar = cookies_of(page)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.body.decode()).group(1)
+        body = urlencode({"username": "admin", "password": PASSWORD, "csrf": csrf, "next": next_}).encode()
+        return S.request("POST", "/login", raw=body, content_type="application/x-www-form-urlencoded",
+                         headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    r = login_to(deep)
+    expect(r.status == 303 and r.header("Location") == deep, "back to the deep link %r" % r.header("Location"))
+    for evil in ("//evil.example", "https://evil.example/", "/\\evil.example", "http:/x", "evil.example",
+                 "/households/1\r\nSet-Cookie: x=1", "javascript:alert(1)"):
+        r = login_to(evil)
+        expect(r.status == 303 and r.header("Location") == "/", "refused %r: %r" % (evil, r.header("Location")))
+        expect('name="next"' not in S.request("GET", "/login?next=" + quote(evil)).body.decode(), "not in the form %r" % evil)
+    # the language switch stays on the page, under the same rule
+    session = cookies_of(login_to(deep))["anju_session"]
+    page = get(deep, session, lang="zh").body.decode()
+    expect('href="/lang/en?next=%2Fhouseholds%2F' + str(h["id"]) + '"' in page, "the switch names the page")
+    r = S.request("GET", "/lang/en?next=" + quote(deep))
+    expect(r.status == 303 and r.header("Location") == deep and "anju_lang=en" in r.header("Set-Cookie"), "stays %r" % r)
+    for evil in ("//evil.example", "https://evil.example/"):
+        r = S.request("GET", "/lang/zh?next=" + quote(evil, safe=""))
+        expect(r.status == 303 and r.header("Location") == "/", "switch refuses %r" % evil)
 
 
 if __name__ == "__main__":
