@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/date.h"
 #include "core/utf8.h"
 #include "domain/division.h"
 #include "domain/person.h"
@@ -88,6 +90,11 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		if (revealed)
 			json_object_set_new(data, "revealed", revealed);
 	}
+	size_t i;
+	json_t *fd;
+	json_array_foreach(json_object_get(data, "fields"), i, fd)
+		if (!json_object_get(fd, "type") && !json_object_get(fd, "inputmode"))
+			page_field_input(fd, 0);	/* the forms not built from a kind: by name */
 	if (!json_object_get(data, "csrf"))	/* the log-in form brings its own */
 		json_object_set_new(data, "csrf", json_string(csrf));
 	template_render(name, data, rq->lang, &body);
@@ -199,6 +206,53 @@ const char *page_field_error(struct request *rq, const char *field)
 json_t *json_text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+void page_field_input(json_t *field, char kind)
+{
+	const char *name = json_string_value(json_object_get(field, "name"));
+	if (!name || json_is_true(json_object_get(field, "select")))
+		return;
+	if (kind == 'd' || (!kind && (strcmp(name, "date") == 0 || ends_with(name, "_date"))))
+		json_object_set_new(field, "type", json_string("date"));
+	else if (!kind && (strcmp(name, "phone") == 0 || ends_with(name, "_phone")))
+		json_object_set_new(field, "type", json_string("tel"));
+	else if (kind == 'i' || (!kind && strcmp(name, "pages") == 0))
+		json_object_set_new(field, "inputmode", json_string("numeric"));
+	else if (kind == 'r')
+		json_object_set_new(field, "inputmode", json_string("decimal"));
+}
+
+static void page_time(struct request *rq, json_t *o, const char *key)
+{
+	const char *at = json_string_value(json_object_get(o, key));
+	long long t;
+	if (!at || !date_parse_instant(at, &t))
+		return;
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char text[64];
+	localtime_r(&tt, &tm);	/* TZ is the county's (the time_zone setting, set at start-up) */
+	if (!strftime(text, sizeof(text), msg_get(rq->lang, "time_format"), &tm))	/* the language's way */
+		return;
+	json_object_set_new(o, arena_printf(&rq->arena, "%s_iso", key), json_string(at));
+	json_object_set_new(o, key, json_string(text));
+}
+
+void page_times(struct request *rq, json_t *rows, const char *key)
+{
+	size_t i;
+	json_t *o;
+	if (json_is_object(rows))
+		page_time(rq, rows, key);
+	json_array_foreach(rows, i, o)
+		page_time(rq, o, key);
 }
 
 bool page_safe_return(const char *to)

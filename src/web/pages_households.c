@@ -47,6 +47,7 @@ void page_dashboard(struct request *rq)
 			"rule_%s", json_string_value(json_object_get(w, "rule"))))));
 	json_object_set(data, "worklists", json_object_get(report, "worklists"));
 	json_t *verified = audit_last_verification(&rq->cx);	/* the audit chain's state */
+	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());
 	page_render(rq, 200, "dashboard", "nav_dashboard", data);
 }
@@ -295,6 +296,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 		page_label(rq, it, "action", "action");
 		page_label(rq, it, "entity", "entity");
 	}
+	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
 	followup_household_sections(rq, rq->ids[0], data);
 	json_decref(h);

@@ -7,7 +7,7 @@ usage: test_pages.py PATH/TO/anju
 import os
 import re
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -445,6 +445,32 @@ def test_a_deep_link_survives_the_log_in_and_never_leaves_the_site():
     for evil in ("//evil.example", "https://evil.example/"):
         r = S.request("GET", "/lang/zh?next=" + quote(evil, safe=""))
         expect(r.status == 303 and r.header("Location") == "/", "switch refuses %r" % evil)
+
+
+def test_times_in_the_county_s_zone_and_date_fields_with_a_picker():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700606061"), "name": "杨时区", "relation": "head"}]},
+        token=API).json
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    for lang, fmt in (("zh", "%Y年{m}月{d}日 %H:%M"), ("en", "{d} %b %Y, %H:%M")):
+        page = get("/households/%d" % h["id"], session, lang=lang).body.decode()
+        shown = re.findall(r'<time datetime="([0-9T:-]+Z)">([^<]+)</time>', page)
+        expect(shown, "the change log's times %s" % lang)
+        for iso, text in shown:
+            utc = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")
+            local = utc + timedelta(hours=8)     # Asia/Shanghai, the default setting
+            want = local.strftime(fmt.format(m=local.month, d=local.day))
+            expect(text == want, "%s: %s shown as %r, not %r" % (lang, iso, text, want))
+    today = (datetime.now(timezone.utc) + timedelta(hours=8)).strftime("%Y-%m-%d")
+    visit = get("/households/%d/visits/new" % h["id"], session, lang="zh").body.decode()
+    expect(re.search(r'<input id="date" name="date" type="date" value="%s"' % today, visit),
+           "a visit's date is a picker set to today: %s" % re.findall(r'<input id="date"[^>]*>', visit))
+    edit = get("/households/%d/edit" % h["id"], session, lang="zh").body.decode()
+    expect('name="phone" type="tel"' in edit and 'name="relocation_date" type="date"' in edit, "phone and date inputs")
+    member = get("/households/%d/members/new" % h["id"], session, lang="zh").body.decode()
+    expect('name="event_date" type="date"' in member and 'name="phone" type="tel"' in member, "the member form")
 
 
 if __name__ == "__main__":
