@@ -84,9 +84,10 @@ static enum outcome households_search(struct request *rq, const char *q, json_t 
 {
 	json_t *found = NULL;
 	int64_t from = rq_query_int(rq, "from", 0, SEARCH_CAP, 0);
+	rq->errs.n = 0;	/* a page number out of range is the first page */
 	enum outcome got = search_run(&rq->cx, q, SEARCH_CAP, &found);
 	if (got == OUT_INVALID || got == OUT_RATE_LIMITED) {
-		json_object_set_new(data, "search_error", json_string(page_field_error(rq, "q")));
+		json_object_set_new(data, "search_error", json_text_or_null(page_field_error(rq, "q")));
 		rq->errs.n = 0;	/* a bad query just finds nothing */
 		return OUT_OK;
 	}

@@ -342,6 +342,8 @@ def test_search_is_one_list_that_tells_people_apart():
     expect("q=" + q in nxt and "from=20" in nxt, "the next page keeps the query: %s" % nxt)
     second = get(nxt, session, lang="zh").body.decode()
     expect(len(re.findall(r'<li><a href="/persons/', second)) == 2 and 'rel="prev"' in second, "second page")
+    odd = get("/households?q=" + q + "&from=zz", session, lang="zh").body.decode()
+    expect(len(re.findall(r'<li><a href="/persons/', odd)) == 20, "a page number that is none: the first page")
     r, _, _ = browser_login("zhengda")
     town = get("/households?q=" + q, cookies_of(r)["anju_session"], lang="zh").body.decode()
     expect(re.search(r"共找到 <strong>12</strong>", town) and "当造村" not in town, "scoped to the town")

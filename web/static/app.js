@@ -32,7 +32,8 @@ document.addEventListener("DOMContentLoaded", function () {
         p.className = "field-error";
         p.id = "upload-error";
         p.setAttribute("role", "alert");
-        p.textContent = main ? main.textContent.trim().replace(/\s+/g, " ") : String(xhr.status);
+        var said = main ? main.textContent.trim().replace(/\s+/g, " ") : "";
+        p.textContent = said || form.getAttribute("data-failed");	// no answer: the network
         form.insertBefore(p, form.firstElementChild.nextSibling);
       }
       bar.value = 0;
