@@ -98,3 +98,22 @@ long date_years_before(long day, int years)
 		d = 28;
 	return date_days(y, m, d);
 }
+
+bool date_parse_instant(const char *s, long long *t)
+{
+	int y, m, d;
+	char date[11];
+	if (!s || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return false;
+	for (int i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	int hh = (s[11] - '0') * 10 + s[12] - '0', mm = (s[14] - '0') * 10 + s[15] - '0';
+	int ss = (s[17] - '0') * 10 + s[18] - '0';
+	if (!date_parse(date, &y, &m, &d) || hh > 23 || mm > 59 || ss > 60)
+		return false;
+	*t = (long long)date_days(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	return true;
+}

@@ -18,6 +18,9 @@ void date_format(long days, char out[11]);
 /* The moment t in the process's time zone (TZ, set from the time_zone setting at start-up),
  * as "YYYY-MM-DD HH:MM:SS +08:00" (at most 32 bytes with the NUL). */
 void date_stamp(long long t, char out[32]);
+/* Parses an instant written "YYYY-MM-DDTHH:MM:SSZ" (UTC) into seconds since the epoch;
+ * false on anything else. */
+bool date_parse_instant(const char *s, long long *t);
 /* Whole years between birth and the day `on`. */
 int date_age(long birth, long on);
 /* The day `years` years before `day` (29 February → 28 February). */

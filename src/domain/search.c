@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/utf8.h"
+#include "domain/division.h"
 
 #define FTS_OVERFETCH 4	/* index hits fetched per wanted result, to survive scope filtering */
 
@@ -230,5 +232,63 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 		probe_missed(cx->actor->user_id);	/* a guess that found nothing */
 	privacy_present(cx->actor->role, res.items);
 	*out = json_pack("{s:o, s:s}", "results", res.items, "q", query);
+	return OUT_OK;
+}
+
+/* ---------------------------------------------------------------- describing results */
+
+static void put_place(struct ctx *cx, json_t *o, const char *key, const char *code)
+{
+	char name[128];
+	if (!code || !*code)
+		return;
+	division_name(cx->db, code, name, sizeof(name));
+	json_object_set_new(o, key, json_string(name));
+}
+
+static int describe_one(struct ctx *cx, json_t *o)
+{
+	char origin[16] = "", dest[16] = "", town[10];
+	int64_t hid = json_integer_value(json_object_get(o, "household_id"));
+	struct store_rows *r = store_query(cx->db, "SELECT h.origin_village, h.dest_community,"
+		" (SELECT b.name || '-' || rm.unit || '-' || rm.number FROM rooms rm"
+		"  JOIN buildings b ON b.id = rm.building_id WHERE rm.id = h.room_id),"
+		" (SELECT name FROM persons WHERE household_id = h.id AND status = 'member'"
+		"  AND relation = 'head' LIMIT 1), h.number FROM households h WHERE h.id = ?",
+		"i", hid);
+	if (store_next(r)) {
+		/* copied first: division_name runs queries of its own */
+		snprintf(origin, sizeof(origin), "%s", store_text(r, 0));
+		snprintf(dest, sizeof(dest), "%s", store_text(r, 1));
+		if (!store_null(r, 2))
+			json_object_set_new(o, "room", json_string(store_text(r, 2)));
+		if (!store_null(r, 3))
+			json_object_set_new(o, "head_name", json_string(store_text(r, 3)));
+		json_object_set_new(o, "household_number", json_string(store_text(r, 4)));
+	}
+	int rc = store_finish(r);
+	if (rc != STORE_OK)
+		return rc;
+	snprintf(town, sizeof(town), "%.9s", origin);
+	put_place(cx, o, "origin_village_name", origin);
+	put_place(cx, o, "origin_town_name", *origin ? town : NULL);
+	put_place(cx, o, "dest_community_name", dest);
+	if (strcmp(json_string_value(json_object_get(o, "kind")), "person") != 0)
+		return STORE_OK;
+	r = store_query(cx->db, "SELECT birth_date FROM persons WHERE id = ?", "i",
+			json_integer_value(json_object_get(o, "id")));
+	int y, m, d;
+	if (store_next(r) && date_parse(store_text(r, 0), &y, &m, &d))
+		json_object_set_new(o, "age", json_integer(date_age(date_days(y, m, d), cx->today)));
+	return store_finish(r);
+}
+
+enum outcome search_describe(struct ctx *cx, json_t *results)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(results, i, o)
+		if (describe_one(cx, o) != STORE_OK)
+			return OUT_INTERNAL;
 	return OUT_OK;
 }

@@ -22,4 +22,11 @@
 #define SEARCH_MIN_WHOLE_NUMBER 11	/* a mobile number; ID and household numbers are longer */
 
 enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out);
+
+/* Adds to each result of search_run (in place) the facts that tell people apart on a
+ * page: the household's origin (origin_town_name, origin_village_name), where it lives
+ * now (dest_community_name, room), its head (head_name) and number, and a person's age
+ * (never the birth date). Results were scoped by search_run; OUT_INTERNAL when a read
+ * fails. */
+enum outcome search_describe(struct ctx *cx, json_t *results);
 #endif

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/date.h"
 #include "core/utf8.h"
 #include "domain/division.h"
 #include "domain/person.h"
@@ -88,6 +90,11 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		if (revealed)
 			json_object_set_new(data, "revealed", revealed);
 	}
+	size_t i;
+	json_t *fd;
+	json_array_foreach(json_object_get(data, "fields"), i, fd)
+		if (!json_object_get(fd, "type") && !json_object_get(fd, "inputmode"))
+			page_field_input(fd, 0);	/* the forms not built from a kind: by name */
 	if (!json_object_get(data, "csrf"))	/* the log-in form brings its own */
 		json_object_set_new(data, "csrf", json_string(csrf));
 	template_render(name, data, rq->lang, &body);
@@ -99,6 +106,18 @@ void page_render(struct request *rq, unsigned status, const char *name,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
 			role_reviews_audit(rq->actor.role),
 			"editor", role_can_edit_registry(rq->actor.role)));
+	/* the language switch comes back to this page (a GET's only: a form's answer is not
+	 * a page to come back to) */
+	if (strcmp(rq->method, "GET") == 0)
+		json_object_set_new(layout, "here", json_string(page_url_encode(rq, rq_here(rq))));
+	/* after a save, the page it led to says so: ?saved=WHAT, the message saved_WHAT */
+	const char *saved = rq_query(rq, "saved");
+	if (saved && status == 200 && strlen(saved) < 40) {
+		char key[48];
+		snprintf(key, sizeof(key), "saved_%s", saved);
+		if (msg_has(key))
+			json_object_set_new(layout, "flash", json_string(msg_get(rq->lang, key)));
+	}
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);
@@ -187,6 +206,85 @@ const char *page_field_error(struct request *rq, const char *field)
 json_t *json_text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+void page_field_input(json_t *field, char kind)
+{
+	const char *name = json_string_value(json_object_get(field, "name"));
+	if (!name || json_is_true(json_object_get(field, "select")))
+		return;
+	if (kind == 'd' || (!kind && (strcmp(name, "date") == 0 || ends_with(name, "_date"))))
+		json_object_set_new(field, "type", json_string("date"));
+	else if (!kind && (strcmp(name, "phone") == 0 || ends_with(name, "_phone")))
+		json_object_set_new(field, "type", json_string("tel"));
+	else if (kind == 'i' || (!kind && strcmp(name, "pages") == 0))
+		json_object_set_new(field, "inputmode", json_string("numeric"));
+	else if (kind == 'r')
+		json_object_set_new(field, "inputmode", json_string("decimal"));
+}
+
+static void page_time(struct request *rq, json_t *o, const char *key)
+{
+	const char *at = json_string_value(json_object_get(o, key));
+	long long t;
+	if (!at || !date_parse_instant(at, &t))
+		return;
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char text[64];
+	localtime_r(&tt, &tm);	/* TZ is the county's (the time_zone setting, set at start-up) */
+	if (!strftime(text, sizeof(text), msg_get(rq->lang, "time_format"), &tm))	/* the language's way */
+		return;
+	json_object_set_new(o, arena_printf(&rq->arena, "%s_iso", key), json_string(at));
+	json_object_set_new(o, key, json_string(text));
+}
+
+void page_times(struct request *rq, json_t *rows, const char *key)
+{
+	size_t i;
+	json_t *o;
+	if (json_is_object(rows))
+		page_time(rq, rows, key);
+	json_array_foreach(rows, i, o)
+		page_time(rq, o, key);
+}
+
+bool page_safe_return(const char *to)
+{
+	if (!to || to[0] != '/' || to[1] == '/' || to[1] == '\\' || strlen(to) > 2000)
+		return false;
+	for (const char *p = to; *p; p++)
+		if (*p < 0x21 || *p > 0x7e || *p == '\\')
+			return false;
+	return true;
+}
+
+char *page_url_encode(struct request *rq, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s), j = 0;
+	char *out = arena_alloc(&rq->arena, n * 3 + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			out[j++] = (char)c;
+		} else {
+			out[j++] = '%';
+			out[j++] = hex[c >> 4];
+			out[j++] = hex[c & 15];
+		}
+	}
+	out[j] = '\0';
+	return out;
 }
 
 /* Replaces the code in o[key] by its label, the message PREFIX_CODE. */

@@ -31,6 +31,20 @@ void page_outcome(struct request *rq, enum outcome res);
 /* application/x-www-form-urlencoded as a JSON object of strings; NULL when not UTF-8.
  * The dispatcher has checked the form's CSRF token (routes.c) and removed it. */
 json_t *page_form(struct request *rq);
+/* s percent-encoded for a query string (unreserved characters kept), in the arena. */
+char *page_url_encode(struct request *rq, const char *s);
+/* True when `to` may be a page to return to: a path of this site ("/households/275?x=1"),
+ * never another site ("//evil.example", "https://…", "/\\evil"), no control characters, no
+ * spaces or characters outside printable ASCII (links back are percent-encoded). */
+bool page_safe_return(const char *to);
+/* Sets a form field's input type and keyboard (fields.html): a date picker for dates
+ * ('d', or a name "date"/"..._date"), a phone keyboard for phones ("phone"/"..._phone"),
+ * digits for whole numbers ('i'), a decimal keyboard for numbers ('r'). kind 0: by name. */
+void page_field_input(json_t *field, char kind);
+/* Each row's `key`, an instant as stored ("2026-11-29T06:55:28Z", UTC), in the county's
+ * time zone and the user's way of writing it; the instant as stored under KEY_iso (for
+ * <time datetime>). rows: an array of objects, or one object. */
+void page_times(struct request *rq, json_t *rows, const char *key);
 /* A form field's text, "" when absent. */
 const char *form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */

@@ -53,6 +53,8 @@ void page_audit(struct request *rq)
 	}
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
 	audit_mask_rows(rq, items);
+	page_times(rq, items, "at");	/* in the county's time, the language's way */
+	page_times(rq, last, "at");
 	const char *q = filter_query(rq);
 	json_t *data = json_pack("{s:o, s:s, s:s, s:o}", "items", items, "query", q,
 		"amp", *q ? "&" : "", "verification", last);
@@ -116,6 +118,7 @@ static void access_page(struct request *rq, unsigned status, json_t *form)
 		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
+	page_times(rq, json_object_get(mine, "items"), "expires_at");
 	json_t *data = json_pack("{s:O, s:O, s:i}", "form", form, "grants",
 				 json_object_get(mine, "items"), "hours", rq->server->cfg.grant_hours);
 	json_decref(mine);
@@ -171,5 +174,7 @@ void page_grants(struct request *rq)
 		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
+	page_times(rq, json_object_get(out, "items"), "granted_at");
+	page_times(rq, json_object_get(out, "items"), "expires_at");
 	page_render(rq, 200, "grants", "grants_title", out);
 }

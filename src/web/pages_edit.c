@@ -135,7 +135,7 @@ static void edit_post(struct request *rq, const struct editable *e)
 	enum outcome res = e->patch(&rq->cx, rq->ids[0], form_value(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK)
-		page_redirect(rq, home_of(rq, e, r));
+		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=changes", home_of(rq, e, r)));
 	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
 		record_form(rq, e, outcome_status(res), f,
 			    r, form_value(f, "etag"),
@@ -313,7 +313,7 @@ void page_member_create(struct request *rq)
 	enum outcome res = person_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/persons/%lld",
+		page_redirect(rq, arena_printf(&rq->arena, "/persons/%lld?saved=person",
 			(long long)json_integer_value(json_object_get(out, "id"))));
 	else if (res == OUT_INVALID)
 		member_form(rq, outcome_status(OUT_INVALID), f, h);

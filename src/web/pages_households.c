@@ -7,6 +7,7 @@
 #include "core/embedded.h"
 #include "domain/archive.h"
 #include "domain/checklist.h"
+#include "domain/division.h"
 #include "domain/audit.h"
 #include "domain/household.h"
 #include "domain/ledger.h"
@@ -17,6 +18,7 @@
 #include "web/api_audit.h"
 #include "web/upload.h"
 #include "web/page.h"
+#include "web/template.h"
 #include "web/pages_followup.h"
 
 /* ---------------------------------------------------------------- dashboard */
@@ -45,64 +47,202 @@ void page_dashboard(struct request *rq)
 			"rule_%s", json_string_value(json_object_get(w, "rule"))))));
 	json_object_set(data, "worklists", json_object_get(report, "worklists"));
 	json_t *verified = audit_last_verification(&rq->cx);	/* the audit chain's state */
+	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());
 	page_render(rq, 200, "dashboard", "nav_dashboard", data);
 }
 
 /* ---------------------------------------------------------------- households */
 
+#define SEARCH_PAGE 20	/* results on one page */
+#define SEARCH_CAP 200	/* results counted; beyond, the count says "or more" */
+
+/* o[key] as HTML with the first occurrence of q in <mark>, under key_html. */
+static void mark_match(struct request *rq, json_t *o, const char *key, const char *q)
+{
+	const char *text = json_string_value(json_object_get(o, key));
+	if (!text)
+		return;
+	struct buf b = BUF_INIT;
+	const char *at = *q ? strstr(text, q) : NULL;
+	if (at) {
+		html_escape(&b, arena_strndup(&rq->arena, text, (size_t)(at - text)));
+		buf_puts(&b, "<mark>");
+		html_escape(&b, arena_strndup(&rq->arena, at, strlen(q)));
+		buf_puts(&b, "</mark>");
+		html_escape(&b, at + strlen(q));
+	} else {
+		html_escape(&b, text);
+	}
+	json_object_set_new(o, arena_printf(&rq->arena, "%s_html", key), json_string(b.data ? b.data : ""));
+	buf_release(&b);
+}
+
+/* The search results as one list: a count, one page of hits with what tells them apart,
+ * the matched text marked, each opening the person or the household. */
+static enum outcome households_search(struct request *rq, const char *q, json_t *data)
+{
+	json_t *found = NULL;
+	int64_t from = rq_query_int(rq, "from", 0, SEARCH_CAP, 0);
+	rq->errs.n = 0;	/* a page number out of range is the first page */
+	enum outcome got = search_run(&rq->cx, q, SEARCH_CAP, &found);
+	if (got == OUT_INVALID || got == OUT_RATE_LIMITED) {
+		json_object_set_new(data, "search_error", json_text_or_null(page_field_error(rq, "q")));
+		rq->errs.n = 0;	/* a bad query just finds nothing */
+		return OUT_OK;
+	}
+	if (got != OUT_OK)
+		return got;
+	json_t *all = json_object_get(found, "results"), *shown = json_array(), *it;
+	size_t total = json_array_size(all);
+	for (size_t i = (size_t)from; i < total && i < (size_t)from + SEARCH_PAGE; i++)
+		json_array_append(shown, json_array_get(all, i));
+	if (search_describe(&rq->cx, shown) != OUT_OK) {
+		json_decref(shown);
+		json_decref(found);
+		return OUT_INTERNAL;
+	}
+	audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
+	const char *query = json_string_value(json_object_get(found, "q"));
+	size_t i;
+	json_array_foreach(shown, i, it) {
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		int64_t id = json_integer_value(json_object_get(it, strcmp(kind, "person") == 0 ? "id" : "household_id"));
+		json_object_set_new(it, "href", json_string(arena_printf(&rq->arena, "/%s/%lld",
+			strcmp(kind, "person") == 0 ? "persons" : "households", (long long)id)));
+		json_object_set_new(it, "is_person", json_boolean(strcmp(kind, "person") == 0));
+		json_object_set_new(it, "is_item", json_boolean(strcmp(kind, "item") == 0));
+		page_label(rq, it, "match", "match");
+		mark_match(rq, it, "name", query);
+		mark_match(rq, it, "origin_village_name", query);
+		mark_match(rq, it, "dest_community_name", query);
+		mark_match(rq, it, "household_number", query);
+	}
+	json_object_set_new(data, "searching", json_true());
+	json_object_set_new(data, "count", json_integer((json_int_t)total));
+	json_object_set_new(data, "count_capped", json_boolean(total >= SEARCH_CAP));
+	json_object_set_new(data, "shown_from", json_integer(total ? from + 1 : 0));
+	json_object_set_new(data, "shown_to", json_integer(from + (json_int_t)json_array_size(shown)));
+	const char *enc = page_url_encode(rq, query);
+	if ((size_t)from + SEARCH_PAGE < total)
+		json_object_set_new(data, "search_next", json_string(arena_printf(&rq->arena,
+			"/households?q=%s&from=%lld", enc, (long long)from + SEARCH_PAGE)));
+	if (from > 0)
+		json_object_set_new(data, "search_prev", json_string(arena_printf(&rq->arena,
+			"/households?q=%s&from=%lld", enc, (long long)(from > SEARCH_PAGE ? from - SEARCH_PAGE : 0))));
+	json_object_set_new(data, "results", shown);
+	json_decref(found);
+	return OUT_OK;
+}
+
 void page_households(struct request *rq)
 {
 	static const int town_len[] = {9, 0}, community_len[] = {12, 0};
 	struct household_filter f = {0};
 	page_lang(rq);
+	const char *q = rq_query(rq, "q");
+	json_t *data = json_object();
+	if (q && *q) {	/* a search answers its hits alone, not the whole list under them */
+		enum outcome got = households_search(rq, q, data);
+		if (got != OUT_OK) {
+			json_decref(data);
+			page_outcome(rq, got);
+			return;
+		}
+		json_object_set_new(data, "searched", json_true());
+		json_object_set_new(data, "filter", json_pack("{s:s}", "q", q));
+		page_render(rq, 200, "households", "nav_households", data);
+		return;
+	}
 	f.category = rq_query_enum(rq, "category", household_categories);
 	f.town = rq_query_code(rq, "town", town_len);
 	f.community = rq_query_code(rq, "community", community_len);
 	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
 	f.limit = 50;
-	const char *q = rq_query(rq, "q");
-	json_t *list = NULL, *found = NULL;
+	json_t *list = NULL;
 	enum outcome got = rq->errs.n ? OUT_INVALID : household_list(&rq->cx, &f, &list);
 	if (got != OUT_OK) {
+		json_decref(data);
 		page_outcome(rq, got);
 		return;
 	}
-	const char *search_error = NULL;
-	if (q && search_run(&rq->cx, q, 50, &found) != OUT_OK) {
-		search_error = page_field_error(rq, "q");	/* said beside the box */
-		rq->errs.n = 0;	/* a bad query just finds nothing */
-	}
 	audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
-	if (found)
-		audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
-	json_t *data = json_pack("{s:O, s:O}", "items", json_object_get(list, "items"),
-				 "next", json_object_get(list, "next"));
-	json_t *filter = json_pack("{s:s, s:s, s:b, s:b}", "q", q ? q : "",
+	json_object_set(data, "items", json_object_get(list, "items"));
+	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", "",
 				   "category", f.category ? f.category : "",
+				   "town", f.town ? f.town : "", "community", f.community ? f.community : "",
 				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
 				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
 	json_object_set_new(data, "filter", filter);
-	if (search_error)
-		json_object_set_new(data, "search_error", json_string(search_error));
-	if (found)
-		json_object_set(data, "results", json_object_get(found, "results"));
-	json_decref(found);
+	/* the filters on, in words, and kept by the next page's link */
+	json_t *on = json_array();
+	struct buf keep = BUF_INIT;
+	char name[128];
+	if (f.category) {
+		json_array_append_new(on, json_pack("{s:s, s:s}", "label", msg_get(rq->lang, "field_category"),
+			"value", msg_get(rq->lang, arena_printf(&rq->arena, "category_%s", f.category))));
+		buf_printf(&keep, "&category=%s", f.category);
+	}
+	if (f.town) {
+		division_name(rq->cx.db, f.town, name, sizeof(name));
+		json_array_append_new(on, json_pack("{s:s, s:s}", "label", msg_get(rq->lang, "filter_town"),
+						    "value", name));
+		buf_printf(&keep, "&town=%s", f.town);
+	}
+	if (f.community) {
+		division_name(rq->cx.db, f.community, name, sizeof(name));
+		json_array_append_new(on, json_pack("{s:s, s:s}", "label", msg_get(rq->lang, "filter_community"),
+						    "value", name));
+		buf_printf(&keep, "&community=%s", f.community);
+	}
+	json_object_set_new(data, "has_filter", json_boolean(json_array_size(on) > 0));
+	json_object_set_new(data, "filters_on", on);
+	json_t *next = json_object_get(list, "next");
+	if (json_is_string(next))	/* the cursor: digits */
+		json_object_set_new(data, "next_href", json_string(arena_printf(&rq->arena, "/households?after=%s%s",
+			json_string_value(next), keep.data ? keep.data : "")));
+	buf_release(&keep);
 	json_decref(list);
 	page_render(rq, 200, "households", "nav_households", data);
 }
 
-void page_household(struct request *rq)
+/* The upload form's fields and their errors: the values given (kept after a refusal) and
+ * each message beside its field, the first also at the top of the form. */
+static json_t *upload_form(struct request *rq, json_t *given)
+{
+	static const char *const keys[] = {"title", "doc_type", "person_id", "paper_location", NULL};
+	json_t *form = json_object();
+	for (int i = 0; keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(given, keys[i]));
+		json_object_set_new(form, keys[i], json_string(v ? v : ""));
+		json_object_set_new(form, arena_printf(&rq->arena, "err_%s", keys[i]),
+				    json_text_or_null(page_field_error(rq, keys[i])));
+	}
+	const char *file_error = page_field_error(rq, "file");
+	for (int i = 0; !file_error && i < rq->errs.n; i++)
+		if (strncmp(rq->errs.items[i].field, "files[", 6) == 0)
+			file_error = msg_get(rq->lang, rq->errs.items[i].code);
+	json_object_set_new(form, "err_file", json_text_or_null(file_error));
+	if (rq->errs.n)
+		json_object_set_new(form, "error", json_string(msg_get(rq->lang, rq->errs.items[0].code)));
+	return form;
+}
+
+/* A household's file; `given` holds an upload's refused fields (NULL on a plain GET). */
+static void household_page(struct request *rq, unsigned status, json_t *given)
 {
 	json_t *h = NULL, *items = NULL;
-	page_lang(rq);
+	json_t *upload = upload_form(rq, given);
+	rq->errs.n = 0;	/* said in the form; the reads below start clean */
 	enum outcome res = household_get(&rq->cx, rq->ids[0], &h);
 	if (res != OUT_OK) {
+		json_decref(upload);
 		page_outcome(rq, res);
 		return;
 	}
 	struct item_filter f = {.household_id = rq->ids[0], .limit = 500};
 	if ((res = archive_item_list(&rq->cx, &f, &items)) != OUT_OK) {
+		json_decref(upload);
 		json_decref(h);
 		page_outcome(rq, res);
 		return;
@@ -148,19 +288,27 @@ void page_household(struct request *rq)
 		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
 				    rq->lang == LANG_EN ? "name_en" : "name"))));
 	json_object_set_new(data, "doc_types", doc_types);
-	const char *upload_error = rq_query(rq, "upload_error");
-	if (upload_error && msg_has(upload_error))
-		json_object_set_new(data, "upload_error", json_string(msg_get(rq->lang, upload_error)));
+	json_array_foreach(json_object_get(data, "doc_types"), i, dt)
+		json_object_set_new(dt, "selected", json_boolean(strcmp(json_string_value(json_object_get(dt, "code")),
+			json_string_value(json_object_get(upload, "doc_type"))) == 0));
+	json_object_set_new(data, "upload", upload);
 	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50, false);	/* with every ledger */
 	json_array_foreach(trail, i, it) {
 		page_label(rq, it, "action", "action");
 		page_label(rq, it, "entity", "entity");
 	}
+	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
 	followup_household_sections(rq, rq->ids[0], data);
 	json_decref(h);
 	json_decref(items);
-	page_render(rq, 200, "household", "nav_households", data);
+	page_render(rq, status, "household", "nav_households", data);
+}
+
+void page_household(struct request *rq)
+{
+	page_lang(rq);
+	household_page(rq, 200, NULL);
 }
 
 /* The image viewer: one picture of the household's file large (its upright copy), with
@@ -216,7 +364,8 @@ void page_household_pictures(struct request *rq)
 }
 
 /* The upload form of the household page: the same streamed upload as the API, then back
- * to the page (with the first error's message when it failed). */
+ * to the page; a refused upload answers the page itself with each message beside its
+ * field and the typed values kept (nothing was stored). */
 void page_item_upload(struct request *rq)
 {
 	struct upload *u = rq->upload;
@@ -242,15 +391,19 @@ void page_item_upload(struct request *rq)
 	json_object_foreach_safe(fields, tmp, key, v)
 		if (json_is_string(v) && json_string_length(v) == 0)
 			json_object_del(fields, key);
+	json_t *kept = json_deep_copy(fields);	/* the typed values, for a refusal */
 	enum outcome res = archive_item_create(&rq->cx, rq->ids[0], fields, files, n, &out);
 	json_decref(fields);
 	json_decref(out);
-	if (res == OUT_OK || res == OUT_INVALID || res == OUT_UNSUPPORTED)
-		page_redirect(rq, res == OUT_OK ? arena_printf(&rq->arena, "/households/%lld", (long long)rq->ids[0])
-			 : arena_printf(&rq->arena, "/households/%lld?upload_error=%s#upload-error",
-					(long long)rq->ids[0], rq->errs.items[0].code));
+	page_lang(rq);
+	if (res == OUT_OK)
+		page_redirect(rq, arena_printf(&rq->arena, "/households/%lld?saved=item#items",
+					       (long long)rq->ids[0]));
+	else if (res == OUT_INVALID || res == OUT_UNSUPPORTED)
+		household_page(rq, outcome_status(res), kept);
 	else
 		page_outcome(rq, res);
+	json_decref(kept);
 }
 
 /* ---------------------------------------------------------------- static files */
@@ -357,7 +510,7 @@ void page_household_create(struct request *rq)
 	enum outcome res = household_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK) {
-		char *to = arena_printf(&rq->arena, "/households/%lld",
+		char *to = arena_printf(&rq->arena, "/households/%lld?saved=household",
 					(long long)json_integer_value(json_object_get(out, "id")));
 		json_decref(out);
 		json_decref(f);

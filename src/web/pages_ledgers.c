@@ -21,6 +21,7 @@
 #include "domain/household.h"
 #include "domain/person.h"
 #include "web/page.h"
+#include "core/date.h"
 
 /* kinds: 't' text, 'd' date, 'i' whole number, 'r' number, 'b' yes/no, 's' a code list,
  * 'e' one of the household's archive items (evidence) */
@@ -77,6 +78,7 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 				       msg_get(rq->lang, f->label_key), "value", v,
 				       "select", f->kind == 's' || f->kind == 'b' || f->kind == 'e');
 		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, f->name)));
+		page_field_input(fd, f->kind);
 		if (f->kind == 's')
 			json_object_set_new(fd, "options", page_code_options(rq, f->options, f->prefix, v));
 		else if (f->kind == 'b')
@@ -193,8 +195,9 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 		: lf->ledger->put(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
-	if (res == OUT_OK) {
-		page_redirect(rq, home_of(rq, lf));
+	if (res == OUT_OK) {	/* back home, which says what was saved */
+		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=%s", home_of(rq, lf),
+					       lf->ledger ? lf->ledger->entity : "record"));
 	} else if (res == OUT_INVALID) {
 		for (int i = 0; lf->field_of && i < rq->errs.n; i++) {
 			struct field_error *e = &rq->errs.items[i];
@@ -240,12 +243,18 @@ static const struct ledger_form *rows_form(struct request *rq, const struct ledg
 }
 
 /* A new row's form starts with its fields' initial values. */
-static json_t *rows_initial(const struct ledger *l)
+/* A new row's form: each field's initial value; the row's own day ("date", a day
+ * something was done: a visit's) is today, the county's. */
+static json_t *rows_initial(struct request *rq, const struct ledger *l)
 {
 	json_t *form = json_object();
+	char today[11];
+	date_format(rq->cx.today, today);
 	for (const struct ledger_field *f = l->fields; f->name; f++)
 		if (f->initial)
 			json_object_set_new(form, f->name, json_string(f->initial));
+		else if (f->kind == 'd' && f->when == LEDGER_PAST && strcmp(f->name, "date") == 0)
+			json_object_set_new(form, f->name, json_string(today));
 	return form;
 }
 
@@ -263,7 +272,7 @@ void page_ledger_new(struct request *rq)
 		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
-	ledger_get(rq, lf, rows_initial(l));
+	ledger_get(rq, lf, rows_initial(rq, l));
 }
 
 void page_ledger_create(struct request *rq)

@@ -12,8 +12,14 @@
 
 /* ---------------------------------------------------------------- log-in */
 
+/* The page to return to after logging in: a path of this site, else none. */
+static const char *return_to(const char *next)
+{
+	return page_safe_return(next) && strncmp(next, "/login", 6) != 0 ? next : NULL;
+}
+
 static void login_form(struct request *rq, unsigned status, const char *username,
-		       const char *error_key)
+		       const char *error_key, const char *next)
 {
 	unsigned char raw[16];
 	char token[33];
@@ -22,6 +28,8 @@ static void login_form(struct request *rq, unsigned status, const char *username
 	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
 		"anju_csrf=%s; Path=/login; HttpOnly; SameSite=Strict%s", token, rq_cookie_secure(rq)));
 	json_t *data = json_pack("{s:s, s:s}", "username", username ? username : "", "csrf", token);
+	if (return_to(next))
+		json_object_set_new(data, "next", json_string(next));
 	if (error_key)
 		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
 	page_render(rq, status, "login", "login_title", data);
@@ -30,7 +38,7 @@ static void login_form(struct request *rq, unsigned status, const char *username
 void page_login_get(struct request *rq)
 {
 	page_lang(rq);
-	login_form(rq, 200, NULL, NULL);
+	login_form(rq, 200, NULL, NULL, rq_query(rq, "next"));
 }
 
 /* A log-in form whose double-submit token did not match (checked by the dispatcher): the
@@ -40,7 +48,7 @@ void page_login_refused(struct request *rq)
 	json_t *f = page_form(rq);
 	page_lang(rq);
 	login_form(rq, outcome_status(OUT_FORBIDDEN), f ? json_string_value(json_object_get(f, "username")) : NULL,
-		   "csrf_failed");
+		   "csrf_failed", f ? json_string_value(json_object_get(f, "next")) : NULL);
 	json_decref(f);
 }
 
@@ -50,8 +58,9 @@ void page_login_post(struct request *rq)
 	json_t *f = page_form(rq);
 	const char *user = f ? json_string_value(json_object_get(f, "username")) : NULL;
 	const char *pw = f ? json_string_value(json_object_get(f, "password")) : NULL;
+	const char *next = f ? json_string_value(json_object_get(f, "next")) : NULL;
 	if (!user || !*user || !pw || !*pw || strlen(user) > 64 || strlen(pw) > 1024) {
-		login_form(rq, outcome_status(OUT_INVALID), user, "login_failed");
+		login_form(rq, outcome_status(OUT_INVALID), user, "login_failed", next);
 		json_decref(f);
 		return;
 	}
@@ -67,13 +76,14 @@ void page_login_post(struct request *rq)
 	if (out != OUT_OK) {
 		rq_retry_after(rq, out);
 		login_form(rq, outcome_status(out), user,
-			   out == OUT_UNAUTHORIZED ? "login_failed" : outcome_title_key(out));
+			   out == OUT_UNAUTHORIZED ? "login_failed" : outcome_title_key(out), next);
 		json_decref(f);
 		return;
 	}
+	const char *to = return_to(next) ? arena_strdup(&rq->arena, next) : "/";
 	json_decref(f);
 	rq_session_cookie(rq, token);
-	page_redirect(rq, "/");
+	page_redirect(rq, to);	/* the page asked for before logging in, else the dashboard */
 }
 
 void page_logout(struct request *rq)
@@ -89,7 +99,8 @@ void page_lang_switch(struct request *rq)
 	rq_add_header(rq, MHD_HTTP_HEADER_SET_COOKIE, arena_printf(&rq->arena,
 		      "anju_lang=%s; Path=/; SameSite=Strict; Max-Age=31536000%s", en ? "en" : "zh",
 		      rq_cookie_secure(rq)));
-	page_redirect(rq, "/");
+	const char *next = rq_query(rq, "next");
+	page_redirect(rq, page_safe_return(next) ? next : "/");	/* back to the page it was on */
 }
 
 /* ---------------------------------------------------------------- own password, users */

@@ -38,6 +38,48 @@ const char *rq_header(struct request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+static void put_encoded(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			buf_putc(b, (char)c);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+static enum MHD_Result put_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+				    size_t key_size, const char *value, size_t value_size)
+{
+	struct buf *b = cls;
+	(void)kind;
+	if (key_size == 5 && memcmp(key, "saved", 5) == 0)
+		return MHD_YES;
+	buf_putc(b, strchr(b->data, '?') ? '&' : '?');
+	put_encoded(b, key, key_size);
+	if (value) {
+		buf_putc(b, '=');
+		put_encoded(b, value, value_size);
+	}
+	return MHD_YES;
+}
+
+const char *rq_here(struct request *rq)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, rq->path);
+	MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, put_argument, &b);
+	const char *out = arena_strdup(&rq->arena, b.data ? b.data : "/");
+	buf_release(&b);
+	return out;
+}
+
 const char *rq_query(struct request *rq, const char *name)
 {
 	const char *v = NULL;

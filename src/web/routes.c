@@ -315,7 +315,10 @@ static bool authorize(struct request *rq)
 			if (found->page) {	/* a person in a browser: to the log-in form */
 				rq->status = 303;
 				rq->content_type = "text/plain; charset=utf-8";
-				rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, "/login");
+				/* a page asked for comes back after the log-in */
+				const char *here = strcmp(rq->method, "GET") == 0 ? rq_here(rq) : "/";
+				rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, strcmp(here, "/") == 0 ? "/login"
+					: arena_printf(&rq->arena, "/login?next=%s", page_url_encode(rq, here)));
 				return false;
 			}
 			rq_add_header(rq, "WWW-Authenticate", "Bearer realm=\"anju\"");

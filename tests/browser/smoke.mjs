@@ -27,7 +27,7 @@ try {
   await page.fill("#q", "龙伟");
   await page.click("form.filters button");
   await page.screenshot({ path: out + "/households.png", fullPage: true });
-  const first = page.locator("ul.results a").first();
+  const first = page.locator("ol.results a[href^='/households/']").first();
   assert.ok(await first.count() === 1, "a two-character name is found");
   await first.click();
   await page.waitForSelector("h1");
@@ -47,11 +47,19 @@ try {
   await page.screenshot({ path: out + "/household-new-error.png", fullPage: true });
   await page.fill("#m0_id_number", "520628198001010014");
   await page.click("form.edit button[type=submit]");
-  await page.waitForURL(/\/households\/\d+$/);
+  await page.waitForURL(/\/households\/\d+\?saved=household$/);
+  assert.match(await page.locator(".flash").innerText(), /已登记该户/);
   assert.match(await page.locator("h1").innerText(), /测试户主/);
-  // upload a picture (progress bar, then the page again) and see its thumbnail
+  // a refused upload (a .txt file): the message beside the form, the typed title kept
   await page.fill("#title", "旧房照片");
   await page.selectOption("#doc_type", "photos_before_after");
+  await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+  await page.click("form[data-upload] button");
+  await page.locator("#upload-error").waitFor();
+  assert.match(await page.locator("#file-error").innerText(), /档案不接受/);
+  assert.equal(await page.inputValue("#title"), "旧房照片");
+  await page.screenshot({ path: out + "/upload-refused.png", fullPage: true });
+  // upload a picture (progress bar, then the page again) and see its thumbnail
   await page.setInputFiles("#file", picture);
   await Promise.all([page.waitForEvent("load"), page.click("form[data-upload] button")]);
   const thumb = page.locator("ul.items img").first();
@@ -99,7 +107,8 @@ try {
   await page.fill("#start_date", "2025-06-01");
   await page.fill("#end_date", "");
   await page.click("form.edit button[type=submit]");
-  await page.waitForURL(base + personHref);
+  await page.waitForURL(base + personHref + "?saved=job");
+  assert.match(await page.locator(".flash").innerText(), /已保存就业记录/);
   assert.match(await page.locator("body").innerText(), /团山社区扶贫车间/);
   await page.screenshot({ path: out + "/person-volume.png", fullPage: true });
   await page.goto(base + "/worklists/idle_labor");

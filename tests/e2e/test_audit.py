@@ -518,7 +518,7 @@ def test_auditor_page_filters_pages_and_exports():
         page = get("/audit", session, lang)
         expect(page.status == 200 and title in page.body.decode(), "page %s" % lang)
     html = get("/audit?user=zhengda", session).body.decode()
-    users = re.findall(r'<tr><td>[^<]*</td><td>([^<]*)</td>', html)
+    users = re.findall(r'<tr><td><time datetime="[^"]*Z">[^<]*</time></td><td>([^<]*)</td>', html)
     expect(users and set(users) == {"zhengda"}, "filtered by user %r" % set(users))
     html = get("/audit?action=create&limit=2", session).body.decode()
     rows = re.findall(r"<tr><td>", html)

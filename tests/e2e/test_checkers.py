@@ -52,6 +52,8 @@ def page_types():
         ("report-records", "/reports/employment/records?figure=employed"), ("users", "/users"),
         ("password", "/password"), ("audit", "/audit"), ("access", "/access"),
         ("access-grants", "/access-grants"), ("not-found", "/households/999999"),
+        ("households-filtered", "/households?town=520628118&category=synchronous"),
+        ("search-page-2", "/households?q=%E9%BE%99&from=20"), ("household-saved", "/households/%d?saved=item" % hh),
     ]
 
 

@@ -476,7 +476,7 @@ def test_ledger_forms_in_pages():
     ok = submit("/persons/%d/jobs/new" % worker, session, {"type": "workshop", "employer": "团山扶贫车间",
                                                          "start_date": "2025-05-01", "monthly_income": "2000",
                                                          "main": "true"})
-    expect(ok.status == 303 and ok.header("Location") == "/persons/%d" % worker, "saved %r" % ok.status)
+    expect(ok.status == 303 and ok.header("Location") == "/persons/%d?saved=job" % worker, "saved %r" % ok.status)
     volume = page("/persons/%d" % worker, session).body.decode()
     expect("团山扶贫车间" in volume, "shown on the volume")
     bad = submit("/persons/%d/trainings/new" % worker, session, {"type": "skills", "course": "电工", "hours": "30",
@@ -566,7 +566,7 @@ def test_ledger_forms_in_pages():
     expect(bad.status == 422 and 'id="end_date-error"' in bad.body.decode(), "ending before it began %r" % bad.status)
     expect('name="etag" value="' in bad.body.decode(), "the ETag kept on the form sent back")
     ok = submit("/jobs/%d/end" % job_id, session, {"end_date": "2025-12-31", "etag": etag})
-    expect(ok.status == 303 and ok.header("Location") == "/persons/%d" % worker, "ended %r" % ok.status)
+    expect(ok.status == 303 and ok.header("Location") == "/persons/%d?saved=job" % worker, "ended %r" % ok.status)
     ended = [j for j in get("/api/v1/persons/%d/jobs" % worker).json["items"] if j["id"] == job_id][0]
     expect(ended["end_date"] == "2025-12-31" and ended["current"] is False, "history kept %r" % ended)
 

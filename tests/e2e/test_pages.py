@@ -7,10 +7,11 @@ usage: test_pages.py PATH/TO/anju
 import os
 import re
 import sys
-from urllib.parse import urlencode
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PASSWORD, Runner, Server, expect, id_number  # noqa: E402
+from harness import PASSWORD, Runner, Server, expect, form_multipart, id_number  # noqa: E402
 
 S = Server()
 S.cli("migrate")
@@ -261,7 +262,7 @@ def test_edit_archive_item_under_its_etag():
     expect(bad.status == 422 and 'id="pages-error"' in bad.body.decode() and 'value="many"' in bad.body.decode(),
            "error beside pages, value kept %r" % bad.status)
     ok = post_form("/items/%d/edit" % item["id"], session, dict(base, title="搬迁申请书（签字）", pages="2"))
-    expect(ok.status == 303 and ok.header("Location") == "/households/%d" % h["id"], "saved %r" % ok.status)
+    expect(ok.status == 303 and ok.header("Location") == "/households/%d?saved=changes" % h["id"], "saved %r" % ok.status)
     got = S.request("GET", "/api/v1/items/%d" % item["id"], token=zd).json
     expect(got["title"] == "搬迁申请书（签字）" and got["pages"] == 2 and got["version"] == 2, "changed %r" % got)
     trail = get("/households/%d" % h["id"], session, lang="zh").body.decode()
@@ -310,6 +311,168 @@ def test_logout_needs_the_form_token():
     ok = S.request("POST", "/logout", raw=("csrf=" + token).encode(), content_type="application/x-www-form-urlencoded",
                    headers={"Cookie": "anju_session=" + session})
     expect(ok.status == 303 and get("/", session).status == 303, "logged out")
+
+
+def test_search_is_one_list_that_tells_people_apart():
+    # 22 people of one name: 12 in Zhengda's villages, 10 in Panshi's
+    villages = ["520628118201", "520628118203", "520628101203"]
+    for i in range(22):
+        village = villages[0 if i < 6 else 1 if i < 12 else 2]
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": village, "dest_community": "520628002003",
+            "members": [{"id_number": id_number("52062819800202%03d" % (500 + i)), "name": "石珍珍",
+                         "relation": "head"}]}, token=API)
+        expect(r.status == 201, "household %d %r" % (i, r))
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    q = "%E7%9F%B3%E7%8F%8D%E7%8F%8D"
+    html = get("/households?q=" + q, session, lang="zh").body.decode()
+    expect(html.count("<h2>查询结果</h2>") == 1 and html.count('<ol class="results">') == 1, "one results block")
+    expect("<table" not in html, "no unfiltered table under the results")
+    expect(re.search(r"共找到 <strong>22</strong>", html), "a count %s" % html[html.find("共找到"):][:80])
+    hits = re.findall(r'<li><a href="/persons/\d+"><mark>石珍珍</mark></a>', html)
+    expect(len(hits) == 20, "one page of 20, the name marked: %d" % len(hits))
+    expect("聚宝村" in html and "喇叭村" in html and "正大镇" in html and "南门社区" in html, "villages and community")
+    born = date.today()
+    age = born.year - 1980 - ((born.month, born.day) < (2, 2))
+    expect("年龄 %d" % age in html and "1980-02-02" not in html, "the age, never the birth date")
+    expect("姓名完全相同" in html and "name_exact" not in html, "match kind in words")
+    expect('id="top-q"' in html, "a search box in the header")
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    expect("q=" + q in nxt and "from=20" in nxt, "the next page keeps the query: %s" % nxt)
+    second = get(nxt, session, lang="zh").body.decode()
+    expect(len(re.findall(r'<li><a href="/persons/', second)) == 2 and 'rel="prev"' in second, "second page")
+    odd = get("/households?q=" + q + "&from=zz", session, lang="zh").body.decode()
+    expect(len(re.findall(r'<li><a href="/persons/', odd)) == 20, "a page number that is none: the first page")
+    r, _, _ = browser_login("zhengda")
+    town = get("/households?q=" + q, cookies_of(r)["anju_session"], lang="zh").body.decode()
+    expect(re.search(r"共找到 <strong>12</strong>", town) and "当造村" not in town, "scoped to the town")
+    empty = get("/households?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E4%BA%BA", session, lang="en").body.decode()
+    expect("Nothing found." in empty and "<table" not in empty, "nothing found, said")
+
+
+def test_a_refused_upload_is_seen_with_what_was_typed():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700303031"), "name": "田上传", "relation": "head"}]},
+        token=API).json
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    page = get("/households/%d" % h["id"], session, lang="zh").body.decode()
+    csrf = form_token(page)
+    boundary = "pagesboundary7"
+
+    def upload(fields, files):
+        raw = form_multipart(dict({"csrf": csrf, "doc_type": "other"}, **fields), files, boundary)
+        return S.request("POST", "/households/%d/items" % h["id"], raw=raw,
+                         content_type="multipart/form-data; boundary=" + boundary,
+                         headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+    # a Word-like .txt file: the type is refused, the title stays in its box
+    bad = upload({"title": "拆迁协议扫描", "paper_location": ""}, [("file", "notes.txt", b"hello", "text/plain")])
+    html = bad.body.decode()
+    expect(bad.status in (415, 422) and 'id="upload-error"' in html and "档案不接受此类文件" in html,
+           "the refusal is said %r" % bad.status)
+    expect('id="title" name="title" required value="拆迁协议扫描"' in html, "the typed title kept")
+    expect('id="file-error"' in html, "the message beside the file field")
+    # no title: said beside the title; the paper location typed is kept
+    bad = upload({"title": "", "paper_location": "三号柜"}, [("file", "notes.txt", b"hello", "text/plain")])
+    html = bad.body.decode()
+    expect(bad.status in (415, 422) and 'id="title-error"' in html and "此项必填" in html, "title required")
+    expect('value="三号柜"' in html, "paper location kept")
+    items = S.request("GET", "/api/v1/households/%d/items" % h["id"], token=API).json["items"]
+    expect(items == [], "nothing stored %r" % items)
+    # a good one is saved, and the page says so
+    ok = upload({"title": "纸质协议", "paper_location": "三号柜"}, [])
+    expect(ok.status == 303 and "saved=item" in ok.header("Location"), "saved %r" % ok)
+    after = get(ok.header("Location").split("#")[0], session, lang="zh").body.decode()
+    expect('class="flash"' in after and "已保存档案条目" in after, "a confirmation")
+
+
+def test_a_filtered_list_stays_filtered_on_its_second_page():
+    for i in range(52):        # one page is 50
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": "520628118204", "dest_community": "520628002005",
+            "members": [{"id_number": id_number("52062819900404%03d" % (100 + i)), "name": "马页%d" % i,
+                         "relation": "head"}]}, token=API)
+        expect(r.status == 201, "household %d %r" % (i, r))
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    first = get("/households?community=520628002005&category=synchronous", session, lang="zh").body.decode()
+    rows = re.findall(r"<tr><td><a href=\"/households/\d+\">", first)
+    expect(len(rows) == 50, "a first page of 50: %d" % len(rows))
+    expect(re.search(r'class="filter-on"[^>]*>仅显示：.*安置社区: 马田龙社区.*<a href="/households">显示全部户</a>', first),
+           "the filter said in words, with a way to clear it")
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    expect("community=520628002005" in nxt and "category=synchronous" in nxt, "the next link keeps the filter %s" % nxt)
+    second = get(nxt, session, lang="zh").body.decode()
+    rows = re.findall(r"<tr><td><a href=\"/households/\d+\">[^<]*</a></td><td>([^<]*)</td>", second)
+    expect(len(rows) == 2 and all(n.startswith("马页") for n in rows), "the second page still filtered %r" % rows)
+    expect("马田龙社区" in second and 'class="filter-on"' in second, "still said on page 2")
+    town = get("/households?town=520628118", session, lang="en").body.decode()
+    expect(re.search(r"Town \(origin or resettlement\): 正大镇", town) and "Show all households" in town, "town in words")
+
+
+def test_a_deep_link_survives_the_log_in_and_never_leaves_the_site():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700505051"), "name": "龙深链", "relation": "head"}]},
+        token=API).json
+    deep = "/households/%d" % h["id"]
+    r = S.request("GET", deep + "?tab=members")
+    expect(r.status == 303 and r.header("Location") == "/login?next=%2Fhouseholds%2F" + str(h["id"]) + "%3Ftab%3Dmembers",
+           "to the log-in, with the page asked for %r" % r.header("Location"))
+    form = S.request("GET", r.header("Location")).body.decode()
+    expect('name="next" value="%s?tab=members"' % deep in form, "the form carries it")
+
+    def login_to(next_):
+        page = S.request("GET", "/login")
+        jar = cookies_of(page)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.body.decode()).group(1)
+        body = urlencode({"username": "admin", "password": PASSWORD, "csrf": csrf, "next": next_}).encode()
+        return S.request("POST", "/login", raw=body, content_type="application/x-www-form-urlencoded",
+                         headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    r = login_to(deep)
+    expect(r.status == 303 and r.header("Location") == deep, "back to the deep link %r" % r.header("Location"))
+    for evil in ("//evil.example", "https://evil.example/", "/\\evil.example", "http:/x", "evil.example",
+                 "/households/1\r\nSet-Cookie: x=1", "javascript:alert(1)"):
+        r = login_to(evil)
+        expect(r.status == 303 and r.header("Location") == "/", "refused %r: %r" % (evil, r.header("Location")))
+        expect('name="next"' not in S.request("GET", "/login?next=" + quote(evil)).body.decode(), "not in the form %r" % evil)
+    # the language switch stays on the page, under the same rule
+    session = cookies_of(login_to(deep))["anju_session"]
+    page = get(deep, session, lang="zh").body.decode()
+    expect('href="/lang/en?next=%2Fhouseholds%2F' + str(h["id"]) + '"' in page, "the switch names the page")
+    r = S.request("GET", "/lang/en?next=" + quote(deep))
+    expect(r.status == 303 and r.header("Location") == deep and "anju_lang=en" in r.header("Set-Cookie"), "stays %r" % r)
+    for evil in ("//evil.example", "https://evil.example/"):
+        r = S.request("GET", "/lang/zh?next=" + quote(evil, safe=""))
+        expect(r.status == 303 and r.header("Location") == "/", "switch refuses %r" % evil)
+
+
+def test_times_in_the_county_s_zone_and_date_fields_with_a_picker():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819700606061"), "name": "杨时区", "relation": "head"}]},
+        token=API).json
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    for lang, fmt in (("zh", "%Y年{m}月{d}日 %H:%M"), ("en", "{d} %b %Y, %H:%M")):
+        page = get("/households/%d" % h["id"], session, lang=lang).body.decode()
+        shown = re.findall(r'<time datetime="([0-9T:-]+Z)">([^<]+)</time>', page)
+        expect(shown, "the change log's times %s" % lang)
+        for iso, text in shown:
+            utc = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")
+            local = utc + timedelta(hours=8)     # Asia/Shanghai, the default setting
+            want = local.strftime(fmt.format(m=local.month, d=local.day))
+            expect(text == want, "%s: %s shown as %r, not %r" % (lang, iso, text, want))
+    today = (datetime.now(timezone.utc) + timedelta(hours=8)).strftime("%Y-%m-%d")
+    visit = get("/households/%d/visits/new" % h["id"], session, lang="zh").body.decode()
+    expect(re.search(r'<input id="date" name="date" type="date" value="%s"' % today, visit),
+           "a visit's date is a picker set to today: %s" % re.findall(r'<input id="date"[^>]*>', visit))
+    edit = get("/households/%d/edit" % h["id"], session, lang="zh").body.decode()
+    expect('name="phone" type="tel"' in edit and 'name="relocation_date" type="date"' in edit, "phone and date inputs")
+    member = get("/households/%d/members/new" % h["id"], session, lang="zh").body.decode()
+    expect('name="event_date" type="date"' in member and 'name="phone" type="tel"' in member, "the member form")
 
 
 if __name__ == "__main__":
