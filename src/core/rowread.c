@@ -108,8 +108,14 @@ static bool rb_cell(struct rowbuf *b, int col, enum rowread_kind kind, const cha
 		b->cells[b->ncells] = (struct rowread_cell){ROWREAD_EMPTY, NULL, false};
 		b->off[b->ncells++] = SIZE_MAX;
 	}
-	if (col < b->ncells)	/* a repeated column reference: the later one wins */
+	if (col < b->ncells) {	/* a repeated column reference: the later one wins, and the
+				 * text of the cells it drops goes too (a row repeating one
+				 * cell must not grow without end) */
+		for (int i = col; i < b->ncells; i++)
+			if (b->off[i] != SIZE_MAX && b->off[i] < b->len)
+				b->len = b->off[i];
 		b->ncells = col;
+	}
 	size_t at = b->len;
 	if (!rb_add(b, s, n) || !rb_add(b, "", 1))
 		return false;
@@ -595,17 +601,23 @@ static void ss_end(void *ud, const XML_Char *name)
 			s->bad = true;
 			return;
 		}
-		s->bytes += s->cur.len + 1 + sizeof(char *);
+		/* what the string really costs: its bytes, the allocator's least chunk, the slot */
+		s->bytes += s->cur.len + 1 + 32 + sizeof(char *);
 		if (s->bytes > ROWREAD_MAX_SHARED)
 			s->bad = true;
 		r->shared[r->nshared++] = t;
 	}
 }
 
+/* A text longer than any cell Excel can hold (32,767 characters, 4 bytes each at most) is
+ * no workbook's: refused as it grows, so a few compressed kilobytes cannot expand into
+ * gigabytes of one string. */
+#define TEXT_MAX ((size_t)ROWREAD_MAX_CELL * 4)
+
 static void ss_text(void *ud, const XML_Char *t, int n)
 {
 	struct ss_parse *s = ud;
-	if (s->in_t && !rb_add(&s->cur, t, (size_t)n))
+	if (s->in_t && (s->cur.len + (size_t)n > TEXT_MAX || !rb_add(&s->cur, t, (size_t)n)))
 		s->bad = true;
 }
 
@@ -825,7 +837,8 @@ static void sh_end(void *ud, const XML_Char *name)
 static void sh_text(void *ud, const XML_Char *t, int n)
 {
 	struct rowread *r = ud;
-	if ((r->in_v || r->in_t) && r->in_cell && !rb_add(&r->val, t, (size_t)n))
+	if ((r->in_v || r->in_t) && r->in_cell &&
+	    (r->val.len + (size_t)n > TEXT_MAX || !rb_add(&r->val, t, (size_t)n)))
 		r->xml_bad = true;
 }
 

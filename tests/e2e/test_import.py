@@ -326,6 +326,61 @@ def test_jobs_ledger_imported_for_registered_persons():
            r.json["counts"]["rows"]["create"] == 0, "a re-import adds nothing %r" % r.json)
 
 
+def peak_rss_kb():
+    with open("/proc/%d/status" % S.proc.pid) as f:
+        return int(next(l for l in f if l.startswith("VmHWM:")).split()[1])
+
+
+def zipped_workbook(sheet_xml, shared_xml=None):
+    """A minimal XLSX around hand-written sheet XML (openpyxl will not write hostile ones)."""
+    import io
+    import zipfile
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"><Default Extension="xml" '
+                   'ContentType="application/xml"/></Types>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.'
+                   'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="户" '
+                   'sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http'
+                   '://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1"'
+                   ' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        if shared_xml:
+            z.writestr("xl/sharedStrings.xml", shared_xml)
+    return b.getvalue()
+
+
+def test_compressed_bombs_stay_small():
+    """A few hundred kilobytes that expand into one enormous cell, one enormous shared string,
+    or one cell repeated without end: refused as they grow (a town officer once took the
+    server past 1.5 GB with a 1.5 MB file), nothing written."""
+    head = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+            '/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户主姓名</t></is></c></row>')
+    big = "A" * (48 << 20)
+    bombs = {
+        "cell": zipped_workbook(head + '<row r="2"><c r="A2" t="inlineStr"><is><t>' + big +
+                                "</t></is></c></row></sheetData></worksheet>"),
+        "shared": zipped_workbook(head + "</sheetData></worksheet>", '<?xml version="1.0"?><sst xmlns='
+                                  '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' +
+                                  big + "</t></si></sst>"),
+        "repeated": zipped_workbook(head + '<row r="2">' + ('<c r="A2" t="inlineStr"><is><t>' + "C" * 100000 +
+                                    "</t></is></c>") * 500 + "</row></sheetData></worksheet>"),
+    }
+    before_rows = db_count("SELECT count(*) FROM households")
+    start = peak_rss_kb()
+    for what, data in bombs.items():
+        expect(len(data) < 1 << 20, "%s: a small file (%d bytes)" % (what, len(data)))
+        r = post_import(data, name=what + ".xlsx", query="kind=households&dry_run=1")
+        expect(r.status in (413, 415, 422), "%s refused %r" % (what, r))
+        grown = (peak_rss_kb() - start) // 1024
+        expect(grown < 40, "%s: the server's peak grew by %d MiB" % (what, grown))
+    expect(db_count("SELECT count(*) FROM households") == before_rows, "nothing written")
+
+
 def test_pages_walk_through_error_fix_and_import():
     """The pages: a dry run of a workbook with an error shows it by sheet, row and field;
     the fixed workbook imports; the import is listed and can be looked at again."""
@@ -387,5 +442,6 @@ if __name__ == "__main__":
     R.run(test_files_that_are_not_tables_and_sheets_that_hide_things)
     R.run(test_jobs_ledger_imported_for_registered_persons)
     R.run(test_pages_walk_through_error_fix_and_import)
+    R.run(test_compressed_bombs_stay_small)
     S.stop()
     R.finish()
