@@ -20,11 +20,12 @@ static const char help[] =
 	"equal to one the person has is left as it is).\n"
 	"The template's first sheet's first row holds the column headers the import reads.\n";
 
-static void progress(void *arg, long rows, long errors)
+static void progress(void *arg, const char *phase, long rows, long errors)
 {
 	struct cli *c = arg;
 	fprintf(stderr, "\r");
-	fprintf(stderr, msg_get(c->lang, "import_running"), rows, errors);
+	fprintf(stderr, msg_get(c->lang, strcmp(phase, "write") == 0 ? "import_writing"
+				: "import_running"), rows, errors);
 	fflush(stderr);
 }
 

@@ -96,7 +96,8 @@ int cli_open(struct cli *c)
 	actor_system(&c->system);
 	arena_init(&c->arena, 0);
 	verrors_init(&c->errs, &c->arena);
-	c->cx = (struct ctx){c->db, &c->system, &c->arena, &c->errs, date_today(), &c->blobs};
+	c->cx = (struct ctx){.db = c->db, .actor = &c->system, .arena = &c->arena,
+			     .errs = &c->errs, .today = date_today(), .blobs = &c->blobs};
 	return 0;
 }
 

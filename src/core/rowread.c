@@ -100,6 +100,8 @@ static void rb_reset(struct rowbuf *b)
 static bool rb_cell(struct rowbuf *b, int col, enum rowread_kind kind, const char *s, size_t n,
 		    bool formula)
 {
+	if (col >= ROWREAD_MAX_COLS && n == 0 && !formula)
+		return true;	/* nothing in it (a cell formatted far out, a CSV's trailing commas) */
 	if (col >= ROWREAD_MAX_COLS || n > ROWREAD_MAX_CELL * 4) {
 		b->overflow = true;
 		return true;
@@ -330,12 +332,14 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 			*need = true;
 			goto out;
 		}
-		if (col >= ROWREAD_MAX_COLS) {
+		if (col >= ROWREAD_MAX_COLS && n) {
 			st = ROWREAD_TOO_WIDE;
 			goto out;
 		}
-		if ((st = csv_field(r, col++, s, n)) != ROWREAD_OK)
+		/* an empty field past the last column is nothing (a row of trailing commas) */
+		if (col < ROWREAD_MAX_COLS && (st = csv_field(r, col, s, n)) != ROWREAD_OK)
 			goto out;
+		col++;
 		if (p < end && *p == ',') {
 			p++;
 			continue;

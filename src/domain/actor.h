@@ -42,6 +42,10 @@ struct ctx {
 	struct verrors *errs;
 	long today;
 	const struct blobstore *blobs;	/* the file store, for archive operations */
+	/* A check, not a write: the *_in_tx operations an import calls validate as they always
+	 * do and return OUT_OK where they would begin writing (an import's first pass, which
+	 * reads the file in a read transaction so that it never holds the write lock). */
+	bool check_only;
 };
 
 /* Parses a role name; returns -1 when unknown. */

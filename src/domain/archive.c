@@ -192,7 +192,7 @@ static int attach_files(struct ctx *cx, int64_t item_id, int64_t version,
 /* True when a committed row names the blob (originals and derived images alike have a
  * row in blobs): then another upload of the same bytes has taken it over. A failed lookup
  * says yes, so a doubt leaves an orphan for fsck rather than a row without its file. */
-static bool blob_named(void *arg, const char *sha256)
+bool archive_blob_recorded(void *arg, const char *sha256)
 {
 	int rc;
 	int64_t n = store_one_int(arg, &rc, "SELECT count(*) FROM blobs WHERE sha256 = ?", "t",
@@ -214,7 +214,7 @@ static enum outcome finish(struct ctx *cx, enum outcome res, int rc, json_t **ou
 			if (res == OUT_OK)
 				blob_writer_settle(ws[j]);
 			else
-				blob_writer_uncommit(ws[j], blob_named, cx->db);
+				blob_writer_uncommit(ws[j], archive_blob_recorded, cx->db);
 		}
 	}
 	return res;

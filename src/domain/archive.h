@@ -80,4 +80,7 @@ int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number
 			const char *origin_village, const char *title, const char *doc_type,
 			const char *date, const char *retention, const char *paper_location,
 			int64_t item_no, int64_t *id);
+/* For blob_writer_uncommit, arg the connection (struct store_conn *): true when a row of
+ * blobs names the blob, or the lookup failed (a doubt keeps the file). */
+bool archive_blob_recorded(void *arg, const char *sha256);
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
 #include "domain/checklist.h"
@@ -61,6 +62,17 @@ static void parse_fields(struct ctx *cx, json_t *body, bool create, struct house
 	h->has_site = jx_int(body, "site_id", "", false, 1, INT64_MAX, &h->site_id, e);
 	h->has_room = jx_int(body, "room_id", "", false, 1, INT64_MAX, &h->room_id, e);
 	h->relocation_date = jx_date(body, "relocation_date", "", false, e);
+	if (h->relocation_date) {
+		/* the programme began in the 1980s; a move is planned a few years ahead at most
+		 * (9999-12-31, a placeholder someone typed, is not a date anyone moved on) */
+		char latest[11];
+		date_format(cx->today + HOUSEHOLD_PLAN_AHEAD_DAYS, latest);
+		if (strcmp(h->relocation_date, "1980-01-01") < 0 ||
+		    strcmp(h->relocation_date, latest) > 0) {
+			verrors_add(e, "relocation_date", "out_of_range");
+			h->relocation_date = NULL;
+		}
+	}
 	h->phone = jx_string(body, "phone", "", false, 20, e);
 	if (h->phone && !person_phone_ok(h->phone)) {
 		verrors_add(e, "phone", "invalid_phone");
@@ -227,6 +239,8 @@ static enum outcome create_rows(struct ctx *cx, json_t *body, struct id_probes *
 	}
 	if (cx->errs->n)
 		return OUT_INVALID;
+	if (cx->check_only)
+		return OUT_OK;
 
 	char now[21];
 	audit_now(now);
@@ -390,6 +404,8 @@ static enum outcome patch_rows(struct ctx *cx, int64_t id, json_t *body, json_t 
 		res = OUT_INVALID;
 		goto done;
 	}
+	if (cx->check_only)
+		goto done;
 
 	/* Each column keeps its value unless the body names it; a JSON null clears it. */
 	char now[21];

@@ -13,6 +13,10 @@
 #include "domain/actor.h"
 #include "domain/household_guard.h"	/* household_writable, household_touch */
 
+/* How far ahead a relocation date may lie (a planned move), in days; the earliest is
+ * 1980-01-01. */
+#define HOUSEHOLD_PLAN_AHEAD_DAYS (5 * 366)
+
 extern const char *const household_categories[];
 extern const char *const household_statuses[];
 

@@ -6,19 +6,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/idnumber.h"
 #include "core/rowread.h"
+#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/guarantees.h"
 #include "domain/household.h"
+#include "domain/household_guard.h"
 #include "domain/jobs.h"
 #include "domain/person.h"
 #include "domain/trainings.h"
 #include "domain/tx.h"
+#include "store/blobstore.h"
 
 /* ---------------------------------------------------------------- columns */
 
@@ -67,7 +71,7 @@ static const struct column columns[NF] = {
 		false, false, NULL, NULL, ""},
 	[F_NOTE] = {"note", {"备注", "note"}, 't', false, false, NULL, NULL, ""},
 	[F_ID] = {"id_number", {"身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证",
-		"id number"}, 'i', true, true, NULL, NULL, "520628199001011236"},
+		"id number"}, 'i', true, true, NULL, NULL, "520628199001011230"},
 	[F_NAME] = {"name", {"姓名", "成员姓名", "家庭成员姓名", "name", "户主姓名"}, 't', true,
 		true, NULL, NULL, "张三"},
 	[F_GENDER] = {"gender", {"性别", "gender", "sex"}, 'o', true, false, person_genders,
@@ -239,6 +243,10 @@ struct run {
 	int grouping;		/* F_NUMBER, F_HEAD_ID or -1 (by order) */
 	bool failed;		/* a store failure: the run stops */
 	enum outcome fail_res;
+	bool write;		/* the second pass, in the write transaction; else a check */
+	/* people found in a household the actor may not see: each answer "taken" is a probe,
+	 * audited as the API's creations audit theirs (person_probes_audit) */
+	struct id_probes probes;
 	/* a follow-up ledger's import (jobs, trainings, guarantees) */
 	const struct ledger *ledger;
 	struct ledger_map *lmaps;
@@ -584,20 +592,59 @@ static json_t *member_json(const struct irow *ir)
 	return m;
 }
 
+/* Is the number in the file anju's own number of a household from that village (its
+ * 12-digit code and four digits)? Only then does a new household take it: any other
+ * number (a town's 001, 002, ...) groups the file's rows and no more, since anju's
+ * numbers are unique in the whole county and two towns' files may both start at 001. */
+static bool anju_number(const char *number, const char *village)
+{
+	return number && village && strlen(number) == 16 &&
+	       strspn(number, "0123456789") == 16 && strncmp(number, village, 12) == 0;
+}
+
+/* A household's field: the head's row's value, or the first row's that has one. */
+static const char *household_value(const struct irow *rows, int n, int head, int f)
+{
+	const char *v = rows[head].v[f];
+	for (int i = 0; !v && i < n; i++)
+		v = rows[i].v[f];
+	return v;
+}
+
 /* The household's own fields from the head's row (or the first row that has each). */
 static json_t *household_json(const struct irow *rows, int n, int head, bool create)
 {
 	json_t *h = json_object();
 	for (int f = F_NUMBER; f < F_ID; f++) {
-		if (f == F_HEAD_ID || f == F_ORIGIN_TOWN)
+		const char *v = household_value(rows, n, head, f);
+		if (f == F_HEAD_ID || f == F_ORIGIN_TOWN || !v)
 			continue;
-		const char *v = rows[head].v[f];
-		for (int i = 0; !v && i < n; i++)
-			v = rows[i].v[f];
-		if (v && !(f == F_NUMBER && !create))
-			json_object_set_new(h, columns[f].field, json_string(v));
+		if (f == F_NUMBER && !(create && anju_number(v, household_value(rows, n, head,
+								 F_ORIGIN_VILLAGE))))
+			continue;
+		json_object_set_new(h, columns[f].field, json_string(v));
 	}
 	return h;
+}
+
+/* May the actor see household `id`? (A household the actor may not see is, to the import,
+ * not there: its number names nothing, and a member of it is "taken", as the API says.) */
+static bool household_seen(struct run *r, int64_t id)
+{
+	struct arena a;
+	struct verrors e;
+	arena_init(&a, 0);
+	verrors_init(&e, &a);
+	struct ctx g = *r->cx;
+	g.arena = &a;
+	g.errs = &e;
+	enum outcome res = household_writable(&g, id);
+	arena_release(&a);
+	if (res == OUT_INTERNAL || res == OUT_BUSY) {
+		r->failed = true;
+		r->fail_res = res;
+	}
+	return res != OUT_NOT_FOUND;
 }
 
 /* Puts the errors a domain validation left in gcx->errs on the rows they are about:
@@ -659,16 +706,22 @@ static int64_t find_person(struct run *r, const char *id_number, int64_t *househ
 }
 
 /* Has the key (an ID number, a household's number) been seen in this file before?
- * Remembers it (in the scratch table import_keys, on disk, so memory stays flat however
- * many rows come); *where names the row that had it. */
+ * Remembers it (in the temporary table import_seen, which store_scratch keeps on disk, so
+ * memory stays flat however many rows come, and which, being temporary, takes no lock on
+ * the database: the check pass runs beside everyone's writes); *where names the row that
+ * had it. An ID number is remembered in its 18-digit form, so that its 15-digit form is
+ * the same person. */
 static bool seen_before(struct run *r, const char *kind, const char *key, const struct irow *ir,
 			char *where, size_t cap)
 {
 	char k[160], place[200];
+	struct idnumber idn;
+	if (*kind == 'p' && idnumber_parse(key, r->cx->today, &idn) == IDNUMBER_OK)
+		key = idn.number;
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
 	snprintf(place, sizeof(place), "%s!%ld", sheet_label(r, ir->sheet), ir->number);
 	/* one statement for the usual case, a new key; the place is read only for a repeat */
-	int rc = store_exec(r->cx->db, "INSERT INTO import_keys (k, place) VALUES (?, ?)"
+	int rc = store_exec(r->cx->db, "INSERT INTO import_seen (k, place) VALUES (?, ?)"
 			    " ON CONFLICT (k) DO NOTHING", "tt", k, place);
 	if (rc != STORE_OK) {
 		r->failed = true;
@@ -676,7 +729,7 @@ static bool seen_before(struct run *r, const char *kind, const char *key, const 
 	}
 	if (store_changes(r->cx->db) == 1)
 		return false;
-	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_keys WHERE k = ?",
+	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_seen WHERE k = ?",
 					   "t", k);
 	if (store_next(q))
 		snprintf(where, cap, "%s", store_text(q, 0));
@@ -716,16 +769,43 @@ static int update_person(struct run *r, struct ctx *gcx, int64_t pid, const stru
 	}
 	int rc = store_finish(q);
 	*changed = json_object_size(after) > 0;
-	if (rc == STORE_OK && *changed)
+	if (rc == STORE_OK && *changed && r->write)
 		rc = person_update_fields(gcx, pid, &d);
-	if (rc == STORE_OK && *changed)
+	if (rc == STORE_OK && *changed && r->write)
 		rc = audit_write_detail(gcx, "update", "person", pid, before, after, r->detail);
 	json_decref(before);
 	json_decref(after);
 	return rc;
 }
 
-/* Writes (or, finding errors, refuses) the household gathered in r->group. */
+/* How many heads household `target` has once the group's rows are in: counted in the
+ * database after the writes, or, in the check pass, as they would be (the household's
+ * heads the file does not mention or leaves without a relation, and the file's heads). */
+static int64_t heads_after(struct run *r, int64_t target, const struct irow *rows,
+			   const int64_t *pid, int n, int *rc)
+{
+	if (r->write)
+		return store_one_int(r->cx->db, rc, "SELECT count(*) FROM persons WHERE"
+			" household_id = ? AND status = 'member' AND relation = 'head'", "i", target);
+	int64_t heads = 0;
+	for (int i = 0; i < n; i++)
+		heads += rows[i].v[F_RELATION] && strcmp(rows[i].v[F_RELATION], "head") == 0;
+	struct store_rows *q = store_query(r->cx->db, "SELECT id FROM persons WHERE"
+		" household_id = ? AND status = 'member' AND relation = 'head'", "i", target);
+	while (store_next(q)) {
+		int64_t id = store_int(q, 0);
+		int at = -1;
+		for (int i = 0; i < n && at < 0; i++)
+			if (pid[i] == id)
+				at = i;
+		heads += at < 0 || !rows[at].v[F_RELATION];
+	}
+	*rc = store_finish(q);
+	return heads;
+}
+
+/* Writes (or, finding errors, refuses) the household gathered in r->group; in the check
+ * pass, validates it as the write would, writing nothing. */
 static void flush_group(struct run *r)
 {
 	int n = r->ngroup;
@@ -779,6 +859,10 @@ static void flush_group(struct run *r)
 		int rc;
 		target = store_one_int(g.db, &rc, "SELECT id FROM households WHERE number = ?", "t",
 				       rows[head].v[F_NUMBER]);
+		if (rc != STORE_OK)
+			r->failed = true;
+		if (target && !household_seen(r, target))
+			target = 0;
 	}
 	/* the household is the head's when the head is known (else the numbered one, else a
 	 * new one); any other known member must already live there */
@@ -787,14 +871,17 @@ static void flush_group(struct run *r)
 	for (int i = 0; i < n; i++)
 		if (rows[i].v[F_ID])
 			pid[i] = find_person(r, rows[i].v[F_ID], &hh_of[i], &member_of[i]);
-	if (head >= 0 && pid[head] && member_of[head] && !target)
+	if (head >= 0 && pid[head] && member_of[head] && !target && household_seen(r, hh_of[head]))
 		target = hh_of[head];
 	for (int i = 0; i < n; i++) {
 		if (!pid[i])
 			continue;
 		if (!member_of[i] || hh_of[i] != target) {
-			add_error(r, rows[i].sheet, rows[i].number, F_ID, "import_in_other_household",
-				  NULL);
+			bool seen = household_seen(r, hh_of[i]);
+			add_error(r, rows[i].sheet, rows[i].number, F_ID, seen
+				  ? "import_in_other_household" : "id_number_taken", NULL);
+			if (!seen && r->probes.n < PERSON_MAX_PROBES)
+				r->probes.owners[r->probes.n++] = pid[i];
 			other = true;
 		}
 	}
@@ -860,6 +947,9 @@ static void flush_group(struct run *r)
 			bool pc = false;
 			rc = update_person(r, &g, pid[i], &p, &pc);
 			pc ? updated++ : same++;
+		} else if (!r->write) {
+			rc = STORE_OK;
+			created++;
 		} else {
 			char today[11];
 			int64_t id;
@@ -881,11 +971,9 @@ static void flush_group(struct run *r)
 	}
 	if (!errs.n && !r->failed) {
 		int rc;
-		int64_t heads_now = store_one_int(g.db, &rc, "SELECT count(*) FROM persons WHERE"
-			" household_id = ? AND status = 'member' AND relation = 'head'", "i", target);
-		if (heads_now != 1)
+		if (heads_after(r, target, rows, pid, n, &rc) != 1)
 			verrors_add(&errs, "members[0].relation", "several_heads");
-		if (created || updated)
+		if (rc == STORE_OK && (created || updated) && r->write)
 			rc = household_touch(&g, target);
 		if (rc != STORE_OK)
 			r->failed = true;
@@ -1200,6 +1288,26 @@ static bool ledger_has_row(struct run *r, int64_t pid, json_t *body)
 	return count > 0;
 }
 
+/* Has the file given this person this row before? Then it is left as it is, in the check
+ * as in the write (where the first one is already in the ledger). */
+static bool ledger_row_again(struct run *r, int64_t pid, json_t *body,
+			     const struct rowread_row *row)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char key[2 * crypto_hash_sha256_BYTES + 24], where[200];
+	if (!text) {
+		r->failed = true;
+		return false;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+	free(text);
+	int at = snprintf(key, sizeof(key), "%lld:", (long long)pid);
+	sodium_bin2hex(key + at, sizeof(key) - (size_t)at, h, sizeof(h));
+	struct irow ir = {.sheet = row->sheet, .number = row->number};
+	return seen_before(r, "l", key, &ir, where, sizeof(where));
+}
+
 static void import_ledger_row(struct run *r, const struct ledger_map *m,
 			      const struct rowread_row *row)
 {
@@ -1247,6 +1355,11 @@ static void import_ledger_row(struct run *r, const struct ledger_map *m,
 	if (id) {
 		snprintf(idbuf, sizeof(idbuf), "%s", id);
 		pid = find_person(r, idbuf, &hh, &member);
+		/* someone the actor may not see is not there: neither the name beside the
+		 * number nor a row already in the ledger is compared, or the import would tell
+		 * another town's names and jobs (the same answer as for nobody) */
+		if (pid && !household_seen(r, hh))
+			pid = 0;
 		if (!pid) {
 			add_error_at(r, row->sheet, row->number, m->col[0], m->label[0],
 				     "import_person_unknown", idbuf);
@@ -1280,7 +1393,7 @@ static void import_ledger_row(struct run *r, const struct ledger_map *m,
 		json_decref(body);
 		return;
 	}
-	if (ledger_has_row(r, pid, body)) {
+	if (ledger_row_again(r, pid, body, row) || ledger_has_row(r, pid, body)) {
 		r->rowc.unchanged++;
 		json_decref(body);
 		return;
@@ -1404,194 +1517,311 @@ bool import_kind_known(const char *kind)
 	return kind && (strcmp(kind, "households") == 0 || ledger_of_kind(kind));
 }
 
+/* A run's state before a pass reads the file. */
+static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o, bool write)
+{
+	*r = (struct run){.cx = cx, .o = o, .grouping = -2, .ledger = ledger_of_kind(o->kind),
+			  .write = write};
+	r->errors = json_array();
+	r->first = json_pack("{s:[], s:[], s:[], s:[]}", "create", "update", "unchanged", "error");
+	r->cache = json_object();
+	r->ignored = json_array();
+	r->ignored_sheets = json_array();
+	arena_init(&r->rarena, 0);
+	arena_init(&r->garena, 0);
+}
+
+static void run_release(struct run *r)
+{
+	json_decref(r->errors);
+	json_decref(r->first);
+	json_decref(r->cache);
+	json_decref(r->ignored);
+	json_decref(r->ignored_sheets);
+	for (int s = 0; r->maps && s < r->nmaps; s++)
+		for (int f = 0; f < NF; f++)
+			free(r->maps[s].label[f]);
+	for (int s = 0; r->lmaps && s < r->nmaps; s++)
+		for (int f = 0; f < LCOLS; f++)
+			free(r->lmaps[s].label[f]);
+	free(r->maps);
+	free(r->lmaps);
+	arena_release(&r->rarena);
+	arena_release(&r->garena);
+	rowread_close(r->rr);
+	r->rr = NULL;
+}
+
+/* One pass over the file: every row read, checked and (in the write pass) written. The
+ * caller holds the transaction: a read one for the check, the write one for the write. */
+static void run_read(struct run *r)
+{
+	const struct import_opts *o = r->o;
+	enum rowread_status st;
+	r->rr = rowread_open(o->path, o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES_DEFAULT, &st);
+	if (!r->rr) {
+		add_error(r, -1, 0, -1, rowread_status_key(st), NULL);
+		return;
+	}
+	r->nmaps = rowread_sheet_count(r->rr);
+	r->maps = calloc((size_t)r->nmaps, sizeof(*r->maps));
+	r->lmaps = calloc((size_t)r->nmaps, sizeof(*r->lmaps));
+	if (r->nmaps && (!r->maps || !r->lmaps)) {
+		r->failed = true;
+		r->fail_res = OUT_INTERNAL;
+		return;
+	}
+	for (int s = 0; s < r->nmaps; s++)
+		if (rowread_sheet(r->rr, s)->hidden)
+			add_error(r, s, 0, -1, "import_hidden_sheet", NULL);
+	if (store_exec(r->cx->db, "DELETE FROM import_seen", "") != STORE_OK) {
+		r->failed = true;
+		return;
+	}
+	struct rowread_row row;
+	bool header_ok = true;
+	const char *phase = r->write ? "write" : "check";
+	while (!r->failed && (st = rowread_next(r->rr, &row)) == ROWREAD_OK) {
+		if (r->ledger) {
+			struct ledger_map *lm = &r->lmaps[row.sheet];
+			if (!lm->header_done) {
+				header_ok = ledger_header(r, lm, &row) && header_ok;
+				continue;
+			}
+			if (!header_ok || lm->skip)
+				continue;
+			r->rows++;
+			import_ledger_row(r, lm, &row);
+		} else {
+			struct sheet_map *m = &r->maps[row.sheet];
+			if (!m->header_done) {
+				flush_group(r);	/* a household does not go on across sheets */
+				header_ok = read_header(r, m, &row) && header_ok;
+				continue;
+			}
+			if (!header_ok || m->skip)
+				continue;
+			r->rows++;
+			struct irow ir;
+			parse_row(r, m, &row, &ir);
+			take_row(r, &ir);
+			arena_release(&r->rarena);	/* the row's texts: copied where still needed */
+			arena_init(&r->rarena, 0);
+		}
+		if (o->progress && r->rows % 1000 == 0)
+			o->progress(o->progress_arg, phase, r->rows, r->errors_total);
+	}
+	if (!r->failed)
+		flush_group(r);
+	if (st != ROWREAD_END && st != ROWREAD_OK) {
+		int sheet;
+		long at;
+		rowread_where(r->rr, &sheet, &at);
+		add_error(r, sheet, at, -1, rowread_status_key(st), NULL);
+	}
+	for (int s = 0; s < r->nmaps; s++)	/* a few rows, none a header: not a ledger */
+		if ((r->ledger ? !r->lmaps[s].header_done && r->lmaps[s].title_rows
+		     : !r->maps[s].header_done && r->maps[s].title_rows))
+			json_array_append_new(r->ignored_sheets,
+					      json_string(rowread_sheet(r->rr, s)->name));
+	for (int s = 0; s < r->nmaps; s++) {
+		const struct rowread_sheet *sh = rowread_sheet(r->rr, s);
+		if (sh->merged)
+			add_error(r, s, 0, -1, "import_merged_cells", sh->first_merged);
+	}
+	if (r->rows == 0 && r->errors_total == 0)
+		add_error(r, 0, 0, -1, "import_empty", NULL);
+	if (o->progress)
+		o->progress(o->progress_arg, phase, r->rows, r->errors_total);
+}
+
+/* What a pass found, into the import's result. */
+static void run_result(struct run *r, json_t *result)
+{
+	json_t *file = json_object_get(result, "file");
+	if (r->rr) {	/* else the file was not a table */
+		json_object_set_new(file, "format", json_string(rowread_format(r->rr)));
+		json_object_set_new(file, "encoding", json_string(rowread_encoding(r->rr)));
+	}
+	json_object_set_new(result, "rows", json_integer(r->rows));
+	json_object_set_new(result, "blank_rows", json_integer(r->rr ? rowread_blank_rows(r->rr)
+							       : 0));
+	json_object_set_new(result, "counts", r->ledger ? json_pack("{s:o}", "rows",
+			    counts_json(&r->rowc)) : json_pack("{s:o, s:o}", "households",
+			    counts_json(&r->hh), "persons", counts_json(&r->pp)));
+	json_object_set(result, "first", r->first);
+	json_object_set(result, "errors", r->errors);
+	json_object_set_new(result, "errors_total", json_integer(r->errors_total));
+	json_object_set(result, "ignored_columns", r->ignored);
+	json_object_set(result, "ignored_sheets", r->ignored_sheets);
+	json_t *cols = json_object();
+	for (int f = 0; r->maps && r->nmaps && f < NF; f++)
+		if (r->maps[0].col[f] >= 0 && r->maps[0].label[f])
+			json_object_set_new(cols, columns[f].field, json_string(r->maps[0].label[f]));
+	json_object_set_new(result, "columns", cols);
+}
+
+/* The check pass: the whole file read and checked in a read transaction, writing nothing
+ * but the temporary import_seen, so that log-ins and everyone's writes go on meanwhile
+ * (a county's file takes minutes to read). Returns OUT_OK or how the store failed. */
+static enum outcome check_pass(struct run *r)
+{
+	if (store_begin_read(r->cx->db) != STORE_OK)
+		return OUT_INTERNAL;
+	r->cx->check_only = true;
+	run_read(r);
+	r->cx->check_only = false;
+	bool failed = store_failed_in_tx(r->cx->db), busy = store_busy_in_tx(r->cx->db);
+	store_rollback(r->cx->db);	/* nothing to keep: a read */
+	if (r->failed || failed)
+		return busy ? OUT_BUSY : r->fail_res != OUT_OK ? r->fail_res : OUT_INTERNAL;
+	return OUT_OK;
+}
+
+/* The write pass, once the check found nothing wrong: the file read again and written in
+ * one write transaction with the imports row, checked again as it goes (the database may
+ * have changed since the check), all of it or, at any error, none. */
+static enum outcome write_pass(struct run *r, json_t *result, const char *started)
+{
+	enum outcome res = tx_begin(r->cx->db);
+	if (res != OUT_OK)
+		return res;
+	int rc = record(r, result, "done", started, true);
+	if (rc != STORE_OK)
+		return tx_end(r->cx->db, OUT_OK, rc);
+	snprintf(r->detail, sizeof(r->detail), "import %lld", (long long)r->import_id);
+	run_read(r);
+	run_result(r, result);
+	if (r->failed || r->errors_total) {
+		/* rolls back; a query that failed meanwhile makes it INTERNAL (or BUSY): the
+		 * errors found may come from a failed read, so they are not answered */
+		enum outcome end = tx_end(r->cx->db, OUT_INVALID, STORE_OK);
+		if (r->failed && end == OUT_INVALID)
+			end = r->fail_res != OUT_OK ? r->fail_res : OUT_INTERNAL;
+		return end;
+	}
+	json_object_set_new(result, "status", json_string("done"));
+	json_object_set_new(result, "id", json_integer(r->import_id));
+	rc = store_exec(r->cx->db, "DELETE FROM import_seen", "");
+	if (rc == STORE_OK)
+		rc = record(r, result, "done", started, false);
+	return tx_end(r->cx->db, OUT_OK, rc);
+}
+
+/* The errors workbook of a run with rows in error (the user's own rows, an error column
+ * beside each bad one), into the blob store and named on the imports row. A failure here
+ * leaves the answer as it is: its errors are in the JSON as well. */
+static void keep_errors(struct run *r, json_t *result)
+{
+	const struct blobstore *bs = r->cx->blobs;
+	if (!bs || !r->o->keep_errors || !r->errors_total ||
+	    !json_object_get(json_object_get(result, "file"), "format"))
+		return;	/* nothing to keep, or the file was not a table to write beside */
+	char path[1100], now[21];
+	struct blob_writer w;
+	snprintf(path, sizeof(path), "%s/tmp/import-errors-%ld-%lld.xlsx", bs->root,
+		 (long)getpid(), (long long)r->import_id);
+	if (import_errors_workbook(r->o->path, result, r->o->lang, path) != 0 ||
+	    blob_writer_from_file(bs, &w, path, UINT64_MAX) != 0) {
+		unlink(path);
+		return;
+	}
+	audit_now(now);
+	int rc = blob_writer_commit(&w) == 0 && tx_begin(r->cx->db) == OUT_OK ? STORE_OK
+		: STORE_ERROR;
+	if (rc == STORE_OK) {
+		rc = store_exec(r->cx->db, "INSERT INTO blobs (sha256, size, mime, created_at)"
+			" VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", "titt", w.sha256,
+			(int64_t)w.size, "application/vnd.openxmlformats-officedocument"
+			".spreadsheetml.sheet", now);
+		if (rc == STORE_OK)
+			rc = store_exec(r->cx->db, "UPDATE imports SET errors_sha256 = ? WHERE id = ?",
+					"ti", w.sha256, r->import_id);
+		rc = tx_end(r->cx->db, OUT_OK, rc) == OUT_OK ? STORE_OK : STORE_ERROR;
+	}
+	if (rc == STORE_OK) {
+		blob_writer_settle(&w);
+		json_object_set_new(result, "errors_workbook", json_sprintf(
+			"/api/v1/imports/%lld/errors.xlsx", (long long)r->import_id));
+	} else
+		blob_writer_uncommit(&w, archive_blob_recorded, r->cx->db);
+	blob_writer_abort(&w);
+}
+
+/* A run that kept nothing (a dry run, a refused file, rows in error) is recorded on its
+ * own, in a short transaction; so are the probes it answered. */
+static enum outcome record_unkept(struct run *r, json_t *result, const char *status,
+				  const char *started)
+{
+	json_object_set_new(result, "status", json_string(status));
+	if (tx_begin(r->cx->db) != OUT_OK)
+		return OUT_INTERNAL;
+	int rc = record(r, result, status, started, true);
+	json_object_set_new(result, "id", json_integer(r->import_id));
+	if (rc == STORE_OK)	/* again, now that the result knows its id */
+		rc = record(r, result, status, started, false);
+	if (tx_end(r->cx->db, OUT_OK, rc) != OUT_OK)
+		return OUT_INTERNAL;	/* an unrecorded run is not answered */
+	keep_errors(r, result);
+	return person_probes_audit(r->cx, &r->probes, OUT_INVALID) == OUT_INVALID ? OUT_OK
+		: OUT_INTERNAL;
+}
+
 enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **out)
 {
-	struct run r = {.cx = cx, .o = o, .grouping = -2, .ledger = ledger_of_kind(o->kind)};
 	char started[21], sha[65] = "";
 	long long bytes = 0;
-	enum outcome res = OUT_OK;
 	*out = NULL;
-	if (!import_kind_known(o->kind)) {
+	if (!import_kind_known(o->kind))
 		verrors_add(cx->errs, "kind", "import_kind_unknown");
+	if (!o->file_name || strlen(o->file_name) > IMPORT_MAX_NAME)
+		verrors_add(cx->errs, "name", o->file_name ? "too_long" : "required");
+	if (cx->errs->n)
 		return OUT_INVALID;
-	}
 	if (!role_can_edit_registry(cx->actor->role))
 		return OUT_FORBIDDEN;
 	audit_now(started);
 	if (sodium_init() < 0 || file_sha256(o->path, sha, &bytes) != 0)
 		return OUT_INTERNAL;
-	r.errors = json_array();
-	r.first = json_pack("{s:[], s:[], s:[], s:[]}", "create", "update", "unchanged", "error");
-	r.cache = json_object();
-	r.ignored = json_array();
-	r.ignored_sheets = json_array();
-	arena_init(&r.rarena, 0);
-	arena_init(&r.garena, 0);
 	json_t *result = json_pack("{s:s, s:b, s:{s:s, s:I, s:s}}", "kind", o->kind,
 		"dry_run", o->dry_run, "file", "name", o->file_name, "bytes", (json_int_t)bytes,
 		"sha256", sha);
+	if (store_scratch(cx->db, true) != STORE_OK ||
+	    store_exec(cx->db, "CREATE TEMPORARY TABLE IF NOT EXISTS import_seen"
+		       " (k TEXT PRIMARY KEY, place TEXT NOT NULL)", "") != STORE_OK) {
+		store_scratch(cx->db, false);
+		json_decref(result);
+		return OUT_INTERNAL;
+	}
 
-	enum rowread_status st;
-	r.rr = rowread_open(o->path, o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES_DEFAULT, &st);
-	bool began = false;
-	if (!r.rr) {
-		add_error(&r, -1, 0, -1, rowread_status_key(st), NULL);
-		goto finish;
-	}
-	json_object_set_new(json_object_get(result, "file"), "format",
-			    json_string(rowread_format(r.rr)));
-	json_object_set_new(json_object_get(result, "file"), "encoding",
-			    json_string(rowread_encoding(r.rr)));
-	r.nmaps = rowread_sheet_count(r.rr);
-	r.maps = calloc((size_t)r.nmaps, sizeof(*r.maps));
-	r.lmaps = calloc((size_t)r.nmaps, sizeof(*r.lmaps));
-	for (int s = 0; s < r.nmaps; s++)
-		if (rowread_sheet(r.rr, s)->hidden)
-			add_error(&r, s, 0, -1, "import_hidden_sheet", NULL);
-
-	if ((res = tx_begin(cx->db)) != OUT_OK)
-		goto finish;
-	began = true;
-	int rc = store_exec(cx->db, "DELETE FROM import_keys", "");
-	if (rc == STORE_OK)
-		rc = record(&r, result, "done", started, true);
-	if (rc != STORE_OK) {
-		res = OUT_INTERNAL;
-		goto finish;
-	}
-	snprintf(r.detail, sizeof(r.detail), "import %lld", (long long)r.import_id);
-
-	struct rowread_row row;
-	bool header_ok = true;
-	while (!r.failed && (st = rowread_next(r.rr, &row)) == ROWREAD_OK) {
-		if (r.ledger) {
-			struct ledger_map *lm = &r.lmaps[row.sheet];
-			if (!lm->header_done) {
-				header_ok = ledger_header(&r, lm, &row) && header_ok;
-				continue;
-			}
-			if (!header_ok || lm->skip)
-				continue;
-			r.rows++;
-			import_ledger_row(&r, lm, &row);
-			if (o->progress && r.rows % 1000 == 0)
-				o->progress(o->progress_arg, r.rows, r.errors_total);
-			continue;
-		}
-		struct sheet_map *m = &r.maps[row.sheet];
-		if (!m->header_done) {
-			flush_group(&r);	/* a household does not go on across sheets */
-			header_ok = read_header(&r, m, &row) && header_ok;
-			continue;
-		}
-		if (!header_ok || m->skip)
-			continue;
-		r.rows++;
-		struct irow ir;
-		parse_row(&r, m, &row, &ir);
-		take_row(&r, &ir);
-		arena_release(&r.rarena);	/* the row's texts: copied where still needed */
-		arena_init(&r.rarena, 0);
-		if (o->progress && r.rows % 1000 == 0)
-			o->progress(o->progress_arg, r.rows, r.errors_total);
-	}
-	if (!r.failed)
-		flush_group(&r);
-	if (st != ROWREAD_END && st != ROWREAD_OK) {
-		int sheet;
-		long at;
-		rowread_where(r.rr, &sheet, &at);
-		add_error(&r, sheet, at, -1, rowread_status_key(st), NULL);
-	}
-	for (int s = 0; s < r.nmaps; s++)	/* a few rows, none a header: not a ledger */
-		if ((r.ledger ? !r.lmaps[s].header_done && r.lmaps[s].title_rows
-		     : !r.maps[s].header_done && r.maps[s].title_rows))
-			json_array_append_new(r.ignored_sheets,
-					      json_string(rowread_sheet(r.rr, s)->name));
-	for (int s = 0; s < r.nmaps; s++) {
-		const struct rowread_sheet *sh = rowread_sheet(r.rr, s);
-		if (sh->merged)
-			add_error(&r, s, 0, -1, "import_merged_cells", sh->first_merged);
-	}
-	if (r.rows == 0 && r.errors_total == 0)
-		add_error(&r, 0, 0, -1, "import_empty", NULL);
-	if (o->progress)
-		o->progress(o->progress_arg, r.rows, r.errors_total);
-	if (r.failed)
-		res = r.fail_res != OUT_OK ? r.fail_res : OUT_INTERNAL;
-
-finish:
-	json_object_set_new(result, "rows", json_integer(r.rows));
-	json_object_set_new(result, "blank_rows", json_integer(r.rr ? rowread_blank_rows(r.rr) : 0));
-	json_object_set_new(result, "counts", r.ledger ? json_pack("{s:o}", "rows",
-			    counts_json(&r.rowc)) : json_pack("{s:o, s:o}", "households",
-			    counts_json(&r.hh), "persons", counts_json(&r.pp)));
-	json_object_set_new(result, "first", json_incref(r.first));
-	json_object_set_new(result, "errors", json_incref(r.errors));
-	json_object_set_new(result, "errors_total", json_integer(r.errors_total));
-	json_object_set_new(result, "ignored_columns", json_incref(r.ignored));
-	json_object_set_new(result, "ignored_sheets", json_incref(r.ignored_sheets));
-	{
-		json_t *cols = json_object();
-		for (int f = 0; r.maps && f < NF; f++)
-			if (r.nmaps && r.maps[0].col[f] >= 0 && r.maps[0].label[f])
-				json_object_set_new(cols, columns[f].field,
-						    json_string(r.maps[0].label[f]));
-		json_object_set_new(result, "columns", cols);
-	}
-	const char *status = res != OUT_OK || r.errors_total ? "failed"
-		: o->dry_run ? "checked" : "done";
-	json_object_set_new(result, "status", json_string(status));
-	if (res == OUT_OK && !r.errors_total && !o->dry_run) {
-		json_object_set_new(result, "id", json_integer(r.import_id));
-		rc = store_exec(cx->db, "DELETE FROM import_keys", "");	/* the scratch goes */
-		if (rc == STORE_OK)
-			rc = record(&r, result, status, started, false);
-		res = tx_end(cx->db, OUT_OK, rc);
-		if (res != OUT_OK)	/* the records did not commit: say so as a failure */
-			status = "failed";
-	} else if (began) {
-		/* rolls back; a query that failed meanwhile makes it INTERNAL (or BUSY): the
-		 * errors found may come from a failed read, so they are not answered */
-		enum outcome end = tx_end(cx->db, OUT_INVALID, STORE_OK);
-		if (end != OUT_INVALID)
-			res = end;
-	}
-	if (strcmp(status, "done") != 0 && (res == OUT_OK || res == OUT_INVALID)) {
-		/* the run is remembered even though nothing of it was kept */
-		json_object_set_new(result, "status", json_string(status));
-		if (tx_begin(cx->db) == OUT_OK) {
-			rc = record(&r, result, status, started, true);
-			json_object_set_new(result, "id", json_integer(r.import_id));
-			if (rc == STORE_OK)	/* again, now that the result knows its id */
-				rc = record(&r, result, status, started, false);
-			if (tx_end(cx->db, OUT_OK, rc) != OUT_OK)
-				res = OUT_INTERNAL;	/* an unrecorded run is not answered */
+	struct run r;
+	run_init(&r, cx, o, false);
+	enum outcome res = check_pass(&r);
+	run_result(&r, result);
+	bool clean = res == OUT_OK && !r.errors_total;
+	if (clean && !o->dry_run) {
+		struct run w;
+		run_init(&w, cx, o, true);
+		res = write_pass(&w, result, started);
+		clean = res == OUT_OK;
+		if (res == OUT_INVALID) {	/* the database changed since the check */
+			run_release(&r);
+			r = w;
 		} else
-			res = OUT_INTERNAL;
-		if (res == OUT_OK && r.errors_total)
-			res = OUT_INVALID;
+			run_release(&w);
 	}
+	if (!clean && (res == OUT_OK || res == OUT_INVALID)) {
+		enum outcome rec = record_unkept(&r, result, "failed", started);
+		res = rec == OUT_OK ? OUT_INVALID : rec;
+	} else if (clean && o->dry_run) {
+		res = record_unkept(&r, result, "checked", started);
+	}
+	run_release(&r);
+	store_scratch(cx->db, false);
 	if (res == OUT_OK || res == OUT_INVALID)
 		*out = result;
 	else	/* the store failed: nothing to tell but that */
 		json_decref(result);
-	json_decref(r.errors);
-	json_decref(r.first);
-	json_decref(r.cache);
-	json_decref(r.ignored);
-	json_decref(r.ignored_sheets);
-	for (int s = 0; r.maps && s < r.nmaps; s++)
-		for (int f = 0; f < NF; f++)
-			free(r.maps[s].label[f]);
-	for (int s = 0; r.lmaps && s < r.nmaps; s++)
-		for (int f = 0; f < LCOLS; f++)
-			free(r.lmaps[s].label[f]);
-	free(r.maps);
-	free(r.lmaps);
-	arena_release(&r.rarena);
-	arena_release(&r.garena);
-	rowread_close(r.rr);
 	return res;
 }
 
@@ -1601,10 +1831,15 @@ enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
 	enum role role = cx->actor->role;
 	bool all = role == ROLE_ADMIN || role == ROLE_COUNTY || role == ROLE_AUDITOR;
 	struct store_rows *q = store_query(cx->db, "SELECT result, username, started_at,"
-		" finished_at FROM imports WHERE id = ? AND (? = 1 OR user_id = ?)", "iii", id,
-		(int64_t)all, cx->actor->user_id);
+		" finished_at, user_id, errors_sha256 FROM imports"
+		" WHERE id = ? AND (? = 1 OR user_id = ?)", "iii", id, (int64_t)all,
+		cx->actor->user_id);
 	if (store_next(q)) {
 		*out = json_loads(store_text(q, 0), 0, NULL);
+		bool author = !store_null(q, 4) && store_int(q, 4) == cx->actor->user_id;
+		if (*out && author && !store_null(q, 5))	/* only its author may have it */
+			json_object_set_new(*out, "errors_workbook", json_sprintf(
+				"/api/v1/imports/%lld/errors.xlsx", (long long)id));
 		if (*out) {
 			json_object_set_new(*out, "id", json_integer(id));
 			json_object_set_new(*out, "user", json_string(store_text(q, 1)));
@@ -1619,6 +1854,19 @@ enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
 		return OUT_INTERNAL;
 	}
 	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+enum outcome import_errors_workbook_of(struct ctx *cx, int64_t id, char sha256[65])
+{
+	int found = 0;
+	struct store_rows *q = store_query(cx->db, "SELECT errors_sha256 FROM imports"
+		" WHERE id = ? AND user_id = ? AND errors_sha256 IS NOT NULL", "ii", id,
+		cx->actor->user_id);
+	if (store_next(q))
+		found = snprintf(sha256, 65, "%s", store_text(q, 0)) == 64;
+	if (store_finish(q) != STORE_OK)
+		return OUT_INTERNAL;
+	return found ? OUT_OK : OUT_NOT_FOUND;
 }
 
 enum outcome import_list(struct ctx *cx, int limit, json_t **out)

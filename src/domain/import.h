@@ -33,6 +33,8 @@
 
 /* The largest file an import reads, by default. */
 #define IMPORT_MAX_BYTES_DEFAULT (512LL << 20)
+/* The longest file name an import records, in bytes. */
+#define IMPORT_MAX_NAME 255
 /* Errors kept for the answer and the errors workbook (all are counted). */
 #define IMPORT_MAX_ERRORS 10000
 
@@ -43,8 +45,12 @@ struct import_opts {
 	bool dry_run;
 	long long max_bytes;	/* 0: IMPORT_MAX_BYTES_DEFAULT */
 	enum lang lang;		/* of the messages in the answer */
-	/* called every 1,000 rows read, and once at the end (may be NULL) */
-	void (*progress)(void *arg, long rows, long errors);
+	/* a run with rows in error keeps its errors workbook in the blob store (cx->blobs) for
+	 * its author (import_errors_workbook_of); the command line writes its own (--errors) */
+	bool keep_errors;
+	/* called every 1,000 rows read, and once at the end of each pass (may be NULL): the
+	 * check ("check") reads the whole file first, then the write ("write") reads it again */
+	void (*progress)(void *arg, const char *phase, long rows, long errors);
 	void *progress_arg;
 };
 
@@ -60,6 +66,10 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 /* One recorded import (the same object); NOT_FOUND when absent or, for a user other than
  * an admin, the county or an auditor, someone else's. */
 enum outcome import_get(struct ctx *cx, int64_t id, json_t **out);
+/* The blob (its SHA-256) of import id's errors workbook, for the user who ran it only (the
+ * workbook holds their file's rows whole): NOT_FOUND for anyone else, or when there is none
+ * (the run wrote, or its file was not a table). */
+enum outcome import_errors_workbook_of(struct ctx *cx, int64_t id, char sha256[65]);
 /* The latest `limit` recorded imports the actor may look at (as import_get), newest first:
  * {"items": [{id, started_at, user, file_name, format, encoding, dry_run, status, rows,
  * errors}]}. */

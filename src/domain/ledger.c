@@ -414,6 +414,8 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 	int64_t id = 0;
 	if (cx->errs->n)
 		res = OUT_INVALID;
+	else if (cx->check_only)
+		goto done;
 	else if (l->also_write)
 		rc = l->also_write(cx, owner, row);
 	if (res == OUT_OK && rc == STORE_OK)
@@ -424,6 +426,7 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 		if (rc == STORE_OK)
 			rc = audit_write_detail(cx, "create", l->entity, id, NULL, *out, detail);
 	}
+done:
 	json_decref(row);
 	*rcp = rc;
 	return res;

@@ -389,3 +389,4 @@ int store_backup(struct store_conn *c, const char *dest, char *err, size_t errle
 const char *store_errmsg(struct store_conn *c) { return c->backend->errmsg(c); }
 
 int store_bulk(struct store_conn *c, bool on) { return c->backend->bulk(c, on); }
+int store_scratch(struct store_conn *c, bool on) { return c->backend->scratch(c, on); }

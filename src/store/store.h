@@ -68,6 +68,7 @@ struct store_backend {
 	int (*backup)(struct store_conn *c, const char *dest, char *err, size_t errlen);
 	const char *(*errmsg)(struct store_conn *c);
 	int (*bulk)(struct store_conn *c, bool on);
+	int (*scratch)(struct store_conn *c, bool on);
 };
 
 struct store {
@@ -195,6 +196,13 @@ const char *store_errmsg(struct store_conn *c);
 /* Bulk loading (the demo generator): a much larger page cache for this connection while
  * on, so index pages stay in memory at province scale. */
 int store_bulk(struct store_conn *c, bool on);
+
+/* Scratch tables on disk: while on, this connection's temporary tables (CREATE TEMPORARY
+ * TABLE) are kept in a file rather than in memory, so a scratch table of millions of keys
+ * (an import's) keeps the process small; a temporary table takes no lock on the database,
+ * so it may be written inside a read transaction. Turning it off drops every temporary
+ * table of the connection. */
+int store_scratch(struct store_conn *c, bool on);
 
 /* Fault injection for tests (after SQLite's test_malloc.c): the nth query or commit from
  * now on, on this thread, fails as if the database had; 0 turns it off. */

@@ -501,4 +501,5 @@ const struct store_backend store_sqlite_backend = {
 	.backup = sqlite_backup,
 	.errmsg = sq_errmsg,
 	.bulk = sqlite_bulk,
+	.scratch = sqlite_scratch,
 };

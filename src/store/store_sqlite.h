@@ -45,5 +45,6 @@ int sqlite_exec_plain(struct store_conn *sc, const char *sql);
 int sqlite_migrate(struct store_conn *sc, int *applied);
 int sqlite_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen);
 int sqlite_bulk(struct store_conn *sc, bool on);
+int sqlite_scratch(struct store_conn *sc, bool on);
 
 #endif

@@ -142,3 +142,9 @@ int sqlite_bulk(struct store_conn *sc, bool on)
 	}
 	return rc;
 }
+
+int sqlite_scratch(struct store_conn *sc, bool on)
+{
+	/* SQLite drops the connection's temporary tables when temp_store changes */
+	return sqlite_exec_plain(sc, on ? "PRAGMA temp_store = FILE" : "PRAGMA temp_store = MEMORY");
+}

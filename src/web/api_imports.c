@@ -31,8 +31,13 @@ static void reply_refused(struct request *rq, json_t *result)
  * (the role was checked by the route's row). */
 bool api_imports_precheck(struct request *rq)
 {
+	static const char *const params[] = {"kind", "dry_run", "name", NULL};
+	rq_query_strict(rq, params);	/* "dryrun=1" or "dry_run=" would write for real */
 	rq_query_enum(rq, "kind", kinds);	/* each adds its error when the value is bad */
 	rq_query_int(rq, "dry_run", 0, 1, 0);
+	const char *name = rq_query(rq, "name");	/* the file's name, when the body is the file */
+	if (name && strlen(name) > IMPORT_MAX_NAME)
+		verrors_add(&rq->errs, "name", "too_long");
 	if (rq->errs.n)
 		rq_problem(rq, OUT_INVALID, NULL);
 	return rq->errs.n == 0;
@@ -64,7 +69,8 @@ void api_imports_create(struct request *rq)
 	}
 	struct import_opts o = {.kind = kind, .path = u->files[file].w.tmp_path,
 				.file_name = u->files[file].name, .dry_run = dry == 1,
-				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang};
+				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang,
+				.keep_errors = true};
 	json_t *result = NULL;
 	enum outcome res = import_run(&rq->cx, &o, &result);
 	if (res == OUT_INVALID && result) {
@@ -122,4 +128,32 @@ void api_import_template(struct request *rq)
 	rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	rq_add_header(rq, "Content-Disposition", arena_printf(&rq->arena,
 		      "attachment; filename=\"%s.xlsx\"", rq->key));
+}
+
+/* GET /api/v1/imports/{id}/errors.xlsx: the user's own rows with an error column, for the
+ * user who ran the import (the domain answers 404 to anyone else). */
+void api_import_errors(struct request *rq)
+{
+	char sha[65], path[1100];
+	enum outcome res = import_errors_workbook_of(&rq->cx, rq->ids[0], sha);
+	if (res != OUT_OK) {
+		rq_problem(rq, res, NULL);
+		return;
+	}
+	blobstore_path(&rq->server->blobs, sha, path, sizeof(path));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		rq_problem(rq, OUT_INTERNAL, "file_unavailable");
+		return;
+	}
+	rq->file_fd = fd;
+	rq->file_offset = 0;
+	rq->file_length = (uint64_t)st.st_size;
+	rq->status = 200;
+	rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	rq_add_header(rq, "Content-Disposition", arena_printf(&rq->arena,
+		      "attachment; filename=\"import-%lld-errors.xlsx\"", (long long)rq->ids[0]));
 }

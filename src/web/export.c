@@ -96,7 +96,8 @@ static enum outcome next_page(struct reader *r, struct export_table *t, json_t *
 	struct verrors errs;
 	arena_init(&a, r->memory);
 	verrors_init(&errs, &a);
-	struct ctx cx = {server_db(r->server), &r->actor, &a, &errs, r->today, &r->server->blobs};
+	struct ctx cx = {.db = server_db(r->server), .actor = &r->actor, .arena = &a, .errs = &errs,
+			  .today = r->today, .blobs = &r->server->blobs};
 	enum outcome res = cx.db ? t->next(t->state, &cx, EXPORT_PAGE_ROWS, rows) : OUT_INTERNAL;
 	arena_release(&a);
 	if (res == OUT_OK && page_bytes(*rows) > r->memory)

@@ -96,14 +96,16 @@ void page_imports_post(struct request *rq)
 	const char *kind = json_string_value(json_object_get(fields, "kind"));
 	if (!kind)
 		kind = "households";
-	if (!import_kind_known(kind)) {
-		json_decref(fields);
-		page_error(rq, OUT_INVALID, "import_kind_unknown");
+	if (!import_kind_known(kind) || (dry && strcmp(dry, "1") != 0)) {
+		json_decref(fields);	/* a dry run asked for wrongly must not write for real */
+		page_error(rq, OUT_INVALID, import_kind_known(kind) ? "out_of_range"
+			   : "import_kind_unknown");
 		return;
 	}
 	struct import_opts o = {.kind = kind, .path = u->files[file].w.tmp_path,
 				.file_name = u->files[file].name, .dry_run = dry && strcmp(dry, "1") == 0,
-				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang};
+				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang,
+				.keep_errors = true};
 	json_t *result = NULL;
 	enum outcome res = import_run(&rq->cx, &o, &result);
 	json_decref(fields);

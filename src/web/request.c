@@ -109,6 +109,38 @@ int64_t rq_query_int(struct request *rq, const char *name, int64_t min, int64_t 
 	return n;
 }
 
+struct strict {
+	struct request *rq;
+	const char *const *names;
+};
+
+static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+				      size_t key_size, const char *value, size_t value_size)
+{
+	struct strict *s = cls;
+	(void)kind;
+	(void)value;
+	bool known = false;
+	for (const char *const *n = s->names; *n && !known; n++)
+		known = strlen(*n) == key_size && memcmp(*n, key, key_size) == 0;
+	/* the field named as sent, but only when it is text a message may repeat */
+	const char *field = arena_strndup(&s->rq->arena, key, key_size);
+	if (!known && (!field || key_size > 64 || !utf8_valid(field, key_size) ||
+		       utf8_has_control(field)))
+		field = "query";
+	if (!known)
+		verrors_add(&s->rq->errs, field ? field : "query", "unknown_parameter");
+	else if (!value || value_size == 0)
+		verrors_add(&s->rq->errs, field ? field : "query", "required");
+	return MHD_YES;
+}
+
+void rq_query_strict(struct request *rq, const char *const *names)
+{
+	struct strict s = {rq, names};
+	MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_argument, &s);
+}
+
 const char *rq_query_code(struct request *rq, const char *name, const int *lengths)
 {
 	const char *v = rq_query(rq, name);

@@ -106,6 +106,10 @@ int64_t rq_query_int(struct request *rq, const char *name, int64_t min, int64_t 
 const char *rq_query_code(struct request *rq, const char *name, const int *lengths);
 /* A query value that must be one of the NULL-terminated values. */
 const char *rq_query_enum(struct request *rq, const char *name, const char *const *values);
+/* For a request whose parameters change what it does (an import's dry run): a field error
+ * for every query parameter not among the NULL-terminated names (a misspelt "dryrun=1"
+ * must not pass for no dry run), and for any of them given empty ("dry_run="). */
+void rq_query_strict(struct request *rq, const char *const *names);
 
 /* Parses the body as a JSON value: OUT_UNSUPPORTED when the Content-Type is not JSON,
  * OUT_BAD_REQUEST (with a field error on "body") when it is not well-formed. */

@@ -114,7 +114,8 @@ static const struct route routes[] = {
 	API("POST", "/api/v1/imports", api_imports_create, PERM_EDIT, .upload = true, .upload_raw = true, .precheck = api_imports_precheck),
 	API("GET", "/api/v1/imports/templates/{key}.xlsx", api_import_template, PERM_READ,
 	    .key_ok = api_import_template_key),
-	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_EDIT),
+	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_READ),	/* own; all: admin, county, auditor */
+	API("GET", "/api/v1/imports/{id}/errors.xlsx", api_import_errors, PERM_READ),	/* its author only */
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
 	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),
 	API("POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT),
@@ -181,7 +182,7 @@ static const struct route routes[] = {
 	/* imports (issue 14): upload with a dry run first, the result, the recent ones */
 	PAGE("GET", "/imports", page_imports, PERM_EDIT),
 	PAGE("POST", "/imports", page_imports_post, PERM_EDIT, .upload = true, .precheck = api_imports_precheck),
-	PAGE("GET", "/imports/{id}", page_import, PERM_EDIT),
+	PAGE("GET", "/imports/{id}", page_import, PERM_READ),	/* as the API's */
 	PAGE("GET", "/access", page_access, PERM_READ),
 	PAGE("POST", "/access", page_access_post, PERM_READ),
 	PAGE("GET", "/access-grants", page_grants, PERM_REVIEW),

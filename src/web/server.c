@@ -433,7 +433,8 @@ static void *fixity_loop(void *arg)
 		actor_system(&system);
 		arena_init(&a, 0);
 		verrors_init(&errs, &a);
-		struct ctx cx = {db, &system, &a, &errs, date_today(), &s->blobs};
+		struct ctx cx = {.db = db, .actor = &system, .arena = &a, .errs = &errs,
+				  .today = date_today(), .blobs = &s->blobs};
 		struct fixity_result res;
 		if (fixity_check(&cx, &res) == 0)
 			log_info("fixity: %lld files, %lld missing, %lld corrupted", (long long)res.blobs,

@@ -15,17 +15,19 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Runner, Server, expect, id_number, form_multipart  # noqa: E402
+from harness import PASSWORD, Runner, Server, expect, id_number, form_multipart  # noqa: E402
 
 BOUNDARY = "anjuImportBoundary0x5QpLm"
 S = Server()
 S.add_user("county1", "county", "520628")
 S.add_user("town1", "town", "520628116")      # 木树镇
 S.add_user("auditor1", "auditor")
+S.add_user("town2", "town", "520628107")      # 乌罗镇
 S.start()
 COUNTY = S.login("county1")
 TOWN = S.login("town1")
 AUDITOR = S.login("auditor1")
+TOWN2 = S.login("town2")
 
 HEAD = id_number("52062819700101011")
 WIFE = id_number("52062819720304022")
@@ -429,6 +431,198 @@ def test_pages_walk_through_error_fix_and_import():
     expect("Import ledgers" in en.body.decode(), "in English too")
 
 
+def csv_households(people, number=""):
+    """A UTF-8 CSV of one-person households: (name, id, town, village) each."""
+    lines = ["户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村"]
+    for name, idn, town, village in people:
+        lines.append("%s,%s,%s,户主,建档立卡贫困户,%s,%s" % (number, name, idn, town, village))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def post_csv(data, token=COUNTY, query="kind=households&name=people.csv"):
+    return S.request("POST", "/api/v1/imports?" + query, token=token, raw=data,
+                     content_type="text/csv")
+
+
+def test_a_long_check_leaves_the_database_to_everyone_else():
+    """The check reads the whole file in a read transaction: log-ins (which write a session)
+    and other writes go on meanwhile instead of waiting for the lock and getting 503."""
+    import datetime
+    import threading
+    import time
+    people = []
+    day = datetime.date(1950, 1, 1)
+    for i in range(50000):
+        d = day + datetime.timedelta(days=i // 500)
+        people.append(("甲%d" % i, id_number("520628%s%03d" % (d.strftime("%Y%m%d"), i % 500 * 2 + 1)),
+                       "木树镇", "冲头村"))
+    data = csv_households(people)
+    answer = {}
+
+    def run():
+        answer["r"] = post_csv(data, query="kind=households&name=big.csv&dry_run=1")
+    t = threading.Thread(target=run)
+    started = time.monotonic()
+    t.start()
+    time.sleep(0.5)
+    slowest, during = 0.0, 0
+    while t.is_alive() and during < 5:
+        t0 = time.monotonic()
+        r = S.request("POST", "/api/v1/session", {"username": "town1", "password": PASSWORD})
+        slowest = max(slowest, time.monotonic() - t0)
+        expect(r.status == 201, "a log-in during the check %r" % r)
+        during += t.is_alive()
+        time.sleep(0.3)
+    t.join()
+    took = time.monotonic() - started
+    expect(during >= 2, "log-ins happened while the check ran (%d; the check took %.1f s)"
+           % (during, took))
+    expect(slowest < 2.0, "no log-in waited for the lock (slowest %.2f s)" % slowest)
+    r = answer["r"]
+    expect(r.status == 200 and r.json["counts"]["persons"]["create"] == 50000,
+           "the check itself %r" % (r.json.get("counts") if r.json else r))
+    expect(db_count("SELECT count(*) FROM persons WHERE name LIKE '甲%'") == 0, "nothing written")
+
+
+def test_another_towns_people_are_not_told():
+    """A town officer's jobs file naming someone of another town gets the answer for nobody:
+    neither the name beside the number nor a job already on the ledger is compared."""
+    far = id_number("52062819660606061")
+    r = post_csv(csv_households([("远方人", far, "乌罗镇", "峰岩村")]))
+    expect(r.status == 201, "a household of 乌罗镇 %r" % r)
+    job = "身份证号,姓名,就业类型,用工单位,开始日期,月收入\n%s,%s,县内务工,某厂,2020-03-01,3000\n"
+    r = S.request("POST", "/api/v1/imports?kind=jobs&name=j.csv", token=COUNTY,
+                  raw=(job % (far, "远方人")).encode(), content_type="text/csv")
+    expect(r.status == 201, "the county adds their job %r" % r)
+    for name in ("远方人", "猜错名"):
+        r = S.request("POST", "/api/v1/imports?kind=jobs&name=j.csv&dry_run=1", token=TOWN,
+                      raw=(job % (far, name)).encode(), content_type="text/csv")
+        expect(r.status == 422 and codes(r) == ["import_person_unknown"],
+               "%s: the answer for nobody %r" % (name, r.json))
+    # a household file naming them: "taken", as the API says, and audited as a probe
+    probes = db_count("SELECT count(*) FROM audit WHERE action = 'id_probe'")
+    r = post_csv(csv_households([("远方人", far, "木树镇", "冲头村")]), token=TOWN)
+    expect(r.status == 422 and codes(r) == ["id_number_taken"], "taken %r" % r.json)
+    expect(db_count("SELECT count(*) FROM audit WHERE action = 'id_probe'") == probes + 1,
+           "the probe is audited")
+
+
+def test_two_towns_files_may_both_number_from_001():
+    """A file's 户编号 groups its rows; anju numbers households itself (county-unique)."""
+    a = id_number("52062819550505051")
+    b = id_number("52062819550505061")
+    r = post_csv(csv_households([("木树一号", a, "木树镇", "冲头村")], number="001"), token=TOWN)
+    expect(r.status == 201, "木树镇's 001 %r" % r.json)
+    r = post_csv(csv_households([("乌罗一号", b, "乌罗镇", "峰岩村")], number="001"), token=TOWN2)
+    expect(r.status == 201, "乌罗镇's 001 too %r" % r.json)
+    db = sqlite3.connect(S.db)
+    nums = dict(db.execute("SELECT p.name, h.number FROM persons p JOIN households h"
+                           " ON h.id = p.household_id WHERE p.name IN ('木树一号', '乌罗一号')"))
+    db.close()
+    expect(nums["木树一号"].startswith("520628116") and nums["乌罗一号"].startswith("520628107"),
+           "each numbered in its village %r" % nums)
+    r = post_csv(csv_households([("木树一号", a, "木树镇", "冲头村")], number="001"), token=TOWN)
+    expect(r.status == 201 and r.json["counts"]["households"]["unchanged"] == 1,
+           "a re-import finds it by its head %r" % r.json)
+
+
+def test_one_person_in_both_id_forms_is_one_person():
+    long = id_number("52062819800101041")
+    short = long[:6] + long[8:17]
+    r = post_csv(csv_households([("一人", long, "木树镇", "冲头村"), ("一人", short, "木树镇", "冲头村")]))
+    expect(r.status == 422 and codes(r) == ["import_id_twice"], "15 and 18 digits %r" % r.json)
+    expect(db_count("SELECT count(*) FROM persons WHERE name = '一人'") == 0, "nothing written")
+
+
+def test_a_dry_run_asked_for_wrongly_writes_nothing():
+    data = csv_households([("试一", id_number("52062819810101051"), "木树镇", "冲头村")])
+    for query, code in (("kind=households&dry_run=", "required"),
+                        ("kind=households&dryrun=1", "unknown_parameter"),
+                        ("kind=households&dry_run=yes", "out_of_range"),
+                        ("kind=households&name=" + "n" * 300, "too_long")):
+        r = post_csv(data, query=query)
+        expect(r.status == 422 and code in codes(r), "%s: %r" % (query, r.json))
+    expect(db_count("SELECT count(*) FROM persons WHERE name = '试一'") == 0, "nothing written")
+    r = S.request("POST", "/imports", token=COUNTY, raw=form_multipart(
+        {"dry_run": "on"}, [("file", "a.csv", data, "text/csv")], BOUNDARY),
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(r.status in (403, 422), "a page's dry run other than 1 is refused %r" % r)
+    expect(db_count("SELECT count(*) FROM persons WHERE name = '试一'") == 0, "nothing written")
+
+
+def test_a_row_given_twice_counts_once_in_the_check_as_in_the_write():
+    who = id_number("52062819850101091")
+    r = post_csv(csv_households([("两行", who, "木树镇", "冲头村")]))
+    expect(r.status == 201, "registered %r" % r)
+    job = "身份证号,姓名,就业类型,用工单位,开始日期,月收入\n" + "%s,两行,县内务工,某厂,2021-03-01,2800\n" % who * 2
+    for dry in ("1", "0"):
+        r = S.request("POST", "/api/v1/imports?kind=jobs&name=j.csv&dry_run=" + dry, token=COUNTY,
+                      raw=job.encode(), content_type="text/csv")
+        expect(r.json["counts"]["rows"] == {"create": 1, "update": 0, "unchanged": 1, "error": 0},
+               "dry_run=%s: %r" % (dry, r.json["counts"]))
+
+
+def test_the_errors_workbook_through_the_api_and_the_pages():
+    rows = [HEADER, ["", "错一", id_number("52062819860101101"), "户主", "建档立卡贫困户", "木树镇",
+                     "无此村", "", "", "", ""],
+            ["", "对一", id_number("52062819860101111"), "户主", "建档立卡贫困户", "木树镇",
+             "冲头村", "", "", "", ""]]
+    r = post_import(workbook(os.path.join(S.dir, "errs.xlsx"), [["户表", rows]]), token=TOWN)
+    expect(r.status == 422, "refused %r" % r)
+    link = r.json["import"].get("errors_workbook")
+    iid = r.json["import"]["id"]
+    expect(link == "/api/v1/imports/%d/errors.xlsx" % iid, "the answer links it %r" % link)
+    got = S.request("GET", link, token=TOWN)
+    expect(got.status == 200 and got.body[:2] == b"PK", "its author downloads it %r" % got)
+    path = os.path.join(S.dir, "errs-back.xlsx")
+    with open(path, "wb") as f:
+        f.write(got.body)
+    sheet = read_xlsx(path)["sheets"][0][1]
+    expect(sheet[1][1:3] == rows[1][1:3] and any("无此村" in str(c) or "village" in str(c).lower()
+           for c in sheet[1][len(rows[1]):]), "the user's row with its error %r" % sheet[1])
+    expect(sheet[2][1:3] == rows[2][1:3], "the good row is there too %r" % sheet[2])
+    for other in (AUDITOR, COUNTY):
+        expect(S.request("GET", link, token=other).status == 404, "only its author has it")
+    expect(S.request("GET", "/api/v1/imports/%d" % iid, token=TOWN).json["errors_workbook"] == link,
+           "the recorded import links it for its author")
+    expect("errors_workbook" not in S.request("GET", "/api/v1/imports/%d" % iid,
+                                              token=AUDITOR).json, "not for an auditor")
+    page = S.request("GET", "/imports/%d" % iid, token=TOWN)
+    expect(page.status == 200 and link in page.body.decode(), "the page links it")
+
+
+def test_auditors_read_every_import():
+    r = post_csv(csv_households([("审一", id_number("52062819820101061"), "木树镇", "冲头村")]),
+                 token=COUNTY, query="kind=households&name=a.csv&dry_run=1")
+    expect(r.status == 200, "a dry run %r" % r)
+    iid = r.json["id"]
+    got = S.request("GET", "/api/v1/imports/%d" % iid, token=AUDITOR)
+    expect(got.status == 200 and got.json["id"] == iid, "an auditor reads it %r" % got)
+    expect(S.request("GET", "/api/v1/imports/%d" % iid, token=TOWN2).status == 404,
+           "another user's import is not there for a town officer")
+
+
+def test_values_no_one_could_mean_and_cells_with_nothing_in_them():
+    rows = ("户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村,搬迁时间\n"
+            ",远日,%s,户主,建档立卡贫困户,木树镇,冲头村,9999-12-31\n")
+    r = post_csv(rows.replace("%s", id_number("52062819830101071")).encode())
+    expect(r.status == 422 and codes(r) == ["out_of_range"], "9999-12-31 %r" % r.json)
+    # 300 empty cells at the end of each line (a sheet formatted far to the right)
+    data = csv_households([("宽行", id_number("52062819840101081"), "木树镇", "冲头村")])
+    wide = b"\n".join(line + b"," * 300 for line in data.strip().split(b"\n")) + b"\n"
+    r = post_csv(wide, query="kind=households&name=wide.csv&dry_run=1")
+    expect(r.status == 200, "empty cells far out are nothing %r" % r.json)
+    r = post_csv(wide.replace(b"," * 300 + b"\n", b"," * 299 + b"x\n"),
+                 query="kind=households&name=wide.csv&dry_run=1")
+    expect(r.status == 422 and codes(r) == ["import_too_wide"], "a value far out %r" % r.json)
+
+
+def test_the_templates_example_row_passes():
+    r = S.request("GET", "/api/v1/imports/templates/households.xlsx", token=COUNTY)
+    r = post_import(r.body, name="template.xlsx", query="kind=households&dry_run=1")
+    expect(r.status == 200 and r.json["errors_total"] == 0, "the example row checks %r" % r.json)
+
+
 if __name__ == "__main__":
     R = Runner()
     R.run(test_template_has_the_headers_the_import_reads)
@@ -443,5 +637,15 @@ if __name__ == "__main__":
     R.run(test_jobs_ledger_imported_for_registered_persons)
     R.run(test_pages_walk_through_error_fix_and_import)
     R.run(test_compressed_bombs_stay_small)
+    R.run(test_a_long_check_leaves_the_database_to_everyone_else)
+    R.run(test_another_towns_people_are_not_told)
+    R.run(test_two_towns_files_may_both_number_from_001)
+    R.run(test_one_person_in_both_id_forms_is_one_person)
+    R.run(test_a_dry_run_asked_for_wrongly_writes_nothing)
+    R.run(test_auditors_read_every_import)
+    R.run(test_the_errors_workbook_through_the_api_and_the_pages)
+    R.run(test_a_row_given_twice_counts_once_in_the_check_as_in_the_write)
+    R.run(test_values_no_one_could_mean_and_cells_with_nothing_in_them)
+    R.run(test_the_templates_example_row_passes)
     S.stop()
     R.finish()

@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct person_in p;
 			actor_system(&who);
 			verrors_init(&e, &a);
-			struct ctx cx = {NULL, &who, &a, &e, date_today(), NULL};
+			struct ctx cx = {.actor = &who, .arena = &a, .errs = &e, .today = date_today()};
 			person_parse(&cx, j, "", true, &p);
 			json_decref(j);
 		}

@@ -43,7 +43,8 @@ static int open_db(void **state, long demo_persons)
 	actor_system(&t->actor);
 	arena_init(&t->arena, 0);
 	verrors_init(&t->errs, &t->arena);
-	t->cx = (struct ctx){t->db, &t->actor, &t->arena, &t->errs, date_today(), &t->blobs};
+	t->cx = (struct ctx){.db = t->db, .actor = &t->actor, .arena = &t->arena,
+			     .errs = &t->errs, .today = date_today(), .blobs = &t->blobs};
 	if (demo_persons) {
 		struct demo_options opt = {.seed = 7, .persons = demo_persons, .with_users = 1};
 		struct demo_summary sum;

@@ -1,0 +1,9 @@
+-- 009: an import's scratch moves to a temporary table (import_seen, created by the import
+-- itself, on disk while it runs: store_scratch). The import now checks its file in a read
+-- transaction first, so that nobody waits for it, and a table of the database would need
+-- the write lock for every key it remembers.
+DROP TABLE import_keys;
+
+-- The errors workbook of a refused run (the user's own rows with an error column), kept in
+-- the blob store for its author to download from the pages and the API.
+ALTER TABLE imports ADD COLUMN errors_sha256 TEXT;
