@@ -244,6 +244,7 @@ struct run {
 	bool failed;		/* a store failure: the run stops */
 	enum outcome fail_res;
 	bool write;		/* the second pass, in the write transaction; else a check */
+	json_t *mapping;	/* squeezed header -> mapping key: remembered, then the user's */
 	/* people found in a household the actor may not see: each answer "taken" is a probe,
 	 * audited as the API's creations audit theirs (person_probes_audit) */
 	struct id_probes probes;
@@ -1041,6 +1042,101 @@ static void take_row(struct run *r, struct irow *ir)
 
 /* ---------------------------------------------------------------- headers */
 
+/* The key a mapping names a column by: a households column by its field (the household's
+ * phone as household_phone), a ledger's column by its field (id_number, name first). */
+static const char *column_key(const struct run *r, int i)
+{
+	if (r->ledger)
+		return i == 0 ? "id_number" : i == 1 ? "name" : r->ledger->fields[i - 2].name;
+	return i == F_HPHONE ? "household_phone" : columns[i].field;
+}
+
+static int column_count(const struct run *r)
+{
+	int n = 2;
+	if (!r->ledger)
+		return NF;
+	while (n - 2 < IMPORT_LEDGER_FIELDS && r->ledger->fields[n - 2].name)
+		n++;
+	return n;
+}
+
+/* The column a header names by the mapping (remembered, or given with this run): its
+ * index (a field of the households columns, or of a ledger's map), or -1. */
+static int mapped_column(struct run *r, const char *header)
+{
+	char h[256];
+	squeeze(header, h, sizeof(h), true);
+	const char *key = json_string_value(json_object_get(r->mapping, h));
+	for (int i = 0; key && i < column_count(r); i++)
+		if (strcmp(key, column_key(r, i)) == 0 &&
+		    !(r->ledger && i >= 2 && r->ledger->fields[i - 2].body_only))
+			return i;
+	return -1;
+}
+
+/* The mapping of this run: the kind's remembered one, then the user's own on top (checked:
+ * a header of at most IMPORT_MAX_HEADER bytes to a column of the kind; "" forgets it). */
+static bool load_mapping(struct run *r)
+{
+	r->mapping = json_object();
+	struct store_rows *q = store_query(r->cx->db, "SELECT header, field FROM import_mappings"
+					   " WHERE kind = ?", "t", r->o->kind);
+	while (store_next(q))
+		json_object_set_new(r->mapping, store_text(q, 0), json_string(store_text(q, 1)));
+	if (store_finish(q) != STORE_OK)
+		return false;
+	const char *header;
+	json_t *v;
+	if (r->o->mapping && !json_is_object(r->o->mapping))
+		verrors_add(r->cx->errs, "mapping", "type_object");
+	else if (json_object_size(r->o->mapping) > IMPORT_MAX_MAPPING)
+		verrors_add(r->cx->errs, "mapping", "too_many");
+	json_object_foreach(json_is_object(r->o->mapping) ? r->o->mapping : NULL, header, v) {
+		char h[256];
+		const char *key = json_string_value(v);
+		squeeze(header, h, sizeof(h), true);
+		bool known = key && !*key;
+		for (int i = 0; key && *key && i < column_count(r); i++)
+			known = known || strcmp(key, column_key(r, i)) == 0;
+		if (!*h || strlen(header) > IMPORT_MAX_HEADER || !known) {
+			verrors_add(r->cx->errs, "mapping", !known ? "import_mapping_unknown"
+				    : "import_mapping_header");
+			continue;
+		}
+		if (*key)
+			json_object_set_new(r->mapping, h, json_string(key));
+		else
+			json_object_del(r->mapping, h);
+	}
+	return true;
+}
+
+/* Remembers the user's mapping for the kind (in the transaction that records the run). */
+static int remember_mapping(struct run *r)
+{
+	const char *header;
+	json_t *v;
+	char now[21];
+	int rc = STORE_OK;
+	audit_now(now);
+	json_object_foreach(r->o->mapping, header, v) {
+		char h[256];
+		squeeze(header, h, sizeof(h), true);
+		const char *key = json_string_value(v);
+		if (rc == STORE_OK && *key)
+			rc = store_exec(r->cx->db, "INSERT INTO import_mappings (kind, header, field,"
+				" username, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, header)"
+				" DO UPDATE SET field = excluded.field, username = excluded.username,"
+				" created_at = excluded.created_at", "ttttt", r->o->kind, h, key,
+				r->cx->actor->username, now);
+		else if (rc == STORE_OK)
+			rc = store_exec(r->cx->db, "DELETE FROM import_mappings WHERE kind = ? AND"
+					" header = ?", "tt", r->o->kind, h);
+	}
+	return rc;
+}
+
 static bool read_header(struct run *r, struct sheet_map *m, const struct rowread_row *row)
 {
 	for (int f = 0; f < NF; f++) {
@@ -1052,6 +1148,8 @@ static bool read_header(struct run *r, struct sheet_map *m, const struct rowread
 	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
 		int rank, f = header_field(row->cells[c].text, &rank);
+		if (f < 0 && (f = mapped_column(r, row->cells[c].text)) >= 0)
+			rank = 50;	/* a mapping: weaker than the words anju knows */
 		if (f < 0) {
 			if (*row->cells[c].text)
 				json_array_append_new(ignored, json_string(row->cells[c].text));
@@ -1134,6 +1232,9 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 			if (!r->ledger->fields[i].body_only && m->col[2 + i] < 0 &&
 			    ledger_header_is(&r->ledger->fields[i], h))
 				at = 2 + i;
+		if (at < 0 && (at = mapped_column(r, row->cells[c].text)) >= 0 &&
+		    m->col[at] >= 0)
+			at = -1;	/* the column is there already, by its own name */
 		if (at < 0) {
 			if (*row->cells[c].text)
 				json_array_append_new(ignored, json_string(row->cells[c].text));
@@ -1538,6 +1639,7 @@ static void run_release(struct run *r)
 	json_decref(r->cache);
 	json_decref(r->ignored);
 	json_decref(r->ignored_sheets);
+	json_decref(r->mapping);
 	for (int s = 0; r->maps && s < r->nmaps; s++)
 		for (int f = 0; f < NF; f++)
 			free(r->maps[s].label[f]);
@@ -1654,10 +1756,15 @@ static void run_result(struct run *r, json_t *result)
 	json_object_set_new(result, "errors_total", json_integer(r->errors_total));
 	json_object_set(result, "ignored_columns", r->ignored);
 	json_object_set(result, "ignored_sheets", r->ignored_sheets);
-	json_t *cols = json_object();
-	for (int f = 0; r->maps && r->nmaps && f < NF; f++)
-		if (r->maps[0].col[f] >= 0 && r->maps[0].label[f])
-			json_object_set_new(cols, columns[f].field, json_string(r->maps[0].label[f]));
+	json_object_set(result, "mapping", r->mapping);
+	json_t *cols = json_object();	/* the first sheet's: column key -> its header */
+	for (int i = 0; r->nmaps && i < column_count(r); i++) {
+		const char *label = !r->ledger ? (r->maps && r->maps[0].col[i] >= 0
+			? r->maps[0].label[i] : NULL) : r->lmaps && r->lmaps[0].col[i] >= 0
+			? r->lmaps[0].label[i] : NULL;
+		if (label)
+			json_object_set_new(cols, column_key(r, i), json_string(label));
+	}
 	json_object_set_new(result, "columns", cols);
 }
 
@@ -1703,6 +1810,8 @@ static enum outcome write_pass(struct run *r, json_t *result, const char *starte
 	json_object_set_new(result, "status", json_string("done"));
 	json_object_set_new(result, "id", json_integer(r->import_id));
 	rc = store_exec(r->cx->db, "DELETE FROM import_seen", "");
+	if (rc == STORE_OK)
+		rc = remember_mapping(r);
 	if (rc == STORE_OK)
 		rc = record(r, result, "done", started, false);
 	return tx_end(r->cx->db, OUT_OK, rc);
@@ -1758,6 +1867,8 @@ static enum outcome record_unkept(struct run *r, json_t *result, const char *sta
 		return OUT_INTERNAL;
 	int rc = record(r, result, status, started, true);
 	json_object_set_new(result, "id", json_integer(r->import_id));
+	if (rc == STORE_OK)	/* a mapping is remembered once given, even in a dry run */
+		rc = remember_mapping(r);
 	if (rc == STORE_OK)	/* again, now that the result knows its id */
 		rc = record(r, result, status, started, false);
 	if (tx_end(r->cx->db, OUT_OK, rc) != OUT_OK)
@@ -1796,13 +1907,20 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 
 	struct run r;
 	run_init(&r, cx, o, false);
+	if (!load_mapping(&r) || cx->errs->n) {
+		bool bad = cx->errs->n > 0;
+		run_release(&r);
+		store_scratch(cx->db, false);
+		json_decref(result);
+		return bad ? OUT_INVALID : OUT_INTERNAL;
+	}
 	enum outcome res = check_pass(&r);
 	run_result(&r, result);
 	bool clean = res == OUT_OK && !r.errors_total;
 	if (clean && !o->dry_run) {
 		struct run w;
 		run_init(&w, cx, o, true);
-		res = write_pass(&w, result, started);
+		res = load_mapping(&w) ? write_pass(&w, result, started) : OUT_INTERNAL;
 		clean = res == OUT_OK;
 		if (res == OUT_INVALID) {	/* the database changed since the check */
 			run_release(&r);
@@ -1854,6 +1972,57 @@ enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
 		return OUT_INTERNAL;
 	}
 	return *out ? OUT_OK : OUT_NOT_FOUND;
+}
+
+/* A households column's name in lang: its header in Chinese, its English words in English. */
+static const char *column_label(int f, enum lang lang)
+{
+	for (int k = 0; lang != LANG_ZH && k < 12 && columns[f].words[k]; k++)
+		if (((unsigned char)columns[f].words[k][0]) < 0x80)
+			return columns[f].words[k];
+	return columns[f].words[0];
+}
+
+json_t *import_columns(const char *kind, enum lang lang)
+{
+	struct run r = {.ledger = ledger_of_kind(kind)};
+	json_t *items = json_array();
+	if (!import_kind_known(kind))
+		return json_pack("{s:o}", "items", items);
+	for (int i = 0; i < column_count(&r); i++) {
+		const char *label;
+		if (!r.ledger)
+			label = column_label(i, lang);
+		else if (i < 2)
+			label = column_label(i == 0 ? F_ID : F_NAME, lang);
+		else if (r.ledger->fields[i - 2].body_only)
+			continue;
+		else
+			label = r.ledger->fields[i - 2].label_key
+				? msg_get(lang, r.ledger->fields[i - 2].label_key)
+				: r.ledger->fields[i - 2].name;
+		json_array_append_new(items, json_pack("{s:s, s:s}", "key", column_key(&r, i),
+						       "label", label));
+	}
+	return json_pack("{s:o}", "items", items);
+}
+
+enum outcome import_mappings(struct ctx *cx, const char *kind, json_t **out)
+{
+	json_t *items = json_array();
+	struct store_rows *q = store_query(cx->db, "SELECT header, field, username, created_at"
+		" FROM import_mappings WHERE kind = ? ORDER BY header", "t", kind);
+	while (store_next(q))
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "header",
+			store_text(q, 0), "column", store_text(q, 1), "user", store_text(q, 2),
+			"at", store_text(q, 3)));
+	if (store_finish(q) != STORE_OK) {
+		json_decref(items);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return OUT_OK;
 }
 
 enum outcome import_errors_workbook_of(struct ctx *cx, int64_t id, char sha256[65])

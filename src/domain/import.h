@@ -33,6 +33,9 @@
 
 /* The largest file an import reads, by default. */
 #define IMPORT_MAX_BYTES_DEFAULT (512LL << 20)
+/* A mapping's limits: headers per run, bytes per header. */
+#define IMPORT_MAX_MAPPING 64
+#define IMPORT_MAX_HEADER 200
 /* The longest file name an import records, in bytes. */
 #define IMPORT_MAX_NAME 255
 /* Errors kept for the answer and the errors workbook (all are counted). */
@@ -48,6 +51,10 @@ struct import_opts {
 	/* a run with rows in error keeps its errors workbook in the blob store (cx->blobs) for
 	 * its author (import_errors_workbook_of); the command line writes its own (--errors) */
 	bool keep_errors;
+	/* {header: column} for headers the import does not know (a column's key: a field of the
+	 * kind's template, the household's phone as household_phone; "" forgets a header):
+	 * used by this run, and remembered for the kind, for everyone's later runs */
+	json_t *mapping;
 	/* called every 1,000 rows read, and once at the end of each pass (may be NULL): the
 	 * check ("check") reads the whole file first, then the write ("write") reads it again */
 	void (*progress)(void *arg, const char *phase, long rows, long errors);
@@ -70,6 +77,10 @@ enum outcome import_get(struct ctx *cx, int64_t id, json_t **out);
  * workbook holds their file's rows whole): NOT_FOUND for anyone else, or when there is none
  * (the run wrote, or its file was not a table). */
 enum outcome import_errors_workbook_of(struct ctx *cx, int64_t id, char sha256[65]);
+/* The columns of a kind a mapping may name: {"items": [{key, label}]}, labels in lang. */
+json_t *import_columns(const char *kind, enum lang lang);
+/* The kind's remembered mapping: {"items": [{header, column, user, at}]}. */
+enum outcome import_mappings(struct ctx *cx, const char *kind, json_t **out);
 /* The latest `limit` recorded imports the actor may look at (as import_get), newest first:
  * {"items": [{id, started_at, user, file_name, format, encoding, dry_run, status, rows,
  * errors}]}. */

@@ -63,16 +63,30 @@ void api_imports_create(struct request *rq)
 	}
 	if (file < 0 && !rq->errs.n)
 		verrors_add(&rq->errs, "file", "required");
+	json_t *mapping = NULL;	/* a form field "mapping": {header: column} as JSON */
+	for (int i = 0; i < u->nfields; i++) {
+		if (strcmp(u->field_names[i], "mapping") != 0) {
+			verrors_add(&rq->errs, u->field_names[i], "unknown_field");
+			continue;
+		}
+		json_decref(mapping);
+		mapping = json_loadb(u->field_values[i].data, u->field_values[i].len,
+				     JSON_REJECT_DUPLICATES, NULL);
+		if (!json_is_object(mapping))
+			verrors_add(&rq->errs, "mapping", "type_object");
+	}
 	if (rq->errs.n) {
+		json_decref(mapping);
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
 	struct import_opts o = {.kind = kind, .path = u->files[file].w.tmp_path,
 				.file_name = u->files[file].name, .dry_run = dry == 1,
 				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang,
-				.keep_errors = true};
+				.keep_errors = true, .mapping = mapping};
 	json_t *result = NULL;
 	enum outcome res = import_run(&rq->cx, &o, &result);
+	json_decref(mapping);
 	if (res == OUT_INVALID && result) {
 		reply_refused(rq, result);
 		return;
@@ -156,4 +170,25 @@ void api_import_errors(struct request *rq)
 	rq->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	rq_add_header(rq, "Content-Disposition", arena_printf(&rq->arena,
 		      "attachment; filename=\"import-%lld-errors.xlsx\"", (long long)rq->ids[0]));
+}
+
+/* GET /api/v1/imports/mappings?kind=K: the columns a mapping may name, and the headers
+ * mapped so far (remembered for everyone's imports of the kind). */
+void api_import_mappings(struct request *rq)
+{
+	const char *kind = rq_query_enum(rq, "kind", kinds);
+	if (!kind && !rq->errs.n)
+		verrors_add(&rq->errs, "kind", "required");
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = import_mappings(&rq->cx, kind, &out);
+	if (res == OUT_OK) {
+		json_t *cols = import_columns(kind, rq->lang);
+		json_object_set(out, "columns", json_object_get(cols, "items"));
+		json_decref(cols);
+	}
+	rq_reply(rq, res, 200, out);
 }

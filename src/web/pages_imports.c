@@ -12,6 +12,55 @@
 
 #define PAGE_ERRORS 500	/* errors listed on the page; the count says how many in all */
 
+/* The columns read (column name: the header it was read from) and, for each header the
+ * import did not know, a choice of the columns not found, to import again with (the
+ * choices belong to the upload form above: the file is chosen there again). */
+static void mapping_view(struct request *rq, json_t *result, json_t *v)
+{
+	json_t *cols = import_columns(json_string_value(json_object_get(result, "kind")), rq->lang);
+	json_t *found = json_object_get(result, "columns"), *read = json_array();
+	json_t *options = json_array(), *c, *mappable = json_array(), *h;
+	size_t i;
+	json_array_foreach(json_object_get(cols, "items"), i, c) {
+		const char *key = json_string_value(json_object_get(c, "key"));
+		json_t *header = json_object_get(found, key);
+		if (header)
+			json_array_append_new(read, json_pack("{s:O, s:O}", "label",
+				json_object_get(c, "label"), "header", header));
+		else
+			json_array_append(options, c);
+	}
+	json_array_foreach(json_object_get(result, "ignored_columns"), i, h) {
+		bool again = false;	/* a header on several sheets is offered once */
+		for (size_t k = 0; k < json_array_size(mappable) && !again; k++)
+			again = json_equal(json_object_get(json_array_get(mappable, k), "header"), h);
+		if (!again && json_array_size(mappable) < IMPORT_MAX_MAPPING)
+			json_array_append_new(mappable, json_pack("{s:O, s:I, s:O}", "header", h,
+				"i", (json_int_t)json_array_size(mappable), "options", options));
+	}
+	json_object_set_new(v, "columns_read", read);
+	json_object_set_new(v, "has_mappable", json_boolean(json_array_size(mappable) > 0));
+	json_object_set_new(v, "mappable", mappable);
+	json_decref(options);
+	json_decref(cols);
+}
+
+/* The mapping chosen on the result page: map_header_N with map_field_N, N < 64. */
+static json_t *mapping_chosen(json_t *fields)
+{
+	json_t *m = json_object();
+	for (int i = 0; i < IMPORT_MAX_MAPPING; i++) {
+		char hk[32], fk[32];
+		snprintf(hk, sizeof(hk), "map_header_%d", i);
+		snprintf(fk, sizeof(fk), "map_field_%d", i);
+		const char *header = json_string_value(json_object_get(fields, hk));
+		const char *column = json_string_value(json_object_get(fields, fk));
+		if (header && column && *column)	/* "": left as it is */
+			json_object_set_new(m, header, json_string(column));
+	}
+	return m;
+}
+
 /* The result as the page shows it: status words, counts as rows, errors capped. */
 static json_t *result_view(struct request *rq, json_t *result)
 {
@@ -38,6 +87,7 @@ static json_t *result_view(struct request *rq, json_t *result)
 		json_array_remove(errors, json_array_size(errors) - 1);
 	json_object_set_new(v, "more_errors", json_boolean(json_integer_value(
 		json_object_get(result, "errors_total")) > PAGE_ERRORS));
+	mapping_view(rq, result, v);
 	return v;
 }
 
@@ -102,12 +152,14 @@ void page_imports_post(struct request *rq)
 			   : "import_kind_unknown");
 		return;
 	}
+	json_t *mapping = mapping_chosen(fields);
 	struct import_opts o = {.kind = kind, .path = u->files[file].w.tmp_path,
 				.file_name = u->files[file].name, .dry_run = dry && strcmp(dry, "1") == 0,
 				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang,
-				.keep_errors = true};
+				.keep_errors = true, .mapping = json_object_size(mapping) ? mapping : NULL};
 	json_t *result = NULL;
 	enum outcome res = import_run(&rq->cx, &o, &result);
+	json_decref(mapping);
 	json_decref(fields);
 	if (res == OUT_OK || res == OUT_INVALID)
 		imports_page(rq, res == OUT_OK ? 200 : 422, result);

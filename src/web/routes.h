@@ -84,6 +84,7 @@ void api_households_create(struct request *rq);
 void api_imports_create(struct request *rq);
 void api_import_get(struct request *rq);
 void api_import_errors(struct request *rq);
+void api_import_mappings(struct request *rq);
 void api_import_template(struct request *rq);
 bool api_import_template_key(const char *key);
 void api_household_get(struct request *rq);

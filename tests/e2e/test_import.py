@@ -591,6 +591,50 @@ def test_the_errors_workbook_through_the_api_and_the_pages():
     expect(page.status == 200 and link in page.body.decode(), "the page links it")
 
 
+def test_columns_mapped_once_are_remembered():
+    who = id_number("52062819870101121")
+    data = ("户编号,姓名,居民证件号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+            ",映射,%s,户主,建档立卡贫困户,木树镇,冲头村\n" % who).encode()
+
+    def post(mapping=None, token=COUNTY):
+        fields = {"mapping": json.dumps(mapping, ensure_ascii=False)} if mapping is not None else {}
+        body = form_multipart(fields, [("file", "m.csv", data, "text/csv")], BOUNDARY)
+        return S.request("POST", "/api/v1/imports?kind=households&dry_run=1", raw=body,
+                         token=token, content_type="multipart/form-data; boundary=" + BOUNDARY)
+    r = post()
+    expect(r.status == 422 and "import_missing_column" in codes(r) and
+           "居民证件号" in r.json["import"]["ignored_columns"], "an unknown header %r" % r.json)
+    r = post({"居民证件号": "no_such_column"})
+    expect(r.status == 422 and "import_mapping_unknown" in [e["code"] for e in r.json["errors"]],
+           "a column the kind lacks %r" % r.json)
+    r = post({"居民证件号": "id_number"})
+    expect(r.status == 200 and r.json["counts"]["persons"]["create"] == 1 and
+           r.json["columns"]["id_number"] == "居民证件号", "read through the mapping %r" % r.json)
+    r = post()
+    expect(r.status == 200, "remembered for the next import %r" % r.json)
+    m = S.request("GET", "/api/v1/imports/mappings?kind=households", token=TOWN)
+    expect(m.status == 200 and {"header": "居民证件号", "column": "id_number"}.items() <=
+           next(i for i in m.json["items"] if i["header"] == "居民证件号").items() and
+           any(c["key"] == "household_phone" for c in m.json["columns"]), "listed %r" % m.json)
+    expect(S.request("GET", "/api/v1/imports/mappings?kind=households", token=AUDITOR).status == 403,
+           "for those who import")
+    r = post({"居民证件号": ""})
+    expect(r.status == 422 and "import_missing_column" in codes(r), "forgotten %r" % r.json)
+    # the page offers the unknown header and takes the choice with the file again
+    page = S.request("POST", "/imports", token=COUNTY, raw=form_multipart(
+        {"dry_run": "1", "kind": "households"}, [("file", "m.csv", data, "text/csv")], BOUNDARY),
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    html = page.body.decode()
+    expect(page.status == 422 and 'name="map_header_0" value="居民证件号"' in html and
+           'form="import-form"' in html, "the page offers the header %r" % html[-2000:])
+    page = S.request("POST", "/imports", token=COUNTY, raw=form_multipart(
+        {"dry_run": "1", "kind": "households", "map_header_0": "居民证件号", "map_field_0": "id_number"},
+        [("file", "m.csv", data, "text/csv")], BOUNDARY),
+        content_type="multipart/form-data; boundary=" + BOUNDARY)
+    expect(page.status == 200 and "import-errors" not in page.body.decode(), "mapped on the page")
+    post({"居民证件号": ""})
+
+
 def test_auditors_read_every_import():
     r = post_csv(csv_households([("审一", id_number("52062819820101061"), "木树镇", "冲头村")]),
                  token=COUNTY, query="kind=households&name=a.csv&dry_run=1")
@@ -643,6 +687,7 @@ if __name__ == "__main__":
     R.run(test_one_person_in_both_id_forms_is_one_person)
     R.run(test_a_dry_run_asked_for_wrongly_writes_nothing)
     R.run(test_auditors_read_every_import)
+    R.run(test_columns_mapped_once_are_remembered)
     R.run(test_the_errors_workbook_through_the_api_and_the_pages)
     R.run(test_a_row_given_twice_counts_once_in_the_check_as_in_the_write)
     R.run(test_values_no_one_could_mean_and_cells_with_nothing_in_them)

@@ -7,3 +7,14 @@ DROP TABLE import_keys;
 -- The errors workbook of a refused run (the user's own rows with an error column), kept in
 -- the blob store for its author to download from the pages and the API.
 ALTER TABLE imports ADD COLUMN errors_sha256 TEXT;
+
+-- Headers an import did not know, mapped by a user to a column of the kind (the preview's
+-- "this column is ..."), remembered for everyone's later imports of that kind.
+CREATE TABLE import_mappings (
+	kind       TEXT NOT NULL,
+	header     TEXT NOT NULL,		-- as compared: without spaces and marks, lower-cased
+	field      TEXT NOT NULL,		-- the column's key (import_columns)
+	username   TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (kind, header)
+);
