@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "domain/import.h"
+#include "web/import_progress.h"
 #include "web/routes.h"
 #include "web/server.h"
 #include "web/upload.h"
@@ -31,16 +32,30 @@ static void reply_refused(struct request *rq, json_t *result)
  * (the role was checked by the route's row). */
 bool api_imports_precheck(struct request *rq)
 {
-	static const char *const params[] = {"kind", "dry_run", "name", NULL};
+	static const char *const params[] = {"kind", "dry_run", "name", "progress", NULL};
 	rq_query_strict(rq, params);	/* "dryrun=1" or "dry_run=" would write for real */
 	rq_query_enum(rq, "kind", kinds);	/* each adds its error when the value is bad */
 	rq_query_int(rq, "dry_run", 0, 1, 0);
 	const char *name = rq_query(rq, "name");	/* the file's name, when the body is the file */
 	if (name && strlen(name) > IMPORT_MAX_NAME)
 		verrors_add(&rq->errs, "name", "too_long");
+	const char *ticket = rq_query(rq, "progress");
+	if (ticket && !import_progress_ticket_ok(ticket))
+		verrors_add(&rq->errs, "progress", "import_progress_ticket");
 	if (rq->errs.n)
 		rq_problem(rq, OUT_INVALID, NULL);
 	return rq->errs.n == 0;
+}
+
+struct import_progress *api_imports_progress(struct request *rq, struct import_opts *o)
+{
+	const char *ticket = rq_query(rq, "progress");	/* checked by the precheck */
+	struct import_progress *p = ticket ? import_progress_start(rq->actor.user_id, ticket) : NULL;
+	if (p) {
+		o->progress = import_progress_note;
+		o->progress_arg = p;
+	}
+	return p;
 }
 
 void api_imports_create(struct request *rq)
@@ -85,7 +100,9 @@ void api_imports_create(struct request *rq)
 				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang,
 				.keep_errors = true, .mapping = mapping};
 	json_t *result = NULL;
+	struct import_progress *p = api_imports_progress(rq, &o);
 	enum outcome res = import_run(&rq->cx, &o, &result);
+	import_progress_end(p);
 	json_decref(mapping);
 	if (res == OUT_INVALID && result) {
 		reply_refused(rq, result);
@@ -191,4 +208,17 @@ void api_import_mappings(struct request *rq)
 		json_decref(cols);
 	}
 	rq_reply(rq, res, 200, out);
+}
+
+/* GET /api/v1/imports/progress?ticket=T: how far the user's run named T has got. */
+void api_import_progress(struct request *rq)
+{
+	const char *ticket = rq_query(rq, "ticket");
+	if (!ticket || !import_progress_ticket_ok(ticket)) {
+		verrors_add(&rq->errs, "ticket", ticket ? "import_progress_ticket" : "required");
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	json_t *out = import_progress_get(rq->actor.user_id, ticket);
+	rq_reply(rq, out ? OUT_OK : OUT_NOT_FOUND, 200, out);
 }

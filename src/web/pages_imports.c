@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/import.h"
+#include "web/import_progress.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -158,7 +159,9 @@ void page_imports_post(struct request *rq)
 				.max_bytes = (long long)rq->server->cfg.max_upload, .lang = rq->lang,
 				.keep_errors = true, .mapping = json_object_size(mapping) ? mapping : NULL};
 	json_t *result = NULL;
+	struct import_progress *p = api_imports_progress(rq, &o);
 	enum outcome res = import_run(&rq->cx, &o, &result);
+	import_progress_end(p);
 	json_decref(mapping);
 	json_decref(fields);
 	if (res == OUT_OK || res == OUT_INVALID)

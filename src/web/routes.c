@@ -117,6 +117,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/imports/{id}", api_import_get, PERM_READ),	/* own; all: admin, county, auditor */
 	API("GET", "/api/v1/imports/{id}/errors.xlsx", api_import_errors, PERM_READ),	/* its author only */
 	API("GET", "/api/v1/imports/mappings", api_import_mappings, PERM_EDIT),
+	API("GET", "/api/v1/imports/progress", api_import_progress, PERM_EDIT),	/* the user's own run */
 	API("GET", "/api/v1/households/{id}", api_household_get, PERM_READ),
 	API("PATCH", "/api/v1/households/{id}", api_household_patch, PERM_EDIT),
 	API("POST", "/api/v1/households/{id}/close", api_household_close, PERM_EDIT),

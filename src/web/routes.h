@@ -85,6 +85,11 @@ void api_imports_create(struct request *rq);
 void api_import_get(struct request *rq);
 void api_import_errors(struct request *rq);
 void api_import_mappings(struct request *rq);
+void api_import_progress(struct request *rq);
+struct import_opts;
+struct import_progress;
+/* Attaches the run named by ?progress= (checked by api_imports_precheck) to o; NULL when none. */
+struct import_progress *api_imports_progress(struct request *rq, struct import_opts *o);
 void api_import_template(struct request *rq);
 bool api_import_template_key(const char *key);
 void api_household_get(struct request *rq);

@@ -460,13 +460,16 @@ def test_a_long_check_leaves_the_database_to_everyone_else():
     answer = {}
 
     def run():
-        answer["r"] = post_csv(data, query="kind=households&name=big.csv&dry_run=1")
+        answer["r"] = post_csv(data, query="kind=households&name=big.csv&dry_run=1&progress=bigcheck01")
     t = threading.Thread(target=run)
     started = time.monotonic()
     t.start()
     time.sleep(0.5)
-    slowest, during = 0.0, 0
+    slowest, during, seen = 0.0, 0, []
     while t.is_alive() and during < 5:
+        p = S.request("GET", "/api/v1/imports/progress?ticket=bigcheck01", token=COUNTY)
+        if p.status == 200 and p.json["running"]:
+            seen.append((p.json["phase"], p.json["rows"]))
         t0 = time.monotonic()
         r = S.request("POST", "/api/v1/session", {"username": "town1", "password": PASSWORD})
         slowest = max(slowest, time.monotonic() - t0)
@@ -478,6 +481,15 @@ def test_a_long_check_leaves_the_database_to_everyone_else():
     expect(during >= 2, "log-ins happened while the check ran (%d; the check took %.1f s)"
            % (during, took))
     expect(slowest < 2.0, "no log-in waited for the lock (slowest %.2f s)" % slowest)
+    expect(any(phase == "check" and 0 < rows < 50000 for phase, rows in seen),
+           "the progress said how far the check had got %r" % seen)
+    p = S.request("GET", "/api/v1/imports/progress?ticket=bigcheck01", token=COUNTY)
+    expect(p.status == 200 and p.json == {"phase": "check", "rows": 50000, "errors": 0,
+                                          "running": False}, "and that it ended %r" % p.json)
+    expect(S.request("GET", "/api/v1/imports/progress?ticket=bigcheck01", token=TOWN).status == 404,
+           "another user's ticket is not found")
+    expect(S.request("GET", "/api/v1/imports/progress?ticket=x", token=COUNTY).status == 422,
+           "a ticket must look like one")
     r = answer["r"]
     expect(r.status == 200 and r.json["counts"]["persons"]["create"] == 50000,
            "the check itself %r" % (r.json.get("counts") if r.json else r))
@@ -635,6 +647,33 @@ def test_columns_mapped_once_are_remembered():
     post({"居民证件号": ""})
 
 
+def test_import_walk_through_in_chromium():
+    """The browser: a mistake shown, an unknown column mapped with the file still chosen, the
+    corrected file imported (tests/browser/import.mjs)."""
+    shots = os.path.join(os.getcwd(), "browser-screenshots")
+    os.makedirs(shots, exist_ok=True)
+    a, b = id_number("52062819880101131"), id_number("52062819880101141")
+    files = {}
+    for name, head, rows in (
+            ("bad", "身份证号码", [("浏一", a, "无此村"), ("浏二", b, "冲头村")]),
+            ("unmapped", "公民证件编码", [("浏一", a, "冲头村"), ("浏二", b, "冲头村")]),
+            ("good", "身份证号码", [("浏一", a, "冲头村"), ("浏二", b, "冲头村")])):
+        path = os.path.join(S.dir, "walk-%s.csv" % name)
+        with open(path, "wb") as f:
+            f.write(("姓名,%s,与户主关系,搬迁类型,迁出乡镇,迁出村\n" % head).encode("gb18030"))
+            for who, idn, village in rows:
+                f.write(("%s,%s,户主,建档立卡贫困户,木树镇,%s\n" % (who, idn, village)).encode("gb18030"))
+        files[name] = path
+    browser = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "browser")
+    r = subprocess.run(["node", "import.mjs", "http://127.0.0.1:%d" % S.port, "county1", PASSWORD,
+                        shots, files["bad"], files["unmapped"], files["good"]],
+                       cwd=browser, capture_output=True, text=True, timeout=180)
+    expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout,
+           "chromium: %s %s" % (r.stdout[-3000:], r.stderr[-2000:]))
+    expect(db_count("SELECT count(*) FROM persons WHERE name IN ('浏一', '浏二')") == 2,
+           "the corrected file was imported")
+
+
 def test_auditors_read_every_import():
     r = post_csv(csv_households([("审一", id_number("52062819820101061"), "木树镇", "冲头村")]),
                  token=COUNTY, query="kind=households&name=a.csv&dry_run=1")
@@ -687,6 +726,7 @@ if __name__ == "__main__":
     R.run(test_one_person_in_both_id_forms_is_one_person)
     R.run(test_a_dry_run_asked_for_wrongly_writes_nothing)
     R.run(test_auditors_read_every_import)
+    R.run(test_import_walk_through_in_chromium)
     R.run(test_columns_mapped_once_are_remembered)
     R.run(test_the_errors_workbook_through_the_api_and_the_pages)
     R.run(test_a_row_given_twice_counts_once_in_the_check_as_in_the_write)

@@ -56,4 +56,57 @@ document.addEventListener("DOMContentLoaded", function () {
       xhr.send(new FormData(form));
     });
   });
+
+  // An import: sent in the background so that the page can say how far the server has got
+  // (it asks by a ticket of its own, ?progress=), then the result takes its place below the
+  // form, which keeps the file chosen (a mapping chosen in the result is sent with it).
+  document.querySelectorAll("form[data-import]").forEach(function (form) {
+    var said = document.getElementById("import-progress");
+    if (!said || !window.XMLHttpRequest || !window.DOMParser || !window.fetch || !window.crypto) return;
+    function words(key, p) {
+      return (said.getAttribute("data-" + key) || "").replace("{rows}", p.rows).replace("{errors}", p.errors);
+    }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var bytes = new Uint8Array(12), ticket = "";
+      window.crypto.getRandomValues(bytes);
+      bytes.forEach(function (b) { ticket += ("0" + b.toString(16)).slice(-2); });
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      said.textContent = said.getAttribute("data-send");
+      var asking = false, timer = setInterval(function () {
+        if (asking) return;
+        asking = true;
+        fetch("/api/v1/imports/progress?ticket=" + ticket, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (p) { if (p && p.running) said.textContent = words(p.phase, p); })
+          .catch(function () {})
+          .then(function () { asking = false; });
+      }, 1000);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action + "?progress=" + ticket);
+      var csrf = form.querySelector("input[name=csrf]");
+      if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf.value);
+      function done() {
+        clearInterval(timer);
+        button.disabled = false;
+        said.textContent = "";
+        var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+        ["import-result", "imports"].forEach(function (id) {
+          var fresh = doc.getElementById(id), old = document.getElementById(id);
+          if (fresh && old) old.replaceWith(document.importNode(fresh, true));
+          else if (fresh) form.insertAdjacentElement("afterend", document.importNode(fresh, true));
+          else if (old && id === "import-result") old.remove();
+        });
+        var main = doc.querySelector("main");
+        if (!doc.getElementById("import-result") && main)	// another refusal: its own words
+          said.textContent = main.textContent.trim().replace(/\s+/g, " ");
+        var result = document.getElementById("import-result");
+        if (result) result.scrollIntoView({ block: "start" });
+      }
+      xhr.onload = done;
+      xhr.onerror = function () { clearInterval(timer); button.disabled = false; said.textContent = form.getAttribute("data-failed"); };
+      xhr.send(new FormData(form));
+    });
+  });
 });
