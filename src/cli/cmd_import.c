@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "domain/import.h"
+#include "domain/import_workbook.h"
 
 static const char help[] =
 	"usage: anju import households|jobs|trainings|guarantees FILE [--dry-run]\n"
@@ -93,7 +94,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "anju import: no template for '%s'\n", argv[2]);
 			return 2;
 		}
-		if (import_template(argv[2], argv[4]) != 0) {
+		if (import_workbook_template(argv[2], argv[4]) != 0) {
 			fprintf(stderr, "anju import: cannot write %s\n", argv[4]);
 			return 1;
 		}
@@ -139,7 +140,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "anju import: %s\n", res == OUT_FORBIDDEN ? "not allowed"
 			: "the database could not be written");
 	if (result && errors_out && json_integer_value(json_object_get(result, "errors_total"))) {
-		if (import_errors_workbook(o.path, result, c->lang, errors_out) != 0) {
+		if (import_workbook_errors(o.path, result, c->lang, errors_out) != 0) {
 			fprintf(stderr, "anju import: cannot write %s\n", errors_out);
 			rc = 1;
 		} else

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/buf.h"
 #include "core/date.h"
@@ -15,171 +14,13 @@
 #include "core/rowread.h"
 #include "domain/archive.h"
 #include "domain/audit.h"
-#include "domain/guarantees.h"
 #include "domain/household.h"
 #include "domain/household_guard.h"
-#include "domain/jobs.h"
+#include "domain/import_column.h"
+#include "domain/import_workbook.h"
 #include "domain/person.h"
-#include "domain/trainings.h"
 #include "domain/tx.h"
 #include "store/blobstore.h"
-
-/* ---------------------------------------------------------------- columns */
-
-enum field {
-	F_NUMBER, F_HEAD_ID, F_CATEGORY, F_STATUS, F_ORIGIN_TOWN, F_ORIGIN_VILLAGE, F_DEST,
-	F_DATE, F_HPHONE, F_NOTE,
-	F_ID, F_NAME, F_GENDER, F_BIRTH, F_RELATION, F_ETHNICITY, F_EDUCATION, F_HEALTH,
-	F_LABOR, F_PHONE, NF
-};
-
-static const char *const open_statuses[] = {"planned", "relocated", "settled", NULL};
-
-/* A column of the households template: its name in the API's body, the header words that
- * name it (the first is the template's; earlier words win when two columns name one
- * field: 姓名 over 户主姓名), what kind of value, and for coded values their list and the
- * prefix of their words in the catalogues. */
-struct column {
-	const char *field;
-	const char *words[12];
-	char type;	/* t text, o option, d date, i ID number, w town, v village, c community */
-	bool member;
-	bool required;
-	const char *const *options;
-	const char *prefix;
-	const char *example;
-};
-
-static const struct column columns[NF] = {
-	[F_NUMBER] = {"number", {"户编号", "户号", "家庭编号", "搬迁户编号", "household number",
-		"number"}, 't', false, false, NULL, NULL, ""},
-	[F_HEAD_ID] = {"head_id_number", {"户主身份证号", "户主身份证号码", "户主公民身份号码",
-		"head id number"}, 'i', false, false, NULL, NULL, ""},
-	[F_CATEGORY] = {"category", {"搬迁类型", "搬迁户类型", "户类型", "户类别", "类别",
-		"category"}, 'o', false, false, household_categories, "category_", "建档立卡贫困户"},
-	[F_STATUS] = {"status", {"搬迁状态", "状态", "status"}, 'o', false, false, open_statuses,
-		"status_", "已入住"},
-	[F_ORIGIN_TOWN] = {"origin_town", {"迁出乡镇", "原居住乡镇", "乡镇", "乡镇（街道）",
-		"origin town"}, 'w', false, false, NULL, NULL, "木树镇"},
-	[F_ORIGIN_VILLAGE] = {"origin_village", {"迁出村", "原居住村", "迁出地", "迁出村（居）",
-		"行政村", "村", "origin village"}, 'v', false, false, NULL, NULL, "潮水村"},
-	[F_DEST] = {"dest_community", {"安置社区", "安置点", "安置地点", "安置区", "社区",
-		"destination community", "dest community"}, 'c', false, false, NULL, NULL, "团山社区"},
-	[F_DATE] = {"relocation_date", {"搬迁日期", "搬迁时间", "入住日期", "入住时间",
-		"relocation date"}, 'd', false, false, NULL, NULL, "2019-05-01"},
-	[F_HPHONE] = {"phone", {"户联系电话", "户主电话", "家庭电话", "household phone"}, 't',
-		false, false, NULL, NULL, ""},
-	[F_NOTE] = {"note", {"备注", "note"}, 't', false, false, NULL, NULL, ""},
-	[F_ID] = {"id_number", {"身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证",
-		"id number"}, 'i', true, true, NULL, NULL, "520628199001011230"},
-	[F_NAME] = {"name", {"姓名", "成员姓名", "家庭成员姓名", "name", "户主姓名"}, 't', true,
-		true, NULL, NULL, "张三"},
-	[F_GENDER] = {"gender", {"性别", "gender", "sex"}, 'o', true, false, person_genders,
-		"gender_", "男"},
-	[F_BIRTH] = {"birth_date", {"出生日期", "出生年月日", "出生年月", "birth date"}, 'd',
-		true, false, NULL, NULL, "1990-01-01"},
-	[F_RELATION] = {"relation", {"与户主关系", "与户主的关系", "家庭关系", "关系",
-		"relation"}, 'o', true, true, person_relations, "relation_", "户主"},
-	[F_ETHNICITY] = {"ethnicity", {"民族", "ethnicity"}, 'o', true, false, person_ethnicities,
-		"ethnicity_", "苗族"},
-	[F_EDUCATION] = {"education", {"文化程度", "学历", "education"}, 'o', true, false,
-		person_educations, "education_", "初中"},
-	[F_HEALTH] = {"health", {"健康状况", "健康状态", "health"}, 'o', true, false,
-		person_healths, "health_", "健康"},
-	[F_LABOR] = {"labor_capacity", {"劳动能力", "劳动力状况", "labor capacity"}, 'o', true,
-		false, person_labor_capacities, "labor_", "普通劳动力"},
-	[F_PHONE] = {"phone", {"联系电话", "电话", "手机号码", "手机", "联系方式", "phone"}, 't',
-		true, false, NULL, NULL, "13800000000"},
-};
-
-/* Words people use besides the catalogue's, per option list. */
-struct synonym {
-	const char *word, *code;
-};
-static const struct synonym synonyms[] = {
-	{"本人", "head"}, {"户主本人", "head"}, {"妻", "spouse"}, {"妻子", "spouse"},
-	{"丈夫", "spouse"}, {"夫", "spouse"}, {"儿子", "son"}, {"长子", "son"}, {"次子", "son"},
-	{"三子", "son"}, {"四子", "son"}, {"女儿", "daughter"}, {"长女", "daughter"},
-	{"次女", "daughter"}, {"三女", "daughter"}, {"四女", "daughter"},
-	{"儿媳妇", "daughter_in_law"}, {"媳妇", "daughter_in_law"}, {"孙", "grandson"},
-	{"外孙子", "grandson"}, {"外孙", "grandson"}, {"外孙女", "granddaughter"},
-	{"父亲", "parent"}, {"母亲", "parent"}, {"父", "parent"}, {"母", "parent"},
-	{"公公", "parent"}, {"婆婆", "parent"}, {"岳父", "parent"}, {"岳母", "parent"},
-	{"兄", "sibling"}, {"弟", "sibling"}, {"姐", "sibling"}, {"妹", "sibling"},
-	{"哥哥", "sibling"}, {"弟弟", "sibling"}, {"姐姐", "sibling"}, {"妹妹", "sibling"},
-	{"兄弟", "sibling"}, {"姐妹", "sibling"}, {"其它", "other"},
-	{"男性", "male"}, {"女性", "female"},
-	{"建档立卡户", "registered_poor"}, {"建档立卡", "registered_poor"},
-	{"贫困户", "registered_poor"}, {"同步搬迁", "synchronous"},
-	{"文盲", "none"}, {"半文盲", "none"}, {"未上学", "none"}, {"学龄前", "preschool"},
-	{"中专", "vocational"}, {"职高", "vocational"}, {"技校", "vocational"},
-	{"中职", "vocational"}, {"大专", "college"}, {"本科", "college"}, {"大学", "college"},
-	{"研究生", "college"}, {"慢性病", "chronic"}, {"大病", "serious_illness"},
-	{"重病", "serious_illness"}, {"半劳动力", "weak"}, {"丧失", "lost"},
-	{"其他", "other"},
-};
-
-/* Header or value as compared: no spaces (ASCII, no-break, ideographic), no marks of a
- * required column (* ＊), ASCII lower-cased; for headers also no bracketed note ("(必填)"). */
-static void squeeze(const char *in, char *out, size_t cap, bool header)
-{
-	size_t n = 0;
-	int depth = 0;
-	for (const unsigned char *p = (const unsigned char *)in; *p && n + 4 < cap;) {
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '*' ||
-		    (header && *p == '\'')) {
-			p++;
-			continue;
-		}
-		if (p[0] == 0xC2 && p[1] == 0xA0) {	/* no-break space */
-			p += 2;
-			continue;
-		}
-		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {	/* ideographic space */
-			p += 3;
-			continue;
-		}
-		if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8A) {	/* ＊ */
-			p += 3;
-			continue;
-		}
-		if (header && (*p == '(' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x88))) {
-			depth++;
-			p += *p == '(' ? 1 : 3;
-			continue;
-		}
-		if (header && depth && (*p == ')' || (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x89))) {
-			depth--;
-			p += *p == ')' ? 1 : 3;
-			continue;
-		}
-		if (depth) {
-			p++;
-			continue;
-		}
-		out[n++] = (char)(*p < 0x80 ? tolower(*p) : *p);
-		p++;
-	}
-	out[n] = 0;
-}
-
-/* The field a header names and how strongly (lower is stronger); -1 when none. */
-static int header_field(const char *text, int *rank)
-{
-	char h[256], w[256];
-	squeeze(text, h, sizeof(h), true);
-	if (!*h)
-		return -1;
-	for (int f = 0; f < NF; f++)
-		for (int k = 0; k < 12 && columns[f].words[k]; k++) {
-			squeeze(columns[f].words[k], w, sizeof(w), true);
-			if (strcmp(h, w) == 0) {
-				*rank = k;
-				return f;
-			}
-		}
-	return -1;
-}
 
 /* ---------------------------------------------------------------- the run's state */
 
@@ -208,7 +49,6 @@ struct sheet_map {
 };
 
 /* The columns of a ledger's sheet: [0] ID number, [1] name, [2 + i] the ledger's field i. */
-#define IMPORT_LEDGER_FIELDS LEDGER_MAX_FIELDS
 #define LCOLS (IMPORT_LEDGER_FIELDS + 2)
 struct ledger_map {
 	int col[LCOLS];
@@ -288,9 +128,9 @@ static void add_error(struct run *r, int sheet, long row, int field, const char 
 	if (field >= 0 && sheet >= 0 && sheet < r->nmaps && r->maps) {
 		col = r->maps[sheet].col[field];
 		label = r->maps[sheet].label[field] ? r->maps[sheet].label[field]
-			: columns[field].words[0];
+			: import_column_defs[field].words[0];
 	} else if (field >= 0)
-		label = columns[field].words[0];
+		label = import_column_defs[field].words[0];
 	add_error_at(r, sheet, row, col, label, code, value);
 }
 
@@ -304,116 +144,13 @@ static void note_first(struct run *r, const char *which, const struct irow *head
 		"name", head->v[F_NAME], "number", head->v[F_NUMBER], "members", members));
 }
 
-/* ---------------------------------------------------------------- values */
-
-static const char *option_code(const struct column *c, const char *value)
-{
-	char v[128], w[128];
-	squeeze(value, v, sizeof(v), false);
-	for (int i = 0; c->options[i]; i++) {
-		if (strcmp(v, c->options[i]) == 0)
-			return c->options[i];
-		char key[64];
-		snprintf(key, sizeof(key), "%s%s", c->prefix, c->options[i]);
-		for (int l = 0; l < LANG_COUNT; l++) {
-			squeeze(msg_get((enum lang)l, key), w, sizeof(w), false);
-			if (strcmp(v, w) == 0)
-				return c->options[i];
-		}
-		/* 苗 for 苗族, 汉 for 汉族 */
-		if (strcmp(c->prefix, "ethnicity_") == 0) {
-			char with[140];
-			snprintf(with, sizeof(with), "%s族", v);
-			squeeze(msg_get(LANG_ZH, key), w, sizeof(w), false);
-			if (strcmp(with, w) == 0)
-				return c->options[i];
-		}
-	}
-	for (size_t k = 0; k < sizeof(synonyms) / sizeof(synonyms[0]); k++)
-		if (strcmp(v, synonyms[k].word) == 0)
-			for (int i = 0; c->options[i]; i++)
-				if (strcmp(c->options[i], synonyms[k].code) == 0)
-					return c->options[i];
-	if (strcmp(c->prefix, "ethnicity_") == 0 && strlen(v) > 3 && strstr(v, "族"))
-		return "other";
-	return NULL;
-}
-
-/* Excel's day numbers to YYYY-MM-DD: the 1900 system (with its 29 February 1900), or the
- * 1904 one, whose day 0 is 1904-01-01. */
-static bool serial_date(double serial, bool from1904, char out[11])
-{
-	if (serial < (from1904 ? 0 : 1) || serial >= 2958466)
-		return false;
-	long s = (long)serial;
-	date_format(from1904 ? s - 24107 : s >= 61 ? s - 25569 : s - 25568, out);
-	return true;
-}
-
-static bool parse_date(const struct rowread_cell *c, bool from1904, char out[11])
-{
-	const char *t = c->text;
-	char *end;
-	if (c->kind == ROWREAD_DATE || c->kind == ROWREAD_NUMBER) {
-		double d = strtod(t, &end);
-		if (*end)
-			return false;
-		if (d >= 10000000 && d <= 99991231 && d == (long)d) {	/* 20190501 typed */
-			long v = (long)d;
-			int y = (int)(v / 10000), m = (int)(v / 100 % 100), dd = (int)(v % 100);
-			if (!date_valid(y, m, dd))
-				return false;
-			date_format(date_days(y, m, dd), out);
-			return true;
-		}
-		return serial_date(d, from1904, out);
-	}
-	char v[64];
-	squeeze(t, v, sizeof(v), false);
-	size_t n = strlen(v);
-	if (n == 8 && strspn(v, "0123456789") == 8) {
-		int y, m, d;
-		if (sscanf(v, "%4d%2d%2d", &y, &m, &d) != 3 || !date_valid(y, m, d))
-			return false;
-		date_format(date_days(y, m, d), out);
-		return true;
-	}
-	if (n == 5 && strspn(v, "0123456789") == 5)
-		return serial_date(atof(v), false, out);
-	/* three numbers apart: 2019-05-01, 2019/5/1, 2019.5.1, 2019年5月1日 (a time after it
-	 * ignored: the squeeze joined "2019-05-01 00:00:00" into "2019-05-0100:00:00") */
-	int part[3], np = 0;
-	const char *p = t;
-	while (*p && np < 3) {
-		while (*p && !isdigit((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		long x = strtol(p, &end, 10);
-		if (end - p > 4)
-			return false;
-		part[np++] = (int)x;
-		p = end;
-		if (np == 3)
-			break;
-		/* the separator must be one of - / . 年 月 */
-		if (!(*p == '-' || *p == '/' || *p == '.' || strncmp(p, "年", 3) == 0 ||
-		      strncmp(p, "月", 3) == 0))
-			return false;
-	}
-	if (np != 3 || part[0] < 1800 || !date_valid(part[0], part[1], part[2]))
-		return false;
-	date_format(date_days(part[0], part[1], part[2]), out);
-	return true;
-}
-
 /* An ID number as typed: spaces and a leading apostrophe dropped, x upper-cased; a number
  * Excel stored in floating point (5.20628E+17) is refused (rounded: the digits are lost). */
 static const char *parse_id(struct run *r, const struct rowread_cell *c, bool *rounded)
 {
 	char v[64];
 	*rounded = false;
-	squeeze(c->text, v, sizeof(v), false);
+	import_column_squeeze(c->text, v, sizeof(v), false);
 	const char *s = v[0] == '\'' ? v + 1 : v;
 	size_t n = strlen(s);
 	bool digits = strspn(s, "0123456789") == n;
@@ -490,7 +227,7 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		if (col < 0 || col >= row->ncells)
 			continue;
 		const struct rowread_cell *c = &row->cells[col];
-		const struct column *def = &columns[f];
+		const struct import_column *def = &import_column_defs[f];
 		if (c->formula) {	/* a formula's value is not what someone typed */
 			add_error(r, row->sheet, row->number, f, "import_formula", NULL);
 			ir->bad = true;
@@ -499,10 +236,10 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		if (c->kind == ROWREAD_EMPTY)
 			continue;
 		char v[512];
-		squeeze(c->text, v, sizeof(v), false);
+		import_column_squeeze(c->text, v, sizeof(v), false);
 		switch (def->type) {
 		case 'o': {
-			const char *code = option_code(def, c->text);
+			const char *code = import_column_option(def, c->text);
 			if (!code) {
 				add_error(r, row->sheet, row->number, f, "import_bad_option", c->text);
 				ir->bad = true;
@@ -512,7 +249,7 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		}
 		case 'd': {
 			char d[11];
-			if (!parse_date(c, rowread_date1904(r->rr), d)) {
+			if (!import_column_date(c, rowread_date1904(r->rr), d)) {
 				add_error(r, row->sheet, row->number, f, "import_bad_date", c->text);
 				ir->bad = true;
 			} else
@@ -589,7 +326,7 @@ static json_t *member_json(const struct irow *ir)
 	json_t *m = json_object();
 	for (int f = F_ID; f < NF; f++)
 		if (ir->v[f])
-			json_object_set_new(m, columns[f].field, json_string(ir->v[f]));
+			json_object_set_new(m, import_column_defs[f].field, json_string(ir->v[f]));
 	return m;
 }
 
@@ -623,7 +360,7 @@ static json_t *household_json(const struct irow *rows, int n, int head, bool cre
 		if (f == F_NUMBER && !(create && anju_number(v, household_value(rows, n, head,
 								 F_ORIGIN_VILLAGE))))
 			continue;
-		json_object_set_new(h, columns[f].field, json_string(v));
+		json_object_set_new(h, import_column_defs[f].field, json_string(v));
 	}
 	return h;
 }
@@ -666,7 +403,7 @@ static void errors_to_rows(struct run *r, const struct verrors *e, const struct 
 		}
 		int field = -1;
 		for (int c = 0; c < NF; c++)
-			if (strcmp(columns[c].field, f) == 0 && columns[c].member == member)
+			if (strcmp(import_column_defs[c].field, f) == 0 && import_column_defs[c].member == member)
 				field = c;
 		add_error(r, rows[at].sheet, rows[at].number, field, e->items[k].code,
 			  field >= 0 ? rows[at].v[field] : NULL);
@@ -1042,34 +779,16 @@ static void take_row(struct run *r, struct irow *ir)
 
 /* ---------------------------------------------------------------- headers */
 
-/* The key a mapping names a column by: a households column by its field (the household's
- * phone as household_phone), a ledger's column by its field (id_number, name first). */
-static const char *column_key(const struct run *r, int i)
-{
-	if (r->ledger)
-		return i == 0 ? "id_number" : i == 1 ? "name" : r->ledger->fields[i - 2].name;
-	return i == F_HPHONE ? "household_phone" : columns[i].field;
-}
-
-static int column_count(const struct run *r)
-{
-	int n = 2;
-	if (!r->ledger)
-		return NF;
-	while (n - 2 < IMPORT_LEDGER_FIELDS && r->ledger->fields[n - 2].name)
-		n++;
-	return n;
-}
 
 /* The column a header names by the mapping (remembered, or given with this run): its
  * index (a field of the households columns, or of a ledger's map), or -1. */
 static int mapped_column(struct run *r, const char *header)
 {
 	char h[256];
-	squeeze(header, h, sizeof(h), true);
+	import_column_squeeze(header, h, sizeof(h), true);
 	const char *key = json_string_value(json_object_get(r->mapping, h));
-	for (int i = 0; key && i < column_count(r); i++)
-		if (strcmp(key, column_key(r, i)) == 0 &&
+	for (int i = 0; key && i < import_column_count(r->ledger); i++)
+		if (strcmp(key, import_column_key(r->ledger, i)) == 0 &&
 		    !(r->ledger && i >= 2 && r->ledger->fields[i - 2].body_only))
 			return i;
 	return -1;
@@ -1095,10 +814,10 @@ static bool load_mapping(struct run *r)
 	json_object_foreach(json_is_object(r->o->mapping) ? r->o->mapping : NULL, header, v) {
 		char h[256];
 		const char *key = json_string_value(v);
-		squeeze(header, h, sizeof(h), true);
+		import_column_squeeze(header, h, sizeof(h), true);
 		bool known = key && !*key;
-		for (int i = 0; key && *key && i < column_count(r); i++)
-			known = known || strcmp(key, column_key(r, i)) == 0;
+		for (int i = 0; key && *key && i < import_column_count(r->ledger); i++)
+			known = known || strcmp(key, import_column_key(r->ledger, i)) == 0;
 		if (!*h || strlen(header) > IMPORT_MAX_HEADER || !known) {
 			verrors_add(r->cx->errs, "mapping", !known ? "import_mapping_unknown"
 				    : "import_mapping_header");
@@ -1122,7 +841,7 @@ static int remember_mapping(struct run *r)
 	audit_now(now);
 	json_object_foreach(r->o->mapping, header, v) {
 		char h[256];
-		squeeze(header, h, sizeof(h), true);
+		import_column_squeeze(header, h, sizeof(h), true);
 		const char *key = json_string_value(v);
 		if (rc == STORE_OK && *key)
 			rc = store_exec(r->cx->db, "INSERT INTO import_mappings (kind, header, field,"
@@ -1147,7 +866,7 @@ static bool read_header(struct run *r, struct sheet_map *m, const struct rowread
 	m->header_row = row->number;
 	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
-		int rank, f = header_field(row->cells[c].text, &rank);
+		int rank, f = import_column_of_header(row->cells[c].text, &rank);
 		if (f < 0 && (f = mapped_column(r, row->cells[c].text)) >= 0)
 			rank = 50;	/* a mapping: weaker than the words anju knows */
 		if (f < 0) {
@@ -1186,7 +905,7 @@ static bool read_header(struct run *r, struct sheet_map *m, const struct rowread
 	json_decref(ignored);
 	bool ok = true;
 	for (int f = 0; f < NF; f++)
-		if (columns[f].required && m->col[f] < 0) {
+		if (import_column_defs[f].required && m->col[f] < 0) {
 			add_error(r, row->sheet, row->number, f, "import_missing_column", NULL);
 			ok = false;
 		}
@@ -1205,11 +924,11 @@ static bool ledger_header_is(const struct ledger_field *f, const char *h)
 	char w[256];
 	if (f->label_key)
 		for (int l = 0; l < LANG_COUNT; l++) {
-			squeeze(msg_get((enum lang)l, f->label_key), w, sizeof(w), true);
+			import_column_squeeze(msg_get((enum lang)l, f->label_key), w, sizeof(w), true);
 			if (strcmp(h, w) == 0)
 				return true;
 		}
-	squeeze(f->name, w, sizeof(w), true);
+	import_column_squeeze(f->name, w, sizeof(w), true);
 	return strcmp(h, w) == 0;
 }
 
@@ -1222,8 +941,8 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
 		char h[256];
-		int k, f = header_field(row->cells[c].text, &k), at = -1;
-		squeeze(row->cells[c].text, h, sizeof(h), true);
+		int k, f = import_column_of_header(row->cells[c].text, &k), at = -1;
+		import_column_squeeze(row->cells[c].text, h, sizeof(h), true);
 		if ((f == F_ID || f == F_NAME) && k < rank[f == F_NAME]) {
 			at = f == F_NAME;
 			rank[at] = k;
@@ -1265,7 +984,7 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 	json_decref(ignored);
 	bool ok = true;
 	if (m->col[0] < 0) {
-		add_error_at(r, row->sheet, row->number, -1, columns[F_ID].words[0],
+		add_error_at(r, row->sheet, row->number, -1, import_column_defs[F_ID].words[0],
 			     "import_missing_column", NULL);
 		ok = false;
 	}
@@ -1284,14 +1003,14 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 static const char *ledger_option(const struct ledger_field *f, const char *value)
 {
 	char v[128], w[128], key[96];
-	squeeze(value, v, sizeof(v), false);
+	import_column_squeeze(value, v, sizeof(v), false);
 	for (int i = 0; f->options[i]; i++) {
 		if (strcmp(v, f->options[i]) == 0)
 			return f->options[i];
 		snprintf(key, sizeof(key), "%s_%s", f->option_prefix ? f->option_prefix : f->name,
 			 f->options[i]);
 		for (int l = 0; l < LANG_COUNT; l++) {
-			squeeze(msg_get((enum lang)l, key), w, sizeof(w), false);
+			import_column_squeeze(msg_get((enum lang)l, key), w, sizeof(w), false);
 			if (strcmp(v, w) == 0)
 				return f->options[i];
 		}
@@ -1304,7 +1023,7 @@ static json_t *ledger_value(const struct ledger_field *f, const struct rowread_c
 			    bool from1904, const char **code)
 {
 	char v[512], *end;
-	squeeze(c->text, v, sizeof(v), false);
+	import_column_squeeze(c->text, v, sizeof(v), false);
 	*code = "import_bad_option";
 	switch (f->kind) {
 	case 's': {
@@ -1314,7 +1033,7 @@ static json_t *ledger_value(const struct ledger_field *f, const struct rowread_c
 	case 'd': {
 		char d[11];
 		*code = "import_bad_date";
-		return parse_date(c, from1904, d) ? json_string(d) : NULL;
+		return import_column_date(c, from1904, d) ? json_string(d) : NULL;
 	}
 	case 'i': {
 		*code = "type_integer";
@@ -1479,8 +1198,8 @@ static void import_ledger_row(struct run *r, const struct ledger_map *m,
 			snprintf(have, sizeof(have), "%s", store_text(q, 0));
 		rc = store_finish(q);
 		char a[128], b[128];
-		squeeze(name, a, sizeof(a), false);
-		squeeze(have, b, sizeof(b), false);
+		import_column_squeeze(name, a, sizeof(a), false);
+		import_column_squeeze(have, b, sizeof(b), false);
 		if (rc != STORE_OK)
 			r->failed = true;
 		else if (strcmp(a, b) != 0) {
@@ -1599,29 +1318,16 @@ static int record(struct run *r, json_t *result, const char *status, const char 
 	return rc;
 }
 
-/* The person ledgers an import fills, by kind. */
-static const struct ledger *ledger_of_kind(const char *kind)
-{
-	static const struct {
-		const char *kind;
-		const struct ledger *l;
-	} kinds[] = {{"jobs", &jobs_ledger}, {"trainings", &trainings_ledger},
-		     {"guarantees", &guarantees_ledger}};
-	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kind, kinds[i].kind) == 0)
-			return kinds[i].l;
-	return NULL;
-}
 
 bool import_kind_known(const char *kind)
 {
-	return kind && (strcmp(kind, "households") == 0 || ledger_of_kind(kind));
+	return kind && (strcmp(kind, "households") == 0 || import_column_ledger(kind));
 }
 
 /* A run's state before a pass reads the file. */
 static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o, bool write)
 {
-	*r = (struct run){.cx = cx, .o = o, .grouping = -2, .ledger = ledger_of_kind(o->kind),
+	*r = (struct run){.cx = cx, .o = o, .grouping = -2, .ledger = import_column_ledger(o->kind),
 			  .write = write};
 	r->errors = json_array();
 	r->first = json_pack("{s:[], s:[], s:[], s:[]}", "create", "update", "unchanged", "error");
@@ -1758,12 +1464,12 @@ static void run_result(struct run *r, json_t *result)
 	json_object_set(result, "ignored_sheets", r->ignored_sheets);
 	json_object_set(result, "mapping", r->mapping);
 	json_t *cols = json_object();	/* the first sheet's: column key -> its header */
-	for (int i = 0; r->nmaps && i < column_count(r); i++) {
+	for (int i = 0; r->nmaps && i < import_column_count(r->ledger); i++) {
 		const char *label = !r->ledger ? (r->maps && r->maps[0].col[i] >= 0
 			? r->maps[0].label[i] : NULL) : r->lmaps && r->lmaps[0].col[i] >= 0
 			? r->lmaps[0].label[i] : NULL;
 		if (label)
-			json_object_set_new(cols, column_key(r, i), json_string(label));
+			json_object_set_new(cols, import_column_key(r->ledger, i), json_string(label));
 	}
 	json_object_set_new(result, "columns", cols);
 }
@@ -1830,7 +1536,7 @@ static void keep_errors(struct run *r, json_t *result)
 	struct blob_writer w;
 	snprintf(path, sizeof(path), "%s/tmp/import-errors-%ld-%lld.xlsx", bs->root,
 		 (long)getpid(), (long long)r->import_id);
-	if (import_errors_workbook(r->o->path, result, r->o->lang, path) != 0 ||
+	if (import_workbook_errors(r->o->path, result, r->o->lang, path) != 0 ||
 	    blob_writer_from_file(bs, &w, path, UINT64_MAX) != 0) {
 		unlink(path);
 		return;
@@ -1941,297 +1647,4 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	else	/* the store failed: nothing to tell but that */
 		json_decref(result);
 	return res;
-}
-
-enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
-{
-	*out = NULL;
-	enum role role = cx->actor->role;
-	bool all = role == ROLE_ADMIN || role == ROLE_COUNTY || role == ROLE_AUDITOR;
-	struct store_rows *q = store_query(cx->db, "SELECT result, username, started_at,"
-		" finished_at, user_id, errors_sha256 FROM imports"
-		" WHERE id = ? AND (? = 1 OR user_id = ?)", "iii", id, (int64_t)all,
-		cx->actor->user_id);
-	if (store_next(q)) {
-		*out = json_loads(store_text(q, 0), 0, NULL);
-		bool author = !store_null(q, 4) && store_int(q, 4) == cx->actor->user_id;
-		if (*out && author && !store_null(q, 5))	/* only its author may have it */
-			json_object_set_new(*out, "errors_workbook", json_sprintf(
-				"/api/v1/imports/%lld/errors.xlsx", (long long)id));
-		if (*out) {
-			json_object_set_new(*out, "id", json_integer(id));
-			json_object_set_new(*out, "user", json_string(store_text(q, 1)));
-			json_object_set_new(*out, "started_at", json_string(store_text(q, 2)));
-			json_object_set_new(*out, "finished_at", json_string(store_text(q, 3)));
-		}
-	}
-	int rc = store_finish(q);
-	if (rc != STORE_OK) {
-		json_decref(*out);
-		*out = NULL;
-		return OUT_INTERNAL;
-	}
-	return *out ? OUT_OK : OUT_NOT_FOUND;
-}
-
-/* A households column's name in lang: its header in Chinese, its English words in English. */
-static const char *column_label(int f, enum lang lang)
-{
-	for (int k = 0; lang != LANG_ZH && k < 12 && columns[f].words[k]; k++)
-		if (((unsigned char)columns[f].words[k][0]) < 0x80)
-			return columns[f].words[k];
-	return columns[f].words[0];
-}
-
-json_t *import_columns(const char *kind, enum lang lang)
-{
-	struct run r = {.ledger = ledger_of_kind(kind)};
-	json_t *items = json_array();
-	if (!import_kind_known(kind))
-		return json_pack("{s:o}", "items", items);
-	for (int i = 0; i < column_count(&r); i++) {
-		const char *label;
-		if (!r.ledger)
-			label = column_label(i, lang);
-		else if (i < 2)
-			label = column_label(i == 0 ? F_ID : F_NAME, lang);
-		else if (r.ledger->fields[i - 2].body_only)
-			continue;
-		else
-			label = r.ledger->fields[i - 2].label_key
-				? msg_get(lang, r.ledger->fields[i - 2].label_key)
-				: r.ledger->fields[i - 2].name;
-		json_array_append_new(items, json_pack("{s:s, s:s}", "key", column_key(&r, i),
-						       "label", label));
-	}
-	return json_pack("{s:o}", "items", items);
-}
-
-enum outcome import_mappings(struct ctx *cx, const char *kind, json_t **out)
-{
-	json_t *items = json_array();
-	struct store_rows *q = store_query(cx->db, "SELECT header, field, username, created_at"
-		" FROM import_mappings WHERE kind = ? ORDER BY header", "t", kind);
-	while (store_next(q))
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "header",
-			store_text(q, 0), "column", store_text(q, 1), "user", store_text(q, 2),
-			"at", store_text(q, 3)));
-	if (store_finish(q) != STORE_OK) {
-		json_decref(items);
-		*out = NULL;
-		return OUT_INTERNAL;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return OUT_OK;
-}
-
-enum outcome import_errors_workbook_of(struct ctx *cx, int64_t id, char sha256[65])
-{
-	int found = 0;
-	struct store_rows *q = store_query(cx->db, "SELECT errors_sha256 FROM imports"
-		" WHERE id = ? AND user_id = ? AND errors_sha256 IS NOT NULL", "ii", id,
-		cx->actor->user_id);
-	if (store_next(q))
-		found = snprintf(sha256, 65, "%s", store_text(q, 0)) == 64;
-	if (store_finish(q) != STORE_OK)
-		return OUT_INTERNAL;
-	return found ? OUT_OK : OUT_NOT_FOUND;
-}
-
-enum outcome import_list(struct ctx *cx, int limit, json_t **out)
-{
-	enum role role = cx->actor->role;
-	bool all = role == ROLE_ADMIN || role == ROLE_COUNTY || role == ROLE_AUDITOR;
-	json_t *items = json_array();
-	struct store_rows *q = store_query(cx->db, "SELECT id, started_at, username, file_name,"
-		" format, encoding, dry_run, status, rows_read, errors FROM imports"
-		" WHERE (? = 1 OR user_id = ?) ORDER BY id DESC LIMIT ?", "iii", (int64_t)all,
-		cx->actor->user_id, (int64_t)limit);
-	while (store_next(q))
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:b, s:s,"
-			" s:I, s:I}", "id", (json_int_t)store_int(q, 0), "started_at", store_text(q, 1),
-			"user", store_text(q, 2), "file_name", store_text(q, 3),
-			"format", store_null(q, 4) ? NULL : store_text(q, 4),
-			"encoding", store_null(q, 5) ? NULL : store_text(q, 5),
-			"dry_run", (int)store_int(q, 6), "status", store_text(q, 7),
-			"rows", (json_int_t)store_int(q, 8), "errors", (json_int_t)store_int(q, 9)));
-	if (store_finish(q) != STORE_OK) {
-		json_decref(items);
-		*out = NULL;
-		return OUT_INTERNAL;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return OUT_OK;
-}
-
-/* ---------------------------------------------------------------- workbooks out */
-
-/* A list of a coded column's words, for Excel's data validation. */
-static void validation_list(lxw_worksheet *ws, int col, const char *const *options,
-			    const char *prefix, bool underscore)
-{
-	const char *list[32];
-	int n = 0;
-	for (int i = 0; options[i] && n < 31; i++) {
-		char key[96];
-		snprintf(key, sizeof(key), "%s%s%s", prefix, underscore ? "_" : "", options[i]);
-		list[n++] = msg_get(LANG_ZH, key);
-	}
-	list[n] = NULL;
-	lxw_data_validation dv = {
-		.validate = LXW_VALIDATION_TYPE_LIST,
-		.value_list = (char **)list,
-		.ignore_blank = LXW_VALIDATION_ON,
-	};
-	worksheet_data_validation_range(ws, 1, (lxw_col_t)col, 10000, (lxw_col_t)col, &dv);
-}
-
-/* A follow-up ledger's template: 身份证号, 姓名, then the ledger's fields by their labels. */
-static int ledger_template(const struct ledger *l, const char *path)
-{
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		return -1;
-	char name[32];
-	snprintf(name, sizeof(name), "%s", l->name);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-	lxw_format *head = workbook_add_format(wb);
-	format_set_bold(head);
-	lxw_format *text = workbook_add_format(wb);
-	format_set_num_format(text, "@");
-	worksheet_write_string(ws, 0, 0, columns[F_ID].words[0], head);
-	worksheet_set_column(ws, 0, 0, 22, text);
-	worksheet_write_string(ws, 0, 1, columns[F_NAME].words[0], head);
-	int c = 2;
-	for (int i = 0; l->fields[i].name; i++) {
-		const struct ledger_field *f = &l->fields[i];
-		if (f->body_only || !f->label_key)
-			continue;
-		worksheet_write_string(ws, 0, (lxw_col_t)c, msg_get(LANG_ZH, f->label_key), head);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL);
-		if (f->kind == 's')
-			validation_list(ws, c, f->options, f->option_prefix ? f->option_prefix
-					: f->name, true);
-		c++;
-	}
-	worksheet_freeze_panes(ws, 1, 0);
-	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
-}
-
-int import_template(const char *kind, const char *path)
-{
-	if (!import_kind_known(kind))
-		return -1;
-	if (ledger_of_kind(kind))
-		return ledger_template(ledger_of_kind(kind), path);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		return -1;
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "搬迁户");
-	lxw_format *head = workbook_add_format(wb);
-	format_set_bold(head);
-	lxw_format *text = workbook_add_format(wb);
-	format_set_num_format(text, "@");	/* ID numbers stay text: Excel would round them */
-	for (int f = 0; f < NF; f++) {
-		const struct column *c = &columns[f];
-		worksheet_write_string(ws, 0, (lxw_col_t)f, c->words[0], head);
-		worksheet_set_column(ws, (lxw_col_t)f, (lxw_col_t)f, c->type == 'i' ? 22 : 14,
-				     c->type == 'i' || c->type == 't' ? text : NULL);
-		if (c->example && *c->example)
-			worksheet_write_string(ws, 1, (lxw_col_t)f, c->example,
-					       c->type == 'i' ? text : NULL);
-		if (c->type == 'o')	/* the catalogue's Chinese words, as a list to pick from */
-			validation_list(ws, f, c->options, c->prefix, false);
-	}
-	worksheet_freeze_panes(ws, 1, 0);
-	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
-}
-
-/* The errors of one row, joined: "身份证号: 身份证号被 Excel 转成了数字…; 姓名: 此项必填。" */
-static const char *row_errors(json_t *errors, const char *sheet, long row, char *out, size_t cap)
-{
-	size_t n = 0;
-	size_t i;
-	json_t *e;
-	out[0] = 0;
-	json_array_foreach(errors, i, e) {
-		if (json_integer_value(json_object_get(e, "row")) != row ||
-		    strcmp(json_string_value(json_object_get(e, "sheet")), sheet) != 0)
-			continue;
-		const char *field = json_string_value(json_object_get(e, "field"));
-		int w = snprintf(out + n, cap - n, "%s%s%s%s", n ? "; " : "", field ? field : "",
-				 field && *field ? ": " : "",
-				 json_string_value(json_object_get(e, "message")));
-		if (w < 0 || (size_t)w >= cap - n)
-			break;
-		n += (size_t)w;
-	}
-	return out;
-}
-
-int import_errors_workbook(const char *in_path, json_t *result, enum lang lang,
-			   const char *out_path)
-{
-	json_t *errors = json_object_get(result, "errors");
-	enum rowread_status st;
-	struct rowread *rr = rowread_open(in_path, 0, &st);
-	lxw_workbook *wb = workbook_new(out_path);
-	if (!wb) {
-		rowread_close(rr);
-		return -1;
-	}
-	lxw_format *red = workbook_add_format(wb);
-	format_set_font_color(red, LXW_COLOR_RED);
-	char msg[4096];
-	if (!rr) {	/* the file itself was refused: one sheet saying why */
-		lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
-		worksheet_write_string(ws, 0, 0, msg_get(lang, "import_error_column"), red);
-		worksheet_write_string(ws, 1, 0, msg_get(lang, rowread_status_key(st)), red);
-		return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
-	}
-	struct rowread_row row;
-	lxw_worksheet *ws = NULL;
-	int cur = -1, width = 0;
-	lxw_row_t out_row = 0;
-	/* the file's own rows; an errors column after the widest row of each sheet (a first
-	 * pass would read the file twice: the column goes after ROWREAD_MAX_COLS at most, so
-	 * it is placed after the header's last column, where people look) */
-	while (rowread_next(rr, &row) == ROWREAD_OK) {
-		if (row.sheet != cur) {
-			cur = row.sheet;
-			char name[32];
-			snprintf(name, sizeof(name), "%.31s", *row.sheet_name ? row.sheet_name : "Sheet1");
-			ws = workbook_add_worksheet(wb, name);
-			if (!ws)
-				ws = workbook_add_worksheet(wb, NULL);
-			out_row = 0;
-			width = row.ncells;
-			for (int c = 0; c < row.ncells; c++)
-				worksheet_write_string(ws, 0, (lxw_col_t)c, row.cells[c].text, NULL);
-			worksheet_write_string(ws, 0, (lxw_col_t)width,
-					       msg_get(lang, "import_error_column"), red);
-			/* errors of the sheet as a whole (hidden, merged cells) under the header */
-			row_errors(errors, row.sheet_name, 0, msg, sizeof(msg));
-			if (*msg)
-				worksheet_write_string(ws, 0, (lxw_col_t)width + 1, msg, red);
-			out_row = 1;
-			continue;
-		}
-		for (int c = 0; c < row.ncells; c++) {
-			const struct rowread_cell *cell = &row.cells[c];
-			if (cell->kind == ROWREAD_NUMBER)
-				worksheet_write_number(ws, out_row, (lxw_col_t)c, atof(cell->text), NULL);
-			else if (cell->kind != ROWREAD_EMPTY)
-				worksheet_write_string(ws, out_row, (lxw_col_t)c, cell->text, NULL);
-		}
-		row_errors(errors, row.sheet_name, row.number, msg, sizeof(msg));
-		if (*msg)
-			worksheet_write_string(ws, out_row, (lxw_col_t)(width > row.ncells ? width
-					       : row.ncells), msg, red);
-		out_row++;
-	}
-	rowread_close(rr);
-	if (!ws)
-		workbook_add_worksheet(wb, NULL);
-	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }

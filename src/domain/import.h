@@ -87,12 +87,4 @@ enum outcome import_mappings(struct ctx *cx, const char *kind, json_t **out);
 enum outcome import_list(struct ctx *cx, int limit, json_t **out);
 /* The kinds an import knows ("households"). */
 bool import_kind_known(const char *kind);
-/* The template of a kind: an XLSX at path whose first sheet's first row holds the column
- * headers (in Chinese), an example row, and lists to pick coded values from. 0 on success. */
-int import_template(const char *kind, const char *path);
-/* The user's own rows again, sheet by sheet, with an error column after the last one naming
- * field and reason in `lang` for every row the import `result` refused, as an XLSX at
- * out_path (the file at in_path is read again). 0 on success. */
-int import_errors_workbook(const char *in_path, json_t *result, enum lang lang,
-			   const char *out_path);
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "domain/import.h"
+#include "domain/import_workbook.h"
 #include "web/import_progress.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -142,7 +143,7 @@ void api_import_template(struct request *rq)
 		return;
 	}
 	close(fd);
-	int rc = import_template(rq->key, path);
+	int rc = import_workbook_template(rq->key, path);
 	fd = rc == 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	unlink(path);	/* open, the bytes live until sent; nothing is left behind */
 	struct stat st;
