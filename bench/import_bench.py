@@ -79,6 +79,7 @@ def main():
             os.remove(old)
     base = [anju, "--db", db, "--data", os.path.join(work, "data")]
     subprocess.run(base + ["migrate"], capture_output=True, check=True)
+    dwall, dcpu, drss, _ = timed(base + ["import", "households", path, "--dry-run"])
     wall, cpu, rss, out = timed(base + ["import", "households", path])
     ceiling = os.path.join(work, "ceiling.db")
     utf8 = path
@@ -89,7 +90,9 @@ def main():
     swall, scpu, _, _ = timed(["sqlite3", ceiling, ".mode csv", ".import %s rows" % utf8])
     print("| what | rows | wall s | CPU s | rows/s (wall) | max RSS |")
     print("|---|---|---|---|---|---|")
-    print("| `anju import households` (%s CSV) | %d | %.1f | %.1f | %d | %d MiB |"
+    print("| `anju import households --dry-run` (%s CSV: the check alone) | %d | %.1f | %.1f | %d | %d MiB |"
+          % (encoding.upper(), n, dwall, dcpu, n / dwall, drss // 1024))
+    print("| `anju import households` (%s CSV: the check, then the write) | %d | %.1f | %.1f | %d | %d MiB |"
           % (encoding.upper(), n, wall, cpu, n / wall, rss // 1024))
     print("| sqlite3 shell `.import` (one bare table, the ceiling) | %d | %.1f | %.1f | %d | |"
           % (n, swall, scpu, n / swall))

@@ -85,6 +85,8 @@ struct run {
 	enum outcome fail_res;
 	bool write;		/* the second pass, in the write transaction; else a check */
 	json_t *mapping;	/* squeezed header -> mapping key: remembered, then the user's */
+	/* the field changes of the household being updated, while first.update has room */
+	json_t *changes;
 	/* people found in a household the actor may not see: each answer "taken" is a probe,
 	 * audited as the API's creations audit theirs (person_probes_audit) */
 	struct id_probes probes;
@@ -137,11 +139,41 @@ static void add_error(struct run *r, int sheet, long row, int field, const char 
 static void note_first(struct run *r, const char *which, const struct irow *head, int members)
 {
 	json_t *arr = json_object_get(r->first, which);
-	if (json_array_size(arr) >= 5)
+	if (json_array_size(arr) >= IMPORT_FIRST_ROWS)
 		return;
-	json_array_append_new(arr, json_pack("{s:s, s:I, s:s?, s:s?, s:i}", "sheet",
+	json_t *row = json_pack("{s:s, s:I, s:s?, s:s?, s:i}", "sheet",
 		sheet_label(r, head->sheet), "row", (json_int_t)head->number,
-		"name", head->v[F_NAME], "number", head->v[F_NUMBER], "members", members));
+		"name", head->v[F_NAME], "number", head->v[F_NUMBER], "members", members);
+	if (strcmp(which, "update") == 0 && r->changes)
+		json_object_set(row, "changes", r->changes);
+	json_array_append_new(arr, row);
+}
+
+/* Are the changes of this household worth gathering (will note_first keep them)? */
+static bool changes_wanted(struct run *r)
+{
+	return json_array_size(json_object_get(r->first, "update")) < IMPORT_FIRST_ROWS;
+}
+
+/* One field's change, as the preview shows it: coded values in words of the answer's
+ * language (the codes are what the record keeps; the words what the user typed). */
+static void note_change(struct run *r, long row, const char *field, const char *was,
+			const char *now)
+{
+	char key[96];
+	const char *words[2] = {was, now};
+	for (int f = 0; f < NF; f++)
+		if (strcmp(import_column_key(NULL, f), field) == 0 && import_column_defs[f].prefix)
+			for (int k = 0; k < 2; k++)
+				if (words[k]) {
+					snprintf(key, sizeof(key), "%s%s", import_column_defs[f].prefix,
+						 words[k]);
+					words[k] = msg_get(r->o->lang, key);
+				}
+	if (!r->changes)
+		r->changes = json_array();
+	json_array_append_new(r->changes, json_pack("{s:I, s:s, s:s?, s:s?}", "row",
+		(json_int_t)row, "field", field, "was", words[0], "now", words[1]));
 }
 
 /* An ID number as typed: spaces and a leading apostrophe dropped, x upper-cased; a number
@@ -478,7 +510,7 @@ static bool seen_before(struct run *r, const char *kind, const char *key, const 
 
 /* Updates person `pid` from the file where it differs; *changed says whether it did. */
 static int update_person(struct run *r, struct ctx *gcx, int64_t pid, const struct person_in *p,
-			 bool *changed)
+			 const struct irow *ir, bool *changed)
 {
 	static const char *const cols[] = {"name", "relation", "ethnicity", "education", "health",
 		"labor_capacity", "phone"};
@@ -504,6 +536,8 @@ static int update_person(struct run *r, struct ctx *gcx, int64_t pid, const stru
 		*dst[i] = given[i];
 		json_object_set_new(before, cols[i], was ? json_string(was) : json_null());
 		json_object_set_new(after, cols[i], json_string(given[i]));
+		if (changes_wanted(r))
+			note_change(r, ir->number, cols[i], was, given[i]);
 	}
 	int rc = store_finish(q);
 	*changed = json_object_size(after) > 0;
@@ -654,6 +688,19 @@ static void flush_group(struct run *r)
 	/* an existing household: its fields and its members where the file differs */
 	bool changed = false, any = false;
 	json_t *hbody = household_json(rows, n, head, false);
+	json_decref(r->changes);
+	r->changes = NULL;
+	if (changes_wanted(r)) {	/* the household's own fields, as household_update_in_tx sees them */
+		json_t *was = household_load(&g, target), *v;
+		const char *key;
+		json_object_foreach(hbody, key, v) {
+			json_t *old = json_object_get(was, key);
+			if (json_is_string(v) && !json_equal(old ? old : json_null(), v))
+				note_change(r, rows[head].number, key, json_string_value(old),
+					    json_string_value(v));
+		}
+		json_decref(was);
+	}
 	enum outcome res = household_update_in_tx(&g, target, hbody, r->detail, &changed);
 	json_decref(hbody);
 	any = changed;
@@ -683,7 +730,7 @@ static void flush_group(struct run *r)
 		int rc;
 		if (pid[i]) {
 			bool pc = false;
-			rc = update_person(r, &g, pid[i], &p, &pc);
+			rc = update_person(r, &g, pid[i], &p, &rows[i], &pc);
 			pc ? updated++ : same++;
 		} else if (!r->write) {
 			rc = STORE_OK;
@@ -1346,6 +1393,7 @@ static void run_release(struct run *r)
 	json_decref(r->ignored);
 	json_decref(r->ignored_sheets);
 	json_decref(r->mapping);
+	json_decref(r->changes);
 	for (int s = 0; r->maps && s < r->nmaps; s++)
 		for (int f = 0; f < NF; f++)
 			free(r->maps[s].label[f]);

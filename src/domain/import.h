@@ -38,6 +38,8 @@
 #define IMPORT_MAX_HEADER 200
 /* The longest file name an import records, in bytes. */
 #define IMPORT_MAX_NAME 255
+/* Rows of each count (create, update, unchanged, error) shown in an import's "first". */
+#define IMPORT_FIRST_ROWS 5
 /* Errors kept for the answer and the errors workbook (all are counted). */
 #define IMPORT_MAX_ERRORS 10000
 
@@ -64,7 +66,8 @@ struct import_opts {
 /* Runs an import. *out is the import as recorded (also when refused): {id, kind, status
  * (done, checked, failed), dry_run, file: {name, bytes, sha256, format, encoding}, rows,
  * blank_rows, counts: {households|persons: {create, update, unchanged, error}}, first:
- * {create, update, unchanged, error: [first rows]}, errors: [{sheet, row, column, field,
+ * {create, update, unchanged, error: [first rows]} (an update's row with its changes:
+ * [{row, field, was, now}], coded values in words of o->lang), errors: [{sheet, row, column, field,
  * code, message, value}], errors_total, columns: {field: header}, ignored_columns}.
  * OUT_OK when everything was (or with dry_run would be) imported; OUT_INVALID when any row
  * or the file was refused (nothing written, *out says why); OUT_FORBIDDEN for a role that

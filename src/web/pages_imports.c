@@ -46,6 +46,39 @@ static void mapping_view(struct request *rq, json_t *result, json_t *v)
 	json_decref(cols);
 }
 
+/* The first rows of each count, an updated household's field changes under it, the fields
+ * named by their columns' names. */
+static void first_view(struct request *rq, json_t *result, json_t *v)
+{
+	static const char *const which[] = {"create", "update", "unchanged", "error"};
+	json_t *cols = import_columns(json_string_value(json_object_get(result, "kind")), rq->lang);
+	json_t *rows = json_array(), *row, *c;
+	size_t i, k;
+	for (size_t w = 0; w < sizeof(which) / sizeof(which[0]); w++) {
+		char key[32];
+		snprintf(key, sizeof(key), "import_%s", which[w]);
+		json_array_foreach(json_object_get(json_object_get(result, "first"), which[w]), i, row) {
+			json_t *shown = json_deep_copy(row);
+			json_object_set_new(shown, "what", json_string(msg_get(rq->lang, key)));
+			json_array_foreach(json_object_get(shown, "changes"), k, c) {
+				const char *field = json_string_value(json_object_get(c, "field"));
+				json_t *col;
+				size_t j;
+				json_array_foreach(json_object_get(cols, "items"), j, col)
+					if (field && strcmp(field, json_string_value(json_object_get(col,
+							"key"))) == 0)
+						json_object_set(c, "label", json_object_get(col, "label"));
+				if (!json_object_get(c, "label"))
+					json_object_set_new(c, "label", json_string(field ? field : ""));
+			}
+			json_array_append_new(rows, shown);
+		}
+	}
+	json_object_set_new(v, "has_first", json_boolean(json_array_size(rows) > 0));
+	json_object_set_new(v, "first_rows", rows);
+	json_decref(cols);
+}
+
 /* The mapping chosen on the result page: map_header_N with map_field_N, N < 64. */
 static json_t *mapping_chosen(json_t *fields)
 {
@@ -89,6 +122,7 @@ static json_t *result_view(struct request *rq, json_t *result)
 	json_object_set_new(v, "more_errors", json_boolean(json_integer_value(
 		json_object_get(result, "errors_total")) > PAGE_ERRORS));
 	mapping_view(rq, result, v);
+	first_view(rq, result, v);
 	return v;
 }
 

@@ -167,6 +167,18 @@ def test_good_workbook_imported_and_read_back():
 def test_reimport_updates_without_duplicates():
     before = db_count("SELECT count(*) FROM persons")
     data = workbook(os.path.join(S.dir, "again.xlsx"), [["户表", good_rows(ethnicity="汉族")]])
+    r = post_import(data, query="kind=households&dry_run=1")
+    first = r.json["first"]["update"]
+    expect(r.status == 200 and len(first) == 1 and first[0]["changes"] == [
+        {"row": 2, "field": "ethnicity", "was": "Miao", "now": "Han"}],
+        "the preview shows the field that changes, in words %r" % first)
+    page = S.request("POST", "/imports", token=COUNTY, raw=form_multipart(
+        {"dry_run": "1", "kind": "households"}, [("file", "again.xlsx", data, "application/octet-stream")],
+        BOUNDARY), content_type="multipart/form-data; boundary=" + BOUNDARY,
+        headers={"Accept-Language": "zh-CN"})
+    html = page.body.decode()
+    expect(page.status == 200 and 'id="import-first"' in html and "苗族 → 汉族" in html,
+           "and so does the page %r" % html[html.find("import-first"):][:800])
     r = post_import(data)
     expect(r.status == 201, "re-import %r" % r)
     c = r.json["counts"]
