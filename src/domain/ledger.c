@@ -143,33 +143,6 @@ int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
 	return rc == STORE_OK ? audit_write(cx, action, entity, id, before, after) : rc;
 }
 
-enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
-			     json_t *before,
-			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out)
-{
-	if (rc == STORE_OK && get(cx, household_id, out) != OUT_OK)
-		rc = STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = ledger_recorded(cx, household_id, "update", entity, household_id, before, *out);
-	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
-}
-
-enum outcome ledger_one_replaced(struct ctx *cx, int64_t person_id, json_t *person,
-				 const char *entity, int rc,
-				 json_t *before, json_t *(*row)(struct ctx *, int64_t),
-				 json_t **out)
-{
-	json_t *after = rc == STORE_OK ? row(cx, person_id) : NULL;
-	if (rc == STORE_OK)
-		rc = ledger_recorded(cx, json_integer_value(json_object_get(person, "household_id")),
-				     "update", entity, person_id, before, after);
-	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
-	json_decref(before);
-	json_decref(person);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
-}
-
 long ledger_day(const char *date)
 {
 	int y, m, d;
@@ -363,9 +336,10 @@ static int run(struct ctx *cx, const char *sql, const char *types, const void *c
 	return store_finish(r);
 }
 
-/* INSERT of a new row: the owner, every key of row, created_at. */
+/* INSERT of a new row: the owner, every key of row, and the time in `stamp` (created_at
+ * of a row, updated_at of a one-record ledger). */
 static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, json_t *row,
-		      int64_t *id)
+		      const char *stamp, int64_t *id)
 {
 	const void *values[LEDGER_MAX_FIELDS + 2];
 	int64_t ints[LEDGER_MAX_FIELDS + 2];
@@ -389,10 +363,34 @@ static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, 
 	values[n] = now;
 	types[n++] = 't';
 	types[n] = 0;
-	int rc = run(cx, arena_printf(cx->arena, "INSERT INTO %s(%s, created_at) VALUES (%s, ?)",
-				      l->table, cols, marks), types, values);
+	int rc = run(cx, arena_printf(cx->arena, "INSERT INTO %s(%s, %s) VALUES (%s, ?)",
+				      l->table, cols, stamp, marks), types, values);
 	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	return rc;
+}
+
+/* The keys a body may hold: the descriptor's fields. */
+static void field_names(const struct ledger *l, const char *allowed[LEDGER_MAX_FIELDS + 1])
+{
+	int n = 0;
+	for (const struct ledger_field *f = l->fields; f->name && n < LEDGER_MAX_FIELDS; f++)
+		allowed[n++] = f->name;
+	allowed[n] = NULL;
+}
+
+/* The row a body makes once its fields and the check have passed (into cx->errs); the
+ * fields kept only for the check are dropped. */
+static json_t *checked_row(struct ctx *cx, const struct ledger *l, json_t *owner, json_t *body,
+			   json_t *before)
+{
+	json_t *row = json_object();
+	check_fields(cx, l, body, row, false);
+	if (l->check)
+		l->check(cx, owner, row, before);
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		if (f->body_only)
+			json_object_del(row, f->name);
+	return row;
 }
 
 /* The append once the transaction is open and the owner found: validates into cx->errs
@@ -403,13 +401,7 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 				json_t **out)
 {
 	enum outcome res = OUT_OK;
-	json_t *row = json_object();
-	check_fields(cx, l, body, row, false);
-	if (l->check)
-		l->check(cx, owner, row, NULL);
-	for (const struct ledger_field *f = l->fields; f->name; f++)
-		if (f->body_only)
-			json_object_del(row, f->name);
+	json_t *row = checked_row(cx, l, owner, body, NULL);
 	int rc = STORE_OK;
 	int64_t id = 0;
 	if (cx->errs->n)
@@ -417,7 +409,7 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 	else if (l->also_write)
 		rc = l->also_write(cx, owner, row);
 	if (res == OUT_OK && rc == STORE_OK)
-		rc = insert_row(cx, l, owner_id, row, &id);
+		rc = insert_row(cx, l, owner_id, row, "created_at", &id);
 	if (res == OUT_OK && rc == STORE_OK) {
 		*out = read_row(cx, l, id);
 		rc = !*out ? STORE_ERROR : household_touch(cx, household_of(owner));
@@ -433,12 +425,9 @@ enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner
 			   json_t *body, json_t **out)
 {
 	const char *allowed[LEDGER_MAX_FIELDS + 1];
-	int n = 0;
 	json_t *owner = NULL;
 	*out = NULL;
-	for (const struct ledger_field *f = l->fields; f->name && n < LEDGER_MAX_FIELDS; f++)
-		allowed[n++] = f->name;
-	allowed[n] = NULL;
+	field_names(l, allowed);
 	enum outcome res = l->owner == LEDGER_OF_PERSON
 		? ledger_begin_person(cx, owner_id, body, allowed, &owner)
 		: ledger_begin_household(cx, owner_id, body, allowed);
@@ -511,6 +500,90 @@ void ledger_row_etag(json_t *row, char out[48])
 	free(s);
 	snprintf(out, 48, "\"r%lld-%016llx\"", (long long)json_integer_value(json_object_get(row,
 		 "id")), (unsigned long long)h);
+}
+
+void ledger_whole_etag(json_t *whole, char out[48])
+{
+	char *s = json_dumps(whole, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	for (const char *p = s ? s : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	free(s);
+	snprintf(out, 48, "\"w-%016llx\"", (unsigned long long)h);
+}
+
+/* tx_record of a set or one-record ledger: the record is what get answers, changed by who
+ * may change the owner (whose JSON the check of a one-record ledger reads). */
+struct whole_arg {
+	const struct ledger *l;
+	int64_t owner_id;
+	json_t **owner;
+};
+
+static json_t *whole_load(struct ctx *cx, const void *arg, int64_t owner_id)
+{
+	const struct whole_arg *w = arg;
+	json_t *out = NULL;
+	if (w->l->get(cx, owner_id, &out) == OUT_OK)
+		return out;
+	json_decref(out);
+	return NULL;
+}
+
+static enum outcome whole_writable(struct ctx *cx, const void *arg, json_t *whole)
+{
+	const struct whole_arg *w = arg;
+	(void)whole;
+	return owner_check(cx, w->l->owner, w->owner_id, true, w->owner);
+}
+
+/* The write of a one-record ledger: its fields and check, then the record replaced. */
+static int replace_one(struct ctx *cx, const struct ledger *l, json_t *owner, int64_t owner_id,
+		       json_t *body, json_t *before)
+{
+	const char *allowed[LEDGER_MAX_FIELDS + 1];
+	int64_t id = 0;
+	field_names(l, allowed);
+	jx_only(body, allowed, "", cx->errs);
+	json_t *row = checked_row(cx, l, owner, body, json_array_get(json_object_get(before,
+						"items"), 0));
+	int rc = STORE_OK;
+	if (!cx->errs->n)
+		rc = store_exec(cx->db, arena_printf(cx->arena, "DELETE FROM %s WHERE %s = ?",
+						     l->table, owner_column(l)), "i", owner_id);
+	if (!cx->errs->n && rc == STORE_OK)
+		rc = insert_row(cx, l, owner_id, row, "updated_at", &id);
+	json_decref(row);
+	return rc;
+}
+
+enum outcome ledger_replace(struct ctx *cx, const struct ledger *l, int64_t owner_id,
+			    const char *if_match, json_t *body, json_t **out)
+{
+	json_t *owner = NULL, *before;
+	const struct whole_arg arg = {l, owner_id, &owner};
+	const struct tx_record kind = {.load_from = whole_load, .writable_from = whole_writable,
+				       .arg = &arg, .etag = ledger_whole_etag};
+	*out = NULL;
+	if (l->shape == LEDGER_ROWS)
+		return OUT_NOT_FOUND;
+	enum outcome res = tx_begin_change(cx, &kind, owner_id, if_match, body, &before);
+	if (res != OUT_OK) {
+		json_decref(owner);
+		return res;
+	}
+	int rc = l->shape == LEDGER_SET ? l->replace(cx, owner_id, body, before)
+		: replace_one(cx, l, owner, owner_id, body, before);
+	if (cx->errs->n)
+		res = OUT_INVALID;
+	else if (rc == STORE_OK && l->get(cx, owner_id, out) != OUT_OK)
+		rc = STORE_ERROR;
+	if (res == OUT_OK && rc == STORE_OK)
+		rc = ledger_recorded(cx, household_of(owner), "update", l->entity, owner_id, before,
+				     *out);
+	json_decref(before);
+	json_decref(owner);
+	return tx_end_out(cx->db, res, rc, out);
 }
 
 enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_id,
