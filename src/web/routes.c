@@ -25,7 +25,8 @@
  *   .precheck         uploads: checks the target (scope, state) before the body streams in
  *   .csrf             CSRF_BY_METHOD (the default): a state-changing method (POST, PUT,
  *                     PATCH, DELETE) with the session from the cookie must carry the session's
- *                     token, in X-CSRF-Token or the form's "csrf" field; Bearer needs none.
+ *                     token, in X-CSRF-Token or the form's "csrf" field (a page upload: or in
+ *                     the URL's "csrf"; the field must precede its files); Bearer needs none.
  *                     CSRF_LOGIN_COOKIE: the log-in form's double-submit cookie.
  *                     CSRF_EXEMPT: no ambient credential to abuse (say why on the row).
  *   .csrf_refused     a page of its own for a refused token (default: the error page)
@@ -377,14 +378,19 @@ static bool csrf_applies(const struct request *rq)
 	return route_needs_csrf(r) && rq->cookie_auth;
 }
 
-/* On the headers: a token in X-CSRF-Token settles it either way; without one, an API
- * request is refused at once and a page waits for its form's "csrf" field. */
+/* On the headers: a token in X-CSRF-Token (or, for a page upload, in the URL's "csrf":
+ * the form's action) settles it either way, before any byte of the body; without one, an
+ * API request is refused at once and a page waits for its form's "csrf" field — which,
+ * in an upload, must come before any file part (routes_csrf_before_file), so nothing is
+ * stored before the token is checked. */
 static bool csrf_on_headers(struct request *rq)
 {
 	char expect[33];
 	if (!csrf_applies(rq))
 		return true;
 	const char *given = rq_header(rq, "X-CSRF-Token");
+	if (!given && rq->route->page && rq->route->upload)
+		given = rq_query(rq, "csrf");
 	if (!given && rq->route->page) {
 		rq->csrf_pending = true;
 		return true;
@@ -393,6 +399,26 @@ static bool csrf_on_headers(struct request *rq)
 		return true;
 	csrf_refuse(rq);
 	return false;
+}
+
+/* The "csrf" field of an upload's parts so far (NULL when none has come). */
+static const char *upload_token(struct request *rq)
+{
+	for (int i = 0; rq->upload && i < rq->upload->nfields; i++)
+		if (strcmp(rq->upload->field_names[i], "csrf") == 0)
+			return rq->upload->field_values[i].data;
+	return NULL;
+}
+
+bool routes_csrf_before_file(struct request *rq)
+{
+	char expect[33];
+	if (!rq->csrf_pending)
+		return true;
+	if (!expected_token(rq, expect) || !page_same_token(upload_token(rq), expect))
+		return false;
+	rq->csrf_pending = false;	/* settled: the files may stream in */
+	return true;
 }
 
 /* After the body: a page form's "csrf" field (urlencoded or multipart) when the header
@@ -407,9 +433,7 @@ static bool csrf_on_body(struct request *rq)
 		rq->form = page_form(rq);
 		given = json_string_value(json_object_get(rq->form, "csrf"));
 	} else if (rq->upload) {
-		for (int i = 0; i < rq->upload->nfields; i++)
-			if (strcmp(rq->upload->field_names[i], "csrf") == 0)
-				given = rq->upload->field_values[i].data;
+		given = upload_token(rq);
 	}
 	bool ok = !rq->csrf_pending || (expected_token(rq, expect) && page_same_token(given, expect));
 	if (rq->form)

@@ -53,6 +53,10 @@ const struct route *routes_table(void);
 bool route_changes_state(const char *method);
 /* Whether the row needs the session's CSRF token when the session came from a cookie. */
 bool route_needs_csrf(const struct route *r);
+/* For a page upload whose CSRF token is in neither the header nor the URL: true when the
+ * form's "csrf" field has come, before the first file part, and is the session's (the
+ * request is then settled); false refuses the upload before any file byte is stored. */
+bool routes_csrf_before_file(struct request *rq);
 /* The largest body the request's route accepts, in bytes, however it is framed. */
 uint64_t route_body_limit(const struct request *rq);
 
