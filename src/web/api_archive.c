@@ -265,8 +265,7 @@ void api_file_reference(struct request *rq) { serve_file(rq, REFERENCE); }
 void api_household_bag(struct request *rq)
 {
 	char name[40];
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	struct tar *t = malloc(sizeof(*t));
 	if (!t) {
 		rq_problem(rq, OUT_INTERNAL, NULL);
@@ -306,8 +305,7 @@ static void reply_pdf(struct request *rq, enum outcome res, const struct export_
 void api_household_dossier(struct request *rq)
 {
 	struct export_mark m;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	export_mark_of(rq, &m);
 	reply_pdf(rq, dossier_pdf(&rq->cx, rq->ids[0], &m, &rq->out), &m, "dossier");
 }
@@ -315,8 +313,7 @@ void api_household_dossier(struct request *rq)
 void api_household_label(struct request *rq)
 {
 	struct export_mark m;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	export_mark_of(rq, &m);
 	reply_pdf(rq, dossier_label_pdf(&rq->cx, rq->ids[0], rq->server->cfg.public_url, &m,
 					&rq->out), &m, "label");

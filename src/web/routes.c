@@ -32,6 +32,8 @@
  *   .csrf_refused     a page of its own for a refused token (default: the error page)
  *   .body_limit       the largest body in bytes, however framed (default: max_body; for
  *                     uploads max_upload plus the multipart framing; GET takes none)
+ *   .export_formats   the ?format= values whose answer is a file taken away: they need the
+ *                     export right too (checked here, with the role; export.c trusts it)
  *   .key_ok           with "{key}" in the pattern: the names the row answers (the ledgers'
  *                     rows answer their descriptors' names, so a new ledger needs no row)
  */
@@ -39,6 +41,9 @@
 	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = true, __VA_ARGS__}
 #define API(m, pat, fn, perm_, ...) \
 	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = false, __VA_ARGS__}
+
+/* The formats of a download: a file taken away, which needs the export right. */
+static const char *const file_formats[] = {"csv", "xlsx", NULL};
 
 static const struct route routes[] = {
 	PAGE("GET", "/", page_dashboard, PERM_READ),
@@ -133,9 +138,11 @@ static const struct route routes[] = {
 	API("POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT),
 	API("GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ),
 	API("GET", "/api/v1/reports/county", api_report_county, PERM_READ),
-	API("GET", "/api/v1/reports/employment", api_report_employment, PERM_READ),
+	API("GET", "/api/v1/reports/employment", api_report_employment, PERM_READ,
+	    .export_formats = file_formats),
 	API("GET", "/api/v1/reports/relocation", api_report_relocation, PERM_READ),
-	API("GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ),
+	API("GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ,
+	    .export_formats = file_formats),
 	/* every ledger's API, from its descriptor (domain/ledger.h, api_ledgers.c) */
 	API("GET", "/api/v1/households/{id}/{key}", api_ledger_list, PERM_READ,
 	    .key_ok = ledger_key_household),
@@ -155,12 +162,13 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/employers", api_employers_list, PERM_READ),
 	API("POST", "/api/v1/employers", api_employers_create, PERM_EDIT),
 	API("GET", "/api/v1/worklists", api_worklists, PERM_READ),
-	API("GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ),
+	API("GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ,
+	    .export_formats = file_formats),
 	API("GET", "/api/v1/followup/settings", api_followup_settings, PERM_READ),
 	API("PUT", "/api/v1/followup/settings", api_followup_settings_put, PERM_ADMIN),
 	API("GET", "/api/v1/users", api_users_list, PERM_ADMIN),
 	API("POST", "/api/v1/users", api_users_create, PERM_ADMIN),
-	API("GET", "/api/v1/audit", api_audit, PERM_READ),
+	API("GET", "/api/v1/audit", api_audit, PERM_READ, .export_formats = file_formats),
 	API("GET", "/api/v1/doc-types", api_doc_types, PERM_READ),
 	API("POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN),
 	API("GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ),
@@ -177,7 +185,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ),
 	/* accountability: the auditor's log (PERM_REVIEW), break-the-glass */
 	PAGE("GET", "/audit", page_audit, PERM_REVIEW),
-	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW),
+	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW, .export_formats = file_formats),
 	PAGE("POST", "/audit/verify", page_audit_verify, PERM_REVIEW),
 	/* imports (issue 14): upload with a dry run first, the result, the recent ones */
 	PAGE("GET", "/imports", page_imports, PERM_EDIT),
@@ -306,7 +314,18 @@ static bool resolve(struct request *rq, const char *token)
 	return ok;
 }
 
-/* Authenticates when the route needs it and checks the role; answers 401/403 itself. */
+/* Whether the request asks for one of the row's download formats. */
+static bool wants_file(struct request *rq)
+{
+	const char *format = rq->route->export_formats ? rq_query(rq, "format") : NULL;
+	for (int i = 0; format && rq->route->export_formats[i]; i++)
+		if (strcmp(format, rq->route->export_formats[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Authenticates when the route needs it and checks the role (and, for a download, the
+ * export right); answers 401/403 itself. */
 static bool authorize(struct request *rq)
 {
 	const struct route *found = rq->route;
@@ -330,12 +349,14 @@ static bool authorize(struct request *rq)
 		rq->authenticated = true;
 		rq->token = arena_strdup(&rq->arena, token);
 	}
-	if (!permitted(rq, found->perm)) {
+	bool role_ok = permitted(rq, found->perm);
+	bool export_ok = found->perm == PERM_EXPORT || !wants_file(rq) || permitted(rq, PERM_EXPORT);
+	if (!role_ok || !export_ok) {
 		if (found->page)
 			page_outcome(rq, OUT_FORBIDDEN);
 		else
-			rq_problem(rq, OUT_FORBIDDEN, found->perm == PERM_EXPORT ? "export_not_allowed"
-				   : "role_not_allowed");
+			rq_problem(rq, OUT_FORBIDDEN, role_ok || found->perm == PERM_EXPORT
+				   ? "export_not_allowed" : "role_not_allowed");
 		return false;
 	}
 	return true;

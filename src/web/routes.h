@@ -17,7 +17,8 @@ enum perm {
 	PERM_REVIEW,	/* those who review the log and access: administrators and auditors */
 	PERM_REVEAL,	/* who may reveal a whole ID number (role_can_reveal) */
 	PERM_EXPORT,	/* who may take records away as files (role_can_export); a route
-			 * whose answer is a file only when ?format= asks checks in export.c */
+			 * whose answer is a file only when ?format= asks says which formats
+			 * in its .export_formats */
 };
 
 /* How a row is protected against cross-site request forgery. */
@@ -42,6 +43,10 @@ struct route {
 	enum csrf_rule csrf;
 	handler_fn csrf_refused;	/* pages: answers a refused token (default: error page) */
 	size_t body_limit;	/* bytes; 0 = the configured default for the kind of route */
+	/* The values of ?format= whose answer is a file taken away (CSV, XLSX): with one of
+	 * them the request needs the export right (role_can_export) as well as perm; NULL:
+	 * none (a PERM_EXPORT row needs it for every answer). */
+	const char *const *export_formats;
 	/* With a "{key}" in the pattern: which names the row answers (NULL: any name); a
 	 * name it refuses makes the row not match, as if its pattern were literal. */
 	bool (*key_ok)(const char *key);

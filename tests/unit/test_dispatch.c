@@ -4,7 +4,8 @@
  * read (the test declares a body and never sends it: the answer must come all the same);
  * one without a token is refused before the handler runs (an API request before its body,
  * a page form once its form arrives without the field, a page upload before any file part
- * is stored); a Bearer request is not subject to CSRF. */
+ * is stored); a Bearer request is not subject to CSRF. And a download needs the export
+ * right, by the row's rule, whatever the handler. */
 #include "tests/unit/cmocka_prelude.h"
 
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@
 static struct server srv;
 static int port;
 static char token[SESSION_TOKEN_LEN + 1];
+static char volunteer[SESSION_TOKEN_LEN + 1];	/* a role that may read, never export */
 static char csrf[33];
 static int64_t household;	/* {id} in the paths: a household that exists (1 for the rest) */
 
@@ -65,6 +67,12 @@ static int setup(void **state)
 		return -1;
 	testdb_reset(t);
 	if (session_login(&t->cx, &lim, "root", "root's own password", token, &retry) != OUT_OK)
+		return -1;
+	testdb_reset(t);
+	if (user_add(&t->cx, "vol", "volunteer", "520628002030", "vol's own password", &err))
+		return -1;
+	testdb_reset(t);
+	if (session_login(&t->cx, &lim, "vol", "vol's own password", volunteer, &retry) != OUT_OK)
 		return -1;
 	page_csrf(token, csrf);
 	if (!(household = make_household(t)))
@@ -268,11 +276,52 @@ static void bearer_needs_no_token_and_the_right_one_passes(void **state)
 	assert_memory_equal(resp, "HTTP/1.1 404", 12);
 }
 
+/* The status of a GET as `who`. */
+static void get_as(const char *who, const char *target, char *resp, size_t cap)
+{
+	char head[1024];
+	snprintf(head, sizeof(head), "GET %s HTTP/1.1\r\nAuthorization: Bearer %s", target, who);
+	exchange(head, "", 0, resp, cap);
+}
+
+/* A download is a row's rule (PERM_EXPORT, .export_formats), checked by dispatch: a role
+ * without the export right reads the JSON and is refused the file. */
+static void downloads_need_the_export_right(void **state)
+{
+	(void)state;
+	char audit[128];
+	snprintf(audit, sizeof(audit), "/api/v1/audit?entity=household&id=%lld", (long long)household);
+	const char *const reads[] = {"/api/v1/worklists/zero_employment?limit=5",
+		"/api/v1/reports/employment?table=county", audit, NULL};
+	char resp[8192], target[256];
+	for (int i = 0; reads[i]; i++) {
+		get_as(volunteer, reads[i], resp, sizeof(resp));
+		if (strncmp(resp, "HTTP/1.1 200", 12) != 0)
+			fail_msg("%s: %.60s", reads[i], resp);
+		snprintf(target, sizeof(target), "%s&format=json", reads[i]);
+		get_as(volunteer, target, resp, sizeof(resp));
+		assert_memory_equal(resp, "HTTP/1.1 200", 12);
+		for (int f = 0; f < 2; f++) {
+			snprintf(target, sizeof(target), "%s&format=%s", reads[i], f ? "xlsx" : "csv");
+			get_as(volunteer, target, resp, sizeof(resp));
+			if (strncmp(resp, "HTTP/1.1 403", 12) != 0 || !strstr(resp, "may not export records"))
+				fail_msg("%s: a volunteer's download: %.600s", target, resp);
+			get_as(token, target, resp, sizeof(resp));
+			if (strncmp(resp, "HTTP/1.1 200", 12) != 0)
+				fail_msg("%s: the admin's download: %.80s", target, resp);
+		}
+	}
+	snprintf(target, sizeof(target), "/api/v1/households/%lld/bag", (long long)household);
+	get_as(volunteer, target, resp, sizeof(resp));
+	assert_true(strncmp(resp, "HTTP/1.1 403", 12) == 0 && strstr(resp, "may not export records"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_cookie_write_is_refused_by_dispatch),
 		cmocka_unit_test(bearer_needs_no_token_and_the_right_one_passes),
+		cmocka_unit_test(downloads_need_the_export_right),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
