@@ -64,7 +64,7 @@ enum outcome ledger_person(struct ctx *cx, int64_t person_id, bool write, json_t
 	enum outcome res = OUT_OK;
 	if (write) {
 		int64_t hh = json_integer_value(json_object_get(*person, "household_id"));
-		res = household_writable(cx, hh);
+		res = household_guard_writable(cx, hh);
 		if (res == OUT_OK && strcmp(json_string_value(json_object_get(*person, "status")),
 					    "member") != 0) {
 			verrors_add(cx->errs, "person_id", "person_not_member");
@@ -95,7 +95,7 @@ enum outcome ledger_items(json_t *rows, json_t **out)
 enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, json_t **household)
 {
 	*household = NULL;
-	enum outcome res = write ? household_writable(cx, household_id) : OUT_OK;
+	enum outcome res = write ? household_guard_writable(cx, household_id) : OUT_OK;
 	if (res == OUT_OK)
 		res = household_get(cx, household_id, household);
 	return res;
@@ -139,7 +139,7 @@ enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body
 int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
 		    const char *entity, int64_t id, json_t *before, json_t *after)
 {
-	int rc = household_touch(cx, household_id);
+	int rc = household_guard_touch(cx, household_id);
 	return rc == STORE_OK ? audit_write(cx, action, entity, id, before, after) : rc;
 }
 
@@ -412,7 +412,7 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 		rc = insert_row(cx, l, owner_id, row, "created_at", &id);
 	if (res == OUT_OK && rc == STORE_OK) {
 		*out = read_row(cx, l, id);
-		rc = !*out ? STORE_ERROR : household_touch(cx, household_of(owner));
+		rc = !*out ? STORE_ERROR : household_guard_touch(cx, household_of(owner));
 		if (rc == STORE_OK)
 			rc = audit_write_detail(cx, "create", l->entity, id, NULL, *out, detail);
 	}

@@ -275,7 +275,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
-	enum outcome res = household_writable(cx, household_id);
+	enum outcome res = household_guard_writable(cx, household_id);
 	int rc = STORE_OK;
 	struct id_probes probes = {.n = 0};
 	if (res == OUT_OK) {
@@ -289,7 +289,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	if (res == OUT_OK)
 		rc = person_insert(cx, household_id, &p, event ? event : "move_in", date, &id);
 	if (res == OUT_OK && rc == STORE_OK)
-		rc = household_touch(cx, household_id);
+		rc = household_guard_touch(cx, household_id);
 	if (res == OUT_OK && rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, "create", "person", id, NULL, *out) : STORE_ERROR;
@@ -301,10 +301,10 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	return person_probes_audit(cx, &probes, finish_tx(cx, res, rc, out));
 }
 
-/* household_writable for a loaded person's household (tx_record). */
+/* household_guard_writable for a loaded person's household (tx_record). */
 static enum outcome household_of_writable(struct ctx *cx, json_t *person)
 {
-	return household_writable(cx, json_integer_value(json_object_get(person, "household_id")));
+	return household_guard_writable(cx, json_integer_value(json_object_get(person, "household_id")));
 }
 
 enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
@@ -376,7 +376,7 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 		rc = person_index(cx, id, json_string_value(json_object_get(body, "name"))
 				  ? p.name : json_string_value(json_object_get(before, "name")));
 	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
+		rc = household_guard_touch(cx, household_id);
 	if (rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, "update", "person", id, before, *out) : STORE_ERROR;
@@ -398,7 +398,7 @@ static enum outcome load_member(struct ctx *cx, int64_t id, json_t **before, int
 	if (!*before)
 		return OUT_NOT_FOUND;
 	*household_id = json_integer_value(json_object_get(*before, "household_id"));
-	if ((res = household_writable(cx, *household_id)) == OUT_OK &&
+	if ((res = household_guard_writable(cx, *household_id)) == OUT_OK &&
 	    strcmp(json_string_value(json_object_get(*before, "status")), "member") != 0) {
 		verrors_add(cx->errs, "status", "person_not_member");
 		res = OUT_INVALID;
@@ -438,7 +438,7 @@ enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 	int64_t from = 0;
 	if ((res = load_member(cx, id, &before, &from)) != OUT_OK)
 		goto done;
-	if ((res = household_writable(cx, target)) != OUT_OK) {
+	if ((res = household_guard_writable(cx, target)) != OUT_OK) {
 		if (res == OUT_NOT_FOUND) {	/* the target is a field of this request */
 			verrors_add(cx->errs, "household_id", "household_unknown");
 			res = OUT_INVALID;
@@ -463,9 +463,9 @@ enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 	if (rc == STORE_OK)
 		rc = add_event(cx, id, target, marriage ? "marriage_in" : "move_in", date, note);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, from);
+		rc = household_guard_touch(cx, from);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, target);
+		rc = household_guard_touch(cx, target);
 	if (rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, "move", "person", id, before, *out) : STORE_ERROR;
@@ -505,7 +505,7 @@ enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out
 	if (rc == STORE_OK)
 		rc = add_event(cx, id, hh, kind, date, note);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, hh);
+		rc = household_guard_touch(cx, hh);
 	if (rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, kind, "person", id, before, *out) : STORE_ERROR;

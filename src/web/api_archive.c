@@ -59,7 +59,7 @@ static bool upload_parts(struct request *rq, struct archive_file *files, int *nf
 /* The household must be visible and open to this archivist before 2 GiB arrive for it. */
 bool api_items_precheck(struct request *rq)
 {
-	enum outcome res = household_writable_archive(&rq->cx, rq->ids[0]);
+	enum outcome res = household_guard_writable_archive(&rq->cx, rq->ids[0]);
 	if (res != OUT_OK)
 		rq_problem(rq, res, NULL);
 	return res == OUT_OK;
@@ -104,7 +104,7 @@ void api_item_get(struct request *rq)
 {
 	json_t *out = NULL;
 	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &out);
-	audit_answer(rq, res, "read", "item", rq->ids[0], out, NULL);
+	api_audit_answer(rq, res, "read", "item", rq->ids[0], out, NULL);
 	reply_item(rq, res, out);
 }
 
@@ -145,7 +145,7 @@ void api_items_list(struct request *rq)
 	}
 	json_t *out = NULL;
 	res = archive_item_list(&rq->cx, &f, &out);
-	audit_answer(rq, res, "list", "household", f.household_id, out, "items");
+	api_audit_answer(rq, res, "list", "household", f.household_id, out, "items");
 	rq_reply(rq, res, 200, out);
 }
 

@@ -78,7 +78,7 @@ void api_worklist(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = worklist_entries(&rq->cx, rq->key, after, limit, &out);
-	audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
+	api_audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -214,7 +214,7 @@ void api_report_employment_records(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = report_employment_records(&rq->cx, figure, area ? area : "", after, limit, &out);
-	audit_answer(rq, res, "list", "report", 0, out, figure);
+	api_audit_answer(rq, res, "list", "report", 0, out, figure);
 	rq_reply(rq, res, 200, out);
 }
 

@@ -19,26 +19,26 @@ static bool takes_put(const struct ledger *l)
 	return l && l->shape != LEDGER_ROWS;
 }
 
-bool ledger_key_household(const char *key) { return ledger_find(key, LEDGER_OF_HOUSEHOLD); }
-bool ledger_key_person(const char *key) { return ledger_find(key, LEDGER_OF_PERSON); }
+bool api_ledger_key_household(const char *key) { return ledger_find(key, LEDGER_OF_HOUSEHOLD); }
+bool api_ledger_key_person(const char *key) { return ledger_find(key, LEDGER_OF_PERSON); }
 
-bool ledger_key_household_rows(const char *key)
+bool api_ledger_key_household_rows(const char *key)
 {
 	const struct ledger *l = ledger_find(key, LEDGER_OF_HOUSEHOLD);
 	return l && l->shape == LEDGER_ROWS;
 }
 
-bool ledger_key_person_rows(const char *key)
+bool api_ledger_key_person_rows(const char *key)
 {
 	const struct ledger *l = ledger_find(key, LEDGER_OF_PERSON);
 	return l && l->shape == LEDGER_ROWS;
 }
 
-bool ledger_key_household_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_HOUSEHOLD)); }
-bool ledger_key_person_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_PERSON)); }
-bool ledger_key_rows(const char *key) { return ledger_find_rows(key); }
+bool api_ledger_key_household_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_HOUSEHOLD)); }
+bool api_ledger_key_person_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_PERSON)); }
+bool api_ledger_key_rows(const char *key) { return ledger_find_rows(key); }
 
-bool ledger_key_changeable(const char *key)
+bool api_ledger_key_changeable(const char *key)
 {
 	const struct ledger *l = ledger_find_rows(key);
 	return l && l->changeable;
@@ -51,7 +51,7 @@ void api_ledger_list(struct request *rq)
 	const struct ledger *l = ledger_find(rq->key, owner_of(rq));
 	json_t *out = NULL;
 	enum outcome res = ledger_list(&rq->cx, l, rq->ids[0], &out);
-	audit_answer(rq, res, "read", l->owner == LEDGER_OF_PERSON ? "person" : "household",
+	api_audit_answer(rq, res, "read", l->owner == LEDGER_OF_PERSON ? "person" : "household",
 		     rq->ids[0], NULL, rq->key);
 	if (l->shape == LEDGER_ROWS)
 		rq_reply(rq, res, 200, out);

@@ -39,7 +39,7 @@ void api_search(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = search_run(&rq->cx, q, limit, &out);
-	audit_answer(rq, res, "search", "search", 0, out, q);
+	api_audit_answer(rq, res, "search", "search", 0, out, q);
 	rq_reply(rq, res, 200, out);
 }
 

@@ -143,14 +143,14 @@ void api_ledger_append(struct request *rq);
 void api_ledger_put(struct request *rq);
 void api_ledger_row(struct request *rq);
 void api_ledger_update(struct request *rq);
-bool ledger_key_household(const char *key);	/* any ledger of a household */
-bool ledger_key_person(const char *key);
-bool ledger_key_household_rows(const char *key);	/* ... kept as rows, appended */
-bool ledger_key_person_rows(const char *key);
-bool ledger_key_household_put(const char *key);	/* ... replaced by a PUT */
-bool ledger_key_person_put(const char *key);
-bool ledger_key_rows(const char *key);		/* rows addressed by id */
-bool ledger_key_changeable(const char *key);	/* ... that a PATCH may change */
+bool api_ledger_key_household(const char *key);	/* any ledger of a household */
+bool api_ledger_key_person(const char *key);
+bool api_ledger_key_household_rows(const char *key);	/* ... kept as rows, appended */
+bool api_ledger_key_person_rows(const char *key);
+bool api_ledger_key_household_put(const char *key);	/* ... replaced by a PUT */
+bool api_ledger_key_person_put(const char *key);
+bool api_ledger_key_rows(const char *key);		/* rows addressed by id */
+bool api_ledger_key_changeable(const char *key);	/* ... that a PATCH may change */
 bool page_key_household_whole(const char *key);	/* replaced whole, with a form */
 bool page_key_person_whole(const char *key);
 void page_ledger_new(struct request *rq);

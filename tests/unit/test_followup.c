@@ -20,23 +20,23 @@ static void conditions_parse(void **state)
 	(void)state;
 	struct fact_condition c;
 	const char *bad = NULL;
-	assert_true(fact_condition_parse("relocated labor !worked_recently", false, &c, &bad));
+	assert_true(followup_pass_condition_parse("relocated labor !worked_recently", false, &c, &bad));
 	assert_int_equal(c.ngroups, 1);
 	assert_int_equal(c.g[0].p_need, PF_COUNTED | PF_LABOR);
 	assert_int_equal(c.g[0].p_not, PF_WORKED_RECENTLY);
 	assert_int_equal(c.g[0].h_need, HF_RELOCATED);
-	assert_true(fact_condition_parse("relocated has_labor !has_employed", true, &c, &bad));
+	assert_true(followup_pass_condition_parse("relocated has_labor !has_employed", true, &c, &bad));
 	assert_int_equal(c.g[0].h_need, HF_COUNTED | HF_RELOCATED | HF_HAS_LABOR);
 	assert_int_equal(c.g[0].h_not, HF_HAS_EMPLOYED);
-	assert_true(fact_condition_parse("labor !skilled | labor !employed", false, &c, &bad));
+	assert_true(followup_pass_condition_parse("labor !skilled | labor !employed", false, &c, &bad));
 	assert_int_equal(c.ngroups, 2);
 	assert_int_equal(c.g[1].p_need, PF_COUNTED | PF_LABOR);
 	assert_int_equal(c.g[1].p_not, PF_EMPLOYED);
-	assert_false(fact_condition_parse("labor | labor | labor | labor | labor", false, &c, &bad));
-	assert_false(fact_condition_parse("labor !happy", false, &c, &bad));
+	assert_false(followup_pass_condition_parse("labor | labor | labor | labor | labor", false, &c, &bad));
+	assert_false(followup_pass_condition_parse("labor !happy", false, &c, &bad));
 	assert_string_equal(bad, "happy");
 	/* a household rule cannot test a person's facts */
-	assert_false(fact_condition_parse("relocated labor", true, &c, &bad));
+	assert_false(followup_pass_condition_parse("relocated labor", true, &c, &bad));
 	assert_string_equal(bad, "labor");
 }
 
@@ -49,7 +49,7 @@ static void every_stored_rule_parses(void **state)
 	while (store_next(r)) {
 		struct fact_condition c;
 		const char *bad = "";
-		if (!fact_condition_parse(store_text(r, 2), strcmp(store_text(r, 1), "household") == 0,
+		if (!followup_pass_condition_parse(store_text(r, 2), strcmp(store_text(r, 1), "household") == 0,
 					  &c, &bad))
 			fail_msg("rule %s: unknown fact %s", store_text(r, 0), bad);
 		n++;

@@ -142,9 +142,9 @@ static void no_ledger_name_is_a_fixed_path(void **state)
 static void whole_form_rows_answer_only_ledgers_with_a_form(void **state)
 {
 	(void)state;
-	assert_false(ledger_key_household_put("visits"));	/* a PUT replaces: rows are POSTed */
-	assert_true(ledger_key_household_put("plots"));
-	assert_true(ledger_key_person_put("schooling"));
+	assert_false(api_ledger_key_household_put("visits"));	/* a PUT replaces: rows are POSTed */
+	assert_true(api_ledger_key_household_put("plots"));
+	assert_true(api_ledger_key_person_put("schooling"));
 	assert_false(page_key_household_whole("visits"));
 	assert_true(page_key_household_whole("plots"));
 	assert_true(page_key_household_whole("steps"));
