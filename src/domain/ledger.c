@@ -179,14 +179,17 @@ const char *ledger_date(struct ctx *cx, json_t *body, const char *key, const cha
 	return d;
 }
 
-/* The SELECT of a ROWS ledger's rows: id, owner, the fields, the reads, created_at; with
- * the names and kinds ledger_rows takes. */
+/* The SELECT of a ledger's rows: id (a ROWS ledger's), owner, the fields, the reads, and
+ * the time (created_at of a row, updated_at of a one-record ledger); with the names and
+ * kinds ledger_rows takes. */
 static const char *select_rows(struct ctx *cx, const struct ledger *l, const char **names,
 			       const char **kinds)
 {
-	const char *cols = arena_printf(cx->arena, "id, %s", owner_column(l));
-	*names = arena_printf(cx->arena, "id %s", owner_column(l));
-	*kinds = "ii";
+	bool one = l->shape == LEDGER_ONE;
+	const char *stamp = one ? "updated_at" : "created_at";
+	const char *cols = arena_printf(cx->arena, "%s%s", one ? "" : "id, ", owner_column(l));
+	*names = arena_printf(cx->arena, "%s%s", one ? "" : "id ", owner_column(l));
+	*kinds = one ? "i" : "ii";
 	for (const struct ledger_field *f = l->fields; f->name; f++) {
 		char k = f->kind == 'i' || f->kind == 'r' || f->kind == 'b' ? f->kind : 't';
 		if (f->body_only)
@@ -200,17 +203,18 @@ static const char *select_rows(struct ctx *cx, const struct ledger *l, const cha
 		*names = arena_printf(cx->arena, "%s %s", *names, r->name);
 		*kinds = arena_printf(cx->arena, "%s%c", *kinds, r->kind);
 	}
-	*names = arena_printf(cx->arena, "%s created_at", *names);
+	*names = arena_printf(cx->arena, "%s %s", *names, stamp);
 	*kinds = arena_printf(cx->arena, "%st", *kinds);
-	return arena_printf(cx->arena, "SELECT %s, created_at FROM %s", cols, l->table);
+	return arena_printf(cx->arena, "SELECT %s, %s FROM %s", cols, stamp, l->table);
 }
 
-/* Rows of a ROWS ledger: those of an owner (by_owner) or the one row `id`. */
+/* Rows of a ROWS ledger: those of an owner (by_owner) or the one row `id`; of a one-record
+ * ledger, the owner's (none or one). */
 static json_t *read_rows(struct ctx *cx, const struct ledger *l, bool by_owner, int64_t id)
 {
 	const char *names, *kinds, *sql = select_rows(cx, l, &names, &kinds);
-	sql = by_owner ? arena_printf(cx->arena, "%s WHERE %s = ? ORDER BY %s", sql,
-				      owner_column(l), l->order)
+	sql = by_owner ? arena_printf(cx->arena, "%s WHERE %s = ?%s%s", sql, owner_column(l),
+				      l->order ? " ORDER BY " : "", l->order ? l->order : "")
 		       : arena_printf(cx->arena, "%s WHERE id = ?", sql);
 	json_t *rows = ledger_rows(cx, names, kinds, sql, "i", id), *row;
 	size_t i;
@@ -252,13 +256,22 @@ enum outcome ledger_list(struct ctx *cx, const struct ledger *l, int64_t owner_i
 {
 	json_t *owner = NULL;
 	*out = NULL;
-	if (l->shape != LEDGER_ROWS)
+	if (l->shape == LEDGER_SET)
 		return l->get(cx, owner_id, out);
 	enum outcome res = owner_check(cx, l->owner, owner_id, false, &owner);
 	json_decref(owner);
 	if (res != OUT_OK)
 		return res;
-	res = ledger_items(read_rows(cx, l, true, owner_id), out);
+	json_t *rows = read_rows(cx, l, true, owner_id);
+	if (rows && l->shape == LEDGER_ONE && json_array_size(rows) == 0) {
+		/* nothing recorded yet: the record as the descriptor says it reads then */
+		json_t *absent = json_loads(l->absent ? l->absent : "{}", 0, NULL);
+		json_t *rec = json_pack("{s:I}", owner_column(l), (json_int_t)owner_id);
+		json_object_update(rec, absent);
+		json_decref(absent);
+		json_array_append_new(rows, rec);
+	}
+	res = ledger_items(rows, out);
 	if (res == OUT_OK && l->on_list)
 		l->on_list(cx, *out);
 	return res;
@@ -491,25 +504,26 @@ enum outcome ledger_row(struct ctx *cx, const struct ledger *l, int64_t row_id, 
 	return *out ? OUT_OK : OUT_NOT_FOUND;
 }
 
-void ledger_row_etag(json_t *row, char out[48])
+/* FNV-1a of the JSON's canonical text (keys sorted): a version of what it holds. */
+static unsigned long long json_hash(json_t *j)
 {
-	char *s = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = 1469598103934665603ull;
 	for (const char *p = s ? s : ""; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	free(s);
+	return (unsigned long long)h;
+}
+
+void ledger_row_etag(json_t *row, char out[48])
+{
 	snprintf(out, 48, "\"r%lld-%016llx\"", (long long)json_integer_value(json_object_get(row,
-		 "id")), (unsigned long long)h);
+		 "id")), json_hash(row));
 }
 
 void ledger_whole_etag(json_t *whole, char out[48])
 {
-	char *s = json_dumps(whole, JSON_COMPACT | JSON_SORT_KEYS);
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-	for (const char *p = s ? s : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	free(s);
-	snprintf(out, 48, "\"w-%016llx\"", (unsigned long long)h);
+	snprintf(out, 48, "\"w-%016llx\"", json_hash(whole));
 }
 
 /* tx_record of a set or one-record ledger: the record is what get answers, changed by who
@@ -524,7 +538,7 @@ static json_t *whole_load(struct ctx *cx, const void *arg, int64_t owner_id)
 {
 	const struct whole_arg *w = arg;
 	json_t *out = NULL;
-	if (w->l->get(cx, owner_id, &out) == OUT_OK)
+	if (ledger_list(cx, w->l, owner_id, &out) == OUT_OK)
 		return out;
 	json_decref(out);
 	return NULL;
@@ -576,7 +590,7 @@ enum outcome ledger_replace(struct ctx *cx, const struct ledger *l, int64_t owne
 		: replace_one(cx, l, owner, owner_id, body, before);
 	if (cx->errs->n)
 		res = OUT_INVALID;
-	else if (rc == STORE_OK && l->get(cx, owner_id, out) != OUT_OK)
+	else if (rc == STORE_OK && ledger_list(cx, l, owner_id, out) != OUT_OK)
 		rc = STORE_ERROR;
 	if (res == OUT_OK && rc == STORE_OK)
 		rc = ledger_recorded(cx, household_of(owner), "update", l->entity, owner_id, before,

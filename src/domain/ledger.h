@@ -113,8 +113,11 @@ struct ledger {
 	void (*on_read)(struct ctx *cx, json_t *row);
 	void (*on_list)(struct ctx *cx, json_t *out);
 
-	/* LEDGER_SET and LEDGER_ONE: the ledger's own read ({"items": [...]}; its ETag is
-	 * ledger_whole_etag of it). */
+	/* LEDGER_ONE: the record before anything is recorded (JSON text, the owner's id
+	 * added), as a read answers it: {"status": "none"}. */
+	const char *absent;
+	/* LEDGER_SET: the ledger's own read ({"items": [...]}; its ETag is ledger_whole_etag
+	 * of it). A one-record ledger is read from its fields (ledger_list). */
 	enum outcome (*get)(struct ctx *cx, int64_t owner_id, json_t **out);
 	/* LEDGER_SET: the replacing write, called by ledger_replace inside its transaction
 	 * once the owner and If-Match are checked; `before` is what get answered. Checks the

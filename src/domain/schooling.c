@@ -35,27 +35,12 @@ static void check(struct ctx *cx, json_t *person, json_t *row, json_t *before)
 		verrors_add(cx->errs, "person_id", "not_a_child");
 }
 
-static json_t *schooling_row(struct ctx *cx, int64_t person_id)
-{
-	json_t *rows = ledger_rows(cx, "person_id status school grade reason updated_at", "itttt" "t",
-		"SELECT person_id, status, school, grade, reason, updated_at FROM schooling"
-		" WHERE person_id = ?", "i", person_id);
-	if (!rows)
-		return NULL;
-	json_t *row = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return row ? row : json_pack("{s:I, s:s}", "person_id", (json_int_t)person_id, "status", "none");
-}
+const struct ledger schooling_ledger = {
+	.name = "schooling", .entity = "schooling", .owner = LEDGER_OF_PERSON, .shape = LEDGER_ONE,
+	.table = "schooling", .fields = fields, .check = check, .absent = "{\"status\": \"none\"}",
+};
 
 enum outcome schooling_get(struct ctx *cx, int64_t person_id, json_t **out)
 {
-	enum outcome res = ledger_person_visible(cx, person_id);
-	json_t *row = res == OUT_OK ? schooling_row(cx, person_id) : NULL;
-	*out = row ? json_pack("{s:[o]}", "items", row) : NULL;
-	return res == OUT_OK && !row ? OUT_INTERNAL : res;
+	return ledger_list(cx, &schooling_ledger, person_id, out);
 }
-
-const struct ledger schooling_ledger = {
-	.name = "schooling", .entity = "schooling", .owner = LEDGER_OF_PERSON, .shape = LEDGER_ONE,
-	.table = "schooling", .fields = fields, .check = check, .get = schooling_get,
-};

@@ -544,7 +544,7 @@ static const struct ledger_form *whole_form(struct request *rq, json_t **initial
 	if (!initial)
 		return lf;
 	*initial = json_object();
-	if (lf && l->get(&rq->cx, rq->ids[0], &cur) == OUT_OK) {
+	if (lf && ledger_list(&rq->cx, l, rq->ids[0], &cur) == OUT_OK) {
 		char etag[48];
 		if (w)
 			w->initial(rq, cur, *initial);

@@ -286,8 +286,11 @@ static void every_ledger_descriptor_is_whole(void **state)
 			assert_true(!l->get && !l->replace);
 		} else if (l->shape == LEDGER_SET) {	/* its own read and replacing write */
 			assert_true(l->get && l->replace && !l->table && !l->changeable);
-		} else {	/* one record: its read; the write from its fields */
-			assert_true(l->get && !l->replace && l->table && l->fields && !l->changeable);
+		} else {	/* one record: read and written from its fields */
+			assert_true(!l->get && !l->replace && l->table && l->fields && !l->changeable);
+			json_t *absent = json_loads(l->absent ? l->absent : "", 0, NULL);
+			assert_non_null(absent);	/* the record before any is kept */
+			json_decref(absent);
 		}
 		for (int j = 0; j < i; j++)	/* one audit entity, one trail clause, per ledger */
 			assert_string_not_equal(ledgers[j]->entity, l->entity);
