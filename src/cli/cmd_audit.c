@@ -28,7 +28,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	struct audit_check chk;
-	enum outcome res = audit_verify(&c->cx, &chk);
+	enum outcome res = audit_chain_verify(&c->cx, &chk);
 	int status;
 	if (res != OUT_OK) {
 		fprintf(stderr, "anju audit verify: the check could not run: %s\n",

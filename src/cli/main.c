@@ -76,7 +76,7 @@ int cli_open(struct cli *c)
 	if (applied)
 		log_info("applied %d migration(s) to %s", applied, c->cfg.db_path);
 	/* the chain's key lives in the data folder, not the database: before any audit row */
-	if (audit_key_load(c->cfg.data_dir, err, sizeof(err))) {
+	if (audit_chain_key_load(c->cfg.data_dir, err, sizeof(err))) {
 		fprintf(stderr, "anju: %s\n", err);
 		return -1;
 	}

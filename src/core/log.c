@@ -49,9 +49,3 @@ void log_error(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The failure half of CHECK() (core/check.h): one log line, then abort for a core dump. */
-void check_failed(const char *expr, const char *file, int line)
-{
-	log_error("%s:%d: check failed: %s", file, line, expr);
-	abort();
-}

@@ -2,6 +2,7 @@
 #include "core/verrors.h"
 
 #include <stddef.h>
+#include <string.h>
 
 void verrors_init(struct verrors *e, struct arena *arena)
 {
@@ -31,4 +32,12 @@ void verrors_clear(struct verrors *e)
 {
 	e->n = 0;
 	e->dropped = 0;
+}
+
+bool verrors_has(const struct verrors *e, const char *field)
+{
+	for (int i = 0; i < e->n; i++)
+		if (strcmp(e->items[i].field, field) == 0)
+			return true;
+	return false;
 }

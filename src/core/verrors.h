@@ -5,6 +5,8 @@
  */
 #ifndef ANJU_VERRORS_H
 #define ANJU_VERRORS_H
+#include <stdbool.h>
+
 #include "core/arena.h"
 
 #define VERRORS_MAX 64
@@ -26,6 +28,8 @@ void verrors_init(struct verrors *e, struct arena *arena);
 void verrors_add(struct verrors *e, const char *field, const char *code);
 /* Same with a field built from prefix and name ("members[0]." + "name"). */
 void verrors_addf(struct verrors *e, const char *prefix, const char *name, const char *code);
+/* True when an error is recorded for that field. */
+bool verrors_has(const struct verrors *e, const char *field);
 /* Forgets every error (the work they were about was undone: they describe nothing). */
 void verrors_clear(struct verrors *e);
 #endif

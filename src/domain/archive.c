@@ -122,7 +122,7 @@ int archive_item_insert(struct ctx *cx, int64_t household_id, const char *number
 static int recorded(struct ctx *cx, int64_t item_id, int64_t household_id, const char *action,
 		    json_t *before, json_t **out)
 {
-	int rc = household_touch(cx, household_id);
+	int rc = household_guard_touch(cx, household_id);
 	if (rc != STORE_OK)
 		return rc;
 	*out = archive_item_load(cx, item_id);
@@ -230,7 +230,7 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
 	*out = NULL;
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
-	enum outcome res = household_writable_archive(cx, household_id);
+	enum outcome res = household_guard_writable_archive(cx, household_id);
 	if (res != OUT_OK)
 		return finish(cx, res, STORE_OK, out, files, 0);
 	jx_only(fields, allowed, "", cx->errs);
@@ -296,7 +296,7 @@ enum outcome archive_item_create(struct ctx *cx, int64_t household_id, json_t *f
  * the item not removed. */
 static enum outcome item_changeable(struct ctx *cx, json_t *item)
 {
-	enum outcome res = household_writable_archive(cx,
+	enum outcome res = household_guard_writable_archive(cx,
 		json_integer_value(json_object_get(item, "household_id")));
 	if (res == OUT_OK && strcmp(json_string_value(json_object_get(item, "status")), "active") != 0) {
 		verrors_add(cx->errs, "item", "item_removed");

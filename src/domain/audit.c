@@ -90,7 +90,7 @@ int audit_write_detail(struct ctx *cx, const char *action, const char *entity, i
 		.action = action, .entity = entity, .entity_id = &id, .before = bs, .after = as,
 		.detail = detail,
 	};
-	int rc = (before && !bs) || (after && !as) ? STORE_ERROR : audit_append(cx->db, &row);
+	int rc = (before && !bs) || (after && !as) ? STORE_ERROR : audit_chain_append(cx->db, &row);
 	free(bs);
 	free(as);
 	return rc;

@@ -6,7 +6,7 @@
  * queued in memory and written in batches by one background thread (audit_read), so a GET
  * never waits for the database's single writer. Every row carries `chain`, the keyed BLAKE2b of
  * the previous row's chain and this row's canonical form, so an edited, inserted or deleted
- * row breaks the chain at that point (audit_verify).
+ * row breaks the chain at that point (audit_chain_verify).
  */
 #ifndef ANJU_AUDIT_H
 #define ANJU_AUDIT_H
@@ -83,7 +83,7 @@ int audit_reads_flush(struct store_conn *db);
  * fails. The key never enters the database, a log or a database backup. 0, or -1 with
  * `err` set. */
 #define AUDIT_KEY_BYTES 32
-int audit_key_load(const char *data_dir, char *err, size_t errlen);
+int audit_chain_key_load(const char *data_dir, char *err, size_t errlen);
 
 /* Appends one row to the chain inside the caller's write transaction. `entity_id` and
  * `records` may be NULL (SQL NULL). Returns a store_rc. */
@@ -92,9 +92,9 @@ struct audit_row {
 	int64_t user_id;
 	const int64_t *entity_id, *records;
 };
-int audit_append(struct store_conn *db, const struct audit_row *row);
+int audit_chain_append(struct store_conn *db, const struct audit_row *row);
 /* The same for n rows in order, after one look at the chain's head (the read writer). */
-int audit_append_many(struct store_conn *db, const struct audit_row *rows, int n);
+int audit_chain_append_many(struct store_conn *db, const struct audit_row *rows, int n);
 /* Chains rows written before the chain existed (chain NULL), in id order. Runs its own
  * transaction; *chained says how many rows it chained. Returns a store_rc. */
 int audit_chain_backfill(struct store_conn *db, int64_t *chained);
@@ -108,10 +108,10 @@ struct audit_check {
 /* Walks the whole chain in id order and records the verification (who, when, result) for
  * the dashboard. Returns OUT_OK when the walk ran (intact or not: see broken_id), or an
  * error outcome. */
-enum outcome audit_verify(struct ctx *cx, struct audit_check *out);
+enum outcome audit_chain_verify(struct ctx *cx, struct audit_check *out);
 /* The most recent verification as JSON ({at, user, checked, intact, broken_id}), JSON null
  * when there has been none; NULL on a storage error. */
-json_t *audit_last_verification(struct ctx *cx);
+json_t *audit_chain_last_verification(struct ctx *cx);
 
 /* ---------------------------------------------------------------- the auditor's view */
 

@@ -31,7 +31,7 @@
 
 /* ---------------------------------------------------------------- the key */
 
-/* Loaded once before any thread starts (audit_key_load), then only read. */
+/* Loaded once before any thread starts (audit_chain_key_load), then only read. */
 static unsigned char chain_key[AUDIT_KEY_BYTES];
 static bool key_loaded;
 static char anchor_path[1024];	/* DATA/audit.verified */
@@ -51,7 +51,7 @@ static int read_all(int fd, unsigned char *p, size_t n)
 	return 0;
 }
 
-int audit_key_load(const char *data_dir, char *err, size_t errlen)
+int audit_chain_key_load(const char *data_dir, char *err, size_t errlen)
 {
 	char path[1024];
 	unsigned char key[AUDIT_KEY_BYTES];
@@ -222,7 +222,7 @@ static int append_after(struct store_conn *db, int64_t *last, char prev[CHAIN_HE
 	return rc;
 }
 
-int audit_append(struct store_conn *db, const struct audit_row *row)
+int audit_chain_append(struct store_conn *db, const struct audit_row *row)
 {
 	int64_t last;
 	char prev[CHAIN_HEX];
@@ -243,7 +243,7 @@ int audit_append(struct store_conn *db, const struct audit_row *row)
 	return rc;
 }
 
-int audit_append_many(struct store_conn *db, const struct audit_row *rows, int n)
+int audit_chain_append_many(struct store_conn *db, const struct audit_row *rows, int n)
 {
 	int64_t last;
 	char prev[CHAIN_HEX];
@@ -497,7 +497,7 @@ static int walk(struct store_conn *db, struct audit_check *out, char head_chain[
 	return rc;
 }
 
-enum outcome audit_verify(struct ctx *cx, struct audit_check *out)
+enum outcome audit_chain_verify(struct ctx *cx, struct audit_check *out)
 {
 	char now[21], head_chain[CHAIN_HEX];
 	memset(out, 0, sizeof(*out));
@@ -533,7 +533,7 @@ enum outcome audit_verify(struct ctx *cx, struct audit_check *out)
 	return rc == STORE_OK ? OUT_OK : OUT_INTERNAL;
 }
 
-json_t *audit_last_verification(struct ctx *cx)
+json_t *audit_chain_last_verification(struct ctx *cx)
 {
 	json_t *o = json_null();
 	struct store_rows *r = store_query(cx->db, "SELECT at, username, checked, intact, broken_id"

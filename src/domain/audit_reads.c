@@ -143,7 +143,7 @@ static int flush_batch(struct store_conn *db, bool *more)
 	}
 	int rc = store_begin(db);
 	if (rc == STORE_OK) {
-		rc = audit_append_many(db, rows, total);
+		rc = audit_chain_append_many(db, rows, total);
 		if (rc == STORE_OK && !store_failed_in_tx(db))
 			rc = store_commit(db);
 		else

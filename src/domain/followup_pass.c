@@ -35,7 +35,7 @@ static const struct { const char *name; uint16_t bit; bool household; } facts[] 
 	{"step_overdue", HF_STEP_OVERDUE, true}, {"visited_recently", HF_VISITED_RECENTLY, true},
 };
 
-bool fact_condition_parse(const char *text, bool household_level, struct fact_condition *c,
+bool followup_pass_condition_parse(const char *text, bool household_level, struct fact_condition *c,
 			  const char **bad)
 {
 	static _Thread_local char word[40];

@@ -82,7 +82,7 @@ bool followup_pass_run(struct ctx *cx, struct followup_pass *p, unsigned what);
 /* Frees what a run allocated inside *p (not *p itself, which the caller owns). */
 void followup_pass_release(struct followup_pass *p);
 /* Parses "relocated labor !employed | ..."; false with the bad word in *bad (a log line). */
-bool fact_condition_parse(const char *text, bool household_level, struct fact_condition *c,
+bool followup_pass_condition_parse(const char *text, bool household_level, struct fact_condition *c,
 			  const char **bad);
 static inline bool person_meets(const struct followup_pass *p, int64_t id,
 				const struct fact_condition *c)

@@ -354,10 +354,10 @@ int household_index(struct ctx *cx, int64_t id)
 	return store_finish(r);
 }
 
-/* household_writable for a loaded household (tx_record). */
+/* household_guard_writable for a loaded household (tx_record). */
 static enum outcome writable_record(struct ctx *cx, json_t *household)
 {
-	return household_writable(cx, json_integer_value(json_object_get(household, "id")));
+	return household_guard_writable(cx, json_integer_value(json_object_get(household, "id")));
 }
 
 /* The change of household `id` (loaded as `before`) inside an open write transaction:
@@ -478,7 +478,7 @@ enum outcome household_update_in_tx(struct ctx *cx, int64_t id, json_t *body,
 	json_t *before = household_load(cx, id);
 	if (!before)
 		return OUT_NOT_FOUND;
-	enum outcome res = household_writable(cx, id);
+	enum outcome res = household_guard_writable(cx, id);
 	const char *key;
 	json_t *v;
 	json_object_foreach(body, key, v) {
@@ -519,7 +519,7 @@ enum outcome household_close(struct ctx *cx, int64_t id, json_t *body, json_t **
 		res = OUT_NOT_FOUND;
 		goto done;
 	}
-	if ((res = household_writable(cx, id)) != OUT_OK)
+	if ((res = household_guard_writable(cx, id)) != OUT_OK)
 		goto done;
 	char now[21];
 	audit_now(now);

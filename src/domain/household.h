@@ -11,7 +11,7 @@
 
 #include "core/outcome.h"
 #include "domain/actor.h"
-#include "domain/household_guard.h"	/* household_writable, household_touch */
+#include "domain/household_guard.h"	/* household_guard_writable, household_guard_touch */
 
 /* How far ahead a relocation date may lie (a planned move), in days; the earliest is
  * 1980-01-01. */

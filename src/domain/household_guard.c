@@ -26,17 +26,17 @@ static enum outcome writable_by(struct ctx *cx, int64_t id, bool (*may)(enum rol
 	return OUT_OK;
 }
 
-enum outcome household_writable(struct ctx *cx, int64_t id)
+enum outcome household_guard_writable(struct ctx *cx, int64_t id)
 {
 	return writable_by(cx, id, role_can_edit_registry);
 }
 
-enum outcome household_writable_archive(struct ctx *cx, int64_t id)
+enum outcome household_guard_writable_archive(struct ctx *cx, int64_t id)
 {
 	return writable_by(cx, id, role_can_edit_archive);
 }
 
-int household_touch(struct ctx *cx, int64_t id)
+int household_guard_touch(struct ctx *cx, int64_t id)
 {
 	char now[21];
 	audit_now(now);

@@ -17,10 +17,10 @@
 
 /* OK when the household is visible, open and the actor may edit the registry;
  * NOT_FOUND, CONFLICT (closed, with a field error) or FORBIDDEN otherwise. */
-enum outcome household_writable(struct ctx *cx, int64_t id);
+enum outcome household_guard_writable(struct ctx *cx, int64_t id);
 /* The same for archive work (archivists may add items, not edit the registry). */
-enum outcome household_writable_archive(struct ctx *cx, int64_t id);
+enum outcome household_guard_writable_archive(struct ctx *cx, int64_t id);
 /* Bumps the version (the ETag) after a change to the household or anything filed under
  * it. Returns a store_rc. */
-int household_touch(struct ctx *cx, int64_t id);
+int household_guard_touch(struct ctx *cx, int64_t id);
 #endif

@@ -408,7 +408,7 @@ static bool household_seen(struct run *r, int64_t id)
 	struct ctx g = *r->cx;
 	g.arena = &a;
 	g.errs = &e;
-	enum outcome res = household_writable(&g, id);
+	enum outcome res = household_guard_writable(&g, id);
 	arena_release(&a);
 	if (res == OUT_INTERNAL || res == OUT_BUSY) {
 		r->failed = true;
@@ -759,7 +759,7 @@ static void flush_group(struct run *r)
 		if (heads_after(r, target, rows, pid, n, &rc) != 1)
 			verrors_add(&errs, "members[0].relation", "several_heads");
 		if (rc == STORE_OK && (created || updated) && r->write)
-			rc = household_touch(&g, target);
+			rc = household_guard_touch(&g, target);
 		if (rc != STORE_OK)
 			r->failed = true;
 	}

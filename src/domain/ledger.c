@@ -64,7 +64,7 @@ enum outcome ledger_person(struct ctx *cx, int64_t person_id, bool write, json_t
 	enum outcome res = OUT_OK;
 	if (write) {
 		int64_t hh = json_integer_value(json_object_get(*person, "household_id"));
-		res = household_writable(cx, hh);
+		res = household_guard_writable(cx, hh);
 		if (res == OUT_OK && strcmp(json_string_value(json_object_get(*person, "status")),
 					    "member") != 0) {
 			verrors_add(cx->errs, "person_id", "person_not_member");
@@ -95,7 +95,7 @@ enum outcome ledger_items(json_t *rows, json_t **out)
 enum outcome ledger_household(struct ctx *cx, int64_t household_id, bool write, json_t **household)
 {
 	*household = NULL;
-	enum outcome res = write ? household_writable(cx, household_id) : OUT_OK;
+	enum outcome res = write ? household_guard_writable(cx, household_id) : OUT_OK;
 	if (res == OUT_OK)
 		res = household_get(cx, household_id, household);
 	return res;
@@ -139,35 +139,8 @@ enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body
 int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
 		    const char *entity, int64_t id, json_t *before, json_t *after)
 {
-	int rc = household_touch(cx, household_id);
+	int rc = household_guard_touch(cx, household_id);
 	return rc == STORE_OK ? audit_write(cx, action, entity, id, before, after) : rc;
-}
-
-enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
-			     json_t *before,
-			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out)
-{
-	if (rc == STORE_OK && get(cx, household_id, out) != OUT_OK)
-		rc = STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = ledger_recorded(cx, household_id, "update", entity, household_id, before, *out);
-	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
-}
-
-enum outcome ledger_one_replaced(struct ctx *cx, int64_t person_id, json_t *person,
-				 const char *entity, int rc,
-				 json_t *before, json_t *(*row)(struct ctx *, int64_t),
-				 json_t **out)
-{
-	json_t *after = rc == STORE_OK ? row(cx, person_id) : NULL;
-	if (rc == STORE_OK)
-		rc = ledger_recorded(cx, json_integer_value(json_object_get(person, "household_id")),
-				     "update", entity, person_id, before, after);
-	*out = after ? json_pack("{s:[o]}", "items", after) : NULL;
-	json_decref(before);
-	json_decref(person);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
 
 long ledger_day(const char *date)
@@ -206,14 +179,17 @@ const char *ledger_date(struct ctx *cx, json_t *body, const char *key, const cha
 	return d;
 }
 
-/* The SELECT of a ROWS ledger's rows: id, owner, the fields, the reads, created_at; with
- * the names and kinds ledger_rows takes. */
+/* The SELECT of a ledger's rows: id (a ROWS ledger's), owner, the fields, the reads, and
+ * the time (created_at of a row, updated_at of a one-record ledger); with the names and
+ * kinds ledger_rows takes. */
 static const char *select_rows(struct ctx *cx, const struct ledger *l, const char **names,
 			       const char **kinds)
 {
-	const char *cols = arena_printf(cx->arena, "id, %s", owner_column(l));
-	*names = arena_printf(cx->arena, "id %s", owner_column(l));
-	*kinds = "ii";
+	bool one = l->shape == LEDGER_ONE;
+	const char *stamp = one ? "updated_at" : "created_at";
+	const char *cols = arena_printf(cx->arena, "%s%s", one ? "" : "id, ", owner_column(l));
+	*names = arena_printf(cx->arena, "%s%s", one ? "" : "id ", owner_column(l));
+	*kinds = one ? "i" : "ii";
 	for (const struct ledger_field *f = l->fields; f->name; f++) {
 		char k = f->kind == 'i' || f->kind == 'r' || f->kind == 'b' ? f->kind : 't';
 		if (f->body_only)
@@ -227,17 +203,18 @@ static const char *select_rows(struct ctx *cx, const struct ledger *l, const cha
 		*names = arena_printf(cx->arena, "%s %s", *names, r->name);
 		*kinds = arena_printf(cx->arena, "%s%c", *kinds, r->kind);
 	}
-	*names = arena_printf(cx->arena, "%s created_at", *names);
+	*names = arena_printf(cx->arena, "%s %s", *names, stamp);
 	*kinds = arena_printf(cx->arena, "%st", *kinds);
-	return arena_printf(cx->arena, "SELECT %s, created_at FROM %s", cols, l->table);
+	return arena_printf(cx->arena, "SELECT %s, %s FROM %s", cols, stamp, l->table);
 }
 
-/* Rows of a ROWS ledger: those of an owner (by_owner) or the one row `id`. */
+/* Rows of a ROWS ledger: those of an owner (by_owner) or the one row `id`; of a one-record
+ * ledger, the owner's (none or one). */
 static json_t *read_rows(struct ctx *cx, const struct ledger *l, bool by_owner, int64_t id)
 {
 	const char *names, *kinds, *sql = select_rows(cx, l, &names, &kinds);
-	sql = by_owner ? arena_printf(cx->arena, "%s WHERE %s = ? ORDER BY %s", sql,
-				      owner_column(l), l->order)
+	sql = by_owner ? arena_printf(cx->arena, "%s WHERE %s = ?%s%s", sql, owner_column(l),
+				      l->order ? " ORDER BY " : "", l->order ? l->order : "")
 		       : arena_printf(cx->arena, "%s WHERE id = ?", sql);
 	json_t *rows = ledger_rows(cx, names, kinds, sql, "i", id), *row;
 	size_t i;
@@ -279,13 +256,22 @@ enum outcome ledger_list(struct ctx *cx, const struct ledger *l, int64_t owner_i
 {
 	json_t *owner = NULL;
 	*out = NULL;
-	if (l->shape != LEDGER_ROWS)
+	if (l->shape == LEDGER_SET)
 		return l->get(cx, owner_id, out);
 	enum outcome res = owner_check(cx, l->owner, owner_id, false, &owner);
 	json_decref(owner);
 	if (res != OUT_OK)
 		return res;
-	res = ledger_items(read_rows(cx, l, true, owner_id), out);
+	json_t *rows = read_rows(cx, l, true, owner_id);
+	if (rows && l->shape == LEDGER_ONE && json_array_size(rows) == 0) {
+		/* nothing recorded yet: the record as the descriptor says it reads then */
+		json_t *absent = json_loads(l->absent ? l->absent : "{}", 0, NULL);
+		json_t *rec = json_pack("{s:I}", owner_column(l), (json_int_t)owner_id);
+		json_object_update(rec, absent);
+		json_decref(absent);
+		json_array_append_new(rows, rec);
+	}
+	res = ledger_items(rows, out);
 	if (res == OUT_OK && l->on_list)
 		l->on_list(cx, *out);
 	return res;
@@ -363,9 +349,10 @@ static int run(struct ctx *cx, const char *sql, const char *types, const void *c
 	return store_finish(r);
 }
 
-/* INSERT of a new row: the owner, every key of row, created_at. */
+/* INSERT of a new row: the owner, every key of row, and the time in `stamp` (created_at
+ * of a row, updated_at of a one-record ledger). */
 static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, json_t *row,
-		      int64_t *id)
+		      const char *stamp, int64_t *id)
 {
 	const void *values[LEDGER_MAX_FIELDS + 2];
 	int64_t ints[LEDGER_MAX_FIELDS + 2];
@@ -389,10 +376,34 @@ static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, 
 	values[n] = now;
 	types[n++] = 't';
 	types[n] = 0;
-	int rc = run(cx, arena_printf(cx->arena, "INSERT INTO %s(%s, created_at) VALUES (%s, ?)",
-				      l->table, cols, marks), types, values);
+	int rc = run(cx, arena_printf(cx->arena, "INSERT INTO %s(%s, %s) VALUES (%s, ?)",
+				      l->table, cols, stamp, marks), types, values);
 	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	return rc;
+}
+
+/* The keys a body may hold: the descriptor's fields. */
+static void field_names(const struct ledger *l, const char *allowed[LEDGER_MAX_FIELDS + 1])
+{
+	int n = 0;
+	for (const struct ledger_field *f = l->fields; f->name && n < LEDGER_MAX_FIELDS; f++)
+		allowed[n++] = f->name;
+	allowed[n] = NULL;
+}
+
+/* The row a body makes once its fields and the check have passed (into cx->errs); the
+ * fields kept only for the check are dropped. */
+static json_t *checked_row(struct ctx *cx, const struct ledger *l, json_t *owner, json_t *body,
+			   json_t *before)
+{
+	json_t *row = json_object();
+	check_fields(cx, l, body, row, false);
+	if (l->check)
+		l->check(cx, owner, row, before);
+	for (const struct ledger_field *f = l->fields; f->name; f++)
+		if (f->body_only)
+			json_object_del(row, f->name);
+	return row;
 }
 
 /* The append once the transaction is open and the owner found: validates into cx->errs
@@ -403,13 +414,7 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 				json_t **out)
 {
 	enum outcome res = OUT_OK;
-	json_t *row = json_object();
-	check_fields(cx, l, body, row, false);
-	if (l->check)
-		l->check(cx, owner, row, NULL);
-	for (const struct ledger_field *f = l->fields; f->name; f++)
-		if (f->body_only)
-			json_object_del(row, f->name);
+	json_t *row = checked_row(cx, l, owner, body, NULL);
 	int rc = STORE_OK;
 	int64_t id = 0;
 	if (cx->errs->n)
@@ -419,10 +424,10 @@ static enum outcome append_rows(struct ctx *cx, const struct ledger *l, int64_t 
 	else if (l->also_write)
 		rc = l->also_write(cx, owner, row);
 	if (res == OUT_OK && rc == STORE_OK)
-		rc = insert_row(cx, l, owner_id, row, &id);
+		rc = insert_row(cx, l, owner_id, row, "created_at", &id);
 	if (res == OUT_OK && rc == STORE_OK) {
 		*out = read_row(cx, l, id);
-		rc = !*out ? STORE_ERROR : household_touch(cx, household_of(owner));
+		rc = !*out ? STORE_ERROR : household_guard_touch(cx, household_of(owner));
 		if (rc == STORE_OK)
 			rc = audit_write_detail(cx, "create", l->entity, id, NULL, *out, detail);
 	}
@@ -436,12 +441,9 @@ enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner
 			   json_t *body, json_t **out)
 {
 	const char *allowed[LEDGER_MAX_FIELDS + 1];
-	int n = 0;
 	json_t *owner = NULL;
 	*out = NULL;
-	for (const struct ledger_field *f = l->fields; f->name && n < LEDGER_MAX_FIELDS; f++)
-		allowed[n++] = f->name;
-	allowed[n] = NULL;
+	field_names(l, allowed);
 	enum outcome res = l->owner == LEDGER_OF_PERSON
 		? ledger_begin_person(cx, owner_id, body, allowed, &owner)
 		: ledger_begin_household(cx, owner_id, body, allowed);
@@ -505,15 +507,100 @@ enum outcome ledger_row(struct ctx *cx, const struct ledger *l, int64_t row_id, 
 	return *out ? OUT_OK : OUT_NOT_FOUND;
 }
 
-void ledger_row_etag(json_t *row, char out[48])
+/* FNV-1a of the JSON's canonical text (keys sorted): a version of what it holds. */
+static unsigned long long json_hash(json_t *j)
 {
-	char *s = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = 1469598103934665603ull;
 	for (const char *p = s ? s : ""; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	free(s);
+	return (unsigned long long)h;
+}
+
+void ledger_row_etag(json_t *row, char out[48])
+{
 	snprintf(out, 48, "\"r%lld-%016llx\"", (long long)json_integer_value(json_object_get(row,
-		 "id")), (unsigned long long)h);
+		 "id")), json_hash(row));
+}
+
+void ledger_whole_etag(json_t *whole, char out[48])
+{
+	snprintf(out, 48, "\"w-%016llx\"", json_hash(whole));
+}
+
+/* tx_record of a set or one-record ledger: the record is what get answers, changed by who
+ * may change the owner (whose JSON the check of a one-record ledger reads). */
+struct whole_arg {
+	const struct ledger *l;
+	int64_t owner_id;
+	json_t **owner;
+};
+
+static json_t *whole_load(struct ctx *cx, const void *arg, int64_t owner_id)
+{
+	const struct whole_arg *w = arg;
+	json_t *out = NULL;
+	if (ledger_list(cx, w->l, owner_id, &out) == OUT_OK)
+		return out;
+	json_decref(out);
+	return NULL;
+}
+
+static enum outcome whole_writable(struct ctx *cx, const void *arg, json_t *whole)
+{
+	const struct whole_arg *w = arg;
+	(void)whole;
+	return owner_check(cx, w->l->owner, w->owner_id, true, w->owner);
+}
+
+/* The write of a one-record ledger: its fields and check, then the record replaced. */
+static int replace_one(struct ctx *cx, const struct ledger *l, json_t *owner, int64_t owner_id,
+		       json_t *body, json_t *before)
+{
+	const char *allowed[LEDGER_MAX_FIELDS + 1];
+	int64_t id = 0;
+	field_names(l, allowed);
+	jx_only(body, allowed, "", cx->errs);
+	json_t *row = checked_row(cx, l, owner, body, json_array_get(json_object_get(before,
+						"items"), 0));
+	int rc = STORE_OK;
+	if (!cx->errs->n)
+		rc = store_exec(cx->db, arena_printf(cx->arena, "DELETE FROM %s WHERE %s = ?",
+						     l->table, owner_column(l)), "i", owner_id);
+	if (!cx->errs->n && rc == STORE_OK)
+		rc = insert_row(cx, l, owner_id, row, "updated_at", &id);
+	json_decref(row);
+	return rc;
+}
+
+enum outcome ledger_replace(struct ctx *cx, const struct ledger *l, int64_t owner_id,
+			    const char *if_match, json_t *body, json_t **out)
+{
+	json_t *owner = NULL, *before;
+	const struct whole_arg arg = {l, owner_id, &owner};
+	const struct tx_record kind = {.load_from = whole_load, .writable_from = whole_writable,
+				       .arg = &arg, .etag = ledger_whole_etag};
+	*out = NULL;
+	if (l->shape == LEDGER_ROWS)
+		return OUT_NOT_FOUND;
+	enum outcome res = tx_begin_change(cx, &kind, owner_id, if_match, body, &before);
+	if (res != OUT_OK) {
+		json_decref(owner);
+		return res;
+	}
+	int rc = l->shape == LEDGER_SET ? l->replace(cx, owner_id, body, before)
+		: replace_one(cx, l, owner, owner_id, body, before);
+	if (cx->errs->n)
+		res = OUT_INVALID;
+	else if (rc == STORE_OK && ledger_list(cx, l, owner_id, out) != OUT_OK)
+		rc = STORE_ERROR;
+	if (res == OUT_OK && rc == STORE_OK)
+		rc = ledger_recorded(cx, household_of(owner), "update", l->entity, owner_id, before,
+				     *out);
+	json_decref(before);
+	json_decref(owner);
+	return tx_end_out(cx->db, res, rc, out);
 }
 
 enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_id,

@@ -12,10 +12,16 @@
  *   POST  /api/v1/{households|persons}/{id}/{ledger}   appends one row: 201, the row
  *   PUT   /api/v1/{households|persons}/{id}/{ledger}   replaces the owner's set (plots,
  *                                                      steps) or its one record (schooling,
- *                                                      family doctor): 200, {"items": [...]}
+ *                                                      family doctor) under If-Match (the
+ *                                                      ETag of the GET): 200, {"items": [...]}
  *   GET   /api/v1/{ledger}/{row id}                    one row, with its ETag
  *   PATCH /api/v1/{ledger}/{row id}                    changes a row under If-Match
- * (PUT on visits still appends, for the clients written before.)
+ * A PUT always replaces; a ledger kept as rows takes no PUT (405).
+ *
+ * Every write has one skeleton: open the transaction and check the owner (for a change,
+ * tx_begin_change: load, may the actor change it, If-Match), check the fields (the
+ * descriptor's field table, then its check hook), write, read back, ledger_recorded, and
+ * tx_end_out.
  *
  * Every change moves the household's version on and writes an audit row in the same
  * transaction, and every ledger's audit rows show in the household's change trail.
@@ -39,7 +45,8 @@ enum ledger_owner { LEDGER_OF_HOUSEHOLD, LEDGER_OF_PERSON };
 enum ledger_shape {
 	LEDGER_ROWS,	/* rows appended one at a time, each with an id; some fields may change */
 	LEDGER_SET,	/* the owner's rows replaced as a whole (plots, relocation steps) */
-	LEDGER_ONE,	/* one record per owner, replaced (schooling, family doctor) */
+	LEDGER_ONE,	/* one record per owner, replaced (schooling, family doctor): the table
+			 * has the owner's column (unique), one column per field and updated_at */
 };
 
 /* When a date may lie. One set of date error codes for every ledger: */
@@ -87,13 +94,12 @@ struct ledger {
 	enum ledger_shape shape;
 
 	/* LEDGER_ROWS: the table has id, household_id or person_id, one column per field and
-	 * created_at. */
+	 * created_at. LEDGER_ONE: the owner's column, one column per field and updated_at. */
 	const char *table;
 	const struct ledger_field *fields;	/* ends with a field whose name is NULL */
 	const struct ledger_read *reads;	/* NULL, or ends with a NULL name */
 	const char *order;			/* of a list: "date DESC, id DESC" */
 	const char *const *changeable;		/* the fields a PATCH may change; NULL: none */
-	bool put_appends;	/* a PUT appends too, as clients written before sent it */
 	/* What the field table cannot say: cross-field rules, lookups, defaults. `row` holds
 	 * the checked fields (for a change, the row as it will be), `before` the row as it
 	 * was (NULL for a new row), `owner` the household's or person's JSON. Adds errors to
@@ -107,10 +113,17 @@ struct ledger {
 	void (*on_read)(struct ctx *cx, json_t *row);
 	void (*on_list)(struct ctx *cx, json_t *out);
 
-	/* LEDGER_SET and LEDGER_ONE: the ledger's own read ({"items": [...]}) and replacing
-	 * write, which open with ledger_begin_* and end with ledger_replaced. */
+	/* LEDGER_ONE: the record before anything is recorded (JSON text, the owner's id
+	 * added), as a read answers it: {"status": "none"}. */
+	const char *absent;
+	/* LEDGER_SET: the ledger's own read ({"items": [...]}; its ETag is ledger_whole_etag
+	 * of it). A one-record ledger is read from its fields (ledger_list). */
 	enum outcome (*get)(struct ctx *cx, int64_t owner_id, json_t **out);
-	enum outcome (*put)(struct ctx *cx, int64_t owner_id, json_t *body, json_t **out);
+	/* LEDGER_SET: the replacing write, called by ledger_replace inside its transaction
+	 * once the owner and If-Match are checked; `before` is what get answered. Checks the
+	 * whole body into cx->errs and writes only when it is valid. Returns a store rc.
+	 * (LEDGER_ONE needs none: its fields and check say it, ledger.c writes it.) */
+	int (*replace)(struct ctx *cx, int64_t owner_id, json_t *body, json_t *before);
 };
 
 /* Every ledger, ending in NULL (ledgers.c). */
@@ -136,8 +149,15 @@ enum outcome ledger_row(struct ctx *cx, const struct ledger *l, int64_t row_id, 
 /* Changes the changeable fields a body names, under the row's ETag (tx_begin_change). */
 enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_id,
 			   const char *if_match, json_t *body, json_t **out);
+/* Replaces a set or one-record ledger (LEDGER_SET, LEDGER_ONE) from a body, under the
+ * ETag of what get answers (tx_begin_change: missing If-Match 428, stale 412, "*" any);
+ * *out is the ledger as get answers it afterwards. */
+enum outcome ledger_replace(struct ctx *cx, const struct ledger *l, int64_t owner_id,
+			    const char *if_match, json_t *body, json_t **out);
 /* A row's ETag: its id and a hash of what it holds. */
 void ledger_row_etag(json_t *row, char out[48]);
+/* The ETag of a set or one-record ledger: a hash of what its get answers. */
+void ledger_whole_etag(json_t *whole, char out[48]);
 /* The household's change trail: the changes to it, its members, its archive items and
  * every ledger of it or of its members, newest first, with before/after when `values`
  * (audit_household_trail). */
@@ -185,19 +205,6 @@ enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body
  * on (its ETag) and the change is audited as `action` on entity/id. Returns a store rc. */
 int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
 		    const char *entity, int64_t id, json_t *before, json_t *after);
-/* Ends a write that replaced a household's set (steps, plots): reads the set back with
- * `get` into *out, records the change (before → after) and ends the transaction. Takes
- * `before`. */
-enum outcome ledger_replaced(struct ctx *cx, int64_t household_id, const char *entity, int rc,
-			     json_t *before,
-			     enum outcome (*get)(struct ctx *, int64_t, json_t **), json_t **out);
-/* The same for a person's one-record ledger (schooling, family doctor): reads the record
- * back with `row`, records the change on the person's household, answers {"items":
- * [record]} and ends the transaction. Takes `before` and `person` (the owner's JSON). */
-enum outcome ledger_one_replaced(struct ctx *cx, int64_t person_id, json_t *person,
-				 const char *entity, int rc,
-				 json_t *before, json_t *(*row)(struct ctx *, int64_t),
-				 json_t **out);
 
 /* "2019-05-01" as a day number; -1 for NULL or bad text. */
 long ledger_day(const char *date);

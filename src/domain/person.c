@@ -183,12 +183,30 @@ int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *
 	return store_index_add(cx->db, STORE_DOC_PERSON, *id, p->name);
 }
 
-int person_update_fields(struct ctx *cx, int64_t id, const struct person_in *p)
+/* Which columns of a person an update sets (the partial-update style of tx.h: a column
+ * changes only when given; given as NULL clears it). */
+struct person_given {
+	bool id, name, relation, ethnicity, education, health, labor_capacity, phone;
+};
+
+/* The one UPDATE of a person's fields: the given ones change, with the columns derived
+ * from them (the ID number's reversed form, gender and birth date; the name's initials and
+ * pinyin), and the version moves on. Returns a store_rc. */
+static int update_person(struct ctx *cx, int64_t id, const struct person_in *p,
+			 const struct person_given *g)
 {
-	char now[21], initials[64], full[256];
+	char now[21], rev[19] = "", initials[64] = "", full[256] = "";
 	audit_now(now);
-	name_keys(p->name ? p->name : "", initials, full);
-	int rc = store_exec(cx->db, "UPDATE persons SET"
+	if (g->id)
+		reverse_id(p->idn.number, rev);
+	if (g->name && p->name)
+		name_keys(p->name, initials, full);
+	const char *gender = g->id ? (p->idn.male ? "male" : "female") : NULL;
+	return store_exec(cx->db, "UPDATE persons SET"
+		" id_number = CASE WHEN ? THEN ? ELSE id_number END,"
+		" id_reversed = CASE WHEN ? THEN ? ELSE id_reversed END,"
+		" gender = CASE WHEN ? THEN ? ELSE gender END,"
+		" birth_date = CASE WHEN ? THEN ? ELSE birth_date END,"
 		" name = CASE WHEN ? THEN ? ELSE name END,"
 		" name_initials = CASE WHEN ? THEN ? ELSE name_initials END,"
 		" name_pinyin = CASE WHEN ? THEN ? ELSE name_pinyin END,"
@@ -199,15 +217,21 @@ int person_update_fields(struct ctx *cx, int64_t id, const struct person_in *p)
 		" labor_capacity = CASE WHEN ? THEN ? ELSE labor_capacity END,"
 		" phone = CASE WHEN ? THEN ? ELSE phone END,"
 		" version = version + 1, updated_at = ? WHERE id = ?",
-		"it" "it" "it" "it" "it" "it" "it" "it" "it" "ti",
-		(int64_t)(p->name != NULL), p->name, (int64_t)(p->name != NULL), initials,
-		(int64_t)(p->name != NULL), full,
-		(int64_t)(p->relation != NULL), p->relation,
-		(int64_t)(p->ethnicity != NULL), p->ethnicity,
-		(int64_t)(p->education != NULL), p->education,
-		(int64_t)(p->health != NULL), p->health,
-		(int64_t)(p->labor_capacity != NULL), p->labor_capacity,
-		(int64_t)(p->phone != NULL), p->phone, now, id);
+		"it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "ti",
+		(int64_t)g->id, g->id ? p->idn.number : NULL, (int64_t)g->id, rev,
+		(int64_t)g->id, gender, (int64_t)g->id, g->id ? p->idn.birth_date : NULL,
+		(int64_t)g->name, p->name, (int64_t)g->name, initials, (int64_t)g->name, full,
+		(int64_t)g->relation, p->relation, (int64_t)g->ethnicity, p->ethnicity,
+		(int64_t)g->education, p->education, (int64_t)g->health, p->health,
+		(int64_t)g->labor_capacity, p->labor_capacity, (int64_t)g->phone, p->phone, now, id);
+}
+
+int person_update_fields(struct ctx *cx, int64_t id, const struct person_in *p)
+{
+	const struct person_given given = {.name = p->name, .relation = p->relation,
+		.ethnicity = p->ethnicity, .education = p->education, .health = p->health,
+		.labor_capacity = p->labor_capacity, .phone = p->phone};
+	int rc = update_person(cx, id, p, &given);
 	if (rc == STORE_OK && p->name)
 		rc = person_index(cx, id, p->name);
 	return rc;
@@ -275,7 +299,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
-	enum outcome res = household_writable(cx, household_id);
+	enum outcome res = household_guard_writable(cx, household_id);
 	int rc = STORE_OK;
 	struct id_probes probes = {.n = 0};
 	if (res == OUT_OK) {
@@ -289,7 +313,7 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	if (res == OUT_OK)
 		rc = person_insert(cx, household_id, &p, event ? event : "move_in", date, &id);
 	if (res == OUT_OK && rc == STORE_OK)
-		rc = household_touch(cx, household_id);
+		rc = household_guard_touch(cx, household_id);
 	if (res == OUT_OK && rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, "create", "person", id, NULL, *out) : STORE_ERROR;
@@ -301,10 +325,10 @@ enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)
 	return person_probes_audit(cx, &probes, finish_tx(cx, res, rc, out));
 }
 
-/* household_writable for a loaded person's household (tx_record). */
+/* household_guard_writable for a loaded person's household (tx_record). */
 static enum outcome household_of_writable(struct ctx *cx, json_t *person)
 {
-	return household_writable(cx, json_integer_value(json_object_get(person, "household_id")));
+	return household_guard_writable(cx, json_integer_value(json_object_get(person, "household_id")));
 }
 
 enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
@@ -313,7 +337,6 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 	static const struct tx_record kind = {.load = person_load, .etag = person_etag,
 					       .writable = household_of_writable};
 	struct person_in p;
-	char now[21], rev[19] = "", initials[64] = "", full[256] = "";
 	json_t *before;
 	int rc = STORE_OK;
 	struct id_probes probes = {.n = 0};
@@ -342,41 +365,16 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 	}
 
 	/* Only what the body names changes (tx.h); the derived columns change with theirs. */
-	audit_now(now);
-	if (p.has_id)
-		reverse_id(p.idn.number, rev);
-	if (p.name)
-		name_keys(p.name, initials, full);
-	int64_t id_given = p.has_id, name_given = p.name != NULL;
-	const char *gender = p.has_id ? (p.idn.male ? "male" : "female") : NULL;
-	rc = store_exec(cx->db, "UPDATE persons SET"
-		" id_number = CASE WHEN ? THEN ? ELSE id_number END,"
-		" id_reversed = CASE WHEN ? THEN ? ELSE id_reversed END,"
-		" gender = CASE WHEN ? THEN ? ELSE gender END,"
-		" birth_date = CASE WHEN ? THEN ? ELSE birth_date END,"
-		" name = CASE WHEN ? THEN ? ELSE name END,"
-		" name_initials = CASE WHEN ? THEN ? ELSE name_initials END,"
-		" name_pinyin = CASE WHEN ? THEN ? ELSE name_pinyin END,"
-		" relation = CASE WHEN ? THEN ? ELSE relation END,"
-		" ethnicity = CASE WHEN ? THEN ? ELSE ethnicity END,"
-		" education = CASE WHEN ? THEN ? ELSE education END,"
-		" health = CASE WHEN ? THEN ? ELSE health END,"
-		" labor_capacity = CASE WHEN ? THEN ? ELSE labor_capacity END,"
-		" phone = CASE WHEN ? THEN ? ELSE phone END,"
-		" version = version + 1, updated_at = ? WHERE id = ?",
-		"it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "it" "ti",
-		id_given, p.has_id ? p.idn.number : NULL, id_given, rev, id_given, gender,
-		id_given, p.has_id ? p.idn.birth_date : NULL,
-		name_given, p.name, name_given, initials, name_given, full,
-		(int64_t)(p.relation != NULL), p.relation,
-		tx_given(body, "ethnicity"), p.ethnicity, tx_given(body, "education"), p.education,
-		tx_given(body, "health"), p.health, tx_given(body, "labor_capacity"), p.labor_capacity,
-		tx_given(body, "phone"), p.phone, now, id);
+	const struct person_given given = {.id = p.has_id, .name = p.name != NULL,
+		.relation = p.relation != NULL, .ethnicity = tx_given(body, "ethnicity"),
+		.education = tx_given(body, "education"), .health = tx_given(body, "health"),
+		.labor_capacity = tx_given(body, "labor_capacity"), .phone = tx_given(body, "phone")};
+	rc = update_person(cx, id, &p, &given);
 	if (rc == STORE_OK)
 		rc = person_index(cx, id, json_string_value(json_object_get(body, "name"))
 				  ? p.name : json_string_value(json_object_get(before, "name")));
 	if (rc == STORE_OK)
-		rc = household_touch(cx, household_id);
+		rc = household_guard_touch(cx, household_id);
 	if (rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, "update", "person", id, before, *out) : STORE_ERROR;
@@ -398,7 +396,7 @@ static enum outcome load_member(struct ctx *cx, int64_t id, json_t **before, int
 	if (!*before)
 		return OUT_NOT_FOUND;
 	*household_id = json_integer_value(json_object_get(*before, "household_id"));
-	if ((res = household_writable(cx, *household_id)) == OUT_OK &&
+	if ((res = household_guard_writable(cx, *household_id)) == OUT_OK &&
 	    strcmp(json_string_value(json_object_get(*before, "status")), "member") != 0) {
 		verrors_add(cx->errs, "status", "person_not_member");
 		res = OUT_INVALID;
@@ -438,7 +436,7 @@ enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 	int64_t from = 0;
 	if ((res = load_member(cx, id, &before, &from)) != OUT_OK)
 		goto done;
-	if ((res = household_writable(cx, target)) != OUT_OK) {
+	if ((res = household_guard_writable(cx, target)) != OUT_OK) {
 		if (res == OUT_NOT_FOUND) {	/* the target is a field of this request */
 			verrors_add(cx->errs, "household_id", "household_unknown");
 			res = OUT_INVALID;
@@ -463,9 +461,9 @@ enum outcome person_move(struct ctx *cx, int64_t id, json_t *body, json_t **out)
 	if (rc == STORE_OK)
 		rc = add_event(cx, id, target, marriage ? "marriage_in" : "move_in", date, note);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, from);
+		rc = household_guard_touch(cx, from);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, target);
+		rc = household_guard_touch(cx, target);
 	if (rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, "move", "person", id, before, *out) : STORE_ERROR;
@@ -505,7 +503,7 @@ enum outcome person_leave(struct ctx *cx, int64_t id, json_t *body, json_t **out
 	if (rc == STORE_OK)
 		rc = add_event(cx, id, hh, kind, date, note);
 	if (rc == STORE_OK)
-		rc = household_touch(cx, hh);
+		rc = household_guard_touch(cx, hh);
 	if (rc == STORE_OK) {
 		*out = person_load(cx, id);
 		rc = *out ? audit_write(cx, kind, "person", id, before, *out) : STORE_ERROR;

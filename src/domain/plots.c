@@ -7,7 +7,6 @@
 
 #include "core/jsonx.h"
 #include "domain/ledger.h"
-#include "domain/tx.h"
 
 const char *const plots_kinds[] = {"contracted", "forest", "homestead", NULL};
 const char *const plots_uses[] = {"transferred", "shares", "reclaimed", "self_farmed", "idle", NULL};
@@ -34,14 +33,13 @@ enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out)
 	return OUT_OK;
 }
 
-enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)
+/* The replacing write (ledger_replace opens it): the whole set checked, then written. */
+static int plots_replace(struct ctx *cx, int64_t household_id, json_t *body, json_t *before)
 {
 	static const char *const allowed[] = {"items", "plots", "household_id", NULL};
 	static const char *const plot_allowed[] = {"kind", "area_mu", "use", "annual_income", NULL};
-	*out = NULL;
-	enum outcome res = ledger_begin_household(cx, household_id, body, allowed);
-	if (res != OUT_OK)
-		return res;
+	(void)before;
+	jx_only(body, allowed, "", cx->errs);
 	/* "items", as every ledger answers; "plots" as clients wrote before */
 	const char *key = json_object_get(body, "plots") ? "plots" : "items";
 	json_t *plots = json_object_get(body, key), *pl;
@@ -75,9 +73,7 @@ enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 			}
 	}
 	if (cx->errs->n)
-		return tx_end(cx->db, OUT_INVALID, STORE_OK);
-	json_t *before = NULL;
-	plots_get(cx, household_id, &before);
+		return STORE_OK;
 	int rc = store_exec(cx->db, "DELETE FROM plots WHERE household_id = ?", "i", household_id);
 	json_array_foreach(plots, i, pl) {
 		if (rc != STORE_OK)
@@ -91,10 +87,10 @@ enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 			json_string_value(json_object_get(pl, "use")),
 			json_is_integer(inc) ? &income : NULL);
 	}
-	return ledger_replaced(cx, household_id, "plots", rc, before, plots_get, out);
+	return rc;
 }
 
 const struct ledger plots_ledger = {
 	.name = "plots", .entity = "plots", .owner = LEDGER_OF_HOUSEHOLD, .shape = LEDGER_SET,
-	.get = plots_get, .put = plots_put,
+	.get = plots_get, .replace = plots_replace,
 };

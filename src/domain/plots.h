@@ -3,8 +3,9 @@
  *
  *   GET/PUT /households/{id}/plots   {"items": [{"kind", "area_mu", "use", "annual_income"}]}
  *
- * A PUT replaces the household's plots as a whole (the audit row keeps the set before and
- * after); it also takes the set as "plots", as clients wrote before.
+ * A PUT (ledger_replace, under the ETag of the GET) replaces the household's plots as a
+ * whole (the audit row keeps the set before and after); it also takes the set as "plots",
+ * as clients wrote before.
  */
 #ifndef ANJU_DOMAIN_PLOTS_H
 #define ANJU_DOMAIN_PLOTS_H
@@ -21,6 +22,5 @@ extern const struct ledger plots_ledger;
 extern const char *const plots_uses[];
 
 enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out);
-enum outcome plots_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);
 
 #endif

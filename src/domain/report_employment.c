@@ -14,7 +14,7 @@
 #include "domain/privacy.h"
 #include "domain/worklist.h"
 
-const char *const employment_figures[] = {"households", "persons", "labor_force", "employed",
+const char *const report_employment_figures[] = {"households", "persons", "labor_force", "employed",
 	"employed_county", "employed_province", "employed_outside_province",
 	"employed_public_welfare", "employed_workshop", "employed_self_employed",
 	"employed_flexible", "employment_rate", "zero_employment_households", "trained",
@@ -238,7 +238,7 @@ enum outcome report_employment_records(struct ctx *cx, const char *figure, const
 	struct followup_pass p;
 	size_t n = area ? strlen(area) : 0;
 	*out = NULL;
-	if (!jx_in(figure, employment_figures) || strcmp(figure, "employment_rate") == 0 ||
+	if (!jx_in(figure, report_employment_figures) || strcmp(figure, "employment_rate") == 0 ||
 	    strstr(figure, "_mu")) {
 		verrors_add(cx->errs, "figure", "unknown_value");
 		return OUT_INVALID;
@@ -333,10 +333,10 @@ json_t *report_employment_tables(json_t *report, enum lang lang)
 						      msg_get(lang, "report_col_code")));
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", "name", "label",
 						      msg_get(lang, "report_col_name")));
-		for (int i = 0; employment_figures[i]; i++) {
+		for (int i = 0; report_employment_figures[i]; i++) {
 			char key[64];
-			snprintf(key, sizeof(key), "figure_%s", employment_figures[i]);
-			json_array_append_new(cols, json_pack("{s:s, s:s}", "key", employment_figures[i],
+			snprintf(key, sizeof(key), "figure_%s", report_employment_figures[i]);
+			json_array_append_new(cols, json_pack("{s:s, s:s}", "key", report_employment_figures[i],
 							      "label", msg_get(lang, key)));
 		}
 		json_t *rows = parts[t][2][0] == '1' ? json_incref(json_object_get(report, parts[t][0]))

@@ -28,7 +28,7 @@
 #include "domain/actor.h"
 
 /* The figures' keys, in table order (NULL-terminated); "code" and "name" come first. */
-extern const char *const employment_figures[];
+extern const char *const report_employment_figures[];
 
 /* {"today", "county": {row}, "by_town": [rows], "by_community": [rows]} */
 enum outcome report_employment(struct ctx *cx, json_t **out);

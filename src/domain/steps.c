@@ -11,7 +11,6 @@
 #include "domain/division.h"
 #include "domain/household.h"
 #include "domain/ledger.h"
-#include "domain/tx.h"
 
 const char *const steps_names[] = {"registration", "hukou_transfer", "moving", "move_in",
 				   "formalities", NULL};
@@ -103,15 +102,13 @@ static void check_step(struct ctx *cx, int64_t household_id, json_t *s, const ch
 	done_of[k] = done ? done : "";
 }
 
-enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out)
+/* The replacing write (ledger_replace opens it): the whole body checked, then written. */
+static int steps_replace(struct ctx *cx, int64_t household_id, json_t *body, json_t *before)
 {
 	static const char *const allowed[] = {"responsible_person", "responsible_phone",
 		"village_command", "town_command", "items", "steps", "household_id", NULL};
 	const char *done_of[8] = {0};
-	*out = NULL;
-	enum outcome res = ledger_begin_household(cx, household_id, body, allowed);
-	if (res != OUT_OK)
-		return res;
+	jx_only(body, allowed, "", cx->errs);
 	const char *person = jx_string(body, "responsible_person", "", false, 50, cx->errs);
 	const char *phone = jx_string(body, "responsible_phone", "", false, 20, cx->errs);
 	const char *village = jx_string(body, "village_command", "", false, 100, cx->errs);
@@ -150,9 +147,7 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 			earlier_done = false;
 	}
 	if (cx->errs->n)
-		return tx_end(cx->db, OUT_INVALID, STORE_OK);
-	json_t *before = NULL;
-	steps_get(cx, household_id, &before);
+		return STORE_OK;
 	/* A partial PUT changes what it names: a field left out keeps its value (null clears). */
 	const char **given[] = {&person, &phone, &village, &town};
 	static const char *const names[] = {"responsible_person", "responsible_phone",
@@ -180,12 +175,12 @@ enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_
 			json_string_value(json_object_get(s, "done_date")),
 			json_string_value(json_object_get(s, "done_by")), item ? &item : NULL);
 	}
-	return ledger_replaced(cx, household_id, "steps", rc, before, steps_get, out);
+	return rc;
 }
 
 const struct ledger steps_ledger = {
 	.name = "steps", .entity = "steps", .owner = LEDGER_OF_HOUSEHOLD, .shape = LEDGER_SET,
-	.get = steps_get, .put = steps_put,
+	.get = steps_get, .replace = steps_replace,
 };
 
 /* ---------------------------------------------------------------- progress */

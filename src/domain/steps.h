@@ -6,7 +6,7 @@
  *                                     "items": [{"step", "due_date", "done_date", "done_by",
  *                                                "evidence_item_id"}]}
  *
- * A PUT replaces the household's steps as a whole (the audit row keeps the set before and
+ * A PUT (ledger_replace, under the ETag of the GET) replaces the household's steps as a whole (the audit row keeps the set before and
  * after; "steps" is taken for "items", as clients wrote before); a field of the people
  * answerable left out keeps its value. A step done before the one before it is
  * LEDGER_DATE_ORDER on "steps.<step>".
@@ -25,7 +25,6 @@ extern const char *const steps_names[];	/* in the order of the process */
 extern const struct ledger steps_ledger;
 
 enum outcome steps_get(struct ctx *cx, int64_t household_id, json_t **out);
-enum outcome steps_put(struct ctx *cx, int64_t household_id, json_t *body, json_t **out);
 /* Progress of the relocation steps by origin town: households, how many have a responsible
  * person, how many have done each step, how many have a step overdue (today). */
 enum outcome steps_progress(struct ctx *cx, json_t **out);

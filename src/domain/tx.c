@@ -54,7 +54,8 @@ enum outcome tx_begin_change(struct ctx *cx, const struct tx_record *kind, int64
 	*before = kind->load_from ? kind->load_from(cx, kind->arg, id) : kind->load(cx, id);
 	if (!*before)
 		res = OUT_NOT_FOUND;
-	else if ((res = kind->writable(cx, *before)) != OUT_OK)
+	else if ((res = kind->writable_from ? kind->writable_from(cx, kind->arg, *before)
+			: kind->writable(cx, *before)) != OUT_OK)
 		;	/* who may not change it learns nothing of its version */
 	else if (!if_match)
 		res = OUT_PRECONDITION_REQUIRED;

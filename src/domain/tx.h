@@ -19,6 +19,8 @@ struct tx_record {
 	enum outcome (*writable)(struct ctx *cx, json_t *record);
 	/* Instead of load, for kinds that need more to find a record (a ledger's rows): */
 	json_t *(*load_from)(struct ctx *cx, const void *arg, int64_t id);
+	/* Instead of writable, for kinds whose record does not say its owner (a ledger's set) */
+	enum outcome (*writable_from)(struct ctx *cx, const void *arg, json_t *record);
 	const void *arg;
 };
 /* The one opening of every partial update (PATCH) under an ETag, in this order: the body

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonx.h"
 #include "core/utf8.h"
 #include "domain/audit.h"
 #include "domain/division.h"
@@ -246,6 +247,36 @@ bool user_load(struct store_conn *db, int64_t id, struct actor *who)
 	}
 	store_finish(r);
 	return found;
+}
+
+enum outcome user_create(struct ctx *cx, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"username", "role", "scope", "password", NULL};
+	const char *err = NULL, *field;
+	*out = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	const char *name = jx_string(body, "username", "", true, 32, cx->errs);
+	const char *role = jx_enum(body, "role", "", true, role_names, cx->errs);
+	json_t *pw = json_object_get(body, "password");
+	if (!json_is_string(pw))	/* its rules are user_add's: any length is checked there */
+		verrors_add(cx->errs, "password", pw ? "type_string" : "required");
+	json_t *scope = json_object_get(body, "scope");
+	if (scope && !json_is_string(scope))
+		verrors_add(cx->errs, "scope", "type_string");
+	if (cx->errs->n)
+		return OUT_INVALID;
+	if (user_add(cx, name, role, json_string_value(scope), json_string_value(pw), &err)) {
+		enum outcome refused = user_error(err, &field);
+		if (refused != OUT_INTERNAL)
+			verrors_add(cx->errs, field, err);
+		return refused;
+	}
+	*out = user_find(cx, 0, name);
+	return *out ? OUT_OK : OUT_INTERNAL;
 }
 
 enum outcome user_error(const char *err_key, const char **field)

@@ -7,12 +7,17 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "core/outcome.h"
 #include "domain/actor.h"
 
 /* Creates a user. Returns 0, or -1 with a message key in *err_key
  * (username_invalid, username_taken, role_unknown, scope_invalid, password_weak, ...). */
 int user_add(struct ctx *cx, const char *username, const char *role, const char *scope,
 	     const char *password, const char **err_key);
+/* Creates a user from a JSON body {"username", "role", "scope", "password"} (the API's):
+ * every bad field into cx->errs at once (OUT_INVALID), a taken name OUT_CONFLICT, then
+ * user_add's own rules; *out is the user as user_find shows it. */
+enum outcome user_create(struct ctx *cx, json_t *body, json_t **out);
 /* Sets a new password and ends the user's sessions. Returns 0 or -1 with *err_key. */
 int user_passwd(struct ctx *cx, const char *username, const char *password, const char **err_key);
 /* Disables (ending every session) or enables an account; admins cannot disable their own.

@@ -52,7 +52,7 @@ static int load_rules(struct ctx *cx, struct rule *rules, int max, const char *o
 			store_finish(r);
 			return -1;
 		}
-		if (!fact_condition_parse(store_text(r, 3), u->household, &u->cond, &bad)) {
+		if (!followup_pass_condition_parse(store_text(r, 3), u->household, &u->cond, &bad)) {
 			log_warn("follow-up rule %s: unknown fact '%s' in its condition", u->key, bad);
 			continue;
 		}

@@ -59,7 +59,7 @@ static bool upload_parts(struct request *rq, struct archive_file *files, int *nf
 /* The household must be visible and open to this archivist before 2 GiB arrive for it. */
 bool api_items_precheck(struct request *rq)
 {
-	enum outcome res = household_writable_archive(&rq->cx, rq->ids[0]);
+	enum outcome res = household_guard_writable_archive(&rq->cx, rq->ids[0]);
 	if (res != OUT_OK)
 		rq_problem(rq, res, NULL);
 	return res == OUT_OK;
@@ -104,7 +104,7 @@ void api_item_get(struct request *rq)
 {
 	json_t *out = NULL;
 	enum outcome res = archive_item_get(&rq->cx, rq->ids[0], &out);
-	audit_answer(rq, res, "read", "item", rq->ids[0], out, NULL);
+	api_audit_answer(rq, res, "read", "item", rq->ids[0], out, NULL);
 	reply_item(rq, res, out);
 }
 
@@ -145,7 +145,7 @@ void api_items_list(struct request *rq)
 	}
 	json_t *out = NULL;
 	res = archive_item_list(&rq->cx, &f, &out);
-	audit_answer(rq, res, "list", "household", f.household_id, out, "items");
+	api_audit_answer(rq, res, "list", "household", f.household_id, out, "items");
 	rq_reply(rq, res, 200, out);
 }
 
@@ -265,8 +265,7 @@ void api_file_reference(struct request *rq) { serve_file(rq, REFERENCE); }
 void api_household_bag(struct request *rq)
 {
 	char name[40];
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	struct tar *t = malloc(sizeof(*t));
 	if (!t) {
 		rq_problem(rq, OUT_INTERNAL, NULL);
@@ -306,8 +305,7 @@ static void reply_pdf(struct request *rq, enum outcome res, const struct export_
 void api_household_dossier(struct request *rq)
 {
 	struct export_mark m;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	export_mark_of(rq, &m);
 	reply_pdf(rq, dossier_pdf(&rq->cx, rq->ids[0], &m, &rq->out), &m, "dossier");
 }
@@ -315,8 +313,7 @@ void api_household_dossier(struct request *rq)
 void api_household_label(struct request *rq)
 {
 	struct export_mark m;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	export_mark_of(rq, &m);
 	reply_pdf(rq, dossier_label_pdf(&rq->cx, rq->ids[0], rq->server->cfg.public_url, &m,
 					&rq->out), &m, "label");

@@ -16,7 +16,7 @@
 
 #define AUDIT_EXPORT_MAX 10000
 
-void audit_mask_rows(const struct request *rq, json_t *rows)
+void api_audit_mask_rows(const struct request *rq, json_t *rows)
 {
 	json_t *row;
 	size_t i;
@@ -45,12 +45,12 @@ void audit_mask_rows(const struct request *rq, json_t *rows)
 	}
 }
 
-bool audit_reviewer(const struct request *rq)
+bool api_audit_reviewer(const struct request *rq)
 {
 	return role_reviews_audit(rq->actor.role);
 }
 
-bool audit_filter_from_query(struct request *rq, struct audit_filter *f)
+bool api_audit_filter_from_query(struct request *rq, struct audit_filter *f)
 {
 	static const char *const entities[] = {"household", "person", "item", "file", "user",
 		"search", "worklist", "report", "audit", "visit", "job", "training", "employer",
@@ -80,13 +80,12 @@ bool audit_filter_from_query(struct request *rq, struct audit_filter *f)
 }
 
 /* The filtered log as a table for sheet.c, in the request's language. */
-void audit_export(struct request *rq, struct audit_filter *f, const char *format)
+void api_audit_export(struct request *rq, struct audit_filter *f, const char *format)
 {
 	static const char *const keys[] = {"id", "at", "user", "address", "action", "entity",
 		"entity_id", "records", "detail", "changed", NULL};
 	json_t *out = NULL;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	f->limit = AUDIT_EXPORT_MAX;
 	if (audit_search(&rq->cx, f, &out) != OUT_OK) {
 		rq_problem(rq, OUT_INTERNAL, NULL);
@@ -94,7 +93,7 @@ void audit_export(struct request *rq, struct audit_filter *f, const char *format
 	}
 	json_t *items = json_incref(json_object_get(out, "items"));
 	json_decref(out);
-	audit_mask_rows(rq, items);	/* like every channel */
+	api_audit_mask_rows(rq, items);	/* like every channel */
 	json_t *cols = json_array();
 	for (int i = 0; keys[i]; i++)
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
@@ -110,18 +109,18 @@ void api_audit_search(struct request *rq)
 	static const char *const formats[] = {"json", "csv", "xlsx", NULL};
 	struct audit_filter f;
 	const char *format = rq_query_enum(rq, "format", formats);
-	if (!audit_filter_from_query(rq, &f)) {
+	if (!api_audit_filter_from_query(rq, &f)) {
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
 	if (format && strcmp(format, "json") != 0) {
-		audit_export(rq, &f, format);
+		api_audit_export(rq, &f, format);
 		return;
 	}
 	json_t *out = NULL;
 	enum outcome res = audit_search(&rq->cx, &f, &out);
 	if (res == OUT_OK)
-		audit_mask_rows(rq, json_object_get(out, "items"));
+		api_audit_mask_rows(rq, json_object_get(out, "items"));
 	rq_reply(rq, res, 200, out);
 }
 
@@ -141,13 +140,13 @@ void api_grants_list(struct request *rq)
 {
 	json_t *out = NULL;
 	bool live = rq_query(rq, "live") && strcmp(rq_query(rq, "live"), "1") == 0;
-	enum outcome res = grant_list(&rq->cx, audit_reviewer(rq), live, &out);
+	enum outcome res = grant_list(&rq->cx, api_audit_reviewer(rq), live, &out);
 	rq_reply(rq, res, 200, out);
 }
 
 /* ---------------------------------------------------------------- read events */
 
-void audit_answer(struct request *rq, enum outcome res, const char *action, const char *entity,
+void api_audit_answer(struct request *rq, enum outcome res, const char *action, const char *entity,
 		  int64_t id, json_t *out, const char *detail)
 {
 	if (res != OUT_OK)
@@ -191,7 +190,7 @@ void api_audit(struct request *rq)
 	/* who read the record is for those who review access, not for everyone in scope */
 	json_t *items = audit_list(&rq->cx, entity, id, 200, reviewer);
 	if (items)
-		audit_mask_rows(rq, items);
+		api_audit_mask_rows(rq, items);
 	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
 		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

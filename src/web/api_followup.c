@@ -47,8 +47,7 @@ static void worklist_release(void *state)
 static void worklist_download(struct request *rq, const char *format)
 {
 	struct worklist_cursor *cur = NULL;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	enum outcome res = worklist_open(&rq->cx, rq->key, &cur);
 	if (res != OUT_OK) {
 		rq_problem(rq, res, res == OUT_TOO_LARGE ? "export_too_large" : NULL);
@@ -79,7 +78,7 @@ void api_worklist(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = worklist_entries(&rq->cx, rq->key, after, limit, &out);
-	audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
+	api_audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -111,8 +110,8 @@ void api_report_employment(struct request *rq)
 		rq_problem(rq, OUT_INVALID, NULL);
 		return;
 	}
-	if (format && strcmp(format, "json") != 0 && !export_begin(rq))
-		return;
+	if (format && strcmp(format, "json") != 0)
+		export_begin(rq);
 	const char *with = rq_query(rq, "worklists");
 	bool worklists = with && strcmp(with, "true") == 0;
 	json_t *out = NULL;
@@ -170,8 +169,7 @@ static void records_download(struct request *rq, const char *format, const char 
 		{"name", "report_col_name"}, {"household_id", "records_col_household_id"},
 		{"id", "records_col_id"}};
 	json_t *probe = NULL;
-	if (!export_begin(rq))
-		return;
+	export_begin(rq);
 	/* an unknown figure or area is a 422 before anything is sent */
 	enum outcome res = report_employment_records(&rq->cx, figure, area, 0, 1, &probe);
 	json_decref(probe);
@@ -216,7 +214,7 @@ void api_report_employment_records(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = report_employment_records(&rq->cx, figure, area ? area : "", after, limit, &out);
-	audit_answer(rq, res, "list", "report", 0, out, figure);
+	api_audit_answer(rq, res, "list", "report", 0, out, figure);
 	rq_reply(rq, res, 200, out);
 }
 

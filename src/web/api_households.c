@@ -32,7 +32,7 @@ void api_households_list(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = household_list(&rq->cx, &f, &out);
-	audit_answer(rq, res, f.q ? "search" : "list", "household", 0, out, f.q);
+	api_audit_answer(rq, res, f.q ? "search" : "list", "household", 0, out, f.q);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -127,7 +127,7 @@ void api_household_trail(struct request *rq)
 	}
 	json_t *items = ledger_household_trail(&rq->cx, rq->ids[0], 200, true);
 	if (items)
-		audit_mask_rows(rq, items);
+		api_audit_mask_rows(rq, items);
 	rq_reply(rq, items ? OUT_OK : OUT_INTERNAL, 200,
 		 items ? json_pack("{s:o}", "items", items) : NULL);
 }

@@ -13,45 +13,50 @@ static enum ledger_owner owner_of(const struct request *rq)
 		strncmp(rq->path, "/persons/", 9) == 0 ? LEDGER_OF_PERSON : LEDGER_OF_HOUSEHOLD;
 }
 
+/* A PUT replaces: only a set or a one-record ledger takes it. */
 static bool takes_put(const struct ledger *l)
 {
-	return l && (l->shape != LEDGER_ROWS || l->put_appends);
+	return l && l->shape != LEDGER_ROWS;
 }
 
-bool ledger_key_household(const char *key) { return ledger_find(key, LEDGER_OF_HOUSEHOLD); }
-bool ledger_key_person(const char *key) { return ledger_find(key, LEDGER_OF_PERSON); }
+bool api_ledger_key_household(const char *key) { return ledger_find(key, LEDGER_OF_HOUSEHOLD); }
+bool api_ledger_key_person(const char *key) { return ledger_find(key, LEDGER_OF_PERSON); }
 
-bool ledger_key_household_rows(const char *key)
+bool api_ledger_key_household_rows(const char *key)
 {
 	const struct ledger *l = ledger_find(key, LEDGER_OF_HOUSEHOLD);
 	return l && l->shape == LEDGER_ROWS;
 }
 
-bool ledger_key_person_rows(const char *key)
+bool api_ledger_key_person_rows(const char *key)
 {
 	const struct ledger *l = ledger_find(key, LEDGER_OF_PERSON);
 	return l && l->shape == LEDGER_ROWS;
 }
 
-bool ledger_key_household_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_HOUSEHOLD)); }
-bool ledger_key_person_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_PERSON)); }
-bool ledger_key_rows(const char *key) { return ledger_find_rows(key); }
+bool api_ledger_key_household_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_HOUSEHOLD)); }
+bool api_ledger_key_person_put(const char *key) { return takes_put(ledger_find(key, LEDGER_OF_PERSON)); }
+bool api_ledger_key_rows(const char *key) { return ledger_find_rows(key); }
 
-bool ledger_key_changeable(const char *key)
+bool api_ledger_key_changeable(const char *key)
 {
 	const struct ledger *l = ledger_find_rows(key);
 	return l && l->changeable;
 }
 
-/* A ledger of a person or a household is a read of that record (jobs, plots, ...). */
+/* A ledger of a person or a household is a read of that record (jobs, plots, ...). A set
+ * or one-record ledger answers its ETag, for the If-Match of its PUT. */
 void api_ledger_list(struct request *rq)
 {
 	const struct ledger *l = ledger_find(rq->key, owner_of(rq));
 	json_t *out = NULL;
 	enum outcome res = ledger_list(&rq->cx, l, rq->ids[0], &out);
-	audit_answer(rq, res, "read", l->owner == LEDGER_OF_PERSON ? "person" : "household",
+	api_audit_answer(rq, res, "read", l->owner == LEDGER_OF_PERSON ? "person" : "household",
 		     rq->ids[0], NULL, rq->key);
-	rq_reply(rq, res, 200, out);
+	if (l->shape == LEDGER_ROWS)
+		rq_reply(rq, res, 200, out);
+	else
+		rq_reply_record(rq, res, 200, out, ledger_whole_etag, NULL);
 }
 
 void api_ledger_append(struct request *rq)
@@ -67,21 +72,17 @@ void api_ledger_append(struct request *rq)
 									  l->name));
 }
 
-/* Replaces a set or a one-record ledger; appends to a ledger kept as rows that still
- * takes PUT from older clients (visits). */
+/* Replaces a set or a one-record ledger under If-Match, as a PATCH changes a row. */
 void api_ledger_put(struct request *rq)
 {
 	const struct ledger *l = ledger_find(rq->key, owner_of(rq));
-	if (l->shape == LEDGER_ROWS) {
-		api_ledger_append(rq);
-		return;
-	}
 	json_t *body, *out = NULL;
 	enum outcome res = rq_json_body(rq, &body);
 	if (res == OUT_OK)
-		res = l->put(&rq->cx, rq->ids[0], body, &out);
+		res = ledger_replace(&rq->cx, l, rq->ids[0], rq_header(rq, MHD_HTTP_HEADER_IF_MATCH),
+				     body, &out);
 	json_decref(body);
-	rq_reply(rq, res, 200, out);
+	rq_reply_record(rq, res, 200, out, ledger_whole_etag, NULL);
 }
 
 void api_ledger_row(struct request *rq)

@@ -39,7 +39,7 @@ void api_search(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = search_run(&rq->cx, q, limit, &out);
-	audit_answer(rq, res, "search", "search", 0, out, q);
+	api_audit_answer(rq, res, "search", "search", 0, out, q);
 	rq_reply(rq, res, 200, out);
 }
 
@@ -71,45 +71,10 @@ void api_users_list(struct request *rq)
 
 void api_users_create(struct request *rq)
 {
-	static const char *const allowed[] = {"username", "role", "scope", "password", NULL};
-	json_t *body;
+	json_t *body, *out = NULL;
 	enum outcome res = rq_json_body(rq, &body);
-	if (res != OUT_OK) {
-		rq_problem(rq, res, NULL);
-		return;
-	}
-	if (!json_is_object(body)) {
-		verrors_add(&rq->errs, "body", "type_object");
-	} else {
-		jx_only(body, allowed, "", &rq->errs);
-		jx_string(body, "username", "", true, 32, &rq->errs);
-		jx_enum(body, "role", "", true, role_names, &rq->errs);
-		json_t *pw = json_object_get(body, "password");
-		if (!json_is_string(pw))
-			verrors_add(&rq->errs, "password", pw ? "type_string" : "required");
-		json_t *sc = json_object_get(body, "scope");
-		if (sc && !json_is_string(sc))
-			verrors_add(&rq->errs, "scope", "type_string");
-	}
-	if (rq->errs.n) {
-		json_decref(body);
-		rq_problem(rq, OUT_INVALID, NULL);
-		return;
-	}
-	const char *err = NULL;
-	const char *name = json_string_value(json_object_get(body, "username"));
-	if (user_add(&rq->cx, name, json_string_value(json_object_get(body, "role")),
-		     json_string_value(json_object_get(body, "scope")),
-		     json_string_value(json_object_get(body, "password")), &err)) {
-		const char *field;
-		enum outcome refused = user_error(err, &field);
-		if (refused != OUT_INTERNAL)
-			verrors_add(&rq->errs, field, err);
-		json_decref(body);
-		rq_problem(rq, refused, NULL);
-		return;
-	}
-	json_t *created = user_find(&rq->cx, 0, name);
+	if (res == OUT_OK)
+		res = user_create(&rq->cx, body, &out);
 	json_decref(body);
-	rq_json(rq, 201, created);
+	rq_reply(rq, res, 201, out);
 }

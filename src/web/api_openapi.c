@@ -25,12 +25,12 @@ static void load(void)
 	parsed = json_loads(web_openapi[0].content, 0, NULL);
 }
 
-const char *openapi_text(void)
+const char *api_openapi_text(void)
 {
 	return web_openapi[0].content;
 }
 
-const json_t *openapi_document(void)
+const json_t *api_openapi_document(void)
 {
 	pthread_once(&once, load);
 	return parsed;

@@ -7,9 +7,9 @@
 #include <jansson.h>
 
 /* The document's text, exactly as web/openapi.json holds it. */
-const char *openapi_text(void);
+const char *api_openapi_text(void);
 /* The document parsed (once per process; never released); NULL if it does not parse,
  * which the unit test `openapi` rules out. */
-const json_t *openapi_document(void);
+const json_t *api_openapi_document(void);
 
 #endif

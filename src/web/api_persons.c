@@ -16,7 +16,7 @@ void api_persons_list(struct request *rq)
 	}
 	json_t *out = NULL;
 	enum outcome res = person_list(&rq->cx, household, after, limit, &out);
-	audit_answer(rq, res, "list", household ? "household" : "person", household, out, "persons");
+	api_audit_answer(rq, res, "list", household ? "household" : "person", household, out, "persons");
 	rq_reply(rq, res, 200, out);
 }
 
@@ -28,7 +28,7 @@ static void reply_person(struct request *rq, enum outcome res, unsigned status, 
 void api_person_get(struct request *rq)
 {
 	json_t *p = person_load(&rq->cx, rq->ids[0]);
-	audit_answer(rq, p ? OUT_OK : OUT_NOT_FOUND, "read", "person", rq->ids[0], p, NULL);
+	api_audit_answer(rq, p ? OUT_OK : OUT_NOT_FOUND, "read", "person", rq->ids[0], p, NULL);
 	reply_person(rq, p ? OUT_OK : OUT_NOT_FOUND, 200, p);
 }
 

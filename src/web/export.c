@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/check.h"
 #include "core/log.h"
 #include "core/sheet.h"
 #include "web/page.h"
@@ -15,12 +16,9 @@
 
 /* ---------------------------------------------------------------- who, language, mark */
 
-bool export_begin(struct request *rq)
+void export_begin(struct request *rq)
 {
-	if (!role_can_export(rq->actor.role)) {
-		rq_problem(rq, OUT_FORBIDDEN, "export_not_allowed");
-		return false;
-	}
+	CHECK(role_can_export(rq->actor.role));	/* the row's rule, checked by dispatch */
 	/* A link on a page carries the page's language in its cookie; a client may ask with
 	 * ?lang; otherwise Accept-Language (already in rq->lang) decides. */
 	const char *lang = rq_query(rq, "lang");
@@ -30,7 +28,6 @@ bool export_begin(struct request *rq)
 		rq->lang = LANG_ZH;
 	else
 		page_lang(rq);
-	return true;
 }
 
 void export_mark_of(struct request *rq, struct export_mark *m)

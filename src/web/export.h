@@ -37,9 +37,10 @@ struct export_table {
 	void (*release)(void *state);	/* called once for `state`, whatever happens */
 };
 
-/* Checks that the caller may export (answers 403 otherwise) and sets the request's language
- * for the export. Call before building anything in that language. */
-bool export_begin(struct request *rq);
+/* Sets the request's language for the export. Call before building anything in that
+ * language. Who may export is the route row's to say (PERM_EXPORT, .export_formats) and
+ * the dispatcher's to check; here it is only asserted. */
+void export_begin(struct request *rq);
 /* The mark of this request's export. */
 void export_mark_of(struct request *rq, struct export_mark *m);
 /* Answers with the tables as an XLSX workbook (format "xlsx": a sheet each) or the table at

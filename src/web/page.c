@@ -341,10 +341,10 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 		json_t *value = json_object_get(row, value_key);
 		double v = json_number_value(value), w = 420.0 * v / max;
 		buf_puts(&b, "<a href=\"");
-		html_escape(&b, link_prefix);
-		html_escape(&b, json_string_value(json_object_get(row, "code")));
+		template_escape_html(&b, link_prefix);
+		template_escape_html(&b, json_string_value(json_object_get(row, "code")));
 		buf_printf(&b, "\"><text x=\"0\" y=\"%zu\">", i * 20 + 14);
-		html_escape(&b, json_string_value(json_object_get(row, label_key)));
+		template_escape_html(&b, json_string_value(json_object_get(row, label_key)));
 		buf_printf(&b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>",
 			   i * 20 + 3, w);
 		if (over_key) {

@@ -65,7 +65,7 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 		    const char *over_key, const char *link_prefix);
 
 /* The household form's own fields (shared by the new and edit forms). */
-extern const char *const household_form_keys[];
-json_t *household_form_fields(struct request *rq, json_t *values);
+extern const char *const page_household_form_keys[];
+json_t *page_household_form_fields(struct request *rq, json_t *values);
 
 #endif

@@ -196,7 +196,7 @@ void page_api_docs(struct request *rq)
 {
 	static const char *const methods[] = {"get", "post", "put", "patch", "delete", NULL};
 	page_lang(rq);
-	const json_t *doc = openapi_document();
+	const json_t *doc = api_openapi_document();
 	if (!doc) {
 		page_outcome(rq, OUT_INTERNAL);
 		return;

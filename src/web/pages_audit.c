@@ -40,19 +40,19 @@ void page_audit(struct request *rq)
 	struct audit_filter f;
 	page_lang(rq);
 	json_t *out = NULL, *last = NULL;
-	bool ok = audit_filter_from_query(rq, &f);
+	bool ok = api_audit_filter_from_query(rq, &f);
 	enum outcome res = ok ? audit_search(&rq->cx, &f, &out) : OUT_OK;
 	if (res != OUT_OK) {
 		page_outcome(rq, res);	/* a busy database is 503, not 500 */
 		return;
 	}
-	if (!(last = audit_last_verification(&rq->cx))) {
+	if (!(last = audit_chain_last_verification(&rq->cx))) {
 		json_decref(out);
 		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
-	audit_mask_rows(rq, items);
+	api_audit_mask_rows(rq, items);
 	page_times(rq, items, "at");	/* in the county's time, the language's way */
 	page_times(rq, last, "at");
 	const char *q = filter_query(rq);
@@ -83,11 +83,11 @@ void page_audit_export(struct request *rq)
 	struct audit_filter f;
 	page_lang(rq);
 	const char *format = rq_query_enum(rq, "format", formats);
-	if (!audit_filter_from_query(rq, &f) || !format) {
+	if (!api_audit_filter_from_query(rq, &f) || !format) {
 		page_outcome(rq, OUT_INVALID);
 		return;
 	}
-	audit_export(rq, &f, format);
+	api_audit_export(rq, &f, format);
 }
 
 /* Walks the chain now (admins and auditors), so the dashboard's "last verified" is fresh. */
@@ -101,7 +101,7 @@ void page_audit_verify(struct request *rq)
 		return;
 	}
 	json_decref(f);
-	enum outcome res = audit_verify(&rq->cx, &chk);
+	enum outcome res = audit_chain_verify(&rq->cx, &chk);
 	if (res != OUT_OK) {
 		page_outcome(rq, res);
 		return;

@@ -12,20 +12,20 @@
 #include "domain/privacy.h"
 #include "web/page.h"
 
-const char *const household_form_keys[] = {"category", "origin_village", "dest_community",
+const char *const page_household_form_keys[] = {"category", "origin_village", "dest_community",
 					     "relocation_date", "phone", NULL};
 
 /* The household's own fields for a form: values from f, each error beside its field. */
-json_t *household_form_fields(struct request *rq, json_t *f)
+json_t *page_household_form_fields(struct request *rq, json_t *f)
 {
 	static const char *const labels[] = {"field_category", "col_origin", "col_destination",
 					     "field_relocation_date", "field_phone", NULL};
 	json_t *fields = json_array();
-	for (int i = 0; household_form_keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(f, household_form_keys[i]));
-		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", household_form_keys[i],
+	for (int i = 0; page_household_form_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, page_household_form_keys[i]));
+		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", page_household_form_keys[i],
 				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "");
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, household_form_keys[i])));
+		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, page_household_form_keys[i])));
 		if (i == 0)
 			json_object_set_new(fd, "options", page_code_options(rq, household_categories, "category", v));
 		else if (i == 1 || i == 2)
@@ -154,8 +154,8 @@ static json_t *household_record(struct ctx *cx, int64_t id)
 }
 
 static const struct editable household_editable = {
-	"edit_household", "/households/%lld", "id", "number", household_form_keys, household_record,
-	household_etag, household_form_fields, household_patch,
+	"edit_household", "/households/%lld", "id", "number", page_household_form_keys, household_record,
+	household_etag, page_household_form_fields, household_patch,
 };
 
 void page_household_edit(struct request *rq) { edit_get(rq, &household_editable); }

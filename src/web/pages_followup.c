@@ -116,7 +116,7 @@ void page_worklist(struct request *rq)
 		page_outcome(rq, res);
 		return;
 	}
-	audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
+	api_audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
 	const char *name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key));
 	json_array_foreach(json_object_get(out, "items"), i, it) {
 		const char *detail = json_string_value(json_object_get(it, "detail"));
@@ -138,8 +138,8 @@ static void link_figures(struct request *rq, json_t *row)
 {
 	json_t *cells = json_array();
 	const char *code = json_string_value(json_object_get(row, "code"));
-	for (int i = 0; employment_figures[i]; i++) {
-		const char *f = employment_figures[i];
+	for (int i = 0; report_employment_figures[i]; i++) {
+		const char *f = report_employment_figures[i];
 		json_t *v = json_object_get(row, f);
 		char text[32];
 		if (json_is_integer(v))
@@ -167,9 +167,9 @@ void page_report_employment(struct request *rq)
 		return;
 	}
 	json_t *heads = json_array();
-	for (int k = 0; employment_figures[k]; k++)
+	for (int k = 0; report_employment_figures[k]; k++)
 		json_array_append_new(heads, json_string(msg_get(rq->lang,
-			arena_printf(&rq->arena, "figure_%s", employment_figures[k]))));
+			arena_printf(&rq->arena, "figure_%s", report_employment_figures[k]))));
 	link_figures(rq, json_object_get(r, "county"));
 	json_array_foreach(json_object_get(r, "by_town"), i, row)
 		link_figures(rq, row);
@@ -223,7 +223,7 @@ void page_report_records(struct request *rq)
 		page_outcome(rq, res);
 		return;
 	}
-	audit_answer(rq, OUT_OK, "list", "report", 0, out, figure);
+	api_audit_answer(rq, OUT_OK, "list", "report", 0, out, figure);
 	json_object_set_new(out, "title", json_string(msg_get(rq->lang,
 		arena_printf(&rq->arena, "figure_%s", figure))));
 	json_object_set_new(out, "persons", json_boolean(strcmp(json_string_value(
@@ -241,7 +241,7 @@ static void label_all(struct request *rq, json_t *rows, const char *key, const c
 		page_label(rq, row, key, prefix);
 }
 
-void followup_person_sections(struct request *rq, int64_t person_id, json_t *data)
+void page_followup_person_sections(struct request *rq, int64_t person_id, json_t *data)
 {
 	json_t *jobs = NULL, *trainings = NULL, *guarantees = NULL, *schooling = NULL, *doctor = NULL;
 	struct ctx *cx = &rq->cx;
@@ -284,7 +284,7 @@ void followup_person_sections(struct request *rq, int64_t person_id, json_t *dat
 	json_decref(doctor);
 }
 
-void followup_household_sections(struct request *rq, int64_t household_id, json_t *data)
+void page_followup_household_sections(struct request *rq, int64_t household_id, json_t *data)
 {
 	json_t *steps = NULL, *plots = NULL, *visits = NULL;
 	struct ctx *cx = &rq->cx;

@@ -9,8 +9,8 @@
 
 /* Adds jobs, trainings, guarantees, schooling, doctor and volume (the person's archive
  * items) to a person page's data, which holds the person as "p". */
-void followup_person_sections(struct request *rq, int64_t person_id, json_t *data);
+void page_followup_person_sections(struct request *rq, int64_t person_id, json_t *data);
 /* Adds relocation (steps and who answers), plots and visits to a household page's data. */
-void followup_household_sections(struct request *rq, int64_t household_id, json_t *data);
+void page_followup_household_sections(struct request *rq, int64_t household_id, json_t *data);
 
 #endif

@@ -46,7 +46,7 @@ void page_dashboard(struct request *rq)
 		json_object_set_new(w, "name", json_string(msg_get(rq->lang, arena_printf(&rq->arena,
 			"rule_%s", json_string_value(json_object_get(w, "rule"))))));
 	json_object_set(data, "worklists", json_object_get(report, "worklists"));
-	json_t *verified = audit_last_verification(&rq->cx);	/* the audit chain's state */
+	json_t *verified = audit_chain_last_verification(&rq->cx);	/* the audit chain's state */
 	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());
 	page_render(rq, 200, "dashboard", "nav_dashboard", data);
@@ -66,13 +66,13 @@ static void mark_match(struct request *rq, json_t *o, const char *key, const cha
 	struct buf b = BUF_INIT;
 	const char *at = *q ? strstr(text, q) : NULL;
 	if (at) {
-		html_escape(&b, arena_strndup(&rq->arena, text, (size_t)(at - text)));
+		template_escape_html(&b, arena_strndup(&rq->arena, text, (size_t)(at - text)));
 		buf_puts(&b, "<mark>");
-		html_escape(&b, arena_strndup(&rq->arena, at, strlen(q)));
+		template_escape_html(&b, arena_strndup(&rq->arena, at, strlen(q)));
 		buf_puts(&b, "</mark>");
-		html_escape(&b, at + strlen(q));
+		template_escape_html(&b, at + strlen(q));
 	} else {
-		html_escape(&b, text);
+		template_escape_html(&b, text);
 	}
 	json_object_set_new(o, arena_printf(&rq->arena, "%s_html", key), json_string(b.data ? b.data : ""));
 	buf_release(&b);
@@ -102,7 +102,7 @@ static enum outcome households_search(struct request *rq, const char *q, json_t 
 		json_decref(found);
 		return OUT_INTERNAL;
 	}
-	audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
+	api_audit_answer(rq, OUT_OK, "search", "search", 0, found, q);
 	const char *query = json_string_value(json_object_get(found, "q"));
 	size_t i;
 	json_array_foreach(shown, i, it) {
@@ -166,7 +166,7 @@ void page_households(struct request *rq)
 		page_outcome(rq, got);
 		return;
 	}
-	audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
+	api_audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
 	json_object_set(data, "items", json_object_get(list, "items"));
 	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", "",
 				   "category", f.category ? f.category : "",
@@ -299,7 +299,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	}
 	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
-	followup_household_sections(rq, rq->ids[0], data);
+	page_followup_household_sections(rq, rq->ids[0], data);
 	json_decref(h);
 	json_decref(items);
 	page_render(rq, status, "household", "nav_households", data);
@@ -433,7 +433,7 @@ void page_static(struct request *rq)
  * the form row of members[k] in the request that failed. */
 static void household_form(struct request *rq, unsigned status, json_t *f, const int *row_of, int nrows)
 {
-	json_t *fields = household_form_fields(rq, f), *rows = json_array();
+	json_t *fields = page_household_form_fields(rq, f), *rows = json_array();
 	for (int r = 0; r < FORM_ROWS; r++) {
 		char k[32], e1[48], e2[48], e3[48];
 		int member = -1;
@@ -480,10 +480,10 @@ void page_household_create(struct request *rq)
 	}
 	/* The form's text becomes the API's JSON: empty fields are absent. */
 	json_t *body = json_object(), *members = json_array();
-	for (int i = 0; household_form_keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(f, household_form_keys[i]));
+	for (int i = 0; page_household_form_keys[i]; i++) {
+		const char *v = json_string_value(json_object_get(f, page_household_form_keys[i]));
 		if (v && *v)
-			json_object_set_new(body, household_form_keys[i], json_string(v));
+			json_object_set_new(body, page_household_form_keys[i], json_string(v));
 	}
 	for (int r = 0; r < FORM_ROWS; r++) {
 		char k1[32], k2[32], k3[32];

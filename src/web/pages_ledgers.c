@@ -12,9 +12,7 @@
 #include "domain/archive.h"
 #include "domain/jobs.h"
 #include "domain/trainings.h"
-#include "domain/family_doctor.h"
 #include "domain/guarantees.h"
-#include "domain/schooling.h"
 #include "domain/plots.h"
 #include "domain/steps.h"
 #include "domain/visits.h"
@@ -48,7 +46,6 @@ struct ledger_form {
 };
 
 static const char *const yes_no[] = {"true", "false", NULL};
-static const struct ledger_form steps_form;
 
 /* <option>s for the household's active archive items, by reference code and title. */
 static json_t *item_options(struct request *rq, json_t *items, const char *selected)
@@ -103,15 +100,15 @@ static const char *home_of(struct request *rq, const struct ledger_form *lf)
 }
 
 static void ledger_page(struct request *rq, const struct ledger_form *lf, unsigned status,
-			json_t *values, const char *subject)
+			json_t *values, const char *subject, const char *failed_key)
 {
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading",
 		msg_get(rq->lang, lf->heading_key), "home", home_of(rq, lf), "subject", subject,
 		"action", rq->path, "fields", form_fields_of(rq, lf, values));
 	if (*form_value(values, "etag"))	/* a change of one row: under its ETag */
 		json_object_set_new(data, "etag", json_string(form_value(values, "etag")));
-	if (status != 200)
-		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
+	if (failed_key)
+		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
 	page_render(rq, status, "record_edit", lf->heading_key, data);
 }
 
@@ -171,7 +168,7 @@ static void ledger_get(struct request *rq, const struct ledger_form *lf, json_t 
 	if (!subject)
 		page_outcome(rq, OUT_NOT_FOUND);
 	else
-		ledger_page(rq, lf, 200, initial, subject);
+		ledger_page(rq, lf, 200, initial, subject, NULL);
 	json_decref(initial);
 }
 
@@ -189,27 +186,27 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 		page_outcome(rq, OUT_NOT_FOUND);
 		return;
 	}
+	/* a new row is appended; a change (a row's, a set's, a record's) is made under the
+	 * ETag the form carries, so what changed meanwhile is refused (412), not overwritten */
 	json_t *body = lf->body ? lf->body(f) : default_body(lf, f);
-	enum outcome res = lf->patch ? lf->patch(&rq->cx, rq->ids[0], form_value(f, "etag"), body, &out)
+	const char *etag = form_value(f, "etag");
+	enum outcome res = lf->patch ? lf->patch(&rq->cx, rq->ids[0], etag, body, &out)
 		: lf->ledger->shape == LEDGER_ROWS ? ledger_append(&rq->cx, lf->ledger, rq->ids[0], body, &out)
-		: lf->ledger->put(&rq->cx, rq->ids[0], body, &out);
+		: ledger_replace(&rq->cx, lf->ledger, rq->ids[0], *etag ? etag : NULL, body, &out);
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK) {	/* back home, which says what was saved */
 		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=%s", home_of(rq, lf),
 					       lf->ledger ? lf->ledger->entity : "record"));
-	} else if (res == OUT_INVALID) {
+	} else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED) {
 		for (int i = 0; lf->field_of && i < rq->errs.n; i++) {
-			struct field_error *e = &rq->errs.items[i];
-			/* the steps' form words the one date-order code as the step's own */
-			if (lf == &steps_form && strncmp(e->field, "steps.", 6) == 0 &&
-			    strcmp(e->code, LEDGER_DATE_ORDER) == 0)
-				e->code = "step_before_previous";
 			const char *to = lf->field_of(rq, rq->errs.items[i].field);
 			if (to)
 				rq->errs.items[i].field = to;
 		}
-		ledger_page(rq, lf, outcome_status(OUT_INVALID), f, subject);
+		ledger_page(rq, lf, outcome_status(res), f, subject,
+			    res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed"
+			    : "form_has_errors");
 	} else {
 		page_outcome(rq, res);
 	}
@@ -218,9 +215,9 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 
 /* ---------------------------------------------------------------- forms from descriptors */
 
-/* A ledger kept as rows: its form is its descriptor's fields that have a label. The
- * fields live in the request's arena. */
-static const struct ledger_form *rows_form(struct request *rq, const struct ledger *l)
+/* A ledger's form from its descriptor: the fields that have a label (a new row of a ledger
+ * kept as rows, or a one-record ledger's record). The fields live in the request's arena. */
+static const struct ledger_form *descriptor_form(struct request *rq, const struct ledger *l)
 {
 	int n = 0;
 	for (const struct ledger_field *f = l->fields; f->name; f++)
@@ -236,7 +233,8 @@ static const struct ledger_form *rows_form(struct request *rq, const struct ledg
 							  f->option_prefix};
 	fields[n] = (struct form_field){NULL, NULL, 0, NULL, NULL};
 	*lf = (struct ledger_form){
-		.heading_key = arena_printf(&rq->arena, "add_%s", l->entity),
+		.heading_key = arena_printf(&rq->arena, l->shape == LEDGER_ROWS ? "add_%s" : "edit_%s",
+					    l->entity),
 		.owner = l->owner == LEDGER_OF_PERSON ? OWNER_PERSON : OWNER_HOUSEHOLD,
 		.fields = fields, .ledger = l};
 	return lf;
@@ -267,7 +265,7 @@ static const struct ledger *path_ledger(struct request *rq)
 void page_ledger_new(struct request *rq)
 {
 	const struct ledger *l = path_ledger(rq);
-	const struct ledger_form *lf = rows_form(rq, l);
+	const struct ledger_form *lf = descriptor_form(rq, l);
 	if (!lf) {
 		page_outcome(rq, OUT_INTERNAL);
 		return;
@@ -277,7 +275,7 @@ void page_ledger_new(struct request *rq)
 
 void page_ledger_create(struct request *rq)
 {
-	const struct ledger_form *lf = rows_form(rq, path_ledger(rq));
+	const struct ledger_form *lf = descriptor_form(rq, path_ledger(rq));
 	if (!lf) {
 		page_outcome(rq, OUT_INTERNAL);
 		return;
@@ -285,27 +283,7 @@ void page_ledger_create(struct request *rq)
 	ledger_post(rq, lf);
 }
 
-/* ---------------------------------------------------------------- a person's volume */
-
-static const char *const school_statuses[] = {"enrolled", "not_enrolled", NULL};
-static const struct form_field schooling_fields[] = {
-	{"status", "field_status", 's', school_statuses, "school"},
-	{"school", "field_school", 't', NULL, NULL},
-	{"grade", "field_grade", 't', NULL, NULL},
-	{"reason", "field_reason", 't', NULL, NULL},
-	{NULL, NULL, 0, NULL, NULL},
-};
-static const struct ledger_form schooling_form = {"edit_schooling", OWNER_PERSON, schooling_fields,
-						  &schooling_ledger, NULL, NULL, NULL};
-
-static const struct form_field doctor_fields[] = {
-	{"signed", "field_doctor_signed", 'b', NULL, NULL},
-	{"date", "field_date", 'd', NULL, NULL},
-	{"doctor", "field_doctor", 't', NULL, NULL},
-	{NULL, NULL, 0, NULL, NULL},
-};
-static const struct ledger_form doctor_form = {"edit_family_doctor", OWNER_PERSON, doctor_fields,
-					       &family_doctor_ledger, NULL, NULL, NULL};
+/* ---------------------------------------------------------------- a job's end */
 
 /* Ending a job (or correcting its income or main flag): the job's history stays. */
 static const struct form_field job_end_fields[] = {
@@ -388,12 +366,10 @@ static const char *plot_field_of(struct request *rq, const char *api_field)
 static const struct ledger_form plots_form = {"edit_plots", OWNER_HOUSEHOLD, plot_fields,
 					      &plots_ledger, NULL, plots_body, plot_field_of};
 
-static json_t *plots_initial(struct request *rq)
+static void plots_initial(struct request *rq, json_t *cur, json_t *form)
 {
-	json_t *cur = NULL, *p, *form = json_object();
+	json_t *p;
 	size_t i;
-	if (plots_get(&rq->cx, rq->ids[0], &cur) != OUT_OK)
-		return form;
 	json_array_foreach(json_object_get(cur, "items"), i, p) {
 		const char *kind = json_string_value(json_object_get(p, "kind"));
 		char key[48], v[32];
@@ -408,8 +384,6 @@ static json_t *plots_initial(struct request *rq)
 			json_object_set_new(form, key, json_string(v));
 		}
 	}
-	json_decref(cur);
-	return form;
 }
 
 
@@ -476,12 +450,10 @@ static const char *step_field_of(struct request *rq, const char *api_field)
 static const struct ledger_form steps_form = {"edit_steps", OWNER_HOUSEHOLD, step_fields,
 					      &steps_ledger, NULL, steps_body, step_field_of};
 
-static json_t *steps_initial(struct request *rq)
+static void steps_initial(struct request *rq, json_t *cur, json_t *form)
 {
-	json_t *cur = NULL, *s, *form = json_object();
+	json_t *s;
 	size_t i;
-	if (steps_get(&rq->cx, rq->ids[0], &cur) != OUT_OK)
-		return form;
 	static const char *const keys[] = {"responsible_person", "responsible_phone",
 		"village_command", "town_command", NULL};
 	for (int k = 0; keys[k]; k++)
@@ -500,61 +472,98 @@ static json_t *steps_initial(struct request *rq)
 					(long long)json_integer_value(v))));
 		}
 	}
-	json_decref(cur);
-	return form;
 }
 
 /* ---------------------------------------------------------------- whole ledgers */
 
-/* The ledgers replaced as a whole (a set or one record) that have a form: the form, and
- * what fills it (NULL: an empty form, the record's values come with the page). The page
- * rows answer exactly these names (page_key_*_whole), so a ledger without a form here
- * has no page, only its API. */
+/* The ledgers replaced as a whole: a set's form is its own (a set is many rows, not one row
+ * of fields: above), a one-record ledger's is its descriptor's (descriptor_form). Both
+ * carry the ETag of the ledger as its GET answers, for ledger_replace's If-Match. The page
+ * rows answer exactly these names (page_key_*_whole), so a ledger without a form has no
+ * page, only its API. */
 static const struct whole_ledger {
 	const struct ledger *ledger;
 	const struct ledger_form *form;
-	json_t *(*initial)(struct request *rq);
-} whole_ledgers[] = {
+	void (*initial)(struct request *rq, json_t *cur, json_t *form);
+} set_forms[] = {
 	{&plots_ledger, &plots_form, plots_initial},
 	{&steps_ledger, &steps_form, steps_initial},
-	{&schooling_ledger, &schooling_form, NULL},
-	{&family_doctor_ledger, &doctor_form, NULL},
 	{NULL, NULL, NULL},
 };
 
-static const struct whole_ledger *whole_of(const struct ledger *l)
+static const struct whole_ledger *set_form_of(const struct ledger *l)
 {
-	for (const struct whole_ledger *w = whole_ledgers; l && w->ledger; w++)
+	for (const struct whole_ledger *w = set_forms; l && w->ledger; w++)
 		if (w->ledger == l)
 			return w;
 	return NULL;
 }
 
+static bool has_whole_form(const struct ledger *l)
+{
+	return l && (set_form_of(l) || (l->shape == LEDGER_ONE && l->fields));
+}
+
 bool page_key_household_whole(const char *key)
 {
-	return whole_of(ledger_find(key, LEDGER_OF_HOUSEHOLD));
+	return has_whole_form(ledger_find(key, LEDGER_OF_HOUSEHOLD));
 }
 
 bool page_key_person_whole(const char *key)
 {
-	return whole_of(ledger_find(key, LEDGER_OF_PERSON));
+	return has_whole_form(ledger_find(key, LEDGER_OF_PERSON));
 }
 
-/* The form of the path's ledger and its current values (the row's key_ok found it). */
+/* A one-record ledger's form filled from its record. */
+static void one_initial(struct request *rq, const struct ledger *l, json_t *cur, json_t *form)
+{
+	json_t *rec = json_array_get(json_object_get(cur, "items"), 0);
+	for (const struct ledger_field *f = l->fields; f->name; f++) {
+		json_t *v = json_object_get(rec, f->name);
+		if (json_is_string(v))
+			json_object_set(form, f->name, v);
+		else if (json_is_boolean(v))
+			json_object_set_new(form, f->name, json_string(json_is_true(v) ? "true" : "false"));
+		else if (json_is_integer(v))
+			json_object_set_new(form, f->name, json_string(arena_printf(&rq->arena, "%lld",
+				(long long)json_integer_value(v))));
+		else if (json_is_real(v))
+			json_object_set_new(form, f->name, json_string(arena_printf(&rq->arena, "%g",
+				json_real_value(v))));
+	}
+}
+
+/* The form of the path's ledger (the row's key_ok found it); with `initial`, its current
+ * values and ETag. */
 static const struct ledger_form *whole_form(struct request *rq, json_t **initial)
 {
-	const struct whole_ledger *w = whole_of(path_ledger(rq));
-	*initial = w && w->initial ? w->initial(rq) : json_object();
-	return w ? w->form : NULL;
+	const struct ledger *l = path_ledger(rq);
+	const struct whole_ledger *w = set_form_of(l);
+	const struct ledger_form *lf = w ? w->form : descriptor_form(rq, l);
+	json_t *cur = NULL;
+	if (!initial)
+		return lf;
+	*initial = json_object();
+	if (lf && ledger_list(&rq->cx, l, rq->ids[0], &cur) == OUT_OK) {
+		char etag[48];
+		if (w)
+			w->initial(rq, cur, *initial);
+		else
+			one_initial(rq, l, cur, *initial);
+		ledger_whole_etag(cur, etag);
+		json_object_set_new(*initial, "etag", json_string(etag));
+	}
+	json_decref(cur);
+	return lf;
 }
 
 void page_ledger_edit(struct request *rq)
 {
 	json_t *initial;
 	const struct ledger_form *lf = whole_form(rq, &initial);
-	if (!lf) {	/* a ledger without a form yet: its API only */
+	if (!lf) {
 		json_decref(initial);
-		page_outcome(rq, OUT_NOT_FOUND);
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	ledger_get(rq, lf, initial);
@@ -562,11 +571,9 @@ void page_ledger_edit(struct request *rq)
 
 void page_ledger_update(struct request *rq)
 {
-	json_t *initial;
-	const struct ledger_form *lf = whole_form(rq, &initial);
-	json_decref(initial);
+	const struct ledger_form *lf = whole_form(rq, NULL);
 	if (!lf) {
-		page_outcome(rq, OUT_NOT_FOUND);
+		page_outcome(rq, OUT_INTERNAL);
 		return;
 	}
 	ledger_post(rq, lf);

@@ -29,7 +29,7 @@ static void person_page(struct request *rq, const char *revealed)
 				 "can_edit", role_can_edit_registry(rq->actor.role));
 	if (revealed)
 		json_object_set_new(data, "revealed", json_string(revealed));
-	followup_person_sections(rq, rq->ids[0], data);
+	page_followup_person_sections(rq, rq->ids[0], data);
 	page_render(rq, 200, "person", "nav_households", data);
 }
 

@@ -25,12 +25,15 @@
  *   .precheck         uploads: checks the target (scope, state) before the body streams in
  *   .csrf             CSRF_BY_METHOD (the default): a state-changing method (POST, PUT,
  *                     PATCH, DELETE) with the session from the cookie must carry the session's
- *                     token, in X-CSRF-Token or the form's "csrf" field; Bearer needs none.
+ *                     token, in X-CSRF-Token or the form's "csrf" field (a page upload: or in
+ *                     the URL's "csrf"; the field must precede its files); Bearer needs none.
  *                     CSRF_LOGIN_COOKIE: the log-in form's double-submit cookie.
  *                     CSRF_EXEMPT: no ambient credential to abuse (say why on the row).
  *   .csrf_refused     a page of its own for a refused token (default: the error page)
  *   .body_limit       the largest body in bytes, however framed (default: max_body; for
  *                     uploads max_upload plus the multipart framing; GET takes none)
+ *   .export_formats   the ?format= values whose answer is a file taken away: they need the
+ *                     export right too (checked here, with the role; export.c trusts it)
  *   .key_ok           with "{key}" in the pattern: the names the row answers (the ledgers'
  *                     rows answer their descriptors' names, so a new ledger needs no row)
  */
@@ -38,6 +41,9 @@
 	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = true, __VA_ARGS__}
 #define API(m, pat, fn, perm_, ...) \
 	{.method = m, .pattern = pat, .handler = fn, .perm = perm_, .page = false, __VA_ARGS__}
+
+/* The formats of a download: a file taken away, which needs the export right. */
+static const char *const file_formats[] = {"csv", "xlsx", NULL};
 
 static const struct route routes[] = {
 	PAGE("GET", "/", page_dashboard, PERM_READ),
@@ -70,17 +76,17 @@ static const struct route routes[] = {
 	PAGE("POST", "/households/{id}/members/new", page_member_create, PERM_EDIT),
 	/* every ledger's forms, from its descriptor (domain/ledger.h, pages_ledgers.c) */
 	PAGE("GET", "/persons/{id}/{key}/new", page_ledger_new, PERM_EDIT,
-	     .key_ok = ledger_key_person_rows),
+	     .key_ok = api_ledger_key_person_rows),
 	PAGE("POST", "/persons/{id}/{key}/new", page_ledger_create, PERM_EDIT,
-	     .key_ok = ledger_key_person_rows),
+	     .key_ok = api_ledger_key_person_rows),
 	PAGE("GET", "/persons/{id}/{key}", page_ledger_edit, PERM_EDIT,
 	     .key_ok = page_key_person_whole),
 	PAGE("POST", "/persons/{id}/{key}", page_ledger_update, PERM_EDIT,
 	     .key_ok = page_key_person_whole),
 	PAGE("GET", "/households/{id}/{key}/new", page_ledger_new, PERM_EDIT,
-	     .key_ok = ledger_key_household_rows),
+	     .key_ok = api_ledger_key_household_rows),
 	PAGE("POST", "/households/{id}/{key}/new", page_ledger_create, PERM_EDIT,
-	     .key_ok = ledger_key_household_rows),
+	     .key_ok = api_ledger_key_household_rows),
 	PAGE("GET", "/households/{id}/{key}", page_ledger_edit, PERM_EDIT,
 	     .key_ok = page_key_household_whole),
 	PAGE("POST", "/households/{id}/{key}", page_ledger_update, PERM_EDIT,
@@ -135,34 +141,37 @@ static const struct route routes[] = {
 	API("POST", "/api/v1/sites/{id}/buildings", api_site_buildings_create, PERM_EDIT),
 	API("GET", "/api/v1/sites/{id}/rooms", api_site_rooms, PERM_READ),
 	API("GET", "/api/v1/reports/county", api_report_county, PERM_READ),
-	API("GET", "/api/v1/reports/employment", api_report_employment, PERM_READ),
+	API("GET", "/api/v1/reports/employment", api_report_employment, PERM_READ,
+	    .export_formats = file_formats),
 	API("GET", "/api/v1/reports/relocation", api_report_relocation, PERM_READ),
-	API("GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ),
+	API("GET", "/api/v1/reports/employment/records", api_report_employment_records, PERM_READ,
+	    .export_formats = file_formats),
 	/* every ledger's API, from its descriptor (domain/ledger.h, api_ledgers.c) */
 	API("GET", "/api/v1/households/{id}/{key}", api_ledger_list, PERM_READ,
-	    .key_ok = ledger_key_household),
+	    .key_ok = api_ledger_key_household),
 	API("POST", "/api/v1/households/{id}/{key}", api_ledger_append, PERM_EDIT,
-	    .key_ok = ledger_key_household_rows),
+	    .key_ok = api_ledger_key_household_rows),
 	API("PUT", "/api/v1/households/{id}/{key}", api_ledger_put, PERM_EDIT,
-	    .key_ok = ledger_key_household_put),
+	    .key_ok = api_ledger_key_household_put),
 	API("GET", "/api/v1/persons/{id}/{key}", api_ledger_list, PERM_READ,
-	    .key_ok = ledger_key_person),
+	    .key_ok = api_ledger_key_person),
 	API("POST", "/api/v1/persons/{id}/{key}", api_ledger_append, PERM_EDIT,
-	    .key_ok = ledger_key_person_rows),
+	    .key_ok = api_ledger_key_person_rows),
 	API("PUT", "/api/v1/persons/{id}/{key}", api_ledger_put, PERM_EDIT,
-	    .key_ok = ledger_key_person_put),
-	API("GET", "/api/v1/{key}/{id}", api_ledger_row, PERM_READ, .key_ok = ledger_key_rows),
+	    .key_ok = api_ledger_key_person_put),
+	API("GET", "/api/v1/{key}/{id}", api_ledger_row, PERM_READ, .key_ok = api_ledger_key_rows),
 	API("PATCH", "/api/v1/{key}/{id}", api_ledger_update, PERM_EDIT,
-	    .key_ok = ledger_key_changeable),
+	    .key_ok = api_ledger_key_changeable),
 	API("GET", "/api/v1/employers", api_employers_list, PERM_READ),
 	API("POST", "/api/v1/employers", api_employers_create, PERM_EDIT),
 	API("GET", "/api/v1/worklists", api_worklists, PERM_READ),
-	API("GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ),
+	API("GET", "/api/v1/worklists/{key}", api_worklist, PERM_READ,
+	    .export_formats = file_formats),
 	API("GET", "/api/v1/followup/settings", api_followup_settings, PERM_READ),
 	API("PUT", "/api/v1/followup/settings", api_followup_settings_put, PERM_ADMIN),
 	API("GET", "/api/v1/users", api_users_list, PERM_ADMIN),
 	API("POST", "/api/v1/users", api_users_create, PERM_ADMIN),
-	API("GET", "/api/v1/audit", api_audit, PERM_READ),
+	API("GET", "/api/v1/audit", api_audit, PERM_READ, .export_formats = file_formats),
 	API("GET", "/api/v1/doc-types", api_doc_types, PERM_READ),
 	API("POST", "/api/v1/doc-types", api_doc_types_put, PERM_ADMIN),
 	API("GET", "/api/v1/households/{id}/items", api_items_list, PERM_READ),
@@ -179,7 +188,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/files/{id}/reference", api_file_reference, PERM_READ),
 	/* accountability: the auditor's log (PERM_REVIEW), break-the-glass */
 	PAGE("GET", "/audit", page_audit, PERM_REVIEW),
-	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW),
+	PAGE("GET", "/audit/export", page_audit_export, PERM_REVIEW, .export_formats = file_formats),
 	PAGE("POST", "/audit/verify", page_audit_verify, PERM_REVIEW),
 	/* imports (issue 14): upload with a dry run first, the result, the recent ones */
 	PAGE("GET", "/imports", page_imports, PERM_EDIT),
@@ -308,7 +317,18 @@ static bool resolve(struct request *rq, const char *token)
 	return ok;
 }
 
-/* Authenticates when the route needs it and checks the role; answers 401/403 itself. */
+/* Whether the request asks for one of the row's download formats. */
+static bool wants_file(struct request *rq)
+{
+	const char *format = rq->route->export_formats ? rq_query(rq, "format") : NULL;
+	for (int i = 0; format && rq->route->export_formats[i]; i++)
+		if (strcmp(format, rq->route->export_formats[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Authenticates when the route needs it and checks the role (and, for a download, the
+ * export right); answers 401/403 itself. */
 static bool authorize(struct request *rq)
 {
 	const struct route *found = rq->route;
@@ -332,12 +352,14 @@ static bool authorize(struct request *rq)
 		rq->authenticated = true;
 		rq->token = arena_strdup(&rq->arena, token);
 	}
-	if (!permitted(rq, found->perm)) {
+	bool role_ok = permitted(rq, found->perm);
+	bool export_ok = found->perm == PERM_EXPORT || !wants_file(rq) || permitted(rq, PERM_EXPORT);
+	if (!role_ok || !export_ok) {
 		if (found->page)
 			page_outcome(rq, OUT_FORBIDDEN);
 		else
-			rq_problem(rq, OUT_FORBIDDEN, found->perm == PERM_EXPORT ? "export_not_allowed"
-				   : "role_not_allowed");
+			rq_problem(rq, OUT_FORBIDDEN, role_ok || found->perm == PERM_EXPORT
+				   ? "export_not_allowed" : "role_not_allowed");
 		return false;
 	}
 	return true;
@@ -380,14 +402,19 @@ static bool csrf_applies(const struct request *rq)
 	return route_needs_csrf(r) && rq->cookie_auth;
 }
 
-/* On the headers: a token in X-CSRF-Token settles it either way; without one, an API
- * request is refused at once and a page waits for its form's "csrf" field. */
+/* On the headers: a token in X-CSRF-Token (or, for a page upload, in the URL's "csrf":
+ * the form's action) settles it either way, before any byte of the body; without one, an
+ * API request is refused at once and a page waits for its form's "csrf" field — which,
+ * in an upload, must come before any file part (routes_csrf_before_file), so nothing is
+ * stored before the token is checked. */
 static bool csrf_on_headers(struct request *rq)
 {
 	char expect[33];
 	if (!csrf_applies(rq))
 		return true;
 	const char *given = rq_header(rq, "X-CSRF-Token");
+	if (!given && rq->route->page && rq->route->upload)
+		given = rq_query(rq, "csrf");
 	if (!given && rq->route->page) {
 		rq->csrf_pending = true;
 		return true;
@@ -396,6 +423,26 @@ static bool csrf_on_headers(struct request *rq)
 		return true;
 	csrf_refuse(rq);
 	return false;
+}
+
+/* The "csrf" field of an upload's parts so far (NULL when none has come). */
+static const char *upload_token(struct request *rq)
+{
+	for (int i = 0; rq->upload && i < rq->upload->nfields; i++)
+		if (strcmp(rq->upload->field_names[i], "csrf") == 0)
+			return rq->upload->field_values[i].data;
+	return NULL;
+}
+
+bool routes_csrf_before_file(struct request *rq)
+{
+	char expect[33];
+	if (!rq->csrf_pending)
+		return true;
+	if (!expected_token(rq, expect) || !page_same_token(upload_token(rq), expect))
+		return false;
+	rq->csrf_pending = false;	/* settled: the files may stream in */
+	return true;
 }
 
 /* After the body: a page form's "csrf" field (urlencoded or multipart) when the header
@@ -410,9 +457,7 @@ static bool csrf_on_body(struct request *rq)
 		rq->form = page_form(rq);
 		given = json_string_value(json_object_get(rq->form, "csrf"));
 	} else if (rq->upload) {
-		for (int i = 0; i < rq->upload->nfields; i++)
-			if (strcmp(rq->upload->field_names[i], "csrf") == 0)
-				given = rq->upload->field_values[i].data;
+		given = upload_token(rq);
 	}
 	bool ok = !rq->csrf_pending || (expected_token(rq, expect) && page_same_token(given, expect));
 	if (rq->form)

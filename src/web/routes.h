@@ -17,7 +17,8 @@ enum perm {
 	PERM_REVIEW,	/* those who review the log and access: administrators and auditors */
 	PERM_REVEAL,	/* who may reveal a whole ID number (role_can_reveal) */
 	PERM_EXPORT,	/* who may take records away as files (role_can_export); a route
-			 * whose answer is a file only when ?format= asks checks in export.c */
+			 * whose answer is a file only when ?format= asks says which formats
+			 * in its .export_formats */
 };
 
 /* How a row is protected against cross-site request forgery. */
@@ -42,6 +43,10 @@ struct route {
 	enum csrf_rule csrf;
 	handler_fn csrf_refused;	/* pages: answers a refused token (default: error page) */
 	size_t body_limit;	/* bytes; 0 = the configured default for the kind of route */
+	/* The values of ?format= whose answer is a file taken away (CSV, XLSX): with one of
+	 * them the request needs the export right (role_can_export) as well as perm; NULL:
+	 * none (a PERM_EXPORT row needs it for every answer). */
+	const char *const *export_formats;
 	/* With a "{key}" in the pattern: which names the row answers (NULL: any name); a
 	 * name it refuses makes the row not match, as if its pattern were literal. */
 	bool (*key_ok)(const char *key);
@@ -53,6 +58,10 @@ const struct route *routes_table(void);
 bool route_changes_state(const char *method);
 /* Whether the row needs the session's CSRF token when the session came from a cookie. */
 bool route_needs_csrf(const struct route *r);
+/* For a page upload whose CSRF token is in neither the header nor the URL: true when the
+ * form's "csrf" field has come, before the first file part, and is the session's (the
+ * request is then settled); false refuses the upload before any file byte is stored. */
+bool routes_csrf_before_file(struct request *rq);
 /* The largest body the request's route accepts, in bytes, however it is framed. */
 uint64_t route_body_limit(const struct request *rq);
 
@@ -141,14 +150,14 @@ void api_ledger_append(struct request *rq);
 void api_ledger_put(struct request *rq);
 void api_ledger_row(struct request *rq);
 void api_ledger_update(struct request *rq);
-bool ledger_key_household(const char *key);	/* any ledger of a household */
-bool ledger_key_person(const char *key);
-bool ledger_key_household_rows(const char *key);	/* ... kept as rows, appended */
-bool ledger_key_person_rows(const char *key);
-bool ledger_key_household_put(const char *key);	/* ... replaced by a PUT */
-bool ledger_key_person_put(const char *key);
-bool ledger_key_rows(const char *key);		/* rows addressed by id */
-bool ledger_key_changeable(const char *key);	/* ... that a PATCH may change */
+bool api_ledger_key_household(const char *key);	/* any ledger of a household */
+bool api_ledger_key_person(const char *key);
+bool api_ledger_key_household_rows(const char *key);	/* ... kept as rows, appended */
+bool api_ledger_key_person_rows(const char *key);
+bool api_ledger_key_household_put(const char *key);	/* ... replaced by a PUT */
+bool api_ledger_key_person_put(const char *key);
+bool api_ledger_key_rows(const char *key);		/* rows addressed by id */
+bool api_ledger_key_changeable(const char *key);	/* ... that a PATCH may change */
 bool page_key_household_whole(const char *key);	/* replaced whole, with a form */
 bool page_key_person_whole(const char *key);
 void page_ledger_new(struct request *rq);

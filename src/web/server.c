@@ -443,7 +443,7 @@ static void *fixity_loop(void *arg)
 			log_error("fixity: the check could not run");
 		fixity_result_release(&res);
 		struct audit_check chk;	/* the audit chain too, so the dashboard stays current */
-		if (audit_verify(&cx, &chk) == OUT_OK && chk.broken_id)
+		if (audit_chain_verify(&cx, &chk) == OUT_OK && chk.broken_id)
 			log_error("audit: the chain is broken at row %lld (%s)",
 				  (long long)chk.broken_id, chk.reason);
 		arena_release(&a);

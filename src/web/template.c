@@ -16,7 +16,7 @@ struct scope {
 	int depth;
 };
 
-void html_escape(struct buf *out, const char *s)
+void template_escape_html(struct buf *out, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -95,7 +95,7 @@ static void put_value(struct buf *out, json_t *v, bool escape)
 	if (!s)
 		return;
 	if (escape)
-		html_escape(out, s);
+		template_escape_html(out, s);
 	else
 		buf_puts(out, s);
 }
@@ -204,7 +204,7 @@ static int render_tag(const char **pp, const char *end, struct scope *sc, enum l
 			return -1;
 		memcpy(key, p + 2, len - 2);
 		key[len - 2] = '\0';
-		html_escape(out, msg_get(lang, key));
+		template_escape_html(out, msg_get(lang, key));
 	} else {
 		put_value(out, lookup(sc, p, len), !triple);
 	}

@@ -24,5 +24,5 @@ int template_render(const char *name, json_t *data, enum lang lang, struct buf *
 /* Renders a template given as text (for tests). */
 int template_render_text(const char *text, json_t *data, enum lang lang, struct buf *out);
 /* Appends s with &, <, >, " and ' escaped. */
-void html_escape(struct buf *out, const char *s);
+void template_escape_html(struct buf *out, const char *s);
 #endif

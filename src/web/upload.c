@@ -56,6 +56,10 @@ static int on_part(void *cls, const struct multipart_part *part)
 		u->duplicate_field = true;
 		return 1;
 	}
+	if (file && !routes_csrf_before_file(rq)) {	/* no file before the CSRF token */
+		u->csrf_refused = true;
+		return 1;
+	}
 	if (file) {
 		u->current = new_file(rq, part->name, part->filename);
 		return u->current ? 0 : 1;
@@ -104,6 +108,10 @@ bool upload_begin(struct request *rq)
 	if ((!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) && rq->route->upload_raw) {
 		const char *name = rq_query(rq, "name");
 		rq->upload->raw = true;
+		if (!routes_csrf_before_file(rq)) {	/* the body is the file: no token in it */
+			rq->upload->csrf_refused = true;
+			return true;
+		}
 		rq->upload->current = new_file(rq, "file", name && *name ? name : "upload");
 		return rq->upload->current != NULL;
 	}
@@ -125,7 +133,7 @@ void upload_feed(struct request *rq, const char *data, size_t size)
 		return;
 	}
 	if (multipart_feed(&u->mp, data, size) != MULTIPART_OK && !u->too_large && !u->failed &&
-	    !u->too_many && !u->duplicate_field)
+	    !u->too_many && !u->duplicate_field && !u->csrf_refused)
 		u->malformed = true;
 }
 

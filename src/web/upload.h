@@ -41,6 +41,7 @@ struct upload {
 	int current_field;		/* the field being received, or -1 */
 	bool too_large, too_many, failed, duplicate_field;
 	bool malformed;			/* the multipart framing or a part's headers were wrong */
+	bool csrf_refused;		/* a file part came before a good CSRF token (page forms) */
 	bool raw;			/* the body itself is the one file (route .upload_raw) */
 };
 

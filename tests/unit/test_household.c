@@ -100,6 +100,46 @@ static void create_get_patch_close(void **state)
 	json_decref(close);
 }
 
+/* One UPDATE for a person's fields, from the PATCH (null clears, a name moves its pinyin
+ * along) and from person_update_fields (what is given changes, the rest stays). */
+static void one_update_for_a_persons_fields(void **state)
+{
+	struct testdb *t = *state;
+	char a[19], b[19];
+	json_t *out = NULL;
+	int rc;
+	testdb_reset(t);
+	json_t *body = household_body("520628118201", make_id(a, "19810202", 21),
+				      make_id(b, "20110606", 23));
+	assert_int_equal(household_create(&t->cx, body, &out), OUT_OK);
+	json_decref(body);
+	int64_t person = json_integer_value(json_object_get(json_array_get(
+		json_object_get(out, "members"), 1), "id"));
+	json_decref(out);
+	json_t *patch = json_pack("{s:s, s:s}", "name", "王小明", "phone", "13800000002");
+	assert_int_equal(person_patch(&t->cx, person, "*", patch, &out), OUT_OK);
+	json_decref(patch);
+	json_decref(out);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons WHERE id = ? AND"
+		" name_pinyin LIKE '%wang%' AND phone = '13800000002'", "i", person), 1);
+	patch = json_pack("{s:n}", "phone");
+	assert_int_equal(person_patch(&t->cx, person, "*", patch, &out), OUT_OK);
+	json_decref(patch);
+	json_decref(out);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons WHERE id = ? AND"
+		" phone IS NULL AND name = '王小明'", "i", person), 1);
+	int64_t version = store_one_int(t->db, &rc, "SELECT version FROM persons WHERE id = ?", "i",
+					person);
+	struct person_in p = {.name = "李小红", .health = "healthy"};
+	testdb_reset(t);
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_equal(person_update_fields(&t->cx, person, &p), STORE_OK);
+	assert_int_equal(store_commit(t->db), STORE_OK);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons WHERE id = ? AND"
+		" name = '李小红' AND name_pinyin LIKE '%li%' AND health = 'healthy' AND phone IS NULL"
+		" AND relation IS NOT NULL AND version = ?", "ii", person, version + 1), 1);
+}
+
 /* Numbers are given out by the village's counter (household_numbers): past 9,999 they go
  * on with five digits in one step each, and a number someone typed is skipped. */
 static void numbers_go_on_past_four_digits(void **state)
@@ -285,6 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_get_patch_close),
+		cmocka_unit_test(one_update_for_a_persons_fields),
 		cmocka_unit_test(numbers_go_on_past_four_digits),
 		cmocka_unit_test(bad_members_are_all_reported),
 		cmocka_unit_test(scope_hides_other_towns),

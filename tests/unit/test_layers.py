@@ -94,15 +94,27 @@ planted_many([("domain/probe.c", '#include "domain/grant.h"'),
              "include cycle domain/division -> domain/probe -> domain/grant -> domain/division",
              "a cycle of three domain files")
 
+# names say where things live: an exported name whose prefix is another file's subject
+planted("web/api_audit.c", "void audit_leak(void);\nvoid audit_leak(void) {}",
+        "audit_leak is exported by api_audit.c", "a web file exporting the domain's audit_ prefix",
+        at=1)
+planted("domain/household_guard.c", "int household_thing = 1;",
+        "household_thing is exported by household_guard.c", "a part file exporting its subject's prefix")
+planted("core/log.c", "const char *const check_words[] = {NULL};",
+        "check_words is exported by log.c", "an exported variable with another file's prefix")
+
 # what the check must let through: SQL words in comments, HTTP methods, a lower floor
 with tempfile.TemporaryDirectory() as tmp:
     shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tmp, "src"))
     with open(os.path.join(tmp, "src", "web", "page.c"), "a", encoding="utf-8") as fh:
         fh.write('/* SELECT * FROM nothing: a comment may say so */\n'
                  'static const char *const m = "DELETE";\n'
-                 '#include "domain/household.h"\n')
+                 '#include "domain/household.h"\n'
+                 'static int not_exported(void) { return 0; }\n'
+                 'int page_exported(void);\n'
+                 'int page_exported(void) { return not_exported(); }\n')
     rc, out = run(tmp)
-    expect(rc == 0, "comments, method names and lower floors pass", out)
+    expect(rc == 0, "comments, method names, lower floors, static and well-named functions pass", out)
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

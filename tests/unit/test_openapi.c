@@ -107,17 +107,17 @@ static char *coverage(const json_t *doc, const struct route *table)
 static void the_document_parses_as_openapi_3_1(void **state)
 {
 	(void)state;
-	const json_t *doc = openapi_document();
+	const json_t *doc = api_openapi_document();
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
 	assert_true(json_object_size(json_object_get(doc, "paths")) > 40);
-	assert_non_null(openapi_text());
+	assert_non_null(api_openapi_text());
 }
 
 static void every_route_is_in_the_document_and_back(void **state)
 {
 	(void)state;
-	char *problems = coverage(openapi_document(), routes_table());
+	char *problems = coverage(api_openapi_document(), routes_table());
 	if (problems[0])
 		fail_msg("the route table and the API's contract disagree (docs/architecture.md,"
 			 " 'Adding a route'):\n%s", problems);
@@ -129,7 +129,7 @@ static void every_route_is_in_the_document_and_back(void **state)
 static void the_check_names_what_is_missing(void **state)
 {
 	(void)state;
-	json_t *doc = json_deep_copy(openapi_document());
+	json_t *doc = json_deep_copy(api_openapi_document());
 	json_t *paths = json_object_get(doc, "paths");
 	json_object_del(paths, "/api/v1/sites");
 	json_object_del(json_object_get(paths, "/api/v1/persons/{id}/jobs"), "post");
@@ -150,7 +150,7 @@ static void the_check_names_what_is_missing(void **state)
 		{.method = "POST", .pattern = "/api/v1/repairs", .perm = PERM_EDIT},
 		{.method = NULL},
 	};
-	problems = coverage(openapi_document(), extra);
+	problems = coverage(api_openapi_document(), extra);
 	assert_non_null(strstr(problems, "missing from web/openapi.json: post /api/v1/repairs (a route"
 			       " of src/web/routes.c): add the operation under \"paths\" ->"
 			       " \"/api/v1/repairs\" -> \"post\""));

@@ -142,7 +142,9 @@ static void no_ledger_name_is_a_fixed_path(void **state)
 static void whole_form_rows_answer_only_ledgers_with_a_form(void **state)
 {
 	(void)state;
-	assert_true(ledger_key_household_put("visits"));
+	assert_false(api_ledger_key_household_put("visits"));	/* a PUT replaces: rows are POSTed */
+	assert_true(api_ledger_key_household_put("plots"));
+	assert_true(api_ledger_key_person_put("schooling"));
 	assert_false(page_key_household_whole("visits"));
 	assert_true(page_key_household_whole("plots"));
 	assert_true(page_key_household_whole("steps"));
@@ -152,12 +154,45 @@ static void whole_form_rows_answer_only_ledgers_with_a_form(void **state)
 	assert_false(page_key_person_whole("plots"));
 }
 
+/* A download is the row's rule: the handlers that answer files (export.c asserts the right,
+ * it no longer checks it) sit on rows that say which formats are files, or on PERM_EXPORT. */
+static void every_download_row_says_it_needs_the_export_right(void **state)
+{
+	(void)state;
+	static const handler_fn by_format[] = {api_worklist, api_report_employment,
+		api_report_employment_records, api_audit, page_audit_export, NULL};
+	static const handler_fn always[] = {api_household_bag, api_household_dossier,
+		api_household_label, NULL};
+	int seen = 0;
+	for (const struct route *r = routes_table(); r->method; r++) {
+		for (int i = 0; by_format[i]; i++) {
+			if (r->handler != by_format[i])
+				continue;
+			seen++;
+			if (!r->export_formats)
+				fail_msg("%s %s answers files by ?format= without .export_formats",
+					 r->method, r->pattern);
+			bool csv = false, xlsx = false;
+			for (int k = 0; r->export_formats[k]; k++) {
+				csv |= strcmp(r->export_formats[k], "csv") == 0;
+				xlsx |= strcmp(r->export_formats[k], "xlsx") == 0;
+			}
+			assert_true(csv && xlsx);
+		}
+		for (int i = 0; always[i]; i++)
+			if (r->handler == always[i] && ++seen && r->perm != PERM_EXPORT)
+				fail_msg("%s %s answers a file without PERM_EXPORT", r->method, r->pattern);
+	}
+	assert_int_equal(seen, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_form_is_drawn_only_for_who_may_save_it),
 		cmocka_unit_test(no_ledger_name_is_a_fixed_path),
 		cmocka_unit_test(whole_form_rows_answer_only_ledgers_with_a_form),
+		cmocka_unit_test(every_download_row_says_it_needs_the_export_right),
 		cmocka_unit_test(every_state_changing_row_is_protected),
 		cmocka_unit_test(matches_literal_and_captures),
 		cmocka_unit_test(rejects_near_misses),

@@ -285,6 +285,61 @@ static void list_is_sorted_by_username(void **state)
 	json_decref(users);
 }
 
+/* The field's code in cx->errs, or NULL. */
+static const char *code_of(struct testdb *t, const char *field)
+{
+	for (int i = 0; i < t->errs.n; i++)
+		if (strcmp(t->errs.items[i].field, field) == 0)
+			return t->errs.items[i].code;
+	return NULL;
+}
+
+/* The API's body is validated in the domain: every bad field at once, nothing stored; then
+ * user_add's rules and a taken name, each on its field. */
+static void create_from_a_body(void **state)
+{
+	struct testdb *t = *state;
+	json_t *out = NULL;
+	int64_t users = count(t, "SELECT count(*) FROM users");
+	testdb_reset(t);
+	json_t *body = json_pack("{s:i, s:s, s:i, s:s}", "username", 7, "role", "king", "scope", 5,
+				 "nickname", "x");
+	assert_int_equal(user_create(&t->cx, body, &out), OUT_INVALID);
+	json_decref(body);
+	assert_null(out);
+	assert_string_equal(code_of(t, "username"), "type_string");
+	assert_string_equal(code_of(t, "role"), "unknown_value");
+	assert_string_equal(code_of(t, "scope"), "type_string");
+	assert_string_equal(code_of(t, "password"), "required");
+	assert_non_null(code_of(t, "nickname"));
+	assert_int_equal(count(t, "SELECT count(*) FROM users"), users);
+	testdb_reset(t);
+	json_t *arr = json_array();
+	assert_int_equal(user_create(&t->cx, arr, &out), OUT_INVALID);
+	json_decref(arr);
+	assert_string_equal(code_of(t, "body"), "type_object");
+	/* user_add's own rule, on its field */
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s, s:s}", "username", "newclerk", "role", "town", "scope",
+			 "520628", "password", "x");
+	assert_int_equal(user_create(&t->cx, body, &out), OUT_INVALID);
+	assert_non_null(code_of(t, "password") ? code_of(t, "password") : code_of(t, "scope"));
+	json_decref(body);
+	assert_int_equal(count(t, "SELECT count(*) FROM users"), users);
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s, s:s}", "username", "newclerk", "role", "county", "scope",
+			 "520628", "password", "a long enough passphrase");
+	assert_int_equal(user_create(&t->cx, body, &out), OUT_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "username")), "newclerk");
+	assert_null(json_object_get(out, "password_hash"));
+	json_decref(out);
+	testdb_reset(t);
+	assert_int_equal(user_create(&t->cx, body, &out), OUT_CONFLICT);
+	assert_string_equal(code_of(t, "username"), "username_taken");
+	json_decref(body);
+	assert_int_equal(count(t, "SELECT count(*) FROM users"), users + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +351,7 @@ int main(void)
 		cmocka_unit_test(password_change),
 		cmocka_unit_test(disabling),
 		cmocka_unit_test(list_is_sorted_by_username),
+		cmocka_unit_test(create_from_a_body),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }

@@ -38,7 +38,7 @@ static int open_db(void **state, long demo_persons)
 		return -1;
 	snprintf(path, sizeof(path), "%s/data", t->dir);
 	if (blobstore_init(&t->blobs, path, err, sizeof(err)) ||
-	    audit_key_load(path, err, sizeof(err)))
+	    audit_chain_key_load(path, err, sizeof(err)))
 		return -1;
 	actor_system(&t->actor);
 	arena_init(&t->arena, 0);
