@@ -327,6 +327,10 @@ def test_pages():
     listing = page("/services", session).body.decode()
     expect('href="/services?overdue=true"' in listing and "最后一公里" in listing, "figures linking to their records")
     expect("The last mile" in page("/services", session, "en").body.decode(), "in English too")
+    dash = page("/", session).body.decode()
+    markets = get("/api/v1/reports/county", TS).json["convenience_supermarkets"]
+    expect(re.search(r'href="/facilities\?kind=convenience_supermarket"><span class="n">%d</span>' % markets, dash)
+           and 'href="/services?overdue=true"' in dash, "the dashboard's figures link to their records")
     centre = get("/api/v1/facilities?kind=community_service_center&community=%s" % TUANSHAN, TS).json["items"][0]["id"]
     r = submit("/facilities/%d/windows" % centre, session, {"name": "医保窗口", "dep_medical_insurance": "1"},
                form_page="/facilities/%d" % centre)
