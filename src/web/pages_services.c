@@ -116,8 +116,9 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 		page_label(rq, it, "status", "facility_status");
 	json_object_set_new(out, "filter_kind", catalogue_options(rq, kinds, f.kind));
 	json_object_set_new(out, "filter_community", page_place_options(rq, true, f.community));
-	const char *query = arena_printf(&rq->arena, "community=%s&kind=%s",
-		page_url_encode(rq, f.community ? f.community : ""), page_url_encode(rq, f.kind ? f.kind : ""));
+	const char *query = arena_printf(&rq->arena, "limit=100%s%s%s%s", f.community ? "&community=" : "",
+		f.community ? page_url_encode(rq, f.community) : "", f.kind ? "&kind=" : "",
+		f.kind ? page_url_encode(rq, f.kind) : "");
 	json_object_set_new(out, "query", json_string(query));
 	json_t *fields = json_array();
 	json_array_append_new(fields, field(rq, form, "community_code", "col_destination",
@@ -285,6 +286,7 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 		.status = rq_query_enum(rq, "status", statuses),
 		.matter = rq_query(rq, "matter"),
 		.window_id = rq_query_int(rq, "window", 1, INT64_MAX, 0),
+		.household_id = rq_query_int(rq, "household", 1, INT64_MAX, 0),
 		.overdue = overdue && overdue[0] == 't',
 		.after = rq_query_int(rq, "after", 0, INT64_MAX, 0), .limit = 50,
 	};
@@ -315,10 +317,15 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 		json_object_set_new(m, "name", json_string(catalogue_name(rq, matters,
 			json_string_value(json_object_get(m, "key")))));
 	json_object_set_new(out, "figures", figures);
-	json_object_set_new(out, "query", json_string(arena_printf(&rq->arena,
-		"status=%s&matter=%s&overdue=%s&window=%lld", f.status ? f.status : "",
-		page_url_encode(rq, f.matter ? f.matter : ""), f.overdue ? "true" : "",
-		(long long)f.window_id)));
+	/* the filter as a query string, for the next page and the downloads: only what is set */
+	char *query = arena_printf(&rq->arena, "limit=50%s%s%s%s%s", f.status ? "&status=" : "",
+		f.status ? f.status : "", f.matter ? "&matter=" : "",
+		f.matter ? page_url_encode(rq, f.matter) : "", f.overdue ? "&overdue=true" : "");
+	if (f.window_id)
+		query = arena_printf(&rq->arena, "%s&window=%lld", query, (long long)f.window_id);
+	if (f.household_id)
+		query = arena_printf(&rq->arena, "%s&household=%lld", query, (long long)f.household_id);
+	json_object_set_new(out, "query", json_string(query));
 	if (f.overdue)
 		json_object_set_new(out, "overdue_only", json_true());
 	json_t *fields = json_array(), *wopts = json_array(), *w;

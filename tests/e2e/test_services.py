@@ -327,6 +327,16 @@ def test_pages():
     listing = page("/services", session).body.decode()
     expect('href="/services?overdue=true"' in listing and "最后一公里" in listing, "figures linking to their records")
     expect("The last mile" in page("/services", session, "en").body.decode(), "in English too")
+    import html as htmlmod
+    for where_from in ("/services?overdue=true", "/services?status=done&matter=employment_registration",
+                       "/facilities?kind=convenience_supermarket", "/facilities"):
+        links = re.findall(r'href="(/api/v1/[^"]+format=(?:csv|xlsx))"', page(where_from, session).body.decode())
+        expect(len(links) == 2, "download links on %s %r" % (where_from, links))
+        for link in links:
+            got = page(htmlmod.unescape(link), session)
+            expect(got.status == 200, "the download %s answers %r" % (link, got))
+    own = page("/services?household=%d" % hh, session).body.decode()
+    expect("/households/%d" % hh in own and "household=%d" % hh in own, "a household's requests, filter kept")
     dash = page("/", session).body.decode()
     markets = get("/api/v1/reports/county", TS).json["convenience_supermarkets"]
     expect(re.search(r'href="/facilities\?kind=convenience_supermarket"><span class="n">%d</span>' % markets, dash)
