@@ -1,6 +1,7 @@
 /* facility: the facilities of a community and the windows of its service centres. */
 #include "domain/facility.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/jsonx.h"
@@ -12,11 +13,11 @@
 const char *const facility_statuses[] = {"open", "planned", "closed", NULL};
 
 #define FACILITY_NAMES "id community_code community_name kind name address area_m2" \
-	" opening_hours contact status window_count"
-#define FACILITY_KINDS "itttttittti"
+	" opening_hours contact status window_count version"
+#define FACILITY_KINDS "itttttittti" "i"
 #define FACILITY_COLS "f.id, f.community_code, d.short_name, f.kind, f.name, f.address," \
 	" f.area_m2, f.opening_hours, f.contact, f.status," \
-	" (SELECT count(*) FROM service_windows w WHERE w.facility_id = f.id)" \
+	" (SELECT count(*) FROM service_windows w WHERE w.facility_id = f.id), f.version" \
 	" FROM facilities f JOIN divisions d ON d.code = f.community_code"
 
 /* The range [lo, hi) of communities a filter and the actor's scope both allow: the longer
@@ -247,6 +248,71 @@ enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
 		*out = facility_load(cx, id);
 		rc = *out ? audit_write(cx, "create", "facility", id, NULL, *out) : STORE_ERROR;
 	}
+	return tx_end_out(cx->db, OUT_OK, rc, out);
+}
+
+void facility_etag(json_t *facility, char out[48])
+{
+	snprintf(out, 48, "\"f%lld-%lld\"", (long long)json_integer_value(json_object_get(facility,
+		 "id")), (long long)json_integer_value(json_object_get(facility, "version")));
+}
+
+static enum outcome facility_writable(struct ctx *cx, json_t *record)
+{
+	(void)record;
+	return role_can_edit_registry(cx->actor->role) ? OUT_OK : OUT_FORBIDDEN;
+}
+
+enum outcome facility_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			    json_t **out)
+{
+	static const char *const allowed[] = {"name", "address", "area_m2", "opening_hours",
+		"contact", "status", NULL};
+	static const struct tx_record kind = {.load = facility_load, .etag = facility_etag,
+					       .writable = facility_writable};
+	json_t *before = NULL;
+	*out = NULL;
+	enum outcome res = tx_begin_change(cx, &kind, id, if_match, body, &before);
+	if (res != OUT_OK)
+		return res;
+	jx_only(body, allowed, "", cx->errs);
+	const char *name = jx_string(body, "name", "", false, 60, cx->errs);
+	const char *address = jx_string(body, "address", "", false, 100, cx->errs);
+	const char *hours = jx_string(body, "opening_hours", "", false, 60, cx->errs);
+	const char *contact = jx_string(body, "contact", "", false, 30, cx->errs);
+	const char *status = jx_enum(body, "status", "", false, facility_statuses, cx->errs);
+	int64_t area = 0;
+	bool has_area = jx_int(body, "area_m2", "", false, 1, 1000000, &area, cx->errs);
+	if (jx_has(body, "name") && !name && json_is_null(json_object_get(body, "name")))
+		verrors_add(cx->errs, "name", "required");
+	if (jx_has(body, "status") && !status && json_is_null(json_object_get(body, "status")))
+		verrors_add(cx->errs, "status", "required");
+	int rc = STORE_OK;
+	if (name && store_one_int(cx->db, &rc, "SELECT count(*) FROM facilities WHERE"
+			" community_code = ? AND name = ? AND id <> ?", "tti",
+			json_string_value(json_object_get(before, "community_code")), name, id) > 0)
+		verrors_add(cx->errs, "name", "facility_name_taken");
+	if (cx->errs->n || rc != STORE_OK) {
+		json_decref(before);
+		return tx_end(cx->db, OUT_INVALID, rc);
+	}
+	rc = store_exec(cx->db, "UPDATE facilities SET"
+		" name = CASE WHEN ? THEN ? ELSE name END,"
+		" address = CASE WHEN ? THEN ? ELSE address END,"
+		" area_m2 = CASE WHEN ? THEN ? ELSE area_m2 END,"
+		" opening_hours = CASE WHEN ? THEN ? ELSE opening_hours END,"
+		" contact = CASE WHEN ? THEN ? ELSE contact END,"
+		" status = CASE WHEN ? THEN ? ELSE status END,"
+		" version = version + 1 WHERE id = ?",
+		"it" "it" "in" "it" "it" "it" "i",
+		(int64_t)(name != NULL), name, tx_given(body, "address"), address,
+		tx_given(body, "area_m2"), has_area ? &area : NULL, tx_given(body, "opening_hours"),
+		hours, tx_given(body, "contact"), contact, (int64_t)(status != NULL), status, id);
+	if (rc == STORE_OK) {
+		*out = facility_load(cx, id);
+		rc = *out ? audit_write(cx, "update", "facility", id, before, *out) : STORE_ERROR;
+	}
+	json_decref(before);
 	return tx_end_out(cx->db, OUT_OK, rc, out);
 }
 

@@ -38,6 +38,12 @@ enum outcome facility_get(struct ctx *cx, int64_t id, json_t **out);
 /* {"community_code", "kind", "name", "address", "area_m2", "opening_hours", "contact",
  * "status"} → the new facility. */
 enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out);
+/* {"name", "address", "area_m2", "opening_hours", "contact", "status"}: changes what the body
+ * names under the facility's ETag (tx_begin_change: If-Match required); the community and
+ * the kind stay. */
+enum outcome facility_patch(struct ctx *cx, int64_t id, const char *if_match, json_t *body,
+			    json_t **out);
+void facility_etag(json_t *facility, char out[48]);
 /* {"name", "departments": [codes]} → a new window of the facility (its kind must have
  * windows), with the departments serving at it. */
 enum outcome facility_add_window(struct ctx *cx, int64_t facility_id, json_t *body, json_t **out);

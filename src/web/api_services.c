@@ -109,15 +109,20 @@ static void download(struct request *rq, const char *format, struct list_source 
 void api_facility_kinds(struct request *rq) { rq_read_all(rq, facility_kinds_list); }
 void api_facility_kinds_put(struct request *rq) { rq_write_new(rq, facility_kind_put, 200); }
 void api_departments(struct request *rq) { rq_read_all(rq, facility_departments); }
-void api_facilities_create(struct request *rq) { rq_write_new(rq, facility_create, 201); }
+void api_facilities_create(struct request *rq)
+{
+	rq_create_record(rq, facility_create, facility_etag, "/api/v1/facilities/");
+}
 void api_facility_windows_create(struct request *rq) { rq_write_one(rq, facility_add_window, 201); }
 
 void api_facility_get(struct request *rq)
 {
 	json_t *out = NULL;
 	enum outcome res = facility_get(&rq->cx, rq->ids[0], &out);
-	rq_reply(rq, res, 200, out);
+	rq_reply_record(rq, res, 200, out, facility_etag, NULL);
 }
+
+void api_facility_patch(struct request *rq) { rq_change_record(rq, facility_patch, facility_etag); }
 
 void api_facilities_list(struct request *rq)
 {

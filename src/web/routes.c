@@ -163,6 +163,7 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/facilities", api_facilities_list, PERM_READ),
 	API("POST", "/api/v1/facilities", api_facilities_create, PERM_EDIT),
 	API("GET", "/api/v1/facilities/{id}", api_facility_get, PERM_READ),
+	API("PATCH", "/api/v1/facilities/{id}", api_facility_patch, PERM_EDIT),
 	API("POST", "/api/v1/facilities/{id}/windows", api_facility_windows_create, PERM_EDIT),
 	API("GET", "/api/v1/service-matters", api_service_matters, PERM_READ),
 	API("POST", "/api/v1/service-matters", api_service_matters_put, PERM_ADMIN),

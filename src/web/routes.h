@@ -200,6 +200,7 @@ void api_departments(struct request *rq);
 void api_facilities_list(struct request *rq);
 void api_facilities_create(struct request *rq);
 void api_facility_get(struct request *rq);
+void api_facility_patch(struct request *rq);
 void api_facility_windows_create(struct request *rq);
 void api_service_matters(struct request *rq);
 void api_service_matters_put(struct request *rq);

@@ -124,6 +124,17 @@ def test_windows_and_departments():
     expect(r.status == 422 and r.field_codes().get("name") == "facility_has_no_windows", "a shop has no windows %r" % r)
     expect(stored() == before, "nothing stored")
     expect(get("/api/v1/facilities/%d" % centre["id"], YC).status == 404, "another community's centre is 404")
+    # a facility changes under its ETag: hours and status; stale or missing If-Match refused
+    fpath = "/api/v1/facilities/%d" % centre["id"]
+    etag = get(fpath, TS).header("ETag")
+    expect(patch(fpath, {"opening_hours": "08:00-18:00"}, TS).status == 428, "If-Match required")
+    r = patch(fpath, {"opening_hours": "08:00-18:00", "status": "open"}, TS, headers={"If-Match": etag})
+    expect(r.status == 200 and r.json["opening_hours"] == "08:00-18:00" and r.json["address"] == "2栋", "changed %r" % r)
+    expect(patch(fpath, {"status": "closed"}, TS, headers={"If-Match": etag}).status == 412, "a stale ETag")
+    r = patch(fpath, {"status": "shut", "area_m2": 0}, TS, headers={"If-Match": r.header("ETag")})
+    expect(r.status == 422 and r.field_codes().get("status") == "unknown_value" and "area_m2" in r.field_codes(),
+           "every bad field %r" % r)
+    expect(patch(fpath, {"status": "closed"}, YC, headers={"If-Match": "*"}).status == 404, "404 outside the scope")
     expect(post("/api/v1/facilities/%d/windows" % centre["id"], {"name": "3号窗口", "departments": ["health"]}, YC).status == 404,
            "and cannot be given windows")
     expect(any(d["code"] == "public_security" for d in get("/api/v1/departments").json["items"]), "departments")

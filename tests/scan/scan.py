@@ -208,6 +208,7 @@ BODY = {
     ("POST", "/api/v1/items/{id}/remove"): {"reason": "重复扫描"},
     ("POST", "/api/v1/facility-kinds"): {"code": "scan_kind", "name_zh": "扫描", "name_en": "Scan"},
     ("POST", "/api/v1/facilities"): {"community_code": "520628002030", "kind": "library", "name": "扫描图书室"},
+    ("PATCH", "/api/v1/facilities/{id}"): {"opening_hours": "08:00-18:00"},
     ("POST", "/api/v1/facilities/{id}/windows"): {"name": "扫描窗口", "departments": ["health"]},
     ("POST", "/api/v1/service-matters"): {"code": "scan_matter", "name_zh": "扫描", "name_en": "Scan",
                                           "department": "health", "promised_days": 3},

@@ -515,6 +515,12 @@ static enum outcome op_facility_create(struct testdb *t, json_t **out)
 		  "520628002030", "kind", "convenience_supermarket", "name", "便民超市1号", "area_m2", 80);
 }
 
+static enum outcome op_facility_patch(struct testdb *t, json_t **out)
+{
+	WITH_BODY(facility_patch(&t->cx, F.centre, "*", body, out), "{s:s, s:s}", "opening_hours",
+		  "08:00-18:00", "status", "closed");
+}
+
 static enum outcome op_facility_add_window(struct testdb *t, json_t **out)
 {
 	WITH_BODY(facility_add_window(&t->cx, F.centre, body, out), "{s:s, s:[s, s]}", "name",
@@ -651,6 +657,7 @@ static const struct fault_op {
 	{.name = "follow-up settings put", .run = op_followup_settings_put},
 	{.name = "site create", .run = op_site_create},
 	{.name = "facility create", .run = op_facility_create},
+	{.name = "facility patch", .run = op_facility_patch},
 	{.name = "facility add window", .run = op_facility_add_window},
 	{.name = "service request create", .run = op_service_request_create},
 	{.name = "service request move", .run = op_service_request_move},

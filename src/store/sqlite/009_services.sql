@@ -37,6 +37,7 @@ CREATE TABLE facilities (
 	opening_hours  TEXT,
 	contact        TEXT,			-- a phone number, masked as any phone
 	status         TEXT NOT NULL CHECK (status IN ('open', 'planned', 'closed')),
+	version        INTEGER NOT NULL DEFAULT 1,
 	created_at     TEXT NOT NULL,
 	UNIQUE (community_code, name)
 );
