@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/jsonx.h"
+#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/facility.h"
 #include "domain/service.h"
@@ -340,6 +341,24 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 	json_decref(windows);
 	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
 	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
+	if (f.household_id && !*form_value(form, "household_id"))	/* from the household's page */
+		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
+			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
+	if (f.household_id) {	/* attachments: the household's archive items */
+		struct item_filter itf = {.household_id = f.household_id, .limit = 100};
+		json_t *items = NULL, *it, *boxes = json_array();
+		if (archive_item_list(&rq->cx, &itf, &items) == OUT_OK)
+			json_array_foreach(json_object_get(items, "items"), i, it) {
+				const char *id = arena_printf(&rq->arena, "item_%lld",
+					(long long)json_integer_value(json_object_get(it, "id")));
+				json_array_append_new(boxes, json_pack("{s:s, s:O, s:b}", "name", id, "title",
+					json_object_get(it, "title"), "checked", *form_value(form, id) != 0));
+			}
+		json_decref(items);
+		json_object_set_new(out, "has_attachments", json_boolean(json_array_size(boxes) > 0));
+		json_object_set_new(out, "attachments", boxes);
+		json_object_set_new(out, "items_error", json_text_or_null(page_field_error(rq, "items[0]")));
+	}
 	json_array_append_new(fields, field(rq, form, "walk_in_name", "col_svc_walk_in_name", NULL));
 	json_array_append_new(fields, field(rq, form, "matter", "col_svc_matter",
 					    catalogue_options(rq, matters, form_value(form, "matter"))));
@@ -378,7 +397,14 @@ void page_services_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = body_of(f, names, integers);
+	json_t *body = body_of(f, names, integers), *items = json_array(), *v;
+	const char *key;
+	json_object_foreach(f, key, v)	/* the attachments' boxes: item_ID */
+		if (strncmp(key, "item_", 5) == 0 && strtoll(key + 5, NULL, 10) > 0)
+			json_array_append_new(items, json_integer(strtoll(key + 5, NULL, 10)));
+	if (json_array_size(items))
+		json_object_set(body, "items", items);
+	json_decref(items);
 	enum outcome res = service_request_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)

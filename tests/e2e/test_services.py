@@ -348,6 +348,21 @@ def test_pages():
             expect(got.status == 200, "the download %s answers %r" % (link, got))
     own = page("/services?household=%d" % hh, session).body.decode()
     expect("/households/%d" % hh in own and "household=%d" % hh in own, "a household's requests, filter kept")
+    # taken from the household's page: its archive items offered as attachments
+    db = sqlite3.connect(S.db)
+    db.execute("INSERT INTO items(household_id, item_no, reference_code, title, doc_type, retention, paper_location,"
+               " created_at, updated_at) SELECT ?, 1, 'TEST-SVC-%d', '低保申请书', code, 'permanent', '柜2',"
+               " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM doc_types LIMIT 1" % hh, (hh,))
+    db.commit()
+    mine = db.execute("SELECT id FROM items WHERE reference_code = 'TEST-SVC-%d'" % hh).fetchone()[0]
+    db.close()
+    own = page("/services?household=%d" % hh, session).body.decode()
+    expect('name="item_%d"' % mine in own and 'value="%d"' % hh in own, "the household's items to attach")
+    r = submit("/services?household=%d" % hh, session, {"household_id": str(hh), "matter": "minimum_living_allowance",
+                                                        "channel": "window", "item_%d" % mine: "1"})
+    expect(r.status == 303, "taken with an attachment %r" % r)
+    taken = get("/api/v1/service-requests/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    expect([i["id"] for i in taken["items"]] == [mine], "attached %r" % taken["items"])
     dash = page("/", session).body.decode()
     markets = get("/api/v1/reports/county", TS).json["convenience_supermarkets"]
     expect(re.search(r'href="/facilities\?kind=convenience_supermarket"><span class="n">%d</span>' % markets, dash)
