@@ -58,6 +58,7 @@ def page_types():
         ("search-page-2", "/households?q=%E9%BE%99&from=20"), ("household-saved", "/households/%d?saved=item" % hh),
         ("facilities", "/facilities"), ("facility", "/facilities/%d" % centre), ("services", "/services"),
         ("services-overdue", "/services?overdue=true"), ("service", "/services/%d" % request),
+        ("services-household", "/services?household=%d" % item_hh),
     ]
 
 
