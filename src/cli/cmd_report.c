@@ -43,7 +43,8 @@ static void print_cell(const char *text, size_t width)
 static void print_table(struct cli *c, json_t *r)
 {
 	static const char *const keys[] = {"households", "persons", "registered_poor_households",
-		"registered_poor_persons", "synchronous_households", "synchronous_persons", NULL};
+		"registered_poor_persons", "synchronous_households", "synchronous_persons",
+		"convenience_supermarkets", NULL};
 	for (int i = 0; keys[i]; i++) {
 		char key[64];
 		snprintf(key, sizeof(key), "report_%s", keys[i]);

@@ -20,6 +20,7 @@
 #include "domain/person.h"
 #include "domain/user.h"
 #include "demo/demo_followup.h"
+#include "demo/demo_services.h"
 #include "demo/rng.h"
 
 /* The article's figures (Songtao, 2019-12-30). */
@@ -558,6 +559,13 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 					       labor_files) != STORE_OK)
 		goto rollback;
 	sum->seconds_followup = monotonic_seconds() - started - sum->seconds_registry;
+	struct demo_services_summary svc = {0};
+	if (!opt->no_followup && demo_services(cx, opt->seed ? opt->seed : 2019, &svc) != STORE_OK)
+		goto rollback;
+	sum->facilities = svc.facilities;
+	sum->service_requests = svc.requests;
+	sum->seconds_services = monotonic_seconds() - started - sum->seconds_registry -
+				sum->seconds_followup;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",
 				 (json_int_t)sum->households, "persons", (json_int_t)sum->persons);
 	rc = audit_write(cx, "demo", "county", 0, NULL, what);

@@ -26,7 +26,9 @@ struct demo_options {
 struct demo_summary {
 	long households, persons, poor_households, poor_persons;
 	long sites, rooms;
-	double seconds_registry, seconds_followup;	/* the two phases' wall-clock times */
+	long facilities, service_requests;
+	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
+	double seconds_services;
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key

@@ -7,6 +7,7 @@
 
 #include "domain/checklist.h"
 #include "domain/division.h"
+#include "domain/facility.h"
 #include "domain/report_employment.h"
 #include "domain/fixity.h"
 
@@ -139,6 +140,14 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 		"by_destination_community", named_rows(cx, communities));
 	json_decref(towns);
 	json_decref(communities);
+	/* the article's 28 convenience supermarkets of 团山: counted from the facilities */
+	int64_t markets = facility_count_open(cx, "convenience_supermarket", lo, hi);
+	if (markets < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	json_object_set_new(*out, "convenience_supermarkets", json_integer(markets));
 	enum outcome res = add_labor_figures(cx, *out, lo, hi);
 	if (res != OUT_OK)
 		*out = NULL;	/* released there */

@@ -15,6 +15,7 @@
 #include "domain/privacy.h"
 #include "domain/report.h"
 #include "domain/search.h"
+#include "domain/service.h"
 #include "web/api_audit.h"
 #include "web/upload.h"
 #include "web/page.h"
@@ -46,6 +47,10 @@ void page_dashboard(struct request *rq)
 		json_object_set_new(w, "name", json_string(msg_get(rq->lang, arena_printf(&rq->arena,
 			"rule_%s", json_string_value(json_object_get(w, "rule"))))));
 	json_object_set(data, "worklists", json_object_get(report, "worklists"));
+	json_t *services = NULL;	/* the one-stop platform's last mile (domain/service.h) */
+	if (service_figures(&rq->cx, NULL, &services) == OUT_OK)
+		json_object_set(data, "services", json_object_get(services, "totals"));
+	json_decref(services);
 	json_t *verified = audit_chain_last_verification(&rq->cx);	/* the audit chain's state */
 	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());

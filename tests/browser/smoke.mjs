@@ -5,7 +5,7 @@ import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 
 const [base, user, password, out, picture, video, townUser, otherTownHousehold, otherTownNumber,
-       auditorUser] = process.argv.slice(2);
+       auditorUser, communityUser] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -177,6 +177,32 @@ try {
   await page.goto(base + "/lang/zh");
   await page.click("form[action='/logout'] button");
   await page.waitForURL(base + "/login");
+  if (communityUser) {
+    // a community worker takes a request at a window and closes it (issue 13)
+    await page.fill("#username", communityUser);
+    await page.fill("#password", password);
+    await page.click("button[type=submit]");
+    await page.waitForURL(base + "/");
+    await page.click("nav a[href='/services']");
+    await page.fill("#walk_in_name", "来访的吴大姐");
+    await page.selectOption("#matter", "certificate_of_residence");
+    await page.selectOption("#channel", "window");
+    const window = await page.locator("#window_id option").nth(1).getAttribute("value");
+    await page.selectOption("#window_id", window);
+    await page.click("form.edit button[type=submit]");
+    await page.waitForURL(/\/services\/\d+$/);
+    assert.match(await page.locator("#request-status").innerText(), /已接件/);
+    for (const status of ["accepted", "in_progress", "done"]) {
+      await page.selectOption("#status", status);
+      await page.click("form.edit button[type=submit]");
+      await page.waitForURL(/\/services\/\d+$/);
+    }
+    assert.match(await page.locator("#request-status").innerText(), /已办结/);
+    assert.equal(await page.locator("#status").count(), 0, "a closed request offers no more moves");
+    await page.screenshot({ path: out + "/service-request-done.png", fullPage: true });
+    await page.click("form[action='/logout'] button");
+    await page.waitForURL(base + "/login");
+  }
   console.log("1 passed, 0 failed");
 } finally {
   await browser.close();

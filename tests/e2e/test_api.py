@@ -536,11 +536,34 @@ def test_demo_county_prints_the_article_figures():
     a = sqlite3.connect(d.db).execute("SELECT group_concat(id_number || name, ',') FROM (SELECT * FROM persons ORDER BY id LIMIT 500)").fetchone()
     b = sqlite3.connect(again.db).execute("SELECT group_concat(id_number || name, ',') FROM (SELECT * FROM persons ORDER BY id LIMIT 500)").fetchone()
     expect(a == b, "deterministic")
+    # issue 13: the facilities the article names and a year of service requests, the same each run
+    svc = "SELECT group_concat(matter || status || received_on, ',') FROM (SELECT * FROM service_requests ORDER BY id LIMIT 500)"
+    expect(sqlite3.connect(d.db).execute(svc).fetchone() == sqlite3.connect(again.db).execute(svc).fetchone(),
+           "service requests deterministic")
+    expect(rep["convenience_supermarkets"] == 28, "团山's 28 convenience supermarkets from the records %r" % rep)
+    db = sqlite3.connect(d.db)
+    centres = {r[0] for r in db.execute("SELECT kind FROM facilities WHERE community_code = '520628002030'"
+                                        " AND EXISTS (SELECT 1 FROM service_windows w WHERE w.facility_id = facilities.id)")}
+    yucai = {r[0] for r in db.execute("SELECT d.department FROM window_departments d JOIN service_windows w ON w.id = d.window_id"
+                                      " JOIN facilities f ON f.id = w.facility_id WHERE f.community_code = '520628002031'")}
+    requests, done, open_late = db.execute("SELECT count(*), sum(status = 'done'), sum(status IN ('received', 'accepted',"
+                                           " 'in_progress') AND due_on < date('now', '+8 hours')) FROM service_requests").fetchone()
+    db.close()
+    expect(len(centres) == 6, "团山's six centres with staff windows %r" % centres)
+    expect({"human_resources", "civil_affairs", "union_youth_women"} <= yucai, "育才's one-stop windows %r" % yucai)
+    expect(3000 < requests < 8000 and done > requests * 0.7 and 0 < open_late < requests * 0.05,
+           "a year of plausible requests: %d, %d done, %d overdue" % (requests, done, open_late))
     expect(d.cli("demo", check=False).returncode != 0, "demo refuses a non-empty database")
     d.start()
     tok = d.login("admin", "songtao2019")
     rep = d.request("GET", "/api/v1/reports/county", token=tok).json
     expect(rep["households"] == 14697 and rep["registered_poor_persons"] == 51021, "API report")
+    tuanshan = d.login("tuanshan", "songtao2019")
+    markets = d.request("GET", "/api/v1/facilities?community=520628002030&kind=convenience_supermarket&limit=100",
+                        token=tuanshan).json
+    expect(len(markets["items"]) == 28 and markets["next"] is None, "the 28 supermarkets through the API")
+    late = d.request("GET", "/api/v1/service-requests?overdue=true", token=tuanshan).json["items"]
+    expect(late and all(x["overdue"] and x["community_code"] == "520628002030" for x in late), "团山's overdue worklist")
     d.stop()
     again.stop()
 

@@ -38,11 +38,11 @@ def test_walk_through_in_chromium():
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", video], check=True)
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
                         picture, video, "zhengda", str(other_town_household()),
-                        other_town_household("number"), "auditor"],
+                        other_town_household("number"), "auditor", "tuanshan"],
                        cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
     for name in ("dashboard", "households", "household", "dashboard-en", "access-granted", "audit-log",
-                 "audit-log-en", "access-grants"):
+                 "audit-log-en", "access-grants", "service-request-done"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)
 
 

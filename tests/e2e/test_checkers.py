@@ -36,6 +36,8 @@ def page_types():
     job = one("SELECT id FROM jobs ORDER BY id LIMIT 1")
     item = one("SELECT id FROM items ORDER BY id LIMIT 1")
     item_hh = one("SELECT household_id FROM items ORDER BY id LIMIT 1")
+    centre = one("SELECT facility_id FROM service_windows ORDER BY id LIMIT 1")
+    request = one("SELECT id FROM service_requests WHERE status = 'in_progress' ORDER BY id LIMIT 1")
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -54,6 +56,9 @@ def page_types():
         ("access-grants", "/access-grants"), ("not-found", "/households/999999"),
         ("households-filtered", "/households?town=520628118&category=synchronous"),
         ("search-page-2", "/households?q=%E9%BE%99&from=20"), ("household-saved", "/households/%d?saved=item" % hh),
+        ("facilities", "/facilities"), ("facility", "/facilities/%d" % centre), ("services", "/services"),
+        ("services-overdue", "/services?overdue=true"), ("service", "/services/%d" % request),
+        ("services-household", "/services?household=%d" % item_hh),
     ]
 
 

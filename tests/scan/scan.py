@@ -138,6 +138,11 @@ def demo_ids(scope_like):
                       scope_like, scope_like)
     ids["sites"] = one("SELECT id FROM sites WHERE community_code LIKE ?", scope_like) or one("SELECT id FROM sites")
     ids["users"] = one("SELECT id FROM users WHERE username = 'yucai'")
+    ids["facilities"] = one("SELECT id FROM facilities WHERE community_code LIKE ? AND kind ="
+                            " 'community_service_center'", scope_like) or one("SELECT id FROM facilities")
+    ids["service-requests"] = one("SELECT id FROM service_requests WHERE community_code LIKE ?", scope_like) \
+        or one("SELECT id FROM service_requests")
+    ids["windows"] = one("SELECT id FROM service_windows")
     ids["worklists"] = one("SELECT key FROM followup_rules LIMIT 1")
     db.close()
     return ids
@@ -159,6 +164,11 @@ QUERY = {
     "/reports/employment/records": "figure=employed&area=520628118",
     "/reports/employment": "table=by_town",
     "/households/{id}/pictures": "file={files}",
+    "/api/v1/facilities": "community=520628002030&kind=convenience_supermarket&limit=10&after=0",
+    "/api/v1/service-requests": "status=open&matter=id_card&overdue=true&window={windows}&limit=10&after=0",
+    "/api/v1/reports/services": "community=520628002030",
+    "/facilities": "community=520628002030&kind=convenience_supermarket",
+    "/services": "status=open&overdue=true&matter=id_card",
 }
 BODY = {
     ("POST", "/api/v1/session"): {"username": "admin", "password": "x"},
@@ -196,6 +206,14 @@ BODY = {
                                     "required": {"registered_poor": False, "synchronous": False}},
     ("PATCH", "/api/v1/items/{id}"): {"title": "户口簿", "paper_location": "B柜"},
     ("POST", "/api/v1/items/{id}/remove"): {"reason": "重复扫描"},
+    ("POST", "/api/v1/facility-kinds"): {"code": "scan_kind", "name_zh": "扫描", "name_en": "Scan"},
+    ("POST", "/api/v1/facilities"): {"community_code": "520628002030", "kind": "library", "name": "扫描图书室"},
+    ("PATCH", "/api/v1/facilities/{id}"): {"opening_hours": "08:00-18:00"},
+    ("POST", "/api/v1/facilities/{id}/windows"): {"name": "扫描窗口", "departments": ["health"]},
+    ("POST", "/api/v1/service-matters"): {"code": "scan_matter", "name_zh": "扫描", "name_en": "Scan",
+                                          "department": "health", "promised_days": 3},
+    ("POST", "/api/v1/service-requests"): {"household_id": "{households}", "matter": "id_card", "channel": "window"},
+    ("PATCH", "/api/v1/service-requests/{id}"): {"status": "accepted", "note": "x"},
 }
 # Routes a scanner must not drive: they end the scanner's own session or lock it out.
 SKIP = {("POST", "/logout"), ("DELETE", "/api/v1/session"), ("POST", "/users/{id}/disable"),

@@ -36,6 +36,8 @@
 #include "domain/import.h"
 #include "domain/person.h"
 #include "domain/session.h"
+#include "domain/facility.h"
+#include "domain/service.h"
 #include "domain/site.h"
 #include "domain/user.h"
 #include "domain/worklist.h"
@@ -52,6 +54,7 @@ static struct {
 	int64_t item, item_files, item_remove;	/* archive items */
 	int64_t job, site, room, employer;
 	char session_token[SESSION_TOKEN_LEN + 1];
+	int64_t centre, request;	/* a service centre, a service request received */
 } F;
 
 static int id_seq = 100;
@@ -208,6 +211,21 @@ static int fixtures(void **state)
 						    "id"));
 	assert_true(F.room > 0);
 	json_decref(out);
+
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s}", "community_code", "520628002030", "kind",
+			 "community_service_center", "name", "团山社区服务中心");
+	assert_int_equal(facility_create(&t->cx, body, &out), OUT_OK);
+	F.centre = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:I, s:s, s:s}", "household_id", (json_int_t)F.hh, "matter", "id_card",
+			 "channel", "window");
+	assert_int_equal(service_request_create(&t->cx, body, &out), OUT_OK);
+	F.request = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
 
 	testdb_reset(t);
 	assert_int_equal(user_add(&t->cx, "walker", "town", "520628118", "walk-the-faults-42",
@@ -491,6 +509,37 @@ static enum outcome op_site_add_building(struct testdb *t, json_t **out)
 		  "B栋", "units", 2, "floors", 3, "rooms_per_floor", 2);
 }
 
+static enum outcome op_facility_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(facility_create(&t->cx, body, out), "{s:s, s:s, s:s, s:i}", "community_code",
+		  "520628002030", "kind", "convenience_supermarket", "name", "便民超市1号", "area_m2", 80);
+}
+
+static enum outcome op_facility_patch(struct testdb *t, json_t **out)
+{
+	WITH_BODY(facility_patch(&t->cx, F.centre, "*", body, out), "{s:s, s:s}", "opening_hours",
+		  "08:00-18:00", "status", "closed");
+}
+
+static enum outcome op_facility_add_window(struct testdb *t, json_t **out)
+{
+	WITH_BODY(facility_add_window(&t->cx, F.centre, body, out), "{s:s, s:[s, s]}", "name",
+		  "1号窗口", "departments", "human_resources", "civil_affairs");
+}
+
+static enum outcome op_service_request_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(service_request_create(&t->cx, body, out), "{s:I, s:s, s:s, s:[I]}", "person_id",
+		  (json_int_t)F.head, "matter", "employment_registration", "channel", "window", "items",
+		  (json_int_t)F.item);
+}
+
+static enum outcome op_service_request_move(struct testdb *t, json_t **out)
+{
+	WITH_BODY(service_request_move(&t->cx, F.request, NULL, body, out), "{s:s, s:s}", "status",
+		  "accepted", "note", "材料齐全");
+}
+
 /* The account operations answer 0 or -1 with a message key; "internal" is the storage
  * failure, any other key would be a storage failure passed off as the user's mistake. */
 static const char *last_key;	/* the message key of the last refused account operation */
@@ -607,6 +656,11 @@ static const struct fault_op {
 	{.name = "visit create", .run = op_visit_create},
 	{.name = "follow-up settings put", .run = op_followup_settings_put},
 	{.name = "site create", .run = op_site_create},
+	{.name = "facility create", .run = op_facility_create},
+	{.name = "facility patch", .run = op_facility_patch},
+	{.name = "facility add window", .run = op_facility_add_window},
+	{.name = "service request create", .run = op_service_request_create},
+	{.name = "service request move", .run = op_service_request_move},
 	{.name = "site add building", .run = op_site_add_building},
 	{.name = "user add", .run = op_user_add},
 	{.name = "user password", .run = op_user_passwd},
