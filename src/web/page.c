@@ -324,7 +324,11 @@ const char *form_value(json_t *f, const char *key)
 
 /* Horizontal bars, one per row: label, value; a second series drawn over the first. Each
  * bar is a link whose text (the row's name and value) is the chart's text alternative;
- * the svg has no role="img", which would hide those links from assistive technology. */
+ * the svg has no role="img", which would hide those links from assistive technology.
+ * Rows are fixed in pixels and bars in percent of the width (no viewBox): a row is a
+ * 24-px tap target on a phone as on a wide screen, and the chart never overflows. */
+#define CHART_ROW 28	/* px from one row to the next */
+#define CHART_BAR 24	/* px: the row's link, its bar */
 char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 		    const char *over_key, const char *link_prefix)
 {
@@ -335,28 +339,30 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 	json_array_foreach(rows, i, row)
 		if (json_number_value(json_object_get(row, value_key)) > max)
 			max = json_number_value(json_object_get(row, value_key));
-	buf_printf(&b, "<svg class=\"chart\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
-		   n * 20 + 4);
+	buf_printf(&b, "<svg class=\"chart\" width=\"100%%\" height=\"%zu\">", n * CHART_ROW + 4);
 	json_array_foreach(rows, i, row) {
 		json_t *value = json_object_get(row, value_key);
-		double v = json_number_value(value), w = 420.0 * v / max;
+		/* the label takes the first 36 %, the bars at most 52 % after it */
+		double v = json_number_value(value), w = 52.0 * v / max;
+		size_t top = i * CHART_ROW + 2, base = top + 17;
 		buf_puts(&b, "<a href=\"");
 		html_escape(&b, link_prefix);
 		html_escape(&b, json_string_value(json_object_get(row, "code")));
-		buf_printf(&b, "\"><text x=\"0\" y=\"%zu\">", i * 20 + 14);
+		buf_printf(&b, "\"><rect class=\"hit\" x=\"0\" y=\"%zu\" width=\"100%%\" height=\"%d\"/>"
+			   "<text x=\"0\" y=\"%zu\">", top, CHART_BAR, base);
 		html_escape(&b, json_string_value(json_object_get(row, label_key)));
-		buf_printf(&b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>",
-			   i * 20 + 3, w);
+		buf_printf(&b, "</text><rect class=\"bar\" x=\"36%%\" y=\"%zu\" width=\"%.2f%%\" height=\"%d\"/>",
+			   top + 2, w, CHART_BAR - 4);
 		if (over_key) {
-			double o = 420.0 * json_number_value(json_object_get(row, over_key)) / max;
-			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\""
-				   " height=\"14\"/>", 150 + w - o, i * 20 + 3, o);
+			double o = 52.0 * json_number_value(json_object_get(row, over_key)) / max;
+			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.2f%%\" y=\"%zu\" width=\"%.2f%%\""
+				   " height=\"%d\"/>", 36 + w - o, top + 2, o, CHART_BAR - 4);
 		}
 		if (json_is_integer(value))
-			buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%lld</text></a>", 156 + w, i * 20 + 14,
+			buf_printf(&b, "<text x=\"%.2f%%\" dx=\"4\" y=\"%zu\">%lld</text></a>", 36 + w, base,
 				   (long long)json_integer_value(value));
 		else
-			buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%.1f</text></a>", 156 + w, i * 20 + 14, v);
+			buf_printf(&b, "<text x=\"%.2f%%\" dx=\"4\" y=\"%zu\">%.1f</text></a>", 36 + w, base, v);
 	}
 	buf_puts(&b, "</svg>");
 	return buf_detach(&b, NULL);

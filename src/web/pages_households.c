@@ -283,6 +283,8 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	buf_release(&missing);
 	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
 	json_object_set_new(data, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
+	/* phones are tap-to-call for those who see them whole (a masked number calls no one) */
+	json_object_set_new(data, "call", json_boolean(privacy_full_identity(rq->actor.role)));
 	json_t *doc_types = checklist_doc_types(&rq->cx), *dt;
 	json_array_foreach(doc_types, i, dt)
 		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,

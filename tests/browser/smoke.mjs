@@ -1,11 +1,14 @@
 // A first walk through the pages in Debian's chromium (playwright-core): log in, search a
 // two-character name, open the household, switch to English, log out; screenshots of each
-// page go to OUT. usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR
+// page go to OUT; then the key pages again on a phone (390 × 844): no sideways scroll, no
+// tap target under 24 × 24 px, the menu, tap-to-call.
+// usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR PICTURE VIDEO TOWN_USER
+//        OTHER_TOWN_HOUSEHOLD OTHER_TOWN_NUMBER AUDITOR_USER PHONE_HOUSEHOLD
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 
 const [base, user, password, out, picture, video, townUser, otherTownHousehold, otherTownNumber,
-       auditorUser] = process.argv.slice(2);
+       auditorUser, phoneHousehold] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -13,7 +16,7 @@ const browser = await chromium.launch({
          "--disable-sync", "--no-first-run"],
 });
 try {
-  const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(20000);
   await page.goto(base + "/");
   assert.match(page.url(), /\/login$/);
@@ -115,7 +118,7 @@ try {
   assert.equal(await page.locator(`table a[href='${personHref}']`).count(), 0, "off the list once employed");
   await page.goto(base + "/reports/employment");
   assert.ok(await page.locator("svg.chart").count() >= 3, "report charts");
-  await page.screenshot({ path: out + "/report-employment.png", fullPage: false });
+  await page.screenshot({ path: out + "/report-employment.png", fullPage: true });
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });
@@ -177,7 +180,70 @@ try {
   await page.goto(base + "/lang/zh");
   await page.click("form[action='/logout'] button");
   await page.waitForURL(base + "/login");
+  await phoneWalk();
   console.log("1 passed, 0 failed");
 } finally {
   await browser.close();
+}
+
+// The page as a phone shows it: nothing wider than the screen, and every visible link,
+// button, field and summary at least 24 × 24 px (WCAG 2.2's target size, without its
+// exceptions). Throws naming what failed.
+async function fitsPhone(p, name) {
+  const r = await p.evaluate(() => {
+    const small = [];
+    for (const el of document.querySelectorAll("a, button, input, select, summary")) {
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 || b.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
+      if (b.width < 24 || b.height < 24)
+        small.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.id || "").trim().slice(0, 24)}" `
+                   + `${b.width.toFixed(1)}×${b.height.toFixed(1)}`);
+    }
+    return { scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth, small };
+  });
+  assert.ok(r.scroll <= r.inner, `${name}: scrolls sideways on a phone (${r.scroll} > ${r.inner} px)`);
+  assert.deepEqual(r.small, [], `${name}: tap targets under 24 × 24 px`);
+  await p.screenshot({ path: `${out}/phone-${name}.png`, fullPage: true });
+}
+
+async function phoneWalk() {
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 },
+                                             isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const p = await context.newPage();
+  p.setDefaultTimeout(20000);
+  await p.goto(base + "/login");
+  await fitsPhone(p, "login");
+  await p.fill("#username", user);
+  await p.fill("#password", password);
+  await Promise.all([p.waitForURL(base + "/"), p.click("button[type=submit]")]);
+  const header = await p.locator("header.top").boundingBox();
+  assert.ok(header.height <= 100, `the header is compact on a phone (${header.height} px)`);
+  assert.equal(await p.locator("header nav").isVisible(), false, "the navigation waits behind the menu");
+  await fitsPhone(p, "dashboard");
+  // the menu opens without a script and leads on
+  await p.click("header .menu-open");
+  assert.ok(await p.locator("header nav").isVisible(), "the menu opens");
+  await Promise.all([p.waitForURL(base + "/households"), p.click("header nav a[href='/households']")]);
+  await fitsPhone(p, "households");
+  await p.goto(base + "/households/" + phoneHousehold);
+  await fitsPhone(p, "household");
+  // names whole (not one character a line), phones tap-to-call, the forms reachable at once
+  for (const b of await p.locator("table a[href^='/persons/']").evaluateAll(
+    (els) => els.map((a) => a.getBoundingClientRect().height)))
+    assert.ok(b < 40, `a member's name takes one line (${b} px)`);
+  assert.ok(await p.locator("main a[href^='tel:']").count() >= 1, "the household's phone can be called");
+  const toUpload = p.locator(".jump a[href='#upload']");
+  assert.ok((await toUpload.boundingBox()).y < 844, "the upload form is reachable from the first screen");
+  assert.ok((await p.locator(".jump a[href$='/visits/new']").boundingBox()).y < 844, "so is the visit form");
+  await toUpload.click();
+  assert.ok(await p.locator("#upload").isVisible());
+  await p.goto(base + "/worklists");
+  await fitsPhone(p, "worklists");
+  await p.goto(base + "/worklists/idle_labor");
+  await fitsPhone(p, "worklist");
+  await p.goto(base + "/reports/employment");
+  await fitsPhone(p, "report-employment");
+  await p.goto(base + "/households?q=%E9%BE%99");
+  await fitsPhone(p, "search");
+  await context.close();
 }
