@@ -10,6 +10,7 @@
 #include "domain/division.h"
 #include "domain/audit.h"
 #include "domain/household.h"
+#include "domain/household_glance.h"
 #include "domain/ledger.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
@@ -228,6 +229,30 @@ static json_t *upload_form(struct request *rq, json_t *given)
 	return form;
 }
 
+/* The first screen's "missing or overdue": the steps past due, the latest visit, and the
+ * glance's jobless labor and overdue visit (household_glance.h), with has_todo when any
+ * of them (or the archive) has something to say. */
+static void glance(struct request *rq, json_t *data, json_t *archive_complete)
+{
+	json_t *g = NULL, *overdue = json_array(), *it;
+	size_t i;
+	json_array_foreach(json_object_get(json_object_get(data, "relocation"), "items"), i, it)
+		if (json_is_true(json_object_get(it, "overdue")) && !json_is_string(json_object_get(it, "done_date")))
+			json_array_append(overdue, it);
+	json_t *visits = json_object_get(data, "visits");
+	if (json_array_size(visits))
+		json_object_set(data, "latest_visit", json_array_get(visits, 0));
+	bool todo = json_array_size(overdue) > 0 || !json_is_true(archive_complete);
+	json_object_set_new(data, "overdue_steps", overdue);
+	if (household_glance(&rq->cx, rq->ids[0], &g) == OUT_OK) {	/* else the page goes without */
+		bool jobless = json_array_size(json_object_get(g, "jobless_labor")) > 0;
+		json_object_set_new(data, "has_jobless", json_boolean(jobless));
+		todo = todo || jobless || json_is_true(json_object_get(g, "visit_overdue"));
+		json_object_set_new(data, "glance", g);
+	}
+	json_object_set_new(data, "has_todo", json_boolean(todo));
+}
+
 /* A household's file; `given` holds an upload's refused fields (NULL on a plain GET). */
 static void household_page(struct request *rq, unsigned status, json_t *given)
 {
@@ -302,6 +327,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
 	followup_household_sections(rq, rq->ids[0], data);
+	glance(rq, data, json_object_get(json_object_get(h, "archive"), "complete"));
 	json_decref(h);
 	json_decref(items);
 	page_render(rq, status, "household", "nav_households", data);

@@ -35,6 +35,10 @@ try {
   await first.click();
   await page.waitForSelector("h1");
   assert.match(await page.locator("table").first().innerText(), /\*{8}/);
+  // the first screen answers what a worker comes for; the parts of the file one link away
+  const glance = await page.locator("#glance").boundingBox();
+  assert.ok(glance.y + glance.height <= 900, `the household's first screen fits 1280 × 900 (${glance.y + glance.height})`);
+  assert.ok(await page.locator("nav.sections a[href='#items']").isVisible(), "the archive one link away");
   await page.screenshot({ path: out + "/household.png", fullPage: true });
   // a new household with a mistyped ID number: the error beside the field, the rest kept
   await page.goto(base + "/households/new");
