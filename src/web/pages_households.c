@@ -33,10 +33,14 @@ void page_dashboard(struct request *rq)
 		page_outcome(rq, got);
 		return;
 	}
-	char *towns = svg_bar_chart(json_object_get(report, "by_origin_town"), "name", "households",
-				NULL, "/households?town=");
-	char *communities = svg_bar_chart(json_object_get(report, "by_destination_community"), "name",
-				      "households", "incomplete_household_files", "/households?community=");
+	static const struct chart_words towns_words = {"chart-towns", "report_col_name", "report_households", NULL},
+		communities_words = {"chart-communities", "report_col_name", "report_households",
+				     "report_incomplete_files"};
+	char *towns = svg_bar_chart(rq, json_object_get(report, "by_origin_town"), "name", "households",
+				NULL, "/households?town=", &towns_words);
+	char *communities = svg_bar_chart(rq, json_object_get(report, "by_destination_community"), "name",
+				      "households", "incomplete_household_files", "/households?community=",
+				      &communities_words);
 	json_t *data = json_pack("{s:o, s:s, s:s}", "report", report, "chart_towns", towns ? towns : "",
 				 "chart_communities", communities ? communities : "");
 	free(towns);
@@ -169,6 +173,10 @@ void page_households(struct request *rq)
 	}
 	audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
 	json_object_set(data, "items", json_object_get(list, "items"));
+	json_t *row;
+	size_t k;
+	json_array_foreach(json_object_get(list, "items"), k, row)
+		page_label(rq, row, "status", "status");	/* the household's status in words */
 	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", "",
 				   "category", f.category ? f.category : "",
 				   "town", f.town ? f.town : "", "community", f.community ? f.community : "",
@@ -295,14 +303,11 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	snprintf(key, sizeof(key), "status_%s", json_string_value(json_object_get(h, "status")));
 	json_object_set_new(data, "status", json_string(msg_get(rq->lang, key)));
 	struct buf missing = BUF_INIT;
-	json_t *types = checklist_doc_types(&rq->cx), *t;
-	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it) {
-		const char *name = json_string_value(it);
-		json_array_foreach(types, j, t)
-			if (strcmp(json_string_value(json_object_get(t, "code")), json_string_value(it)) == 0)
-				name = json_string_value(json_object_get(t, rq->lang == LANG_EN ? "name_en" : "name"));
-		buf_printf(&missing, "%s%s", missing.len ? ", " : "", name);
-	}
+	json_t *types = checklist_doc_types(&rq->cx);
+	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it)
+		buf_printf(&missing, "%s%s", missing.len ? msg_get(rq->lang, "list_separator") : "",
+			   page_doc_type_name(rq->lang, types, json_string_value(it)));
+	page_doc_type_names(rq, json_object_get(items, "items"));
 	json_decref(types);
 	json_object_set_new(data, "missing", json_string(missing.data));
 	buf_release(&missing);

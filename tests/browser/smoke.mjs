@@ -25,6 +25,7 @@ try {
   await page.click("button[type=submit]");
   await page.waitForURL(base + "/");
   assert.ok(await page.locator("svg.chart").count() >= 1);
+  await chartsHaveNamesAndTables(page);
   await page.screenshot({ path: out + "/dashboard.png", fullPage: true });
   await page.click("nav a[href='/households']");
   await page.fill("#q", "龙伟");
@@ -122,6 +123,7 @@ try {
   assert.equal(await page.locator(`table a[href='${personHref}']`).count(), 0, "off the list once employed");
   await page.goto(base + "/reports/employment");
   assert.ok(await page.locator("svg.chart").count() >= 3, "report charts");
+  await chartsHaveNamesAndTables(page);
   await page.screenshot({ path: out + "/report-employment.png", fullPage: true });
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
@@ -166,7 +168,7 @@ try {
   await page.fill("#f-user", townUser);
   await page.click("form.filters button");
   await page.waitForSelector("#audit-log tbody tr");
-  assert.match(await page.locator("#audit-log").innerText(), /grant/, "the grant is in the log");
+  assert.match(await page.locator("#audit-log").innerText(), /授权/, "the grant is in the log, in words");
   await page.click("#audit-verify");
   await page.waitForURL(base + "/audit");
   assert.match(await page.locator("#audit-chain").innerText(), /完整/, "the chain verified intact");
@@ -188,6 +190,22 @@ try {
   console.log("1 passed, 0 failed");
 } finally {
   await browser.close();
+}
+
+// Every chart is named by its heading and followed by its figures as a table (issue 12,
+// item 9): as many rows as bars, each name and figure as the bar says, once opened.
+async function chartsHaveNamesAndTables(p) {
+  for (const chart of await p.locator("svg.chart").all()) {
+    const named = await chart.evaluate((svg) => document.getElementById(svg.getAttribute("aria-labelledby"))?.textContent);
+    assert.ok(named && named.trim().length > 1, "a chart has an accessible name");
+    const bars = await chart.evaluate((svg) => [...svg.querySelectorAll("a")].map((a) =>
+      [...a.querySelectorAll("text")].map((t) => t.textContent).join(" ")));
+    const details = chart.locator("xpath=following-sibling::details[1]");
+    await details.locator("summary").click();
+    const rows = await details.locator("tbody tr").evaluateAll((trs) => trs.map((tr) =>
+      [tr.cells[0].textContent, tr.cells[1].textContent].join(" ")));
+    assert.deepEqual(rows, bars, "the table says what the bars say");
+  }
 }
 
 // The page as a phone shows it: nothing wider than the screen, and every visible link,

@@ -54,6 +54,11 @@ def page_types():
         ("access-grants", "/access-grants"), ("not-found", "/households/999999"),
         ("households-filtered", "/households?town=520628118&category=synchronous"),
         ("search-page-2", "/households?q=%E9%BE%99&from=20"), ("household-saved", "/households/%d?saved=item" % hh),
+        # each worklist's 情况 column says its detail in words; a figure's heading its area
+        ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
+        ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),
+        ("worklist-pension", "/worklists/no_pension_insurance"),
+        ("report-records-town", "/reports/employment/records?figure=employed&area=520628118"),
     ]
 
 
