@@ -208,6 +208,17 @@ struct sheet_book *sheet_book_open(const char *path, const char *tmpdir, const s
 	return b;
 }
 
+/* The current sheet's head row and rows get a filter button on each column (Excel's
+ * autofilter): a worker sorts and picks a list by community or detail without setting it
+ * up. The range is known once the rows are written; libxlsxwriter writes it at the end. */
+static void end_sheet(struct sheet_book *b)
+{
+	size_t n = json_array_size(b->columns);
+	if (b->ws && n)
+		worksheet_autofilter(b->ws, SHEET_HEAD_ROWS - 1, 0, b->row > SHEET_HEAD_ROWS ? b->row - 1
+				     : SHEET_HEAD_ROWS - 1, (lxw_col_t)(n - 1));
+}
+
 /* Opens a sheet named after `name` and writes its two head rows. */
 static int open_sheet(struct sheet_book *b, const char *name)
 {
@@ -240,6 +251,7 @@ int sheet_book_begin(struct sheet_book *b, const char *name, json_t *columns)
 {
 	if (b->failed)
 		return -1;
+	end_sheet(b);	/* the sheet before, under its own columns */
 	free(b->base_name);
 	b->base_name = strdup(name ? name : "");
 	b->columns = columns;
@@ -272,7 +284,7 @@ int sheet_book_rows(struct sheet_book *b, json_t *rows)
 		return -1;
 	json_array_foreach(rows, j, row) {
 		/* A sheet holds 1,048,576 rows; a longer list goes on in a sheet of its own. */
-		if (b->row >= LXW_ROW_MAX && open_sheet(b, b->base_name)) {
+		if (b->row >= LXW_ROW_MAX && (end_sheet(b), open_sheet(b, b->base_name))) {
 			b->failed = true;
 			return -1;
 		}
@@ -301,6 +313,8 @@ int sheet_book_close(struct sheet_book *b)
 	/* A workbook with no sheet is not a valid file: give it an empty one. */
 	if (!b->failed && b->nsheets == 0)
 		sheet_book_begin(b, "Sheet", NULL);
+	if (!b->failed)
+		end_sheet(b);
 	bool ok = workbook_close(b->wb) == LXW_NO_ERROR && !b->failed;
 	for (int i = 0; i < b->nsheets; i++)
 		free(b->names[i]);

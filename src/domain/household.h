@@ -39,6 +39,11 @@ enum outcome household_create(struct ctx *cx, json_t *body, json_t **out);
  * everything cx points to must live until then. */
 void household_create_submit(struct ctx *cx, json_t *body, json_t **out, enum outcome *res,
 			     void (*notify)(void *), void *notify_arg);
+/* Where household `id` lives and how to reach it, for a round of visits: sets "address"
+ * (community and site by name), "room" and "phone" in `into` (null when unknown). The
+ * caller has the household from a read in the actor's scope (a worklist entry); the
+ * phone is as stored: mask `into` with privacy_present. false on a storage error. */
+bool household_contact(struct ctx *cx, int64_t id, json_t *into);
 /* The household with members and history; NOT_FOUND when absent or out of scope. */
 enum outcome household_get(struct ctx *cx, int64_t id, json_t **out);
 /* The same as a value: NULL when absent, out of scope or on a storage error. */

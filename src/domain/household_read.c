@@ -229,3 +229,26 @@ enum outcome household_list(struct ctx *cx, const struct household_filter *f, js
 			    : json_null());
 	return OUT_OK;
 }
+
+bool household_contact(struct ctx *cx, int64_t id, json_t *into)
+{
+	struct store_rows *r = store_query(cx->db, "SELECT h.dest_community,"
+		" (SELECT name FROM sites WHERE id = h.site_id),"
+		" (SELECT b.name || '-' || r.unit || '-' || r.number FROM rooms r"
+		"   JOIN buildings b ON b.id = r.building_id WHERE r.id = h.room_id), h.phone"
+		" FROM households h WHERE h.id = ?", "i", id);
+	json_object_set_new(into, "address", json_null());
+	json_object_set_new(into, "room", json_null());
+	json_object_set_new(into, "phone", json_null());
+	if (store_next(r)) {
+		char community[128] = "";
+		if (!store_null(r, 0))
+			division_name(cx->db, store_text(r, 0), community, sizeof(community));
+		const char *site = store_null(r, 1) ? "" : store_text(r, 1);
+		if (*community || *site)
+			json_object_set_new(into, "address", json_pack("s++", community, *community && *site ? " " : "", site));
+		put_text(into, "room", r, 2);
+		put_text(into, "phone", r, 3);
+	}
+	return store_finish(r) == STORE_OK;
+}

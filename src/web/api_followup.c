@@ -4,12 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/checklist.h"
+#include "domain/division.h"
 #include "domain/employers.h"
+#include "domain/household.h"
+#include "domain/privacy.h"
 #include "domain/report_employment.h"
 #include "domain/steps.h"
 #include "domain/worklist.h"
 #include "web/api_audit.h"
 #include "web/export.h"
+#include "web/page.h"
 #include "web/routes.h"
 
 void api_employers_list(struct request *rq) { rq_read_all(rq, employers_list); }
@@ -25,7 +30,7 @@ void api_worklists(struct request *rq) { rq_read_all(rq, worklist_counts); }
 static json_t *worklist_columns(struct request *rq)
 {
 	static const char *const keys[] = {"number", "head_name", "person_name", "detail",
-		"responsible_person", "origin_town", "dest_community", NULL};
+		"responsible_person", "origin_town", "dest_community", "address", "room", "phone", NULL};
 	json_t *cols = json_array();
 	for (int i = 0; keys[i]; i++)
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
@@ -33,14 +38,49 @@ static json_t *worklist_columns(struct request *rq)
 	return cols;
 }
 
+/* A worklist export's source: the cursor, and what puts its codes into words. */
+struct worklist_export {
+	struct worklist_cursor *cur;
+	enum lang lang;
+	const char *rule;	/* in the request's arena, which outlives the export */
+	json_t *types;		/* the document types, for the archive's detail */
+};
+
+/* A page of entries as a person planning a round reads them: the detail, the town and
+ * the community in words, and where the household lives with its phone (masked as every
+ * export masks, privacy_present). */
 static enum outcome worklist_page(void *state, struct ctx *cx, int max, json_t **rows)
 {
-	return worklist_read(cx, state, max, rows);
+	struct worklist_export *x = state;
+	enum outcome res = worklist_read(cx, x->cur, max, rows);
+	size_t i;
+	json_t *row;
+	if (res != OUT_OK)
+		return res;
+	json_array_foreach(*rows, i, row) {
+		page_worklist_detail(x->lang, cx->arena, x->rule, x->types, row);
+		static const char *const places[] = {"origin_town", "dest_community", NULL};
+		for (int k = 0; places[k]; k++) {
+			const char *code = json_string_value(json_object_get(row, places[k]));
+			char name[128] = "";
+			if (code)
+				division_name(cx->db, code, name, sizeof(name));
+			if (*name)
+				json_object_set_new(row, places[k], json_string(name));
+		}
+		if (!household_contact(cx, json_integer_value(json_object_get(row, "household_id")), row))
+			return OUT_INTERNAL;
+		privacy_present(cx->actor->role, row);
+	}
+	return res;
 }
 
 static void worklist_release(void *state)
 {
-	worklist_close(state);
+	struct worklist_export *x = state;
+	worklist_close(x->cur);
+	json_decref(x->types);
+	free(x);
 }
 
 /* A whole worklist as CSV or XLSX, read a page at a time from a cursor. */
@@ -55,9 +95,16 @@ static void worklist_download(struct request *rq, const char *format)
 	}
 	audit_read(&rq->cx, "export", "worklist", 0, worklist_cursor_count(cur),
 		   arena_printf(&rq->arena, "%s.%s", rq->key, format));
+	struct worklist_export *x = malloc(sizeof(*x));
+	if (!x) {
+		worklist_close(cur);
+		rq_problem(rq, OUT_TOO_LARGE, "export_too_large");
+		return;
+	}
+	*x = (struct worklist_export){cur, rq->lang, rq->key, checklist_doc_types(&rq->cx)};
 	struct export_table t = {
 		.name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key)),
-		.columns = worklist_columns(rq), .next = worklist_page, .state = cur,
+		.columns = worklist_columns(rq), .next = worklist_page, .state = x,
 		.release = worklist_release,
 	};
 	export_send(rq, format, arena_printf(&rq->arena, "worklist-%s", rq->key), &t, 1, 0);

@@ -14,6 +14,7 @@
 
 #include "core/date.h"
 #include "core/utf8.h"
+#include "domain/checklist.h"
 #include "domain/division.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
@@ -102,7 +103,8 @@ void page_render(struct request *rq, unsigned status, const char *name,
 				   "title", msg_get(rq->lang, title_key), "body", body.data);
 	if (rq->authenticated)
 		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}",
-			"username", rq->actor.username, "role", role_names[rq->actor.role], "csrf", csrf,
+			"username", rq->actor.username, "role", msg_get(rq->lang, arena_printf(&rq->arena,
+			"role_%s", role_names[rq->actor.role])), "csrf", csrf,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
 			role_reviews_audit(rq->actor.role),
 			"editor", role_can_edit_registry(rq->actor.role)));
@@ -299,6 +301,62 @@ void page_label(struct request *rq, json_t *o, const char *key, const char *pref
 		json_object_set_new(o, key, json_string(msg_get(rq->lang, k)));
 }
 
+void page_doc_type_names(struct request *rq, json_t *items)
+{
+	size_t i;
+	json_t *it;
+	if (rq->lang != LANG_EN)
+		return;
+	json_array_foreach(items, i, it)
+		if (json_is_string(json_object_get(it, "doc_type_name_en")))
+			json_object_set(it, "doc_type_name", json_object_get(it, "doc_type_name_en"));
+}
+
+const char *page_doc_type_name(enum lang lang, json_t *types, const char *code)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(types, i, t)
+		if (strcmp(json_string_value(json_object_get(t, "code")), code) == 0)
+			return json_string_value(json_object_get(t, lang == LANG_EN ? "name_en" : "name"));
+	return code;
+}
+
+void page_worklist_detail(enum lang lang, struct arena *a, const char *rule, json_t *types, json_t *entry)
+{
+	json_t *dv = json_object_get(entry, "detail");
+	const char *d = json_is_integer(dv) ? arena_printf(a, "%lld", (long long)json_integer_value(dv))
+		: json_string_value(dv);
+	const char *words = NULL;
+	struct buf b = BUF_INIT;
+	bool docs = strcmp(rule, "archive_incomplete") == 0;
+	if (d && (docs || strcmp(rule, "step_overdue") == 0)) {	/* "code,code,..." */
+		for (const char *p = d; *p;) {
+			size_t n = strcspn(p, ",");
+			const char *code = arena_printf(a, "%.*s", (int)n, p);
+			const char *name = docs ? page_doc_type_name(lang, types, code)
+				: msg_get(lang, arena_printf(a, "step_%s", code));
+			buf_printf(&b, "%s%s", b.len ? msg_get(lang, "list_separator") : "", name);
+			p += n + (p[n] == ',');
+		}
+		words = b.data;
+	} else if (strcmp(rule, "zero_employment") == 0 && d) {
+		words = arena_printf(a, "%s %s", msg_get(lang, "detail_labor_count"), d);
+	} else if (strcmp(rule, "visit_overdue") == 0) {
+		words = d ? arena_printf(a, "%s %s", msg_get(lang, "glance_last_visit"), d)
+			  : msg_get(lang, "glance_never_visited");
+	} else if (strcmp(rule, "no_pension_insurance") == 0 && d) {
+		words = arena_printf(a, "%s %s", msg_get(lang, "col_birth"), d);
+	} else if (d) {
+		const char *key = arena_printf(a, "detail_%s", d);
+		if (msg_has(key))
+			words = msg_get(lang, key);
+	}
+	if (words)
+		json_object_set_new(entry, "detail", json_string(words));
+	buf_release(&b);
+}
+
 /* Members as a page shows them: ID numbers masked, codes as words. */
 void page_present_members(struct request *rq, json_t *members)
 {
@@ -324,9 +382,22 @@ const char *form_value(json_t *f, const char *key)
 
 /* Horizontal bars, one per row: label, value; a second series drawn over the first. Each
  * bar is a link whose text (the row's name and value) is the chart's text alternative;
- * the svg has no role="img", which would hide those links from assistive technology. */
-char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
-		    const char *over_key, const char *link_prefix)
+ * the svg has no role="img", which would hide those links from assistive technology.
+ * Rows are fixed in pixels and bars in percent of the width (no viewBox): a row is a
+ * 24-px tap target on a phone as on a wide screen, and the chart never overflows. */
+#define CHART_ROW 28	/* px from one row to the next */
+#define CHART_BAR 24	/* px: the row's link, its bar */
+/* A figure as the chart writes it: an integer as it is, a real with one decimal. */
+static void put_figure(struct buf *b, json_t *v)
+{
+	if (json_is_integer(v))
+		buf_printf(b, "%lld", (long long)json_integer_value(v));
+	else
+		buf_printf(b, "%.1f", json_number_value(v));
+}
+
+char *svg_bar_chart(struct request *rq, json_t *rows, const char *label_key, const char *value_key,
+		    const char *over_key, const char *link_prefix, const struct chart_words *wd)
 {
 	struct buf b = BUF_INIT;
 	size_t i, n = json_array_size(rows);
@@ -335,31 +406,76 @@ char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
 	json_array_foreach(rows, i, row)
 		if (json_number_value(json_object_get(row, value_key)) > max)
 			max = json_number_value(json_object_get(row, value_key));
-	buf_printf(&b, "<svg class=\"chart\" viewBox=\"0 0 640 %zu\" width=\"100%%\">",
-		   n * 20 + 4);
+	buf_printf(&b, "<svg class=\"chart\" role=\"group\" aria-labelledby=\"%s\" width=\"100%%\" height=\"%zu\">",
+		   wd->title_id, n * CHART_ROW + 4);
 	json_array_foreach(rows, i, row) {
 		json_t *value = json_object_get(row, value_key);
-		double v = json_number_value(value), w = 420.0 * v / max;
+		/* the label takes the first 36 %, the bars at most 52 % after it */
+		double v = json_number_value(value), w = 52.0 * v / max;
+		size_t top = i * CHART_ROW + 2, base = top + 17;
 		buf_puts(&b, "<a href=\"");
 		template_escape_html(&b, link_prefix);
 		template_escape_html(&b, json_string_value(json_object_get(row, "code")));
-		buf_printf(&b, "\"><text x=\"0\" y=\"%zu\">", i * 20 + 14);
+		buf_printf(&b, "\"><rect class=\"hit\" x=\"0\" y=\"%zu\" width=\"100%%\" height=\"%d\"/>"
+			   "<text x=\"0\" y=\"%zu\">", top, CHART_BAR, base);
 		template_escape_html(&b, json_string_value(json_object_get(row, label_key)));
-		buf_printf(&b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>",
-			   i * 20 + 3, w);
+		buf_printf(&b, "</text><rect class=\"bar\" x=\"36%%\" y=\"%zu\" width=\"%.2f%%\" height=\"%d\"/>",
+			   top + 2, w, CHART_BAR - 4);
 		if (over_key) {
-			double o = 420.0 * json_number_value(json_object_get(row, over_key)) / max;
-			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\""
-				   " height=\"14\"/>", 150 + w - o, i * 20 + 3, o);
+			double o = 52.0 * json_number_value(json_object_get(row, over_key)) / max;
+			buf_printf(&b, "<rect class=\"bar incomplete\" x=\"%.2f%%\" y=\"%zu\" width=\"%.2f%%\""
+				   " height=\"%d\"/>", 36 + w - o, top + 2, o, CHART_BAR - 4);
 		}
-		if (json_is_integer(value))
-			buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%lld</text></a>", 156 + w, i * 20 + 14,
-				   (long long)json_integer_value(value));
-		else
-			buf_printf(&b, "<text x=\"%.1f\" y=\"%zu\">%.1f</text></a>", 156 + w, i * 20 + 14, v);
+		buf_printf(&b, "<text x=\"%.2f%%\" dx=\"4\" y=\"%zu\">", 36 + w, base);
+		put_figure(&b, value);
+		buf_puts(&b, "</text></a>");
 	}
 	buf_puts(&b, "</svg>");
+	/* the text alternative: the same figures as a table */
+	buf_printf(&b, "<details class=\"chart-table\"><summary>%s</summary><table><thead><tr>"
+		   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>", msg_get(rq->lang, "chart_as_table"),
+		   msg_get(rq->lang, wd->label), msg_get(rq->lang, wd->value));
+	if (over_key)
+		buf_printf(&b, "<th scope=\"col\">%s</th>", msg_get(rq->lang, wd->over));
+	buf_puts(&b, "</tr></thead><tbody>");
+	json_array_foreach(rows, i, row) {
+		buf_puts(&b, "<tr><td><a href=\"");
+		template_escape_html(&b, link_prefix);
+		template_escape_html(&b, json_string_value(json_object_get(row, "code")));
+		buf_puts(&b, "\">");
+		template_escape_html(&b, json_string_value(json_object_get(row, label_key)));
+		buf_puts(&b, "</a></td><td class=\"n\">");
+		put_figure(&b, json_object_get(row, value_key));
+		if (over_key) {
+			buf_puts(&b, "</td><td class=\"n\">");
+			put_figure(&b, json_object_get(row, over_key));
+		}
+		buf_puts(&b, "</td></tr>");
+	}
+	buf_puts(&b, "</tbody></table></details>");
 	return buf_detach(&b, NULL);
+}
+
+json_t *page_place_groups(struct request *rq, bool communities, const char *selected)
+{
+	json_t *groups = json_array(), *places = division_places(&rq->cx, communities), *p, *group = NULL;
+	size_t i;
+	char town[16] = "";
+	json_array_foreach(places, i, p) {
+		const char *code = json_string_value(json_object_get(p, "code"));
+		const char *label = json_string_value(json_object_get(p, "label"));	/* "TOWN PLACE" */
+		const char *space = strchr(label, ' ');
+		if (!group || strncmp(code, town, 9) != 0) {	/* a town's code is its places' first 9 digits */
+			snprintf(town, sizeof(town), "%.9s", code);
+			group = json_pack("{s:s%, s:[]}", "label", label, space ? (size_t)(space - label) : strlen(label),
+					  "options");
+			json_array_append_new(groups, group);
+		}
+		json_array_append_new(json_object_get(group, "options"), json_pack("{s:s, s:s, s:b}", "value", code,
+			"label", space ? space + 1 : label, "selected", selected && !strcmp(selected, code)));
+	}
+	json_decref(places);
+	return groups;
 }
 
 /* The status and title come from the one outcome map (problem.c), as for the API. */

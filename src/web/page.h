@@ -55,14 +55,35 @@ json_t *page_code_options(struct request *rq, const char *const *values, const c
 			  const char *selected);
 /* <option>s for Songtao's villages (origin) or communities (destination). */
 json_t *page_place_options(struct request *rq, bool communities, const char *selected);
+/* The same places grouped by town, town first: [{label: TOWN, options: [{value, label:
+ * VILLAGE, selected}]}], for <optgroup>s (a choice among 500 villages without a script). */
+json_t *page_place_groups(struct request *rq, bool communities, const char *selected);
 /* Replaces the code in o[key] by its word, the message PREFIX_CODE. */
 void page_label(struct request *rq, json_t *o, const char *key, const char *prefix);
+/* Each archive item's doc_type_name in the page's language (the English name on English
+ * pages). */
+void page_doc_type_names(struct request *rq, json_t *items);
+/* The name of document type `code` in `lang`, from checklist_doc_types (`types`); the code
+ * itself when it is not listed. */
+const char *page_doc_type_name(enum lang lang, json_t *types, const char *code);
+/* A worklist entry's detail in words (for the page and the exports): the document types or
+ * steps it lists by their names, a labor capacity by its word, a count or a date with what
+ * it is; rule is the worklist's key, `a` the arena of the words. */
+void page_worklist_detail(enum lang lang, struct arena *a, const char *rule, json_t *types, json_t *entry);
 /* Members as pages show them: ID numbers masked, phones dropped, codes as words. */
 void page_present_members(struct request *rq, json_t *members);
+/* What a chart is called and how its table heads its columns: the id of the heading that
+ * names it, and the message keys of the label, value and (with over_key) second columns. */
+struct chart_words {
+	const char *title_id;
+	const char *label, *value, *over;
+};
 /* Horizontal SVG bars, each linking to LINK_PREFIX followed by its row's code; a second
- * series (over_key) drawn over the first. Values may be integers or reals. */
-char *svg_bar_chart(json_t *rows, const char *label_key, const char *value_key,
-		    const char *over_key, const char *link_prefix);
+ * series (over_key) drawn over the first. Values may be integers or reals. The svg is a
+ * group named by the heading `w->title_id`, followed by its text alternative: the
+ * figures as a table in a <details>, each name linking where its bar does. */
+char *svg_bar_chart(struct request *rq, json_t *rows, const char *label_key, const char *value_key,
+		    const char *over_key, const char *link_prefix, const struct chart_words *w);
 
 /* The household form's own fields (shared by the new and edit forms). */
 extern const char *const page_household_form_keys[];

@@ -54,6 +54,24 @@ void page_audit(struct request *rq)
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
 	api_audit_mask_rows(rq, items);
 	page_times(rq, items, "at");	/* in the county's time, the language's way */
+	size_t k;
+	json_t *row;
+	json_array_foreach(items, k, row) {	/* codes as words where the catalogue has them */
+		const char *action = json_string_value(json_object_get(row, "action"));
+		const char *detail = json_string_value(json_object_get(row, "detail"));
+		/* a worklist read names its rule, a report's its figure, a page read what it
+		 * showed; a search's detail is what was typed, kept as it was typed */
+		if (detail && !(action && strcmp(action, "search") == 0)) {
+			if (msg_has(arena_printf(&rq->arena, "rule_%s", detail)))
+				page_label(rq, row, "detail", "rule");
+			else if (msg_has(arena_printf(&rq->arena, "figure_%s", detail)))
+				page_label(rq, row, "detail", "figure");
+			else
+				page_label(rq, row, "detail", "audit_detail");
+		}
+		page_label(rq, row, "action", "action");
+		page_label(rq, row, "entity", "entity");
+	}
 	page_times(rq, last, "at");
 	const char *q = filter_query(rq);
 	json_t *data = json_pack("{s:o, s:s, s:s, s:o}", "items", items, "query", q,

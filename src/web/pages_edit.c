@@ -29,7 +29,7 @@ json_t *page_household_form_fields(struct request *rq, json_t *f)
 		if (i == 0)
 			json_object_set_new(fd, "options", page_code_options(rq, household_categories, "category", v));
 		else if (i == 1 || i == 2)
-			json_object_set_new(fd, "options", page_place_options(rq, i == 2, v));
+			json_object_set_new(fd, "groups", page_place_groups(rq, i == 2, v));	/* town, then place */
 		json_object_set_new(fd, "select", json_boolean(i <= 2));
 		json_array_append_new(fields, fd);
 	}

@@ -3,6 +3,7 @@
  * relocated work): the list for every reader, and the form that adds one for those who
  * keep the registry.
  */
+#include "domain/division.h"
 #include "domain/employers.h"
 #include "web/page.h"
 
@@ -15,8 +16,15 @@ static void employers_page(struct request *rq, unsigned status, json_t *form)
 		page_outcome(rq, got);
 		return;
 	}
-	json_array_foreach(json_object_get(list, "items"), i, e)
+	json_array_foreach(json_object_get(list, "items"), i, e) {
 		page_label(rq, e, "kind", "employer");
+		const char *community = json_string_value(json_object_get(e, "community"));
+		char name[128] = "";
+		if (community)	/* the community by its name */
+			division_name(rq->cx.db, community, name, sizeof(name));
+		if (*name)
+			json_object_set_new(e, "community", json_string(name));
+	}
 	json_t *fields = json_array(), *fd;
 	static const char *const names[] = {"name", "kind", "community", NULL};
 	static const char *const labels[] = {"field_employer", "field_employer_kind", "col_destination"};

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "domain/archive.h"
+#include "domain/checklist.h"
+#include "domain/division.h"
 #include "domain/report_employment.h"
 #include "domain/family_doctor.h"
 #include "domain/guarantees.h"
@@ -64,6 +66,10 @@ static void worklists_page(struct request *rq, unsigned status, json_t *given)
 			arena_printf(&rq->arena, "rule_%s", rule))));
 		json_object_set_new(it, "explain", json_string(msg_get(rq->lang,
 			arena_printf(&rq->arena, "rule_%s_explain", rule))));
+		const char *setting = json_string_value(json_object_get(it, "setting"));
+		if (setting)	/* the setting by its name, not its key */
+			json_object_set_new(it, "setting_label", json_string(msg_get(rq->lang,
+				arena_printf(&rq->arena, "setting_%s", setting))));
 	}
 	page_render(rq, status, "worklists", "nav_worklists", out);
 }
@@ -118,12 +124,10 @@ void page_worklist(struct request *rq)
 	}
 	api_audit_answer(rq, res, "list", "worklist", 0, out, rq->key);
 	const char *name = msg_get(rq->lang, arena_printf(&rq->arena, "rule_%s", rq->key));
-	json_array_foreach(json_object_get(out, "items"), i, it) {
-		const char *detail = json_string_value(json_object_get(it, "detail"));
-		const char *key = detail ? arena_printf(&rq->arena, "detail_%s", detail) : NULL;
-		if (key && msg_has(key))	/* codes as words; dates and counts as they are */
-			json_object_set_new(it, "detail", json_string(msg_get(rq->lang, key)));
-	}
+	json_t *types = checklist_doc_types(&rq->cx);
+	json_array_foreach(json_object_get(out, "items"), i, it)
+		page_worklist_detail(rq->lang, &rq->arena, rq->key, types, it);	/* codes, counts and dates in words */
+	json_decref(types);
 	json_object_set_new(out, "name", json_string(name));
 	json_object_set_new(out, "key", json_string(rq->key));
 	json_object_set_new(out, "person_level", json_boolean(strcmp(json_string_value(
@@ -175,11 +179,15 @@ void page_report_employment(struct request *rq)
 		link_figures(rq, row);
 	json_array_foreach(json_object_get(r, "by_community"), i, row)
 		link_figures(rq, row);
-	char *rate = svg_bar_chart(json_object_get(r, "by_town"), "name", "employment_rate", NULL,
-				   "/reports/employment/records?figure=employed&area=");
-	char *zero = svg_bar_chart(json_object_get(r, "by_community"), "name", "labor_force",
+	static const struct chart_words rate_words = {"chart-rate", "report_col_name", "figure_employment_rate", NULL},
+		zero_words = {"chart-zero", "report_col_name", "figure_labor_force",
+			      "figure_zero_employment_households"},
+		type_words = {"chart-types", "field_job_type", "figure_employed", NULL};
+	char *rate = svg_bar_chart(rq, json_object_get(r, "by_town"), "name", "employment_rate", NULL,
+				   "/reports/employment/records?figure=employed&area=", &rate_words);
+	char *zero = svg_bar_chart(rq, json_object_get(r, "by_community"), "name", "labor_force",
 				   "zero_employment_households",
-				   "/reports/employment/records?figure=zero_employment_households&area=");
+				   "/reports/employment/records?figure=zero_employment_households&area=", &zero_words);
 	/* employed by type, county-wide */
 	json_t *types = json_array(), *county = json_object_get(r, "county");
 	for (int k = 0; jobs_types[k]; k++) {
@@ -191,7 +199,8 @@ void page_report_employment(struct request *rq)
 		json_object_set_new(json_array_get(types, (size_t)k), "code", json_string(
 			arena_printf(&rq->arena, "%s&figure=%s", json_string_value(json_object_get(county, "code")), key)));
 	}
-	char *by_type = svg_bar_chart(types, "name", "employed", NULL, "/reports/employment/records?area=");
+	char *by_type = svg_bar_chart(rq, types, "name", "employed", NULL, "/reports/employment/records?area=",
+				      &type_words);
 	json_decref(types);
 	json_t *progress = NULL;
 	if (steps_progress(&rq->cx, &progress) == OUT_OK)
@@ -226,6 +235,10 @@ void page_report_records(struct request *rq)
 	api_audit_answer(rq, OUT_OK, "list", "report", 0, out, figure);
 	json_object_set_new(out, "title", json_string(msg_get(rq->lang,
 		arena_printf(&rq->arena, "figure_%s", figure))));
+	char name[128] = "";
+	if (area && *area)	/* the area by its name, the county when none */
+		division_name(rq->cx.db, area, name, sizeof(name));
+	json_object_set_new(out, "area_name", json_string(*name ? name : msg_get(rq->lang, "report_table_county")));
 	json_object_set_new(out, "persons", json_boolean(strcmp(json_string_value(
 		json_object_get(out, "kind")), "person") == 0));
 	page_render(rq, 200, "report_records", "nav_report_employment", out);
@@ -275,6 +288,7 @@ void page_followup_person_sections(struct request *rq, int64_t person_id, json_t
 		json_array_foreach(json_object_get(items, "items"), i, it)
 			if (json_integer_value(json_object_get(it, "person_id")) == person_id)
 				json_array_append(volume, it);
+	page_doc_type_names(rq, volume);
 	json_object_set_new(data, "volume", volume);
 	json_decref(items);
 	json_decref(jobs);

@@ -10,6 +10,7 @@
 #include "domain/division.h"
 #include "domain/audit.h"
 #include "domain/household.h"
+#include "domain/household_glance.h"
 #include "domain/ledger.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
@@ -33,10 +34,14 @@ void page_dashboard(struct request *rq)
 		page_outcome(rq, got);
 		return;
 	}
-	char *towns = svg_bar_chart(json_object_get(report, "by_origin_town"), "name", "households",
-				NULL, "/households?town=");
-	char *communities = svg_bar_chart(json_object_get(report, "by_destination_community"), "name",
-				      "households", "incomplete_household_files", "/households?community=");
+	static const struct chart_words towns_words = {"chart-towns", "report_col_name", "report_households", NULL},
+		communities_words = {"chart-communities", "report_col_name", "report_households",
+				     "report_incomplete_files"};
+	char *towns = svg_bar_chart(rq, json_object_get(report, "by_origin_town"), "name", "households",
+				NULL, "/households?town=", &towns_words);
+	char *communities = svg_bar_chart(rq, json_object_get(report, "by_destination_community"), "name",
+				      "households", "incomplete_household_files", "/households?community=",
+				      &communities_words);
 	json_t *data = json_pack("{s:o, s:s, s:s}", "report", report, "chart_towns", towns ? towns : "",
 				 "chart_communities", communities ? communities : "");
 	free(towns);
@@ -173,6 +178,10 @@ void page_households(struct request *rq)
 	}
 	api_audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
 	json_object_set(data, "items", json_object_get(list, "items"));
+	json_t *row;
+	size_t k;
+	json_array_foreach(json_object_get(list, "items"), k, row)
+		page_label(rq, row, "status", "status");	/* the household's status in words */
 	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", "",
 				   "category", f.category ? f.category : "",
 				   "town", f.town ? f.town : "", "community", f.community ? f.community : "",
@@ -233,6 +242,30 @@ static json_t *upload_form(struct request *rq, json_t *given)
 	return form;
 }
 
+/* The first screen's "missing or overdue": the steps past due, the latest visit, and the
+ * glance's jobless labor and overdue visit (household_glance.h), with has_todo when any
+ * of them (or the archive) has something to say. */
+static void glance(struct request *rq, json_t *data, json_t *archive_complete)
+{
+	json_t *g = NULL, *overdue = json_array(), *it;
+	size_t i;
+	json_array_foreach(json_object_get(json_object_get(data, "relocation"), "items"), i, it)
+		if (json_is_true(json_object_get(it, "overdue")) && !json_is_string(json_object_get(it, "done_date")))
+			json_array_append(overdue, it);
+	json_t *visits = json_object_get(data, "visits");
+	if (json_array_size(visits))
+		json_object_set(data, "latest_visit", json_array_get(visits, 0));
+	bool todo = json_array_size(overdue) > 0 || !json_is_true(archive_complete);
+	json_object_set_new(data, "overdue_steps", overdue);
+	if (household_glance(&rq->cx, rq->ids[0], &g) == OUT_OK) {	/* else the page goes without */
+		bool jobless = json_array_size(json_object_get(g, "jobless_labor")) > 0;
+		json_object_set_new(data, "has_jobless", json_boolean(jobless));
+		todo = todo || jobless || json_is_true(json_object_get(g, "visit_overdue"));
+		json_object_set_new(data, "glance", g);
+	}
+	json_object_set_new(data, "has_todo", json_boolean(todo));
+}
+
 /* A household's file; `given` holds an upload's refused fields (NULL on a plain GET). */
 static void household_page(struct request *rq, unsigned status, json_t *given)
 {
@@ -275,19 +308,18 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	snprintf(key, sizeof(key), "status_%s", json_string_value(json_object_get(h, "status")));
 	json_object_set_new(data, "status", json_string(msg_get(rq->lang, key)));
 	struct buf missing = BUF_INIT;
-	json_t *types = checklist_doc_types(&rq->cx), *t;
-	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it) {
-		const char *name = json_string_value(it);
-		json_array_foreach(types, j, t)
-			if (strcmp(json_string_value(json_object_get(t, "code")), json_string_value(it)) == 0)
-				name = json_string_value(json_object_get(t, rq->lang == LANG_EN ? "name_en" : "name"));
-		buf_printf(&missing, "%s%s", missing.len ? ", " : "", name);
-	}
+	json_t *types = checklist_doc_types(&rq->cx);
+	json_array_foreach(json_object_get(json_object_get(h, "archive"), "missing"), i, it)
+		buf_printf(&missing, "%s%s", missing.len ? msg_get(rq->lang, "list_separator") : "",
+			   page_doc_type_name(rq->lang, types, json_string_value(it)));
+	page_doc_type_names(rq, json_object_get(items, "items"));
 	json_decref(types);
 	json_object_set_new(data, "missing", json_string(missing.data));
 	buf_release(&missing);
 	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
 	json_object_set_new(data, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
+	/* phones are tap-to-call for those who see them whole (a masked number calls no one) */
+	json_object_set_new(data, "call", json_boolean(privacy_full_identity(rq->actor.role)));
 	json_t *doc_types = checklist_doc_types(&rq->cx), *dt;
 	json_array_foreach(doc_types, i, dt)
 		json_object_set_new(dt, "label", json_string(json_string_value(json_object_get(dt,
@@ -305,6 +337,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
 	page_followup_household_sections(rq, rq->ids[0], data);
+	glance(rq, data, json_object_get(json_object_get(h, "archive"), "complete"));
 	json_decref(h);
 	json_decref(items);
 	page_render(rq, status, "household", "nav_households", data);

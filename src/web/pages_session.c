@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "domain/division.h"
 #include "domain/session.h"
 #include "domain/user.h"
 #include "web/page.h"
@@ -158,16 +159,36 @@ static void users_page(struct request *rq, unsigned status, json_t *form, const 
 {
 	json_t *users = user_list(&rq->cx), *roles = json_array(), *u;
 	size_t i;
-	json_array_foreach(users, i, u)
+	json_array_foreach(users, i, u) {
 		page_label(rq, u, "role", "role");
+		const char *scope = json_string_value(json_object_get(u, "scope"));
+		char name[128] = "";
+		if (scope && *scope)	/* the scope by its name, the county when none */
+			division_name(rq->cx.db, scope, name, sizeof(name));
+		json_object_set_new(u, "scope", json_string(*name ? name : scope && *scope ? scope
+			: msg_get(rq->lang, "report_table_county")));
+	}
+	/* a new account starts at the least role (a volunteer reads one community), never admin */
+	const char *role = *form_value(form, "role") ? form_value(form, "role") : "volunteer";
 	for (int r = 0; role_names[r]; r++) {
 		char key[32];
 		snprintf(key, sizeof(key), "role_%s", role_names[r]);
 		json_array_append_new(roles, json_pack("{s:s, s:s, s:b}", "value", role_names[r],
-			"label", msg_get(rq->lang, key),
-			"selected", !strcmp(form_value(form, "role"), role_names[r])));
+			"label", msg_get(rq->lang, key), "selected", !strcmp(role, role_names[r])));
 	}
 	json_t *data = json_pack("{s:o, s:o, s:O}", "users", users, "roles", roles, "form", form);
+	/* the scope chosen by name: the county, a town, or a community under its town */
+	const char *scope = form_value(form, "scope");
+	char county[128] = "";
+	division_name(rq->cx.db, SONGTAO_CODE, county, sizeof(county));
+	json_object_set_new(data, "scope_county", json_pack("{s:s, s:s, s:b}", "value", SONGTAO_CODE,
+		"label", county, "selected", !strcmp(scope, SONGTAO_CODE)));
+	json_t *towns = division_list(&rq->cx, SONGTAO_CODE, 0), *t;
+	json_array_foreach(towns, i, t)
+		json_object_set_new(t, "selected", json_boolean(!strcmp(scope,
+			json_string_value(json_object_get(t, "code")))));
+	json_object_set_new(data, "scope_towns", towns ? towns : json_array());
+	json_object_set_new(data, "scope_communities", page_place_groups(rq, true, scope));
 	if (error_key)
 		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
 	page_render(rq, status, "users", "users", data);

@@ -1,11 +1,14 @@
 // A first walk through the pages in Debian's chromium (playwright-core): log in, search a
 // two-character name, open the household, switch to English, log out; screenshots of each
-// page go to OUT. usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR
+// page go to OUT; then the key pages again on a phone (390 × 844): no sideways scroll, no
+// tap target under 24 × 24 px, the menu, tap-to-call.
+// usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR PICTURE VIDEO TOWN_USER
+//        OTHER_TOWN_HOUSEHOLD OTHER_TOWN_NUMBER AUDITOR_USER PHONE_HOUSEHOLD
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 
 const [base, user, password, out, picture, video, townUser, otherTownHousehold, otherTownNumber,
-       auditorUser, communityUser] = process.argv.slice(2);
+       auditorUser, communityUser, phoneHousehold] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -13,7 +16,7 @@ const browser = await chromium.launch({
          "--disable-sync", "--no-first-run"],
 });
 try {
-  const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(20000);
   await page.goto(base + "/");
   assert.match(page.url(), /\/login$/);
@@ -22,6 +25,7 @@ try {
   await page.click("button[type=submit]");
   await page.waitForURL(base + "/");
   assert.ok(await page.locator("svg.chart").count() >= 1);
+  await chartsHaveNamesAndTables(page);
   await page.screenshot({ path: out + "/dashboard.png", fullPage: true });
   await page.click("nav a[href='/households']");
   await page.fill("#q", "龙伟");
@@ -32,6 +36,10 @@ try {
   await first.click();
   await page.waitForSelector("h1");
   assert.match(await page.locator("table").first().innerText(), /\*{8}/);
+  // the first screen answers what a worker comes for; the parts of the file one link away
+  const glance = await page.locator("#glance").boundingBox();
+  assert.ok(glance.y + glance.height <= 900, `the household's first screen fits 1280 × 900 (${glance.y + glance.height})`);
+  assert.ok(await page.locator("nav.sections a[href='#items']").isVisible(), "the archive one link away");
   await page.screenshot({ path: out + "/household.png", fullPage: true });
   // a new household with a mistyped ID number: the error beside the field, the rest kept
   await page.goto(base + "/households/new");
@@ -115,7 +123,8 @@ try {
   assert.equal(await page.locator(`table a[href='${personHref}']`).count(), 0, "off the list once employed");
   await page.goto(base + "/reports/employment");
   assert.ok(await page.locator("svg.chart").count() >= 3, "report charts");
-  await page.screenshot({ path: out + "/report-employment.png", fullPage: false });
+  await chartsHaveNamesAndTables(page);
+  await page.screenshot({ path: out + "/report-employment.png", fullPage: true });
   await page.goto(base + "/lang/en");
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });
@@ -159,7 +168,7 @@ try {
   await page.fill("#f-user", townUser);
   await page.click("form.filters button");
   await page.waitForSelector("#audit-log tbody tr");
-  assert.match(await page.locator("#audit-log").innerText(), /grant/, "the grant is in the log");
+  assert.match(await page.locator("#audit-log").innerText(), /授权/, "the grant is in the log, in words");
   await page.click("#audit-verify");
   await page.waitForURL(base + "/audit");
   assert.match(await page.locator("#audit-chain").innerText(), /完整/, "the chain verified intact");
@@ -203,7 +212,86 @@ try {
     await page.click("form[action='/logout'] button");
     await page.waitForURL(base + "/login");
   }
+  await phoneWalk();
   console.log("1 passed, 0 failed");
 } finally {
   await browser.close();
+}
+
+// Every chart is named by its heading and followed by its figures as a table (issue 12,
+// item 9): as many rows as bars, each name and figure as the bar says, once opened.
+async function chartsHaveNamesAndTables(p) {
+  for (const chart of await p.locator("svg.chart").all()) {
+    const named = await chart.evaluate((svg) => document.getElementById(svg.getAttribute("aria-labelledby"))?.textContent);
+    assert.ok(named && named.trim().length > 1, "a chart has an accessible name");
+    const bars = await chart.evaluate((svg) => [...svg.querySelectorAll("a")].map((a) =>
+      [...a.querySelectorAll("text")].map((t) => t.textContent).join(" ")));
+    const details = chart.locator("xpath=following-sibling::details[1]");
+    await details.locator("summary").click();
+    const rows = await details.locator("tbody tr").evaluateAll((trs) => trs.map((tr) =>
+      [tr.cells[0].textContent, tr.cells[1].textContent].join(" ")));
+    assert.deepEqual(rows, bars, "the table says what the bars say");
+  }
+}
+
+// The page as a phone shows it: nothing wider than the screen, and every visible link,
+// button, field and summary at least 24 × 24 px (WCAG 2.2's target size, without its
+// exceptions). Throws naming what failed.
+async function fitsPhone(p, name) {
+  const r = await p.evaluate(() => {
+    const small = [];
+    for (const el of document.querySelectorAll("a, button, input, select, summary")) {
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 || b.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
+      if (b.width < 24 || b.height < 24)
+        small.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.id || "").trim().slice(0, 24)}" `
+                   + `${b.width.toFixed(1)}×${b.height.toFixed(1)}`);
+    }
+    return { scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth, small };
+  });
+  assert.ok(r.scroll <= r.inner, `${name}: scrolls sideways on a phone (${r.scroll} > ${r.inner} px)`);
+  assert.deepEqual(r.small, [], `${name}: tap targets under 24 × 24 px`);
+  await p.screenshot({ path: `${out}/phone-${name}.png`, fullPage: true });
+}
+
+async function phoneWalk() {
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 },
+                                             isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const p = await context.newPage();
+  p.setDefaultTimeout(20000);
+  await p.goto(base + "/login");
+  await fitsPhone(p, "login");
+  await p.fill("#username", user);
+  await p.fill("#password", password);
+  await Promise.all([p.waitForURL(base + "/"), p.click("button[type=submit]")]);
+  const header = await p.locator("header.top").boundingBox();
+  assert.ok(header.height <= 100, `the header is compact on a phone (${header.height} px)`);
+  assert.equal(await p.locator("header nav").isVisible(), false, "the navigation waits behind the menu");
+  await fitsPhone(p, "dashboard");
+  // the menu opens without a script and leads on
+  await p.click("header .menu-open");
+  assert.ok(await p.locator("header nav").isVisible(), "the menu opens");
+  await Promise.all([p.waitForURL(base + "/households"), p.click("header nav a[href='/households']")]);
+  await fitsPhone(p, "households");
+  await p.goto(base + "/households/" + phoneHousehold);
+  await fitsPhone(p, "household");
+  // names whole (not one character a line), phones tap-to-call, the forms reachable at once
+  for (const b of await p.locator("table a[href^='/persons/']").evaluateAll(
+    (els) => els.map((a) => a.getBoundingClientRect().height)))
+    assert.ok(b < 40, `a member's name takes one line (${b} px)`);
+  assert.ok(await p.locator("main a[href^='tel:']").count() >= 1, "the household's phone can be called");
+  const toUpload = p.locator(".jump a[href='#upload']");
+  assert.ok((await toUpload.boundingBox()).y < 844, "the upload form is reachable from the first screen");
+  assert.ok((await p.locator(".jump a[href$='/visits/new']").boundingBox()).y < 844, "so is the visit form");
+  await toUpload.click();
+  assert.ok(await p.locator("#upload").isVisible());
+  await p.goto(base + "/worklists");
+  await fitsPhone(p, "worklists");
+  await p.goto(base + "/worklists/idle_labor");
+  await fitsPhone(p, "worklist");
+  await p.goto(base + "/reports/employment");
+  await fitsPhone(p, "report-employment");
+  await p.goto(base + "/households?q=%E9%BE%99");
+  await fitsPhone(p, "search");
+  await context.close();
 }

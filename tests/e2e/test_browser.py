@@ -30,6 +30,16 @@ def other_town_household(column="id"):
     return row[0]
 
 
+def household_with_phone():
+    """A household with its own phone and a responsible person's (tap-to-call)."""
+    db = sqlite3.connect(S.db)
+    row = db.execute("SELECT h.id FROM households h JOIN relocation_support r ON r.household_id = h.id"
+                     " WHERE coalesce(h.phone, '') <> '' AND coalesce(r.responsible_phone, '') <> ''"
+                     " ORDER BY h.id LIMIT 1").fetchone()
+    db.close()
+    return row[0]
+
+
 def test_walk_through_in_chromium():
     os.makedirs(SHOTS, exist_ok=True)
     picture, video = os.path.join(S.dir, "old-house.jpg"), os.path.join(S.dir, "move.mp4")
@@ -38,11 +48,13 @@ def test_walk_through_in_chromium():
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", video], check=True)
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
                         picture, video, "zhengda", str(other_town_household()),
-                        other_town_household("number"), "auditor", "tuanshan"],
+                        other_town_household("number"), "auditor", "tuanshan", str(household_with_phone())],
                        cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
     for name in ("dashboard", "households", "household", "dashboard-en", "access-granted", "audit-log",
-                 "audit-log-en", "access-grants", "service-request-done"):
+                 "audit-log-en", "access-grants", "service-request-done", "report-employment", "phone-dashboard",
+                 "phone-household", "phone-worklist", "phone-report-employment", "phone-households",
+                 "phone-search"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)
 
 

@@ -59,6 +59,11 @@ def page_types():
         ("facilities", "/facilities"), ("facility", "/facilities/%d" % centre), ("services", "/services"),
         ("services-overdue", "/services?overdue=true"), ("service", "/services/%d" % request),
         ("services-household", "/services?household=%d" % item_hh),
+        # each worklist's 情况 column says its detail in words; a figure's heading its area
+        ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
+        ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),
+        ("worklist-pension", "/worklists/no_pension_insurance"),
+        ("report-records-town", "/reports/employment/records?figure=employed&area=520628118"),
     ]
 
 

@@ -228,6 +228,43 @@ def test_export_permission_by_role():
     expect(r.status == 200 and "auditor1" in r.header("Content-Disposition"), "an auditor may %r" % r)
 
 
+# ------------------------------------------------------------------ a worklist to plan a round
+
+def test_a_worklist_export_plans_a_round_in_words():
+    """Issue 12, items 4 and 11: the XLSX has a filter on every column, the address, room and
+    phone of each household (masked for whom the export masks), places and details in words."""
+    path = os.path.join(S.dir, "round.xlsx")
+    with open(path, "wb") as f:
+        f.write(get("/api/v1/worklists/archive_incomplete?format=xlsx", headers=ZH).body)
+    r = subprocess.run(["/usr/bin/python3", "-c", """
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+print(json.dumps({"filter": ws.auto_filter.ref, "rows": [list(r) for r in ws.iter_rows(values_only=True)]},
+                 ensure_ascii=False, default=str))
+""", path], capture_output=True, text=True)
+    expect(r.returncode == 0, "openpyxl: %s" % r.stderr[-500:])
+    book = json.loads(r.stdout)
+    head, rows = book["rows"][1], book["rows"][2:]
+    expect(rows and book["filter"] == "A2:J%d" % (len(rows) + 2), "a filter over the head and every row %r" % book["filter"])
+    expect(head[-3:] == ["住址", "房号", "联系电话"], "address, room and phone columns %r" % head)
+    db = sqlite3.connect(S.db)
+    by_number = {n: (p, c) for n, p, c in db.execute("SELECT number, phone, dest_community FROM households")}
+    names = dict(db.execute("SELECT code, short_name FROM divisions"))
+    db.close()
+    col = {k: head.index(k) for k in head}
+    for row in rows:
+        phone, community = by_number[row[0]]
+        expect(row[col["联系电话"]] == phone, "the household's phone, whole for an admin %r" % row)
+        expect(not community or row[col["住址"]].startswith(names[community]), "the community by name %r" % row)
+        for k in ("迁出乡镇", "安置社区"):
+            expect(not row[col[k]] or not re.search(r"\d{9}", row[col[k]]), "%s by name, not code %r" % (k, row))
+        expect(not re.search(r"[a-z]_[a-z]", row[col["情况"]]), "missing documents by name %r" % row[col["情况"]])
+    aud = S.login("auditor1")
+    lines = read_csv(get("/api/v1/worklists/archive_incomplete?format=csv", token=aud, headers=ZH).body)
+    phones = [l[lines[0].index("联系电话")] for l in lines[1:] if l[lines[0].index("联系电话")]]
+    expect(phones and all("*" in p for p in phones), "masked for an auditor %r" % phones[:3])
+
+
 # ------------------------------------------------------------------ formula injection, partial PUT
 
 def test_formula_cells_are_neutralised_and_partial_steps_keep_fields():

@@ -295,6 +295,38 @@ def test_a_ledger_is_replaced_under_its_etag():
         expect(r.status == 412, "%s: the old ETag is stale now %r" % (path, r))
 
 
+def test_a_household_page_opens_on_what_a_worker_comes_for():
+    """Issue 12, item 10: the first screen (before the members' table) says who lives here,
+    where from and where now, what is missing or overdue, who answers, the latest visit."""
+    hh, worker, child, elder = family()
+    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "responsible_phone": "13800000001",
+                                            "steps": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+                                                      {"step": "hukou_transfer", "due_date": day(-30)}]})
+    h = get("/api/v1/households/%d" % hh).json
+    session = page_session()
+
+    def first_screen():
+        html = page("/households/%d" % hh, session).body.decode()
+        at = [html.index(x) for x in ('id="glance"', 'id="members"', 'id="followup"', 'id="items"', 'id="history"')]
+        expect(at == sorted(at), "the first screen, then members, follow-up, archive, history %r" % at)
+        for part in ("#members", "#followup", "#items", "#history"):
+            expect('href="%s"' % part in html[:at[1]], "%s one click away" % part)
+        return html[at[0]:at[1]]
+    first = first_screen()
+    for fact in ("龙大山", "龙小花", "龙老汉", h["origin_village_name"], h["dest_community_name"], "杨帮扶",
+                 'href="tel:13800000001"', "档案缺件", "搬迁步骤逾期", "户口迁移", day(-30), "久未走访", "从未走访",
+                 "无工作的劳动力", 'href="/persons/%d">龙大山' % worker):
+        expect(fact in first, "the first screen says %s" % fact)
+    expect('href="/persons/%d">龙老汉</a> ' % elder not in first.split("无工作的劳动力")[1], "not of labor age: not listed")
+    # a visit and a job put right what they answer for
+    put("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常"})
+    post("/api/v1/persons/%d/jobs" % worker, {"type": "county", "employer": "团山车间", "start_date": day(-3)})
+    first = first_screen()
+    expect("久未走访" not in first and "无工作的劳动力" not in first, "no longer said once put right")
+    expect("%s · " % day(-1) in first and "社区网格员: 务工正常" in first, "the latest visit shown")
+    expect("搬迁步骤逾期" in first, "what is still overdue stays")
+
+
 def test_each_rule_fires_and_stops_when_fixed():
     hh, worker, child, elder = family()
     put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "steps": [

@@ -186,6 +186,39 @@ def test_users_page_and_own_password():
     expect(actions == ["enable", "disable"], "audited %r" % actions)
 
 
+def test_forms_start_from_sensible_defaults():
+    """Issue 12, item 11: a new account starts at the least role, its scope chosen by name;
+    a household's village is chosen town first (an optgroup per town, no script needed)."""
+    import sqlite3
+    db = sqlite3.connect(S.db)
+    names = dict(db.execute("SELECT code, short_name FROM divisions"))
+    db.close()
+    r, _, _ = browser_login("admin")
+    admin = cookies_of(r)["anju_session"]
+    page = get("/users", admin, lang="zh").body.decode()
+    roles = page[page.index('<select id="role"'):]
+    roles = roles[:roles.index("</select>")]
+    expect(re.search(r'<option value="volunteer" selected>', roles) and 'value="admin" selected' not in roles,
+           "the least role is the default %r" % roles)
+    scope = page[page.index('<select id="scope"'):]
+    scope = scope[:scope.index("</select>")]
+    expect('<option value="520628118">%s</option>' % names["520628118"] in scope, "a town by name")
+    expect('<optgroup label="%s">' % names["520628002"] in scope
+           and '<option value="520628002030">%s</option>' % names["520628002030"] in scope,
+           "a community by name under its town")
+    kept = post_form("/users", admin, {"csrf": form_token(page), "username": "newvol", "role": "town",
+                                       "scope": "520628002030", "password": "long-enough-pw"})
+    expect(kept.status == 422 and '<option value="520628002030" selected>' in kept.body.decode()
+           and '<option value="town" selected>' in kept.body.decode(), "a refused form keeps both choices")
+    form = get("/households/new", admin, lang="zh").body.decode()
+    village = form[form.index('<select id="origin_village"'):]
+    village = village[:village.index("</select>")]
+    expect('<optgroup label="%s"><option value="520628118201">%s</option>' % (names["520628118"], names["520628118201"])
+           in village, "the villages under their town, by their own names %r" % village[:300])
+    expect(village.count("<optgroup") > 20 and "<option value=\"520628118201\">%s " % names["520628118"] not in village,
+           "one group a town, the town not repeated in each village")
+
+
 def test_edit_household_under_its_etag():
     zd = S.login("zhengda")
     h = S.request("POST", "/api/v1/households", {
