@@ -19,6 +19,7 @@
 #include "domain/import_column.h"
 #include "domain/import_workbook.h"
 #include "domain/person.h"
+#include "domain/privacy.h"
 #include "domain/tx.h"
 #include "store/blobstore.h"
 
@@ -363,13 +364,14 @@ static json_t *member_json(const struct irow *ir)
 }
 
 /* Is the number in the file anju's own number of a household from that village (its
- * 12-digit code and four digits)? Only then does a new household take it: any other
+ * 12-digit code and four or more digits)? Only then does a new household take it: any other
  * number (a town's 001, 002, ...) groups the file's rows and no more, since anju's
  * numbers are unique in the whole county and two towns' files may both start at 001. */
 static bool anju_number(const char *number, const char *village)
 {
-	return number && village && strlen(number) == 16 &&
-	       strspn(number, "0123456789") == 16 && strncmp(number, village, 12) == 0;
+	size_t n = number ? strlen(number) : 0;	/* four digits, more past a village's 9,999th */
+	return village && n >= 16 && n <= 20 && strspn(number, "0123456789") == n &&
+	       strncmp(number, village, 12) == 0;
 }
 
 /* A household's field: the head's row's value, or the first row's that has one. */
@@ -847,7 +849,7 @@ static bool load_mapping(struct run *r)
 {
 	r->mapping = json_object();
 	struct store_rows *q = store_query(r->cx->db, "SELECT header, field FROM import_mappings"
-					   " WHERE kind = ?", "t", r->o->kind);
+		" WHERE username = ? AND kind = ?", "tt", r->cx->actor->username, r->o->kind);
 	while (store_next(q))
 		json_object_set_new(r->mapping, store_text(q, 0), json_string(store_text(q, 1)));
 	if (store_finish(q) != STORE_OK)
@@ -865,7 +867,13 @@ static bool load_mapping(struct run *r)
 		bool known = key && !*key;
 		for (int i = 0; key && *key && i < import_column_count(r->ledger); i++)
 			known = known || strcmp(key, import_column_key(r->ledger, i)) == 0;
-		if (!*h || strlen(header) > IMPORT_MAX_HEADER || !known) {
+		/* a header is a column's name, never a number: one with an ID or phone number's
+		 * shape in it would show that number to whoever reads the import */
+		char shown[IMPORT_MAX_HEADER + 1], joined[256];
+		snprintf(shown, sizeof(shown), "%s", header);
+		snprintf(joined, sizeof(joined), "%s", h);
+		if (!*h || strlen(header) > IMPORT_MAX_HEADER || !known || privacy_scrub_text(shown) ||
+		    privacy_scrub_text(joined)) {
 			verrors_add(r->cx->errs, "mapping", !known ? "import_mapping_unknown"
 				    : "import_mapping_header");
 			continue;
@@ -878,28 +886,36 @@ static bool load_mapping(struct run *r)
 	return true;
 }
 
-/* Remembers the user's mapping for the kind (in the transaction that records the run). */
-static int remember_mapping(struct run *r)
+/* Remembers the user's own mapping for the kind, for their later imports (in the
+ * transaction that records the run), and audits it with the import: a header mapped to a
+ * column only when the run's check found nothing wrong (a mapping that led to errors is not
+ * kept), a header forgotten ("") in any case (it touches only the user's own imports). */
+static int remember_mapping(struct run *r, bool clean)
 {
 	const char *header;
 	json_t *v;
 	char now[21];
 	int rc = STORE_OK;
+	if (!json_object_size(r->o->mapping))
+		return STORE_OK;
 	audit_now(now);
 	json_object_foreach(r->o->mapping, header, v) {
 		char h[256];
 		import_column_squeeze(header, h, sizeof(h), true);
 		const char *key = json_string_value(v);
-		if (rc == STORE_OK && *key)
-			rc = store_exec(r->cx->db, "INSERT INTO import_mappings (kind, header, field,"
-				" username, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, header)"
-				" DO UPDATE SET field = excluded.field, username = excluded.username,"
-				" created_at = excluded.created_at", "ttttt", r->o->kind, h, key,
-				r->cx->actor->username, now);
-		else if (rc == STORE_OK)
-			rc = store_exec(r->cx->db, "DELETE FROM import_mappings WHERE kind = ? AND"
-					" header = ?", "tt", r->o->kind, h);
+		if (rc == STORE_OK && *key && clean)
+			rc = store_exec(r->cx->db, "INSERT INTO import_mappings (username, kind, header,"
+				" field, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (username, kind,"
+				" header) DO UPDATE SET field = excluded.field,"
+				" created_at = excluded.created_at", "ttttt", r->cx->actor->username,
+				r->o->kind, h, key, now);
+		else if (rc == STORE_OK && !*key)
+			rc = store_exec(r->cx->db, "DELETE FROM import_mappings WHERE username = ? AND"
+					" kind = ? AND header = ?", "ttt", r->cx->actor->username,
+					r->o->kind, h);
 	}
+	if (rc == STORE_OK)
+		rc = audit_write(r->cx, "map", "import", r->import_id, NULL, r->o->mapping);
 	return rc;
 }
 
@@ -1565,7 +1581,7 @@ static enum outcome write_pass(struct run *r, json_t *result, const char *starte
 	json_object_set_new(result, "id", json_integer(r->import_id));
 	rc = store_exec(r->cx->db, "DELETE FROM import_seen", "");
 	if (rc == STORE_OK)
-		rc = remember_mapping(r);
+		rc = remember_mapping(r, true);
 	if (rc == STORE_OK)
 		rc = record(r, result, "done", started, false);
 	return tx_end(r->cx->db, OUT_OK, rc);
@@ -1621,8 +1637,8 @@ static enum outcome record_unkept(struct run *r, json_t *result, const char *sta
 		return OUT_INTERNAL;
 	int rc = record(r, result, status, started, true);
 	json_object_set_new(result, "id", json_integer(r->import_id));
-	if (rc == STORE_OK)	/* a mapping is remembered once given, even in a dry run */
-		rc = remember_mapping(r);
+	if (rc == STORE_OK)	/* a clean dry run confirms a mapping */
+		rc = remember_mapping(r, strcmp(status, "checked") == 0);
 	if (rc == STORE_OK)	/* again, now that the result knows its id */
 		rc = record(r, result, status, started, false);
 	if (tx_end(r->cx->db, OUT_OK, rc) != OUT_OK)
@@ -1648,6 +1664,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	audit_now(started);
 	if (sodium_init() < 0 || file_sha256(o->path, sha, &bytes) != 0)
 		return OUT_INTERNAL;
+	import_expire_errors(cx, IMPORT_ERRORS_KEEP);	/* a failure here waits for the next run */
 	json_t *result = json_pack("{s:s, s:b, s:{s:s, s:I, s:s}}", "kind", o->kind,
 		"dry_run", o->dry_run, "file", "name", o->file_name, "bytes", (json_int_t)bytes,
 		"sha256", sha);

@@ -84,6 +84,15 @@ enum outcome import_errors_workbook_of(struct ctx *cx, int64_t id, char sha256[6
 json_t *import_columns(const char *kind, enum lang lang);
 /* The kind's remembered mapping: {"items": [{header, column, user, at}]}. */
 enum outcome import_mappings(struct ctx *cx, const char *kind, json_t **out);
+/* How long a refused run's errors workbook is kept for its author (it holds their file's
+ * rows whole, ID numbers and all): then it is removed (import_expire_errors). */
+#define IMPORT_ERRORS_KEEP (7 * 24 * 3600LL)
+#define IMPORT_EXPIRE_BATCH 200
+/* Removes the errors workbooks of runs that ended more than keep_seconds ago (at most
+ * IMPORT_EXPIRE_BATCH a call): each import's link to it, and the blob when nothing else
+ * names those bytes. Returns how many runs lost theirs, or -1 when the store failed. Called
+ * at each import and by the server's upkeep thread. */
+int import_expire_errors(struct ctx *cx, long long keep_seconds);
 /* The latest `limit` recorded imports the actor may look at (as import_get), newest first:
  * {"items": [{id, started_at, user, file_name, format, encoding, dry_run, status, rows,
  * errors}]}. */

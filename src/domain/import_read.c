@@ -4,8 +4,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/import_column.h"
+#include "domain/tx.h"
+#include "store/blobstore.h"
 
 enum outcome import_get(struct ctx *cx, int64_t id, json_t **out)
 {
@@ -65,7 +68,8 @@ enum outcome import_mappings(struct ctx *cx, const char *kind, json_t **out)
 {
 	json_t *items = json_array();
 	struct store_rows *q = store_query(cx->db, "SELECT header, field, username, created_at"
-		" FROM import_mappings WHERE kind = ? ORDER BY header", "t", kind);
+		" FROM import_mappings WHERE username = ? AND kind = ? ORDER BY header", "tt",
+		cx->actor->username, kind);
 	while (store_next(q))
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "header",
 			store_text(q, 0), "column", store_text(q, 1), "user", store_text(q, 2),
@@ -116,4 +120,48 @@ enum outcome import_list(struct ctx *cx, int limit, json_t **out)
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return OUT_OK;
+}
+
+int import_expire_errors(struct ctx *cx, long long keep_seconds)
+{
+	char cutoff[21], sha[IMPORT_EXPIRE_BATCH][65];
+	int64_t ids[IMPORT_EXPIRE_BATCH];
+	bool gone[IMPORT_EXPIRE_BATCH] = {false};
+	int n = 0;
+	time_t t = time(NULL) - (time_t)keep_seconds;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(cutoff, sizeof(cutoff), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct store_rows *q = store_query(cx->db, "SELECT id, errors_sha256 FROM imports"
+		" WHERE errors_sha256 IS NOT NULL AND finished_at < ? ORDER BY id LIMIT ?", "ti",
+		cutoff, (int64_t)IMPORT_EXPIRE_BATCH);
+	while (store_next(q) && n < IMPORT_EXPIRE_BATCH) {
+		ids[n] = store_int(q, 0);
+		snprintf(sha[n++], 65, "%s", store_text(q, 1));
+	}
+	if (store_finish(q) != STORE_OK)
+		return -1;
+	if (!n)
+		return 0;
+	if (tx_begin(cx->db) != OUT_OK)
+		return -1;
+	int rc = STORE_OK;
+	for (int i = 0; i < n && rc == STORE_OK; i++) {
+		rc = store_exec(cx->db, "UPDATE imports SET errors_sha256 = NULL WHERE id = ?", "i",
+				ids[i]);
+		/* the bytes go with their last mention (an archive file of the same bytes keeps them) */
+		int64_t still = rc == STORE_OK ? store_one_int(cx->db, &rc, "SELECT"
+			" (SELECT count(*) FROM imports WHERE errors_sha256 = ?)"
+			" + (SELECT count(*) FROM files WHERE sha256 = ?)", "tt", sha[i], sha[i]) : 1;
+		if (rc == STORE_OK && still == 0) {
+			rc = store_exec(cx->db, "DELETE FROM blobs WHERE sha256 = ?", "t", sha[i]);
+			gone[i] = rc == STORE_OK;
+		}
+	}
+	if (tx_end(cx->db, OUT_OK, rc) != OUT_OK)
+		return -1;
+	for (int i = 0; i < n; i++)	/* after the commit: a crash before leaves an orphan, */
+		if (gone[i] && cx->blobs)	/* which fsck finds, never a row without its file */
+			blobstore_remove(cx->blobs, sha[i]);
+	return n;
 }

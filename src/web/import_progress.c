@@ -27,20 +27,29 @@ bool import_progress_ticket_ok(const char *ticket)
 
 struct import_progress *import_progress_start(int64_t user_id, const char *ticket)
 {
-	struct import_progress *free_slot = NULL;
+	struct import_progress *free_slot = NULL, *own_oldest = NULL;
 	time_t now = time(NULL);
+	int own = 0;
+	bool busy = false;
 	pthread_mutex_lock(&lock);
 	for (int i = 0; i < IMPORT_PROGRESS_SLOTS; i++) {
 		struct import_progress *p = &slots[i];
 		bool stale = p->used && !p->running && now - p->ended > IMPORT_PROGRESS_KEEP;
-		bool same = p->used && p->user_id == user_id && strcmp(p->ticket, ticket) == 0;
-		if (same && p->running) {	/* a ticket names one run at a time */
-			free_slot = NULL;
-			break;
-		}
-		if (!free_slot && (!p->used || stale || same))
+		bool mine = p->used && !stale && p->user_id == user_id;
+		bool same = mine && strcmp(p->ticket, ticket) == 0;
+		busy = busy || (same && p->running);	/* a ticket names one run at a time */
+		own += mine;
+		if (mine && !p->running && (!own_oldest || p->ended < own_oldest->ended))
+			own_oldest = p;
+		if (!free_slot && (!p->used || stale || (same && !p->running)))
 			free_slot = p;
 	}
+	/* a user holds at most IMPORT_PROGRESS_PER_USER slots: past that their own oldest
+	 * finished run gives way, never someone else's */
+	if (own >= IMPORT_PROGRESS_PER_USER)
+		free_slot = own_oldest;
+	if (busy)
+		free_slot = NULL;
 	if (free_slot) {
 		*free_slot = (struct import_progress){.used = true, .running = true,
 						      .user_id = user_id};

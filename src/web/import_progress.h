@@ -15,6 +15,7 @@
 
 #define IMPORT_PROGRESS_SLOTS 64
 #define IMPORT_PROGRESS_KEEP 60	/* seconds a finished run stays readable */
+#define IMPORT_PROGRESS_PER_USER 4	/* slots one user may hold: no one fills the table */
 
 struct import_progress;
 

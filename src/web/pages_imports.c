@@ -135,7 +135,10 @@ static void imports_page(struct request *rq, unsigned status, json_t *result)
 		page_outcome(rq, res);
 		return;
 	}
-	json_t *data = json_pack("{s:O}", "imports", json_object_get(list, "items"));
+	json_t *data = json_pack("{s:O}", "imports", json_object_get(list, "items")), *it;
+	size_t k;
+	json_array_foreach(json_object_get(list, "items"), k, it)	/* its state in words */
+		page_label(rq, it, "status", "import_status");
 	static const char *const kinds[] = {"households", "jobs", "trainings", "guarantees", NULL};
 	json_t *opts = json_array();
 	for (int i = 0; kinds[i]; i++) {

@@ -112,6 +112,7 @@ int64_t rq_query_int(struct request *rq, const char *name, int64_t min, int64_t 
 struct strict {
 	struct request *rq;
 	const char *const *names;
+	unsigned seen;		/* bit i: names[i] has come once already */
 };
 
 static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -120,9 +121,14 @@ static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const 
 	struct strict *s = cls;
 	(void)kind;
 	(void)value;
-	bool known = false;
-	for (const char *const *n = s->names; *n && !known; n++)
-		known = strlen(*n) == key_size && memcmp(*n, key, key_size) == 0;
+	bool known = false, twice = false;
+	for (unsigned i = 0; s->names[i] && !known; i++)
+		if (strlen(s->names[i]) == key_size && memcmp(s->names[i], key, key_size) == 0) {
+			known = true;	/* "dry_run=0&dry_run=1": which one was meant? */
+			twice = i < 32 && (s->seen & (1u << i));
+			if (i < 32)
+				s->seen |= 1u << i;
+		}
 	/* the field named as sent, but only when it is text a message may repeat */
 	const char *field = arena_strndup(&s->rq->arena, key, key_size);
 	if (!known && (!field || key_size > 64 || !utf8_valid(field, key_size) ||
@@ -130,6 +136,8 @@ static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const 
 		field = "query";
 	if (!known)
 		verrors_add(&s->rq->errs, field ? field : "query", "unknown_parameter");
+	else if (twice)
+		verrors_add(&s->rq->errs, field, "parameter_twice");
 	else if (!value || value_size == 0)
 		verrors_add(&s->rq->errs, field ? field : "query", "required");
 	return MHD_YES;
@@ -137,7 +145,7 @@ static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const 
 
 void rq_query_strict(struct request *rq, const char *const *names)
 {
-	struct strict s = {rq, names};
+	struct strict s = {rq, names, 0};
 	MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_argument, &s);
 }
 

@@ -108,7 +108,7 @@ const char *rq_query_code(struct request *rq, const char *name, const int *lengt
 const char *rq_query_enum(struct request *rq, const char *name, const char *const *values);
 /* For a request whose parameters change what it does (an import's dry run): a field error
  * for every query parameter not among the NULL-terminated names (a misspelt "dryrun=1"
- * must not pass for no dry run), and for any of them given empty ("dry_run="). */
+ * must not pass for no dry run), and for any of them given empty ("dry_run=") or twice. */
 void rq_query_strict(struct request *rq, const char *const *names);
 
 /* Parses the body as a JSON value: OUT_UNSUPPORTED when the Content-Type is not JSON,

@@ -17,6 +17,7 @@
 #include "domain/audit.h"
 #include "domain/tx.h"
 #include "domain/fixity.h"
+#include "domain/import.h"
 #include "web/request.h"
 #include "web/routes.h"
 #include "web/upload.h"
@@ -442,6 +443,8 @@ static void *fixity_loop(void *arg)
 		else
 			log_error("fixity: the check could not run");
 		fixity_result_release(&res);
+		if (import_expire_errors(&cx, IMPORT_ERRORS_KEEP) < 0)
+			log_error("imports: old errors workbooks could not be removed");
 		struct audit_check chk;	/* the audit chain too, so the dashboard stays current */
 		if (audit_chain_verify(&cx, &chk) == OUT_OK && chk.broken_id)
 			log_error("audit: the chain is broken at row %lld (%s)",

@@ -562,6 +562,8 @@ def test_a_dry_run_asked_for_wrongly_writes_nothing():
     data = csv_households([("试一", id_number("52062819810101051"), "木树镇", "冲头村")])
     for query, code in (("kind=households&dry_run=", "required"),
                         ("kind=households&dryrun=1", "unknown_parameter"),
+                        ("kind=households&dry_run=0&dry_run=1", "parameter_twice"),
+                        ("kind=households&kind=jobs&dry_run=1", "parameter_twice"),
                         ("kind=households&dry_run=yes", "out_of_range"),
                         ("kind=households&name=" + "n" * 300, "too_long")):
         r = post_csv(data, query=query)
@@ -613,6 +615,19 @@ def test_the_errors_workbook_through_the_api_and_the_pages():
                                               token=AUDITOR).json, "not for an auditor")
     page = S.request("GET", "/imports/%d" % iid, token=TOWN)
     expect(page.status == 200 and link in page.body.decode(), "the page links it")
+    listed = S.request("GET", "/imports", token=TOWN, headers={"Accept-Language": "zh-CN"}).body.decode()
+    expect("有错误，未写入" in listed and ">failed" not in listed, "the list says its state in words")
+    # a week on, the workbook (the file's rows whole) is gone, its blob too
+    db = sqlite3.connect(S.db)
+    sha = db.execute("SELECT errors_sha256 FROM imports WHERE id = ?", (iid,)).fetchone()[0]
+    db.execute("UPDATE imports SET finished_at = '2000-01-01T00:00:00Z' WHERE id = ?", (iid,))
+    db.commit()
+    db.close()
+    blob = os.path.join(S.dir, "data", "blobs", sha[:2], sha[2:4], sha)
+    expect(os.path.exists(blob), "kept while it is fresh (%s)" % blob)
+    post_csv(b"x", query="kind=households&name=x.csv&dry_run=1")     # any run tidies up
+    expect(S.request("GET", link, token=TOWN).status == 404 and not os.path.exists(blob) and
+           db_count("SELECT count(*) FROM blobs WHERE sha256 = ?", sha) == 0, "expired")
 
 
 def test_columns_mapped_once_are_remembered():
@@ -628,6 +643,9 @@ def test_columns_mapped_once_are_remembered():
     r = post()
     expect(r.status == 422 and "import_missing_column" in codes(r) and
            "居民证件号" in r.json["import"]["ignored_columns"], "an unknown header %r" % r.json)
+    r = post({"居民证件号 " + who: "id_number"})
+    expect(r.status == 422 and "import_mapping_header" in [e["code"] for e in r.json["errors"]],
+           "a header holding a number %r" % r.json)
     r = post({"居民证件号": "no_such_column"})
     expect(r.status == 422 and "import_mapping_unknown" in [e["code"] for e in r.json["errors"]],
            "a column the kind lacks %r" % r.json)
@@ -636,10 +654,17 @@ def test_columns_mapped_once_are_remembered():
            r.json["columns"]["id_number"] == "居民证件号", "read through the mapping %r" % r.json)
     r = post()
     expect(r.status == 200, "remembered for the next import %r" % r.json)
-    m = S.request("GET", "/api/v1/imports/mappings?kind=households", token=TOWN)
+    r = post(token=TOWN)
+    expect(r.status == 422 and "import_missing_column" in codes(r),
+           "one user's mapping does not change another's import %r" % r.json)
+    expect(db_count("SELECT count(*) FROM audit WHERE action = 'map' AND entity = 'import'") >= 1,
+           "a mapping is audited with its import")
+    m = S.request("GET", "/api/v1/imports/mappings?kind=households", token=COUNTY)
     expect(m.status == 200 and {"header": "居民证件号", "column": "id_number"}.items() <=
            next(i for i in m.json["items"] if i["header"] == "居民证件号").items() and
            any(c["key"] == "household_phone" for c in m.json["columns"]), "listed %r" % m.json)
+    expect(S.request("GET", "/api/v1/imports/mappings?kind=households", token=TOWN).json["items"] == [],
+           "and only to its user")
     expect(S.request("GET", "/api/v1/imports/mappings?kind=households", token=AUDITOR).status == 403,
            "for those who import")
     r = post({"居民证件号": ""})
@@ -684,6 +709,20 @@ def test_import_walk_through_in_chromium():
            "chromium: %s %s" % (r.stdout[-3000:], r.stderr[-2000:]))
     expect(db_count("SELECT count(*) FROM persons WHERE name IN ('浏一', '浏二')") == 2,
            "the corrected file was imported")
+
+
+def test_no_one_takes_everyone_elses_progress():
+    data = csv_households([("进一", id_number("52062819890101151"), "木树镇", "冲头村")])
+    for i in range(8):
+        r = post_csv(data, query="kind=households&name=p.csv&dry_run=1&progress=fill%07d" % i)
+        expect(r.status == 200, "a run %r" % r)
+    r = post_csv(data, token=TOWN, query="kind=households&name=p.csv&dry_run=1&progress=townrun01")
+    expect(r.status == 200, "another user's run %r" % r)
+    expect(S.request("GET", "/api/v1/imports/progress?ticket=townrun01", token=TOWN).status == 200,
+           "still has its progress")
+    kept = [S.request("GET", "/api/v1/imports/progress?ticket=fill%07d" % i, token=COUNTY).status
+            for i in range(8)]
+    expect(kept.count(200) == 4, "one user holds four slots %r" % kept)
 
 
 def test_auditors_read_every_import():
@@ -738,6 +777,7 @@ if __name__ == "__main__":
     R.run(test_one_person_in_both_id_forms_is_one_person)
     R.run(test_a_dry_run_asked_for_wrongly_writes_nothing)
     R.run(test_auditors_read_every_import)
+    R.run(test_no_one_takes_everyone_elses_progress)
     R.run(test_import_walk_through_in_chromium)
     R.run(test_columns_mapped_once_are_remembered)
     R.run(test_the_errors_workbook_through_the_api_and_the_pages)

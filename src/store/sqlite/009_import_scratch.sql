@@ -9,12 +9,13 @@ DROP TABLE import_keys;
 ALTER TABLE imports ADD COLUMN errors_sha256 TEXT;
 
 -- Headers an import did not know, mapped by a user to a column of the kind (the preview's
--- "this column is ..."), remembered for everyone's later imports of that kind.
+-- "this column is ..."), remembered for that user's later imports of the kind once a run
+-- with the mapping checked clean (one user's choice never changes another's import).
 CREATE TABLE import_mappings (
+	username   TEXT NOT NULL,
 	kind       TEXT NOT NULL,
 	header     TEXT NOT NULL,		-- as compared: without spaces and marks, lower-cased
 	field      TEXT NOT NULL,		-- the column's key (import_columns)
-	username   TEXT NOT NULL,
 	created_at TEXT NOT NULL,
-	PRIMARY KEY (kind, header)
+	PRIMARY KEY (username, kind, header)
 );
