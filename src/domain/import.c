@@ -39,13 +39,18 @@ struct irow {
 
 #define GROUP_MAX 30
 
+/* Where a sheet's reading stands, for either kind of sheet. */
+struct sheet_head {
+	bool done;		/* its header row has been read */
+	bool skip;		/* a sheet of something else (instructions, a list): no column known */
+	int title_rows;		/* rows above the header that name no column (a title) */
+};
+
 struct sheet_map {
 	int col[NF];		/* column index per field, -1 when absent */
 	int rank[NF];
 	char *label[NF];	/* the header as the user wrote it */
-	bool header_done;
-	bool skip;		/* a sheet of something else (instructions, a list): no column known */
-	int title_rows;		/* rows above the header that name no column (a title) */
+	struct sheet_head head;
 	long header_row;
 };
 
@@ -54,9 +59,7 @@ struct sheet_map {
 struct ledger_map {
 	int col[LCOLS];
 	char *label[LCOLS];
-	bool header_done;
-	bool skip;
-	int title_rows;
+	struct sheet_head head;
 };
 
 struct run {
@@ -919,13 +922,42 @@ static int remember_mapping(struct run *r, bool clean)
 	return rc;
 }
 
+/* The end of a header row's reading, for either kind of sheet (takes `ignored`, the
+ * headers not read): a row that names no column is a title above the header (up to ten
+ * are passed over) or, past them, the sign of a sheet of something else (skipped, and said
+ * in ignored_sheets, not refused). True when the row was the header. */
+static bool header_found(struct run *r, const struct rowread_row *row, const int *col,
+			 char **label, int n, json_t *ignored, struct sheet_head *head)
+{
+	int known = 0;
+	for (int i = 0; i < n; i++)
+		known += col[i] >= 0;
+	if (known) {
+		json_array_extend(r->ignored, ignored);
+		json_decref(ignored);
+		return true;
+	}
+	json_decref(ignored);
+	for (int i = 0; i < n; i++) {
+		free(label[i]);
+		label[i] = NULL;
+	}
+	if (++head->title_rows < 10) {	/* a title above the header: look on */
+		head->done = false;
+		return false;
+	}
+	head->skip = true;
+	json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+	return false;
+}
+
 static bool read_header(struct run *r, struct sheet_map *m, const struct rowread_row *row)
 {
 	for (int f = 0; f < NF; f++) {
 		m->col[f] = -1;
 		m->rank[f] = 99;
 	}
-	m->header_done = true;
+	m->head.done = true;
 	m->header_row = row->number;
 	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
@@ -947,25 +979,8 @@ static bool read_header(struct run *r, struct sheet_map *m, const struct rowread
 		} else
 			json_array_append_new(ignored, json_string(row->cells[c].text));
 	}
-	int known = 0;
-	for (int f = 0; f < NF; f++)
-		known += m->col[f] >= 0;
-	if (!known) {
-		json_decref(ignored);
-		for (int f = 0; f < NF; f++) {
-			free(m->label[f]);
-			m->label[f] = NULL;
-		}
-		if (++m->title_rows < 10) {	/* a title above the header: look on */
-			m->header_done = false;
-			return true;
-		}
-		m->skip = true;	/* not a sheet of households: said, not refused */
-		json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+	if (!header_found(r, row, m->col, m->label, NF, ignored, &m->head))
 		return true;
-	}
-	json_array_extend(r->ignored, ignored);
-	json_decref(ignored);
 	bool ok = true;
 	for (int f = 0; f < NF; f++)
 		if (import_column_defs[f].required && m->col[f] < 0) {
@@ -999,7 +1014,7 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 {
 	for (int i = 0; i < LCOLS; i++)
 		m->col[i] = -1;
-	m->header_done = true;
+	m->head.done = true;
 	int rank[2] = {99, 99};
 	json_t *ignored = json_array();
 	for (int c = 0; c < row->ncells; c++) {
@@ -1026,25 +1041,8 @@ static bool ledger_header(struct run *r, struct ledger_map *m, const struct rowr
 		free(m->label[at]);
 		m->label[at] = strdup(row->cells[c].text);
 	}
-	int known = 0;
-	for (int i = 0; i < LCOLS; i++)
-		known += m->col[i] >= 0;
-	if (!known) {
-		json_decref(ignored);
-		for (int i = 0; i < LCOLS; i++) {
-			free(m->label[i]);
-			m->label[i] = NULL;
-		}
-		if (++m->title_rows < 10) {	/* a title above the header: look on */
-			m->header_done = false;
-			return true;
-		}
-		m->skip = true;
-		json_array_append_new(r->ignored_sheets, json_string(row->sheet_name));
+	if (!header_found(r, row, m->col, m->label, LCOLS, ignored, &m->head))
 		return true;
-	}
-	json_array_extend(r->ignored, ignored);
-	json_decref(ignored);
 	bool ok = true;
 	if (m->col[0] < 0) {
 		add_error_at(r, row->sheet, row->number, -1, import_column_defs[F_ID].words[0],
@@ -1456,22 +1454,22 @@ static void run_read(struct run *r)
 	while (!r->failed && (st = rowread_next(r->rr, &row)) == ROWREAD_OK) {
 		if (r->ledger) {
 			struct ledger_map *lm = &r->lmaps[row.sheet];
-			if (!lm->header_done) {
+			if (!lm->head.done) {
 				header_ok = ledger_header(r, lm, &row) && header_ok;
 				continue;
 			}
-			if (!header_ok || lm->skip)
+			if (!header_ok || lm->head.skip)
 				continue;
 			r->rows++;
 			import_ledger_row(r, lm, &row);
 		} else {
 			struct sheet_map *m = &r->maps[row.sheet];
-			if (!m->header_done) {
+			if (!m->head.done) {
 				flush_group(r);	/* a household does not go on across sheets */
 				header_ok = read_header(r, m, &row) && header_ok;
 				continue;
 			}
-			if (!header_ok || m->skip)
+			if (!header_ok || m->head.skip)
 				continue;
 			r->rows++;
 			struct irow ir;
@@ -1492,8 +1490,8 @@ static void run_read(struct run *r)
 		add_error(r, sheet, at, -1, rowread_status_key(st), NULL);
 	}
 	for (int s = 0; s < r->nmaps; s++)	/* a few rows, none a header: not a ledger */
-		if ((r->ledger ? !r->lmaps[s].header_done && r->lmaps[s].title_rows
-		     : !r->maps[s].header_done && r->maps[s].title_rows))
+		if ((r->ledger ? !r->lmaps[s].head.done && r->lmaps[s].head.title_rows
+		     : !r->maps[s].head.done && r->maps[s].head.title_rows))
 			json_array_append_new(r->ignored_sheets,
 					      json_string(rowread_sheet(r->rr, s)->name));
 	for (int s = 0; s < r->nmaps; s++) {
