@@ -319,7 +319,7 @@ def test_a_household_page_opens_on_what_a_worker_comes_for():
         expect(fact in first, "the first screen says %s" % fact)
     expect('href="/persons/%d">龙老汉</a> ' % elder not in first.split("无工作的劳动力")[1], "not of labor age: not listed")
     # a visit and a job put right what they answer for
-    put("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常"})
+    post("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员", "found": "务工正常"})
     post("/api/v1/persons/%d/jobs" % worker, {"type": "county", "employer": "团山车间", "start_date": day(-3)})
     first = first_screen()
     expect("久未走访" not in first and "无工作的劳动力" not in first, "no longer said once put right")
