@@ -1,6 +1,6 @@
 /*
  * outcome: what a domain operation came to. Domain code returns one of these; the web
- * layer turns it into an HTTP status in exactly one place (web/problem.c), the CLI into
+ * layer turns it into an HTTP status in exactly one place (web/outcome.c), the CLI into
  * an exit status.
  */
 #ifndef ANJU_OUTCOME_H

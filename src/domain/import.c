@@ -1662,7 +1662,8 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	audit_now(started);
 	if (sodium_init() < 0 || file_sha256(o->path, sha, &bytes) != 0)
 		return OUT_INTERNAL;
-	import_expire_errors(cx, IMPORT_ERRORS_KEEP);	/* a failure here waits for the next run */
+	if (import_expire_errors(cx, IMPORT_ERRORS_KEEP) < 0)	/* old workbooks first: a */
+		return OUT_INTERNAL;	/* store that fails here would fail the run too */
 	json_t *result = json_pack("{s:s, s:b, s:{s:s, s:I, s:s}}", "kind", o->kind,
 		"dry_run", o->dry_run, "file", "name", o->file_name, "bytes", (json_int_t)bytes,
 		"sha256", sha);

@@ -202,7 +202,7 @@ void page_imports_post(struct request *rq)
 	json_decref(mapping);
 	json_decref(fields);
 	if (res == OUT_OK || res == OUT_INVALID)
-		imports_page(rq, res == OUT_OK ? 200 : 422, result);
+		imports_page(rq, outcome_status(res), result);
 	else
 		page_outcome(rq, res);
 }
