@@ -490,7 +490,9 @@ def test_a_long_check_leaves_the_database_to_everyone_else():
         time.sleep(0.3)
     t.join()
     took = time.monotonic() - started
-    expect(during >= 2, "log-ins happened while the check ran (%d; the check took %.1f s)"
+    # at least one log-in answered (201, quickly) while the check was still running; on a
+    # loaded machine a log-in may itself take a second, so one is what can be asked for
+    expect(during >= 1, "log-ins happened while the check ran (%d; the check took %.1f s)"
            % (during, took))
     expect(slowest < 2.0, "no log-in waited for the lock (slowest %.2f s)" % slowest)
     expect(any(phase == "check" and 0 < rows < 50000 for phase, rows in seen),
