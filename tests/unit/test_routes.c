@@ -51,6 +51,12 @@ static void every_state_changing_row_is_protected(void **state)
 		}
 		if (r->csrf == CSRF_EXEMPT && r->perm != PERM_PUBLIC)
 			fail_msg("%s %s: only public rows may be exempt", r->method, r->pattern);
+		/* a public write has no session token to check: its row must say how it is
+		 * protected instead (a new public POST cannot slip through by default) */
+		if (route_changes_state(r->method) && r->perm == PERM_PUBLIC &&
+		    r->csrf == CSRF_BY_METHOD)
+			fail_msg("%s %s: a public write must name its CSRF rule", r->method,
+				 r->pattern);
 		if (r->upload && (!r->precheck || !route_changes_state(r->method)))
 			fail_msg("%s %s: an upload without a precheck", r->method, r->pattern);
 		assert_non_null(r->handler);
