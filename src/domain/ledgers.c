@@ -56,6 +56,10 @@ json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, 
 			ids = "SELECT id FROM persons WHERE household_id = ?";
 		also[n++] = (struct audit_also){l->entity, ids};
 	}
+	/* not a ledger, but filed under the household all the same: its service requests */
+	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
+	also[n++] = (struct audit_also){"service_request",
+		"SELECT id FROM service_requests WHERE household_id = ?"};
 	return audit_household_trail(cx, household_id, limit, also, n, values);
 }
 

@@ -190,6 +190,9 @@ def test_request_lifecycle():
     # an ETag of an older version is refused; the current one moves it
     second = post("/api/v1/service-requests", {"household_id": hh, "matter": "housing_repair", "channel": "phone"}, TS)
     p2 = "/api/v1/service-requests/%d" % second.json["id"]
+    trail = get("/api/v1/households/%d/trail" % hh, TS).json["items"]
+    expect(any(t["entity"] == "service_request" and t["entity_id"] == second.json["id"] for t in trail),
+           "a household's service requests are in its change trail")
     stale = second.header("ETag")
     patch(p2, {"status": "accepted"}, TS)
     r = patch(p2, {"status": "in_progress"}, TS, headers={"If-Match": stale})
