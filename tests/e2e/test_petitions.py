@@ -214,5 +214,81 @@ def test_downloads_and_masking():
     expect("13812345678" in get("/api/v1/petitions/%d" % pid, TS).json["content"], "whole for the community")
 
 
+def page_session(user):
+    form = S.request("GET", "/login")
+    jar = dict(v.split(";")[0].split("=", 1) for k, v in form.headers if k.lower() == "set-cookie")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+    r = S.request("POST", "/login", raw=urlencode({"username": user, "password": PASSWORD, "csrf": csrf}).encode(),
+                  content_type="application/x-www-form-urlencoded", headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    return dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")["anju_session"]
+
+
+def page(path, session, lang="zh"):
+    return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
+
+
+def submit(path, session, fields, form_page=None):
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(form_page or path, session).body.decode()).group(1)
+    return S.request("POST", path, raw=urlencode(dict(fields, csrf=token)).encode(),
+                     content_type="application/x-www-form-urlencoded",
+                     headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+
+
+def test_pages():
+    import html as htmlmod
+    session = page_session("tuanshan")
+    hh, person = family()
+    before = stored()
+    bad = submit("/petitions", session, {"channel": "talk_booth", "category": "nope", "content": ""})
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="category-error"' in body and 'id="content-error"' in body,
+           "errors beside their fields %r" % bad)
+    expect(stored() == before, "nothing stored by a bad form")
+    r = submit("/petitions", session, {"channel": "letters_and_visits", "category": "subsidy", "content": "补助未到账",
+                                       "person_id": str(person)})
+    expect(r.status == 303 and r.header("Location").startswith("/petitions/"), "taken by the form %r" % r)
+    where = r.header("Location")
+    pid = int(where.rsplit("/", 1)[1])
+    one = page(where, session).body.decode()
+    expect("补助补贴" in one and "信访接待" in one and "正常" in one and "杨大山" in one, "the petition's page")
+    expect("Letters and visits reception" in page(where, session, "en").body.decode(), "in English too")
+    r = submit(where, session, {"action": "reply", "content": ""})
+    expect(r.status == 422 and 'id="content-error"' in r.body.decode(), "a reply needs its content %r" % r)
+    r = submit(where, session, {"action": "reply", "content": "已核实，本月发放"})
+    expect(r.status == 303, "replied by the form %r" % r)
+    r = submit(where, session, {"action": "rate", "satisfaction": "basically_satisfied", "reason": ""})
+    expect(r.status == 303 and "基本满意" in page(where, session).body.decode(), "rated by the form %r" % r)
+    r = submit(where, session, {"action": "appeal", "satisfaction": "", "reason": "仍未到账"})
+    one = page(where, session).body.decode()
+    expect(r.status == 303 and "待答复" in one and "仍未到账" in one, "appealed by the form, open again")
+    anon = submit("/petitions", session, {"channel": "suggestion_box", "category": "environment",
+                                          "content": "垃圾桶太少", "anonymous": "1"})
+    expect(anon.status == 303 and get("/api/v1/petitions/%s" % anon.header("Location").rsplit("/", 1)[1],
+                                      TS).json["anonymous"] is True, "anonymous by the form %r" % anon)
+    # a petition past its deadline shows as breached, on its page, the list and the overdue worklist
+    sql("UPDATE petitions SET received_on = '2026-02-01', opened_on = '2026-02-01', deadline = '2026-02-08' WHERE id = ?", pid)
+    one = page(where, session).body.decode()
+    expect('id="petition-state" class="state-breached">超期<' in one, "breached on its page")
+    overdue = page("/petitions?overdue=true", session).body.decode()
+    expect('href="/petitions/%d"' % pid in overdue and 'class="overdue"' in overdue, "on the overdue worklist")
+    expect("Breached" in page("/petitions?overdue=true", session, "en").body.decode(), "in English too")
+    listing = page("/petitions", session).body.decode()
+    expect('href="/petitions?overdue=true"' in listing and "按期答复情况" in listing and
+           'href="/petitions?category=subsidy"' in listing, "figures linking to their records")
+    for where_from in ("/petitions?overdue=true", "/petitions?status=open&category=subsidy&channel=letters_and_visits"):
+        links = re.findall(r'href="(/api/v1/[^"]+format=(?:csv|xlsx))"', page(where_from, session).body.decode())
+        expect(len(links) == 2, "download links on %s %r" % (where_from, links))
+        for link in links:
+            got = page(htmlmod.unescape(link), session)
+            expect(got.status == 200, "the download %s answers %r" % (link, got))
+    own = page("/petitions?household=%d" % hh, session).body.decode()
+    expect('href="/petitions/%d"' % pid in own and "household=%d" % hh in own, "a household's petitions, filter kept")
+    expect('href="/petitions?household=%d"' % hh in page("/households/%d" % hh, session).body.decode(),
+           "the household's page links to them")
+    expect(page(where, page_session("yucai")).status == 404, "404 outside the scope")
+    seen = page(where, page_session("helper"))
+    expect(seen.status == 200 and 'action="%s"' % where not in seen.body.decode(), "a volunteer only reads")
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)
