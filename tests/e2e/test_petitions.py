@@ -285,6 +285,10 @@ def test_pages():
     expect('href="/petitions/%d"' % pid in own and "household=%d" % hh in own, "a household's petitions, filter kept")
     expect('href="/petitions?household=%d"' % hh in page("/households/%d" % hh, session).body.decode(),
            "the household's page links to them")
+    dash = page("/", session).body.decode()
+    overdue_n = get("/api/v1/reports/petitions", TS).json["totals"]["overdue"]
+    expect(overdue_n >= 1 and re.search(r'href="/petitions\?overdue=true"><span class="n">%d</span>' % overdue_n, dash),
+           "the dashboard's overdue petitions, linking to the worklist")
     expect(page(where, page_session("yucai")).status == 404, "404 outside the scope")
     seen = page(where, page_session("helper"))
     expect(seen.status == 200 and 'action="%s"' % where not in seen.body.decode(), "a volunteer only reads")
