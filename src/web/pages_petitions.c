@@ -13,17 +13,25 @@
 
 /* ---------------------------------------------------------------- form helpers */
 
-/* A form field of fields.html: a text input, or a select when options is given (taken). */
-static json_t *field(struct request *rq, json_t *form, const char *name, const char *label_key,
-		     json_t *options)
+/* A form field of fields.html: a text input, or a select when options is given (taken);
+ * `body_key` is the body's key its errors come under, when the form's name differs (the
+ * petition's content is the form's "text" or "reply": the page's main is #content). */
+static json_t *field_as(struct request *rq, json_t *form, const char *name, const char *body_key,
+			const char *label_key, json_t *options)
 {
 	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
 			       msg_get(rq->lang, label_key), "value", form_value(form, name),
 			       "select", options != NULL);
 	if (options)
 		json_object_set_new(fd, "options", options);
-	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, name)));
+	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, body_key)));
 	return fd;
+}
+
+static json_t *field(struct request *rq, json_t *form, const char *name, const char *label_key,
+		     json_t *options)
+{
+	return field_as(rq, form, name, name, label_key, options);
 }
 
 /* The categories as options, and each row's category_name, in the page's language. */
@@ -140,7 +148,7 @@ static void petitions_page(struct request *rq, unsigned status, json_t *form)
 		page_code_options(rq, petition_channels, "petition_channel", form_value(form, "channel"))));
 	json_array_append_new(fields, field(rq, form, "category", "col_pet_category",
 		category_options(rq, cats, form_value(form, "category"))));
-	json_array_append_new(fields, field(rq, form, "content", "col_pet_content", NULL));
+	json_array_append_new(fields, field_as(rq, form, "text", "content", "col_pet_content", NULL));
 	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
 	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
 	if (f.household_id && !*form_value(form, "household_id"))	/* from the household's page */
@@ -190,7 +198,7 @@ static json_t *body_of(json_t *form, const char *const *names, const char *const
 void page_petitions_post(struct request *rq)
 {
 	static const char *const names[] = {"person_id", "household_id", "requester_name",
-		"channel", "category", "content", "community", NULL};
+		"channel", "category", "community", NULL};
 	static const char *const integers[] = {"person_id", "household_id", NULL};
 	page_lang(rq);
 	json_t *f = page_form(rq), *out = NULL;
@@ -200,6 +208,8 @@ void page_petitions_post(struct request *rq)
 	}
 	json_t *body = body_of(f, names, integers);
 	json_object_set_new(body, "anonymous", json_boolean(*form_value(f, "anonymous")));
+	if (*form_value(f, "text"))
+		json_object_set_new(body, "content", json_string(form_value(f, "text")));
 	enum outcome res = petition_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)
@@ -241,7 +251,8 @@ static void petition_page(struct request *rq, unsigned status, json_t *form)
 	if (role_can_edit_registry(rq->actor.role)) {
 		json_t *fields = json_array();
 		if (open) {
-			json_array_append_new(fields, field(rq, form, "content", "col_pet_reply", NULL));
+			json_array_append_new(fields, field_as(rq, form, "reply", "content", "col_pet_reply",
+							       NULL));
 			json_object_set_new(out, "action", json_string("reply"));
 		} else {
 			json_array_append_new(fields, field(rq, form, "satisfaction", "col_pet_satisfaction",
@@ -272,7 +283,7 @@ void page_petition(struct request *rq)
 /* The form names its step by its button: reply (open), rate or appeal (replied). */
 void page_petition_post(struct request *rq)
 {
-	static const char *const names[] = {"action", "content", "satisfaction", "reason", NULL};
+	static const char *const names[] = {"action", "satisfaction", "reason", NULL};
 	static const char *const none[] = {NULL};
 	page_lang(rq);
 	json_t *f = page_form(rq), *out = NULL;
@@ -282,6 +293,8 @@ void page_petition_post(struct request *rq)
 	}
 	json_t *body = body_of(f, names, none);
 	const char *action = form_value(f, "action");
+	if (*form_value(f, "reply"))
+		json_object_set_new(body, "content", json_string(form_value(f, "reply")));
 	if (strcmp(action, "rate") == 0)
 		json_object_del(body, "reason");
 	else if (strcmp(action, "appeal") == 0)

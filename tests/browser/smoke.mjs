@@ -213,12 +213,12 @@ try {
     await page.click("nav a[href='/petitions']");
     await page.selectOption("#channel", "talk_booth");
     await page.selectOption("#category", "environment");
-    await page.fill("#content", "垃圾桶太少");
+    await page.fill("#text", "垃圾桶太少");
     await page.check("input[name=anonymous]");
     await page.click("form.edit button[type=submit]");
     await page.waitForURL(/\/petitions\/\d+$/);
     assert.match(await page.locator("#petition-state").innerText(), /正常/);
-    await page.fill("#content", "已增设六个分类垃圾桶");
+    await page.fill("#reply", "已增设六个分类垃圾桶");
     await page.click("button[name=action][value=reply]");
     await page.waitForURL(/\/petitions\/\d+$/);
     assert.match(await page.locator("main").innerText(), /已增设六个分类垃圾桶/);

@@ -239,12 +239,12 @@ def test_pages():
     session = page_session("tuanshan")
     hh, person = family()
     before = stored()
-    bad = submit("/petitions", session, {"channel": "talk_booth", "category": "nope", "content": ""})
+    bad = submit("/petitions", session, {"channel": "talk_booth", "category": "nope", "text": ""})
     body = bad.body.decode()
-    expect(bad.status == 422 and 'id="category-error"' in body and 'id="content-error"' in body,
+    expect(bad.status == 422 and 'id="category-error"' in body and 'id="text-error"' in body,
            "errors beside their fields %r" % bad)
     expect(stored() == before, "nothing stored by a bad form")
-    r = submit("/petitions", session, {"channel": "letters_and_visits", "category": "subsidy", "content": "补助未到账",
+    r = submit("/petitions", session, {"channel": "letters_and_visits", "category": "subsidy", "text": "补助未到账",
                                        "person_id": str(person)})
     expect(r.status == 303 and r.header("Location").startswith("/petitions/"), "taken by the form %r" % r)
     where = r.header("Location")
@@ -252,9 +252,11 @@ def test_pages():
     one = page(where, session).body.decode()
     expect("补助补贴" in one and "信访接待" in one and "正常" in one and "杨大山" in one, "the petition's page")
     expect("Letters and visits reception" in page(where, session, "en").body.decode(), "in English too")
-    r = submit(where, session, {"action": "reply", "content": ""})
-    expect(r.status == 422 and 'id="content-error"' in r.body.decode(), "a reply needs its content %r" % r)
-    r = submit(where, session, {"action": "reply", "content": "已核实，本月发放"})
+    expect(one.count('id="content"') == 1 and page("/petitions", session).body.decode().count('id="content"') == 1,
+           "the forms' fields do not take the page's #content")
+    r = submit(where, session, {"action": "reply", "reply": ""})
+    expect(r.status == 422 and 'id="reply-error"' in r.body.decode(), "a reply needs its content %r" % r)
+    r = submit(where, session, {"action": "reply", "reply": "已核实，本月发放"})
     expect(r.status == 303, "replied by the form %r" % r)
     r = submit(where, session, {"action": "rate", "satisfaction": "basically_satisfied", "reason": ""})
     expect(r.status == 303 and "基本满意" in page(where, session).body.decode(), "rated by the form %r" % r)
@@ -262,7 +264,7 @@ def test_pages():
     one = page(where, session).body.decode()
     expect(r.status == 303 and "待答复" in one and "仍未到账" in one, "appealed by the form, open again")
     anon = submit("/petitions", session, {"channel": "suggestion_box", "category": "environment",
-                                          "content": "垃圾桶太少", "anonymous": "1"})
+                                          "text": "垃圾桶太少", "anonymous": "1"})
     expect(anon.status == 303 and get("/api/v1/petitions/%s" % anon.header("Location").rsplit("/", 1)[1],
                                       TS).json["anonymous"] is True, "anonymous by the form %r" % anon)
     # a petition past its deadline shows as breached, on its page, the list and the overdue worklist
