@@ -317,6 +317,10 @@ enum outcome petition_act(struct ctx *cx, int64_t id, const char *if_match, json
 	}
 	if (action && strcmp(action, "reply") != 0 && jx_has(body, "content"))
 		verrors_add(cx->errs, "content", "only_when_replying");
+	if (action && strcmp(action, "rate") != 0 && jx_has(body, "satisfaction"))
+		verrors_add(cx->errs, "satisfaction", "only_when_rating");
+	if (action && strcmp(action, "appeal") != 0 && jx_has(body, "reason"))
+		verrors_add(cx->errs, "reason", "only_when_appealing");
 	int rc = STORE_OK;
 	int64_t days = 0;
 	if (action && strcmp(action, "appeal") == 0 && !cx->errs->n) {

@@ -139,6 +139,9 @@ def test_bad_input_stores_nothing():
                               ({"action": "reply", "content": ""}, "content", None),
                               ({"action": "rate", "satisfaction": "satisfied"}, "action", "petition_not_replied"),
                               ({"action": "appeal", "reason": "不满意"}, "action", "petition_not_replied"),
+                              ({"action": "reply", "content": "x", "satisfaction": "satisfied"}, "satisfaction",
+                               "only_when_rating"),
+                              ({"action": "reply", "content": "x", "reason": "y"}, "reason", "only_when_appealing"),
                               ({"action": "shout"}, "action", "unknown_value")):
         r = patch(path, body, TS)
         expect(r.status == 422 and field in r.field_codes() and (code is None or r.field_codes()[field] == code),
