@@ -73,11 +73,11 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "anju demo: %s\n", msg_get(c->lang, err));
 	} else {
 		printf("anju demo: %ld households (%ld registered-poor), %ld persons (%ld"
-		       " registered-poor), %ld sites, %ld rooms, %ld facilities, %ld service requests"
-		       " in %.2f s (registry and archive %.2f s, follow-up ledgers %.2f s,"
+		       " registered-poor), %ld sites, %ld rooms, %ld facilities, %ld service requests,"
+		       " %ld petitions in %.2f s (registry and archive %.2f s, follow-up ledgers %.2f s,"
 		       " services %.2f s)\n", sum.households,
 		       sum.poor_households, sum.persons, sum.poor_persons, sum.sites, sum.rooms,
-		       sum.facilities, sum.service_requests,
+		       sum.facilities, sum.service_requests, sum.petitions,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       sum.seconds_registry, sum.seconds_followup, sum.seconds_services);
 	}

@@ -21,6 +21,7 @@
 #include "domain/user.h"
 #include "demo/demo_followup.h"
 #include "demo/demo_services.h"
+#include "demo/demo_petitions.h"
 #include "demo/rng.h"
 
 /* The article's figures (Songtao, 2019-12-30). */
@@ -564,6 +565,9 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 		goto rollback;
 	sum->facilities = svc.facilities;
 	sum->service_requests = svc.requests;
+	if (!opt->no_followup && demo_petitions(cx, opt->seed ? opt->seed : 2019,
+						&sum->petitions) != STORE_OK)
+		goto rollback;
 	sum->seconds_services = monotonic_seconds() - started - sum->seconds_registry -
 				sum->seconds_followup;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",

@@ -26,9 +26,9 @@ struct demo_options {
 struct demo_summary {
 	long households, persons, poor_households, poor_persons;
 	long sites, rooms;
-	long facilities, service_requests;
+	long facilities, service_requests, petitions;
 	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
-	double seconds_services;
+	double seconds_services;	/* facilities, requests and petitions */
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key

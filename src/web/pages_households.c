@@ -13,6 +13,7 @@
 #include "domain/household_glance.h"
 #include "domain/ledger.h"
 #include "domain/person.h"
+#include "domain/petition.h"
 #include "domain/privacy.h"
 #include "domain/report.h"
 #include "domain/search.h"
@@ -56,6 +57,10 @@ void page_dashboard(struct request *rq)
 	if (service_figures(&rq->cx, NULL, &services) == OUT_OK)
 		json_object_set(data, "services", json_object_get(services, "totals"));
 	json_decref(services);
+	json_t *petitions = NULL;	/* suggestions and petitions against their deadlines */
+	if (petition_figures(&rq->cx, NULL, &petitions) == OUT_OK)
+		json_object_set(data, "petitions", json_object_get(petitions, "totals"));
+	json_decref(petitions);
 	json_t *verified = audit_chain_last_verification(&rq->cx);	/* the audit chain's state */
 	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());

@@ -233,6 +233,18 @@ void page_services(struct request *rq);
 void page_services_post(struct request *rq);
 void page_service(struct request *rq);
 void page_service_post(struct request *rq);
+/* suggestions and petitions (api_petitions.c, pages_petitions.c) */
+void api_petition_categories(struct request *rq);
+void api_petition_categories_put(struct request *rq);
+void api_petitions_list(struct request *rq);
+void api_petitions_create(struct request *rq);
+void api_petition_get(struct request *rq);
+void api_petition_patch(struct request *rq);
+void api_report_petitions(struct request *rq);
+void page_petitions(struct request *rq);
+void page_petitions_post(struct request *rq);
+void page_petition(struct request *rq);
+void page_petition_post(struct request *rq);
 
 void page_member_new(struct request *rq);
 void page_member_create(struct request *rq);

@@ -209,6 +209,24 @@ try {
     assert.match(await page.locator("#request-status").innerText(), /已办结/);
     assert.equal(await page.locator("#status").count(), 0, "a closed request offers no more moves");
     await page.screenshot({ path: out + "/service-request-done.png", fullPage: true });
+    // 有话大家说: a petition taken and replied to; one past its deadline shows as breached
+    await page.click("nav a[href='/petitions']");
+    await page.selectOption("#channel", "talk_booth");
+    await page.selectOption("#category", "environment");
+    await page.fill("#text", "垃圾桶太少");
+    await page.check("input[name=anonymous]");
+    await page.click("form.edit button[type=submit]");
+    await page.waitForURL(/\/petitions\/\d+$/);
+    assert.match(await page.locator("#petition-state").innerText(), /正常/);
+    await page.fill("#reply", "已增设六个分类垃圾桶");
+    await page.click("button[name=action][value=reply]");
+    await page.waitForURL(/\/petitions\/\d+$/);
+    assert.match(await page.locator("main").innerText(), /已增设六个分类垃圾桶/);
+    await page.goto(base + "/petitions?overdue=true");
+    await page.locator("main table tbody tr.overdue a").first().click();
+    await page.waitForURL(/\/petitions\/\d+$/);
+    assert.match(await page.locator("#petition-state").innerText(), /超期/, "past its deadline: breached");
+    await page.screenshot({ path: out + "/petition-breached.png", fullPage: true });
     await page.click("form[action='/logout'] button");
     await page.waitForURL(base + "/login");
   }

@@ -540,6 +540,9 @@ def test_demo_county_prints_the_article_figures():
     svc = "SELECT group_concat(matter || status || received_on, ',') FROM (SELECT * FROM service_requests ORDER BY id LIMIT 500)"
     expect(sqlite3.connect(d.db).execute(svc).fetchone() == sqlite3.connect(again.db).execute(svc).fetchone(),
            "service requests deterministic")
+    pet = "SELECT group_concat(category || channel || status || received_on || deadline, ',') FROM (SELECT * FROM petitions ORDER BY id LIMIT 500)"
+    expect(sqlite3.connect(d.db).execute(pet).fetchone() == sqlite3.connect(again.db).execute(pet).fetchone(),
+           "petitions deterministic")
     expect(rep["convenience_supermarkets"] == 28, "团山's 28 convenience supermarkets from the records %r" % rep)
     db = sqlite3.connect(d.db)
     centres = {r[0] for r in db.execute("SELECT kind FROM facilities WHERE community_code = '520628002030'"
@@ -548,11 +551,18 @@ def test_demo_county_prints_the_article_figures():
                                       " JOIN facilities f ON f.id = w.facility_id WHERE f.community_code = '520628002031'")}
     requests, done, open_late = db.execute("SELECT count(*), sum(status = 'done'), sum(status IN ('received', 'accepted',"
                                            " 'in_progress') AND due_on < date('now', '+8 hours')) FROM service_requests").fetchone()
+    petitions, replied, breached, anonymous, appealed = db.execute(
+        "SELECT count(*), sum(status = 'replied'), sum((status = 'open' AND deadline < date('now', '+8 hours'))"
+        " OR (status = 'replied' AND replied_on > deadline)), sum(anonymous), sum(appeals > 0) FROM petitions").fetchone()
     db.close()
     expect(len(centres) == 6, "团山's six centres with staff windows %r" % centres)
     expect({"human_resources", "civil_affairs", "union_youth_women"} <= yucai, "育才's one-stop windows %r" % yucai)
     expect(3000 < requests < 8000 and done > requests * 0.7 and 0 < open_late < requests * 0.05,
            "a year of plausible requests: %d, %d done, %d overdue" % (requests, done, open_late))
+    expect(800 < petitions < 2000 and replied > petitions * 0.8 and 0 < breached < petitions * 0.2
+           and 0 < anonymous < petitions * 0.2 and appealed > 0,
+           "a year of plausible petitions: %d, %d replied, %d breached, %d anonymous, %d appealed"
+           % (petitions, replied, breached, anonymous, appealed))
     expect(d.cli("demo", check=False).returncode != 0, "demo refuses a non-empty database")
     d.start()
     tok = d.login("admin", "songtao2019")
@@ -564,6 +574,9 @@ def test_demo_county_prints_the_article_figures():
     expect(len(markets["items"]) == 28 and markets["next"] is None, "the 28 supermarkets through the API")
     late = d.request("GET", "/api/v1/service-requests?overdue=true", token=tuanshan).json["items"]
     expect(late and all(x["overdue"] and x["community_code"] == "520628002030" for x in late), "团山's overdue worklist")
+    late = d.request("GET", "/api/v1/petitions?overdue=true", token=tuanshan).json["items"]
+    expect(late and all(x["state"] == "breached" and x["community_code"] == "520628002030" for x in late),
+           "团山's overdue petitions, breached")
     d.stop()
     again.stop()
 

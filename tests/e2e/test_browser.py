@@ -46,13 +46,23 @@ def test_walk_through_in_chromium():
     subprocess.run(["convert", "-size", "320x240", "gradient:orange-blue", picture], check=True)
     subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10",
                     "-pix_fmt", "yuv420p", "-movflags", "+faststart", video], check=True)
+    # a petition of 团山 that has passed its deadline (taken now, its days then moved back)
+    late = S.request("POST", "/api/v1/petitions", {"channel": "speaking_room", "category": "property_management",
+                                                   "content": "电梯常坏", "anonymous": True},
+                     token=S.login("tuanshan", "songtao2019"))
+    expect(late.status == 201, "a petition %r" % late)
+    db = sqlite3.connect(S.db)
+    db.execute("UPDATE petitions SET received_on = '2026-01-05', opened_on = '2026-01-05', deadline = '2026-01-12'"
+               " WHERE id = ?", (late.json["id"],))
+    db.commit()
+    db.close()
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
                         picture, video, "zhengda", str(other_town_household()),
                         other_town_household("number"), "auditor", "tuanshan", str(household_with_phone())],
                        cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
     for name in ("dashboard", "households", "household", "dashboard-en", "access-granted", "audit-log",
-                 "audit-log-en", "access-grants", "service-request-done", "report-employment", "phone-dashboard",
+                 "audit-log-en", "access-grants", "service-request-done", "petition-breached", "report-employment", "phone-dashboard",
                  "phone-household", "phone-worklist", "phone-report-employment", "phone-households",
                  "phone-search"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)

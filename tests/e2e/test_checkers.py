@@ -38,6 +38,8 @@ def page_types():
     item_hh = one("SELECT household_id FROM items ORDER BY id LIMIT 1")
     centre = one("SELECT facility_id FROM service_windows ORDER BY id LIMIT 1")
     request = one("SELECT id FROM service_requests WHERE status = 'in_progress' ORDER BY id LIMIT 1")
+    petition = one("SELECT id FROM petitions WHERE status = 'open' AND deadline < date('now', '+8 hours') ORDER BY id LIMIT 1")
+    replied = one("SELECT id FROM petitions WHERE status = 'replied' ORDER BY id LIMIT 1")
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -59,6 +61,8 @@ def page_types():
         ("facilities", "/facilities"), ("facility", "/facilities/%d" % centre), ("services", "/services"),
         ("services-overdue", "/services?overdue=true"), ("service", "/services/%d" % request),
         ("services-household", "/services?household=%d" % item_hh),
+        ("petitions", "/petitions"), ("petitions-overdue", "/petitions?overdue=true"),
+        ("petition-breached", "/petitions/%d" % petition), ("petition-replied", "/petitions/%d" % replied),
         # each worklist's 情况 column says its detail in words; a figure's heading its area
         ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
         ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),

@@ -143,6 +143,8 @@ def demo_ids(scope_like):
     ids["service-requests"] = one("SELECT id FROM service_requests WHERE community_code LIKE ?", scope_like) \
         or one("SELECT id FROM service_requests")
     ids["windows"] = one("SELECT id FROM service_windows")
+    ids["petitions"] = one("SELECT id FROM petitions WHERE community_code LIKE ?", scope_like) \
+        or one("SELECT id FROM petitions")
     ids["worklists"] = one("SELECT key FROM followup_rules LIMIT 1")
     db.close()
     return ids
@@ -167,6 +169,8 @@ QUERY = {
     "/api/v1/facilities": "community=520628002030&kind=convenience_supermarket&limit=10&after=0",
     "/api/v1/service-requests": "status=open&matter=id_card&overdue=true&window={windows}&limit=10&after=0",
     "/api/v1/reports/services": "community=520628002030",
+    "/api/v1/petitions": "status=open&category=housing_quality&channel=talk_booth&overdue=true&limit=10&after=0",
+    "/api/v1/reports/petitions": "community=520628002030",
     "/facilities": "community=520628002030&kind=convenience_supermarket",
     "/services": "status=open&overdue=true&matter=id_card",
 }
@@ -214,6 +218,11 @@ BODY = {
                                           "department": "health", "promised_days": 3},
     ("POST", "/api/v1/service-requests"): {"household_id": "{households}", "matter": "id_card", "channel": "window"},
     ("PATCH", "/api/v1/service-requests/{id}"): {"status": "accepted", "note": "x"},
+    ("POST", "/api/v1/petition-categories"): {"code": "scan_category", "name_zh": "扫描", "name_en": "Scan",
+                                              "deadline_days": 7},
+    ("POST", "/api/v1/petitions"): {"household_id": "{households}", "category": "housing_quality",
+                                    "channel": "talk_booth", "content": "x", "anonymous": False},
+    ("PATCH", "/api/v1/petitions/{id}"): {"action": "reply", "content": "x"},
 }
 # Routes a scanner must not drive: they end the scanner's own session or lock it out.
 SKIP = {("POST", "/logout"), ("DELETE", "/api/v1/session"), ("POST", "/users/{id}/disable"),

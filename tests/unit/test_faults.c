@@ -38,6 +38,7 @@
 #include "domain/session.h"
 #include "domain/facility.h"
 #include "domain/service.h"
+#include "domain/petition.h"
 #include "domain/site.h"
 #include "domain/user.h"
 #include "domain/worklist.h"
@@ -55,6 +56,7 @@ static struct {
 	int64_t job, site, room, employer;
 	char session_token[SESSION_TOKEN_LEN + 1];
 	int64_t centre, request;	/* a service centre, a service request received */
+	int64_t petition;	/* a petition awaiting its reply */
 } F;
 
 static int id_seq = 100;
@@ -224,6 +226,14 @@ static int fixtures(void **state)
 			 "channel", "window");
 	assert_int_equal(service_request_create(&t->cx, body, &out), OUT_OK);
 	F.request = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "household_id", (json_int_t)F.hh, "category",
+			 "housing_quality", "channel", "speaking_room", "content", "墙面渗水", "anonymous",
+			 0);
+	assert_int_equal(petition_create(&t->cx, body, &out), OUT_OK);
+	F.petition = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	json_decref(body);
 
@@ -540,6 +550,19 @@ static enum outcome op_service_request_move(struct testdb *t, json_t **out)
 		  "accepted", "note", "材料齐全");
 }
 
+static enum outcome op_petition_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(petition_create(&t->cx, body, out), "{s:I, s:s, s:s, s:s, s:b}", "person_id",
+		  (json_int_t)F.head, "category", "employment", "channel", "talk_booth", "content",
+		  "想参加技能培训", "anonymous", 0);
+}
+
+static enum outcome op_petition_reply(struct testdb *t, json_t **out)
+{
+	WITH_BODY(petition_act(&t->cx, F.petition, NULL, body, out), "{s:s, s:s}", "action",
+		  "reply", "content", "已派人查看");
+}
+
 /* The account operations answer 0 or -1 with a message key; "internal" is the storage
  * failure, any other key would be a storage failure passed off as the user's mistake. */
 static const char *last_key;	/* the message key of the last refused account operation */
@@ -661,6 +684,8 @@ static const struct fault_op {
 	{.name = "facility add window", .run = op_facility_add_window},
 	{.name = "service request create", .run = op_service_request_create},
 	{.name = "service request move", .run = op_service_request_move},
+	{.name = "petition create", .run = op_petition_create},
+	{.name = "petition reply", .run = op_petition_reply},
 	{.name = "site add building", .run = op_site_add_building},
 	{.name = "user add", .run = op_user_add},
 	{.name = "user password", .run = op_user_passwd},
