@@ -442,7 +442,35 @@ def test_a_filtered_list_stays_filtered_on_its_second_page():
     expect(len(rows) == 2 and all(n.startswith("马页") for n in rows), "the second page still filtered %r" % rows)
     expect("马田龙社区" in second and 'class="filter-on"' in second, "still said on page 2")
     town = get("/households?town=520628118", session, lang="en").body.decode()
-    expect(re.search(r"Town \(origin or resettlement\): 正大镇", town) and "Show all households" in town, "town in words")
+    expect(re.search(r"Town of origin: 正大镇", town) and "Show all households" in town, "town in words")
+
+
+def test_the_town_filter_counts_as_the_chart_that_links_to_it():
+    # 盘石镇 (520628101) of origin, resettled in 正大镇's community: under 正大镇 by
+    # destination, but the chart of origin towns counts it under 盘石镇, and so does the list
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628101203", "dest_community": "520628118100",
+        "members": [{"id_number": id_number("52062819710303031"), "name": "盘去正", "relation": "head"}]},
+        token=API)
+    expect(h.status == 201, "household %r" % h)
+    hid = h.json["id"]
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+
+    def listed(town):
+        ids, path = [], "/households?town=" + town
+        while path:
+            page = get(path, session, lang="en").body.decode()
+            ids += [int(i) for i in re.findall(r'<tr><td><a href="/households/(\d+)">', page)]
+            nxt = re.search(r'<a rel="next" href="([^"]+)"', page)
+            path = nxt.group(1).replace("&amp;", "&") if nxt else None
+        return ids
+    expect(hid in listed("520628101") and hid not in listed("520628118"), "the town of origin only")
+    report = S.request("GET", "/api/v1/reports/county", token=API).json
+    dash = get("/", session, lang="en").body.decode()
+    for town in report["by_origin_town"]:
+        expect('href="/households?town=%s"' % town["code"] in dash, "the chart links to the list %r" % town["code"])
+        expect(len(listed(town["code"])) == town["households"], "the list counts as the chart %r" % town)
 
 
 def test_a_deep_link_survives_the_log_in_and_never_leaves_the_site():
