@@ -536,5 +536,48 @@ def test_times_in_the_county_s_zone_and_date_fields_with_a_picker():
     expect('name="event_date" type="date"' in member and 'name="phone" type="tel"' in member, "the member form")
 
 
+def test_the_change_log_names_the_member():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819720404041"), "name": "龙记名", "relation": "head"}]},
+        token=API).json
+    r = S.request("POST", "/api/v1/persons", {"household_id": h["id"], "id_number": id_number("52062820190101011"),
+                                              "name": "龙小记", "relation": "son", "event": "birth",
+                                              "event_date": "2019-01-01"}, token=API)
+    expect(r.status == 201, "add a member %r" % r)
+    pid = r.json["id"]
+    r = S.request("PATCH", "/api/v1/persons/%d" % pid, {"education": "preschool"}, token=API,
+                  headers={"If-Match": r.header("ETag")})
+    expect(r.status == 200, "change the member %r" % r)
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    page = get("/households/%d" % h["id"], session, lang="zh").body.decode()
+    rows = re.findall(r"<td>[^<]* · 成员 ([^<]*)</td>", page)
+    expect(rows and all(n in ("龙记名", "龙小记") for n in rows) and "龙小记" in rows,
+           "members named in the change log %r" % rows)
+    expect("成员 %d<" % pid not in page, "not their row's number")
+
+
+def test_an_out_of_scope_page_says_it_may_be_outside_the_area():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628101203",
+        "members": [{"id_number": id_number("52062819730505051"), "name": "盘外户", "relation": "head"}]},
+        token=API).json
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    elsewhere = get("/households/%d" % h["id"], session, lang="zh")
+    nowhere = get("/households/99999999", session, lang="zh")
+    for page in (elsewhere, nowhere):
+        body = page.body.decode()
+        expect(page.status == 404 and "工作范围之外" in body and 'href="/access"' in body,
+               "it may be outside the area, and access can be asked %r" % body[-600:])
+    strip = lambda b: re.sub(r'name="csrf" value="[0-9a-f]+"|households(/|%2F)\d+', "", b.decode())
+    a, b = strip(elsewhere.body), strip(nowhere.body)
+    expect(a == b, "the same page: nothing said of whether it exists %r" % [
+        (x, y) for x, y in zip(a.splitlines(), b.splitlines()) if x != y])
+    en = get("/households/%d" % h["id"], session, lang="en").body.decode()
+    expect("outside your area" in en, "in English too")
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)
