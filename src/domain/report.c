@@ -137,9 +137,10 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	/* one pass for the county's figures and the employment figures and worklists beside
-	 * them: a grouped query over households, members and the checklist cost as much again */
+	 * them: a grouped query over households, members and the checklist cost as much again.
+	 * No plots: none of their figures is kept here. */
 	struct followup_pass p;
-	if (!followup_pass_run(cx, &p, PASS_PLOTS | PASS_RULE_FACTS))
+	if (!followup_pass_run(cx, &p, PASS_RULE_FACTS))
 		return OUT_INTERNAL;
 	struct group (*tg)[2] = calloc((size_t)p.ntowns + 1, sizeof(*tg));
 	struct group (*cg)[2] = calloc((size_t)p.ncomms + 1, sizeof(*cg));
