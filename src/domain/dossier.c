@@ -51,7 +51,8 @@ static void pen_close(struct pen *p)
 	cairo_destroy(p->cr);
 }
 
-/* Draws text at (x, y) within width w; returns its height. */
+/* Draws text at (x, y) within width w, wrapped (w 0: on one line, never broken: a date);
+ * returns its height. */
 static double text(struct pen *p, double x, double y, double w, const char *s, double size, bool bold)
 {
 	cairo_t *cr = p->cr;
@@ -60,8 +61,10 @@ static double text(struct pen *p, double x, double y, double w, const char *s, d
 	snprintf(font, sizeof(font), FONT " %s %.1f", bold ? "Bold" : "", size);
 	PangoFontDescription *fd = pango_font_description_from_string(font);
 	pango_layout_set_font_description(layout, fd);
-	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	if (w > 0) {
+		pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+		pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	}
 	pango_layout_set_text(layout, s ? s : "", -1);
 	pango_cairo_update_layout(cr, layout);
 	cairo_move_to(cr, x, y);
@@ -195,7 +198,7 @@ static void cover(struct pen *cr, json_t *h)
 /* The catalogue, as many pages as it takes. */
 static void catalogue(struct pen *cr, json_t *items)
 {
-	static const double cols[] = {0, 24, 214, 344, 398, 424};
+	static const double cols[] = {0, 24, 200, 330, 398, 424};	/* a date's 66 pt: 10 digits at 8 pt */
 	static const char *const heads[] = {"序号", "档号", "题名", "日期", "页数", "纸质原件位置"};
 	size_t i;
 	json_t *it;
@@ -220,7 +223,7 @@ static void catalogue(struct pen *cr, json_t *items)
 		double hmax = 0, hh;
 		const char *cells[] = {no, str(it, "reference_code"), str(it, "title"), str(it, "date"),
 				       pages, place};
-		const double widths[] = {22, 188, 128, 52, 24, A4_W - 2 * MARGIN - 424};
+		const double widths[] = {22, 174, 128, 0, 24, A4_W - 2 * MARGIN - 424};	/* the date unbroken */
 		for (int c = 0; c < 6; c++) {
 			hh = text(cr, MARGIN + cols[c], y, widths[c], cells[c], 8, false);
 			if (hh > hmax)

@@ -143,8 +143,9 @@ static bool scan_households(struct side *s)
 			continue;
 		p->hh_town[id] = t;
 		p->hh_comm[id] = c;
-		p->hh_facts[id] = (uint8_t)(HF_COUNTED | (store_int(r, 3) ? HF_RELOCATED : 0));
 		s->poor[id] = (uint8_t)store_int(r, 4);
+		p->hh_facts[id] = (uint8_t)(HF_COUNTED | (store_int(r, 3) ? HF_RELOCATED : 0) |
+					    (s->poor[id] ? HF_REGISTERED_POOR : 0));
 	}
 	return store_finish(r) == STORE_OK;
 }

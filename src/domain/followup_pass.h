@@ -43,6 +43,7 @@ enum {
 enum {
 	HF_COUNTED = 1 << 0, HF_RELOCATED = 1 << 1, HF_HAS_LABOR = 1 << 2, HF_HAS_EMPLOYED = 1 << 3,
 	HF_ARCHIVE_INCOMPLETE = 1 << 4, HF_STEP_OVERDUE = 1 << 5, HF_VISITED_RECENTLY = 1 << 6,
+	HF_REGISTERED_POOR = 1 << 7,	/* the category, for the county figures; not a rule fact */
 };
 
 /* What a pass reads besides the people: plots for the report, the archive, steps and

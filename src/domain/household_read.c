@@ -199,8 +199,7 @@ enum outcome household_list(struct ctx *cx, const struct household_filter *f, js
 	int count = 0;
 	struct store_rows *r = store_query(cx->db, "SELECT " HOUSEHOLD_COLS " FROM households h"
 		" WHERE h.id > ? AND " SCOPE_SQL
-		" AND (? = '' OR (h.origin_village >= ? AND h.origin_village < ?)"
-		"      OR (h.dest_community >= ? AND h.dest_community < ?))"
+		" AND (? = '' OR (h.origin_village >= ? AND h.origin_village < ?))"	/* the origin town, as the charts count */
 		" AND (? IS NULL OR h.dest_community = ?)"
 		" AND (? IS NULL OR h.origin_village = ?)"
 		" AND (? IS NULL OR h.category = ?)"
@@ -209,8 +208,8 @@ enum outcome household_list(struct ctx *cx, const struct household_filter *f, js
 		"      SELECT household_id FROM persons WHERE (name >= ? AND name < ?)"
 		"      OR id_number = upper(?) OR name_initials = lower(?)))"
 		" ORDER BY h.id LIMIT ?",
-		"i" SCOPE_TYPES "ttttt" "tt" "tt" "tt" "tt" "ttttttt" "i",
-		f->after, SCOPE_ARGS(lo, hi), tlo, tlo, thi, tlo, thi,
+		"i" SCOPE_TYPES "ttt" "tt" "tt" "tt" "tt" "ttttttt" "i",
+		f->after, SCOPE_ARGS(lo, hi), tlo, tlo, thi,
 		f->community, f->community, f->village, f->village, f->category, f->category,
 		f->status, f->status, q, q, qhi, q, qhi, q, q, (int64_t)f->limit + 1);
 	while (store_next(r)) {

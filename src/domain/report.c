@@ -1,13 +1,14 @@
-/* report: county figures by query — one grouped pass over households and their members,
- * folded into totals and breakdowns here. */
+/* report: county figures from the follow-up pass (followup_pass.h) — its facts per
+ * household and person, folded into totals and breakdowns here. */
 #include "domain/report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "domain/checklist.h"
 #include "domain/division.h"
 #include "domain/facility.h"
+#include "domain/followup_pass.h"
 #include "domain/report_employment.h"
 #include "domain/fixity.h"
 
@@ -67,8 +68,10 @@ static json_t *named_rows(struct ctx *cx, json_t *rows)
 }
 
 /* The employment volumes' figures: labor-capacity items (件) of persons' volumes and the
- * volumes (卷) they make, and the labor force from the employment report. */
-static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *lo, const char *hi)
+ * volumes (卷) they make, and the labor force from the employment report (of the same
+ * pass as the county's figures). */
+static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const struct followup_pass *p,
+				      const char *lo, const char *hi)
 {
 	json_int_t files = 0, volumes = 0;
 	struct store_rows *r = store_query(cx->db, "SELECT count(*), count(DISTINCT i.person_id)"
@@ -80,7 +83,7 @@ static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *l
 		volumes = store_int(r, 1);
 	}
 	json_t *emp = NULL;
-	if (store_finish(r) != STORE_OK || report_employment_overview(cx, &emp) != OUT_OK) {
+	if (store_finish(r) != STORE_OK || report_employment_overview_of(cx, p, &emp) != OUT_OK) {
 		json_decref(out);
 		return OUT_INTERNAL;
 	}
@@ -95,40 +98,83 @@ static enum outcome add_labor_figures(struct ctx *cx, json_t *out, const char *l
 	return OUT_OK;
 }
 
+/* One group's counts: households, members, incomplete files. */
+struct group { json_int_t hh, persons, incomplete; };
+
+/* The county's figures by origin town and destination community, each split by category
+ * (index 1: registered poor), counted from the pass's facts: a household counted is one
+ * in scope and not closed, a person counted a member of one (followup_pass.h), its file
+ * incomplete when HF_ARCHIVE_INCOMPLETE — the same sets the grouped query over
+ * households, persons and the checklist counted before (tests/e2e compare them with the
+ * records). */
+static void count_groups(const struct followup_pass *p, struct group (*towns)[2],
+			 struct group (*comms)[2])
+{
+	for (int64_t hh = 0; hh <= p->max_hh; hh++) {
+		uint8_t f = p->hh_facts[hh];
+		if (!(f & HF_COUNTED))
+			continue;
+		int poor = (f & HF_REGISTERED_POOR) != 0, inc = (f & HF_ARCHIVE_INCOMPLETE) != 0;
+		struct group *t = &towns[p->hh_town[hh]][poor], *c = &comms[p->hh_comm[hh]][poor];
+		t->hh++;
+		c->hh++;
+		t->incomplete += inc;
+		c->incomplete += inc;
+	}
+	for (int64_t id = 0; id <= p->max_person; id++) {
+		if (!(p->p_facts[id] & PF_COUNTED))
+			continue;
+		int32_t hh = p->p_hh[id];
+		int poor = (p->hh_facts[hh] & HF_REGISTERED_POOR) != 0;
+		towns[p->hh_town[hh]][poor].persons++;
+		comms[p->hh_comm[hh]][poor].persons++;
+	}
+}
+
 enum outcome report_county(struct ctx *cx, json_t **out)
 {
 	*out = NULL;
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
-	struct store_rows *r = store_query(cx->db,
-		"SELECT substr(h.origin_village, 1, 9), coalesce(h.dest_community, ''),"
-		" h.category = 'registered_poor', count(*), coalesce(sum(s.n), 0),"
-		" coalesce(sum(" CHECKLIST_INCOMPLETE_EXPR "), 0)"
-		" FROM households h LEFT JOIN (SELECT household_id, count(*) AS n FROM persons"
-		"   WHERE status = 'member' GROUP BY household_id) s ON s.household_id = h.id"
-		CHECKLIST_JOIN
-		" WHERE h.status <> 'closed' AND " SCOPE_SQL " GROUP BY 1, 2, 3",
-		SCOPE_TYPES, SCOPE_ARGS(lo, hi));
-	json_int_t hh = 0, persons = 0, poor_hh = 0, poor_persons = 0, incomplete = 0;
-	json_t *towns = json_object(), *communities = json_object();
-	while (store_next(r)) {
-		int poor = (int)store_int(r, 2);
-		json_int_t n = store_int(r, 3), p = store_int(r, 4), inc = store_int(r, 5);
-		hh += n;
-		persons += p;
-		incomplete += inc;
-		if (poor) {
-			poor_hh += n;
-			poor_persons += p;
-		}
-		add_counts(towns, store_text(r, 0), poor, n, p, inc);
-		add_counts(communities, store_text(r, 1), poor, n, p, inc);
-	}
-	if (store_finish(r) != STORE_OK) {
-		json_decref(towns);
-		json_decref(communities);
+	/* one pass for the county's figures and the employment figures and worklists beside
+	 * them: a grouped query over households, members and the checklist cost as much again.
+	 * No plots: none of their figures is kept here. */
+	struct followup_pass p;
+	if (!followup_pass_run(cx, &p, PASS_RULE_FACTS))
+		return OUT_INTERNAL;
+	struct group (*tg)[2] = calloc((size_t)p.ntowns + 1, sizeof(*tg));
+	struct group (*cg)[2] = calloc((size_t)p.ncomms + 1, sizeof(*cg));
+	if (!tg || !cg) {
+		free(tg);
+		free(cg);
+		followup_pass_release(&p);
 		return OUT_INTERNAL;
 	}
+	count_groups(&p, tg, cg);
+	json_int_t hh = 0, persons = 0, poor_hh = 0, poor_persons = 0, incomplete = 0;
+	json_t *towns = json_object(), *communities = json_object();
+	for (int poor = 0; poor < 2; poor++) {
+		for (int t = 0; t < p.ntowns; t++) {
+			const struct group *g = &tg[t][poor];
+			if (!g->hh)
+				continue;
+			hh += g->hh;
+			persons += g->persons;
+			incomplete += g->incomplete;
+			if (poor) {
+				poor_hh += g->hh;
+				poor_persons += g->persons;
+			}
+			add_counts(towns, p.towns[t], poor, g->hh, g->persons, g->incomplete);
+		}
+		for (int c = 0; c < p.ncomms; c++) {
+			const struct group *g = &cg[c][poor];
+			if (g->hh)
+				add_counts(communities, p.comms[c], poor, g->hh, g->persons, g->incomplete);
+		}
+	}
+	free(tg);
+	free(cg);
 	*out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o, s:o, s:o}",
 		"archived_household_files", hh - incomplete,
 		"incomplete_household_files", incomplete,
@@ -142,14 +188,15 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 	json_decref(communities);
 	/* the article's 28 convenience supermarkets of 团山: counted from the facilities */
 	int64_t markets = facility_count_open(cx, "convenience_supermarket", lo, hi);
-	if (markets < 0) {
+	enum outcome res = OUT_INTERNAL;
+	if (markets >= 0) {
+		json_object_set_new(*out, "convenience_supermarkets", json_integer(markets));
+		res = add_labor_figures(cx, *out, &p, lo, hi);
+	} else {
 		json_decref(*out);
-		*out = NULL;
-		return OUT_INTERNAL;
 	}
-	json_object_set_new(*out, "convenience_supermarkets", json_integer(markets));
-	enum outcome res = add_labor_figures(cx, *out, lo, hi);
 	if (res != OUT_OK)
-		*out = NULL;	/* released there */
+		*out = NULL;	/* released above or there */
+	followup_pass_release(&p);
 	return res;
 }

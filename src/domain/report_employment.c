@@ -179,21 +179,29 @@ enum outcome report_employment(struct ctx *cx, json_t **out)
 	return res;
 }
 
-enum outcome report_employment_overview(struct ctx *cx, json_t **out)
+enum outcome report_employment_overview_of(struct ctx *cx, const struct followup_pass *p,
+					   json_t **out)
 {
-	struct followup_pass p;
 	json_t *counts = NULL;
 	*out = NULL;
-	if (!followup_pass_run(cx, &p, PASS_PLOTS | PASS_RULE_FACTS))
-		return OUT_INTERNAL;
-	enum outcome res = report_of(cx, &p, out);
-	if (res == OUT_OK && (res = worklist_counts_of(cx, &p, &counts)) == OUT_OK)
+	enum outcome res = report_of(cx, p, out);
+	if (res == OUT_OK && (res = worklist_counts_of(cx, p, &counts)) == OUT_OK)
 		json_object_set_new(*out, "worklists", json_incref(json_object_get(counts, "items")));
 	json_decref(counts);
 	if (res != OUT_OK) {
 		json_decref(*out);
 		*out = NULL;
 	}
+	return res;
+}
+
+enum outcome report_employment_overview(struct ctx *cx, json_t **out)
+{
+	struct followup_pass p;
+	*out = NULL;
+	if (!followup_pass_run(cx, &p, PASS_PLOTS | PASS_RULE_FACTS))
+		return OUT_INTERNAL;
+	enum outcome res = report_employment_overview_of(cx, &p, out);
 	followup_pass_release(&p);
 	return res;
 }

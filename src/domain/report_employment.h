@@ -35,6 +35,12 @@ enum outcome report_employment(struct ctx *cx, json_t **out);
 /* The report and every worklist's count from one pass: the report's keys and "worklists"
  * (as GET /worklists' items). What the dashboard shows. */
 enum outcome report_employment_overview(struct ctx *cx, json_t **out);
+struct followup_pass;
+/* The same from a pass the caller ran with PASS_RULE_FACTS (and PASS_PLOTS for the plots'
+ * figures, else they are 0) and releases: for the county report, which counts its own
+ * figures from that pass too. */
+enum outcome report_employment_overview_of(struct ctx *cx, const struct followup_pass *p,
+					   json_t **out);
 /* The records behind `figure` within `area` ("" the scope, 9 digits an origin town, 12 a
  * destination community): {"figure", "area", "kind": "person"|"household", "count",
  * "items": [{id, household_id, name, number}], "next"} — ids after `after`, up to `limit`. */

@@ -133,9 +133,13 @@ void page_render(struct request *rq, unsigned status, const char *name,
 void page_error(struct request *rq, enum outcome res, const char *title_key)
 {
 	rq_retry_after(rq, res);
+	/* a page not found may exist outside the user's area: say so, the same for every
+	 * page not found, so the answer tells nothing of whether it exists */
+	bool missing = res == OUT_NOT_FOUND && rq->actor.user_id;
 	page_render(rq, outcome_status(res), "error", title_key,
-		    json_pack("{s:s, s:s}", "title", msg_get(rq->lang, title_key),
-			      "message", msg_get(rq->lang, title_key)));
+		    json_pack("{s:s, s:s, s:b}", "title", msg_get(rq->lang, title_key),
+			      "message", msg_get(rq->lang, missing ? "page_not_found_detail" : title_key),
+			      "ask_access", missing));
 }
 
 /* Decodes application/x-www-form-urlencoded into a JSON object of strings; NULL when it

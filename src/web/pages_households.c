@@ -336,6 +336,19 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	json_object_set_new(data, "upload", upload);
 	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50, false);	/* with every ledger */
 	json_array_foreach(trail, i, it) {
+		/* a member's change names the member ("成员 张三"), not their row's number */
+		json_t *who = json_object_get(it, "entity_id");
+		if (strcmp(json_string_value(json_object_get(it, "entity")) ?: "", "person") == 0) {
+			json_t *m;
+			json_array_foreach(json_object_get(h, "members"), j, m)
+				if (json_integer_value(json_object_get(m, "id")) == json_integer_value(who) &&
+				    json_is_string(json_object_get(m, "name"))) {
+					who = json_object_get(m, "name");
+					break;
+				}
+		}
+		json_object_set_new(it, "subject", json_is_string(who) ? json_incref(who)
+			: json_string(arena_printf(&rq->arena, "%lld", (long long)json_integer_value(who))));
 		page_label(rq, it, "action", "action");
 		page_label(rq, it, "entity", "entity");
 	}

@@ -416,7 +416,8 @@ def test_bagit_export():
 def test_dossier_and_label_pdfs():
     h = new_household()
     upload("/api/v1/households/%d/items" % h["id"], {"title": "搬迁及旧房拆除复垦协议书", "doc_type": "relocation_agreement",
-                                                    "paper_location": "档案室 C柜 4盒 7号", "pages": "3"},
+                                                    "paper_location": "档案室 C柜 4盒 7号", "pages": "3",
+                                                    "date": "2026-11-20"},
            [("file", "协议.png", png(40, 30, seed=21), "image/png")])
     r = S.request("GET", "/api/v1/households/%d/dossier.pdf" % h["id"], token=ADMIN)
     expect(r.status == 200 and r.header("Content-Type") == "application/pdf" and r.body[:5] == b"%PDF-", "dossier %r" % r.status)
@@ -424,11 +425,13 @@ def test_dossier_and_label_pdfs():
     with open(path, "wb") as f:
         f.write(r.body)
     txt = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
-    flat = "".join(txt.split())          # cells wrap; compare without the line breaks
+    # cells wrap; compare without the line breaks (and the date, read between a title's lines)
+    flat = "".join(txt.replace("2026-11-20", "").split())
     for want in ("易地扶贫搬迁户档案", "卷内目录", h["number"], "龙志军", "搬迁及旧房拆除复垦协议书",
                  "档案室C柜4盒7号", "建档立卡贫困户", "户主"):
         expect(want in flat, "dossier text lacks %s" % want)
     expect(h["members"][0]["id_number"] not in txt, "ID numbers are masked in print")
+    expect("2026-11-20" in txt, "the catalogue's date on one line, not broken %r" % re.findall(r"^.*2026-1.*$", txt, re.M))
     pages = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
     expect(re.search(r"^Pages:\s+3$", pages, re.M), "cover, catalogue, pictures: %s" % pages)
     r = S.request("GET", "/api/v1/households/%d/label.pdf" % h["id"], token=ADMIN)

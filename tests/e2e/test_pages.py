@@ -442,7 +442,35 @@ def test_a_filtered_list_stays_filtered_on_its_second_page():
     expect(len(rows) == 2 and all(n.startswith("马页") for n in rows), "the second page still filtered %r" % rows)
     expect("马田龙社区" in second and 'class="filter-on"' in second, "still said on page 2")
     town = get("/households?town=520628118", session, lang="en").body.decode()
-    expect(re.search(r"Town \(origin or resettlement\): 正大镇", town) and "Show all households" in town, "town in words")
+    expect(re.search(r"Town of origin: 正大镇", town) and "Show all households" in town, "town in words")
+
+
+def test_the_town_filter_counts_as_the_chart_that_links_to_it():
+    # 盘石镇 (520628101) of origin, resettled in 正大镇's community: under 正大镇 by
+    # destination, but the chart of origin towns counts it under 盘石镇, and so does the list
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628101203", "dest_community": "520628118100",
+        "members": [{"id_number": id_number("52062819710303031"), "name": "盘去正", "relation": "head"}]},
+        token=API)
+    expect(h.status == 201, "household %r" % h)
+    hid = h.json["id"]
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+
+    def listed(town):
+        ids, path = [], "/households?town=" + town
+        while path:
+            page = get(path, session, lang="en").body.decode()
+            ids += [int(i) for i in re.findall(r'<tr><td><a href="/households/(\d+)">', page)]
+            nxt = re.search(r'<a rel="next" href="([^"]+)"', page)
+            path = nxt.group(1).replace("&amp;", "&") if nxt else None
+        return ids
+    expect(hid in listed("520628101") and hid not in listed("520628118"), "the town of origin only")
+    report = S.request("GET", "/api/v1/reports/county", token=API).json
+    dash = get("/", session, lang="en").body.decode()
+    for town in report["by_origin_town"]:
+        expect('href="/households?town=%s"' % town["code"] in dash, "the chart links to the list %r" % town["code"])
+        expect(len(listed(town["code"])) == town["households"], "the list counts as the chart %r" % town)
 
 
 def test_a_deep_link_survives_the_log_in_and_never_leaves_the_site():
@@ -506,6 +534,49 @@ def test_times_in_the_county_s_zone_and_date_fields_with_a_picker():
     expect('name="phone" type="tel"' in edit and 'name="relocation_date" type="date"' in edit, "phone and date inputs")
     member = get("/households/%d/members/new" % h["id"], session, lang="zh").body.decode()
     expect('name="event_date" type="date"' in member and 'name="phone" type="tel"' in member, "the member form")
+
+
+def test_the_change_log_names_the_member():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628118201",
+        "members": [{"id_number": id_number("52062819720404041"), "name": "龙记名", "relation": "head"}]},
+        token=API).json
+    r = S.request("POST", "/api/v1/persons", {"household_id": h["id"], "id_number": id_number("52062820190101011"),
+                                              "name": "龙小记", "relation": "son", "event": "birth",
+                                              "event_date": "2019-01-01"}, token=API)
+    expect(r.status == 201, "add a member %r" % r)
+    pid = r.json["id"]
+    r = S.request("PATCH", "/api/v1/persons/%d" % pid, {"education": "preschool"}, token=API,
+                  headers={"If-Match": r.header("ETag")})
+    expect(r.status == 200, "change the member %r" % r)
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    page = get("/households/%d" % h["id"], session, lang="zh").body.decode()
+    rows = re.findall(r"<td>[^<]* · 成员 ([^<]*)</td>", page)
+    expect(rows and all(n in ("龙记名", "龙小记") for n in rows) and "龙小记" in rows,
+           "members named in the change log %r" % rows)
+    expect("成员 %d<" % pid not in page, "not their row's number")
+
+
+def test_an_out_of_scope_page_says_it_may_be_outside_the_area():
+    h = S.request("POST", "/api/v1/households", {
+        "category": "synchronous", "origin_village": "520628101203",
+        "members": [{"id_number": id_number("52062819730505051"), "name": "盘外户", "relation": "head"}]},
+        token=API).json
+    r, _, _ = browser_login("zhengda")
+    session = cookies_of(r)["anju_session"]
+    elsewhere = get("/households/%d" % h["id"], session, lang="zh")
+    nowhere = get("/households/99999999", session, lang="zh")
+    for page in (elsewhere, nowhere):
+        body = page.body.decode()
+        expect(page.status == 404 and "工作范围之外" in body and 'href="/access"' in body,
+               "it may be outside the area, and access can be asked %r" % body[-600:])
+    strip = lambda b: re.sub(r'name="csrf" value="[0-9a-f]+"|households(/|%2F)\d+', "", b.decode())
+    a, b = strip(elsewhere.body), strip(nowhere.body)
+    expect(a == b, "the same page: nothing said of whether it exists %r" % [
+        (x, y) for x, y in zip(a.splitlines(), b.splitlines()) if x != y])
+    en = get("/households/%d" % h["id"], session, lang="en").body.decode()
+    expect("outside your area" in en, "in English too")
 
 
 if __name__ == "__main__":
