@@ -71,7 +71,7 @@ void page_employers_post(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK)
-		page_redirect(rq, "/employers");
+		page_redirect(rq, "/employers?saved=employer");
 	else if (res == OUT_INVALID)
 		employers_page(rq, outcome_status(OUT_INVALID), f);
 	else

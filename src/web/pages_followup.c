@@ -103,7 +103,7 @@ void page_worklist_settings(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK)
-		page_redirect(rq, "/worklists");
+		page_redirect(rq, "/worklists?saved=settings");
 	else if (res == OUT_INVALID)
 		worklists_page(rq, outcome_status(OUT_INVALID), f);
 	else

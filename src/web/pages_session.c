@@ -219,7 +219,7 @@ void page_users_post(struct request *rq)
 	const char *field;
 	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
 	if (res == OUT_OK)
-		page_redirect(rq, "/users");
+		page_redirect(rq, "/users?saved=user");
 	else if (res == OUT_INTERNAL)
 		page_outcome(rq, res);
 	else	/* the form again, the message beside it: a taken name is 409, as in the API */
@@ -245,7 +245,7 @@ void page_user_toggle(struct request *rq)
 	if (!name)
 		page_outcome(rq, OUT_NOT_FOUND);
 	else if (user_set_disabled(&rq->cx, name, disable, &err) == 0)
-		page_redirect(rq, "/users");
+		page_redirect(rq, disable ? "/users?saved=user_disabled" : "/users?saved=user_enabled");
 	else {
 		const char *field;
 		json_t *form = json_object();

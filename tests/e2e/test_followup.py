@@ -636,6 +636,8 @@ def test_ledger_forms_in_pages():
            "out of range beside the setting %r" % bad.status)
     ok = post_settings({"visit_days": "60"})
     expect(ok.status == 303 and get("/api/v1/followup/settings").json["settings"]["visit_days"]["value"] == 60, "saved")
+    expect(ok.header("Location").endswith("/worklists?saved=settings") and
+           "设置已保存" in page("/worklists?saved=settings", session).body.decode(), "and it says so")
     post_settings({"visit_days": "90"})
     emp = page("/employers", session).body.decode()
     expect("扶贫车间/小农场" in emp and 'action="/employers"' in emp, "the employer register page")
@@ -646,6 +648,8 @@ def test_ledger_forms_in_pages():
     ok = post_employer({"name": "团山社区公共服务站", "kind": "public_service_station", "community": TUANSHAN})
     expect(ok.status == 303 and any(e["name"] == "团山社区公共服务站" for e in get("/api/v1/employers").json["items"]),
            "registered %r" % ok.status)
+    expect(ok.header("Location").endswith("/employers?saved=employer") and
+           "已添加该用工单位" in page("/employers?saved=employer", session).body.decode(), "and it says so")
     again = post_employer({"name": "团山社区公共服务站", "kind": "workshop"})
     expect(again.status == 422 and "已登记同名用工单位" in again.body.decode(), "one name once")
     town = page_session("zhengda")
