@@ -494,7 +494,9 @@ def test_a_long_check_leaves_the_database_to_everyone_else():
     # loaded machine a log-in may itself take a second, so one is what can be asked for
     expect(during >= 1, "log-ins happened while the check ran (%d; the check took %.1f s)"
            % (during, took))
-    expect(slowest < 2.0, "no log-in waited for the lock (slowest %.2f s)" % slowest)
+    # a log-in that waited for the lock would wait the whole busy timeout (5 s) and then
+    # get 503; under a loaded machine an honest one has taken 2.5 s
+    expect(slowest < 4.0, "no log-in waited for the lock (slowest %.2f s)" % slowest)
     expect(any(phase == "check" and 0 < rows < 50000 for phase, rows in seen),
            "the progress said how far the check had got %r" % seen)
     p = S.request("GET", "/api/v1/imports/progress?ticket=bigcheck01", token=COUNTY)
