@@ -1,6 +1,7 @@
 /* household_guard: the write check and the version bump every record under a household uses. */
 #include "domain/household_guard.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/audit.h"
@@ -42,4 +43,25 @@ int household_guard_touch(struct ctx *cx, int64_t id)
 	audit_now(now);
 	return store_exec(cx->db, "UPDATE households SET version = version + 1, updated_at = ?"
 			  " WHERE id = ?", "ti", now, id);
+}
+
+enum outcome household_guard_requester(struct ctx *cx, int64_t person_id,
+				       int64_t household_id, int64_t *hh, char dest[16])
+{
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = person_id
+		? store_query(cx->db, "SELECT h.id, h.dest_community FROM persons p JOIN households h"
+			      " ON h.id = p.household_id WHERE p.id = ? AND " SCOPE_SQL,
+			      "i" SCOPE_TYPES, person_id, SCOPE_ARGS(lo, hi))
+		: store_query(cx->db, "SELECT h.id, h.dest_community FROM households h WHERE h.id = ?"
+			      " AND " SCOPE_SQL, "i" SCOPE_TYPES, household_id, SCOPE_ARGS(lo, hi));
+	bool found = store_next(r);
+	if (found) {
+		*hh = store_int(r, 0);
+		snprintf(dest, 16, "%s", store_null(r, 1) ? "" : store_text(r, 1));
+	}
+	if (store_finish(r) != STORE_OK)
+		return OUT_INTERNAL;
+	return found ? OUT_OK : OUT_NOT_FOUND;
 }

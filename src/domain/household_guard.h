@@ -23,4 +23,9 @@ enum outcome household_guard_writable_archive(struct ctx *cx, int64_t id);
 /* Bumps the version (the ETag) after a change to the household or anything filed under
  * it. Returns a store_rc. */
 int household_guard_touch(struct ctx *cx, int64_t id);
+/* Who asked for a service or filed a petition: the household (and its destination
+ * community, "" when none) of person_id, or else of household_id, when the actor may see
+ * it; OUT_NOT_FOUND outside the actor's scope, OUT_INTERNAL when the store failed. */
+enum outcome household_guard_requester(struct ctx *cx, int64_t person_id,
+				       int64_t household_id, int64_t *hh, char dest[16]);
 #endif

@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
+#include "domain/household_guard.h"
 #include "domain/division.h"
 #include "domain/ledger.h"
 #include "domain/tx.h"
@@ -193,29 +194,6 @@ enum outcome service_request_get(struct ctx *cx, int64_t id, json_t **out)
 	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
 }
 
-/* Who asked: the household (and its destination community) of a person or household the
- * actor may see. OUT_NOT_FOUND outside the scope. */
-static enum outcome requester(struct ctx *cx, int64_t person_id, int64_t household_id,
-			      int64_t *hh, char dest[16])
-{
-	char lo[16], hi[17];
-	actor_scope_range(cx->actor, lo, hi);
-	struct store_rows *r = person_id
-		? store_query(cx->db, "SELECT h.id, h.dest_community FROM persons p JOIN households h"
-			      " ON h.id = p.household_id WHERE p.id = ? AND " SCOPE_SQL,
-			      "i" SCOPE_TYPES, person_id, SCOPE_ARGS(lo, hi))
-		: store_query(cx->db, "SELECT h.id, h.dest_community FROM households h WHERE h.id = ?"
-			      " AND " SCOPE_SQL, "i" SCOPE_TYPES, household_id, SCOPE_ARGS(lo, hi));
-	bool found = store_next(r);
-	if (found) {
-		*hh = store_int(r, 0);
-		snprintf(dest, 16, "%s", store_null(r, 1) ? "" : store_text(r, 1));
-	}
-	if (store_finish(r) != STORE_OK)
-		return OUT_INTERNAL;
-	return found ? OUT_OK : OUT_NOT_FOUND;
-}
-
 /* Checks the attachments (items of the household's archive) into cx->errs. */
 static void check_items(struct ctx *cx, json_t *items, int64_t household_id, int *rc)
 {
@@ -271,7 +249,7 @@ enum outcome service_request_create(struct ctx *cx, json_t *body, json_t **out)
 	int64_t hh = 0;
 	char dest[16] = "";
 	if (person_id || household_id) {
-		res = requester(cx, person_id, person_id ? 0 : household_id, &hh, dest);
+		res = household_guard_requester(cx, person_id, person_id ? 0 : household_id, &hh, dest);
 		if (res != OUT_OK)	/* outside the scope, the person does not exist */
 			return tx_end(cx->db, res, STORE_OK);
 		if (person_id && household_id && hh != household_id)
