@@ -36,12 +36,12 @@ enum outcome plots_get(struct ctx *cx, int64_t household_id, json_t **out)
 /* The replacing write (ledger_replace opens it): the whole set checked, then written. */
 static int plots_replace(struct ctx *cx, int64_t household_id, json_t *body, json_t *before)
 {
-	static const char *const allowed[] = {"items", "plots", "household_id", NULL};
+	static const char *const allowed[] = {"items", "household_id", NULL};
 	static const char *const plot_allowed[] = {"kind", "area_mu", "use", "annual_income", NULL};
 	(void)before;
 	jx_only(body, allowed, "", cx->errs);
-	/* "items", as every ledger answers; "plots" as clients wrote before */
-	const char *key = json_object_get(body, "plots") ? "plots" : "items";
+	/* "items", as every ledger answers and a GET gives */
+	const char *key = "items";
 	json_t *plots = json_object_get(body, key), *pl;
 	size_t i;
 	bool seen[3] = {false, false, false};

@@ -4,8 +4,8 @@
  *   GET/PUT /households/{id}/plots   {"items": [{"kind", "area_mu", "use", "annual_income"}]}
  *
  * A PUT (ledger_replace, under the ETag of the GET) replaces the household's plots as a
- * whole (the audit row keeps the set before and after); it also takes the set as "plots",
- * as clients wrote before.
+ * whole (the audit row keeps the set before and after); "items" is required ([] clears
+ * the set) and the old key "plots" is refused with unknown_field.
  */
 #ifndef ANJU_DOMAIN_PLOTS_H
 #define ANJU_DOMAIN_PLOTS_H

@@ -106,19 +106,21 @@ static void check_step(struct ctx *cx, int64_t household_id, json_t *s, const ch
 static int steps_replace(struct ctx *cx, int64_t household_id, json_t *body, json_t *before)
 {
 	static const char *const allowed[] = {"responsible_person", "responsible_phone",
-		"village_command", "town_command", "items", "steps", "household_id", NULL};
+		"village_command", "town_command", "items", "household_id", NULL};
 	const char *done_of[8] = {0};
 	jx_only(body, allowed, "", cx->errs);
 	const char *person = jx_string(body, "responsible_person", "", false, 50, cx->errs);
 	const char *phone = jx_string(body, "responsible_phone", "", false, 20, cx->errs);
 	const char *village = jx_string(body, "village_command", "", false, 100, cx->errs);
 	const char *town = jx_string(body, "town_command", "", false, 100, cx->errs);
-	/* "items", as every ledger answers; "steps" as clients wrote before */
-	const char *key = json_object_get(body, "steps") ? "steps" : "items";
+	/* "items", as every ledger answers and a GET gives; the set replaced whole: an empty
+	 * list clears it, none is refused (a PUT that forgot it would wipe it silently) */
+	const char *key = "items";
 	json_t *steps = json_object_get(body, key), *s;
 	size_t i;
-	if (steps && !json_is_array(steps))
-		verrors_add(cx->errs, key, "type_array");
+	(void)before;
+	if (!json_is_array(steps))
+		verrors_add(cx->errs, key, steps ? "type_array" : "required");
 	else if (json_array_size(steps) > 5)
 		verrors_add(cx->errs, key, "too_many_items");
 	json_array_foreach(cx->errs->n ? NULL : steps, i, s) {
@@ -148,20 +150,14 @@ static int steps_replace(struct ctx *cx, int64_t household_id, json_t *body, jso
 	}
 	if (cx->errs->n)
 		return STORE_OK;
-	/* A partial PUT changes what it names: a field left out keeps its value (null clears). */
-	const char **given[] = {&person, &phone, &village, &town};
-	static const char *const names[] = {"responsible_person", "responsible_phone",
-		"village_command", "town_command"};
-	for (int k = 0; k < 4; k++)
-		if (!json_object_get(body, names[k]))
-			*given[k] = json_string_value(json_object_get(before, names[k]));
+	/* A PUT replaces: a field left out is gone, as null clears it. */
 	int rc = store_exec(cx->db, "INSERT INTO relocation_support(household_id, responsible_person,"
 		" responsible_phone, village_command, town_command) VALUES (?, ?, ?, ?, ?)"
 		" ON CONFLICT(household_id) DO UPDATE SET responsible_person = excluded.responsible_person,"
 		" responsible_phone = excluded.responsible_phone, village_command ="
 		" excluded.village_command, town_command = excluded.town_command", "ittt" "t",
 		household_id, person, phone, village, town);
-	if (rc == STORE_OK && steps)
+	if (rc == STORE_OK)
 		rc = store_exec(cx->db, "DELETE FROM relocation_steps WHERE household_id = ?", "i",
 				household_id);
 	json_array_foreach(steps, i, s) {

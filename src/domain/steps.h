@@ -6,10 +6,11 @@
  *                                     "items": [{"step", "due_date", "done_date", "done_by",
  *                                                "evidence_item_id"}]}
  *
- * A PUT (ledger_replace, under the ETag of the GET) replaces the household's steps as a whole (the audit row keeps the set before and
- * after; "steps" is taken for "items", as clients wrote before); a field of the people
- * answerable left out keeps its value. A step done before the one before it is
- * LEDGER_DATE_ORDER on "steps.<step>".
+ * A PUT (ledger_replace, under the ETag of the GET) replaces the household's steps and
+ * the people answerable as a whole (the audit row keeps the set before and after): a field
+ * left out is gone as if it were null, "items" is required ([] clears the steps), and a
+ * key that is not the contract (the old "steps") is refused with unknown_field. A step
+ * done before the one before it is DATE_ORDER (core/date_rule.h) on "steps.<step>".
  */
 #ifndef ANJU_DOMAIN_STEPS_H
 #define ANJU_DOMAIN_STEPS_H

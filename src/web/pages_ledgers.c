@@ -349,15 +349,15 @@ static json_t *plots_body(json_t *form)
 		json_array_append_new(plots, one);
 		plot_order[n++] = k;
 	}
-	return json_pack("{s:o}", "plots", plots);
+	return json_pack("{s:o}", "items", plots);
 }
 
 static const char *plot_field_of(struct request *rq, const char *api_field)
 {
 	unsigned idx;
 	char part[32];
-	if (sscanf(api_field, "plots[%u].%31s", &idx, part) != 2 || idx > 2)
-		return strcmp(api_field, "plots") == 0 ? "contracted_area_mu" : NULL;
+	if (sscanf(api_field, "items[%u].%31s", &idx, part) != 2 || idx > 2)
+		return strcmp(api_field, "items") == 0 ? "contracted_area_mu" : NULL;
 	if (strcmp(part, "kind") == 0)
 		snprintf(part, sizeof(part), "area_mu");
 	return arena_printf(&rq->arena, "%s_%s", plots_kinds[plot_order[idx]], part);
@@ -430,7 +430,7 @@ static json_t *steps_body(json_t *form)
 			json_decref(one);
 		}
 	}
-	json_object_set_new(body, "steps", steps);
+	json_object_set_new(body, "items", steps);
 	return body;
 }
 
@@ -440,7 +440,7 @@ static const char *step_field_of(struct request *rq, const char *api_field)
 	char part[32];
 	if (strncmp(api_field, "steps.", 6) == 0)	/* order errors name the step */
 		return arena_printf(&rq->arena, "%s_done_date", api_field + 6);
-	if (sscanf(api_field, "steps[%u].%31s", &idx, part) != 2 || idx > 4)
+	if (sscanf(api_field, "items[%u].%31s", &idx, part) != 2 || idx > 4)
 		return NULL;
 	if (strcmp(part, "step") == 0)
 		snprintf(part, sizeof(part), "done_date");

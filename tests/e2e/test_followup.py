@@ -201,45 +201,51 @@ def test_guarantees_schooling_and_doctor():
 def test_plots_steps_and_visits():
     hh, worker, child, elder = family()
     before = rows()
-    bad = [({"plots": [{"kind": "contracted", "area_mu": 0, "use": "transferred"}]}, {"plots[0].area_mu": "out_of_range"}),
-           ({"plots": [{"kind": "forest", "area_mu": -2.5, "use": "idle"}]}, {"plots[0].area_mu": "out_of_range"}),
-           ({"plots": [{"kind": "forest", "area_mu": 2, "use": "idle"}, {"kind": "forest", "area_mu": 1, "use": "shares"}]},
-            {"plots[1].kind": "duplicate_kind"}),
-           ({"plots": [{"kind": "garden", "area_mu": 2, "use": "idle"}]}, {"plots[0].kind": "unknown_value"}),
-           ({"plots": "all"}, {"plots": "type_array"})]
+    bad = [({"items": [{"kind": "contracted", "area_mu": 0, "use": "transferred"}]}, {"items[0].area_mu": "out_of_range"}),
+           ({"items": [{"kind": "forest", "area_mu": -2.5, "use": "idle"}]}, {"items[0].area_mu": "out_of_range"}),
+           ({"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}, {"kind": "forest", "area_mu": 1, "use": "shares"}]},
+            {"items[1].kind": "duplicate_kind"}),
+           ({"items": [{"kind": "garden", "area_mu": 2, "use": "idle"}]}, {"items[0].kind": "unknown_value"}),
+           ({"items": "all"}, {"items": "type_array"}),
+           ({}, {"items": "required"}),
+           # the old key is no longer the contract: refused, naming it
+           ({"plots": [{"kind": "forest", "area_mu": 2, "use": "idle"}]}, {"plots": "unknown_field", "items": "required"})]
     for body, codes in bad:
         r = put("/api/v1/households/%d/plots" % hh, body)
         expect(r.status == 422 and r.field_codes() == codes, "%r -> %r" % (body, r))
-    r = put("/api/v1/households/%d/plots" % hh, {"plots": [
+    r = put("/api/v1/households/%d/plots" % hh, {"items": [
         {"kind": "contracted", "area_mu": 3.5, "use": "transferred", "annual_income": 1400},
         {"kind": "forest", "area_mu": 12, "use": "shares"},
         {"kind": "homestead", "area_mu": 0.4, "use": "reclaimed"}]})
     expect(r.status == 200 and [p["kind"] for p in r.json["items"]] == ["contracted", "forest", "homestead"], "%r" % r)
 
     steps = {"responsible_person": "杨帮扶", "responsible_phone": "13800000001", "village_command": "聚宝村指挥部",
-             "town_command": "正大镇指挥部", "steps": [
+             "town_command": "正大镇指挥部", "items": [
                  {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
                  {"step": "moving", "done_date": "2019-05-01", "done_by": "搬迁组"}]}
     r = put("/api/v1/households/%d/steps" % hh, steps)
     expect(r.status == 422 and r.field_codes() == {"steps.moving": "previous_step_not_done"}, "%r" % r)
-    steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+    steps["items"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
                       {"step": "hukou_transfer", "done_date": "2019-02-01", "done_by": "派出所"}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
     expect(r.status == 422 and r.field_codes() == {"steps.hukou_transfer": "end_before_start"}, "%r" % r)
-    steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部", "evidence_item_id": 999999}]
+    steps["items"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部", "evidence_item_id": 999999}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
-    expect(r.status == 422 and r.field_codes() == {"steps[0].evidence_item_id": "item_not_in_household"}, "%r" % r)
+    expect(r.status == 422 and r.field_codes() == {"items[0].evidence_item_id": "item_not_in_household"}, "%r" % r)
     r = post("/api/v1/households/%d/visits" % hh, {"date": day(3), "visitor": "社区网格员", "found": "x"})
     expect(r.status == 422 and r.field_codes() == {"date": "date_in_future"}, "%r" % r)
     expect(rows()[:8] == (before[0], before[1], before[2], before[3], before[4] + 3, before[5], before[6], before[7]),
            "only the plots stored")
-    steps["steps"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+    steps["items"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
                       {"step": "hukou_transfer", "due_date": day(-30)}]
     r = put("/api/v1/households/%d/steps" % hh, steps)
     expect(r.status == 200 and r.json["responsible_person"] == "杨帮扶", "%r" % r)
     got = {s["step"]: s for s in r.json["items"]}
     expect(got["hukou_transfer"]["overdue"] is True and got["moving"]["done_date"] is None and len(got) == 5,
            "all five steps, one overdue %r" % got)
+    r = put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "steps": steps["items"]})
+    expect(r.status == 422 and r.field_codes() == {"steps": "unknown_field", "items": "required"},
+           "the old key is refused, naming it %r" % r)
     r = S.request("PUT", "/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区网格员",
                                                                "found": "务工正常"}, token=ADMIN)
     expect(r.status == 405 and r.header("Allow") == "GET, POST", "a PUT replaces: rows are POSTed %r" % r)
@@ -276,7 +282,7 @@ def test_a_ledger_is_replaced_under_its_etag():
     written either way; the answer's ETag is the next GET's."""
     hh, worker, child, elder = family()
     cases = [("/api/v1/households/%d/plots" % hh, {"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}]}),
-             ("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶"}),
+             ("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "items": []}),
              ("/api/v1/persons/%d/schooling" % child, {"status": "enrolled", "school": "团山小学"}),
              ("/api/v1/persons/%d/family-doctor" % elder, {"signed": True, "date": "2024-04-01"})]
     for path, body in cases:
@@ -300,7 +306,7 @@ def test_a_household_page_opens_on_what_a_worker_comes_for():
     where from and where now, what is missing or overdue, who answers, the latest visit."""
     hh, worker, child, elder = family()
     put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "responsible_phone": "13800000001",
-                                            "steps": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
+                                            "items": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
                                                       {"step": "hukou_transfer", "due_date": day(-30)}]})
     h = get("/api/v1/households/%d" % hh).json
     session = page_session()
@@ -329,7 +335,7 @@ def test_a_household_page_opens_on_what_a_worker_comes_for():
 
 def test_each_rule_fires_and_stops_when_fixed():
     hh, worker, child, elder = family()
-    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "steps": [
+    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "items": [
         {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
         {"step": "hukou_transfer", "due_date": day(-30)}]})
     expect(on_list("zero_employment", hh), "zero employment")
@@ -368,7 +374,7 @@ def test_each_rule_fires_and_stops_when_fixed():
     expect(not any(on_list("no_medical_insurance", hh, p) for p in (worker, child, elder)), "insured")
     post("/api/v1/persons/%d/guarantees" % elder, {"kind": "pension_insurance", "status": "enrolled", "start_date": "2015-01-01"})
     expect(not on_list("no_pension_insurance", hh, elder), "pension")
-    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "steps": [
+    put("/api/v1/households/%d/steps" % hh, {"responsible_person": "杨帮扶", "items": [
         {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},
         {"step": "hukou_transfer", "due_date": day(-30), "done_date": day(-2), "done_by": "派出所"}]})
     expect(not on_list("step_overdue", hh), "step done")

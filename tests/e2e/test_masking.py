@@ -123,7 +123,7 @@ def build_household():
     child = r.json
     r = S.request("PUT", "/api/v1/households/%d/steps" % h["id"], {
         "responsible_person": "杨帮扶", "responsible_phone": RESPONSIBLE_PHONE,
-        "steps": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"}]}, token=ADMIN, headers={"If-Match": "*"})
+        "items": [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"}]}, token=ADMIN, headers={"If-Match": "*"})
     expect(r.status == 200, "steps %r" % r)
     r = S.request("POST", "/api/v1/households/%d/items" % h["id"], raw=multipart(
         {"title": "户主身份证复印件 %s，%s，%s" % (HEAD["id"], HEAD_SPELLINGS[2], HEAD_SPELLINGS[5]),

@@ -198,7 +198,7 @@ BODY = {
     ("PUT", "/api/v1/persons/{id}/schooling"): {"status": "enrolled", "school": "团山小学", "grade": "四年级"},
     ("PUT", "/api/v1/persons/{id}/family-doctor"): {"signed": True, "date": "2024-04-01", "doctor": "吴医生"},
     ("PUT", "/api/v1/households/{id}/plots"): {"items": [{"kind": "forest", "area_mu": 2, "use": "idle"}]},
-    ("PUT", "/api/v1/households/{id}/steps"): {"responsible_person": "杨帮扶", "steps": [
+    ("PUT", "/api/v1/households/{id}/steps"): {"responsible_person": "杨帮扶", "items": [
         {"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"}]},
     ("PUT", "/api/v1/households/{id}/visits"): {"date": "2024-05-01", "kind": "visit", "visitor": "网格员", "found": "x"},
     ("POST", "/api/v1/households/{id}/visits"): {"date": "2024-05-01", "kind": "visit", "visitor": "网格员", "found": "x"},

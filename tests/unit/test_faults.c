@@ -479,7 +479,7 @@ static enum outcome op_family_doctor_put(struct testdb *t, json_t **out)
 static enum outcome op_plots_put(struct testdb *t, json_t **out)
 {
 	WITH_BODY(ledger_replace(&t->cx, &plots_ledger, F.hh, "*", body, out),
-		  "{s:[{s:s, s:f, s:s, s:i}, {s:s, s:i, s:s}]}", "plots",
+		  "{s:[{s:s, s:f, s:s, s:i}, {s:s, s:i, s:s}]}", "items",
 		  "kind", "contracted", "area_mu", 3.5, "use", "transferred", "annual_income", 1400,
 		  "kind", "forest", "area_mu", 12, "use", "shares");
 }
@@ -489,7 +489,7 @@ static enum outcome op_steps_put(struct testdb *t, json_t **out)
 	WITH_BODY(ledger_replace(&t->cx, &steps_ledger, F.hh, "*", body, out),
 		  "{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:I}, {s:s, s:s}]}",
 		  "responsible_person", "杨帮扶", "responsible_phone", "13800000001",
-		  "village_command", "聚宝村指挥部", "town_command", "正大镇指挥部", "steps",
+		  "village_command", "聚宝村指挥部", "town_command", "正大镇指挥部", "items",
 		  "step", "registration", "done_date", "2019-03-01", "done_by", "村干部",
 		  "evidence_item_id", (json_int_t)F.item,
 		  "step", "hukou_transfer", "due_date", "2019-06-01");
