@@ -18,8 +18,8 @@ static const struct ledger_field fields[] = {
 	 .option_prefix = "guarantee"},
 	{"status", 's', true, .options = guarantees_statuses, .label_key = "field_status",
 	 .option_prefix = "gstatus"},
-	{"start_date", 'd', true, .when = LEDGER_PLANNED, .label_key = "field_start_date"},
-	{"end_date", 'd', false, .label_key = "field_end_date"},
+	{"start_date", 'd', true, .when = DATE_PLANNED, .label_key = "field_start_date"},
+	{"end_date", 'd', false, .when = DATE_PLANNED, .label_key = "field_end_date"},
 	{"note", 't', false, .max = 200, .label_key = "field_note"},
 	/* a form filled in for a household says which one: it must be the person's */
 	{"household_id", 'i', false, .min = 1, .body_only = true},
@@ -51,15 +51,15 @@ static void check(struct ctx *cx, json_t *owner, json_t *row, json_t *before)
 	if (household && json_integer_value(household) !=
 	    json_integer_value(json_object_get(owner, "household_id")))
 		verrors_add(cx->errs, "household_id", "person_not_in_household");
-	if (start && end && strcmp(end, start) < 0)
-		verrors_add(cx->errs, "end_date", LEDGER_DATE_ORDER);
-	if (start && ledger_day(start) < ledger_day(json_string_value(json_object_get(owner,
-										 "birth_date"))))
-		verrors_add(cx->errs, "start_date", "before_birth");
+	/* the date order: an end not before its start, a start not before the person's birth
+	 * and after the start of the open record of its kind (which it ends) */
+	date_rule_check_order_text(cx->errs, "end_date", end, start);
+	date_rule_check_order_text(cx->errs, "start_date", start,
+				   json_string_value(json_object_get(owner, "birth_date")));
 	if (kind && start && !cx->errs->n &&
-	    open_record(cx, json_integer_value(json_object_get(owner, "id")), kind, open_start) &&
-	    strcmp(open_start, start) >= 0)
-		verrors_add(cx->errs, "start_date", "start_not_after_current");
+	    open_record(cx, json_integer_value(json_object_get(owner, "id")), kind, open_start))
+		date_rule_check_order(cx->errs, "start_date", date_rule_day(start),
+				      date_rule_day(open_start) + 1);	/* after it: a day later */
 }
 
 /* The open record of the kind ends the day before the new one starts. */

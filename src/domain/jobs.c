@@ -14,8 +14,8 @@ static const struct ledger_field fields[] = {
 	 .option_prefix = "job"},
 	{"employer", 't', false, .max = 100, .label_key = "field_employer"},
 	{"employer_id", 'i', false, .min = 1},	/* from the register (not on the form) */
-	{"start_date", 'd', true, .when = LEDGER_PLANNED, .label_key = "field_start_date"},
-	{"end_date", 'd', false, .when = LEDGER_PLANNED, .label_key = "field_end_date"},
+	{"start_date", 'd', true, .when = DATE_PLANNED, .label_key = "field_start_date"},
+	{"end_date", 'd', false, .when = DATE_PLANNED, .label_key = "field_end_date"},
 	{"monthly_income", 'i', false, .max = JOBS_MAX_MONTHLY_INCOME,
 	 .label_key = "field_monthly_income"},
 	{"main", 'b', false, .label_key = "field_main_job", .initial = "true"},
@@ -79,8 +79,7 @@ static void check(struct ctx *cx, json_t *owner, json_t *row, json_t *before)
 		employer_of(cx, row);
 	const char *start = json_string_value(json_object_get(row, "start_date"));
 	const char *end = json_string_value(json_object_get(row, "end_date"));
-	if (start && end && strcmp(end, start) < 0)
-		verrors_add(cx->errs, "end_date", LEDGER_DATE_ORDER);
+	date_rule_check_order_text(cx->errs, "end_date", end, start);
 	if (json_is_null(json_object_get(row, "main")))
 		json_object_set_new(row, "main", json_false());	/* null: not the main job */
 	int64_t person = json_integer_value(json_object_get(owner, "id"));

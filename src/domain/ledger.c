@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/date.h"
+#include "core/date_rule.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
 #include "domain/household.h"
@@ -164,19 +165,11 @@ static const char *owner_column(const struct ledger *l)
 }
 
 const char *ledger_date(struct ctx *cx, json_t *body, const char *key, const char *prefix,
-			bool required, enum ledger_when when)
+			bool required, enum date_when when)
 {
 	const char *d = jx_date(body, key, prefix, required, cx->errs);
-	long day = ledger_day(d);
-	if (d && when == LEDGER_PAST && day > cx->today) {
-		verrors_addf(cx->errs, prefix, key, "date_in_future");
-		return NULL;
-	}
-	if (d && when == LEDGER_PLANNED && day > cx->today + 366) {
-		verrors_addf(cx->errs, prefix, key, "date_too_far_ahead");
-		return NULL;
-	}
-	return d;
+	return d && date_rule_check_when(cx->errs, prefix, key, ledger_day(d), cx->today, when)
+		? d : NULL;
 }
 
 /* The SELECT of a ledger's rows: id (a ROWS ledger's), owner, the fields, the reads, and

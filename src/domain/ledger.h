@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/date_rule.h"
 #include "core/outcome.h"
 #include "domain/actor.h"
 
@@ -49,16 +50,9 @@ enum ledger_shape {
 			 * has the owner's column (unique), one column per field and updated_at */
 };
 
-/* When a date may lie. One set of date error codes for every ledger: */
-enum ledger_when {
-	LEDGER_ANY,
-	LEDGER_PAST,	/* something done: not after today, else "date_in_future" */
-	LEDGER_PLANNED,	/* a record of what is agreed: at most a year ahead, else
-			 * "date_too_far_ahead" */
-};
-/* A date before the date it must follow (an end before its start, a step done before the
- * step before it): the one code for date order. */
-#define LEDGER_DATE_ORDER "end_before_start"
+/* When a date may lie (a field's .when) and the one set of date error codes, for every
+ * ledger: core/date_rule.h (DATE_ANY, DATE_PAST, DATE_PLANNED; DATE_ORDER for a date before
+ * the date it must follow). */
 
 /* The most fields a ledger's row has. */
 #define LEDGER_MAX_FIELDS 24
@@ -72,7 +66,7 @@ struct ledger_field {
 	double min, max;	/* 'i' and 'r': the range ('i': max 0 is no upper limit); 't':
 				 * max is the longest length (0 refuses every value) */
 	const char *const *options;	/* 's' */
-	enum ledger_when when;	/* 'd' */
+	enum date_when when;	/* 'd' */
 	const char *label_key;	/* its label on the form (NULL: not on the form) */
 	const char *option_prefix;	/* the catalogue prefix of the options' words */
 	const char *initial;	/* the form's value for a new row (NULL: empty) */
@@ -170,7 +164,7 @@ int64_t ledger_audit_household(struct ctx *cx, const char *entity, int64_t id);
 
 /* A date field with its ledger's rule (when): the string, or NULL with the error. */
 const char *ledger_date(struct ctx *cx, json_t *body, const char *key, const char *prefix,
-			bool required, enum ledger_when when);
+			bool required, enum date_when when);
 
 /* ---------------------------------------------------------------- shared parts */
 

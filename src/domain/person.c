@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/date.h"
+#include "core/date_rule.h"
 #include "core/jsonx.h"
 #include "core/pinyin.h"
 #include "domain/audit.h"
@@ -264,11 +265,8 @@ static const char *optional_date(struct ctx *cx, json_t *body, const char *key)
 		return today;
 	}
 	int y, m, dd;
-	if (date_parse(d, &y, &m, &dd) && date_days(y, m, dd) > cx->today) {
-		verrors_add(cx->errs, key, "date_in_future");
-		return NULL;
-	}
-	return d;
+	return date_parse(d, &y, &m, &dd) && !date_rule_check_when(cx->errs, "", key,
+		date_days(y, m, dd), cx->today, DATE_PAST) ? NULL : d;
 }
 
 enum outcome person_create(struct ctx *cx, json_t *body, json_t **out)

@@ -77,8 +77,8 @@ static void check_step(struct ctx *cx, int64_t household_id, json_t *s, const ch
 	int rc;
 	jx_only(s, allowed, prefix, cx->errs);
 	const char *step = jx_enum(s, "step", prefix, true, steps_names, cx->errs);
-	ledger_date(cx, s, "due_date", prefix, false, LEDGER_ANY);
-	const char *done = ledger_date(cx, s, "done_date", prefix, false, LEDGER_PAST);
+	ledger_date(cx, s, "due_date", prefix, false, DATE_ANY);
+	const char *done = ledger_date(cx, s, "done_date", prefix, false, DATE_PAST);
 	const char *by = jx_string(s, "done_by", prefix, false, 50, cx->errs);
 	int64_t item = 0;
 	char field[64];
@@ -141,8 +141,8 @@ static int steps_replace(struct ctx *cx, int64_t household_id, json_t *body, jso
 		const char *field = arena_printf(cx->arena, "steps.%s", steps_names[k]);
 		if (d && !earlier_done)
 			verrors_add(cx->errs, field, "previous_step_not_done");
-		else if (d && last && strcmp(d, last) < 0)
-			verrors_add(cx->errs, field, LEDGER_DATE_ORDER);
+		else if (d && last)
+			date_rule_check_order_text(cx->errs, field, d, last);
 		if (d)
 			last = d;
 		else

@@ -11,8 +11,8 @@ static const struct ledger_field fields[] = {
 	 .option_prefix = "training"},
 	{"course", 't', true, .max = 100, .label_key = "field_course"},
 	{"hours", 'r', true, .min = 0.5, .max = 24.0 * 366, .label_key = "field_hours"},
-	{"start_date", 'd', true, .when = LEDGER_PLANNED, .label_key = "field_start_date"},
-	{"end_date", 'd', false, .when = LEDGER_PLANNED, .label_key = "field_end_date"},
+	{"start_date", 'd', true, .when = DATE_PLANNED, .label_key = "field_start_date"},
+	{"end_date", 'd', false, .when = DATE_PLANNED, .label_key = "field_end_date"},
 	{"certificate", 't', false, .max = 100, .label_key = "field_certificate"},
 	{.name = NULL},
 };
@@ -26,9 +26,8 @@ static void check(struct ctx *cx, json_t *owner, json_t *row, json_t *before)
 		json_object_set_new(row, "end_date", json_string(end = start));
 	long days = start && end ? ledger_day(end) - ledger_day(start) + 1 : 0;
 	json_t *hours = json_object_get(row, "hours");
-	if (start && end && days < 1)
-		verrors_add(cx->errs, "end_date", LEDGER_DATE_ORDER);
-	else if (hours && days >= 1 && json_real_value(hours) > 24.0 * (double)days)
+	if (date_rule_check_order_text(cx->errs, "end_date", end, start) && hours && days >= 1 &&
+	    json_real_value(hours) > 24.0 * (double)days)
 		verrors_add(cx->errs, "hours", "hours_exceed_days");
 }
 

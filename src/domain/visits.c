@@ -6,7 +6,7 @@
 const char *const visits_kinds[] = {"visit", "return_visit", NULL};
 
 static const struct ledger_field fields[] = {
-	{"date", 'd', true, .when = LEDGER_PAST, .label_key = "field_date"},
+	{"date", 'd', true, .when = DATE_PAST, .label_key = "field_date"},
 	{"kind", 's', false, .options = visits_kinds, .label_key = "field_visit_kind",
 	 .option_prefix = "visit"},
 	{"visitor", 't', true, .max = 50, .label_key = "field_visitor"},

@@ -251,7 +251,7 @@ static json_t *rows_initial(struct request *rq, const struct ledger *l)
 	for (const struct ledger_field *f = l->fields; f->name; f++)
 		if (f->initial)
 			json_object_set_new(form, f->name, json_string(f->initial));
-		else if (f->kind == 'd' && f->when == LEDGER_PAST && strcmp(f->name, "date") == 0)
+		else if (f->kind == 'd' && f->when == DATE_PAST && strcmp(f->name, "date") == 0)
 			json_object_set_new(form, f->name, json_string(today));
 	return form;
 }

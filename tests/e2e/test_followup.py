@@ -181,7 +181,15 @@ def test_guarantees_schooling_and_doctor():
     expect(r.status == 201 and r.json["current"] is True, "%r" % r)
     r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "stopped",
                                                         "start_date": "2023-06-01"})
-    expect(r.status == 422 and r.field_codes() == {"start_date": "start_not_after_current"}, "%r" % r)
+    expect(r.status == 422 and r.field_codes() == {"start_date": "end_before_start"}, "%r" % r)
+    # one set of date codes: a start before birth is a date out of order too, and an end
+    # is a planned day like every ledger's (at most a year ahead)
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "pension_insurance", "status": "enrolled",
+                                                        "start_date": "1900-01-01"})
+    expect(r.status == 422 and r.field_codes() == {"start_date": "end_before_start"}, "before birth %r" % r)
+    r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "pension_insurance", "status": "enrolled",
+                                                        "start_date": "2024-01-01", "end_date": day(400)})
+    expect(r.status == 422 and r.field_codes() == {"end_date": "date_too_far_ahead"}, "end too far %r" % r)
     r = post("/api/v1/persons/%d/guarantees" % worker, {"kind": "medical_insurance", "status": "stopped",
                                                         "start_date": day(-10)})
     expect(r.status == 201, "%r" % r)
