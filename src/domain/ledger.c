@@ -16,13 +16,17 @@
 #include "domain/person.h"
 #include "domain/tx.h"
 
+/* The most columns ledger_rows names: a ledger's id, owner, fields, reads and time. */
+#define ROWS_MAX_COLUMNS (LEDGER_MAX_FIELDS + LEDGER_MAX_READS + 3)
+
 json_t *ledger_rows(struct ctx *cx, const char *names, const char *kinds, const char *sql,
 		    const char *types, ...)
 {
-	char keys[32][40];
+	char keys[ROWS_MAX_COLUMNS][40];
 	int n = 0;
-	for (const char *p = names; *p && n < 32;) {
+	for (const char *p = names; *p;) {
 		size_t len = strcspn(p, " ");
+		CHECK(n < ROWS_MAX_COLUMNS && len < sizeof(keys[0]));
 		snprintf(keys[n++], sizeof(keys[0]), "%.*s", (int)len, p);
 		p += len;
 		p += strspn(p, " ");
@@ -159,6 +163,21 @@ int ledger_age(const char *birth, long day)
 /* ---------------------------------------------------------------- descriptors */
 
 
+int ledger_field_count(const struct ledger *l)
+{
+	int n = 0, reads = 0, changeable = 0;
+	for (const struct ledger_field *f = l->fields; f && f->name; f++)
+		n++;
+	for (const struct ledger_read *r = l->reads; r && r->name; r++)
+		reads++;
+	for (int k = 0; l->changeable && l->changeable[k]; k++)
+		changeable++;
+	CHECK(n <= LEDGER_MAX_FIELDS);	/* raise LEDGER_MAX_FIELDS (ledger.h) */
+	CHECK(reads <= LEDGER_MAX_READS);
+	CHECK(changeable <= n);
+	return n;
+}
+
 static const char *owner_column(const struct ledger *l)
 {
 	return l->owner == LEDGER_OF_HOUSEHOLD ? "household_id" : "person_id";
@@ -180,6 +199,7 @@ static const char *select_rows(struct ctx *cx, const struct ledger *l, const cha
 {
 	bool one = l->shape == LEDGER_ONE;
 	const char *stamp = one ? "updated_at" : "created_at";
+	ledger_field_count(l);
 	const char *cols = arena_printf(cx->arena, "%s%s", one ? "" : "id, ", owner_column(l));
 	*names = arena_printf(cx->arena, "%s%s", one ? "" : "id ", owner_column(l));
 	*kinds = one ? "i" : "ii";
@@ -347,6 +367,7 @@ static int run(struct ctx *cx, const char *sql, const char *types, const void *c
 static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, json_t *row,
 		      const char *stamp, int64_t *id)
 {
+	/* the owner, at most LEDGER_MAX_FIELDS columns of the row, and the time */
 	const void *values[LEDGER_MAX_FIELDS + 2];
 	int64_t ints[LEDGER_MAX_FIELDS + 2];
 	double reals[LEDGER_MAX_FIELDS + 2];
@@ -354,12 +375,12 @@ static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, 
 	const char *cols = owner_column(l), *marks = "?", *key;
 	json_t *v;
 	int n = 0;
+	ledger_field_count(l);
+	CHECK(json_object_size(row) <= LEDGER_MAX_FIELDS);	/* a check hook added too many */
 	ints[n] = owner_id;
 	values[n] = &ints[n];
 	types[n++] = 'i';
 	json_object_foreach(row, key, v) {
-		if (n == LEDGER_MAX_FIELDS)
-			return STORE_ERROR;
 		cols = arena_printf(cx->arena, "%s, %s", cols, key);
 		marks = arena_printf(cx->arena, "%s, ?", marks);
 		types[n] = bind_value(v, &ints[n], &reals[n], &values[n]);
@@ -379,7 +400,8 @@ static int insert_row(struct ctx *cx, const struct ledger *l, int64_t owner_id, 
 static void field_names(const struct ledger *l, const char *allowed[LEDGER_MAX_FIELDS + 1])
 {
 	int n = 0;
-	for (const struct ledger_field *f = l->fields; f->name && n < LEDGER_MAX_FIELDS; f++)
+	ledger_field_count(l);
+	for (const struct ledger_field *f = l->fields; f->name; f++)
 		allowed[n++] = f->name;
 	allowed[n] = NULL;
 }
@@ -626,7 +648,8 @@ enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_i
 		char types[2 * LEDGER_MAX_FIELDS + 2];
 		const char *sets = NULL;
 		int n = 0;
-		for (int k = 0; l->changeable[k] && n < 2 * LEDGER_MAX_FIELDS; k++) {
+		ledger_field_count(l);	/* at most LEDGER_MAX_FIELDS changeable */
+		for (int k = 0; l->changeable[k]; k++) {
 			const char *col = l->changeable[k];
 			sets = arena_printf(cx->arena, "%s%s%s = CASE WHEN ? THEN ? ELSE %s END",
 					    sets ? sets : "", sets ? ", " : "", col, col);

@@ -54,8 +54,11 @@ enum ledger_shape {
  * ledger: core/date_rule.h (DATE_ANY, DATE_PAST, DATE_PLANNED; DATE_ORDER for a date before
  * the date it must follow). */
 
-/* The most fields a ledger's row has. */
+/* The most fields a ledger's row has (its `.fields`, and so its `.changeable`), and the
+ * most `.reads`. A descriptor over them stops the process (CHECK, core/check.h) the first
+ * time ledger.c uses it, never a row with a field silently left out. */
 #define LEDGER_MAX_FIELDS 24
+#define LEDGER_MAX_READS 4
 
 /* One field of a row: a body's key, a column of the table, and a field of its form. */
 struct ledger_field {
@@ -148,6 +151,8 @@ enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_i
  * *out is the ledger as get answers it afterwards. */
 enum outcome ledger_replace(struct ctx *cx, const struct ledger *l, int64_t owner_id,
 			    const char *if_match, json_t *body, json_t **out);
+/* The number of fields of a descriptor, once its limits are checked (above). */
+int ledger_field_count(const struct ledger *l);
 /* A row's ETag: its id and a hash of what it holds. */
 void ledger_row_etag(json_t *row, char out[48]);
 /* The ETag of a set or one-record ledger: a hash of what its get answers. */
