@@ -439,7 +439,6 @@ void page_item_upload(struct request *rq)
 				u->files[i].media.has_thumbnail ? &u->files[i].thumb : NULL,
 				u->files[i].media.has_reference ? &u->files[i].reference : NULL};
 	json_t *fields = upload_fields(u), *out = NULL;
-	json_object_del(fields, "csrf");
 	/* an empty optional field in a form means "not given" */
 	const char *key;
 	json_t *v;

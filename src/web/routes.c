@@ -484,7 +484,8 @@ bool routes_csrf_before_file(struct request *rq)
 
 /* After the body: a page form's "csrf" field (urlencoded or multipart) when the header
  * did not carry the token. A page's urlencoded form is decoded here once and kept for the
- * handler (page_form), without the token. */
+ * handler (page_form); the token is then taken out of every page's form and upload, so
+ * no handler sees it or needs to mention it. */
 static bool csrf_on_body(struct request *rq)
 {
 	char expect[33];
@@ -499,6 +500,8 @@ static bool csrf_on_body(struct request *rq)
 	bool ok = !rq->csrf_pending || (expected_token(rq, expect) && page_same_token(given, expect));
 	if (rq->form)
 		json_object_del(rq->form, "csrf");
+	if (rq->upload && rq->route->page)
+		upload_drop_field(rq->upload, "csrf");
 	if (!ok)
 		csrf_refuse(rq);
 	return ok;

@@ -212,6 +212,20 @@ json_t *upload_fields(struct upload *u)
 	return o;
 }
 
+void upload_drop_field(struct upload *u, const char *name)
+{
+	int kept = 0;
+	for (int i = 0; i < u->nfields; i++) {
+		if (strcmp(u->field_names[i], name) == 0) {
+			buf_release(&u->field_values[i]);
+			continue;
+		}
+		u->field_names[kept] = u->field_names[i];
+		u->field_values[kept++] = u->field_values[i];
+	}
+	u->nfields = kept;
+}
+
 void upload_release(struct upload *u)
 {
 	if (!u)

@@ -59,6 +59,8 @@ void upload_end(struct request *rq);
 enum outcome upload_check(struct request *rq);
 /* The form fields as a JSON object of strings (NULL-free, caller owns). */
 json_t *upload_fields(struct upload *u);
+/* Forgets the field of that name (the dispatcher's, once it has read the CSRF token). */
+void upload_drop_field(struct upload *u, const char *name);
 /* Removes every temporary file not committed. */
 void upload_release(struct upload *u);
 #endif
