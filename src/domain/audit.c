@@ -253,6 +253,25 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	return OUT_OK;
 }
 
+const struct audit_entity audit_entities[] = {
+	{"household", true}, {"person", true}, {"item", true}, {"user", true},
+	{"file", false}, {"search", false}, {"worklist", false}, {"report", false},
+	{"audit", false}, {"employer", false}, {"site", false}, {"building", false},
+	{"doc_type", false}, {"county", false}, {"import", false}, {"facility", false},
+	{"facility_kind", false}, {"service_window", false}, {"service_request", false},
+	{"service_matter", false}, {"petition", false}, {"petition_category", false},
+	{"followup_rules", false},
+	{NULL, false},
+};
+
+const struct audit_entity *audit_entity_find(const char *name)
+{
+	for (int i = 0; name && audit_entities[i].name; i++)
+		if (strcmp(audit_entities[i].name, name) == 0)
+			return &audit_entities[i];
+	return NULL;
+}
+
 bool audit_trail_visible(struct ctx *cx, const char *entity, int64_t id)
 {
 	if (strcmp(entity, "user") == 0)

@@ -49,6 +49,18 @@ json_t *audit_household_trail(struct ctx *cx, int64_t household_id, int limit,
 /* The audit rows of one entity, newest first, with before/after (NULL on error). Read
  * events are included only when `with_reads`. */
 json_t *audit_list(struct ctx *cx, const char *entity, int64_t id, int limit, bool with_reads);
+/* Every kind of record the log names (an audit row's `entity`) outside the ledgers, each
+ * once, ending with a NULL name (audit.c); a ledger's entity is its descriptor's
+ * (ledger_is_entity). `trail`: one record's change history may be asked for (GET
+ * /api/v1/audit?entity=&id=, seen when audit_trail_visible says so). A new entity adds its
+ * row here and entity_<name> to both message catalogues; the log's filters take it then. */
+struct audit_entity {
+	const char *name;
+	bool trail;
+};
+extern const struct audit_entity audit_entities[];
+/* The entity of that name; NULL when there is none. */
+const struct audit_entity *audit_entity_find(const char *name);
 /* True when the actor may see the audit trail of entity/id: a user's own, or any user's for
  * an admin; a household, person or item when its household is within the actor's scope (a
  * break-the-glass grant does not extend to the trail). False for any other entity, and

@@ -50,18 +50,27 @@ bool api_audit_reviewer(const struct request *rq)
 	return role_reviews_audit(rq->actor.role);
 }
 
+/* The query's ?entity=: a ledger's (its descriptor) or one of audit_entities (with
+ * `trail`, only one whose records have a change history); unknown_value otherwise. */
+static const char *query_entity(struct request *rq, bool trail)
+{
+	const char *e = rq_query(rq, "entity");
+	if (!e || ledger_is_entity(e))
+		return e;
+	const struct audit_entity *a = audit_entity_find(e);
+	if (a && (a->trail || !trail))
+		return a->name;
+	verrors_add(&rq->errs, "entity", "unknown_value");
+	return NULL;
+}
+
 bool api_audit_filter_from_query(struct request *rq, struct audit_filter *f)
 {
-	static const char *const entities[] = {"household", "person", "item", "file", "user",
-		"search", "worklist", "report", "audit", "visit", "job", "training", "employer",
-		"site", "building", "doc_type", "county", "import", "facility", "service_request",
-		"petition", NULL};
 	int y, m, d;
 	memset(f, 0, sizeof(*f));
 	f->user = rq_query(rq, "user");
 	f->action = rq_query(rq, "action");
-	const char *ledger = rq_query(rq, "entity");	/* every ledger's, from its descriptor */
-	f->entity = ledger_is_entity(ledger) ? ledger : rq_query_enum(rq, "entity", entities);
+	f->entity = query_entity(rq, false);
 	f->entity_id = rq_query_int(rq, "id", 0, INT64_MAX, 0);
 	f->from = rq_query(rq, "from");
 	f->to = rq_query(rq, "to");
@@ -159,19 +168,17 @@ void api_audit_answer(struct request *rq, enum outcome res, const char *action, 
 		   : 1, detail);
 }
 
-/* The change history of one record: ?entity=household|person|user|item|<a ledger's
- * entity>&id=N. Records other than users are shown only when the record is within the
+/* The change history of one record: ?entity=<an audit entity with a trail (audit.h) or a
+ * ledger's entity>&id=N. Records other than users are shown only when the record is within the
  * caller's scope. */
 void api_audit(struct request *rq)
 {
-	static const char *const entities[] = {"household", "person", "user", "item", NULL};
 	bool reviewer = role_reviews_audit(rq->actor.role);
 	if (reviewer && !rq_query(rq, "entity") && !rq_query(rq, "id")) {
 		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
 		return;
 	}
-	const char *ledger = rq_query(rq, "entity");	/* every ledger's, from its descriptor */
-	const char *entity = ledger_is_entity(ledger) ? ledger : rq_query_enum(rq, "entity", entities);
+	const char *entity = query_entity(rq, true);
 	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
 	if (!entity)
 		verrors_add(&rq->errs, "entity", "required");

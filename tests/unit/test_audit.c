@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "core/idnumber.h"
+#include "core/msg.h"
 #include "domain/audit.h"
 #include "domain/grant.h"
 #include "domain/household.h"
+#include "domain/ledger.h"
 #include "domain/user.h"
 #include "tests/unit/testdb.h"
 
@@ -376,6 +378,46 @@ static void a_chain_made_with_another_key_names_the_first_row(void **state)
 	assert_int_equal(audit_chain_key_load(other, err, sizeof(err)), 0);
 }
 
+/* True when both catalogues have `key` with some text. */
+static bool in_both_catalogues(const char *key)
+{
+	for (unsigned i = 0; i < msg_table_len; i++)
+		if (strcmp(msg_table[i].key, key) == 0)
+			return msg_table[i].text[LANG_ZH] && *msg_table[i].text[LANG_ZH] &&
+			       msg_table[i].text[LANG_EN] && *msg_table[i].text[LANG_EN];
+	return false;
+}
+
+/* One list of the log's entities: each once, none a ledger's (those come from the
+ * descriptors), each named in both catalogues; the four with a per-record trail. */
+static void every_audit_entity_is_listed_once_and_named(void **state)
+{
+	(void)state;
+	int n = 0, trails = 0;
+	for (const struct audit_entity *a = audit_entities; a->name; a++, n++) {
+		char key[64];
+		assert_ptr_equal(audit_entity_find(a->name), a);
+		assert_false(ledger_is_entity(a->name));
+		snprintf(key, sizeof(key), "entity_%s", a->name);
+		if (!in_both_catalogues(key))
+			fail_msg("message %s is missing from a catalogue", key);
+		trails += a->trail;
+	}
+	for (int i = 0; ledgers[i]; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "entity_%s", ledgers[i]->entity);
+		if (!in_both_catalogues(key))
+			fail_msg("message %s is missing from a catalogue", key);
+	}
+	assert_true(n >= 20);
+	assert_int_equal(trails, 4);
+	assert_true(audit_entity_find("household")->trail && !audit_entity_find("search")->trail);
+	assert_non_null(audit_entity_find("followup_rules"));
+	assert_null(audit_entity_find("visit"));	/* a ledger's */
+	assert_null(audit_entity_find("nothing"));
+	assert_null(audit_entity_find(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +425,7 @@ int main(void)
 		cmocka_unit_test(chain_names_the_first_broken_row),
 		cmocka_unit_test(read_events_are_queued_then_written_chained),
 		cmocka_unit_test(grant_storage_failures_leave_nothing_behind),
+		cmocka_unit_test(every_audit_entity_is_listed_once_and_named),
 	};
 	/* each on a fresh database, as each forges or cuts the log */
 	const struct CMUnitTest keyed[] = {

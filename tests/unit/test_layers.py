@@ -103,6 +103,11 @@ planted("domain/household_guard.c", "int household_thing = 1;",
 planted("core/log.c", "const char *const check_words[] = {NULL};",
         "check_words is exported by log.c", "an exported variable with another file's prefix")
 
+# one list of audit entities
+planted("domain/site.c", "int site_x(struct ctx *cx);\nint site_x(struct ctx *cx) { return audit_write(cx,"
+        " \"create\", \"shed\", 1, NULL, NULL); }", 'audit entity "shed" is not in audit_entities[]',
+        "an audit entity outside the one list", at=1)
+
 # what the check must let through: SQL words in comments, HTTP methods, a lower floor
 with tempfile.TemporaryDirectory() as tmp:
     shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tmp, "src"))
