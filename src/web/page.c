@@ -209,7 +209,7 @@ const char *page_field_error(struct request *rq, const char *field)
 	return NULL;
 }
 
-json_t *json_text_or_null(const char *s)
+json_t *page_json_text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
@@ -378,7 +378,7 @@ void page_present_members(struct request *rq, json_t *members)
 	}
 }
 
-const char *form_value(json_t *f, const char *key)
+const char *page_form_value(json_t *f, const char *key)
 {
 	const char *v = json_string_value(json_object_get(f, key));
 	return v ? v : "";
@@ -400,8 +400,9 @@ static void put_figure(struct buf *b, json_t *v)
 		buf_printf(b, "%.1f", json_number_value(v));
 }
 
-char *svg_bar_chart(struct request *rq, json_t *rows, const char *label_key, const char *value_key,
-		    const char *over_key, const char *link_prefix, const struct chart_words *wd)
+char *page_svg_bar_chart(struct request *rq, json_t *rows, const char *label_key,
+			 const char *value_key, const char *over_key, const char *link_prefix,
+			 const struct chart_words *wd)
 {
 	struct buf b = BUF_INIT;
 	size_t i, n = json_array_size(rows);

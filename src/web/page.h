@@ -46,10 +46,10 @@ void page_field_input(json_t *field, char kind);
  * <time datetime>). rows: an array of objects, or one object. */
 void page_times(struct request *rq, json_t *rows, const char *key);
 /* A form field's text, "" when absent. */
-const char *form_value(json_t *form, const char *key);
+const char *page_form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */
 const char *page_field_error(struct request *rq, const char *field);
-json_t *json_text_or_null(const char *s);
+json_t *page_json_text_or_null(const char *s);
 /* <option>s for a code list, labelled PREFIX_VALUE from the catalogue. */
 json_t *page_code_options(struct request *rq, const char *const *values, const char *prefix,
 			  const char *selected);
@@ -82,8 +82,9 @@ struct chart_words {
  * series (over_key) drawn over the first. Values may be integers or reals. The svg is a
  * group named by the heading `w->title_id`, followed by its text alternative: the
  * figures as a table in a <details>, each name linking where its bar does. */
-char *svg_bar_chart(struct request *rq, json_t *rows, const char *label_key, const char *value_key,
-		    const char *over_key, const char *link_prefix, const struct chart_words *w);
+char *page_svg_bar_chart(struct request *rq, json_t *rows, const char *label_key,
+			 const char *value_key, const char *over_key, const char *link_prefix,
+			 const struct chart_words *w);
 
 /* The household form's own fields (shared by the new and edit forms). */
 extern const char *const page_household_form_keys[];

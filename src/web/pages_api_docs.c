@@ -163,7 +163,7 @@ static json_t *operation(struct request *rq, const json_t *doc, const char *path
 	const json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
 	json_object_foreach((json_t *)content, key, p) {
 		json_object_set_new(o, "body_type", json_string(key));
-		json_object_set_new(o, "body_ref", json_text_or_null(ref_name(json_object_get(p, "schema"))));
+		json_object_set_new(o, "body_ref", page_json_text_or_null(ref_name(json_object_get(p, "schema"))));
 		properties(rq, doc, json_object_get(p, "schema"), rows);
 	}
 	json_object_foreach((json_t *)json_object_get(op, "responses"), key, r) {

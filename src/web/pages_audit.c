@@ -166,9 +166,9 @@ void page_access_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = json_pack("{s:s, s:s}", "number", form_value(f, "number"), "reason",
-				 form_value(f, "reason"));
-	if (!*form_value(f, "number"))
+	json_t *body = json_pack("{s:s, s:s}", "number", page_form_value(f, "number"), "reason",
+				 page_form_value(f, "reason"));
+	if (!*page_form_value(f, "number"))
 		json_object_del(body, "number");
 	enum outcome res = grant_create(&rq->cx, body, rq->server->cfg.grant_hours, &out);
 	json_decref(body);

@@ -25,7 +25,7 @@ json_t *page_household_form_fields(struct request *rq, json_t *f)
 		const char *v = json_string_value(json_object_get(f, page_household_form_keys[i]));
 		json_t *fd = json_pack("{s:s, s:s, s:s}", "name", page_household_form_keys[i],
 				       "label", msg_get(rq->lang, labels[i]), "value", v ? v : "");
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, page_household_form_keys[i])));
+		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, page_household_form_keys[i])));
 		if (i == 0)
 			json_object_set_new(fd, "options", page_code_options(rq, household_categories, "category", v));
 		else if (i == 1 || i == 2)
@@ -51,7 +51,7 @@ static json_t *changed_fields(struct request *rq, json_t *form, json_t *current,
 	for (int i = 0; keys[i]; i++) {
 		json_t *cur = json_object_get(current, keys[i]);
 		char number[24];
-		const char *now = json_string_value(cur), *given = form_value(form, keys[i]);
+		const char *now = json_string_value(cur), *given = page_form_value(form, keys[i]);
 		const char *masked = json_string_value(json_object_get(shown, keys[i]));
 		if (json_is_integer(cur)) {	/* pages: compared as the form shows it */
 			snprintf(number, sizeof(number), "%lld", (long long)json_integer_value(cur));
@@ -132,13 +132,13 @@ static void edit_post(struct request *rq, const struct editable *e)
 		return;
 	}
 	json_t *patch = changed_fields(rq, f, r, e->keys);
-	enum outcome res = e->patch(&rq->cx, rq->ids[0], form_value(f, "etag"), patch, &out);
+	enum outcome res = e->patch(&rq->cx, rq->ids[0], page_form_value(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK)
 		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=changes", home_of(rq, e, r)));
 	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
 		record_form(rq, e, outcome_status(res), f,
-			    r, form_value(f, "etag"),
+			    r, page_form_value(f, "etag"),
 			    res == OUT_PRECONDITION_FAILED ? "problem_precondition_failed" : "form_has_errors");
 	else
 		page_outcome(rq, res);
@@ -176,7 +176,7 @@ static json_t *form_field(struct request *rq, json_t *f, const char *name, const
 	const char *v = json_string_value(json_object_get(f, name));
 	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
 			       msg_get(rq->lang, label_key), "value", v ? v : "", "select", list != NULL);
-	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, name)));
+	json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, name)));
 	if (list)
 		json_object_set_new(fd, "options", page_code_options(rq, list, prefix, v));
 	return fd;
@@ -230,7 +230,7 @@ static json_t *item_fields(struct request *rq, json_t *f)
 		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", item_keys[i],
 				       "label", msg_get(rq->lang, labels[i]), "value", v,
 				       "select", i == 1);
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, item_keys[i])));
+		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, item_keys[i])));
 		if (i == 1) {	/* the document types as the archive keeps them now */
 			json_t *types = checklist_doc_types(&rq->cx), *t, *opts = json_array();
 			size_t k;
@@ -308,8 +308,8 @@ void page_member_create(struct request *rq)
 	json_t *body = json_pack("{s:I}", "household_id", (json_int_t)rq->ids[0]);
 	for (int pass = 0; pass < 2; pass++)
 		for (const char *const *k = pass ? person_keys : joining_keys; *k; k++)
-			if (*form_value(f, *k))
-				json_object_set_new(body, *k, json_string(form_value(f, *k)));
+			if (*page_form_value(f, *k))
+				json_object_set_new(body, *k, json_string(page_form_value(f, *k)));
 	enum outcome res = person_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)

@@ -29,10 +29,10 @@ static void employers_page(struct request *rq, unsigned status, json_t *form)
 	static const char *const names[] = {"name", "kind", "community", NULL};
 	static const char *const labels[] = {"field_employer", "field_employer_kind", "col_destination"};
 	for (int k = 0; names[k]; k++) {
-		const char *v = form_value(form, names[k]);
+		const char *v = page_form_value(form, names[k]);
 		fd = json_pack("{s:s, s:s, s:s, s:b}", "name", names[k], "label",
 			       msg_get(rq->lang, labels[k]), "value", v, "select", k > 0);
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, names[k])));
+		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, names[k])));
 		if (k == 1)
 			json_object_set_new(fd, "options", page_code_options(rq, employers_kinds, "employer", v));
 		else if (k == 2)
@@ -65,8 +65,8 @@ void page_employers_post(struct request *rq)
 	json_t *body = json_object();
 	static const char *const names[] = {"name", "kind", "community", NULL};
 	for (int k = 0; names[k]; k++)
-		if (*form_value(f, names[k]))
-			json_object_set_new(body, names[k], json_string(form_value(f, names[k])));
+		if (*page_form_value(f, names[k]))
+			json_object_set_new(body, names[k], json_string(page_form_value(f, names[k])));
 	enum outcome res = employers_create(&rq->cx, body, &out);
 	json_decref(body);
 	json_decref(out);

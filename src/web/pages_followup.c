@@ -39,7 +39,7 @@ static json_t *settings_fields(struct request *rq, json_t *given)
 			"min", json_object_get(v, "min"), "max", json_object_get(v, "max"));
 		json_object_set_new(fd, "value", form ? json_string(form) : json_integer(
 			json_integer_value(json_object_get(v, "value"))));
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq,
+		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq,
 			arena_printf(&rq->arena, "settings.%s", key))));
 		json_array_append_new(fields, fd);
 	}
@@ -183,9 +183,9 @@ void page_report_employment(struct request *rq)
 		zero_words = {"chart-zero", "report_col_name", "figure_labor_force",
 			      "figure_zero_employment_households"},
 		type_words = {"chart-types", "field_job_type", "figure_employed", NULL};
-	char *rate = svg_bar_chart(rq, json_object_get(r, "by_town"), "name", "employment_rate", NULL,
+	char *rate = page_svg_bar_chart(rq, json_object_get(r, "by_town"), "name", "employment_rate", NULL,
 				   "/reports/employment/records?figure=employed&area=", &rate_words);
-	char *zero = svg_bar_chart(rq, json_object_get(r, "by_community"), "name", "labor_force",
+	char *zero = page_svg_bar_chart(rq, json_object_get(r, "by_community"), "name", "labor_force",
 				   "zero_employment_households",
 				   "/reports/employment/records?figure=zero_employment_households&area=", &zero_words);
 	/* employed by type, county-wide */
@@ -199,7 +199,7 @@ void page_report_employment(struct request *rq)
 		json_object_set_new(json_array_get(types, (size_t)k), "code", json_string(
 			arena_printf(&rq->arena, "%s&figure=%s", json_string_value(json_object_get(county, "code")), key)));
 	}
-	char *by_type = svg_bar_chart(rq, types, "name", "employed", NULL, "/reports/employment/records?area=",
+	char *by_type = page_svg_bar_chart(rq, types, "name", "employed", NULL, "/reports/employment/records?area=",
 				      &type_words);
 	json_decref(types);
 	json_t *progress = NULL;

@@ -38,9 +38,9 @@ void page_dashboard(struct request *rq)
 	static const struct chart_words towns_words = {"chart-towns", "report_col_name", "report_households", NULL},
 		communities_words = {"chart-communities", "report_col_name", "report_households",
 				     "report_incomplete_files"};
-	char *towns = svg_bar_chart(rq, json_object_get(report, "by_origin_town"), "name", "households",
+	char *towns = page_svg_bar_chart(rq, json_object_get(report, "by_origin_town"), "name", "households",
 				NULL, "/households?town=", &towns_words);
-	char *communities = svg_bar_chart(rq, json_object_get(report, "by_destination_community"), "name",
+	char *communities = page_svg_bar_chart(rq, json_object_get(report, "by_destination_community"), "name",
 				      "households", "incomplete_household_files", "/households?community=",
 				      &communities_words);
 	json_t *data = json_pack("{s:o, s:s, s:s}", "report", report, "chart_towns", towns ? towns : "",
@@ -102,7 +102,7 @@ static enum outcome households_search(struct request *rq, const char *q, json_t 
 	rq->errs.n = 0;	/* a page number out of range is the first page */
 	enum outcome got = search_run(&rq->cx, q, SEARCH_CAP, &found);
 	if (got == OUT_INVALID || got == OUT_RATE_LIMITED) {
-		json_object_set_new(data, "search_error", json_text_or_null(page_field_error(rq, "q")));
+		json_object_set_new(data, "search_error", page_json_text_or_null(page_field_error(rq, "q")));
 		rq->errs.n = 0;	/* a bad query just finds nothing */
 		return OUT_OK;
 	}
@@ -235,13 +235,13 @@ static json_t *upload_form(struct request *rq, json_t *given)
 		const char *v = json_string_value(json_object_get(given, keys[i]));
 		json_object_set_new(form, keys[i], json_string(v ? v : ""));
 		json_object_set_new(form, arena_printf(&rq->arena, "err_%s", keys[i]),
-				    json_text_or_null(page_field_error(rq, keys[i])));
+				    page_json_text_or_null(page_field_error(rq, keys[i])));
 	}
 	const char *file_error = page_field_error(rq, "file");
 	for (int i = 0; !file_error && i < rq->errs.n; i++)
 		if (strncmp(rq->errs.items[i].field, "files[", 6) == 0)
 			file_error = msg_get(rq->lang, rq->errs.items[i].code);
-	json_object_set_new(form, "err_file", json_text_or_null(file_error));
+	json_object_set_new(form, "err_file", page_json_text_or_null(file_error));
 	if (rq->errs.n)
 		json_object_set_new(form, "error", json_string(msg_get(rq->lang, rq->errs.items[0].code)));
 	return form;
@@ -506,13 +506,13 @@ static void household_form(struct request *rq, unsigned status, json_t *f, const
 		snprintf(k, sizeof(k), "m%d_relation", r);
 		json_object_set_new(row, "relations", page_code_options(rq, person_relations, "relation",
 					json_string_value(json_object_get(f, k))));
-		json_object_set_new(row, "err_id_number", json_text_or_null(member >= 0 ? page_field_error(rq, e1) : NULL));
-		json_object_set_new(row, "err_name", json_text_or_null(member >= 0 ? page_field_error(rq, e2) : NULL));
-		json_object_set_new(row, "err_relation", json_text_or_null(member >= 0 ? page_field_error(rq, e3) : NULL));
+		json_object_set_new(row, "err_id_number", page_json_text_or_null(member >= 0 ? page_field_error(rq, e1) : NULL));
+		json_object_set_new(row, "err_name", page_json_text_or_null(member >= 0 ? page_field_error(rq, e2) : NULL));
+		json_object_set_new(row, "err_relation", page_json_text_or_null(member >= 0 ? page_field_error(rq, e3) : NULL));
 		json_array_append_new(rows, row);
 	}
 	json_t *data = json_pack("{s:o, s:o, s:b}", "fields", fields, "rows", rows, "failed", rq->errs.n > 0);
-	json_object_set_new(data, "err_members", json_text_or_null(page_field_error(rq, "members")));
+	json_object_set_new(data, "err_members", page_json_text_or_null(page_field_error(rq, "members")));
 	page_render(rq, status, "household_new", "new_household", data);
 }
 

@@ -70,11 +70,11 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 	json_t *fields = json_array(), *items = NULL;
 	struct item_filter filter = {.household_id = rq->ids[0], .limit = 500};
 	for (const struct form_field *f = lf->fields; f->name; f++) {
-		const char *v = form_value(values, f->name);
+		const char *v = page_form_value(values, f->name);
 		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
 				       msg_get(rq->lang, f->label_key), "value", v,
 				       "select", f->kind == 's' || f->kind == 'b' || f->kind == 'e');
-		json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, f->name)));
+		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, f->name)));
 		page_field_input(fd, f->kind);
 		if (f->kind == 's')
 			json_object_set_new(fd, "options", page_code_options(rq, f->options, f->prefix, v));
@@ -105,8 +105,8 @@ static void ledger_page(struct request *rq, const struct ledger_form *lf, unsign
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:o}", "heading",
 		msg_get(rq->lang, lf->heading_key), "home", home_of(rq, lf), "subject", subject,
 		"action", rq->path, "fields", form_fields_of(rq, lf, values));
-	if (*form_value(values, "etag"))	/* a change of one row: under its ETag */
-		json_object_set_new(data, "etag", json_string(form_value(values, "etag")));
+	if (*page_form_value(values, "etag"))	/* a change of one row: under its ETag */
+		json_object_set_new(data, "etag", json_string(page_form_value(values, "etag")));
 	if (failed_key)
 		json_object_set_new(data, "failed", json_string(msg_get(rq->lang, failed_key)));
 	page_render(rq, status, "record_edit", lf->heading_key, data);
@@ -154,7 +154,7 @@ static json_t *default_body(const struct ledger_form *lf, json_t *form)
 {
 	json_t *body = json_object();
 	for (const struct form_field *f = lf->fields; f->name; f++) {
-		json_t *v = typed(f->kind, form_value(form, f->name));
+		json_t *v = typed(f->kind, page_form_value(form, f->name));
 		if (v)
 			json_object_set_new(body, f->name, v);
 	}
@@ -189,7 +189,7 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 	/* a new row is appended; a change (a row's, a set's, a record's) is made under the
 	 * ETag the form carries, so what changed meanwhile is refused (412), not overwritten */
 	json_t *body = lf->body ? lf->body(f) : default_body(lf, f);
-	const char *etag = form_value(f, "etag");
+	const char *etag = page_form_value(f, "etag");
 	enum outcome res = lf->patch ? lf->patch(&rq->cx, rq->ids[0], etag, body, &out)
 		: lf->ledger->shape == LEDGER_ROWS ? ledger_append(&rq->cx, lf->ledger, rq->ids[0], body, &out)
 		: ledger_replace(&rq->cx, lf->ledger, rq->ids[0], *etag ? etag : NULL, body, &out);
@@ -337,12 +337,12 @@ static json_t *plots_body(json_t *form)
 	for (int k = 0; plots_kinds[k]; k++) {
 		char key[48];
 		snprintf(key, sizeof(key), "%s_area_mu", plots_kinds[k]);
-		if (!*form_value(form, key))
+		if (!*page_form_value(form, key))
 			continue;	/* a kind left empty: the household has no such plot */
 		json_t *one = json_pack("{s:s}", "kind", plots_kinds[k]);
 		for (int p = 0; p < 3; p++) {
 			snprintf(key, sizeof(key), "%s_%s", plots_kinds[k], parts[p]);
-			json_t *v = typed(kinds[p], form_value(form, key));
+			json_t *v = typed(kinds[p], page_form_value(form, key));
 			if (v)
 				json_object_set_new(one, parts[p], v);
 		}
@@ -410,8 +410,8 @@ static json_t *steps_body(json_t *form)
 		"village_command", "town_command", NULL};
 	json_t *body = json_object(), *steps = json_array();
 	for (int i = 0; keys[i]; i++)
-		if (*form_value(form, keys[i]))
-			json_object_set_new(body, keys[i], json_string(form_value(form, keys[i])));
+		if (*page_form_value(form, keys[i]))
+			json_object_set_new(body, keys[i], json_string(page_form_value(form, keys[i])));
 	int n = 0;
 	for (int k = 0; steps_names[k]; k++) {
 		static const char *const parts[] = {"due_date", "done_date", "done_by", "evidence_item_id"};
@@ -419,7 +419,7 @@ static json_t *steps_body(json_t *form)
 		for (int p = 0; p < 4; p++) {
 			char key[64];
 			snprintf(key, sizeof(key), "%s_%s", steps_names[k], parts[p]);
-			json_t *v = typed(p == 3 ? 'i' : 't', form_value(form, key));
+			json_t *v = typed(p == 3 ? 'i' : 't', page_form_value(form, key));
 			if (v)
 				json_object_set_new(one, parts[p], v);
 		}

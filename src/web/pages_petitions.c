@@ -20,11 +20,11 @@ static json_t *field_as(struct request *rq, json_t *form, const char *name, cons
 			const char *label_key, json_t *options)
 {
 	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
-			       msg_get(rq->lang, label_key), "value", form_value(form, name),
+			       msg_get(rq->lang, label_key), "value", page_form_value(form, name),
 			       "select", options != NULL);
 	if (options)
 		json_object_set_new(fd, "options", options);
-	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, body_key)));
+	json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, body_key)));
 	return fd;
 }
 
@@ -145,22 +145,22 @@ static void petitions_page(struct request *rq, unsigned status, json_t *form)
 		json_object_set_new(out, "overdue_only", json_true());
 	json_t *fields = json_array();
 	json_array_append_new(fields, field(rq, form, "channel", "col_pet_channel",
-		page_code_options(rq, petition_channels, "petition_channel", form_value(form, "channel"))));
+		page_code_options(rq, petition_channels, "petition_channel", page_form_value(form, "channel"))));
 	json_array_append_new(fields, field(rq, form, "category", "col_pet_category",
-		category_options(rq, cats, form_value(form, "category"))));
+		category_options(rq, cats, page_form_value(form, "category"))));
 	json_array_append_new(fields, field_as(rq, form, "text", "content", "col_pet_content", NULL));
 	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
 	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
-	if (f.household_id && !*form_value(form, "household_id"))	/* from the household's page */
+	if (f.household_id && !*page_form_value(form, "household_id"))	/* from the household's page */
 		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
 			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
 	json_array_append_new(fields, field(rq, form, "requester_name", "col_pet_requester_name", NULL));
 	json_array_append_new(fields, field(rq, form, "community", "col_destination",
-					    page_place_options(rq, true, form_value(form, "community"))));
+					    page_place_options(rq, true, page_form_value(form, "community"))));
 	json_object_set_new(out, "fields", fields);
-	json_object_set_new(out, "anonymous_checked", json_boolean(*form_value(form, "anonymous")));
+	json_object_set_new(out, "anonymous_checked", json_boolean(*page_form_value(form, "anonymous")));
 	json_object_set_new(out, "anonymous_error",
-			    json_text_or_null(page_field_error(rq, "anonymous")));
+			    page_json_text_or_null(page_field_error(rq, "anonymous")));
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_object_set_new(out, "can_export", json_boolean(role_can_export(rq->actor.role)));
 	if (status != 200)
@@ -182,7 +182,7 @@ static json_t *body_of(json_t *form, const char *const *names, const char *const
 {
 	json_t *body = json_object();
 	for (int k = 0; names[k]; k++) {
-		const char *v = form_value(form, names[k]);
+		const char *v = page_form_value(form, names[k]);
 		if (!*v)
 			continue;
 		char *end;
@@ -207,9 +207,9 @@ void page_petitions_post(struct request *rq)
 		return;
 	}
 	json_t *body = body_of(f, names, integers);
-	json_object_set_new(body, "anonymous", json_boolean(*form_value(f, "anonymous")));
-	if (*form_value(f, "text"))
-		json_object_set_new(body, "content", json_string(form_value(f, "text")));
+	json_object_set_new(body, "anonymous", json_boolean(*page_form_value(f, "anonymous")));
+	if (*page_form_value(f, "text"))
+		json_object_set_new(body, "content", json_string(page_form_value(f, "text")));
 	enum outcome res = petition_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)
@@ -257,14 +257,14 @@ static void petition_page(struct request *rq, unsigned status, json_t *form)
 		} else {
 			json_array_append_new(fields, field(rq, form, "satisfaction", "col_pet_satisfaction",
 				page_code_options(rq, petition_satisfactions, "petition_satisfaction",
-						  form_value(form, "satisfaction"))));
+						  page_form_value(form, "satisfaction"))));
 			json_array_append_new(fields, field(rq, form, "reason", "col_pet_appeal_reason", NULL));
 		}
 		json_object_set_new(out, "fields", fields);
 		json_object_set_new(out, "can_act", json_true());
 		json_object_set_new(out, "open", json_boolean(open));
 		json_object_set_new(out, "action_error",
-				    json_text_or_null(page_field_error(rq, "action")));
+				    page_json_text_or_null(page_field_error(rq, "action")));
 	}
 	if (status != 200)
 		json_object_set_new(out, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
@@ -292,9 +292,9 @@ void page_petition_post(struct request *rq)
 		return;
 	}
 	json_t *body = body_of(f, names, none);
-	const char *action = form_value(f, "action");
-	if (*form_value(f, "reply"))
-		json_object_set_new(body, "content", json_string(form_value(f, "reply")));
+	const char *action = page_form_value(f, "action");
+	if (*page_form_value(f, "reply"))
+		json_object_set_new(body, "content", json_string(page_form_value(f, "reply")));
 	if (strcmp(action, "rate") == 0)
 		json_object_del(body, "reason");
 	else if (strcmp(action, "appeal") == 0)

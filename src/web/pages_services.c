@@ -20,11 +20,11 @@ static json_t *field(struct request *rq, json_t *form, const char *name, const c
 		     json_t *options)
 {
 	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
-			       msg_get(rq->lang, label_key), "value", form_value(form, name),
+			       msg_get(rq->lang, label_key), "value", page_form_value(form, name),
 			       "select", options != NULL);
 	if (options)
 		json_object_set_new(fd, "options", options);
-	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, name)));
+	json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, name)));
 	return fd;
 }
 
@@ -70,7 +70,7 @@ static json_t *body_of(json_t *form, const char *const *names, const char *const
 {
 	json_t *body = json_object();
 	for (int k = 0; names[k]; k++) {
-		const char *v = form_value(form, names[k]);
+		const char *v = page_form_value(form, names[k]);
 		if (!*v)
 			continue;
 		char *end;
@@ -123,16 +123,16 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 	json_object_set_new(out, "query", json_string(query));
 	json_t *fields = json_array();
 	json_array_append_new(fields, field(rq, form, "community_code", "col_destination",
-					    page_place_options(rq, true, form_value(form, "community_code"))));
+					    page_place_options(rq, true, page_form_value(form, "community_code"))));
 	json_array_append_new(fields, field(rq, form, "kind", "col_svc_kind",
-					    catalogue_options(rq, kinds, form_value(form, "kind"))));
+					    catalogue_options(rq, kinds, page_form_value(form, "kind"))));
 	json_array_append_new(fields, field(rq, form, "name", "col_svc_name", NULL));
 	json_array_append_new(fields, field(rq, form, "address", "col_svc_address", NULL));
 	json_array_append_new(fields, field(rq, form, "area_m2", "col_svc_area_m2", NULL));
 	json_array_append_new(fields, field(rq, form, "opening_hours", "col_svc_opening_hours", NULL));
 	json_array_append_new(fields, field(rq, form, "contact", "col_svc_contact", NULL));
 	json_array_append_new(fields, field(rq, form, "status", "col_svc_status",
-		page_code_options(rq, facility_statuses, "facility_status", form_value(form, "status"))));
+		page_code_options(rq, facility_statuses, "facility_status", page_form_value(form, "status"))));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_object_set_new(out, "can_export", json_boolean(role_can_export(rq->actor.role)));
@@ -202,14 +202,14 @@ static void facility_page(struct request *rq, unsigned status, json_t *form)
 		const char *code = json_string_value(json_object_get(d, "code"));
 		json_array_append_new(boxes, json_pack("{s:s, s:s, s:b}", "code", code, "label",
 			catalogue_name(rq, deps, code), "checked",
-			*form_value(form, arena_printf(&rq->arena, "dep_%s", code)) != 0));
+			*page_form_value(form, arena_printf(&rq->arena, "dep_%s", code)) != 0));
 	}
 	json_object_set_new(out, "departments_boxes", boxes);
 	json_t *fields = json_array();
 	json_array_append_new(fields, field(rq, form, "name", "col_svc_window_name", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "departments_error",
-			    json_text_or_null(page_field_error(rq, "departments")));
+			    page_json_text_or_null(page_field_error(rq, "departments")));
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	if (status != 200)
 		json_object_set_new(out, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
@@ -236,11 +236,11 @@ void page_facility_window_post(struct request *rq)
 	}
 	json_t *body = json_object(), *deps = json_array(), *rows = rows_of(facility_departments, &rq->cx), *d;
 	size_t i;
-	if (*form_value(f, "name"))
-		json_object_set_new(body, "name", json_string(form_value(f, "name")));
+	if (*page_form_value(f, "name"))
+		json_object_set_new(body, "name", json_string(page_form_value(f, "name")));
 	json_array_foreach(rows, i, d) {
 		const char *code = json_string_value(json_object_get(d, "code"));
-		if (*form_value(f, arena_printf(&rq->arena, "dep_%s", code)))
+		if (*page_form_value(f, arena_printf(&rq->arena, "dep_%s", code)))
 			json_array_append_new(deps, json_string(code));
 	}
 	json_decref(rows);
@@ -336,12 +336,12 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 		json_array_append_new(wopts, json_pack("{s:s, s:s, s:b}", "value", id, "label",
 			arena_printf(&rq->arena, "%s · %s", json_string_value(json_object_get(w, "facility")),
 				     json_string_value(json_object_get(w, "name"))),
-			"selected", strcmp(id, form_value(form, "window_id")) == 0));
+			"selected", strcmp(id, page_form_value(form, "window_id")) == 0));
 	}
 	json_decref(windows);
 	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
 	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
-	if (f.household_id && !*form_value(form, "household_id"))	/* from the household's page */
+	if (f.household_id && !*page_form_value(form, "household_id"))	/* from the household's page */
 		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
 			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
 	if (f.household_id) {	/* attachments: the household's archive items */
@@ -352,21 +352,21 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 				const char *id = arena_printf(&rq->arena, "item_%lld",
 					(long long)json_integer_value(json_object_get(it, "id")));
 				json_array_append_new(boxes, json_pack("{s:s, s:O, s:b}", "name", id, "title",
-					json_object_get(it, "title"), "checked", *form_value(form, id) != 0));
+					json_object_get(it, "title"), "checked", *page_form_value(form, id) != 0));
 			}
 		json_decref(items);
 		json_object_set_new(out, "has_attachments", json_boolean(json_array_size(boxes) > 0));
 		json_object_set_new(out, "attachments", boxes);
-		json_object_set_new(out, "items_error", json_text_or_null(page_field_error(rq, "items[0]")));
+		json_object_set_new(out, "items_error", page_json_text_or_null(page_field_error(rq, "items[0]")));
 	}
 	json_array_append_new(fields, field(rq, form, "walk_in_name", "col_svc_walk_in_name", NULL));
 	json_array_append_new(fields, field(rq, form, "matter", "col_svc_matter",
-					    catalogue_options(rq, matters, form_value(form, "matter"))));
+					    catalogue_options(rq, matters, page_form_value(form, "matter"))));
 	json_array_append_new(fields, field(rq, form, "channel", "col_svc_channel",
-		page_code_options(rq, service_channels, "service_channel", form_value(form, "channel"))));
+		page_code_options(rq, service_channels, "service_channel", page_form_value(form, "channel"))));
 	json_array_append_new(fields, field(rq, form, "window_id", "col_svc_window_name", wopts));
 	json_array_append_new(fields, field(rq, form, "community", "col_destination",
-					    page_place_options(rq, true, form_value(form, "community"))));
+					    page_place_options(rq, true, page_form_value(form, "community"))));
 	json_array_append_new(fields, field(rq, form, "note", "col_svc_note", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
@@ -443,13 +443,13 @@ static void service_page(struct request *rq, unsigned status, json_t *form)
 			json_array_append_new(moves, json_pack("{s:s, s:s, s:b}", "value",
 				service_statuses[k], "label", msg_get(rq->lang, arena_printf(&rq->arena,
 				"service_status_%s", service_statuses[k])), "selected",
-				strcmp(form_value(form, "status"), service_statuses[k]) == 0));
+				strcmp(page_form_value(form, "status"), service_statuses[k]) == 0));
 	if (json_array_size(moves) && role_can_edit_registry(rq->actor.role)) {
 		json_t *fields = json_array();
 		json_array_append_new(fields, field(rq, form, "status", "col_svc_status", moves));
 		json_array_append_new(fields, field(rq, form, "note", "col_svc_note", NULL));
 		json_array_append_new(fields, field(rq, form, "referred_to", "col_svc_referred_to",
-						    catalogue_options(rq, deps, form_value(form, "referred_to"))));
+						    catalogue_options(rq, deps, page_form_value(form, "referred_to"))));
 		json_array_append_new(fields, field(rq, form, "receiving_party", "col_svc_receiving_party", NULL));
 		json_array_append_new(fields, field(rq, form, "reason", "col_svc_reason", NULL));
 		json_object_set_new(out, "fields", fields);

@@ -126,7 +126,7 @@ void page_password_post(struct request *rq)
 	struct session_limits lim;
 	session_limits_of(&rq->server->cfg, &lim);
 	enum outcome out = session_check_password(&rq->cx, &lim, rq->actor.username,
-						  form_value(f, "current"), &who, &rq->retry_after);
+						  page_form_value(f, "current"), &who, &rq->retry_after);
 	if (out == OUT_RATE_LIMITED || (out != OUT_OK && out != OUT_UNAUTHORIZED)) {
 		json_decref(f);
 		if (out != OUT_RATE_LIMITED) {
@@ -140,9 +140,9 @@ void page_password_post(struct request *rq)
 	}
 	if (out == OUT_UNAUTHORIZED)
 		err = "login_failed";
-	else if (strcmp(form_value(f, "new"), form_value(f, "again")) != 0)
+	else if (strcmp(page_form_value(f, "new"), page_form_value(f, "again")) != 0)
 		err = "passwords_differ";
-	else if (user_passwd(&rq->cx, rq->actor.username, form_value(f, "new"), &err) == 0)
+	else if (user_passwd(&rq->cx, rq->actor.username, page_form_value(f, "new"), &err) == 0)
 		err = NULL;
 	json_decref(f);
 	if (err) {
@@ -169,7 +169,7 @@ static void users_page(struct request *rq, unsigned status, json_t *form, const 
 			: msg_get(rq->lang, "report_table_county")));
 	}
 	/* a new account starts at the least role (a volunteer reads one community), never admin */
-	const char *role = *form_value(form, "role") ? form_value(form, "role") : "volunteer";
+	const char *role = *page_form_value(form, "role") ? page_form_value(form, "role") : "volunteer";
 	for (int r = 0; role_names[r]; r++) {
 		char key[32];
 		snprintf(key, sizeof(key), "role_%s", role_names[r]);
@@ -178,7 +178,7 @@ static void users_page(struct request *rq, unsigned status, json_t *form, const 
 	}
 	json_t *data = json_pack("{s:o, s:o, s:O}", "users", users, "roles", roles, "form", form);
 	/* the scope chosen by name: the county, a town, or a community under its town */
-	const char *scope = form_value(form, "scope");
+	const char *scope = page_form_value(form, "scope");
 	char county[128] = "";
 	division_name(rq->cx.db, SONGTAO_CODE, county, sizeof(county));
 	json_object_set_new(data, "scope_county", json_pack("{s:s, s:s, s:b}", "value", SONGTAO_CODE,
@@ -213,7 +213,7 @@ void page_users_post(struct request *rq)
 	}
 	json_t *pw = json_incref(json_object_get(f, "password"));
 	json_object_del(f, "password");	/* never sent back to the page */
-	int rc = user_add(&rq->cx, form_value(f, "username"), form_value(f, "role"), form_value(f, "scope"),
+	int rc = user_add(&rq->cx, page_form_value(f, "username"), page_form_value(f, "role"), page_form_value(f, "scope"),
 			  json_is_string(pw) ? json_string_value(pw) : "", &err);
 	json_decref(pw);
 	const char *field;

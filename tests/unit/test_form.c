@@ -215,9 +215,9 @@ static void form_value_defaults_to_empty(void **state)
 {
 	(void)state;
 	json_t *f = decode_s("a=1");
-	assert_string_equal(form_value(f, "a"), "1");
-	assert_string_equal(form_value(f, "missing"), "");
-	assert_string_equal(form_value(NULL, "a"), "");
+	assert_string_equal(page_form_value(f, "a"), "1");
+	assert_string_equal(page_form_value(f, "missing"), "");
+	assert_string_equal(page_form_value(NULL, "a"), "");
 	json_decref(f);
 }
 
