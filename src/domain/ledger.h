@@ -205,6 +205,23 @@ enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body
 int ledger_recorded(struct ctx *cx, int64_t household_id, const char *action,
 		    const char *entity, int64_t id, json_t *before, json_t *after);
 
+/* ---------------------------------------------------------------- between ledger.c
+ * (the writes) and ledger_read.c (the reads): not for other files */
+
+/* The owner's column of the ledger's table: "household_id" or "person_id". */
+const char *ledger_owner_column(const struct ledger *l);
+/* OUT_OK when the actor may read (or, with write, change) the owner's ledgers; *owner is
+ * then the person's JSON, or {"household_id"} for a household (the caller releases it). */
+enum outcome ledger_owner_check(struct ctx *cx, enum ledger_owner kind, int64_t owner_id,
+				bool write, json_t **owner);
+/* The household of an owner's JSON (ledger_owner_check's). */
+int64_t ledger_owner_household(json_t *owner);
+/* One row of a ROWS ledger by id, as read (on_read applied); NULL when there is none. */
+json_t *ledger_read_row(struct ctx *cx, const struct ledger *l, int64_t id);
+/* tx_record's load of a ROWS ledger's row (arg: the ledger): found when the actor may see
+ * its owner. */
+json_t *ledger_load_visible(struct ctx *cx, const void *arg, int64_t id);
+
 /* "2019-05-01" as a day number; -1 for NULL or bad text. */
 long ledger_day(const char *date);
 /* Age in whole years on `day` of a person born on the YYYY-MM-DD `birth`. */
