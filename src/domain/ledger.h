@@ -100,6 +100,9 @@ struct ledger {
 	const struct ledger_read *reads;	/* NULL, or ends with a NULL name */
 	const char *order;			/* of a list: "date DESC, id DESC" */
 	const char *const *changeable;		/* the fields a PATCH may change; NULL: none */
+	/* A household's ledger of rows: the roles that may append to it (role_can_visit:
+	 * volunteers too, for their assigned households); NULL: those who keep the registry. */
+	bool (*may)(enum role r);
 	/* What the field table cannot say: cross-field rules, lookups, defaults. `row` holds
 	 * the checked fields (for a change, the row as it will be), `before` the row as it
 	 * was (NULL for a new row), `owner` the household's or person's JSON. Adds errors to

@@ -142,7 +142,7 @@ enum outcome service_matter_put(struct ctx *cx, json_t *body, json_t **out)
 	" LEFT JOIN households h ON h.id = r.household_id" \
 	" LEFT JOIN persons p ON p.id = r.person_id" \
 	" LEFT JOIN service_windows w ON w.id = r.window_id"
-#define IN_SCOPE "(? = '' OR (r.community_code >= ? AND r.community_code < ?))"
+#define IN_SCOPE COMMUNITY_SCOPE_SQL("r.community_code", "r.household_id")
 
 /* One request within the scope, with its steps and attachments; NULL when there is none
  * (or on a storage error: store_failed_in_tx tells). */
@@ -152,7 +152,8 @@ static json_t *request_load(struct ctx *cx, int64_t id)
 	actor_scope_range(cx->actor, lo, hi);
 	date_format(cx->today, today);
 	json_t *rows = ledger_rows(cx, REQUEST_NAMES, REQUEST_KINDS, REQUEST_SQL
-		" WHERE r.id = ? AND " IN_SCOPE, "titt" "t", today, id, lo, lo, hi);
+		" WHERE r.id = ? AND " IN_SCOPE, "ti" COMMUNITY_SCOPE_TYPES, today, id,
+		COMMUNITY_SCOPE_ARGS(lo, hi));
 	json_t *r = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	if (!r)
@@ -421,7 +422,8 @@ enum outcome service_request_list(struct ctx *cx, const struct service_filter *f
 		" 'in_progress')) AND (? = 0 OR (r.status IN ('received', 'accepted', 'in_progress')"
 		" AND r.due_on < ?)) AND (? IS NULL OR r.matter = ?) AND (? = 0 OR r.window_id = ?)"
 		" AND (? = 0 OR r.household_id = ?) AND (? = 0 OR r.id < ?) ORDER BY r.id DESC LIMIT ?",
-		"t" "ttt" "ttt" "tt" "i" "it" "tt" "ii" "ii" "ii" "i", today, lo, lo, hi, plo, plo, phi,
+		"t" COMMUNITY_SCOPE_TYPES "ttt" "tt" "i" "it" "tt" "ii" "ii" "ii" "i", today,
+		COMMUNITY_SCOPE_ARGS(lo, hi), plo, plo, phi,
 		status, status, (int64_t)open, (int64_t)f->overdue, today, f->matter, f->matter,
 		f->window_id, f->window_id, f->household_id, f->household_id, f->after, f->after,
 		(int64_t)f->limit + 1);
@@ -582,7 +584,7 @@ enum outcome service_figures(struct ctx *cx, const char *community, json_t **out
 		" THEN 1 ELSE 0 END, CASE WHEN r.status = 'done' AND r.closed_on <= r.due_on"
 		" THEN 1 ELSE 0 END, r.done_seconds FROM service_requests r WHERE " IN_SCOPE
 		" AND (? = '' OR (r.community_code >= ? AND r.community_code < ?))",
-		"t" "ttt" "ttt", today, lo, lo, hi, plo, plo, phi);
+		"t" COMMUNITY_SCOPE_TYPES "ttt", today, COMMUNITY_SCOPE_ARGS(lo, hi), plo, plo, phi);
 	bool short_of_memory = false;
 	while (store_next(r)) {
 		const char *status = store_text(r, 2);
