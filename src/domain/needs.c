@@ -15,7 +15,8 @@
 const char *const needs_sources[] = {"visit", "service_request", "petition", "other", NULL};
 
 static const struct ledger_field fields[] = {
-	{"category", 't', true, .max = 40, .label_key = "field_need_category"},
+	{"category", 't', true, .max = 40, .label_key = "field_need_category",
+	 .choices = need_categories_list},
 	{"description", 't', true, .max = 1000, .label_key = "field_need_description"},
 	{"source", 's', false, .options = needs_sources, .label_key = "field_need_source",
 	 .option_prefix = "need_source", .initial = "visit"},

@@ -109,6 +109,13 @@ static const struct route routes[] = {
 	PAGE("POST", "/petitions", page_petitions_post, PERM_EDIT),
 	PAGE("GET", "/petitions/{id}", page_petition, PERM_READ),
 	PAGE("POST", "/petitions/{id}", page_petition_post, PERM_EDIT),
+	/* volunteers and the needs ledger (issue 13, part 4) */
+	PAGE("GET", "/needs", page_needs, PERM_READ),
+	PAGE("POST", "/needs/{id}/resolve", page_need_resolve, PERM_READ),	/* role_can_visit */
+	PAGE("GET", "/my-households", page_my_households, PERM_READ),
+	PAGE("GET", "/volunteers", page_volunteers, PERM_READ),
+	PAGE("GET", "/volunteers/{id}", page_volunteer, PERM_READ),
+	PAGE("POST", "/volunteers/{id}", page_volunteer_post, PERM_EDIT),
 	PAGE("GET", "/worklists", page_worklists, PERM_READ),
 	PAGE("POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN),
 	PAGE("GET", "/worklists/{key}", page_worklist, PERM_READ),

@@ -178,6 +178,12 @@ struct need_filter;
 /* The worklist's filter from the query (?status, overdue, category, community, household,
  * after, limit); false with rq->errs when a value is bad. */
 bool api_needs_filter(struct request *rq, struct need_filter *f);
+void page_needs(struct request *rq);
+void page_need_resolve(struct request *rq);
+void page_my_households(struct request *rq);
+void page_volunteers(struct request *rq);
+void page_volunteer(struct request *rq);
+void page_volunteer_post(struct request *rq);
 void api_employers_list(struct request *rq);
 void api_employers_create(struct request *rq);
 void api_worklists(struct request *rq);

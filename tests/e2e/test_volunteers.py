@@ -17,7 +17,7 @@ import zipfile
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Runner, Server, expect, id_number  # noqa: E402
+from harness import PASSWORD, Runner, Server, expect, id_number  # noqa: E402
 
 JUBAO, TUANSHAN, YUCAI, LIAOGAO = "520628118201", "520628002030", "520628002031", "520628002"
 TODAY = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
@@ -233,6 +233,87 @@ def test_worklist_and_figures():
     expect(get("/api/v1/needs?format=csv", VOL).status == 403, "a volunteer takes no copy")
     cats = get("/api/v1/need-categories", VOL).json["items"]
     expect("elderly_care" in {c["code"] for c in cats}, "the categories %r" % cats)
+
+
+def page_session(user):
+    form = S.request("GET", "/login")
+    jar = dict(v.split(";")[0].split("=", 1) for k, v in form.headers if k.lower() == "set-cookie")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+    r = S.request("POST", "/login", raw=urlencode({"username": user, "password": PASSWORD, "csrf": csrf}).encode(),
+                  content_type="application/x-www-form-urlencoded", headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    return dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")["anju_session"]
+
+
+def page(path, session, lang="zh"):
+    return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
+
+
+def submit(path, session, fields, form_page=None):
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(form_page or path, session).body.decode()).group(1)
+    return S.request("POST", path, raw=urlencode(dict(fields, csrf=token)).encode(),
+                     content_type="application/x-www-form-urlencoded",
+                     headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+
+
+def test_pages_of_a_volunteer():
+    vol = page_session("vol")
+    hh = HH["mine"]
+    mine = page("/my-households", vol).body.decode()
+    expect('href="/households/%d"' % hh in mine and 'href="/households/%d/visits/new"' % hh in mine
+           and 'href="/households/%d/needs/new"' % hh in mine and "我的包联户" in mine, "my households")
+    expect("My households" in page("/my-households", vol, "en").body.decode(), "in English too")
+    expect(page("/households/%d/visits/new" % HH["other"], vol).status == 404, "another household's form: 404")
+    before = stored()
+    r = submit("/households/%d/visits/new" % HH["other"], vol, {"date": TODAY.isoformat(), "visitor": "李", "found": "x"},
+               form_page="/households/%d/visits/new" % hh)
+    expect(r.status == 404 and stored() == before, "and its post: 404, nothing stored %r" % r)
+    where = "/households/%d/visits/new" % hh
+    r = submit(where, vol, {"date": TODAY.isoformat(), "kind": "return_visit", "visitor": "李志愿", "found": "轮椅已送到"})
+    expect(r.status == 303 and r.header("Location") == "/households/%d?saved=visit" % hh, "a visit by the form %r" % r)
+    form = page("/households/%d/needs/new" % hh, vol).body.decode()
+    expect('<select id="category"' in form and "老人照料" in form, "categories as a list")
+    r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "",
+                                                       "due_on": (TODAY - datetime.timedelta(days=3)).isoformat()})
+    body = r.body.decode()
+    expect(r.status == 422 and 'id="due_on-error"' in body and 'id="description-error"' in body, "errors beside fields %r" % r)
+    expect(stored() == before[:2] + (before[2] + 1,) + before[3:], "only the visit stored")
+    r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同", "due_on": LATER})
+    expect(r.status == 303, "a need by the form %r" % r)
+    home = page("/households/%d" % hh, vol).body.decode()
+    expect("慢病随访需陪同" in home and "看病就医" in home and 'action="/needs/' in home, "the need on the household's page")
+    nid = max(n["id"] for n in get("/api/v1/households/%d/needs" % hh, TS).json["items"])
+    r = submit("/needs/%d/resolve" % nid, vol, {"return": "/households/%d#needs" % hh}, form_page="/households/%d" % hh)
+    expect(r.status == 303 and r.header("Location") == "/households/%d#needs" % hh, "resolved by the form %r" % r)
+    expect(get("/api/v1/needs/%d" % nid, TS).json["resolved_by"] == "vol", "by the volunteer")
+    expect(page("/households/%d" % HH["other"], vol).status == 404, "the household next door: 404")
+
+
+def test_pages_of_the_community():
+    ts = page_session("tuanshan")
+    needs = page("/needs?status=open", ts).body.decode()
+    expect('href="/needs?overdue=true"' in needs and 'href="/needs?category=schooling' in needs
+           and "需求台账统计" in needs, "figures linking to their records")
+    links = re.findall(r'href="(/api/v1/needs\?[^"]+format=(?:csv|xlsx))"', needs)
+    expect(len(links) == 2 and all(page(l.replace("&amp;", "&"), ts).status == 200 for l in links), "downloads %r" % links)
+    expect("Overdue needs" in page("/needs?overdue=true", ts, "en").body.decode(), "in English too")
+    dash = page("/", ts).body.decode()
+    n = get("/api/v1/reports/needs", TS).json["totals"]["overdue"]
+    expect(re.search(r'href="/needs\?overdue=true"><span class="n">%d</span>' % n, dash), "the dashboard's overdue needs")
+    vid = user_id("idle")
+    listing = page("/volunteers", ts).body.decode()
+    expect('href="/volunteers/%d"' % vid in listing, "the community's volunteers")
+    before = stored()
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": "%d 999999" % HH["mine"],
+                                            "buildings": ""})
+    expect(r.status == 422 and 'id="households-error"' in r.body.decode() and stored() == before,
+           "a bad id beside its field, nothing stored %r" % r)
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": str(HH["mine"]),
+                                            "buildings": ""})
+    expect(r.status == 303, "assigned by the form %r" % r)
+    one = page("/volunteers/%d" % vid, ts).body.decode()
+    expect("党员中心户" in one and "党员" in one and 'href="/households/%d"' % HH["mine"] in one, "the volunteer's page")
+    expect(page("/volunteers/%d" % user_id("ycvol"), ts).status == 404, "another community's volunteer: 404")
+    expect(page("/households/%d" % HH["mine"], page_session("idle")).status == 200, "now the idle one sees it")
 
 
 if __name__ == "__main__":
