@@ -169,8 +169,8 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 		char name[64], visitor[32], post[64];
 		/* building leaders: a building each, every household living in it */
 		for (int b = 0; b < nb && rc == STORE_OK; b++) {
-			snprintf(name, sizeof(name), "%s_ld%02d", communities[c].prefix, b + 1);
-			snprintf(post, sizeof(post), "楼栋长（第%d栋）", b + 1);
+			snprintf(name, sizeof(name), "%sld%02d", communities[c].prefix, b + 1);
+			snprintf(post, sizeof(post), "第%d栋楼栋长", b + 1);
 			rc = add_volunteer(cx, name, code, office, "building_leader", post, &id);
 			if (rc == STORE_OK)
 				rc = store_exec(cx->db, "INSERT INTO volunteer_buildings(user_id, building_id)"
@@ -192,7 +192,7 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 		/* party members and others: a handful of households each */
 		for (int v = 0; v < PARTY_MEMBERS + OTHERS && rc == STORE_OK; v++) {
 			bool member = v < PARTY_MEMBERS;
-			snprintf(name, sizeof(name), "%s_%s%02d", communities[c].prefix, member ? "dy" : "zy",
+			snprintf(name, sizeof(name), "%s%s%02d", communities[c].prefix, member ? "dy" : "zy",
 				 member ? v + 1 : v - PARTY_MEMBERS + 1);
 			rc = add_volunteer(cx, name, code, office, member ? "party_member" : "other",
 					   member ? "党员中心户" : "志愿服务队", &id);

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 import zipfile
 from urllib.parse import urlencode
@@ -314,6 +315,20 @@ def test_pages_of_the_community():
     expect("党员中心户" in one and "党员" in one and 'href="/households/%d"' % HH["mine"] in one, "the volunteer's page")
     expect(page("/volunteers/%d" % user_id("ycvol"), ts).status == 404, "another community's volunteer: 404")
     expect(page("/households/%d" % HH["mine"], page_session("idle")).status == 200, "now the idle one sees it")
+
+
+def test_walk_through_on_a_phone():
+    """The chromium walk-through (tests/browser/volunteer.mjs): a volunteer at 390 × 844."""
+    shots = os.path.join(os.getcwd(), "browser-screenshots")
+    os.makedirs(shots, exist_ok=True)
+    browser = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "browser")
+    r = subprocess.run(["node", "volunteer.mjs", "http://127.0.0.1:%d" % S.port, "vol", PASSWORD, shots,
+                        str(HH["mine"]), str(HH["other"])], cwd=browser, capture_output=True, text=True, timeout=240)
+    expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
+    for name in ("my-households", "volunteer-household", "visit-form", "need-form", "household-with-need"):
+        expect(os.path.getsize(os.path.join(shots, "phone-%s.png" % name)) > 10000, "screenshot %s" % name)
+    needs = get("/api/v1/households/%d/needs" % HH["mine"], TS).json["items"]
+    expect(any(n["description"] == "安排邻里结对照看" and n["raised_by"] == "vol" for n in needs), "the need stored")
 
 
 if __name__ == "__main__":
