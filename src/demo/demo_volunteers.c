@@ -157,8 +157,8 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 	*volunteers = *visits = *needs = 0;
 	for (int c = 0; c < COUNT(communities) && rc == STORE_OK; c++) {
 		int64_t buildings[BUILDING_LEADERS], *hh = NULL, id;
-		int nb;
-		long nh;
+		int nb = 0;
+		long nh = 0;
 		const char *code = communities[c].code, *office = communities[c].office;
 		/* the accounts log in with the demo password: none without the demo's users */
 		if (store_one_int(cx->db, &rc, "SELECT count(*) FROM users WHERE username = ?", "t",
