@@ -74,10 +74,11 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	} else {
 		printf("anju demo: %ld households (%ld registered-poor), %ld persons (%ld"
 		       " registered-poor), %ld sites, %ld rooms, %ld facilities, %ld service requests,"
-		       " %ld petitions in %.2f s (registry and archive %.2f s, follow-up ledgers %.2f s,"
-		       " services %.2f s)\n", sum.households,
+		       " %ld petitions, %ld volunteers with %ld visits and %ld needs in %.2f s (registry"
+		       " and archive %.2f s, follow-up ledgers %.2f s, services %.2f s)\n", sum.households,
 		       sum.poor_households, sum.persons, sum.poor_persons, sum.sites, sum.rooms,
-		       sum.facilities, sum.service_requests, sum.petitions,
+		       sum.facilities, sum.service_requests, sum.petitions, sum.volunteers,
+		       sum.volunteer_visits, sum.needs,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       sum.seconds_registry, sum.seconds_followup, sum.seconds_services);
 	}

@@ -22,6 +22,7 @@
 #include "demo/demo_followup.h"
 #include "demo/demo_services.h"
 #include "demo/demo_petitions.h"
+#include "demo/demo_volunteers.h"
 #include "demo/rng.h"
 
 /* The article's figures (Songtao, 2019-12-30). */
@@ -567,6 +568,9 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	sum->service_requests = svc.requests;
 	if (!opt->no_followup && demo_petitions(cx, opt->seed ? opt->seed : 2019,
 						&sum->petitions) != STORE_OK)
+		goto rollback;
+	if (!opt->no_followup && demo_volunteers(cx, opt->seed ? opt->seed : 2019, &sum->volunteers,
+						 &sum->volunteer_visits, &sum->needs) != STORE_OK)
 		goto rollback;
 	sum->seconds_services = monotonic_seconds() - started - sum->seconds_registry -
 				sum->seconds_followup;

@@ -27,6 +27,7 @@ struct demo_summary {
 	long households, persons, poor_households, poor_persons;
 	long sites, rooms;
 	long facilities, service_requests, petitions;
+	long volunteers, volunteer_visits, needs;	/* 困难大家帮 (demo_volunteers.h) */
 	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
 	double seconds_services;	/* facilities, requests and petitions */
 };

@@ -2,6 +2,7 @@
 #include "domain/actor.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,6 +21,11 @@ int role_parse(const char *name)
 bool role_can_edit_registry(enum role r)
 {
 	return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_TOWN || r == ROLE_COMMUNITY;
+}
+
+bool role_can_visit(enum role r)
+{
+	return role_can_edit_registry(r) || r == ROLE_VOLUNTEER;
 }
 
 bool role_can_edit_archive(enum role r)
@@ -49,14 +55,26 @@ bool role_can_export(enum role r)
 
 bool actor_covers(const struct actor *a, const char *code)
 {
+	if (a->role == ROLE_VOLUNTEER)
+		return false;
 	size_t n = strlen(a->scope);
 	return n == 0 || (code && strncmp(code, a->scope, n) == 0);
 }
 
 void actor_scope_range(const struct actor *a, char lo[16], char hi[17])
 {
+	if (a->role == ROLE_VOLUNTEER) {
+		snprintf(lo, 16, "~%lld", (long long)a->user_id);
+		snprintf(hi, 17, "%s", lo);
+		return;
+	}
 	snprintf(lo, 16, "%s", a->scope);
 	snprintf(hi, 17, "%s:", a->scope);
+}
+
+int64_t actor_scope_assignee(const char *lo)
+{
+	return lo && lo[0] == '~' ? strtoll(lo + 1, NULL, 10) : 0;
 }
 
 void actor_system(struct actor *a)

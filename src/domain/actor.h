@@ -6,6 +6,12 @@
  * destination community starts with the user's scope code ("" = everything). Outside it a
  * household and its persons do not exist for that user (404, never 403, so scope does not
  * leak which records exist).
+ *
+ * A volunteer's scope is not a division but a set of assignments (volunteer.h): the
+ * households assigned to the account, one by one or by the building they live in. Their
+ * division range is empty (actor_scope_range), and SCOPE_SQL's last term admits the
+ * households of volunteer_reach for the account; a volunteer with no assignments sees
+ * nothing. Every query written with SCOPE_SQL or READ_SCOPE_SQL picks this up.
  */
 #ifndef ANJU_ACTOR_H
 #define ANJU_ACTOR_H
@@ -52,6 +58,9 @@ struct ctx {
 int role_parse(const char *name);
 /* True when the role may create and change households and persons. */
 bool role_can_edit_registry(enum role r);
+/* True when the role may record visits and raise needs of a household it sees: those who
+ * keep the registry, and volunteers (for the households assigned to them). */
+bool role_can_visit(enum role r);
 /* True when the role may add and remove archive items. */
 bool role_can_edit_archive(enum role r);
 /* True when the role may manage user accounts. */
@@ -66,18 +75,26 @@ bool role_can_reveal(enum role r);
  * but the volunteer, who visits households and needs no copy of anyone's records. */
 bool role_can_export(enum role r);
 
-/* True when `code` lies within the actor's scope. */
+/* True when `code` lies within the actor's scope (never for a volunteer, whose scope is
+ * households, not divisions). */
 bool actor_covers(const struct actor *a, const char *code);
 /* The half-open range [lo, hi) of division codes within the scope, for bound parameters:
- * lo = scope, hi = scope + ":" (':' sorts right after '9'). */
+ * lo = scope, hi = scope + ":" (':' sorts right after '9'). A volunteer's range is empty,
+ * lo = hi = "~" and the account's id (no division code starts with '~'), which
+ * actor_scope_assignee reads back for SCOPE_ARGS. */
 void actor_scope_range(const struct actor *a, char lo[16], char hi[17]);
+/* The volunteer account whose range `lo` is (actor_scope_range), else 0 (no account has
+ * id 0, so volunteer_reach then adds nothing). */
+int64_t actor_scope_assignee(const char *lo);
 
-/* SQL condition on households alias h, taking 5 parameters (types SCOPE_TYPES) bound as
- * SCOPE_ARGS(lo, hi): the scope, then its range twice. */
+/* SQL condition on households alias h, taking 6 parameters (types SCOPE_TYPES) bound as
+ * SCOPE_ARGS(lo, hi): the scope, then its range twice, then the volunteer account whose
+ * assigned households it also admits (0: none). */
 #define SCOPE_SQL "(? = '' OR (h.origin_village >= ? AND h.origin_village < ?)" \
-		  " OR (h.dest_community >= ? AND h.dest_community < ?))"
-#define SCOPE_TYPES "ttttt"
-#define SCOPE_ARGS(lo, hi) (lo), (lo), (hi), (lo), (hi)
+		  " OR (h.dest_community >= ? AND h.dest_community < ?)" \
+		  " OR h.id IN (SELECT va.household_id FROM volunteer_reach va WHERE va.user_id = ?))"
+#define SCOPE_TYPES "ttttti"
+#define SCOPE_ARGS(lo, hi) (lo), (lo), (hi), (lo), (hi), actor_scope_assignee(lo)
 
 /* The same for reading one record (a household, a person, an archive item or file): the
  * scope, or a live break-the-glass grant of the actor to that household (domain/grant.h).
@@ -89,6 +106,15 @@ void actor_scope_range(const struct actor *a, char lo[16], char hi[17]);
 #define READ_SCOPE_TYPES SCOPE_TYPES "iii"
 #define READ_SCOPE_ARGS(cx, lo, hi) SCOPE_ARGS(lo, hi), actor_grants_count(cx), \
 		(cx)->actor->user_id, actor_clock()
+/* The same for a record kept by community (a service request, a petition) that may name a
+ * household: the scope's range on its community column `col`, or, for a volunteer, a
+ * household `hh` assigned to it. Parameters COMMUNITY_SCOPE_TYPES, bound as
+ * COMMUNITY_SCOPE_ARGS(lo, hi). */
+#define COMMUNITY_SCOPE_SQL(col, hh) "(? = '' OR (" col " >= ? AND " col " < ?) OR " hh \
+		" IN (SELECT va.household_id FROM volunteer_reach va WHERE va.user_id = ?))"
+#define COMMUNITY_SCOPE_TYPES "ttti"
+#define COMMUNITY_SCOPE_ARGS(lo, hi) (lo), (lo), (hi), actor_scope_assignee(lo)
+
 struct ctx;
 /* 1 when grants count for this context now (inside a read snapshot), else 0. */
 int64_t actor_grants_count(const struct ctx *cx);

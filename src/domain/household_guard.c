@@ -32,6 +32,11 @@ enum outcome household_guard_writable(struct ctx *cx, int64_t id)
 	return writable_by(cx, id, role_can_edit_registry);
 }
 
+enum outcome household_guard_writable_by(struct ctx *cx, int64_t id, bool (*may)(enum role))
+{
+	return writable_by(cx, id, may ? may : role_can_edit_registry);
+}
+
 enum outcome household_guard_writable_archive(struct ctx *cx, int64_t id)
 {
 	return writable_by(cx, id, role_can_edit_archive);

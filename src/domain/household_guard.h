@@ -18,6 +18,9 @@
 /* OK when the household is visible, open and the actor may edit the registry;
  * NOT_FOUND, CONFLICT (closed, with a field error) or FORBIDDEN otherwise. */
 enum outcome household_guard_writable(struct ctx *cx, int64_t id);
+/* The same for the roles `may` admits (role_can_visit: a volunteer's visits and needs of
+ * the households assigned to it). */
+enum outcome household_guard_writable_by(struct ctx *cx, int64_t id, bool (*may)(enum role));
 /* The same for archive work (archivists may add items, not edit the registry). */
 enum outcome household_guard_writable_archive(struct ctx *cx, int64_t id);
 /* Bumps the version (the ETag) after a change to the household or anything filed under

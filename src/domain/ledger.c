@@ -18,8 +18,9 @@
 #include "domain/person.h"
 #include "domain/tx.h"
 
-enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t *body,
-				    const char *const *allowed)
+/* ledger_begin_household for the roles `may` admits (NULL: those who keep the registry). */
+static enum outcome begin_household_by(struct ctx *cx, int64_t household_id, json_t *body,
+				       const char *const *allowed, bool (*may)(enum role))
 {
 	json_t *h = NULL;
 	if (!json_is_object(body)) {
@@ -28,12 +29,20 @@ enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t
 	}
 	if (store_begin(cx->db) != STORE_OK)
 		return OUT_INTERNAL;
-	enum outcome res = ledger_household(cx, household_id, true, &h);
+	enum outcome res = household_guard_writable_by(cx, household_id, may);
+	if (res == OUT_OK)
+		res = household_get(cx, household_id, &h);
 	json_decref(h);
 	if (res != OUT_OK)
 		return tx_end(cx->db, res, STORE_OK);
 	jx_only(body, allowed, "", cx->errs);
 	return OUT_OK;
+}
+
+enum outcome ledger_begin_household(struct ctx *cx, int64_t household_id, json_t *body,
+				    const char *const *allowed)
+{
+	return begin_household_by(cx, household_id, body, allowed, NULL);
 }
 
 enum outcome ledger_begin_person(struct ctx *cx, int64_t person_id, json_t *body,
@@ -242,7 +251,7 @@ enum outcome ledger_append(struct ctx *cx, const struct ledger *l, int64_t owner
 	field_names(l, allowed);
 	enum outcome res = l->owner == LEDGER_OF_PERSON
 		? ledger_begin_person(cx, owner_id, body, allowed, &owner)
-		: ledger_begin_household(cx, owner_id, body, allowed);
+		: begin_household_by(cx, owner_id, body, allowed, l->may);
 	if (res != OUT_OK)
 		return res;
 	if (!owner)

@@ -58,7 +58,7 @@ enum ledger_shape {
  * most `.reads`. A descriptor over them stops the process (CHECK, core/check.h) the first
  * time ledger.c uses it, never a row with a field silently left out. */
 #define LEDGER_MAX_FIELDS 24
-#define LEDGER_MAX_READS 4
+#define LEDGER_MAX_READS 8
 
 /* One field of a row: a body's key, a column of the table, and a field of its form. */
 struct ledger_field {
@@ -74,6 +74,9 @@ struct ledger_field {
 	const char *option_prefix;	/* the catalogue prefix of the options' words */
 	const char *initial;	/* the form's value for a new row (NULL: empty) */
 	bool body_only;		/* checked, then dropped: the table has no such column */
+	/* 't': a configurable catalogue its value comes from ({"items": [{code, name_zh,
+	 * name_en, active}]}), which the form offers as a list; the check says what is known */
+	enum outcome (*choices)(struct ctx *cx, json_t **out);
 };
 
 /* A column read with the row but never written (a job's employer kind). */
@@ -97,6 +100,9 @@ struct ledger {
 	const struct ledger_read *reads;	/* NULL, or ends with a NULL name */
 	const char *order;			/* of a list: "date DESC, id DESC" */
 	const char *const *changeable;		/* the fields a PATCH may change; NULL: none */
+	/* A household's ledger of rows: the roles that may append to it (role_can_visit:
+	 * volunteers too, for their assigned households); NULL: those who keep the registry. */
+	bool (*may)(enum role r);
 	/* What the field table cannot say: cross-field rules, lookups, defaults. `row` holds
 	 * the checked fields (for a change, the row as it will be), `before` the row as it
 	 * was (NULL for a new row), `owner` the household's or person's JSON. Adds errors to

@@ -9,12 +9,13 @@
 #include "domain/audit.h"
 
 extern const struct ledger visits_ledger, plots_ledger, steps_ledger, jobs_ledger,
-	trainings_ledger, guarantees_ledger, schooling_ledger, family_doctor_ledger;
+	trainings_ledger, guarantees_ledger, schooling_ledger, family_doctor_ledger,
+	needs_ledger;
 
 const struct ledger *const ledgers[] = {
 	&visits_ledger, &plots_ledger, &steps_ledger,
 	&jobs_ledger, &trainings_ledger, &guarantees_ledger, &schooling_ledger,
-	&family_doctor_ledger,
+	&family_doctor_ledger, &needs_ledger,
 	NULL,
 };
 

@@ -129,7 +129,7 @@ enum outcome petition_category_put(struct ctx *cx, json_t *body, json_t **out)
 	" t.replied_on, t.replied_by, t.satisfaction, t.appeals, t.version FROM petitions t" \
 	" LEFT JOIN households h ON h.id = t.household_id" \
 	" LEFT JOIN persons p ON p.id = t.person_id"
-#define IN_SCOPE "(? = '' OR (t.community_code >= ? AND t.community_code < ?))"
+#define IN_SCOPE COMMUNITY_SCOPE_SQL("t.community_code", "t.household_id")
 
 /* One petition within the scope, with its steps; NULL when there is none (or on a storage
  * error: store_failed_in_tx tells). */
@@ -138,7 +138,8 @@ static json_t *petition_load(struct ctx *cx, int64_t id)
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	json_t *rows = ledger_rows(cx, PETITION_NAMES, PETITION_KINDS, PETITION_SQL
-		" WHERE t.id = ? AND " IN_SCOPE, "ittt", id, lo, lo, hi);
+		" WHERE t.id = ? AND " IN_SCOPE, "i" COMMUNITY_SCOPE_TYPES, id,
+		COMMUNITY_SCOPE_ARGS(lo, hi));
 	add_states(cx, rows);
 	json_t *r = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
@@ -359,7 +360,8 @@ enum outcome petition_list(struct ctx *cx, const struct petition_filter *f, json
 		" AND (? IS NULL OR t.status = ?) AND (? = 0 OR (t.status = 'open' AND t.deadline < ?))"
 		" AND (? IS NULL OR t.category = ?) AND (? IS NULL OR t.channel = ?)"
 		" AND (? = 0 OR t.household_id = ?) AND (? = 0 OR t.id < ?) ORDER BY t.id DESC LIMIT ?",
-		"ttt" "ttt" "tt" "it" "tt" "tt" "ii" "ii" "i", lo, lo, hi, plo, plo, phi, f->status,
+		COMMUNITY_SCOPE_TYPES "ttt" "tt" "it" "tt" "tt" "ii" "ii" "i", COMMUNITY_SCOPE_ARGS(lo, hi),
+		plo, plo, phi, f->status,
 		f->status, (int64_t)f->overdue, today, f->category, f->category, f->channel, f->channel,
 		f->household_id, f->household_id, f->after, f->after, (int64_t)f->limit + 1);
 	if (!rows)
@@ -444,7 +446,7 @@ enum outcome petition_figures(struct ctx *cx, const char *community, json_t **ou
 		" t.status, t.opened_on, t.deadline, t.replied_on, t.satisfaction, t.appeals"
 		" FROM petitions t WHERE " IN_SCOPE
 		" AND (? = '' OR (t.community_code >= ? AND t.community_code < ?))",
-		"ttt" "ttt", lo, lo, hi, plo, plo, phi) : NULL;
+		COMMUNITY_SCOPE_TYPES "ttt", COMMUNITY_SCOPE_ARGS(lo, hi), plo, plo, phi) : NULL;
 	while (r && store_next(r)) {
 		int y, m, d;
 		long opened = date_parse(store_text(r, 3), &y, &m, &d) ? date_days(y, m, d) : 0;

@@ -151,7 +151,8 @@ static json_t *request_load(struct ctx *cx, int64_t id)
 	actor_scope_range(cx->actor, lo, hi);
 	date_format(cx->today, today);
 	json_t *rows = ledger_rows(cx, REQUEST_NAMES, REQUEST_KINDS, REQUEST_SQL
-		" WHERE r.id = ? AND " SERVICE_SCOPE_SQL, "titt" "t", today, id, lo, lo, hi);
+		" WHERE r.id = ? AND " SERVICE_SCOPE_SQL, "ti" COMMUNITY_SCOPE_TYPES, today, id,
+		COMMUNITY_SCOPE_ARGS(lo, hi));
 	json_t *r = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	if (!r)
@@ -421,7 +422,8 @@ enum outcome service_request_list(struct ctx *cx, const struct service_filter *f
 		" 'in_progress')) AND (? = 0 OR (r.status IN ('received', 'accepted', 'in_progress')"
 		" AND r.due_on < ?)) AND (? IS NULL OR r.matter = ?) AND (? = 0 OR r.window_id = ?)"
 		" AND (? = 0 OR r.household_id = ?) AND (? = 0 OR r.id < ?) ORDER BY r.id DESC LIMIT ?",
-		"t" "ttt" "ttt" "tt" "i" "it" "tt" "ii" "ii" "ii" "i", today, lo, lo, hi, plo, plo, phi,
+		"t" COMMUNITY_SCOPE_TYPES "ttt" "tt" "i" "it" "tt" "ii" "ii" "ii" "i", today,
+		COMMUNITY_SCOPE_ARGS(lo, hi), plo, plo, phi,
 		status, status, (int64_t)open, (int64_t)f->overdue, today, f->matter, f->matter,
 		f->window_id, f->window_id, f->household_id, f->household_id, f->after, f->after,
 		(int64_t)f->limit + 1);

@@ -24,7 +24,7 @@
 
 /* SQL for the domain only (service.c, service_figures.c): a request `r` within the
  * actor's scope, bound as the scope's lower bound twice and its upper bound. */
-#define SERVICE_SCOPE_SQL "(? = '' OR (r.community_code >= ? AND r.community_code < ?))"
+#define SERVICE_SCOPE_SQL COMMUNITY_SCOPE_SQL("r.community_code", "r.household_id")
 
 extern const char *const service_channels[];	/* window, phone, door_to_door, online */
 extern const char *const service_statuses[];	/* every state, received first */

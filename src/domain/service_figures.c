@@ -150,7 +150,7 @@ enum outcome service_figures(struct ctx *cx, const char *community, json_t **out
 		" THEN 1 ELSE 0 END, CASE WHEN r.status = 'done' AND r.closed_on <= r.due_on"
 		" THEN 1 ELSE 0 END, r.done_seconds FROM service_requests r WHERE " SERVICE_SCOPE_SQL
 		" AND (? = '' OR (r.community_code >= ? AND r.community_code < ?))",
-		"t" "ttt" "ttt", today, lo, lo, hi, plo, plo, phi);
+		"t" COMMUNITY_SCOPE_TYPES "ttt", today, COMMUNITY_SCOPE_ARGS(lo, hi), plo, plo, phi);
 	bool short_of_memory = false;
 	while (store_next(r)) {
 		const char *status = store_text(r, 2);

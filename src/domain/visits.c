@@ -25,6 +25,7 @@ static void check(struct ctx *cx, json_t *owner, json_t *row, json_t *before)
 const struct ledger visits_ledger = {
 	.name = "visits", .entity = "visit", .owner = LEDGER_OF_HOUSEHOLD, .shape = LEDGER_ROWS,
 	.table = "visits", .fields = fields, .order = "date DESC, id DESC", .check = check,
+	.may = role_can_visit,
 };
 
 enum outcome visits_list(struct ctx *cx, int64_t household_id, json_t **out)

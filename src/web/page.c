@@ -102,12 +102,13 @@ void page_render(struct request *rq, unsigned status, const char *name,
 	json_t *layout = json_pack("{s:s, s:s, s:s}", "lang", msg_lang_tag(rq->lang),
 				   "title", msg_get(rq->lang, title_key), "body", body.data);
 	if (rq->authenticated)
-		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}",
+		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
 			"username", rq->actor.username, "role", msg_get(rq->lang, arena_printf(&rq->arena,
 			"role_%s", role_names[rq->actor.role])), "csrf", csrf,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
 			role_reviews_audit(rq->actor.role),
-			"editor", role_can_edit_registry(rq->actor.role)));
+			"editor", role_can_edit_registry(rq->actor.role),
+			"volunteer", rq->actor.role == ROLE_VOLUNTEER));
 	/* the language switch comes back to this page (a GET's only: a form's answer is not
 	 * a page to come back to) */
 	if (strcmp(rq->method, "GET") == 0)

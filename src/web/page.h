@@ -88,6 +88,9 @@ char *page_svg_bar_chart(struct request *rq, json_t *rows, const char *label_key
 
 /* The household form's own fields (shared by the new and edit forms). */
 extern const char *const page_household_form_keys[];
+/* Needs as the pages show them (pages_volunteers.c): category_name in the page's language,
+ * source as words, raised_on and due_on kept. */
+void page_need_rows(struct request *rq, json_t *rows);
 json_t *page_household_form_fields(struct request *rq, json_t *values);
 
 #endif

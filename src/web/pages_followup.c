@@ -18,6 +18,7 @@
 #include "domain/steps.h"
 #include "domain/trainings.h"
 #include "domain/visits.h"
+#include "domain/needs.h"
 #include "domain/worklist.h"
 #include "web/api_audit.h"
 #include "web/page.h"
@@ -315,7 +316,13 @@ void page_followup_household_sections(struct request *rq, int64_t household_id, 
 		label_all(rq, json_object_get(visits, "items"), "kind", "visit");
 		json_object_set(data, "visits", json_object_get(visits, "items"));
 	}
+	json_t *needs = NULL;
+	if (ledger_list(cx, &needs_ledger, household_id, &needs) == OUT_OK) {
+		page_need_rows(rq, json_object_get(needs, "items"));
+		json_object_set(data, "needs", json_object_get(needs, "items"));
+	}
 	json_decref(steps);
 	json_decref(plots);
 	json_decref(visits);
+	json_decref(needs);
 }

@@ -13,6 +13,7 @@
 #include "domain/household_glance.h"
 #include "domain/ledger.h"
 #include "domain/person.h"
+#include "domain/needs.h"
 #include "domain/petition.h"
 #include "domain/privacy.h"
 #include "domain/report.h"
@@ -61,6 +62,10 @@ void page_dashboard(struct request *rq)
 	if (petition_figures(&rq->cx, NULL, &petitions) == OUT_OK)
 		json_object_set(data, "petitions", json_object_get(petitions, "totals"));
 	json_decref(petitions);
+	json_t *needs = NULL;	/* the needs ledger (台账): open, overdue (domain/needs.h) */
+	if (need_figures(&rq->cx, NULL, &needs) == OUT_OK)
+		json_object_set(data, "needs", json_object_get(needs, "totals"));
+	json_decref(needs);
 	json_t *verified = audit_chain_last_verification(&rq->cx);	/* the audit chain's state */
 	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());
@@ -323,6 +328,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	buf_release(&missing);
 	json_object_set_new(data, "can_archive", json_boolean(role_can_edit_archive(rq->actor.role)));
 	json_object_set_new(data, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
+	json_object_set_new(data, "can_visit", json_boolean(role_can_visit(rq->actor.role)));
 	/* phones are tap-to-call for those who see them whole (a masked number calls no one) */
 	json_object_set_new(data, "call", json_boolean(privacy_full_identity(rq->actor.role)));
 	json_t *doc_types = checklist_doc_types(&rq->cx), *dt;

@@ -65,21 +65,54 @@ static json_t *item_options(struct request *rq, json_t *items, const char *selec
 	return arr;
 }
 
+/* <option>s of a configurable catalogue (a need's categories): the active entries, named
+ * in the page's language. */
+static json_t *choice_options(struct request *rq, enum outcome (*choices)(struct ctx *cx, json_t **out),
+			      const char *selected)
+{
+	json_t *out = NULL, *arr = json_array(), *c;
+	size_t i;
+	if (choices(&rq->cx, &out) != OUT_OK)
+		return arr;
+	json_array_foreach(json_object_get(out, "items"), i, c) {
+		const char *code = json_string_value(json_object_get(c, "code"));
+		if (json_is_true(json_object_get(c, "active")) || strcmp(code, selected) == 0)
+			json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "value", code, "label",
+				json_object_get(c, rq->lang == LANG_EN ? "name_en" : "name_zh"),
+				"selected", strcmp(code, selected) == 0));
+	}
+	json_decref(out);
+	return arr;
+}
+
+/* The descriptor's catalogue of a field, if it has one. */
+static enum outcome (*choices_of(const struct ledger_form *lf, const char *name))(struct ctx *, json_t **)
+{
+	for (const struct ledger_field *f = lf->ledger ? lf->ledger->fields : NULL; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f->choices;
+	return NULL;
+}
+
 static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, json_t *values)
 {
 	json_t *fields = json_array(), *items = NULL;
 	struct item_filter filter = {.household_id = rq->ids[0], .limit = 500};
 	for (const struct form_field *f = lf->fields; f->name; f++) {
 		const char *v = page_form_value(values, f->name);
+		enum outcome (*choices)(struct ctx *, json_t **) = choices_of(lf, f->name);
 		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
 				       msg_get(rq->lang, f->label_key), "value", v,
-				       "select", f->kind == 's' || f->kind == 'b' || f->kind == 'e');
+				       "select", f->kind == 's' || f->kind == 'b' || f->kind == 'e'
+				       || choices);
 		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, f->name)));
 		page_field_input(fd, f->kind);
 		if (f->kind == 's')
 			json_object_set_new(fd, "options", page_code_options(rq, f->options, f->prefix, v));
 		else if (f->kind == 'b')
 			json_object_set_new(fd, "options", page_code_options(rq, yes_no, "answer", v));
+		else if (choices)
+			json_object_set_new(fd, "options", choice_options(rq, choices, v));
 		else if (f->kind == 'e') {
 			if (!items && archive_item_list(&rq->cx, &filter, &items) != OUT_OK)
 				items = json_object();

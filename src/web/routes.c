@@ -83,9 +83,11 @@ static const struct route routes[] = {
 	     .key_ok = page_key_person_whole),
 	PAGE("POST", "/persons/{id}/{key}", page_ledger_update, PERM_EDIT,
 	     .key_ok = page_key_person_whole),
-	PAGE("GET", "/households/{id}/{key}/new", page_ledger_new, PERM_EDIT,
+	/* a household's rows (visits, needs) are appended by volunteers as well, for the
+	 * households assigned to them: the domain asks the ledger's .may (role_can_visit) */
+	PAGE("GET", "/households/{id}/{key}/new", page_ledger_new, PERM_READ,
 	     .key_ok = api_ledger_key_household_rows),
-	PAGE("POST", "/households/{id}/{key}/new", page_ledger_create, PERM_EDIT,
+	PAGE("POST", "/households/{id}/{key}/new", page_ledger_create, PERM_READ,
 	     .key_ok = api_ledger_key_household_rows),
 	PAGE("GET", "/households/{id}/{key}", page_ledger_edit, PERM_EDIT,
 	     .key_ok = page_key_household_whole),
@@ -107,6 +109,13 @@ static const struct route routes[] = {
 	PAGE("POST", "/petitions", page_petitions_post, PERM_EDIT),
 	PAGE("GET", "/petitions/{id}", page_petition, PERM_READ),
 	PAGE("POST", "/petitions/{id}", page_petition_post, PERM_EDIT),
+	/* volunteers and the needs ledger (issue 13, part 4) */
+	PAGE("GET", "/needs", page_needs, PERM_READ),
+	PAGE("POST", "/needs/{id}/resolve", page_need_resolve, PERM_READ),	/* role_can_visit */
+	PAGE("GET", "/my-households", page_my_households, PERM_READ),
+	PAGE("GET", "/volunteers", page_volunteers, PERM_READ),
+	PAGE("GET", "/volunteers/{id}", page_volunteer, PERM_READ),
+	PAGE("POST", "/volunteers/{id}", page_volunteer_post, PERM_EDIT),
 	PAGE("GET", "/worklists", page_worklists, PERM_READ),
 	PAGE("POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN),
 	PAGE("GET", "/worklists/{key}", page_worklist, PERM_READ),
@@ -161,7 +170,8 @@ static const struct route routes[] = {
 	/* every ledger's API, from its descriptor (domain/ledger.h, api_ledgers.c) */
 	API("GET", "/api/v1/households/{id}/{key}", api_ledger_list, PERM_READ,
 	    .key_ok = api_ledger_key_household),
-	API("POST", "/api/v1/households/{id}/{key}", api_ledger_append, PERM_EDIT,
+	/* volunteers too, for their households: the domain asks the ledger's .may */
+	API("POST", "/api/v1/households/{id}/{key}", api_ledger_append, PERM_READ,
 	    .key_ok = api_ledger_key_household_rows),
 	API("PUT", "/api/v1/households/{id}/{key}", api_ledger_put, PERM_EDIT,
 	    .key_ok = api_ledger_key_household_put),
@@ -196,6 +206,15 @@ static const struct route routes[] = {
 	API("GET", "/api/v1/petitions/{id}", api_petition_get, PERM_READ),
 	API("PATCH", "/api/v1/petitions/{id}", api_petition_patch, PERM_EDIT),
 	API("GET", "/api/v1/reports/petitions", api_report_petitions, PERM_READ),
+	/* volunteers and the needs ledger (issue 13, part 4) */
+	API("GET", "/api/v1/users/{id}/assignments", api_assignments_get, PERM_READ),
+	API("PUT", "/api/v1/users/{id}/assignments", api_assignments_put, PERM_EDIT),
+	API("GET", "/api/v1/volunteers", api_volunteers_list, PERM_READ),
+	API("GET", "/api/v1/my-households", api_my_households, PERM_READ),
+	API("GET", "/api/v1/need-categories", api_need_categories, PERM_READ),
+	API("GET", "/api/v1/needs", api_needs_list, PERM_READ, .export_formats = file_formats),
+	API("POST", "/api/v1/needs/{id}/resolve", api_need_resolve, PERM_READ),
+	API("GET", "/api/v1/reports/needs", api_report_needs, PERM_READ),
 	API("GET", "/api/v1/{key}/{id}", api_ledger_row, PERM_READ, .key_ok = api_ledger_key_rows),
 	API("PATCH", "/api/v1/{key}/{id}", api_ledger_update, PERM_EDIT,
 	    .key_ok = api_ledger_key_changeable),

@@ -164,6 +164,26 @@ void page_ledger_new(struct request *rq);
 void page_ledger_create(struct request *rq);
 void page_ledger_edit(struct request *rq);
 void page_ledger_update(struct request *rq);
+/* Volunteers, their assignments and the needs ledger (issue 13, part 4: api_volunteers.c,
+ * pages_volunteers.c). */
+void api_assignments_get(struct request *rq);
+void api_assignments_put(struct request *rq);
+void api_volunteers_list(struct request *rq);
+void api_my_households(struct request *rq);
+void api_need_categories(struct request *rq);
+void api_need_resolve(struct request *rq);
+void api_needs_list(struct request *rq);
+void api_report_needs(struct request *rq);
+struct need_filter;
+/* The worklist's filter from the query (?status, overdue, category, community, household,
+ * after, limit); false with rq->errs when a value is bad. */
+bool api_needs_filter(struct request *rq, struct need_filter *f);
+void page_needs(struct request *rq);
+void page_need_resolve(struct request *rq);
+void page_my_households(struct request *rq);
+void page_volunteers(struct request *rq);
+void page_volunteer(struct request *rq);
+void page_volunteer_post(struct request *rq);
 void api_employers_list(struct request *rq);
 void api_employers_create(struct request *rq);
 void api_worklists(struct request *rq);

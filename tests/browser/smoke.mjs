@@ -5,6 +5,7 @@
 // usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR PICTURE VIDEO TOWN_USER
 //        OTHER_TOWN_HOUSEHOLD OTHER_TOWN_NUMBER AUDITOR_USER PHONE_HOUSEHOLD
 import { chromium } from "playwright-core";
+import { fitsPhone as fitsPhoneIn } from "./phone.mjs";
 import assert from "node:assert/strict";
 
 const [base, user, password, out, picture, video, townUser, otherTownHousehold, otherTownNumber,
@@ -252,24 +253,9 @@ async function chartsHaveNamesAndTables(p) {
   }
 }
 
-// The page as a phone shows it: nothing wider than the screen, and every visible link,
-// button, field and summary at least 24 × 24 px (WCAG 2.2's target size, without its
-// exceptions). Throws naming what failed.
+// The page as a phone shows it (phone.mjs), its screenshot kept under OUT.
 async function fitsPhone(p, name) {
-  const r = await p.evaluate(() => {
-    const small = [];
-    for (const el of document.querySelectorAll("a, button, input, select, summary")) {
-      const b = el.getBoundingClientRect();
-      if (b.width === 0 || b.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
-      if (b.width < 24 || b.height < 24)
-        small.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.id || "").trim().slice(0, 24)}" `
-                   + `${b.width.toFixed(1)}×${b.height.toFixed(1)}`);
-    }
-    return { scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth, small };
-  });
-  assert.ok(r.scroll <= r.inner, `${name}: scrolls sideways on a phone (${r.scroll} > ${r.inner} px)`);
-  assert.deepEqual(r.small, [], `${name}: tap targets under 24 × 24 px`);
-  await p.screenshot({ path: `${out}/phone-${name}.png`, fullPage: true });
+  await fitsPhoneIn(p, name, out);
 }
 
 async function phoneWalk() {

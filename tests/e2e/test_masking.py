@@ -142,6 +142,11 @@ def build_household():
 
 H, HEAD_P, CHILD_P, ELDER_P = build_household()
 HID = H["id"]
+# a volunteer reads the households assigned to it (issue 13 part 4): this one
+VOLUNTEER_ID = next(u["id"] for u in S.request("GET", "/api/v1/users", token=ADMIN).json["items"]
+                    if u["username"] == "u_volunteer")
+expect(S.request("PUT", "/api/v1/users/%d/assignments" % VOLUNTEER_ID, {"households": [HID]},
+                 token=ADMIN).status == 200, "the volunteer is assigned the household")
 ITEMS = S.request("GET", "/api/v1/households/%d/items" % HID, token=ADMIN).json["items"]
 # a plan (its file opens for every role, under a masked name) and the ID-card copies
 FILE_ID = next(i for i in ITEMS if i["doc_type"] == "assistance_plan")["files"][0]["id"]

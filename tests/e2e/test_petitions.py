@@ -201,6 +201,13 @@ def test_deadline_states_and_overdue():
     expect(get("/api/v1/reports/petitions", YC).json["totals"]["petitions"] < t["petitions"], "figures are scoped")
 
 
+def assign_helper(hh):
+    """The volunteer reads the petitions of the households assigned to it (issue 13 part 4)."""
+    helper = [u["id"] for u in get("/api/v1/users").json["items"] if u["username"] == "helper"][0]
+    expect(S.request("PUT", "/api/v1/users/%d/assignments" % helper, {"households": [hh]}, token=ADMIN).status == 200,
+           "assigned")
+
+
 def test_downloads_and_masking():
     r = get("/api/v1/petitions?format=csv", TS)
     text = r.body.decode("utf-8-sig")
@@ -210,8 +217,11 @@ def test_downloads_and_masking():
            "every petition in the CSV")
     r = get("/api/v1/petitions?overdue=true&format=xlsx", TS)
     expect(r.status == 200 and zipfile.ZipFile(io.BytesIO(r.body)).testzip() is None, "the overdue worklist as XLSX")
-    pid = petition(content="我的电话13812345678，请回电").json["id"]
+    hh, _ = family()
+    pid = petition(content="我的电话13812345678，请回电", anonymous=False, household_id=hh).json["id"]
     helper = S.login("helper")
+    expect(get("/api/v1/petitions/%d" % pid, helper).status == 404, "a volunteer reads only its households'")
+    assign_helper(hh)
     seen = get("/api/v1/petitions/%d" % pid, helper).json["content"]
     expect("13812345678" not in seen and "5678" in seen, "a phone in the content masked for a volunteer %r" % seen)
     expect("13812345678" in get("/api/v1/petitions/%d" % pid, TS).json["content"], "whole for the community")
@@ -295,6 +305,7 @@ def test_pages():
     expect(overdue_n >= 1 and re.search(r'href="/petitions\?overdue=true"><span class="n">%d</span>' % overdue_n, dash),
            "the dashboard's overdue petitions, linking to the worklist")
     expect(page(where, page_session("yucai")).status == 404, "404 outside the scope")
+    assign_helper(hh)
     seen = page(where, page_session("helper"))
     expect(seen.status == 200 and 'action="%s"' % where not in seen.body.decode(), "a volunteer only reads")
 

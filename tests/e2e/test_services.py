@@ -249,6 +249,13 @@ def test_bad_requests_store_nothing():
     expect(r.status == 201 and [i["id"] for i in r.json["items"]] == [foreign], "its own household's item %r" % r)
 
 
+def assign_helper(hh):
+    """The volunteer reads the requests of the households assigned to it (issue 13 part 4)."""
+    helper = [u["id"] for u in get("/api/v1/users").json["items"] if u["username"] == "helper"][0]
+    expect(S.request("PUT", "/api/v1/users/%d/assignments" % helper, {"households": [hh]}, token=ADMIN).status == 200,
+           "assigned")
+
+
 def test_scope_of_requests():
     hh, person = family()
     r = post("/api/v1/service-requests", {"person_id": person, "matter": "school_enrolment", "channel": "door_to_door"}, TS)
@@ -257,6 +264,8 @@ def test_scope_of_requests():
     expect(get(path, S.login("liaogao")).status == 200, "the town sees its communities'")
     expect(all(x["community_code"] == YUCAI for x in get("/api/v1/service-requests", YC).json["items"]), "育才's list")
     helper = S.login("helper")
+    expect(get(path, helper).status == 404, "a volunteer reads only its households' requests")
+    assign_helper(hh)
     expect(get(path, helper).status == 200 and patch(path, {"status": "accepted"}, helper).status == 403,
            "a volunteer reads and does not move")
     expect(get("/api/v1/service-requests?format=csv", helper).status == 403, "nor takes a copy")

@@ -267,9 +267,9 @@ static void create_needs_an_open_household_in_reach(void **state)
 
 	a.role = ROLE_AUDITOR;		/* reads, never files */
 	json_decref(create(HH, fields, NULL, 0, OUT_FORBIDDEN));
-	a.role = ROLE_VOLUNTEER;
+	a.role = ROLE_VOLUNTEER;	/* a volunteer's reach is its assignments: none here */
 	snprintf(a.scope, sizeof(a.scope), "520628118201");
-	json_decref(create(HH, fields, NULL, 0, OUT_FORBIDDEN));
+	json_decref(create(HH, fields, NULL, 0, OUT_NOT_FOUND));
 	a.role = ROLE_ARCHIVIST;	/* files, within its scope */
 	snprintf(a.scope, sizeof(a.scope), "520628119");
 	json_decref(create(HH, fields, NULL, 0, OUT_NOT_FOUND));	/* outside: does not exist */

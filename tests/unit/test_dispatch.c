@@ -23,6 +23,7 @@
 #include "domain/ledger.h"
 #include "domain/session.h"
 #include "domain/user.h"
+#include "domain/volunteer.h"
 #include "web/page.h"
 #include "web/routes.h"
 #include "web/server.h"
@@ -76,6 +77,17 @@ static int setup(void **state)
 		return -1;
 	page_csrf(token, csrf);
 	if (!(household = make_household(t)))
+		return -1;
+	/* the volunteer reads the household assigned to it (a volunteer's scope) */
+	json_t *vol = user_find(&t->cx, 0, "vol"), *assigned = NULL;
+	json_t *body = json_pack("{s:[I]}", "households", (json_int_t)household);
+	testdb_reset(t);
+	enum outcome res = volunteer_assignments_put(&t->cx, json_integer_value(json_object_get(vol,
+		"id")), body, &assigned);
+	json_decref(vol);
+	json_decref(body);
+	json_decref(assigned);
+	if (res != OUT_OK)
 		return -1;
 	config_defaults(&cfg);
 	cfg.port = 0;

@@ -40,7 +40,10 @@
 #include "domain/service.h"
 #include "domain/petition.h"
 #include "domain/site.h"
+#include "core/date.h"
+#include "domain/needs.h"
 #include "domain/user.h"
+#include "domain/volunteer.h"
 #include "domain/worklist.h"
 #include "tests/unit/testdb.h"
 
@@ -57,6 +60,8 @@ static struct {
 	char session_token[SESSION_TOKEN_LEN + 1];
 	int64_t centre, request;	/* a service centre, a service request received */
 	int64_t petition;	/* a petition awaiting its reply */
+	int64_t need, volunteer;	/* an open need of hh; a volunteer account to assign */
+	char due[11];
 } F;
 
 static int id_seq = 100;
@@ -243,6 +248,17 @@ static int fixtures(void **state)
 	assert_int_equal(user_add(&t->cx, "sleeper", "volunteer", "520628118201","walk-the-faults-42",
 				  &err), 0);
 	assert_int_equal(user_set_disabled(&t->cx, "sleeper", true, &err), 0);
+	json_t *sleeper = user_find(&t->cx, 0, "sleeper");
+	F.volunteer = json_integer_value(json_object_get(sleeper, "id"));
+	json_decref(sleeper);
+	testdb_reset(t);
+	date_format(t->cx.today + 30, F.due);	/* a need's due day: ahead, within a year */
+	body = json_pack("{s:s, s:s, s:s}", "category", "employment", "description", "想找工作",
+			 "due_on", F.due);
+	assert_int_equal(ledger_append(&t->cx, &needs_ledger, F.hh, body, &out), OUT_OK);
+	F.need = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
 
 	struct session_limits lim = {8, 1000, 1000, 60};
 	int retry = 0;
@@ -563,6 +579,24 @@ static enum outcome op_petition_reply(struct testdb *t, json_t **out)
 		  "reply", "content", "已派人查看");
 }
 
+static enum outcome op_need_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(ledger_append(&t->cx, &needs_ledger, F.hh, body, out), "{s:s, s:s, s:s, s:s}",
+		  "category", "health_care", "description", "慢病随访", "due_on", F.due,
+		  "source", "other");
+}
+
+static enum outcome op_need_resolve(struct testdb *t, json_t **out)
+{
+	WITH_BODY(need_resolve(&t->cx, F.need, body, out), "{s:s}", "measure", "推荐到扶贫车间");
+}
+
+static enum outcome op_assignments_put(struct testdb *t, json_t **out)
+{
+	WITH_BODY(volunteer_assignments_put(&t->cx, F.volunteer, body, out), "{s:[I], s:s, s:s}",
+		  "households", (json_int_t)F.hh, "kind", "party_member", "post", "党员中心户");
+}
+
 /* The account operations answer 0 or -1 with a message key; "internal" is the storage
  * failure, any other key would be a storage failure passed off as the user's mistake. */
 static const char *last_key;	/* the message key of the last refused account operation */
@@ -687,6 +721,9 @@ static const struct fault_op {
 	{.name = "petition create", .run = op_petition_create},
 	{.name = "petition reply", .run = op_petition_reply},
 	{.name = "site add building", .run = op_site_add_building},
+	{.name = "need create", .run = op_need_create},
+	{.name = "need resolve", .run = op_need_resolve},
+	{.name = "volunteer assignments put", .run = op_assignments_put},
 	{.name = "user add", .run = op_user_add},
 	{.name = "user password", .run = op_user_passwd},
 	{.name = "user enable", .run = op_user_enable},

@@ -1,0 +1,163 @@
+/* api_volunteers: thin HTTP glue over the volunteers and their assignments
+ * (domain/volunteer.c) and the needs ledger across households (domain/needs.c): the
+ * open-needs worklist with its CSV/XLSX download, resolving a need, and the figures. A
+ * household's needs themselves are a ledger (api_ledgers.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/needs.h"
+#include "domain/privacy.h"
+#include "domain/volunteer.h"
+#include "web/export.h"
+#include "web/routes.h"
+
+static const char *const formats[] = {"json", "csv", "xlsx", NULL};
+static const int any_code[] = {2, 4, 6, 9, 12, 0};
+
+/* ---------------------------------------------------------------- volunteers */
+
+void api_assignments_get(struct request *rq)
+{
+	json_t *out = NULL;
+	enum outcome res = volunteer_assignments_get(&rq->cx, rq->ids[0], &out);
+	rq_reply(rq, res, 200, out);
+}
+
+void api_assignments_put(struct request *rq) { rq_write_one(rq, volunteer_assignments_put, 200); }
+void api_volunteers_list(struct request *rq) { rq_read_all(rq, volunteer_list); }
+
+void api_my_households(struct request *rq)
+{
+	json_t *out = NULL;
+	enum outcome res = volunteer_my_households(&rq->cx, &out);
+	if (res == OUT_OK)
+		audit_read(&rq->cx, "list", "household", 0,
+			   (int64_t)json_array_size(json_object_get(out, "items")), "assigned");
+	rq_reply(rq, res, 200, out);
+}
+
+/* ---------------------------------------------------------------- needs */
+
+void api_need_categories(struct request *rq) { rq_read_all(rq, need_categories_list); }
+void api_need_resolve(struct request *rq) { rq_write_one(rq, need_resolve, 200); }
+
+/* The worklist read a page at a time for a download: the filter's text is owned here. */
+struct need_source {
+	struct need_filter f;
+	char *text[3];	/* status, category, community */
+	bool done;
+};
+
+static void source_release(void *state)
+{
+	struct need_source *s = state;
+	for (int i = 0; i < 3; i++)
+		free(s->text[i]);
+	free(s);
+}
+
+static enum outcome source_next(void *state, struct ctx *cx, int max, json_t **rows)
+{
+	struct need_source *s = state;
+	json_t *page = NULL;
+	if (s->done) {
+		*rows = json_array();
+		return OUT_OK;
+	}
+	s->f.limit = max;
+	enum outcome res = need_list(cx, &s->f, &page);
+	if (res != OUT_OK)
+		return res;
+	s->done = !json_is_string(json_object_get(page, "next"));
+	s->f.offset += max;
+	*rows = json_incref(json_object_get(page, "items"));
+	json_decref(page);
+	privacy_present(cx->actor->role, *rows);
+	return OUT_OK;
+}
+
+static void download(struct request *rq, const char *format, struct need_source *s)
+{
+	static const char *const keys[] = {"id", "household_number", "dest_community", "category",
+		"description", "source", "measure", "owner", "due_on", "overdue", "resolved",
+		"resolved_on", "resolved_by", "raised_on", "raised_by", NULL};
+	export_begin(rq);	/* the export right: the route row's (.export_formats) */
+	audit_read(&rq->cx, "export", "need", 0, 0, arena_printf(&rq->arena, "needs.%s", format));
+	json_t *cols = json_array();
+	for (int i = 0; keys[i]; i++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
+			msg_get(rq->lang, arena_printf(&rq->arena, "col_need_%s", keys[i]))));
+	struct export_table t = {
+		.name = msg_get(rq->lang, "nav_needs"), .columns = cols, .next = source_next,
+		.state = s, .release = source_release,
+	};
+	export_send(rq, format, "needs", &t, 1, 0);
+}
+
+bool api_needs_filter(struct request *rq, struct need_filter *f)
+{
+	static const char *const booleans[] = {"true", "false", NULL};
+	static const char *const statuses[] = {"open", "resolved", NULL};
+	const char *overdue = rq_query_enum(rq, "overdue", booleans);
+	*f = (struct need_filter){
+		.status = rq_query_enum(rq, "status", statuses),
+		.category = rq_query(rq, "category"),
+		.community = rq_query_code(rq, "community", any_code),
+		.household_id = rq_query_int(rq, "household", 1, INT64_MAX, 0),
+		.overdue = overdue && overdue[0] == 't',
+		.offset = rq_query_int(rq, "after", 0, INT64_MAX, 0),
+		.limit = (int)rq_query_int(rq, "limit", 1, 500, 50),
+	};
+	if (f->category && !*f->category)
+		f->category = NULL;
+	return rq->errs.n == 0;
+}
+
+void api_needs_list(struct request *rq)
+{
+	const char *format = rq_query_enum(rq, "format", formats);
+	struct need_filter f;
+	if (!api_needs_filter(rq, &f)) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		struct need_source *s = calloc(1, sizeof(*s));
+		const char *given[3] = {f.status, f.category, f.community};
+		bool failed = !s;
+		for (int i = 0; s && i < 3; i++)
+			failed |= given[i] && !(s->text[i] = strdup(given[i]));
+		if (failed) {
+			if (s)
+				source_release(s);
+			rq_problem(rq, OUT_TOO_LARGE, NULL);
+			return;
+		}
+		s->f = f;
+		s->f.status = s->text[0];
+		s->f.category = s->text[1];
+		s->f.community = s->text[2];
+		download(rq, format, s);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = need_list(&rq->cx, &f, &out);
+	if (res == OUT_OK)
+		audit_read(&rq->cx, "list", "need", 0,
+			   (int64_t)json_array_size(json_object_get(out, "items")),
+			   f.overdue ? "overdue" : NULL);
+	rq_reply(rq, res, 200, out);
+}
+
+void api_report_needs(struct request *rq)
+{
+	const char *community = rq_query_code(rq, "community", any_code);
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = need_figures(&rq->cx, community, &out);
+	rq_reply(rq, res, 200, out);
+}
