@@ -13,14 +13,7 @@ static const int any_code[] = {2, 4, 6, 9, 12, 0};
 
 /* ---------------------------------------------------------------- the download */
 
-static enum outcome list_page(struct ctx *cx, void *filter, int64_t after, int max,
-			      json_t **page)
-{
-	struct petition_filter *f = filter;
-	f->after = after;
-	f->limit = max;
-	return petition_list(cx, f, page);
-}
+static EXPORT_LIST_PAGE(list_page, struct petition_filter, petition_list)
 
 static const char *const columns[] = {"id", "received_at", "channel", "category",
 	"anonymous", "household_number", "person_name", "requester_name", "content",

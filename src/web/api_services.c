@@ -13,23 +13,8 @@ static const int any_code[] = {2, 4, 6, 9, 12, 0};
 
 /* ---------------------------------------------------------------- downloads */
 
-static enum outcome facility_page(struct ctx *cx, void *filter, int64_t after, int max,
-				  json_t **page)
-{
-	struct facility_filter *f = filter;
-	f->after = after;
-	f->limit = max;
-	return facility_list(cx, f, page);
-}
-
-static enum outcome request_page(struct ctx *cx, void *filter, int64_t after, int max,
-				 json_t **page)
-{
-	struct service_filter *f = filter;
-	f->after = after;
-	f->limit = max;
-	return service_request_list(cx, f, page);
-}
+static EXPORT_LIST_PAGE(facility_page, struct facility_filter, facility_list)
+static EXPORT_LIST_PAGE(request_page, struct service_filter, service_request_list)
 
 static const char *const facility_columns[] = {"id", "community_name", "kind", "name",
 	"address", "area_m2", "opening_hours", "contact", "status", "window_count", NULL};

@@ -4,6 +4,8 @@
  * the filter and its text past the request's arena, read it a page at a time, present the
  * rows for the actor's role, label the columns, audit the export and send it (export.h).
  *
+ *   static EXPORT_LIST_PAGE(list_page, struct petition_filter, petition_list)
+ *   ...
  *   struct export_list *x = export_list_new(list_page, &f, sizeof(f), f.after);
  *   struct petition_filter *kept = export_list_filter(x);
  *   kept->community = export_list_keep(x, f.community);   (every text of the filter)
@@ -22,6 +24,19 @@
  * the kept filter: {"items": [...], "next": "<cursor>" or null}. */
 typedef enum outcome (*export_list_page_fn)(struct ctx *cx, void *filter, int64_t after,
 					    int max, json_t **page);
+
+/* Defines `name`, the export_list_page_fn of a list whose filter (filter_type) has
+ * `after` and `limit` and whose read is `list(cx, filter, &page)`; written after
+ * `static`: static EXPORT_LIST_PAGE(list_page, struct petition_filter, petition_list) */
+#define EXPORT_LIST_PAGE(name, filter_type, list)					\
+	enum outcome name(struct ctx *cx, void *filter, int64_t after, int max,	\
+				 json_t **page)						\
+	{										\
+		filter_type *f = filter;						\
+		f->after = after;							\
+		f->limit = max;								\
+		return list(cx, f, page);						\
+	}
 
 struct export_list;
 
