@@ -1,13 +1,11 @@
 /* api_petitions: thin HTTP glue over the suggestions and petitions (domain/petition.c),
  * with the CSV/XLSX download of their list (the overdue worklist is the list with
  * ?overdue=true). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "domain/audit.h"
 #include "domain/petition.h"
-#include "domain/privacy.h"
-#include "web/export.h"
+#include "web/export_list.h"
 #include "web/routes.h"
 
 static const char *const formats[] = {"json", "csv", "xlsx", NULL};
@@ -15,69 +13,14 @@ static const int any_code[] = {2, 4, 6, 9, 12, 0};
 
 /* ---------------------------------------------------------------- the download */
 
-/* The list read a page at a time for an export: the filter's text is owned here. */
-struct petition_source {
-	struct petition_filter f;
-	char *community, *status, *category, *channel;
-};
+static EXPORT_LIST_PAGE(list_page, struct petition_filter, petition_list)
 
-static void source_release(void *state)
-{
-	struct petition_source *s = state;
-	free(s->community);
-	free(s->status);
-	free(s->category);
-	free(s->channel);
-	free(s);
-}
-
-static char *dup_or_null(const char *s, bool *failed)
-{
-	char *d = s ? strdup(s) : NULL;
-	if (s && !d)
-		*failed = true;
-	return d;
-}
-
-static enum outcome source_next(void *state, struct ctx *cx, int max, json_t **rows)
-{
-	struct petition_source *s = state;
-	json_t *page = NULL;
-	s->f.limit = max;
-	enum outcome res = s->f.after < 0 ? OUT_OK : petition_list(cx, &s->f, &page);
-	if (res != OUT_OK)
-		return res;
-	if (!page) {	/* the last page has been handed */
-		*rows = json_array();
-		return OUT_OK;
-	}
-	json_t *next = json_object_get(page, "next");
-	s->f.after = json_is_string(next) ? strtoll(json_string_value(next), NULL, 10) : -1;
-	*rows = json_incref(json_object_get(page, "items"));
-	json_decref(page);
-	privacy_present(cx->actor->role, *rows);
-	return OUT_OK;
-}
-
-static void download(struct request *rq, const char *format, struct petition_source *s)
-{
-	static const char *const keys[] = {"id", "received_at", "channel", "category",
-		"anonymous", "household_number", "person_name", "requester_name", "content",
-		"deadline", "state", "status", "replied_at", "replied_by", "reply", "satisfaction",
-		"appeals", NULL};
-	export_begin(rq);	/* the export right: the route row's (.export_formats) */
-	audit_read(&rq->cx, "export", "petition", 0, 0,
-		   arena_printf(&rq->arena, "petitions.%s", format));
-	json_t *cols = json_array();
-	for (int i = 0; keys[i]; i++)
-		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
-			msg_get(rq->lang, arena_printf(&rq->arena, "col_pet_%s", keys[i]))));
-	struct export_table t = {
-		.name = msg_get(rq->lang, "nav_petitions"), .columns = cols, .next = source_next,
-		.state = s, .release = source_release,
-	};
-	export_send(rq, format, "petitions", &t, 1, 0);
-}
+static const char *const columns[] = {"id", "received_at", "channel", "category",
+	"anonymous", "household_number", "person_name", "requester_name", "content",
+	"deadline", "state", "status", "replied_at", "replied_by", "reply", "satisfaction",
+	"appeals", NULL};
+static const struct export_list_names names = {"petitions", "petition", "nav_petitions",
+					       "col_pet_", columns};
 
 /* ---------------------------------------------------------------- the routes */
 
@@ -124,22 +67,15 @@ void api_petitions_list(struct request *rq)
 		return;
 	}
 	if (format && strcmp(format, "json") != 0) {
-		bool failed = false;
-		struct petition_source *s = calloc(1, sizeof(*s));
-		if (s) {
-			s->f = f;
-			s->f.community = s->community = dup_or_null(f.community, &failed);
-			s->f.status = s->status = dup_or_null(f.status, &failed);
-			s->f.category = s->category = dup_or_null(f.category, &failed);
-			s->f.channel = s->channel = dup_or_null(f.channel, &failed);
+		struct export_list *x = export_list_new(list_page, &f, sizeof(f), f.after);
+		struct petition_filter *kept = export_list_filter(x);
+		if (kept) {
+			kept->community = export_list_keep(x, f.community);
+			kept->status = export_list_keep(x, f.status);
+			kept->category = export_list_keep(x, f.category);
+			kept->channel = export_list_keep(x, f.channel);
 		}
-		if (!s || failed) {
-			if (s)
-				source_release(s);
-			rq_problem(rq, OUT_TOO_LARGE, NULL);
-			return;
-		}
-		download(rq, format, s);
+		export_list_send(rq, x, format, &names);
 		return;
 	}
 	json_t *out = NULL;

@@ -1,13 +1,11 @@
 /* api_services: thin HTTP glue over the facilities (domain/facility.c) and the one-stop
  * service requests (domain/service.c), with the CSV/XLSX downloads of both lists. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "domain/audit.h"
 #include "domain/facility.h"
-#include "domain/privacy.h"
 #include "domain/service.h"
-#include "web/export.h"
+#include "web/export_list.h"
 #include "web/routes.h"
 
 static const char *const formats[] = {"json", "csv", "xlsx", NULL};
@@ -15,91 +13,19 @@ static const int any_code[] = {2, 4, 6, 9, 12, 0};
 
 /* ---------------------------------------------------------------- downloads */
 
-/* A list read a page at a time for an export: the filter's text is owned here. */
-struct list_source {
-	bool requests;
-	struct facility_filter fac;
-	struct service_filter req;
-	char *kind, *community, *status, *matter;
-};
+static EXPORT_LIST_PAGE(facility_page, struct facility_filter, facility_list)
+static EXPORT_LIST_PAGE(request_page, struct service_filter, service_request_list)
 
-static void source_release(void *state)
-{
-	struct list_source *s = state;
-	free(s->kind);
-	free(s->community);
-	free(s->status);
-	free(s->matter);
-	free(s);
-}
-
-static char *dup_or_null(const char *s, bool *failed)
-{
-	char *d = s ? strdup(s) : NULL;
-	if (s && !d)
-		*failed = true;
-	return d;
-}
-
-static enum outcome source_next(void *state, struct ctx *cx, int max, json_t **rows)
-{
-	struct list_source *s = state;
-	json_t *page = NULL;
-	enum outcome res;
-	if (s->requests) {
-		s->req.limit = max;
-		res = s->req.after < 0 ? OUT_OK : service_request_list(cx, &s->req, &page);
-	} else {
-		s->fac.limit = max;
-		res = s->fac.after < 0 ? OUT_OK : facility_list(cx, &s->fac, &page);
-	}
-	if (res != OUT_OK)
-		return res;
-	if (!page) {	/* the last page has been handed */
-		*rows = json_array();
-		return OUT_OK;
-	}
-	json_t *next = json_object_get(page, "next");
-	int64_t after = json_is_string(next) ? strtoll(json_string_value(next), NULL, 10) : -1;
-	if (s->requests)
-		s->req.after = after;
-	else
-		s->fac.after = after;
-	*rows = json_incref(json_object_get(page, "items"));
-	json_decref(page);
-	privacy_present(cx->actor->role, *rows);
-	return OUT_OK;
-}
-
-/* The columns of a list's export, labelled in the export's language (col_svc_KEY). */
-static json_t *columns(struct request *rq, const char *const *keys)
-{
-	json_t *cols = json_array();
-	for (int i = 0; keys[i]; i++)
-		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
-			msg_get(rq->lang, arena_printf(&rq->arena, "col_svc_%s", keys[i]))));
-	return cols;
-}
-
-static void download(struct request *rq, const char *format, struct list_source *s)
-{
-	static const char *const fac_keys[] = {"id", "community_name", "kind", "name", "address",
-		"area_m2", "opening_hours", "contact", "status", "window_count", NULL};
-	static const char *const req_keys[] = {"id", "received_at", "household_number",
-		"person_name", "walk_in_name", "matter", "department", "window_name", "channel",
-		"status", "due_on", "closed_at", "overdue", "referred_to", "receiving_party", "reason",
-		NULL};
-	export_begin(rq);	/* the export right: the route row's (.export_formats) */
-	const char *base = s->requests ? "service-requests" : "facilities";
-	audit_read(&rq->cx, "export", s->requests ? "service_request" : "facility", 0, 0,
-		   arena_printf(&rq->arena, "%s.%s", base, format));
-	struct export_table t = {
-		.name = msg_get(rq->lang, s->requests ? "nav_services" : "nav_facilities"),
-		.columns = columns(rq, s->requests ? req_keys : fac_keys), .next = source_next,
-		.state = s, .release = source_release,
-	};
-	export_send(rq, format, base, &t, 1, 0);
-}
+static const char *const facility_columns[] = {"id", "community_name", "kind", "name",
+	"address", "area_m2", "opening_hours", "contact", "status", "window_count", NULL};
+static const struct export_list_names facility_names = {"facilities", "facility",
+	"nav_facilities", "col_svc_", facility_columns};
+static const char *const request_columns[] = {"id", "received_at", "household_number",
+	"person_name", "walk_in_name", "matter", "department", "window_name", "channel",
+	"status", "due_on", "closed_at", "overdue", "referred_to", "receiving_party", "reason",
+	NULL};
+static const struct export_list_names request_names = {"service-requests", "service_request",
+	"nav_services", "col_svc_", request_columns};
 
 /* ---------------------------------------------------------------- facilities */
 
@@ -140,20 +66,13 @@ void api_facilities_list(struct request *rq)
 	enum outcome res = facility_list(&rq->cx, &f, &out);	/* an unknown kind: 422 */
 	if (res == OUT_OK && format && strcmp(format, "json") != 0) {
 		json_decref(out);
-		bool failed = false;
-		struct list_source *s = calloc(1, sizeof(*s));
-		if (s) {
-			s->fac = f;
-			s->fac.community = s->community = dup_or_null(f.community, &failed);
-			s->fac.kind = s->kind = dup_or_null(f.kind, &failed);
+		struct export_list *x = export_list_new(facility_page, &f, sizeof(f), f.after);
+		struct facility_filter *kept = export_list_filter(x);
+		if (kept) {
+			kept->community = export_list_keep(x, f.community);
+			kept->kind = export_list_keep(x, f.kind);
 		}
-		if (!s || failed) {
-			if (s)
-				source_release(s);
-			rq_problem(rq, OUT_TOO_LARGE, NULL);
-			return;
-		}
-		download(rq, format, s);
+		export_list_send(rq, x, format, &facility_names);
 		return;
 	}
 	rq_reply(rq, res, 200, out);
@@ -206,22 +125,14 @@ void api_service_requests_list(struct request *rq)
 		return;
 	}
 	if (format && strcmp(format, "json") != 0) {
-		bool failed = false;
-		struct list_source *s = calloc(1, sizeof(*s));
-		if (s) {
-			s->requests = true;
-			s->req = f;
-			s->req.community = s->community = dup_or_null(f.community, &failed);
-			s->req.status = s->status = dup_or_null(f.status, &failed);
-			s->req.matter = s->matter = dup_or_null(f.matter, &failed);
+		struct export_list *x = export_list_new(request_page, &f, sizeof(f), f.after);
+		struct service_filter *kept = export_list_filter(x);
+		if (kept) {
+			kept->community = export_list_keep(x, f.community);
+			kept->status = export_list_keep(x, f.status);
+			kept->matter = export_list_keep(x, f.matter);
 		}
-		if (!s || failed) {
-			if (s)
-				source_release(s);
-			rq_problem(rq, OUT_TOO_LARGE, NULL);
-			return;
-		}
-		download(rq, format, s);
+		export_list_send(rq, x, format, &request_names);
 		return;
 	}
 	json_t *out = NULL;

@@ -49,6 +49,40 @@ void page_times(struct request *rq, json_t *rows, const char *key);
 const char *page_form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */
 const char *page_field_error(struct request *rq, const char *field);
+/* A form field of fields.html: a text input, or a select when `options` is given (taken),
+ * with its value from the form and its error, if any. */
+json_t *page_field(struct request *rq, json_t *form, const char *name, const char *label_key,
+		   json_t *options);
+/* The same when the body's key its errors come under differs from the form's name (a
+ * petition's content is the form's "text": the page's main is #content). */
+json_t *page_field_as(struct request *rq, json_t *form, const char *name, const char *body_key,
+		      const char *label_key, json_t *options);
+/* A body for a domain write from the form's non-empty values of `names`; those also in
+ * `integers` as numbers when they read as one. */
+json_t *page_body_of(json_t *form, const char *const *names, const char *const *integers);
+/* ---- what the forms share (pages_forms.c) */
+
+/* A page with a form, built for its GET (status 200, an empty form) or again after a
+ * refused write (the refusal's status, the form as sent; its errors in rq->errs). */
+typedef void (*page_form_fn)(struct request *rq, unsigned status, json_t *form);
+/* The GET of a page with a form: the page's language, then show(rq, 200, {}). */
+void page_form_show(struct request *rq, page_form_fn show);
+/* The form a POST sent, with the page's language set; NULL (and a 400 page answered) when
+ * it is not UTF-8 text. The caller releases it. */
+json_t *page_form_posted(struct request *rq);
+/* The answer to a form's write: 303 to `done` when it is OK, the form again (again, 422)
+ * when the input was refused, else the outcome's page. */
+void page_after_write(struct request *rq, enum outcome res, const char *done,
+		      page_form_fn again, json_t *form);
+/* The rows of a catalogue (facility kinds, service matters, departments, petition
+ * categories: code, name_zh, name_en): its list's items, or [] when it cannot be read. */
+json_t *page_catalogue(enum outcome (*list)(struct ctx *, json_t **), struct ctx *cx);
+/* A catalogue's rows as options in the page's language (with `active_only`, only those
+ * whose "active" is true), `selected` chosen. */
+json_t *page_catalogue_options(struct request *rq, json_t *rows, const char *selected,
+			       bool active_only);
+/* The name of `code` in a catalogue's rows, in the page's language (the code if none). */
+const char *page_catalogue_name(struct request *rq, json_t *rows, const char *code);
 json_t *page_json_text_or_null(const char *s);
 /* <option>s for a code list, labelled PREFIX_VALUE from the catalogue. */
 json_t *page_code_options(struct request *rq, const char *const *values, const char *prefix,

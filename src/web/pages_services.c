@@ -13,45 +13,7 @@
 #include "domain/service.h"
 #include "web/page.h"
 
-/* ---------------------------------------------------------------- form helpers */
-
-/* A form field of fields.html: a text input, or a select when options is given (taken). */
-static json_t *field(struct request *rq, json_t *form, const char *name, const char *label_key,
-		     json_t *options)
-{
-	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
-			       msg_get(rq->lang, label_key), "value", page_form_value(form, name),
-			       "select", options != NULL);
-	if (options)
-		json_object_set_new(fd, "options", options);
-	json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, name)));
-	return fd;
-}
-
-/* Options from rows of a catalogue with name_zh/name_en (kinds, matters, departments). */
-static json_t *catalogue_options(struct request *rq, json_t *rows, const char *selected)
-{
-	json_t *arr = json_array(), *r;
-	size_t i;
-	json_array_foreach(rows, i, r) {
-		const char *code = json_string_value(json_object_get(r, "code"));
-		json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "value", code, "label",
-			json_object_get(r, rq->lang == LANG_EN ? "name_en" : "name_zh"),
-			"selected", selected && strcmp(selected, code) == 0));
-	}
-	return arr;
-}
-
-/* The name of `code` in a catalogue's rows, in the page's language (the code if none). */
-static const char *catalogue_name(struct request *rq, json_t *rows, const char *code)
-{
-	json_t *r;
-	size_t i;
-	json_array_foreach(rows, i, r)
-		if (code && strcmp(code, json_string_value(json_object_get(r, "code"))) == 0)
-			return json_string_value(json_object_get(r, rq->lang == LANG_EN ? "name_en" : "name_zh"));
-	return code;
-}
+/* ---------------------------------------------------------------- presenting */
 
 static void name_codes(struct request *rq, json_t *rows, const char *key, json_t *catalogue)
 {
@@ -61,36 +23,8 @@ static void name_codes(struct request *rq, json_t *rows, const char *key, json_t
 		const char *code = json_string_value(json_object_get(r, key));
 		if (code)
 			json_object_set_new(r, arena_printf(&rq->arena, "%s_name", key),
-					    json_string(catalogue_name(rq, catalogue, code)));
+					    json_string(page_catalogue_name(rq, catalogue, code)));
 	}
-}
-
-/* A body for a domain write from the form's non-empty values; integer fields as numbers. */
-static json_t *body_of(json_t *form, const char *const *names, const char *const *integers)
-{
-	json_t *body = json_object();
-	for (int k = 0; names[k]; k++) {
-		const char *v = page_form_value(form, names[k]);
-		if (!*v)
-			continue;
-		char *end;
-		long long n = strtoll(v, &end, 10);
-		if (jx_in(names[k], integers) && *end == '\0' && end != v)
-			json_object_set_new(body, names[k], json_integer(n));
-		else
-			json_object_set_new(body, names[k], json_string(v));
-	}
-	return body;
-}
-
-static json_t *rows_of(enum outcome (*list)(struct ctx *, json_t **), struct ctx *cx)
-{
-	json_t *out = NULL;
-	if (list(cx, &out) != OUT_OK)
-		return json_array();
-	json_t *items = json_incref(json_object_get(out, "items"));
-	json_decref(out);
-	return items;
 }
 
 /* ---------------------------------------------------------------- facilities */
@@ -103,7 +37,7 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 		.kind = kind && *kind ? kind : NULL,
 		.after = rq_query_int(rq, "after", 0, INT64_MAX, 0), .limit = 100,
 	};
-	json_t *out = NULL, *kinds = rows_of(facility_kinds_list, &rq->cx);
+	json_t *out = NULL, *kinds = page_catalogue(facility_kinds_list, &rq->cx);
 	enum outcome got = facility_list(&rq->cx, &f, &out);
 	if (got != OUT_OK) {
 		json_decref(kinds);
@@ -115,23 +49,23 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 	size_t i;
 	json_array_foreach(items, i, it)
 		page_label(rq, it, "status", "facility_status");
-	json_object_set_new(out, "filter_kind", catalogue_options(rq, kinds, f.kind));
+	json_object_set_new(out, "filter_kind", page_catalogue_options(rq, kinds, f.kind, false));
 	json_object_set_new(out, "filter_community", page_place_options(rq, true, f.community));
 	const char *query = arena_printf(&rq->arena, "limit=100%s%s%s%s", f.community ? "&community=" : "",
 		f.community ? page_url_encode(rq, f.community) : "", f.kind ? "&kind=" : "",
 		f.kind ? page_url_encode(rq, f.kind) : "");
 	json_object_set_new(out, "query", json_string(query));
 	json_t *fields = json_array();
-	json_array_append_new(fields, field(rq, form, "community_code", "col_destination",
+	json_array_append_new(fields, page_field(rq, form, "community_code", "col_destination",
 					    page_place_options(rq, true, page_form_value(form, "community_code"))));
-	json_array_append_new(fields, field(rq, form, "kind", "col_svc_kind",
-					    catalogue_options(rq, kinds, page_form_value(form, "kind"))));
-	json_array_append_new(fields, field(rq, form, "name", "col_svc_name", NULL));
-	json_array_append_new(fields, field(rq, form, "address", "col_svc_address", NULL));
-	json_array_append_new(fields, field(rq, form, "area_m2", "col_svc_area_m2", NULL));
-	json_array_append_new(fields, field(rq, form, "opening_hours", "col_svc_opening_hours", NULL));
-	json_array_append_new(fields, field(rq, form, "contact", "col_svc_contact", NULL));
-	json_array_append_new(fields, field(rq, form, "status", "col_svc_status",
+	json_array_append_new(fields, page_field(rq, form, "kind", "col_svc_kind",
+					    page_catalogue_options(rq, kinds, page_form_value(form, "kind"), false)));
+	json_array_append_new(fields, page_field(rq, form, "name", "col_svc_name", NULL));
+	json_array_append_new(fields, page_field(rq, form, "address", "col_svc_address", NULL));
+	json_array_append_new(fields, page_field(rq, form, "area_m2", "col_svc_area_m2", NULL));
+	json_array_append_new(fields, page_field(rq, form, "opening_hours", "col_svc_opening_hours", NULL));
+	json_array_append_new(fields, page_field(rq, form, "contact", "col_svc_contact", NULL));
+	json_array_append_new(fields, page_field(rq, form, "status", "col_svc_status",
 		page_code_options(rq, facility_statuses, "facility_status", page_form_value(form, "status"))));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
@@ -142,35 +76,21 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 	page_render(rq, status, "facilities", "nav_facilities", out);
 }
 
-void page_facilities(struct request *rq)
-{
-	page_lang(rq);
-	json_t *form = json_object();
-	facilities_page(rq, 200, form);
-	json_decref(form);
-}
+void page_facilities(struct request *rq) { page_form_show(rq, facilities_page); }
 
 void page_facilities_post(struct request *rq)
 {
 	static const char *const names[] = {"community_code", "kind", "name", "address", "area_m2",
 		"opening_hours", "contact", "status", NULL};
 	static const char *const integers[] = {"area_m2", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
-	json_t *body = body_of(f, names, integers);
+	json_t *body = page_body_of(f, names, integers);
 	enum outcome res = facility_create(&rq->cx, body, &out);
 	json_decref(body);
-	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/facilities/%lld",
-			(long long)json_integer_value(json_object_get(out, "id"))));
-	else if (res == OUT_INVALID)
-		facilities_page(rq, outcome_status(OUT_INVALID), f);
-	else
-		page_outcome(rq, res);
+	page_after_write(rq, res, res == OUT_OK ? arena_printf(&rq->arena, "/facilities/%lld",
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, facilities_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -183,9 +103,9 @@ static void facility_page(struct request *rq, unsigned status, json_t *form)
 		page_outcome(rq, got);
 		return;
 	}
-	json_t *kinds = rows_of(facility_kinds_list, &rq->cx);
-	json_t *deps = rows_of(facility_departments, &rq->cx);
-	json_object_set_new(out, "kind_name", json_string(catalogue_name(rq, kinds,
+	json_t *kinds = page_catalogue(facility_kinds_list, &rq->cx);
+	json_t *deps = page_catalogue(facility_departments, &rq->cx);
+	json_object_set_new(out, "kind_name", json_string(page_catalogue_name(rq, kinds,
 		json_string_value(json_object_get(out, "kind")))));
 	page_label(rq, out, "status", "facility_status");
 	json_t *w, *d;
@@ -194,19 +114,19 @@ static void facility_page(struct request *rq, unsigned status, json_t *form)
 		json_t *names = json_array();
 		json_array_foreach(json_object_get(w, "departments"), j, d)
 			json_array_append_new(names, json_pack("{s:s}", "name",
-				catalogue_name(rq, deps, json_string_value(d))));
+				page_catalogue_name(rq, deps, json_string_value(d))));
 		json_object_set_new(w, "department_names", names);
 	}
 	json_t *boxes = json_array();
 	json_array_foreach(deps, i, d) {
 		const char *code = json_string_value(json_object_get(d, "code"));
 		json_array_append_new(boxes, json_pack("{s:s, s:s, s:b}", "code", code, "label",
-			catalogue_name(rq, deps, code), "checked",
+			page_catalogue_name(rq, deps, code), "checked",
 			*page_form_value(form, arena_printf(&rq->arena, "dep_%s", code)) != 0));
 	}
 	json_object_set_new(out, "departments_boxes", boxes);
 	json_t *fields = json_array();
-	json_array_append_new(fields, field(rq, form, "name", "col_svc_window_name", NULL));
+	json_array_append_new(fields, page_field(rq, form, "name", "col_svc_window_name", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "departments_error",
 			    page_json_text_or_null(page_field_error(rq, "departments")));
@@ -218,23 +138,14 @@ static void facility_page(struct request *rq, unsigned status, json_t *form)
 	page_render(rq, status, "facility", "nav_facilities", out);
 }
 
-void page_facility(struct request *rq)
-{
-	page_lang(rq);
-	json_t *form = json_object();
-	facility_page(rq, 200, form);
-	json_decref(form);
-}
+void page_facility(struct request *rq) { page_form_show(rq, facility_page); }
 
 void page_facility_window_post(struct request *rq)
 {
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
-	json_t *body = json_object(), *deps = json_array(), *rows = rows_of(facility_departments, &rq->cx), *d;
+	json_t *body = json_object(), *deps = json_array(), *rows = page_catalogue(facility_departments, &rq->cx), *d;
 	size_t i;
 	if (*page_form_value(f, "name"))
 		json_object_set_new(body, "name", json_string(page_form_value(f, "name")));
@@ -248,12 +159,8 @@ void page_facility_window_post(struct request *rq)
 	enum outcome res = facility_add_window(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
-	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/facilities/%lld", (long long)rq->ids[0]));
-	else if (res == OUT_INVALID)
-		facility_page(rq, outcome_status(OUT_INVALID), f);
-	else
-		page_outcome(rq, res);
+	page_after_write(rq, res, arena_printf(&rq->arena, "/facilities/%lld", (long long)rq->ids[0]),
+			 facility_page, f);
 	json_decref(f);
 }
 
@@ -308,14 +215,14 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 	}
 	audit_read(&rq->cx, "list", "service_request", 0,
 		   (int64_t)json_array_size(json_object_get(out, "items")), f.overdue ? "overdue" : NULL);
-	json_t *matters = rows_of(service_matters_list, &rq->cx);
-	json_t *deps = rows_of(facility_departments, &rq->cx);
+	json_t *matters = page_catalogue(service_matters_list, &rq->cx);
+	json_t *deps = page_catalogue(facility_departments, &rq->cx);
 	json_t *windows = facility_window_options(&rq->cx);
 	present_requests(rq, json_object_get(out, "items"), matters, deps);
 	json_t *m;
 	size_t i;
 	json_array_foreach(json_object_get(figures, "by_matter"), i, m)
-		json_object_set_new(m, "name", json_string(catalogue_name(rq, matters,
+		json_object_set_new(m, "name", json_string(page_catalogue_name(rq, matters,
 			json_string_value(json_object_get(m, "key")))));
 	json_object_set_new(out, "figures", figures);
 	/* the filter as a query string, for the next page and the downloads: only what is set */
@@ -339,8 +246,8 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 			"selected", strcmp(id, page_form_value(form, "window_id")) == 0));
 	}
 	json_decref(windows);
-	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
-	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
+	json_array_append_new(fields, page_field(rq, form, "person_id", "col_svc_person_id", NULL));
+	json_array_append_new(fields, page_field(rq, form, "household_id", "col_svc_household_id", NULL));
 	if (f.household_id && !*page_form_value(form, "household_id"))	/* from the household's page */
 		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
 			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
@@ -359,15 +266,15 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 		json_object_set_new(out, "attachments", boxes);
 		json_object_set_new(out, "items_error", page_json_text_or_null(page_field_error(rq, "items[0]")));
 	}
-	json_array_append_new(fields, field(rq, form, "walk_in_name", "col_svc_walk_in_name", NULL));
-	json_array_append_new(fields, field(rq, form, "matter", "col_svc_matter",
-					    catalogue_options(rq, matters, page_form_value(form, "matter"))));
-	json_array_append_new(fields, field(rq, form, "channel", "col_svc_channel",
+	json_array_append_new(fields, page_field(rq, form, "walk_in_name", "col_svc_walk_in_name", NULL));
+	json_array_append_new(fields, page_field(rq, form, "matter", "col_svc_matter",
+					    page_catalogue_options(rq, matters, page_form_value(form, "matter"), false)));
+	json_array_append_new(fields, page_field(rq, form, "channel", "col_svc_channel",
 		page_code_options(rq, service_channels, "service_channel", page_form_value(form, "channel"))));
-	json_array_append_new(fields, field(rq, form, "window_id", "col_svc_window_name", wopts));
-	json_array_append_new(fields, field(rq, form, "community", "col_destination",
+	json_array_append_new(fields, page_field(rq, form, "window_id", "col_svc_window_name", wopts));
+	json_array_append_new(fields, page_field(rq, form, "community", "col_destination",
 					    page_place_options(rq, true, page_form_value(form, "community"))));
-	json_array_append_new(fields, field(rq, form, "note", "col_svc_note", NULL));
+	json_array_append_new(fields, page_field(rq, form, "note", "col_svc_note", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_object_set_new(out, "can_export", json_boolean(role_can_export(rq->actor.role)));
@@ -378,26 +285,17 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 	page_render(rq, status, "services", "nav_services", out);
 }
 
-void page_services(struct request *rq)
-{
-	page_lang(rq);
-	json_t *form = json_object();
-	services_page(rq, 200, form);
-	json_decref(form);
-}
+void page_services(struct request *rq) { page_form_show(rq, services_page); }
 
 void page_services_post(struct request *rq)
 {
 	static const char *const names[] = {"person_id", "household_id", "walk_in_name", "matter",
 		"channel", "window_id", "community", "note", NULL};
 	static const char *const integers[] = {"person_id", "household_id", "window_id", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
-	json_t *body = body_of(f, names, integers), *items = json_array(), *v;
+	json_t *body = page_body_of(f, names, integers), *items = json_array(), *v;
 	const char *key;
 	json_object_foreach(f, key, v)	/* the attachments' boxes: item_ID */
 		if (strncmp(key, "item_", 5) == 0 && strtoll(key + 5, NULL, 10) > 0)
@@ -407,13 +305,8 @@ void page_services_post(struct request *rq)
 	json_decref(items);
 	enum outcome res = service_request_create(&rq->cx, body, &out);
 	json_decref(body);
-	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/services/%lld",
-			(long long)json_integer_value(json_object_get(out, "id"))));
-	else if (res == OUT_INVALID)
-		services_page(rq, outcome_status(OUT_INVALID), f);
-	else
-		page_outcome(rq, res);
+	page_after_write(rq, res, res == OUT_OK ? arena_printf(&rq->arena, "/services/%lld",
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, services_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -426,8 +319,8 @@ static void service_page(struct request *rq, unsigned status, json_t *form)
 		page_outcome(rq, got);
 		return;
 	}
-	json_t *matters = rows_of(service_matters_list, &rq->cx);
-	json_t *deps = rows_of(facility_departments, &rq->cx);
+	json_t *matters = page_catalogue(service_matters_list, &rq->cx);
+	json_t *deps = page_catalogue(facility_departments, &rq->cx);
 	json_t *one = json_pack("[O]", out);
 	present_requests(rq, one, matters, deps);
 	json_decref(one);
@@ -446,12 +339,12 @@ static void service_page(struct request *rq, unsigned status, json_t *form)
 				strcmp(page_form_value(form, "status"), service_statuses[k]) == 0));
 	if (json_array_size(moves) && role_can_edit_registry(rq->actor.role)) {
 		json_t *fields = json_array();
-		json_array_append_new(fields, field(rq, form, "status", "col_svc_status", moves));
-		json_array_append_new(fields, field(rq, form, "note", "col_svc_note", NULL));
-		json_array_append_new(fields, field(rq, form, "referred_to", "col_svc_referred_to",
-						    catalogue_options(rq, deps, page_form_value(form, "referred_to"))));
-		json_array_append_new(fields, field(rq, form, "receiving_party", "col_svc_receiving_party", NULL));
-		json_array_append_new(fields, field(rq, form, "reason", "col_svc_reason", NULL));
+		json_array_append_new(fields, page_field(rq, form, "status", "col_svc_status", moves));
+		json_array_append_new(fields, page_field(rq, form, "note", "col_svc_note", NULL));
+		json_array_append_new(fields, page_field(rq, form, "referred_to", "col_svc_referred_to",
+						    page_catalogue_options(rq, deps, page_form_value(form, "referred_to"), false)));
+		json_array_append_new(fields, page_field(rq, form, "receiving_party", "col_svc_receiving_party", NULL));
+		json_array_append_new(fields, page_field(rq, form, "reason", "col_svc_reason", NULL));
 		json_object_set_new(out, "fields", fields);
 		json_object_set_new(out, "can_move", json_true());
 	} else
@@ -463,34 +356,21 @@ static void service_page(struct request *rq, unsigned status, json_t *form)
 	page_render(rq, status, "service", "nav_services", out);
 }
 
-void page_service(struct request *rq)
-{
-	page_lang(rq);
-	json_t *form = json_object();
-	service_page(rq, 200, form);
-	json_decref(form);
-}
+void page_service(struct request *rq) { page_form_show(rq, service_page); }
 
 void page_service_post(struct request *rq)
 {
 	static const char *const names[] = {"status", "note", "referred_to", "receiving_party",
 		"reason", NULL};
 	static const char *const none[] = {NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
-	json_t *body = body_of(f, names, none);
+	json_t *body = page_body_of(f, names, none);
 	enum outcome res = service_request_move(&rq->cx, rq->ids[0], NULL, body, &out);
 	json_decref(body);
 	json_decref(out);
-	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/services/%lld", (long long)rq->ids[0]));
-	else if (res == OUT_INVALID)
-		service_page(rq, outcome_status(OUT_INVALID), f);
-	else
-		page_outcome(rq, res);
+	page_after_write(rq, res, arena_printf(&rq->arena, "/services/%lld", (long long)rq->ids[0]),
+			 service_page, f);
 	json_decref(f);
 }

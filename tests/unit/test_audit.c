@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "core/idnumber.h"
-#include "core/msg.h"
 #include "domain/audit.h"
 #include "domain/grant.h"
 #include "domain/household.h"
@@ -378,15 +377,6 @@ static void a_chain_made_with_another_key_names_the_first_row(void **state)
 	assert_int_equal(audit_chain_key_load(other, err, sizeof(err)), 0);
 }
 
-/* True when both catalogues have `key` with some text. */
-static bool in_both_catalogues(const char *key)
-{
-	for (unsigned i = 0; i < msg_table_len; i++)
-		if (strcmp(msg_table[i].key, key) == 0)
-			return msg_table[i].text[LANG_ZH] && *msg_table[i].text[LANG_ZH] &&
-			       msg_table[i].text[LANG_EN] && *msg_table[i].text[LANG_EN];
-	return false;
-}
 
 /* One list of the log's entities: each once, none a ledger's (those come from the
  * descriptors), each named in both catalogues; the four with a per-record trail. */
@@ -399,14 +389,14 @@ static void every_audit_entity_is_listed_once_and_named(void **state)
 		assert_ptr_equal(audit_entity_find(a->name), a);
 		assert_false(ledger_is_entity(a->name));
 		snprintf(key, sizeof(key), "entity_%s", a->name);
-		if (!in_both_catalogues(key))
+		if (!testdb_in_both_catalogues(key))
 			fail_msg("message %s is missing from a catalogue", key);
 		trails += a->trail;
 	}
 	for (int i = 0; ledgers[i]; i++) {
 		char key[64];
 		snprintf(key, sizeof(key), "entity_%s", ledgers[i]->entity);
-		if (!in_both_catalogues(key))
+		if (!testdb_in_both_catalogues(key))
 			fail_msg("message %s is missing from a catalogue", key);
 	}
 	assert_true(n >= 20);

@@ -222,18 +222,9 @@ static void replacing_a_ledger_needs_its_etag(void **state)
 				       " household_id = ?", "i", hh), 0);
 }
 
-/* True when both catalogues have `key` with some text. */
-static bool in_both_catalogues(const char *key)
-{
-	for (unsigned i = 0; i < msg_table_len; i++)
-		if (strcmp(msg_table[i].key, key) == 0)
-			return msg_table[i].text[LANG_ZH] && *msg_table[i].text[LANG_ZH] &&
-			       msg_table[i].text[LANG_EN] && *msg_table[i].text[LANG_EN];
-	return false;
-}
 
 #define ASSERT_MESSAGE(key) do { \
-	if (!in_both_catalogues(key)) \
+	if (!testdb_in_both_catalogues(key)) \
 		fail_msg("message %s is missing from a catalogue", (key)); \
 } while (0)
 

@@ -15,6 +15,7 @@
 
 #include "core/date.h"
 #include "core/log.h"
+#include "core/msg.h"
 #include "domain/audit.h"
 #include "demo/demo.h"
 #include "domain/division.h"
@@ -77,4 +78,13 @@ int testdb_teardown(void **state)
 	int rc = system(cmd);
 	free(t);
 	return rc == 0 ? 0 : -1;
+}
+
+bool testdb_in_both_catalogues(const char *key)
+{
+	for (unsigned i = 0; i < msg_table_len; i++)
+		if (strcmp(msg_table[i].key, key) == 0)
+			return msg_table[i].text[LANG_ZH] && *msg_table[i].text[LANG_ZH] &&
+			       msg_table[i].text[LANG_EN] && *msg_table[i].text[LANG_EN];
+	return false;
 }

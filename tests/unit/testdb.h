@@ -23,4 +23,6 @@ int testdb_setup_demo(void **state);
 int testdb_teardown(void **state);
 /* Clears the field errors and the arena between operations. */
 void testdb_reset(struct testdb *t);
+/* True when both message catalogues have `key` with some text. */
+bool testdb_in_both_catalogues(const char *key);
 #endif
