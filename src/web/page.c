@@ -120,6 +120,11 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		if (msg_has(key))
 			json_object_set_new(layout, "flash", json_string(msg_get(rq->lang, key)));
 	}
+	/* a refused form far down its page: said at the top as well, right under the header,
+	 * with a link to the form (a page without a script lands at its top) */
+	json_t *alert = json_object_get(data, "page_alert");
+	if (json_is_object(alert))
+		json_object_update(layout, alert);
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);
