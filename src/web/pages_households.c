@@ -375,6 +375,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 			: json_string(arena_printf(&rq->arena, "%lld", (long long)json_integer_value(who))));
 		page_label(rq, it, "action", "action");
 		page_label(rq, it, "entity", "entity");
+		page_changed_fields(rq, it);
 	}
 	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());

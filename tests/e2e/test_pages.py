@@ -329,7 +329,7 @@ def test_edit_archive_item_under_its_etag():
     got = S.request("GET", "/api/v1/items/%d" % item["id"], token=zd).json
     expect(got["title"] == "搬迁申请书（签字）" and got["pages"] == 2 and got["version"] == 2, "changed %r" % got)
     trail = get("/households/%d" % h["id"], session, lang="zh").body.decode()
-    expect(re.search(r"<td>zhengda</td><td>修改 · 档案条目 %d</td><td>pages, title</td>" % item["id"], trail),
+    expect(re.search(r"<td>zhengda</td><td>修改 · 档案条目 %d</td><td>页数、题名</td>" % item["id"], trail),
            "the change is in the household's trail")
     stale = post_form("/items/%d/edit" % item["id"], session, dict(base, title="x"))
     expect(stale.status == 412, "stale %r" % stale.status)
