@@ -94,6 +94,10 @@ try {
       // fetched first: the log-in page sets a new form cookie each time it is sent
       const html = await context.request.get(base + path).then((r) => r.text());
       const res = await page.goto(base + path);
+      if (res.status() >= 500) {	// a page that failed says nothing the checkers could find
+        textFindings++;
+        console.log(`status ${lang} ${name} ${path}: ${res.status()}`);
+      }
       if (name !== "login" && new URL(page.url()).pathname === "/login")
         throw new Error(`${path}: sent to the log-in page (no session)`);
       const file = `${htmlDir}/${lang}-${name}.html`;

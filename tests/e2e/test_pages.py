@@ -269,6 +269,15 @@ def test_edit_household_under_its_etag():
            "no change row")
     expect("没有修改" in get(same.header("Location"), session, lang="zh").body.decode()
            and "No changes" in get(same.header("Location"), session, lang="en").body.decode(), "said in words")
+    # the change in the audit log, filtered by its record, its field in words (tester's item 2)
+    r, _, _ = browser_login("admin")
+    audit = get("/audit?entity=household&id=%d" % h["id"], cookies_of(r)["anju_session"], lang="zh")
+    rows = re.findall(r"<td>修改</td><td>户</td><td>%d</td><td></td><td></td><td>([^<]*)</td>" % h["id"], audit.body.decode())
+    expect(audit.status == 200 and rows == ["电话"], "the audit log filtered by a household %r %r" % (audit.status, rows))
+    actions = audit.body.decode()[audit.body.decode().index('<select id="f-action"'):]
+    actions = actions[:actions.index("</select>")]
+    expect('<option value="update">修改</option>' in actions and not re.search(r">[a-z_]+</option>", actions),
+           "the actions to filter by in words %r" % actions[:200])
     stale = post_form("/households/%d/edit" % h["id"], session, dict(base, phone="13900139000"))
     expect(stale.status == 412, "a stale form does not overwrite %r" % stale.status)
     expect(S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json["phone"] == "13800138000", "kept")
