@@ -139,7 +139,7 @@ def test_axe_and_the_nu_checker_find_nothing():
     with open(paths, "w") as f:
         json.dump(page_types(), f)
     r = subprocess.run(["node", "checkers.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", OUT,
-                        paths], cwd=BROWSER, capture_output=True, text=True, timeout=600)
+                        paths], cwd=BROWSER, capture_output=True, text=True, timeout=1100)
     summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
     expect(summary.startswith("%d pages" % (2 * (len(page_types()) + 1))), "every page visited: %r %s" % (summary, r.stderr[-2000:]))
     expect(r.returncode == 0, "findings:\n%s\n%s" % (r.stdout[-6000:], r.stderr[-2000:]))
