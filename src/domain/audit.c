@@ -227,7 +227,7 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	struct store_rows *r;
 	if (f->entity && *f->entity)
 		r = store_query(cx->db, ROW_COLS "entity = ? AND entity_id = ?" SEARCH_REST,
-				"titttttttiii", f->entity, f->entity_id, user, user, action, action,
+				"tittttttttiii", f->entity, f->entity_id, user, user, action, action,
 				from, from, to, to, f->before_id, f->before_id, limit + 1);
 	else
 		r = store_query(cx->db, ROW_COLS "1 = 1" SEARCH_REST, "ttttttttiii",

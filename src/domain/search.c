@@ -16,7 +16,14 @@
 struct results {
 	json_t *items;
 	int limit;
+	struct search_filter f;	/* every field NULL: no filter */
 };
+
+/* The households list's filters (household_list's, the same meaning): the town of origin,
+ * the community of destination, the category; each bound as a parameter, NULL for none. */
+#define FILTER_SQL " AND (? IS NULL OR (h.origin_village >= ? AND h.origin_village < ?))" \
+		   " AND (? IS NULL OR h.dest_community = ?) AND (? IS NULL OR h.category = ?)"
+#define FILTER_TYPES "ttttttt"
 
 static bool seen(struct results *res, const char *kind, int64_t id)
 {
@@ -40,8 +47,15 @@ static int collect(struct ctx *cx, struct results *res, const char *sql, const c
 	if (room <= 0)
 		return STORE_OK;
 	actor_scope_range(cx->actor, lo, hi);
-	struct store_rows *r = store_query(cx->db, sql, "tt" SCOPE_TYPES "i", a, b,
-					   SCOPE_ARGS(lo, hi), (int64_t)room);
+	char tlo[16] = "", thi[17] = "";
+	const struct search_filter *f = &res->f;
+	if (f->town) {
+		snprintf(tlo, sizeof(tlo), "%s", f->town);
+		snprintf(thi, sizeof(thi), "%s:", f->town);	/* ':' follows the digits */
+	}
+	struct store_rows *r = store_query(cx->db, sql, "tt" SCOPE_TYPES FILTER_TYPES "i", a, b,
+					   SCOPE_ARGS(lo, hi), f->town, tlo, thi, f->community,
+					   f->community, f->category, f->category, (int64_t)room);
 	while (store_next(r)) {
 		const char *kind = store_text(r, 0);
 		int64_t id = store_int(r, 1);
@@ -87,19 +101,19 @@ static int search_digits(struct ctx *cx, struct results *res, const char *q)
 
 	if (n == 18)
 		rc = collect(cx, res, PERSON_HIT("id_number") " WHERE p.id_number = ? AND ? IS NULL AND "
-			     SCOPE_SQL " LIMIT ?", upper, NULL);
+			     SCOPE_SQL FILTER_SQL " LIMIT ?", upper, NULL);
 	if (rc == STORE_OK && n >= 4)
 		rc = collect(cx, res, PERSON_HIT("id_number_prefix") " WHERE p.id_number >= ?"
-			     " AND p.id_number < ? AND " SCOPE_SQL " LIMIT ?", upper, hi);
+			     " AND p.id_number < ? AND " SCOPE_SQL FILTER_SQL " LIMIT ?", upper, hi);
 	if (rc == STORE_OK && n >= 4)
 		rc = collect(cx, res, PERSON_HIT("id_number_suffix") " WHERE p.id_reversed >= ?"
-			     " AND p.id_reversed < ? AND " SCOPE_SQL " LIMIT ?", rev, revhi);
+			     " AND p.id_reversed < ? AND " SCOPE_SQL FILTER_SQL " LIMIT ?", rev, revhi);
 	if (rc == STORE_OK && n >= 3)
 		rc = collect(cx, res, PERSON_HIT("phone") " WHERE p.phone >= ? AND p.phone < ?"
-			     " AND " SCOPE_SQL " LIMIT ?", upper, hi);
+			     " AND " SCOPE_SQL FILTER_SQL " LIMIT ?", upper, hi);
 	if (rc == STORE_OK && n >= 3)
 		rc = collect(cx, res, HOUSEHOLD_HIT("number") " WHERE h.number >= ? AND h.number < ?"
-			     " AND " SCOPE_SQL " LIMIT ?", upper, hi);
+			     " AND " SCOPE_SQL FILTER_SQL " LIMIT ?", upper, hi);
 	return rc;
 }
 
@@ -113,13 +127,13 @@ static int search_whole_numbers(struct ctx *cx, struct results *res, const char 
 	for (size_t i = 0; i <= n; i++)
 		upper[i] = (char)toupper((unsigned char)q[i]);
 	int rc = collect(cx, res, PERSON_HIT("id_number") " WHERE p.id_number = ? AND ? IS NULL AND "
-			 SCOPE_SQL " LIMIT ?", upper, NULL);
+			 SCOPE_SQL FILTER_SQL " LIMIT ?", upper, NULL);
 	if (rc == STORE_OK)
 		rc = collect(cx, res, PERSON_HIT("phone") " WHERE p.phone = ? AND ? IS NULL AND "
-			     SCOPE_SQL " LIMIT ?", upper, NULL);
+			     SCOPE_SQL FILTER_SQL " LIMIT ?", upper, NULL);
 	if (rc == STORE_OK)
 		rc = collect(cx, res, HOUSEHOLD_HIT("number") " WHERE h.number = ? AND ? IS NULL AND "
-			     SCOPE_SQL " LIMIT ?", upper, NULL);
+			     SCOPE_SQL FILTER_SQL " LIMIT ?", upper, NULL);
 	return rc;
 }
 
@@ -131,13 +145,13 @@ static int search_letters(struct ctx *cx, struct results *res, const char *q)
 		lower[i] = (char)tolower((unsigned char)q[i]);
 	snprintf(hi, sizeof(hi), "%s~", lower);
 	int rc = collect(cx, res, PERSON_HIT("initials") " WHERE p.name_initials = ? AND ? IS NULL"
-			 " AND " SCOPE_SQL " LIMIT ?", lower, NULL);
+			 " AND " SCOPE_SQL FILTER_SQL " LIMIT ?", lower, NULL);
 	if (rc == STORE_OK)
 		rc = collect(cx, res, PERSON_HIT("initials_prefix") " WHERE p.name_initials >= ?"
-			     " AND p.name_initials < ? AND " SCOPE_SQL " LIMIT ?", lower, hi);
+			     " AND p.name_initials < ? AND " SCOPE_SQL FILTER_SQL " LIMIT ?", lower, hi);
 	if (rc == STORE_OK && n >= 3)
 		rc = collect(cx, res, PERSON_HIT("pinyin") " WHERE p.name_pinyin >= ?"
-			     " AND p.name_pinyin < ? AND " SCOPE_SQL " LIMIT ?", lower, hi);
+			     " AND p.name_pinyin < ? AND " SCOPE_SQL FILTER_SQL " LIMIT ?", lower, hi);
 	return rc;
 }
 
@@ -147,7 +161,7 @@ static int search_text(struct ctx *cx, struct results *res, const char *q)
 	int nhits = 0, want = res->limit * FTS_OVERFETCH;
 	/* Exact names first: a search for 龙伟 should list the 龙伟s before 龙伟建. */
 	int rc = collect(cx, res, PERSON_HIT("name_exact") " WHERE p.name = ? AND ? IS NULL AND "
-			 SCOPE_SQL " LIMIT ?", q, NULL);
+			 SCOPE_SQL FILTER_SQL " LIMIT ?", q, NULL);
 	if (rc != STORE_OK)
 		return rc;
 	if (want > (int)(sizeof(hits) / sizeof(hits[0])))
@@ -158,19 +172,25 @@ static int search_text(struct ctx *cx, struct results *res, const char *q)
 		snprintf(id, sizeof(id), "%lld", (long long)hits[i].id);
 		if (hits[i].kind == STORE_DOC_PERSON)
 			rc = collect(cx, res, PERSON_HIT("name") " WHERE p.id = CAST(? AS INTEGER)"
-				     " AND ? IS NULL AND " SCOPE_SQL " LIMIT ?", id, NULL);
+				     " AND ? IS NULL AND " SCOPE_SQL FILTER_SQL " LIMIT ?", id, NULL);
 		else if (hits[i].kind == STORE_DOC_HOUSEHOLD)
 			rc = collect(cx, res, HOUSEHOLD_HIT("place") " WHERE h.id = CAST(? AS INTEGER)"
-				     " AND ? IS NULL AND " SCOPE_SQL " LIMIT ?", id, NULL);
+				     " AND ? IS NULL AND " SCOPE_SQL FILTER_SQL " LIMIT ?", id, NULL);
 		else
 			rc = collect(cx, res, ITEM_HIT("item") " WHERE i.id = CAST(? AS INTEGER)"
-				     " AND ? IS NULL AND i.status = 'active' AND " SCOPE_SQL " LIMIT ?",
+				     " AND ? IS NULL AND i.status = 'active' AND " SCOPE_SQL FILTER_SQL " LIMIT ?",
 				     id, NULL);
 	}
 	return rc;
 }
 
 enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
+{
+	return search_run_filtered(cx, q, NULL, limit, out);
+}
+
+enum outcome search_run_filtered(struct ctx *cx, const char *q, const struct search_filter *filter,
+				 int limit, json_t **out)
 {
 	*out = NULL;
 	char query[SEARCH_MAX_QUERY * 4 + 1];
@@ -192,7 +212,7 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 	if (cx->errs->n)
 		return OUT_INVALID;
 
-	struct results res = {json_array(), limit};
+	struct results res = {json_array(), limit, filter ? *filter : (struct search_filter){0}};
 	size_t n = strlen(query);
 	size_t digits = strspn(query, "0123456789");
 	bool id_like = digits == n || (digits == n - 1 && (query[n - 1] == 'X' || query[n - 1] == 'x'));
@@ -218,7 +238,7 @@ enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out)
 		rc = search_digits(cx, &res, query);
 	else if (code_chars == n && strchr(query, '-') && n >= 6)
 		rc = collect(cx, &res, ITEM_HIT("reference_code") " WHERE i.reference_code >= upper(?)"
-			     " AND i.reference_code < upper(?) || '~' AND " SCOPE_SQL " LIMIT ?",
+			     " AND i.reference_code < upper(?) || '~' AND " SCOPE_SQL FILTER_SQL " LIMIT ?",
 			     query, query);
 	else if (letters == n)
 		rc = search_letters(cx, &res, query);

@@ -23,6 +23,16 @@
 
 enum outcome search_run(struct ctx *cx, const char *q, int limit, json_t **out);
 
+/* What a search may be narrowed to, as the households list is (household_list): the town
+ * of origin (9 digits), the community of destination (12), the category; NULL for any. */
+struct search_filter {
+	const char *town, *community, *category;
+};
+/* search_run within the filter's households (f NULL: none): the hits whose household is
+ * not of the filter are not counted either. */
+enum outcome search_run_filtered(struct ctx *cx, const char *q, const struct search_filter *f,
+				 int limit, json_t **out);
+
 /* Adds to each result of search_run (in place) the facts that tell people apart on a
  * page: the household's origin (origin_town_name, origin_village_name), where it lives
  * now (dest_community_name, room), its head (head_name) and number, and a person's age

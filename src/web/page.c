@@ -121,6 +121,11 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		if (msg_has(key))
 			json_object_set_new(layout, "flash", json_string(msg_get(rq->lang, key)));
 	}
+	/* a refused form far down its page: said at the top as well, right under the header,
+	 * with a link to the form (a page without a script lands at its top) */
+	json_t *alert = json_object_get(data, "page_alert");
+	if (json_is_object(alert))
+		json_object_update(layout, alert);
 	buf_reset(&rq->out);
 	template_render("layout", layout, rq->lang, &rq->out);
 	json_decref(layout);
@@ -304,6 +309,36 @@ void page_label(struct request *rq, json_t *o, const char *key, const char *pref
 	snprintf(k, sizeof(k), "%s_%s", prefix, code);
 	if (msg_has(k))
 		json_object_set_new(o, key, json_string(msg_get(rq->lang, k)));
+}
+
+void page_changed_fields(struct request *rq, json_t *row)
+{
+	const char *list = json_string_value(json_object_get(row, "changed"));
+	if (!list || !*list)
+		return;
+	json_t *words = json_array(), *w;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char k[96];
+		snprintf(k, sizeof(k), "field_%.*s", (int)(n < 80 ? n : 80), p);
+		const char *word = msg_has(k) ? msg_get(rq->lang, k) : arena_strndup(&rq->arena, p, n);
+		bool again = false;	/* a code and its name (origin_village, _name) are one field */
+		size_t i;
+		json_array_foreach(words, i, w)
+			again |= strcmp(json_string_value(w), word) == 0;
+		if (!again)
+			json_array_append_new(words, json_string(word));
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	struct buf b = BUF_INIT;
+	size_t i;
+	json_array_foreach(words, i, w)
+		buf_printf(&b, "%s%s", i ? msg_get(rq->lang, "list_separator") : "", json_string_value(w));
+	json_object_set_new(row, "changed", json_string(b.data ? b.data : ""));
+	buf_release(&b);
+	json_decref(words);
 }
 
 void page_doc_type_names(struct request *rq, json_t *items)

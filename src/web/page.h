@@ -94,6 +94,10 @@ json_t *page_place_options(struct request *rq, bool communities, const char *sel
 json_t *page_place_groups(struct request *rq, bool communities, const char *selected);
 /* Replaces the code in o[key] by its word, the message PREFIX_CODE. */
 void page_label(struct request *rq, json_t *o, const char *key, const char *prefix);
+/* row["changed"], the fields a change touched as the log keeps them ("phone, items"), in
+ * words: each field's name from the catalogue (field_KEY), joined the language's way, a
+ * code and its name said once. */
+void page_changed_fields(struct request *rq, json_t *row);
 /* Each archive item's doc_type_name in the page's language (the English name on English
  * pages). */
 void page_doc_type_names(struct request *rq, json_t *items);

@@ -71,6 +71,7 @@ void page_audit(struct request *rq)
 		}
 		page_label(rq, row, "action", "action");
 		page_label(rq, row, "entity", "entity");
+		page_changed_fields(rq, row);
 	}
 	page_times(rq, last, "at");
 	const char *q = filter_query(rq);
@@ -91,6 +92,14 @@ void page_audit(struct request *rq)
 			json_object_set_new(data, arena_printf(&rq->arena, "error_%s", fields[i]),
 					    json_string(e));
 	}
+	/* the actions to filter by, in words: every action the catalogue names (action_KEY) */
+	json_t *actions = json_array();
+	for (unsigned i = 0; i < msg_table_len; i++)
+		if (strncmp(msg_table[i].key, "action_", 7) == 0)
+			json_array_append_new(actions, json_pack("{s:s, s:s, s:b}", "value",
+				msg_table[i].key + 7, "label", msg_get(rq->lang, msg_table[i].key),
+				"selected", f.action && strcmp(f.action, msg_table[i].key + 7) == 0));
+	json_object_set_new(data, "actions", actions);
 	json_decref(out);
 	page_render(rq, ok ? 200 : 422, "audit", "audit_title", data);
 }

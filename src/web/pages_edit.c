@@ -132,6 +132,13 @@ static void edit_post(struct request *rq, const struct editable *e)
 		return;
 	}
 	json_t *patch = changed_fields(rq, f, r, e->keys);
+	if (json_object_size(patch) == 0) {	/* nothing changed: nothing written, and said */
+		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=nothing", home_of(rq, e, r)));
+		json_decref(patch);
+		json_decref(r);
+		json_decref(f);
+		return;
+	}
 	enum outcome res = e->patch(&rq->cx, rq->ids[0], page_form_value(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK)

@@ -161,6 +161,44 @@ static void link_figures(struct request *rq, json_t *row)
 	json_object_set_new(row, "cells", cells);
 }
 
+/* The report's tables in parts that fit a screen (tester's item 6): 25 figures side by side
+ * were twice as wide as 1280 px; each part is a table of its own, with its caption, of at
+ * most seven figures (report_employment_figures by index). */
+static const struct {
+	const char *title_key;
+	int figures[8];	/* indexes into report_employment_figures, ended by -1 */
+} report_parts[] = {
+	{"report_part_employment", {0, 1, 2, 3, 11, 12, 13, -1}},
+	{"report_part_job_types", {4, 5, 6, 7, 8, 9, 10, -1}},
+	{"report_part_guarantees", {14, 15, 16, 17, 18, 19, -1}},
+	{"report_part_plots", {20, 21, 22, 23, 24, -1}},
+};
+
+/* The rows (their "cells" from link_figures) as the parts, each with its heads and rows. */
+static json_t *report_table_parts(struct request *rq, json_t *county, json_t *rows)
+{
+	json_t *parts = json_array();
+	for (size_t p = 0; p < sizeof(report_parts) / sizeof(report_parts[0]); p++) {
+		json_t *heads = json_array(), *out = json_array(), *row;
+		const int *fig = report_parts[p].figures;
+		for (int k = 0; fig[k] >= 0; k++)
+			json_array_append_new(heads, json_string(msg_get(rq->lang, arena_printf(&rq->arena,
+				"figure_%s", report_employment_figures[fig[k]]))));
+		for (size_t i = county ? 0 : 1; i <= json_array_size(rows); i++) {
+			row = i == 0 ? county : json_array_get(rows, i - 1);
+			json_t *cells = json_array();
+			for (int k = 0; fig[k] >= 0; k++)
+				json_array_append(cells, json_array_get(json_object_get(row, "cells"), (size_t)fig[k]));
+			json_array_append_new(out, json_pack("{s:s?, s:b, s:o}", "name", i == 0
+				? msg_get(rq->lang, "report_table_county") : json_string_value(json_object_get(row, "name")),
+				"total", i == 0, "cells", cells));
+		}
+		json_array_append_new(parts, json_pack("{s:s, s:o, s:o}", "title",
+			msg_get(rq->lang, report_parts[p].title_key), "heads", heads, "rows", out));
+	}
+	return parts;
+}
+
 void page_report_employment(struct request *rq)
 {
 	json_t *r = NULL, *row;
@@ -171,10 +209,6 @@ void page_report_employment(struct request *rq)
 		page_outcome(rq, got);
 		return;
 	}
-	json_t *heads = json_array();
-	for (int k = 0; report_employment_figures[k]; k++)
-		json_array_append_new(heads, json_string(msg_get(rq->lang,
-			arena_printf(&rq->arena, "figure_%s", report_employment_figures[k]))));
 	link_figures(rq, json_object_get(r, "county"));
 	json_array_foreach(json_object_get(r, "by_town"), i, row)
 		link_figures(rq, row);
@@ -207,7 +241,9 @@ void page_report_employment(struct request *rq)
 	if (steps_progress(&rq->cx, &progress) == OUT_OK)
 		json_object_set(r, "relocation", json_object_get(progress, "by_town"));
 	json_decref(progress);
-	json_object_set_new(r, "heads", heads);
+	json_object_set_new(r, "town_parts", report_table_parts(rq, json_object_get(r, "county"),
+								json_object_get(r, "by_town")));
+	json_object_set_new(r, "community_parts", report_table_parts(rq, NULL, json_object_get(r, "by_community")));
 	json_object_set_new(r, "chart_rate", json_string(rate ? rate : ""));
 	json_object_set_new(r, "chart_zero", json_string(zero ? zero : ""));
 	json_object_set_new(r, "chart_types", json_string(by_type ? by_type : ""));

@@ -100,12 +100,13 @@ static void mark_match(struct request *rq, json_t *o, const char *key, const cha
 
 /* The search results as one list: a count, one page of hits with what tells them apart,
  * the matched text marked, each opening the person or the household. */
-static enum outcome households_search(struct request *rq, const char *q, json_t *data)
+static enum outcome households_search(struct request *rq, const char *q, const struct search_filter *f,
+				      const char *keep, json_t *data)
 {
 	json_t *found = NULL;
 	int64_t from = rq_query_int(rq, "from", 0, SEARCH_CAP, 0);
 	rq->errs.n = 0;	/* a page number out of range is the first page */
-	enum outcome got = search_run(&rq->cx, q, SEARCH_CAP, &found);
+	enum outcome got = search_run_filtered(&rq->cx, q, f, SEARCH_CAP, &found);
 	if (got == OUT_INVALID || got == OUT_RATE_LIMITED) {
 		json_object_set_new(data, "search_error", page_json_text_or_null(page_field_error(rq, "q")));
 		rq->errs.n = 0;	/* a bad query just finds nothing */
@@ -144,12 +145,14 @@ static enum outcome households_search(struct request *rq, const char *q, json_t 
 	json_object_set_new(data, "shown_from", json_integer(total ? from + 1 : 0));
 	json_object_set_new(data, "shown_to", json_integer(from + (json_int_t)json_array_size(shown)));
 	const char *enc = page_url_encode(rq, query);
+	/* the pages keep the filters (category, town, community) the search is narrowed to */
 	if ((size_t)from + SEARCH_PAGE < total)
 		json_object_set_new(data, "search_next", json_string(arena_printf(&rq->arena,
-			"/households?q=%s&from=%lld", enc, (long long)from + SEARCH_PAGE)));
+			"/households?q=%s%s&from=%lld", enc, keep, (long long)from + SEARCH_PAGE)));
 	if (from > 0)
 		json_object_set_new(data, "search_prev", json_string(arena_printf(&rq->arena,
-			"/households?q=%s&from=%lld", enc, (long long)(from > SEARCH_PAGE ? from - SEARCH_PAGE : 0))));
+			"/households?q=%s%s&from=%lld", enc, keep,
+			(long long)(from > SEARCH_PAGE ? from - SEARCH_PAGE : 0))));
 	json_object_set_new(data, "results", shown);
 	json_decref(found);
 	return OUT_OK;
@@ -162,43 +165,18 @@ void page_households(struct request *rq)
 	page_lang(rq);
 	const char *q = rq_query(rq, "q");
 	json_t *data = json_object();
-	if (q && *q) {	/* a search answers its hits alone, not the whole list under them */
-		enum outcome got = households_search(rq, q, data);
-		if (got != OUT_OK) {
-			json_decref(data);
-			page_outcome(rq, got);
-			return;
-		}
-		json_object_set_new(data, "searched", json_true());
-		json_object_set_new(data, "filter", json_pack("{s:s}", "q", q));
-		page_render(rq, 200, "households", "nav_households", data);
-		return;
-	}
+	/* the filters, the same for the list and a search, said in words and kept by the
+	 * next page's link */
 	f.category = rq_query_enum(rq, "category", household_categories);
 	f.town = rq_query_code(rq, "town", town_len);
 	f.community = rq_query_code(rq, "community", community_len);
-	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
-	f.limit = 50;
-	json_t *list = NULL;
-	enum outcome got = rq->errs.n ? OUT_INVALID : household_list(&rq->cx, &f, &list);
-	if (got != OUT_OK) {
-		json_decref(data);
-		page_outcome(rq, got);
-		return;
-	}
-	api_audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
-	json_object_set(data, "items", json_object_get(list, "items"));
-	json_t *row;
-	size_t k;
-	json_array_foreach(json_object_get(list, "items"), k, row)
-		page_label(rq, row, "status", "status");	/* the household's status in words */
-	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", "",
+	bool bad_filter = rq->errs.n > 0;
+	json_t *filter = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "q", q ? q : "",
 				   "category", f.category ? f.category : "",
 				   "town", f.town ? f.town : "", "community", f.community ? f.community : "",
 				   "poor", f.category && strcmp(f.category, "registered_poor") == 0,
 				   "sync", f.category && strcmp(f.category, "synchronous") == 0);
 	json_object_set_new(data, "filter", filter);
-	/* the filters on, in words, and kept by the next page's link */
 	json_t *on = json_array();
 	struct buf keep = BUF_INIT;
 	char name[128];
@@ -221,11 +199,39 @@ void page_households(struct request *rq)
 	}
 	json_object_set_new(data, "has_filter", json_boolean(json_array_size(on) > 0));
 	json_object_set_new(data, "filters_on", on);
+	const char *kept = arena_strdup(&rq->arena, keep.data ? keep.data : "");
+	buf_release(&keep);
+	if (q && *q && !bad_filter) {	/* a search answers its hits alone, not the whole list under them */
+		struct search_filter sf = {f.town, f.community, f.category};
+		enum outcome got = households_search(rq, q, &sf, kept, data);
+		if (got != OUT_OK) {
+			json_decref(data);
+			page_outcome(rq, got);
+			return;
+		}
+		json_object_set_new(data, "searched", json_true());
+		page_render(rq, 200, "households", "nav_households", data);
+		return;
+	}
+	f.after = rq_query_int(rq, "after", 0, INT64_MAX, 0);
+	f.limit = 50;
+	json_t *list = NULL;
+	enum outcome got = rq->errs.n ? OUT_INVALID : household_list(&rq->cx, &f, &list);
+	if (got != OUT_OK) {
+		json_decref(data);
+		page_outcome(rq, got);
+		return;
+	}
+	api_audit_answer(rq, OUT_OK, "list", "household", 0, list, "page");
+	json_object_set(data, "items", json_object_get(list, "items"));
+	json_t *row;
+	size_t k;
+	json_array_foreach(json_object_get(list, "items"), k, row)
+		page_label(rq, row, "status", "status");	/* the household's status in words */
 	json_t *next = json_object_get(list, "next");
 	if (json_is_string(next))	/* the cursor: digits */
 		json_object_set_new(data, "next_href", json_string(arena_printf(&rq->arena, "/households?after=%s%s",
-			json_string_value(next), keep.data ? keep.data : "")));
-	buf_release(&keep);
+			json_string_value(next), kept)));
 	json_decref(list);
 	page_render(rq, 200, "households", "nav_households", data);
 }
@@ -305,6 +311,19 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 				json_is_string(json_object_get(file, "thumbnail_url"))));
 			json_object_set_new(file, "is_audio", json_boolean(strcmp(kind, "audio") == 0));
 			json_object_set_new(file, "is_video", json_boolean(strcmp(kind, "video") == 0));
+			/* a picture no browser shows (HEIC from a phone, TIFF): kept as a picture,
+			 * its type named, to be downloaded (docs/decisions.md) */
+			const char *mime = json_string_value(json_object_get(file, "mime"));
+			if (strcmp(kind, "image") == 0 && !json_is_string(json_object_get(file, "thumbnail_url"))
+			    && mime && strchr(mime, '/')) {
+				char type[16];
+				size_t n = 0;
+				for (const char *c = strchr(mime, '/') + 1; *c && n + 1 < sizeof(type); c++)
+					type[n++] = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+				type[n] = '\0';
+				json_object_set_new(file, "type_note", json_string(arena_printf(&rq->arena,
+					"%s %s", type, msg_get(rq->lang, "file_picture_no_preview"))));
+			}
 		}
 	/* masked before the codes become words: the mask knows a birth event by its code */
 	privacy_present(rq->actor.role, h);
@@ -339,6 +358,11 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	json_array_foreach(json_object_get(data, "doc_types"), i, dt)
 		json_object_set_new(dt, "selected", json_boolean(strcmp(json_string_value(json_object_get(dt, "code")),
 			json_string_value(json_object_get(upload, "doc_type"))) == 0));
+	if (json_is_string(json_object_get(upload, "error")))	/* refused: said at the top too */
+		json_object_set_new(data, "page_alert", json_pack("{s:s, s:s, s:s}", "alert",
+			arena_printf(&rq->arena, "%s %s", msg_get(rq->lang, "upload_refused"),
+				     json_string_value(json_object_get(upload, "error"))),
+			"alert_href", "#upload", "alert_link", msg_get(rq->lang, "alert_to_upload")));
 	json_object_set_new(data, "upload", upload);
 	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50, false);	/* with every ledger */
 	json_array_foreach(trail, i, it) {
@@ -357,6 +381,7 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 			: json_string(arena_printf(&rq->arena, "%lld", (long long)json_integer_value(who))));
 		page_label(rq, it, "action", "action");
 		page_label(rq, it, "entity", "entity");
+		page_changed_fields(rq, it);
 	}
 	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
@@ -465,6 +490,13 @@ void page_item_upload(struct request *rq)
 	else
 		page_outcome(rq, res);
 	json_decref(kept);
+}
+
+/* The upload's own address asked for as a page (a refused upload's page reloaded, or its
+ * address typed): the household's page, its archive section, rather than 405. */
+void page_item_upload_get(struct request *rq)
+{
+	page_redirect(rq, arena_printf(&rq->arena, "/households/%lld#upload", (long long)rq->ids[0]));
 }
 
 /* ---------------------------------------------------------------- static files */

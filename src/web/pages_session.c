@@ -189,8 +189,15 @@ static void users_page(struct request *rq, unsigned status, json_t *form, const 
 			json_string_value(json_object_get(t, "code")))));
 	json_object_set_new(data, "scope_towns", towns ? towns : json_array());
 	json_object_set_new(data, "scope_communities", page_place_groups(rq, true, scope));
-	if (error_key)
-		json_object_set_new(data, "error", json_string(msg_get(rq->lang, error_key)));
+	json_object_set_new(data, "scope_is_none", json_boolean(!strcmp(scope, "none")));
+	if (error_key) {	/* said at the top and beside its field; a scope in words, not codes */
+		const char *field = NULL;
+		user_error(error_key, &field);
+		const char *text = msg_get(rq->lang, strcmp(error_key, "scope_invalid") == 0
+					   ? "scope_mismatch" : error_key);
+		json_object_set_new(data, "error", json_string(text));
+		json_object_set_new(data, arena_printf(&rq->arena, "err_%s", field), json_string(text));
+	}
 	page_render(rq, status, "users", "users", data);
 }
 
@@ -213,8 +220,16 @@ void page_users_post(struct request *rq)
 	}
 	json_t *pw = json_incref(json_object_get(f, "password"));
 	json_object_del(f, "password");	/* never sent back to the page */
-	int rc = user_add(&rq->cx, page_form_value(f, "username"), page_form_value(f, "role"), page_form_value(f, "scope"),
-			  json_is_string(pw) ? json_string_value(pw) : "", &err);
+	/* the scope is chosen, never assumed: "none" is the choice of no scope (admins,
+	 * archivists, auditors), nothing chosen is a field error of its own */
+	const char *scope = page_form_value(f, "scope");
+	int rc = -1;
+	if (!*scope)
+		err = "scope_required";
+	else
+		rc = user_add(&rq->cx, page_form_value(f, "username"), page_form_value(f, "role"),
+			      strcmp(scope, "none") == 0 ? "" : scope,
+			      json_is_string(pw) ? json_string_value(pw) : "", &err);
 	json_decref(pw);
 	const char *field;
 	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);

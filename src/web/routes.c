@@ -123,6 +123,7 @@ static const struct route routes[] = {
 	PAGE("GET", "/reports/employment/records", page_report_records, PERM_READ),
 	PAGE("GET", "/households/{id}/pictures", page_household_pictures, PERM_READ),
 	PAGE("POST", "/households/{id}/items", page_item_upload, PERM_ARCHIVE, .upload = true, .precheck = api_items_precheck),
+	PAGE("GET", "/households/{id}/items", page_item_upload_get, PERM_ARCHIVE),
 	API("GET", "/static/app.css", page_static, PERM_PUBLIC),
 	API("GET", "/static/app.js", page_static, PERM_PUBLIC),
 	API("GET", "/api/v1", api_index, PERM_PUBLIC),

@@ -214,6 +214,8 @@ void page_household_create(struct request *rq);
 void page_household_edit(struct request *rq);
 void page_household_update(struct request *rq);
 void page_item_upload(struct request *rq);
+/* GET of the upload's address: 303 to the household's page (a reloaded refusal, not 405). */
+void page_item_upload_get(struct request *rq);
 void page_person(struct request *rq);
 void page_person_reveal(struct request *rq);
 void page_person_edit(struct request *rq);

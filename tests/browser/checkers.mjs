@@ -36,6 +36,17 @@ const zhOnly = [...new Set(Object.entries(zhCatalogue)
 const allowedText = ["admin", "county", "liaogao", "zhengda", "tuanshan", "yucai", "archivist", "auditor",
                      "system", "cli"];	// the CLI's own entries in the audit log: user and address
 const asciiWord = /(?<![\w.@/:-])[a-z]{3,}(?![\w.@/:-])/g;
+// Every code the catalogues name, built from them (not by hand): each key and each of its
+// tails after a prefix (field_phone: "phone"; action_add_files: "add_files", "files";
+// status_settled: "settled"). On a Chinese page an ASCII word that is one of them is a
+// code shown where its word belongs, however short ("id") — the field names of a change
+// log ("phone", "items"), a kind of record ("followup_rules"), an option's value.
+const catalogueCodes = new Set();
+for (const k of Object.keys(zhCatalogue)) {
+  const parts = k.split("_");
+  for (let i = 0; i < parts.length; i++) catalogueCodes.add(parts.slice(i).join("_"));
+}
+const asciiToken = /(?<![\w.@/:-])[a-z][a-z0-9_]*(?![\w.@/:-])/g;
 const snakeCase = /(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.-])/g;
 const divisionCode = /(?<!\d)5206\d{5}(?:\d{3})?(?!\d)/g;
 let textFindings = 0;
@@ -44,6 +55,9 @@ function textFindingsOf(lang, text) {
   if (lang === "zh") {
     for (const m of text.match(snakeCase) || []) found.push(`code "${m}"`);
     for (const m of new Set(text.match(asciiWord) || [])) if (!allowedText.includes(m)) found.push(`word "${m}"`);
+    for (const m of new Set(text.match(asciiToken) || []))
+      if (catalogueCodes.has(m) && !allowedText.includes(m) && !found.some((f) => f.endsWith(`"${m}"`)))
+        found.push(`catalogue code "${m}"`);
     for (const m of text.match(divisionCode) || []) found.push(`division code "${m}"`);
   } else {
     let rest = text;
@@ -80,6 +94,10 @@ try {
       // fetched first: the log-in page sets a new form cookie each time it is sent
       const html = await context.request.get(base + path).then((r) => r.text());
       const res = await page.goto(base + path);
+      if (res.status() >= 500) {	// a page that failed says nothing the checkers could find
+        textFindings++;
+        console.log(`status ${lang} ${name} ${path}: ${res.status()}`);
+      }
       if (name !== "login" && new URL(page.url()).pathname === "/login")
         throw new Error(`${path}: sent to the log-in page (no session)`);
       const file = `${htmlDir}/${lang}-${name}.html`;

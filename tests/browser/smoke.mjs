@@ -125,8 +125,12 @@ try {
   await page.goto(base + "/reports/employment");
   assert.ok(await page.locator("svg.chart").count() >= 3, "report charts");
   await chartsHaveNamesAndTables(page);
+  await reportFits(page, "zh 1280");
   await page.screenshot({ path: out + "/report-employment.png", fullPage: true });
   await page.goto(base + "/lang/en");
+  await page.goto(base + "/reports/employment");
+  await reportFits(page, "en 1280");
+  await page.screenshot({ path: out + "/report-employment-en.png", fullPage: true });
   assert.match(await page.locator("nav").innerText(), /Households/);
   await page.screenshot({ path: out + "/dashboard-en.png", fullPage: true });
   await page.goto(base + "/lang/zh");
@@ -253,6 +257,20 @@ async function chartsHaveNamesAndTables(p) {
   }
 }
 
+// The employment report (tester's item 6): no sideways scroll of the page, and at 1280 px
+// every table fits its box (on a phone one may scroll inside it), each named by a caption.
+async function reportFits(p, name) {
+  const r = await p.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth,
+    tables: [...document.querySelectorAll("main table")].map((t) => ({ wide: t.scrollWidth,
+      box: t.parentElement.clientWidth, report: t.classList.contains("report"), caption: t.caption?.textContent || "" })) }));
+  assert.ok(r.scroll <= r.inner, `${name}: the report scrolls sideways (${r.scroll} > ${r.inner} px)`);
+  assert.ok(r.tables.length >= 9, `${name}: the report's tables (${r.tables.length})`);
+  for (const t of r.tables) {
+    if (t.report) assert.ok(t.caption.trim().length > 1, `${name}: a report table without a caption`);
+    if (r.inner >= 1280) assert.ok(t.wide <= t.box, `${name}: a table wider than its box (${t.wide} > ${t.box})`);
+  }
+}
+
 // The page as a phone shows it (phone.mjs), its screenshot kept under OUT.
 async function fitsPhone(p, name) {
   await fitsPhoneIn(p, name, out);
@@ -295,7 +313,19 @@ async function phoneWalk() {
   await fitsPhone(p, "worklist");
   await p.goto(base + "/reports/employment");
   await fitsPhone(p, "report-employment");
+  await reportFits(p, "zh 390");
   await p.goto(base + "/households?q=%E9%BE%99");
   await fitsPhone(p, "search");
+  // in English too (tester's item 5): the header as compact as the Chinese one
+  await p.goto(base + "/lang/en");
+  await p.goto(base + "/");
+  const headerEn = await p.locator("header.top").boundingBox();
+  assert.ok(headerEn.height <= 100, `the English header is compact on a phone (${headerEn.height} px)`);
+  assert.ok(Math.abs(headerEn.height - header.height) < 8, `as the Chinese one (${headerEn.height} vs ${header.height} px)`);
+  await fitsPhone(p, "dashboard-en");
+  await p.goto(base + "/reports/employment");
+  await reportFits(p, "en 390");
+  await fitsPhone(p, "report-employment-en");
+  await p.goto(base + "/lang/zh");
   await context.close();
 }

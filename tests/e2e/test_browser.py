@@ -64,7 +64,7 @@ def test_walk_through_in_chromium():
     for name in ("dashboard", "households", "household", "dashboard-en", "access-granted", "audit-log",
                  "audit-log-en", "access-grants", "service-request-done", "petition-breached", "report-employment", "phone-dashboard",
                  "phone-household", "phone-worklist", "phone-report-employment", "phone-households",
-                 "phone-search"):
+                 "phone-search", "report-employment-en", "phone-dashboard-en", "phone-report-employment-en"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)
 
 

@@ -130,9 +130,9 @@ def form_token(html):
     return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
 
 
-def post_form(path, session, fields):
+def post_form(path, session, fields, lang=None):
     return S.request("POST", path, raw=urlencode(fields).encode(), content_type="application/x-www-form-urlencoded",
-                     headers={"Cookie": "anju_session=" + session})
+                     headers={"Cookie": "anju_session=" + session + ("; anju_lang=" + lang if lang else "")})
 
 
 def test_users_page_and_own_password():
@@ -206,6 +206,24 @@ def test_forms_start_from_sensible_defaults():
     expect('<optgroup label="%s">' % names["520628002"] in scope
            and '<option value="520628002030">%s</option>' % names["520628002030"] in scope,
            "a community by name under its town")
+    # the form untouched but for a name and a password (tester's item 4): no unexplained
+    # refusal; the scope is never assumed: the select asks for one and names what fits
+    expect(re.search(r'<select id="scope" name="scope" required[^>]*>\s*<option value="">[^<]*请选择', page)
+           and " selected" not in scope, "no scope chosen for the user, the select required %r" % scope[:200])
+    untouched = post_form("/users", admin, {"csrf": form_token(page), "username": "newvol", "role": "volunteer",
+                                            "scope": "", "password": "long-enough-pw"}, lang="zh")
+    said = untouched.body.decode()
+    expect(untouched.status == 422 and re.search(r'<p class="field-error" id="scope-error">请选择工作范围', said)
+           and 'aria-invalid="true"' in said[said.index('<select id="scope"'):][:200],
+           "a clear error beside the scope %r" % untouched.status)
+    wrong = post_form("/users", admin, {"csrf": form_token(page), "username": "newvol", "role": "volunteer",
+                                        "scope": "none", "password": "long-enough-pw"}, lang="zh")
+    said = wrong.body.decode()
+    expect(wrong.status == 422 and "与角色不相符" in said and "区划代码" not in said
+           and '<option value="none" selected>' in said, "a scope that does not fit, said in words %r" % wrong.status)
+    admin2 = post_form("/users", admin, {"csrf": form_token(page), "username": "newarchivist", "role": "archivist",
+                                         "scope": "none", "password": "long-enough-pw"})
+    expect(admin2.status == 303, "'none' is the choice of no scope %r" % admin2.status)
     kept = post_form("/users", admin, {"csrf": form_token(page), "username": "newvol", "role": "town",
                                        "scope": "520628002030", "password": "long-enough-pw"})
     expect(kept.status == 422 and '<option value="520628002030" selected>' in kept.body.decode()
@@ -239,6 +257,27 @@ def test_edit_household_under_its_etag():
     expect(ok.status == 303, "saved %r" % ok.status)
     got = S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json
     expect(got["phone"] == "13800138000" and got["version"] == 2, "changed once %r" % got["phone"])
+    # saved again with no change: nothing written, no empty row in the log, and said so
+    trail = S.request("GET", "/api/v1/households/%d/trail" % h["id"], token=zd).json["items"]
+    fresh = get("/households/%d/edit" % h["id"], session).body.decode()
+    same = post_form("/households/%d/edit" % h["id"], session, dict(
+        base, phone="13800138000", etag=re.search(r'name="etag" value="([^"]+)"', fresh).group(1).replace("&quot;", '"')))
+    expect(same.status == 303 and same.header("Location") == "/households/%d?saved=nothing" % h["id"],
+           "no change, nothing saved %r" % same.header("Location"))
+    expect(S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json["version"] == 2, "the version stays")
+    expect(S.request("GET", "/api/v1/households/%d/trail" % h["id"], token=zd).json["items"] == trail,
+           "no change row")
+    expect("没有修改" in get(same.header("Location"), session, lang="zh").body.decode()
+           and "No changes" in get(same.header("Location"), session, lang="en").body.decode(), "said in words")
+    # the change in the audit log, filtered by its record, its field in words (tester's item 2)
+    r, _, _ = browser_login("admin")
+    audit = get("/audit?entity=household&id=%d" % h["id"], cookies_of(r)["anju_session"], lang="zh")
+    rows = re.findall(r"<td>修改</td><td>户</td><td>%d</td><td></td><td></td><td>([^<]*)</td>" % h["id"], audit.body.decode())
+    expect(audit.status == 200 and rows == ["电话"], "the audit log filtered by a household %r %r" % (audit.status, rows))
+    actions = audit.body.decode()[audit.body.decode().index('<select id="f-action"'):]
+    actions = actions[:actions.index("</select>")]
+    expect('<option value="update">修改</option>' in actions and not re.search(r">[a-z_]+</option>", actions),
+           "the actions to filter by in words %r" % actions[:200])
     stale = post_form("/households/%d/edit" % h["id"], session, dict(base, phone="13900139000"))
     expect(stale.status == 412, "a stale form does not overwrite %r" % stale.status)
     expect(S.request("GET", "/api/v1/households/%d" % h["id"], token=zd).json["phone"] == "13800138000", "kept")
@@ -299,7 +338,7 @@ def test_edit_archive_item_under_its_etag():
     got = S.request("GET", "/api/v1/items/%d" % item["id"], token=zd).json
     expect(got["title"] == "搬迁申请书（签字）" and got["pages"] == 2 and got["version"] == 2, "changed %r" % got)
     trail = get("/households/%d" % h["id"], session, lang="zh").body.decode()
-    expect(re.search(r"<td>zhengda</td><td>修改 · 档案条目 %d</td><td>pages, title</td>" % item["id"], trail),
+    expect(re.search(r"<td>zhengda</td><td>修改 · 档案条目 %d</td><td>页数、题名</td>" % item["id"], trail),
            "the change is in the household's trail")
     stale = post_form("/items/%d/edit" % item["id"], session, dict(base, title="x"))
     expect(stale.status == 412, "stale %r" % stale.status)
@@ -407,6 +446,15 @@ def test_a_refused_upload_is_seen_with_what_was_typed():
            "the refusal is said %r" % bad.status)
     expect('id="title" name="title" required value="拆迁协议扫描"' in html, "the typed title kept")
     expect('id="file-error"' in html, "the message beside the file field")
+    # without a script the page lands at its top: the refusal is said there too, right
+    # under the header, focusable, with a way down to the form (issue 12, tester's item 1)
+    alert = re.search(r'<main id="content">\s*<div class="flash alert" role="alert" tabindex="-1" id="alert">'
+                      r'<p>([^<]*)</p><p><a href="#upload">', html)
+    expect(alert and "档案不接受此类文件" in alert.group(1), "said at the top %r" % html[html.find("<main"):][:300])
+    expect(html.index('id="alert"') < html.index("<h1"), "before the household's heading")
+    again = S.request("GET", "/households/%d/items" % h["id"], headers={"Cookie": "anju_session=" + session})
+    expect(again.status == 303 and again.header("Location") == "/households/%d#upload" % h["id"],
+           "the refused page's address reloaded is the household's page, not 405: %r" % again)
     # no title: said beside the title; the paper location typed is kept
     bad = upload({"title": "", "paper_location": "三号柜"}, [("file", "notes.txt", b"hello", "text/plain")])
     html = bad.body.decode()
@@ -414,6 +462,14 @@ def test_a_refused_upload_is_seen_with_what_was_typed():
     expect('value="三号柜"' in html, "paper location kept")
     items = S.request("GET", "/api/v1/households/%d/items" % h["id"], token=API).json["items"]
     expect(items == [], "nothing stored %r" % items)
+    # a phone's HEIC picture is kept as a picture, its type named (browsers cannot show it)
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200
+    ok = upload({"title": "手机照片"}, [("file", "IMG_0001.HEIC", heic, "image/heic")])
+    expect(ok.status == 303, "a HEIC picture is kept %r" % ok)
+    after = get("/households/%d" % h["id"], session, lang="zh").body.decode()
+    expect(re.search(r'IMG_0001.HEIC</a> <span class="muted">HEIC 照片（已存为图片', after), "its kind named")
+    items = S.request("GET", "/api/v1/households/%d/items" % h["id"], token=API).json["items"]
+    expect([f["kind"] for i in items for f in i["files"]] == ["image"], "kept as a picture %r" % items)
     # a good one is saved, and the page says so
     ok = upload({"title": "纸质协议", "paper_location": "三号柜"}, [])
     expect(ok.status == 303 and "saved=item" in ok.header("Location"), "saved %r" % ok)
@@ -443,6 +499,47 @@ def test_a_filtered_list_stays_filtered_on_its_second_page():
     expect("马田龙社区" in second and 'class="filter-on"' in second, "still said on page 2")
     town = get("/households?town=520628118", session, lang="en").body.decode()
     expect(re.search(r"Town of origin: 正大镇", town) and "Show all households" in town, "town in words")
+
+
+def test_a_search_keeps_every_filter_on_every_page():
+    """Tester's item 3: the search applies the 类别 (and town, community) filter, and its
+    pages keep them."""
+    for i in range(3):          # 马搜 of another category and community, to be left out
+        r = S.request("POST", "/api/v1/households", {
+            "category": "registered_poor", "origin_village": "520628118204", "dest_community": "520628002003",
+            "members": [{"id_number": id_number("52062819910505%03d" % (100 + i)), "name": "马搜%d" % i,
+                         "relation": "head"}]}, token=API)
+        expect(r.status == 201, "household %r" % r)
+    for i in range(23):
+        r = S.request("POST", "/api/v1/households", {
+            "category": "synchronous", "origin_village": "520628118204", "dest_community": "520628002005",
+            "members": [{"id_number": id_number("52062819920606%03d" % (100 + i)), "name": "马搜%d" % i,
+                         "relation": "head"}]}, token=API)
+        expect(r.status == 201, "household %r" % r)
+    r, _, _ = browser_login("admin")
+    session = cookies_of(r)["anju_session"]
+    q = quote("马搜")
+    every = get("/households?q=" + q, session, lang="zh").body.decode()
+    expect(re.search(r"共找到 <strong>26</strong>", every), "all 26 without a filter")
+    expect(re.search(r"显示第 1–20 条", every), "'显示第 1–20 条', with its 条")
+    poor = get("/households?q=%s&category=registered_poor" % q, session, lang="zh").body.decode()
+    expect(re.search(r"共找到 <strong>3</strong>", poor), "the category narrows the search %s"
+           % poor[poor.find("共找到"):][:60])
+    expect(re.search(r'<option value="registered_poor" selected>', poor) and 'class="filter-on"' in poor,
+           "the filter is shown as on")
+    sync = get("/households?q=%s&category=synchronous&community=520628002005" % q, session, lang="zh").body.decode()
+    expect(re.search(r"共找到 <strong>23</strong>", sync), "both filters %s" % sync[sync.find("共找到"):][:60])
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', sync).group(1).replace("&amp;", "&")
+    expect("category=synchronous" in nxt and "community=520628002005" in nxt and "from=20" in nxt,
+           "the next page keeps the filters %s" % nxt)
+    second = get(nxt, session, lang="zh").body.decode()
+    expect(len(re.findall(r'<li><a href="/persons/', second)) == 3 and re.search(r"显示第 21–23 条", second),
+           "the second page still filtered")
+    prev = re.search(r'<a rel="prev" href="([^"]+)"', second).group(1).replace("&amp;", "&")
+    expect("category=synchronous" in prev and "community=520628002005" in prev, "so does the previous %s" % prev)
+    en = get("/households?q=" + q, session, lang="en").body.decode()
+    expect("<h2>Search results</h2>" in en and re.search(r"Found <strong>26</strong> · results 1–20 shown", en)
+           and en.count("Found") == 1, "English says it once")
 
 
 def test_the_town_filter_counts_as_the_chart_that_links_to_it():
