@@ -177,8 +177,8 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 						" VALUES (?, ?)", "ii", id, buildings[b]);
 			rng_name(&r, surnames[rng_weighted(&r, surname_weights, COUNT(surnames))],
 				 rng_pct(&r, 50), visitor, sizeof(visitor));
-			struct store_rows *q = rc == STORE_OK ? store_query(cx->db, "SELECT household_id"
-				" FROM volunteer_reach WHERE user_id = ? ORDER BY household_id", "i", id) : NULL;
+			struct store_rows *q = rc == STORE_OK ? store_query(cx->db, "SELECT DISTINCT"
+				" household_id FROM volunteer_reach WHERE user_id = ? ORDER BY household_id", "i", id) : NULL;
 			int64_t reached[ROOMS_MAX];
 			int n = 0;
 			while (q && store_next(q) && n < ROOMS_MAX)

@@ -181,6 +181,18 @@ enum outcome household_version(struct ctx *cx, int64_t id, int64_t *version)
 	return rc != STORE_OK ? OUT_INTERNAL : found ? OUT_OK : OUT_NOT_FOUND;
 }
 
+/* The list's filters after its first terms (household_list). */
+#define LIST_REST SCOPE_SQL \
+	" AND (? = '' OR (h.origin_village >= ? AND h.origin_village < ?))"	/* the origin town, as the charts count */ \
+	" AND (? IS NULL OR h.dest_community = ?)" \
+	" AND (? IS NULL OR h.origin_village = ?)" \
+	" AND (? IS NULL OR h.category = ?)" \
+	" AND (? IS NULL OR h.status = ?)" \
+	" AND (? = '' OR (h.number >= ? AND h.number < ?) OR h.id IN (" \
+	"      SELECT household_id FROM persons WHERE (name >= ? AND name < ?)" \
+	"      OR id_number = upper(?) OR name_initials = lower(?)))" \
+	" ORDER BY h.id LIMIT ?"
+
 enum outcome household_list(struct ctx *cx, const struct household_filter *f, json_t **out)
 {
 	*out = NULL;
@@ -197,18 +209,14 @@ enum outcome household_list(struct ctx *cx, const struct household_filter *f, js
 	json_t *items = json_array();
 	int64_t last = 0;
 	int count = 0;
-	struct store_rows *r = store_query(cx->db, "SELECT " HOUSEHOLD_COLS " FROM households h"
-		" WHERE h.id > ? AND " SCOPE_SQL
-		" AND (? = '' OR (h.origin_village >= ? AND h.origin_village < ?))"	/* the origin town, as the charts count */
-		" AND (? IS NULL OR h.dest_community = ?)"
-		" AND (? IS NULL OR h.origin_village = ?)"
-		" AND (? IS NULL OR h.category = ?)"
-		" AND (? IS NULL OR h.status = ?)"
-		" AND (? = '' OR (h.number >= ? AND h.number < ?) OR h.id IN ("
-		"      SELECT household_id FROM persons WHERE (name >= ? AND name < ?)"
-		"      OR id_number = upper(?) OR name_initials = lower(?)))"
-		" ORDER BY h.id LIMIT ?",
-		"i" SCOPE_TYPES "ttt" "tt" "tt" "tt" "tt" "ttttttt" "i",
+	/* A volunteer's few households lead (a walk of its assignments, not of the county's
+	 * households in id order until a page fills); for others the first term is true. */
+	bool few = cx->actor->role == ROLE_VOLUNTEER;
+	struct store_rows *r = store_query(cx->db, few ? "SELECT " HOUSEHOLD_COLS " FROM households h"
+		" WHERE h.id IN (SELECT va.household_id FROM volunteer_reach va WHERE va.user_id = ?)"
+		" AND h.id > ? AND " LIST_REST : "SELECT " HOUSEHOLD_COLS " FROM households h"
+		" WHERE ? = 0 AND h.id > ? AND " LIST_REST,
+		"ii" SCOPE_TYPES "ttt" "tt" "tt" "tt" "tt" "ttttttt" "i", actor_scope_assignee(lo),
 		f->after, SCOPE_ARGS(lo, hi), tlo, tlo, thi,
 		f->community, f->community, f->village, f->village, f->category, f->category,
 		f->status, f->status, q, q, qhi, q, qhi, q, q, (int64_t)f->limit + 1);

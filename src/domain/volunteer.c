@@ -45,8 +45,8 @@ static json_t *volunteer_load(struct ctx *cx, int64_t user_id)
 		" JOIN sites s ON s.id = b.site_id WHERE a.user_id = ? ORDER BY s.name, b.name",
 		"i", user_id);
 	int rc = STORE_OK;
-	int64_t reach = store_one_int(cx->db, &rc, "SELECT count(*) FROM volunteer_reach"
-				      " WHERE user_id = ?", "i", user_id);
+	int64_t reach = store_one_int(cx->db, &rc, "SELECT count(DISTINCT household_id) FROM"
+				      " volunteer_reach WHERE user_id = ?", "i", user_id);
 	if (!hh || !bb || rc != STORE_OK) {
 		json_decref(hh);
 		json_decref(bb);
@@ -78,7 +78,7 @@ enum outcome volunteer_list(struct ctx *cx, json_t **out)
 		"SELECT u.id, u.username, u.scope, coalesce(v.kind, 'other'), v.post,"
 		" (SELECT count(*) FROM volunteer_households a WHERE a.user_id = u.id),"
 		" (SELECT count(*) FROM volunteer_buildings a WHERE a.user_id = u.id),"
-		" (SELECT count(*) FROM volunteer_reach a WHERE a.user_id = u.id)"
+		" (SELECT count(DISTINCT a.household_id) FROM volunteer_reach a WHERE a.user_id = u.id)"
 		" FROM users u LEFT JOIN volunteers v ON v.user_id = u.id"
 		" WHERE u.role = 'volunteer' AND u.disabled = 0"
 		" AND (u.id = ? OR ? = '' OR (u.scope >= ? AND u.scope < ?)) ORDER BY u.username",

@@ -28,9 +28,11 @@ CREATE TABLE volunteer_buildings (
 CREATE INDEX volunteer_buildings_building ON volunteer_buildings(building_id);
 
 -- The households a volunteer reaches: the scope of a volunteer account (actor.h SCOPE_SQL).
+-- UNION ALL, so that a query's "WHERE user_id = ?" reaches both arms and their indexes (a
+-- household assigned twice is listed twice: count DISTINCT).
 CREATE VIEW volunteer_reach AS
 	SELECT user_id, household_id FROM volunteer_households
-	UNION
+	UNION ALL
 	SELECT vb.user_id, h.id FROM volunteer_buildings vb
 	JOIN rooms r ON r.building_id = vb.building_id
 	JOIN households h ON h.room_id = r.id AND h.status <> 'closed';
@@ -75,5 +77,5 @@ CREATE TABLE needs (
 	user_id     INTEGER,
 	created_at  TEXT NOT NULL
 );
-CREATE INDEX needs_household ON needs(household_id, id);
+CREATE INDEX needs_household ON needs(household_id, resolved, due_on);
 CREATE INDEX needs_open ON needs(resolved, due_on);
