@@ -364,6 +364,64 @@ enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char 
 	return st == CAIRO_STATUS_SUCCESS && !out->failed ? OUT_OK : OUT_INTERNAL;
 }
 
+/* ---------------------------------------------------------------- a printable list */
+
+static double list_heads(struct pen *pen, json_t *columns, double y)
+{
+	double x = MARGIN;
+	size_t i;
+	json_t *c;
+	json_array_foreach(columns, i, c) {
+		double w = json_number_value(json_object_get(c, "width"));
+		text(pen, x, y, w - 4, str(c, "label"), 9, true);
+		x += w;
+	}
+	return y + 16;
+}
+
+enum outcome dossier_list_pdf(const char *title, const char *subtitle, json_t *columns,
+			      json_t *rows, const struct export_mark *mark, struct buf *out)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, A4_W, A4_H);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	mark_document(s, mark);
+	struct pen pen;
+	pen_open(&pen, s);
+	pen.footer = mark ? mark->line : NULL;
+	pen.page_w = A4_W;
+	pen.page_h = A4_H;
+	double y = MARGIN;
+	y += text(&pen, MARGIN, y, A4_W - 2 * MARGIN, title, 18, true) + 6;
+	y += text(&pen, MARGIN, y, A4_W - 2 * MARGIN, subtitle, 10, false) + 14;
+	y = list_heads(&pen, columns, y);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		if (y > A4_H - MARGIN - 20) {
+			turn_page(&pen);
+			y = list_heads(&pen, columns, MARGIN);
+		}
+		double x = MARGIN, tallest = 12;
+		size_t k;
+		json_t *c;
+		json_array_foreach(columns, k, c) {
+			double w = json_number_value(json_object_get(c, "width"));
+			double h = text(&pen, x, y, w - 4, json_string_value(json_array_get(row, k)), 9,
+					false);
+			if (h > tallest)
+				tallest = h;
+			x += w;
+		}
+		y += tallest + 3;
+	}
+	turn_page(&pen);
+	pen_close(&pen);
+	cairo_surface_finish(s);
+	cairo_status_t st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	return st == CAIRO_STATUS_SUCCESS && !out->failed ? OUT_OK : OUT_INTERNAL;
+}
+
 void dossier_shutdown(void)
 {
 	cairo_debug_reset_static_data();

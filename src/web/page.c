@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "core/jsonx.h"
 #include "core/utf8.h"
 #include "domain/checklist.h"
 #include "domain/division.h"
@@ -376,6 +377,41 @@ void page_present_members(struct request *rq, json_t *members)
 		page_label(rq, m, "gender", "gender");
 		page_label(rq, m, "labor_capacity", "labor");
 	}
+}
+
+json_t *page_form_field_as(struct request *rq, json_t *form, const char *name,
+			   const char *body_key, const char *label_key, json_t *options)
+{
+	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
+			       msg_get(rq->lang, label_key), "value", form_value(form, name),
+			       "select", options != NULL);
+	if (options)
+		json_object_set_new(fd, "options", options);
+	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, body_key)));
+	return fd;
+}
+
+json_t *page_form_field(struct request *rq, json_t *form, const char *name, const char *label_key,
+			json_t *options)
+{
+	return page_form_field_as(rq, form, name, name, label_key, options);
+}
+
+json_t *page_form_body(json_t *form, const char *const *names, const char *const *integers)
+{
+	json_t *body = json_object();
+	for (int k = 0; names[k]; k++) {
+		const char *v = form_value(form, names[k]);
+		if (!*v)
+			continue;
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (jx_in(names[k], integers) && *end == '\0' && end != v)
+			json_object_set_new(body, names[k], json_integer(n));
+		else
+			json_object_set_new(body, names[k], json_string(v));
+	}
+	return body;
 }
 
 const char *form_value(json_t *f, const char *key)

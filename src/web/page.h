@@ -47,6 +47,16 @@ void page_field_input(json_t *field, char kind);
 void page_times(struct request *rq, json_t *rows, const char *key);
 /* A form field's text, "" when absent. */
 const char *form_value(json_t *form, const char *key);
+/* A form field of fields.html: a text input, or a select when options is given (taken),
+ * with the form's value and the message of the first error on `name`. */
+json_t *page_form_field(struct request *rq, json_t *form, const char *name, const char *label_key,
+			json_t *options);
+/* The same when the body's key its errors come under differs from the form's name. */
+json_t *page_form_field_as(struct request *rq, json_t *form, const char *name,
+			   const char *body_key, const char *label_key, json_t *options);
+/* A body for a domain write from the form's non-empty values of `names`; those listed in
+ * `integers` as numbers when they read as whole numbers. */
+json_t *page_form_body(json_t *form, const char *const *names, const char *const *integers);
 /* The message for the first error on `field`, or NULL. */
 const char *page_field_error(struct request *rq, const char *field);
 json_t *json_text_or_null(const char *s);
