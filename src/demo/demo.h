@@ -29,6 +29,7 @@ struct demo_summary {
 	long facilities, service_requests, petitions;
 	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
 	double seconds_services;	/* facilities, requests and petitions */
+	long evaluations, awards;	/* 文明大家比: schemes and awards */
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key
