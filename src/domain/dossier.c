@@ -11,6 +11,7 @@
 
 #include "core/msg.h"
 #include "domain/archive.h"
+#include "domain/evaluation.h"
 #include "domain/household.h"
 #include "domain/privacy.h"
 
@@ -142,7 +143,7 @@ static cairo_surface_t *load_thumbnail(const struct blobstore *bs, const char *s
 
 /* ---------------------------------------------------------------- the dossier */
 
-static void cover(struct pen *cr, json_t *h)
+static void cover(struct pen *cr, json_t *h, json_t *awards)
 {
 	char line[512], masked[PRIVACY_MASK_MAX], born[16];
 	double y = MARGIN;
@@ -190,6 +191,18 @@ static void cover(struct pen *cr, json_t *h)
 		for (int c = 0; c < 5; c++)
 			text(cr, MARGIN + cols[c], y, 200, cells[c], 9, false);
 		y += 14;
+		if (y > A4_H - MARGIN)
+			break;
+	}
+	if (!json_array_size(awards) || y > A4_H - MARGIN - 40)
+		return;
+	y += 14;	/* 文明大家比: the household's and its members' awards */
+	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "获评荣誉 Awards", 13, true) + 6;
+	json_array_foreach(awards, i, m) {
+		snprintf(line, sizeof(line), "%lld  %s%s%s", (long long)json_integer_value(
+			json_object_get(m, "year")), str(m, "title"), *str(m, "person_name") ? "  " : "",
+			str(m, "person_name"));
+		y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, line, 9, false) + 3;
 		if (y > A4_H - MARGIN)
 			break;
 	}
@@ -298,7 +311,11 @@ enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, const struct expo
 	pen.footer = mark ? mark->line : NULL;
 	pen.page_w = A4_W;
 	pen.page_h = A4_H;
-	cover(&pen, h);
+	json_t *awards = NULL;
+	if (evaluation_awards(cx, household_id, &awards) != OUT_OK)
+		awards = NULL;
+	cover(&pen, h, json_object_get(awards, "items"));
+	json_decref(awards);
 	catalogue(&pen, items);
 	pictures(cx, &pen, items);
 	turn_page(&pen);

@@ -235,6 +235,11 @@ def test_pdf_downloads_figures():
     expect("赵四" not in txt, "the incomplete one is not awarded")
     expect(masked in txt and whole not in txt, "ID numbers masked by the one mask %r" % txt[:600])
     expect("97.00" in txt and "卫生示范户评选" in txt, "scores and the title")
+    r = get("/api/v1/households/%d/dossier.pdf" % a, TS)
+    with open(path, "wb") as f:
+        f.write(r.body)
+    txt = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
+    expect(r.status == 200 and "获评荣誉" in txt and "卫生示范户评选" in txt, "the award on the dossier %r" % txt[-300:])
     helper = S.login("helper")
     seen = get("/api/v1/evaluations/%d/results" % eid, helper).json["items"]
     expect(all(x["id_number"] is None or "*" in x["id_number"] for x in seen), "masked for a volunteer %r" % seen[:1])
