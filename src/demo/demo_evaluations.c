@@ -95,6 +95,8 @@ static int one_scheme(struct ctx *cx, struct rng *r, int p, const char *communit
 		      struct demo_evaluations_summary *sum)
 {
 	char from[11], to[11], created[21], approved[21], pub[21], scored[21], today[11];
+	/* signed by the community's demo account, as the petitions are */
+	const char *who = strcmp(community, communities[0]) == 0 ? "tuanshan" : "yucai";
 	snprintf(from, sizeof(from), "%04d-01-01", y);
 	snprintf(to, sizeof(to), "%04d-12-31", y);
 	at_time(y, 1, 10, "01:30:00", created);
@@ -106,11 +108,11 @@ static int one_scheme(struct ctx *cx, struct rng *r, int p, const char *communit
 	int64_t top = plans[p].top;
 	int rc = store_exec(cx->db, "INSERT INTO evaluation_schemes(kind, title, subject,"
 		" division_code, period_from, period_to, year, award_threshold, award_top, status,"
-		" created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, 'demo')",
-		"tttttti" "Dn" "t", plans[p].kind, arena_printf(cx->arena, "%s %d 年度%s",
+		" created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+		"tttttti" "Dn" "tt", plans[p].kind, arena_printf(cx->arena, "%s %d 年度%s",
 		strcmp(community, communities[0]) == 0 ? "团山社区" : "育才社区", y, plans[p].title),
 		plans[p].subject, community, from, to,
-		(int64_t)y, top ? NULL : &threshold, top ? &top : NULL, created);
+		(int64_t)y, top ? NULL : &threshold, top ? &top : NULL, created, who);
 	int64_t id = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	int64_t crit[4] = {0};
 	int ncrit = 0;
@@ -151,8 +153,8 @@ static int one_scheme(struct ctx *cx, struct rng *r, int p, const char *communit
 				double v = c->min + (double)((c->max - c->min) * pct * 2 / 100) / 2.0;
 				rc = store_exec(cx->db, "INSERT INTO evaluation_scores(subject_id,"
 					" criterion_id, evaluator, score, scored_at, scored_by) VALUES"
-					" (?, ?, ?, ?, ?, 'demo')", "iitdt", sid, crit[k], panel[e], v,
-					published ? approved : scored);
+					" (?, ?, ?, ?, ?, ?)", "iitdtt", sid, crit[k], panel[e], v,
+					published ? approved : scored, who);
 				sum->scores++;
 			}
 		}
@@ -163,8 +165,8 @@ static int one_scheme(struct ctx *cx, struct rng *r, int p, const char *communit
 	rc = evaluation_settle(cx, id, &complete);
 	if (rc == STORE_OK)
 		rc = store_exec(cx->db, "UPDATE evaluation_schemes SET status = 'published',"
-			" approved_at = ?, approved_by = 'demo', published_at = ?, published_by = 'demo'"
-			" WHERE id = ?", "tti", approved, pub, id);
+			" approved_at = ?, approved_by = ?, published_at = ?, published_by = ?"
+			" WHERE id = ?", "tttti", approved, who, pub, who, id);
 	if (rc == STORE_OK)
 		sum->awards += (long)store_one_int(cx->db, &rc, "SELECT count(*) FROM"
 			" evaluation_subjects WHERE scheme_id = ? AND awarded = 1", "i", id);

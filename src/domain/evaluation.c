@@ -535,6 +535,24 @@ int evaluation_settle(struct ctx *cx, int64_t id, int64_t *complete)
 	return rc;
 }
 
+/* A subject's row of the results: as approved once settled, else as computed now (x NULL:
+ * not scored yet). */
+static json_t *result_row(json_t *u, const struct result *x, bool settled)
+{
+	json_t *row = json_deep_copy(u);
+	json_object_set_new(row, "subject_id", json_incref(json_object_get(row, "id")));
+	json_object_del(row, "id");
+	json_object_set_new(row, "complete", json_boolean(x && x->complete));
+	json_object_set_new(row, "evaluators", json_integer(x ? x->evaluators : 0));
+	json_object_set_new(row, "means", x ? json_incref(x->means) : json_object());
+	if (!settled) {
+		json_object_set_new(row, "total", x && x->complete ? json_real(x->total) : json_null());
+		json_object_set_new(row, "rank", x && x->complete ? json_integer(x->rank) : json_null());
+		json_object_set_new(row, "awarded", json_boolean(x && x->awarded));
+	}
+	return row;
+}
+
 enum outcome evaluation_results(struct ctx *cx, int64_t id, json_t **out)
 {
 	*out = NULL;
@@ -551,38 +569,29 @@ enum outcome evaluation_results(struct ctx *cx, int64_t id, json_t **out)
 		return OUT_INTERNAL;
 	}
 	bool settled = strcmp(json_string_value(json_object_get(scheme, "status")), "open") != 0;
-	json_t *items = json_array();
-	/* best first: the computed order; subjects with no score yet at the end */
+	/* best first: the computed order; subjects with no score yet at the end, by id */
+	json_t *by_id = json_object(), *items = json_array(), *u;
 	size_t i;
-	json_t *u;
-	for (size_t j = 0; j <= n; j++)
-		json_array_foreach(subjects, i, u) {
-			int64_t sid = json_integer_value(json_object_get(u, "id"));
-			bool scored = false;
-			for (size_t q = 0; q < n; q++)
-				scored |= res[q].subject == sid;
-			if (j < n ? res[j].subject != sid : scored)
-				continue;
-			json_t *row = json_deep_copy(u);
-			json_object_set_new(row, "subject_id", json_incref(json_object_get(row, "id")));
-			json_object_del(row, "id");
-			const struct result *x = j < n ? &res[j] : NULL;
-			json_object_set_new(row, "complete", json_boolean(x && x->complete));
-			json_object_set_new(row, "evaluators", json_integer(x ? x->evaluators : 0));
-			json_object_set_new(row, "means", x ? json_incref(x->means) : json_object());
-			if (!settled) {	/* before the approval, as computed now */
-				json_object_set_new(row, "total", x && x->complete ? json_real(x->total)
-						    : json_null());
-				json_object_set_new(row, "rank", x && x->complete ? json_integer(x->rank)
-						    : json_null());
-				json_object_set_new(row, "awarded", json_boolean(x && x->awarded));
-			}
-			json_array_append_new(items, row);
-		}
+	json_array_foreach(subjects, i, u)
+		json_object_set(by_id, arena_printf(cx->arena, "%lld", (long long)json_integer_value(
+			json_object_get(u, "id"))), u);
+	for (size_t j = 0; j < n; j++) {
+		const char *key = arena_printf(cx->arena, "%lld", (long long)res[j].subject);
+		u = json_object_get(by_id, key);
+		if (!u)
+			continue;
+		json_array_append_new(items, result_row(u, &res[j], settled));
+		json_object_del(by_id, key);
+	}
+	json_array_foreach(subjects, i, u)
+		if (json_object_get(by_id, arena_printf(cx->arena, "%lld", (long long)json_integer_value(
+			json_object_get(u, "id")))))
+			json_array_append_new(items, result_row(u, NULL, settled));
+	json_decref(by_id);
 	results_free(res, n);
 	json_decref(subjects);
 	*out = json_pack("{s:o, s:o}", "scheme", scheme, "items", items);
-	audit_read(cx, "list", "evaluation_subject", id, (int64_t)json_array_size(items), "results");
+	audit_read(cx, "read", "evaluation", id, (int64_t)json_array_size(items), "results");
 	return OUT_OK;
 }
 

@@ -311,5 +311,12 @@ async function phoneWalk() {
   await fitsPhone(p, "report-employment");
   await p.goto(base + "/households?q=%E9%BE%99");
   await fitsPhone(p, "search");
+  // 文明大家比: the schemes and a published one's results on a phone
+  await p.goto(base + "/evaluations?status=published");
+  await fitsPhone(p, "evaluations");
+  await Promise.all([p.waitForURL(/\/evaluations\/\d+$/),
+                     p.locator("main table a[href^='/evaluations/']").first().click()]);
+  assert.match(await p.locator("#evaluation-status").innerText(), /已公示/);
+  await fitsPhone(p, "evaluation");
   await context.close();
 }
