@@ -33,10 +33,11 @@ const char *const evaluation_statuses[] = {"open", "approved", "published", NULL
 	" s.created_at, s.created_by, s.approved_at, s.approved_by, s.published_at," \
 	" s.published_by, s.version FROM evaluation_schemes s" \
 	" LEFT JOIN divisions d ON d.code = s.division_code"
-#define IN_SCOPE "(? = '' OR (s.division_code >= ? AND s.division_code < ?))"
-#define IN_PREFIX "(? = '' OR (s.division_code >= ? AND s.division_code < ?))"
+/* The scheme's division within a range of codes (3 parameters: lo, lo, hi; lo "" is any):
+ * the actor's scope, or a filter's prefix (prefix_range). */
+#define IN_RANGE "(? = '' OR (s.division_code >= ? AND s.division_code < ?))"
 
-/* lo/hi of a division prefix ("" when none), for IN_PREFIX. */
+/* lo/hi of a division prefix ("" when none), for IN_RANGE. */
 static void prefix_range(const char *code, char lo[16], char hi[17])
 {
 	*lo = *hi = '\0';
@@ -53,7 +54,7 @@ static json_t *scheme_load(struct ctx *cx, int64_t id)
 	char lo[16], hi[17];
 	actor_scope_range(cx->actor, lo, hi);
 	json_t *rows = ledger_rows(cx, SCHEME_NAMES, SCHEME_KINDS, SCHEME_SQL
-		" WHERE s.id = ? AND " IN_SCOPE, "ittt", id, lo, lo, hi);
+		" WHERE s.id = ? AND " IN_RANGE, "ittt", id, lo, lo, hi);
 	json_t *s = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	if (!s)
@@ -697,7 +698,7 @@ enum outcome evaluation_list(struct ctx *cx, const struct evaluation_filter *f, 
 		" s.version, (SELECT count(*) FROM evaluation_subjects u WHERE u.scheme_id = s.id),"
 		" (SELECT count(*) FROM evaluation_subjects u WHERE u.scheme_id = s.id AND u.awarded = 1)"
 		" FROM evaluation_schemes s LEFT JOIN divisions d ON d.code = s.division_code"
-		" WHERE " IN_SCOPE " AND " IN_PREFIX " AND (? IS NULL OR s.kind = ?)"
+		" WHERE " IN_RANGE " AND " IN_RANGE " AND (? IS NULL OR s.kind = ?)"
 		" AND (? IS NULL OR s.status = ?) AND (? = 0 OR s.year = ?) AND (? = 0 OR s.id < ?)"
 		" ORDER BY s.id DESC LIMIT ?", "ttt" "ttt" "tt" "tt" "ii" "ii" "i", lo, lo, hi, plo,
 		plo, phi, f->kind, f->kind, f->status, f->status, f->year, f->year, f->after, f->after,
@@ -730,7 +731,7 @@ enum outcome evaluation_awards(struct ctx *cx, int64_t household_id, json_t **ou
 		" s.kind, s.title, s.year, s.period_from, s.period_to, s.status, u.person_id, p.name,"
 		" u.total, u.rank FROM evaluation_subjects u JOIN evaluation_schemes s"
 		" ON s.id = u.scheme_id LEFT JOIN persons p ON p.id = u.person_id"
-		" WHERE u.household_id = ? AND u.awarded = 1 AND s.status <> 'open' AND " IN_SCOPE
+		" WHERE u.household_id = ? AND u.awarded = 1 AND s.status <> 'open' AND " IN_RANGE
 		" ORDER BY s.period_to DESC, s.id DESC", "ittt", household_id, lo, lo, hi);
 	return ledger_items(rows, out);
 }
@@ -745,7 +746,7 @@ static json_t *figure_rows(struct ctx *cx, const char *group_sql, const char *lo
 		" count(u.id), sum(CASE WHEN u.awarded = 1 THEN 1 ELSE 0 END) FROM evaluation_schemes s"
 		" LEFT JOIN evaluation_subjects u ON u.scheme_id = s.id"
 		" LEFT JOIN divisions d ON d.code = s.division_code"
-		" WHERE " IN_SCOPE " AND " IN_PREFIX " GROUP BY 1, 2 ORDER BY 1", group_sql);
+		" WHERE " IN_RANGE " AND " IN_RANGE " GROUP BY 1, 2 ORDER BY 1", group_sql);
 	return ledger_rows(cx, "key name schemes subjects awards", "ttiii", sql, "ttt" "ttt",
 			   lo, lo, hi, plo, plo, phi);
 }
@@ -765,7 +766,7 @@ enum outcome evaluation_figures(struct ctx *cx, const char *community, json_t **
 		" awards", "ittitt" "ii", "SELECT s.id, s.title, s.kind, s.year, s.status,"
 		" s.division_code, (SELECT count(*) FROM evaluation_subjects u WHERE u.scheme_id = s.id),"
 		" (SELECT count(*) FROM evaluation_subjects u WHERE u.scheme_id = s.id"
-		" AND u.awarded = 1) FROM evaluation_schemes s WHERE " IN_SCOPE " AND " IN_PREFIX
+		" AND u.awarded = 1) FROM evaluation_schemes s WHERE " IN_RANGE " AND " IN_RANGE
 		" ORDER BY s.year DESC, s.id DESC", "ttt" "ttt", lo, lo, hi, plo, plo, phi);
 	if (!by_kind || !by_div || !by_year || !by_scheme) {
 		json_decref(by_kind);
