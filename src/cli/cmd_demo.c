@@ -81,6 +81,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		       sum.volunteer_visits, sum.needs,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       sum.seconds_registry, sum.seconds_followup, sum.seconds_services);
+		printf("anju demo: %ld evaluations of model households, %ld awards\n",
+		       sum.evaluations, sum.awards);
 	}
 	media_shutdown();
 	cli_close(c);

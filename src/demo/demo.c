@@ -21,6 +21,7 @@
 #include "domain/user.h"
 #include "demo/demo_followup.h"
 #include "demo/demo_services.h"
+#include "demo/demo_evaluations.h"
 #include "demo/demo_petitions.h"
 #include "demo/demo_volunteers.h"
 #include "demo/rng.h"
@@ -572,6 +573,11 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	if (!opt->no_followup && demo_volunteers(cx, opt->seed ? opt->seed : 2019, &sum->volunteers,
 						 &sum->volunteer_visits, &sum->needs) != STORE_OK)
 		goto rollback;
+	struct demo_evaluations_summary eva = {0};	/* 文明大家比 in 团山 and 育才 */
+	if (!opt->no_followup && demo_evaluations(cx, opt->seed ? opt->seed : 2019, &eva) != STORE_OK)
+		goto rollback;
+	sum->evaluations = eva.schemes;
+	sum->awards = eva.awards;
 	sum->seconds_services = monotonic_seconds() - started - sum->seconds_registry -
 				sum->seconds_followup;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",

@@ -30,6 +30,7 @@ struct demo_summary {
 	long volunteers, volunteer_visits, needs;	/* 困难大家帮 (demo_volunteers.h) */
 	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
 	double seconds_services;	/* facilities, requests and petitions */
+	long evaluations, awards;	/* 文明大家比: schemes and awards */
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key

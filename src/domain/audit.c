@@ -260,7 +260,8 @@ const struct audit_entity audit_entities[] = {
 	{"doc_type", false}, {"county", false}, {"import", false}, {"facility", false},
 	{"facility_kind", false}, {"service_window", false}, {"service_request", false},
 	{"service_matter", false}, {"petition", false}, {"petition_category", false},
-	{"followup_rules", false}, {"volunteer", false},
+	{"followup_rules", false}, {"volunteer", false}, {"evaluation", false},
+	{"evaluation_subject", false},
 	{NULL, false},
 };
 

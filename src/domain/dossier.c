@@ -11,6 +11,7 @@
 
 #include "core/msg.h"
 #include "domain/archive.h"
+#include "domain/evaluation.h"
 #include "domain/household.h"
 #include "domain/privacy.h"
 
@@ -142,7 +143,7 @@ static cairo_surface_t *load_thumbnail(const struct blobstore *bs, const char *s
 
 /* ---------------------------------------------------------------- the dossier */
 
-static void cover(struct pen *cr, json_t *h)
+static void cover(struct pen *cr, json_t *h, json_t *awards)
 {
 	char line[512], masked[PRIVACY_MASK_MAX], born[16];
 	double y = MARGIN;
@@ -190,6 +191,18 @@ static void cover(struct pen *cr, json_t *h)
 		for (int c = 0; c < 5; c++)
 			text(cr, MARGIN + cols[c], y, 200, cells[c], 9, false);
 		y += 14;
+		if (y > A4_H - MARGIN)
+			break;
+	}
+	if (!json_array_size(awards) || y > A4_H - MARGIN - 40)
+		return;
+	y += 14;	/* 文明大家比: the household's and its members' awards */
+	y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "获评荣誉 Awards", 13, true) + 6;
+	json_array_foreach(awards, i, m) {
+		snprintf(line, sizeof(line), "%lld  %s%s%s", (long long)json_integer_value(
+			json_object_get(m, "year")), str(m, "title"), *str(m, "person_name") ? "  " : "",
+			str(m, "person_name"));
+		y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, line, 9, false) + 3;
 		if (y > A4_H - MARGIN)
 			break;
 	}
@@ -298,7 +311,11 @@ enum outcome dossier_pdf(struct ctx *cx, int64_t household_id, const struct expo
 	pen.footer = mark ? mark->line : NULL;
 	pen.page_w = A4_W;
 	pen.page_h = A4_H;
-	cover(&pen, h);
+	json_t *awards = NULL;
+	if (evaluation_awards(cx, household_id, &awards) != OUT_OK)
+		awards = NULL;
+	cover(&pen, h, json_object_get(awards, "items"));
+	json_decref(awards);
 	catalogue(&pen, items);
 	pictures(cx, &pen, items);
 	turn_page(&pen);
@@ -361,6 +378,64 @@ enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char 
 	cairo_surface_destroy(s);
 	QRcode_free(qr);
 	json_decref(hh);
+	return st == CAIRO_STATUS_SUCCESS && !out->failed ? OUT_OK : OUT_INTERNAL;
+}
+
+/* ---------------------------------------------------------------- a printable list */
+
+static double list_heads(struct pen *pen, json_t *columns, double y)
+{
+	double x = MARGIN;
+	size_t i;
+	json_t *c;
+	json_array_foreach(columns, i, c) {
+		double w = json_number_value(json_object_get(c, "width"));
+		text(pen, x, y, w - 4, str(c, "label"), 9, true);
+		x += w;
+	}
+	return y + 16;
+}
+
+enum outcome dossier_list_pdf(const char *title, const char *subtitle, json_t *columns,
+			      json_t *rows, const struct export_mark *mark, struct buf *out)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, A4_W, A4_H);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	mark_document(s, mark);
+	struct pen pen;
+	pen_open(&pen, s);
+	pen.footer = mark ? mark->line : NULL;
+	pen.page_w = A4_W;
+	pen.page_h = A4_H;
+	double y = MARGIN;
+	y += text(&pen, MARGIN, y, A4_W - 2 * MARGIN, title, 18, true) + 6;
+	y += text(&pen, MARGIN, y, A4_W - 2 * MARGIN, subtitle, 10, false) + 14;
+	y = list_heads(&pen, columns, y);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		if (y > A4_H - MARGIN - 20) {
+			turn_page(&pen);
+			y = list_heads(&pen, columns, MARGIN);
+		}
+		double x = MARGIN, tallest = 12;
+		size_t k;
+		json_t *c;
+		json_array_foreach(columns, k, c) {
+			double w = json_number_value(json_object_get(c, "width"));
+			double h = text(&pen, x, y, w - 4, json_string_value(json_array_get(row, k)), 9,
+					false);
+			if (h > tallest)
+				tallest = h;
+			x += w;
+		}
+		y += tallest + 3;
+	}
+	turn_page(&pen);
+	pen_close(&pen);
+	cairo_surface_finish(s);
+	cairo_status_t st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
 	return st == CAIRO_STATUS_SUCCESS && !out->failed ? OUT_OK : OUT_INTERNAL;
 }
 

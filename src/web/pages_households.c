@@ -14,6 +14,7 @@
 #include "domain/ledger.h"
 #include "domain/person.h"
 #include "domain/needs.h"
+#include "domain/evaluation.h"
 #include "domain/petition.h"
 #include "domain/privacy.h"
 #include "domain/report.h"
@@ -66,6 +67,15 @@ void page_dashboard(struct request *rq)
 	if (need_figures(&rq->cx, NULL, &needs) == OUT_OK)
 		json_object_set(data, "needs", json_object_get(needs, "totals"));
 	json_decref(needs);
+	json_t *evaluations = NULL;	/* 文明大家比: schemes and awards */
+	if (evaluation_figures(&rq->cx, NULL, &evaluations) == OUT_OK) {
+		json_object_set(data, "evaluations", json_object_get(evaluations, "totals"));
+		json_t *y = json_array_get(json_object_get(evaluations, "by_year"),
+			json_array_size(json_object_get(evaluations, "by_year")) - 1);
+		if (y)	/* the latest year's awards */
+			json_object_set(data, "evaluations_year", y);
+	}
+	json_decref(evaluations);
 	json_t *verified = audit_chain_last_verification(&rq->cx);	/* the audit chain's state */
 	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());
@@ -386,6 +396,13 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 	page_times(rq, trail, "at");	/* in the county's time, the language's way */
 	json_object_set_new(data, "trail", trail ? trail : json_array());
 	page_followup_household_sections(rq, rq->ids[0], data);
+	json_t *awards = NULL;	/* 文明大家比: the household's and its members' awards */
+	if (evaluation_awards(&rq->cx, rq->ids[0], &awards) == OUT_OK) {
+		json_array_foreach(json_object_get(awards, "items"), i, it)
+			page_label(rq, it, "kind", "evaluation_kind");
+		json_object_set(data, "awards", json_object_get(awards, "items"));
+	}
+	json_decref(awards);
 	glance(rq, data, json_object_get(json_object_get(h, "archive"), "complete"));
 	json_decref(h);
 	json_decref(items);

@@ -267,6 +267,20 @@ void page_petitions(struct request *rq);
 void page_petitions_post(struct request *rq);
 void page_petition(struct request *rq);
 void page_petition_post(struct request *rq);
+/* evaluations of model households (api_evaluations.c, pages_evaluations.c) */
+void api_evaluations_list(struct request *rq);
+void api_evaluations_create(struct request *rq);
+void api_evaluation_get(struct request *rq);
+void api_evaluation_patch(struct request *rq);
+void api_evaluation_scores(struct request *rq);
+void api_evaluation_results(struct request *rq);
+void api_evaluation_pdf(struct request *rq);
+void api_household_awards(struct request *rq);
+void api_report_evaluations(struct request *rq);
+void page_evaluations(struct request *rq);
+void page_evaluations_post(struct request *rq);
+void page_evaluation(struct request *rq);
+void page_evaluation_post(struct request *rq);
 
 void page_member_new(struct request *rq);
 void page_member_create(struct request *rq);

@@ -327,5 +327,12 @@ async function phoneWalk() {
   await reportFits(p, "en 390");
   await fitsPhone(p, "report-employment-en");
   await p.goto(base + "/lang/zh");
+  // 文明大家比: the schemes and a published one's results on a phone
+  await p.goto(base + "/evaluations?status=published");
+  await fitsPhone(p, "evaluations");
+  await Promise.all([p.waitForURL(/\/evaluations\/\d+$/),
+                     p.locator("main table a[href^='/evaluations/']").first().click()]);
+  assert.match(await p.locator("#evaluation-status").innerText(), /已公示/);
+  await fitsPhone(p, "evaluation");
   await context.close();
 }

@@ -58,6 +58,9 @@ def page_types():
     replied = one("SELECT id FROM petitions WHERE status = 'replied' ORDER BY id LIMIT 1")
     volunteer = one("SELECT user_id FROM volunteers ORDER BY user_id LIMIT 1")
     visited = one("SELECT household_id FROM needs WHERE resolved = 0 ORDER BY id LIMIT 1")
+    published = one("SELECT id FROM evaluation_schemes WHERE status = 'published' ORDER BY id LIMIT 1")
+    scoring = one("SELECT id FROM evaluation_schemes WHERE status = 'open' ORDER BY id LIMIT 1")
+    awarded = one("SELECT household_id FROM evaluation_subjects WHERE awarded = 1 ORDER BY id LIMIT 1")
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -84,6 +87,8 @@ def page_types():
         ("needs", "/needs"), ("needs-overdue", "/needs?overdue=true"), ("need-new", "/households/%d/needs/new" % visited),
         ("household-needs", "/households/%d" % visited), ("my-households", "/my-households"),
         ("volunteers", "/volunteers"), ("volunteer", "/volunteers/%d" % volunteer),
+        ("evaluations", "/evaluations"), ("evaluation-published", "/evaluations/%d" % published),
+        ("evaluation-scoring", "/evaluations/%d" % scoring), ("household-awarded", "/households/%d" % awarded),
         # each worklist's 情况 column says its detail in words; a figure's heading its area
         ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
         ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),

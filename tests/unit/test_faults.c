@@ -38,6 +38,7 @@
 #include "domain/session.h"
 #include "domain/facility.h"
 #include "domain/service.h"
+#include "domain/evaluation.h"
 #include "domain/petition.h"
 #include "domain/site.h"
 #include "core/date.h"
@@ -62,6 +63,7 @@ static struct {
 	int64_t petition;	/* a petition awaiting its reply */
 	int64_t need, volunteer;	/* an open need of hh; a volunteer account to assign */
 	char due[11];
+	int64_t evaluation;	/* a scheme of evaluation with one household scored */
 } F;
 
 static int id_seq = 100;
@@ -239,6 +241,21 @@ static int fixtures(void **state)
 			 0);
 	assert_int_equal(petition_create(&t->cx, body, &out), OUT_OK);
 	F.petition = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:[{s:s, s:s, s:i, s:i, s:i}]}", "kind",
+			 "hygiene_household", "subject", "household", "division", "520628002030",
+			 "period_from", "2026-01-01", "period_to", "2026-12-31", "award_top", 3, "criteria",
+			 "code", "clean", "name", "室内整洁", "min", 0, "max", 10, "weight", 100);
+	assert_int_equal(evaluation_create(&t->cx, body, &out), OUT_OK);
+	F.evaluation = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:I, s:s, s:{s:i}}", "household_id", (json_int_t)F.hh, "evaluator", "评委甲",
+			 "scores", "clean", 8);
+	assert_int_equal(evaluation_score(&t->cx, F.evaluation, body, &out), OUT_OK);
 	json_decref(out);
 	json_decref(body);
 
@@ -597,6 +614,27 @@ static enum outcome op_assignments_put(struct testdb *t, json_t **out)
 		  "households", (json_int_t)F.hh, "kind", "party_member", "post", "党员中心户");
 }
 
+static enum outcome op_evaluation_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(evaluation_create(&t->cx, body, out), "{s:s, s:s, s:s, s:s, s:s, s:f, s:[{s:s, s:s,"
+		  " s:i, s:i, s:i}, {s:s, s:s, s:i, s:i, s:i}]}", "kind", "moral_household", "subject",
+		  "household", "division", "520628002030", "period_from", "2026-01-01", "period_to",
+		  "2026-12-31", "award_threshold", 80.0, "criteria", "code", "filial", "name", "孝老爱亲",
+		  "min", 0, "max", 10, "weight", 60, "code", "honest", "name", "诚实守信", "min", 0, "max",
+		  5, "weight", 40);
+}
+
+static enum outcome op_evaluation_score(struct testdb *t, json_t **out)
+{
+	WITH_BODY(evaluation_score(&t->cx, F.evaluation, body, out), "{s:I, s:s, s:{s:f}}",
+		  "household_id", (json_int_t)F.hh, "evaluator", "评委乙", "scores", "clean", 9.5);
+}
+
+static enum outcome op_evaluation_approve(struct testdb *t, json_t **out)
+{
+	WITH_BODY(evaluation_act(&t->cx, F.evaluation, NULL, body, out), "{s:s}", "action", "approve");
+}
+
 /* The account operations answer 0 or -1 with a message key; "internal" is the storage
  * failure, any other key would be a storage failure passed off as the user's mistake. */
 static const char *last_key;	/* the message key of the last refused account operation */
@@ -720,6 +758,9 @@ static const struct fault_op {
 	{.name = "service request move", .run = op_service_request_move},
 	{.name = "petition create", .run = op_petition_create},
 	{.name = "petition reply", .run = op_petition_reply},
+	{.name = "evaluation create", .run = op_evaluation_create},
+	{.name = "evaluation score", .run = op_evaluation_score},
+	{.name = "evaluation approve", .run = op_evaluation_approve},
 	{.name = "site add building", .run = op_site_add_building},
 	{.name = "need create", .run = op_need_create},
 	{.name = "need resolve", .run = op_need_resolve},
