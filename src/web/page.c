@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "core/jsonx.h"
 #include "core/utf8.h"
 #include "domain/checklist.h"
 #include "domain/division.h"
@@ -502,4 +503,59 @@ json_t *page_place_options(struct request *rq, bool communities, const char *sel
 	}
 	json_decref(places);
 	return arr;
+}
+
+json_t *page_form_field(struct request *rq, json_t *form, const char *name, const char *body_key,
+			const char *label_key, json_t *options)
+{
+	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
+			       msg_get(rq->lang, label_key), "value", form_value(form, name),
+			       "select", options != NULL);
+	if (options)
+		json_object_set_new(fd, "options", options);
+	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq,
+		body_key ? body_key : name)));
+	return fd;
+}
+
+json_t *page_form_body(json_t *form, const char *const *names, const char *const *integers)
+{
+	json_t *body = json_object();
+	for (int k = 0; names[k]; k++) {
+		const char *v = form_value(form, names[k]);
+		if (!*v)
+			continue;
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (jx_in(names[k], integers) && *end == '\0' && end != v)
+			json_object_set_new(body, names[k], json_integer(n));
+		else
+			json_object_set_new(body, names[k], json_string(v));
+	}
+	return body;
+}
+
+json_t *page_catalogue_options(struct request *rq, json_t *rows, const char *selected)
+{
+	json_t *arr = json_array(), *r;
+	size_t i;
+	json_array_foreach(rows, i, r) {
+		const char *code = json_string_value(json_object_get(r, "code"));
+		if (json_is_true(json_object_get(r, "active")))
+			json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "value", code, "label",
+				json_object_get(r, rq->lang == LANG_EN ? "name_en" : "name_zh"),
+				"selected", selected && strcmp(selected, code) == 0));
+	}
+	return arr;
+}
+
+const char *page_catalogue_name(struct request *rq, json_t *rows, const char *code)
+{
+	json_t *r;
+	size_t i;
+	json_array_foreach(rows, i, r)
+		if (code && strcmp(code, json_string_value(json_object_get(r, "code"))) == 0)
+			return json_string_value(json_object_get(r, rq->lang == LANG_EN ? "name_en"
+								   : "name_zh"));
+	return code;
 }

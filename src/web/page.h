@@ -89,4 +89,14 @@ char *svg_bar_chart(struct request *rq, json_t *rows, const char *label_key, con
 extern const char *const page_household_form_keys[];
 json_t *page_household_form_fields(struct request *rq, json_t *values);
 
+/* A field of fields.html: a text input, or a select when options is given (taken); its error
+ * is the body's `body_key`'s (NULL: the field's name). */
+json_t *page_form_field(struct request *rq, json_t *form, const char *name, const char *body_key,
+			const char *label_key, json_t *options);
+/* A domain write's body from a form's non-empty values: integer fields as numbers. */
+json_t *page_form_body(json_t *form, const char *const *names, const char *const *integers);
+/* The rows of a catalogue ({code, name_zh, name_en, active}) as options in the page's
+ * language (the active ones), and one code's name. */
+json_t *page_catalogue_options(struct request *rq, json_t *rows, const char *selected);
+const char *page_catalogue_name(struct request *rq, json_t *rows, const char *code);
 #endif

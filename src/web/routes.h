@@ -278,4 +278,14 @@ void api_business_get(struct request *rq);
 void api_business_patch(struct request *rq);
 void api_business_support(struct request *rq);
 void api_report_businesses(struct request *rq);
+void page_activities(struct request *rq);
+void page_activities_post(struct request *rq);
+void page_activity(struct request *rq);
+void page_activity_attend(struct request *rq);
+void page_activity_unattend(struct request *rq);
+void page_participation(struct request *rq);
+void page_businesses(struct request *rq);
+void page_businesses_post(struct request *rq);
+void page_business(struct request *rq);
+void page_business_support(struct request *rq);
 #endif

@@ -233,5 +233,67 @@ def test_bad_businesses_store_nothing():
     expect(count("business_support") == support, "no support stored")
 
 
+def test_pages():
+    import html as htmlmod
+    session = S.page_session("tuanshan")
+    hh, (head, spouse) = family(members=2)
+    r = S.submit("/activities", session, {"kind": "sports", "title": "广场舞比赛", "held_on": "2026-02-30",
+                                          "place": "广场", "organiser": "妇联"})
+    body = r.body.decode()
+    expect(r.status == 422 and 'id="held_on-error"' in body and "广场舞比赛" in body, "an impossible day, shown %r" % r)
+    before = count("activities")
+    r = S.submit("/activities", session, {"kind": "sports", "title": "广场舞比赛", "held_on": TODAY.isoformat(),
+                                          "place": "广场", "organiser": "妇联"})
+    expect(r.status == 303 and count("activities") == before + 1, "saved %r" % r)
+    where = r.header("Location")
+    aid = int(where.rsplit("/", 1)[1])
+    r = S.submit(where + "/attendees", session, {"person_id": str(head)}, form_page=where)
+    expect(r.status == 303 and r.header("Location") == where, "an attendee added %r" % r)
+    _, (outsider,) = family(dest=YUCAI)
+    r = S.submit(where + "/attendees", session, {"person_id": str(outsider)}, form_page=where)
+    expect(r.status == 404, "a person outside the scope is 404 on the page too %r" % r)
+    one = S.page(where, session).body.decode()
+    expect('href="/persons/%d"' % head in one and 'id="attendee-count">1<' in one and "群众体育" in one, "the page")
+    r = S.submit(where + "/attendees/remove", session, {"person_id": str(head)}, form_page=where)
+    expect(r.status == 303 and get("/api/v1/activities/%d" % aid).json["attendees"] == 0, "removed %r" % r)
+    listing = S.page("/activities", session).body.decode()
+    expect('href="/activities/%d"' % aid in listing and 'href="/activities?community=%s"' % TUANSHAN in listing
+           and "各社区、各月活动情况" in listing, "the list with figures linking to their records")
+    month = TODAY.isoformat()[:7]
+    expect('href="/activities?from=%s-01&amp;to=' % month in listing, "a month links to its activities")
+    expect("Activities by community and month" in S.page("/activities", session, "en").body.decode(), "in English")
+    for where_from in ("/activities", "/activities/participation?from=2026-01-01", "/businesses"):
+        links = re.findall(r'href="(/api/v1/[^"]+format=(?:csv|xlsx))"', S.page(where_from, session).body.decode())
+        expect(len(links) == 2, "download links on %s %r" % (where_from, links))
+        for link in links:
+            got = S.page(htmlmod.unescape(link), session)
+            expect(got.status == 200 and len(got.body) > 50, "the download %s answers %r" % (link, got))
+    part = S.page("/activities/participation?attendances=0", session).body.decode()
+    expect('href="/households/%d"' % hh in part and "未参加活动的户" in part, "households with none, by page")
+    r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop", "founders": "",
+                                          "founded_on": "2025-01-10", "employees": "1"})
+    expect(r.status == 422 and 'id="founders-error"' in r.body.decode(), "a start-up with no founder %r" % r)
+    r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop", "founders": "%d, %d" % (head, spouse),
+                                          "founded_on": "2025-01-10", "employees": "1"})
+    expect(r.status == 303, "a start-up saved %r" % r)
+    bwhere = r.header("Location")
+    r = S.submit(bwhere + "/support", session, {"kind": "subsidy", "amount": "-5", "granted_on": "2025-02-01",
+                                                 "source": "县人社局"}, form_page=bwhere)
+    expect(r.status == 422 and 'id="amount-error"' in r.body.decode(), "a negative amount on the page %r" % r)
+    r = S.submit(bwhere + "/support", session, {"kind": "subsidy", "amount": "3000", "granted_on": "2025-02-01",
+                                                 "source": "县人社局"}, form_page=bwhere)
+    expect(r.status == 303, "support saved %r" % r)
+    one = S.page(bwhere, session).body.decode()
+    expect('id="support-amount">3000<' in one and "补贴" in one and 'href="/persons/%d"' % spouse in one, "the start-up")
+    biz = S.page("/businesses", session).body.decode()
+    expect('href="/businesses?kind=workshop"' in biz and "居家就业" in biz, "figures linking to their records")
+    dash = S.page("/", session).body.decode()
+    expect('href="/activities?from=%s-01-01"' % TODAY.year in dash and 'href="/businesses"' in dash,
+           "the dashboard's figures link to their records")
+    expect(S.page(where, S.page_session("yucai")).status == 404, "404 outside the scope")
+    seen = S.page(where, S.page_session("helper")).body.decode()
+    expect('action="%s/attendees"' % where not in seen, "a volunteer only reads")
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)

@@ -40,6 +40,8 @@ def page_types():
     request = one("SELECT id FROM service_requests WHERE status = 'in_progress' ORDER BY id LIMIT 1")
     petition = one("SELECT id FROM petitions WHERE status = 'open' AND deadline < date('now', '+8 hours') ORDER BY id LIMIT 1")
     replied = one("SELECT id FROM petitions WHERE status = 'replied' ORDER BY id LIMIT 1")
+    activity = one("SELECT activity_id FROM activity_attendance ORDER BY id LIMIT 1")
+    business = one("SELECT business_id FROM business_support ORDER BY id LIMIT 1")
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -63,6 +65,9 @@ def page_types():
         ("services-household", "/services?household=%d" % item_hh),
         ("petitions", "/petitions"), ("petitions-overdue", "/petitions?overdue=true"),
         ("petition-breached", "/petitions/%d" % petition), ("petition-replied", "/petitions/%d" % replied),
+        ("activities", "/activities"), ("activity", "/activities/%d" % activity),
+        ("participation", "/activities/participation"), ("participation-none", "/activities/participation?attendances=0"),
+        ("businesses", "/businesses"), ("business", "/businesses/%d" % business),
         # each worklist's 情况 column says its detail in words; a figure's heading its area
         ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
         ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),
