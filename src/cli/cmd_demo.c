@@ -80,6 +80,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		       sum.facilities, sum.service_requests, sum.petitions,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       sum.seconds_registry, sum.seconds_followup, sum.seconds_services);
+		printf("anju demo: %ld activities with %ld attendances, %ld start-ups, %ld home-employment"
+		       " jobs in %.2f s\n", sum.activities, sum.attendances, sum.businesses, sum.home_jobs,
+		       sum.seconds_activities);
 	}
 	media_shutdown();
 	cli_close(c);

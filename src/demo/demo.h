@@ -29,6 +29,8 @@ struct demo_summary {
 	long facilities, service_requests, petitions;
 	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
 	double seconds_services;	/* facilities, requests and petitions */
+	long activities, attendances, businesses, home_jobs;	/* demo_activities.c */
+	double seconds_activities;
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key
