@@ -24,8 +24,8 @@ const char *const business_support_kinds[] = {"loan", "subsidy", "training", NUL
 	" employees jobs support_amount version created_at"
 #define BUSINESS_KINDS "itttttttii" "iit"
 #define BUSINESS_SQL "SELECT b.id, b.community_code, d.short_name, b.name, b.kind, b.address," \
-	" b.founded_on, b.status, b.employees, (SELECT count(*) FROM jobs j WHERE j.business_id = b.id AND (j.end_date IS NULL OR" \
-	" j.end_date >= ?)), (SELECT coalesce(sum(s.amount), 0) FROM business_support s WHERE" \
+	" b.founded_on, b.status, b.employees, (SELECT count(*) FROM jobs j WHERE" \
+	" j.business_id = b.id AND (j.end_date IS NULL OR j.end_date >= ?)), (SELECT coalesce(sum(s.amount), 0) FROM business_support s WHERE" \
 	" s.business_id = b.id), b.version, b.created_at FROM businesses b" \
 	" JOIN divisions d ON d.code = b.community_code"
 

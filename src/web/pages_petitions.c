@@ -13,52 +13,6 @@
 
 /* ---------------------------------------------------------------- form helpers */
 
-/* A form field of fields.html: a text input, or a select when options is given (taken);
- * `body_key` is the body's key its errors come under, when the form's name differs (the
- * petition's content is the form's "text" or "reply": the page's main is #content). */
-static json_t *field_as(struct request *rq, json_t *form, const char *name, const char *body_key,
-			const char *label_key, json_t *options)
-{
-	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
-			       msg_get(rq->lang, label_key), "value", form_value(form, name),
-			       "select", options != NULL);
-	if (options)
-		json_object_set_new(fd, "options", options);
-	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, body_key)));
-	return fd;
-}
-
-static json_t *field(struct request *rq, json_t *form, const char *name, const char *label_key,
-		     json_t *options)
-{
-	return field_as(rq, form, name, name, label_key, options);
-}
-
-/* The categories as options, and each row's category_name, in the page's language. */
-static json_t *category_options(struct request *rq, json_t *cats, const char *selected)
-{
-	json_t *arr = json_array(), *r;
-	size_t i;
-	json_array_foreach(cats, i, r) {
-		const char *code = json_string_value(json_object_get(r, "code"));
-		if (json_is_true(json_object_get(r, "active")))
-			json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "value", code, "label",
-				json_object_get(r, rq->lang == LANG_EN ? "name_en" : "name_zh"),
-				"selected", selected && strcmp(selected, code) == 0));
-	}
-	return arr;
-}
-
-static const char *category_name(struct request *rq, json_t *cats, const char *code)
-{
-	json_t *r;
-	size_t i;
-	json_array_foreach(cats, i, r)
-		if (code && strcmp(code, json_string_value(json_object_get(r, "code"))) == 0)
-			return json_string_value(json_object_get(r, rq->lang == LANG_EN ? "name_en" : "name_zh"));
-	return code;
-}
-
 static json_t *categories(struct ctx *cx)
 {
 	json_t *out = NULL;
@@ -75,7 +29,7 @@ static void present(struct request *rq, json_t *rows, json_t *cats)
 	json_t *r;
 	size_t i;
 	json_array_foreach(rows, i, r) {
-		json_object_set_new(r, "category_name", json_string(category_name(rq, cats,
+		json_object_set_new(r, "category_name", json_string(page_catalogue_name(rq, cats,
 			json_string_value(json_object_get(r, "category")))));
 		json_object_set_new(r, "state_code", json_incref(json_object_get(r, "state")));
 		json_object_set_new(r, "status_code", json_incref(json_object_get(r, "status")));
@@ -127,7 +81,7 @@ static void petitions_page(struct request *rq, unsigned status, json_t *form)
 	size_t i;
 	present(rq, json_object_get(out, "items"), cats);
 	json_array_foreach(json_object_get(figures, "by_category"), i, g)
-		json_object_set_new(g, "name", json_string(category_name(rq, cats,
+		json_object_set_new(g, "name", json_string(page_catalogue_name(rq, cats,
 			json_string_value(json_object_get(g, "key")))));
 	json_array_foreach(json_object_get(figures, "by_channel"), i, g)
 		json_object_set_new(g, "name", json_string(msg_get(rq->lang, arena_printf(&rq->arena,
@@ -144,18 +98,24 @@ static void petitions_page(struct request *rq, unsigned status, json_t *form)
 	if (f.overdue)
 		json_object_set_new(out, "overdue_only", json_true());
 	json_t *fields = json_array();
-	json_array_append_new(fields, field(rq, form, "channel", "col_pet_channel",
+	json_array_append_new(fields, page_form_field(rq, form, "channel", NULL, "col_pet_channel",
 		page_code_options(rq, petition_channels, "petition_channel", form_value(form, "channel"))));
-	json_array_append_new(fields, field(rq, form, "category", "col_pet_category",
-		category_options(rq, cats, form_value(form, "category"))));
-	json_array_append_new(fields, field_as(rq, form, "text", "content", "col_pet_content", NULL));
-	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
-	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "category", NULL,
+		"col_pet_category",
+		page_catalogue_options(rq, cats, form_value(form, "category"))));
+	json_array_append_new(fields, page_form_field(rq, form, "text", "content",
+		"col_pet_content", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "person_id", NULL,
+		"col_svc_person_id", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "household_id", NULL,
+		"col_svc_household_id", NULL));
 	if (f.household_id && !*form_value(form, "household_id"))	/* from the household's page */
 		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
 			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
-	json_array_append_new(fields, field(rq, form, "requester_name", "col_pet_requester_name", NULL));
-	json_array_append_new(fields, field(rq, form, "community", "col_destination",
+	json_array_append_new(fields, page_form_field(rq, form, "requester_name", NULL,
+		"col_pet_requester_name", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "community", NULL,
+		"col_destination",
 					    page_place_options(rq, true, form_value(form, "community"))));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "anonymous_checked", json_boolean(*form_value(form, "anonymous")));
@@ -177,24 +137,6 @@ void page_petitions(struct request *rq)
 	json_decref(form);
 }
 
-/* A body for a domain write from the form's non-empty values; integer fields as numbers. */
-static json_t *body_of(json_t *form, const char *const *names, const char *const *integers)
-{
-	json_t *body = json_object();
-	for (int k = 0; names[k]; k++) {
-		const char *v = form_value(form, names[k]);
-		if (!*v)
-			continue;
-		char *end;
-		long long n = strtoll(v, &end, 10);
-		if (jx_in(names[k], integers) && *end == '\0' && end != v)
-			json_object_set_new(body, names[k], json_integer(n));
-		else
-			json_object_set_new(body, names[k], json_string(v));
-	}
-	return body;
-}
-
 void page_petitions_post(struct request *rq)
 {
 	static const char *const names[] = {"person_id", "household_id", "requester_name",
@@ -206,7 +148,7 @@ void page_petitions_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = body_of(f, names, integers);
+	json_t *body = page_form_body(f, names, integers);
 	json_object_set_new(body, "anonymous", json_boolean(*form_value(f, "anonymous")));
 	if (*form_value(f, "text"))
 		json_object_set_new(body, "content", json_string(form_value(f, "text")));
@@ -251,14 +193,17 @@ static void petition_page(struct request *rq, unsigned status, json_t *form)
 	if (role_can_edit_registry(rq->actor.role)) {
 		json_t *fields = json_array();
 		if (open) {
-			json_array_append_new(fields, field_as(rq, form, "reply", "content", "col_pet_reply",
+			json_array_append_new(fields, page_form_field(rq, form, "reply", "content",
+				"col_pet_reply",
 							       NULL));
 			json_object_set_new(out, "action", json_string("reply"));
 		} else {
-			json_array_append_new(fields, field(rq, form, "satisfaction", "col_pet_satisfaction",
+			json_array_append_new(fields, page_form_field(rq, form, "satisfaction", NULL,
+				"col_pet_satisfaction",
 				page_code_options(rq, petition_satisfactions, "petition_satisfaction",
 						  form_value(form, "satisfaction"))));
-			json_array_append_new(fields, field(rq, form, "reason", "col_pet_appeal_reason", NULL));
+			json_array_append_new(fields, page_form_field(rq, form, "reason", NULL,
+				"col_pet_appeal_reason", NULL));
 		}
 		json_object_set_new(out, "fields", fields);
 		json_object_set_new(out, "can_act", json_true());
@@ -291,7 +236,7 @@ void page_petition_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = body_of(f, names, none);
+	json_t *body = page_form_body(f, names, none);
 	const char *action = form_value(f, "action");
 	if (*form_value(f, "reply"))
 		json_object_set_new(body, "content", json_string(form_value(f, "reply")));

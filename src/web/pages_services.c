@@ -15,19 +15,6 @@
 
 /* ---------------------------------------------------------------- form helpers */
 
-/* A form field of fields.html: a text input, or a select when options is given (taken). */
-static json_t *field(struct request *rq, json_t *form, const char *name, const char *label_key,
-		     json_t *options)
-{
-	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
-			       msg_get(rq->lang, label_key), "value", form_value(form, name),
-			       "select", options != NULL);
-	if (options)
-		json_object_set_new(fd, "options", options);
-	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq, name)));
-	return fd;
-}
-
 /* Options from rows of a catalogue with name_zh/name_en (kinds, matters, departments). */
 static json_t *catalogue_options(struct request *rq, json_t *rows, const char *selected)
 {
@@ -63,24 +50,6 @@ static void name_codes(struct request *rq, json_t *rows, const char *key, json_t
 			json_object_set_new(r, arena_printf(&rq->arena, "%s_name", key),
 					    json_string(catalogue_name(rq, catalogue, code)));
 	}
-}
-
-/* A body for a domain write from the form's non-empty values; integer fields as numbers. */
-static json_t *body_of(json_t *form, const char *const *names, const char *const *integers)
-{
-	json_t *body = json_object();
-	for (int k = 0; names[k]; k++) {
-		const char *v = form_value(form, names[k]);
-		if (!*v)
-			continue;
-		char *end;
-		long long n = strtoll(v, &end, 10);
-		if (jx_in(names[k], integers) && *end == '\0' && end != v)
-			json_object_set_new(body, names[k], json_integer(n));
-		else
-			json_object_set_new(body, names[k], json_string(v));
-	}
-	return body;
 }
 
 static json_t *rows_of(enum outcome (*list)(struct ctx *, json_t **), struct ctx *cx)
@@ -122,16 +91,22 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 		f.kind ? page_url_encode(rq, f.kind) : "");
 	json_object_set_new(out, "query", json_string(query));
 	json_t *fields = json_array();
-	json_array_append_new(fields, field(rq, form, "community_code", "col_destination",
+	json_array_append_new(fields, page_form_field(rq, form, "community_code", NULL,
+		"col_destination",
 					    page_place_options(rq, true, form_value(form, "community_code"))));
-	json_array_append_new(fields, field(rq, form, "kind", "col_svc_kind",
+	json_array_append_new(fields, page_form_field(rq, form, "kind", NULL, "col_svc_kind",
 					    catalogue_options(rq, kinds, form_value(form, "kind"))));
-	json_array_append_new(fields, field(rq, form, "name", "col_svc_name", NULL));
-	json_array_append_new(fields, field(rq, form, "address", "col_svc_address", NULL));
-	json_array_append_new(fields, field(rq, form, "area_m2", "col_svc_area_m2", NULL));
-	json_array_append_new(fields, field(rq, form, "opening_hours", "col_svc_opening_hours", NULL));
-	json_array_append_new(fields, field(rq, form, "contact", "col_svc_contact", NULL));
-	json_array_append_new(fields, field(rq, form, "status", "col_svc_status",
+	json_array_append_new(fields, page_form_field(rq, form, "name", NULL,
+		"col_svc_name", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "address", NULL,
+		"col_svc_address", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "area_m2", NULL,
+		"col_svc_area_m2", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "opening_hours", NULL,
+		"col_svc_opening_hours", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "contact", NULL,
+		"col_svc_contact", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "status", NULL, "col_svc_status",
 		page_code_options(rq, facility_statuses, "facility_status", form_value(form, "status"))));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
@@ -161,7 +136,7 @@ void page_facilities_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = body_of(f, names, integers);
+	json_t *body = page_form_body(f, names, integers);
 	enum outcome res = facility_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)
@@ -206,7 +181,8 @@ static void facility_page(struct request *rq, unsigned status, json_t *form)
 	}
 	json_object_set_new(out, "departments_boxes", boxes);
 	json_t *fields = json_array();
-	json_array_append_new(fields, field(rq, form, "name", "col_svc_window_name", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "name", NULL,
+		"col_svc_window_name", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "departments_error",
 			    json_text_or_null(page_field_error(rq, "departments")));
@@ -339,8 +315,10 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 			"selected", strcmp(id, form_value(form, "window_id")) == 0));
 	}
 	json_decref(windows);
-	json_array_append_new(fields, field(rq, form, "person_id", "col_svc_person_id", NULL));
-	json_array_append_new(fields, field(rq, form, "household_id", "col_svc_household_id", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "person_id", NULL,
+		"col_svc_person_id", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "household_id", NULL,
+		"col_svc_household_id", NULL));
 	if (f.household_id && !*form_value(form, "household_id"))	/* from the household's page */
 		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
 			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
@@ -359,15 +337,19 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 		json_object_set_new(out, "attachments", boxes);
 		json_object_set_new(out, "items_error", json_text_or_null(page_field_error(rq, "items[0]")));
 	}
-	json_array_append_new(fields, field(rq, form, "walk_in_name", "col_svc_walk_in_name", NULL));
-	json_array_append_new(fields, field(rq, form, "matter", "col_svc_matter",
+	json_array_append_new(fields, page_form_field(rq, form, "walk_in_name", NULL,
+		"col_svc_walk_in_name", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "matter", NULL, "col_svc_matter",
 					    catalogue_options(rq, matters, form_value(form, "matter"))));
-	json_array_append_new(fields, field(rq, form, "channel", "col_svc_channel",
+	json_array_append_new(fields, page_form_field(rq, form, "channel", NULL, "col_svc_channel",
 		page_code_options(rq, service_channels, "service_channel", form_value(form, "channel"))));
-	json_array_append_new(fields, field(rq, form, "window_id", "col_svc_window_name", wopts));
-	json_array_append_new(fields, field(rq, form, "community", "col_destination",
+	json_array_append_new(fields, page_form_field(rq, form, "window_id", NULL,
+		"col_svc_window_name", wopts));
+	json_array_append_new(fields, page_form_field(rq, form, "community", NULL,
+		"col_destination",
 					    page_place_options(rq, true, form_value(form, "community"))));
-	json_array_append_new(fields, field(rq, form, "note", "col_svc_note", NULL));
+	json_array_append_new(fields, page_form_field(rq, form, "note", NULL,
+		"col_svc_note", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_object_set_new(out, "can_export", json_boolean(role_can_export(rq->actor.role)));
@@ -397,7 +379,7 @@ void page_services_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = body_of(f, names, integers), *items = json_array(), *v;
+	json_t *body = page_form_body(f, names, integers), *items = json_array(), *v;
 	const char *key;
 	json_object_foreach(f, key, v)	/* the attachments' boxes: item_ID */
 		if (strncmp(key, "item_", 5) == 0 && strtoll(key + 5, NULL, 10) > 0)
@@ -446,12 +428,17 @@ static void service_page(struct request *rq, unsigned status, json_t *form)
 				strcmp(form_value(form, "status"), service_statuses[k]) == 0));
 	if (json_array_size(moves) && role_can_edit_registry(rq->actor.role)) {
 		json_t *fields = json_array();
-		json_array_append_new(fields, field(rq, form, "status", "col_svc_status", moves));
-		json_array_append_new(fields, field(rq, form, "note", "col_svc_note", NULL));
-		json_array_append_new(fields, field(rq, form, "referred_to", "col_svc_referred_to",
+		json_array_append_new(fields, page_form_field(rq, form, "status", NULL,
+			"col_svc_status", moves));
+		json_array_append_new(fields, page_form_field(rq, form, "note", NULL,
+			"col_svc_note", NULL));
+		json_array_append_new(fields, page_form_field(rq, form, "referred_to", NULL,
+			"col_svc_referred_to",
 						    catalogue_options(rq, deps, form_value(form, "referred_to"))));
-		json_array_append_new(fields, field(rq, form, "receiving_party", "col_svc_receiving_party", NULL));
-		json_array_append_new(fields, field(rq, form, "reason", "col_svc_reason", NULL));
+		json_array_append_new(fields, page_form_field(rq, form, "receiving_party", NULL,
+			"col_svc_receiving_party", NULL));
+		json_array_append_new(fields, page_form_field(rq, form, "reason", NULL,
+			"col_svc_reason", NULL));
 		json_object_set_new(out, "fields", fields);
 		json_object_set_new(out, "can_move", json_true());
 	} else
@@ -482,7 +469,7 @@ void page_service_post(struct request *rq)
 		page_outcome(rq, OUT_BAD_REQUEST);
 		return;
 	}
-	json_t *body = body_of(f, names, none);
+	json_t *body = page_form_body(f, names, none);
 	enum outcome res = service_request_move(&rq->cx, rq->ids[0], NULL, body, &out);
 	json_decref(body);
 	json_decref(out);
