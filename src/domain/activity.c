@@ -346,15 +346,42 @@ enum outcome activity_figures(struct ctx *cx, const struct activity_filter *f, j
 
 /* ---------------------------------------------------------------- participation */
 
-/* The households of the scope (relocated to a community of the filter) with their
- * attendances in the period, as a subquery x(id, number, community_code, n). */
-#define PARTICIPATION_FROM "(SELECT h.id, h.number, h.dest_community AS community_code," \
-	" (SELECT count(*) FROM activity_attendance a JOIN activities t ON t.id = a.activity_id" \
-	" WHERE a.household_id = h.id AND t.held_on >= ? AND t.held_on <= ?) AS n" \
-	" FROM households h WHERE h.dest_community IS NOT NULL AND h.status <> 'closed' AND " \
-	SCOPE_SQL " AND (? = '' OR (h.dest_community >= ? AND h.dest_community < ?))) x"
-#define PARTICIPATION_TYPES "tt" SCOPE_TYPES "ttt"
+/* The households of the scope relocated to a community of the filter. */
+#define PARTICIPANTS "h.dest_community IS NOT NULL AND h.status <> 'closed' AND " SCOPE_SQL \
+	" AND (? = '' OR (h.dest_community >= ? AND h.dest_community < ?))"
+#define PARTICIPANTS_TYPES SCOPE_TYPES "ttt"
+/* Those of them who attended in the period (two day parameters first), with their number
+ * of attendances: a subquery x(household_id, n) driven by the period's attendance, which is
+ * far smaller than the households. */
+#define ATTENDED "(SELECT a.household_id, count(*) AS n FROM activity_attendance a JOIN" \
+	" activities t ON t.id = a.activity_id JOIN households h ON h.id = a.household_id WHERE" \
+	" t.held_on >= ? AND t.held_on <= ? AND " PARTICIPANTS " GROUP BY a.household_id) x"
+#define ATTENDED_TYPES "tt" PARTICIPANTS_TYPES
 #define PARTICIPATION_MAX 5	/* the distribution's last group: five or more */
+
+/* The rows of a page: households with exactly `want` attendances (5: five or more) from
+ * the attendance, or every household (want < 0) or those with none (0) from the
+ * households, each in id order after `after`. */
+static json_t *participation_rows(struct ctx *cx, const struct participation_filter *f,
+				  const struct ranges *g, const char *from, const char *to)
+{
+	const char *names = "household_id household_number community_code attendances";
+	if (f->attendances > 0)
+		return ledger_rows(cx, names, "itti", "SELECT x.household_id, h.number,"
+			" h.dest_community, x.n FROM " ATTENDED " JOIN households h ON h.id ="
+			" x.household_id WHERE (x.n = ? OR (? >= 5 AND x.n >= 5)) AND x.household_id > ?"
+			" ORDER BY x.household_id LIMIT ?", ATTENDED_TYPES "ii" "ii", from, to,
+			SCOPE_ARGS(g->lo, g->hi), g->plo, g->plo, g->phi, f->attendances, f->attendances,
+			f->after, (int64_t)f->limit + 1);
+	return ledger_rows(cx, names, "itti", "SELECT h.id, h.number, h.dest_community, (SELECT"
+		" count(*) FROM activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE"
+		" a.household_id = h.id AND t.held_on >= ? AND t.held_on <= ?) AS n FROM households h"
+		" WHERE " PARTICIPANTS " AND h.id > ? AND (? < 0 OR NOT EXISTS (SELECT 1 FROM"
+		" activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE a.household_id"
+		" = h.id AND t.held_on >= ? AND t.held_on <= ?)) ORDER BY h.id LIMIT ?",
+		"tt" PARTICIPANTS_TYPES "i" "itt" "i", from, to, SCOPE_ARGS(g->lo, g->hi), g->plo,
+		g->plo, g->phi, f->after, f->attendances, from, to, (int64_t)f->limit + 1);
+}
 
 enum outcome activity_participation(struct ctx *cx, const struct participation_filter *f,
 				    json_t **out)
@@ -366,20 +393,20 @@ enum outcome activity_participation(struct ctx *cx, const struct participation_f
 	snprintf(from, sizeof(from), "%s", f->from ? f->from : "0000-01-01");
 	snprintf(to, sizeof(to), "%s", f->to ? f->to : "9999-12-31");
 	int64_t dist[PARTICIPATION_MAX + 1] = {0};
-	struct store_rows *r = store_query(cx->db, "SELECT x.n, count(*) FROM " PARTICIPATION_FROM
-		" GROUP BY x.n", PARTICIPATION_TYPES, from, to, SCOPE_ARGS(g.lo, g.hi), g.plo, g.plo,
-		g.phi);
-	while (r && store_next(r)) {
+	int rc = STORE_OK;
+	dist[0] = store_one_int(cx->db, &rc, "SELECT count(*) FROM households h WHERE " PARTICIPANTS,
+				PARTICIPANTS_TYPES, SCOPE_ARGS(g.lo, g.hi), g.plo, g.plo, g.phi);
+	struct store_rows *r = rc == STORE_OK ? store_query(cx->db, "SELECT x.n, count(*) FROM "
+		ATTENDED " GROUP BY x.n", ATTENDED_TYPES, from, to, SCOPE_ARGS(g.lo, g.hi), g.plo,
+		g.plo, g.phi) : NULL;
+	while (r && store_next(r)) {	/* those who came are not among those with none */
 		int64_t n = store_int(r, 0);
 		dist[n < PARTICIPATION_MAX ? n : PARTICIPATION_MAX] += store_int(r, 1);
+		dist[0] -= store_int(r, 1);
 	}
 	if (!r || store_finish(r) != STORE_OK)
 		return OUT_INTERNAL;
-	json_t *rows = ledger_rows(cx, "household_id household_number community_code attendances",
-		"itti", "SELECT x.id, x.number, x.community_code, x.n FROM " PARTICIPATION_FROM
-		" WHERE (? < 0 OR x.n = ? OR (? >= 5 AND x.n >= 5)) AND x.id > ? ORDER BY x.id LIMIT ?",
-		PARTICIPATION_TYPES "iii" "ii", from, to, SCOPE_ARGS(g.lo, g.hi), g.plo, g.plo, g.phi,
-		f->attendances, f->attendances, f->attendances, f->after, (int64_t)f->limit + 1);
+	json_t *rows = participation_rows(cx, f, &g, from, to);
 	if (!rows)
 		return OUT_INTERNAL;
 	*out = page_of(cx, rows, f->limit, "household_id");

@@ -116,3 +116,4 @@ DROP TABLE jobs;
 ALTER TABLE jobs_013 RENAME TO jobs;
 CREATE INDEX jobs_person ON jobs(person_id, start_date);
 CREATE INDEX jobs_business ON jobs(business_id);
+CREATE INDEX jobs_type ON jobs(type, end_date);
