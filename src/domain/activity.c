@@ -365,16 +365,18 @@ enum outcome activity_figures(struct ctx *cx, const struct activity_filter *f, j
 static json_t *participation_rows(struct ctx *cx, const struct participation_filter *f,
 				  const struct ranges *g, const char *from, const char *to)
 {
-	const char *names = "household_id household_number community_code attendances";
+	const char *names = "household_id household_number community_code community_name"
+		" attendances";
 	if (f->attendances > 0)
-		return ledger_rows(cx, names, "itti", "SELECT x.household_id, h.number,"
-			" h.dest_community, x.n FROM " ATTENDED " JOIN households h ON h.id ="
+		return ledger_rows(cx, names, "ittti", "SELECT x.household_id, h.number,"
+			" h.dest_community, (SELECT d.short_name FROM divisions d WHERE d.code ="
+			" h.dest_community), x.n FROM " ATTENDED " JOIN households h ON h.id ="
 			" x.household_id WHERE (x.n = ? OR (? >= 5 AND x.n >= 5)) AND x.household_id > ?"
 			" ORDER BY x.household_id LIMIT ?", ATTENDED_TYPES "ii" "ii", from, to,
 			SCOPE_ARGS(g->lo, g->hi), g->plo, g->plo, g->phi, f->attendances, f->attendances,
 			f->after, (int64_t)f->limit + 1);
-	return ledger_rows(cx, names, "itti", "SELECT h.id, h.number, h.dest_community, (SELECT"
-		" count(*) FROM activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE"
+	return ledger_rows(cx, names, "ittti", "SELECT h.id, h.number, h.dest_community, (SELECT"
+		" d.short_name FROM divisions d WHERE d.code = h.dest_community), (SELECT count(*) FROM activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE"
 		" a.household_id = h.id AND t.held_on >= ? AND t.held_on <= ?) AS n FROM households h"
 		" WHERE " PARTICIPANTS " AND h.id > ? AND (? < 0 OR NOT EXISTS (SELECT 1 FROM"
 		" activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE a.household_id"

@@ -55,7 +55,7 @@ struct participation_filter {
 };
 /* Participation by household over the period: {"from", "to", "distribution": [{attendances,
  * households}] (0 first; 5 stands for five or more), "items": [{household_id,
- * household_number, community_code, attendances}], "next"}: the households (relocated, of a
+ * household_number, community_code, community_name, attendances}], "next"}: the households (relocated, of a
  * community within the scope) with their number of attendances in the period. */
 enum outcome activity_participation(struct ctx *cx, const struct participation_filter *f,
 				    json_t **out);

@@ -116,7 +116,7 @@ static void download(struct request *rq, const char *format, struct source *s)
 	static const char *const activity_keys[] = {"id", "held_on", "community_code",
 		"community_name", "kind", "title", "place", "organiser", "attendees", NULL};
 	static const char *const participation_keys[] = {"household_id", "household_number",
-		"community_code", "attendances", NULL};
+		"community_code", "community_name", "attendances", NULL};
 	static const char *const business_keys[] = {"id", "name", "kind", "community_code",
 		"community_name", "address", "founded_on", "founders", "status", "employees", "jobs",
 		"support_amount", NULL};

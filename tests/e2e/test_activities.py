@@ -190,6 +190,9 @@ def test_businesses_jobs_and_home_employment():
            and figures["totals"]["support_amount"] >= 50000, "the figures %r" % figures)
     report = get("/api/v1/reports/employment").json
     expect(report["county"]["employed_home"] >= 1, "home employment in the report %r" % report["county"])
+    behind = get("/api/v1/reports/employment/records?figure=employed_home&limit=500")
+    expect(behind.status == 200 and helper in [x.get("person_id", x.get("id")) for x in behind.json["items"]],
+           "the figure's records name the person %r" % behind)
     listed = get("/api/v1/businesses?person=%d" % founder).json["items"]
     expect([b["id"] for b in listed] == [bid], "a founder's start-ups %r" % listed)
     trail = get("/api/v1/households/%d/trail" % hh).json["items"]
