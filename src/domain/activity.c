@@ -362,7 +362,7 @@ enum outcome activity_figures(struct ctx *cx, const struct activity_filter *f, j
 /* The rows of a page: households with exactly `want` attendances (5: five or more) from
  * the attendance, or every household (want < 0) or those with none (0) from the
  * households, each in id order after `after`. */
-static json_t *participation_rows(struct ctx *cx, const struct participation_filter *f,
+static json_t *activity_participation_rows(struct ctx *cx, const struct participation_filter *f,
 				  const struct ranges *g, const char *from, const char *to)
 {
 	const char *names = "household_id household_number community_code community_name"
@@ -408,7 +408,7 @@ enum outcome activity_participation(struct ctx *cx, const struct participation_f
 	}
 	if (!r || store_finish(r) != STORE_OK)
 		return OUT_INTERNAL;
-	json_t *rows = participation_rows(cx, f, &g, from, to);
+	json_t *rows = activity_participation_rows(cx, f, &g, from, to);
 	if (!rows)
 		return OUT_INTERNAL;
 	*out = page_of(cx, rows, f->limit, "household_id");
