@@ -18,15 +18,19 @@
 /* The scope's range and a place filter's (a division code prefix, "" for none). */
 struct ranges {
 	char lo[16], hi[17], plo[16], phi[17];
+	char dlo[16], dhi[17];	/* the place's range, or every code ["", ":") */
 };
 
 static void ranges_of(struct ctx *cx, const char *place, struct ranges *r)
 {
 	actor_scope_range(cx->actor, r->lo, r->hi);
-	r->plo[0] = r->phi[0] = '\0';
+	r->plo[0] = r->phi[0] = r->dlo[0] = '\0';
+	snprintf(r->dhi, sizeof(r->dhi), ":");
 	if (place && *place) {
 		snprintf(r->plo, sizeof(r->plo), "%s", place);
 		snprintf(r->phi, sizeof(r->phi), "%s:", place);
+		snprintf(r->dlo, sizeof(r->dlo), "%s", place);
+		snprintf(r->dhi, sizeof(r->dhi), "%s:", place);
 	}
 }
 
@@ -347,9 +351,9 @@ enum outcome activity_figures(struct ctx *cx, const struct activity_filter *f, j
 /* ---------------------------------------------------------------- participation */
 
 /* The households of the scope relocated to a community of the filter. */
-#define PARTICIPANTS "h.dest_community IS NOT NULL AND h.status <> 'closed' AND " SCOPE_SQL \
-	" AND (? = '' OR (h.dest_community >= ? AND h.dest_community < ?))"
-#define PARTICIPANTS_TYPES SCOPE_TYPES "ttt"
+#define PARTICIPANTS "h.dest_community >= ? AND h.dest_community < ? AND h.status <> 'closed'" \
+	" AND " SCOPE_SQL
+#define PARTICIPANTS_TYPES "tt" SCOPE_TYPES
 /* Those of them who attended in the period (two day parameters first), with their number
  * of attendances: a subquery x(household_id, n) driven by the period's attendance, which is
  * far smaller than the households. */
@@ -373,7 +377,7 @@ static json_t *activity_participation_rows(struct ctx *cx, const struct particip
 			" h.dest_community), x.n FROM " ATTENDED " JOIN households h ON h.id ="
 			" x.household_id WHERE (x.n = ? OR (? >= 5 AND x.n >= 5)) AND x.household_id > ?"
 			" ORDER BY x.household_id LIMIT ?", ATTENDED_TYPES "ii" "ii", from, to,
-			SCOPE_ARGS(g->lo, g->hi), g->plo, g->plo, g->phi, f->attendances, f->attendances,
+			g->dlo, g->dhi, SCOPE_ARGS(g->lo, g->hi), f->attendances, f->attendances,
 			f->after, (int64_t)f->limit + 1);
 	return ledger_rows(cx, names, "ittti", "SELECT h.id, h.number, h.dest_community, (SELECT"
 		" d.short_name FROM divisions d WHERE d.code = h.dest_community), (SELECT count(*) FROM activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE"
@@ -381,8 +385,8 @@ static json_t *activity_participation_rows(struct ctx *cx, const struct particip
 		" WHERE " PARTICIPANTS " AND h.id > ? AND (? < 0 OR NOT EXISTS (SELECT 1 FROM"
 		" activity_attendance a JOIN activities t ON t.id = a.activity_id WHERE a.household_id"
 		" = h.id AND t.held_on >= ? AND t.held_on <= ?)) ORDER BY h.id LIMIT ?",
-		"tt" PARTICIPANTS_TYPES "i" "itt" "i", from, to, SCOPE_ARGS(g->lo, g->hi), g->plo,
-		g->plo, g->phi, f->after, f->attendances, from, to, (int64_t)f->limit + 1);
+		"tt" PARTICIPANTS_TYPES "i" "itt" "i", from, to, g->dlo, g->dhi,
+		SCOPE_ARGS(g->lo, g->hi), f->after, f->attendances, from, to, (int64_t)f->limit + 1);
 }
 
 enum outcome activity_participation(struct ctx *cx, const struct participation_filter *f,
@@ -397,10 +401,10 @@ enum outcome activity_participation(struct ctx *cx, const struct participation_f
 	int64_t dist[PARTICIPATION_MAX + 1] = {0};
 	int rc = STORE_OK;
 	dist[0] = store_one_int(cx->db, &rc, "SELECT count(*) FROM households h WHERE " PARTICIPANTS,
-				PARTICIPANTS_TYPES, SCOPE_ARGS(g.lo, g.hi), g.plo, g.plo, g.phi);
+				PARTICIPANTS_TYPES, g.dlo, g.dhi, SCOPE_ARGS(g.lo, g.hi));
 	struct store_rows *r = rc == STORE_OK ? store_query(cx->db, "SELECT x.n, count(*) FROM "
-		ATTENDED " GROUP BY x.n", ATTENDED_TYPES, from, to, SCOPE_ARGS(g.lo, g.hi), g.plo,
-		g.plo, g.phi) : NULL;
+		ATTENDED " GROUP BY x.n", ATTENDED_TYPES, from, to, g.dlo, g.dhi,
+		SCOPE_ARGS(g.lo, g.hi)) : NULL;
 	while (r && store_next(r)) {	/* those who came are not among those with none */
 		int64_t n = store_int(r, 0);
 		dist[n < PARTICIPATION_MAX ? n : PARTICIPATION_MAX] += store_int(r, 1);

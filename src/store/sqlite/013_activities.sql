@@ -117,3 +117,7 @@ ALTER TABLE jobs_013 RENAME TO jobs;
 CREATE INDEX jobs_person ON jobs(person_id, start_date);
 CREATE INDEX jobs_business ON jobs(business_id);
 CREATE INDEX jobs_type ON jobs(type, end_date);
+
+-- Participation counts the households of a community that are not closed, within a scope:
+-- from this index alone.
+CREATE INDEX households_dest_participation ON households(dest_community, status, origin_village);
