@@ -400,6 +400,14 @@ enum outcome activity_participation(struct ctx *cx, const struct participation_f
 	snprintf(to, sizeof(to), "%s", f->to ? f->to : "9999-12-31");
 	int64_t dist[PARTICIPATION_MAX + 1] = {0};
 	int rc = STORE_OK;
+	/* a community's scope (no household came from it: it is no village) holds only the
+	 * households relocated to it: count those alone */
+	if (!*g.plo && strlen(cx->actor->scope) == 12 && store_one_int(cx->db, &rc, "SELECT"
+			" count(*) FROM households WHERE origin_village = ?", "t", cx->actor->scope) == 0
+	    && rc == STORE_OK) {
+		snprintf(g.dlo, sizeof(g.dlo), "%s", g.lo);
+		snprintf(g.dhi, sizeof(g.dhi), "%s", g.hi);
+	}
 	dist[0] = store_one_int(cx->db, &rc, "SELECT count(*) FROM households h WHERE " PARTICIPANTS,
 				PARTICIPANTS_TYPES, g.dlo, g.dhi, SCOPE_ARGS(g.lo, g.hi));
 	struct store_rows *r = rc == STORE_OK ? store_query(cx->db, "SELECT x.n, count(*) FROM "

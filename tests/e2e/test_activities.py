@@ -23,6 +23,7 @@ S.add_user("admin", "admin")
 S.add_user("tuanshan", "community", TUANSHAN)
 S.add_user("yucai", "community", YUCAI)
 S.add_user("helper", "volunteer", TUANSHAN)
+S.add_user("jubao", "volunteer", JUBAO)
 S.start()
 ADMIN = S.login("admin")
 TS = S.login("tuanshan")
@@ -146,6 +147,10 @@ def test_participation():
     expect({x["household_id"]: x["attendances"] for x in late["items"]}.get(busy) == 2, "the period counts")
     expect(busy not in [x["household_id"] for x in get(base.replace(TUANSHAN, YUCAI), YC).json["items"]],
            "another community's households are not there")
+    village = get("/api/v1/reports/participation?limit=500", S.login("jubao")).json
+    expect({busy, idle} <= {x["household_id"] for x in village["items"]} and sum(
+        d["households"] for d in village["distribution"]) == len(village["items"]),
+        "a village's scope: its households relocated anywhere %r" % village["distribution"])
     figures = get("/api/v1/reports/activities?from=%s" % frm).json
     months = {m["key"]: m for m in figures["by_month"]}
     expect(months[start[:7]]["activities"] >= 1 and figures["totals"]["attendances"] >= 3, "by month %r" % figures)
