@@ -83,6 +83,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		       sum.seconds_registry, sum.seconds_followup, sum.seconds_services);
 		printf("anju demo: %ld evaluations of model households, %ld awards\n",
 		       sum.evaluations, sum.awards);
+		printf("anju demo: %ld activities with %ld attendances, %ld start-ups, %ld home-employment"
+		       " jobs in %.2f s\n", sum.activities, sum.attendances, sum.businesses, sum.home_jobs,
+		       sum.seconds_activities);
 	}
 	media_shutdown();
 	cli_close(c);

@@ -22,6 +22,7 @@
 #include "demo/demo_followup.h"
 #include "demo/demo_services.h"
 #include "demo/demo_evaluations.h"
+#include "demo/demo_activities.h"
 #include "demo/demo_petitions.h"
 #include "demo/demo_volunteers.h"
 #include "demo/rng.h"
@@ -580,6 +581,15 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	sum->awards = eva.awards;
 	sum->seconds_services = monotonic_seconds() - started - sum->seconds_registry -
 				sum->seconds_followup;
+	struct demo_activities_summary act = {0};
+	if (!opt->no_followup && demo_activities(cx, opt->seed ? opt->seed : 2019, &act) != STORE_OK)
+		goto rollback;
+	sum->activities = act.activities;
+	sum->attendances = act.attendances;
+	sum->businesses = act.businesses;
+	sum->home_jobs = act.home_jobs;
+	sum->seconds_activities = monotonic_seconds() - started - sum->seconds_registry -
+				  sum->seconds_followup - sum->seconds_services;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",
 				 (json_int_t)sum->households, "persons", (json_int_t)sum->persons);
 	rc = audit_write(cx, "demo", "county", 0, NULL, what);

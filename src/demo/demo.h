@@ -31,6 +31,8 @@ struct demo_summary {
 	double seconds_registry, seconds_followup;	/* the phases' wall-clock times */
 	double seconds_services;	/* facilities, requests and petitions */
 	long evaluations, awards;	/* 文明大家比: schemes and awards */
+	long activities, attendances, businesses, home_jobs;	/* demo_activities.c */
+	double seconds_activities;
 };
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key

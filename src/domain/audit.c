@@ -261,7 +261,8 @@ const struct audit_entity audit_entities[] = {
 	{"facility_kind", false}, {"service_window", false}, {"service_request", false},
 	{"service_matter", false}, {"petition", false}, {"petition_category", false},
 	{"followup_rules", false}, {"volunteer", false}, {"evaluation", false},
-	{"evaluation_subject", false},
+	{"evaluation_subject", false}, {"activity", false}, {"attendance", false},
+	{"business", false}, {"participation", false},
 	{NULL, false},
 };
 

@@ -7,13 +7,14 @@
 #include "domain/ledger.h"
 
 const char *const jobs_types[] = {"county", "province", "outside_province", "public_welfare",
-				  "workshop", "self_employed", "flexible", NULL};
+				  "workshop", "self_employed", "flexible", "home", NULL};
 
 static const struct ledger_field fields[] = {
 	{"type", 's', true, .options = jobs_types, .label_key = "field_job_type",
 	 .option_prefix = "job"},
 	{"employer", 't', false, .max = 100, .label_key = "field_employer"},
 	{"employer_id", 'i', false, .min = 1},	/* from the register (not on the form) */
+	{"business_id", 'i', false, .min = 1, .label_key = "field_business_id"},
 	{"start_date", 'd', true, .when = DATE_PLANNED, .label_key = "field_start_date"},
 	{"end_date", 'd', false, .when = DATE_PLANNED, .label_key = "field_end_date"},
 	{"monthly_income", 'i', false, .max = JOBS_MAX_MONTHLY_INCOME,
@@ -22,10 +23,12 @@ static const struct ledger_field fields[] = {
 	{.name = NULL},
 };
 
-static const char *const changeable[] = {"end_date", "monthly_income", "main", NULL};
+static const char *const changeable[] = {"end_date", "monthly_income", "main", "business_id",
+	NULL};
 
 static const struct ledger_read reads[] = {
 	{"employer_kind", 't', "(SELECT kind FROM employers e WHERE e.id = jobs.employer_id)"},
+	{"business_name", 't', "(SELECT name FROM businesses b WHERE b.id = jobs.business_id)"},
 	{.name = NULL},
 };
 
@@ -72,9 +75,37 @@ static void employer_of(struct ctx *cx, json_t *row)
 	}
 }
 
+/* The business a job points to: one within the actor's scope; a founder's own for
+ * self-employment and home employment (居家就业 in one's own business), any for work in it.
+ * Without an employer named, the business is the employer. */
+static void business_of(struct ctx *cx, json_t *owner, json_t *row)
+{
+	json_t *id = json_object_get(row, "business_id");
+	if (!json_is_integer(id))
+		return;
+	char lo[16], hi[17];
+	actor_scope_range(cx->actor, lo, hi);
+	const char *type = json_string_value(json_object_get(row, "type"));
+	struct store_rows *r = store_query(cx->db, "SELECT b.name, (SELECT count(*) FROM"
+		" business_founders f WHERE f.business_id = b.id AND f.person_id = ?) FROM businesses b"
+		" WHERE b.id = ? AND (? = '' OR (b.community_code >= ? AND b.community_code < ?))",
+		"iittt", (int64_t)json_integer_value(json_object_get(owner, "id")),
+		(int64_t)json_integer_value(id), lo, lo, hi);
+	if (!store_next(r))
+		verrors_add(cx->errs, "business_id", "unknown_value");
+	else if (type && (strcmp(type, "self_employed") == 0 || strcmp(type, "home") == 0) &&
+		 store_int(r, 1) == 0)
+		verrors_add(cx->errs, "business_id", "business_not_founded");
+	else if (!json_is_string(json_object_get(row, "employer")) &&
+		 !json_object_get(row, "employer_id"))
+		json_object_set_new(row, "employer", json_string(store_text(r, 0)));
+	store_finish(r);
+}
+
 /* An end after the start; at most one main job at a time. */
 static void check(struct ctx *cx, json_t *owner, json_t *row, json_t *before)
 {
+	business_of(cx, owner, row);
 	if (!before)
 		employer_of(cx, row);
 	const char *start = json_string_value(json_object_get(row, "start_date"));

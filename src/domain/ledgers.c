@@ -64,6 +64,13 @@ json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, 
 	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
 	also[n++] = (struct audit_also){"evaluation_subject",	/* scores and awards */
 		"SELECT id FROM evaluation_subjects WHERE household_id = ?"};
+	/* a member's attendance at a community activity (its audit rows are the household's) */
+	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
+	also[n++] = (struct audit_also){"attendance", NULL};
+	/* the start-ups a member founded */
+	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
+	also[n++] = (struct audit_also){"business", "SELECT f.business_id FROM business_founders f"
+		" JOIN persons p ON p.id = f.person_id WHERE p.household_id = ?"};
 	return audit_household_trail(cx, household_id, limit, also, n, values);
 }
 

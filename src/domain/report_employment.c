@@ -17,12 +17,12 @@
 const char *const report_employment_figures[] = {"households", "persons", "labor_force", "employed",
 	"employed_county", "employed_province", "employed_outside_province",
 	"employed_public_welfare", "employed_workshop", "employed_self_employed",
-	"employed_flexible", "employment_rate", "zero_employment_households", "trained",
+	"employed_flexible", "employed_home", "employment_rate", "zero_employment_households", "trained",
 	"medical_insured", "pension_insured", "minimum_living", "school_age_children",
 	"children_enrolled", "family_doctor_signed", "plots_transferred_mu", "plots_shares_mu",
 	"plots_reclaimed_mu", "plots_self_farmed_mu", "plots_idle_mu", NULL};
 
-enum { NJOB = 7, NUSE = 5 };
+enum { NJOB = 8, NUSE = 5 };
 
 /* Counters of one row (the county, a town, a community). */
 struct tally {

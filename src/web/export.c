@@ -11,6 +11,7 @@
 #include "core/check.h"
 #include "core/log.h"
 #include "core/sheet.h"
+#include "domain/privacy.h"
 #include "web/page.h"
 #include "web/server.h"
 
@@ -292,4 +293,25 @@ void export_send(struct request *rq, const char *format, const char *base,
 	send_xlsx(rq, &m, base, tables, ntables);
 	for (int i = 0; i < ntables; i++)
 		table_release(&tables[i]);
+}
+
+json_t *export_columns(struct request *rq, const char *prefix, const char *const *keys)
+{
+	json_t *cols = json_array();
+	for (int i = 0; keys[i]; i++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",
+			msg_get(rq->lang, arena_printf(&rq->arena, "%s%s", prefix, keys[i]))));
+	return cols;
+}
+
+json_t *export_page_rows(struct ctx *cx, json_t *page, int64_t *after)
+{
+	if (!page)
+		return json_array();
+	json_t *next = json_object_get(page, "next");
+	*after = json_is_string(next) ? strtoll(json_string_value(next), NULL, 10) : -1;
+	json_t *rows = json_incref(json_object_get(page, "items"));
+	json_decref(page);
+	privacy_present(cx->actor->role, rows);
+	return rows;
 }

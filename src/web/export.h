@@ -48,6 +48,14 @@ void export_mark_of(struct request *rq, struct export_mark *m);
  * the tables hold. */
 void export_send(struct request *rq, const char *format, const char *base,
 		 struct export_table *tables, int ntables, int csv_index);
+/* The columns of a table, each labelled by the message `prefix` + its key in the export's
+ * language: [{"key", "label"}] for export_table.columns. */
+json_t *export_columns(struct request *rq, const char *prefix, const char *const *keys);
+/* For a source reading a keyset list ({"items", "next": "id" or null}) a page at a time:
+ * the page's items, masked for the actor (privacy_present), with *after set to the next
+ * page's cursor, or -1 after the last page. Takes page (NULL: the list is done, an empty
+ * array). */
+json_t *export_page_rows(struct ctx *cx, json_t *page, int64_t *after);
 /* The Content-Disposition of a PDF shown in the browser, named BASE-USER-STAMP.pdf. */
 void export_pdf_headers(struct request *rq, const struct export_mark *m, const char *base);
 #endif

@@ -4,11 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/date.h"
 #include "core/embedded.h"
+#include "domain/activity.h"
 #include "domain/archive.h"
 #include "domain/checklist.h"
 #include "domain/division.h"
 #include "domain/audit.h"
+#include "domain/business.h"
 #include "domain/household.h"
 #include "domain/household_glance.h"
 #include "domain/ledger.h"
@@ -76,6 +79,21 @@ void page_dashboard(struct request *rq)
 			json_object_set(data, "evaluations_year", y);
 	}
 	json_decref(evaluations);
+	char today[11];
+	date_format(rq->cx.today, today);
+	struct activity_filter year = {.from = arena_printf(&rq->arena, "%.4s-01-01", today)};
+	json_t *activities = NULL;	/* this year's community activities (domain/activity.h) */
+	if (activity_figures(&rq->cx, &year, &activities) == OUT_OK) {
+		json_object_set(data, "activities", json_object_get(activities, "totals"));
+		json_object_set_new(data, "activities_from", json_string(year.from));
+	}
+	json_decref(activities);
+	json_t *businesses = NULL;	/* start-ups and home employment (domain/business.h) */
+	if (business_figures(&rq->cx, NULL, &businesses) == OUT_OK) {
+		json_object_set(data, "businesses", json_object_get(businesses, "totals"));
+		json_object_set(data, "home_jobs", json_object_get(businesses, "home_jobs"));
+	}
+	json_decref(businesses);
 	json_t *verified = audit_chain_last_verification(&rq->cx);	/* the audit chain's state */
 	page_times(rq, verified, "at");
 	json_object_set_new(data, "verification", verified ? verified : json_null());

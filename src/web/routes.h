@@ -292,4 +292,36 @@ void page_users_post(struct request *rq);
 void page_user_toggle(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
+/* community activities and start-ups (api_activities.c, pages_activities.c) */
+struct activity_filter;
+struct participation_filter;
+struct business_filter;
+/* The filters of the lists from the request's query (bad values into rq->errs). */
+void api_activity_filter(struct request *rq, struct activity_filter *f, int limit);
+void api_participation_filter(struct request *rq, struct participation_filter *f, int limit);
+void api_business_filter(struct request *rq, struct business_filter *f, int limit);
+void api_activity_kinds(struct request *rq);
+void api_activities_list(struct request *rq);
+void api_activities_create(struct request *rq);
+void api_activity_get(struct request *rq);
+void api_activity_attend(struct request *rq);
+void api_activity_unattend(struct request *rq);
+void api_report_activities(struct request *rq);
+void api_report_participation(struct request *rq);
+void api_businesses_list(struct request *rq);
+void api_businesses_create(struct request *rq);
+void api_business_get(struct request *rq);
+void api_business_patch(struct request *rq);
+void api_business_support(struct request *rq);
+void api_report_businesses(struct request *rq);
+void page_activities(struct request *rq);
+void page_activities_post(struct request *rq);
+void page_activity(struct request *rq);
+void page_activity_attend(struct request *rq);
+void page_activity_unattend(struct request *rq);
+void page_participation(struct request *rq);
+void page_businesses(struct request *rq);
+void page_businesses_post(struct request *rq);
+void page_business(struct request *rq);
+void page_business_support(struct request *rq);
 #endif

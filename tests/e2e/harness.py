@@ -166,6 +166,32 @@ class Server:
             raise AssertionError("login %s: %r" % (name, r))
         return r.json["token"]
 
+    # ---- pages, as a browser sees them (a cookie session and its forms' CSRF tokens)
+
+    def page_session(self, user, password=PASSWORD):
+        """Logs in through the form; the session cookie's value."""
+        import re
+        from urllib.parse import urlencode
+        form = self.request("GET", "/login")
+        jar = dict(v.split(";")[0].split("=", 1) for k, v in form.headers if k.lower() == "set-cookie")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+        r = self.request("POST", "/login", raw=urlencode({"username": user, "password": password, "csrf": csrf}).encode(),
+                         content_type="application/x-www-form-urlencoded",
+                         headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+        return dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")["anju_session"]
+
+    def page(self, path, session, lang="zh"):
+        return self.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
+
+    def submit(self, path, session, fields, form_page=None):
+        """Posts a form with the CSRF token of the page it is on (form_page, else path)."""
+        import re
+        from urllib.parse import urlencode
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', self.page(form_page or path, session).body.decode()).group(1)
+        return self.request("POST", path, raw=urlencode(dict(fields, csrf=token), doseq=True).encode(),
+                            content_type="application/x-www-form-urlencoded",
+                            headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+
 
 class Runner:
     """Runs test functions, counts, and prints the closing 'N passed, N failed' line."""

@@ -61,6 +61,8 @@ def page_types():
     published = one("SELECT id FROM evaluation_schemes WHERE status = 'published' ORDER BY id LIMIT 1")
     scoring = one("SELECT id FROM evaluation_schemes WHERE status = 'open' ORDER BY id LIMIT 1")
     awarded = one("SELECT household_id FROM evaluation_subjects WHERE awarded = 1 ORDER BY id LIMIT 1")
+    activity = one("SELECT activity_id FROM activity_attendance ORDER BY id LIMIT 1")
+    business = one("SELECT business_id FROM business_support ORDER BY id LIMIT 1")
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -89,6 +91,9 @@ def page_types():
         ("volunteers", "/volunteers"), ("volunteer", "/volunteers/%d" % volunteer),
         ("evaluations", "/evaluations"), ("evaluation-published", "/evaluations/%d" % published),
         ("evaluation-scoring", "/evaluations/%d" % scoring), ("household-awarded", "/households/%d" % awarded),
+        ("activities", "/activities"), ("activity", "/activities/%d" % activity),
+        ("participation", "/activities/participation"), ("participation-none", "/activities/participation?attendances=0"),
+        ("businesses", "/businesses"), ("business", "/businesses/%d" % business),
         # each worklist's 情况 column says its detail in words; a figure's heading its area
         ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
         ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),

@@ -40,6 +40,8 @@
 #include "domain/service.h"
 #include "domain/evaluation.h"
 #include "domain/petition.h"
+#include "domain/activity.h"
+#include "domain/business.h"
 #include "domain/site.h"
 #include "core/date.h"
 #include "domain/needs.h"
@@ -64,6 +66,7 @@ static struct {
 	int64_t need, volunteer;	/* an open need of hh; a volunteer account to assign */
 	char due[11];
 	int64_t evaluation;	/* a scheme of evaluation with one household scored */
+	int64_t activity, business;	/* a community activity, a start-up */
 } F;
 
 static int id_seq = 100;
@@ -256,6 +259,22 @@ static int fixtures(void **state)
 	body = json_pack("{s:I, s:s, s:{s:i}}", "household_id", (json_int_t)F.hh, "evaluator", "评委甲",
 			 "scores", "clean", 8);
 	assert_int_equal(evaluation_score(&t->cx, F.evaluation, body, &out), OUT_OK);
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "community", "520628002030", "kind",
+			 "festival", "title", "端午包粽子", "held_on", "2026-06-19", "place", "广场",
+			 "organiser", "社区居委会");
+	assert_int_equal(activity_create(&t->cx, body, &out), OUT_OK);
+	F.activity = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s, s:s, s:[I]}", "community", "520628002030", "name",
+			 "杨记便民店", "kind", "retail", "founded_on", "2025-03-01", "founders",
+			 (json_int_t)F.head);
+	assert_int_equal(business_create(&t->cx, body, &out), OUT_OK);
+	F.business = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	json_decref(body);
 
@@ -635,6 +654,32 @@ static enum outcome op_evaluation_approve(struct testdb *t, json_t **out)
 	WITH_BODY(evaluation_act(&t->cx, F.evaluation, NULL, body, out), "{s:s}", "action", "approve");
 }
 
+static enum outcome op_activity_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(activity_create(&t->cx, body, out), "{s:s, s:s, s:s, s:s, s:s, s:s}", "community",
+		  "520628002030", "kind", "sports", "title", "健步走", "held_on", "2026-05-01", "place",
+		  "广场", "organiser", "团委");
+}
+
+static enum outcome op_activity_attend(struct testdb *t, json_t **out)
+{
+	WITH_BODY(activity_attend(&t->cx, F.activity, body, out), "{s:I}", "person_id",
+		  (json_int_t)F.worker);
+}
+
+static enum outcome op_business_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(business_create(&t->cx, body, out), "{s:s, s:s, s:s, s:[I, I]}", "name", "杨家面馆",
+		  "kind", "catering", "founded_on", "2025-05-01", "founders", (json_int_t)F.head,
+		  (json_int_t)F.worker);
+}
+
+static enum outcome op_business_support(struct testdb *t, json_t **out)
+{
+	WITH_BODY(business_add_support(&t->cx, F.business, body, out), "{s:s, s:I, s:s, s:s}", "kind",
+		  "loan", "amount", (json_int_t)50000, "granted_on", "2025-04-01", "source", "创业担保贷款");
+}
+
 /* The account operations answer 0 or -1 with a message key; "internal" is the storage
  * failure, any other key would be a storage failure passed off as the user's mistake. */
 static const char *last_key;	/* the message key of the last refused account operation */
@@ -761,6 +806,10 @@ static const struct fault_op {
 	{.name = "evaluation create", .run = op_evaluation_create},
 	{.name = "evaluation score", .run = op_evaluation_score},
 	{.name = "evaluation approve", .run = op_evaluation_approve},
+	{.name = "activity create", .run = op_activity_create},
+	{.name = "activity attend", .run = op_activity_attend},
+	{.name = "business create", .run = op_business_create},
+	{.name = "business support", .run = op_business_support},
 	{.name = "site add building", .run = op_site_add_building},
 	{.name = "need create", .run = op_need_create},
 	{.name = "need resolve", .run = op_need_resolve},
