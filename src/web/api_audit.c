@@ -55,7 +55,8 @@ bool api_audit_filter_from_query(struct request *rq, struct audit_filter *f)
 	static const char *const entities[] = {"household", "person", "item", "file", "user",
 		"search", "worklist", "report", "audit", "visit", "job", "training", "employer",
 		"site", "building", "doc_type", "county", "import", "facility", "service_request",
-		"petition", NULL};
+		"petition",
+		"hall", "hall_section", "hall_exhibit", "hall_visit", NULL};
 	int y, m, d;
 	memset(f, 0, sizeof(*f));
 	f->user = rq_query(rq, "user");
