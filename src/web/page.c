@@ -214,6 +214,41 @@ json_t *json_text_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+json_t *page_form_field(struct request *rq, json_t *form, const char *name,
+			const char *body_key, const char *label_key, json_t *options)
+{
+	json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "label",
+			       msg_get(rq->lang, label_key), "value", form_value(form, name),
+			       "select", options != NULL);
+	if (options)
+		json_object_set_new(fd, "options", options);
+	else
+		page_field_input(fd, 0);
+	json_object_set_new(fd, "error", json_text_or_null(page_field_error(rq,
+			    body_key ? body_key : name)));
+	return fd;
+}
+
+json_t *page_form_body(json_t *form, const char *const *names, const char *const *integers)
+{
+	json_t *body = json_object();
+	for (int k = 0; names[k]; k++) {
+		const char *v = form_value(form, names[k]);
+		if (!*v)
+			continue;
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		bool integer = false;
+		for (int j = 0; integers && integers[j]; j++)
+			integer |= strcmp(integers[j], names[k]) == 0;
+		if (integer && *end == '\0' && end != v)
+			json_object_set_new(body, names[k], json_integer(n));
+		else
+			json_object_set_new(body, names[k], json_string(v));
+	}
+	return body;
+}
+
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t n = strlen(s), m = strlen(tail);

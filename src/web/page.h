@@ -50,6 +50,15 @@ const char *form_value(json_t *form, const char *key);
 /* The message for the first error on `field`, or NULL. */
 const char *page_field_error(struct request *rq, const char *field);
 json_t *json_text_or_null(const char *s);
+/* A form field of fields.html: its label, the form's value, and its error (from the errors
+ * on `body_key`, the body's key, when the form's name differs; NULL: the same); a select
+ * when options is given (taken), else an input typed by name (page_field_input). */
+json_t *page_form_field(struct request *rq, json_t *form, const char *name,
+			const char *body_key, const char *label_key, json_t *options);
+/* A body for a domain write from the form's non-empty values among `names`; those among
+ * `integers` that are whole numbers as numbers (a bad one stays text for the domain to
+ * refuse). */
+json_t *page_form_body(json_t *form, const char *const *names, const char *const *integers);
 /* <option>s for a code list, labelled PREFIX_VALUE from the catalogue. */
 json_t *page_code_options(struct request *rq, const char *const *values, const char *prefix,
 			  const char *selected);

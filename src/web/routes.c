@@ -107,6 +107,12 @@ static const struct route routes[] = {
 	PAGE("POST", "/petitions", page_petitions_post, PERM_EDIT),
 	PAGE("GET", "/petitions/{id}", page_petition, PERM_READ),
 	PAGE("POST", "/petitions/{id}", page_petition_post, PERM_EDIT),
+	/* the two halls (issue 13, part 8) */
+	PAGE("GET", "/halls", page_halls, PERM_READ),
+	PAGE("GET", "/halls/{id}", page_hall, PERM_READ),
+	PAGE("POST", "/halls/{id}/sections", page_hall_sections_post, PERM_EDIT),
+	PAGE("POST", "/halls/{id}/exhibits", page_hall_exhibits_post, PERM_EDIT),
+	PAGE("POST", "/halls/{id}/visits", page_hall_visits_post, PERM_EDIT),
 	PAGE("GET", "/worklists", page_worklists, PERM_READ),
 	PAGE("POST", "/worklists/settings", page_worklist_settings, PERM_ADMIN),
 	PAGE("GET", "/worklists/{key}", page_worklist, PERM_READ),

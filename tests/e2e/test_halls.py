@@ -281,5 +281,89 @@ def test_downloads():
     expect(get("/api/v1/halls/%d/visits?format=csv" % h, YC).status == 404, "nor does another community")
 
 
+def page_session(user):
+    form = S.request("GET", "/login")
+    jar = dict(v.split(";")[0].split("=", 1) for k, v in form.headers if k.lower() == "set-cookie")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.body.decode()).group(1)
+    r = S.request("POST", "/login", raw=urlencode({"username": user, "password": PASSWORD, "csrf": csrf}).encode(),
+                  content_type="application/x-www-form-urlencoded", headers={"Cookie": "anju_csrf=" + jar["anju_csrf"]})
+    return dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")["anju_session"]
+
+
+def page(path, session, lang="zh"):
+    return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
+
+
+def submit(path, session, fields, form_page):
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page(form_page, session).body.decode()).group(1)
+    return S.request("POST", path, raw=urlencode(dict(fields, csrf=token)).encode(),
+                     content_type="application/x-www-form-urlencoded",
+                     headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
+
+
+def test_pages():
+    import html as htmlmod
+    halls = setup_halls()
+    h = halls["home"]
+    where = "/halls/%d" % h
+    session = page_session("tuanshan")
+    # a section, an exhibit with its player, a visit, each by its form
+    before = stored()
+    bad = submit(where + "/sections", session, {"section_name": "", "section_position": "0"}, where)
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="section_name-error"' in body and 'id="section_position-error"' in body,
+           "a section's errors beside its fields %r" % bad)
+    expect(stored() == before, "nothing stored by a bad form")
+    r = submit(where + "/sections", session, {"section_name": "展望未来", "section_description": "新家园"}, where)
+    expect(r.status == 303 and "saved=hall_section" in r.header("Location"), "a section by the form %r" % r)
+    sid = [s for s in get(where.replace("/halls", "/api/v1/halls"), TS).json["sections"] if s["name"] == "展望未来"][0]["id"]
+    donor = family()
+    clip = item(donor, "搬迁纪录片片段", "media_report", "clip.wav", wav(), "audio/wav")
+    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "video", "title": "纪录片", "item_id": str(clip)}, where)
+    expect(r.status == 422 and 'id="item_id-error"' in r.body.decode(),
+           "a recording is no video %r" % r)
+    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "audio", "title": "乡音",
+                                             "item_id": str(clip), "description": "老人讲述"}, where)
+    expect(r.status == 303, "an exhibit by the form %r" % r)
+    picture = item(donor, "新居照片", "photos_before_after", "new.png", png(9), "image/png")
+    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "picture", "title": "新居", "item_id": str(picture)}, where)
+    expect(r.status == 303, "a picture by the form %r" % r)
+    one = page(where, session).body.decode()
+    expect(re.search(r'<audio controls preload="metadata" src="/api/v1/files/\d+">', one) and
+           re.search(r'<img src="/api/v1/files/\d+(/thumbnail)?" alt="新居"', one) and "乡音" in one and "展望未来" in one,
+           "the hall's page plays its exhibits")
+    expect(one.index("感恩") < one.index("记忆") < one.index("展望未来"), "the sections in order")
+    expect("Homesickness hall" in page(where, session, "en").body.decode(), "in English too")
+    people_before = sum(v["people"] for v in get("/api/v1/halls/%d/visits?limit=500" % h, TS).json["items"])
+    bad = submit(where + "/visits", session, {"visited_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
+                                              "group_name": "团", "people": "0", "households": "abc"}, where)
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="people-error"' in body and 'id="visited_on-error"' in body
+           and 'id="households-error"' in body, "a visit's errors beside its fields %r" % bad)
+    r = submit(where + "/visits", session, {"visited_on": TODAY.isoformat(), "group_name": "老年协会",
+                                            "people": "16", "guide": "杨讲解", "households": "%d, %d" % (donor, family())}, where)
+    expect(r.status == 303 and "saved=hall_visit" in r.header("Location"), "a visit by the form %r" % r)
+    after = sum(v["people"] for v in get("/api/v1/halls/%d/visits?limit=500" % h, TS).json["items"])
+    expect(after == people_before + 16, "16 more visitors")
+    shown = page(where + "?from=%s&to=%s" % (TODAY.isoformat(), TODAY.isoformat()), session).body.decode()
+    today_people = sum(v["people"] for v in get("/api/v1/halls/%d/visits?from=%s&to=%s" % (h, TODAY, TODAY), TS).json["items"])
+    expect('id="visits-people">%d<' % today_people in shown and "老年协会" in shown and
+           'href="/households/%d"' % donor in shown, "the day's visits on the page")
+    links = re.findall(r'href="(/api/v1/halls/%d/visits\?[^"]+format=(?:csv|xlsx))"' % h, shown)
+    expect(len(links) == 2 and all(page(htmlmod.unescape(x), session).status == 200 for x in links),
+           "download links of the visits %r" % links)
+    # the list's figures link to the visits behind them
+    listing = page("/halls", session).body.decode()
+    month = get("/api/v1/reports/halls", TS).json["halls"][0]["by_month"][-1]
+    expect(re.search(r'href="/halls/%d\?from=%s&amp;to=%s#visits">%d<' % (h, month["from"], month["to"], month["visitors"]),
+                     listing), "this month's figure links to its visits")
+    dash = page("/", session).body.decode()
+    total = get("/api/v1/reports/county", TS).json["homesickness_hall_visitors"]
+    expect(re.search(r'href="/halls#figures"><span class="n">%d</span>' % total, dash), "the dashboard's visitors")
+    expect(page(where, page_session("yucai")).status == 404, "404 outside the scope")
+    seen = page(where, page_session("helper"))
+    expect(seen.status == 200 and 'action="%s/visits"' % where not in seen.body.decode(), "a volunteer only reads")
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)
