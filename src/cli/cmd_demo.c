@@ -80,6 +80,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		       sum.facilities, sum.service_requests, sum.petitions,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       sum.seconds_registry, sum.seconds_followup, sum.seconds_services);
+		printf("anju demo: the two halls: %ld exhibits, %ld visits, %ld Homesickness Hall"
+		       " visitors (%.2f s)\n", sum.hall_exhibits, sum.hall_visits,
+		       sum.homesickness_hall_visitors, sum.seconds_halls);
 	}
 	media_shutdown();
 	cli_close(c);

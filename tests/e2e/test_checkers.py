@@ -40,6 +40,9 @@ def page_types():
     request = one("SELECT id FROM service_requests WHERE status = 'in_progress' ORDER BY id LIMIT 1")
     petition = one("SELECT id FROM petitions WHERE status = 'open' AND deadline < date('now', '+8 hours') ORDER BY id LIMIT 1")
     replied = one("SELECT id FROM petitions WHERE status = 'replied' ORDER BY id LIMIT 1")
+    home = one("SELECT id FROM facilities WHERE kind = 'homesickness_hall' ORDER BY id LIMIT 1")
+    city = one("SELECT id FROM facilities WHERE kind = 'experience_hall' ORDER BY id LIMIT 1")
+    month = one("SELECT min(visited_on) FROM hall_visits WHERE facility_id = %d" % city)
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -63,6 +66,8 @@ def page_types():
         ("services-household", "/services?household=%d" % item_hh),
         ("petitions", "/petitions"), ("petitions-overdue", "/petitions?overdue=true"),
         ("petition-breached", "/petitions/%d" % petition), ("petition-replied", "/petitions/%d" % replied),
+        ("halls", "/halls"), ("hall", "/halls/%d" % home),
+        ("hall-period", "/halls/%d?from=%s&to=%s" % (city, month, month)),
         # each worklist's 情况 column says its detail in words; a figure's heading its area
         ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
         ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),

@@ -365,5 +365,30 @@ def test_pages():
     expect(seen.status == 200 and 'action="%s/visits"' % where not in seen.body.decode(), "a volunteer only reads")
 
 
+def test_demo_county():
+    """The demo's halls: the four chapters in order, donated photographs that play, and the
+    Homesickness Hall's 612 visitors (the one hard-coded figure: the demo's choice)."""
+    d = Server()
+    d.cli("demo", "--persons", "2000", "--seed", "11")
+    d.start()
+    try:
+        tok = d.login("tuanshan", "songtao2019")
+        expect(d.request("GET", "/api/v1/reports/county", token=tok).json["homesickness_hall_visitors"] == 612,
+               "the demo's 612 visitors, counted from its visits")
+        home = d.request("GET", "/api/v1/halls?kind=homesickness_hall", token=tok).json["items"][0]
+        one = d.request("GET", "/api/v1/halls/%d" % home["id"], token=tok).json
+        expect([s["name"] for s in one["sections"]] == ["感恩", "寻根", "记忆", "展望"], "the four chapters %r" % one)
+        pictures = [e for s in one["sections"] for e in s["exhibits"] if e["kind"] == "picture"]
+        expect(pictures and all(e["household_number"] for e in pictures), "donated pictures %r" % pictures)
+        f = d.request("GET", pictures[0]["file_url"], token=tok, headers={"Range": "bytes=0-9"})
+        expect(f.status == 206 and f.body[:2] == b"\xff\xd8", "a donated photograph plays %r" % f)
+        visits = d.request("GET", "/api/v1/halls/%d/visits?limit=500" % home["id"], token=tok).json["items"]
+        expect(sum(v["people"] for v in visits) == 612 and len(visits) > 20, "a year of visits %d" % len(visits))
+        city = d.request("GET", "/api/v1/halls?kind=experience_hall", token=d.login("yucai", "songtao2019")).json["items"]
+        expect(len(city) == 1 and city[0]["sections"] == 5, "育才's hall and its five sections %r" % city)
+    finally:
+        d.stop()
+
+
 if __name__ == "__main__":
     Runner().run_module(globals(), S)
