@@ -509,7 +509,7 @@ enum outcome hall_figures(struct ctx *cx, const char *from, const char *to, json
 			m += 12;
 			y--;
 		}
-		snprintf(first, sizeof(first), "%04d-%02d-01", y, m);
+		date_format(date_days(y, m, 1), first);
 	}
 	json_t *halls = ledger_rows(cx, "id name kind community_name", "ittt", "SELECT f.id,"
 		" f.name, f.kind, d.short_name" HALL_FROM " ORDER BY f.id LIMIT 100",
@@ -533,12 +533,13 @@ enum outcome hall_figures(struct ctx *cx, const char *from, const char *to, json
 		date_parse(first, &y, &m, &d);
 		for (int guard = 0; guard < 240; guard++) {	/* month by month, first to last */
 			char month[8], mfrom[11], mto[11];
-			snprintf(month, sizeof(month), "%04d-%02d", y, m);
+			int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+			date_format(date_days(y, m, 1), mfrom);
+			date_format(date_days(ny, nm, 1) - 1, mto);
+			memcpy(month, mfrom, 7);
+			month[7] = '\0';
 			if (strncmp(month, last, 7) > 0)
 				break;
-			int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
-			snprintf(mfrom, sizeof(mfrom), "%s-01", month);
-			date_format(date_days(ny, nm, 1) - 1, mto);
 			if (strcmp(mfrom, first) < 0)
 				memcpy(mfrom, first, sizeof(mfrom));
 			if (strcmp(mto, last) > 0)

@@ -311,5 +311,12 @@ async function phoneWalk() {
   await fitsPhone(p, "report-employment");
   await p.goto(base + "/households?q=%E9%BE%99");
   await fitsPhone(p, "search");
+  // the two halls: the visitors per month, then the Homesickness Hall with its pictures
+  await p.goto(base + "/halls");
+  await fitsPhone(p, "halls");
+  await Promise.all([p.waitForURL(/\/halls\/\d+$/), p.locator("main table a[href^='/halls/']").first().click()]);
+  await fitsPhone(p, "hall");
+  assert.ok(await p.locator(".exhibits img").count() >= 1, "the hall's donated photographs show");
+  assert.ok((await p.locator(".exhibits img").first().boundingBox()).width <= 390, "within the screen");
   await context.close();
 }
