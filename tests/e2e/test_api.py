@@ -505,8 +505,12 @@ def test_demo_county_prints_the_article_figures():
                          " WHERE d.code IS NULL OR d.code NOT LIKE '520628%'").fetchone()[0]
     expect(orphans == 0, "origins are real Songtao villages")
     pictures = db.execute("SELECT count(*) FROM files f JOIN blobs b USING (sha256) WHERE b.mime = 'image/jpeg'"
-                          " AND b.thumbnail IS NOT NULL").fetchone()[0]
+                          " AND b.thumbnail IS NOT NULL AND f.item_id NOT IN (SELECT item_id FROM hall_exhibits"
+                          " WHERE item_id IS NOT NULL)").fetchone()[0]
     expect(pictures == 24, "a sample of items has real pictures: %d" % pictures)
+    donated = db.execute("SELECT count(*) FROM files f JOIN blobs b USING (sha256) JOIN hall_exhibits e"
+                         " ON e.item_id = f.item_id WHERE b.mime = 'image/jpeg' AND e.kind = 'picture'").fetchone()[0]
+    expect(donated == 8, "the halls' donated photographs: %d" % donated)
     db.close()
     expect((rep["archived_household_files"], rep["incomplete_household_files"]) == (13330, 1367),
            "archive figures %r" % rep)

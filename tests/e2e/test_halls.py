@@ -334,6 +334,7 @@ def test_pages():
            "the hall's page plays its exhibits")
     expect(one.index("感恩") < one.index("记忆") < one.index("展望未来"), "the sections in order")
     expect("Homesickness hall" in page(where, session, "en").body.decode(), "in English too")
+    expect('href="%s"' % where in page("/facilities/%d" % h, session).body.decode(), "the facility links to its hall")
     people_before = sum(v["people"] for v in get("/api/v1/halls/%d/visits?limit=500" % h, TS).json["items"])
     bad = submit(where + "/visits", session, {"visited_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
                                               "group_name": "团", "people": "0", "households": "abc"}, where)
