@@ -86,6 +86,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		printf("anju demo: %ld activities with %ld attendances, %ld start-ups, %ld home-employment"
 		       " jobs in %.2f s\n", sum.activities, sum.attendances, sum.businesses, sum.home_jobs,
 		       sum.seconds_activities);
+		printf("anju demo: the two halls: %ld exhibits, %ld visits, %ld Homesickness Hall"
+		       " visitors (%.2f s)\n", sum.hall_exhibits, sum.hall_visits,
+		       sum.homesickness_hall_visitors, sum.seconds_halls);
 	}
 	media_shutdown();
 	cli_close(c);

@@ -25,6 +25,7 @@
 #include "demo/demo_activities.h"
 #include "demo/demo_petitions.h"
 #include "demo/demo_volunteers.h"
+#include "demo/demo_halls.h"
 #include "demo/rng.h"
 
 /* The article's figures (Songtao, 2019-12-30). */
@@ -294,6 +295,37 @@ static int make_items(struct ctx *cx, struct rng *r, int64_t household_id, const
 	return rc;
 }
 
+int demo_picture(struct ctx *cx, int64_t item_id, int seed, const char *name)
+{
+	char pic[1000], thumb[1100], upright[1100];
+	struct blob_writer w, tw, rw;
+	struct media_info info;
+	snprintf(pic, sizeof(pic), "%s/tmp/upload-demo-%d.jpg", cx->blobs->root, seed);
+	snprintf(thumb, sizeof(thumb), "%s-thumb.jpg", pic);
+	snprintf(upright, sizeof(upright), "%s-upright.jpg", pic);
+	if (media_sample_picture(pic, 640, 480, (unsigned)seed + 1))
+		return STORE_ERROR;
+	media_inspect(pic, "image/jpeg", thumb, upright, &info);
+	tw.fd = rw.fd = -1;
+	if (blob_writer_from_file(cx->blobs, &w, pic, UINT64_MAX) ||
+	    (info.has_thumbnail && blob_writer_from_file(cx->blobs, &tw, thumb, UINT64_MAX)) ||
+	    (info.has_reference && blob_writer_from_file(cx->blobs, &rw, upright, UINT64_MAX)))
+		return STORE_ERROR;
+	struct archive_file f = {name, &w, "image/jpeg", &info,
+				 info.has_thumbnail ? &tw : NULL, info.has_reference ? &rw : NULL};
+	json_t *fields = json_object(), *out = NULL;
+	int rc = archive_item_add_files(cx, item_id, fields, &f, 1, &out) == OUT_OK ? STORE_OK
+		 : STORE_ERROR;
+	json_decref(fields);
+	json_decref(out);
+	blob_writer_abort(&w);
+	if (info.has_thumbnail)
+		blob_writer_abort(&tw);
+	if (info.has_reference)
+		blob_writer_abort(&rw);
+	return rc;
+}
+
 /* Scans for a few households: a generated photograph on their before-and-after item,
  * stored, thumbnailed and described like any upload. */
 static int make_sample_pictures(struct ctx *cx, int count)
@@ -308,37 +340,9 @@ static int make_sample_pictures(struct ctx *cx, int count)
 		items[n++] = store_int(r, 0);
 	rc = store_finish(r);
 	for (int i = 0; i < n && rc == STORE_OK; i++) {
-		char pic[1000], thumb[1100], upright[1100], name[32];
-		struct blob_writer w, tw, rw;
-		struct media_info info;
-		snprintf(pic, sizeof(pic), "%s/tmp/upload-demo-%d.jpg", cx->blobs->root, i);
-		snprintf(thumb, sizeof(thumb), "%s-thumb.jpg", pic);
-		snprintf(upright, sizeof(upright), "%s-upright.jpg", pic);
+		char name[32];
 		snprintf(name, sizeof(name), "photo-%02d.jpg", i + 1);
-		if (media_sample_picture(pic, 640, 480, (unsigned)i + 1)) {
-			rc = STORE_ERROR;
-			break;
-		}
-		media_inspect(pic, "image/jpeg", thumb, upright, &info);
-		tw.fd = rw.fd = -1;
-		if (blob_writer_from_file(cx->blobs, &w, pic, UINT64_MAX) ||
-		    (info.has_thumbnail && blob_writer_from_file(cx->blobs, &tw, thumb, UINT64_MAX)) ||
-		    (info.has_reference && blob_writer_from_file(cx->blobs, &rw, upright, UINT64_MAX))) {
-			rc = STORE_ERROR;
-			break;
-		}
-		struct archive_file f = {name, &w, "image/jpeg", &info,
-					 info.has_thumbnail ? &tw : NULL, info.has_reference ? &rw : NULL};
-		json_t *fields = json_object(), *out = NULL;
-		if (archive_item_add_files(cx, items[i], fields, &f, 1, &out) != OUT_OK)
-			rc = STORE_ERROR;
-		json_decref(fields);
-		json_decref(out);
-		blob_writer_abort(&w);
-		if (info.has_thumbnail)
-			blob_writer_abort(&tw);
-		if (info.has_reference)
-			blob_writer_abort(&rw);
+		rc = demo_picture(cx, items[i], i, name);
 	}
 out:
 	free(items);
@@ -590,6 +594,15 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	sum->home_jobs = act.home_jobs;
 	sum->seconds_activities = monotonic_seconds() - started - sum->seconds_registry -
 				  sum->seconds_followup - sum->seconds_services;
+	struct demo_halls_summary halls = {0};
+	double halls_started = monotonic_seconds();
+	if (!opt->no_followup && demo_halls(cx, opt->seed ? opt->seed : 2019,
+					    opt->sample_files && cx->blobs, &halls) != STORE_OK)
+		goto rollback;
+	sum->hall_exhibits = halls.exhibits;
+	sum->hall_visits = halls.visits;
+	sum->homesickness_hall_visitors = halls.homesickness_visitors;
+	sum->seconds_halls = monotonic_seconds() - halls_started;
 	json_t *what = json_pack("{s:I, s:I, s:I}", "seed", (json_int_t)r.s, "households",
 				 (json_int_t)sum->households, "persons", (json_int_t)sum->persons);
 	rc = audit_write(cx, "demo", "county", 0, NULL, what);

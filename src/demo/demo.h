@@ -33,7 +33,14 @@ struct demo_summary {
 	long evaluations, awards;	/* 文明大家比: schemes and awards */
 	long activities, attendances, businesses, home_jobs;	/* demo_activities.c */
 	double seconds_activities;
+	long hall_exhibits, hall_visits, homesickness_hall_visitors;	/* the two halls */
+	double seconds_halls;
 };
+
+/* Gives archive item `item_id` a generated photograph (seed `seed`, file name `name`),
+ * stored, thumbnailed and described like any upload (needs media_init and cx->blobs). A
+ * store rc. */
+int demo_picture(struct ctx *cx, int64_t item_id, int seed, const char *name);
 
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key
  * (demo_not_empty, demo_too_small, internal). */

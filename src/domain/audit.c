@@ -262,7 +262,8 @@ const struct audit_entity audit_entities[] = {
 	{"service_matter", false}, {"petition", false}, {"petition_category", false},
 	{"followup_rules", false}, {"volunteer", false}, {"evaluation", false},
 	{"evaluation_subject", false}, {"activity", false}, {"attendance", false},
-	{"business", false}, {"participation", false},
+	{"business", false}, {"participation", false}, {"hall", false}, {"hall_section", false},
+	{"hall_exhibit", false}, {"hall_visit", false},
 	{NULL, false},
 };
 

@@ -71,6 +71,12 @@ json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, 
 	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
 	also[n++] = (struct audit_also){"business", "SELECT f.business_id FROM business_founders f"
 		" JOIN persons p ON p.id = f.person_id WHERE p.household_id = ?"};
+	/* and the hall visits that represented it, and the exhibits of its items (hall.c) */
+	CHECK(n + 2 <= AUDIT_TRAIL_ALSO_MAX);
+	also[n++] = (struct audit_also){"hall_visit",
+		"SELECT visit_id FROM hall_visit_households WHERE household_id = ?"};
+	also[n++] = (struct audit_also){"hall_exhibit", "SELECT e.id FROM hall_exhibits e"
+		" JOIN items i ON i.id = e.item_id WHERE i.household_id = ?"};
 	return audit_household_trail(cx, household_id, limit, also, n, values);
 }
 

@@ -8,6 +8,7 @@
 
 #include "domain/division.h"
 #include "domain/facility.h"
+#include "domain/hall.h"
 #include "domain/followup_pass.h"
 #include "domain/report_employment.h"
 #include "domain/fixity.h"
@@ -188,9 +189,12 @@ enum outcome report_county(struct ctx *cx, json_t **out)
 	json_decref(communities);
 	/* the article's 28 convenience supermarkets of 团山: counted from the facilities */
 	int64_t markets = facility_count_open(cx, "convenience_supermarket", lo, hi);
+	/* and the Homesickness Hall's visitors: the people of its visits, counted from them */
+	int64_t visitors = hall_visitors(cx, "homesickness_hall", lo, hi);
 	enum outcome res = OUT_INTERNAL;
-	if (markets >= 0) {
+	if (markets >= 0 && visitors >= 0) {
 		json_object_set_new(*out, "convenience_supermarkets", json_integer(markets));
+		json_object_set_new(*out, "homesickness_hall_visitors", json_integer(visitors));
 		res = add_labor_figures(cx, *out, &p, lo, hi);
 	} else {
 		json_decref(*out);

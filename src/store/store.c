@@ -47,7 +47,7 @@ int store_migrate(struct store_conn *c, int *applied)
 	return c->backend->migrate(c, applied);
 }
 
-#define STORE_MAX_PARAMS 32
+#define STORE_MAX_PARAMS 64
 
 static _Thread_local int fault_countdown;
 

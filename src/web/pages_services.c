@@ -10,6 +10,7 @@
 #include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/facility.h"
+#include "domain/hall.h"
 #include "domain/service.h"
 #include "web/page.h"
 
@@ -107,6 +108,8 @@ static void facility_page(struct request *rq, unsigned status, json_t *form)
 	json_t *deps = page_catalogue(facility_departments, &rq->cx);
 	json_object_set_new(out, "kind_name", json_string(page_catalogue_name(rq, kinds,
 		json_string_value(json_object_get(out, "kind")))));
+	json_object_set_new(out, "is_hall", json_boolean(jx_in(json_string_value(
+		json_object_get(out, "kind")), hall_kinds)));	/* its sections, exhibits, visits */
 	page_label(rq, out, "status", "facility_status");
 	json_t *w, *d;
 	size_t i, j;

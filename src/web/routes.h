@@ -281,6 +281,20 @@ void page_evaluations(struct request *rq);
 void page_evaluations_post(struct request *rq);
 void page_evaluation(struct request *rq);
 void page_evaluation_post(struct request *rq);
+/* the two halls (api_halls.c, pages_halls.c) */
+void api_halls_list(struct request *rq);
+void api_hall_get(struct request *rq);
+void api_hall_sections_create(struct request *rq);
+void api_hall_exhibits(struct request *rq);
+void api_hall_exhibits_create(struct request *rq);
+void api_hall_visits(struct request *rq);
+void api_hall_visits_create(struct request *rq);
+void api_report_halls(struct request *rq);
+void page_halls(struct request *rq);
+void page_hall(struct request *rq);
+void page_hall_sections_post(struct request *rq);
+void page_hall_exhibits_post(struct request *rq);
+void page_hall_visits_post(struct request *rq);
 
 void page_member_new(struct request *rq);
 void page_member_create(struct request *rq);

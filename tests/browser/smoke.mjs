@@ -334,5 +334,12 @@ async function phoneWalk() {
                      p.locator("main table a[href^='/evaluations/']").first().click()]);
   assert.match(await p.locator("#evaluation-status").innerText(), /已公示/);
   await fitsPhone(p, "evaluation");
+  // the two halls: the visitors per month, then the Homesickness Hall with its pictures
+  await p.goto(base + "/halls");
+  await fitsPhone(p, "halls");
+  await Promise.all([p.waitForURL(/\/halls\/\d+$/), p.locator("main table a[href^='/halls/']").first().click()]);
+  await fitsPhone(p, "hall");
+  assert.ok(await p.locator(".exhibits img").count() >= 1, "the hall's donated photographs show");
+  assert.ok((await p.locator(".exhibits img").first().boundingBox()).width <= 390, "within the screen");
   await context.close();
 }

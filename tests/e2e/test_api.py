@@ -505,8 +505,12 @@ def test_demo_county_prints_the_article_figures():
                          " WHERE d.code IS NULL OR d.code NOT LIKE '520628%'").fetchone()[0]
     expect(orphans == 0, "origins are real Songtao villages")
     pictures = db.execute("SELECT count(*) FROM files f JOIN blobs b USING (sha256) WHERE b.mime = 'image/jpeg'"
-                          " AND b.thumbnail IS NOT NULL").fetchone()[0]
+                          " AND b.thumbnail IS NOT NULL AND f.item_id NOT IN (SELECT item_id FROM hall_exhibits"
+                          " WHERE item_id IS NOT NULL)").fetchone()[0]
     expect(pictures == 24, "a sample of items has real pictures: %d" % pictures)
+    donated = db.execute("SELECT count(*) FROM files f JOIN blobs b USING (sha256) JOIN hall_exhibits e"
+                         " ON e.item_id = f.item_id WHERE b.mime = 'image/jpeg' AND e.kind = 'picture'").fetchone()[0]
+    expect(donated == 8, "the halls' donated photographs: %d" % donated)
     db.close()
     expect((rep["archived_household_files"], rep["incomplete_household_files"]) == (13330, 1367),
            "archive figures %r" % rep)
@@ -530,7 +534,8 @@ def test_demo_county_prints_the_article_figures():
     expect(shapes[0] == 4061 and shapes[2] >= 1 and outside == 0, "each volume in its person's household %r" % (shapes,))
     expect(rep["labor_force"] > rep["employed"] > 0 and rep["zero_employment_households"] > 0, "follow-up figures %r" % rep)
     fsck = d.cli("fsck")
-    expect("72 files checked, 0 missing, 0 corrupted" in fsck.stdout, fsck.stdout)
+    # 24 sample pictures and the halls' 8 donated photographs, each with its thumbnail and upright copy
+    expect("96 files checked, 0 missing, 0 corrupted" in fsck.stdout, fsck.stdout)
     again = Server()
     again.cli("demo", "--seed", "2019")
     a = sqlite3.connect(d.db).execute("SELECT group_concat(id_number || name, ',') FROM (SELECT * FROM persons ORDER BY id LIMIT 500)").fetchone()
@@ -544,6 +549,11 @@ def test_demo_county_prints_the_article_figures():
     expect(sqlite3.connect(d.db).execute(pet).fetchone() == sqlite3.connect(again.db).execute(pet).fetchone(),
            "petitions deterministic")
     expect(rep["convenience_supermarkets"] == 28, "团山's 28 convenience supermarkets from the records %r" % rep)
+    # issue 13 part 8: the Homesickness Hall's "more than 600" visitors, exactly 612, counted from its visits
+    expect(rep["homesickness_hall_visitors"] == 612, "the Homesickness Hall's 612 visitors from the records %r" % rep)
+    hv = "SELECT group_concat(visited_on || group_name || people, ',') FROM (SELECT * FROM hall_visits ORDER BY id)"
+    expect(sqlite3.connect(d.db).execute(hv).fetchone() == sqlite3.connect(again.db).execute(hv).fetchone(),
+           "hall visits deterministic")
     db = sqlite3.connect(d.db)
     centres = {r[0] for r in db.execute("SELECT kind FROM facilities WHERE community_code = '520628002030'"
                                         " AND EXISTS (SELECT 1 FROM service_windows w WHERE w.facility_id = facilities.id)")}
@@ -572,6 +582,8 @@ def test_demo_county_prints_the_article_figures():
     markets = d.request("GET", "/api/v1/facilities?community=520628002030&kind=convenience_supermarket&limit=100",
                         token=tuanshan).json
     expect(len(markets["items"]) == 28 and markets["next"] is None, "the 28 supermarkets through the API")
+    halls = d.request("GET", "/api/v1/halls?kind=homesickness_hall", token=tuanshan).json["items"]
+    expect(len(halls) == 1 and halls[0]["sections"] == 4 and halls[0]["visitors"] == 612, "团山's hall %r" % halls)
     late = d.request("GET", "/api/v1/service-requests?overdue=true", token=tuanshan).json["items"]
     expect(late and all(x["overdue"] and x["community_code"] == "520628002030" for x in late), "团山's overdue worklist")
     late = d.request("GET", "/api/v1/petitions?overdue=true", token=tuanshan).json["items"]

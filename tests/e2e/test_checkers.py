@@ -63,6 +63,9 @@ def page_types():
     awarded = one("SELECT household_id FROM evaluation_subjects WHERE awarded = 1 ORDER BY id LIMIT 1")
     activity = one("SELECT activity_id FROM activity_attendance ORDER BY id LIMIT 1")
     business = one("SELECT business_id FROM business_support ORDER BY id LIMIT 1")
+    home = one("SELECT id FROM facilities WHERE kind = 'homesickness_hall' ORDER BY id LIMIT 1")
+    city = one("SELECT id FROM facilities WHERE kind = 'experience_hall' ORDER BY id LIMIT 1")
+    month = one("SELECT min(visited_on) FROM hall_visits WHERE facility_id = %d" % city)
     return [
         ("dashboard", "/"), ("households", "/households"), ("search", "/households?q=%E9%BE%99"),
         ("household", "/households/%d" % hh), ("household-new", "/households/new"),
@@ -94,6 +97,8 @@ def page_types():
         ("activities", "/activities"), ("activity", "/activities/%d" % activity),
         ("participation", "/activities/participation"), ("participation-none", "/activities/participation?attendances=0"),
         ("businesses", "/businesses"), ("business", "/businesses/%d" % business),
+        ("halls", "/halls"), ("hall", "/halls/%d" % home),
+        ("hall-period", "/halls/%d?from=%s&to=%s" % (city, month, month)),
         # each worklist's 情况 column says its detail in words; a figure's heading its area
         ("worklist-archive", "/worklists/archive_incomplete"), ("worklist-zero", "/worklists/zero_employment"),
         ("worklist-steps", "/worklists/step_overdue"), ("worklist-visits", "/worklists/visit_overdue"),

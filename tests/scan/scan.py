@@ -145,6 +145,9 @@ def demo_ids(scope_like):
     ids["windows"] = one("SELECT id FROM service_windows")
     ids["petitions"] = one("SELECT id FROM petitions WHERE community_code LIKE ?", scope_like) \
         or one("SELECT id FROM petitions")
+    ids["halls"] = one("SELECT id FROM facilities WHERE kind = 'homesickness_hall' AND community_code LIKE ?",
+                       scope_like) or one("SELECT id FROM facilities WHERE kind = 'homesickness_hall'")
+    ids["hall_sections"] = one("SELECT id FROM hall_sections WHERE facility_id = ?", ids["halls"])
     ids["worklists"] = one("SELECT key FROM followup_rules LIMIT 1")
     db.close()
     return ids
@@ -173,6 +176,11 @@ QUERY = {
     "/api/v1/reports/petitions": "community=520628002030",
     "/facilities": "community=520628002030&kind=convenience_supermarket",
     "/services": "status=open&overdue=true&matter=id_card",
+    "/api/v1/halls": "community=520628002030&kind=homesickness_hall&from=2026-01-01&to=2026-12-31&limit=10&after=0",
+    "/api/v1/halls/{id}/visits": "from=2026-01-01&to=2026-12-31&household={households}&limit=10&after=0",
+    "/api/v1/halls/{id}/exhibits": "kind=picture&limit=10&after=0",
+    "/api/v1/reports/halls": "from=2026-01-01&to=2026-06-30",
+    "/halls/{id}": "from=2026-01-01&to=2026-06-30",
 }
 BODY = {
     ("POST", "/api/v1/session"): {"username": "admin", "password": "x"},
@@ -223,6 +231,10 @@ BODY = {
     ("POST", "/api/v1/petitions"): {"household_id": "{households}", "category": "housing_quality",
                                     "channel": "talk_booth", "content": "x", "anonymous": False},
     ("PATCH", "/api/v1/petitions/{id}"): {"action": "reply", "content": "x"},
+    ("POST", "/api/v1/halls/{id}/sections"): {"name": "扫描展区", "description": "x"},
+    ("POST", "/api/v1/halls/{id}/exhibits"): {"section_id": "{hall_sections}", "kind": "object", "title": "扫描展品"},
+    ("POST", "/api/v1/halls/{id}/visits"): {"visited_on": "2026-01-05", "group_name": "扫描", "people": 3,
+                                            "households": []},
 }
 # Routes a scanner must not drive: they end the scanner's own session or lock it out.
 SKIP = {("POST", "/logout"), ("DELETE", "/api/v1/session"), ("POST", "/users/{id}/disable"),

@@ -42,6 +42,7 @@
 #include "domain/petition.h"
 #include "domain/activity.h"
 #include "domain/business.h"
+#include "domain/hall.h"
 #include "domain/site.h"
 #include "core/date.h"
 #include "domain/needs.h"
@@ -67,6 +68,7 @@ static struct {
 	char due[11];
 	int64_t evaluation;	/* a scheme of evaluation with one household scored */
 	int64_t activity, business;	/* a community activity, a start-up */
+	int64_t hall, hall_section;	/* the Homesickness Hall and its first chapter */
 } F;
 
 static int id_seq = 100;
@@ -275,6 +277,19 @@ static int fixtures(void **state)
 			 (json_int_t)F.head);
 	assert_int_equal(business_create(&t->cx, body, &out), OUT_OK);
 	F.business = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:s, s:s, s:s}", "community_code", "520628002030", "kind",
+			 "homesickness_hall", "name", "团山社区乡愁馆");
+	assert_int_equal(facility_create(&t->cx, body, &out), OUT_OK);
+	F.hall = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(body);
+	testdb_reset(t);
+	body = json_pack("{s:s}", "name", "感恩");
+	assert_int_equal(hall_section_create(&t->cx, F.hall, body, &out), OUT_OK);
+	F.hall_section = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	json_decref(body);
 
@@ -609,6 +624,26 @@ static enum outcome op_petition_create(struct testdb *t, json_t **out)
 		  "想参加技能培训", "anonymous", 0);
 }
 
+static enum outcome op_hall_section_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(hall_section_create(&t->cx, F.hall, body, out), "{s:s, s:i}", "name", "序厅",
+		  "position", 1);
+}
+
+static enum outcome op_hall_exhibit_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(hall_exhibit_create(&t->cx, F.hall, body, out), "{s:I, s:s, s:s, s:I}",
+		  "section_id", (json_int_t)F.hall_section, "kind", "object", "title", "老物件",
+		  "item_id", (json_int_t)F.item);
+}
+
+static enum outcome op_hall_visit_create(struct testdb *t, json_t **out)
+{
+	WITH_BODY(hall_visit_create(&t->cx, F.hall, body, out), "{s:s, s:s, s:i, s:[I]}",
+		  "visited_on", "2026-01-05", "group_name", "老年协会", "people", 12, "households",
+		  (json_int_t)F.hh);
+}
+
 static enum outcome op_petition_reply(struct testdb *t, json_t **out)
 {
 	WITH_BODY(petition_act(&t->cx, F.petition, NULL, body, out), "{s:s, s:s}", "action",
@@ -810,6 +845,9 @@ static const struct fault_op {
 	{.name = "activity attend", .run = op_activity_attend},
 	{.name = "business create", .run = op_business_create},
 	{.name = "business support", .run = op_business_support},
+	{.name = "hall section create", .run = op_hall_section_create},
+	{.name = "hall exhibit create", .run = op_hall_exhibit_create},
+	{.name = "hall visit create", .run = op_hall_visit_create},
 	{.name = "site add building", .run = op_site_add_building},
 	{.name = "need create", .run = op_need_create},
 	{.name = "need resolve", .run = op_need_resolve},
