@@ -4,8 +4,10 @@ Excel in China writes it; households of 1-6, villages by name within their town)
 `anju import households` into a fresh database, beside the sqlite3 shell's `.import` of the
 same rows into one bare table as the ceiling. Prints a Markdown table.
 
-usage: import_bench.py PATH/TO/anju PERSONS WORKDIR [gb18030|utf-8]
-The generated file is kept in WORKDIR and reused by a later run of the same size.
+usage: import_bench.py PATH/TO/anju PERSONS WORKDIR [gb18030|utf-8|xlsx]
+xlsx: the same rows as a workbook (openpyxl), split over sheets of at most 1,048,576 rows as
+Excel would. The generated file is kept in WORKDIR and reused by a later run of the same
+size. The load average is noted beside each figure: the machine may be shared.
 """
 import csv
 import os
@@ -23,7 +25,13 @@ def idn(first17):
     return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, W)) % 11]
 
 
-def generate(path, n, encoding):
+HEADER = ["姓名", "身份证号", "与户主关系", "搬迁类型", "迁出乡镇", "迁出村", "安置社区",
+          "搬迁日期", "民族", "文化程度", "健康状况", "劳动能力"]
+SHEET_ROWS = 1048576    # Excel's most rows a sheet, the header's included
+
+
+def households(n):
+    """The generated persons, a household (a list of rows) at a time."""
     towns = {}
     with open(os.path.join(ROOT, "data/divisions/songtao_towns.csv"), encoding="utf-8") as f:
         town_names = {r[0]: r[1] for r in list(csv.reader(f))[1:]}
@@ -33,23 +41,50 @@ def generate(path, n, encoding):
     villages = [(t, v) for t, vs in towns.items() for v in vs]
     rel = ["户主", "配偶", "子", "女", "孙子", "父母"]
     rnd = random.Random(1)
+    rows = seq = 0
+    while rows < n:
+        town, village = rnd.choice(villages)
+        size = min(rnd.randint(1, 6), n - rows)
+        hh = []
+        for k in range(size):
+            seq += 1
+            birth = "%04d%02d%02d" % (1940 + seq % 70, 1 + seq % 12, 1 + seq % 28)
+            first = k == 0
+            hh.append(["名%d" % seq, idn("52%04d" % (seq // 1000 % 10000) + birth + "%03d" % (seq % 1000)),
+                       rel[k], "建档立卡贫困户" if first else "", town_names[town] if first else "",
+                       village if first else "", "团山社区" if first else "",
+                       "2019/5/1" if first else "", "苗族", "初中", "健康", "普通劳动力"])
+        rows += size
+        yield hh
+
+
+def generate(path, n, encoding):
+    if encoding == "xlsx":
+        return generate_xlsx(path, n)
     with open(path, "w", newline="", encoding=encoding) as out:
         w = csv.writer(out)
-        w.writerow(["姓名", "身份证号", "与户主关系", "搬迁类型", "迁出乡镇", "迁出村", "安置社区",
-                    "搬迁日期", "民族", "文化程度", "健康状况", "劳动能力"])
-        rows = seq = 0
-        while rows < n:
-            town, village = rnd.choice(villages)
-            size = min(rnd.randint(1, 6), n - rows)
-            for k in range(size):
-                seq += 1
-                birth = "%04d%02d%02d" % (1940 + seq % 70, 1 + seq % 12, 1 + seq % 28)
-                first = k == 0
-                w.writerow(["名%d" % seq, idn("52%04d" % (seq // 1000 % 10000) + birth + "%03d" % (seq % 1000)),
-                            rel[k], "建档立卡贫困户" if first else "", town_names[town] if first else "",
-                            village if first else "", "团山社区" if first else "",
-                            "2019/5/1" if first else "", "苗族", "初中", "健康", "普通劳动力"])
-            rows += size
+        w.writerow(HEADER)
+        for hh in households(n):
+            w.writerows(hh)
+
+
+def generate_xlsx(path, n):
+    """The same rows as a workbook, split over sheets as Excel would have to: at most
+    1,048,576 rows a sheet (its header's included), a household never split. Written by
+    openpyxl (Debian's python3-openpyxl) in its streaming mode."""
+    import openpyxl
+    wb = openpyxl.Workbook(write_only=True)
+    ws, used, sheets = None, SHEET_ROWS, 0
+    for hh in households(n):
+        if used + len(hh) > SHEET_ROWS:
+            sheets += 1
+            ws = wb.create_sheet("户籍%d" % sheets)
+            ws.append(HEADER)
+            used = 1
+        for row in hh:
+            ws.append(row)
+        used += len(hh)
+    wb.save(path)
 
 
 def timed(cmd, **kw):
@@ -63,11 +98,16 @@ def timed(cmd, **kw):
     return time.time() - t0, cpu, after.ru_maxrss, r.stdout
 
 
+def load():
+    return "%.1f" % os.getloadavg()[0]
+
+
 def main():
     anju, n, work = os.path.abspath(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     encoding = sys.argv[4] if len(sys.argv) > 4 else "gb18030"
     os.makedirs(work, exist_ok=True)
-    path = os.path.join(work, "households.csv")
+    xlsx = encoding == "xlsx"
+    path = os.path.join(work, "households.xlsx" if xlsx else "households.csv")
     made = os.path.join(work, "households.made")	# the file's rows and encoding
     if not os.path.exists(made) or open(made).read() != "%d %s" % (n, encoding):
         generate(path, n, encoding)
@@ -80,22 +120,37 @@ def main():
     base = [anju, "--db", db, "--data", os.path.join(work, "data")]
     subprocess.run(base + ["migrate"], capture_output=True, check=True)
     dwall, dcpu, drss, _ = timed(base + ["import", "households", path, "--dry-run"])
+    dload = load()
     wall, cpu, rss, out = timed(base + ["import", "households", path])
+    wload = load()
     ceiling = os.path.join(work, "ceiling.db")
     utf8 = path
-    if encoding != "utf-8":
+    if xlsx:    # the same rows as a UTF-8 CSV, for the shell
+        utf8 = os.path.join(work, "households-utf8.csv")
+        if not os.path.exists(utf8):
+            generate(utf8, n, "utf-8")
+    elif encoding != "utf-8":
         utf8 = os.path.join(work, "households-utf8.csv")
         with open(path, encoding=encoding) as f, open(utf8, "w", encoding="utf-8") as g:
             g.write(f.read())
     swall, scpu, _, _ = timed(["sqlite3", ceiling, ".mode csv", ".import %s rows" % utf8])
-    print("| what | rows | wall s | CPU s | rows/s (wall) | max RSS |")
-    print("|---|---|---|---|---|---|")
-    print("| `anju import households --dry-run` (%s CSV: the check alone) | %d | %.1f | %.1f | %d | %d MiB |"
-          % (encoding.upper(), n, dwall, dcpu, n / dwall, drss // 1024))
-    print("| `anju import households` (%s CSV: the check, then the write) | %d | %.1f | %.1f | %d | %d MiB |"
-          % (encoding.upper(), n, wall, cpu, n / wall, rss // 1024))
-    print("| sqlite3 shell `.import` (one bare table, the ceiling) | %d | %.1f | %.1f | %d | |"
-          % (n, swall, scpu, n / swall))
+    sload = load()
+    if xlsx:
+        import zipfile
+        with zipfile.ZipFile(path) as z:
+            sheets = sum(1 for x in z.namelist() if x.startswith("xl/worksheets/sheet"))
+        what = "XLSX, %d sheet%s" % (sheets, "s" if sheets > 1 else "")
+    else:
+        what = encoding.upper() + " CSV"
+    mib = os.path.getsize(path) / 2**20
+    print("| what | rows | wall s | CPU s | rows/s (wall) | max RSS | load (1 min) |")
+    print("|---|---|---|---|---|---|---|")
+    print("| `anju import households --dry-run` (%s, %.1f MiB: the check alone) | %d | %.1f | %.1f | %d | %d MiB | %s |"
+          % (what, mib, n, dwall, dcpu, n / dwall, drss // 1024, dload))
+    print("| `anju import households` (%s: the check, then the write) | %d | %.1f | %.1f | %d | %d MiB | %s |"
+          % (what, n, wall, cpu, n / wall, rss // 1024, wload))
+    print("| sqlite3 shell `.import` (the same rows as CSV into one bare table, the ceiling) | %d | %.1f | %.1f | %d | | %s |"
+          % (n, swall, scpu, n / swall, sload))
     print()
     print("```\n%s```" % out)
 

@@ -74,6 +74,7 @@ struct run {
 	struct counts hh, pp;
 	json_t *first;		/* {create: [], update: [], unchanged: [], error: []} */
 	json_t *cache;		/* division look-ups by name */
+	json_t *options;	/* coded columns' values as written -> their codes ("" none) */
 	struct sheet_map *maps;
 	int nmaps;
 	json_t *ignored;
@@ -250,6 +251,25 @@ static const char *division_by_name(struct run *r, const char *name, int level,
 	return json_string_value(json_object_get(r->cache, key));
 }
 
+/* The most values of coded columns remembered (a file has a few dozen: 苗族, 户主, ...);
+ * past it, each further value is looked up anew, so memory stays bounded. */
+#define OPTIONS_REMEMBERED 4096
+
+/* import_column_option of a coded column's value, remembered for the run: matching a
+ * value against every option's words in every language is most of reading a row. */
+static const char *option_of(struct run *r, int f, const char *text)
+{
+	char key[600];
+	snprintf(key, sizeof(key), "%d|%s", f, text);
+	json_t *hit = json_object_get(r->options, key);
+	if (hit)
+		return *json_string_value(hit) ? json_string_value(hit) : NULL;
+	const char *code = import_column_option(&import_column_defs[f], text);
+	if (json_object_size(r->options) < OPTIONS_REMEMBERED)
+		json_object_set_new(r->options, key, json_string(code ? code : ""));
+	return code;	/* a static string of the column's options */
+}
+
 /* Reads one data row into *ir by the sheet's columns, noting every bad value. */
 static void parse_row(struct run *r, const struct sheet_map *m, const struct rowread_row *row,
 		      struct irow *ir)
@@ -275,7 +295,7 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		import_column_squeeze(c->text, v, sizeof(v), false);
 		switch (def->type) {
 		case 'o': {
-			const char *code = import_column_option(def, c->text);
+			const char *code = option_of(r, f, c->text);
 			if (!code) {
 				add_error(r, row->sheet, row->number, f, "import_bad_option", c->text);
 				ir->bad = true;
@@ -481,33 +501,49 @@ static int64_t find_person(struct run *r, const char *id_number, int64_t *househ
 }
 
 /* Has the key (an ID number, a household's number) been seen in this file before?
- * Remembers it (in the temporary table import_seen, which store_scratch keeps on disk, so
- * memory stays flat however many rows come, and which, being temporary, takes no lock on
- * the database: the check pass runs beside everyone's writes); *where names the row that
- * had it. An ID number is remembered in its 18-digit form, so that its 15-digit form is
- * the same person. */
+ * Remembers it (in the temporary tables import_seen and import_seen_id, which
+ * store_scratch keeps on disk, so memory stays flat however many rows come, and which,
+ * being temporary, take no lock on the database: the check pass runs beside everyone's
+ * writes); *where names the row that had it. An ID number is remembered in its 18-digit
+ * form, so that its 15-digit form is the same person, and as a number (its 17 digits and
+ * its check character, X as 10): one small integer-keyed tree rather than a text key and
+ * its index, which at a county's 1.92 M persons no longer fit the cache. */
 static bool seen_before(struct run *r, const char *kind, const char *key, const struct irow *ir,
 			char *where, size_t cap)
 {
 	char k[160], place[200];
 	struct idnumber idn;
-	if (*kind == 'p' && idnumber_parse(key, r->cx->today, &idn) == IDNUMBER_OK)
-		key = idn.number;
+	int64_t n = -1;
+	if (*kind == 'p' && idnumber_parse(key, r->cx->today, &idn) == IDNUMBER_OK) {
+		n = 0;
+		for (int i = 0; i < 17; i++)
+			n = n * 10 + (idn.number[i] - '0');
+		n = n * 11 + (idn.number[17] == 'X' ? 10 : idn.number[17] - '0');
+	}
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
-	snprintf(place, sizeof(place), "%s!%ld", sheet_label(r, ir->sheet), ir->number);
 	/* one statement for the usual case, a new key; the place is read only for a repeat */
-	int rc = store_exec(r->cx->db, "INSERT INTO import_seen (k, place) VALUES (?, ?)"
-			    " ON CONFLICT (k) DO NOTHING", "tt", k, place);
+	int rc = n >= 0 ? store_exec(r->cx->db, "INSERT INTO import_seen_id (id, sheet, row_number)"
+				     " VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", "iii", n,
+				     (int64_t)ir->sheet, (int64_t)ir->number)
+		: store_exec(r->cx->db, "INSERT INTO import_seen (k, sheet, row_number)"
+			     " VALUES (?, ?, ?) ON CONFLICT (k) DO NOTHING", "tii", k,
+			     (int64_t)ir->sheet, (int64_t)ir->number);
 	if (rc != STORE_OK) {
 		r->failed = true;
 		return false;
 	}
 	if (store_changes(r->cx->db) == 1)
 		return false;
-	struct store_rows *q = store_query(r->cx->db, "SELECT place FROM import_seen WHERE k = ?",
-					   "t", k);
-	if (store_next(q))
-		snprintf(where, cap, "%s", store_text(q, 0));
+	struct store_rows *q = n >= 0
+		? store_query(r->cx->db, "SELECT sheet, row_number FROM import_seen_id WHERE id = ?",
+			      "i", n)
+		: store_query(r->cx->db, "SELECT sheet, row_number FROM import_seen WHERE k = ?",
+			      "t", k);
+	if (store_next(q)) {
+		snprintf(place, sizeof(place), "%s!%lld", sheet_label(r, (int)store_int(q, 0)),
+			 (long long)store_int(q, 1));
+		snprintf(where, cap, "%s", place);
+	}
 	if (store_finish(q) != STORE_OK)
 		r->failed = true;
 	return true;
@@ -1393,6 +1429,7 @@ static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o,
 	r->errors = json_array();
 	r->first = json_pack("{s:[], s:[], s:[], s:[]}", "create", "update", "unchanged", "error");
 	r->cache = json_object();
+	r->options = json_object();
 	r->ignored = json_array();
 	r->ignored_sheets = json_array();
 	arena_init(&r->rarena, 0);
@@ -1404,6 +1441,7 @@ static void run_release(struct run *r)
 	json_decref(r->errors);
 	json_decref(r->first);
 	json_decref(r->cache);
+	json_decref(r->options);
 	json_decref(r->ignored);
 	json_decref(r->ignored_sheets);
 	json_decref(r->mapping);
@@ -1444,7 +1482,8 @@ static void run_read(struct run *r)
 	for (int s = 0; s < r->nmaps; s++)
 		if (rowread_sheet(r->rr, s)->hidden)
 			add_error(r, s, 0, -1, "import_hidden_sheet", NULL);
-	if (store_exec(r->cx->db, "DELETE FROM import_seen", "") != STORE_OK) {
+	if (store_exec(r->cx->db, "DELETE FROM import_seen", "") != STORE_OK ||
+	    store_exec(r->cx->db, "DELETE FROM import_seen_id", "") != STORE_OK) {
 		r->failed = true;
 		return;
 	}
@@ -1556,7 +1595,7 @@ static enum outcome check_pass(struct run *r)
 /* The write pass, once the check found nothing wrong: the file read again and written in
  * one write transaction with the imports row, checked again as it goes (the database may
  * have changed since the check), all of it or, at any error, none. */
-static enum outcome write_pass(struct run *r, json_t *result, const char *started)
+static enum outcome write_pass(struct run *r, json_t *result, const char *started, long rows)
 {
 	enum outcome res = tx_begin(r->cx->db);
 	if (res != OUT_OK)
@@ -1565,6 +1604,15 @@ static enum outcome write_pass(struct run *r, json_t *result, const char *starte
 	if (rc != STORE_OK)
 		return tx_end(r->cx->db, OUT_OK, rc);
 	snprintf(r->detail, sizeof(r->detail), "import %lld", (long long)r->import_id);
+	/* A file at least as big as the registry (a county moving in): the indexes only
+	 * searches read are built once at the end rather than row by row (store_load). */
+	if (!r->ledger) {
+		int64_t persons = store_one_int(r->cx->db, &rc, "SELECT count(*) FROM persons", "");
+		if (rc == STORE_OK && rows >= persons)
+			rc = store_load(r->cx->db, true, true);
+		if (rc != STORE_OK)
+			return tx_end(r->cx->db, OUT_OK, rc);
+	}
 	run_read(r);
 	run_result(r, result);
 	if (r->failed || r->errors_total) {
@@ -1578,6 +1626,10 @@ static enum outcome write_pass(struct run *r, json_t *result, const char *starte
 	json_object_set_new(result, "status", json_string("done"));
 	json_object_set_new(result, "id", json_integer(r->import_id));
 	rc = store_exec(r->cx->db, "DELETE FROM import_seen", "");
+	if (rc == STORE_OK)
+		rc = store_exec(r->cx->db, "DELETE FROM import_seen_id", "");
+	if (rc == STORE_OK)	/* the indexes dropped for the load, built again */
+		rc = store_load(r->cx->db, false, false);
 	if (rc == STORE_OK)
 		rc = remember_mapping(r, true);
 	if (rc == STORE_OK)
@@ -1667,9 +1719,15 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	json_t *result = json_pack("{s:s, s:b, s:{s:s, s:I, s:s}}", "kind", o->kind,
 		"dry_run", o->dry_run, "file", "name", o->file_name, "bytes", (json_int_t)bytes,
 		"sha256", sha);
-	if (store_scratch(cx->db, true) != STORE_OK ||
+	/* a load's page caches (both passes read the same pages: the check warms the write) */
+	if (store_scratch(cx->db, true) != STORE_OK || store_load(cx->db, true, false) != STORE_OK ||
 	    store_exec(cx->db, "CREATE TEMPORARY TABLE IF NOT EXISTS import_seen"
-		       " (k TEXT PRIMARY KEY, place TEXT NOT NULL)", "") != STORE_OK) {
+		       " (k TEXT PRIMARY KEY, sheet INTEGER NOT NULL, row_number INTEGER NOT NULL)",
+		       "") != STORE_OK ||
+	    store_exec(cx->db, "CREATE TEMPORARY TABLE IF NOT EXISTS import_seen_id"
+		       " (id INTEGER PRIMARY KEY, sheet INTEGER NOT NULL, row_number INTEGER NOT NULL)",
+		       "") != STORE_OK) {
+		store_load(cx->db, false, false);
 		store_scratch(cx->db, false);
 		json_decref(result);
 		return OUT_INTERNAL;
@@ -1680,6 +1738,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	if (!load_mapping(&r) || cx->errs->n) {
 		bool bad = cx->errs->n > 0;
 		run_release(&r);
+		store_load(cx->db, false, false);
 		store_scratch(cx->db, false);
 		json_decref(result);
 		return bad ? OUT_INVALID : OUT_INTERNAL;
@@ -1690,7 +1749,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	if (clean && !o->dry_run) {
 		struct run w;
 		run_init(&w, cx, o, true);
-		res = load_mapping(&w) ? write_pass(&w, result, started) : OUT_INTERNAL;
+		res = load_mapping(&w) ? write_pass(&w, result, started, r.rows) : OUT_INTERNAL;
 		clean = res == OUT_OK;
 		if (res == OUT_INVALID) {	/* the database changed since the check */
 			run_release(&r);
@@ -1705,6 +1764,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 		res = record_unkept(&r, result, "checked", started);
 	}
 	run_release(&r);
+	store_load(cx->db, false, false);	/* after a rollback: forgets what it dropped */
 	store_scratch(cx->db, false);
 	if (res == OUT_OK || res == OUT_INVALID)
 		*out = result;

@@ -390,3 +390,7 @@ const char *store_errmsg(struct store_conn *c) { return c->backend->errmsg(c); }
 
 int store_bulk(struct store_conn *c, bool on) { return c->backend->bulk(c, on); }
 int store_scratch(struct store_conn *c, bool on) { return c->backend->scratch(c, on); }
+int store_load(struct store_conn *c, bool on, bool rebuild)
+{
+	return c->backend->load(c, on, rebuild);
+}

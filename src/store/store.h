@@ -69,6 +69,7 @@ struct store_backend {
 	const char *(*errmsg)(struct store_conn *c);
 	int (*bulk)(struct store_conn *c, bool on);
 	int (*scratch)(struct store_conn *c, bool on);
+	int (*load)(struct store_conn *c, bool on, bool rebuild);
 };
 
 struct store {
@@ -203,6 +204,15 @@ int store_bulk(struct store_conn *c, bool on);
  * so it may be written inside a read transaction. Turning it off drops every temporary
  * table of the connection. */
 int store_scratch(struct store_conn *c, bool on);
+
+/* A big load inside one write transaction (an import of a county's ledgers): while on, a
+ * larger page cache for this connection, bounded (so memory stays flat however big the
+ * load), and, with `rebuild`, the indexes that only searches and reports read are dropped
+ * and built once when it is turned off: sorting once beats maintaining them row by row
+ * when the load is as big as what is there. Turn it off before the commit (it rebuilds
+ * then; a failure is the commit's to refuse). The drop belongs to the transaction: a
+ * rollback, or a process killed halfway, leaves the indexes as they were. */
+int store_load(struct store_conn *c, bool on, bool rebuild);
 
 /* Fault injection for tests (after SQLite's test_malloc.c): the nth query or commit from
  * now on, on this thread, fails as if the database had; 0 turns it off. */

@@ -171,6 +171,8 @@ static void sq_disconnect(struct store_conn *sc)
 	}
 	sqlite3_close(c->db);
 	free(c->deferred_index);
+	for (int i = 0; i < SQLITE_LOAD_DEFERRED; i++)
+		free(c->load_deferred[i]);
 	free(c);
 }
 
@@ -502,4 +504,5 @@ const struct store_backend store_sqlite_backend = {
 	.errmsg = sq_errmsg,
 	.bulk = sqlite_bulk,
 	.scratch = sqlite_scratch,
+	.load = sqlite_load,
 };

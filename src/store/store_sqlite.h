@@ -14,6 +14,7 @@
 #include "store/store.h"
 
 #define STMT_CACHE 256
+#define SQLITE_LOAD_DEFERRED 8	/* indexes a load (sqlite_load) may drop and rebuild */
 
 struct sqlite_store {
 	struct store base;
@@ -34,6 +35,7 @@ struct sqlite_conn {
 	struct cached_stmt cache[STMT_CACHE];
 	int ncache;
 	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
+	char *load_deferred[SQLITE_LOAD_DEFERRED];	/* in a load: the CREATE INDEXes to run */
 	bool writing;		/* this connection holds its store's write_lock */
 };
 
@@ -46,5 +48,6 @@ int sqlite_migrate(struct store_conn *sc, int *applied);
 int sqlite_backup(struct store_conn *sc, const char *dest, char *err, size_t errlen);
 int sqlite_bulk(struct store_conn *sc, bool on);
 int sqlite_scratch(struct store_conn *sc, bool on);
+int sqlite_load(struct store_conn *sc, bool on, bool rebuild);
 
 #endif

@@ -148,3 +148,56 @@ int sqlite_scratch(struct store_conn *sc, bool on)
 	/* SQLite drops the connection's temporary tables when temp_store changes */
 	return sqlite_exec_plain(sc, on ? "PRAGMA temp_store = FILE" : "PRAGMA temp_store = MEMORY");
 }
+
+/* Indexes only searches and reports read, which a big load drops and builds at its end
+ * (sqlite_load): an import's own look-ups (an ID number, a household's members, a
+ * household's number) go through the others. */
+static const char *const load_deferred_indexes[SQLITE_LOAD_DEFERRED] = {
+	"persons_id_reversed", "persons_initials", "persons_pinyin", "persons_name",
+	"persons_phone", "persons_followup", NULL, NULL};
+
+/* 128 MiB of pages for the database, 32 MiB for the temporary tables (an import's
+ * scratch tables of the keys it has seen): bounded, so a load's memory does not grow with
+ * its size; at a county's 1.92 M persons the indexes a load writes (ID numbers, household
+ * numbers) fit in them, as they do not in 8 MB. */
+int sqlite_load(struct store_conn *sc, bool on, bool rebuild)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	int rc = sqlite_exec_plain(sc, on
+		? "PRAGMA cache_size = -131072; PRAGMA temp.cache_size = -32768"
+		: "PRAGMA cache_size = -8000; PRAGMA temp.cache_size = -2000");
+	for (int i = 0; on && rebuild && rc == STORE_OK && load_deferred_indexes[i]; i++) {
+		sqlite3_stmt *st = NULL;
+		if (c->load_deferred[i])
+			continue;	/* dropped already */
+		if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_master WHERE type = 'index'"
+				       " AND name = ?", -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_bind_text(st, 1, load_deferred_indexes[i], -1,
+				      SQLITE_STATIC) != SQLITE_OK) {
+			sqlite3_finalize(st);
+			return STORE_ERROR;
+		}
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
+			c->load_deferred[i] = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return sqlite_map_rc(step);
+		if (step == SQLITE_DONE)
+			continue;	/* not there (a bulk load dropped it): nothing to build */
+		if (!c->load_deferred[i])
+			return STORE_ERROR;
+		char drop[96];
+		snprintf(drop, sizeof(drop), "DROP INDEX %s", load_deferred_indexes[i]);
+		rc = sqlite_exec_plain(sc, drop);
+	}
+	/* Off: built again inside the transaction; after a rollback they are back already. */
+	bool in_tx = !sqlite3_get_autocommit(c->db);
+	for (int i = 0; !on && i < SQLITE_LOAD_DEFERRED; i++) {
+		if (c->load_deferred[i] && in_tx && rc == STORE_OK)
+			rc = sqlite_exec_plain(sc, c->load_deferred[i]);
+		free(c->load_deferred[i]);
+		c->load_deferred[i] = NULL;
+	}
+	return rc;
+}

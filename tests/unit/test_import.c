@@ -12,6 +12,7 @@
 
 #include "core/idnumber.h"
 #include "domain/import.h"
+#include "domain/search.h"
 #include "tests/unit/testdb.h"
 
 static char ids[16][19];
@@ -71,6 +72,59 @@ static bool has_error(json_t *result, const char *code, long row)
 		    (row < 0 || json_integer_value(json_object_get(e, "row")) == row))
 			return true;
 	return false;
+}
+
+/* How many results of kind "person" a search finds, with the name `name` among them. */
+static int found_person(struct testdb *t, const char *q, const char *name)
+{
+	json_t *out = NULL;
+	testdb_reset(t);
+	assert_int_equal(search_run(&t->cx, q, 20, &out), OUT_OK);
+	size_t i;
+	json_t *e;
+	int n = 0;
+	json_array_foreach(json_object_get(out, "results"), i, e)
+		n += strcmp(json_string_value(json_object_get(e, "kind")), "person") == 0 &&
+		     strcmp(json_string_value(json_object_get(e, "name")), name) == 0;
+	json_decref(out);
+	return n;
+}
+
+/* A first import (the file as big as the registry, here an empty one) has the indexes only
+ * searches read built once at its end (store_load): afterwards they are all there and a
+ * search finds the imported people by name, pinyin initials and last digits; a later,
+ * smaller import maintains them row by row and its people are found as well. */
+static void imported_people_are_found(void **state)
+{
+	struct testdb *t = *state;
+	char csv[1024], last6[8];
+	idn(10, "19710203");
+	idn(11, "19730405");
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "欧阳春花,%s,户主,贫困户,木树镇,冲头村\n", ids[10]);
+	json_t *out = NULL;
+	assert_int_equal(run_csv(t, csv, false, &out), OUT_OK);
+	json_decref(out);
+	static const char *const names[] = {"persons_id_reversed", "persons_initials",
+		"persons_pinyin", "persons_name", "persons_phone", "persons_followup"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_int_equal(one_int(t, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+					 " AND name = ?", names[i]), 1);
+	assert_int_equal(found_person(t, "欧阳春花", "欧阳春花"), 1);
+	assert_int_equal(found_person(t, "oych", "欧阳春花"), 1);
+	snprintf(last6, sizeof(last6), "%s", ids[10] + 12);
+	assert_int_equal(found_person(t, last6, "欧阳春花"), 1);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons INDEXED BY persons_pinyin"
+				 " WHERE name_pinyin = ?", "ouyangchunhua"), 1);
+
+	/* the registry now has a person and gets two: indexes kept row by row this time */
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "司马秋月,%s,户主,贫困户,木树镇,冲头村\n", ids[11]);
+	assert_int_equal(run_csv(t, csv, false, &out), OUT_OK);
+	json_decref(out);
+	assert_int_equal(found_person(t, "司马秋月", "司马秋月"), 1);
+	assert_int_equal(found_person(t, "smqy", "司马秋月"), 1);
+	assert_int_equal(found_person(t, "欧阳春花", "欧阳春花"), 1);
 }
 
 static void values_as_people_type_them(void **state)
@@ -210,6 +264,7 @@ static void a_dry_run_and_a_refused_file_keep_only_the_record(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(imported_people_are_found),	/* first: on the empty registry */
 		cmocka_unit_test(values_as_people_type_them),
 		cmocka_unit_test(a_move_twice_and_apart_are_refused),
 		cmocka_unit_test(a_dry_run_and_a_refused_file_keep_only_the_record),

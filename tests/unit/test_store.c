@@ -160,6 +160,49 @@ static void the_first_failure_says_why(void **state)
 	store_operation_start(t->db);
 }
 
+/* store_load: inside a write transaction the indexes only searches read are dropped and
+ * built again when the load ends, over every row, the load's included; a rollback (as after
+ * a process killed halfway) brings them back as they were, and ending the load after it
+ * builds nothing twice. */
+static void a_load_rebuilds_its_indexes_and_a_rollback_keeps_them(void **state)
+{
+	struct testdb *t = *state;
+	int rc;
+	const char *count = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+		" ('persons_id_reversed', 'persons_initials', 'persons_pinyin', 'persons_name',"
+		" 'persons_phone', 'persons_followup')";
+	assert_int_equal(store_one_int(t->db, &rc, count, NULL), 6);
+
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_equal(store_load(t->db, true, true), STORE_OK);
+	assert_int_equal(store_one_int(t->db, &rc, count, NULL), 0);
+	assert_int_equal(store_rollback(t->db), STORE_OK);
+	assert_int_equal(store_load(t->db, false, false), STORE_OK);
+	assert_int_equal(store_one_int(t->db, &rc, count, NULL), 6);
+
+	assert_int_equal(store_begin(t->db), STORE_OK);
+	assert_int_equal(store_load(t->db, true, true), STORE_OK);
+	assert_int_equal(store_exec(t->db, "INSERT INTO households (number, category, status,"
+		" origin_village, created_at, updated_at) VALUES ('5206281162040001',"
+		" 'registered_poor', 'planned', '520628116204', 'now', 'now')", NULL), STORE_OK);
+	int64_t hid = store_last_id(t->db);
+	assert_int_equal(store_exec(t->db, "INSERT INTO persons (household_id, id_number,"
+		" id_reversed, name, name_initials, name_pinyin, gender, birth_date, relation,"
+		" created_at, updated_at) VALUES (?, '520628197001010117', '711010107918260250',"
+		" '欧阳', 'oy', 'ouyang', 'male', '1970-01-01', 'head', 'now', 'now')", "i", hid),
+		STORE_OK);
+	assert_int_equal(store_load(t->db, false, false), STORE_OK);
+	assert_int_equal(store_commit(t->db), STORE_OK);
+	assert_int_equal(store_one_int(t->db, &rc, count, NULL), 6);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons INDEXED BY"
+				       " persons_pinyin WHERE name_pinyin = ?", "t", "ouyang"), 1);
+	assert_int_equal(rc, STORE_OK);
+	assert_int_equal(store_exec(t->db, "DELETE FROM persons WHERE household_id = ?", "i", hid),
+			 STORE_OK);
+	assert_int_equal(store_exec(t->db, "DELETE FROM households WHERE id = ?", "i", hid),
+			 STORE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +214,7 @@ int main(void)
 		cmocka_unit_test(backup_makes_a_readable_copy),
 		cmocka_unit_test(batch_operations_fail_alone),
 		cmocka_unit_test(the_first_failure_says_why),
+		cmocka_unit_test(a_load_rebuilds_its_indexes_and_a_rollback_keeps_them),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
