@@ -10,6 +10,8 @@
  *                                             before its start, a start before the person's
  *                                             birth or before the current record of its
  *                                             kind, a step done before the step before it
+ *   DATE_IN_PAST        "date_in_past"        a day still to come (a need's due day, set
+ *                                             when the need is raised) lies before today
  *
  * Each code is a message key in the catalogues (web/messages/en.txt, zh-CN.txt). Days are
  * day numbers (core/date.h, negative before 1970); DATE_UNKNOWN is a day not given or not
@@ -25,6 +27,7 @@
 #define DATE_IN_FUTURE "date_in_future"
 #define DATE_TOO_FAR_AHEAD "date_too_far_ahead"
 #define DATE_ORDER "end_before_start"
+#define DATE_IN_PAST "date_in_past"
 
 /* A day not given, or text that is not a date. */
 #define DATE_UNKNOWN LONG_MIN

@@ -85,7 +85,9 @@ static int load_subjects(struct ctx *cx, const char *community, struct subject *
 
 static void at_time(int y, int m, int d, const char *hms, char out[21])
 {
-	snprintf(out, 21, "%04d-%02d-%02dT%sZ", y, m, d, hms);
+	/* unsigned and bounded: the widths the buffer was sized for, as gcc can see */
+	snprintf(out, 21, "%04u-%02u-%02uT%.8sZ", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u, hms);
 }
 
 /* One scheme of plan p in a community for year y, scored; settled and published when
@@ -97,8 +99,8 @@ static int one_scheme(struct ctx *cx, struct rng *r, int p, const char *communit
 	char from[11], to[11], created[21], approved[21], pub[21], scored[21], today[11];
 	/* signed by the community's demo account, as the petitions are */
 	const char *who = strcmp(community, communities[0]) == 0 ? "tuanshan" : "yucai";
-	snprintf(from, sizeof(from), "%04d-01-01", y);
-	snprintf(to, sizeof(to), "%04d-12-31", y);
+	snprintf(from, sizeof(from), "%04u-01-01", (unsigned)y % 10000u);
+	snprintf(to, sizeof(to), "%04u-12-31", (unsigned)y % 10000u);
 	at_time(y, 1, 10, "01:30:00", created);
 	at_time(y, 12, 20, "07:00:00", approved);
 	at_time(y + 1, 1, 6, "02:00:00", pub);

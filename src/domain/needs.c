@@ -65,7 +65,7 @@ static void check(struct ctx *cx, json_t *owner, json_t *row, json_t *before)
 		verrors_add(cx->errs, "category", "unknown_value");
 	if (due && ledger_day(due) < cx->today && (!before || !json_equal(json_object_get(before,
 			"due_on"), json_object_get(row, "due_on"))))
-		verrors_add(cx->errs, "due_on", "date_in_past");
+		verrors_add(cx->errs, "due_on", DATE_IN_PAST);
 	if (before)
 		return;
 	if (!json_object_get(row, "source"))

@@ -174,13 +174,18 @@ void api_audit_answer(struct request *rq, enum outcome res, const char *action, 
 void api_audit(struct request *rq)
 {
 	bool reviewer = role_reviews_audit(rq->actor.role);
-	if (reviewer && !rq_query(rq, "entity") && !rq_query(rq, "id")) {
-		api_audit_search(rq);	/* the whole log, filtered (api_audit.c) */
+	const char *asked = rq_query(rq, "entity");
+	const struct audit_entity *kind = asked ? audit_entity_find(asked) : NULL;
+	/* the whole log, filtered (api_audit_search): for those who review it, with no record
+	 * named, or a record of a kind without a history of its own (a service request, a
+	 * hall visit: their rows are found by entity and id like any filter) */
+	if (reviewer && ((!asked && !rq_query(rq, "id")) || (kind && !kind->trail))) {
+		api_audit_search(rq);
 		return;
 	}
 	const char *entity = query_entity(rq, true);
 	int64_t id = rq_query_int(rq, "id", 1, INT64_MAX, 0);
-	if (!entity)
+	if (!asked)
 		verrors_add(&rq->errs, "entity", "required");
 	if (!id)
 		verrors_add(&rq->errs, "id", "required");

@@ -187,6 +187,14 @@ def test_request_lifecycle():
         r = patch(path, {"status": status, "reason": "x"} if status == "rejected" else {"status": status}, TS)
         expect(r.status == 422 and r.field_codes().get("status") == "transition_not_allowed", "done → %s refused %r" % (status, r))
     expect(stored() == before and get(path, TS).json["status"] == "done", "nothing moved")
+    # the audit API shows a request's history to those who review the log
+    r = get("/api/v1/audit?entity=service_request&id=%d" % req["id"], ADMIN)
+    expect(r.status == 200 and {a["action"] for a in r.json["items"]} >= {"create", "update"} and
+           all(a["entity"] == "service_request" and a["entity_id"] == req["id"] for a in r.json["items"]),
+           "a request's audit rows by entity and id %r" % r)
+    r = get("/api/v1/audit?entity=no_such_kind&id=1", ADMIN)
+    expect(r.status == 422 and [e["field"] for e in r.json["errors"]].count("entity") == 1,
+           "an unknown kind is one error %r" % r)
     # an ETag of an older version is refused; the current one moves it
     second = post("/api/v1/service-requests", {"household_id": hh, "matter": "housing_repair", "channel": "phone"}, TS)
     p2 = "/api/v1/service-requests/%d" % second.json["id"]

@@ -97,7 +97,7 @@ static int found_person(struct testdb *t, const char *q, const char *name)
 static void imported_people_are_found(void **state)
 {
 	struct testdb *t = *state;
-	char csv[1024], last6[8];
+	char csv[1024], last6[24];
 	idn(10, "19710203");
 	idn(11, "19730405");
 	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
@@ -112,7 +112,7 @@ static void imported_people_are_found(void **state)
 					 " AND name = ?", names[i]), 1);
 	assert_int_equal(found_person(t, "欧阳春花", "欧阳春花"), 1);
 	assert_int_equal(found_person(t, "oych", "欧阳春花"), 1);
-	snprintf(last6, sizeof(last6), "%s", ids[10] + 12);
+	snprintf(last6, sizeof(last6), "%.6s", ids[10] + 12);
 	assert_int_equal(found_person(t, last6, "欧阳春花"), 1);
 	assert_int_equal(one_int(t, "SELECT count(*) FROM persons INDEXED BY persons_pinyin"
 				 " WHERE name_pinyin = ?", "ouyangchunhua"), 1);
