@@ -23,7 +23,7 @@ S.add_user("admin", "admin")
 S.add_user("tuanshan", "community", TUANSHAN)
 S.add_user("yucai", "community", YUCAI)
 S.add_user("helper", "volunteer", TUANSHAN)
-S.add_user("jubao", "volunteer", JUBAO)
+S.add_user("jubao", "community", JUBAO)	# a village's officer: scope by origin
 S.start()
 ADMIN = S.login("admin")
 TS = S.login("tuanshan")
