@@ -61,6 +61,9 @@ json_t *ledger_household_trail(struct ctx *cx, int64_t household_id, int limit, 
 	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
 	also[n++] = (struct audit_also){"service_request",
 		"SELECT id FROM service_requests WHERE household_id = ?"};
+	CHECK(n < AUDIT_TRAIL_ALSO_MAX);	/* and its petitions (an anonymous one has none) */
+	also[n++] = (struct audit_also){"petition",
+		"SELECT id FROM petitions WHERE household_id = ?"};
 	CHECK(n < AUDIT_TRAIL_ALSO_MAX);
 	also[n++] = (struct audit_also){"evaluation_subject",	/* scores and awards */
 		"SELECT id FROM evaluation_subjects WHERE household_id = ?"};

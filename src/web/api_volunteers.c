@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/division.h"
 #include "domain/needs.h"
 #include "domain/privacy.h"
 #include "domain/volunteer.h"
@@ -25,7 +26,46 @@ void api_assignments_get(struct request *rq)
 }
 
 void api_assignments_put(struct request *rq) { rq_write_one(rq, volunteer_assignments_put, 200); }
-void api_volunteers_list(struct request *rq) { rq_read_all(rq, volunteer_list); }
+/* The volunteers in the actor's scope; ?format=csv|xlsx a download of them in words (their
+ * kind, their community's name). No personal data of residents is in it. */
+void api_volunteers_list(struct request *rq)
+{
+	static const char *const keys[] = {"username", "community", "kind", "post", "households",
+		"buildings", "reach", NULL};
+	const char *format = rq_query_enum(rq, "format", formats);
+	if (rq->errs.n) {
+		rq_problem(rq, OUT_INVALID, NULL);
+		return;
+	}
+	if (!format || strcmp(format, "json") == 0) {
+		rq_read_all(rq, volunteer_list);
+		return;
+	}
+	json_t *out = NULL;
+	enum outcome res = volunteer_list(&rq->cx, &out);
+	if (res != OUT_OK) {
+		rq_reply(rq, res, 200, out);
+		return;
+	}
+	export_begin(rq);
+	json_t *rows = json_object_get(out, "items"), *r;
+	size_t i;
+	json_array_foreach(rows, i, r) {
+		char name[128];
+		division_name(rq->cx.db, json_string_value(json_object_get(r, "scope")), name,
+			      sizeof(name));
+		json_object_set_new(r, "community", json_string(name));
+		json_object_set_new(r, "kind", json_string(msg_get(rq->lang, arena_printf(&rq->arena,
+			"volunteer_kind_%s", json_string_value(json_object_get(r, "kind"))))));
+	}
+	audit_read(&rq->cx, "export", "volunteer", 0, (int64_t)json_array_size(rows),
+		   arena_printf(&rq->arena, "volunteers.%s", format));
+	struct export_table t = {.name = msg_get(rq->lang, "nav_volunteers"),
+		.columns = export_columns(rq, "col_volunteer_", keys),
+		.rows = json_incref(rows)};
+	json_decref(out);
+	export_send(rq, format, "volunteers", &t, 1, 0);
+}
 
 void api_my_households(struct request *rq)
 {

@@ -230,7 +230,7 @@ static const struct route routes[] = {
 	/* volunteers and the needs ledger (issue 13, part 4) */
 	API("GET", "/api/v1/users/{id}/assignments", api_assignments_get, PERM_READ),
 	API("PUT", "/api/v1/users/{id}/assignments", api_assignments_put, PERM_EDIT),
-	API("GET", "/api/v1/volunteers", api_volunteers_list, PERM_READ),
+	API("GET", "/api/v1/volunteers", api_volunteers_list, PERM_READ, .export_formats = file_formats),
 	API("GET", "/api/v1/my-households", api_my_households, PERM_READ),
 	API("GET", "/api/v1/need-categories", api_need_categories, PERM_READ),
 	API("GET", "/api/v1/needs", api_needs_list, PERM_READ, .export_formats = file_formats),

@@ -107,6 +107,9 @@ def test_requester_and_scope():
     hh, person = family()
     r = petition(anonymous=False, person_id=person)
     expect(r.status == 201 and r.json["household_id"] == hh and r.json["person_name"] == "杨大山", "a person's %r" % r)
+    trail = get("/api/v1/households/%d/trail" % hh, TS).json["items"]
+    expect(any(t["entity"] == "petition" and t["entity_id"] == r.json["id"] for t in trail),
+           "a household's petitions are in its change trail")
     r = petition(anonymous=False, requester_name="王阿姨")
     expect(r.status == 201 and r.json["requester_name"] == "王阿姨", "a name only %r" % r)
     before = stored()

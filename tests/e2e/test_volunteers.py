@@ -149,6 +149,17 @@ def test_scope_by_building_and_none():
     expect({v["username"] for v in vols} >= {"vol", "idle"} and "ycvol" not in {v["username"] for v in vols},
            "the community's volunteers %r" % vols)
     expect([v["username"] for v in get("/api/v1/volunteers", VOL).json["items"]] == ["vol"], "a volunteer: itself")
+    # the list as a download, in words: the kind and the community by name, never a code
+    r = get("/api/v1/volunteers?format=csv&lang=zh", TS)
+    text = r.body.decode("utf-8-sig")
+    head = text.splitlines()[0]
+    expect(r.status == 200 and "账号" in head and "社区" in head and "志愿者类别" in head, "volunteers as CSV %r" % text[:200])
+    expect("ycvol" not in text and "vol," in text and "party_member" not in text and TUANSHAN not in text,
+           "the community's volunteers, in words %r" % text[:400])
+    r = get("/api/v1/volunteers?format=xlsx", TS)
+    expect(r.status == 200 and r.body[:2] == b"PK", "volunteers as XLSX")
+    expect(get("/api/v1/volunteers?format=csv", VOL).status == 403, "a volunteer takes no files")
+    expect(get("/api/v1/volunteers?format=pdf", TS).status == 422, "an unknown format")
 
 
 def test_bad_assignments():
