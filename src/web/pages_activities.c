@@ -47,18 +47,6 @@ static bool month_end(const char *month, char out[11])
 	return true;
 }
 
-/* Sends a form back with its errors, or answers the outcome: the common tail of a POST. */
-static void form_outcome(struct request *rq, enum outcome res, const char *to,
-			 void (*again)(struct request *rq, unsigned status, json_t *form), json_t *form)
-{
-	if (res == OUT_OK)
-		page_redirect(rq, to);
-	else if (res == OUT_INVALID)
-		again(rq, outcome_status(OUT_INVALID), form);
-	else
-		page_outcome(rq, res);
-}
-
 /* ---------------------------------------------------------------- activities */
 
 static void present_activities(struct request *rq, json_t *rows, json_t *kind_rows)
@@ -128,10 +116,7 @@ static void activities_page(struct request *rq, unsigned status, json_t *form)
 
 void page_activities(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	activities_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, activities_page);
 }
 
 void page_activities_post(struct request *rq)
@@ -139,16 +124,13 @@ void page_activities_post(struct request *rq)
 	static const char *const names[] = {"community", "kind", "title", "held_on", "place",
 		"organiser", NULL};
 	static const char *const none[] = {NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, none);
 	enum outcome res = activity_create(&rq->cx, body, &out);
 	json_decref(body);
-	form_outcome(rq, res, out ? arena_printf(&rq->arena, "/activities/%lld",
+	page_after_write(rq, res, out ? arena_printf(&rq->arena, "/activities/%lld",
 		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, activities_page, f);
 	json_decref(out);
 	json_decref(f);
@@ -186,38 +168,29 @@ static void activity_page(struct request *rq, unsigned status, json_t *form)
 
 void page_activity(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	activity_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, activity_page);
 }
 
 void page_activity_attend(struct request *rq)
 {
 	static const char *const names[] = {"person_id", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, names);
 	enum outcome res = activity_attend(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
-	form_outcome(rq, res, arena_printf(&rq->arena, "/activities/%lld", (long long)rq->ids[0]),
+	page_after_write(rq, res, arena_printf(&rq->arena, "/activities/%lld", (long long)rq->ids[0]),
 		     activity_page, f);
 	json_decref(f);
 }
 
 void page_activity_unattend(struct request *rq)
 {
-	page_lang(rq);
-	json_t *f = page_form(rq);
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq);
+	if (!f)
 		return;
-	}
 	int64_t person = strtoll(page_form_value(f, "person_id"), NULL, 10);
 	enum outcome res = person > 0 ? activity_unattend(&rq->cx, rq->ids[0], person)
 		: OUT_NOT_FOUND;
@@ -338,10 +311,7 @@ static void businesses_page(struct request *rq, unsigned status, json_t *form)
 
 void page_businesses(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	businesses_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, businesses_page);
 }
 
 void page_businesses_post(struct request *rq)
@@ -349,12 +319,9 @@ void page_businesses_post(struct request *rq)
 	static const char *const names[] = {"name", "kind", "founded_on", "address", "employees",
 		"community", NULL};
 	static const char *const integers[] = {"employees", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, integers);
 	/* the founders: person numbers separated by commas or spaces (a word is a field error) */
 	json_t *founders = json_array();
@@ -372,7 +339,7 @@ void page_businesses_post(struct request *rq)
 	json_object_set_new(body, "founders", founders);
 	enum outcome res = business_create(&rq->cx, body, &out);
 	json_decref(body);
-	form_outcome(rq, res, out ? arena_printf(&rq->arena, "/businesses/%lld",
+	page_after_write(rq, res, out ? arena_printf(&rq->arena, "/businesses/%lld",
 		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, businesses_page, f);
 	json_decref(out);
 	json_decref(f);
@@ -418,27 +385,21 @@ static void business_page(struct request *rq, unsigned status, json_t *form)
 
 void page_business(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	business_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, business_page);
 }
 
 void page_business_support(struct request *rq)
 {
 	static const char *const names[] = {"kind", "amount", "granted_on", "source", NULL};
 	static const char *const integers[] = {"amount", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, integers);
 	enum outcome res = business_add_support(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
-	form_outcome(rq, res, arena_printf(&rq->arena, "/businesses/%lld", (long long)rq->ids[0]),
+	page_after_write(rq, res, arena_printf(&rq->arena, "/businesses/%lld", (long long)rq->ids[0]),
 		     business_page, f);
 	json_decref(f);
 }

@@ -114,10 +114,7 @@ static void evaluations_page(struct request *rq, unsigned status, json_t *form)
 
 void page_evaluations(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	evaluations_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, evaluations_page);
 }
 
 /* A form's number as a JSON number, or its text (the domain then says it is no number). */
@@ -133,12 +130,9 @@ void page_evaluations_post(struct request *rq)
 	static const char *const names[] = {"kind", "title", "subject", "division", "period_from",
 		"period_to", NULL};
 	static const char *const none[] = {NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, none);
 	if (*page_form_value(f, "award_threshold"))
 		json_object_set_new(body, "award_threshold", number_of(page_form_value(f, "award_threshold")));
@@ -247,10 +241,7 @@ static void evaluation_page(struct request *rq, unsigned status, json_t *form)
 
 void page_evaluation(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	evaluation_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, evaluation_page);
 }
 
 /* The form names its step by its button: score, approve or publish. */
@@ -258,12 +249,9 @@ void page_evaluation_post(struct request *rq)
 {
 	static const char *const names[] = {"household_id", "person_id", "evaluator", NULL};
 	static const char *const integers[] = {"household_id", "person_id", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	const char *action = page_form_value(f, "action");
 	enum outcome res;
 	if (strcmp(action, "score") == 0) {

@@ -209,12 +209,9 @@ void page_hall_sections_post(struct request *rq)
 		"section_description", NULL};
 	static const char *const keys[] = {"name", "position", "description", NULL};
 	static const char *const integers[] = {"section_position", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq);
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq);
+	if (!f)
 		return;
-	}
 	json_t *named = page_body_of(f, names, integers), *body = json_object();
 	for (int k = 0; names[k]; k++)	/* the form's names are the page's; the body's are these */
 		if (json_object_get(named, names[k]))
@@ -230,12 +227,9 @@ void page_hall_exhibits_post(struct request *rq)
 	static const char *const names[] = {"section_id", "kind", "title", "item_id",
 		"description", NULL};
 	static const char *const integers[] = {"section_id", "item_id", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq);
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq);
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, integers);
 	hall_post(rq, FORM_EXHIBIT, body, f, hall_exhibit_create, "hall_exhibit");
 	json_decref(body);
@@ -247,12 +241,9 @@ void page_hall_visits_post(struct request *rq)
 	static const char *const names[] = {"visited_on", "group_name", "people", "guide",
 		"note", NULL};
 	static const char *const integers[] = {"people", NULL};
-	page_lang(rq);
-	json_t *f = page_form(rq);
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq);
+	if (!f)
 		return;
-	}
 	json_t *body = page_body_of(f, names, integers), *ids = json_array();
 	/* the households: ids separated by spaces or commas; a word that is no id goes as text,
 	 * for the domain to refuse by its place */

@@ -85,12 +85,9 @@ void page_needs(struct request *rq)
  * the form was (a household's page or the worklist). */
 void page_need_resolve(struct request *rq)
 {
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = json_object();
 	if (*page_form_value(f, "measure"))
 		json_object_set_new(body, "measure", json_string(page_form_value(f, "measure")));
@@ -224,20 +221,14 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 
 void page_volunteer(struct request *rq)
 {
-	page_lang(rq);
-	json_t *form = json_object();
-	volunteer_page(rq, 200, form);
-	json_decref(form);
+	page_form_show(rq, volunteer_page);
 }
 
 void page_volunteer_post(struct request *rq)
 {
-	page_lang(rq);
-	json_t *f = page_form(rq), *out = NULL;
-	if (!f) {
-		page_outcome(rq, OUT_BAD_REQUEST);
+	json_t *f = page_form_posted(rq), *out = NULL;
+	if (!f)
 		return;
-	}
 	json_t *body = json_pack("{s:o, s:o}", "households", id_list(page_form_value(f, "households")),
 				 "buildings", id_list(page_form_value(f, "buildings")));
 	if (*page_form_value(f, "kind"))
