@@ -48,6 +48,7 @@ void api_volunteers_list(struct request *rq)
 		return;
 	}
 	export_begin(rq);
+	privacy_present(rq->actor.role, out);	/* as every output: the one masking function */
 	json_t *rows = json_object_get(out, "items"), *r;
 	size_t i;
 	json_array_foreach(rows, i, r) {
