@@ -52,6 +52,9 @@ struct ctx {
 	 * do and return OUT_OK where they would begin writing (an import's first pass, which
 	 * reads the file in a read transaction so that it never holds the write lock). */
 	bool check_only;
+	/* Set by a change under an ETag that changed nothing (tx_end_change): nothing was
+	 * written, no version moved, no audit row; the answer is the record as it was. */
+	bool unchanged;
 };
 
 /* Parses a role name; returns -1 when unknown. */

@@ -464,8 +464,9 @@ enum outcome archive_item_patch(struct ctx *cx, int64_t item_id, const char *if_
 	if (rc == STORE_OK)
 		rc = recorded(cx, item_id, household_id, "update", before, out);
 done:
+	res = tx_end_change(cx, res, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return tx_end_out(cx->db, res, rc, out);
+	return res;
 }
 
 void archive_item_etag(json_t *item, char out[48])

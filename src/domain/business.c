@@ -265,8 +265,9 @@ enum outcome business_patch(struct ctx *cx, int64_t id, const char *if_match, js
 		*out = business_load(cx, id);
 		rc = *out ? audit_write(cx, "update", "business", id, before, *out) : STORE_ERROR;
 	}
+	res = tx_end_change(cx, OUT_OK, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return res;
 }
 
 enum outcome business_add_support(struct ctx *cx, int64_t id, json_t *body, json_t **out)
@@ -310,8 +311,9 @@ enum outcome business_add_support(struct ctx *cx, int64_t id, json_t *body, json
 		*out = business_load(cx, id);
 		rc = *out ? audit_write(cx, "update", "business", id, before, *out) : STORE_ERROR;
 	}
+	res = tx_end_change(cx, OUT_OK, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return res;
 }
 
 enum outcome business_list(struct ctx *cx, const struct business_filter *f, json_t **out)

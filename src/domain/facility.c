@@ -312,8 +312,9 @@ enum outcome facility_patch(struct ctx *cx, int64_t id, const char *if_match, js
 		*out = facility_load(cx, id);
 		rc = *out ? audit_write(cx, "update", "facility", id, before, *out) : STORE_ERROR;
 	}
+	res = tx_end_change(cx, OUT_OK, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return res;
 }
 
 enum outcome facility_add_window(struct ctx *cx, int64_t facility_id, json_t *body, json_t **out)

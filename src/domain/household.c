@@ -465,8 +465,9 @@ enum outcome household_patch(struct ctx *cx, int64_t id, const char *if_match, j
 	if (res != OUT_OK)
 		return res;
 	res = patch_rows(cx, id, body, before, NULL, &rc, out);
+	res = tx_end_change(cx, res, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return finish(cx, res, rc, out);
+	return res;
 }
 
 enum outcome household_update_in_tx(struct ctx *cx, int64_t id, json_t *body,

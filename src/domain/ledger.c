@@ -361,9 +361,10 @@ enum outcome ledger_replace(struct ctx *cx, const struct ledger *l, int64_t owne
 	if (res == OUT_OK && rc == STORE_OK)
 		rc = ledger_recorded(cx, ledger_owner_household(owner), "update", l->entity, owner_id, before,
 				     *out);
+	res = tx_end_change(cx, res, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
 	json_decref(owner);
-	return tx_end_out(cx->db, res, rc, out);
+	return res;
 }
 
 enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_id,
@@ -420,6 +421,7 @@ enum outcome ledger_update(struct ctx *cx, const struct ledger *l, int64_t row_i
 	}
 	json_decref(row);
 	json_decref(owner);
+	res = tx_end_change(cx, res, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return tx_end_out(cx->db, res, rc, out);
+	return res;
 }

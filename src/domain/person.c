@@ -382,8 +382,9 @@ enum outcome person_patch(struct ctx *cx, int64_t id, const char *if_match, json
 		res = OUT_INVALID;
 	}
 done:
+	res = tx_end_change(cx, res, rc, before, out);	/* the same again: nothing kept */
 	json_decref(before);
-	return person_probes_audit(cx, &probes, finish_tx(cx, res, rc, out));
+	return person_probes_audit(cx, &probes, res);
 }
 
 /* A current member whose household the actor may change; *before is NULL unless OK. */

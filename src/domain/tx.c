@@ -39,6 +39,54 @@ enum outcome tx_end_out(struct store_conn *db, enum outcome res, int rc, json_t 
 	return res;
 }
 
+static bool same(json_t *a, json_t *b, bool row)
+{
+	if (json_is_object(a) && json_is_object(b)) {
+		const char *key;
+		json_t *v;
+		for (int pass = 0; pass < 2; pass++)
+			json_object_foreach(pass ? b : a, key, v) {
+				if (strcmp(key, "version") == 0 || strcmp(key, "updated_at") == 0 ||
+				    (row && strcmp(key, "id") == 0))
+					continue;
+				json_t *w = json_object_get(pass ? a : b, key);
+				if (!w || (!pass && !same(v, w, false)))
+					return false;
+			}
+		return true;
+	}
+	if (json_is_array(a) && json_is_array(b)) {
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (size_t i = 0; i < json_array_size(a); i++)
+			if (!same(json_array_get(a, i), json_array_get(b, i), true))
+				return false;
+		return true;
+	}
+	return json_equal(a, b);
+}
+
+bool tx_same(json_t *a, json_t *b)
+{
+	return a && b && same(a, b, false);
+}
+
+enum outcome tx_end_change(struct ctx *cx, enum outcome res, int rc, json_t *before,
+			   json_t **out)
+{
+	if (res == OUT_OK && rc == STORE_OK && !store_failed_in_tx(cx->db) && *out &&
+	    tx_same(before, *out)) {
+		json_decref(*out);
+		*out = NULL;
+		if (store_rollback(cx->db) != STORE_OK)
+			return OUT_INTERNAL;
+		*out = json_incref(before);
+		cx->unchanged = true;
+		return OUT_OK;
+	}
+	return tx_end_out(cx->db, res, rc, out);
+}
+
 enum outcome tx_begin_change(struct ctx *cx, const struct tx_record *kind, int64_t id,
 			     const char *if_match, json_t *body, json_t **before)
 {

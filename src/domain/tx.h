@@ -49,6 +49,20 @@ enum outcome tx_end(struct store_conn *db, enum outcome res, int rc);
  * is released and *out is NULL, so callers own a result only when the answer is OK. */
 enum outcome tx_end_out(struct store_conn *db, enum outcome res, int rc, json_t **out);
 
+/* True when two readings of one record hold the same values, leaving out what a write
+ * moves on by itself: "version" and "updated_at" at any depth, and the "id" of a list's
+ * rows (a set replaced whole is written again with new ids). */
+bool tx_same(json_t *a, json_t *b);
+/* How a change under an ETag ends (after tx_begin_change, in place of tx_end_out): as
+ * tx_end_out, except that a change whose record, read back after its write, is the
+ * record as it was (tx_same(before, *out)) keeps nothing: the transaction is rolled back
+ * (the write, the version moved on and the audit row with it), *out becomes the record as
+ * it was (so its ETag is the one the caller sent), cx->unchanged is set and the answer is
+ * OUT_OK. So a PATCH of `{}` or of the values already held writes no row of any kind.
+ * `before` is borrowed. */
+enum outcome tx_end_change(struct ctx *cx, enum outcome res, int rc, json_t *before,
+			   json_t **out);
+
 /* Runs op(cx, arg) — a write that begins and ends its own transaction with tx_begin and
  * tx_end — as part of a group commit: writes that arrive while another batch holds the
  * write lock queue up, and the next thread to take the lock runs them all, each in its

@@ -72,6 +72,41 @@ void page_redirect(struct request *rq, const char *to)
 	rq_add_header(rq, MHD_HTTP_HEADER_LOCATION, to);
 }
 
+/* A confirmation's words with each {key} (a dotted path: {scheme.title}) replaced by that
+ * value of the page's data, a string or a number; a {key} the page lacks is left out, with
+ * the space before it. Only the page's own data fills it, never the address: a link
+ * cannot make a page say what its record is not. */
+static const char *flash_text(struct request *rq, const char *text, json_t *data)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = text; *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		if (!close || close - p > 40) {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		char path[41];
+		snprintf(path, sizeof(path), "%.*s", (int)(close - p - 1), p + 1);
+		json_t *v = data;
+		for (char *part = path, *dot; v && part; part = dot ? dot + 1 : NULL) {
+			dot = strchr(part, '.');
+			if (dot)
+				*dot = '\0';
+			v = json_object_get(v, part);
+		}
+		if (json_is_string(v))
+			buf_printf(&b, "%s", json_string_value(v));
+		else if (json_is_integer(v))
+			buf_printf(&b, "%lld", (long long)json_integer_value(v));
+		else if (b.len && b.data[b.len - 1] == ' ')
+			b.data[--b.len] = '\0';
+		p = close + 1;
+	}
+	const char *out = arena_strdup(&rq->arena, b.len ? b.data : "");
+	buf_release(&b);
+	return out;
+}
+
 /* Renders body template `name` inside the layout. Takes data. */
 void page_render(struct request *rq, unsigned status, const char *name,
 			const char *title_key, json_t *data)
@@ -113,13 +148,15 @@ void page_render(struct request *rq, unsigned status, const char *name,
 	 * a page to come back to) */
 	if (strcmp(rq->method, "GET") == 0)
 		json_object_set_new(layout, "here", json_string(page_url_encode(rq, rq_here(rq))));
-	/* after a save, the page it led to says so: ?saved=WHAT, the message saved_WHAT */
+	/* after a save, the page it led to says so: ?saved=WHAT, the message saved_WHAT, its
+	 * {key}s the values this page shows (its heading's: the record that was saved) */
 	const char *saved = rq_query(rq, "saved");
 	if (saved && status == 200 && strlen(saved) < 40) {
 		char key[48];
 		snprintf(key, sizeof(key), "saved_%s", saved);
 		if (msg_has(key))
-			json_object_set_new(layout, "flash", json_string(msg_get(rq->lang, key)));
+			json_object_set_new(layout, "flash", json_string(flash_text(rq,
+				msg_get(rq->lang, key), data)));
 	}
 	/* a refused form far down its page: said at the top as well, right under the header,
 	 * with a link to the form (a page without a script lands at its top) */
@@ -142,10 +179,11 @@ void page_error(struct request *rq, enum outcome res, const char *title_key)
 	/* a page not found may exist outside the user's area: say so, the same for every
 	 * page not found, so the answer tells nothing of whether it exists */
 	bool missing = res == OUT_NOT_FOUND && rq->actor.user_id;
+	/* a write refused (a form's answer): its message is an alert, as a form's errors are */
 	page_render(rq, outcome_status(res), "error", title_key,
-		    json_pack("{s:s, s:s, s:b}", "title", msg_get(rq->lang, title_key),
+		    json_pack("{s:s, s:s, s:b, s:b}", "title", msg_get(rq->lang, title_key),
 			      "message", msg_get(rq->lang, missing ? "page_not_found_detail" : title_key),
-			      "ask_access", missing));
+			      "ask_access", missing, "refused", strcmp(rq->method, "POST") == 0));
 }
 
 /* Decodes application/x-www-form-urlencoded into a JSON object of strings; NULL when it

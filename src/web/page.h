@@ -70,10 +70,20 @@ void page_form_show(struct request *rq, page_form_fn show);
 /* The form a POST sent, with the page's language set; NULL (and a 400 page answered) when
  * it is not UTF-8 text. The caller releases it. */
 json_t *page_form_posted(struct request *rq);
-/* The answer to a form's write: 303 to `done` when it is OK, the form again (again, 422)
- * when the input was refused, else the outcome's page. */
-void page_after_write(struct request *rq, enum outcome res, const char *done,
+/* The answer to a form's write: when it is OK, 303 to `done` saying what was saved
+ * (page_saved); the form again (again, 422) when the input was refused, else the
+ * outcome's page. Every page write answers through this or page_saved, so that the page
+ * it leads to confirms the save (role=status; tests/e2e/test_flash.py posts to every page
+ * POST route of the route table and fails on one that does not). */
+void page_after_write(struct request *rq, enum outcome res, const char *done, const char *saved,
 		      page_form_fn again, json_t *form);
+/* 303 to `to` (a path, with or without a query or #fragment) with ?saved=SAVED added: the
+ * page it leads to says the message saved_SAVED at its top (role=status), its {key}s filled
+ * from that page's data (page_render). A write that changed nothing (rq->cx.unchanged, set
+ * by the domain's tx_end_change) says saved_nothing instead. */
+void page_saved(struct request *rq, const char *to, const char *saved);
+/* The address page_saved goes to, in the arena. */
+const char *page_saved_url(struct request *rq, const char *to, const char *saved);
 /* The rows of a catalogue (facility kinds, service matters, departments, petition
  * categories: code, name_zh, name_en): its list's items, or [] when it cannot be read. */
 json_t *page_catalogue(enum outcome (*list)(struct ctx *, json_t **), struct ctx *cx);

@@ -131,7 +131,7 @@ void page_activities_post(struct request *rq)
 	enum outcome res = activity_create(&rq->cx, body, &out);
 	json_decref(body);
 	page_after_write(rq, res, out ? arena_printf(&rq->arena, "/activities/%lld",
-		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, activities_page, f);
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, "activity", activities_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -181,8 +181,8 @@ void page_activity_attend(struct request *rq)
 	enum outcome res = activity_attend(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
-	page_after_write(rq, res, arena_printf(&rq->arena, "/activities/%lld", (long long)rq->ids[0]),
-		     activity_page, f);
+	page_after_write(rq, res, arena_printf(&rq->arena, "/activities/%lld",
+		(long long)rq->ids[0]), "attendance", activity_page, f);
 	json_decref(f);
 }
 
@@ -196,7 +196,8 @@ void page_activity_unattend(struct request *rq)
 		: OUT_NOT_FOUND;
 	json_decref(f);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/activities/%lld", (long long)rq->ids[0]));
+		page_saved(rq, arena_printf(&rq->arena, "/activities/%lld", (long long)rq->ids[0]),
+			   "attendance_removed");
 	else
 		page_outcome(rq, res);
 }
@@ -340,7 +341,7 @@ void page_businesses_post(struct request *rq)
 	enum outcome res = business_create(&rq->cx, body, &out);
 	json_decref(body);
 	page_after_write(rq, res, out ? arena_printf(&rq->arena, "/businesses/%lld",
-		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, businesses_page, f);
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, "business", businesses_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -400,6 +401,6 @@ void page_business_support(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	page_after_write(rq, res, arena_printf(&rq->arena, "/businesses/%lld", (long long)rq->ids[0]),
-		     business_page, f);
+		     "business_support", business_page, f);
 	json_decref(f);
 }

@@ -133,7 +133,7 @@ void page_audit_verify(struct request *rq)
 		page_outcome(rq, res);
 		return;
 	}
-	page_redirect(rq, "/audit");
+	page_saved(rq, "/audit", chk.broken_id ? "audit_verify_broken" : "audit_verified");
 }
 
 /* ---------------------------------------------------------------- break-the-glass */
@@ -182,8 +182,8 @@ void page_access_post(struct request *rq)
 	enum outcome res = grant_create(&rq->cx, body, rq->server->cfg.grant_hours, &out);
 	json_decref(body);
 	if (res == OUT_OK) {
-		page_redirect(rq, arena_printf(&rq->arena, "/households/%lld",
-			(long long)json_integer_value(json_object_get(out, "household_id"))));
+		page_saved(rq, arena_printf(&rq->arena, "/households/%lld",
+			(long long)json_integer_value(json_object_get(out, "household_id"))), "access");
 		json_decref(out);
 	} else if (res == OUT_INVALID) {
 		access_page(rq, outcome_status(OUT_INVALID), f);

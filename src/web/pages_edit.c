@@ -133,7 +133,7 @@ static void edit_post(struct request *rq, const struct editable *e)
 	}
 	json_t *patch = changed_fields(rq, f, r, e->keys);
 	if (json_object_size(patch) == 0) {	/* nothing changed: nothing written, and said */
-		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=nothing", home_of(rq, e, r)));
+		page_saved(rq, home_of(rq, e, r), "nothing");
 		json_decref(patch);
 		json_decref(r);
 		json_decref(f);
@@ -142,7 +142,7 @@ static void edit_post(struct request *rq, const struct editable *e)
 	enum outcome res = e->patch(&rq->cx, rq->ids[0], page_form_value(f, "etag"), patch, &out);
 	json_decref(patch);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=changes", home_of(rq, e, r)));
+		page_saved(rq, home_of(rq, e, r), "changes");
 	else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED || res == OUT_CONFLICT)
 		record_form(rq, e, outcome_status(res), f,
 			    r, page_form_value(f, "etag"),
@@ -320,8 +320,8 @@ void page_member_create(struct request *rq)
 	enum outcome res = person_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/persons/%lld?saved=person",
-			(long long)json_integer_value(json_object_get(out, "id"))));
+		page_saved(rq, arena_printf(&rq->arena, "/persons/%lld",
+			(long long)json_integer_value(json_object_get(out, "id"))), "person");
 	else if (res == OUT_INVALID)
 		member_form(rq, outcome_status(OUT_INVALID), f, h);
 	else

@@ -51,6 +51,6 @@ void page_employers_post(struct request *rq)
 	enum outcome res = employers_create(&rq->cx, body, &out);
 	json_decref(body);
 	json_decref(out);
-	page_after_write(rq, res, "/employers?saved=employer", employers_page, f);
+	page_after_write(rq, res, "/employers", "employer", employers_page, f);
 	json_decref(f);
 }

@@ -162,13 +162,9 @@ void page_evaluations_post(struct request *rq)
 	json_object_set_new(body, "criteria", crit);
 	enum outcome res = evaluation_create(&rq->cx, body, &out);
 	json_decref(body);
-	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/evaluations/%lld",
-			(long long)json_integer_value(json_object_get(out, "id"))));
-	else if (res == OUT_INVALID)
-		evaluations_page(rq, outcome_status(OUT_INVALID), f);
-	else
-		page_outcome(rq, res);
+	page_after_write(rq, res, res == OUT_OK ? arena_printf(&rq->arena, "/evaluations/%lld",
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, "evaluation",
+		evaluations_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -270,11 +266,9 @@ void page_evaluation_post(struct request *rq)
 		json_decref(body);
 	}
 	json_decref(out);
-	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/evaluations/%lld", (long long)rq->ids[0]));
-	else if (res == OUT_INVALID)
-		evaluation_page(rq, outcome_status(OUT_INVALID), f);
-	else
-		page_outcome(rq, res);
+	/* the score, or the step the scheme took (an action the domain accepted) */
+	page_after_write(rq, res, arena_printf(&rq->arena, "/evaluations/%lld", (long long)rq->ids[0]),
+		strcmp(action, "score") == 0 ? "evaluation_score" : strcmp(action, "approve") == 0
+		? "evaluation_approve" : "evaluation_publish", evaluation_page, f);
 	json_decref(f);
 }

@@ -72,6 +72,10 @@ static void worklists_page(struct request *rq, unsigned status, json_t *given)
 			json_object_set_new(it, "setting_label", json_string(msg_get(rq->lang,
 				arena_printf(&rq->arena, "setting_%s", setting))));
 	}
+	if (status != 200)	/* a refused setting, far down the page: said at its top too */
+		json_object_set_new(out, "page_alert", json_pack("{s:s, s:s, s:s}", "alert",
+			msg_get(rq->lang, "form_has_errors"), "alert_href", "#settings-form",
+			"alert_link", msg_get(rq->lang, "alert_to_settings")));
 	page_render(rq, status, "worklists", "nav_worklists", out);
 }
 
@@ -104,7 +108,7 @@ void page_worklist_settings(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK)
-		page_redirect(rq, "/worklists?saved=settings");
+		page_saved(rq, "/worklists", "settings");
 	else if (res == OUT_INVALID)
 		worklists_page(rq, outcome_status(OUT_INVALID), f);
 	else

@@ -25,11 +25,26 @@ json_t *page_form_posted(struct request *rq)
 	return f;
 }
 
-void page_after_write(struct request *rq, enum outcome res, const char *done,
+const char *page_saved_url(struct request *rq, const char *to, const char *saved)
+{
+	if (rq->cx.unchanged)	/* a write that changed nothing wrote nothing: say so */
+		saved = "nothing";
+	const char *hash = strchr(to, '#');
+	size_t path = hash ? (size_t)(hash - to) : strlen(to);
+	return arena_printf(&rq->arena, "%.*s%csaved=%s%s", (int)path, to,
+			    memchr(to, '?', path) ? '&' : '?', saved, hash ? hash : "");
+}
+
+void page_saved(struct request *rq, const char *to, const char *saved)
+{
+	page_redirect(rq, page_saved_url(rq, to, saved));
+}
+
+void page_after_write(struct request *rq, enum outcome res, const char *done, const char *saved,
 		      page_form_fn again, json_t *form)
 {
 	if (res == OUT_OK)
-		page_redirect(rq, done);
+		page_saved(rq, done, saved);
 	else if (res == OUT_INVALID)
 		again(rq, outcome_status(OUT_INVALID), form);
 	else

@@ -195,8 +195,8 @@ static void hall_post(struct request *rq, enum hall_form which, json_t *body, js
 	enum outcome res = op(&rq->cx, rq->ids[0], body, &out);
 	json_decref(out);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/halls/%lld?saved=%s#%s",
-			      (long long)rq->ids[0], saved, which == FORM_VISIT ? "visits" : "sections"));
+		page_saved(rq, arena_printf(&rq->arena, "/halls/%lld#%s", (long long)rq->ids[0],
+					    which == FORM_VISIT ? "visits" : "sections"), saved);
 	else if (res == OUT_INVALID)
 		hall_page(rq, outcome_status(OUT_INVALID), which, form);
 	else

@@ -518,8 +518,8 @@ void page_item_upload(struct request *rq)
 	json_decref(out);
 	page_lang(rq);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/households/%lld?saved=item#items",
-					       (long long)rq->ids[0]));
+		page_saved(rq, arena_printf(&rq->arena, "/households/%lld#items", (long long)rq->ids[0]),
+			   "item");
 	else if (res == OUT_INVALID || res == OUT_UNSUPPORTED)
 		household_page(rq, outcome_status(res), kept);
 	else
@@ -638,8 +638,8 @@ void page_household_create(struct request *rq)
 	enum outcome res = household_create(&rq->cx, body, &out);
 	json_decref(body);
 	if (res == OUT_OK) {
-		char *to = arena_printf(&rq->arena, "/households/%lld?saved=household",
-					(long long)json_integer_value(json_object_get(out, "id")));
+		const char *to = page_saved_url(rq, arena_printf(&rq->arena, "/households/%lld",
+			(long long)json_integer_value(json_object_get(out, "id"))), "household");
 		json_decref(out);
 		json_decref(f);
 		page_redirect(rq, to);

@@ -229,8 +229,7 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK) {	/* back home, which says what was saved */
-		page_redirect(rq, arena_printf(&rq->arena, "%s?saved=%s", home_of(rq, lf),
-					       lf->ledger ? lf->ledger->entity : "record"));
+		page_saved(rq, home_of(rq, lf), lf->ledger ? lf->ledger->entity : "record");
 	} else if (res == OUT_INVALID || res == OUT_PRECONDITION_FAILED) {
 		for (int i = 0; lf->field_of && i < rq->errs.n; i++) {
 			const char *to = lf->field_of(rq, rq->errs.items[i].field);

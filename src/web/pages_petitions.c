@@ -130,7 +130,7 @@ void page_petitions_post(struct request *rq)
 	enum outcome res = petition_create(&rq->cx, body, &out);
 	json_decref(body);
 	page_after_write(rq, res, res == OUT_OK ? arena_printf(&rq->arena, "/petitions/%lld",
-		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, petitions_page, f);
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, "petition", petitions_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -206,6 +206,6 @@ void page_petition_post(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	page_after_write(rq, res, arena_printf(&rq->arena, "/petitions/%lld", (long long)rq->ids[0]),
-			 petition_page, f);
+			 "petition_step", petition_page, f);
 	json_decref(f);
 }

@@ -91,7 +91,7 @@ void page_facilities_post(struct request *rq)
 	enum outcome res = facility_create(&rq->cx, body, &out);
 	json_decref(body);
 	page_after_write(rq, res, res == OUT_OK ? arena_printf(&rq->arena, "/facilities/%lld",
-		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, facilities_page, f);
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, "facility", facilities_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -163,7 +163,7 @@ void page_facility_window_post(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	page_after_write(rq, res, arena_printf(&rq->arena, "/facilities/%lld", (long long)rq->ids[0]),
-			 facility_page, f);
+			 "window", facility_page, f);
 	json_decref(f);
 }
 
@@ -309,7 +309,7 @@ void page_services_post(struct request *rq)
 	enum outcome res = service_request_create(&rq->cx, body, &out);
 	json_decref(body);
 	page_after_write(rq, res, res == OUT_OK ? arena_printf(&rq->arena, "/services/%lld",
-		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, services_page, f);
+		(long long)json_integer_value(json_object_get(out, "id"))) : NULL, "service", services_page, f);
 	json_decref(out);
 	json_decref(f);
 }
@@ -374,6 +374,6 @@ void page_service_post(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	page_after_write(rq, res, arena_printf(&rq->arena, "/services/%lld", (long long)rq->ids[0]),
-			 service_page, f);
+			 "service_step", service_page, f);
 	json_decref(f);
 }

@@ -91,7 +91,7 @@ void page_logout(struct request *rq)
 {
 	session_logout(&rq->cx, rq->token);
 	rq_session_cookie(rq, NULL);
-	page_redirect(rq, "/login");
+	page_saved(rq, "/login", "logout");
 }
 
 void page_lang_switch(struct request *rq)
@@ -152,7 +152,7 @@ void page_password_post(struct request *rq)
 	}
 	/* every session of the user has ended, this one too */
 	rq_session_cookie(rq, NULL);
-	page_redirect(rq, "/login");
+	page_saved(rq, "/login", "password");
 }
 
 static void users_page(struct request *rq, unsigned status, json_t *form, const char *error_key)
@@ -234,7 +234,7 @@ void page_users_post(struct request *rq)
 	const char *field;
 	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
 	if (res == OUT_OK)
-		page_redirect(rq, "/users?saved=user");
+		page_saved(rq, "/users", "user");
 	else if (res == OUT_INTERNAL)
 		page_outcome(rq, res);
 	else	/* the form again, the message beside it: a taken name is 409, as in the API */
@@ -260,7 +260,7 @@ void page_user_toggle(struct request *rq)
 	if (!name)
 		page_outcome(rq, OUT_NOT_FOUND);
 	else if (user_set_disabled(&rq->cx, name, disable, &err) == 0)
-		page_redirect(rq, disable ? "/users?saved=user_disabled" : "/users?saved=user_enabled");
+		page_saved(rq, "/users", disable ? "user_disabled" : "user_enabled");
 	else {
 		const char *field;
 		json_t *form = json_object();

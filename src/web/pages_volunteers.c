@@ -94,7 +94,7 @@ void page_need_resolve(struct request *rq)
 	enum outcome res = need_resolve(&rq->cx, rq->ids[0], body, &out);
 	const char *back = page_form_value(f, "return");
 	if (res == OUT_OK)
-		page_redirect(rq, page_safe_return(back) ? back : "/needs?status=open");
+		page_saved(rq, page_safe_return(back) ? back : "/needs?status=open", "need_resolved");
 	else if (res == OUT_INVALID)	/* resolved meanwhile: say so */
 		page_error(rq, res, "need_already_resolved");
 	else
@@ -239,8 +239,8 @@ void page_volunteer_post(struct request *rq)
 	json_decref(body);
 	json_decref(out);
 	if (res == OUT_OK)
-		page_redirect(rq, arena_printf(&rq->arena, "/volunteers/%lld?saved=volunteer",
-					       (long long)rq->ids[0]));
+		page_saved(rq, arena_printf(&rq->arena, "/volunteers/%lld", (long long)rq->ids[0]),
+			   "volunteer");
 	else if (res == OUT_INVALID)
 		volunteer_page(rq, outcome_status(OUT_INVALID), f);
 	else

@@ -136,7 +136,7 @@ try {
   await page.goto(base + "/lang/zh");
   assert.match(await page.locator("nav").innerText(), /搬迁户/);
   await page.click("form[action='/logout'] button");
-  await page.waitForURL(base + "/login");
+  await page.waitForURL(base + "/login?saved=logout");
   // a town officer cannot open another town's household
   await page.fill("#username", townUser);
   await page.fill("#password", password);
@@ -153,7 +153,9 @@ try {
   assert.equal(page.url(), base + "/access", "the reason is required by the form");
   await page.fill("#reason", "群众来电询问搬迁进度");
   await page.click("#access-form button[type=submit]");
-  await page.waitForURL(base + "/households/" + otherTownHousehold);
+  await page.waitForURL(base + "/households/" + otherTownHousehold + "?saved=access");
+  assert.match(await page.locator("main .flash[role=status]").innerText(), new RegExp("已登记查阅 " + otherTownNumber),
+               "the grant confirmed in words");
   assert.match(await page.locator("table").first().innerText(), /\*{8}/, "the members are shown, masked");
   await page.screenshot({ path: out + "/access-granted.png", fullPage: true });
   await page.goto(base + "/lang/en");
@@ -162,7 +164,7 @@ try {
   assert.match(await page.locator("main").innerText(), /群众来电询问搬迁进度/, "the grant is listed as in force");
   await page.goto(base + "/lang/zh");
   await page.click("form[action='/logout'] button");
-  await page.waitForURL(base + "/login");
+  await page.waitForURL(base + "/login?saved=logout");
   // the auditor reviews: the log filtered by user, the grants, a verification of the chain
   await page.fill("#username", auditorUser);
   await page.fill("#password", password);
@@ -175,7 +177,8 @@ try {
   await page.waitForSelector("#audit-log tbody tr");
   assert.match(await page.locator("#audit-log").innerText(), /授权/, "the grant is in the log, in words");
   await page.click("#audit-verify");
-  await page.waitForURL(base + "/audit");
+  await page.waitForURL(base + "/audit?saved=audit_verified");
+  assert.match(await page.locator("main .flash[role=status]").innerText(), /链条完整/);
   assert.match(await page.locator("#audit-chain").innerText(), /完整/, "the chain verified intact");
   await page.screenshot({ path: out + "/audit-log.png", fullPage: true });
   await page.goto(base + "/access-grants");
@@ -190,7 +193,7 @@ try {
   assert.match(await page.locator("main").innerText(), /Chain last verified/, "the dashboard says when");
   await page.goto(base + "/lang/zh");
   await page.click("form[action='/logout'] button");
-  await page.waitForURL(base + "/login");
+  await page.waitForURL(base + "/login?saved=logout");
   if (communityUser) {
     // a community worker takes a request at a window and closes it (issue 13)
     await page.fill("#username", communityUser);
@@ -204,12 +207,14 @@ try {
     const window = await page.locator("#window_id option").nth(1).getAttribute("value");
     await page.selectOption("#window_id", window);
     await page.click("form.edit button[type=submit]");
-    await page.waitForURL(/\/services\/\d+$/);
+    await page.waitForURL(/\/services\/\d+\?saved=service$/);
     assert.match(await page.locator("#request-status").innerText(), /已接件/);
+    assert.match(await page.locator("main .flash[role=status]").innerText(), /^已登记服务事项 .+ #\d+。$/);
     for (const status of ["accepted", "in_progress", "done"]) {
       await page.selectOption("#status", status);
       await page.click("form.edit button[type=submit]");
-      await page.waitForURL(/\/services\/\d+$/);
+      await page.waitForURL(/\/services\/\d+\?saved=service_step$/);
+      assert.match(await page.locator("main .flash[role=status]").innerText(), /的办理进展：/);
     }
     assert.match(await page.locator("#request-status").innerText(), /已办结/);
     assert.equal(await page.locator("#status").count(), 0, "a closed request offers no more moves");
@@ -221,11 +226,13 @@ try {
     await page.fill("#text", "垃圾桶太少");
     await page.check("input[name=anonymous]");
     await page.click("form.edit button[type=submit]");
-    await page.waitForURL(/\/petitions\/\d+$/);
+    await page.waitForURL(/\/petitions\/\d+\?saved=petition$/);
     assert.match(await page.locator("#petition-state").innerText(), /正常/);
+    assert.match(await page.locator("main .flash[role=status]").innerText(), /^已登记信访事项 .+ #\d+。$/);
     await page.fill("#reply", "已增设六个分类垃圾桶");
     await page.click("button[name=action][value=reply]");
-    await page.waitForURL(/\/petitions\/\d+$/);
+    await page.waitForURL(/\/petitions\/\d+\?saved=petition_step$/);
+    assert.match(await page.locator("main .flash[role=status]").innerText(), /的办理步骤：已答复/);
     assert.match(await page.locator("main").innerText(), /已增设六个分类垃圾桶/);
     await page.goto(base + "/petitions?overdue=true");
     await page.locator("main table tbody tr.overdue a").first().click();
@@ -233,7 +240,7 @@ try {
     assert.match(await page.locator("#petition-state").innerText(), /超期/, "past its deadline: breached");
     await page.screenshot({ path: out + "/petition-breached.png", fullPage: true });
     await page.click("form[action='/logout'] button");
-    await page.waitForURL(base + "/login");
+    await page.waitForURL(base + "/login?saved=logout");
   }
   await phoneWalk();
   console.log("1 passed, 0 failed");

@@ -253,10 +253,12 @@ def test_pages():
     r = S.submit("/activities", session, {"kind": "sports", "title": "广场舞比赛", "held_on": TODAY.isoformat(),
                                           "place": "广场", "organiser": "妇联"})
     expect(r.status == 303 and count("activities") == before + 1, "saved %r" % r)
-    where = r.header("Location")
+    where, saved = r.header("Location").split("?")
+    expect(saved == "saved=activity", "said %r" % saved)
     aid = int(where.rsplit("/", 1)[1])
     r = S.submit(where + "/attendees", session, {"person_id": str(head)}, form_page=where)
-    expect(r.status == 303 and r.header("Location") == where, "an attendee added %r" % r)
+    expect(r.status == 303 and r.header("Location") == where + "?saved=attendance",
+           "an attendee added %r" % r.header("Location"))
     _, (outsider,) = family(dest=YUCAI)
     r = S.submit(where + "/attendees", session, {"person_id": str(outsider)}, form_page=where)
     expect(r.status == 404, "a person outside the scope is 404 on the page too %r" % r)
@@ -284,7 +286,8 @@ def test_pages():
     r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop", "founders": "%d, %d" % (head, spouse),
                                           "founded_on": "2025-01-10", "employees": "1"})
     expect(r.status == 303, "a start-up saved %r" % r)
-    bwhere = r.header("Location")
+    bwhere, saved = r.header("Location").split("?")
+    expect(saved == "saved=business", "said %r" % saved)
     r = S.submit(bwhere + "/support", session, {"kind": "subsidy", "amount": "-5", "granted_on": "2025-02-01",
                                                  "source": "县人社局"}, form_page=bwhere)
     expect(r.status == 422 and 'id="amount-error"' in r.body.decode(), "a negative amount on the page %r" % r)

@@ -501,8 +501,12 @@ def test_break_the_glass_pages():
         expect(bad.status == 422 and "field-error" in bad.body.decode(), "reason required on the page")
         r = post_form("/access", session, {"csrf": form_token(html), "number": h["number"],
                                            "reason": "群众来电，核实户籍 " + lang})
-        expect(r.status == 303 and r.header("Location") == "/households/%d" % h["id"], "to the household %r" % r)
-        expect(get(r.header("Location"), session, lang).status == 200, "the page opens")
+        expect(r.status == 303 and r.header("Location") == "/households/%d?saved=access" % h["id"],
+               "to the household %r" % r)
+        landed = get(r.header("Location"), session, lang)
+        expect(landed.status == 200 and 'role="status">%s' % (
+            "已登记查阅 " if lang == "zh" else "Your reason for reading ") + h["number"] in landed.body.decode(),
+            "the page opens, saying the grant %s" % lang)
         forged = post_form("/access", session, {"csrf": "0" * 32, "number": h["number"], "reason": "xxxxx"})
         expect(forged.status == 403, "CSRF checked")
         review = get("/access-grants", page_session("watcher"), lang).body.decode()

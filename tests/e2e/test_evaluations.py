@@ -300,7 +300,8 @@ def test_pages():
     expect(stored() == before, "nothing stored")
     r = submit("/evaluations", session, dict(base, **{"criteria[1].weight": "30"}))
     expect(r.status == 303, "created %r" % r)
-    where = r.header("Location")
+    where, saved = r.header("Location").split("?")
+    expect(saved == "saved=evaluation", "said %r" % saved)
     eid = int(where.rsplit("/", 1)[1])
     hh, _, _ = family(name="孙五")
     r = submit(where, session, {"action": "score", "household_id": str(hh), "evaluator": "评委甲",

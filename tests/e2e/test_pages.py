@@ -161,7 +161,7 @@ def test_users_page_and_own_password():
     expect(differ.status == 422, "the two must agree")
     done = post_form("/password", mine, {"csrf": token, "current": "long-enough-pw", "new": "another-pw-1",
                                          "again": "another-pw-1"})
-    expect(done.status == 303 and done.header("Location") == "/login", "changed %r" % done.status)
+    expect(done.status == 303 and done.header("Location") == "/login?saved=password", "changed %r" % done.status)
     expect(get("/", mine).status == 303, "the old session has ended")
     r, _, _ = browser_login("newtown", "another-pw-1")
     expect(r.status == 303, "new password works")

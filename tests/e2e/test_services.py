@@ -345,7 +345,8 @@ def test_pages():
     r = submit("/services", session, {"person_id": str(person), "matter": "family_doctor_signing", "channel": "window",
                                       "window_id": str(window)})
     expect(r.status == 303 and r.header("Location").startswith("/services/"), "taken at a window %r" % r)
-    where = r.header("Location")
+    where, saved = r.header("Location").split("?")
+    expect(saved == "saved=service", "said %r" % saved)
     one = page(where, session).body.decode()
     expect("家庭医生签约" in one and "已接件" in one, "the request's page")
     for status in ("accepted", "in_progress", "done"):
@@ -381,7 +382,7 @@ def test_pages():
     r = submit("/services?household=%d" % hh, session, {"household_id": str(hh), "matter": "minimum_living_allowance",
                                                         "channel": "window", "item_%d" % mine: "1"})
     expect(r.status == 303, "taken with an attachment %r" % r)
-    taken = get("/api/v1/service-requests/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    taken = get("/api/v1/service-requests/%s" % r.header("Location").split("?")[0].rsplit("/", 1)[1], TS).json
     expect([i["id"] for i in taken["items"]] == [mine], "attached %r" % taken["items"])
     dash = page("/", session).body.decode()
     markets = get("/api/v1/reports/county", TS).json["convenience_supermarkets"]

@@ -295,7 +295,7 @@ def test_pages_of_a_volunteer():
     expect("慢病随访需陪同" in home and "看病就医" in home and 'action="/needs/' in home, "the need on the household's page")
     nid = max(n["id"] for n in get("/api/v1/households/%d/needs" % hh, TS).json["items"])
     r = submit("/needs/%d/resolve" % nid, vol, {"return": "/households/%d#needs" % hh}, form_page="/households/%d" % hh)
-    expect(r.status == 303 and r.header("Location") == "/households/%d#needs" % hh, "resolved by the form %r" % r)
+    expect(r.status == 303 and r.header("Location") == "/households/%d?saved=need_resolved#needs" % hh, "resolved by the form %r" % r)
     expect(get("/api/v1/needs/%d" % nid, TS).json["resolved_by"] == "vol", "by the volunteer")
     expect(page("/households/%d" % HH["other"], vol).status == 404, "the household next door: 404")
 
