@@ -5,7 +5,7 @@
 // usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR PICTURE VIDEO TOWN_USER
 //        OTHER_TOWN_HOUSEHOLD OTHER_TOWN_NUMBER AUDITOR_USER PHONE_HOUSEHOLD
 import { chromium } from "playwright-core";
-import { fitsPhone as fitsPhoneIn } from "./phone.mjs";
+import { axeClean, fitsPhone as fitsPhoneIn } from "./phone.mjs";
 import assert from "node:assert/strict";
 
 const [base, user, password, out, picture, video, townUser, otherTownHousehold, otherTownNumber,
@@ -59,13 +59,24 @@ try {
   await page.waitForURL(/\/households\/\d+\?saved=household$/);
   assert.match(await page.locator(".flash").innerText(), /已登记该户/);
   assert.match(await page.locator("h1").innerText(), /测试户主/);
-  // a refused upload (a .txt file): the message beside the form, the typed title kept
+  // a refused upload (a .txt file), sent by the script: said at the top of the page in the
+  // same alert as without a script, focused; the message beside the form; the title kept
   await page.fill("#title", "旧房照片");
   await page.selectOption("#doc_type", "photos_before_after");
   await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
   await page.click("form[data-upload] button");
   await page.locator("#upload-error").waitFor();
   assert.match(await page.locator("#file-error").innerText(), /档案不接受/);
+  const top = page.locator("main > #alert[role=alert]");
+  assert.equal(await top.count(), 1, "the refusal at the top of the page");
+  assert.match(await top.innerText(), /未保存/);
+  assert.equal(await top.locator("a[href='#upload']").count(), 1, "with a link down to the form");
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "alert",
+               "focused, so it is read and seen");
+  assert.equal(await page.evaluate(() => document.querySelector("main").firstElementChild.id), "alert",
+               "first in the page's main");
+  assert.equal(await page.locator("main .flash[role=status]").count(), 0, "no confirmation beside a refusal");
+  assert.ok((await top.boundingBox()).y < 400, "in sight at the top");
   assert.equal(await page.inputValue("#title"), "旧房照片");
   await page.screenshot({ path: out + "/upload-refused.png", fullPage: true });
   // upload a picture (progress bar, then the page again) and see its thumbnail
@@ -285,7 +296,8 @@ async function fitsPhone(p, name) {
 
 async function phoneWalk() {
   const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 390, height: 844 },
-                                             isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+                                             isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+                                             bypassCSP: true });	// for axe's script
   const p = await context.newPage();
   p.setDefaultTimeout(20000);
   await p.goto(base + "/login");
@@ -314,6 +326,15 @@ async function phoneWalk() {
   assert.ok((await p.locator(".jump a[href$='/visits/new']").boundingBox()).y < 844, "so is the visit form");
   await toUpload.click();
   assert.ok(await p.locator("#upload").isVisible());
+  // a petition with its steps (a table that scrolls inside itself on a phone: focusable
+  // and named, so axe finds nothing), in both languages
+  await p.goto(base + "/petitions");
+  await Promise.all([p.waitForURL(/\/petitions\/\d+$/), p.locator("main table a[href^='/petitions/']").first().click()]);
+  await fitsPhone(p, "petition");
+  await axeClean(p, "petition");
+  await p.goto(base + "/lang/en?next=" + encodeURIComponent(new URL(p.url()).pathname));
+  await axeClean(p, "petition en");
+  await p.goto(base + "/lang/zh?next=" + encodeURIComponent(new URL(p.url()).pathname));
   await p.goto(base + "/worklists");
   await fitsPhone(p, "worklists");
   await p.goto(base + "/worklists/idle_labor");

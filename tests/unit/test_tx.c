@@ -129,11 +129,50 @@ static void a_failed_commit_drops_the_refusals_errors(void **state)
 	tx_grouped_stop();
 }
 
+/* What "the same record" means for a change that changes nothing (tx_end_change): what a
+ * write moves on by itself is left out, and nothing else is. */
+static void the_same_record_leaves_out_only_bookkeeping(void **state)
+{
+	(void)state;
+	static const char *const same[][2] = {
+		{"{\"id\": 1, \"phone\": \"1\", \"version\": 3, \"updated_at\": \"a\"}",
+		 "{\"id\": 1, \"phone\": \"1\", \"version\": 4, \"updated_at\": \"b\"}"},
+		{"{\"items\": [{\"id\": 7, \"kind\": \"forest\"}]}", "{\"items\": [{\"id\": 9, \"kind\": \"forest\"}]}"},
+		{"{\"items\": [{\"kind\": \"x\", \"updated_at\": \"a\"}]}", "{\"items\": [{\"kind\": \"x\", \"updated_at\": \"b\"}]}"},
+	};
+	static const char *const differ[][2] = {
+		{"{\"id\": 1, \"phone\": \"1\"}", "{\"id\": 2, \"phone\": \"1\"}"},	/* another record */
+		{"{\"phone\": \"1\"}", "{\"phone\": \"2\"}"},
+		{"{\"phone\": \"1\"}", "{\"phone\": null}"},
+		{"{\"phone\": \"1\"}", "{\"phone\": \"1\", \"room\": 3}"},	/* a key more */
+		{"{\"phone\": \"1\", \"room\": 3}", "{\"phone\": \"1\"}"},	/* a key less */
+		{"{\"items\": [{\"kind\": \"x\"}]}", "{\"items\": [{\"kind\": \"x\"}, {\"kind\": \"y\"}]}"},
+		{"{\"items\": [{\"id\": 1, \"kind\": \"x\"}]}", "{\"items\": [{\"id\": 1, \"kind\": \"y\"}]}"},
+		{"{\"a\": {\"b\": 1}}", "{\"a\": {\"b\": 2}}"},
+	};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		json_t *a = json_loads(same[i][0], 0, NULL), *b = json_loads(same[i][1], 0, NULL);
+		if (!tx_same(a, b) || !tx_same(b, a))
+			fail_msg("the same: %s %s", same[i][0], same[i][1]);
+		json_decref(a);
+		json_decref(b);
+	}
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+		json_t *a = json_loads(differ[i][0], 0, NULL), *b = json_loads(differ[i][1], 0, NULL);
+		if (tx_same(a, b) || tx_same(b, a))
+			fail_msg("not the same: %s %s", differ[i][0], differ[i][1]);
+		json_decref(a);
+		json_decref(b);
+	}
+	assert_false(tx_same(NULL, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_failed_batch_answers_every_job),
 		cmocka_unit_test(a_failed_commit_drops_the_refusals_errors),
+		cmocka_unit_test(the_same_record_leaves_out_only_bookkeeping),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }

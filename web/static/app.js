@@ -26,18 +26,39 @@ document.addEventListener("DOMContentLoaded", function () {
           }
         });
       }
+      var main = doc.querySelector("main");
+      var said = main ? main.textContent.trim().replace(/\s+/g, " ") : "";
+      said = said || form.getAttribute("data-failed");	// no answer: the network
       if (!form.querySelector("#upload-error")) {	// another refusal: its page's own words
         var p = document.createElement("p");
-        var main = doc.querySelector("main");
         p.className = "field-error";
         p.id = "upload-error";
         p.setAttribute("role", "alert");
-        var said = main ? main.textContent.trim().replace(/\s+/g, " ") : "";
-        p.textContent = said || form.getAttribute("data-failed");	// no answer: the network
+        p.textContent = said;
         form.insertBefore(p, form.firstElementChild.nextSibling);
       }
+      // Said at the top of the page too, in the same alert as without a script (the
+      // answer's own #alert, with its link down to the form), and focused there; a
+      // confirmation of an earlier save no longer holds.
+      var here = document.querySelector("main");
+      var top = doc.getElementById("alert");
+      top = top ? document.importNode(top, true) : null;
+      if (!top) {
+        top = document.createElement("div");
+        top.className = "flash alert";
+        top.id = "alert";
+        top.setAttribute("role", "alert");
+        top.setAttribute("tabindex", "-1");
+        var line = document.createElement("p");
+        line.textContent = said;
+        top.appendChild(line);
+      }
+      here.querySelectorAll(".flash[role=status]").forEach(function (p) { p.remove(); });
+      var old = document.getElementById("alert");
+      if (old) old.replaceWith(top);
+      else here.insertBefore(top, here.firstChild);
       bar.value = 0;
-      form.querySelector("#upload-error").scrollIntoView({ block: "center" });
+      top.focus();
     }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
