@@ -161,5 +161,16 @@ json_t *page_community_options(struct request *rq, json_t *form, const char *nam
 /* A grouped place select's (page_place_groups) options kept to the actor's scope, towns
  * left empty dropped. */
 void page_community_groups_in_scope(struct request *rq, json_t *field);
+/* The persons (ID numbers) or households (numbers) a list typed into one field names,
+ * separated by spaces, commas (also ，、；) or lines, as an array of their ids; one that
+ * names nothing in the actor's scope stays in the array as its text (for the domain to
+ * refuse), is an error on `field` (once; NULL: none added) and, the first such, *unknown
+ * (may be NULL). */
+json_t *page_named_list(struct request *rq, const char *typed, bool persons, const char *field,
+			const char **unknown);
+/* The first error on `field` in words; a name of the form's `name` list that found nothing
+ * with that name in it. */
+const char *page_named_list_error(struct request *rq, json_t *form, const char *name,
+				  bool persons, const char *field);
 
 #endif

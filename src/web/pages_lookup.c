@@ -201,3 +201,54 @@ void page_community_groups_in_scope(struct request *rq, json_t *field)
 	}
 	json_object_set_new(field, "groups", kept);
 }
+
+/* ---------------------------------------------------------------- lists of names */
+
+json_t *page_named_list(struct request *rq, const char *typed, bool persons, const char *field,
+			const char **unknown)
+{
+	json_t *ids = json_array();
+	char *list = arena_strdup(&rq->arena, typed ? typed : "");
+	static const char *const commas[] = {"，", "、", "；", "\r", "\n", ";", NULL};
+	for (int k = 0; list && commas[k]; k++)	/* every separator a space */
+		for (char *c = strstr(list, commas[k]); c; c = strstr(c, commas[k]))
+			memset(c, ' ', strlen(commas[k]));
+	if (unknown)
+		*unknown = NULL;
+	for (char *p = list; p && *p;) {
+		p += strspn(p, " ,\t");
+		size_t n = strcspn(p, " ,\t");
+		if (!n)
+			break;
+		const char *one = arena_strndup(&rq->arena, p, n);
+		int64_t id = 0, hh = 0;
+		enum outcome got = persons ? lookup_person(&rq->cx, one, &id, &hh)
+			: lookup_household(&rq->cx, one, &id);
+		if (got == OUT_OK)
+			json_array_append_new(ids, json_integer(id));
+		else {	/* the text goes on, for the domain to refuse with the form's other errors */
+			json_array_append_new(ids, json_string(one));
+			if (unknown && !*unknown)
+				*unknown = one;
+			if (field && !verrors_has(&rq->errs, field))
+				verrors_add(&rq->errs, field, persons ? "founder_unknown"
+					    : "visit_household_unknown");
+		}
+		p += n;
+	}
+	return ids;
+}
+
+const char *page_named_list_error(struct request *rq, json_t *form, const char *name,
+				  bool persons, const char *field)
+{
+	for (int i = 0; i < rq->errs.n; i++)
+		if (strcmp(rq->errs.items[i].field, field) == 0) {
+			const char *code = rq->errs.items[i].code, *unknown = NULL;
+			if (strcmp(code, "founder_unknown") != 0 && strcmp(code, "visit_household_unknown") != 0)
+				return msg_get(rq->lang, code);
+			json_decref(page_named_list(rq, page_form_value(form, name), persons, NULL, &unknown));
+			return with_value(rq, code, unknown ? unknown : "");
+		}
+	return NULL;
+}
