@@ -119,3 +119,11 @@ bool lookup_is_member(struct ctx *cx, int64_t household_id, int64_t person_id)
 			     " household_id = ? AND status = 'member'", "ii", person_id, household_id) > 0
 		&& rc == STORE_OK;
 }
+
+bool lookup_item_of(struct ctx *cx, int64_t item_id, int64_t household_id)
+{
+	int rc;
+	return store_one_int(cx->db, &rc, "SELECT count(*) FROM items WHERE id = ? AND"
+			     " household_id = ? AND status = 'active'", "ii", item_id, household_id) > 0
+		&& rc == STORE_OK;
+}

@@ -39,4 +39,7 @@ enum outcome lookup_person(struct ctx *cx, const char *id_number, int64_t *id,
 enum outcome lookup_household_card(struct ctx *cx, int64_t id, json_t **out);
 /* True when person `person_id` is a current member of household `household_id`. */
 bool lookup_is_member(struct ctx *cx, int64_t household_id, int64_t person_id);
+/* True when archive item `item_id` is an active item of household `household_id` (an
+ * item is picked from its household's list, never typed). */
+bool lookup_item_of(struct ctx *cx, int64_t item_id, int64_t household_id);
 #endif

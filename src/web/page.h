@@ -161,6 +161,9 @@ json_t *page_community_options(struct request *rq, json_t *form, const char *nam
 /* A grouped place select's (page_place_groups) options kept to the actor's scope, towns
  * left empty dropped. */
 void page_community_groups_in_scope(struct request *rq, json_t *field);
+/* The first error on `field` in words, a failed household number's with the number (the
+ * form's "household") in it. */
+const char *page_subject_error(struct request *rq, json_t *form, const char *field);
 /* The persons (ID numbers) or households (numbers) a list typed into one field names,
  * separated by spaces, commas (also ，、；) or lines, as an array of their ids; one that
  * names nothing in the actor's scope stays in the array as its text (for the domain to

@@ -252,3 +252,8 @@ const char *page_named_list_error(struct request *rq, json_t *form, const char *
 		}
 	return NULL;
 }
+
+const char *page_subject_error(struct request *rq, json_t *form, const char *field)
+{
+	return error_words(rq, form, field);
+}
