@@ -58,7 +58,7 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 	json_object_set_new(out, "query", json_string(query));
 	json_t *fields = json_array();
 	json_array_append_new(fields, page_field(rq, form, "community_code", "col_destination",
-					    page_place_options(rq, true, page_form_value(form, "community_code"))));
+					    page_community_options(rq, form, "community_code")));
 	json_array_append_new(fields, page_field(rq, form, "kind", "col_svc_kind",
 					    page_catalogue_options(rq, kinds, page_form_value(form, "kind"), false)));
 	json_array_append_new(fields, page_field(rq, form, "name", "col_svc_name", NULL));

@@ -408,6 +408,11 @@ def test_forms_name_what_a_worker_knows():
     expect('<option value="%s">' % TUANSHAN in town and '<option value="%s"' % JUBAO[:9] not in town
            and not re.search(r'<option value="5206281', town) and " selected>" not in town.split('name="community"')[1].split("</select>")[0],
            "a town's communities, none chosen")
+    new = page("/households/new", session).body.decode()
+    expect('<option value="%s" selected>' % TUANSHAN in new, "a new household moves into the worker's community")
+    new = page("/households/new", page_session("liaogao")).body.decode()
+    expect('<option value="%s">' % TUANSHAN in new and " selected>" not in new.split('name="dest_community"')[1].split("</select>")[0],
+           "a town officer chooses")
     # a phone reaches the form from the top of the page; the household's page starts it
     expect(fresh.index('href="#new"') < fresh.index("<table") and 'id="new"' in fresh, "a link to the form at the top")
     house = page("/households/%d" % hh, session).body.decode()
