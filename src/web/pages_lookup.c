@@ -105,7 +105,6 @@ void page_subject_fields(struct request *rq, json_t *form, int64_t household_id,
 	fd = page_field_as(rq, form, "id_number", "person_id", "field_person_id_number", NULL);
 	json_object_set_new(fd, "error", page_json_text_or_null(beside_member ? NULL
 		: error_words(rq, form, "person_id")));
-	json_object_set_new(fd, "autocomplete", json_string("off"));
 	json_array_append_new(fields, fd);
 	json_decref(card);
 }
