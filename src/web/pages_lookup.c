@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/archive.h"
+#include "domain/audit.h"
 #include "domain/lookup.h"
 
 /* ---------------------------------------------------------------- words */
@@ -72,6 +74,8 @@ void page_subject_fields(struct request *rq, json_t *form, int64_t household_id,
 	int64_t hh = page_subject_household(rq, form, household_id);
 	if (hh && lookup_household_card(&rq->cx, hh, &card) != OUT_OK)
 		card = NULL;
+	if (card && (what & PAGE_SUBJECT_PERSON))	/* its members' names are read */
+		audit_read(&rq->cx, "read", "household", hh, 1, "form");
 	json_t *fd = page_field_as(rq, form, "household", "household_id", "lookup_household_number", NULL);
 	if (!*page_form_value(form, "household") && card && !json_object_size(form))
 		json_object_set(fd, "value", json_object_get(card, "number"));	/* opened for it */
@@ -255,4 +259,43 @@ const char *page_named_list_error(struct request *rq, json_t *form, const char *
 const char *page_subject_error(struct request *rq, json_t *form, const char *field)
 {
 	return error_words(rq, form, field);
+}
+
+/* ---------------------------------------------------------------- for the script */
+
+void page_lookup_household(struct request *rq)
+{
+	page_lang(rq);
+	const char *number = rq_query(rq, "number");
+	int64_t id = 0;
+	json_t *card = NULL;
+	enum outcome got = number ? lookup_household(&rq->cx, number, &id) : OUT_NOT_FOUND;
+	if (got == OUT_OK)
+		got = lookup_household_card(&rq->cx, id, &card);
+	if (got != OUT_OK) {	/* elsewhere or nowhere: the same 404 */
+		rq_reply(rq, got, 200, NULL);
+		return;
+	}
+	json_t *members = json_array(), *items = json_array(), *m, *list = NULL;
+	size_t i;
+	json_array_foreach(json_object_get(card, "members"), i, m)
+		json_array_append_new(members, json_pack("{s:s, s:s}", "value", arena_printf(&rq->arena,
+			"%lld", (long long)json_integer_value(json_object_get(m, "id"))), "label",
+			arena_printf(&rq->arena, "%s · %s", json_string_value(json_object_get(m, "name")),
+				     msg_get(rq->lang, arena_printf(&rq->arena, "relation_%s",
+				     json_string_value(json_object_get(m, "relation")))))));
+	struct item_filter itf = {.household_id = id, .limit = 200};
+	if (archive_item_list(&rq->cx, &itf, &list) == OUT_OK)
+		json_array_foreach(json_object_get(list, "items"), i, m)
+			json_array_append_new(items, json_pack("{s:s, s:s}", "value", arena_printf(&rq->arena,
+				"%lld", (long long)json_integer_value(json_object_get(m, "id"))), "label",
+				arena_printf(&rq->arena, "%s · %s", json_string_value(json_object_get(m,
+					"reference_code")), json_string_value(json_object_get(m, "title")))));
+	json_decref(list);
+	audit_read(&rq->cx, "read", "household", id, 1, "form");
+	json_t *out = json_pack("{s:O, s:o, s:s, s:o, s:s}", "number", json_object_get(card, "number"),
+		"members", members, "member_label", msg_get(rq->lang, "field_member"), "items", items,
+		"item_label", msg_get(rq->lang, "col_hall_item_id"));
+	json_decref(card);
+	rq_reply(rq, OUT_OK, 200, out);
 }

@@ -209,7 +209,11 @@ try {
     assert.match(await page.locator("#household-error").innerText(), /没有找到户编号为 5206289999999999 的户/);
     assert.equal(await page.inputValue("#household"), "5206289999999999");
     await page.screenshot({ path: out + "/service-household-not-found.png", fullPage: true });
+    // the right number: the script offers the household's members to pick from
     await page.fill("#household", communityNumber);
+    await page.locator("#household").dispatchEvent("change");
+    await page.waitForSelector("#member option:nth-child(2)", { state: "attached" });
+    await page.selectOption("#member", { index: 1 });
     await page.click("form.edit button[type=submit]");
     await page.waitForURL(/\/services\/\d+$/);
     assert.match(await page.locator("main").innerText(), new RegExp(communityNumber), "taken for the household");

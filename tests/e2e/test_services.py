@@ -413,6 +413,15 @@ def test_forms_name_what_a_worker_knows():
     new = page("/households/new", page_session("liaogao")).body.decode()
     expect('<option value="%s">' % TUANSHAN in new and " selected>" not in new.split('name="dest_community"')[1].split("</select>")[0],
            "a town officer chooses")
+    # the script's lookup: the household's members to pick, in the worker's area only
+    import json
+    card = page("/forms/household?number=%s" % full_width(number), session)
+    got = json.loads(card.body.decode())
+    expect(card.status == 200 and got["number"] == number and got["members"] == [{"value": str(person), "label": "杨大山 · 户主"}]
+           and got["member_label"] == "家庭成员" and "id_number" not in card.body.decode(), "a household's card %r" % card)
+    for wrong in (number_of(elsewhere), "5206289999999999"):
+        expect(page("/forms/household?number=%s" % wrong, session).status == 404, "elsewhere or nowhere: 404")
+    expect(S.request("GET", "/forms/household?number=%s" % number).status == 303, "only for a signed-in worker")
     # a phone reaches the form from the top of the page; the household's page starts it
     expect(fresh.index('href="#new"') < fresh.index("<table") and 'id="new"' in fresh, "a link to the form at the top")
     house = page("/households/%d" % hh, session).body.decode()
