@@ -159,15 +159,18 @@ static json_t *id_list(const char *text)
 	return arr;
 }
 
-/* The ids of a list of {id, ...} as the form shows them: "12 15". */
-static const char *ids_text(struct request *rq, json_t *rows)
+/* The ids of a list of {id, ...} as the form shows them: "12 15"; with `key`, that field
+ * of each ("number": the households by their numbers). */
+static const char *ids_text(struct request *rq, json_t *rows, const char *key)
 {
 	const char *s = "";
 	json_t *r;
 	size_t i;
 	json_array_foreach(rows, i, r)
-		s = arena_printf(&rq->arena, "%s%s%lld", s, i ? " " : "",
-				 (long long)json_integer_value(json_object_get(r, "id")));
+		s = key ? arena_printf(&rq->arena, "%s%s%s", s, i ? " " : "",
+				       json_string_value(json_object_get(r, key)))
+			: arena_printf(&rq->arena, "%s%s%lld", s, i ? " " : "",
+				       (long long)json_integer_value(json_object_get(r, "id")));
 	return s;
 }
 
@@ -195,10 +198,11 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 		 NULL},
 		{"post", "col_volunteer_post", json_object_get(form, "post") ? page_form_value(form, "post")
 		 : json_string_value(json_object_get(out, "post")), NULL},
-		{"households", "col_volunteer_households", json_object_get(form, "households")
-		 ? page_form_value(form, "households") : ids_text(rq, json_object_get(out, "households")), NULL},
+		{"households", "field_volunteer_households", json_object_get(form, "households")
+		 ? page_form_value(form, "households") : ids_text(rq, json_object_get(out, "households"), "number"),
+		 NULL},
 		{"buildings", "col_volunteer_buildings", json_object_get(form, "buildings")
-		 ? page_form_value(form, "buildings") : ids_text(rq, json_object_get(out, "buildings")), NULL},
+		 ? page_form_value(form, "buildings") : ids_text(rq, json_object_get(out, "buildings"), NULL), NULL},
 	};
 	f[0].options = page_code_options(rq, volunteer_kinds, "volunteer_kind", f[0].value);
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -207,8 +211,10 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 			f[i].options != NULL);
 		if (f[i].options)
 			json_object_set_new(fd, "options", f[i].options);
+		const char *named = i == 2 ? page_named_list_error(rq, form, "households", false, "households")
+			: NULL;	/* a household number that names none here, with the number */
 		json_object_set_new(fd, "error", page_json_text_or_null(i < 2 ? page_field_error(rq, f[i].name)
-								  : list_error(rq, f[i].name)));
+								  : named ? named : list_error(rq, f[i].name)));
 		json_array_append_new(fields, fd);
 	}
 	page_label(rq, out, "kind", "volunteer_kind");
@@ -229,7 +235,8 @@ void page_volunteer_post(struct request *rq)
 	json_t *f = page_form_posted(rq), *out = NULL;
 	if (!f)
 		return;
-	json_t *body = json_pack("{s:o, s:o}", "households", id_list(page_form_value(f, "households")),
+	json_t *body = json_pack("{s:o, s:o}", "households", page_named_list(rq,
+				 page_form_value(f, "households"), false, "households", NULL),
 				 "buildings", id_list(page_form_value(f, "buildings")));
 	if (*page_form_value(f, "kind"))
 		json_object_set_new(body, "kind", json_string(page_form_value(f, "kind")));

@@ -256,6 +256,13 @@ def page_session(user):
     return dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")["anju_session"]
 
 
+def number_of(hh):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT number FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    return n
+
+
 def page(path, session, lang="zh"):
     return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
 
@@ -315,13 +322,19 @@ def test_pages_of_the_community():
     listing = page("/volunteers", ts).body.decode()
     expect('href="/volunteers/%d"' % vid in listing, "the community's volunteers")
     before = stored()
-    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": "%d 999999" % HH["mine"],
+    mine = number_of(HH["mine"])
+    far = number_of(family(YUCAI))
+    for wrong, unknown in (("%s 999999" % mine, "999999"), ("%d" % HH["mine"], "%d" % HH["mine"]),
+                           ("%s，%s" % (mine, far), far)):
+        r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": wrong,
+                                                "buildings": ""})
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="households-error"' in body and "没有找到户编号为 %s 的户" % unknown in body
+               and stored() == before, "a number that names no household here beside its field, nothing stored %r" % r)
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine,
                                             "buildings": ""})
-    expect(r.status == 422 and 'id="households-error"' in r.body.decode() and stored() == before,
-           "a bad id beside its field, nothing stored %r" % r)
-    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": str(HH["mine"]),
-                                            "buildings": ""})
-    expect(r.status == 303, "assigned by the form %r" % r)
+    expect(r.status == 303, "assigned by the form, the household by its number %r" % r)
+    expect('value="%s"' % mine in page("/volunteers/%d" % vid, ts).body.decode(), "shown by its number")
     one = page("/volunteers/%d" % vid, ts).body.decode()
     expect("党员中心户" in one and "党员" in one and 'href="/households/%d"' % HH["mine"] in one, "the volunteer's page")
     expect(page("/volunteers/%d" % user_id("ycvol"), ts).status == 404, "another community's volunteer: 404")
