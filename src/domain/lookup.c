@@ -127,3 +127,22 @@ bool lookup_item_of(struct ctx *cx, int64_t item_id, int64_t household_id)
 			     " household_id = ? AND status = 'active'", "ii", item_id, household_id) > 0
 		&& rc == STORE_OK;
 }
+
+enum outcome lookup_buildings(struct ctx *cx, json_t **out)
+{
+	char lo[16], hi[17];
+	*out = json_array();
+	actor_scope_range(cx->actor, lo, hi);
+	struct store_rows *r = store_query(cx->db, "SELECT b.id, s.name, b.name FROM buildings b"
+		" JOIN sites s ON s.id = b.site_id WHERE (? = '' OR (s.community_code >= ?"
+		" AND s.community_code < ?)) ORDER BY s.name, b.name, b.id", "ttt", lo, lo, hi);
+	while (store_next(r))
+		json_array_append_new(*out, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)store_int(r, 0),
+						      "site", store_text(r, 1), "name", store_text(r, 2)));
+	if (store_finish(r) != STORE_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return OUT_INTERNAL;
+	}
+	return OUT_OK;
+}

@@ -42,4 +42,8 @@ bool lookup_is_member(struct ctx *cx, int64_t household_id, int64_t person_id);
 /* True when archive item `item_id` is an active item of household `household_id` (an
  * item is picked from its household's list, never typed). */
 bool lookup_item_of(struct ctx *cx, int64_t item_id, int64_t household_id);
+/* The buildings of the resettlement sites within the actor's scope, to pick from (a
+ * volunteer's buildings): [{"id", "site", "name"}] by site and name; none for a volunteer.
+ * *out is the caller's on OK; OUT_INTERNAL on a storage error. */
+enum outcome lookup_buildings(struct ctx *cx, json_t **out);
 #endif
