@@ -141,4 +141,49 @@ extern const char *const page_household_form_keys[];
 void page_need_rows(struct request *rq, json_t *rows);
 json_t *page_household_form_fields(struct request *rq, json_t *values);
 
+/* ---- naming a household or a person as a worker knows them (pages_lookup.c) */
+
+/* What a form names: a household, a person, or either (services, petitions). */
+#define PAGE_SUBJECT_HOUSEHOLD 1u
+#define PAGE_SUBJECT_PERSON 2u
+/* The household the form's "household" field (户编号) names in the actor's scope, else,
+ * when the field is empty, `household_id` (the household the page was opened for); 0 when
+ * the number names none. */
+int64_t page_subject_household(struct request *rq, json_t *form, int64_t household_id);
+/* Appends to `fields` the fields that name who: "household" (户编号; the number of
+ * `household_id` when the page was opened for one), and for a person "member" (a select of
+ * the household's current members, once the household is known) and "id_number" (身份证
+ * 号). Errors show beside them: the body's household_id beside the number, person_id
+ * beside the member or the ID number, a lookup's in words with the number not found. */
+void page_subject_fields(struct request *rq, json_t *form, int64_t household_id, unsigned what,
+			 json_t *fields);
+/* Reads those fields into body's household_id and person_id (the API's ids). A name that
+ * finds nothing in the actor's scope is a field error in rq->errs and goes into the body as
+ * the text typed, so that the domain refuses the write with every other error and stores
+ * nothing. False on a storage error (nothing added). */
+bool page_subject_take(struct request *rq, json_t *form, unsigned what, json_t *body);
+/* The community a form's select `name` has chosen: the form's value, or, on a fresh form,
+ * the actor's own community when its scope is one community ("" otherwise). */
+const char *page_community_chosen(struct request *rq, json_t *form, const char *name);
+/* <option>s of the communities within the actor's scope (a town's for a town officer),
+ * page_community_chosen selected. */
+json_t *page_community_options(struct request *rq, json_t *form, const char *name);
+/* A grouped place select's (page_place_groups) options kept to the actor's scope, towns
+ * left empty dropped. */
+void page_community_groups_in_scope(struct request *rq, json_t *field);
+/* The first error on `field` in words, a failed household number's with the number (the
+ * form's "household") in it. */
+const char *page_subject_error(struct request *rq, json_t *form, const char *field);
+/* The persons (ID numbers) or households (numbers) a list typed into one field names,
+ * separated by spaces, commas (also ，、；) or lines, as an array of their ids; one that
+ * names nothing in the actor's scope stays in the array as its text (for the domain to
+ * refuse), is an error on `field` (once; NULL: none added) and, the first such, *unknown
+ * (may be NULL). */
+json_t *page_named_list(struct request *rq, const char *typed, bool persons, const char *field,
+			const char **unknown);
+/* The first error on `field` in words; a name of the form's `name` list that found nothing
+ * with that name in it. */
+const char *page_named_list_error(struct request *rq, json_t *form, const char *name,
+				  bool persons, const char *field);
+
 #endif

@@ -104,7 +104,7 @@ static void activities_page(struct request *rq, unsigned status, json_t *form)
 	json_array_append_new(fields, page_field(rq, form, "organiser",
 						      "col_act_organiser", NULL));
 	json_array_append_new(fields, page_field(rq, form, "community",
-		"col_act_community_name", page_place_options(rq, true, page_form_value(form, "community"))));
+		"col_act_community_name", page_community_options(rq, form, "community")));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_object_set_new(out, "can_export", json_boolean(role_can_export(rq->actor.role)));
@@ -155,9 +155,8 @@ static void activity_page(struct request *rq, unsigned status, json_t *form)
 	json_array_foreach(json_object_get(out, "attendee_list"), i, a)
 		page_label(rq, a, "gender", "gender");
 	if (role_can_edit_registry(rq->actor.role)) {
-		json_t *fields = json_pack("[o]", page_field(rq, form, "person_id",
-								  "col_act_person_id", NULL));
-		json_object_set_new(json_array_get(fields, 0), "inputmode", json_string("numeric"));
+		json_t *fields = json_array();	/* who: an ID number, or the household and a member */
+		page_subject_fields(rq, form, 0, PAGE_SUBJECT_PERSON, fields);
 		json_object_set_new(out, "fields", fields);
 		json_object_set_new(out, "can_edit", json_true());
 	}
@@ -173,11 +172,16 @@ void page_activity(struct request *rq)
 
 void page_activity_attend(struct request *rq)
 {
-	static const char *const names[] = {"person_id", NULL};
 	json_t *f = page_form_posted(rq), *out = NULL;
 	if (!f)
 		return;
-	json_t *body = page_body_of(f, names, names);
+	json_t *body = json_object();
+	if (!page_subject_take(rq, f, PAGE_SUBJECT_PERSON, body)) {
+		json_decref(body);
+		json_decref(f);
+		page_outcome(rq, OUT_INTERNAL);
+		return;
+	}
 	enum outcome res = activity_attend(&rq->cx, rq->ids[0], body, &out);
 	json_decref(body);
 	json_decref(out);
@@ -290,8 +294,10 @@ static void businesses_page(struct request *rq, unsigned status, json_t *form)
 	json_array_append_new(fields, page_field(rq, form, "name", "col_act_name", NULL));
 	json_array_append_new(fields, page_field(rq, form, "kind", "col_act_kind",
 		page_code_options(rq, business_kinds, "business_kind", page_form_value(form, "kind"))));
-	json_array_append_new(fields, page_field(rq, form, "founders", "biz_founder_ids",
-						      NULL));
+	json_t *named = page_field(rq, form, "founders", "biz_founder_ids", NULL);
+	json_object_set_new(named, "error", page_json_text_or_null(page_named_list_error(rq, form,
+		"founders", true, "founders")));
+	json_array_append_new(fields, named);
 	json_t *day = page_field(rq, form, "founded_on", "col_act_founded_on", NULL);
 	json_object_set_new(day, "type", json_string("date"));
 	json_array_append_new(fields, day);
@@ -301,7 +307,7 @@ static void businesses_page(struct request *rq, unsigned status, json_t *form)
 	json_object_set_new(staff, "inputmode", json_string("numeric"));
 	json_array_append_new(fields, staff);
 	json_array_append_new(fields, page_field(rq, form, "community",
-		"col_act_community_name", page_place_options(rq, true, page_form_value(form, "community"))));
+		"col_act_community_name", page_community_options(rq, form, "community")));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
 	json_object_set_new(out, "can_export", json_boolean(role_can_export(rq->actor.role)));
@@ -324,19 +330,8 @@ void page_businesses_post(struct request *rq)
 	if (!f)
 		return;
 	json_t *body = page_body_of(f, names, integers);
-	/* the founders: person numbers separated by commas or spaces (a word is a field error) */
-	json_t *founders = json_array();
-	const char *p = page_form_value(f, "founders");
-	while (*p) {
-		char *end;
-		long long id = strtoll(p, &end, 10);
-		if (end == p) {
-			json_array_append_new(founders, json_string(p));
-			break;
-		}
-		json_array_append_new(founders, json_integer(id));
-		p = end + strspn(end, ", ，、");
-	}
+	/* the founders: ID numbers separated by commas, spaces or lines */
+	json_t *founders = page_named_list(rq, page_form_value(f, "founders"), true, "founders", NULL);
 	json_object_set_new(body, "founders", founders);
 	enum outcome res = business_create(&rq->cx, body, &out);
 	json_decref(body);

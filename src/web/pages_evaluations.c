@@ -21,6 +21,7 @@ static void present(struct request *rq, json_t *rows)
 	size_t i;
 	json_array_foreach(rows, i, r) {
 		json_object_set_new(r, "status_code", json_incref(json_object_get(r, "status")));
+		json_object_set_new(r, "subject_code", json_incref(json_object_get(r, "subject")));
 		page_label(rq, r, "kind", "evaluation_kind");
 		page_label(rq, r, "subject", "evaluation_subject");
 		page_label(rq, r, "status", "evaluation_status");
@@ -79,7 +80,9 @@ static void evaluations_page(struct request *rq, unsigned status, json_t *form)
 				  page_form_value(form, "subject"))));
 	json_t *places = page_field(rq, form, "division", "col_eva_division", NULL);
 	json_object_set_new(places, "select", json_true());
-	json_object_set_new(places, "groups", page_place_groups(rq, true, page_form_value(form, "division")));
+	json_object_set_new(places, "groups", page_place_groups(rq, true, page_community_chosen(rq, form,
+										"division")));
+	page_community_groups_in_scope(rq, places);
 	json_array_append_new(fields, places);
 	json_array_append_new(fields, page_field(rq, form, "period_from", "col_eva_period_from", NULL));
 	json_array_append_new(fields, page_field(rq, form, "period_to", "col_eva_period_to", NULL));
@@ -203,10 +206,10 @@ static void evaluation_page(struct request *rq, unsigned status, json_t *form)
 	}
 	bool can_edit = role_can_edit_registry(rq->actor.role);
 	if (can_edit && open) {
-		bool person = strcmp(json_string_value(json_object_get(scheme, "subject")), "person") == 0;
+		const char *subject = json_string_value(json_object_get(scheme, "subject_code"));
+		bool person = subject && strcmp(subject, "person") == 0;	/* the code, not its word */
 		json_t *fields = json_array();
-		json_array_append_new(fields, page_field(rq, form, person ? "person_id"
-			: "household_id", person ? "col_svc_person_id" : "col_svc_household_id", NULL));
+		page_subject_fields(rq, form, 0, person ? PAGE_SUBJECT_PERSON : PAGE_SUBJECT_HOUSEHOLD, fields);
 		json_array_append_new(fields, page_field(rq, form, "evaluator", "col_eva_evaluator",
 							      NULL));
 		json_array_foreach(crit, k, c) {
@@ -220,7 +223,6 @@ static void evaluation_page(struct request *rq, unsigned status, json_t *form)
 			page_field_input(fd, 'r');
 			json_array_append_new(fields, fd);
 		}
-		page_field_input(json_array_get(fields, 0), 'i');
 		json_object_set_new(out, "fields", fields);
 		json_object_set_new(out, "scores_error", page_json_text_or_null(page_field_error(rq, "scores")));
 	}
@@ -243,8 +245,8 @@ void page_evaluation(struct request *rq)
 /* The form names its step by its button: score, approve or publish. */
 void page_evaluation_post(struct request *rq)
 {
-	static const char *const names[] = {"household_id", "person_id", "evaluator", NULL};
-	static const char *const integers[] = {"household_id", "person_id", NULL};
+	static const char *const names[] = {"evaluator", NULL};
+	static const char *const integers[] = {NULL};
 	json_t *f = page_form_posted(rq), *out = NULL;
 	if (!f)
 		return;
@@ -252,6 +254,16 @@ void page_evaluation_post(struct request *rq)
 	enum outcome res;
 	if (strcmp(action, "score") == 0) {
 		json_t *body = page_body_of(f, names, integers), *scores = json_object();
+		/* a person's scheme asks for an ID number or a member (its form has those fields), a
+		 * household's for the household's number */
+		if (!page_subject_take(rq, f, json_object_get(f, "id_number") || json_object_get(f, "member") ? PAGE_SUBJECT_PERSON
+				       : PAGE_SUBJECT_HOUSEHOLD, body)) {
+			json_decref(body);
+			json_decref(scores);
+			json_decref(f);
+			page_outcome(rq, OUT_INTERNAL);
+			return;
+		}
 		const char *key;
 		json_t *v;
 		json_object_foreach(f, key, v)

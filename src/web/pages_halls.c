@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/hall.h"
+#include "domain/lookup.h"
 #include "web/page.h"
 
 enum hall_form { FORM_NONE, FORM_SECTION, FORM_EXHIBIT, FORM_VISIT };
@@ -132,6 +134,42 @@ static enum outcome visits(struct request *rq, json_t *out)
 	return OUT_OK;
 }
 
+/* An exhibit's archive item, picked from its household's list: the household's number
+ * (户编号), then, once the household is known, a select of its items. An error on the item
+ * shows beside the select, or beside the number while there is none. */
+static void exhibit_item_fields(struct request *rq, json_t *form, bool failed, json_t *fields)
+{
+	int64_t hh = failed ? page_subject_household(rq, form, 0) : 0;
+	json_t *items = NULL, *it, *opts = NULL;
+	size_t i;
+	if (hh) {
+		struct item_filter itf = {.household_id = hh, .limit = 200};
+		if (archive_item_list(&rq->cx, &itf, &items) == OUT_OK) {
+			const char *sel = page_form_value(form, "item_id");
+			opts = json_array();
+			json_array_foreach(json_object_get(items, "items"), i, it) {
+				const char *id = arena_printf(&rq->arena, "%lld",
+					(long long)json_integer_value(json_object_get(it, "id")));
+				json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", id, "label",
+					arena_printf(&rq->arena, "%s · %s", json_string_value(json_object_get(it,
+						"reference_code")), json_string_value(json_object_get(it, "title"))),
+					"selected", strcmp(sel, id) == 0));
+			}
+		}
+		json_decref(items);
+	}
+	json_t *fd = form_field(rq, form, failed, "household", "household_id", "field_item_household", NULL);
+	const char *said = failed ? page_subject_error(rq, form, "household_id") : NULL;
+	if (!said && failed && !opts)
+		said = page_subject_error(rq, form, "item_id");
+	json_object_set_new(fd, "error", page_json_text_or_null(said));
+	json_array_append_new(fields, fd);
+	if (opts) {
+		fd = form_field(rq, form, failed, "item_id", NULL, "col_hall_item_id", opts);
+		json_array_append_new(fields, fd);
+	}
+}
+
 static void hall_page(struct request *rq, unsigned status, enum hall_form failed, json_t *form)
 {
 	json_t *out = NULL;
@@ -158,8 +196,7 @@ static void hall_page(struct request *rq, unsigned status, enum hall_form failed
 	json_array_append_new(fe, form_field(rq, form, e, "kind", NULL, "col_hall_kind",
 		page_code_options(rq, hall_exhibit_kinds, "hall_exhibit_kind", e ? page_form_value(form, "kind") : NULL)));
 	json_array_append_new(fe, form_field(rq, form, e, "title", NULL, "col_hall_title", NULL));
-	json_array_append_new(fe, fd = form_field(rq, form, e, "item_id", NULL, "col_hall_item_id", NULL));
-	page_field_input(fd, 'i');
+	exhibit_item_fields(rq, form, e, fe);
 	json_array_append_new(fe, form_field(rq, form, e, "description", NULL, "col_hall_description", NULL));
 	json_array_append_new(fv, fd = form_field(rq, form, v, "visited_on", NULL, "col_hall_visited_on", NULL));
 	page_field_input(fd, 'd');
@@ -168,7 +205,8 @@ static void hall_page(struct request *rq, unsigned status, enum hall_form failed
 	page_field_input(fd, 'i');
 	json_array_append_new(fv, form_field(rq, form, v, "guide", NULL, "col_hall_guide", NULL));
 	json_array_append_new(fv, fd = form_field(rq, form, v, "households", NULL, "col_hall_households", NULL));
-	json_object_set_new(fd, "error", page_json_text_or_null(v ? households_error(rq) : NULL));
+	const char *named = v ? page_named_list_error(rq, form, "households", false, "households") : NULL;
+	json_object_set_new(fd, "error", page_json_text_or_null(named ? named : v ? households_error(rq) : NULL));
 	json_array_append_new(fv, form_field(rq, form, v, "note", NULL, "col_hall_note", NULL));
 	json_object_set_new(out, "section_form", json_pack("{s:o, s:b}", "fields", fs, "failed", s));
 	json_object_set_new(out, "exhibit_form", json_pack("{s:o, s:b}", "fields", fe, "failed", e));
@@ -231,6 +269,21 @@ void page_hall_exhibits_post(struct request *rq)
 	if (!f)
 		return;
 	json_t *body = page_body_of(f, names, integers);
+	/* the item: picked from the list of the household the number names; a number that names
+	 * none, or an item not of it, is refused (its text goes on for the domain to refuse too) */
+	const char *number = page_form_value(f, "household");
+	int64_t hh = *number ? page_subject_household(rq, f, 0) : 0, item = 0;
+	json_t *given = json_object_get(body, "item_id");
+	if (json_is_integer(given))
+		item = json_integer_value(given);
+	if (*number && !hh)
+		verrors_add(&rq->errs, "household_id", "household_number_unknown");
+	else if (item && (!hh || !lookup_item_of(&rq->cx, item, hh)))
+		verrors_add(&rq->errs, "item_id", hh ? "choose_item" : "item_household_first");
+	else if (hh && !item)
+		verrors_add(&rq->errs, "item_id", "choose_item");
+	if (rq->errs.n)
+		json_object_set_new(body, "item_id", json_string(*number ? number : "?"));
 	hall_post(rq, FORM_EXHIBIT, body, f, hall_exhibit_create, "hall_exhibit");
 	json_decref(body);
 	json_decref(f);
@@ -244,23 +297,10 @@ void page_hall_visits_post(struct request *rq)
 	json_t *f = page_form_posted(rq);
 	if (!f)
 		return;
-	json_t *body = page_body_of(f, names, integers), *ids = json_array();
-	/* the households: ids separated by spaces or commas; a word that is no id goes as text,
-	 * for the domain to refuse by its place */
-	char *list = arena_strdup(&rq->arena, page_form_value(f, "households"));
-	for (char *c = list ? strstr(list, "，") : NULL; c; c = strstr(c, "，"))
-		memset(c, ' ', strlen("，"));	/* a Chinese comma separates as well */
-	for (char *p = list; p && *p;) {
-		p += strspn(p, " ,");
-		size_t n = strcspn(p, " ,");
-		if (n) {
-			char *end;
-			long long id = strtoll(p, &end, 10);
-			json_array_append_new(ids, end == p + n && id > 0 ? json_integer(id)
-					      : json_string(arena_strndup(&rq->arena, p, n)));
-		}
-		p += n;
-	}
+	json_t *body = page_body_of(f, names, integers);
+	/* the households: their numbers (户编号) separated by spaces or commas; one that names no
+	 * household here is a field error and goes as text, for the domain to refuse too */
+	json_t *ids = page_named_list(rq, page_form_value(f, "households"), false, "households", NULL);
 	if (json_array_size(ids))
 		json_object_set(body, "households", ids);
 	json_decref(ids);

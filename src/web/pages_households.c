@@ -593,6 +593,11 @@ void page_household_new(struct request *rq)
 {
 	page_lang(rq);
 	json_t *f = json_object();
+	/* a community worker's households mostly move into its own community: chosen already
+	 * (not imposed: a household is in scope by its origin village too) */
+	const char *mine = page_community_chosen(rq, f, "dest_community");
+	if (*mine)
+		json_object_set_new(f, "dest_community", json_string(mine));
 	household_form(rq, 200, f, NULL, 0);
 	json_decref(f);
 }

@@ -93,14 +93,10 @@ static void petitions_page(struct request *rq, unsigned status, json_t *form)
 	json_array_append_new(fields, page_field(rq, form, "category", "col_pet_category",
 		page_catalogue_options(rq, cats, page_form_value(form, "category"), true)));
 	json_array_append_new(fields, page_field_as(rq, form, "text", "content", "col_pet_content", NULL));
-	json_array_append_new(fields, page_field(rq, form, "person_id", "col_svc_person_id", NULL));
-	json_array_append_new(fields, page_field(rq, form, "household_id", "col_svc_household_id", NULL));
-	if (f.household_id && !*page_form_value(form, "household_id"))	/* from the household's page */
-		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
-			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
+	page_subject_fields(rq, form, f.household_id, PAGE_SUBJECT_HOUSEHOLD | PAGE_SUBJECT_PERSON, fields);
 	json_array_append_new(fields, page_field(rq, form, "requester_name", "col_pet_requester_name", NULL));
 	json_array_append_new(fields, page_field(rq, form, "community", "col_destination",
-					    page_place_options(rq, true, page_form_value(form, "community"))));
+					    page_community_options(rq, form, "community")));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "anonymous_checked", json_boolean(*page_form_value(form, "anonymous")));
 	json_object_set_new(out, "anonymous_error",
@@ -117,13 +113,18 @@ void page_petitions(struct request *rq) { page_form_show(rq, petitions_page); }
 
 void page_petitions_post(struct request *rq)
 {
-	static const char *const names[] = {"person_id", "household_id", "requester_name",
-		"channel", "category", "community", NULL};
-	static const char *const integers[] = {"person_id", "household_id", NULL};
+	static const char *const names[] = {"requester_name", "channel", "category", "community", NULL};
+	static const char *const integers[] = {NULL};
 	json_t *f = page_form_posted(rq), *out = NULL;
 	if (!f)
 		return;
 	json_t *body = page_body_of(f, names, integers);
+	if (!page_subject_take(rq, f, PAGE_SUBJECT_HOUSEHOLD | PAGE_SUBJECT_PERSON, body)) {
+		json_decref(body);
+		json_decref(f);
+		page_outcome(rq, OUT_INTERNAL);
+		return;
+	}
 	json_object_set_new(body, "anonymous", json_boolean(*page_form_value(f, "anonymous")));
 	if (*page_form_value(f, "text"))
 		json_object_set_new(body, "content", json_string(page_form_value(f, "text")));

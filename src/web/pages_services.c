@@ -58,7 +58,7 @@ static void facilities_page(struct request *rq, unsigned status, json_t *form)
 	json_object_set_new(out, "query", json_string(query));
 	json_t *fields = json_array();
 	json_array_append_new(fields, page_field(rq, form, "community_code", "col_destination",
-					    page_place_options(rq, true, page_form_value(form, "community_code"))));
+					    page_community_options(rq, form, "community_code")));
 	json_array_append_new(fields, page_field(rq, form, "kind", "col_svc_kind",
 					    page_catalogue_options(rq, kinds, page_form_value(form, "kind"), false)));
 	json_array_append_new(fields, page_field(rq, form, "name", "col_svc_name", NULL));
@@ -249,13 +249,10 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 			"selected", strcmp(id, page_form_value(form, "window_id")) == 0));
 	}
 	json_decref(windows);
-	json_array_append_new(fields, page_field(rq, form, "person_id", "col_svc_person_id", NULL));
-	json_array_append_new(fields, page_field(rq, form, "household_id", "col_svc_household_id", NULL));
-	if (f.household_id && !*page_form_value(form, "household_id"))	/* from the household's page */
-		json_object_set_new(json_array_get(fields, json_array_size(fields) - 1), "value",
-			json_string(arena_printf(&rq->arena, "%lld", (long long)f.household_id)));
-	if (f.household_id) {	/* attachments: the household's archive items */
-		struct item_filter itf = {.household_id = f.household_id, .limit = 100};
+	page_subject_fields(rq, form, f.household_id, PAGE_SUBJECT_HOUSEHOLD | PAGE_SUBJECT_PERSON, fields);
+	int64_t named = page_subject_household(rq, form, f.household_id);
+	if (named) {	/* attachments: the household's archive items */
+		struct item_filter itf = {.household_id = named, .limit = 100};
 		json_t *items = NULL, *it, *boxes = json_array();
 		if (archive_item_list(&rq->cx, &itf, &items) == OUT_OK)
 			json_array_foreach(json_object_get(items, "items"), i, it) {
@@ -276,7 +273,7 @@ static void services_page(struct request *rq, unsigned status, json_t *form)
 		page_code_options(rq, service_channels, "service_channel", page_form_value(form, "channel"))));
 	json_array_append_new(fields, page_field(rq, form, "window_id", "col_svc_window_name", wopts));
 	json_array_append_new(fields, page_field(rq, form, "community", "col_destination",
-					    page_place_options(rq, true, page_form_value(form, "community"))));
+					    page_community_options(rq, form, "community")));
 	json_array_append_new(fields, page_field(rq, form, "note", "col_svc_note", NULL));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_edit", json_boolean(role_can_edit_registry(rq->actor.role)));
@@ -292,13 +289,20 @@ void page_services(struct request *rq) { page_form_show(rq, services_page); }
 
 void page_services_post(struct request *rq)
 {
-	static const char *const names[] = {"person_id", "household_id", "walk_in_name", "matter",
-		"channel", "window_id", "community", "note", NULL};
-	static const char *const integers[] = {"person_id", "household_id", "window_id", NULL};
+	static const char *const names[] = {"walk_in_name", "matter", "channel", "window_id",
+		"community", "note", NULL};
+	static const char *const integers[] = {"window_id", NULL};
 	json_t *f = page_form_posted(rq), *out = NULL;
 	if (!f)
 		return;
 	json_t *body = page_body_of(f, names, integers), *items = json_array(), *v;
+	if (!page_subject_take(rq, f, PAGE_SUBJECT_HOUSEHOLD | PAGE_SUBJECT_PERSON, body)) {
+		json_decref(body);
+		json_decref(items);
+		json_decref(f);
+		page_outcome(rq, OUT_INTERNAL);
+		return;
+	}
 	const char *key;
 	json_object_foreach(f, key, v)	/* the attachments' boxes: item_ID */
 		if (strncmp(key, "item_", 5) == 0 && strtoll(key + 5, NULL, 10) > 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/lookup.h"
 #include "domain/needs.h"
 #include "domain/volunteer.h"
 #include "web/page.h"
@@ -139,35 +140,15 @@ void page_volunteers(struct request *rq)
 	page_render(rq, 200, "volunteers", "nav_volunteers", out);
 }
 
-/* Whole numbers of a text ("12, 15 18"), as the API's list; a word that is no number stays
- * text, so the domain reports it beside the field. */
-static json_t *id_list(const char *text)
-{
-	json_t *arr = json_array();
-	for (const char *p = text; *p;) {
-		p += strspn(p, " ,，、\t\r\n");
-		size_t n = strcspn(p, " ,，、\t\r\n");
-		if (!n)
-			break;
-		char word[32];
-		snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), p);
-		char *end;
-		long long v = strtoll(word, &end, 10);
-		json_array_append_new(arr, *end || end == word ? json_string(word) : json_integer(v));
-		p += n;
-	}
-	return arr;
-}
-
-/* The ids of a list of {id, ...} as the form shows them: "12 15". */
-static const char *ids_text(struct request *rq, json_t *rows)
+/* The households of a list of {number, ...} as the form shows them: "5206... 5206...". */
+static const char *numbers_text(struct request *rq, json_t *rows)
 {
 	const char *s = "";
 	json_t *r;
 	size_t i;
 	json_array_foreach(rows, i, r)
-		s = arena_printf(&rq->arena, "%s%s%lld", s, i ? " " : "",
-				 (long long)json_integer_value(json_object_get(r, "id")));
+		s = arena_printf(&rq->arena, "%s%s%s", s, i ? " " : "",
+				 json_string_value(json_object_get(r, "number")));
 	return s;
 }
 
@@ -195,10 +176,9 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 		 NULL},
 		{"post", "col_volunteer_post", json_object_get(form, "post") ? page_form_value(form, "post")
 		 : json_string_value(json_object_get(out, "post")), NULL},
-		{"households", "col_volunteer_households", json_object_get(form, "households")
-		 ? page_form_value(form, "households") : ids_text(rq, json_object_get(out, "households")), NULL},
-		{"buildings", "col_volunteer_buildings", json_object_get(form, "buildings")
-		 ? page_form_value(form, "buildings") : ids_text(rq, json_object_get(out, "buildings")), NULL},
+		{"households", "field_volunteer_households", json_object_get(form, "households")
+		 ? page_form_value(form, "households") : numbers_text(rq, json_object_get(out, "households")),
+		 NULL},
 	};
 	f[0].options = page_code_options(rq, volunteer_kinds, "volunteer_kind", f[0].value);
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -207,10 +187,34 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 			f[i].options != NULL);
 		if (f[i].options)
 			json_object_set_new(fd, "options", f[i].options);
+		const char *named = i == 2 ? page_named_list_error(rq, form, "households", false, "households")
+			: NULL;	/* a household number that names none here, with the number */
 		json_object_set_new(fd, "error", page_json_text_or_null(i < 2 ? page_field_error(rq, f[i].name)
-								  : list_error(rq, f[i].name)));
+								  : named ? named : list_error(rq, f[i].name)));
 		json_array_append_new(fields, fd);
 	}
+	/* the buildings: picked from those of the sites in the worker's area, never typed */
+	json_t *all = NULL, *b, *boxes = json_array();
+	size_t i;
+	if (lookup_buildings(&rq->cx, &all) == OUT_OK)
+		json_array_foreach(all, i, b) {
+			json_int_t id = json_integer_value(json_object_get(b, "id"));
+			const char *name = arena_printf(&rq->arena, "building_%lld", (long long)id);
+			bool on = false;
+			json_t *had;
+			size_t k;
+			if (json_object_size(form))	/* sent back: as it was sent */
+				on = *page_form_value(form, name) != 0;
+			else
+				json_array_foreach(json_object_get(out, "buildings"), k, had)
+					on |= json_integer_value(json_object_get(had, "id")) == id;
+			json_array_append_new(boxes, json_pack("{s:s, s:s, s:b}", "name", name, "label",
+				arena_printf(&rq->arena, "%s %s", json_string_value(json_object_get(b, "site")),
+					     json_string_value(json_object_get(b, "name"))), "checked", on));
+		}
+	json_decref(all);
+	json_object_set_new(out, "building_boxes", boxes);
+	json_object_set_new(out, "buildings_error", page_json_text_or_null(list_error(rq, "buildings")));
 	page_label(rq, out, "kind", "volunteer_kind");
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_assign", json_boolean(role_can_edit_registry(rq->actor.role)));
@@ -229,8 +233,14 @@ void page_volunteer_post(struct request *rq)
 	json_t *f = page_form_posted(rq), *out = NULL;
 	if (!f)
 		return;
-	json_t *body = json_pack("{s:o, s:o}", "households", id_list(page_form_value(f, "households")),
-				 "buildings", id_list(page_form_value(f, "buildings")));
+	json_t *buildings = json_array(), *v;
+	const char *key;
+	json_object_foreach(f, key, v)	/* the buildings' boxes: building_ID */
+		if (strncmp(key, "building_", 9) == 0 && strtoll(key + 9, NULL, 10) > 0)
+			json_array_append_new(buildings, json_integer(strtoll(key + 9, NULL, 10)));
+	json_t *body = json_pack("{s:o, s:o}", "households", page_named_list(rq,
+				 page_form_value(f, "households"), false, "households", NULL),
+				 "buildings", buildings);
 	if (*page_form_value(f, "kind"))
 		json_object_set_new(body, "kind", json_string(page_form_value(f, "kind")));
 	json_object_set_new(body, "post", *page_form_value(f, "post") ? json_string(page_form_value(f, "post"))

@@ -113,6 +113,7 @@ static const struct route routes[] = {
 	PAGE("GET", "/needs", page_needs, PERM_READ),
 	PAGE("POST", "/needs/{id}/resolve", page_need_resolve, PERM_READ),	/* role_can_visit */
 	PAGE("GET", "/my-households", page_my_households, PERM_READ),
+	PAGE("GET", "/forms/household", page_lookup_household, PERM_READ),
 	PAGE("GET", "/volunteers", page_volunteers, PERM_READ),
 	PAGE("GET", "/volunteers/{id}", page_volunteer, PERM_READ),
 	PAGE("POST", "/volunteers/{id}", page_volunteer_post, PERM_EDIT),

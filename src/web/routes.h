@@ -181,6 +181,9 @@ bool api_needs_filter(struct request *rq, struct need_filter *f);
 void page_needs(struct request *rq);
 void page_need_resolve(struct request *rq);
 void page_my_households(struct request *rq);
+/* GET /forms/household?number=N: a household of the actor's scope as a form's script offers
+ * it (members and archive items to pick), JSON; 404 elsewhere or nowhere (pages_lookup.c). */
+void page_lookup_household(struct request *rq);
 void page_volunteers(struct request *rq);
 void page_volunteer(struct request *rq);
 void page_volunteer_post(struct request *rq);

@@ -3,13 +3,14 @@
 // page go to OUT; then the key pages again on a phone (390 × 844): no sideways scroll, no
 // tap target under 24 × 24 px, the menu, tap-to-call.
 // usage: node smoke.mjs BASE_URL USER PASSWORD OUT_DIR PICTURE VIDEO TOWN_USER
-//        OTHER_TOWN_HOUSEHOLD OTHER_TOWN_NUMBER AUDITOR_USER PHONE_HOUSEHOLD
+//        OTHER_TOWN_HOUSEHOLD OTHER_TOWN_NUMBER AUDITOR_USER COMMUNITY_USER PHONE_HOUSEHOLD
+//        COMMUNITY_NUMBER (a household number of the community user's community)
 import { chromium } from "playwright-core";
 import { axeClean, fitsPhone as fitsPhoneIn } from "./phone.mjs";
 import assert from "node:assert/strict";
 
 const [base, user, password, out, picture, video, townUser, otherTownHousehold, otherTownNumber,
-       auditorUser, communityUser, phoneHousehold] = process.argv.slice(2);
+       auditorUser, communityUser, phoneHousehold, communityNumber] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -212,6 +213,25 @@ try {
     await page.click("button[type=submit]");
     await page.waitForURL(base + "/");
     await page.click("nav a[href='/services']");
+    // the household by its number (户编号), as a worker knows it: a wrong one is refused
+    // beside the field, the value kept; the right one is taken, the community already chosen
+    assert.equal(await page.inputValue("#community"), "520628002030", "the worker's community chosen");
+    await page.fill("#household", "5206289999999999");
+    await page.selectOption("#matter", "certificate_of_residence");
+    await page.selectOption("#channel", "window");
+    await page.click("form.edit button[type=submit]");
+    assert.match(await page.locator("#household-error").innerText(), /没有找到户编号为 5206289999999999 的户/);
+    assert.equal(await page.inputValue("#household"), "5206289999999999");
+    await page.screenshot({ path: out + "/service-household-not-found.png", fullPage: true });
+    // the right number: the script offers the household's members to pick from
+    await page.fill("#household", communityNumber);
+    await page.locator("#household").dispatchEvent("change");
+    await page.waitForSelector("#member option:nth-child(2)", { state: "attached" });
+    await page.selectOption("#member", { index: 1 });
+    await page.click("form.edit button[type=submit]");
+    await page.waitForURL(/\/services\/\d+$/);
+    assert.match(await page.locator("main").innerText(), new RegExp(communityNumber), "taken for the household");
+    await page.click("nav a[href='/services']");
     await page.fill("#walk_in_name", "来访的吴大姐");
     await page.selectOption("#matter", "certificate_of_residence");
     await page.selectOption("#channel", "window");
@@ -335,6 +355,16 @@ async function phoneWalk() {
   await p.goto(base + "/lang/en?next=" + encodeURIComponent(new URL(p.url()).pathname));
   await axeClean(p, "petition en");
   await p.goto(base + "/lang/zh?next=" + encodeURIComponent(new URL(p.url()).pathname));
+  // the request form one tap from the top of a long list page, and from the household's page
+  await p.goto(base + "/services");
+  const toForm = p.locator("main a[href='#new']");
+  assert.ok((await toForm.boundingBox()).y < 844, "the request form is reachable from the first screen");
+  await toForm.click();
+  assert.ok(await p.locator("#household").isVisible(), "the form is where the link goes");
+  await p.goto(base + "/households/" + phoneHousehold);
+  await Promise.all([p.waitForURL(/\/services\?household=\d+#new$/),
+                     p.click(".jump a[href$='#new'][href^='/services']")]);
+  assert.notEqual(await p.inputValue("#household"), "", "the household's number filled in");
   await p.goto(base + "/worklists");
   await fitsPhone(p, "worklists");
   await p.goto(base + "/worklists/idle_labor");

@@ -241,6 +241,20 @@ def test_bad_businesses_store_nothing():
     expect(count("business_support") == support, "no support stored")
 
 
+def number_of(hh):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT number FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    return n
+
+
+def id_of(person):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT id_number FROM persons WHERE id = ?", (person,)).fetchone()[0]
+    db.close()
+    return n
+
+
 def test_pages():
     import html as htmlmod
     session = S.page_session("tuanshan")
@@ -256,12 +270,27 @@ def test_pages():
     where, saved = r.header("Location").split("?")
     expect(saved == "saved=activity", "said %r" % saved)
     aid = int(where.rsplit("/", 1)[1])
-    r = S.submit(where + "/attendees", session, {"person_id": str(head)}, form_page=where)
-    expect(r.status == 303 and r.header("Location") == where + "?saved=attendance",
-           "an attendee added %r" % r.header("Location"))
+    r = S.submit(where + "/attendees", session, {"id_number": id_of(head)}, form_page=where)
+    expect(r.status == 303 and r.header("Location") == where + "?saved=attendance", "an attendee added by ID number %r" % r)
+    # or by the household's number, then its member picked from the list the page then offers
+    r = S.submit(where + "/attendees", session, {"household": number_of(hh)}, form_page=where)
+    body = r.body.decode()
+    expect(r.status == 422 and 'id="member-error"' in body and '<option value="%d">' % spouse in body
+           and 'value="%s"' % number_of(hh) in body, "the household's members to choose from %r" % r)
+    r = S.submit(where + "/attendees", session, {"household": number_of(hh), "member": str(spouse)}, form_page=where)
+    expect(r.status == 303 and get("/api/v1/activities/%d" % aid).json["attendees"] == 2, "a member picked %r" % r)
+    r = S.submit(where + "/attendees/remove", session, {"person_id": str(spouse)}, form_page=where)
+    expect(r.status == 303, "removed again %r" % r)
     _, (outsider,) = family(dest=YUCAI)
-    r = S.submit(where + "/attendees", session, {"person_id": str(outsider)}, form_page=where)
-    expect(r.status == 404, "a person outside the scope is 404 on the page too %r" % r)
+    attending = count("activity_attendance")
+    for fields in ({"id_number": id_of(outsider)}, {"id_number": "52062819800101001X"}):
+        r = S.submit(where + "/attendees", session, fields, form_page=where)
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="id_number-error"' in body and "没有找到这个身份证号的人" in body
+               and 'value="%s"' % fields["id_number"] in body, "elsewhere or nowhere: the same field error %r" % r)
+    r = S.submit(where + "/attendees", session, {"household": "no-such"}, form_page=where)
+    expect(r.status == 422 and "没有找到户编号为 no-such 的户" in r.body.decode(), "a wrong household number %r" % r)
+    expect(count("activity_attendance") == attending, "nothing stored")
     one = S.page(where, session).body.decode()
     expect('href="/persons/%d"' % head in one and 'id="attendee-count">1<' in one and "群众体育" in one, "the page")
     r = S.submit(where + "/attendees/remove", session, {"person_id": str(head)}, form_page=where)
@@ -283,9 +312,21 @@ def test_pages():
     r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop", "founders": "",
                                           "founded_on": "2025-01-10", "employees": "1"})
     expect(r.status == 422 and 'id="founders-error"' in r.body.decode(), "a start-up with no founder %r" % r)
-    r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop", "founders": "%d, %d" % (head, spouse),
+    before = count("businesses")
+    for wrong in ("%d, %d" % (head, spouse), "%s，%s" % (id_of(head), id_of(outsider))):
+        r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop", "founders": wrong,
+                                              "founded_on": "2025-01-10", "employees": "1"})
+        body = r.body.decode()
+        unknown = wrong.split(", ")[0] if "," in wrong else id_of(outsider)
+        expect(r.status == 422 and 'id="founders-error"' in body and "没有找到身份证号为 %s 的人" % unknown in body
+               and "杨家豆腐坊" in body, "founders that name no one here %r" % r)
+    expect(count("businesses") == before, "no start-up stored")
+    r = S.submit("/businesses", session, {"name": "杨家豆腐坊", "kind": "workshop",
+                                          "founders": "%s、%s" % (id_of(head), id_of(spouse).lower()),
                                           "founded_on": "2025-01-10", "employees": "1"})
-    expect(r.status == 303, "a start-up saved %r" % r)
+    expect(r.status == 303, "a start-up saved, its founders by ID number %r" % r)
+    fresh = S.page("/businesses", session).body.decode()
+    expect('<option value="%s" selected>' % TUANSHAN in fresh, "the worker's community chosen")
     bwhere, saved = r.header("Location").split("?")
     expect(saved == "saved=business", "said %r" % saved)
     r = S.submit(bwhere + "/support", session, {"kind": "subsidy", "amount": "-5", "granted_on": "2025-02-01",

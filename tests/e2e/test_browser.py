@@ -40,6 +40,15 @@ def household_with_phone():
     return row[0]
 
 
+def tuanshan_number():
+    """The number (户编号) of a household settled in 团山, the community user's."""
+    db = sqlite3.connect(S.db)
+    row = db.execute("SELECT number FROM households WHERE dest_community = '520628002030' AND status <> 'closed'"
+                     " ORDER BY id LIMIT 1").fetchone()
+    db.close()
+    return row[0]
+
+
 def test_walk_through_in_chromium():
     os.makedirs(SHOTS, exist_ok=True)
     picture, video = os.path.join(S.dir, "old-house.jpg"), os.path.join(S.dir, "move.mp4")
@@ -58,11 +67,12 @@ def test_walk_through_in_chromium():
     db.close()
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
                         picture, video, "zhengda", str(other_town_household()),
-                        other_town_household("number"), "auditor", "tuanshan", str(household_with_phone())],
+                        other_town_household("number"), "auditor", "tuanshan", str(household_with_phone()),
+                        tuanshan_number()],
                        cwd=BROWSER, capture_output=True, text=True, timeout=240)
     expect(r.returncode == 0 and "1 passed, 0 failed" in r.stdout, "chromium: %s %s" % (r.stdout, r.stderr))
     for name in ("dashboard", "households", "household", "dashboard-en", "access-granted", "audit-log",
-                 "audit-log-en", "access-grants", "service-request-done", "petition-breached", "report-employment", "phone-dashboard",
+                 "audit-log-en", "access-grants", "service-request-done", "service-household-not-found", "petition-breached", "report-employment", "phone-dashboard",
                  "phone-household", "phone-worklist", "phone-report-employment", "phone-households",
                  "phone-search", "report-employment-en", "phone-dashboard-en", "phone-report-employment-en"):
         expect(os.path.getsize(os.path.join(SHOTS, name + ".png")) > 10000, "screenshot %s" % name)

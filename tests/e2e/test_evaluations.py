@@ -280,6 +280,36 @@ def submit(path, session, fields, form_page=None):
                      headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
 
 
+def number_of(hh):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT number FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    return n
+
+
+def test_person_scheme_by_id_number():
+    """A person's scheme is scored by the person's ID number, or the household's number and
+    a member picked from it; a person elsewhere is not found beside the field."""
+    session = page_session("tuanshan")
+    eid = scheme(kind="law_abiding_citizen", subject="person", criteria=[
+        {"code": "law", "name": "遵纪守法", "min": 0, "max": 10, "weight": 100}]).json["id"]
+    where = "/evaluations/%d" % eid
+    hh, person, idn = family(name="周七")
+    _, _, far = family(dest=YUCAI, name="吴八")
+    before = stored()
+    r = submit(where, session, {"action": "score", "id_number": far, "evaluator": "评委乙", "score_law": "9"})
+    body = r.body.decode()
+    expect(r.status == 422 and 'id="id_number-error"' in body and 'value="%s"' % far in body
+           and stored()[3] == before[3], "a person elsewhere: not found %r" % r)
+    r = submit(where, session, {"action": "score", "household": number_of(hh), "evaluator": "评委乙", "score_law": "9"})
+    expect(r.status == 422 and '<option value="%d">' % person in r.body.decode(), "the household's members offered %r" % r)
+    r = submit(where, session, {"action": "score", "household": number_of(hh), "member": str(person),
+                                "evaluator": "评委乙", "score_law": "9"})
+    expect(r.status == 303, "scored a member picked %r" % r)
+    r = submit(where, session, {"action": "score", "id_number": idn.lower(), "evaluator": "评委丙", "score_law": "8"})
+    expect(r.status == 303, "scored by ID number %r" % r)
+
+
 def test_pages():
     session = page_session("tuanshan")
     listing = page("/evaluations", session)
@@ -291,6 +321,7 @@ def test_pages():
             "criteria[0].max": "10", "criteria[0].weight": "70",
             "criteria[1].code": "help", "criteria[1].name": "邻里互助", "criteria[1].min": "0",
             "criteria[1].max": "10", "criteria[1].weight": "20"}
+    expect('<option value="%s" selected>' % TUANSHAN in listing.body.decode(), "the worker's community chosen")
     before = stored()
     r = submit("/evaluations", session, base)
     body = r.body.decode()
@@ -304,11 +335,20 @@ def test_pages():
     expect(saved == "saved=evaluation", "said %r" % saved)
     eid = int(where.rsplit("/", 1)[1])
     hh, _, _ = family(name="孙五")
-    r = submit(where, session, {"action": "score", "household_id": str(hh), "evaluator": "评委甲",
+    number = number_of(hh)
+    r = submit(where, session, {"action": "score", "household": number, "evaluator": "评委甲",
                                 "score_talk": "12", "score_help": "8"})
     expect(r.status == 422 and 'id="score_talk-error"' in r.body.decode() and stored()[3] == before[3],
            "a score out of range beside its criterion %r" % r)
-    r = submit(where, session, {"action": "score", "household_id": str(hh), "evaluator": "评委甲",
+    # the household by its number (户编号): one that names none here is a field error, value kept
+    far, _, _ = family(dest=YUCAI, name="钱六")
+    for wrong in ("no-such-2", number_of(far)):
+        r = submit(where, session, {"action": "score", "household": wrong, "evaluator": "评委甲",
+                                    "score_talk": "9", "score_help": "8"})
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="household-error"' in body and "没有找到户编号为 %s 的户" % wrong in body
+               and 'value="%s"' % wrong in body and stored()[3] == before[3], "not found, nothing stored %r" % r)
+    r = submit(where, session, {"action": "score", "household": number, "evaluator": "评委甲",
                                 "score_talk": "9", "score_help": "8"})
     expect(r.status == 303, "scored %r" % r)
     one = page(where, session).body.decode()

@@ -302,6 +302,13 @@ def submit(path, session, fields, form_page):
                      headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
 
 
+def number_of(hh):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT number FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    return n
+
+
 def test_pages():
     import html as htmlmod
     halls = setup_halls()
@@ -320,14 +327,29 @@ def test_pages():
     sid = [s for s in get(where.replace("/halls", "/api/v1/halls"), TS).json["sections"] if s["name"] == "展望未来"][0]["id"]
     donor = family()
     clip = item(donor, "搬迁纪录片片段", "media_report", "clip.wav", wav(), "audio/wav")
-    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "video", "title": "纪录片", "item_id": str(clip)}, where)
+    before_exhibits = stored()
+    # the item is picked from its household's list: the household's number first, then its items offered
+    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "audio", "title": "乡音",
+                                             "household": number_of(donor)}, where)
+    body = r.body.decode()
+    expect(r.status == 422 and '<select id="item_id" name="item_id"' in body and '<option value="%d">' % clip in body
+           and 'id="item_id-error"' in body and 'value="%s"' % number_of(donor) in body, "the household's items offered %r" % r)
+    for wrong in ("no-such-3", number_of(family(YUCAI))):
+        r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "audio", "title": "乡音",
+                                                 "household": wrong}, where)
+        expect(r.status == 422 and "没有找到户编号为 %s 的户" % wrong in r.body.decode() and 'value="%s"' % wrong in r.body.decode(),
+               "a number that names no household here, beside its field %r" % r)
+    expect(stored() == before_exhibits, "nothing stored")
+    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "video", "title": "纪录片",
+                                             "household": number_of(donor), "item_id": str(clip)}, where)
     expect(r.status == 422 and 'id="item_id-error"' in r.body.decode(),
            "a recording is no video %r" % r)
     r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "audio", "title": "乡音",
-                                             "item_id": str(clip), "description": "老人讲述"}, where)
+                                             "household": number_of(donor), "item_id": str(clip), "description": "老人讲述"}, where)
     expect(r.status == 303, "an exhibit by the form %r" % r)
     picture = item(donor, "新居照片", "photos_before_after", "new.png", png(9), "image/png")
-    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "picture", "title": "新居", "item_id": str(picture)}, where)
+    r = submit(where + "/exhibits", session, {"section_id": str(sid), "kind": "picture", "title": "新居",
+                                             "household": number_of(donor), "item_id": str(picture)}, where)
     expect(r.status == 303, "a picture by the form %r" % r)
     one = page(where, session).body.decode()
     expect(re.search(r'<audio controls preload="metadata" src="/api/v1/files/\d+">', one) and
@@ -342,8 +364,16 @@ def test_pages():
     body = bad.body.decode()
     expect(bad.status == 422 and 'id="people-error"' in body and 'id="visited_on-error"' in body
            and 'id="households-error"' in body, "a visit's errors beside its fields %r" % bad)
+    far = number_of(family(YUCAI))
+    for wrong in ("%d" % donor, "%s，%s" % (number_of(donor), far)):
+        bad = submit(where + "/visits", session, {"visited_on": TODAY.isoformat(), "group_name": "老年协会",
+                                                  "people": "16", "households": wrong}, where)
+        unknown = far if far in wrong else wrong
+        expect(bad.status == 422 and "没有找到户编号为 %s 的户" % unknown in bad.body.decode() and "老年协会" in bad.body.decode(),
+               "households by their numbers only, in the worker's area %r" % bad)
     r = submit(where + "/visits", session, {"visited_on": TODAY.isoformat(), "group_name": "老年协会",
-                                            "people": "16", "guide": "杨讲解", "households": "%d, %d" % (donor, family())}, where)
+                                            "people": "16", "guide": "杨讲解",
+                                            "households": "%s, %s" % (number_of(donor), number_of(family()))}, where)
     expect(r.status == 303 and "saved=hall_visit" in r.header("Location"), "a visit by the form %r" % r)
     after = sum(v["people"] for v in get("/api/v1/halls/%d/visits?limit=500" % h, TS).json["items"])
     expect(after == people_before + 16, "16 more visitors")

@@ -54,9 +54,10 @@ def stored():
 
 def sql(statement, *args):
     db = sqlite3.connect(S.db)
-    db.execute(statement, args)
+    rows = db.execute(statement, args).fetchall()
     db.commit()
     db.close()
+    return rows
 
 
 def family(dest=TUANSHAN):
@@ -250,6 +251,43 @@ def submit(path, session, fields, form_page=None):
                      headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
 
 
+def test_form_names_what_a_worker_knows():
+    """A petition's form takes the household's number (户编号) or a person's ID number: a
+    real one is taken, one that names nothing or a household of another community is the
+    same field error, in words, the value kept, nothing stored; the worker's community is
+    chosen already."""
+    session = page_session("tuanshan")
+    hh, person = family()
+    number = sql("SELECT number FROM households WHERE id = ?", hh)[0][0]
+    form = {"channel": "letters_and_visits", "category": "subsidy", "text": "补助未到账"}
+    r = submit("/petitions", session, dict(form, household=number))
+    expect(r.status == 303, "taken by the household's number %r" % r)
+    got = get("/api/v1/petitions/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    expect(got["household_id"] == hh, "the household named %r" % got)
+    opened = page("/petitions?household=%d" % hh, session).body.decode()
+    expect('name="household" value="%s"' % number in opened and '<option value="%d">' % person in opened,
+           "opened from the household's page: its number and members")
+    r = submit("/petitions", session, dict(form, household=number, member=str(person)))
+    got = get("/api/v1/petitions/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    expect(r.status == 303 and got["person_id"] == person, "a member picked %r" % r)
+    before = stored()
+    bad = submit("/petitions", session, dict(form, household="no-such-1"))
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="household-error"' in body and "没有找到户编号为 no-such-1 的户" in body
+           and 'value="no-such-1"' in body and "补助未到账" in body, "a wrong number beside its field %r" % bad)
+    elsewhere, stranger = family(YUCAI)
+    far = sql("SELECT number FROM households WHERE id = ?", elsewhere)[0][0]
+    bad = submit("/petitions", session, dict(form, household=far))
+    expect(bad.status == 422 and "没有找到户编号为 %s 的户" % far in bad.body.decode(), "another community's: not found %r" % bad)
+    far_id = sql("SELECT id_number FROM persons WHERE id = ?", stranger)[0][0]
+    bad = submit("/petitions", session, dict(form, id_number=far_id))
+    expect(bad.status == 422 and 'id="id_number-error"' in bad.body.decode(), "a person elsewhere: not found %r" % bad)
+    expect(stored() == before, "nothing stored")
+    fresh = page("/petitions", session).body.decode()
+    expect('<option value="%s" selected>' % TUANSHAN in fresh and fresh.index('href="#new"') < fresh.index('id="new"'),
+           "the community chosen, a link to the form at the top")
+
+
 def test_pages():
     import html as htmlmod
     session = page_session("tuanshan")
@@ -261,7 +299,7 @@ def test_pages():
            "errors beside their fields %r" % bad)
     expect(stored() == before, "nothing stored by a bad form")
     r = submit("/petitions", session, {"channel": "letters_and_visits", "category": "subsidy", "text": "补助未到账",
-                                       "person_id": str(person)})
+                                       "id_number": sql("SELECT id_number FROM persons WHERE id = ?", person)[0][0]})
     expect(r.status == 303 and r.header("Location").startswith("/petitions/"), "taken by the form %r" % r)
     where, saved = r.header("Location").split("?")
     expect(saved == "saved=petition", "said %r" % saved)

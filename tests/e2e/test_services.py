@@ -335,6 +335,100 @@ def submit(path, session, fields, form_page=None):
                      headers={"Cookie": "anju_session=%s; anju_lang=zh" % session})
 
 
+def number_of(hh):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT number FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    return n
+
+
+def id_of(person):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT id_number FROM persons WHERE id = ?", (person,)).fetchone()[0]
+    db.close()
+    return n
+
+
+def full_width(s):
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in s)
+
+
+def test_forms_name_what_a_worker_knows():
+    """The request form takes a household by its number (户编号) and a person by their ID
+    number or as a member picked from the household: never an internal id; a name that
+    finds nothing, or finds a household outside the worker's area, is the same field error,
+    the value kept and nothing stored."""
+    session = page_session("tuanshan")
+    hh, person = family()
+    number = number_of(hh)
+    form = {"matter": "family_doctor_signing", "channel": "window"}
+    # a real number, typed with spaces around it and full-width digits
+    r = submit("/services", session, dict(form, household=" %s　" % full_width(number)))
+    expect(r.status == 303, "taken by the household's number %r" % r)
+    taken = get("/api/v1/service-requests/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    expect(taken["household_id"] == hh and taken["person_id"] is None, "the household named %r" % taken)
+    # a person by their ID number, lower-case x tolerated
+    r = submit("/services", session, dict(form, id_number=id_of(person).lower()))
+    taken = get("/api/v1/service-requests/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    expect(r.status == 303 and taken["person_id"] == person and taken["household_id"] == hh, "by ID number %r" % r)
+    # or the household, then one of its members picked from the list the page offers
+    own = page("/services?household=%d" % hh, session).body.decode()
+    expect('name="household" value="%s"' % number in own and '<select id="member" name="member"' in own
+           and '<option value="%d">杨大山 · 户主</option>' % person in own, "opened for a household: its members")
+    r = submit("/services", session, dict(form, household=number, member=str(person)))
+    taken = get("/api/v1/service-requests/%s" % r.header("Location").rsplit("/", 1)[1], TS).json
+    expect(r.status == 303 and taken["person_id"] == person, "a member picked %r" % r)
+    # a number that names no household: beside the field, in words, the value kept, nothing stored
+    before = stored()
+    for lang in ("zh", "en"):
+        bad = S.request("POST", "/services", raw=urlencode(dict(form, household="5206289999999999", csrf=re.search(
+            r'name="csrf" value="([0-9a-f]+)"', page("/services", session).body.decode()).group(1))).encode(),
+            content_type="application/x-www-form-urlencoded",
+            headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
+        body = bad.body.decode()
+        words = ("没有找到户编号为 5206289999999999 的户" if lang == "zh"
+                 else "No household numbered 5206289999999999 in your area")
+        expect(bad.status == 422 and 'id="household-error"' in body and words in body
+               and 'name="household" value="5206289999999999"' in body, "%s: the error beside the number %r" % (lang, bad))
+    # a household of another community is the same "not found", never a 404 page
+    elsewhere, stranger = family(YUCAI)
+    bad = submit("/services", session, dict(form, household=number_of(elsewhere)))
+    body = bad.body.decode()
+    expect(bad.status == 422 and "没有找到户编号为 %s 的户" % number_of(elsewhere) in body, "out of scope: not found %r" % bad)
+    bad = submit("/services", session, dict(form, id_number=id_of(stranger)))
+    expect(bad.status == 422 and 'id="id_number-error"' in bad.body.decode() and "没有找到这个身份证号的人" in bad.body.decode()
+           and 'value="%s"' % id_of(stranger) in bad.body.decode(), "a person elsewhere: not found %r" % bad)
+    bad = submit("/services", session, dict(form, household=number, member=str(stranger)))
+    expect(bad.status == 422 and 'id="member-error"' in bad.body.decode(), "a member of another household %r" % bad)
+    expect(stored() == before, "nothing stored by the refused forms")
+    # the worker's own community chosen already; a town officer sees the town's communities only
+    fresh = page("/services", session).body.decode()
+    expect('<option value="%s" selected>' % TUANSHAN in fresh, "the community preselected")
+    town = page("/services", page_session("liaogao")).body.decode()
+    expect('<option value="%s">' % TUANSHAN in town and '<option value="%s"' % JUBAO[:9] not in town
+           and not re.search(r'<option value="5206281', town) and " selected>" not in town.split('name="community"')[1].split("</select>")[0],
+           "a town's communities, none chosen")
+    new = page("/households/new", session).body.decode()
+    expect('<option value="%s" selected>' % TUANSHAN in new, "a new household moves into the worker's community")
+    new = page("/households/new", page_session("liaogao")).body.decode()
+    expect('<option value="%s">' % TUANSHAN in new and " selected>" not in new.split('name="dest_community"')[1].split("</select>")[0],
+           "a town officer chooses")
+    # the script's lookup: the household's members to pick, in the worker's area only
+    import json
+    card = page("/forms/household?number=%s" % full_width(number), session)
+    got = json.loads(card.body.decode())
+    expect(card.status == 200 and got["number"] == number and got["members"] == [{"value": str(person), "label": "杨大山 · 户主"}]
+           and got["member_label"] == "家庭成员" and "id_number" not in card.body.decode(), "a household's card %r" % card)
+    for wrong in (number_of(elsewhere), "5206289999999999"):
+        expect(page("/forms/household?number=%s" % wrong, session).status == 404, "elsewhere or nowhere: 404")
+    expect(S.request("GET", "/forms/household?number=%s" % number).status == 303, "only for a signed-in worker")
+    # a phone reaches the form from the top of the page; the household's page starts it
+    expect(fresh.index('href="#new"') < fresh.index("<table") and 'id="new"' in fresh, "a link to the form at the top")
+    house = page("/households/%d" % hh, session).body.decode()
+    expect('href="/services?household=%d#new"' % hh in house and 'href="/petitions?household=%d#new"' % hh in house,
+           "the household's page starts the forms")
+
+
 def test_pages():
     session = page_session("tuanshan")
     hh, person = family()
@@ -342,7 +436,7 @@ def test_pages():
     expect("便民超市1号" in fac and "育才便民超市" not in fac, "the facilities page, scoped")
     expect("Convenience supermarket" in page("/facilities", session, "en").body.decode(), "in English too")
     window = window_of()
-    r = submit("/services", session, {"person_id": str(person), "matter": "family_doctor_signing", "channel": "window",
+    r = submit("/services", session, {"id_number": id_of(person), "matter": "family_doctor_signing", "channel": "window",
                                       "window_id": str(window)})
     expect(r.status == 303 and r.header("Location").startswith("/services/"), "taken at a window %r" % r)
     where, saved = r.header("Location").split("?")
@@ -354,7 +448,7 @@ def test_pages():
         expect(r.status == 303, "moved to %s by the form %r" % (status, r))
     one = page(where, session).body.decode()
     expect("已办结" in one and 'action="%s"' % where not in one, "closed: no more moves")
-    bad = submit("/services", session, {"person_id": str(person), "matter": "nope", "channel": "window"})
+    bad = submit("/services", session, {"id_number": id_of(person), "matter": "nope", "channel": "window"})
     expect(bad.status == 422 and 'id="matter-error"' in bad.body.decode(), "the error beside its field %r" % bad)
     listing = page("/services", session).body.decode()
     expect('href="/services?overdue=true"' in listing and "最后一公里" in listing, "figures linking to their records")
@@ -378,8 +472,8 @@ def test_pages():
     mine = db.execute("SELECT id FROM items WHERE reference_code = 'TEST-SVC-%d'" % hh).fetchone()[0]
     db.close()
     own = page("/services?household=%d" % hh, session).body.decode()
-    expect('name="item_%d"' % mine in own and 'value="%d"' % hh in own, "the household's items to attach")
-    r = submit("/services?household=%d" % hh, session, {"household_id": str(hh), "matter": "minimum_living_allowance",
+    expect('name="item_%d"' % mine in own and 'value="%s"' % number_of(hh) in own, "the household's items to attach")
+    r = submit("/services?household=%d" % hh, session, {"household": number_of(hh), "matter": "minimum_living_allowance",
                                                         "channel": "window", "item_%d" % mine: "1"})
     expect(r.status == 303, "taken with an attachment %r" % r)
     taken = get("/api/v1/service-requests/%s" % r.header("Location").split("?")[0].rsplit("/", 1)[1], TS).json

@@ -256,6 +256,13 @@ def page_session(user):
     return dict(v.split(";")[0].split("=", 1) for k, v in r.headers if k.lower() == "set-cookie")["anju_session"]
 
 
+def number_of(hh):
+    db = sqlite3.connect(S.db)
+    n = db.execute("SELECT number FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    return n
+
+
 def page(path, session, lang="zh"):
     return S.request("GET", path, headers={"Cookie": "anju_session=%s; anju_lang=%s" % (session, lang)})
 
@@ -315,13 +322,34 @@ def test_pages_of_the_community():
     listing = page("/volunteers", ts).body.decode()
     expect('href="/volunteers/%d"' % vid in listing, "the community's volunteers")
     before = stored()
-    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": "%d 999999" % HH["mine"],
-                                            "buildings": ""})
-    expect(r.status == 422 and 'id="households-error"' in r.body.decode() and stored() == before,
-           "a bad id beside its field, nothing stored %r" % r)
-    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": str(HH["mine"]),
-                                            "buildings": ""})
-    expect(r.status == 303, "assigned by the form %r" % r)
+    mine = number_of(HH["mine"])
+    far = number_of(family(YUCAI))
+    for wrong, unknown in (("%s 999999" % mine, "999999"), ("%d" % HH["mine"], "%d" % HH["mine"]),
+                           ("%s，%s" % (mine, far), far)):
+        r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": wrong})
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="households-error"' in body and "没有找到户编号为 %s 的户" % unknown in body
+               and stored() == before, "a number that names no household here beside its field, nothing stored %r" % r)
+    # the buildings are picked from those of the worker's area, never typed
+    tb, _ = building("团山表单点")
+    yb, _ = building("育才表单点", YUCAI)
+    form = page("/volunteers/%d" % vid, ts).body.decode()
+    expect('name="building_%d"' % tb in form and "团山表单点 3栋" in form and 'name="building_%d"' % yb not in form,
+           "the worker's buildings to pick %r" % tb)
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine,
+                                            "building_%d" % tb: "1"})
+    expect(r.status == 303, "assigned by the form, the household by its number, a building picked %r" % r)
+    got = get("/api/v1/users/%d/assignments" % vid, TS).json
+    expect([b["id"] for b in got["buildings"]] == [tb] and [h["id"] for h in got["households"]] == [HH["mine"]],
+           "as picked %r" % got)
+    form = page("/volunteers/%d" % vid, ts).body.decode()
+    expect('value="%s"' % mine in form and 'name="building_%d" value="1" checked' % tb in form, "shown as assigned")
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine,
+                                            "building_%d" % yb: "1"})
+    expect(r.status == 422 and 'id="buildings-error"' in r.body.decode() and get("/api/v1/users/%d/assignments" % vid, TS).json["buildings"] == got["buildings"],
+           "another community's building is refused %r" % r)
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine})
+    expect(r.status == 303 and get("/api/v1/users/%d/assignments" % vid, TS).json["buildings"] == [], "unpicked %r" % r)
     one = page("/volunteers/%d" % vid, ts).body.decode()
     expect("党员中心户" in one and "党员" in one and 'href="/households/%d"' % HH["mine"] in one, "the volunteer's page")
     expect(page("/volunteers/%d" % user_id("ycvol"), ts).status == 404, "another community's volunteer: 404")

@@ -131,3 +131,51 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// A household named by its number (户编号): once typed, its members to pick from (a form that
+// also asks for an ID number) or its archive items (a form marked data-pick="items"), from
+// /forms/household. Without a script the form offers the same lists when it comes back.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.fetch) return;
+  document.querySelectorAll("form input#household").forEach(function (input) {
+    var form = input.form, here = input.closest(".field");
+    var pick = form.getAttribute("data-pick") === "items" ? "item_id"
+      : form.querySelector("#id_number") ? "member" : null;
+    if (!pick || !here) return;
+    function offer(label, options) {
+      var select = form.querySelector("#" + pick), keep = select ? select.value : "";
+      if (!select) {
+        var div = document.createElement("div"), lab = document.createElement("label");
+        div.className = "field";
+        lab.setAttribute("for", pick);
+        lab.textContent = label;
+        select = document.createElement("select");
+        select.id = pick;
+        select.name = pick;
+        div.appendChild(lab);
+        div.appendChild(select);
+        here.insertAdjacentElement("afterend", div);
+      }
+      select.textContent = "";
+      [{ value: "", label: "—" }].concat(options).forEach(function (o) {
+        var opt = document.createElement("option");
+        opt.value = o.value;
+        opt.textContent = o.label;
+        opt.selected = o.value === keep;
+        select.appendChild(opt);
+      });
+    }
+    input.addEventListener("change", function () {
+      var number = input.value.trim();
+      if (!number) return;
+      fetch("/forms/household?number=" + encodeURIComponent(number),
+            { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (card) {	// none here: the server says so beside the field on saving
+          if (card) offer(pick === "member" ? card.member_label : card.item_label,
+                          pick === "member" ? card.members : card.items);
+        })
+        .catch(function () {});
+    });
+  });
+});
