@@ -163,6 +163,9 @@ H = one("SELECT id FROM households WHERE status <> 'closed' AND dest_community I
         " AND id IN (SELECT household_id FROM persons WHERE status = 'member') ORDER BY id LIMIT 1")
 H_COMMUNITY = one("SELECT dest_community FROM households WHERE id = ?", H)
 P = one("SELECT id FROM persons WHERE household_id = ? AND status = 'member' ORDER BY id LIMIT 1", H)
+# forms name households and persons as workers know them: by number and by ID number
+H_NUMBER = one("SELECT number FROM households WHERE id = ?", H)
+P_ID_NUMBER = one("SELECT id_number FROM persons WHERE id = ?", P)
 DONE = set()
 
 
@@ -421,7 +424,7 @@ def _(p):
     vid = one("SELECT id FROM users WHERE role = 'volunteer' ORDER BY id LIMIT 1")
     page = "/volunteers/%d" % vid
     f = form_on(page, page, ADMIN_S)
-    valid_and_refused(page, page, {"households": str(H)}, {"households": "abc"}, "abc", "volunteer")
+    valid_and_refused(page, page, {"households": H_NUMBER}, {"households": "abc"}, "abc", "volunteer")
 
 
 @case("/evaluations")
@@ -440,7 +443,7 @@ def _(p):
 def _(p):
     eid = one("SELECT max(id) FROM evaluation_schemes")
     page = "/evaluations/%d" % eid
-    good = {"action": "score", "household_id": str(H), "evaluator": "评委甲", "score_talk": "9"}
+    good = {"action": "score", "household": H_NUMBER, "evaluator": "评委甲", "score_talk": "9"}
     valid_and_refused(page, page, good, dict(good, score_talk="12"), "评委甲", "evaluation_score")
 
 
@@ -457,7 +460,7 @@ def _(p):
 def _(p):
     aid = one("SELECT max(id) FROM activities")
     page = "/activities/%d" % aid
-    valid_and_refused(page, page + "/attendees", {"person_id": str(P)}, {"person_id": "abc"}, "abc", "attendance")
+    valid_and_refused(page, page + "/attendees", {"id_number": P_ID_NUMBER}, {"id_number": "abc"}, "abc", "attendance")
 
 
 @case("/activities/{id}/attendees/remove")
@@ -470,7 +473,7 @@ def _(p):
 
 @case("/businesses")
 def _(p):
-    good = {"name": "闪光豆腐坊", "kind": "workshop", "founders": str(P), "founded_on": "2025-01-10",
+    good = {"name": "闪光豆腐坊", "kind": "workshop", "founders": P_ID_NUMBER, "founded_on": "2025-01-10",
             "employees": "1"}
     valid_and_refused("/businesses", "/businesses", good, dict(good, founders=""), "闪光豆腐坊", "business")
 
@@ -500,8 +503,10 @@ def _(p):
     page = "/halls/%d" % h
     section, item = one("SELECT id FROM hall_sections WHERE facility_id = ? ORDER BY id LIMIT 1", h), \
         one("SELECT item_id FROM hall_exhibits WHERE kind = 'picture' ORDER BY id LIMIT 1")
-    good = {"section_id": str(section), "kind": "picture", "title": "闪光老屋", "item_id": str(item)}
-    valid_and_refused(page, page + "/exhibits", good, dict(good, item_id="abc"), "闪光老屋", "hall_exhibit")
+    number = one("SELECT h.number FROM households h JOIN items i ON i.household_id = h.id WHERE i.id = ?", item)
+    good = {"section_id": str(section), "kind": "picture", "title": "闪光老屋", "household": number,
+            "item_id": str(item)}
+    valid_and_refused(page, page + "/exhibits", good, dict(good, household="无此户"), "无此户", "hall_exhibit")
 
 
 @case("/halls/{id}/visits")
