@@ -11,6 +11,7 @@
 
 #include "domain/audit.h"
 #include "domain/needs.h"
+#include "domain/user.h"
 #include "domain/volunteer.h"
 #include "web/page.h"
 
@@ -133,8 +134,11 @@ void page_volunteers(struct request *rq)
 		page_outcome(rq, got);
 		return;
 	}
-	json_array_foreach(json_object_get(out, "items"), i, v)
+	json_array_foreach(json_object_get(out, "items"), i, v) {
 		page_label(rq, v, "kind", "volunteer_kind");
+		json_object_set_new(v, "name", json_string(user_display_name(&rq->cx,
+			json_string_value(json_object_get(v, "username")))));
+	}
 	json_object_set_new(out, "can_assign", json_boolean(role_can_edit_registry(rq->actor.role)));
 	page_render(rq, 200, "volunteers", "nav_volunteers", out);
 }
@@ -212,6 +216,8 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 		json_array_append_new(fields, fd);
 	}
 	page_label(rq, out, "kind", "volunteer_kind");
+	json_object_set_new(out, "name", json_string(user_display_name(&rq->cx,
+		json_string_value(json_object_get(out, "username")))));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_assign", json_boolean(role_can_edit_registry(rq->actor.role)));
 	if (status != 200)
