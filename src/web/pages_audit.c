@@ -202,5 +202,9 @@ void page_grants(struct request *rq)
 	}
 	page_times(rq, json_object_get(out, "items"), "granted_at");
 	page_times(rq, json_object_get(out, "items"), "expires_at");
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(out, "items"), i, g)	/* the log's filter takes the login */
+		json_object_set(g, "login", json_object_get(g, "user"));
 	page_render(rq, 200, "grants", "grants_title", out);
 }
