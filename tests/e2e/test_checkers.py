@@ -185,6 +185,16 @@ def test_people_are_named_where_a_name_belongs():
     expect(h1 and h1 in users.values() and not login.search(h1), "a volunteer's page is headed by their name %r" % h1)
     needs = S.page("/needs", session).body.decode()
     expect(users["tuanshan"] in needs, "the community office's worker by name on the needs list")
+    # and the needs ledger as a download: its 责任人, 办结人 and 登记人 columns by name too
+    import csv
+    import io
+    r = S.request("GET", "/api/v1/needs?format=csv&lang=zh", token=S.login("admin", "songtao2019"))
+    rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
+    head = rows[0] if rows and "责任人" in rows[0] else rows[1]
+    cols = [head.index(c) for c in ("责任人", "办结人", "登记人")]
+    cells = [row[c] for row in rows[rows.index(head) + 1:] for c in cols if c < len(row) and row[c]]
+    expect(len(cells) > 100 and not [c for c in cells if c in users], "the download names people %r" % [c for c in cells if c in users][:5])
+    expect(users["tuanshan"] in cells, "the office's worker by name in the download")
 
 
 def test_axe_and_the_nu_checker_find_nothing():
