@@ -188,7 +188,8 @@ def test_people_are_named_where_a_name_belongs():
     # and the needs ledger as a download: its 责任人, 办结人 and 登记人 columns by name too
     import csv
     import io
-    r = S.request("GET", "/api/v1/needs?format=csv&lang=zh", token=S.login("admin", "songtao2019"))
+    r = S.request("GET", "/api/v1/needs?format=csv", token=S.login("admin", "songtao2019"),
+                  headers={"Accept-Language": "zh-CN"})
     rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
     head = rows[0] if rows and "责任人" in rows[0] else rows[1]
     cols = [head.index(c) for c in ("责任人", "办结人", "登记人")]
