@@ -1,4 +1,4 @@
-/* anju user add|passwd|list */
+/* anju user add|name|passwd|disable|enable|list */
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -11,13 +11,16 @@
 #include "domain/user.h"
 
 static const char help[] =
-	"usage: anju user add NAME --role ROLE [--scope CODE]\n"
+	"usage: anju user add NAME --role ROLE [--scope CODE] [--name FULL_NAME]\n"
+	"       anju user name NAME --name FULL_NAME\n"
 	"       anju user passwd NAME\n"
 	"       anju user disable NAME | anju user enable NAME\n"
 	"       anju user list\n"
 	"Roles: admin, county, town, community, volunteer, archivist, auditor. The scope is a\n"
-	"division code (county 6, town 9, community 12 digits). The password is read from\n"
-	"standard input when it is not a terminal, else asked for twice without echo.\n";
+	"division code (county 6, town 9, community 12 digits). NAME is the login name;\n"
+	"FULL_NAME the person's name the pages show for it (\"\" takes it away). The password\n"
+	"is read from standard input when it is not a terminal, else asked for twice without\n"
+	"echo.\n";
 
 /* Reads one line without its newline; no echo on a terminal. */
 static int read_line(const char *prompt, char *out, size_t cap)
@@ -59,7 +62,7 @@ static int read_password(char *out, size_t cap)
 int cmd_user(struct cli *c, int argc, char **argv)
 {
 	char password[1100];
-	const char *role = NULL, *scope = "", *err = NULL;
+	const char *role = NULL, *scope = "", *full_name = NULL, *err = NULL;
 	if (cli_wants_help(argc, argv)) {
 		fputs(help, stdout);
 		return 0;
@@ -73,18 +76,26 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			role = argv[++i];
 		else if (strcmp(argv[i], "--scope") == 0 && i + 1 < argc)
 			scope = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			full_name = argv[++i];
 		else {
 			fprintf(stderr, "anju user: bad option '%s'\n%s", argv[i], help);
 			return 2;
 		}
 	}
 	bool toggle = strcmp(argv[1], "disable") == 0 || strcmp(argv[1], "enable") == 0;
-	if (strcmp(argv[1], "add") && strcmp(argv[1], "passwd") && strcmp(argv[1], "list") && !toggle) {
+	bool naming = strcmp(argv[1], "name") == 0;
+	if (strcmp(argv[1], "add") && strcmp(argv[1], "passwd") && strcmp(argv[1], "list") && !toggle
+	    && !naming) {
 		fprintf(stderr, "anju user: unknown subcommand '%s'\n%s", argv[1], help);
 		return 2;
 	}
 	if (strcmp(argv[1], "add") == 0 && !role) {
 		fprintf(stderr, "anju user add: --role is required\n%s", help);
+		return 2;
+	}
+	if (naming && !full_name) {
+		fprintf(stderr, "anju user name: --name is required\n%s", help);
 		return 2;
 	}
 	if (cli_open(c))
@@ -95,11 +106,19 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		json_t *users = user_list(cx), *u;
 		size_t i;
 		json_array_foreach(users, i, u)
-			printf("%-20s %-10s %-12s%s\n", json_string_value(json_object_get(u, "username")),
+			printf("%-20s %-10s %-12s %s%s\n", json_string_value(json_object_get(u, "username")),
 			       json_string_value(json_object_get(u, "role")),
 			       json_string_value(json_object_get(u, "scope")),
-			       json_is_true(json_object_get(u, "disabled")) ? " disabled" : "");
+			       json_string_value(json_object_get(u, "full_name")),
+			       json_is_true(json_object_get(u, "disabled")) ? " (disabled)" : "");
 		json_decref(users);
+	} else if (naming) {
+		int64_t id = user_id_of(cx, argv[2]);
+		rc = id ? user_set_full_name(cx, id, full_name, &err) : -1;
+		if (!id)
+			err = "user_unknown";
+		if (!rc)
+			printf("anju user: %s is %s\n", argv[2], *full_name ? full_name : "(no name)");
 	} else if (toggle) {
 		rc = user_set_disabled(cx, argv[2], argv[1][0] == 'd', &err);
 		if (!rc)
@@ -108,9 +127,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "anju user: no password given\n");
 		rc = 1;
 	} else if (strcmp(argv[1], "add") == 0) {
-		rc = user_add(cx, argv[2], role, scope, password, &err);
+		rc = user_add_named(cx, argv[2], full_name, role, scope, password, &err);
 		if (!rc)
-			printf("anju user: added %s (%s%s%s)\n", argv[2], role, *scope ? ", " : "", scope);
+			printf("anju user: added %s%s%s (%s%s%s)\n", argv[2], full_name ? " " : "",
+			       full_name ? full_name : "", role, *scope ? ", " : "", scope);
 	} else {
 		rc = user_passwd(cx, argv[2], password, &err);
 		if (!rc)

@@ -23,7 +23,7 @@ static const char usage[] =
 	"  demo      generate the demo county into an empty database\n"
 	"  migrate   apply pending schema migrations\n"
 	"  report    print a report (report county --format json|table)\n"
-	"  user      manage accounts (user add|passwd|list)\n"
+	"  user      manage accounts (user add|name|passwd|disable|enable|list)\n"
 	"  backup    copy the live database consistently to a file\n"
 	"  fsck      re-hash every stored file and report missing or corrupted ones\n"
 	"  export    write households' files as BagIt bags (export bag --household|--community)\n"

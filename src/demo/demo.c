@@ -450,18 +450,20 @@ static int make_sites(struct ctx *cx, struct site_plan *sites)
 
 static int make_users(struct ctx *cx, const char **err_key)
 {
-	static const char *const users[][3] = {
-		{"admin", "admin", ""},
-		{"county", "county", "520628"},
-		{"liaogao", "town", "520628002"},	/* 蓼皋街道: Tuanshan and Yucai lie here */
-		{"zhengda", "town", "520628118"},	/* 正大镇, an origin town */
-		{"tuanshan", "community", "520628002030"},
-		{"yucai", "community", "520628002031"},
-		{"archivist", "archivist", "520628"},
-		{"auditor", "auditor", "520628"},
+	/* login, role, scope, and the person's name the pages show */
+	static const char *const users[][4] = {
+		{"admin", "admin", "", "宋涛"},
+		{"county", "county", "520628", "杨光荣"},
+		{"liaogao", "town", "520628002", "龙正国"},	/* 蓼皋街道: Tuanshan and Yucai lie here */
+		{"zhengda", "town", "520628118", "田茂林"},	/* 正大镇, an origin town */
+		{"tuanshan", "community", "520628002030", "吴晓梅"},
+		{"yucai", "community", "520628002031", "麻建华"},
+		{"archivist", "archivist", "520628", "石秀英"},
+		{"auditor", "auditor", "520628", "杨文斌"},
 	};
 	for (int i = 0; i < COUNT(users); i++)
-		if (user_add(cx, users[i][0], users[i][1], users[i][2], DEMO_PASSWORD, err_key))
+		if (user_add_named(cx, users[i][0], users[i][3], users[i][1], users[i][2],
+				   DEMO_PASSWORD, err_key))
 			return -1;
 	return 0;
 }

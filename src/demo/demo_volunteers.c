@@ -59,17 +59,20 @@ static const char *const found[] = {
 	"检查用电用气安全", "老人身体尚可，叮嘱按时服药", "孩子上学正常", "反映楼道卫生问题，已转物业",
 };
 
-/* The volunteer accounts of one community: inserted with the demo password's hash (the
- * community office's, computed once by user_add), and their profiles. */
-static int add_volunteer(struct ctx *cx, const char *username, const char *scope,
-			 const char *office, const char *kind, const char *post, int64_t *id)
+/* The volunteer accounts of one community, with the person's name: inserted with the demo
+ * password's hash (the community office's, computed once by user_add), and their
+ * profiles. */
+static int add_volunteer(struct ctx *cx, const char *username, const char *full_name,
+			 const char *scope, const char *office, const char *kind, const char *post,
+			 int64_t *id)
 {
 	char now[21];
 	date_format(cx->today, now);
 	snprintf(now + 10, sizeof(now) - 10, "T00:00:00Z");
-	int rc = store_exec(cx->db, "INSERT INTO users(username, role, scope, password_hash,"
-		" created_at, password_changed_at) SELECT ?, 'volunteer', ?, password_hash, ?, ?"
-		" FROM users WHERE username = ?", "ttttt", username, scope, now, now, office);
+	int rc = store_exec(cx->db, "INSERT INTO users(username, full_name, role, scope,"
+		" password_hash, created_at, password_changed_at) SELECT ?, ?, 'volunteer', ?,"
+		" password_hash, ?, ? FROM users WHERE username = ?", "tttttt", username, full_name,
+		scope, now, now, office);
 	*id = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	if (rc == STORE_OK)
 		rc = store_exec(cx->db, "INSERT INTO volunteers(user_id, kind, post, updated_at)"
@@ -104,9 +107,12 @@ static int load_community(struct ctx *cx, const char *code, int64_t *buildings, 
 	return store_finish(r);
 }
 
-/* A year of visits to one household by one volunteer, with the needs some of them raise. */
+/* A year of visits to one household by one volunteer (`visitor` their name, `login` their
+ * account), with the needs some of them raise: raised by the account, owned and resolved
+ * by it or by the community office's. */
 static int visit_household(struct ctx *cx, struct rng *r, int64_t hh, int64_t user,
-			   const char *visitor, const char *office, long *visits, long *needs)
+			   const char *visitor, const char *login, const char *office, long *visits,
+			   long *needs)
 {
 	static int weights[COUNT(needs_words)];
 	for (int k = 0; k < COUNT(needs_words); k++)
@@ -142,9 +148,9 @@ static int visit_household(struct ctx *cx, struct rng *r, int64_t hh, int64_t us
 			" raised_by, user_id, created_at) VALUES (?, ?, ?, 'visit', ?, ?, ?, ?, ?, ?, ?, ?,"
 			" ?, ?, ?)", "itti" "ttti" "ttt" "tit", hh, needs_words[k].category,
 			needs_words[k].need, visit, resolved >= 0 ? needs_words[k].measure : NULL,
-			rng_pct(r, 60) ? visitor : office, due_on, (int64_t)(resolved >= 0),
-			resolved >= 0 ? resolved_on : NULL, resolved >= 0 ? (rng_pct(r, 50) ? visitor
-			: office) : NULL, date, visitor, user, at);
+			rng_pct(r, 60) ? login : office, due_on, (int64_t)(resolved >= 0),
+			resolved >= 0 ? resolved_on : NULL, resolved >= 0 ? (rng_pct(r, 50) ? login
+			: office) : NULL, date, login, user, at);
 		++*needs;
 	}
 	return rc;
@@ -171,12 +177,12 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 		for (int b = 0; b < nb && rc == STORE_OK; b++) {
 			snprintf(name, sizeof(name), "%sld%02d", communities[c].prefix, b + 1);
 			snprintf(post, sizeof(post), "第%d栋楼栋长", b + 1);
-			rc = add_volunteer(cx, name, code, office, "building_leader", post, &id);
+			rng_name(&r, surnames[rng_weighted(&r, surname_weights, COUNT(surnames))],
+				 rng_pct(&r, 50), visitor, sizeof(visitor));
+			rc = add_volunteer(cx, name, visitor, code, office, "building_leader", post, &id);
 			if (rc == STORE_OK)
 				rc = store_exec(cx->db, "INSERT INTO volunteer_buildings(user_id, building_id)"
 						" VALUES (?, ?)", "ii", id, buildings[b]);
-			rng_name(&r, surnames[rng_weighted(&r, surname_weights, COUNT(surnames))],
-				 rng_pct(&r, 50), visitor, sizeof(visitor));
 			struct store_rows *q = rc == STORE_OK ? store_query(cx->db, "SELECT DISTINCT"
 				" household_id FROM volunteer_reach WHERE user_id = ? ORDER BY household_id", "i", id) : NULL;
 			int64_t reached[ROOMS_MAX];
@@ -186,7 +192,8 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 			if (q && store_finish(q) != STORE_OK)
 				rc = STORE_ERROR;
 			for (int k = 0; k < n && rc == STORE_OK; k++)
-				rc = visit_household(cx, &r, reached[k], id, visitor, office, visits, needs);
+				rc = visit_household(cx, &r, reached[k], id, visitor, name, office, visits,
+						     needs);
 			++*volunteers;
 		}
 		/* party members and others: a handful of households each */
@@ -194,16 +201,17 @@ int demo_volunteers(struct ctx *cx, uint64_t seed, long *volunteers, long *visit
 			bool member = v < PARTY_MEMBERS;
 			snprintf(name, sizeof(name), "%s%s%02d", communities[c].prefix, member ? "dy" : "zy",
 				 member ? v + 1 : v - PARTY_MEMBERS + 1);
-			rc = add_volunteer(cx, name, code, office, member ? "party_member" : "other",
-					   member ? "党员中心户" : "志愿服务队", &id);
 			rng_name(&r, surnames[rng_weighted(&r, surname_weights, COUNT(surnames))],
 				 rng_pct(&r, 50), visitor, sizeof(visitor));
+			rc = add_volunteer(cx, name, visitor, code, office, member ? "party_member"
+					   : "other", member ? "党员中心户" : "志愿服务队", &id);
 			for (long k = (long)v * PER_MEMBER; k < (long)(v + 1) * PER_MEMBER && k < nh
 			     && rc == STORE_OK; k++) {
 				rc = store_exec(cx->db, "INSERT INTO volunteer_households(user_id,"
 						" household_id) VALUES (?, ?)", "ii", id, hh[k]);
 				if (rc == STORE_OK)
-					rc = visit_household(cx, &r, hh[k], id, visitor, office, visits, needs);
+					rc = visit_household(cx, &r, hh[k], id, visitor, name, office,
+							     visits, needs);
 			}
 			/* point-to-point: the first party member also looks in on the next list's first */
 			if (rc == STORE_OK && v == 0 && nh > PER_MEMBER)

@@ -32,6 +32,7 @@ extern const char *const role_names[];	/* NULL-terminated, in enum order */
 struct actor {
 	int64_t user_id;	/* 0 for the command line / system */
 	char username[64];
+	char full_name[160];	/* the user's full name (016), "" when none is given */
 	enum role role;
 	char scope[16];
 	char address[64];

@@ -77,6 +77,28 @@ static double text(struct pen *p, double x, double y, double w, const char *s, d
 	return (double)ph / PANGO_SCALE;
 }
 
+/* Draws text on one line, never broken (a file reference, read as one): at `size`, or as
+ * much smaller as it takes to fit width w (down to 6 pt); returns its height. */
+static double text_line(struct pen *p, double x, double y, double w, const char *s, double size,
+			bool bold)
+{
+	PangoLayout *layout = pango_layout_new(p->pc);
+	char font[64];
+	int pw = 0, ph = 0;
+	for (; size > 6; size -= 0.5) {
+		snprintf(font, sizeof(font), FONT " %s %.1f", bold ? "Bold" : "", size);
+		PangoFontDescription *fd = pango_font_description_from_string(font);
+		pango_layout_set_font_description(layout, fd);
+		pango_font_description_free(fd);
+		pango_layout_set_text(layout, s ? s : "", -1);
+		pango_layout_get_size(layout, &pw, &ph);
+		if ((double)pw / PANGO_SCALE <= w)
+			break;
+	}
+	g_object_unref(layout);
+	return text(p, x, y, 0, s, size, bold);
+}
+
 /* Ends the page under its footer. */
 static void turn_page(struct pen *p)
 {
@@ -211,7 +233,8 @@ static void cover(struct pen *cr, json_t *h, json_t *awards)
 /* The catalogue, as many pages as it takes. */
 static void catalogue(struct pen *cr, json_t *items)
 {
-	static const double cols[] = {0, 24, 200, 330, 398, 424};	/* a date's 66 pt: 10 digits at 8 pt */
+	/* a date's 66 pt: 10 digits at 8 pt; 序号 a column of its own, 14 pt clear of 档号 */
+	static const double cols[] = {0, 32, 200, 330, 398, 424};
 	static const char *const heads[] = {"序号", "档号", "题名", "日期", "页数", "纸质原件位置"};
 	size_t i;
 	json_t *it;
@@ -221,8 +244,9 @@ static void catalogue(struct pen *cr, json_t *items)
 			turn_page(cr);
 			y = MARGIN;
 			y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "卷内目录 Catalogue of items", 16, true) + 10;
-			for (int c = 0; c < 6; c++)
-				text(cr, MARGIN + cols[c], y, 170, heads[c], 9, true);
+			for (int c = 0; c < 6; c++)	/* each heading within its column */
+				text(cr, MARGIN + cols[c], y, c < 5 ? cols[c + 1] - cols[c] - 6
+				     : A4_W - 2 * MARGIN - cols[c], heads[c], 9, true);
 			y += 16;
 		}
 		char no[16], pages[16];
@@ -236,7 +260,7 @@ static void catalogue(struct pen *cr, json_t *items)
 		double hmax = 0, hh;
 		const char *cells[] = {no, str(it, "reference_code"), str(it, "title"), str(it, "date"),
 				       pages, place};
-		const double widths[] = {22, 174, 128, 0, 24, A4_W - 2 * MARGIN - 424};	/* the date unbroken */
+		const double widths[] = {28, 166, 128, 0, 24, A4_W - 2 * MARGIN - 424};	/* the date unbroken */
 		for (int c = 0; c < 6; c++) {
 			hh = text(cr, MARGIN + cols[c], y, widths[c], cells[c], 8, false);
 			if (hh > hmax)
@@ -357,7 +381,7 @@ enum outcome dossier_label_pdf(struct ctx *cx, int64_t household_id, const char 
 	double y = 12;
 	y += text(&pen, 12, y, 160, "一户一档 档案盒", 10, true) + 4;
 	snprintf(line, sizeof(line), "%.6s-%s", str(hh, "origin_village"), str(hh, "number"));
-	y += text(&pen, 12, y, 160, line, 11, true) + 6;
+	y += text_line(&pen, 12, y, w - 110 - 10 - 12 - 6, line, 11, true) + 6;	/* left of the QR */
 	snprintf(line, sizeof(line), "户主 %s", str(hh, "head_name"));
 	y += text(&pen, 12, y, 160, line, 10, false) + 2;
 	snprintf(line, sizeof(line), "%s %s", str(hh, "origin_town_name"), str(hh, "origin_village_name"));

@@ -17,11 +17,15 @@ void export_mark_make(const struct actor *actor, enum lang lang, struct export_m
 	snprintf(m->iso, sizeof(m->iso), "%.10sT%.8s%s", m->at, m->at + 11, m->at + 20);
 	snprintf(m->stamp, sizeof(m->stamp), "%.4s%.2s%.2s-%.2s%.2s%.2s", m->at, m->at + 5,
 		 m->at + 8, m->at + 11, m->at + 14, m->at + 17);
-	/* The catalogue's text names the places: "Exported by {user}, {time}". */
+	/* The catalogue's text names the places: "Exported by {user}, {time}"; the user by
+	 * name with the login, as the audit log shows them, when the account has a name */
+	char who[sizeof(actor->full_name) + sizeof(m->by) + 4];
+	snprintf(who, sizeof(who), actor->full_name[0] ? "%s (%s)" : "%.0s%s", actor->full_name,
+		 m->by);
 	const char *t = msg_get(lang, "export_mark");
 	size_t n = 0;
 	while (*t && n + 1 < sizeof(m->line)) {
-		const char *with = strncmp(t, "{user}", 6) == 0 ? m->by
+		const char *with = strncmp(t, "{user}", 6) == 0 ? who
 				 : strncmp(t, "{time}", 6) == 0 ? m->at : NULL;
 		if (with) {
 			n += (size_t)snprintf(m->line + n, sizeof(m->line) - n, "%s", with);

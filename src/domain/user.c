@@ -54,13 +54,36 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 	return 0;
 }
 
+/* A person's name as people write it: up to FULL_NAME_MAX characters, no control
+ * characters, not only spaces unless empty (no name yet). */
+static bool full_name_ok(const char *s)
+{
+	if (!s || !*s)
+		return true;
+	if (!utf8_valid(s, strlen(s)) || utf8_length(s) > FULL_NAME_MAX || utf8_has_control(s))
+		return false;
+	return strspn(s, " ") < strlen(s);
+}
+
 int user_add(struct ctx *cx, const char *username, const char *role, const char *scope,
 	     const char *password, const char **err_key)
+{
+	return user_add_named(cx, username, "", role, scope, password, err_key);
+}
+
+int user_add_named(struct ctx *cx, const char *username, const char *full_name,
+		   const char *role, const char *scope, const char *password, const char **err_key)
 {
 	char hash[crypto_pwhash_STRBYTES], now[21];
 	int r = role_parse(role), rc;
 	if (!username_ok(username)) {
 		*err_key = "username_invalid";
+		return -1;
+	}
+	if (!full_name)
+		full_name = "";
+	if (!full_name_ok(full_name)) {
+		*err_key = "full_name_invalid";
 		return -1;
 	}
 	if (r < 0) {
@@ -81,12 +104,12 @@ int user_add(struct ctx *cx, const char *username, const char *role, const char 
 		*err_key = "internal";
 		return -1;
 	}
-	rc = store_exec(cx->db, "INSERT INTO users(username, role, scope, password_hash,"
-			" created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)", "tttttt",
-			username, role, scope, hash, now, now);
+	rc = store_exec(cx->db, "INSERT INTO users(username, full_name, role, scope,"
+			" password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			"ttttttt", username, full_name, role, scope, hash, now, now);
 	if (rc == STORE_OK) {
-		json_t *after = json_pack("{s:s, s:s, s:s}", "username", username, "role", role,
-					  "scope", scope);
+		json_t *after = json_pack("{s:s, s:s, s:s, s:s}", "username", username, "full_name",
+					  full_name, "role", role, "scope", scope);
 		rc = audit_write(cx, "create", "user", store_last_id(cx->db), NULL, after);
 		json_decref(after);
 	}
@@ -162,14 +185,15 @@ static json_t *users_where(struct ctx *cx, int64_t id, const char *username)
 {
 	json_t *arr = json_array();
 	struct store_rows *r = store_query(cx->db, "SELECT id, username, role, scope, disabled,"
-		" created_at FROM users WHERE (? = 0 OR id = ?) AND (? = '' OR username = ?)"
+		" created_at, full_name FROM users WHERE (? = 0 OR id = ?) AND (? = '' OR username = ?)"
 		" ORDER BY username", "iitt", id, id, username ? username : "",
 		username ? username : "");
 	while (store_next(r))
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}",
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}",
 			"id", (json_int_t)store_int(r, 0), "username", store_text(r, 1),
-			"role", store_text(r, 2), "scope", store_text(r, 3),
-			"disabled", (int)store_int(r, 4), "created_at", store_text(r, 5)));
+			"full_name", store_text(r, 6), "role", store_text(r, 2),
+			"scope", store_text(r, 3), "disabled", (int)store_int(r, 4),
+			"created_at", store_text(r, 5)));
 	store_finish(r);
 	return arr;
 }
@@ -188,11 +212,12 @@ json_t *user_find(struct ctx *cx, int64_t id, const char *username)
 }
 
 static void fill_actor(struct actor *who, int64_t id, const char *name, const char *role,
-		       const char *scope)
+		       const char *scope, const char *full_name)
 {
 	memset(who, 0, sizeof(*who));
 	who->user_id = id;
 	snprintf(who->username, sizeof(who->username), "%s", name);
+	snprintf(who->full_name, sizeof(who->full_name), "%s", full_name ? full_name : "");
 	who->role = (enum role)role_parse(role);
 	snprintf(who->scope, sizeof(who->scope), "%s", scope);
 }
@@ -216,10 +241,12 @@ bool user_verify(struct store_conn *db, const char *username, const char *passwo
 	if (!decoy[0])
 		return false;
 	char hash[crypto_pwhash_STRBYTES] = "", name[64] = "", role[16] = "", scope[16] = "";
+	char full[sizeof(who->full_name)] = "";
 	int64_t id = 0;
 	int disabled = 1;
 	struct store_rows *r = store_query(db, "SELECT id, password_hash, role, scope, disabled,"
-					   " username FROM users WHERE username = ?", "t", username);
+					   " username, full_name FROM users WHERE username = ?", "t",
+					   username);
 	if (store_next(r)) {
 		id = store_int(r, 0);
 		snprintf(hash, sizeof(hash), "%s", store_text(r, 1));
@@ -227,31 +254,43 @@ bool user_verify(struct store_conn *db, const char *username, const char *passwo
 		snprintf(scope, sizeof(scope), "%s", store_text(r, 3));
 		disabled = (int)store_int(r, 4);
 		snprintf(name, sizeof(name), "%s", store_text(r, 5));
+		snprintf(full, sizeof(full), "%s", store_text(r, 6));
 	}
 	store_finish(r);
 	bool ok = crypto_pwhash_str_verify(id ? hash : decoy, password, strlen(password)) == 0;
 	if (!id || disabled || !ok)
 		return false;
-	fill_actor(who, id, name, role, scope);
+	fill_actor(who, id, name, role, scope, full);
 	return true;
 }
 
 bool user_load(struct store_conn *db, int64_t id, struct actor *who)
 {
 	bool found = false;
-	struct store_rows *r = store_query(db, "SELECT username, role, scope FROM users"
+	struct store_rows *r = store_query(db, "SELECT username, role, scope, full_name FROM users"
 					   " WHERE id = ? AND disabled = 0", "i", id);
 	if (store_next(r)) {
-		fill_actor(who, id, store_text(r, 0), store_text(r, 1), store_text(r, 2));
+		fill_actor(who, id, store_text(r, 0), store_text(r, 1), store_text(r, 2),
+			   store_text(r, 3));
 		found = true;
 	}
 	store_finish(r);
 	return found;
 }
 
+/* A body's "full_name": "" (no name) or jx_string's 1..FULL_NAME_MAX characters. */
+static const char *full_name_of(json_t *body, bool required, struct verrors *errs)
+{
+	json_t *v = json_object_get(body, "full_name");
+	if (json_is_string(v) && json_string_length(v) == 0)
+		return "";
+	return jx_string(body, "full_name", "", required, FULL_NAME_MAX, errs);
+}
+
 enum outcome user_create(struct ctx *cx, json_t *body, json_t **out)
 {
-	static const char *const allowed[] = {"username", "role", "scope", "password", NULL};
+	static const char *const allowed[] = {"username", "full_name", "role", "scope", "password",
+					      NULL};
 	const char *err = NULL, *field;
 	*out = NULL;
 	if (!json_is_object(body)) {
@@ -260,6 +299,7 @@ enum outcome user_create(struct ctx *cx, json_t *body, json_t **out)
 	}
 	jx_only(body, allowed, "", cx->errs);
 	const char *name = jx_string(body, "username", "", true, 32, cx->errs);
+	const char *full = full_name_of(body, false, cx->errs);
 	const char *role = jx_enum(body, "role", "", true, role_names, cx->errs);
 	json_t *pw = json_object_get(body, "password");
 	if (!json_is_string(pw))	/* its rules are user_add's: any length is checked there */
@@ -269,7 +309,8 @@ enum outcome user_create(struct ctx *cx, json_t *body, json_t **out)
 		verrors_add(cx->errs, "scope", "type_string");
 	if (cx->errs->n)
 		return OUT_INVALID;
-	if (user_add(cx, name, role, json_string_value(scope), json_string_value(pw), &err)) {
+	if (user_add_named(cx, name, full, role, json_string_value(scope), json_string_value(pw),
+			   &err)) {
 		enum outcome refused = user_error(err, &field);
 		if (refused != OUT_INTERNAL)
 			verrors_add(cx->errs, field, err);
@@ -283,8 +324,143 @@ enum outcome user_error(const char *err_key, const char **field)
 {
 	*field = strncmp(err_key, "password", 8) == 0 || strcmp(err_key, "too_long") == 0
 		? "password" : strncmp(err_key, "scope", 5) == 0 ? "scope"
+		: strncmp(err_key, "full_name", 9) == 0 ? "full_name"
 		: strncmp(err_key, "role", 4) == 0 ? "role" : "username";
 	return strcmp(err_key, "internal") == 0 ? OUT_INTERNAL
 		: strcmp(err_key, "username_taken") == 0 ? OUT_CONFLICT
 		: strcmp(err_key, "user_unknown") == 0 ? OUT_NOT_FOUND : OUT_INVALID;
+}
+
+int user_set_full_name(struct ctx *cx, int64_t id, const char *full_name, const char **err_key)
+{
+	int rc;
+	*err_key = "internal";
+	if (!full_name_ok(full_name)) {
+		*err_key = "full_name_invalid";
+		return -1;
+	}
+	if (store_begin(cx->db) != STORE_OK)
+		return -1;
+	struct store_rows *r = store_query(cx->db, "SELECT full_name FROM users WHERE id = ?", "i",
+					   id);
+	json_t *before = store_next(r) ? json_pack("{s:s}", "full_name", store_text(r, 0)) : NULL;
+	rc = store_finish(r);
+	if (!before) {
+		store_rollback(cx->db);
+		*err_key = rc != STORE_OK ? "internal" : "user_unknown";
+		return -1;
+	}
+	json_t *after = json_pack("{s:s}", "full_name", full_name);
+	if (!json_equal(before, after)) {	/* the same name again: nothing to write or log */
+		rc = store_exec(cx->db, "UPDATE users SET full_name = ? WHERE id = ?", "ti",
+				full_name, id);
+		if (rc == STORE_OK)
+			rc = audit_write(cx, "update", "user", id, before, after);
+	}
+	json_decref(before);
+	json_decref(after);
+	if (rc == STORE_OK && store_commit(cx->db) == STORE_OK) {
+		session_memo_forget_all();	/* the header names the signed-in user */
+		return 0;
+	}
+	store_rollback(cx->db);
+	return -1;
+}
+
+int64_t user_id_of(struct ctx *cx, const char *username)
+{
+	int rc;
+	return store_one_int(cx->db, &rc, "SELECT id FROM users WHERE username = ?", "t",
+			     username ? username : "");
+}
+
+enum outcome user_change(struct ctx *cx, int64_t id, json_t *body, json_t **out)
+{
+	static const char *const allowed[] = {"full_name", NULL};
+	const char *err = NULL, *field;
+	*out = NULL;
+	if (!json_is_object(body)) {
+		verrors_add(cx->errs, "body", "type_object");
+		return OUT_INVALID;
+	}
+	jx_only(body, allowed, "", cx->errs);
+	const char *full = full_name_of(body, true, cx->errs);
+	if (cx->errs->n)
+		return OUT_INVALID;
+	if (user_set_full_name(cx, id, full, &err)) {
+		enum outcome refused = user_error(err, &field);
+		if (refused == OUT_INVALID)
+			verrors_add(cx->errs, field, err);
+		return refused;
+	}
+	*out = user_find(cx, id, NULL);
+	return *out ? OUT_OK : OUT_INTERNAL;
+}
+
+/* ---------------------------------------------------------------- names on display */
+
+const char *const user_login_fields[] = {
+	"owner", "resolved_by", "raised_by", "replied_by", "approved_by", "published_by",
+	"created_by", "scored_by", "evaluator", "user", NULL,
+};
+
+const char *user_display_name(struct ctx *cx, const char *login)
+{
+	if (!login || !*login)
+		return login;
+	struct store_rows *r = store_query(cx->db, "SELECT full_name FROM users WHERE username = ?",
+					   "t", login);
+	const char *name = store_next(r) && *store_text(r, 0)
+		? arena_strdup(cx->arena, store_text(r, 0)) : login;
+	store_finish(r);
+	return name ? name : login;
+}
+
+static bool is_login_field(const char *key, const char *const keys[])
+{
+	for (int i = 0; keys[i]; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Walks the tree; `seen` remembers each login looked up (its name, or the login itself). */
+static void names_walk(struct ctx *cx, json_t *t, const char *const keys[], json_t *seen,
+		       int depth)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+	if (depth > 16)
+		return;
+	if (json_is_array(t)) {
+		json_array_foreach(t, i, v)
+			names_walk(cx, v, keys, seen, depth + 1);
+		return;
+	}
+	json_object_foreach(t, k, v) {
+		if (!strcmp(k, "form") || !strcmp(k, "filter") || !strcmp(k, "fields"))
+			continue;	/* what goes back into a form keeps the login */
+		if (!json_is_string(v) || !is_login_field(k, keys)) {
+			if (json_is_object(v) || json_is_array(v))
+				names_walk(cx, v, keys, seen, depth + 1);
+			continue;
+		}
+		const char *login = json_string_value(v);
+		json_t *known = json_object_get(seen, login);
+		if (!known) {
+			known = json_string(user_display_name(cx, login));
+			json_object_set_new(seen, login, known);
+		}
+		if (known && strcmp(json_string_value(known), login) != 0)
+			json_string_set(v, json_string_value(known));
+	}
+}
+
+void user_names_show(struct ctx *cx, json_t *tree, const char *const keys[])
+{
+	json_t *seen = json_object();
+	if (seen && tree)
+		names_walk(cx, tree, keys ? keys : user_login_fields, seen, 0);
+	json_decref(seen);
 }

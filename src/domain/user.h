@@ -10,11 +10,26 @@
 #include "core/outcome.h"
 #include "domain/actor.h"
 
+#define FULL_NAME_MAX 50	/* characters of a user's full name */
+
 /* Creates a user. Returns 0, or -1 with a message key in *err_key
  * (username_invalid, username_taken, role_unknown, scope_invalid, password_weak, ...). */
 int user_add(struct ctx *cx, const char *username, const char *role, const char *scope,
 	     const char *password, const char **err_key);
-/* Creates a user from a JSON body {"username", "role", "scope", "password"} (the API's):
+/* user_add with the person's full name (姓名; "" none yet): at most FULL_NAME_MAX
+ * characters, no control characters (full_name_invalid). */
+int user_add_named(struct ctx *cx, const char *username, const char *full_name,
+		   const char *role, const char *scope, const char *password, const char **err_key);
+/* Sets a user's full name ("" takes it away), audited as an update of the user; the same
+ * name again changes nothing. Returns 0 or -1 with *err_key (full_name_invalid,
+ * user_unknown, internal). */
+int user_set_full_name(struct ctx *cx, int64_t id, const char *full_name, const char **err_key);
+/* The id of the user with this login name; 0 when there is none. */
+int64_t user_id_of(struct ctx *cx, const char *username);
+/* Changes a user from a JSON body {"full_name"} (the API's PATCH): OUT_INVALID with the
+ * field's error, OUT_NOT_FOUND for no such user; *out the user as user_find shows it. */
+enum outcome user_change(struct ctx *cx, int64_t id, json_t *body, json_t **out);
+/* Creates a user from a JSON body {"username", "full_name", "role", "scope", "password"} (the API's):
  * every bad field into cx->errs at once (OUT_INVALID), a taken name OUT_CONFLICT, then
  * user_add's own rules; *out is the user as user_find shows it. */
 enum outcome user_create(struct ctx *cx, json_t *body, json_t **out);
@@ -32,6 +47,18 @@ json_t *user_list(struct ctx *cx);
 /* One user as user_list shows it, by id (username NULL) or by name (id 0); NULL when there
  * is none. */
 json_t *user_find(struct ctx *cx, int64_t id, const char *username);
+/* The fields of the records that hold a login name: who owns, raised, resolved, replied,
+ * approved, published, created or scored something, and the "user" of a step. */
+extern const char *const user_login_fields[];
+/* The name to show for a login name: the user's full name, else the login itself (also
+ * for a name that is no user's, such as a name typed by hand); in cx's arena. */
+const char *user_display_name(struct ctx *cx, const char *login);
+/* For display only: every string member of `tree` (walked down through objects and
+ * arrays) whose key is one of `keys` (NULL: user_login_fields) and whose value is the
+ * login name of a user with a full name gets that full name instead. What goes back into
+ * a form (members named "form", "filter" or "fields") is left alone; never call it for
+ * data that goes back into a record. */
+void user_names_show(struct ctx *cx, json_t *tree, const char *const keys[]);
 /* Checks a password; fills `who` on success. Takes the same time for unknown users. */
 bool user_verify(struct store_conn *db, const char *username, const char *password,
 		 struct actor *who);

@@ -10,8 +10,10 @@
 #include "domain/grant.h"
 #include "domain/ledger.h"
 #include "domain/privacy.h"
+#include "domain/user.h"
 #include "web/api_audit.h"
 #include "web/export.h"
+#include "web/page.h"
 #include "web/server.h"
 
 #define AUDIT_EXPORT_MAX 10000
@@ -43,6 +45,98 @@ void api_audit_mask_rows(const struct request *rq, json_t *rows)
 		json_object_set_new(row, "detail", json_string(m));
 		free(m);
 	}
+}
+
+/* ---------------------------------------------------------------- in words */
+
+/* The words of one code of a detail ("zero_employment", "results", "visits",
+ * "service-requests"): a worklist's rule, a report's figure, the catalogue's
+ * audit_detail_CODE, a ledger's kind of record; NULL when the catalogue has none. */
+static const char *code_words(struct request *rq, const char *code)
+{
+	char key[96];
+	char *c = arena_strdup(&rq->arena, code);
+	if (!c)
+		return NULL;
+	for (char *p = c; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	static const char *const prefixes[] = {"rule", "figure", "audit_detail", NULL};
+	for (int i = 0; prefixes[i]; i++) {
+		snprintf(key, sizeof(key), "%s_%s", prefixes[i], c);
+		if (msg_has(key))
+			return msg_get(rq->lang, key);
+	}
+	for (int i = 0; ledgers[i]; i++)
+		if (strcmp(ledgers[i]->name, c) == 0) {
+			snprintf(key, sizeof(key), "entity_%s", ledgers[i]->entity);
+			return msg_has(key) ? msg_get(rq->lang, key) : NULL;
+		}
+	return NULL;
+}
+
+/* A row's detail in words: what was exported and as what ("零就业家庭 (XLSX)"), which
+ * page or list was read, the import a change came from; a search's detail is what was
+ * typed and stays so. A detail the catalogue has no words for stays as it was. */
+static const char *detail_words(struct request *rq, const char *action, const char *entity,
+				const char *detail)
+{
+	static const char *const formats[] = {"csv", "xlsx", "pdf", NULL};
+	if (action && strcmp(action, "search") == 0)
+		return detail;
+	if (strncmp(detail, "import ", 7) == 0)
+		return arena_printf(&rq->arena, "%s %s", msg_get(rq->lang, "entity_import"),
+				    detail + 7);
+	for (int i = 0; formats[i]; i++)
+		if (strcmp(detail, formats[i]) == 0)	/* the log itself, as a file */
+			return arena_printf(&rq->arena, "%s (%s)", msg_get(rq->lang,
+				"audit_detail_table"), i == 0 ? "CSV" : i == 1 ? "XLSX" : "PDF");
+	const char *dot = strrchr(detail, '.');
+	for (int i = 0; dot && formats[i]; i++) {
+		if (strcmp(dot + 1, formats[i]) != 0)
+			continue;
+		const char *base = arena_strndup(&rq->arena, detail, (size_t)(dot - detail));
+		const char *what = base ? code_words(rq, base) : NULL;
+		char key[64];
+		snprintf(key, sizeof(key), "entity_%s", entity ? entity : "");
+		if (!what)	/* a list of the row's kind of record */
+			what = msg_has(key) ? msg_get(rq->lang, key) : base;
+		return arena_printf(&rq->arena, "%s (%s)", what, i == 0 ? "CSV" : i == 1 ? "XLSX"
+				    : "PDF");
+	}
+	const char *what = code_words(rq, detail);
+	return what ? what : detail;
+}
+
+void api_audit_words(struct request *rq, json_t *rows)
+{
+	json_t *row, *names = json_object();
+	size_t i;
+	api_audit_mask_rows(rq, rows);
+	json_array_foreach(rows, i, row) {
+		const char *action = json_string_value(json_object_get(row, "action"));
+		const char *entity = json_string_value(json_object_get(row, "entity"));
+		const char *detail = json_string_value(json_object_get(row, "detail"));
+		if (detail)
+			json_object_set_new(row, "detail", json_string(detail_words(rq, action, entity,
+										      detail)));
+		/* the user by name, with the login the filter takes: 吴晓梅 (tuanshan) */
+		const char *login = json_string_value(json_object_get(row, "user"));
+		if (login && *login) {
+			json_t *shown = json_object_get(names, login);
+			if (!shown) {
+				const char *full = user_display_name(&rq->cx, login);
+				shown = json_string(strcmp(full, login) == 0 ? login : arena_printf(
+					&rq->arena, "%s (%s)", full, login));
+				json_object_set_new(names, login, shown);
+			}
+			json_object_set(row, "user", shown);
+		}
+		page_label(rq, row, "action", "action");
+		page_label(rq, row, "entity", "entity");
+		page_changed_fields(rq, row);
+	}
+	json_decref(names);
 }
 
 bool api_audit_reviewer(const struct request *rq)
@@ -103,7 +197,7 @@ void api_audit_export(struct request *rq, struct audit_filter *f, const char *fo
 	}
 	json_t *items = json_incref(json_object_get(out, "items"));
 	json_decref(out);
-	api_audit_mask_rows(rq, items);	/* like every channel */
+	api_audit_words(rq, items);	/* masked and in words, as on the page */
 	json_t *cols = json_array();
 	for (int i = 0; keys[i]; i++)
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", keys[i], "label",

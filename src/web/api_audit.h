@@ -9,6 +9,10 @@
 /* Masks audit rows for roles that may not see identity: ID numbers and phones in the
  * records, and long digit runs in `detail` (what someone searched for). */
 void api_audit_mask_rows(const struct request *rq, json_t *rows);
+/* The rows as a person reads them, on the page and in its CSV/XLSX alike: masked
+ * (api_audit_mask_rows), the action, kind of record, detail and changed fields in words of
+ * the request's language, the user as "full name (login)". */
+void api_audit_words(struct request *rq, json_t *rows);
 /* Admins and auditors review the log and the grants. */
 bool api_audit_reviewer(const struct request *rq);
 /* Reads user, action, entity+id, from, to, before, limit from the query string into f

@@ -78,3 +78,19 @@ void api_users_create(struct request *rq)
 	json_decref(body);
 	rq_reply(rq, res, 201, out);
 }
+
+void api_user_get(struct request *rq)
+{
+	json_t *out = user_find(&rq->cx, rq->ids[0], NULL);
+	rq_reply(rq, out ? OUT_OK : OUT_NOT_FOUND, 200, out);
+}
+
+void api_user_patch(struct request *rq)
+{
+	json_t *body, *out = NULL;
+	enum outcome res = rq_json_body(rq, &body);
+	if (res == OUT_OK)
+		res = user_change(&rq->cx, rq->ids[0], body, &out);
+	json_decref(body);
+	rq_reply(rq, res, 200, out);
+}

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/sheet.h"
 #include "domain/privacy.h"
+#include "domain/user.h"
 #include "web/page.h"
 #include "web/server.h"
 
@@ -97,6 +98,8 @@ static enum outcome next_page(struct reader *r, struct export_table *t, json_t *
 	struct ctx cx = {.db = server_db(r->server), .actor = &r->actor, .arena = &a, .errs = &errs,
 			  .today = r->today, .blobs = &r->server->blobs};
 	enum outcome res = cx.db ? t->next(t->state, &cx, EXPORT_PAGE_ROWS, rows) : OUT_INTERNAL;
+	if (res == OUT_OK)	/* who is responsible or did something by their name */
+		user_names_show(&cx, *rows, NULL);
 	arena_release(&a);
 	if (res == OUT_OK && page_bytes(*rows) > r->memory)
 		res = OUT_TOO_LARGE;
@@ -283,6 +286,8 @@ void export_send(struct request *rq, const char *format, const char *base,
 	struct export_mark m;
 	export_mark_of(rq, &m);
 	buf_reset(&rq->out);
+	for (int i = 0; i < ntables; i++)	/* held rows; a source's in next_page */
+		user_names_show(&rq->cx, tables[i].rows, NULL);
 	if (strcmp(format, "csv") == 0) {
 		for (int i = 0; i < ntables; i++)
 			if (i != csv_index)

@@ -18,6 +18,7 @@
 #include "domain/division.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
+#include "domain/user.h"
 #include "web/template.h"
 
 const char *page_cookie(struct request *rq, const char *name)
@@ -125,6 +126,8 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		privacy_present(rq->actor.role, data);
 		if (revealed)
 			json_object_set_new(data, "revealed", revealed);
+		/* and who is responsible, did or owns something by their name, not their login */
+		user_names_show(&rq->cx, data, NULL);
 	}
 	size_t i;
 	json_t *fd;
@@ -138,7 +141,8 @@ void page_render(struct request *rq, unsigned status, const char *name,
 				   "title", msg_get(rq->lang, title_key), "body", body.data);
 	if (rq->authenticated)
 		json_object_set_new(layout, "user", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
-			"username", rq->actor.username, "role", msg_get(rq->lang, arena_printf(&rq->arena,
+			"username", rq->actor.full_name[0] ? rq->actor.full_name : rq->actor.username,
+			"role", msg_get(rq->lang, arena_printf(&rq->arena,
 			"role_%s", role_names[rq->actor.role])), "csrf", csrf,
 			"admin", role_is_admin(rq->actor.role), "reviewer",
 			role_reviews_audit(rq->actor.role),

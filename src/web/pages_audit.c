@@ -5,6 +5,7 @@
 
 #include "domain/audit.h"
 #include "domain/grant.h"
+#include "domain/ledger.h"
 #include "domain/privacy.h"
 #include "web/api_audit.h"
 #include "web/page.h"
@@ -35,6 +36,13 @@ static const char *filter_query(struct request *rq)
 	return out;
 }
 
+/* One <option> of the kind-of-record filter: its code, its word. */
+static json_t *entity_option(struct request *rq, const char *name, const char *selected)
+{
+	return json_pack("{s:s, s:s, s:b}", "value", name, "label", msg_get(rq->lang,
+		arena_printf(&rq->arena, "entity_%s", name)), "selected", !strcmp(name, selected));
+}
+
 void page_audit(struct request *rq)
 {
 	struct audit_filter f;
@@ -52,27 +60,8 @@ void page_audit(struct request *rq)
 		return;
 	}
 	json_t *items = out ? json_incref(json_object_get(out, "items")) : json_array();
-	api_audit_mask_rows(rq, items);
+	api_audit_words(rq, items);	/* the one masking and wording path, as the export's */
 	page_times(rq, items, "at");	/* in the county's time, the language's way */
-	size_t k;
-	json_t *row;
-	json_array_foreach(items, k, row) {	/* codes as words where the catalogue has them */
-		const char *action = json_string_value(json_object_get(row, "action"));
-		const char *detail = json_string_value(json_object_get(row, "detail"));
-		/* a worklist read names its rule, a report's its figure, a page read what it
-		 * showed; a search's detail is what was typed, kept as it was typed */
-		if (detail && !(action && strcmp(action, "search") == 0)) {
-			if (msg_has(arena_printf(&rq->arena, "rule_%s", detail)))
-				page_label(rq, row, "detail", "rule");
-			else if (msg_has(arena_printf(&rq->arena, "figure_%s", detail)))
-				page_label(rq, row, "detail", "figure");
-			else
-				page_label(rq, row, "detail", "audit_detail");
-		}
-		page_label(rq, row, "action", "action");
-		page_label(rq, row, "entity", "entity");
-		page_changed_fields(rq, row);
-	}
 	page_times(rq, last, "at");
 	const char *q = filter_query(rq);
 	json_t *data = json_pack("{s:o, s:s, s:s, s:o}", "items", items, "query", q,
@@ -100,6 +89,16 @@ void page_audit(struct request *rq)
 				msg_table[i].key + 7, "label", msg_get(rq->lang, msg_table[i].key),
 				"selected", f.action && strcmp(f.action, msg_table[i].key + 7) == 0));
 	json_object_set_new(data, "actions", actions);
+	/* the kinds of record, in words: every one the log names (audit_entities[]) and every
+	 * ledger's, sorted as the catalogue lists them */
+	const char *entity = rq_query(rq, "entity") ? rq_query(rq, "entity") : "";
+	json_t *kinds = json_array();
+	for (int i = 0; audit_entities[i].name; i++)
+		json_array_append_new(kinds, entity_option(rq, audit_entities[i].name, entity));
+	for (int i = 0; ledgers[i]; i++)
+		if (!audit_entity_find(ledgers[i]->entity))
+			json_array_append_new(kinds, entity_option(rq, ledgers[i]->entity, entity));
+	json_object_set_new(data, "entities", kinds);
 	json_decref(out);
 	page_render(rq, ok ? 200 : 422, "audit", "audit_title", data);
 }
@@ -203,5 +202,9 @@ void page_grants(struct request *rq)
 	}
 	page_times(rq, json_object_get(out, "items"), "granted_at");
 	page_times(rq, json_object_get(out, "items"), "expires_at");
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(out, "items"), i, g)	/* the log's filter takes the login */
+		json_object_set(g, "login", json_object_get(g, "user"));
 	page_render(rq, 200, "grants", "grants_title", out);
 }

@@ -196,7 +196,9 @@ static void users_page(struct request *rq, unsigned status, json_t *form, const 
 		const char *text = msg_get(rq->lang, strcmp(error_key, "scope_invalid") == 0
 					   ? "scope_mismatch" : error_key);
 		json_object_set_new(data, "error", json_string(text));
-		json_object_set_new(data, arena_printf(&rq->arena, "err_%s", field), json_string(text));
+		if (json_object_size(form))	/* beside the add form's field: its error */
+			json_object_set_new(data, arena_printf(&rq->arena, "err_%s", field),
+					    json_string(text));
 	}
 	page_render(rq, status, "users", "users", data);
 }
@@ -227,9 +229,10 @@ void page_users_post(struct request *rq)
 	if (!*scope)
 		err = "scope_required";
 	else
-		rc = user_add(&rq->cx, page_form_value(f, "username"), page_form_value(f, "role"),
-			      strcmp(scope, "none") == 0 ? "" : scope,
-			      json_is_string(pw) ? json_string_value(pw) : "", &err);
+		rc = user_add_named(&rq->cx, page_form_value(f, "username"),
+				    page_form_value(f, "full_name"), page_form_value(f, "role"),
+				    strcmp(scope, "none") == 0 ? "" : scope,
+				    json_is_string(pw) ? json_string_value(pw) : "", &err);
 	json_decref(pw);
 	const char *field;
 	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
@@ -265,6 +268,30 @@ void page_user_toggle(struct request *rq)
 		const char *field;
 		json_t *form = json_object();
 		users_page(rq, outcome_status(user_error(err, &field)), form, err);
+		json_decref(form);
+	}
+	json_decref(f);
+}
+
+/* Gives an account its full name (or takes it away) from the users page. */
+void page_user_name_post(struct request *rq)
+{
+	const char *err = NULL, *field;
+	page_lang(rq);
+	json_t *f = page_form(rq);
+	if (!f) {	/* not UTF-8 text */
+		page_outcome(rq, OUT_BAD_REQUEST);
+		return;
+	}
+	int rc = user_set_full_name(&rq->cx, rq->ids[0], page_form_value(f, "full_name"), &err);
+	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
+	if (res == OUT_OK)
+		page_redirect(rq, "/users?saved=user_named");
+	else if (res != OUT_INVALID)
+		page_outcome(rq, res);
+	else {	/* the list again, the message at its top */
+		json_t *form = json_object();
+		users_page(rq, outcome_status(res), form, err);
 		json_decref(form);
 	}
 	json_decref(f);

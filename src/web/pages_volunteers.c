@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/lookup.h"
 #include "domain/needs.h"
+#include "domain/user.h"
 #include "domain/volunteer.h"
 #include "web/page.h"
 
@@ -134,8 +135,11 @@ void page_volunteers(struct request *rq)
 		page_outcome(rq, got);
 		return;
 	}
-	json_array_foreach(json_object_get(out, "items"), i, v)
+	json_array_foreach(json_object_get(out, "items"), i, v) {
 		page_label(rq, v, "kind", "volunteer_kind");
+		json_object_set_new(v, "name", json_string(user_display_name(&rq->cx,
+			json_string_value(json_object_get(v, "username")))));
+	}
 	json_object_set_new(out, "can_assign", json_boolean(role_can_edit_registry(rq->actor.role)));
 	page_render(rq, 200, "volunteers", "nav_volunteers", out);
 }
@@ -216,6 +220,8 @@ static void volunteer_page(struct request *rq, unsigned status, json_t *form)
 	json_object_set_new(out, "building_boxes", boxes);
 	json_object_set_new(out, "buildings_error", page_json_text_or_null(list_error(rq, "buildings")));
 	page_label(rq, out, "kind", "volunteer_kind");
+	json_object_set_new(out, "name", json_string(user_display_name(&rq->cx,
+		json_string_value(json_object_get(out, "username")))));
 	json_object_set_new(out, "fields", fields);
 	json_object_set_new(out, "can_assign", json_boolean(role_can_edit_registry(rq->actor.role)));
 	if (status != 200)

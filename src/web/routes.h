@@ -120,6 +120,8 @@ void api_site_rooms(struct request *rq);
 void api_report_county(struct request *rq);
 void api_users_list(struct request *rq);
 void api_users_create(struct request *rq);
+void api_user_get(struct request *rq);
+void api_user_patch(struct request *rq);
 void api_audit(struct request *rq);
 void api_audit_search(struct request *rq);
 void api_grants_create(struct request *rq);
@@ -307,6 +309,7 @@ void page_password_post(struct request *rq);
 void page_users(struct request *rq);
 void page_users_post(struct request *rq);
 void page_user_toggle(struct request *rq);
+void page_user_name_post(struct request *rq);
 void page_static(struct request *rq);
 void page_error(struct request *rq, unsigned status, const char *title_key);
 /* community activities and start-ups (api_activities.c, pages_activities.c) */

@@ -35,7 +35,10 @@ const zhOnly = [...new Set(Object.entries(zhCatalogue)
 // users page show them) and what a browser shows of the county's own files.
 const allowedText = ["admin", "county", "liaogao", "zhengda", "tuanshan", "yucai", "archivist", "auditor",
                      "system", "cli"];	// the CLI's own entries in the audit log: user and address
-const asciiWord = /(?<![\w.@/:-])[a-z]{3,}(?![\w.@/:-])/g;
+// A token ends at a space or at punctuation that ends words: "results." and "results:"
+// and "(results)" are a word, "zero_employment.xlsx", "a.b", "http://" and "x-y" are not
+// one (a period or colon only continues a token when a letter, digit or slash follows).
+const asciiWord = /(?<![\w.@/:-])[a-z]{3,}(?![\w@/-]|[.:][\w/])/g;
 // Every code the catalogues name, built from them (not by hand): each key and each of its
 // tails after a prefix (field_phone: "phone"; action_add_files: "add_files", "files";
 // status_settled: "settled"). On a Chinese page an ASCII word that is one of them is a
@@ -46,14 +49,18 @@ for (const k of Object.keys(zhCatalogue)) {
   const parts = k.split("_");
   for (let i = 0; i < parts.length; i++) catalogueCodes.add(parts.slice(i).join("_"));
 }
-const asciiToken = /(?<![\w.@/:-])[a-z][a-z0-9_]*(?![\w.@/:-])/g;
-const snakeCase = /(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.-])/g;
+const asciiToken = /(?<![\w.@/:-])[a-z][a-z0-9_]*(?![\w@/-]|[.:][\w/])/g;
+const snakeCase = /(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-]|[.:][\w/])/g;
+// a file name made of codes where the page should say what was read or exported in words
+// ("zero_employment.xlsx", "results.csv")
+const codeFile = /(?<![\w./-])[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*\.(?:csv|xlsx|pdf)(?![\w.-])/g;
 const divisionCode = /(?<!\d)5206\d{5}(?:\d{3})?(?!\d)/g;
 let textFindings = 0;
 function textFindingsOf(lang, text) {
   const found = [];
   if (lang === "zh") {
     for (const m of text.match(snakeCase) || []) found.push(`code "${m}"`);
+    for (const m of text.match(codeFile) || []) found.push(`file name "${m}"`);
     for (const m of new Set(text.match(asciiWord) || [])) if (!allowedText.includes(m)) found.push(`word "${m}"`);
     for (const m of new Set(text.match(asciiToken) || []))
       if (catalogueCodes.has(m) && !allowedText.includes(m) && !found.some((f) => f.endsWith(`"${m}"`)))

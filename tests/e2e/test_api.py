@@ -486,6 +486,50 @@ def test_cli_report_user_and_backup():
         expect(S.cli(cmd, "--help").stdout.startswith("usage: anju " + cmd), "%s --help" % cmd)
 
 
+def test_a_users_full_name_round_trips_through_the_cli_and_the_api():
+    """A user's full name (姓名, migration 016): given by `anju user add --name`, changed
+    by `anju user name` and by PATCH /api/v1/users/{id}, shown by `user list`, GET and the
+    list; bad names refused with nothing changed; the old CLI form still works."""
+    r = S.cli("user", "add", "wuxm", "--role", "community", "--scope", TUANSHAN, "--name", "吴晓梅",
+              stdin="longenough\n")
+    expect("吴晓梅" in r.stdout, "added with a name %r" % r.stdout)
+    S.cli("user", "add", "noname", "--role", "county", "--scope", "520628", stdin="longenough\n")
+    line = [l for l in S.cli("user", "list").stdout.splitlines() if l.startswith("wuxm ")]
+    expect(line and line[0].rstrip().endswith("吴晓梅"), "user list shows the name %r" % line)
+    users = {u["username"]: u for u in S.request("GET", "/api/v1/users", token=ADMIN).json["items"]}
+    expect(users["wuxm"]["full_name"] == "吴晓梅" and users["noname"]["full_name"] == "", "the list %r" % users["noname"])
+    uid = users["wuxm"]["id"]
+    got = S.request("GET", "/api/v1/users/%d" % uid, token=ADMIN)
+    expect(got.status == 200 and got.json["full_name"] == "吴晓梅", "one user %r" % got)
+    expect(S.request("GET", "/api/v1/users/999999", token=ADMIN).status == 404, "no such user")
+    r = S.request("PATCH", "/api/v1/users/%d" % uid, {"full_name": "吴晓梅 "}, token=ADMIN)
+    expect(r.status == 200 and r.json["full_name"] == "吴晓梅 ", "changed %r" % r)
+    for bad, field in (({"full_name": "名" * 51}, "full_name"), ({"full_name": "a\tb"}, "full_name"),
+                       ({"full_name": "   "}, "full_name"), ({"full_name": 3}, "full_name"), ({}, "full_name"),
+                       ({"full_name": "x", "role": "admin"}, "role")):
+        r = S.request("PATCH", "/api/v1/users/%d" % uid, bad, token=ADMIN)
+        expect(r.status == 422 and field in r.field_codes(), "refused %r: %r" % (bad, r))
+    expect(S.request("GET", "/api/v1/users/%d" % uid, token=ADMIN).json["full_name"] == "吴晓梅 ", "nothing changed")
+    expect(S.request("PATCH", "/api/v1/users/999999", {"full_name": "某"}, token=ADMIN).status == 404, "no such user")
+    zd = S.login("zhengda")
+    expect(S.request("PATCH", "/api/v1/users/%d" % uid, {"full_name": "某"}, token=zd).status == 403, "admins only")
+    r = S.cli("user", "name", "wuxm", "--name", "吴小梅")
+    expect(S.request("GET", "/api/v1/users/%d" % uid, token=ADMIN).json["full_name"] == "吴小梅", "the CLI renames %r" % r.stdout)
+    expect(S.cli("user", "name", "nobody", "--name", "某", check=False).returncode != 0, "no such user")
+    expect(S.cli("user", "name", "wuxm", "--name", "名" * 51, check=False).returncode != 0, "too long")
+    expect(S.cli("user", "name", "wuxm", check=False).returncode == 2, "--name is required")
+    r = S.request("POST", "/api/v1/users", {"username": "shiqy", "full_name": "石秋月", "role": "county",
+                                             "scope": "520628", "password": "longenough"}, token=ADMIN)
+    expect(r.status == 201 and r.json["full_name"] == "石秋月", "created with a name %r" % r)
+    r = S.request("POST", "/api/v1/users", {"username": "shiqy2", "full_name": "名" * 51, "role": "county",
+                                             "scope": "520628", "password": "longenough"}, token=ADMIN)
+    expect(r.status == 422 and "full_name" in r.field_codes(), "a long name refused %r" % r)
+    expect(all(u["username"] != "shiqy2" for u in S.request("GET", "/api/v1/users", token=ADMIN).json["items"]),
+           "nothing stored")
+    audit = S.request("GET", "/api/v1/audit?entity=user&id=%d" % uid, token=ADMIN).json["items"]
+    expect(any(a["action"] == "update" and a["after"] == {"full_name": "吴小梅"} for a in audit), "the change audited %r" % audit)
+
+
 def test_demo_county_prints_the_article_figures():
     d = Server()
     r = d.cli("demo", "--seed", "2019")

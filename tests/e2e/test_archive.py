@@ -432,6 +432,8 @@ def test_dossier_and_label_pdfs():
         expect(want in flat, "dossier text lacks %s" % want)
     expect(h["members"][0]["id_number"] not in txt, "ID numbers are masked in print")
     expect("2026-11-20" in txt, "the catalogue's date on one line, not broken %r" % re.findall(r"^.*2026-1.*$", txt, re.M))
+    expect("序号" in txt and "档号" in txt and "序号档号" not in txt, "the catalogue's headings apart %r"
+           % re.findall(r"^.*序号.*$", txt, re.M))
     pages = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
     expect(re.search(r"^Pages:\s+3$", pages, re.M), "cover, catalogue, pictures: %s" % pages)
     r = S.request("GET", "/api/v1/households/%d/label.pdf" % h["id"], token=ADMIN)
@@ -441,6 +443,7 @@ def test_dossier_and_label_pdfs():
         f.write(r.body)
     txt = subprocess.run(["pdftotext", lpath, "-"], capture_output=True, text=True, check=True).stdout
     expect(h["number"][:8] in txt.replace("\n", "") and "龙志军" in txt, "label text %r" % txt)
+    expect(re.search(r"^\d{6}-%s$" % re.escape(h["number"]), txt, re.M), "the file reference on one line %r" % txt)
     subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", lpath, os.path.join(S.dir, "label")], check=True)
     qr = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(S.dir, "label.png")],
                         capture_output=True, text=True)

@@ -544,4 +544,26 @@ def test_auditor_page_filters_pages_and_exports():
     expect(r.status == 422, "the whole log is not for a town officer either %r" % r)
 
 
+
+def test_the_log_reads_in_words_on_the_page_and_in_its_download():
+    """The user by name with the login the filter takes, what was exported in words, the
+    kinds of record to filter by a list of words: on the page and in its CSV alike."""
+    zd_id = [u for u in S.request("GET", "/api/v1/users", token=ADMIN).json["items"] if u["username"] == "zhengda"][0]["id"]
+    r = S.request("PATCH", "/api/v1/users/%d" % zd_id, {"full_name": "田茂林"}, token=ADMIN)
+    expect(r.status == 200, "named %r" % r)
+    r = S.request("GET", "/api/v1/worklists/archive_incomplete?format=csv", token=ZD)
+    expect(r.status == 200, "an export to log %r" % r)
+    session = page_session("watcher")
+    html = get("/audit?user=zhengda&action=export", session, "zh").body.decode()
+    rows = re.findall(r'<tr><td><time[^>]*>[^<]*</time></td><td>([^<]*)</td>(?:<td>[^<]*</td>){5}<td>([^<]*)</td>', html)
+    expect(rows and all(u == "田茂林 (zhengda)" for u, _ in rows), "the user by name %r" % rows[:3])
+    expect(all("(CSV)" in d and ".csv" not in d and "archive_incomplete" not in d for _, d in rows), "in words %r" % rows[:3])
+    expect('<select id="f-entity" name="entity">' in html and '<option value="household">户</option>' in html,
+           "the kinds of record a list of words")
+    r = get("/audit/export?user=zhengda&action=export&format=csv", session, "zh")
+    out = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))[1:]
+    expect(out and [(row[2], row[8]) for row in out] == rows, "the download says what the page says %r vs %r" % (out[:2], rows[:2]))
+    expect(all(row[4] == "导出" for row in out), "the action in words %r" % out[:2])
+
+
 Runner().run_module(dict(globals()), S)

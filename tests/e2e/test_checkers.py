@@ -152,6 +152,52 @@ def test_every_field_action_and_kind_of_record_has_words():
         expect(not missing, "%s has no words for %s" % (lang, ", ".join(missing)))
 
 
+def test_people_are_named_where_a_name_belongs():
+    """Who is responsible for, did or answered something (责任人, 经办人, 答复人, 办结,
+    审定, 公示), and a volunteer's own page, show the person's full name, never a login
+    (issue 12): every page type of the demo, in Chinese, as an administrator."""
+    import html
+    import re
+    db = sqlite3.connect(S.db)
+    users = dict(db.execute("SELECT username, full_name FROM users"))
+    volunteer = db.execute("SELECT user_id FROM volunteers ORDER BY user_id LIMIT 1").fetchone()[0]
+    db.close()
+    expect(users and all(users.values()), "every demo account has a name: %r" % [u for u, n in users.items() if not n])
+    login = re.compile(r"(?<![\w.@/-])(%s)(?![\w@/-])" % "|".join(map(re.escape, sorted(users, key=len, reverse=True))))
+    labels = ("责任人", "经办人", "答复人", "办结于", "审定", "公示", "登记人", "评分人")
+    session = S.page_session("admin", "songtao2019")
+    seen = 0
+    for name, path in page_types():
+        r = S.page(path, session)
+        body = r.body.decode()
+        body = re.sub(r"<(script|form)\b.*?</\1>", " ", body, flags=re.S)      # not what goes back into a form
+        body = body.replace("</tr>", "\n").replace("</li>", "\n").replace("</dd>", "\n").replace("</p>", "\n")
+        text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+        for line in text.splitlines():
+            if any(l in line for l in labels) or (name in ("service", "petition-replied", "petition-breached") and
+                                                   re.search(r"\d{4}年\d+月\d+日", line)):
+                bad = login.findall(line)
+                expect(not bad, "%s %s shows a login where a name belongs: %r in %r" % (name, path, bad, line.strip()[:200]))
+                seen += 1
+    expect(seen > 20, "lines naming who is responsible found: %d" % seen)
+    body = S.page("/volunteers/%d" % volunteer, session).body.decode()
+    h1 = re.search(r"<h1>(.*?)<", body).group(1).strip()
+    expect(h1 and h1 in users.values() and not login.search(h1), "a volunteer's page is headed by their name %r" % h1)
+    needs = S.page("/needs", session).body.decode()
+    expect(users["tuanshan"] in needs, "the community office's worker by name on the needs list")
+    # and the needs ledger as a download: its 责任人, 办结人 and 登记人 columns by name too
+    import csv
+    import io
+    r = S.request("GET", "/api/v1/needs?format=csv", token=S.login("admin", "songtao2019"),
+                  headers={"Accept-Language": "zh-CN"})
+    rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
+    head = rows[0] if rows and "责任人" in rows[0] else rows[1]
+    cols = [head.index(c) for c in ("责任人", "办结人", "登记人")]
+    cells = [row[c] for row in rows[rows.index(head) + 1:] for c in cols if c < len(row) and row[c]]
+    expect(len(cells) > 100 and not [c for c in cells if c in users], "the download names people %r" % [c for c in cells if c in users][:5])
+    expect(users["tuanshan"] in cells, "the office's worker by name in the download")
+
+
 def test_axe_and_the_nu_checker_find_nothing():
     os.makedirs(OUT, exist_ok=True)
     changes_of_every_kind(one("SELECT household_id FROM jobs j JOIN persons p ON p.id = j.person_id ORDER BY j.id LIMIT 1"))

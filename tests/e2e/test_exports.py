@@ -84,7 +84,7 @@ def disposition_ok(r, base, ext):
 def test_every_worklist_in_both_languages_as_xlsx_and_csv():
     n = counts()
     for rule in RULES:
-        for lang, hdr, mark in (("en", EN, "Exported by admin, "), ("zh", ZH, "由 admin 导出，")):
+        for lang, hdr, mark in (("en", EN, "Exported by 宋涛 (admin), "), ("zh", ZH, "由 宋涛 (admin) 导出，")):
             x = get("/api/v1/worklists/%s?format=xlsx" % rule, headers=hdr)
             expect(x.status == 200, "%s %s xlsx %r" % (rule, lang, x))
             disposition_ok(x, "worklist-" + rule, "xlsx")
@@ -120,7 +120,7 @@ def test_export_language_from_query_and_cookie():
 
 
 def test_employment_report_in_both_languages():
-    for hdr, head, mark in ((EN, "Code", "Exported by admin"), (ZH, "代码", "由 admin 导出")):
+    for hdr, head, mark in ((EN, "Code", "Exported by 宋涛 (admin)"), (ZH, "代码", "由 宋涛 (admin) 导出")):
         x = get("/api/v1/reports/employment?format=xlsx", headers=hdr)
         expect(x.status == 200, "report xlsx %r" % x)
         disposition_ok(x, "employment-report", "xlsx")
@@ -166,7 +166,7 @@ def pdf_text(data):
 def test_dossier_and_label_pdfs_carry_the_mark_in_both_languages():
     hid = get("/api/v1/households?limit=1").json["items"][0]["id"]
     for kind in ("dossier", "label"):
-        for hdr, mark in ((EN, "Exported by admin"), (ZH, "由 admin 导出")):
+        for hdr, mark in ((EN, "Exported by 宋涛 (admin)"), (ZH, "由 宋涛 (admin) 导出")):
             r = get("/api/v1/households/%d/%s.pdf" % (hid, kind), headers=hdr)
             expect(r.status == 200 and r.body[:4] == b"%PDF", "%s %r" % (kind, r))
             disposition_ok(r, "household-%d-%s" % (hid, kind), "pdf")

@@ -186,6 +186,40 @@ def test_users_page_and_own_password():
     expect(actions == ["enable", "disable"], "audited %r" % actions)
 
 
+def test_a_user_is_named_on_the_users_page():
+    """The add-user form takes the person's name; each account's name can be changed on the
+    list; a bad one is said at the top with nothing changed; the header names the one
+    signed in (issue 12: people's names where names belong)."""
+    r, _, _ = browser_login("admin")
+    admin = cookies_of(r)["anju_session"]
+    page = get("/users", admin, lang="zh").body.decode()
+    token = form_token(page)
+    bad = post_form("/users", admin, {"csrf": token, "username": "namedtown", "full_name": "名" * 51, "role": "town",
+                                      "scope": "520628101", "password": "long-enough-pw"})
+    body = bad.body.decode()
+    expect(bad.status == 422 and 'id="full_name-error"' in body and 'value="namedtown"' in body, "a long name refused %r" % bad.status)
+    ok = post_form("/users", admin, {"csrf": token, "username": "namedtown", "full_name": "龙国平", "role": "town",
+                                     "scope": "520628101", "password": "long-enough-pw"})
+    expect(ok.status == 303, "added with a name %r" % ok.status)
+    users = S.request("GET", "/api/v1/users", token=API).json["items"]
+    uid = [u["id"] for u in users if u["username"] == "namedtown"][0]
+    expect([u["full_name"] for u in users if u["id"] == uid] == ["龙国平"], "stored")
+    page = get("/users", admin, lang="zh").body.decode()
+    expect('action="/users/%d/name"' % uid in page and 'value="龙国平"' in page, "the name on the list, to change")
+    bad = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": "   "}, lang="zh")
+    expect(bad.status == 422 and "姓名最多" in bad.body.decode(), "a blank name refused %r" % bad.status)
+    done = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": "龙国安"})
+    expect(done.status == 303 and done.header("Location") == "/users?saved=user_named", "renamed %r" % done.status)
+    expect([u["full_name"] for u in S.request("GET", "/api/v1/users", token=API).json["items"] if u["id"] == uid] == ["龙国安"],
+           "the new name stored")
+    expect(post_form("/users/999999/name", admin, {"csrf": token, "full_name": "某"}).status == 404, "no such user")
+    r, _, _ = browser_login("namedtown", "long-enough-pw")
+    mine = cookies_of(r)["anju_session"]
+    expect("龙国安 · " in get("/", mine, lang="zh").body.decode(), "the header names who is signed in")
+    expect(post_form("/users/%d/name" % uid, mine, {"csrf": form_token(get("/", mine).body.decode()), "full_name": "x"}).status == 403,
+           "for admins only")
+
+
 def test_forms_start_from_sensible_defaults():
     """Issue 12, item 11: a new account starts at the least role, its scope chosen by name;
     a household's village is chosen town first (an optgroup per town, no script needed)."""

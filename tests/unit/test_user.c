@@ -340,6 +340,65 @@ static void create_from_a_body(void **state)
 	assert_int_equal(count(t, "SELECT count(*) FROM users"), users + 1);
 }
 
+/* A full name (016): given when added or later, refused when too long, blank or with a
+ * control character (nothing written), loaded into the actor, and shown in place of the
+ * login by user_names_show, never in what goes back into a form. */
+static void full_names(void **state)
+{
+	struct testdb *t = *state;
+	const char *err = NULL;
+	struct actor who;
+	testdb_reset(t);
+	assert_int_equal(user_add_named(&t->cx, "wuxm", "吴晓梅", "community", "520628002030",
+					"long enough 1", &err), 0);
+	assert_true(user_verify(t->db, "wuxm", "long enough 1", &who));
+	assert_string_equal(who.full_name, "吴晓梅");
+	assert_true(testdb_in_both_catalogues("full_name_invalid"));
+	char too_long[4 * FULL_NAME_MAX + 8] = "";
+	for (int i = 0; i <= FULL_NAME_MAX; i++)
+		memcpy(too_long + 3 * i, "名", 4);	/* 3 bytes and the NUL, overwritten next */
+	const char *bad[] = {too_long, "   ", "a\tb", "\xff"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t audit = count(t, "SELECT count(*) FROM audit");
+		testdb_reset(t);
+		assert_int_equal(user_set_full_name(&t->cx, user_id(t, "wuxm"), bad[i], &err), -1);
+		assert_string_equal(err, "full_name_invalid");
+		assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit);
+		testdb_reset(t);
+		assert_int_equal(user_add_named(&t->cx, "other", bad[i], "county", "520628",
+						"long enough 1", &err), -1);
+		assert_string_equal(err, "full_name_invalid");
+		assert_int_equal(user_id(t, "other"), 0);
+	}
+	testdb_reset(t);
+	assert_int_equal(user_set_full_name(&t->cx, 999999, "某", &err), -1);
+	assert_string_equal(err, "user_unknown");
+	added(t, "noname", "county", "520628", "long enough 1");
+	testdb_reset(t);
+	json_t *page = json_pack("{s:[{s:s, s:s, s:s}], s:{s:s}, s:{s:s}}", "items", "owner", "wuxm",
+				 "raised_by", "noname", "user", "王书记", "form", "owner", "wuxm",
+				 "scheme", "approved_by", "wuxm");
+	user_names_show(&t->cx, page, NULL);
+	json_t *row = json_array_get(json_object_get(page, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(row, "owner")), "吴晓梅");
+	assert_string_equal(json_string_value(json_object_get(row, "raised_by")), "noname");	/* no name: the login */
+	assert_string_equal(json_string_value(json_object_get(row, "user")), "王书记");	/* typed by hand */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(page, "scheme"),
+			    "approved_by")), "吴晓梅");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(page, "form"),
+			    "owner")), "wuxm");	/* back into a form: the login */
+	json_decref(page);
+	int64_t audit = count(t, "SELECT count(*) FROM audit");
+	testdb_reset(t);
+	assert_int_equal(user_set_full_name(&t->cx, user_id(t, "wuxm"), "吴晓梅", &err), 0);
+	assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit);	/* the same: nothing */
+	testdb_reset(t);
+	assert_int_equal(user_set_full_name(&t->cx, user_id(t, "wuxm"), "", &err), 0);
+	assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit + 1);
+	testdb_reset(t);
+	assert_string_equal(user_display_name(&t->cx, "wuxm"), "wuxm");	/* taken away */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +411,7 @@ int main(void)
 		cmocka_unit_test(disabling),
 		cmocka_unit_test(list_is_sorted_by_username),
 		cmocka_unit_test(create_from_a_body),
+		cmocka_unit_test(full_names),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
