@@ -286,7 +286,7 @@ void page_user_name_post(struct request *rq)
 	int rc = user_set_full_name(&rq->cx, rq->ids[0], page_form_value(f, "full_name"), &err);
 	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
 	if (res == OUT_OK)
-		page_redirect(rq, "/users?saved=user_named");
+		page_saved(rq, "/users", "user_named");
 	else if (res != OUT_INVALID)
 		page_outcome(rq, res);
 	else {	/* the list again, the message at its top */

@@ -253,6 +253,18 @@ def _(p):
     confirmed(post(ADMIN_S, "/users/%d/enable" % uid, f["fields"]), ADMIN_S, "user_enabled")
 
 
+@case("/users/{id}/name")
+def _(p):
+    uid = one("SELECT id FROM users WHERE username = 'flashuser'")
+    f = form_on("/users", "/users/%d/name" % uid, ADMIN_S)
+    confirmed(post(ADMIN_S, "/users/%d/name" % uid, dict(f["fields"], full_name="闪光用户")), ADMIN_S, "user_named")
+    expect(one("SELECT full_name FROM users WHERE id = ?", uid) == "闪光用户", "the name saved")
+    before = audit_rows()
+    refused(post(ADMIN_S, "/users/%d/name" % uid, dict(f["fields"], full_name="名" * 60)))
+    expect(audit_rows() == before and one("SELECT full_name FROM users WHERE id = ?", uid) == "闪光用户",
+           "a refused name changes nothing")
+
+
 @case("/persons/{id}/reveal")
 def _(p):
     # not a save: the answer is the person's page showing the one number asked for
