@@ -52,6 +52,10 @@ struct ctx {
 	 * do and return OUT_OK where they would begin writing (an import's first pass, which
 	 * reads the file in a read transaction so that it never holds the write lock). */
 	bool check_only;
+	/* Checked already: an import's write pass over a file its check pass found all new,
+	 * with nobody's write in between (store_data_version), does not look up again whether
+	 * each ID number and household number is free; everything else is validated. */
+	bool checked;
 };
 
 /* Parses a role name; returns -1 when unknown. */
