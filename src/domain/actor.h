@@ -52,9 +52,11 @@ struct ctx {
 	 * do and return OUT_OK where they would begin writing (an import's first pass, which
 	 * reads the file in a read transaction so that it never holds the write lock). */
 	bool check_only;
-	/* Checked already: an import's write pass over a file its check pass found all new,
-	 * with nobody's write in between (store_data_version), does not look up again whether
-	 * each ID number and household number is free; everything else is validated. */
+	/* Looked up already: the import found, in this transaction, that nobody of the
+	 * household is registered (and, in a write pass over a file its check found all new
+	 * with nobody's write in between, store_data_version, that its number is free), so
+	 * household_create_in_tx does not ask again whether each ID number and the household
+	 * number are free; everything else is validated. */
 	bool checked;
 };
 

@@ -712,6 +712,16 @@ static void flush_group(struct run *r)
 	}
 
 	if (!target) {	/* a new household, validated as the API validates one */
+		/* nobody of the group is known (find_person, just now, in this transaction):
+		 * the creation need not ask again for each ID number; it still asks whether a
+		 * number the file gives is free (a household the actor may not see has it) */
+		bool known = false;
+		for (int i = 0; i < n; i++)
+			known = known || pid[i];
+		const char *number = rows[head].v[F_NUMBER];
+		if (!known && !(number && anju_number(number, household_value(rows, n, head,
+								F_ORIGIN_VILLAGE))))
+			g.checked = true;
 		json_t *body = household_json(rows, n, head, true);
 		json_t *members = json_array();
 		for (int i = 0; i < n; i++)
