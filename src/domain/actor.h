@@ -56,6 +56,12 @@ struct ctx {
 	/* Set by a change under an ETag that changed nothing (tx_end_change): nothing was
 	 * written, no version moved, no audit row; the answer is the record as it was. */
 	bool unchanged;
+	/* Looked up already: the import found, in this transaction, that nobody of the
+	 * household is registered (and, in a write pass over a file its check found all new
+	 * with nobody's write in between, store_data_version, that its number is free), so
+	 * household_create_in_tx does not ask again whether each ID number and the household
+	 * number are free; everything else is validated. */
+	bool checked;
 };
 
 /* Parses a role name; returns -1 when unknown. */

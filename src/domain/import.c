@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -89,6 +90,11 @@ struct run {
 	bool failed;		/* a store failure: the run stops */
 	enum outcome fail_res;
 	bool write;		/* the second pass, in the write transaction; else a check */
+	/* the write pass of a file the check found all new, nobody having written since: the
+	 * look-ups the check made (who is known, which keys the file repeats) are not made
+	 * again, since they would find the same (ctx.checked) */
+	bool fresh;
+	int64_t version;	/* the check's store_data_version */
 	json_t *mapping;	/* squeezed header -> mapping key: remembered, then the user's */
 	/* the field changes of the household being updated, while first.update has room */
 	json_t *changes;
@@ -642,8 +648,8 @@ static void flush_group(struct run *r)
 			heads++;
 		}
 	}
-	/* the same ID number twice in the file */
-	for (int i = 0; i < n; i++) {
+	/* the same ID number twice in the file (a fresh write: the check found none) */
+	for (int i = 0; i < n && !r->fresh; i++) {
 		char where[200];
 		if (rows[i].v[F_ID] && seen_before(r, "p", rows[i].v[F_ID], &rows[i], where,
 						   sizeof(where))) {
@@ -664,11 +670,13 @@ static void flush_group(struct run *r)
 	struct ctx g = *r->cx;
 	g.arena = &a;
 	g.errs = &errs;
+	g.checked = r->fresh;
 
-	/* who is known already, and in which household */
+	/* who is known already, and in which household (a fresh write: nobody, as the check
+	 * found) */
 	int64_t target = 0, pid[GROUP_MAX + 1] = {0};
 	bool other = false;
-	if (head >= 0 && rows[head].v[F_NUMBER]) {
+	if (head >= 0 && rows[head].v[F_NUMBER] && !r->fresh) {
 		int rc;
 		target = store_one_int(g.db, &rc, "SELECT id FROM households WHERE number = ?", "t",
 				       rows[head].v[F_NUMBER]);
@@ -681,7 +689,7 @@ static void flush_group(struct run *r)
 	 * new one); any other known member must already live there */
 	int64_t hh_of[GROUP_MAX + 1] = {0};
 	bool member_of[GROUP_MAX + 1] = {false};
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && !r->fresh; i++)
 		if (rows[i].v[F_ID])
 			pid[i] = find_person(r, rows[i].v[F_ID], &hh_of[i], &member_of[i]);
 	if (head >= 0 && pid[head] && member_of[head] && !target && household_seen(r, hh_of[head]))
@@ -704,6 +712,16 @@ static void flush_group(struct run *r)
 	}
 
 	if (!target) {	/* a new household, validated as the API validates one */
+		/* nobody of the group is known (find_person, just now, in this transaction):
+		 * the creation need not ask again for each ID number; it still asks whether a
+		 * number the file gives is free (a household the actor may not see has it) */
+		bool known = false;
+		for (int i = 0; i < n; i++)
+			known = known || pid[i];
+		const char *number = rows[head].v[F_NUMBER];
+		if (!known && !(number && anju_number(number, household_value(rows, n, head,
+								F_ORIGIN_VILLAGE))))
+			g.checked = true;
 		json_t *body = household_json(rows, n, head, true);
 		json_t *members = json_array();
 		for (int i = 0; i < n; i++)
@@ -848,7 +866,7 @@ static void take_row(struct run *r, struct irow *ir)
 		arena_release(&r->garena);
 		arena_init(&r->garena, 0);
 		char where[200];
-		if (*key && seen_before(r, "h", key, ir, where, sizeof(where))) {
+		if (*key && !r->fresh && seen_before(r, "h", key, ir, where, sizeof(where))) {
 			add_error(r, ir->sheet, ir->number, r->grouping, "import_rows_apart", where);
 			ir->bad = true;
 		}
@@ -1585,6 +1603,7 @@ static enum outcome check_pass(struct run *r)
 	r->cx->check_only = true;
 	run_read(r);
 	r->cx->check_only = false;
+	r->version = store_data_version(r->cx->db);	/* what the check saw */
 	bool failed = store_failed_in_tx(r->cx->db), busy = store_busy_in_tx(r->cx->db);
 	store_rollback(r->cx->db);	/* nothing to keep: a read */
 	if (r->failed || failed)
@@ -1592,14 +1611,31 @@ static enum outcome check_pass(struct run *r)
 	return OUT_OK;
 }
 
+/* Is the file as it was (the same inode, size and time of its last change)? */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* The write pass, once the check found nothing wrong: the file read again and written in
  * one write transaction with the imports row, checked again as it goes (the database may
  * have changed since the check), all of it or, at any error, none. */
-static enum outcome write_pass(struct run *r, json_t *result, const char *started, long rows)
+static enum outcome write_pass(struct run *r, json_t *result, const char *started,
+			      const struct run *check, const struct stat *file)
 {
+	long rows = check->rows;
 	enum outcome res = tx_begin(r->cx->db);
 	if (res != OUT_OK)
 		return res;
+	/* All new, as the check found, when nobody has written since and the file is the one
+	 * it read: the write need not look again (fresh); else it checks everything again. */
+	struct stat now;
+	int64_t version = store_data_version(r->cx->db);
+	r->fresh = !r->ledger && check->hh.update == 0 && check->hh.unchanged == 0 &&
+		check->pp.update == 0 && check->pp.unchanged == 0 && check->version >= 0 &&
+		version == check->version && stat(r->o->path, &now) == 0 && same_file(file, &now);
 	int rc = record(r, result, "done", started, true);
 	if (rc != STORE_OK)
 		return tx_end(r->cx->db, OUT_OK, rc);
@@ -1614,6 +1650,9 @@ static enum outcome write_pass(struct run *r, json_t *result, const char *starte
 			return tx_end(r->cx->db, OUT_OK, rc);
 	}
 	run_read(r);
+	struct stat after;
+	if (r->fresh && !r->failed && (stat(r->o->path, &after) != 0 || !same_file(file, &after)))
+		add_error(r, -1, 0, -1, "import_file_changed", NULL);	/* not what was checked */
 	run_result(r, result);
 	if (r->failed || r->errors_total) {
 		/* rolls back; a query that failed meanwhile makes it INTERNAL (or BUSY): the
@@ -1734,6 +1773,9 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	}
 
 	struct run r;
+	struct stat file;
+	if (stat(o->path, &file) != 0)
+		memset(&file, 0, sizeof(file));	/* the check says what is wrong with it */
 	run_init(&r, cx, o, false);
 	if (!load_mapping(&r) || cx->errs->n) {
 		bool bad = cx->errs->n > 0;
@@ -1749,7 +1791,7 @@ enum outcome import_run(struct ctx *cx, const struct import_opts *o, json_t **ou
 	if (clean && !o->dry_run) {
 		struct run w;
 		run_init(&w, cx, o, true);
-		res = load_mapping(&w) ? write_pass(&w, result, started, r.rows) : OUT_INTERNAL;
+		res = load_mapping(&w) ? write_pass(&w, result, started, &r, &file) : OUT_INTERNAL;
 		clean = res == OUT_OK;
 		if (res == OUT_INVALID) {	/* the database changed since the check */
 			run_release(&r);

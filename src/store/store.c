@@ -394,3 +394,5 @@ int store_load(struct store_conn *c, bool on, bool rebuild)
 {
 	return c->backend->load(c, on, rebuild);
 }
+
+int64_t store_data_version(struct store_conn *c) { return c->backend->data_version(c); }

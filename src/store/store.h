@@ -70,6 +70,7 @@ struct store_backend {
 	int (*bulk)(struct store_conn *c, bool on);
 	int (*scratch)(struct store_conn *c, bool on);
 	int (*load)(struct store_conn *c, bool on, bool rebuild);
+	int64_t (*data_version)(struct store_conn *c);
 };
 
 struct store {
@@ -213,6 +214,11 @@ int store_scratch(struct store_conn *c, bool on);
  * then; a failure is the commit's to refuse). The drop belongs to the transaction: a
  * rollback, or a process killed halfway, leaves the indexes as they were. */
 int store_load(struct store_conn *c, bool on, bool rebuild);
+
+/* A number that changes whenever another connection commits a change to the database
+ * (this connection's own commits leave it): two equal answers, each read inside a
+ * transaction, mean nobody else wrote in between. -1 when it cannot be read. */
+int64_t store_data_version(struct store_conn *c);
 
 /* Fault injection for tests (after SQLite's test_malloc.c): the nth query or commit from
  * now on, on this thread, fails as if the database had; 0 turns it off. */

@@ -397,6 +397,13 @@ static int sq_begin(struct store_conn *sc)
 
 static int sq_begin_read(struct store_conn *c) { return exec_prepared(c, "BEGIN"); }
 
+static int64_t sq_data_version(struct store_conn *c)
+{
+	int rc;
+	int64_t v = store_one_int(c, &rc, "PRAGMA data_version", "");
+	return rc == STORE_OK ? v : -1;
+}
+
 static int sq_commit(struct store_conn *sc)
 {
 	int rc = exec_prepared(sc, "COMMIT");
@@ -422,6 +429,8 @@ static const char *sq_errmsg(struct store_conn *c)
 static int sq_index_put(struct store_conn *sc, enum store_doc kind, int64_t id, const char *text)
 {
 	int64_t rowid = id * 4 + (int64_t)kind;	/* room for four kinds of document */
+	if (((struct sqlite_conn *)sc)->load_index)
+		return sqlite_load_index(sc, rowid, text, true);
 	int rc = store_exec(sc, "DELETE FROM search_index WHERE rowid = ?", "i", rowid);
 	if (rc != STORE_OK || !text || !*text)
 		return rc;
@@ -432,6 +441,8 @@ static int sq_index_add(struct store_conn *sc, enum store_doc kind, int64_t id, 
 {
 	if (!text || !*text)
 		return STORE_OK;
+	if (((struct sqlite_conn *)sc)->load_index)
+		return sqlite_load_index(sc, id * 4 + (int64_t)kind, text, false);
 	return store_exec(sc, "INSERT INTO search_index(rowid, text) VALUES (?, ?)", "it",
 			  id * 4 + (int64_t)kind, text);
 }
@@ -505,4 +516,5 @@ const struct store_backend store_sqlite_backend = {
 	.bulk = sqlite_bulk,
 	.scratch = sqlite_scratch,
 	.load = sqlite_load,
+	.data_version = sq_data_version,
 };

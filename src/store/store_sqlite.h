@@ -37,6 +37,7 @@ struct sqlite_conn {
 	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
 	char *load_deferred[SQLITE_LOAD_DEFERRED];	/* in a load: the CREATE INDEXes to run */
 	bool writing;		/* this connection holds its store's write_lock */
+	bool load_index;	/* in a load: search entries queued, written in rowid order at its end */
 };
 
 /* A SQLite result code as a store_rc. */
@@ -49,5 +50,7 @@ int sqlite_backup(struct store_conn *sc, const char *dest, char *err, size_t err
 int sqlite_bulk(struct store_conn *sc, bool on);
 int sqlite_scratch(struct store_conn *sc, bool on);
 int sqlite_load(struct store_conn *sc, bool on, bool rebuild);
+/* In a load, a search entry (text NULL: removed) queued for the load's end. */
+int sqlite_load_index(struct store_conn *sc, int64_t rowid, const char *text, bool replace);
 
 #endif

@@ -156,6 +156,33 @@ static const char *const load_deferred_indexes[SQLITE_LOAD_DEFERRED] = {
 	"persons_id_reversed", "persons_initials", "persons_pinyin", "persons_name",
 	"persons_phone", "persons_followup", NULL, NULL};
 
+int sqlite_load_index(struct store_conn *sc, int64_t rowid, const char *text, bool replace)
+{
+	return store_exec(sc, "INSERT INTO temp.load_search (id, text, del) VALUES (?, ?, ?)"
+			  " ON CONFLICT (id) DO UPDATE SET text = excluded.text,"
+			  " del = del OR excluded.del", "iti", rowid, text && *text ? text : NULL,
+			  (int64_t)replace);
+}
+
+/* The queued search entries into the index: the replaced ones' old entries removed, then
+ * every new one, both in rowid order (one FTS5 segment's worth of pending terms at a time). */
+static int load_index_flush(struct store_conn *sc)
+{
+	struct store_rows *q = store_query(sc, "SELECT id FROM temp.load_search WHERE del <> 0"
+					   " ORDER BY id", "");
+	int rc = STORE_OK;
+	while (rc == STORE_OK && store_next(q))
+		rc = store_exec(sc, "DELETE FROM search_index WHERE rowid = ?", "i",
+				store_int(q, 0));
+	int frc = store_finish(q);
+	if (rc == STORE_OK)
+		rc = frc;
+	if (rc == STORE_OK)
+		rc = store_exec(sc, "INSERT INTO search_index (rowid, text) SELECT id, text"
+				" FROM temp.load_search WHERE text IS NOT NULL ORDER BY id", "");
+	return rc;
+}
+
 /* 128 MiB of pages for the database, 32 MiB for the temporary tables (an import's
  * scratch tables of the keys it has seen): bounded, so a load's memory does not grow with
  * its size; at a county's 1.92 M persons the indexes a load writes (ID numbers, household
@@ -191,8 +218,25 @@ int sqlite_load(struct store_conn *sc, bool on, bool rebuild)
 		snprintf(drop, sizeof(drop), "DROP INDEX %s", load_deferred_indexes[i]);
 		rc = sqlite_exec_plain(sc, drop);
 	}
+	/* The search entries of the load, queued in a temporary table (on disk with
+	 * store_scratch) and written at its end in rowid order: FTS5 keeps its pending terms
+	 * in rowid order, and a household's entry written after its members' (a lower rowid)
+	 * made it flush them into a new segment at every household. */
+	if (on && rc == STORE_OK) {
+		rc = sqlite_exec_plain(sc, "CREATE TEMPORARY TABLE IF NOT EXISTS load_search"
+				       " (id INTEGER PRIMARY KEY, text TEXT, del INTEGER NOT NULL)");
+		c->load_index = rc == STORE_OK;
+	}
 	/* Off: built again inside the transaction; after a rollback they are back already. */
 	bool in_tx = !sqlite3_get_autocommit(c->db);
+	if (!on && c->load_index) {
+		c->load_index = false;
+		if (in_tx && rc == STORE_OK)
+			rc = load_index_flush(sc);
+		/* (after a rollback that took the table's creation with it, nothing to drop) */
+		if (rc == STORE_OK)
+			rc = sqlite_exec_plain(sc, "DROP TABLE IF EXISTS temp.load_search");
+	}
 	for (int i = 0; !on && i < SQLITE_LOAD_DEFERRED; i++) {
 		if (c->load_deferred[i] && in_tx && rc == STORE_OK)
 			rc = sqlite_exec_plain(sc, c->load_deferred[i]);

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PASSWORD, Runner, Server, expect, id_number, form_multipart  # noqa: E402
+from harness import ANJU, PASSWORD, Runner, Server, expect, id_number, form_multipart  # noqa: E402
 
 BOUNDARY = "anjuImportBoundary0x5QpLm"
 S = Server()
@@ -761,6 +761,71 @@ def test_the_templates_example_row_passes():
     expect(r.status == 200 and r.json["errors_total"] == 0, "the example row checks %r" % r.json)
 
 
+def test_a_server_killed_during_the_write_leaves_nothing():
+    """A county's file, its write pass under way (its search entries queued, the indexes
+    only searches read dropped), and the process killed (`anju import` run as the server
+    runs it; the write pass is known to be under way when the write-ahead log grows, as
+    the check writes nothing there): the database holds none of it (no person, household,
+    search entry or done import), every index is back, and the same file imports whole,
+    its people found by the search."""
+    import datetime
+    import time
+    people = []
+    day = datetime.date(1952, 1, 1)
+    for i in range(10000):
+        d = day + datetime.timedelta(days=i // 500)
+        people.append(("殁%d" % i, id_number("520628%s%03d" % (d.strftime("%Y%m%d"), i % 500 * 2 + 1)),
+                       "木树镇", "冲头村"))
+    K = Server()
+    K.cli("migrate")
+    path = os.path.join(K.dir, "big.csv")
+    with open(path, "wb") as f:
+        f.write(csv_households(people))
+
+    def count(sql):
+        db = sqlite3.connect(K.db)
+        try:
+            return db.execute(sql).fetchone()[0]
+        finally:
+            db.close()
+    entries = count("SELECT count(*) FROM search_index_content")
+    wal = K.db + "-wal"
+    before = os.path.getsize(wal) if os.path.exists(wal) else 0
+    proc = subprocess.Popen([ANJU, "--db", K.db, "--data", os.path.join(K.dir, "data"), "import",
+                             "households", path], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=K.env)
+    grew = False
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if os.path.exists(wal) and os.path.getsize(wal) > before + (1 << 20):
+            grew = True
+            break
+        time.sleep(0.05)
+    expect(grew and proc.poll() is None, "the write pass was under way (%s)" % proc.poll())
+    proc.kill()
+    proc.wait()
+    expect(count("SELECT count(*) FROM persons") == 0, "no person")
+    expect(count("SELECT count(*) FROM households") == 0, "no household")
+    expect(count("SELECT count(*) FROM search_index_content") == entries, "no search entry")
+    expect(count("SELECT count(*) FROM imports WHERE status = 'done'") == 0, "no import done")
+    expect(count("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+                 " ('persons_id_reversed', 'persons_initials', 'persons_pinyin',"
+                 " 'persons_name', 'persons_phone', 'persons_followup')") == 6,
+           "the indexes dropped for the load are there")
+    expect(count("PRAGMA integrity_check") == "ok", "an intact database")
+    r = K.cli("import", "households", path)
+    expect("create 10000" in r.stdout, "the same file imports whole afterwards %r" % r.stdout)
+    # one entry for each person and each (one-person) household, written at the end
+    expect(count("SELECT count(*) FROM search_index_content") == entries + 20000,
+           "the search entries written")
+    K.add_user("county9", "county", "520628")
+    K.start()
+    token = K.login("county9")
+    found = K.request("GET", "/api/v1/search?q=%E6%AE%819999", token=token)
+    expect(found.status == 200 and any(x["name"] == "殁9999" for x in found.json["results"]),
+           "and its people are found %r" % found.json)
+    K.stop()
+
 if __name__ == "__main__":
     R = Runner()
     R.run(test_template_has_the_headers_the_import_reads)
@@ -788,5 +853,6 @@ if __name__ == "__main__":
     R.run(test_a_row_given_twice_counts_once_in_the_check_as_in_the_write)
     R.run(test_values_no_one_could_mean_and_cells_with_nothing_in_them)
     R.run(test_the_templates_example_row_passes)
+    R.run(test_a_server_killed_during_the_write_leaves_nothing)
     S.stop()
     R.finish()

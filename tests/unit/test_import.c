@@ -15,7 +15,7 @@
 #include "domain/search.h"
 #include "tests/unit/testdb.h"
 
-static char ids[16][19];
+static char ids[24][19];
 
 /* A valid Songtao ID number: 520628 + birth date + sequence + check character. */
 static const char *idn(int i, const char *yyyymmdd)
@@ -261,6 +261,187 @@ static void a_dry_run_and_a_refused_file_keep_only_the_record(void **state)
 	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", ""), persons);
 }
 
+/* Is document (kind, id) among what the search index finds for `q`? */
+static bool indexed(struct testdb *t, const char *q, enum store_doc kind, int64_t id)
+{
+	struct store_hit hits[50];
+	int n = 0;
+	assert_int_equal(store_index_find(t->db, q, 50, hits, &n), STORE_OK);
+	for (int i = 0; i < n; i++)
+		if (hits[i].kind == kind && hits[i].id == id)
+			return true;
+	return false;
+}
+
+/* An import's search entries are queued and written together at its end (store_load):
+ * the people and the household it created are in the index then, found by part of a name
+ * and by the household's village; a later import that renames someone replaces the entry
+ * (the old name is no longer found, the new one is), and nothing is left queued. */
+static void the_search_entries_written_at_the_end_are_found(void **state)
+{
+	struct testdb *t = *state;
+	char csv[1024];
+	idn(12, "19750607");
+	idn(13, "19770809");
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "端木晓岚,%s,户主,贫困户,木树镇,冲头村\n"
+		 "端木青禾,%s,子,,,\n", ids[12], ids[13]);
+	json_t *out = NULL;
+	assert_int_equal(run_csv(t, csv, false, &out), OUT_OK);
+	json_decref(out);
+	int64_t head = one_int(t, "SELECT id FROM persons WHERE id_number = ?", ids[12]);
+	int64_t son = one_int(t, "SELECT id FROM persons WHERE id_number = ?", ids[13]);
+	int64_t hh = one_int(t, "SELECT household_id FROM persons WHERE id_number = ?", ids[12]);
+	assert_true(indexed(t, "晓岚", STORE_DOC_PERSON, head));
+	assert_true(indexed(t, "青禾", STORE_DOC_PERSON, son));
+	assert_true(indexed(t, "冲头", STORE_DOC_HOUSEHOLD, hh));
+	/* the son renamed by a second file: his entry replaced */
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系\n"
+		 "端木晓岚,%s,户主\n"
+		 "端木松涛,%s,子\n", ids[12], ids[13]);
+	assert_int_equal(run_csv(t, csv, false, &out), OUT_OK);
+	json_decref(out);
+	assert_false(indexed(t, "青禾", STORE_DOC_PERSON, son));
+	assert_true(indexed(t, "松涛", STORE_DOC_PERSON, son));
+	assert_true(indexed(t, "晓岚", STORE_DOC_PERSON, head));
+	assert_int_equal(one_int(t, "SELECT count(*) FROM sqlite_temp_master WHERE name = ?",
+				 "load_search"), 0);
+}
+
+/* Between the check and the write someone else writes (here, at the check's last progress
+ * report, through another connection): the write pass sees the database changed and checks
+ * every row again. An unrelated write changes nothing of the outcome; a person of the file
+ * registered meanwhile in another household is that row's error, and nothing is written. */
+struct race {
+	struct testdb *t;
+	const char *id_number;	/* the person the other connection registers */
+	bool done;
+};
+
+static void race_write(void *arg, const char *phase, long rows, long errors)
+{
+	struct race *rc = arg;
+	(void)rows;
+	(void)errors;
+	if (rc->done || strcmp(phase, "check") != 0)
+		return;
+	rc->done = true;
+	char err[200];
+	struct store_conn *other = store_connect(rc->t->store, err, sizeof(err));
+	assert_non_null(other);
+	assert_int_equal(store_begin(other), STORE_OK);
+	assert_int_equal(store_exec(other, "INSERT INTO households (number, category, status,"
+		" origin_village, created_at, updated_at) VALUES (?, 'registered_poor', 'planned',"
+		" '520628116204', 'now', 'now')", "t", rc->id_number + 2), STORE_OK);
+	int64_t hid = store_last_id(other);
+	char rev[19];
+	for (int i = 0; i < 18; i++)
+		rev[i] = rc->id_number[17 - i];
+	rev[18] = 0;
+	assert_int_equal(store_exec(other, "INSERT INTO persons (household_id, id_number,"
+		" id_reversed, name, name_initials, name_pinyin, gender, birth_date, relation,"
+		" created_at, updated_at) VALUES (?, ?, ?, '他人', 'tr', 'taren', 'male',"
+		" '1970-01-01', 'head', 'now', 'now')", "itt", hid, rc->id_number, rev), STORE_OK);
+	assert_int_equal(store_commit(other), STORE_OK);
+	store_disconnect(other);
+}
+
+static enum outcome run_raced(struct testdb *t, const char *csv, struct race *race, json_t **out)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/raced.csv", t->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(csv, f);
+	fclose(f);
+	testdb_reset(t);
+	struct import_opts o = {.kind = "households", .path = path, .file_name = "raced.csv",
+				.lang = LANG_EN, .progress = race_write, .progress_arg = race};
+	enum outcome res = import_run(&t->cx, &o, out);
+	unlink(path);
+	return res;
+}
+
+static void a_write_between_the_passes_is_seen(void **state)
+{
+	struct testdb *t = *state;
+	char csv[1024], other[19];
+	idn(14, "19810101");
+	idn(15, "19830303");
+	snprintf(other, sizeof(other), "%s", idn(9, "19600101"));	/* nobody of the file */
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "赫连一,%s,户主,贫困户,木树镇,冲头村\n"
+		 "赫连二,%s,配偶,,,\n", ids[14], ids[15]);
+	int64_t persons = one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", "");
+	struct race race = {.t = t, .id_number = other};
+	json_t *out = NULL;
+	assert_int_equal(run_raced(t, csv, &race, &out), OUT_OK);
+	assert_true(race.done);
+	json_decref(out);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", ""), persons + 3);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE household_id ="
+				 " (SELECT household_id FROM persons WHERE id_number = ?)", ids[14]), 2);
+
+	/* now the other connection registers the file's own second person elsewhere */
+	idn(16, "19850505");
+	idn(17, "19870707");
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "呼延一,%s,户主,贫困户,木树镇,冲头村\n"
+		 "呼延二,%s,配偶,,,\n", ids[16], ids[17]);
+	race = (struct race){.t = t, .id_number = ids[17]};
+	assert_int_equal(run_raced(t, csv, &race, &out), OUT_INVALID);
+	assert_true(race.done);
+	assert_true(has_error(out, "import_in_other_household", 3));
+	json_decref(out);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE ? = ''", ""), persons + 4);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE id_number = ?", ids[16]), 0);
+}
+
+/* The file changed on disk while the write read it (here, at its last progress report):
+ * not what the check read, so nothing is written and the run says why. */
+static void touch_file(void *arg, const char *phase, long rows, long errors)
+{
+	struct race *rc = arg;
+	(void)rows;
+	(void)errors;
+	if (rc->done || strcmp(phase, "write") != 0)
+		return;
+	rc->done = true;
+	char path[400];
+	snprintf(path, sizeof(path), "%s/raced.csv", rc->t->dir);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("\n", f);
+	fclose(f);
+}
+
+static void a_file_changed_during_the_write_writes_nothing(void **state)
+{
+	struct testdb *t = *state;
+	char csv[1024], path[400];
+	idn(18, "19890909");
+	snprintf(csv, sizeof(csv), "姓名,身份证号,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+		 "慕容一,%s,户主,贫困户,木树镇,冲头村\n", ids[18]);
+	snprintf(path, sizeof(path), "%s/raced.csv", t->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(csv, f);
+	fclose(f);
+	testdb_reset(t);
+	struct race race = {.t = t};
+	struct import_opts o = {.kind = "households", .path = path, .file_name = "raced.csv",
+				.lang = LANG_EN, .progress = touch_file, .progress_arg = &race};
+	json_t *out = NULL;
+	assert_int_equal(import_run(&t->cx, &o, &out), OUT_INVALID);
+	unlink(path);
+	assert_true(race.done);
+	assert_true(has_error(out, "import_file_changed", -1));
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "failed");
+	json_decref(out);
+	assert_int_equal(one_int(t, "SELECT count(*) FROM persons WHERE id_number = ?", ids[18]), 0);
+	assert_true(testdb_in_both_catalogues("import_file_changed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +449,9 @@ int main(void)
 		cmocka_unit_test(values_as_people_type_them),
 		cmocka_unit_test(a_move_twice_and_apart_are_refused),
 		cmocka_unit_test(a_dry_run_and_a_refused_file_keep_only_the_record),
+		cmocka_unit_test(the_search_entries_written_at_the_end_are_found),
+		cmocka_unit_test(a_write_between_the_passes_is_seen),
+		cmocka_unit_test(a_file_changed_during_the_write_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
