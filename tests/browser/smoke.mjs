@@ -229,7 +229,7 @@ try {
     await page.waitForSelector("#member option:nth-child(2)", { state: "attached" });
     await page.selectOption("#member", { index: 1 });
     await page.click("form.edit button[type=submit]");
-    await page.waitForURL(/\/services\/\d+$/);
+    await page.waitForURL(/\/services\/\d+\?saved=service$/);
     assert.match(await page.locator("main").innerText(), new RegExp(communityNumber), "taken for the household");
     await page.click("nav a[href='/services']");
     await page.fill("#walk_in_name", "来访的吴大姐");
