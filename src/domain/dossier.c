@@ -233,8 +233,12 @@ static void cover(struct pen *cr, json_t *h, json_t *awards)
 /* The catalogue, as many pages as it takes. */
 static void catalogue(struct pen *cr, json_t *items)
 {
-	/* a date's 66 pt: 10 digits at 8 pt; 序号 a column of its own, 14 pt clear of 档号 */
-	static const double cols[] = {0, 32, 200, 330, 398, 424};
+	/* Each column's left edge and width (A4 less the margins: 499 pt), so that a heading
+	 * and a file reference each fit on one line (text_line shrinks rather than break one):
+	 * 序号 and 页数 two characters at 9 pt, a reference of some 36 characters, a date's 10
+	 * digits at 8 pt; the title and the paper's place wrap. */
+	static const double cols[] = {0, 28, 214, 330, 384, 414};
+	static const double widths[] = {24, 182, 112, 50, 26, A4_W - 2 * MARGIN - 414};
 	static const char *const heads[] = {"序号", "档号", "题名", "日期", "页数", "纸质原件位置"};
 	size_t i;
 	json_t *it;
@@ -244,9 +248,8 @@ static void catalogue(struct pen *cr, json_t *items)
 			turn_page(cr);
 			y = MARGIN;
 			y += text(cr, MARGIN, y, A4_W - 2 * MARGIN, "卷内目录 Catalogue of items", 16, true) + 10;
-			for (int c = 0; c < 6; c++)	/* each heading within its column */
-				text(cr, MARGIN + cols[c], y, c < 5 ? cols[c + 1] - cols[c] - 6
-				     : A4_W - 2 * MARGIN - cols[c], heads[c], 9, true);
+			for (int c = 0; c < 6; c++)	/* each heading on one line within its column */
+				text_line(cr, MARGIN + cols[c], y, widths[c], heads[c], 9, true);
 			y += 16;
 		}
 		char no[16], pages[16];
@@ -260,9 +263,9 @@ static void catalogue(struct pen *cr, json_t *items)
 		double hmax = 0, hh;
 		const char *cells[] = {no, str(it, "reference_code"), str(it, "title"), str(it, "date"),
 				       pages, place};
-		const double widths[] = {28, 166, 128, 0, 24, A4_W - 2 * MARGIN - 424};	/* the date unbroken */
-		for (int c = 0; c < 6; c++) {
-			hh = text(cr, MARGIN + cols[c], y, widths[c], cells[c], 8, false);
+		for (int c = 0; c < 6; c++) {	/* a reference, a date, a count unbroken */
+			hh = c == 2 || c == 5 ? text(cr, MARGIN + cols[c], y, widths[c], cells[c], 8, false)
+				: text_line(cr, MARGIN + cols[c], y, widths[c], cells[c], 8, false);
 			if (hh > hmax)
 				hmax = hh;
 		}

@@ -113,11 +113,11 @@ static enum outcome source_next(void *state, struct ctx *cx, int max, json_t **r
 
 static void download(struct request *rq, const char *format, struct source *s)
 {
-	static const char *const activity_keys[] = {"id", "held_on", "community_code",
+	static const char *const activity_keys[] = {"id", "held_on",
 		"community_name", "kind", "title", "place", "organiser", "attendees", NULL};
 	static const char *const participation_keys[] = {"household_id", "household_number",
-		"community_code", "community_name", "attendances", NULL};
-	static const char *const business_keys[] = {"id", "name", "kind", "community_code",
+		"community_name", "attendances", NULL};
+	static const char *const business_keys[] = {"id", "name", "kind",
 		"community_name", "address", "founded_on", "founders", "status", "employees", "jobs",
 		"support_amount", NULL};
 	static const struct {
@@ -152,6 +152,15 @@ static void download(struct request *rq, const char *format, struct source *s)
 		.columns = export_columns(rq, "col_act_", what[s->list].keys),
 		.next = source_next, .state = copy, .release = free,
 	};
+	if (s->list == L_ACTIVITIES) {
+		json_t *kinds = NULL;
+		if (activity_kinds_list(&rq->cx, &kinds) == OUT_OK)
+			export_column_names(t.columns, "kind", json_object_get(kinds, "items"));
+		json_decref(kinds);
+	} else if (s->list == L_BUSINESSES) {
+		export_column_words(t.columns, "kind", "business_kind");
+		export_column_words(t.columns, "status", "business_status");
+	}
 	export_send(rq, format, what[s->list].base, &t, 1, 0);
 }
 

@@ -55,6 +55,9 @@ void api_evaluations_list(struct request *rq)
 		struct export_table t = {.name = msg_get(rq->lang, "nav_evaluations"),
 			.columns = columns(rq, "col_eva_", keys),
 			.rows = json_incref(json_object_get(out, "items"))};
+		export_column_words(t.columns, "kind", "evaluation_kind");
+		export_column_words(t.columns, "subject", "evaluation_subject");
+		export_column_words(t.columns, "status", "evaluation_status");
 		json_decref(out);
 		export_send(rq, format, "evaluations", &t, 1, 0);
 		return;

@@ -91,6 +91,9 @@ static void download(struct request *rq, const char *format, const struct hall_l
 		.name = msg_get(rq->lang, k->name_key), .columns = cols, .next = source_next,
 		.state = s, .release = free,
 	};
+	export_column_words(cols, "kind", k == &exhibits_kind ? "hall_exhibit_kind" : "hall_kind");
+	export_column_words(cols, "status", "facility_status");
+	export_column_words(cols, "media", "hall_media");
 	export_send(rq, format, k->base, &t, 1, 0);
 }
 

@@ -19,8 +19,12 @@ static const char *const columns[] = {"id", "received_at", "channel", "category"
 	"anonymous", "household_number", "person_name", "requester_name", "content",
 	"deadline", "state", "status", "replied_at", "replied_by", "reply", "satisfaction",
 	"appeals", NULL};
+static const char *const words[] = {"channel", "petition_channel", "state", "petition_state",
+	"status", "petition_status", "satisfaction", "petition_satisfaction", NULL};
+static const struct export_list_catalogue catalogues[] = {
+	{"category", petition_categories_list}, {NULL, NULL}};
 static const struct export_list_names names = {"petitions", "petition", "nav_petitions",
-					       "col_pet_", columns};
+					       "col_pet_", columns, words, catalogues};
 
 /* ---------------------------------------------------------------- the routes */
 

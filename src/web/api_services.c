@@ -18,14 +18,22 @@ static EXPORT_LIST_PAGE(request_page, struct service_filter, service_request_lis
 
 static const char *const facility_columns[] = {"id", "community_name", "kind", "name",
 	"address", "area_m2", "opening_hours", "contact", "status", "window_count", NULL};
+static const char *const facility_words[] = {"status", "facility_status", NULL};
+static const struct export_list_catalogue facility_catalogues[] = {
+	{"kind", facility_kinds_list}, {NULL, NULL}};
 static const struct export_list_names facility_names = {"facilities", "facility",
-	"nav_facilities", "col_svc_", facility_columns};
+	"nav_facilities", "col_svc_", facility_columns, facility_words, facility_catalogues};
 static const char *const request_columns[] = {"id", "received_at", "household_number",
 	"person_name", "walk_in_name", "matter", "department", "window_name", "channel",
 	"status", "due_on", "closed_at", "overdue", "referred_to", "receiving_party", "reason",
 	NULL};
+static const char *const request_words[] = {"status", "service_status",
+	"channel", "service_channel", NULL};
+static const struct export_list_catalogue request_catalogues[] = {
+	{"matter", service_matters_list}, {"department", facility_departments},
+	{"referred_to", facility_departments}, {NULL, NULL}};
 static const struct export_list_names request_names = {"service-requests", "service_request",
-	"nav_services", "col_svc_", request_columns};
+	"nav_services", "col_svc_", request_columns, request_words, request_catalogues};
 
 /* ---------------------------------------------------------------- facilities */
 

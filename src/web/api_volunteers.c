@@ -133,6 +133,11 @@ static void download(struct request *rq, const char *format, struct need_source 
 		.name = msg_get(rq->lang, "nav_needs"), .columns = cols, .next = source_next,
 		.state = s, .release = source_release,
 	};
+	json_t *cats = NULL;
+	if (need_categories_list(&rq->cx, &cats) == OUT_OK)
+		export_column_names(cols, "category", json_object_get(cats, "items"));
+	json_decref(cats);
+	export_column_words(cols, "source", "need_source");
 	export_send(rq, format, "needs", &t, 1, 0);
 }
 

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "core/check.h"
+#include "core/date.h"
 #include "core/log.h"
 #include "core/sheet.h"
+#include "domain/division.h"
 #include "domain/privacy.h"
 #include "domain/user.h"
 #include "web/page.h"
@@ -51,6 +53,109 @@ void export_pdf_headers(struct request *rq, const struct export_mark *m, const c
 	attachment(rq, m, base, "pdf", "inline");
 }
 
+/* ---------------------------------------------------------------- words, not codes */
+
+void export_column_words(json_t *columns, const char *key, const char *prefix)
+{
+	json_t *c;
+	size_t i;
+	json_array_foreach(columns, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "key")), key) == 0)
+			json_object_set_new(c, "words", json_string(prefix));
+}
+
+void export_column_names(json_t *columns, const char *key, json_t *catalogue)
+{
+	json_t *c;
+	size_t i;
+	json_array_foreach(columns, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "key")), key) == 0)
+			json_object_set(c, "names", catalogue ? catalogue : json_null());
+}
+
+/* Columns that hold a division: its name, never its code. */
+static bool division_column(const char *key)
+{
+	static const char *const keys[] = {"community", "village", "town", "county", "division",
+		"origin_village", "destination", "dest_community", "scope", "place", NULL};
+	for (int i = 0; keys[i]; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* One cell in words: an instant in the county's time zone, a code by its catalogue's word,
+ * a division by its name; anything else as it is. */
+static void cell_words(enum lang lang, struct store_conn *db, json_t *column, json_t *row)
+{
+	const char *key = json_string_value(json_object_get(column, "key"));
+	const char *v = json_string_value(json_object_get(row, key));
+	if (!key || !v || !*v)
+		return;
+	long long t;
+	if (date_parse_instant(v, &t)) {	/* TZ is the county's, set at start-up */
+		char stamp[32];
+		date_stamp(t, stamp);
+		json_object_set_new(row, key, json_string(stamp));
+		return;
+	}
+	const char *prefix = json_string_value(json_object_get(column, "words"));
+	json_t *names = json_object_get(column, "names");
+	if (prefix) {
+		char k[128];
+		snprintf(k, sizeof(k), "%s_%s", prefix, v);
+		if (msg_has(k))
+			json_object_set_new(row, key, json_string(msg_get(lang, k)));
+		return;
+	}
+	if (json_is_array(names)) {
+		json_t *r;
+		size_t i;
+		json_array_foreach(names, i, r) {
+			const char *code = json_string_value(json_object_get(r, "code"));
+			if (code && strcmp(v, code) == 0) {
+				json_t *name = json_object_get(r, lang == LANG_EN ? "name_en" : "name_zh");
+				if (json_is_string(name) && json_string_length(name))
+					json_object_set(row, key, name);
+				return;
+			}
+		}
+		return;
+	}
+	if (division_column(key) && (all_digits(v, 12) || all_digits(v, 9) || all_digits(v, 6))) {
+		char name_key[96];
+		snprintf(name_key, sizeof(name_key), "%s_name", key);
+		const char *name = json_string_value(json_object_get(row, name_key));
+		char found[128] = "";
+		if (!name || !*name) {
+			if (db)
+				division_name(db, v, found, sizeof(found));
+			name = found;
+		}
+		if (*name)
+			json_object_set_new(row, key, json_string(name));
+	}
+}
+
+void export_words(enum lang lang, struct store_conn *db, json_t *columns, json_t *rows)
+{
+	json_t *row, *c;
+	size_t i, j;
+	json_array_foreach(rows, i, row)
+		json_array_foreach(columns, j, c)
+			cell_words(lang, db, c, row);
+}
+
 /* ---------------------------------------------------------------- pages */
 
 /* Roughly what a page of rows takes in memory: its text and a slot per value. */
@@ -71,6 +176,7 @@ struct reader {
 	struct actor actor;
 	long today;
 	size_t memory;
+	enum lang lang;
 };
 
 static void reader_init(struct reader *r, struct request *rq)
@@ -79,6 +185,7 @@ static void reader_init(struct reader *r, struct request *rq)
 	r->actor = rq->actor;
 	r->today = rq->cx.today;
 	r->memory = rq->server->cfg.request_memory;
+	r->lang = rq->lang;
 }
 
 /* The next page of a table: the held rows once, or the source's next page, read with a
@@ -89,6 +196,8 @@ static enum outcome next_page(struct reader *r, struct export_table *t, json_t *
 	if (!t->next) {
 		*rows = t->rows ? t->rows : json_array();
 		t->rows = json_array();		/* held rows go out once */
+		if (*rows)
+			export_words(r->lang, server_db(r->server), t->columns, *rows);
 		return *rows && t->rows ? OUT_OK : OUT_TOO_LARGE;
 	}
 	struct arena a;
@@ -98,8 +207,10 @@ static enum outcome next_page(struct reader *r, struct export_table *t, json_t *
 	struct ctx cx = {.db = server_db(r->server), .actor = &r->actor, .arena = &a, .errs = &errs,
 			  .today = r->today, .blobs = &r->server->blobs};
 	enum outcome res = cx.db ? t->next(t->state, &cx, EXPORT_PAGE_ROWS, rows) : OUT_INTERNAL;
-	if (res == OUT_OK)	/* who is responsible or did something by their name */
+	if (res == OUT_OK) {	/* who is responsible or did something by their name */
 		user_names_show(&cx, *rows, NULL);
+		export_words(r->lang, cx.db, t->columns, *rows);
+	}
 	arena_release(&a);
 	if (res == OUT_OK && page_bytes(*rows) > r->memory)
 		res = OUT_TOO_LARGE;

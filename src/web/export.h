@@ -51,6 +51,15 @@ void export_send(struct request *rq, const char *format, const char *base,
 /* The columns of a table, each labelled by the message `prefix` + its key in the export's
  * language: [{"key", "label"}] for export_table.columns. */
 json_t *export_columns(struct request *rq, const char *prefix, const char *const *keys);
+/* Words, not codes (every table's rows pass through export_words before they are written):
+ * the column `key` of `columns` holds codes of the message list PREFIX_CODE
+ * (export_column_words) or of a catalogue's rows [{code, name_zh, name_en}] (taken as a
+ * reference: export_column_names). Whatever the columns, an instant ("...Z") is written in
+ * the county's time zone with its offset, and a division code in a division's column
+ * (community, village, town...) by its name (the row's KEY_name, else the divisions). */
+void export_column_words(json_t *columns, const char *key, const char *prefix);
+void export_column_names(json_t *columns, const char *key, json_t *catalogue);
+void export_words(enum lang lang, struct store_conn *db, json_t *columns, json_t *rows);
 /* For a source reading a keyset list ({"items", "next": "id" or null}) a page at a time:
  * the page's items, masked for the actor (privacy_present), with *after set to the next
  * page's cursor, or -1 after the last page. Takes page (NULL: the list is done, an empty

@@ -101,6 +101,14 @@ void export_list_send(struct request *rq, struct export_list *x, const char *for
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", names->keys[i], "label",
 			msg_get(rq->lang, arena_printf(&rq->arena, "%s%s", names->label_prefix,
 						       names->keys[i]))));
+	for (int i = 0; names->words && names->words[i] && names->words[i + 1]; i += 2)
+		export_column_words(cols, names->words[i], names->words[i + 1]);
+	for (int i = 0; names->catalogues && names->catalogues[i].key; i++) {
+		json_t *out = NULL;
+		if (names->catalogues[i].list(&rq->cx, &out) == OUT_OK)
+			export_column_names(cols, names->catalogues[i].key, json_object_get(out, "items"));
+		json_decref(out);
+	}
 	struct export_table t = {
 		.name = msg_get(rq->lang, names->sheet_key), .columns = cols, .next = next_rows,
 		.state = x, .release = release,

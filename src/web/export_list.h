@@ -47,6 +47,15 @@ struct export_list_names {
 	const char *sheet_key;		/* the sheet's name, a message key: "nav_petitions" */
 	const char *label_prefix;	/* a column's label is the message label_prefix + key */
 	const char *const *keys;	/* the columns, ending with NULL */
+	/* Columns of codes in words (export_column_words): key, message prefix, ..., NULL;
+	 * NULL when none. */
+	const char *const *words;
+	/* Columns of a catalogue's codes (export_column_names), read when the export starts;
+	 * ending with {NULL}, or NULL when none. */
+	const struct export_list_catalogue {
+		const char *key;
+		enum outcome (*list)(struct ctx *cx, json_t **out);
+	} *catalogues;
 };
 
 /* A list to export: a copy of `filter` (size bytes) read from `after` by `page`. NULL
