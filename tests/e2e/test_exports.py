@@ -8,6 +8,7 @@ private file modes, and the picture pixel cap.
 usage: test_exports.py PATH/TO/anju
 XLSX files are read back with Debian's python3-openpyxl, PDFs with poppler-utils.
 """
+import calendar
 import csv
 import io
 import json
@@ -104,6 +105,95 @@ def test_every_worklist_in_both_languages_as_xlsx_and_csv():
             expect(lines[0] == rows[1], "the same columns in CSV and XLSX")
             expect(len(lines) - 1 == n[rule], "%s csv: every entry" % rule)
     expect(tmp_files() == [], "no temporary file left: %r" % tmp_files())
+
+
+# ------------------------------------------------------------------ every list download in words
+
+# The raw-code patterns of the pages' checker (tests/browser/checkers.mjs: snakeCase,
+# divisionCode): a code where its word belongs, a division's code where its name does.
+SNAKE_CASE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-]|[.:][\w/])")
+DIVISION_CODE = re.compile(r"(?<!\d)5206\d{5}(?:\d{3})?(?!\d)")
+UTC_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:\.\d+)?Z")
+LOCAL_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00$")
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web", "templates")
+
+
+def download_paths(get):
+    """Every list download the pages link to, ids filled in."""
+    hall = get("/api/v1/halls").json["items"][0]["id"]
+    scheme = get("/api/v1/evaluations").json["items"][0]["id"]
+    paths = ["/api/v1/service-requests", "/api/v1/petitions", "/api/v1/needs", "/api/v1/activities",
+             "/api/v1/businesses", "/api/v1/evaluations", "/api/v1/evaluations/%d/results" % scheme,
+             "/api/v1/facilities", "/api/v1/halls", "/api/v1/halls/%d/exhibits" % hall,
+             "/api/v1/halls/%d/visits" % hall, "/api/v1/reports/participation", "/api/v1/reports/employment",
+             "/api/v1/volunteers", "/audit/export"] + ["/api/v1/worklists/" + r for r in RULES]
+    # a download link a template adds is in the list above (its ids as {{...}})
+    linked = set()
+    for name in os.listdir(TEMPLATES):
+        with open(os.path.join(TEMPLATES, name), encoding="utf-8") as f:
+            for m in re.finditer(r'href="(/[^"?]*)\?[^"]*format=(?:csv|xlsx)', f.read()):
+                linked.add(re.sub(r"\{\{[^}]*\}\}", "ID", m.group(1)))
+    covered = {re.sub(r"/\d+(?=/|$)", "/ID", p) for p in paths} | {"/api/v1/worklists/ID"}
+    expect(linked and linked <= covered, "every linked download is checked: %r" % sorted(linked - covered))
+    return paths
+
+
+def raw_codes(head, rows):
+    """The cells that show a code, a division code or a UTC instant instead of words. A
+    division code may stand in a column labelled as one (代码) beside the name's (名称): the
+    employment report's, for the statistics sent upwards."""
+    coded = {i for i, h in enumerate(head) if str(h).endswith("代码")} if "名称" in head else set()
+    bad = []
+    for row in rows:
+        for i, cell in enumerate(row):
+            text = "" if cell is None else str(cell)
+            if (SNAKE_CASE.search(text) or UTC_INSTANT.search(text)
+                    or (DIVISION_CODE.search(text) and i not in coded)):
+                bad.append(text)
+    return bad
+
+
+def test_every_list_download_is_in_words_and_county_time():
+    # A second server on the same database and data folder, with the default request
+    # memory: a page of these lists is more than the 192 KiB the memory tests above need.
+    full = Server(db=S.db)
+    os.symlink(os.path.join(S.dir, "data"), os.path.join(full.dir, "data"))
+    full.start()
+    tok = full.login("admin", "songtao2019")
+
+    def get(path, headers=None):
+        return full.request("GET", path, token=tok, headers=headers)
+
+    seen_times = 0
+    for path in download_paths(get):
+        for fmt in ("csv", "xlsx"):
+            r = get("%s?format=%s" % (path, fmt), headers=ZH)
+            expect(r.status == 200, "%s %s: %r" % (path, fmt, r))
+            # each table: its heading row and its rows (a sheet's first row is the mark)
+            tables = ([read_csv(r.body)] if fmt == "csv"
+                      else [sheet[1:] for _, sheet in read_xlsx(r.body)["sheets"]])
+            expect(all(len(t) > 1 for t in tables), "%s %s has rows" % (path, fmt))
+            for t in tables:
+                bad = raw_codes(t[0], t[1:])
+                expect(not bad, "%s %s: codes, not words, in %r" % (path, fmt, sorted(set(bad))[:10]))
+                seen_times += sum(1 for row in t for c in row if c is not None and LOCAL_TIME.match(str(c)))
+    expect(seen_times > 100, "times with the county's offset: %d" % seen_times)
+    # the same moment as the API's UTC, in the county's time (Asia/Shanghai, +8 h)
+    item = get("/api/v1/service-requests?limit=1").json["items"][0]
+    at = time.strptime(item["received_at"], "%Y-%m-%dT%H:%M:%SZ")
+    local = time.strftime("%Y-%m-%d %H:%M:%S +08:00", time.gmtime(calendar.timegm(at) + 8 * 3600))
+    for fmt in ("csv", "xlsx"):
+        r = get("/api/v1/service-requests?format=%s" % fmt, headers=ZH)
+        rows = read_csv(r.body) if fmt == "csv" else read_xlsx(r.body)["sheets"][0][1][1:]
+        head = rows[0]
+        row = next(x for x in rows[1:] if str(x[0]) == str(item["id"]))
+        expect(row[head.index("接件时间")] == local, "%s: received %r, not %r" % (fmt, row, local))
+        expect(item["matter"] not in row and item["status"] not in row, "%s: codes in %r" % (fmt, row))
+        a = get("/audit/export?format=%s" % fmt, headers=ZH)
+        rows = read_csv(a.body) if fmt == "csv" else read_xlsx(a.body)["sheets"][0][1][1:]
+        col = rows[0].index("时间") if "时间" in rows[0] else [i for i, h in enumerate(rows[0]) if "时间" in h][0]
+        expect(all(LOCAL_TIME.match(str(x[col])) for x in rows[1:]), "audit %s times %r" % (fmt, rows[1][col]))
+    full.stop()
 
 
 def test_export_language_from_query_and_cookie():
