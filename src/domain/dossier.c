@@ -233,12 +233,13 @@ static void cover(struct pen *cr, json_t *h, json_t *awards)
 /* The catalogue, as many pages as it takes. */
 static void catalogue(struct pen *cr, json_t *items)
 {
-	/* Each column's left edge and width (A4 less the margins: 499 pt), so that a heading
-	 * and a file reference each fit on one line (text_line shrinks rather than break one):
-	 * 序号 and 页数 two characters at 9 pt, a reference of some 36 characters, a date's 10
-	 * digits at 8 pt; the title and the paper's place wrap. */
-	static const double cols[] = {0, 28, 214, 330, 384, 414};
-	static const double widths[] = {24, 182, 112, 50, 26, A4_W - 2 * MARGIN - 414};
+	/* Each column's left edge and width (A4 less the margins: 499 pt; pango's 96 dpi makes
+	 * an 8 pt character 10.7 pt wide), so that a heading and a file reference each fit on
+	 * one line (text_line shrinks rather than break one): 序号 and 页数 two characters at 9
+	 * pt, a reference of some 36 characters (166 pt at 8 pt), a twelve-character title, a date's 10 digits
+	 * at 8 pt; a longer title and the paper's place wrap. */
+	static const double cols[] = {0, 28, 202, 342, 406, 434};
+	static const double widths[] = {24, 170, 136, 60, 24, A4_W - 2 * MARGIN - 434};
 	static const char *const heads[] = {"序号", "档号", "题名", "日期", "页数", "纸质原件位置"};
 	size_t i;
 	json_t *it;

@@ -415,10 +415,10 @@ def test_bagit_export():
 
 def test_dossier_and_label_pdfs():
     h = new_household()
-    upload("/api/v1/households/%d/items" % h["id"], {"title": "搬迁及旧房拆除复垦协议书", "doc_type": "relocation_agreement",
-                                                    "paper_location": "档案室 C柜 4盒 7号", "pages": "3",
-                                                    "date": "2026-11-20"},
-           [("file", "协议.png", png(40, 30, seed=21), "image/png")])
+    item = upload("/api/v1/households/%d/items" % h["id"], {"title": "搬迁及旧房拆除复垦协议书", "doc_type": "relocation_agreement",
+                                                           "paper_location": "档案室 C柜 4盒 7号", "pages": "3",
+                                                           "date": "2026-11-20"},
+                  [("file", "协议.png", png(40, 30, seed=21), "image/png")]).json
     r = S.request("GET", "/api/v1/households/%d/dossier.pdf" % h["id"], token=ADMIN)
     expect(r.status == 200 and r.header("Content-Type") == "application/pdf" and r.body[:5] == b"%PDF-", "dossier %r" % r.status)
     path = os.path.join(S.dir, "dossier.pdf")
@@ -434,6 +434,22 @@ def test_dossier_and_label_pdfs():
     expect("2026-11-20" in txt, "the catalogue's date on one line, not broken %r" % re.findall(r"^.*2026-1.*$", txt, re.M))
     expect("序号" in txt and "档号" in txt and "序号档号" not in txt, "the catalogue's headings apart %r"
            % re.findall(r"^.*序号.*$", txt, re.M))
+    # the catalogue (page 2): its headings on one line, each whole (not 页 above 数), in order,
+    # and a file reference on one line (issue 12)
+    cat = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", path, "-"], capture_output=True,
+                         text=True, check=True).stdout
+    heads = [ln for ln in cat.splitlines() if "序号" in ln]
+    expect(len(heads) == 1 and re.search(r"序号\s+档号\s+题名\s+日期\s+页数\s+纸质原件位置", heads[0]),
+           "the catalogue's headings on one line %r" % cat[:600])
+    expect(any(item["reference_code"] in ln.split() for ln in cat.splitlines()),
+           "the file reference %s on one line %r" % (item["reference_code"], cat[:600]))
+    # word boxes: each heading one word on the headings' line, the reference one word too
+    box = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", path, "-"], capture_output=True,
+                         text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', box)
+    ys = {w: float(y) for _, y, w in words if w in ("序号", "档号", "题名", "日期", "页数", "纸质原件位置")}
+    expect(len(ys) == 6 and max(ys.values()) - min(ys.values()) < 1, "six headings, one line %r" % ys)
+    expect(item["reference_code"] in [w for _, _, w in words], "the reference one word %r" % words[:20])
     pages = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
     expect(re.search(r"^Pages:\s+3$", pages, re.M), "cover, catalogue, pictures: %s" % pages)
     r = S.request("GET", "/api/v1/households/%d/label.pdf" % h["id"], token=ADMIN)
