@@ -94,13 +94,19 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-/* One cell in words: an instant in the county's time zone, a code by its catalogue's word,
+/* One cell in words: yes or no for a boolean, an instant in the county's time zone, a code by its catalogue's word,
  * a division by its name; anything else as it is. */
 static void cell_words(enum lang lang, struct store_conn *db, json_t *column, json_t *row)
 {
 	const char *key = json_string_value(json_object_get(column, "key"));
-	const char *v = json_string_value(json_object_get(row, key));
-	if (!key || !v || !*v)
+	json_t *cell = key ? json_object_get(row, key) : NULL;
+	if (json_is_boolean(cell)) {	/* a sheet would leave the cell empty: yes or no */
+		json_object_set_new(row, key, json_string(msg_get(lang, json_is_true(cell)
+			? "answer_true" : "answer_false")));
+		return;
+	}
+	const char *v = json_string_value(cell);
+	if (!v || !*v)
 		return;
 	long long t;
 	if (date_parse_instant(v, &t)) {	/* TZ is the county's, set at start-up */

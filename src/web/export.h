@@ -54,7 +54,7 @@ json_t *export_columns(struct request *rq, const char *prefix, const char *const
 /* Words, not codes (every table's rows pass through export_words before they are written):
  * the column `key` of `columns` holds codes of the message list PREFIX_CODE
  * (export_column_words) or of a catalogue's rows [{code, name_zh, name_en}] (taken as a
- * reference: export_column_names). Whatever the columns, an instant ("...Z") is written in
+ * reference: export_column_names). Whatever the columns, a boolean is 是/否 (yes/no), an instant ("...Z") is written in
  * the county's time zone with its offset, and a division code in a division's column
  * (community, village, town...) by its name (the row's KEY_name, else the divisions). */
 void export_column_words(json_t *columns, const char *key, const char *prefix);

@@ -189,6 +189,10 @@ def test_every_list_download_is_in_words_and_county_time():
         row = next(x for x in rows[1:] if str(x[0]) == str(item["id"]))
         expect(row[head.index("接件时间")] == local, "%s: received %r, not %r" % (fmt, row, local))
         expect(item["matter"] not in row and item["status"] not in row, "%s: codes in %r" % (fmt, row))
+        late = get("/api/v1/service-requests?overdue=true&format=%s" % fmt, headers=ZH)
+        rows = read_csv(late.body) if fmt == "csv" else read_xlsx(late.body)["sheets"][0][1][1:]
+        expect(len(rows) > 1 and {x[rows[0].index("超期")] for x in rows[1:]} == {"是"},
+               "%s: a yes/no in words, not an empty cell %r" % (fmt, rows[:2]))
         a = get("/audit/export?format=%s" % fmt, headers=ZH)
         rows = read_csv(a.body) if fmt == "csv" else read_xlsx(a.body)["sheets"][0][1][1:]
         col = rows[0].index("时间") if "时间" in rows[0] else [i for i, h in enumerate(rows[0]) if "时间" in h][0]
