@@ -296,8 +296,25 @@ def test_pages_of_a_volunteer():
     body = r.body.decode()
     expect(r.status == 422 and 'id="due_on-error"' in body and 'id="description-error"' in body, "errors beside fields %r" % r)
     expect(stored() == before[:2] + (before[2] + 1,) + before[3:], "only the visit stored")
-    r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同", "due_on": LATER})
+    # the record a need comes from is chosen among the household's own, never typed as an id
+    visit = max(v["id"] for v in get("/api/v1/households/%d/visits" % hh, TS).json["items"])
+    expect('<select id="source_id"' in form and '<input id="source_id"' not in form
+           and ('value="visit:%d"' % visit) in form and "走访 · 轮椅已送到" in form, "the household's visits offered")
+    db = sqlite3.connect(S.db)
+    foreign = db.execute("SELECT max(id) FROM visits WHERE household_id <> ?", (hh,)).fetchone()[0]
+    db.close()
+    for bad in ("visit:%d" % foreign, "29425", "petition:x"):
+        r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同",
+                                                           "due_on": LATER, "source_id": bad})
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="source_id-error"' in body and "此户没有这条记录" in body
+               and ('value="%s" selected' % bad) in body and "慢病随访需陪同" in body
+               and stored() == before[:2] + (before[2] + 1,) + before[3:], "not this household's record %r: %r" % (bad, r))
+    r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同", "due_on": LATER,
+                                                       "source": "other", "source_id": "visit:%d" % visit})
     expect(r.status == 303, "a need by the form %r" % r)
+    need = max(get("/api/v1/households/%d/needs" % hh, TS).json["items"], key=lambda n: n["id"])
+    expect(need["source"] == "visit" and need["source_id"] == visit, "its source is the visit chosen %r" % need)
     home = page("/households/%d" % hh, vol).body.decode()
     expect("慢病随访需陪同" in home and "看病就医" in home and 'action="/needs/' in home, "the need on the household's page")
     nid = max(n["id"] for n in get("/api/v1/households/%d/needs" % hh, TS).json["items"])
