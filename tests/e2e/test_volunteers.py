@@ -367,6 +367,21 @@ def test_pages_of_the_community():
            "another community's building is refused %r" % r)
     r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine})
     expect(r.status == 303 and get("/api/v1/users/%d/assignments" % vid, TS).json["buildings"] == [], "unpicked %r" % r)
+    # the confirmation names the volunteer by name, not by login
+    expect(S.request("PATCH", "/api/v1/users/%d" % vid, {"full_name": "闲志愿"}, token=ADMIN).status == 200, "named")
+    told = page(r.header("Location"), ts).body.decode()
+    expect(r.header("Location") == "/volunteers/%d?saved=volunteer" % vid and "已保存包联（闲志愿）" in told
+           and "已保存包联（idle）" not in told, "saved, the volunteer named %r" % r.header("Location"))
+    # sent again as it is: nothing written, and said so
+    db = sqlite3.connect(S.db)
+    audit = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    db.close()
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine})
+    db = sqlite3.connect(S.db)
+    expect(r.status == 303 and r.header("Location") == "/volunteers/%d?saved=nothing" % vid
+           and db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit, "unchanged: nothing written %r" % r.header("Location"))
+    db.close()
+    expect("没有修改" in page(r.header("Location"), ts).body.decode(), "and said so")
     one = page("/volunteers/%d" % vid, ts).body.decode()
     expect("党员中心户" in one and "党员" in one and 'href="/households/%d"' % HH["mine"] in one, "the volunteer's page")
     expect(page("/volunteers/%d" % user_id("ycvol"), ts).status == 404, "another community's volunteer: 404")
