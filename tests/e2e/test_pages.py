@@ -18,6 +18,7 @@ S.cli("migrate")
 S.add_user("admin", "admin")
 S.add_user("zhengda", "town", "520628118")
 S.add_user("panshi", "town", "520628101")
+S.add_user("pagecommunity", "community", "520628002030")
 S.start()
 API = S.login("admin")
 
@@ -291,6 +292,11 @@ def test_forms_start_from_sensible_defaults():
            in village, "the villages under their town, by their own names %r" % village[:300])
     expect(village.count("<optgroup") > 20 and "<option value=\"520628118201\">%s " % names["520628118"] not in village,
            "one group a town, the town not repeated in each village")
+    r, _, _ = browser_login("pagecommunity")
+    form = get("/households/new", cookies_of(r)["anju_session"], lang="zh").body.decode()
+    dest = form[form.index('<select id="dest_community"'):]
+    dest = dest[:dest.index("</select>")]
+    expect(re.findall(r'<option value="(\d+)"', dest) == ["520628002030"], "a community worker is offered its own community only %r" % dest[:300])
 
 
 def test_edit_household_under_its_etag():
