@@ -387,6 +387,8 @@ enum outcome evaluation_score(struct ctx *cx, int64_t id, json_t *body, json_t *
 		sid = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	}
 	json_t *before = rc == STORE_OK ? subject_load(cx, sid) : NULL;
+	if (before)	/* as the subject is read back after the write: no false change */
+		json_object_set_new(before, "scheme_id", json_integer(id));
 	int k = 0;
 	json_object_foreach(scores, code, v) {
 		if (rc != STORE_OK || k >= n)
@@ -414,9 +416,11 @@ enum outcome evaluation_score(struct ctx *cx, int64_t id, json_t *body, json_t *
 			"evaluations")) ? "update" : "create", "evaluation_subject", sid, before, *out)
 			: STORE_ERROR;
 	}
+	/* the scores the evaluator gave already: nothing kept, cx->unchanged says so */
+	enum outcome end = tx_end_change(cx, OUT_OK, rc, before, out);
 	json_decref(before);
 	json_decref(scheme);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return end;
 }
 
 /* ---------------------------------------------------------------- results */

@@ -41,7 +41,7 @@ void evaluation_etag(json_t *scheme, char out[48]);
 /* {"household_id" or "person_id" (as the scheme's subject), "evaluator"? (default: the
  * user's name), "scores": {"<criterion code>": number, ...}}: sets that evaluator's scores
  * of the subject (each in its criterion's range), while the scheme is open. → the subject
- * with every evaluator's scores. */
+ * with every evaluator's scores. Scores as they were already write nothing (cx->unchanged). */
 enum outcome evaluation_score(struct ctx *cx, int64_t id, json_t *body, json_t **out);
 
 /* The results of a scheme: {"scheme": {...}, "items": [...]} best first (incomplete

@@ -77,6 +77,12 @@ struct ledger_field {
 	/* 't': a configurable catalogue its value comes from ({"items": [{code, name_zh,
 	 * name_en, active}]}), which the form offers as a list; the check says what is known */
 	enum outcome (*choices)(struct ctx *cx, json_t **out);
+	/* 'i' of a household's ledger: the household's records the value is the id of
+	 * ({"items": [{source, id, date, text, name_zh, name_en}]}), which the form offers as
+	 * a list (never an id to type); a choice also sets the field records_kind to the
+	 * record's source */
+	enum outcome (*records)(struct ctx *cx, int64_t household_id, json_t **out);
+	const char *records_kind;
 };
 
 /* A column read with the row but never written (a job's employer kind). */

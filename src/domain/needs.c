@@ -3,11 +3,13 @@
 #include "domain/needs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
+#include "domain/household.h"
 #include "domain/household_guard.h"
 #include "domain/ledger.h"
 #include "domain/tx.h"
@@ -20,7 +22,8 @@ static const struct ledger_field fields[] = {
 	{"description", 't', true, .max = 1000, .label_key = "field_need_description"},
 	{"source", 's', false, .options = needs_sources, .label_key = "field_need_source",
 	 .option_prefix = "need_source", .initial = "visit"},
-	{"source_id", 'i', false, .min = 1, .label_key = "field_need_source_id"},
+	{"source_id", 'i', false, .min = 1, .label_key = "field_need_source_id",
+	 .records = needs_source_records, .records_kind = "source"},
 	{"measure", 't', false, .max = 1000, .label_key = "field_need_measure"},
 	{"owner", 't', false, .max = 50, .label_key = "field_need_owner"},
 	{"due_on", 'd', true, .when = DATE_PLANNED, .label_key = "field_need_due_on"},
@@ -109,6 +112,50 @@ enum outcome need_categories_list(struct ctx *cx, json_t **out)
 {
 	return ledger_items(ledger_rows(cx, "code name_zh name_en active", "tttb", "SELECT code,"
 		" name_zh, name_en, active FROM need_categories ORDER BY sort, code", NULL), out);
+}
+
+/* ---------------------------------------------------------------- a need's source */
+
+/* Cuts UTF-8 text after `max` characters, marking the cut with "…". */
+static void shorten(json_t *row, const char *key, int max)
+{
+	const char *s = json_string_value(json_object_get(row, key));
+	int n = 0;
+	for (const char *p = s; p && *p; p++)
+		if ((*p & 0xC0) != 0x80 && n++ == max) {
+			char *cut = strndup(s, (size_t)(p - s));
+			if (cut)
+				json_object_set_new(row, key, json_sprintf("%s…", cut));
+			free(cut);
+			return;
+		}
+}
+
+enum outcome needs_source_records(struct ctx *cx, int64_t household_id, json_t **out)
+{
+	json_t *hh = NULL, *row;
+	size_t i;
+	*out = NULL;
+	enum outcome res = household_get(cx, household_id, &hh);
+	json_decref(hh);
+	if (res != OUT_OK)
+		return res;
+	json_t *rows = ledger_rows(cx, "source id date text name_zh name_en", "titttt",
+		"SELECT 'visit', id, date, found, NULL, NULL FROM visits WHERE household_id = ?"
+		" UNION ALL SELECT 'service_request', r.id, r.received_on, r.note, m.name_zh,"
+		" m.name_en FROM service_requests r JOIN service_matters m ON m.code = r.matter"
+		" WHERE r.household_id = ?"
+		" UNION ALL SELECT 'petition', p.id, p.received_on, CASE WHEN p.anonymous = 1 THEN"
+		" NULL ELSE p.content END, c.name_zh, c.name_en"
+		" FROM petitions p JOIN petition_categories c ON c.code = p.category"
+		" WHERE p.household_id = ?"
+		" ORDER BY 3 DESC, 2 DESC", "iii", household_id, household_id, household_id);
+	if (!rows)
+		return OUT_INTERNAL;
+	json_array_foreach(rows, i, row)
+		shorten(row, "text", 30);
+	*out = json_pack("{s:o}", "items", rows);
+	return OUT_OK;
 }
 
 /* ---------------------------------------------------------------- resolving */

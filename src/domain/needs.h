@@ -22,6 +22,12 @@ extern const char *const needs_sources[];	/* visit, service_request, petition, o
 
 /* {"items": [{code, name_zh, name_en, active}]}. */
 enum outcome need_categories_list(struct ctx *cx, json_t **out);
+/* The records a need of the household may come from, newest first: {"items": [{source
+ * (visit, service_request, petition), id, date, text (a visit's findings, a request's
+ * note, a petition's content unless anonymous; at most 30 characters), name_zh, name_en (a request's
+ * matter, a petition's category; null for a visit)}]}. OUT_NOT_FOUND when the household
+ * is out of sight. */
+enum outcome needs_source_records(struct ctx *cx, int64_t household_id, json_t **out);
 /* Resolves an open need the actor may see and may visit (role_can_visit): {"measure"}
  * optional (the measure taken, kept with it). A need resolved already is a field error
  * (resolved: need_already_resolved), nothing changed. *out is the need. */

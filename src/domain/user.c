@@ -54,15 +54,56 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 	return 0;
 }
 
-/* A person's name as people write it: up to FULL_NAME_MAX characters, no control
- * characters, not only spaces unless empty (no name yet). */
-static bool full_name_ok(const char *s)
+/* True when s holds a bidirectional control (U+061C, U+200E/F, U+202A-E, U+2066-9): it
+ * reorders the text around it, so a name could show as another. */
+static bool has_bidi_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((p[0] == 0xD8 && p[1] == 0x9C)
+		    || (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F
+							 || (p[2] >= 0xAA && p[2] <= 0xAE)))
+		    || (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))
+			return true;
+	return false;
+}
+
+/* A person's name as people write it, its surrounding spaces (also the ideographic
+ * U+3000) cut: up to FULL_NAME_MAX characters, no control characters
+ * (full_name_invalid), no bidirectional controls (full_name_bidi), not only spaces unless
+ * empty (no name yet). The name to keep, in cx's arena, or NULL with *err_key. */
+static const char *full_name_clean(struct ctx *cx, const char *s, const char **err_key)
 {
 	if (!s || !*s)
-		return true;
-	if (!utf8_valid(s, strlen(s)) || utf8_length(s) > FULL_NAME_MAX || utf8_has_control(s))
-		return false;
-	return strspn(s, " ") < strlen(s);
+		return "";
+	if (!utf8_valid(s, strlen(s)) || utf8_has_control(s)) {
+		*err_key = "full_name_invalid";
+		return NULL;
+	}
+	if (has_bidi_control(s)) {
+		*err_key = "full_name_bidi";
+		return NULL;
+	}
+	const char *end = s + strlen(s);
+	for (;;)
+		if (*s == ' ')
+			s++;
+		else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
+			s += 3;
+		else
+			break;
+	for (;;)
+		if (end > s && end[-1] == ' ')
+			end--;
+		else if (end - s >= 3 && strncmp(end - 3, "\xE3\x80\x80", 3) == 0)
+			end -= 3;
+		else
+			break;
+	char *name = arena_printf(cx->arena, "%.*s", (int)(end - s), s);
+	if (!name || !*name || utf8_length(name) > FULL_NAME_MAX) {
+		*err_key = name ? "full_name_invalid" : "internal";
+		return NULL;
+	}
+	return name;
 }
 
 int user_add(struct ctx *cx, const char *username, const char *role, const char *scope,
@@ -80,12 +121,8 @@ int user_add_named(struct ctx *cx, const char *username, const char *full_name,
 		*err_key = "username_invalid";
 		return -1;
 	}
-	if (!full_name)
-		full_name = "";
-	if (!full_name_ok(full_name)) {
-		*err_key = "full_name_invalid";
+	if (!(full_name = full_name_clean(cx, full_name, err_key)))
 		return -1;
-	}
 	if (r < 0) {
 		*err_key = "role_unknown";
 		return -1;
@@ -335,10 +372,8 @@ int user_set_full_name(struct ctx *cx, int64_t id, const char *full_name, const 
 {
 	int rc;
 	*err_key = "internal";
-	if (!full_name_ok(full_name)) {
-		*err_key = "full_name_invalid";
+	if (!(full_name = full_name_clean(cx, full_name, err_key)))
 		return -1;
-	}
 	if (store_begin(cx->db) != STORE_OK)
 		return -1;
 	struct store_rows *r = store_query(cx->db, "SELECT full_name FROM users WHERE id = ?", "i",
@@ -351,7 +386,8 @@ int user_set_full_name(struct ctx *cx, int64_t id, const char *full_name, const 
 		return -1;
 	}
 	json_t *after = json_pack("{s:s}", "full_name", full_name);
-	if (!json_equal(before, after)) {	/* the same name again: nothing to write or log */
+	cx->unchanged = json_equal(before, after);
+	if (!cx->unchanged) {	/* the same name again: nothing to write or log */
 		rc = store_exec(cx->db, "UPDATE users SET full_name = ? WHERE id = ?", "ti",
 				full_name, id);
 		if (rc == STORE_OK)

@@ -274,6 +274,8 @@ enum outcome volunteer_assignments_put(struct ctx *cx, int64_t user_id, json_t *
 		*out = volunteer_load(cx, user_id);
 		rc = *out ? audit_write(cx, "update", "volunteer", user_id, before, *out) : STORE_ERROR;
 	}
+	/* the same assignments and profile sent again: nothing kept, cx->unchanged says so */
+	res = tx_end_change(cx, OUT_OK, rc, before, out);
 	json_decref(before);
-	return tx_end_out(cx->db, OUT_OK, rc, out);
+	return res;
 }

@@ -28,7 +28,8 @@ enum outcome volunteer_assignments_get(struct ctx *cx, int64_t user_id, json_t *
  * assignments (and, when given, its kind and post). A user who is no volunteer the actor
  * may manage is OUT_NOT_FOUND; an id unknown or outside the actor's scope is a field error
  * (households[i] unknown_household, buildings[i] unknown_building), nothing changed. Each
- * household added or removed one by one gets an audit row of its own (its change trail). */
+ * household added or removed one by one gets an audit row of its own (its change trail).
+ * What is sent again as it is writes nothing and sets cx->unchanged. */
 enum outcome volunteer_assignments_put(struct ctx *cx, int64_t user_id, json_t *body,
 				       json_t **out);
 /* {"items": [{user_id, username, scope, kind, post, households, buildings, reach}]}: the

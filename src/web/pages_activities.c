@@ -136,7 +136,8 @@ void page_activities_post(struct request *rq)
 	json_decref(f);
 }
 
-static void activity_page(struct request *rq, unsigned status, json_t *form)
+static void activity_page_said(struct request *rq, unsigned status, json_t *form,
+			       const char *failed_key)
 {
 	json_t *out = NULL;
 	enum outcome got = activity_get(&rq->cx, rq->ids[0], &out);
@@ -161,8 +162,13 @@ static void activity_page(struct request *rq, unsigned status, json_t *form)
 		json_object_set_new(out, "can_edit", json_true());
 	}
 	if (status != 200)
-		json_object_set_new(out, "failed", json_string(msg_get(rq->lang, "form_has_errors")));
+		json_object_set_new(out, "failed", json_string(msg_get(rq->lang, failed_key)));
 	page_render(rq, status, "activity", "nav_activities", out);
+}
+
+static void activity_page(struct request *rq, unsigned status, json_t *form)
+{
+	activity_page_said(rq, status, form, "form_has_errors");
 }
 
 void page_activity(struct request *rq)
@@ -199,11 +205,17 @@ void page_activity_unattend(struct request *rq)
 	enum outcome res = person > 0 ? activity_unattend(&rq->cx, rq->ids[0], person)
 		: OUT_NOT_FOUND;
 	json_decref(f);
-	if (res == OUT_OK)
+	if (res == OUT_OK) {
 		page_saved(rq, arena_printf(&rq->arena, "/activities/%lld", (long long)rq->ids[0]),
 			   "attendance_removed");
-	else
+	} else if (res == OUT_NOT_FOUND) {	/* removed already (a second click): the activity
+						 * says so; an activity out of sight is 404 there */
+		json_t *form = json_object();
+		activity_page_said(rq, outcome_status(res), form, "act_not_attendee");
+		json_decref(form);
+	} else {
 		page_outcome(rq, res);
+	}
 }
 
 void page_participation(struct request *rq)

@@ -30,6 +30,10 @@ json_t *page_household_form_fields(struct request *rq, json_t *f)
 			json_object_set_new(fd, "options", page_code_options(rq, household_categories, "category", v));
 		else if (i == 1 || i == 2)
 			json_object_set_new(fd, "groups", page_place_groups(rq, i == 2, v));	/* town, then place */
+		/* a community worker's destination: its own community (a town's or the
+		 * county's people register moves from their places to any community) */
+		if (i == 2 && strlen(rq->actor.scope) == 12)
+			page_community_groups_in_scope(rq, fd);
 		json_object_set_new(fd, "select", json_boolean(i <= 2));
 		json_array_append_new(fields, fd);
 	}

@@ -94,6 +94,91 @@ static enum outcome (*choices_of(const struct ledger_form *lf, const char *name)
 	return NULL;
 }
 
+/* The descriptor's field of a name when it is one of the household's records. */
+static const struct ledger_field *records_of(const struct ledger_form *lf, const char *name)
+{
+	for (const struct ledger_field *f = lf->ledger ? lf->ledger->fields : NULL; f && f->name; f++)
+		if (strcmp(f->name, name) == 0 && f->records)
+			return f;
+	return NULL;
+}
+
+/* A household record's form value: its source and id ("visit:12"), since ids of
+ * different kinds of record may be the same number. */
+static const char *record_value(struct request *rq, json_t *r)
+{
+	return arena_printf(&rq->arena, "%s:%lld", json_string_value(json_object_get(r, "source")),
+			    (long long)json_integer_value(json_object_get(r, "id")));
+}
+
+/* The household's records a field may name (NULL when they cannot be read). */
+static json_t *records_read(struct request *rq, const struct ledger_field *lfd)
+{
+	json_t *out = NULL;
+	if (lfd->records(&rq->cx, rq->ids[0], &out) != OUT_OK) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* <option>s of the household's records: day, kind and a few words of each. A value sent
+ * that is none of them stays chosen, named as such, beside its field error. */
+static json_t *record_options(struct request *rq, const struct ledger_field *lfd, const char *selected)
+{
+	json_t *arr = json_array(), *out = records_read(rq, lfd), *r;
+	size_t i;
+	bool found = false;
+	json_array_foreach(json_object_get(out, "items"), i, r) {
+		const char *value = record_value(rq, r);
+		const char *source = json_string_value(json_object_get(r, "source"));
+		const char *name = json_string_value(json_object_get(r, rq->lang == LANG_EN ? "name_en" : "name_zh"));
+		const char *text = json_string_value(json_object_get(r, "text"));
+		const char *label = arena_printf(&rq->arena, "%s · %s%s%s%s%s",
+			json_string_value(json_object_get(r, "date")),
+			msg_get(rq->lang, arena_printf(&rq->arena, "need_source_%s", source)),
+			name ? " · " : "", name ? name : "", text && *text ? " · " : "", text ? text : "");
+		found |= strcmp(value, selected) == 0;
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", value, "label", label,
+						     "selected", strcmp(value, selected) == 0));
+	}
+	if (*selected && !found)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "value", selected, "label",
+			arena_printf(&rq->arena, "%s (%s)", msg_get(rq->lang, "need_source_not_of_household"),
+				     selected), "selected", true));
+	json_decref(out);
+	return arr;
+}
+
+/* A chosen record into the body: its id in the field, its source in the field that says
+ * the kind. False, with the field's error, when the value is none of the household's
+ * records. */
+static bool records_into_body(struct request *rq, const struct ledger_form *lf, json_t *form,
+			      json_t *body)
+{
+	bool ok = true;
+	for (const struct form_field *f = lf->fields; f->name; f++) {
+		const struct ledger_field *lfd = records_of(lf, f->name);
+		const char *v = page_form_value(form, f->name);
+		if (!lfd || !*v)
+			continue;
+		json_t *out = records_read(rq, lfd), *r, *chosen = NULL;
+		size_t i;
+		json_array_foreach(json_object_get(out, "items"), i, r)
+			if (strcmp(record_value(rq, r), v) == 0)
+				chosen = r;
+		if (chosen) {
+			json_object_set(body, f->name, json_object_get(chosen, "id"));
+			json_object_set(body, lfd->records_kind, json_object_get(chosen, "source"));
+		} else {
+			verrors_add(&rq->errs, f->name, "unknown_source");
+			ok = false;
+		}
+		json_decref(out);
+	}
+	return ok;
+}
+
 static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, json_t *values)
 {
 	json_t *fields = json_array(), *items = NULL;
@@ -101,13 +186,17 @@ static json_t *form_fields_of(struct request *rq, const struct ledger_form *lf, 
 	for (const struct form_field *f = lf->fields; f->name; f++) {
 		const char *v = page_form_value(values, f->name);
 		enum outcome (*choices)(struct ctx *, json_t **) = choices_of(lf, f->name);
+		const struct ledger_field *records = records_of(lf, f->name);
 		json_t *fd = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
 				       msg_get(rq->lang, f->label_key), "value", v,
 				       "select", f->kind == 's' || f->kind == 'b' || f->kind == 'e'
-				       || choices);
+				       || choices || records);
 		json_object_set_new(fd, "error", page_json_text_or_null(page_field_error(rq, f->name)));
-		page_field_input(fd, f->kind);
-		if (f->kind == 's')
+		if (!records)
+			page_field_input(fd, f->kind);
+		if (records)
+			json_object_set_new(fd, "options", record_options(rq, records, v));
+		else if (f->kind == 's')
 			json_object_set_new(fd, "options", page_code_options(rq, f->options, f->prefix, v));
 		else if (f->kind == 'b')
 			json_object_set_new(fd, "options", page_code_options(rq, yes_no, "answer", v));
@@ -223,7 +312,7 @@ static void ledger_post(struct request *rq, const struct ledger_form *lf)
 	 * ETag the form carries, so what changed meanwhile is refused (412), not overwritten */
 	json_t *body = lf->body ? lf->body(f) : default_body(lf, f);
 	const char *etag = page_form_value(f, "etag");
-	enum outcome res = lf->patch ? lf->patch(&rq->cx, rq->ids[0], etag, body, &out)
+	enum outcome res = !records_into_body(rq, lf, f, body) ? OUT_INVALID : lf->patch ? lf->patch(&rq->cx, rq->ids[0], etag, body, &out)
 		: lf->ledger->shape == LEDGER_ROWS ? ledger_append(&rq->cx, lf->ledger, rq->ids[0], body, &out)
 		: ledger_replace(&rq->cx, lf->ledger, rq->ids[0], *etag ? etag : NULL, body, &out);
 	json_decref(body);

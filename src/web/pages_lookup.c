@@ -272,7 +272,14 @@ void page_lookup_household(struct request *rq)
 	enum outcome got = number ? lookup_household(&rq->cx, number, &id) : OUT_NOT_FOUND;
 	if (got == OUT_OK)
 		got = lookup_household_card(&rq->cx, id, &card);
-	if (got != OUT_OK) {	/* elsewhere or nowhere: the same 404 */
+	if (got == OUT_NOT_FOUND) {	/* elsewhere or nowhere: the same 404, said in words */
+		char clean[64];
+		const char *typed = number ? number : "";
+		rq_json(rq, 404, json_pack("{s:s}", "message", with_value(rq, "household_number_unknown",
+			lookup_clean(typed, clean, sizeof(clean)) ? arena_strdup(&rq->arena, clean) : typed)));
+		return;
+	}
+	if (got != OUT_OK) {
 		rq_reply(rq, got, 200, NULL);
 		return;
 	}

@@ -155,11 +155,27 @@ void page_password_post(struct request *rq)
 	page_saved(rq, "/login", "password");
 }
 
-static void users_page(struct request *rq, unsigned status, json_t *form, const char *error_key)
+/* An account's name refused: which account, the name as typed, and why. */
+struct name_refused {
+	int64_t id;
+	const char *typed, *error_key;
+};
+
+static void users_page_named(struct request *rq, unsigned status, json_t *form,
+			     const char *error_key, const struct name_refused *named)
 {
 	json_t *users = user_list(&rq->cx), *roles = json_array(), *u;
 	size_t i;
 	json_array_foreach(users, i, u) {
+		if (named && json_integer_value(json_object_get(u, "id")) == named->id) {
+			/* beside that account's name: the account named, the name as typed */
+			const char *why = arena_printf(&rq->arena, rq->lang == LANG_EN ? "%s (%s): %s"
+				: "%s（%s）：%s", msg_get(rq->lang, "user_name_not_saved"),
+				json_string_value(json_object_get(u, "username")),
+				msg_get(rq->lang, named->error_key));
+			json_object_set_new(u, "full_name", json_string(named->typed));
+			json_object_set_new(u, "name_error", json_string(why));
+		}
 		page_label(rq, u, "role", "role");
 		const char *scope = json_string_value(json_object_get(u, "scope"));
 		char name[128] = "";
@@ -201,6 +217,11 @@ static void users_page(struct request *rq, unsigned status, json_t *form, const 
 					    json_string(text));
 	}
 	page_render(rq, status, "users", "users", data);
+}
+
+static void users_page(struct request *rq, unsigned status, json_t *form, const char *error_key)
+{
+	users_page_named(rq, status, form, error_key, NULL);
 }
 
 void page_users(struct request *rq)
@@ -285,13 +306,14 @@ void page_user_name_post(struct request *rq)
 	}
 	int rc = user_set_full_name(&rq->cx, rq->ids[0], page_form_value(f, "full_name"), &err);
 	enum outcome res = rc == 0 ? OUT_OK : user_error(err, &field);
-	if (res == OUT_OK)
+	if (res == OUT_OK)	/* the same name again: nothing saved, and said so */
 		page_saved(rq, "/users", "user_named");
 	else if (res != OUT_INVALID)
 		page_outcome(rq, res);
-	else {	/* the list again, the message at its top */
+	else {	/* the list again, the message beside the account's name, as typed */
 		json_t *form = json_object();
-		users_page(rq, outcome_status(res), form, err);
+		struct name_refused named = {rq->ids[0], page_form_value(f, "full_name"), err};
+		users_page_named(rq, outcome_status(res), form, NULL, &named);
 		json_decref(form);
 	}
 	json_decref(f);

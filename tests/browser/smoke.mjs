@@ -227,6 +227,16 @@ try {
     await page.fill("#household", communityNumber);
     await page.locator("#household").dispatchEvent("change");
     await page.waitForSelector("#member option:nth-child(2)", { state: "attached" });
+    // changed to a number not found here: the last household's members go, and the form says why
+    await page.fill("#household", "5206289999999999");
+    await page.locator("#household").dispatchEvent("change");
+    await page.waitForSelector("#household-lookup-error");
+    assert.match(await page.locator("#household-lookup-error").innerText(), /没有找到户编号为 5206289999999999 的户/);
+    assert.equal(await page.locator("#member").count(), 0, "no members of the last household on offer");
+    await page.fill("#household", communityNumber);
+    await page.locator("#household").dispatchEvent("change");
+    await page.waitForSelector("#member option:nth-child(2)", { state: "attached" });
+    assert.equal(await page.locator("#household-lookup-error").count(), 0, "the lookup's message gone");
     await page.selectOption("#member", { index: 1 });
     await page.click("form.edit button[type=submit]");
     await page.waitForURL(/\/services\/\d+\?saved=service$/);

@@ -295,6 +295,10 @@ def test_pages():
     expect('href="/persons/%d"' % head in one and 'id="attendee-count">1<' in one and "群众体育" in one, "the page")
     r = S.submit(where + "/attendees/remove", session, {"person_id": str(head)}, form_page=where)
     expect(r.status == 303 and get("/api/v1/activities/%d" % aid).json["attendees"] == 0, "removed %r" % r)
+    r = S.submit(where + "/attendees/remove", session, {"person_id": str(head)}, form_page=where)
+    body = r.body.decode()
+    expect(r.status == 404 and "不再是）该活动的参加人员" in body and 'role="alert"' in body and "群众体育" in body,
+           "removed twice: the activity's page says the person is no longer an attendee %r" % r)
     listing = S.page("/activities", session).body.decode()
     expect('href="/activities/%d"' % aid in listing and 'href="/activities?community=%s"' % TUANSHAN in listing
            and "各社区、各月活动情况" in listing, "the list with figures linking to their records")

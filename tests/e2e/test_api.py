@@ -502,14 +502,15 @@ def test_a_users_full_name_round_trips_through_the_cli_and_the_api():
     got = S.request("GET", "/api/v1/users/%d" % uid, token=ADMIN)
     expect(got.status == 200 and got.json["full_name"] == "吴晓梅", "one user %r" % got)
     expect(S.request("GET", "/api/v1/users/999999", token=ADMIN).status == 404, "no such user")
-    r = S.request("PATCH", "/api/v1/users/%d" % uid, {"full_name": "吴晓梅 "}, token=ADMIN)
-    expect(r.status == 200 and r.json["full_name"] == "吴晓梅 ", "changed %r" % r)
+    r = S.request("PATCH", "/api/v1/users/%d" % uid, {"full_name": " 吴晓 梅 "}, token=ADMIN)
+    expect(r.status == 200 and r.json["full_name"] == "吴晓 梅", "changed, the spaces around cut %r" % r)
     for bad, field in (({"full_name": "名" * 51}, "full_name"), ({"full_name": "a\tb"}, "full_name"),
+                       ({"full_name": "吴\u202e梅"}, "full_name"), ({"full_name": "\u200e吴梅"}, "full_name"),
                        ({"full_name": "   "}, "full_name"), ({"full_name": 3}, "full_name"), ({}, "full_name"),
                        ({"full_name": "x", "role": "admin"}, "role")):
         r = S.request("PATCH", "/api/v1/users/%d" % uid, bad, token=ADMIN)
         expect(r.status == 422 and field in r.field_codes(), "refused %r: %r" % (bad, r))
-    expect(S.request("GET", "/api/v1/users/%d" % uid, token=ADMIN).json["full_name"] == "吴晓梅 ", "nothing changed")
+    expect(S.request("GET", "/api/v1/users/%d" % uid, token=ADMIN).json["full_name"] == "吴晓 梅", "nothing changed")
     expect(S.request("PATCH", "/api/v1/users/999999", {"full_name": "某"}, token=ADMIN).status == 404, "no such user")
     zd = S.login("zhengda")
     expect(S.request("PATCH", "/api/v1/users/%d" % uid, {"full_name": "某"}, token=zd).status == 403, "admins only")

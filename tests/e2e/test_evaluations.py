@@ -11,6 +11,7 @@ import html as htmlmod
 import io
 import os
 import re
+import json
 import sqlite3
 import subprocess
 import sys
@@ -146,7 +147,21 @@ def test_scores_results_approval():
         expect(score(eid, c, {"clean": sb[0], "yard": sb[1]}, ev).status == 200, "c scored")
     r = score(eid, d, {"clean": 6}, "评委甲")
     expect(r.status == 200 and r.json["evaluations"][0]["scores"] == {"clean": 6.0}, "d partly %r" % r)
+    # the same scores again: nothing written (no audit row, no false scheme_id change)
+    db = sqlite3.connect(S.db)
+    audit = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    db.close()
+    r = score(eid, a, {"clean": 8, "yard": 5}, "评委乙")
+    db = sqlite3.connect(S.db)
+    expect(r.status == 200 and db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit,
+           "the same scores write nothing %r" % r)
+    db.close()
     r = score(eid, a, {"clean": 9}, "评委乙")	# changed, not added
+    db = sqlite3.connect(S.db)
+    diff = db.execute("SELECT before, after FROM audit WHERE entity = 'evaluation_subject' ORDER BY id DESC LIMIT 1").fetchone()
+    db.close()
+    expect(diff and json.loads(diff[0] or "{}").get("scheme_id") == json.loads(diff[1] or "{}").get("scheme_id"),
+           "no false change of the scheme in the audit row %r" % (diff,))
     expect(r.status == 200 and len(r.json["evaluations"]) == 2 and
            [e["scores"]["clean"] for e in r.json["evaluations"] if e["evaluator"] == "评委乙"] == [9.0],
            "one score per evaluator, subject and criterion %r" % r.json)

@@ -381,6 +381,8 @@ def test_pages():
     today_people = sum(v["people"] for v in get("/api/v1/halls/%d/visits?from=%s&to=%s" % (h, TODAY, TODAY), TS).json["items"])
     expect('id="visits-people">%d<' % today_people in shown and "老年协会" in shown and
            'href="/households/%d"' % donor in shown, "the day's visits on the page")
+    expect('参观人数 <span class="n" id="visits-people">%d<' % today_people in shown, "the figure after its label")
+    expect(re.search(r'<td class="date">\d{4}-\d{2}-\d{2}</td>', shown), "a visit's day kept on one line")
     links = re.findall(r'href="(/api/v1/halls/%d/visits\?[^"]+format=(?:csv|xlsx))"' % h, shown)
     expect(len(links) == 2 and all(page(htmlmod.unescape(x), session).status == 200 for x in links),
            "download links of the visits %r" % links)

@@ -18,6 +18,7 @@ S.cli("migrate")
 S.add_user("admin", "admin")
 S.add_user("zhengda", "town", "520628118")
 S.add_user("panshi", "town", "520628101")
+S.add_user("pagecommunity", "community", "520628002030")
 S.start()
 API = S.login("admin")
 
@@ -208,10 +209,32 @@ def test_a_user_is_named_on_the_users_page():
     expect('action="/users/%d/name"' % uid in page and 'value="龙国平"' in page, "the name on the list, to change")
     bad = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": "   "}, lang="zh")
     expect(bad.status == 422 and "姓名最多" in bad.body.decode(), "a blank name refused %r" % bad.status)
+    import sqlite3
+
+    def audit_rows():
+        db = sqlite3.connect(S.db)
+        n = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+        db.close()
+        return n
+    before = audit_rows()
+    for typed in ("龙\u202e国平", "\u2066龙国平\u2069", "龙国平\u200f"):
+        bad = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": typed}, lang="zh")
+        body = bad.body.decode()
+        beside = re.search(r'<p class="field-error" role="alert" id="name-error-%d">([^<]*)</p>' % uid, body)
+        expect(bad.status == 422 and beside and "namedtown" in beside.group(1) and "文字方向" in beside.group(1)
+               and 'aria-describedby="name-error-%d"' % uid in body and ('value="%s"' % typed) in body
+               and audit_rows() == before, "a name with a direction control refused beside its account, kept %r" % typed)
+    expect([u["full_name"] for u in S.request("GET", "/api/v1/users", token=API).json["items"] if u["id"] == uid] == ["龙国平"],
+           "nothing stored")
     done = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": "龙国安"})
     expect(done.status == 303 and done.header("Location") == "/users?saved=user_named", "renamed %r" % done.status)
     expect([u["full_name"] for u in S.request("GET", "/api/v1/users", token=API).json["items"] if u["id"] == uid] == ["龙国安"],
            "the new name stored")
+    before = audit_rows()
+    for same in ("龙国安", " 龙国安　"):	# the same name, or with spaces around it: nothing saved, and said so
+        again = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": same})
+        expect(again.status == 303 and again.header("Location") == "/users?saved=nothing" and audit_rows() == before,
+               "the same name %r: nothing written, said so %r" % (same, again.header("Location")))
     expect(post_form("/users/999999/name", admin, {"csrf": token, "full_name": "某"}).status == 404, "no such user")
     r, _, _ = browser_login("namedtown", "long-enough-pw")
     mine = cookies_of(r)["anju_session"]
@@ -269,6 +292,11 @@ def test_forms_start_from_sensible_defaults():
            in village, "the villages under their town, by their own names %r" % village[:300])
     expect(village.count("<optgroup") > 20 and "<option value=\"520628118201\">%s " % names["520628118"] not in village,
            "one group a town, the town not repeated in each village")
+    r, _, _ = browser_login("pagecommunity")
+    form = get("/households/new", cookies_of(r)["anju_session"], lang="zh").body.decode()
+    dest = form[form.index('<select id="dest_community"'):]
+    dest = dest[:dest.index("</select>")]
+    expect(re.findall(r'<option value="(\d+)"', dest) == ["520628002030"], "a community worker is offered its own community only %r" % dest[:300])
 
 
 def test_edit_household_under_its_etag():

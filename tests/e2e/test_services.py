@@ -420,7 +420,9 @@ def test_forms_name_what_a_worker_knows():
     expect(card.status == 200 and got["number"] == number and got["members"] == [{"value": str(person), "label": "杨大山 · 户主"}]
            and got["member_label"] == "家庭成员" and "id_number" not in card.body.decode(), "a household's card %r" % card)
     for wrong in (number_of(elsewhere), "5206289999999999"):
-        expect(page("/forms/household?number=%s" % wrong, session).status == 404, "elsewhere or nowhere: 404")
+        r = page("/forms/household?number=%s" % wrong, session)
+        expect(r.status == 404 and json.loads(r.body.decode())["message"] == "没有找到户编号为 %s 的户。" % wrong,
+               "elsewhere or nowhere: the same 404, said in words for the script %r" % r)
     expect(S.request("GET", "/forms/household?number=%s" % number).status == 303, "only for a signed-in worker")
     # a phone reaches the form from the top of the page; the household's page starts it
     expect(fresh.index('href="#new"') < fresh.index("<table") and 'id="new"' in fresh, "a link to the form at the top")

@@ -296,8 +296,25 @@ def test_pages_of_a_volunteer():
     body = r.body.decode()
     expect(r.status == 422 and 'id="due_on-error"' in body and 'id="description-error"' in body, "errors beside fields %r" % r)
     expect(stored() == before[:2] + (before[2] + 1,) + before[3:], "only the visit stored")
-    r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同", "due_on": LATER})
+    # the record a need comes from is chosen among the household's own, never typed as an id
+    visit = max(v["id"] for v in get("/api/v1/households/%d/visits" % hh, TS).json["items"])
+    expect('<select id="source_id"' in form and '<input id="source_id"' not in form
+           and ('value="visit:%d"' % visit) in form and "走访 · 轮椅已送到" in form, "the household's visits offered")
+    db = sqlite3.connect(S.db)
+    foreign = db.execute("SELECT max(id) FROM visits WHERE household_id <> ?", (hh,)).fetchone()[0]
+    db.close()
+    for bad in ("visit:%d" % foreign, "29425", "petition:x"):
+        r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同",
+                                                           "due_on": LATER, "source_id": bad})
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="source_id-error"' in body and "此户没有这条记录" in body
+               and ('value="%s" selected' % bad) in body and "慢病随访需陪同" in body
+               and stored() == before[:2] + (before[2] + 1,) + before[3:], "not this household's record %r: %r" % (bad, r))
+    r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同", "due_on": LATER,
+                                                       "source": "other", "source_id": "visit:%d" % visit})
     expect(r.status == 303, "a need by the form %r" % r)
+    need = max(get("/api/v1/households/%d/needs" % hh, TS).json["items"], key=lambda n: n["id"])
+    expect(need["source"] == "visit" and need["source_id"] == visit, "its source is the visit chosen %r" % need)
     home = page("/households/%d" % hh, vol).body.decode()
     expect("慢病随访需陪同" in home and "看病就医" in home and 'action="/needs/' in home, "the need on the household's page")
     nid = max(n["id"] for n in get("/api/v1/households/%d/needs" % hh, TS).json["items"])
@@ -350,6 +367,21 @@ def test_pages_of_the_community():
            "another community's building is refused %r" % r)
     r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine})
     expect(r.status == 303 and get("/api/v1/users/%d/assignments" % vid, TS).json["buildings"] == [], "unpicked %r" % r)
+    # the confirmation names the volunteer by name, not by login
+    expect(S.request("PATCH", "/api/v1/users/%d" % vid, {"full_name": "闲志愿"}, token=ADMIN).status == 200, "named")
+    told = page(r.header("Location"), ts).body.decode()
+    expect(r.header("Location") == "/volunteers/%d?saved=volunteer" % vid and "已保存包联（闲志愿）" in told
+           and "已保存包联（idle）" not in told, "saved, the volunteer named %r" % r.header("Location"))
+    # sent again as it is: nothing written, and said so
+    db = sqlite3.connect(S.db)
+    audit = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    db.close()
+    r = submit("/volunteers/%d" % vid, ts, {"kind": "party_member", "post": "党员中心户", "households": mine})
+    db = sqlite3.connect(S.db)
+    expect(r.status == 303 and r.header("Location") == "/volunteers/%d?saved=nothing" % vid
+           and db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit, "unchanged: nothing written %r" % r.header("Location"))
+    db.close()
+    expect("没有修改" in page(r.header("Location"), ts).body.decode(), "and said so")
     one = page("/volunteers/%d" % vid, ts).body.decode()
     expect("党员中心户" in one and "党员" in one and 'href="/households/%d"' % HH["mine"] in one, "the volunteer's page")
     expect(page("/volunteers/%d" % user_id("ycvol"), ts).status == 404, "another community's volunteer: 404")

@@ -370,6 +370,34 @@ static void full_names(void **state)
 		assert_string_equal(err, "full_name_invalid");
 		assert_int_equal(user_id(t, "other"), 0);
 	}
+	/* a direction control would show the name as another: refused in words of its own */
+	assert_true(testdb_in_both_catalogues("full_name_bidi"));
+	const char *bidi[] = {"吴\u202e梅", "\u200e吴晓梅", "吴晓梅\u200f", "\u202a吴", "\u2066吴\u2069",
+			      "\u2067吴", "吴\u202d梅"};
+	for (size_t i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
+		int64_t audit = count(t, "SELECT count(*) FROM audit");
+		testdb_reset(t);
+		assert_int_equal(user_set_full_name(&t->cx, user_id(t, "wuxm"), bidi[i], &err), -1);
+		assert_string_equal(err, "full_name_bidi");
+		assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit);
+		testdb_reset(t);
+		assert_int_equal(user_add_named(&t->cx, "other", bidi[i], "county", "520628",
+						"long enough 1", &err), -1);
+		assert_string_equal(err, "full_name_bidi");
+		assert_int_equal(user_id(t, "other"), 0);
+	}
+	/* the spaces around a name (the ideographic one too) are cut: the same name again */
+	int64_t audit0 = count(t, "SELECT count(*) FROM audit");
+	testdb_reset(t);
+	t->cx.unchanged = false;
+	assert_int_equal(user_set_full_name(&t->cx, user_id(t, "wuxm"), " 吴晓梅\u3000 ", &err), 0);
+	assert_true(t->cx.unchanged);
+	assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit0);
+	testdb_reset(t);
+	assert_int_equal(user_add_named(&t->cx, "spaced", "  王 芳 ", "county", "520628",
+					"long enough 1", &err), 0);
+	assert_true(user_verify(t->db, "spaced", "long enough 1", &who));
+	assert_string_equal(who.full_name, "王 芳");
 	testdb_reset(t);
 	assert_int_equal(user_set_full_name(&t->cx, 999999, "某", &err), -1);
 	assert_string_equal(err, "user_unknown");

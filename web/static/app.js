@@ -170,10 +170,25 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!number) return;
       fetch("/forms/household?number=" + encodeURIComponent(number),
             { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (card) {	// none here: the server says so beside the field on saving
-          if (card) offer(pick === "member" ? card.member_label : card.item_label,
-                          pick === "member" ? card.members : card.items);
+        .then(function (r) { return r.ok || r.status === 404 ? r.json().then(function (j) { return { ok: r.ok, j: j }; }) : null; })
+        .then(function (got) {
+          var said = here.querySelector(".field-error.lookup");
+          if (said) said.remove();
+          if (!got) return;
+          if (got.ok) {
+            offer(pick === "member" ? got.j.member_label : got.j.item_label,
+                  pick === "member" ? got.j.members : got.j.items);
+            return;
+          }
+          // none here (unknown, or out of scope): the last household's list goes, and why
+          var select = form.querySelector("#" + pick);
+          if (select) select.closest(".field").remove();
+          said = document.createElement("p");
+          said.className = "field-error lookup";
+          said.id = "household-lookup-error";
+          said.setAttribute("role", "alert");
+          said.textContent = got.j.message || "";
+          here.appendChild(said);
         })
         .catch(function () {});
     });
