@@ -225,10 +225,14 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	}
 	int64_t limit = f->limit > 0 ? f->limit : 50;
 	struct store_rows *r;
-	if (f->entity && *f->entity)
+	if (f->entity && *f->entity && f->entity_id)
 		r = store_query(cx->db, ROW_COLS "entity = ? AND entity_id = ?" SEARCH_REST,
 				"tittttttttiii", f->entity, f->entity_id, user, user, action, action,
 				from, from, to, to, f->before_id, f->before_id, limit + 1);
+	else if (f->entity && *f->entity)	/* the kind alone: every record of it */
+		r = store_query(cx->db, ROW_COLS "entity = ?" SEARCH_REST, "tttttttttiii",
+				f->entity, user, user, action, action, from, from, to, to,
+				f->before_id, f->before_id, limit + 1);
 	else
 		r = store_query(cx->db, ROW_COLS "1 = 1" SEARCH_REST, "ttttttttiii",
 				user, user, action, action, from, from, to, to, f->before_id,

@@ -178,8 +178,6 @@ bool api_audit_filter_from_query(struct request *rq, struct audit_filter *f)
 		verrors_add(&rq->errs, "from", "invalid_date");
 	if (f->to && *f->to && (strlen(f->to) != 10 || !date_parse(f->to, &y, &m, &d)))
 		verrors_add(&rq->errs, "to", "invalid_date");
-	if (f->entity && !f->entity_id)
-		f->entity = NULL;	/* a kind of record without an id filters nothing */
 	return rq->errs.n == 0;
 }
 
@@ -271,9 +269,10 @@ void api_audit(struct request *rq)
 	const char *asked = rq_query(rq, "entity");
 	const struct audit_entity *kind = asked ? audit_entity_find(asked) : NULL;
 	/* the whole log, filtered (api_audit_search): for those who review it, with no record
-	 * named, or a record of a kind without a history of its own (a service request, a
-	 * hall visit: their rows are found by entity and id like any filter) */
-	if (reviewer && ((!asked && !rq_query(rq, "id")) || (kind && !kind->trail))) {
+	 * named (a kind of record alone filters by the kind), or a record of a kind without a
+	 * history of its own (a service request, a hall visit: their rows are found by entity
+	 * and id like any filter) */
+	if (reviewer && (!rq_query(rq, "id") || (kind && !kind->trail))) {
 		api_audit_search(rq);
 		return;
 	}
