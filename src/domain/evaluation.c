@@ -387,6 +387,8 @@ enum outcome evaluation_score(struct ctx *cx, int64_t id, json_t *body, json_t *
 		sid = rc == STORE_OK ? store_last_id(cx->db) : 0;
 	}
 	json_t *before = rc == STORE_OK ? subject_load(cx, sid) : NULL;
+	if (before)	/* as the record after has it: a score changes the scores, not the scheme */
+		json_object_set_new(before, "scheme_id", json_integer(id));
 	int k = 0;
 	json_object_foreach(scores, code, v) {
 		if (rc != STORE_OK || k >= n)
