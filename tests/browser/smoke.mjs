@@ -344,6 +344,10 @@ async function phoneWalk() {
   // its change trail holds a need resolved and an evaluation scored (test_browser.py): the
   // wide table scrolls inside its box, focusable and named, so axe finds nothing (issue 12)
   assert.ok(await p.locator("table.trail tbody tr").count() >= 3, "the trail has its rows");
+  const trailBox = await p.locator("table.trail").evaluate((t) => ({ tab: t.getAttribute("tabindex"),
+    name: document.getElementById(t.getAttribute("aria-labelledby") || "")?.textContent || "" }));
+  assert.ok(trailBox.tab === "0" && trailBox.name.trim().length > 1,
+            `the trail's box takes the keyboard and has a name, wide rows or not (${JSON.stringify(trailBox)})`);
   await axeClean(p, "household");
   await p.goto(base + "/lang/en?next=" + encodeURIComponent(new URL(p.url()).pathname));
   await axeClean(p, "household en");
