@@ -225,10 +225,14 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	}
 	int64_t limit = f->limit > 0 ? f->limit : 50;
 	struct store_rows *r;
-	if (f->entity && *f->entity)
+	if (f->entity && *f->entity && f->entity_id)
 		r = store_query(cx->db, ROW_COLS "entity = ? AND entity_id = ?" SEARCH_REST,
 				"tittttttttiii", f->entity, f->entity_id, user, user, action, action,
 				from, from, to, to, f->before_id, f->before_id, limit + 1);
+	else if (f->entity && *f->entity)	/* the kind alone: every record of it */
+		r = store_query(cx->db, ROW_COLS "entity = ?" SEARCH_REST, "tttttttttiii",
+				f->entity, user, user, action, action, from, from, to, to,
+				f->before_id, f->before_id, limit + 1);
 	else
 		r = store_query(cx->db, ROW_COLS "1 = 1" SEARCH_REST, "ttttttttiii",
 				user, user, action, action, from, from, to, to, f->before_id,
@@ -251,6 +255,58 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 	}
 	*out = json_pack("{s:o, s:o}", "items", items, "next", next);
 	return OUT_OK;
+}
+
+/* The SQL naming one record of a kind the log keeps by number: its title as people know
+ * it (the evaluation's, the activity's, the archive item's), by the row's entity_id; an
+ * attendance row's number is its household's, so its activity is read from the row itself. */
+static const struct {
+	const char *entity, *sql;
+} record_names[] = {
+	{"item", "SELECT title, reference_code FROM items WHERE id = ?"},
+	{"evaluation", "SELECT title, '' FROM evaluation_schemes WHERE id = ?"},
+	{"evaluation_subject", "SELECT s.title, '' FROM evaluation_subjects j JOIN"
+			       " evaluation_schemes s ON s.id = j.scheme_id WHERE j.id = ?"},
+	{"activity", "SELECT title, '' FROM activities WHERE id = ?"},
+	{"attendance", "SELECT coalesce(after, before), '' FROM audit WHERE id = ?"},
+	{NULL, NULL},
+};
+
+void audit_record_names(struct ctx *cx, json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		const char *entity = json_string_value(json_object_get(row, "entity"));
+		json_t *id = json_object_get(row, "entity_id");
+		int k = 0;
+		while (entity && record_names[k].entity && strcmp(record_names[k].entity, entity) != 0)
+			k++;
+		if (!entity || !record_names[k].entity || !json_is_integer(id))
+			continue;
+		bool attendance = strcmp(entity, "attendance") == 0;
+		int64_t key = attendance ? json_integer_value(json_object_get(row, "id"))
+					 : json_integer_value(id);
+		struct store_rows *r = store_query(cx->db, record_names[k].sql, "i", key);
+		char *name = NULL;
+		if (store_next(r) && !store_null(r, 0)) {
+			const char *title = store_text(r, 0);
+			if (attendance) {	/* the record as the log keeps it: the activity's title */
+				json_t *v = json_loads(title, 0, NULL);
+				const char *t = json_string_value(json_object_get(v, "title"));
+				name = t && *t ? strdup(t) : NULL;
+				json_decref(v);
+			} else if (*title) {
+				name = strdup(title);
+			} else if (!store_null(r, 1) && *store_text(r, 1)) {	/* an item's file reference */
+				name = strdup(store_text(r, 1));
+			}
+		}
+		store_finish(r);	/* a record gone or a failed read: its number stays */
+		if (name)
+			json_object_set_new(row, "name", json_string(name));
+		free(name);
+	}
 }
 
 const struct audit_entity audit_entities[] = {

@@ -125,11 +125,17 @@ enum outcome audit_chain_verify(struct ctx *cx, struct audit_check *out);
  * when there has been none; NULL on a storage error. */
 json_t *audit_chain_last_verification(struct ctx *cx);
 
+/* Names the records of `rows` (rows of the log) that people know by a title, not a number:
+ * an evaluation's scores and the evaluation by its title, an activity and its attendance
+ * by the activity's, an archive item by its title (its file reference when it has none),
+ * as "name"; other rows, and records gone, are left as they are. */
+void audit_record_names(struct ctx *cx, json_t *rows);
+
 /* ---------------------------------------------------------------- the auditor's view */
 
 struct audit_filter {
 	const char *user;	/* username, exact */
-	const char *entity;	/* with entity_id: one record */
+	const char *entity;	/* alone: every record of the kind; with entity_id: one record */
 	int64_t entity_id;
 	const char *action;
 	const char *from, *to;	/* dates YYYY-MM-DD, inclusive */

@@ -113,7 +113,13 @@ void api_audit_words(struct request *rq, json_t *rows)
 	json_t *row, *names = json_object();
 	size_t i;
 	api_audit_mask_rows(rq, rows);
+	audit_record_names(&rq->cx, rows);	/* 评选评分 2026年文明卫生户 (505), not 505 alone */
 	json_array_foreach(rows, i, row) {
+		const char *name = json_string_value(json_object_get(row, "name"));
+		if (name && json_is_integer(json_object_get(row, "entity_id")))
+			json_object_set_new(row, "entity_id", json_string(arena_printf(&rq->arena,
+				"%s (%lld)", name, (long long)json_integer_value(json_object_get(row,
+				"entity_id")))));
 		const char *action = json_string_value(json_object_get(row, "action"));
 		const char *entity = json_string_value(json_object_get(row, "entity"));
 		const char *detail = json_string_value(json_object_get(row, "detail"));
@@ -122,7 +128,9 @@ void api_audit_words(struct request *rq, json_t *rows)
 										      detail)));
 		/* the user by name, with the login the filter takes: 吴晓梅 (tuanshan) */
 		const char *login = json_string_value(json_object_get(row, "user"));
-		if (login && *login) {
+		if (login && strcmp(login, "system") == 0)	/* the server's own work, in words */
+			json_object_set_new(row, "user", json_string(msg_get(rq->lang, "user_system")));
+		else if (login && *login) {
 			json_t *shown = json_object_get(names, login);
 			if (!shown) {
 				const char *full = user_display_name(&rq->cx, login);
@@ -178,8 +186,6 @@ bool api_audit_filter_from_query(struct request *rq, struct audit_filter *f)
 		verrors_add(&rq->errs, "from", "invalid_date");
 	if (f->to && *f->to && (strlen(f->to) != 10 || !date_parse(f->to, &y, &m, &d)))
 		verrors_add(&rq->errs, "to", "invalid_date");
-	if (f->entity && !f->entity_id)
-		f->entity = NULL;	/* a kind of record without an id filters nothing */
 	return rq->errs.n == 0;
 }
 
@@ -271,9 +277,10 @@ void api_audit(struct request *rq)
 	const char *asked = rq_query(rq, "entity");
 	const struct audit_entity *kind = asked ? audit_entity_find(asked) : NULL;
 	/* the whole log, filtered (api_audit_search): for those who review it, with no record
-	 * named, or a record of a kind without a history of its own (a service request, a
-	 * hall visit: their rows are found by entity and id like any filter) */
-	if (reviewer && ((!asked && !rq_query(rq, "id")) || (kind && !kind->trail))) {
+	 * named (a kind of record alone filters by the kind), or a record of a kind without a
+	 * history of its own (a service request, a hall visit: their rows are found by entity
+	 * and id like any filter) */
+	if (reviewer && (!rq_query(rq, "id") || (kind && !kind->trail))) {
 		api_audit_search(rq);
 		return;
 	}

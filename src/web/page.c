@@ -38,18 +38,37 @@ void page_lang(struct request *rq)
 
 /* The CSRF token of a session: a keyed hash of its token with a per-process key, so it
  * cannot be computed without the session and is never stored. */
-void page_csrf(const char *session_token, char out[33])
+static const unsigned char *process_key(void)
 {
 	static unsigned char key[crypto_generichash_KEYBYTES];
 	static int ready;
-	unsigned char h[16];
 	if (!ready) {	/* benign race: both writers write random keys before first use */
 		randombytes_buf(key, sizeof(key));
 		ready = 1;
 	}
+	return key;
+}
+
+void page_csrf(const char *session_token, char out[33])
+{
+	unsigned char h[16];
 	crypto_generichash(h, sizeof(h), (const unsigned char *)session_token,
-			   strlen(session_token), key, sizeof(key));
+			   strlen(session_token), process_key(), crypto_generichash_KEYBYTES);
 	sodium_bin2hex(out, 33, h, sizeof(h));
+}
+
+void page_saved_mac(const char *session_token, const char *saved, const char *path,
+		    size_t path_len, char out[PAGE_SAVED_MAC_LEN + 1])
+{
+	crypto_generichash_state st;
+	unsigned char h[PAGE_SAVED_MAC_LEN / 2];
+	const char *t = session_token ? session_token : "";
+	crypto_generichash_init(&st, process_key(), crypto_generichash_KEYBYTES, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)t, strlen(t) + 1);	/* with its NUL */
+	crypto_generichash_update(&st, (const unsigned char *)saved, strlen(saved) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)path, path_len);
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(out, PAGE_SAVED_MAC_LEN + 1, h, sizeof(h));
 }
 
 bool page_same_token(const char *a, const char *b)
@@ -154,8 +173,11 @@ void page_render(struct request *rq, unsigned status, const char *name,
 		json_object_set_new(layout, "here", json_string(page_url_encode(rq, rq_here(rq))));
 	/* after a save, the page it led to says so: ?saved=WHAT, the message saved_WHAT, its
 	 * {key}s the values this page shows (its heading's: the record that was saved) */
-	const char *saved = rq_query(rq, "saved");
-	if (saved && status == 200 && strlen(saved) < 40) {
+	const char *saved = rq_query(rq, "saved"), *mac = rq_query(rq, "mac");
+	char want[PAGE_SAVED_MAC_LEN + 1] = "";
+	if (saved && mac && strlen(saved) < 40)	/* only a confirmation made for this session */
+		page_saved_mac(rq->token, saved, rq->path, strlen(rq->path), want);
+	if (saved && status == 200 && *want && page_same_token(mac, want)) {
 		char key[48];
 		snprintf(key, sizeof(key), "saved_%s", saved);
 		if (msg_has(key))
@@ -317,6 +339,29 @@ bool page_safe_return(const char *to)
 		if (*p < 0x21 || *p > 0x7e || *p == '\\')
 			return false;
 	return true;
+}
+
+const char *page_without_saved(struct request *rq, const char *to)
+{
+	const char *q = strchr(to, '?'), *hash = strchr(to, '#');
+	if (!q || (hash && hash < q))
+		return to;
+	const char *end = hash ? hash : to + strlen(to);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%.*s", (int)(q - to), to);
+	for (const char *p = q + 1; p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		size_t n = amp ? (size_t)(amp - p) : (size_t)(end - p);
+		bool drop = (n >= 5 && strncmp(p, "saved", 5) == 0 && (n == 5 || p[5] == '=')) ||
+			    (n >= 3 && strncmp(p, "mac", 3) == 0 && (n == 3 || p[3] == '='));
+		if (!drop && n)
+			buf_printf(&b, "%c%.*s", strchr(b.data, '?') ? '&' : '?', (int)n, p);
+		p += n + (amp ? 1 : 0);
+	}
+	buf_puts(&b, end);
+	const char *out = arena_strdup(&rq->arena, b.data);
+	buf_release(&b);
+	return out;
 }
 
 char *page_url_encode(struct request *rq, const char *s)

@@ -16,6 +16,14 @@ const char *page_cookie(struct request *rq, const char *name);
 void page_lang(struct request *rq);
 /* The CSRF token of a session (33 bytes with the NUL). */
 void page_csrf(const char *session_token, char out[33]);
+/* The MAC of a confirmation (?saved=KEY&mac=MAC): a keyed hash of the session's token, the
+ * key and the path the redirect leads to, so a page shows only a confirmation this server
+ * made for this session and this page; a crafted ?saved= shows nothing (issue 12). */
+#define PAGE_SAVED_MAC_LEN 16
+void page_saved_mac(const char *session_token, const char *saved, const char *path,
+		    size_t path_len, char out[PAGE_SAVED_MAC_LEN + 1]);
+/* `to` without any saved= or mac= of its query (a return= target carries none along). */
+const char *page_without_saved(struct request *rq, const char *to);
 /* Constant-time comparison of two tokens of at least 16 characters. */
 bool page_same_token(const char *a, const char *b);
 /* 303 See Other to `to`. */

@@ -29,10 +29,14 @@ const char *page_saved_url(struct request *rq, const char *to, const char *saved
 {
 	if (rq->cx.unchanged)	/* a write that changed nothing wrote nothing: say so */
 		saved = "nothing";
+	to = page_without_saved(rq, to);	/* one confirmation, ours */
 	const char *hash = strchr(to, '#');
 	size_t path = hash ? (size_t)(hash - to) : strlen(to);
-	return arena_printf(&rq->arena, "%.*s%csaved=%s%s", (int)path, to,
-			    memchr(to, '?', path) ? '&' : '?', saved, hash ? hash : "");
+	const char *q = memchr(to, '?', path);
+	char mac[PAGE_SAVED_MAC_LEN + 1];
+	page_saved_mac(rq->token, saved, to, q ? (size_t)(q - to) : path, mac);
+	return arena_printf(&rq->arena, "%.*s%csaved=%s&mac=%s%s", (int)path, to, q ? '&' : '?',
+			    saved, mac, hash ? hash : "");
 }
 
 void page_saved(struct request *rq, const char *to, const char *saved)

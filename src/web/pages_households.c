@@ -393,7 +393,12 @@ static void household_page(struct request *rq, unsigned status, json_t *given)
 			"alert_href", "#upload", "alert_link", msg_get(rq->lang, "alert_to_upload")));
 	json_object_set_new(data, "upload", upload);
 	json_t *trail = ledger_household_trail(&rq->cx, rq->ids[0], 50, false);	/* with every ledger */
+	audit_record_names(&rq->cx, trail);	/* an evaluation, activity or item by its title */
 	json_array_foreach(trail, i, it) {
+		if (strcmp(json_string_value(json_object_get(it, "user")) ?: "", "system") == 0)
+			json_object_set_new(it, "user", json_string(msg_get(rq->lang, "user_system")));
+		if (json_is_string(json_object_get(it, "name")))
+			json_object_set(it, "entity_id", json_object_get(it, "name"));
 		/* a member's change names the member ("成员 张三"), not their row's number */
 		json_t *who = json_object_get(it, "entity_id");
 		if (strcmp(json_string_value(json_object_get(it, "entity")) ?: "", "person") == 0) {

@@ -91,6 +91,7 @@ void page_logout(struct request *rq)
 {
 	session_logout(&rq->cx, rq->token);
 	rq_session_cookie(rq, NULL);
+	rq->token = NULL;	/* the log-in page is seen without a session */
 	page_saved(rq, "/login", "logout");
 }
 
@@ -152,6 +153,7 @@ void page_password_post(struct request *rq)
 	}
 	/* every session of the user has ended, this one too */
 	rq_session_cookie(rq, NULL);
+	rq->token = NULL;	/* the log-in page is seen without a session */
 	page_saved(rq, "/login", "password");
 }
 

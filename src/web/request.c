@@ -59,7 +59,8 @@ static enum MHD_Result put_argument(void *cls, enum MHD_ValueKind kind, const ch
 {
 	struct buf *b = cls;
 	(void)kind;
-	if (key_size == 5 && memcmp(key, "saved", 5) == 0)
+	if ((key_size == 5 && memcmp(key, "saved", 5) == 0) ||
+	    (key_size == 3 && memcmp(key, "mac", 3) == 0))	/* and the confirmation's MAC */
 		return MHD_YES;
 	buf_putc(b, strchr(b->data, '?') ? '&' : '?');
 	put_encoded(b, key, key_size);

@@ -96,7 +96,7 @@ void rq_session_cookie(struct request *rq, const char *token);
 /* A header value, or NULL. */
 const char *rq_header(struct request *rq, const char *name);
 /* The path and query the browser asked for (the query re-encoded, without a one-time
- * "saved"), for a link back to this page; in the arena. */
+ * "saved" and its "mac"), for a link back to this page; in the arena. */
 const char *rq_here(struct request *rq);
 /* A query-string value (decoded), or NULL. */
 const char *rq_query(struct request *rq, const char *name);

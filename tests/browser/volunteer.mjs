@@ -37,7 +37,7 @@ try {
   await p.selectOption("#kind", "visit");
   await p.fill("#visitor", "手机走访员");
   await p.fill("#found", "老人独居，行动不便，希望有人定期照看");
-  await Promise.all([p.waitForURL(/\/households\/\d+\?saved=visit/), p.click("form.edit button[type=submit]")]);
+  await Promise.all([p.waitForURL(/\/households\/\d+\?saved=visit&mac=[0-9a-f]{16}/), p.click("form.edit button[type=submit]")]);
   assert.match(await p.locator("ul.visits").innerText(), /老人独居，行动不便/);
   // a need raised from it
   await Promise.all([p.waitForURL(base + `/households/${household}/needs/new`),
@@ -48,7 +48,7 @@ try {
   await p.selectOption("#source", "visit");
   const due = new Date(Date.now() + 8 * 3600e3 + 14 * 86400e3).toISOString().slice(0, 10);
   await p.fill("#due_on", due);
-  await Promise.all([p.waitForURL(/\/households\/\d+\?saved=need/), p.click("form.edit button[type=submit]")]);
+  await Promise.all([p.waitForURL(/\/households\/\d+\?saved=need&mac=[0-9a-f]{16}/), p.click("form.edit button[type=submit]")]);
   const needs = await p.locator("#needs").innerText();
   assert.match(needs, /安排邻里结对照看/);
   assert.match(needs, /老人照料/);

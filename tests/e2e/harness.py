@@ -261,6 +261,15 @@ def expect(cond, what):
         raise AssertionError(what)
 
 
+def unmac(location):
+    """A confirmation's address (…?saved=KEY&mac=MAC, issue 12) without its MAC, which it
+    must carry: what the tests compare a Location with."""
+    import re
+    m = re.search(r"([?&]saved=[a-z_]+)&mac=[0-9a-f]{16}(?=#|$)", location or "")
+    expect(m, "a confirmation with its MAC: %r" % location)
+    return location[:m.end(1)] + location[m.end():]
+
+
 def form_multipart(fields, files, boundary):
     """A multipart/form-data body. fields: {name: value}; files: [(field, filename, bytes,
     claimed content type)]."""

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Runner, Server, expect  # noqa: E402
@@ -49,6 +50,31 @@ def tuanshan_number():
     return row[0]
 
 
+def a_trail_with_wide_rows(hh):
+    """The household's change trail holds a need resolved and an evaluation scored (wide
+    rows: on a phone its table scrolls inside its box, which axe checks; issue 12)."""
+    token = S.login("admin", "songtao2019")
+    r = S.request("POST", "/api/v1/households/%d/needs" % hh, {"category": "elderly_care", "description": "申请轮椅一台",
+                  "due_on": (date.today() + timedelta(days=30)).isoformat()}, token=token)
+    expect(r.status == 201, "a need %r" % r)
+    r = S.request("POST", "/api/v1/needs/%d/resolve" % r.json["id"], {"measure": "社区协调轮椅一台"}, token=token)
+    expect(r.status == 200, "resolved %r" % r)
+    db = sqlite3.connect(S.db)
+    community = db.execute("SELECT dest_community FROM households WHERE id = ?", (hh,)).fetchone()[0]
+    db.close()
+    year = date.today().year
+    r = S.request("POST", "/api/v1/evaluations", {"kind": "hygiene_household", "subject": "household",
+                  "division": community, "period_from": "%d-01-01" % year, "period_to": "%d-12-31" % year,
+                  "award_top": 2, "criteria": [{"code": "clean", "name": "室内整洁", "min": 0, "max": 10, "weight": 100}]},
+                  token=token)
+    expect(r.status == 201, "an evaluation %r" % r)
+    eid = r.json["id"]
+    for n in (6, 8):
+        r = S.request("PUT", "/api/v1/evaluations/%d/scores" % eid,
+                      {"household_id": hh, "evaluator": "评委甲", "scores": {"clean": n}}, token=token)
+        expect(r.status == 200, "scored %r" % r)
+
+
 def test_walk_through_in_chromium():
     os.makedirs(SHOTS, exist_ok=True)
     picture, video = os.path.join(S.dir, "old-house.jpg"), os.path.join(S.dir, "move.mp4")
@@ -65,6 +91,7 @@ def test_walk_through_in_chromium():
                " WHERE id = ?", (late.json["id"],))
     db.commit()
     db.close()
+    a_trail_with_wide_rows(household_with_phone())
     r = subprocess.run(["node", "smoke.mjs", "http://127.0.0.1:%d" % S.port, "admin", "songtao2019", SHOTS,
                         picture, video, "zhengda", str(other_town_household()),
                         other_town_household("number"), "auditor", "tuanshan", str(household_with_phone()),

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Runner, Server, expect  # noqa: E402
@@ -43,6 +44,36 @@ def changes_of_every_kind(hh):
     expect(r.status == 200, "plots %r" % r)
     r = S.request("PUT", "/api/v1/followup/settings", {"rules": {"training_target": False}}, token=token)
     expect(r.status == 200, "a rule turned off %r" % r)
+
+
+WRITTEN = {}
+
+
+def writes_with_fields_of_their_own(hh):
+    """Writes whose change rows record fields no schema above lists: a need raised and
+    resolved, an evaluation scored twice (issue 12: their fields in words); once, its
+    evaluation's title kept."""
+    if WRITTEN:
+        return WRITTEN
+    token = S.login("admin", "songtao2019")
+    r = S.request("POST", "/api/v1/households/%d/needs" % hh, {"category": "elderly_care",
+                  "description": "申请轮椅一台", "due_on": (date.today() + timedelta(days=30)).isoformat()}, token=token)
+    expect(r.status == 201, "a need %r" % r)
+    r = S.request("POST", "/api/v1/needs/%d/resolve" % r.json["id"], {"measure": "社区协调轮椅一台"}, token=token)
+    expect(r.status == 200, "resolved %r" % r)
+    r = S.request("POST", "/api/v1/evaluations", {
+        "kind": "hygiene_household", "subject": "household",
+        "division": one("SELECT dest_community FROM households WHERE id = %d" % hh),
+        "period_from": "%d-01-01" % date.today().year, "period_to": "%d-12-31" % date.today().year, "award_top": 2,
+        "criteria": [{"code": "clean", "name": "室内整洁", "min": 0, "max": 10, "weight": 100}]}, token=token)
+    expect(r.status == 201, "an evaluation %r" % r)
+    eid = r.json["id"]
+    WRITTEN.update(household=hh, title=r.json["title"])
+    for n in (6, 8):
+        r = S.request("PUT", "/api/v1/evaluations/%d/scores" % eid, {"household_id": hh, "evaluator": "评委甲",
+                      "scores": {"clean": n}}, token=token)
+        expect(r.status == 200, "scored %r" % r)
+    return WRITTEN
 
 
 def page_types():
@@ -146,10 +177,42 @@ def test_every_field_action_and_kind_of_record_has_words():
                     for action, entity in re.findall(r'audit_write(?:_detail)?\([^,]+, "([a-z_]+)", "([a-z_]+)"', f.read()):
                         coded |= {"action_" + action, "entity_" + entity}
     expect(len(coded) > 20, "the audited actions and kinds %d" % len(coded))
+    # and every field the log's change rows actually record, after writes the schemas do
+    # not list (a need resolved, an evaluation scored): a new field without words fails here
+    writes_with_fields_of_their_own(one("SELECT household_id FROM jobs j JOIN persons p ON p.id = j.person_id"
+                                        " ORDER BY j.id LIMIT 1"))
+    written = set()
+    for (after,) in sqlite3.connect(S.db).execute(
+            "SELECT after FROM audit WHERE before IS NOT NULL AND after IS NOT NULL AND records IS NULL"):
+        written |= set(json.loads(after)) - {"version", "updated_at", "files", "members", "events", "archive"}
+    expect({"resolved", "resolved_by", "resolved_on", "evaluations"} <= written,
+           "the writes ran: %r" % sorted(written))
+    fields |= written
     for lang in ("zh-CN.txt", "en.txt"):
         keys = catalogue(lang)
         missing = sorted(k for k in ["field_" + f for f in fields] + sorted(coded) if k not in keys)
         expect(not missing, "%s has no words for %s" % (lang, ", ".join(missing)))
+
+
+def test_the_trail_and_the_log_name_records_and_fields_in_words():
+    """A need's resolve and an evaluation's scores on the household's change trail and the
+    audit page: the fields in words, the evaluation by its title, no code (issue 12)."""
+    import html
+    import re
+    w = writes_with_fields_of_their_own(one("SELECT household_id FROM jobs j JOIN persons p ON p.id = j.person_id"
+                                            " ORDER BY j.id LIMIT 1"))
+    session = S.page_session("admin", "songtao2019")
+    for path in ("/households/%d" % w["household"], "/audit?action=resolve", "/audit?entity=evaluation_subject"):
+        body = S.page(path, session).body.decode()
+        rows = [html.unescape(re.sub(r"<[^>]+>", " ", x)) for x in re.findall(r"<tr>.*?</tr>", body, re.S)]
+        text = "\n".join(rows)
+        codes = [c for c in ("resolved", "resolved_by", "resolved_on", "scheme_id", "evaluations", "system")
+                 if re.search(r"(?<![\w.])%s(?![\w])" % c, text)]
+        expect(not codes, "%s shows codes %r" % (path, codes))
+        if path != "/audit?action=resolve":
+            expect(any(w["title"] in r and "评选评分" in r for r in rows), "%s names the evaluation: %r" % (path, w["title"]))
+        if path != "/audit?entity=evaluation_subject":
+            expect(any("解决人" in r and "解决日期" in r for r in rows), "%s says what a resolve changed" % path)
 
 
 def test_people_are_named_where_a_name_belongs():

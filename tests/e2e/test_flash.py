@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PASSWORD, Runner, Server, expect, form_multipart, id_number  # noqa: E402
+from harness import PASSWORD, Runner, Server, expect, form_multipart, id_number, unmac  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROUTES_C = os.path.join(HERE, "..", "..", "src", "web", "routes.c")
@@ -128,6 +128,7 @@ def confirmed(r, session, saved=None):
     expect(r.status == 303, "a save answers 303, not %d: %s" % (r.status, errors_of(r)))
     to = r.header("Location")
     expect("saved=" in to, "the address says what was saved: %r" % to)
+    unmac(to)   # with the MAC that makes it ours (issue 12)
     if saved:
         expect(re.search(r"[?&]saved=%s(#|&|$)" % saved, to), "saved=%s in %r" % (saved, to))
     said = {}
@@ -577,7 +578,7 @@ def _(p):
     s = S.page_session("admin", DEMO_PW)
     f = form_on("/", "/logout", s)
     r = post(s, "/logout", f["fields"])
-    expect(r.status == 303 and r.header("Location") == "/login?saved=logout", "to the log-in %r" % r)
+    expect(r.status == 303 and unmac(r.header("Location")) == "/login?saved=logout", "to the log-in %r" % r)
     for lang, word in (("zh", "已退出"), ("en", "logged out")):
         page = S.request("GET", r.header("Location"), headers={"Cookie": "anju_lang=" + lang})
         expect(word in (status_text(page.body.decode()) or ""), "the log-in page says so (%s)" % lang)
@@ -632,6 +633,48 @@ def test_a_change_that_changes_nothing_writes_nothing():
            "a change is written and audited %r" % r)
 
 
+def flash_of(path, session, lang="zh"):
+    r = S.page(path, session, lang)
+    expect(r.status == 200, "%s: %r" % (path, r))
+    body = r.body.decode()
+    return status_text(body) or ("flash" if 'class="flash' in body else None)
+
+
+def test_a_confirmation_cannot_be_forged():
+    """?saved= shows its message only with the MAC the server made for this session and this
+    page (issue 12): a crafted one, with or without a MAC, says nothing; a real one does, for
+    its own session and page only; a return= target brings no confirmation of its own."""
+    for path in ("/audit?saved=audit_verified", "/?saved=audit_verify_broken", "/households/%d?saved=access" % H,
+                 "/?saved=service", "/audit?saved=audit_verified&mac=0123456789abcdef",
+                 "/audit?saved=audit_verified&mac=", "/audit?mac=0123456789abcdef&saved=audit_verified"):
+        for lang in ("zh", "en"):
+            expect(flash_of(path, ADMIN_S, lang) is None, "%s (%s) says nothing: %r" % (path, lang, flash_of(path, ADMIN_S, lang)))
+    f = form_on("/audit", "/audit/verify", ADMIN_S)
+    r = post(ADMIN_S, "/audit/verify", f["fields"])
+    to = r.header("Location")
+    expect(r.status == 303 and unmac(to) == "/audit?saved=audit_verified", "verified %r" % to)
+    expect("链条完整" in (flash_of(to, ADMIN_S) or ""), "a real confirmation is said: %r" % flash_of(to, ADMIN_S))
+    other = S.page_session("admin", DEMO_PW)
+    expect(flash_of(to, other) is None, "not in another session")
+    mac = re.search(r"mac=([0-9a-f]+)", to).group(1)
+    expect(flash_of("/?saved=audit_verified&mac=" + mac, ADMIN_S) is None, "not on another page")
+    expect(flash_of("/audit?saved=audit_verify_broken&mac=" + mac, ADMIN_S) is None, "not for another message")
+    # the language switch's link back to the page carries no confirmation along
+    here = re.search(r'href="/lang/zh\?next=([^"]*)"', S.page(to, ADMIN_S).body.decode())
+    expect(here and "saved" not in here.group(1) and "mac" not in here.group(1), "the way back drops it %r" % (here and here.group(1)))
+    # a resolve's return= target with a saved= of its own: the message is the resolve's, ours
+    r = S.request("POST", "/api/v1/households/%d/needs" % H, {"category": "elderly_care", "description": "申请轮椅一台",
+                  "due_on": SOON}, token=ADMIN)
+    expect(r.status == 201, "a need %r" % r)
+    nid = r.json["id"]
+    f = form_on("/households/%d" % H, "/needs/%d/resolve" % nid, ADMIN_S)
+    r = post(ADMIN_S, "/needs/%d/resolve" % nid, dict(f["fields"], **{"return": "/needs?saved=audit_verified&mac=" + mac}))
+    to = r.header("Location") or ""
+    expect(r.status == 303 and unmac(to) == "/needs?saved=need_resolved", "back where it was, ours %r" % to)
+    said = flash_of(to, ADMIN_S)
+    expect(said == "已办结该需求。", "the resolve is said: %r" % said)
+
+
 if __name__ == "__main__":
     R = Runner()
     patterns = re.findall(r'PAGE\("POST", "([^"]+)"', open(ROUTES_C, encoding="utf-8").read())
@@ -649,5 +692,6 @@ if __name__ == "__main__":
             fn.__name__ = "POST " + pattern
             R.run(fn, pattern)
     R.run(test_a_change_that_changes_nothing_writes_nothing)
+    R.run(test_a_confirmation_cannot_be_forged)
     S.stop()
     R.finish()
