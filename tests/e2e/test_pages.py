@@ -233,7 +233,7 @@ def test_a_user_is_named_on_the_users_page():
     before = audit_rows()
     for same in ("龙国安", " 龙国安　"):	# the same name, or with spaces around it: nothing saved, and said so
         again = post_form("/users/%d/name" % uid, admin, {"csrf": token, "full_name": same})
-        expect(again.status == 303 and again.header("Location") == "/users?saved=nothing" and audit_rows() == before,
+        expect(again.status == 303 and unmac(again.header("Location")) == "/users?saved=nothing" and audit_rows() == before,
                "the same name %r: nothing written, said so %r" % (same, again.header("Location")))
     expect(post_form("/users/999999/name", admin, {"csrf": token, "full_name": "某"}).status == 404, "no such user")
     r, _, _ = browser_login("namedtown", "long-enough-pw")
