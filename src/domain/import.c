@@ -428,6 +428,29 @@ static json_t *household_json(const struct irow *rows, int n, int head, bool cre
 	return h;
 }
 
+/* household_json and member_json for a new household, as texts (no JSON built). */
+static void household_pairs(const struct irow *rows, int n, int head, struct jx_pairs *h)
+{
+	h->n = 0;
+	for (int f = F_NUMBER; f < F_ID; f++) {
+		const char *v = household_value(rows, n, head, f);
+		if (f == F_HEAD_ID || f == F_ORIGIN_TOWN || !v)
+			continue;
+		if (f == F_NUMBER && !anju_number(v, household_value(rows, n, head,
+								     F_ORIGIN_VILLAGE)))
+			continue;
+		jx_pairs_set(h, import_column_defs[f].field, v);
+	}
+}
+
+static void member_pairs(const struct irow *ir, struct jx_pairs *m)
+{
+	m->n = 0;
+	for (int f = F_ID; f < NF; f++)
+		if (ir->v[f])
+			jx_pairs_set(m, import_column_defs[f].field, ir->v[f]);
+}
+
 /* May the actor see household `id`? (A household the actor may not see is, to the import,
  * not there: its number names nothing, and a member of it is "taken", as the API says.) */
 static bool household_seen(struct run *r, int64_t id)
@@ -722,14 +745,12 @@ static void flush_group(struct run *r)
 		if (!known && !(number && anju_number(number, household_value(rows, n, head,
 								F_ORIGIN_VILLAGE))))
 			g.checked = true;
-		json_t *body = household_json(rows, n, head, true);
-		json_t *members = json_array();
+		struct jx_pairs hp, mp[GROUP_MAX + 1];
+		household_pairs(rows, n, head, &hp);
 		for (int i = 0; i < n; i++)
-			json_array_append_new(members, member_json(&rows[i]));
-		json_object_set_new(body, "members", members);
+			member_pairs(&rows[i], &mp[i]);
 		int64_t id;
-		enum outcome res = household_create_in_tx(&g, body, r->detail, &id);
-		json_decref(body);
+		enum outcome res = household_create_texts_in_tx(&g, &hp, mp, n, r->detail, &id);
 		if (res == OUT_INVALID) {
 			errors_to_rows(r, &errs, rows, head);
 			group_error(r, rows, n);

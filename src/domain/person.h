@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "core/idnumber.h"
+#include "core/jsonx.h"
 #include "domain/actor.h"
 #include "core/outcome.h"
 
@@ -35,6 +36,10 @@ struct person_in {
  * Returns true when no error was added. */
 bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
 		  struct person_in *p);
+/* The same for a person given as texts (an import's row: no JSON built, the same rules);
+ * the texts must outlive *p. */
+bool person_parse_pairs(struct ctx *cx, const struct jx_pairs *t, const char *prefix,
+			bool create, struct person_in *p);
 /* Inserts a validated person into a household and records the joining event.
  * Returns a store_rc; STORE_CONSTRAINT means the ID number is taken. */
 int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *p,
