@@ -82,6 +82,7 @@ struct run {
 	json_t *ignored_sheets;	/* names of the sheets skipped */
 	/* the row being read (rarena) and the household being gathered (garena) */
 	struct arena rarena, garena;
+	struct arena farena;	/* a household's writing (flush_group), emptied after each */
 	struct irow group[GROUP_MAX + 1];
 	int ngroup;
 	bool group_overflow;
@@ -686,9 +687,8 @@ static void flush_group(struct run *r)
 		bad = true;
 	}
 
-	struct arena a;
+	struct arena a = r->farena;	/* the run's, emptied after each household */
 	struct verrors errs;
-	arena_init(&a, 0);
 	verrors_init(&errs, &a);
 	struct ctx g = *r->cx;
 	g.arena = &a;
@@ -860,7 +860,8 @@ static void flush_group(struct run *r)
 		note_first(r, "unchanged", &rows[head], n);
 	}
 out:
-	arena_release(&a);
+	arena_rewind(&a);
+	r->farena = a;
 }
 
 /* Adds a parsed row to the household being gathered, first writing the one before when
@@ -884,8 +885,7 @@ static void take_row(struct run *r, struct irow *ir)
 	}
 	if (starts) {
 		flush_group(r);
-		arena_release(&r->garena);
-		arena_init(&r->garena, 0);
+		arena_rewind(&r->garena);
 		char where[200];
 		if (*key && !r->fresh && seen_before(r, "h", key, ir, where, sizeof(where))) {
 			add_error(r, ir->sheet, ir->number, r->grouping, "import_rows_apart", where);
@@ -1473,6 +1473,7 @@ static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o,
 	r->ignored_sheets = json_array();
 	arena_init(&r->rarena, 0);
 	arena_init(&r->garena, 0);
+	arena_init(&r->farena, 0);
 }
 
 static void run_release(struct run *r)
@@ -1495,6 +1496,7 @@ static void run_release(struct run *r)
 	free(r->lmaps);
 	arena_release(&r->rarena);
 	arena_release(&r->garena);
+	arena_release(&r->farena);
 	rowread_close(r->rr);
 	r->rr = NULL;
 }
@@ -1553,8 +1555,7 @@ static void run_read(struct run *r)
 			struct irow ir;
 			parse_row(r, m, &row, &ir);
 			take_row(r, &ir);
-			arena_release(&r->rarena);	/* the row's texts: copied where still needed */
-			arena_init(&r->rarena, 0);
+			arena_rewind(&r->rarena);	/* the row's texts: copied where still needed */
 		}
 		if (o->progress && r->rows % 1000 == 0)
 			o->progress(o->progress_arg, phase, r->rows, r->errors_total);
