@@ -18,7 +18,7 @@ const char *const household_categories[] = {"registered_poor", "synchronous", NU
 const char *const household_statuses[] = {"planned", "relocated", "settled", "closed", NULL};
 static const char *const open_statuses[] = {"planned", "relocated", "settled", NULL};
 
-#define MAX_MEMBERS 30
+#define MAX_MEMBERS PERSON_INSERT_MAX
 
 /* ---------------------------------------------------------------- validation */
 
@@ -365,12 +365,10 @@ static enum outcome create_rows(struct ctx *cx, const struct create_src *src,
 	};
 	int64_t id = 0;
 	int rc = household_insert(cx, &row, &id);
-	for (size_t i = 0; i < nmembers && rc == STORE_OK; i++) {
-		int64_t pid;
-		rc = person_insert(cx, id, &members[i], "registered",
-				   h.relocation_date ? h.relocation_date : arena_strndup(cx->arena, now, 10),
-				   &pid);
-	}
+	int64_t pids[MAX_MEMBERS];
+	if (rc == STORE_OK)	/* the members in one statement, their events in another */
+		rc = person_insert_many(cx, id, members, (int)nmembers, "registered",
+			h.relocation_date ? h.relocation_date : arena_strndup(cx->arena, now, 10), pids);
 	if (rc == STORE_OK)
 		rc = household_index(cx, id);
 	if (rc == STORE_OK && src->h) {

@@ -227,6 +227,66 @@ int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *
 	return store_index_add(cx->db, STORE_DOC_PERSON, *id, p->name);
 }
 
+/* A statement with its values in an array, run to its end. */
+static int exec_array(struct store_conn *db, const char *sql, const char *types,
+		      const void *const *values)
+{
+	struct store_rows *q = store_query_array(db, sql, types, values);
+	while (store_next(q))
+		;
+	return store_finish(q);
+}
+
+int person_insert_many(struct ctx *cx, int64_t household_id, const struct person_in *p, int n,
+		       const char *event, const char *date, int64_t *ids)
+{
+	enum { PCOLS = 16, ECOLS = 7 };
+	if (n < 1 || n > PERSON_INSERT_MAX)
+		return STORE_ERROR;
+	char now[21], rev[PERSON_INSERT_MAX][19], initials[PERSON_INSERT_MAX][64];
+	char full[PERSON_INSERT_MAX][256];
+	const void *v[PERSON_INSERT_MAX * PCOLS];
+	audit_now(now);
+	for (int i = 0; i < n; i++) {
+		const void **row = v + i * PCOLS;
+		reverse_id(p[i].idn.number, rev[i]);
+		name_keys(p[i].name, initials[i], full[i]);
+		const void *vals[PCOLS] = {&household_id, p[i].idn.number, rev[i], p[i].name,
+			initials[i], full[i], p[i].idn.male ? "male" : "female", p[i].idn.birth_date,
+			p[i].ethnicity, p[i].relation, p[i].education, p[i].health, p[i].labor_capacity,
+			p[i].phone, now, now};
+		memcpy(row, vals, sizeof(vals));
+		ids[i] = 0;
+	}
+	/* the persons one by one (each id is the insert's: no RETURNING, which SQLite answers
+	 * through a temporary table of its own), then their events in one statement */
+	int rc = STORE_OK;
+	for (int i = 0; i < n && rc == STORE_OK; i++) {
+		rc = exec_array(cx->db, "INSERT INTO persons(household_id,"
+			" id_number, id_reversed, name, name_initials, name_pinyin, gender, birth_date,"
+			" ethnicity, relation, education, health, labor_capacity, phone, created_at,"
+			" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"ittttttttttttttt", v + i * PCOLS);
+		ids[i] = store_last_id(cx->db);
+	}
+	if (rc != STORE_OK)
+		return rc;
+	const void *e[PERSON_INSERT_MAX * ECOLS];
+	for (int i = 0; i < n; i++) {
+		const void *vals[ECOLS] = {&ids[i], &household_id, event, date, NULL,
+					   &cx->actor->user_id, now};
+		memcpy(e + i * ECOLS, vals, sizeof(vals));
+	}
+	struct store_rows *q = store_query_rows(cx->db, "INSERT INTO member_events(person_id, household_id, kind,"
+			     " date, note, user_id, created_at)", "iittt" "it", n, e, NULL);
+	while (store_next(q))
+		;
+	rc = store_finish(q);
+	for (int i = 0; i < n && rc == STORE_OK; i++)
+		rc = store_index_add(cx->db, STORE_DOC_PERSON, ids[i], p[i].name);
+	return rc;
+}
+
 /* Which columns of a person an update sets (the partial-update style of tx.h: a column
  * changes only when given; given as NULL clears it). */
 struct person_given {

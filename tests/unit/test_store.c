@@ -208,6 +208,41 @@ static void a_load_rebuilds_its_indexes_and_a_rollback_keeps_them(void **state)
 			 STORE_OK);
 }
 
+/* store_query_rows: one statement for many rows, its values bound (a quote stays a
+ * quote), prepared once per row count; too many values or no rows is a failed statement. */
+static void many_rows_in_one_statement(void **state)
+{
+	struct testdb *t = *state;
+	int rc;
+	assert_int_equal(store_exec(t->db, "CREATE TEMP TABLE rows3 (id INTEGER PRIMARY KEY,"
+				    " n INTEGER, v TEXT)", NULL), STORE_OK);
+	int64_t n[3] = {1, 2, 3};
+	const void *values[6] = {&n[0], "a'); DROP TABLE rows3; --", &n[1], NULL, &n[2], "c"};
+	for (int round = 0; round < 2; round++) {
+		struct store_rows *q = store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 3,
+							values, NULL);
+		assert_non_null(q);
+		while (store_next(q))
+			;
+		assert_int_equal(store_finish(q), STORE_OK);
+	}
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3", NULL), 6);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3 WHERE v IS NULL"
+				       " AND n = 2", NULL), 2);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3 WHERE v ="
+				       " 'a''); DROP TABLE rows3; --' AND n = 1", NULL), 2);
+	struct store_rows *q = store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 1, values,
+						" RETURNING n");
+	assert_true(store_next(q));
+	assert_int_equal(store_int(q, 0), 1);
+	assert_int_equal(store_finish(q), STORE_OK);
+	const void *many[1100] = {NULL};
+	assert_null(store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 550, many, NULL));
+	assert_null(store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 0, many, NULL));
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3", NULL), 7);
+	store_operation_start(t->db);
+}
+
 /* The names of the indexes and views of households, persons and member_events. */
 static char *schema_of(struct store_conn *db)
 {
@@ -337,6 +372,7 @@ int main(void)
 		cmocka_unit_test(the_first_failure_says_why),
 		cmocka_unit_test(a_load_rebuilds_its_indexes_and_a_rollback_keeps_them),
 		cmocka_unit_test(an_old_database_migrates_through_017),
+		cmocka_unit_test(many_rows_in_one_statement),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
