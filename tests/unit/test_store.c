@@ -243,6 +243,36 @@ static void many_rows_in_one_statement(void **state)
 	store_operation_start(t->db);
 }
 
+/* The statement cache (found by a hash index): the same SQL open twice at once gives two
+ * cursors of their own; more texts than the cache holds still run, each its own answer. */
+static void the_statement_cache_keeps_texts_apart(void **state)
+{
+	struct testdb *t = *state;
+	const char *sql = "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) WHERE value >= ?"
+			  " ORDER BY value";
+	for (int round = 0; round < 3; round++) {
+		struct store_rows *a = store_query(t->db, sql, "i", (int64_t)1);
+		assert_true(store_next(a));
+		struct store_rows *b = store_query(t->db, sql, "i", (int64_t)2);
+		assert_true(store_next(b));
+		assert_int_equal(store_int(b, 0), 2);
+		assert_int_equal(store_int(a, 0), 1);
+		assert_true(store_next(a));
+		assert_int_equal(store_int(a, 0), 2);
+		assert_false(store_next(b));
+		assert_int_equal(store_finish(b), STORE_OK);
+		assert_int_equal(store_finish(a), STORE_OK);
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 300; i++) {
+			char q[64];
+			int rc;
+			snprintf(q, sizeof(q), "SELECT %d + ?", i);
+			assert_int_equal(store_one_int(t->db, &rc, q, "i", (int64_t)round), i + round);
+			assert_int_equal(rc, STORE_OK);
+		}
+}
+
 /* The names of the indexes and views of households, persons and member_events. */
 static char *schema_of(struct store_conn *db)
 {
@@ -373,6 +403,7 @@ int main(void)
 		cmocka_unit_test(a_load_rebuilds_its_indexes_and_a_rollback_keeps_them),
 		cmocka_unit_test(an_old_database_migrates_through_017),
 		cmocka_unit_test(many_rows_in_one_statement),
+		cmocka_unit_test(the_statement_cache_keeps_texts_apart),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
