@@ -267,7 +267,16 @@ static const char *division_by_name(struct run *r, const char *name, int level,
 static const char *option_of(struct run *r, int f, const char *text)
 {
 	char key[600];
-	snprintf(key, sizeof(key), "%d|%s", f, text);
+	size_t n = strlen(text);	/* "f|text", without printf: a few values a row */
+	if (n > sizeof(key) - 8)
+		n = sizeof(key) - 8;
+	int at = 0;
+	if (f >= 10)
+		key[at++] = (char)('0' + f / 10 % 10);
+	key[at++] = (char)('0' + f % 10);
+	key[at++] = '|';
+	memcpy(key + at, text, n);
+	key[at + n] = '\0';
 	json_t *hit = json_object_get(r->options, key);
 	if (hit)
 		return *json_string_value(hit) ? json_string_value(hit) : NULL;
