@@ -280,8 +280,17 @@ void jx_pairs_only(const struct jx_pairs *p, const char *const *allowed, const c
 /* A JSON string as jansson's json_dumps writes it (UTF-8 kept, no slash escaped). */
 static void dump_string(struct buf *b, const char *s)
 {
+	static const char special[] = "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+		"\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
 	buf_putc(b, '"');
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		size_t plain = strcspn((const char *)c, special);	/* copied as they are */
+		if (plain) {
+			buf_add(b, c, plain);
+			c += plain;
+			if (!*c)
+				break;
+		}
 		switch (*c) {
 		case '"': buf_puts(b, "\\\""); break;
 		case '\\': buf_puts(b, "\\\\"); break;
