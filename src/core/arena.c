@@ -31,6 +31,28 @@ void arena_release(struct arena *a)
 	a->used = 0;
 }
 
+#define ARENA_CHUNK 8192
+
+void arena_rewind(struct arena *a)
+{
+	struct arena_chunk *keep = a->head;
+	if (keep && keep->size != ARENA_CHUNK)
+		keep = NULL;	/* one made for a large allocation: not kept */
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		if (c != keep)
+			free(c);
+		c = next;
+	}
+	a->head = keep;
+	if (keep) {
+		keep->next = NULL;
+		keep->off = 0;
+	}
+	a->used = 0;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
@@ -40,7 +62,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		return NULL;
 	struct arena_chunk *c = a->head;
 	if (!c || c->off + n > c->size) {
-		size_t size = n > 8192 ? n : 8192;
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 		c = malloc(sizeof(*c) + size);
 		if (!c)
 			return NULL;

@@ -18,6 +18,9 @@ struct arena {
 void arena_init(struct arena *a, size_t cap);
 /* Frees every allocation at once. */
 void arena_release(struct arena *a);
+/* Frees every allocation at once but keeps one chunk of the usual size for the next:
+ * an arena emptied per row or per record (an import) then asks malloc for nothing. */
+void arena_rewind(struct arena *a);
 /* Returns zeroed, 16-byte aligned memory, or NULL past the cap. */
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -62,6 +62,20 @@ void date_format(long days, char out[11])
 	int y, m, d;
 	char tmp[40];
 	date_from_days(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+		/* the usual case written digit by digit: an import formats a few dates a row */
+		int v[3] = {y, m, d}, at = 0;
+		for (int k = 0; k < 3; k++) {
+			int width = k ? 2 : 4;
+			for (int i = width - 1; i >= 0; i--, v[k] /= 10)
+				out[at + i] = (char)('0' + v[k] % 10);
+			at += width;
+			if (k < 2)
+				out[at++] = '-';
+		}
+		out[10] = '\0';
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, d);
 	memcpy(out, tmp, 10);
 	out[10] = '\0';

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/date.h"
 #include "core/jsonx.h"
 #include "domain/audit.h"
@@ -17,7 +18,7 @@ const char *const household_categories[] = {"registered_poor", "synchronous", NU
 const char *const household_statuses[] = {"planned", "relocated", "settled", "closed", NULL};
 static const char *const open_statuses[] = {"planned", "relocated", "settled", NULL};
 
-#define MAX_MEMBERS 30
+#define MAX_MEMBERS PERSON_INSERT_MAX
 
 /* ---------------------------------------------------------------- validation */
 
@@ -34,34 +35,73 @@ static const char *const household_fields[] = {
 	"relocation_date", "phone", "note", "members", NULL,
 };
 
-static void parse_fields(struct ctx *cx, json_t *body, bool create, struct household_in *h)
+/* Where a household's fields come from: a JSON body (the API) or texts (an import); the
+ * same validators judge either (jx_text and its kin under the jx_ getters). */
+struct fields_src {
+	json_t *body;
+	const struct jx_pairs *t;
+};
+
+static const char *f_string(const struct fields_src *s, const char *key, bool required,
+			    size_t max, struct verrors *e)
+{
+	return !s->t ? jx_string(s->body, key, "", required, max, e)
+		: jx_text(jx_pairs_get(s->t, key), key, "", required, max, e);
+}
+
+static const char *f_enum(const struct fields_src *s, const char *key, bool required,
+			  const char *const *values, struct verrors *e)
+{
+	return !s->t ? jx_enum(s->body, key, "", required, values, e)
+		: jx_text_enum(jx_pairs_get(s->t, key), key, "", required, values, e);
+}
+
+static const char *f_code(const struct fields_src *s, const char *key, bool required,
+			  int digits, struct verrors *e)
+{
+	return !s->t ? jx_code(s->body, key, "", required, digits, e)
+		: jx_text_code(jx_pairs_get(s->t, key), key, "", required, digits, e);
+}
+
+static const char *f_date(const struct fields_src *s, const char *key, bool required,
+			  struct verrors *e)
+{
+	return !s->t ? jx_date(s->body, key, "", required, e)
+		: jx_text_date(jx_pairs_get(s->t, key), key, "", required, e);
+}
+
+static void parse_src(struct ctx *cx, const struct fields_src *src, bool create,
+		      struct household_in *h)
 {
 	struct verrors *e = cx->errs;
 	memset(h, 0, sizeof(*h));
-	h->number = jx_string(body, "number", "", false, 32, e);
+	h->number = f_string(src, "number", false, 32, e);
 	if (h->number && strspn(h->number, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				"abcdefghijklmnopqrstuvwxyz-") != strlen(h->number)) {
 		verrors_add(e, "number", "invalid_number");
 		h->number = NULL;
 	}
-	h->category = jx_enum(body, "category", "", create, household_categories, e);
-	h->status = jx_enum(body, "status", "", false, open_statuses, e);
-	if (!h->status && json_is_string(json_object_get(body, "status")) &&
-	    strcmp(json_string_value(json_object_get(body, "status")), "closed") == 0)
+	h->category = f_enum(src, "category", create, household_categories, e);
+	h->status = f_enum(src, "status", false, open_statuses, e);
+	const char *status = !src->t ? json_string_value(json_object_get(src->body, "status"))
+		: jx_pairs_get(src->t, "status");
+	if (!h->status && status && strcmp(status, "closed") == 0)
 		e->items[e->n - 1].code = "use_close";
-	h->origin_village = jx_code(body, "origin_village", "", create, 12, e);
+	h->origin_village = f_code(src, "origin_village", create, 12, e);
 	if (h->origin_village && !division_exists(cx->db, h->origin_village, 5)) {
 		verrors_add(e, "origin_village", "unknown_division");
 		h->origin_village = NULL;
 	}
-	h->dest_community = jx_code(body, "dest_community", "", false, 12, e);
+	h->dest_community = f_code(src, "dest_community", false, 12, e);
 	if (h->dest_community && !division_exists(cx->db, h->dest_community, 5)) {
 		verrors_add(e, "dest_community", "unknown_division");
 		h->dest_community = NULL;
 	}
-	h->has_site = jx_int(body, "site_id", "", false, 1, INT64_MAX, &h->site_id, e);
-	h->has_room = jx_int(body, "room_id", "", false, 1, INT64_MAX, &h->room_id, e);
-	h->relocation_date = jx_date(body, "relocation_date", "", false, e);
+	if (!src->t) {	/* texts name no site or room (texts_fields refuses them) */
+		h->has_site = jx_int(src->body, "site_id", "", false, 1, INT64_MAX, &h->site_id, e);
+		h->has_room = jx_int(src->body, "room_id", "", false, 1, INT64_MAX, &h->room_id, e);
+	}
+	h->relocation_date = f_date(src, "relocation_date", false, e);
 	if (h->relocation_date) {
 		/* the programme began in the 1980s; a move is planned a few years ahead at most
 		 * (9999-12-31, a placeholder someone typed, is not a date anyone moved on) */
@@ -73,12 +113,18 @@ static void parse_fields(struct ctx *cx, json_t *body, bool create, struct house
 			h->relocation_date = NULL;
 		}
 	}
-	h->phone = jx_string(body, "phone", "", false, 20, e);
+	h->phone = f_string(src, "phone", false, 20, e);
 	if (h->phone && !person_phone_ok(h->phone)) {
 		verrors_add(e, "phone", "invalid_phone");
 		h->phone = NULL;
 	}
-	h->note = jx_string(body, "note", "", false, 500, e);
+	h->note = f_string(src, "note", false, 500, e);
+}
+
+static void parse_fields(struct ctx *cx, json_t *body, bool create, struct household_in *h)
+{
+	const struct fields_src src = {.body = body};
+	parse_src(cx, &src, create, h);
 }
 
 /* Site and room must exist and agree with each other and with the destination community;
@@ -185,16 +231,76 @@ struct create_args {
 	json_t **out;
 };
 
+/* A new household's source: the API's JSON body, or (an import) the household's texts and
+ * its members' (h not NULL). */
+struct create_src {
+	json_t *body;
+	const struct jx_pairs *h;
+	const struct jx_pairs *members;
+	int nmembers;
+};
+
+/* The audit row of a household created from texts: the same JSON the body's copy gave
+ * (its fields as given, id, number and status as written, members as given; keys sorted),
+ * written straight from the texts rather than built, copied and dumped by jansson. */
+static int audit_created(struct ctx *cx, const struct create_src *src, int64_t id,
+			 const char *number, const char *status, const char *detail)
+{
+	struct buf members = BUF_INIT, after = BUF_INIT;
+	buf_putc(&members, '[');
+	for (int i = 0; i < src->nmembers; i++) {
+		if (i)
+			buf_putc(&members, ',');
+		jx_dump_sorted(&members, src->members[i].n, src->members[i].key,
+			       src->members[i].val, NULL);
+	}
+	buf_putc(&members, ']');
+	char idtext[24];
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	const char *key[JX_PAIRS_MAX + 4], *val[JX_PAIRS_MAX + 4];
+	bool raw[JX_PAIRS_MAX + 4] = {false};
+	int n = 0;
+	for (int i = 0; i < src->h->n; i++)
+		if (strcmp(src->h->key[i], "number") && strcmp(src->h->key[i], "status") &&
+		    strcmp(src->h->key[i], "members") && strcmp(src->h->key[i], "id")) {
+			key[n] = src->h->key[i];
+			val[n++] = src->h->val[i];
+		}
+	key[n] = "id", val[n] = idtext, raw[n++] = true;
+	key[n] = "number", val[n++] = number;
+	key[n] = "status", val[n++] = status;
+	key[n] = "members", val[n] = members.data, raw[n++] = true;
+	jx_dump_sorted(&after, n, key, val, raw);
+	int rc = STORE_ERROR;
+	if (!members.failed && !after.failed) {
+		char now[21];
+		audit_now(now);
+		const struct actor *ac = cx->actor;
+		struct audit_row arow = {
+			.at = now, .user_id = ac->user_id, .username = ac->username,
+			.address = ac->address, .action = "create", .entity = "household",
+			.entity_id = &id, .after = after.data, .detail = detail,
+		};
+		rc = audit_chain_append(cx->db, &arow);
+	}
+	buf_release(&members);
+	buf_release(&after);
+	return rc;
+}
+
 /* The creation inside an open write transaction: validates into cx->errs (OUT_INVALID,
  * nothing written) or inserts the household, its members, its index entry and the audit
  * row; *id is the new household's, *out the household when out is not NULL. */
-static enum outcome create_rows(struct ctx *cx, json_t *body, struct id_probes *probes,
-				const char *detail, int64_t *idp, json_t **out)
+static enum outcome create_rows(struct ctx *cx, const struct create_src *src,
+				struct id_probes *probes, const char *detail, int64_t *idp,
+				json_t **out)
 {
 	struct household_in h;
 	struct person_in members[MAX_MEMBERS];
 	size_t nmembers = 0;
-	parse_fields(cx, body, true, &h);
+	json_t *body = src->body;
+	const struct fields_src fsrc = {.body = body, .t = src->h};
+	parse_src(cx, &fsrc, true, &h);
 	check_placement(cx, &h, 0);
 	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community))
 		verrors_add(cx->errs, "origin_village", "out_of_scope");
@@ -205,24 +311,30 @@ static enum outcome create_rows(struct ctx *cx, json_t *body, struct id_probes *
 			verrors_add(cx->errs, "number", "number_taken");
 	}
 
-	json_t *arr = json_object_get(body, "members");
-	if (!json_is_array(arr) || json_array_size(arr) == 0) {
-		verrors_add(cx->errs, "members", arr ? "members_empty" : "required");
-	} else if (json_array_size(arr) > MAX_MEMBERS) {
+	json_t *arr = src->h ? NULL : json_object_get(body, "members");
+	size_t given = src->h ? (size_t)src->nmembers : json_array_size(arr);
+	if ((!src->h && !json_is_array(arr)) || given == 0) {
+		verrors_add(cx->errs, "members", arr || src->h ? "members_empty" : "required");
+	} else if (given > MAX_MEMBERS) {
 		verrors_add(cx->errs, "members", "too_many");
 	} else {
 		int heads = 0;
-		nmembers = json_array_size(arr);
+		nmembers = given;
 		for (size_t i = 0; i < nmembers; i++) {
 			char prefix[32];
 			snprintf(prefix, sizeof(prefix), "members[%zu].", i);
-			json_t *m = json_array_get(arr, i);
 			static const char *const allowed[] = {"id_number", "name", "gender",
 				"birth_date", "relation", "ethnicity", "education", "health",
 				"labor_capacity", "phone", NULL};
-			if (json_is_object(m))
-				jx_only(m, allowed, prefix, cx->errs);
-			person_parse(cx, m, prefix, true, &members[i]);
+			if (src->h) {
+				jx_pairs_only(&src->members[i], allowed, prefix, cx->errs);
+				person_parse_pairs(cx, &src->members[i], prefix, true, &members[i]);
+			} else {
+				json_t *m = json_array_get(arr, i);
+				if (json_is_object(m))
+					jx_only(m, allowed, prefix, cx->errs);
+				person_parse(cx, m, prefix, true, &members[i]);
+			}
 			if (members[i].relation && strcmp(members[i].relation, "head") == 0)
 				heads++;
 			if (!members[i].has_id)
@@ -253,15 +365,17 @@ static enum outcome create_rows(struct ctx *cx, json_t *body, struct id_probes *
 	};
 	int64_t id = 0;
 	int rc = household_insert(cx, &row, &id);
-	for (size_t i = 0; i < nmembers && rc == STORE_OK; i++) {
-		int64_t pid;
-		rc = person_insert(cx, id, &members[i], "registered",
-				   h.relocation_date ? h.relocation_date : arena_strndup(cx->arena, now, 10),
-				   &pid);
-	}
+	int64_t pids[MAX_MEMBERS];
+	if (rc == STORE_OK)	/* the members in one statement, their events in another */
+		rc = person_insert_many(cx, id, members, (int)nmembers, "registered",
+			h.relocation_date ? h.relocation_date : arena_strndup(cx->arena, now, 10), pids);
 	if (rc == STORE_OK)
 		rc = household_index(cx, id);
-	if (rc == STORE_OK) {
+	if (rc == STORE_OK && src->h) {
+		/* Given as texts (an import): the audit row keeps what was written, the row and
+		 * its members as given, numbered, written as JSON straight from the texts */
+		rc = audit_created(cx, src, id, row.number, row.status, detail);
+	} else if (rc == STORE_OK) {
 		/* Without a caller to answer (an import), the audit row keeps what was written:
 		 * the row and its members as given, numbered, without re-reading the household. */
 		json_t *made = out ? household_load(cx, id) : json_deep_copy(body);
@@ -295,7 +409,8 @@ static enum outcome create_op(struct ctx *cx, void *arg)
 		return began;
 	struct id_probes probes = {.n = 0};
 	int64_t id = 0;
-	enum outcome res = create_rows(cx, body, &probes, NULL, &id, out);
+	const struct create_src src = {.body = body};
+	enum outcome res = create_rows(cx, &src, &probes, NULL, &id, out);
 	if (res == OUT_INVALID)	/* a refused create that found a number taken is audited */
 		return person_probes_audit(cx, &probes, finish(cx, OUT_INVALID, STORE_OK, out));
 	return finish(cx, OUT_OK, res == OUT_OK ? STORE_OK
@@ -311,7 +426,20 @@ enum outcome household_create_in_tx(struct ctx *cx, json_t *body, const char *de
 		return OUT_INVALID;
 	}
 	jx_only(body, household_fields, "", cx->errs);
-	return create_rows(cx, body, NULL, detail, id, NULL);
+	const struct create_src src = {.body = body};
+	return create_rows(cx, &src, NULL, detail, id, NULL);
+}
+
+enum outcome household_create_texts_in_tx(struct ctx *cx, const struct jx_pairs *h,
+					  const struct jx_pairs *members, int nmembers,
+					  const char *detail, int64_t *id)
+{
+	*id = 0;
+	static const char *const texts_fields[] = {"number", "category", "status",
+		"origin_village", "dest_community", "relocation_date", "phone", "note", NULL};
+	jx_pairs_only(h, texts_fields, "", cx->errs);
+	const struct create_src src = {.h = h, .members = members, .nmembers = nmembers};
+	return create_rows(cx, &src, NULL, detail, id, NULL);
 }
 
 /* Creations are the write that comes in crowds (an office entering a village's forms), so

@@ -54,6 +54,14 @@ json_t *household_load(struct ctx *cx, int64_t id);
  * store call is OUT_INTERNAL and marks the transaction. */
 enum outcome household_create_in_tx(struct ctx *cx, json_t *body, const char *detail,
 				    int64_t *id);
+/* The same for a household given as texts, as an import reads it (h: its fields, members:
+ * each member's; NULL values are not given), without building JSON: the same validation,
+ * writes and audit row (its JSON written straight from the texts). The texts must outlive
+ * the call. */
+struct jx_pairs;
+enum outcome household_create_texts_in_tx(struct ctx *cx, const struct jx_pairs *h,
+					  const struct jx_pairs *members, int nmembers,
+					  const char *detail, int64_t *id);
 /* A change of household `id` as part of a larger write, in the caller's transaction: the
  * fields of `body` (as in a PATCH) that differ from the household's are validated and
  * written, audited with `detail`; *changed says whether any differed. NOT_FOUND when not

@@ -82,6 +82,7 @@ struct run {
 	json_t *ignored_sheets;	/* names of the sheets skipped */
 	/* the row being read (rarena) and the household being gathered (garena) */
 	struct arena rarena, garena;
+	struct arena farena;	/* a household's writing (flush_group), emptied after each */
 	struct irow group[GROUP_MAX + 1];
 	int ngroup;
 	bool group_overflow;
@@ -266,7 +267,16 @@ static const char *division_by_name(struct run *r, const char *name, int level,
 static const char *option_of(struct run *r, int f, const char *text)
 {
 	char key[600];
-	snprintf(key, sizeof(key), "%d|%s", f, text);
+	size_t n = strlen(text);	/* "f|text", without printf: a few values a row */
+	if (n > sizeof(key) - 8)
+		n = sizeof(key) - 8;
+	int at = 0;
+	if (f >= 10)
+		key[at++] = (char)('0' + f / 10 % 10);
+	key[at++] = (char)('0' + f % 10);
+	key[at++] = '|';
+	memcpy(key + at, text, n);
+	key[at + n] = '\0';
 	json_t *hit = json_object_get(r->options, key);
 	if (hit)
 		return *json_string_value(hit) ? json_string_value(hit) : NULL;
@@ -426,6 +436,29 @@ static json_t *household_json(const struct irow *rows, int n, int head, bool cre
 		json_object_set_new(h, import_column_defs[f].field, json_string(v));
 	}
 	return h;
+}
+
+/* household_json and member_json for a new household, as texts (no JSON built). */
+static void household_pairs(const struct irow *rows, int n, int head, struct jx_pairs *h)
+{
+	h->n = 0;
+	for (int f = F_NUMBER; f < F_ID; f++) {
+		const char *v = household_value(rows, n, head, f);
+		if (f == F_HEAD_ID || f == F_ORIGIN_TOWN || !v)
+			continue;
+		if (f == F_NUMBER && !anju_number(v, household_value(rows, n, head,
+								     F_ORIGIN_VILLAGE)))
+			continue;
+		jx_pairs_set(h, import_column_defs[f].field, v);
+	}
+}
+
+static void member_pairs(const struct irow *ir, struct jx_pairs *m)
+{
+	m->n = 0;
+	for (int f = F_ID; f < NF; f++)
+		if (ir->v[f])
+			jx_pairs_set(m, import_column_defs[f].field, ir->v[f]);
 }
 
 /* May the actor see household `id`? (A household the actor may not see is, to the import,
@@ -663,9 +696,8 @@ static void flush_group(struct run *r)
 		bad = true;
 	}
 
-	struct arena a;
+	struct arena a = r->farena;	/* the run's, emptied after each household */
 	struct verrors errs;
-	arena_init(&a, 0);
 	verrors_init(&errs, &a);
 	struct ctx g = *r->cx;
 	g.arena = &a;
@@ -722,14 +754,12 @@ static void flush_group(struct run *r)
 		if (!known && !(number && anju_number(number, household_value(rows, n, head,
 								F_ORIGIN_VILLAGE))))
 			g.checked = true;
-		json_t *body = household_json(rows, n, head, true);
-		json_t *members = json_array();
+		struct jx_pairs hp, mp[GROUP_MAX + 1];
+		household_pairs(rows, n, head, &hp);
 		for (int i = 0; i < n; i++)
-			json_array_append_new(members, member_json(&rows[i]));
-		json_object_set_new(body, "members", members);
+			member_pairs(&rows[i], &mp[i]);
 		int64_t id;
-		enum outcome res = household_create_in_tx(&g, body, r->detail, &id);
-		json_decref(body);
+		enum outcome res = household_create_texts_in_tx(&g, &hp, mp, n, r->detail, &id);
 		if (res == OUT_INVALID) {
 			errors_to_rows(r, &errs, rows, head);
 			group_error(r, rows, n);
@@ -839,7 +869,8 @@ static void flush_group(struct run *r)
 		note_first(r, "unchanged", &rows[head], n);
 	}
 out:
-	arena_release(&a);
+	arena_rewind(&a);
+	r->farena = a;
 }
 
 /* Adds a parsed row to the household being gathered, first writing the one before when
@@ -863,8 +894,7 @@ static void take_row(struct run *r, struct irow *ir)
 	}
 	if (starts) {
 		flush_group(r);
-		arena_release(&r->garena);
-		arena_init(&r->garena, 0);
+		arena_rewind(&r->garena);
 		char where[200];
 		if (*key && !r->fresh && seen_before(r, "h", key, ir, where, sizeof(where))) {
 			add_error(r, ir->sheet, ir->number, r->grouping, "import_rows_apart", where);
@@ -1452,6 +1482,7 @@ static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o,
 	r->ignored_sheets = json_array();
 	arena_init(&r->rarena, 0);
 	arena_init(&r->garena, 0);
+	arena_init(&r->farena, 0);
 }
 
 static void run_release(struct run *r)
@@ -1474,6 +1505,7 @@ static void run_release(struct run *r)
 	free(r->lmaps);
 	arena_release(&r->rarena);
 	arena_release(&r->garena);
+	arena_release(&r->farena);
 	rowread_close(r->rr);
 	r->rr = NULL;
 }
@@ -1532,8 +1564,7 @@ static void run_read(struct run *r)
 			struct irow ir;
 			parse_row(r, m, &row, &ir);
 			take_row(r, &ir);
-			arena_release(&r->rarena);	/* the row's texts: copied where still needed */
-			arena_init(&r->rarena, 0);
+			arena_rewind(&r->rarena);	/* the row's texts: copied where still needed */
 		}
 		if (o->progress && r->rows % 1000 == 0)
 			o->progress(o->progress_arg, phase, r->rows, r->errors_total);

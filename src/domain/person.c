@@ -49,9 +49,38 @@ bool person_phone_ok(const char *s)
 	return !(s[0] == '1' && digits == n && digits != 11);
 }
 
-static const char *parse_phone(json_t *obj, const char *prefix, struct verrors *e)
+/* Where a person's fields come from: a JSON object (the API) or texts (an import); either
+ * way the same validators (jx_text and its kin) judge each value. */
+struct person_src {
+	json_t *obj;
+	const struct jx_pairs *t;
+};
+
+static const char *src_string(const struct person_src *s, const char *key, const char *prefix,
+			      bool required, size_t max, struct verrors *e)
 {
-	const char *s = jx_string(obj, "phone", prefix, false, 20, e);
+	return !s->t ? jx_string(s->obj, key, prefix, required, max, e)
+		: jx_text(jx_pairs_get(s->t, key), key, prefix, required, max, e);
+}
+
+static const char *src_enum(const struct person_src *s, const char *key, const char *prefix,
+			    bool required, const char *const *values, struct verrors *e)
+{
+	return !s->t ? jx_enum(s->obj, key, prefix, required, values, e)
+		: jx_text_enum(jx_pairs_get(s->t, key), key, prefix, required, values, e);
+}
+
+static const char *src_date(const struct person_src *s, const char *key, const char *prefix,
+			    bool required, struct verrors *e)
+{
+	return !s->t ? jx_date(s->obj, key, prefix, required, e)
+		: jx_text_date(jx_pairs_get(s->t, key), key, prefix, required, e);
+}
+
+static const char *parse_phone(const struct person_src *src, const char *prefix,
+			       struct verrors *e)
+{
+	const char *s = src_string(src, "phone", prefix, false, 20, e);
 	if (s && !person_phone_ok(s)) {
 		verrors_addf(e, prefix, "phone", "invalid_phone");
 		return NULL;
@@ -59,23 +88,23 @@ static const char *parse_phone(json_t *obj, const char *prefix, struct verrors *
 	return s;
 }
 
-bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
-		  struct person_in *p)
+static bool parse_person(struct ctx *cx, const struct person_src *src, const char *prefix,
+			 bool create, struct person_in *p)
 {
 	struct verrors *e = cx->errs;
 	int before = e->n;
 	memset(p, 0, sizeof(*p));
-	if (!json_is_object(obj)) {
+	if (!src->t && !json_is_object(src->obj)) {
 		verrors_add(e, *prefix ? prefix : "body", "type_object");
 		return false;
 	}
-	if (!create) {	/* in a PATCH, null clears an optional field but not these */
+	if (!create && !src->t) {	/* in a PATCH, null clears an optional field but not these */
 		static const char *const needed[] = {"id_number", "name", "relation", NULL};
 		for (int i = 0; needed[i]; i++)
-			if (json_is_null(json_object_get(obj, needed[i])))
+			if (json_is_null(json_object_get(src->obj, needed[i])))
 				verrors_addf(e, prefix, needed[i], "required");
 	}
-	const char *id = jx_string(obj, "id_number", prefix, create, 18, e);
+	const char *id = src_string(src, "id_number", prefix, create, 18, e);
 	if (id) {
 		enum idnumber_error ie = idnumber_parse(id, cx->today, &p->idn);
 		if (ie != IDNUMBER_OK)
@@ -83,21 +112,35 @@ bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
 		else
 			p->has_id = true;
 	}
-	p->name = jx_string(obj, "name", prefix, create, 30, e);
-	const char *gender = jx_enum(obj, "gender", prefix, false, person_genders, e);
-	const char *birth = jx_date(obj, "birth_date", prefix, false, e);
+	p->name = src_string(src, "name", prefix, create, 30, e);
+	const char *gender = src_enum(src, "gender", prefix, false, person_genders, e);
+	const char *birth = src_date(src, "birth_date", prefix, false, e);
 	if (p->has_id && gender && strcmp(gender, p->idn.male ? "male" : "female") != 0)
 		verrors_addf(e, prefix, "gender", "gender_mismatch");
 	if (p->has_id && birth && strcmp(birth, p->idn.birth_date) != 0)
 		verrors_addf(e, prefix, "birth_date", "birth_date_mismatch");
-	p->relation = jx_enum(obj, "relation", prefix, create, person_relations, e);
-	p->ethnicity = jx_enum(obj, "ethnicity", prefix, false, person_ethnicities, e);
-	p->education = jx_enum(obj, "education", prefix, false, person_educations, e);
-	p->health = jx_enum(obj, "health", prefix, false, person_healths, e);
-	p->labor_capacity = jx_enum(obj, "labor_capacity", prefix, false,
-				    person_labor_capacities, e);
-	p->phone = parse_phone(obj, prefix, e);
+	p->relation = src_enum(src, "relation", prefix, create, person_relations, e);
+	p->ethnicity = src_enum(src, "ethnicity", prefix, false, person_ethnicities, e);
+	p->education = src_enum(src, "education", prefix, false, person_educations, e);
+	p->health = src_enum(src, "health", prefix, false, person_healths, e);
+	p->labor_capacity = src_enum(src, "labor_capacity", prefix, false,
+				     person_labor_capacities, e);
+	p->phone = parse_phone(src, prefix, e);
 	return e->n == before;
+}
+
+bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
+		  struct person_in *p)
+{
+	const struct person_src src = {.obj = obj};
+	return parse_person(cx, &src, prefix, create, p);
+}
+
+bool person_parse_pairs(struct ctx *cx, const struct jx_pairs *t, const char *prefix,
+			bool create, struct person_in *p)
+{
+	const struct person_src src = {.t = t};
+	return parse_person(cx, &src, prefix, create, p);
 }
 
 bool person_id_available(struct ctx *cx, const char *id_number, int64_t except_id,
@@ -182,6 +225,66 @@ int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *
 	if ((rc = add_event(cx, *id, household_id, event, date, NULL)) != STORE_OK)
 		return rc;
 	return store_index_add(cx->db, STORE_DOC_PERSON, *id, p->name);
+}
+
+/* A statement with its values in an array, run to its end. */
+static int exec_array(struct store_conn *db, const char *sql, const char *types,
+		      const void *const *values)
+{
+	struct store_rows *q = store_query_array(db, sql, types, values);
+	while (store_next(q))
+		;
+	return store_finish(q);
+}
+
+int person_insert_many(struct ctx *cx, int64_t household_id, const struct person_in *p, int n,
+		       const char *event, const char *date, int64_t *ids)
+{
+	enum { PCOLS = 16, ECOLS = 7 };
+	if (n < 1 || n > PERSON_INSERT_MAX)
+		return STORE_ERROR;
+	char now[21], rev[PERSON_INSERT_MAX][19], initials[PERSON_INSERT_MAX][64];
+	char full[PERSON_INSERT_MAX][256];
+	const void *v[PERSON_INSERT_MAX * PCOLS];
+	audit_now(now);
+	for (int i = 0; i < n; i++) {
+		const void **row = v + i * PCOLS;
+		reverse_id(p[i].idn.number, rev[i]);
+		name_keys(p[i].name, initials[i], full[i]);
+		const void *vals[PCOLS] = {&household_id, p[i].idn.number, rev[i], p[i].name,
+			initials[i], full[i], p[i].idn.male ? "male" : "female", p[i].idn.birth_date,
+			p[i].ethnicity, p[i].relation, p[i].education, p[i].health, p[i].labor_capacity,
+			p[i].phone, now, now};
+		memcpy(row, vals, sizeof(vals));
+		ids[i] = 0;
+	}
+	/* the persons one by one (each id is the insert's: no RETURNING, which SQLite answers
+	 * through a temporary table of its own), then their events in one statement */
+	int rc = STORE_OK;
+	for (int i = 0; i < n && rc == STORE_OK; i++) {
+		rc = exec_array(cx->db, "INSERT INTO persons(household_id,"
+			" id_number, id_reversed, name, name_initials, name_pinyin, gender, birth_date,"
+			" ethnicity, relation, education, health, labor_capacity, phone, created_at,"
+			" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"ittttttttttttttt", v + i * PCOLS);
+		ids[i] = store_last_id(cx->db);
+	}
+	if (rc != STORE_OK)
+		return rc;
+	const void *e[PERSON_INSERT_MAX * ECOLS];
+	for (int i = 0; i < n; i++) {
+		const void *vals[ECOLS] = {&ids[i], &household_id, event, date, NULL,
+					   &cx->actor->user_id, now};
+		memcpy(e + i * ECOLS, vals, sizeof(vals));
+	}
+	struct store_rows *q = store_query_rows(cx->db, "INSERT INTO member_events(person_id, household_id, kind,"
+			     " date, note, user_id, created_at)", "iittt" "it", n, e, NULL);
+	while (store_next(q))
+		;
+	rc = store_finish(q);
+	for (int i = 0; i < n && rc == STORE_OK; i++)
+		rc = store_index_add(cx->db, STORE_DOC_PERSON, ids[i], p[i].name);
+	return rc;
 }
 
 /* Which columns of a person an update sets (the partial-update style of tx.h: a column

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "core/idnumber.h"
+#include "core/jsonx.h"
 #include "domain/actor.h"
 #include "core/outcome.h"
 
@@ -35,10 +36,19 @@ struct person_in {
  * Returns true when no error was added. */
 bool person_parse(struct ctx *cx, json_t *obj, const char *prefix, bool create,
 		  struct person_in *p);
+/* The same for a person given as texts (an import's row: no JSON built, the same rules);
+ * the texts must outlive *p. */
+bool person_parse_pairs(struct ctx *cx, const struct jx_pairs *t, const char *prefix,
+			bool create, struct person_in *p);
 /* Inserts a validated person into a household and records the joining event.
  * Returns a store_rc; STORE_CONSTRAINT means the ID number is taken. */
 int person_insert(struct ctx *cx, int64_t household_id, const struct person_in *p,
 		  const char *event, const char *date, int64_t *id);
+/* The same for n members of one new household (at most PERSON_INSERT_MAX) in one statement
+ * for the persons and one for their events; ids[i] is p[i]'s new id. */
+#define PERSON_INSERT_MAX 30
+int person_insert_many(struct ctx *cx, int64_t household_id, const struct person_in *p, int n,
+		       const char *event, const char *date, int64_t *ids);
 /* Sets the fields of a validated person that are given (not NULL) — name, relation,
  * ethnicity, education, health, labor capacity, phone — on person `id`, moves its version
  * on and re-indexes its name; inside the caller's write transaction, without an audit row

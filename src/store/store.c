@@ -48,6 +48,7 @@ int store_migrate(struct store_conn *c, int *applied)
 }
 
 #define STORE_MAX_PARAMS 64
+#define STORE_MAX_ROW_PARAMS 1024
 
 static _Thread_local int fault_countdown;
 
@@ -136,6 +137,44 @@ struct store_rows *store_query_array(struct store_conn *c, const char *sql, cons
 		return NULL;
 	}
 	return c->backend->query(c, sql, types ? types : "", values);
+}
+
+struct store_rows *store_query_rows(struct store_conn *c, const char *head, const char *types,
+				    int nrows, const void *const *values, const char *tail)
+{
+	size_t per = types ? strlen(types) : 0;
+	size_t n = per * (size_t)(nrows > 0 ? nrows : 0);
+	char all[STORE_MAX_ROW_PARAMS + 1], sql[STORE_MAX_ROW_PARAMS * 5 + 1024];
+	size_t at;
+	if (!head || !per || nrows < 1 || n > STORE_MAX_ROW_PARAMS || fault_due()) {
+		failed(c, nrows < 1 || !per ? "no rows" : n > STORE_MAX_ROW_PARAMS
+		       ? "too many parameters" : "injected fault");
+		return NULL;
+	}
+	at = (size_t)snprintf(sql, sizeof(sql), "%s VALUES ", head);
+	if (at >= 1024) {
+		failed(c, "statement too long");
+		return NULL;
+	}
+	for (int r = 0; r < nrows; r++) {	/* at most 5 characters a value, a row's "()," */
+		memcpy(all + (size_t)r * per, types, per);
+		sql[at++] = r ? ',' : '(';
+		if (r)
+			sql[at++] = '(';
+		for (size_t k = 0; k < per; k++) {
+			if (k)
+				sql[at++] = ',';
+			sql[at++] = '?';
+		}
+		sql[at++] = ')';
+	}
+	all[n] = '\0';
+	if (at + strlen(tail ? tail : "") + 1 >= sizeof(sql)) {
+		failed(c, "statement too long");
+		return NULL;
+	}
+	snprintf(sql + at, sizeof(sql) - at, "%s", tail ? tail : "");
+	return c->backend->query(c, sql, all, values);
 }
 
 bool store_next(struct store_rows *r)

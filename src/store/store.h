@@ -118,6 +118,14 @@ struct store_rows *store_vquery(struct store_conn *c, const char *sql, const cha
  * NULL binds SQL NULL). */
 struct store_rows *store_query_array(struct store_conn *c, const char *sql, const char *types,
 				     const void *const *values);
+/* One statement for many rows: `head` ("INSERT INTO t (a, b)") followed by VALUES and
+ * nrows groups of placeholders, one a letter of `types`, then `tail` (NULL, or " RETURNING
+ * id" ...); values holds nrows * strlen(types) pointers, row after row, as
+ * store_query_array's. Each row count makes its own statement, prepared once per
+ * connection like any other. At most 1,024 values in all. Portable SQL: the rows are bound
+ * parameters. */
+struct store_rows *store_query_rows(struct store_conn *c, const char *head, const char *types,
+				    int nrows, const void *const *values, const char *tail);
 /* Advances to the next row: true while there is one. */
 bool store_next(struct store_rows *r);
 int64_t store_int(struct store_rows *r, int col);

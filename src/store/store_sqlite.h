@@ -14,6 +14,7 @@
 #include "store/store.h"
 
 #define STMT_CACHE 256
+#define STMT_SLOTS 1024		/* the cache's hash index: a power of two, 4 x STMT_CACHE */
 #define SQLITE_LOAD_DEFERRED 8	/* indexes a load (sqlite_load) may drop and rebuild */
 
 struct sqlite_store {
@@ -34,6 +35,9 @@ struct sqlite_conn {
 	sqlite3 *db;
 	struct cached_stmt cache[STMT_CACHE];
 	int ncache;
+	/* open addressing by the SQL's hash: cache index + 1, 0 an empty slot (entries are
+	 * never removed, so a probe ends at the first empty slot) */
+	short slot[STMT_SLOTS];
 	char *deferred_index;	/* in bulk mode: the CREATE INDEX to run when it ends */
 	char *load_deferred[SQLITE_LOAD_DEFERRED];	/* in a load: the CREATE INDEXes to run */
 	bool writing;		/* this connection holds its store's write_lock */

@@ -20,9 +20,59 @@ static const char *const bulk_deferred_index = "persons_followup";
 
 /* ---------------------------------------------------------------- migrations */
 
-int sqlite_migrate(struct store_conn *sc, int *applied)
+/* A migration whose first line is this rebuilds tables others refer to (SQLite's procedure
+ * for a change ALTER TABLE cannot make): it runs with foreign keys off, which SQLite allows
+ * only outside a transaction, and commits only when `PRAGMA foreign_key_check` finds no
+ * row referring to nothing. */
+static const char fk_off_mark[] = "-- anju: foreign keys off\n";
+
+/* One migration in its own transaction, recorded in schema_migrations with it. */
+static int apply_one(struct store_conn *sc, const struct embedded_file *m)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)sc;
+	bool fk_off = strncmp(m->content, fk_off_mark, sizeof(fk_off_mark) - 1) == 0;
+	int rc;
+	if (fk_off && (rc = sqlite_exec_plain(sc, "PRAGMA foreign_keys = OFF")) != STORE_OK)
+		return rc;
+	if ((rc = store_begin(sc)) != STORE_OK)
+		goto done;
+	if (sqlite3_exec(c->db, m->content, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "migration %s: %s\n", m->name, sqlite3_errmsg(c->db));
+		store_rollback(sc);
+		rc = STORE_ERROR;
+		goto done;
+	}
+	if (fk_off) {
+		struct store_rows *r = store_query(sc, "PRAGMA foreign_key_check", "");
+		bool dangling = store_next(r);
+		if (dangling)
+			fprintf(stderr, "migration %s: a row of %s refers to nothing\n", m->name,
+				store_text(r, 0));
+		rc = store_finish(r);
+		if (dangling || rc != STORE_OK) {
+			store_rollback(sc);
+			rc = STORE_ERROR;
+			goto done;
+		}
+	}
+	rc = store_exec(sc, "INSERT INTO schema_migrations(name, applied_at)"
+			    " VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", "t", m->name);
+	if (rc != STORE_OK) {
+		store_rollback(sc);
+		goto done;
+	}
+	rc = store_commit(sc);
+done:
+	if (fk_off) {
+		int on = sqlite_exec_plain(sc, "PRAGMA foreign_keys = ON");
+		if (rc == STORE_OK)
+			rc = on;
+	}
+	return rc;
+}
+
+int sqlite_migrate(struct store_conn *sc, int *applied)
+{
 	int rc;
 	*applied = 0;
 	rc = sqlite_exec_plain(sc, "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -36,20 +86,8 @@ int sqlite_migrate(struct store_conn *sc, int *applied)
 			return rc;
 		if (have)
 			continue;
-		if ((rc = store_begin(sc)) != STORE_OK)
-			return rc;
-		if (sqlite3_exec(c->db, m->content, NULL, NULL, NULL) != SQLITE_OK) {
-			fprintf(stderr, "migration %s: %s\n", m->name, sqlite3_errmsg(c->db));
-			store_rollback(sc);
-			return STORE_ERROR;
-		}
-		rc = store_exec(sc, "INSERT INTO schema_migrations(name, applied_at)"
-				    " VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", "t", m->name);
-		if (rc != STORE_OK) {
-			store_rollback(sc);
-			return rc;
-		}
-		if ((rc = store_commit(sc)) != STORE_OK)
+		rc = apply_one(sc, m);
+		if (rc != STORE_OK)
 			return rc;
 		(*applied)++;
 	}

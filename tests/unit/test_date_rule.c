@@ -1,6 +1,7 @@
 /* Unit tests for core/date_rule.c: one set of date codes, at the edges of each rule. */
 #include "tests/unit/cmocka_prelude.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -52,11 +53,30 @@ static void checks_add_the_code_on_the_field(void **state)
 	arena_release(&a);
 }
 
+/* date_format writes what "%04d-%02d-%02d" wrote, for every day from 0001-01-01 on. */
+static void dates_are_written_as_printf_wrote_them(void **state)
+{
+	(void)state;
+	char out[11], want[40];
+	int y, m, d;
+	for (long days = date_days(1, 1, 1); days <= date_days(9999, 12, 31); days += 97) {
+		date_format(days, out);
+		date_from_days(days, &y, &m, &d);
+		snprintf(want, sizeof(want), "%04d-%02d-%02d", y, m, d);
+		assert_string_equal(out, want);
+	}
+	date_format(date_days(2019, 5, 1), out);
+	assert_string_equal(out, "2019-05-01");
+	date_format(date_days(2000, 12, 31), out);
+	assert_string_equal(out, "2000-12-31");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(when_rules_at_their_edges),
 		cmocka_unit_test(checks_add_the_code_on_the_field),
+		cmocka_unit_test(dates_are_written_as_printf_wrote_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/embedded.h"
+#include "domain/division.h"
+#include "store/store_sqlite.h"
 #include "tests/unit/testdb.h"
+
+extern const struct embedded_file sqlite_migrations[];
 
 static void migrations_are_idempotent(void **state)
 {
@@ -203,6 +208,187 @@ static void a_load_rebuilds_its_indexes_and_a_rollback_keeps_them(void **state)
 			 STORE_OK);
 }
 
+/* store_query_rows: one statement for many rows, its values bound (a quote stays a
+ * quote), prepared once per row count; too many values or no rows is a failed statement. */
+static void many_rows_in_one_statement(void **state)
+{
+	struct testdb *t = *state;
+	int rc;
+	assert_int_equal(store_exec(t->db, "CREATE TEMP TABLE rows3 (id INTEGER PRIMARY KEY,"
+				    " n INTEGER, v TEXT)", NULL), STORE_OK);
+	int64_t n[3] = {1, 2, 3};
+	const void *values[6] = {&n[0], "a'); DROP TABLE rows3; --", &n[1], NULL, &n[2], "c"};
+	for (int round = 0; round < 2; round++) {
+		struct store_rows *q = store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 3,
+							values, NULL);
+		assert_non_null(q);
+		while (store_next(q))
+			;
+		assert_int_equal(store_finish(q), STORE_OK);
+	}
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3", NULL), 6);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3 WHERE v IS NULL"
+				       " AND n = 2", NULL), 2);
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3 WHERE v ="
+				       " 'a''); DROP TABLE rows3; --' AND n = 1", NULL), 2);
+	struct store_rows *q = store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 1, values,
+						" RETURNING n");
+	assert_true(store_next(q));
+	assert_int_equal(store_int(q, 0), 1);
+	assert_int_equal(store_finish(q), STORE_OK);
+	const void *many[1100] = {NULL};
+	assert_null(store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 550, many, NULL));
+	assert_null(store_query_rows(t->db, "INSERT INTO rows3 (n, v)", "it", 0, many, NULL));
+	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM rows3", NULL), 7);
+	store_operation_start(t->db);
+}
+
+/* The statement cache (found by a hash index): the same SQL open twice at once gives two
+ * cursors of their own; more texts than the cache holds still run, each its own answer. */
+static void the_statement_cache_keeps_texts_apart(void **state)
+{
+	struct testdb *t = *state;
+	const char *sql = "SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) WHERE value >= ?"
+			  " ORDER BY value";
+	for (int round = 0; round < 3; round++) {
+		struct store_rows *a = store_query(t->db, sql, "i", (int64_t)1);
+		assert_true(store_next(a));
+		struct store_rows *b = store_query(t->db, sql, "i", (int64_t)2);
+		assert_true(store_next(b));
+		assert_int_equal(store_int(b, 0), 2);
+		assert_int_equal(store_int(a, 0), 1);
+		assert_true(store_next(a));
+		assert_int_equal(store_int(a, 0), 2);
+		assert_false(store_next(b));
+		assert_int_equal(store_finish(b), STORE_OK);
+		assert_int_equal(store_finish(a), STORE_OK);
+	}
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 300; i++) {
+			char q[64];
+			int rc;
+			snprintf(q, sizeof(q), "SELECT %d + ?", i);
+			assert_int_equal(store_one_int(t->db, &rc, q, "i", (int64_t)round), i + round);
+			assert_int_equal(rc, STORE_OK);
+		}
+}
+
+/* The names of the indexes and views of households, persons and member_events. */
+static char *schema_of(struct store_conn *db)
+{
+	struct store_rows *r = store_query(db, "SELECT group_concat(type || ' ' || name, ', ')"
+		" FROM (SELECT type, name FROM sqlite_master WHERE type IN ('index', 'view')"
+		" AND (tbl_name IN ('households', 'persons', 'member_events')"
+		" OR name IN ('checklist_missing', 'volunteer_reach')) ORDER BY type, name)", NULL);
+	char *out = store_next(r) ? strdup(store_text(r, 0)) : NULL;
+	store_finish(r);
+	return out;
+}
+
+/* Migration 017 rebuilds households, persons and member_events (their CHECK lists as ORs):
+ * a database made by the migrations before it keeps its rows, the rows referring to them,
+ * its indexes and views, and its rules (a bad value and a dangling reference are refused
+ * after it, foreign keys on again); a row referring to nothing stops it, nothing applied. */
+static void an_old_database_migrates_through_017(void **state)
+{
+	struct testdb *t = *state;
+	char err[256], path[400];
+	int rc, applied = -1, loaded;
+	snprintf(path, sizeof(path), "%s/old.db", t->dir);
+	struct store *st = store_open(path, err, sizeof(err));
+	assert_non_null(st);
+	struct store_conn *db = store_connect(st, err, sizeof(err));
+	assert_non_null(db);
+	sqlite3 *raw = ((struct sqlite_conn *)db)->db;
+	assert_int_equal(store_exec(db, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY,"
+				    " applied_at TEXT NOT NULL)", NULL), STORE_OK);
+	int before = 0;
+	for (const struct embedded_file *m = sqlite_migrations; m->name; m++) {
+		if (strcmp(m->name, "017") >= 0)
+			continue;
+		assert_int_equal(sqlite3_exec(raw, m->content, NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(store_exec(db, "INSERT INTO schema_migrations VALUES (?, 'then')",
+					    "t", m->name), STORE_OK);
+		before++;
+	}
+	assert_int_equal(before, 16);
+	assert_int_equal(division_seed(db, &loaded), STORE_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO households (id, number, category, status,"
+		" origin_village, created_at, updated_at, next_item_no) VALUES (7, '5206281162040001',"
+		" 'registered_poor', 'settled', '520628116204', 'then', 'then', 3)", NULL), STORE_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO persons (id, household_id, id_number,"
+		" id_reversed, name, name_initials, name_pinyin, gender, birth_date, relation,"
+		" status, created_at, updated_at) VALUES (11, 7, '520628197001010117',"
+		" '711010107918260250', '欧阳', 'oy', 'ouyang', 'male', '1970-01-01', 'head',"
+		" 'deceased', 'then', 'then')", NULL), STORE_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO member_events (person_id, household_id, kind,"
+		" date, created_at) VALUES (11, 7, 'marriage_in', '2001-01-01', 'then')", NULL),
+		STORE_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO jobs (person_id, type, employer, start_date,"
+		" created_at) VALUES (11, 'home', 'x', '2020-01-01', 'then')", NULL), STORE_OK);
+	char *old_schema = schema_of(db);
+	assert_non_null(old_schema);
+
+	/* a membership event of a household nobody has: the migration refuses to commit */
+	assert_int_equal(store_exec(db, "PRAGMA foreign_keys = OFF", NULL), STORE_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO member_events (person_id, household_id, kind,"
+		" date, created_at) VALUES (11, 99, 'birth', '2001-01-01', 'then')", NULL), STORE_OK);
+	assert_int_equal(store_exec(db, "PRAGMA foreign_keys = ON", NULL), STORE_OK);
+	assert_int_equal(store_migrate(db, &applied), STORE_ERROR);
+	assert_int_equal(store_one_int(db, &rc, "SELECT count(*) FROM schema_migrations", NULL),
+			 16);
+	assert_non_null(strstr(old_schema, "view volunteer_reach"));
+	assert_int_equal(store_one_int(db, &rc, "SELECT count(*) FROM sqlite_master WHERE"
+		" name = 'persons' AND sql LIKE '%gender IN%'", NULL), 1);
+	assert_int_equal(store_one_int(db, &rc, "PRAGMA foreign_keys", NULL), 1);
+	assert_int_equal(store_exec(db, "DELETE FROM member_events WHERE household_id = 99", NULL),
+			 STORE_OK);
+
+	assert_int_equal(store_migrate(db, &applied), STORE_OK);
+	assert_true(applied >= 1);
+	assert_int_equal(store_one_int(db, &rc, "SELECT count(*) FROM sqlite_master WHERE"
+		" name = 'persons' AND sql LIKE '%gender = ''male'' OR gender = ''female''%'", NULL), 1);
+	assert_int_equal(store_one_int(db, &rc, "SELECT count(*) FROM sqlite_master WHERE"
+		" name LIKE '%017' OR sql LIKE '%households_017%' OR sql LIKE '%persons_017%'", NULL), 0);
+	assert_int_equal(store_one_int(db, &rc, "SELECT next_item_no FROM households WHERE id = 7"
+		" AND status = 'settled'", NULL), 3);
+	assert_int_equal(store_one_int(db, &rc, "SELECT count(*) FROM persons p JOIN jobs j"
+		" ON j.person_id = p.id JOIN member_events e ON e.person_id = p.id"
+		" WHERE p.id = 11 AND p.status = 'deceased' AND e.kind = 'marriage_in'", NULL), 1);
+	char *new_schema = schema_of(db);
+	assert_string_equal(new_schema, old_schema);
+	char *fresh_schema = schema_of(t->db);
+	assert_string_equal(new_schema, fresh_schema);
+	free(old_schema);
+	free(new_schema);
+	free(fresh_schema);
+	assert_int_equal(store_one_int(db, &rc, "SELECT count(*) FROM checklist_missing", NULL) > 0,
+			 1);
+	assert_int_equal(rc, STORE_OK);
+	assert_int_equal(store_one_int(db, &rc, "PRAGMA foreign_keys", NULL), 1);
+	/* the rules hold: a value off each list, a reference to nothing */
+	assert_int_equal(store_exec(db, "INSERT INTO member_events (person_id, household_id, kind,"
+		" date, created_at) VALUES (11, 7, 'adopted', '2001-01-01', 'now')", NULL),
+		STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "UPDATE persons SET status = 'gone' WHERE id = 11", NULL),
+			 STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "UPDATE persons SET gender = 'other' WHERE id = 11", NULL),
+			 STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "UPDATE households SET status = 'gone' WHERE id = 7", NULL),
+			 STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "UPDATE households SET category = 'x' WHERE id = 7", NULL),
+			 STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "INSERT INTO member_events (person_id, household_id, kind,"
+		" date, created_at) VALUES (11, 99, 'birth', '2001-01-01', 'now')", NULL),
+		STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "DELETE FROM households WHERE id = 7", NULL),
+			 STORE_CONSTRAINT);
+	assert_int_equal(store_exec(db, "UPDATE households SET status = 'closed' WHERE id = 7",
+				    NULL), STORE_OK);
+	store_disconnect(db);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +401,9 @@ int main(void)
 		cmocka_unit_test(batch_operations_fail_alone),
 		cmocka_unit_test(the_first_failure_says_why),
 		cmocka_unit_test(a_load_rebuilds_its_indexes_and_a_rollback_keeps_them),
+		cmocka_unit_test(an_old_database_migrates_through_017),
+		cmocka_unit_test(many_rows_in_one_statement),
+		cmocka_unit_test(the_statement_cache_keeps_texts_apart),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
