@@ -258,11 +258,15 @@ enum outcome audit_search(struct ctx *cx, const struct audit_filter *f, json_t *
 }
 
 /* The SQL naming one record of a kind the log keeps by number: its title as people know
- * it (the evaluation's, the activity's, the archive item's), by the row's entity_id; an
+ * it (the household's number, the user's name, the evaluation's, the activity's, the
+ * archive item's title), by the row's entity_id; an
  * attendance row's number is its household's, so its activity is read from the row itself. */
 static const struct {
 	const char *entity, *sql;
 } record_names[] = {
+	{"household", "SELECT number, '' FROM households WHERE id = ?"},
+	{"user", "SELECT CASE WHEN full_name <> '' THEN full_name || ' (' || username || ')'"
+		 " ELSE username END, '' FROM users WHERE id = ?"},
 	{"item", "SELECT title, reference_code FROM items WHERE id = ?"},
 	{"evaluation", "SELECT title, '' FROM evaluation_schemes WHERE id = ?"},
 	{"evaluation_subject", "SELECT s.title, '' FROM evaluation_subjects j JOIN"

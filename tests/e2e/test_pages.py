@@ -334,7 +334,9 @@ def test_edit_household_under_its_etag():
     # the change in the audit log, filtered by its record, its field in words (tester's item 2)
     r, _, _ = browser_login("admin")
     audit = get("/audit?entity=household&id=%d" % h["id"], cookies_of(r)["anju_session"], lang="zh")
-    rows = re.findall(r"<td>修改</td><td>户</td><td>%d</td><td></td><td></td><td>([^<]*)</td>" % h["id"], audit.body.decode())
+    # the household named by its number, its internal id beside it for the filter
+    rows = re.findall(r"<td>修改</td><td>户</td><td>%s \(%d\)</td><td></td><td></td><td>([^<]*)</td>"
+                      % (re.escape(h["number"]), h["id"]), audit.body.decode())
     expect(audit.status == 200 and rows == ["电话"], "the audit log filtered by a household %r %r" % (audit.status, rows))
     actions = audit.body.decode()[audit.body.decode().index('<select id="f-action"'):]
     actions = actions[:actions.index("</select>")]
