@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <expat.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "core/utf8.h"
@@ -16,6 +18,8 @@
 #define CHUNK (64u << 10)
 
 enum enc { ENC_UTF8, ENC_UTF8_BOM, ENC_GB18030 };
+
+struct sst;
 
 /* One row being built: cell texts in one growable block, cells as offsets until done. */
 struct rowbuf {
@@ -50,8 +54,7 @@ struct rowread {
 	/* XLSX */
 	zip_t *zip;
 	char **sheet_paths;
-	char **shared;
-	size_t nshared;
+	struct sst *sst;	/* the shared strings, in a temporary file; NULL when none */
 	bool *date_style;	/* per cellXfs index */
 	size_t nstyles;
 	int cur;		/* sheet being read, -1 before the first */
@@ -59,10 +62,11 @@ struct rowread {
 	XML_Parser xp;
 	char *chunk;
 	bool sheet_done, row_ready, xml_bad;
+	enum rowread_status bad;	/* what xml_bad means: ROWREAD_CORRUPT unless told */
 	/* parser state inside a sheet */
 	long row_num, next_row;
 	int col, next_col, cell_style;
-	char cell_type[16];
+	char cell_type;		/* 's', 'b', 'e', 'n', or 't' for every kind of text */
 	bool in_v, in_t, in_is, in_cell, cell_formula;
 	struct rowbuf val;	/* the current cell's text (uses text/len only) */
 };
@@ -557,12 +561,268 @@ static bool xml_parse_all(const char *text, size_t len, void *ud, XML_StartEleme
 	return ok;
 }
 
+/* ---------------------------------------------------------------- XLSX: shared strings */
+
+/*
+ * Excel keeps every distinct text of a workbook once, in xl/sharedStrings.xml, and a cell
+ * names its text by number: a county's ledger of two million persons has some four million
+ * (every name and ID number is one). They are kept out of the heap: parsed once into a
+ * temporary file that is unlinked from the start (O_TMPFILE, else unlinked at once), so a
+ * killed process leaves nothing behind, as NUL-terminated strings in blocks of at most
+ * SST_BLOCK_STRINGS strings or SST_BLOCK_BYTES bytes (a longer string is a block of its
+ * own). What stays in memory is one index entry a block (some 20 bytes per hundred
+ * strings) and a direct-mapped cache of SST_SLOTS blocks read back with pread. Excel
+ * numbers the strings in the order they first appear, so the rows read them nearly in
+ * order, and the few that recur (a nationality, a village) sit in blocks the cache keeps.
+ */
+#define SST_BLOCK_STRINGS 128
+#define SST_BLOCK_BYTES (16u << 10)
+#define SST_SLOTS 512
+#define SST_WBUF (64u << 10)
+
+struct sst_block {
+	uint64_t off;		/* where its bytes start in the file */
+	uint32_t first;		/* its first string's index */
+};
+
+struct sst_slot {
+	size_t block;		/* SIZE_MAX: empty */
+	char *buf;		/* the block's bytes (at most SST_BLOCK_BYTES) */
+	uint32_t n;		/* strings in it */
+	uint32_t at[SST_BLOCK_STRINGS + 1];	/* string j is [at[j], at[j + 1] - 1) */
+};
+
+struct sst {
+	int fd;
+	uint32_t count;		/* strings */
+	uint64_t size;		/* bytes in the file */
+	struct sst_block *blocks;
+	size_t nblocks, capblocks;
+	/* writing: the block being filled and the bytes not yet written */
+	uint32_t cur_n;
+	uint64_t cur_bytes;
+	char *wbuf;
+	size_t wlen;
+	/* reading */
+	size_t last;		/* the block of the last look-up */
+	struct sst_slot *slots;
+	char *big;		/* a block over SST_BLOCK_BYTES: one long string, never cached */
+	size_t big_cap, big_block;
+};
+
+static void sst_free(struct sst *t)
+{
+	if (!t)
+		return;
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->blocks);
+	free(t->wbuf);
+	for (size_t i = 0; t->slots && i < SST_SLOTS; i++)
+		free(t->slots[i].buf);
+	free(t->slots);
+	free(t->big);
+	free(t);
+}
+
+/* A file nobody else can open and nothing has to remove: O_TMPFILE where the file system
+ * has it, else a named one unlinked at once. */
+static int tmpfile_fd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+#ifdef O_TMPFILE
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s/anju-sst-XXXXXX", dir) >= (int)sizeof(path))
+		return -1;
+	int f = mkstemp(path);
+	if (f >= 0)
+		unlink(path);
+	return f;
+}
+
+static struct sst *sst_new(void)
+{
+	struct sst *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->fd = tmpfile_fd();
+	t->wbuf = malloc(SST_WBUF);
+	if (t->fd < 0 || !t->wbuf) {
+		sst_free(t);
+		return NULL;
+	}
+	t->big_block = SIZE_MAX;
+	return t;
+}
+
+static bool sst_flush(struct sst *t)
+{
+	size_t done = 0;
+	while (done < t->wlen) {
+		ssize_t n = write(t->fd, t->wbuf + done, t->wlen - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	t->wlen = 0;
+	return true;
+}
+
+/* Adds the next string (n bytes, no NUL inside: XML cannot hold one). */
+static bool sst_add(struct sst *t, const char *s, size_t n)
+{
+	if (t->count == UINT32_MAX - 1)
+		return false;
+	if (t->nblocks == 0 || t->cur_n == SST_BLOCK_STRINGS ||
+	    (t->cur_n && t->cur_bytes + n + 1 > SST_BLOCK_BYTES)) {
+		if (t->nblocks == t->capblocks) {
+			size_t cap = t->capblocks ? t->capblocks * 2 : 256;
+			struct sst_block *b = realloc(t->blocks, cap * sizeof(*b));
+			if (!b)
+				return false;
+			t->blocks = b;
+			t->capblocks = cap;
+		}
+		t->blocks[t->nblocks++] = (struct sst_block){t->size, t->count};
+		t->cur_n = 0;
+		t->cur_bytes = 0;
+	}
+	for (size_t done = 0; done < n + 1;) {	/* the string and its NUL */
+		if (t->wlen == SST_WBUF && !sst_flush(t))
+			return false;
+		size_t k = n + 1 - done, room = SST_WBUF - t->wlen;
+		if (k > room)
+			k = room;
+		if (done + k > n) {	/* the NUL is in this piece */
+			memcpy(t->wbuf + t->wlen, s + done, n - done);
+			t->wbuf[t->wlen + n - done] = 0;
+		} else
+			memcpy(t->wbuf + t->wlen, s + done, k);
+		t->wlen += k;
+		done += k;
+	}
+	t->size += n + 1;
+	t->cur_bytes += n + 1;
+	t->cur_n++;
+	t->count++;
+	return true;
+}
+
+/* Done adding: everything written, the cache made. */
+static bool sst_seal(struct sst *t)
+{
+	if (!sst_flush(t))
+		return false;
+	free(t->wbuf);
+	t->wbuf = NULL;
+	if (!(t->slots = calloc(SST_SLOTS, sizeof(*t->slots))))
+		return false;
+	for (size_t i = 0; i < SST_SLOTS; i++)
+		t->slots[i].block = SIZE_MAX;
+	return true;
+}
+
+static bool read_at(int fd, char *buf, size_t n, uint64_t off)
+{
+	size_t done = 0;
+	while (done < n) {
+		ssize_t k = pread(fd, buf + done, n - done, (off_t)(off + done));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		done += (size_t)k;
+	}
+	return true;
+}
+
+/* The block holding string i (i < count). */
+static size_t sst_block_of(struct sst *t, uint32_t i)
+{
+	size_t k = t->last;
+	if (k < t->nblocks && t->blocks[k].first <= i &&
+	    (k + 1 == t->nblocks || i < t->blocks[k + 1].first))
+		return k;
+	if (k + 1 < t->nblocks && t->blocks[k + 1].first <= i &&
+	    (k + 2 == t->nblocks || i < t->blocks[k + 2].first))
+		return k + 1;
+	size_t lo = 0, hi = t->nblocks;	/* the last block whose first <= i */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->blocks[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* String i into *s, *n (valid until the next look-up); false when it cannot be read. */
+static bool sst_get(struct sst *t, uint32_t i, const char **s, size_t *n)
+{
+	size_t k = sst_block_of(t, i);
+	t->last = k;
+	uint64_t end = k + 1 < t->nblocks ? t->blocks[k + 1].off : t->size;
+	size_t bytes = (size_t)(end - t->blocks[k].off);
+	if (bytes > SST_BLOCK_BYTES) {	/* one long string */
+		if (t->big_block != k) {
+			if (bytes > t->big_cap) {
+				char *b = realloc(t->big, bytes);
+				if (!b)
+					return false;
+				t->big = b;
+				t->big_cap = bytes;
+			}
+			t->big_block = SIZE_MAX;
+			if (!read_at(t->fd, t->big, bytes, t->blocks[k].off))
+				return false;
+			t->big_block = k;
+		}
+		*s = t->big;
+		*n = bytes - 1;
+		return true;
+	}
+	struct sst_slot *sl = &t->slots[k % SST_SLOTS];
+	if (sl->block != k) {
+		if (!sl->buf && !(sl->buf = malloc(SST_BLOCK_BYTES)))
+			return false;
+		sl->block = SIZE_MAX;
+		if (!read_at(t->fd, sl->buf, bytes, t->blocks[k].off))
+			return false;
+		uint32_t m = 0;
+		for (size_t at = 0; at < bytes && m < SST_BLOCK_STRINGS;) {
+			const char *z = memchr(sl->buf + at, 0, bytes - at);
+			if (!z)
+				return false;
+			sl->at[m++] = (uint32_t)at;
+			at = (size_t)(z - sl->buf) + 1;
+		}
+		sl->at[m] = (uint32_t)bytes;
+		sl->n = m;
+		sl->block = k;
+	}
+	uint32_t j = i - t->blocks[k].first;
+	if (j >= sl->n)
+		return false;
+	*s = sl->buf + sl->at[j];
+	*n = sl->at[j + 1] - sl->at[j] - 1;
+	return true;
+}
+
 /* sharedStrings.xml: every <si>'s text runs (<t>), phonetic runs (<rPh>) left out. */
 struct ss_parse {
 	struct rowread *r;
+	XML_Parser p;
 	struct rowbuf cur;
 	bool in_si, in_t, in_rph, bad;
-	size_t cap, bytes;
 };
 
 static void ss_start(void *ud, const XML_Char *name, const XML_Char **a)
@@ -590,26 +850,12 @@ static void ss_end(void *ud, const XML_Char *name)
 		s->in_rph = false;
 	else if (strcmp(l, "si") == 0) {
 		s->in_si = false;
-		if (r->nshared == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 1024;
-			char **t = realloc(r->shared, cap * sizeof(char *));
-			if (!t) {
-				s->bad = true;
-				return;
-			}
-			r->shared = t;
-			s->cap = cap;
-		}
-		char *t = strndup(s->cur.text ? s->cur.text : "", s->cur.len);
-		if (!t) {
+		if (!sst_add(r->sst, s->cur.text ? s->cur.text : "", s->cur.len)) {
 			s->bad = true;
-			return;
+			XML_StopParser(s->p, XML_FALSE);
 		}
-		/* what the string really costs: its bytes, the allocator's least chunk, the slot */
-		s->bytes += s->cur.len + 1 + 32 + sizeof(char *);
-		if (s->bytes > ROWREAD_MAX_SHARED)
+		if (r->sst->size > ROWREAD_MAX_SHARED)
 			s->bad = true;
-		r->shared[r->nshared++] = t;
 	}
 }
 
@@ -625,7 +871,7 @@ static void ss_text(void *ud, const XML_Char *t, int n)
 		s->bad = true;
 }
 
-/* The shared strings, streamed: the part can be large. */
+/* The shared strings, streamed into their temporary file: the part can be large. */
 static enum rowread_status load_shared(struct rowread *r)
 {
 	zip_stat_t st;
@@ -637,7 +883,9 @@ static enum rowread_status load_shared(struct rowread *r)
 	struct ss_parse s = {.r = r};
 	XML_Parser p = XML_ParserCreate("UTF-8");
 	char *b = malloc(CHUNK);
-	enum rowread_status rc = p && b ? ROWREAD_OK : ROWREAD_IO;
+	r->sst = sst_new();
+	enum rowread_status rc = p && b && r->sst ? ROWREAD_OK : ROWREAD_IO;
+	s.p = p;
 	if (p) {
 		XML_SetUserData(p, &s);
 		XML_SetElementHandler(p, ss_start, ss_end);
@@ -649,13 +897,15 @@ static enum rowread_status load_shared(struct rowread *r)
 			rc = ROWREAD_CORRUPT;
 			break;
 		}
-		if (XML_Parse(p, b, (int)n, n == 0) != XML_STATUS_OK)
+		if (XML_Parse(p, b, (int)n, n == 0) != XML_STATUS_OK && !s.bad)
 			rc = ROWREAD_CORRUPT;
 		if (s.bad)
-			rc = s.bytes > ROWREAD_MAX_SHARED ? ROWREAD_TOO_LARGE : ROWREAD_IO;
+			rc = r->sst->size > ROWREAD_MAX_SHARED ? ROWREAD_TOO_LARGE : ROWREAD_IO;
 		if (n == 0)
 			break;
 	}
+	if (rc == ROWREAD_OK && !sst_seal(r->sst))
+		rc = ROWREAD_IO;
 	free(s.cur.text);
 	free(b);
 	if (p)
@@ -752,37 +1002,71 @@ static int col_of_ref(const char *ref)
 	return any ? c - 1 : -1;
 }
 
+/* The local name of an attribute or element: its prefix dropped ("x:c" -> "c"). Sheets
+ * name millions of these, so a loop rather than a library call. */
+static inline const char *local_fast(const char *name)
+{
+	const char *l = name;
+	for (const char *c = name; *c; c++)
+		if (*c == ':')
+			l = c + 1;
+	return l;
+}
+
+static inline bool is(const char *l, char c0, const char *rest)
+{
+	return l[0] == c0 && strcmp(l + 1, rest) == 0;
+}
+
 static void sh_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct rowread *r = ud;
-	const char *l = local(name);
-	if (strcmp(l, "row") == 0) {
-		const char *n = attr(a, "r");
-		r->row_num = n ? atol(n) : r->next_row;
-		r->next_row = r->row_num + 1;
-		r->next_col = 0;
-		rb_reset(&r->row);
-	} else if (strcmp(l, "c") == 0) {
-		const char *ref = attr(a, "r"), *t = attr(a, "t"), *s = attr(a, "s");
+	const char *l = local_fast(name);
+	if (is(l, 'c', "")) {
+		const char *ref = NULL, *t = NULL, *s = NULL;
+		for (int i = 0; a[i]; i += 2) {	/* r, t, s: each the first one given */
+			const char *k = local_fast(a[i]);
+			if (k[0] && !k[1]) {
+				if (k[0] == 'r' && !ref)
+					ref = a[i + 1];
+				else if (k[0] == 't' && !t)
+					t = a[i + 1];
+				else if (k[0] == 's' && !s)
+					s = a[i + 1];
+			}
+		}
 		int c = ref ? col_of_ref(ref) : r->next_col;
 		r->col = c < 0 ? r->next_col : c;
 		r->next_col = r->col + 1;
-		snprintf(r->cell_type, sizeof(r->cell_type), "%s", t ? t : "n");
+		/* s: shared, b: boolean, e: error, n: number; str, inlineStr and anything else
+		 * is text */
+		r->cell_type = !t ? 'n' : t[0] && !t[1] && strchr("sben", t[0]) ? t[0] : 't';
 		r->cell_style = s ? atoi(s) : 0;
 		r->in_cell = true;
 		r->cell_formula = false;
 		r->val.len = 0;
-	} else if (r->in_cell && strcmp(l, "v") == 0) {
-		r->in_v = true;
-	} else if (r->in_cell && strcmp(l, "f") == 0) {
+	} else if (is(l, 'v', "")) {
+		r->in_v = r->in_cell;
+	} else if (is(l, 'r', "ow")) {
+		const char *n = NULL;
+		for (int i = 0; a[i]; i += 2)
+			if (is(local_fast(a[i]), 'r', "")) {
+				n = a[i + 1];
+				break;
+			}
+		r->row_num = n ? atol(n) : r->next_row;
+		r->next_row = r->row_num + 1;
+		r->next_col = 0;
+		rb_reset(&r->row);
+	} else if (r->in_cell && is(l, 'f', "")) {
 		r->cell_formula = true;
-	} else if (r->in_cell && strcmp(l, "is") == 0) {
+	} else if (r->in_cell && is(l, 'i', "s")) {
 		r->in_is = true;
-	} else if (r->in_is && strcmp(l, "t") == 0) {
+	} else if (r->in_is && is(l, 't', "")) {
 		r->in_t = true;
-	} else if (strcmp(l, "rPh") == 0) {
+	} else if (is(l, 'r', "Ph")) {
 		r->in_is = false;	/* phonetic runs of an inline string are not its text */
-	} else if (strcmp(l, "mergeCell") == 0 && r->cur >= 0) {
+	} else if (is(l, 'm', "ergeCell") && r->cur >= 0) {
 		struct rowread_sheet *sh = &r->sheets[r->cur];
 		const char *ref = attr(a, "ref");
 		if (!sh->merged++ && ref)
@@ -790,50 +1074,77 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **a)
 	}
 }
 
+static void sh_bad(struct rowread *r, enum rowread_status why)
+{
+	r->xml_bad = true;
+	r->bad = why;
+	XML_StopParser(r->xp, XML_FALSE);
+}
+
+/* A cell's shared-string number: digits only, below the table's count. */
+static bool shared_index(const struct rowread *r, const char *v, size_t n, uint32_t *i)
+{
+	uint64_t x = 0;
+	if (!n || n > 10 || !r->sst)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		if (v[k] < '0' || v[k] > '9')
+			return false;
+		x = x * 10 + (uint64_t)(v[k] - '0');
+	}
+	if (x >= r->sst->count)
+		return false;
+	*i = (uint32_t)x;
+	return true;
+}
+
 static void sh_end(void *ud, const XML_Char *name)
 {
 	struct rowread *r = ud;
-	const char *l = local(name);
-	if (strcmp(l, "v") == 0) {
+	const char *l = local_fast(name);
+	if (is(l, 'v', "")) {
 		r->in_v = false;
-	} else if (strcmp(l, "t") == 0) {
-		r->in_t = false;
-	} else if (strcmp(l, "is") == 0) {
-		r->in_is = false;
-	} else if (strcmp(l, "c") == 0 && r->in_cell) {
+	} else if (is(l, 'c', "") && r->in_cell) {
 		r->in_cell = false;
 		const char *v = r->val.text ? r->val.text : "";
 		size_t n = r->val.len;
 		enum rowread_kind kind = ROWREAD_TEXT;
-		const char *t = r->cell_type;
-		if (strcmp(t, "s") == 0) {
-			char *end;
-			unsigned long i = strtoul(v, &end, 10);
-			if (!n || *end || i >= r->nshared) {
-				r->xml_bad = true;
-				XML_StopParser(r->xp, XML_FALSE);
+		switch (r->cell_type) {
+		case 's': {
+			uint32_t i;
+			if (!shared_index(r, v, n, &i)) {
+				sh_bad(r, ROWREAD_BAD_SHARED);
 				return;
 			}
-			v = r->shared[i];
-			n = strlen(v);
-		} else if (strcmp(t, "b") == 0) {
+			if (!sst_get(r->sst, i, &v, &n)) {
+				sh_bad(r, ROWREAD_IO);
+				return;
+			}
+			break;
+		}
+		case 'b':
 			v = n && v[0] == '1' ? "TRUE" : "FALSE";
 			n = strlen(v);
 			kind = ROWREAD_BOOL;
-		} else if (strcmp(t, "e") == 0) {
+			break;
+		case 'e':
 			kind = ROWREAD_ERROR;
-		} else if (strcmp(t, "n") == 0) {
+			break;
+		case 'n':
 			kind = (size_t)r->cell_style < r->nstyles && r->date_style[r->cell_style]
 				? ROWREAD_DATE : ROWREAD_NUMBER;
+			break;
 		}
-		if (!rb_cell(&r->row, r->col, kind, v, n, r->cell_formula)) {
-			r->xml_bad = true;
-			XML_StopParser(r->xp, XML_FALSE);
-		}
-	} else if (strcmp(l, "row") == 0) {
+		if (!rb_cell(&r->row, r->col, kind, v, n, r->cell_formula))
+			sh_bad(r, ROWREAD_IO);
+	} else if (is(l, 'r', "ow")) {
 		r->row_ready = true;
 		XML_StopParser(r->xp, XML_TRUE);
-	} else if (strcmp(l, "sheetData") == 0) {
+	} else if (is(l, 't', "")) {
+		r->in_t = false;
+	} else if (is(l, 'i', "s")) {
+		r->in_is = false;
+	} else if (is(l, 's', "heetData")) {
 		r->in_cell = false;
 	}
 }
@@ -884,7 +1195,7 @@ static enum rowread_status sheet_step(struct rowread *r)
 	if (ps.parsing == XML_SUSPENDED) {
 		enum XML_Status s = XML_ResumeParser(r->xp);
 		if (s == XML_STATUS_ERROR || r->xml_bad)
-			return ROWREAD_CORRUPT;
+			return r->xml_bad && r->bad ? r->bad : ROWREAD_CORRUPT;
 		if (r->row_ready)
 			return ROWREAD_OK;
 		XML_GetParsingStatus(r->xp, &ps);
@@ -899,7 +1210,7 @@ static enum rowread_status sheet_step(struct rowread *r)
 			return ROWREAD_CORRUPT;
 		enum XML_Status s = XML_Parse(r->xp, r->chunk, (int)n, n == 0);
 		if (s == XML_STATUS_ERROR || r->xml_bad)
-			return ROWREAD_CORRUPT;
+			return r->xml_bad && r->bad ? r->bad : ROWREAD_CORRUPT;
 		if (r->row_ready)
 			return ROWREAD_OK;
 		if (n == 0) {
@@ -1127,9 +1438,7 @@ void rowread_close(struct rowread *r)
 	}
 	free(r->sheets);
 	free(r->sheet_paths);
-	for (size_t i = 0; i < r->nshared; i++)
-		free(r->shared[i]);
-	free(r->shared);
+	sst_free(r->sst);
 	free(r->date_style);
 	free(r->row.text);
 	free(r->val.text);
@@ -1149,6 +1458,7 @@ const char *rowread_status_key(enum rowread_status s)
 	case ROWREAD_BAD_CSV: return "import_bad_csv";
 	case ROWREAD_BAD_TEXT: return "import_bad_text";
 	case ROWREAD_TOO_WIDE: return "import_too_wide";
+	case ROWREAD_BAD_SHARED: return "import_bad_shared_string";
 	}
 	return "import_unreadable";
 }

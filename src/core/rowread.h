@@ -9,9 +9,11 @@
  * workbook, an OLE compound file is an encrypted workbook or an old .xls, text without NUL
  * bytes is CSV, anything else is refused.
  *
- * Memory: a row at a time (its cells and text live until the next call), plus a workbook's
- * shared-string table (Excel keeps every distinct text there; it is bounded by
- * ROWREAD_MAX_SHARED bytes).
+ * Memory: a row at a time (its cells and text live until the next call). A workbook's
+ * shared-string table (Excel keeps every distinct text there: millions in a county's
+ * ledger) is kept out of memory, in an unlinked temporary file under $TMPDIR (else /tmp) of
+ * at most ROWREAD_MAX_SHARED bytes, read back through a cache of a few megabytes at most;
+ * memory keeps one index entry per block of strings (about 0.2 bytes a string).
  */
 #ifndef ANJU_ROWREAD_H
 #define ANJU_ROWREAD_H
@@ -20,7 +22,7 @@
 
 #define ROWREAD_MAX_COLS 256
 #define ROWREAD_MAX_CELL (32u << 10)	/* Excel's own limit is 32,767 characters */
-#define ROWREAD_MAX_SHARED (256u << 20)
+#define ROWREAD_MAX_SHARED (1ull << 30)	/* the shared strings' temporary file */
 
 enum rowread_status {
 	ROWREAD_OK = 0,
@@ -34,6 +36,7 @@ enum rowread_status {
 	ROWREAD_BAD_CSV,	/* an unterminated quote or text after a closing quote */
 	ROWREAD_BAD_TEXT,	/* bytes that are not text in the detected encoding */
 	ROWREAD_TOO_WIDE,	/* more than ROWREAD_MAX_COLS columns or a cell over the limit */
+	ROWREAD_BAD_SHARED,	/* a cell names a shared string the workbook does not have */
 };
 
 enum rowread_kind {

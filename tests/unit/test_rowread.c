@@ -2,13 +2,16 @@
  * across read boundaries, blank rows, malformed CSV; XLSX with inline and shared strings,
  * numbers, dates, booleans, formulas, several sheets, hidden sheets and merged ranges; and
  * what is refused: not a table, an encrypted workbook, an old .xls, a damaged ZIP, a file
- * over the size limit. Workbooks come from tests/data/import (make-fixtures.py). */
+ * over the size limit. Workbooks come from tests/data/import (make-fixtures.py), or are
+ * made here with libzip when they must be large (a shared-string table past the cache). */
 #include "tests/unit/cmocka_prelude.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "core/rowread.h"
 
@@ -215,6 +218,201 @@ static void xlsx_shared_strings(void **state)
 	rowread_close(r);
 }
 
+/* ---------------------------------------------------------------- workbooks made here */
+
+static const char WB_HEAD[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+static const char NS[] = " xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+
+/* A workbook of one sheet and the given shared strings part (NULL: none) into a temporary
+ * file; its path. */
+static const char *make_xlsx(const char *sheet, const char *shared)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/anju-rowread-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	int err;
+	zip_t *z = zip_open(path, ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	char wb[512], rels[512];
+	snprintf(wb, sizeof(wb), "%s<workbook%s xmlns:r=\"http://schemas.openxmlformats.org/"
+		 "officeDocument/2006/relationships\"><sheets><sheet name=\"S\" sheetId=\"1\""
+		 " r:id=\"rId1\"/></sheets></workbook>", WB_HEAD, NS);
+	snprintf(rels, sizeof(rels), "%s<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+		 "package/2006/relationships\"><Relationship Id=\"rId1\" Target=\"worksheets/"
+		 "sheet1.xml\" Type=\"x\"/></Relationships>", WB_HEAD);
+	const char *names[] = {"[Content_Types].xml", "xl/workbook.xml",
+		"xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"};
+	const char *texts[] = {"<Types/>", wb, rels, sheet, shared};
+	for (int i = 0; i < 5 && texts[i]; i++) {
+		/* libzip reads the buffers at zip_close: copies it frees itself */
+		char *copy = strdup(texts[i]);
+		assert_non_null(copy);
+		zip_source_t *src = zip_source_buffer(z, copy, strlen(copy), 1);
+		assert_non_null(src);
+		assert_true(zip_file_add(z, names[i], src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	return path;
+}
+
+/* A growable string for the parts. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		assert_true(n >= 0);
+		if (t->s && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		t->cap = (t->cap + (size_t)n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		assert_non_null(t->s);
+	}
+}
+
+#define NSHARED 200000	/* over a thousand blocks: far more than the cache holds */
+#define LONG_AT 1234	/* a string longer than a block */
+
+static void shared_text(char *out, size_t n, long i)
+{
+	snprintf(out, n, "文本%ld", i);
+}
+
+/* Every shared string read back right, in order, backwards and at random, past the cache
+ * (the table goes to a temporary file and comes back through a bounded cache). */
+static void xlsx_shared_strings_past_the_cache(void **state)
+{
+	(void)state;
+	struct text sst = {0}, sh = {0};
+	char *longs = malloc(40001);
+	assert_non_null(longs);
+	for (int i = 0; i < 40000; i++)
+		longs[i] = (char)('a' + i % 26);
+	longs[40000] = 0;
+	add(&sst, "%s<sst%s count=\"%d\" uniqueCount=\"%d\">", WB_HEAD, NS, NSHARED, NSHARED);
+	for (long i = 0; i < NSHARED; i++) {
+		char t[32];
+		shared_text(t, sizeof(t), i);
+		if (i == LONG_AT)
+			add(&sst, "<si><t>%s</t></si>", longs);
+		else if (i % 1000 == 7)	/* rich text: runs joined, a phonetic run left out */
+			add(&sst, "<si><r><t>%.6s</t></r><r><t>%s</t></r><rPh><t>ピン</t></rPh></si>",
+			    t, t + 6);
+		else
+			add(&sst, "<si><t>%s</t></si>", t);
+	}
+	add(&sst, "</sst>");
+	/* rows 1..N: in order; then backwards; then a pseudo-random walk, each row also
+	 * naming string 3 (a hot one at a low index), an inline string and a formula's text */
+	add(&sh, "%s<worksheet%s><sheetData>", WB_HEAD, NS);
+	long row = 0, idx[3 * NSHARED / 10];
+	int n = 0;
+	for (long i = 0; i < NSHARED; i += 10)
+		idx[n++] = i;
+	for (long i = NSHARED - 1; i >= 0; i -= 10)
+		idx[n++] = i;
+	unsigned x = 12345;
+	for (long i = 0; i < NSHARED / 10; i++) {
+		x = x * 1103515245u + 12345u;
+		idx[n++] = (long)((x >> 8) % NSHARED);
+	}
+	for (int k = 0; k < n; k++) {
+		row++;
+		add(&sh, "<row r=\"%ld\"><c r=\"A%ld\" t=\"s\"><v>%ld</v></c>"
+		    "<x:c xmlns:x=\"urn:x\" r=\"B%ld\" t=\"s\"><x:v>3</x:v></x:c>"
+		    "<c r=\"C%ld\" t=\"inlineStr\"><is><t>行%ld</t></is></c>"
+		    "<c r=\"D%ld\" t=\"str\"><f>A1</f><v>式%ld</v></c></row>",
+		    row, row, idx[k], row, row, row, row, row);
+	}
+	add(&sh, "</sheetData></worksheet>");
+	const char *path = make_xlsx(sh.s, sst.s);
+	free(sh.s);
+	free(sst.s);
+	struct rowread *r = open_ok(path);
+	struct rowread_row rw;
+	for (int k = 0; k < n; k++) {
+		char want[32], three[32], inl[32], f[32];
+		assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+		assert_int_equal(rw.number, k + 1);
+		assert_int_equal(rw.ncells, 4);
+		assert_int_equal(rw.cells[0].kind, ROWREAD_TEXT);
+		if (idx[k] == LONG_AT)
+			assert_string_equal(rw.cells[0].text, longs);
+		else {
+			shared_text(want, sizeof(want), idx[k]);
+			assert_string_equal(rw.cells[0].text, want);
+		}
+		shared_text(three, sizeof(three), 3);
+		assert_string_equal(rw.cells[1].text, three);
+		snprintf(inl, sizeof(inl), "行%d", k + 1);
+		assert_string_equal(rw.cells[2].text, inl);
+		snprintf(f, sizeof(f), "式%d", k + 1);
+		assert_string_equal(rw.cells[3].text, f);
+		assert_true(rw.cells[3].formula);
+		assert_int_equal(rw.cells[3].kind, ROWREAD_TEXT);
+	}
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_END);
+	rowread_close(r);
+	free(longs);
+	unlink(path);
+}
+
+/* A cell naming a shared string past the table's end, or by something not a number: a
+ * clear error on its sheet and row, and the reader stays stopped. */
+static void xlsx_shared_string_out_of_range(void **state)
+{
+	(void)state;
+	const char *bad[] = {"2", "99999999999", "1x", "", "-1"};
+	for (size_t b = 0; b < sizeof(bad) / sizeof(*bad); b++) {
+		char sheet[1024], sst[512];
+		snprintf(sst, sizeof(sst), "%s<sst%s count=\"2\" uniqueCount=\"2\"><si><t>甲</t></si>"
+			 "<si><t>乙</t></si></sst>", WB_HEAD, NS);
+		snprintf(sheet, sizeof(sheet), "%s<worksheet%s><sheetData>"
+			 "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>"
+			 "<row r=\"7\"><c r=\"A7\" t=\"s\"><v>0</v></c>"
+			 "<c r=\"B7\" t=\"s\"><v>%s</v></c></row></sheetData></worksheet>",
+			 WB_HEAD, NS, bad[b]);
+		const char *path = make_xlsx(sheet, sst);
+		struct rowread *r = open_ok(path);
+		struct rowread_row rw;
+		assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+		assert_string_equal(rw.cells[0].text, "乙");
+		assert_int_equal(rowread_next(r, &rw), ROWREAD_BAD_SHARED);
+		int s;
+		long at;
+		rowread_where(r, &s, &at);
+		assert_int_equal(s, 0);
+		assert_int_equal(at, 7);
+		assert_int_equal(rowread_next(r, &rw), ROWREAD_BAD_SHARED);	/* sticky */
+		assert_string_equal(rowread_status_key(ROWREAD_BAD_SHARED),
+				    "import_bad_shared_string");
+		rowread_close(r);
+		unlink(path);
+	}
+	/* no shared strings part at all, and a cell naming one */
+	char sheet[512];
+	snprintf(sheet, sizeof(sheet), "%s<worksheet%s><sheetData><row r=\"1\"><c r=\"A1\""
+		 " t=\"s\"><v>0</v></c></row></sheetData></worksheet>", WB_HEAD, NS);
+	const char *path = make_xlsx(sheet, NULL);
+	struct rowread *r = open_ok(path);
+	struct rowread_row rw;
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_BAD_SHARED);
+	rowread_close(r);
+	unlink(path);
+}
+
 static void refuses(const void *data, size_t n, long long max, enum rowread_status want)
 {
 	enum rowread_status st;
@@ -269,6 +467,8 @@ int main(void)
 		cmocka_unit_test(malformed_csv_says_where),
 		cmocka_unit_test(xlsx_cells_sheets_and_findings),
 		cmocka_unit_test(xlsx_shared_strings),
+		cmocka_unit_test(xlsx_shared_strings_past_the_cache),
+		cmocka_unit_test(xlsx_shared_string_out_of_range),
 		cmocka_unit_test(what_is_not_a_table),
 		cmocka_unit_test(column_names),
 	};
