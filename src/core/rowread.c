@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "core/utf8.h"
+#include "core/xmlscan.h"
 
 #define CHUNK (64u << 10)
 
@@ -59,8 +60,7 @@ struct rowread {
 	size_t nstyles;
 	int cur;		/* sheet being read, -1 before the first */
 	zip_file_t *zf;
-	XML_Parser xp;
-	char *chunk;
+	struct xmlscan *xs;	/* the sheet being read */
 	bool sheet_done, row_ready, xml_bad;
 	enum rowread_status bad;	/* what xml_bad means: ROWREAD_CORRUPT unless told */
 	/* parser state inside a sheet */
@@ -820,12 +820,12 @@ static bool sst_get(struct sst *t, uint32_t i, const char **s, size_t *n)
 /* sharedStrings.xml: every <si>'s text runs (<t>), phonetic runs (<rPh>) left out. */
 struct ss_parse {
 	struct rowread *r;
-	XML_Parser p;
+	struct xmlscan *x;
 	struct rowbuf cur;
-	bool in_si, in_t, in_rph, bad;
+	bool in_si, in_t, in_rph, bad, invalid;
 };
 
-static void ss_start(void *ud, const XML_Char *name, const XML_Char **a)
+static void ss_start(void *ud, const char *name, const char **a)
 {
 	(void)a;
 	struct ss_parse *s = ud;
@@ -839,7 +839,7 @@ static void ss_start(void *ud, const XML_Char *name, const XML_Char **a)
 		s->in_t = true;
 }
 
-static void ss_end(void *ud, const XML_Char *name)
+static void ss_end(void *ud, const char *name)
 {
 	struct ss_parse *s = ud;
 	struct rowread *r = s->r;
@@ -850,12 +850,14 @@ static void ss_end(void *ud, const XML_Char *name)
 		s->in_rph = false;
 	else if (strcmp(l, "si") == 0) {
 		s->in_si = false;
-		if (!sst_add(r->sst, s->cur.text ? s->cur.text : "", s->cur.len)) {
+		const char *t = s->cur.text ? s->cur.text : "";
+		if (!utf8_valid(t, s->cur.len)) {
+			s->invalid = true;
+			xmlscan_stop(s->x);
+		} else if (!sst_add(r->sst, t, s->cur.len) || r->sst->size > ROWREAD_MAX_SHARED) {
 			s->bad = true;
-			XML_StopParser(s->p, XML_FALSE);
+			xmlscan_stop(s->x);
 		}
-		if (r->sst->size > ROWREAD_MAX_SHARED)
-			s->bad = true;
 	}
 }
 
@@ -864,11 +866,16 @@ static void ss_end(void *ud, const XML_Char *name)
  * gigabytes of one string. */
 #define TEXT_MAX ((size_t)ROWREAD_MAX_CELL * 4)
 
-static void ss_text(void *ud, const XML_Char *t, int n)
+static void ss_text(void *ud, const char *t, int n)
 {
 	struct ss_parse *s = ud;
 	if (s->in_t && (s->cur.len + (size_t)n > TEXT_MAX || !rb_add(&s->cur, t, (size_t)n)))
 		s->bad = true;
+}
+
+static long long zip_read(void *src, char *buf, size_t n)
+{
+	return zip_fread(src, buf, n);
 }
 
 /* The shared strings, streamed into their temporary file: the part can be large. */
@@ -881,35 +888,19 @@ static enum rowread_status load_shared(struct rowread *r)
 	if (!zf)
 		return ROWREAD_CORRUPT;
 	struct ss_parse s = {.r = r};
-	XML_Parser p = XML_ParserCreate("UTF-8");
-	char *b = malloc(CHUNK);
+	s.x = xmlscan_new(zip_read, zf, &s, ss_start, ss_end, ss_text);
 	r->sst = sst_new();
-	enum rowread_status rc = p && b && r->sst ? ROWREAD_OK : ROWREAD_IO;
-	s.p = p;
-	if (p) {
-		XML_SetUserData(p, &s);
-		XML_SetElementHandler(p, ss_start, ss_end);
-		XML_SetCharacterDataHandler(p, ss_text);
-	}
-	while (rc == ROWREAD_OK) {
-		zip_int64_t n = zip_fread(zf, b, CHUNK);
-		if (n < 0) {
-			rc = ROWREAD_CORRUPT;
-			break;
-		}
-		if (XML_Parse(p, b, (int)n, n == 0) != XML_STATUS_OK && !s.bad)
-			rc = ROWREAD_CORRUPT;
-		if (s.bad)
-			rc = r->sst->size > ROWREAD_MAX_SHARED ? ROWREAD_TOO_LARGE : ROWREAD_IO;
-		if (n == 0)
-			break;
+	enum rowread_status rc = s.x && r->sst ? ROWREAD_OK : ROWREAD_IO;
+	if (rc == ROWREAD_OK) {
+		enum xmlscan_status xs = xmlscan_run(s.x);
+		rc = s.invalid ? ROWREAD_CORRUPT : s.bad ? (r->sst->size > ROWREAD_MAX_SHARED
+			? ROWREAD_TOO_LARGE : ROWREAD_IO) : xs == XMLSCAN_END ? ROWREAD_OK
+			: ROWREAD_CORRUPT;	/* a read error of the ZIP is a damaged file too */
 	}
 	if (rc == ROWREAD_OK && !sst_seal(r->sst))
 		rc = ROWREAD_IO;
 	free(s.cur.text);
-	free(b);
-	if (p)
-		XML_ParserFree(p);
+	xmlscan_free(s.x);
 	zip_fclose(zf);
 	return rc;
 }
@@ -1018,7 +1009,7 @@ static inline bool is(const char *l, char c0, const char *rest)
 	return l[0] == c0 && strcmp(l + 1, rest) == 0;
 }
 
-static void sh_start(void *ud, const XML_Char *name, const XML_Char **a)
+static void sh_start(void *ud, const char *name, const char **a)
 {
 	struct rowread *r = ud;
 	const char *l = local_fast(name);
@@ -1069,7 +1060,7 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **a)
 	} else if (is(l, 'm', "ergeCell") && r->cur >= 0) {
 		struct rowread_sheet *sh = &r->sheets[r->cur];
 		const char *ref = attr(a, "ref");
-		if (!sh->merged++ && ref)
+		if (!sh->merged++ && ref && utf8_valid(ref, strlen(ref)))
 			snprintf(sh->first_merged, sizeof(sh->first_merged), "%s", ref);
 	}
 }
@@ -1078,7 +1069,7 @@ static void sh_bad(struct rowread *r, enum rowread_status why)
 {
 	r->xml_bad = true;
 	r->bad = why;
-	XML_StopParser(r->xp, XML_FALSE);
+	xmlscan_stop(r->xs);
 }
 
 /* A cell's shared-string number: digits only, below the table's count. */
@@ -1098,7 +1089,7 @@ static bool shared_index(const struct rowread *r, const char *v, size_t n, uint3
 	return true;
 }
 
-static void sh_end(void *ud, const XML_Char *name)
+static void sh_end(void *ud, const char *name)
 {
 	struct rowread *r = ud;
 	const char *l = local_fast(name);
@@ -1135,11 +1126,13 @@ static void sh_end(void *ud, const XML_Char *name)
 				? ROWREAD_DATE : ROWREAD_NUMBER;
 			break;
 		}
-		if (!rb_cell(&r->row, r->col, kind, v, n, r->cell_formula))
+		if (r->cell_type != 's' && !utf8_valid(v, n))
+			sh_bad(r, ROWREAD_CORRUPT);	/* the shared ones were checked once */
+		else if (!rb_cell(&r->row, r->col, kind, v, n, r->cell_formula))
 			sh_bad(r, ROWREAD_IO);
 	} else if (is(l, 'r', "ow")) {
 		r->row_ready = true;
-		XML_StopParser(r->xp, XML_TRUE);
+		xmlscan_stop(r->xs);
 	} else if (is(l, 't', "")) {
 		r->in_t = false;
 	} else if (is(l, 'i', "s")) {
@@ -1149,7 +1142,7 @@ static void sh_end(void *ud, const XML_Char *name)
 	}
 }
 
-static void sh_text(void *ud, const XML_Char *t, int n)
+static void sh_text(void *ud, const char *t, int n)
 {
 	struct rowread *r = ud;
 	if ((r->in_v || r->in_t) && r->in_cell &&
@@ -1162,9 +1155,8 @@ static void sheet_close(struct rowread *r)
 	if (r->zf)
 		zip_fclose(r->zf);
 	r->zf = NULL;
-	if (r->xp)
-		XML_ParserFree(r->xp);
-	r->xp = NULL;
+	xmlscan_free(r->xs);
+	r->xs = NULL;
 }
 
 static enum rowread_status sheet_open(struct rowread *r, int i)
@@ -1174,50 +1166,27 @@ static enum rowread_status sheet_open(struct rowread *r, int i)
 	r->zf = zip_fopen(r->zip, r->sheet_paths[i], 0);
 	if (!r->zf)
 		return ROWREAD_CORRUPT;
-	r->xp = XML_ParserCreate("UTF-8");
-	if (!r->xp)
+	r->xs = xmlscan_new(zip_read, r->zf, r, sh_start, sh_end, sh_text);
+	if (!r->xs)
 		return ROWREAD_IO;
-	XML_SetUserData(r->xp, r);
-	XML_SetElementHandler(r->xp, sh_start, sh_end);
-	XML_SetCharacterDataHandler(r->xp, sh_text);
 	r->sheet_done = false;
 	r->next_row = 1;
 	r->in_cell = r->in_v = r->in_t = r->in_is = false;
 	return ROWREAD_OK;
 }
 
-/* Parses on until a row is complete (row_ready) or the sheet's XML ends. */
+/* Reads on until a row is complete (row_ready) or the sheet's XML ends. */
 static enum rowread_status sheet_step(struct rowread *r)
 {
 	r->row_ready = false;
-	XML_ParsingStatus ps;
-	XML_GetParsingStatus(r->xp, &ps);
-	if (ps.parsing == XML_SUSPENDED) {
-		enum XML_Status s = XML_ResumeParser(r->xp);
-		if (s == XML_STATUS_ERROR || r->xml_bad)
-			return r->xml_bad && r->bad ? r->bad : ROWREAD_CORRUPT;
-		if (r->row_ready)
-			return ROWREAD_OK;
-		XML_GetParsingStatus(r->xp, &ps);
-		if (ps.parsing == XML_FINISHED) {
-			r->sheet_done = true;
-			return ROWREAD_OK;
-		}
-	}
-	for (;;) {
-		zip_int64_t n = zip_fread(r->zf, r->chunk, CHUNK);
-		if (n < 0)
-			return ROWREAD_CORRUPT;
-		enum XML_Status s = XML_Parse(r->xp, r->chunk, (int)n, n == 0);
-		if (s == XML_STATUS_ERROR || r->xml_bad)
-			return r->xml_bad && r->bad ? r->bad : ROWREAD_CORRUPT;
-		if (r->row_ready)
-			return ROWREAD_OK;
-		if (n == 0) {
-			r->sheet_done = true;
-			return ROWREAD_OK;
-		}
-	}
+	enum xmlscan_status s = xmlscan_run(r->xs);
+	if (r->xml_bad)
+		return r->bad ? r->bad : ROWREAD_CORRUPT;
+	if (s == XMLSCAN_BAD || s == XMLSCAN_IO)	/* a ZIP that cannot be read is damaged */
+		return ROWREAD_CORRUPT;
+	if (s == XMLSCAN_END)
+		r->sheet_done = true;
+	return ROWREAD_OK;
 }
 
 static enum rowread_status xlsx_next(struct rowread *r, struct rowread_row *row)
@@ -1324,8 +1293,6 @@ static enum rowread_status xlsx_open(struct rowread *r, const char *path)
 	enum rowread_status st = load_shared(r);
 	if (st != ROWREAD_OK)
 		return st;
-	if (!(r->chunk = malloc(CHUNK)))
-		return ROWREAD_IO;
 	return ROWREAD_OK;
 }
 
@@ -1430,7 +1397,6 @@ void rowread_close(struct rowread *r)
 	if (r->cd != (iconv_t)-1 && r->cd != NULL)
 		iconv_close(r->cd);
 	free(r->buf);
-	free(r->chunk);
 	for (int i = 0; i < r->nsheets; i++) {
 		free(r->sheets[i].name);
 		if (r->sheet_paths)

@@ -287,7 +287,7 @@ static void add(struct text *t, const char *fmt, ...)
 
 static void shared_text(char *out, size_t n, long i)
 {
-	snprintf(out, n, "文本%ld", i);
+	snprintf(out, n, i % 100 == 5 ? "文本%ld&<>" : "文本%ld", i);
 }
 
 /* Every shared string read back right, in order, backwards and at random, past the cache
@@ -310,6 +310,8 @@ static void xlsx_shared_strings_past_the_cache(void **state)
 		else if (i % 1000 == 7)	/* rich text: runs joined, a phonetic run left out */
 			add(&sst, "<si><r><t>%.6s</t></r><r><t>%s</t></r><rPh><t>ピン</t></rPh></si>",
 			    t, t + 6);
+		else if (i % 100 == 5)	/* entities, wherever the reads cut the part */
+			add(&sst, "<si><t>文本%ld&amp;&lt;&#x3E;</t></si>", i);
 		else
 			add(&sst, "<si><t>%s</t></si>", t);
 	}
@@ -413,6 +415,101 @@ static void xlsx_shared_string_out_of_range(void **state)
 	unlink(path);
 }
 
+/* A sheet part as the test gives it, with the one shared string "甲". */
+static enum rowread_status read_sheet(const char *body, struct rowread_row *rw, char *first,
+				      size_t n)
+{
+	char sheet[4096], sst[512];
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	snprintf(sheet, sizeof(sheet), "%s", body);
+	const char *path = make_xlsx(sheet, sst);
+	enum rowread_status st;
+	struct rowread *r = rowread_open(path, 0, &st);
+	if (r) {
+		st = rowread_next(r, rw);
+		if (st == ROWREAD_OK && rw->ncells)
+			snprintf(first, n, "%s|%s", rw->cells[0].text,
+				 rw->ncells > 1 ? rw->cells[1].text : "");
+		rowread_close(r);
+	}
+	unlink(path);
+	return st;
+}
+
+/* What the sheet reader takes (what Excel and the libraries write: comments, processing
+ * instructions, CDATA, entities, single quotes, a byte-order mark, CR LF) and what it
+ * refuses as a damaged workbook (cut off, tags that do not match, an unknown entity, a
+ * document type, bytes that are not UTF-8, text outside the root). */
+static void xlsx_sheet_xml_taken_and_refused(void **state)
+{
+	(void)state;
+	struct rowread_row rw;
+	char got[256];
+	assert_int_equal(read_sheet("\xEF\xBB\xBF<?xml version='1.0'?>\r\n<!-- made by hand -->"
+		"<worksheet><sheetData><?pi x?><row r = '3' ><c r='A3' t='inlineStr'><is><t>"
+		"a&lt;b&#x4E2D;&#25991;\r\nz</t></is></c><c r=\"B3\" t=\"str\"><v><![CDATA[<&>]]>"
+		"</v></c></row></sheetData></worksheet>\n", &rw, got, sizeof(got)), ROWREAD_OK);
+	assert_int_equal(rw.number, 3);
+	assert_string_equal(got, "a<b中文\nz|<&>");
+	assert_int_equal(read_sheet("<worksheet><sheetData><row r=\"1\"><c r=\"B1\" t=\"s\">"
+		"<v>0</v></c></row></sheetData></worksheet>", &rw, got, sizeof(got)), ROWREAD_OK);
+	assert_string_equal(got, "|甲");
+
+	const char *bad[] = {
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>",
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></row>"
+		"</sheetData></worksheet>",
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&nbsp;</t>"
+		"</is></c></row></sheetData></worksheet>",
+		"<!DOCTYPE w [<!ENTITY a \"b\">]><worksheet><sheetData><row r=\"1\"><c r=\"A1\""
+		" t=\"inlineStr\"><is><t>&a;</t></is></c></row></sheetData></worksheet>",
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\xff\xfe</t>"
+		"</is></c></row></sheetData></worksheet>",
+		"text<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+		"</sheetData></worksheet>",
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&#0;</t>"
+		"</is></c></row></sheetData></worksheet>",
+		"<worksheet><sheetData><row r=\"1\"><c r=\"A1 t=\"s\"><v>0</v></c></row>"
+		"</sheetData></worksheet>",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(read_sheet(bad[i], &rw, got, sizeof(got)), ROWREAD_CORRUPT);
+}
+
+/* Shared strings that are not UTF-8 make a damaged workbook; no place for the temporary
+ * file makes an unreadable one, with nothing left behind either way. */
+static void xlsx_shared_strings_refused(void **state)
+{
+	(void)state;
+	char sheet[512], sst[512];
+	snprintf(sheet, sizeof(sheet), "%s<worksheet%s><sheetData><row r=\"1\"><c r=\"A1\""
+		 " t=\"s\"><v>0</v></c></row></sheetData></worksheet>", WB_HEAD, NS);
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>\xc3\x28</t></si></sst>", WB_HEAD, NS);
+	const char *path = make_xlsx(sheet, sst);
+	enum rowread_status st;
+	assert_null(rowread_open(path, 0, &st));
+	assert_int_equal(st, ROWREAD_CORRUPT);
+	unlink(path);
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	path = make_xlsx(sheet, sst);
+	const char *old = getenv("TMPDIR");
+	char *keep = old ? strdup(old) : NULL;
+	setenv("TMPDIR", "/nonexistent-anju-dir", 1);
+	assert_null(rowread_open(path, 0, &st));
+	assert_int_equal(st, ROWREAD_IO);
+	if (keep)
+		setenv("TMPDIR", keep, 1);
+	else
+		unsetenv("TMPDIR");
+	free(keep);
+	struct rowread *r = open_ok(path);
+	struct rowread_row rw;
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+	assert_string_equal(rw.cells[0].text, "甲");
+	rowread_close(r);
+	unlink(path);
+}
+
 static void refuses(const void *data, size_t n, long long max, enum rowread_status want)
 {
 	enum rowread_status st;
@@ -469,6 +566,8 @@ int main(void)
 		cmocka_unit_test(xlsx_shared_strings),
 		cmocka_unit_test(xlsx_shared_strings_past_the_cache),
 		cmocka_unit_test(xlsx_shared_string_out_of_range),
+		cmocka_unit_test(xlsx_sheet_xml_taken_and_refused),
+		cmocka_unit_test(xlsx_shared_strings_refused),
 		cmocka_unit_test(what_is_not_a_table),
 		cmocka_unit_test(column_names),
 	};
