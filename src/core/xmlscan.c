@@ -311,13 +311,18 @@ static bool start_tag(struct xmlscan *x, char *p, char *gt)
 			c++;
 		if (c >= gt || (*c != '"' && *c != '\''))
 			return false;
-		char q = *c++, *v = c, *ve = memchr(c, q, (size_t)(gt - c));
-		if (!ve || memchr(v, '<', (size_t)(ve - v)) || na == XMLSCAN_MAX_ATTRS)
+		char q = *c++, *v = c, *ve = v;
+		bool plain = true;	/* no entity, no white space to turn into spaces */
+		for (; ve < gt && *ve != q; ve++) {
+			if (*ve == '<')
+				return false;
+			if (*ve == '&' || (unsigned char)*ve < 0x20)
+				plain = false;
+		}
+		if (ve == gt || na == XMLSCAN_MAX_ATTRS)
 			return false;
 		c = ve + 1;
-		char *vend = memchr(v, '&', (size_t)(ve - v)) || memchr(v, '\r', (size_t)(ve - v))
-			|| memchr(v, '\n', (size_t)(ve - v)) || memchr(v, '\t', (size_t)(ve - v))
-			? decode(v, ve, false) : ve;
+		char *vend = plain ? ve : decode(v, ve, false);
 		if (!vend)
 			return false;
 		*an_end = 0;
