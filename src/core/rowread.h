@@ -13,7 +13,7 @@
  * shared-string table (Excel keeps every distinct text there: millions in a county's
  * ledger) is kept out of memory, in an unlinked temporary file under $TMPDIR (else /tmp) of
  * at most ROWREAD_MAX_SHARED bytes, read back through a cache of a few megabytes at most;
- * memory keeps one index entry per block of strings (about 0.2 bytes a string).
+ * memory keeps one index entry per block of strings (about 0.1 byte a string).
  */
 #ifndef ANJU_ROWREAD_H
 #define ANJU_ROWREAD_H
