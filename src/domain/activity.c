@@ -120,7 +120,7 @@ enum outcome activity_create(struct ctx *cx, json_t *body, json_t **out)
 	const char *title = jx_string(body, "title", "", true, 100, cx->errs);
 	const char *held_on = ledger_date(cx, body, "held_on", "", true, DATE_PLANNED);
 	const char *place = jx_string(body, "place", "", true, 100, cx->errs);
-	const char *organiser = jx_string(body, "organiser", "", true, 100, cx->errs);
+	const char *organiser = jx_name(body, "organiser", "", true, 100, cx->errs);
 	/* a community worker's activity is their community's unless named */
 	if (!community && !jx_has(body, "community") && strlen(cx->actor->scope) == 12)
 		community = cx->actor->scope;

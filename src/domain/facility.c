@@ -215,7 +215,7 @@ enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
 	const char *name = jx_string(body, "name", "", true, 60, cx->errs);
 	const char *address = jx_string(body, "address", "", false, 100, cx->errs);
 	const char *hours = jx_string(body, "opening_hours", "", false, 60, cx->errs);
-	const char *contact = jx_string(body, "contact", "", false, 30, cx->errs);
+	const char *contact = jx_name(body, "contact", "", false, 30, cx->errs);
 	const char *status = jx_enum(body, "status", "", false, facility_statuses, cx->errs);
 	int64_t area = 0;
 	bool has_area = jx_int(body, "area_m2", "", false, 1, 1000000, &area, cx->errs);
@@ -279,7 +279,7 @@ enum outcome facility_patch(struct ctx *cx, int64_t id, const char *if_match, js
 	const char *name = jx_string(body, "name", "", false, 60, cx->errs);
 	const char *address = jx_string(body, "address", "", false, 100, cx->errs);
 	const char *hours = jx_string(body, "opening_hours", "", false, 60, cx->errs);
-	const char *contact = jx_string(body, "contact", "", false, 30, cx->errs);
+	const char *contact = jx_name(body, "contact", "", false, 30, cx->errs);
 	const char *status = jx_enum(body, "status", "", false, facility_statuses, cx->errs);
 	int64_t area = 0;
 	bool has_area = jx_int(body, "area_m2", "", false, 1, 1000000, &area, cx->errs);

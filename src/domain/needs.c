@@ -25,7 +25,7 @@ static const struct ledger_field fields[] = {
 	{"source_id", 'i', false, .min = 1, .label_key = "field_need_source_id",
 	 .records = needs_source_records, .records_kind = "source"},
 	{"measure", 't', false, .max = 1000, .label_key = "field_need_measure"},
-	{"owner", 't', false, .max = 50, .label_key = "field_need_owner"},
+	{"owner", 't', false, .max = 50, .person_name = true, .label_key = "field_need_owner"},
 	{"due_on", 'd', true, .when = DATE_PLANNED, .label_key = "field_need_due_on"},
 	{.name = NULL},
 };

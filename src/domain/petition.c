@@ -193,7 +193,7 @@ enum outcome petition_create(struct ctx *cx, json_t *body, json_t **out)
 	int64_t person_id = 0, household_id = 0;
 	jx_int(body, "person_id", "", false, 1, INT64_MAX, &person_id, cx->errs);
 	jx_int(body, "household_id", "", false, 1, INT64_MAX, &household_id, cx->errs);
-	const char *name = jx_string(body, "requester_name", "", false, 40, cx->errs);
+	const char *name = jx_name(body, "requester_name", "", false, 40, cx->errs);
 	bool anonymous = false;
 	jx_bool(body, "anonymous", "", true, &anonymous, cx->errs);
 	const char *channel = jx_enum(body, "channel", "", true, petition_channels, cx->errs);

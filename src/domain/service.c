@@ -232,7 +232,7 @@ enum outcome service_request_create(struct ctx *cx, json_t *body, json_t **out)
 	jx_int(body, "person_id", "", false, 1, INT64_MAX, &person_id, cx->errs);
 	jx_int(body, "household_id", "", false, 1, INT64_MAX, &household_id, cx->errs);
 	jx_int(body, "window_id", "", false, 1, INT64_MAX, &window_id, cx->errs);
-	const char *walk_in = jx_string(body, "walk_in_name", "", false, 40, cx->errs);
+	const char *walk_in = jx_name(body, "walk_in_name", "", false, 40, cx->errs);
 	const char *matter = jx_string(body, "matter", "", true, 40, cx->errs);
 	const char *channel = jx_enum(body, "channel", "", true, service_channels, cx->errs);
 	const char *community = jx_code(body, "community", "", false, 12, cx->errs);
