@@ -152,7 +152,9 @@ static json_t *record_options(struct request *rq, const struct ledger_field *lfd
 
 /* A chosen record into the body: its id in the field, its source in the field that says
  * the kind. False, with the field's error, when the value is none of the household's
- * records. */
+ * records, or when the kind was chosen too and is another (source_not_the_record, on the
+ * kind's field: a need said to come from a petition is not stored as a visit's because a
+ * visit was picked). A kind left empty is the record's. */
 static bool records_into_body(struct request *rq, const struct ledger_form *lf, json_t *form,
 			      json_t *body)
 {
@@ -167,7 +169,12 @@ static bool records_into_body(struct request *rq, const struct ledger_form *lf, 
 		json_array_foreach(json_object_get(out, "items"), i, r)
 			if (strcmp(record_value(rq, r), v) == 0)
 				chosen = r;
-		if (chosen) {
+		const char *kind = page_form_value(form, lfd->records_kind);
+		if (chosen && *kind && strcmp(kind, json_string_value(json_object_get(chosen,
+								      "source"))) != 0) {
+			verrors_add(&rq->errs, lfd->records_kind, "source_not_the_record");
+			ok = false;
+		} else if (chosen) {
 			json_object_set(body, f->name, json_object_get(chosen, "id"));
 			json_object_set(body, lfd->records_kind, json_object_get(chosen, "source"));
 		} else {
