@@ -10,6 +10,7 @@
 #include "domain/division.h"
 #include "domain/household_guard.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 #define IN_SCOPE "(? = '' OR (t.community_code >= ? AND t.community_code < ?))"
@@ -89,18 +90,12 @@ static json_t *activity_load(struct ctx *cx, int64_t id)
 
 void activity_etag(json_t *activity, char out[48])
 {
-	snprintf(out, 48, "\"a%lld-%lld\"", (long long)json_integer_value(json_object_get(activity,
-		 "id")), (long long)json_integer_value(json_object_get(activity, "version")));
+	record_etag('a', activity, out);
 }
 
 enum outcome activity_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = activity_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "activity", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, activity_load, "activity", id, out);
 }
 
 enum outcome activity_create(struct ctx *cx, json_t *body, json_t **out)

@@ -11,6 +11,7 @@
 #include "domain/division.h"
 #include "domain/household_guard.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 const char *const evaluation_kinds[] = {"hygiene_household", "civilized_household",
@@ -84,18 +85,12 @@ static json_t *scheme_load(struct ctx *cx, int64_t id)
 
 void evaluation_etag(json_t *scheme, char out[48])
 {
-	snprintf(out, 48, "\"e%lld-%lld\"", (long long)json_integer_value(json_object_get(scheme,
-		 "id")), (long long)json_integer_value(json_object_get(scheme, "version")));
+	record_etag('e', scheme, out);
 }
 
 enum outcome evaluation_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = scheme_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "evaluation", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, scheme_load, "evaluation", id, out);
 }
 
 /* ---------------------------------------------------------------- creating a scheme */

@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 const char *const facility_statuses[] = {"open", "planned", "closed", NULL};
@@ -192,12 +193,7 @@ static json_t *facility_load(struct ctx *cx, int64_t id)
 
 enum outcome facility_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = facility_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "facility", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, facility_load, "facility", id, out);
 }
 
 enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
@@ -253,8 +249,7 @@ enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
 
 void facility_etag(json_t *facility, char out[48])
 {
-	snprintf(out, 48, "\"f%lld-%lld\"", (long long)json_integer_value(json_object_get(facility,
-		 "id")), (long long)json_integer_value(json_object_get(facility, "version")));
+	record_etag('f', facility, out);
 }
 
 static enum outcome facility_writable(struct ctx *cx, json_t *record)
