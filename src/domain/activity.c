@@ -35,19 +35,6 @@ static void ranges_of(struct ctx *cx, const char *place, struct ranges *r)
 	}
 }
 
-/* Cuts a keyset page to `limit` rows: {"items", "next": the last id or null}. */
-static json_t *page_of(struct ctx *cx, json_t *rows, int limit, const char *id_key)
-{
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)limit) {
-		json_array_remove(rows, (size_t)limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)limit - 1), id_key));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	return json_pack("{s:o, s:o}", "items", rows, "next", next);
-}
-
 /* ---------------------------------------------------------------- the kinds */
 
 enum outcome activity_kinds_list(struct ctx *cx, json_t **out)
@@ -267,10 +254,7 @@ enum outcome activity_list(struct ctx *cx, const struct activity_filter *f, json
 		"ttt" "ttt" "tt" "tt" "tt" "ii" "ii" "i", g.lo, g.lo, g.hi, g.plo, g.plo, g.phi,
 		f->kind, f->kind, f->from, f->from, f->to, f->to, f->person_id, f->person_id,
 		f->after, f->after, (int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	*out = page_of(cx, rows, f->limit, "id");
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */
@@ -415,10 +399,10 @@ enum outcome activity_participation(struct ctx *cx, const struct participation_f
 	}
 	if (!r || store_finish(r) != STORE_OK)
 		return OUT_INTERNAL;
-	json_t *rows = activity_participation_rows(cx, f, &g, from, to);
-	if (!rows)
-		return OUT_INTERNAL;
-	*out = page_of(cx, rows, f->limit, "household_id");
+	enum outcome res = record_page(cx, activity_participation_rows(cx, f, &g, from, to),
+				       f->limit, "household_id", out);
+	if (res != OUT_OK)
+		return res;
 	json_t *d = json_array();
 	for (int i = 0; i <= PARTICIPATION_MAX; i++)
 		json_array_append_new(d, json_pack("{s:i, s:I}", "attendances", i, "households",

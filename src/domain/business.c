@@ -332,14 +332,7 @@ enum outcome business_list(struct ctx *cx, const struct business_filter *f, json
 		json_decref(rows);
 		return OUT_INTERNAL;
 	}
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)json_integer_value(
-			json_object_get(json_array_get(rows, (size_t)f->limit - 1), "id"))));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */

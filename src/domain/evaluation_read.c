@@ -324,17 +324,7 @@ enum outcome evaluation_list(struct ctx *cx, const struct evaluation_filter *f, 
 		" ORDER BY s.id DESC LIMIT ?", "ttt" "ttt" "tt" "tt" "ii" "ii" "i", lo, lo, hi, plo,
 		plo, phi, f->kind, f->kind, f->status, f->status, f->year, f->year, f->after, f->after,
 		(int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)f->limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 enum outcome evaluation_awards(struct ctx *cx, int64_t household_id, json_t **out)

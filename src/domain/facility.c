@@ -139,17 +139,7 @@ enum outcome facility_list(struct ctx *cx, const struct facility_filter *f, json
 			" WHERE (? = '' OR (f.community_code >= ? AND f.community_code < ?))"
 			" AND (? IS NULL OR f.kind = ?) AND f.id > ? ORDER BY f.id LIMIT ?",
 			"tttttii", lo, lo, hi, f->kind, f->kind, f->after, (int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)f->limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* One facility within the scope, with its windows; NULL when there is none. */

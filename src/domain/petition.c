@@ -355,18 +355,8 @@ enum outcome petition_list(struct ctx *cx, const struct petition_filter *f, json
 		plo, plo, phi, f->status,
 		f->status, (int64_t)f->overdue, today, f->category, f->category, f->channel, f->channel,
 		f->household_id, f->household_id, f->after, f->after, (int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)f->limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	add_states(cx, rows);
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	add_states(cx, rows);	/* none when NULL */
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */

@@ -1,8 +1,8 @@
 /*
  * record: what every kind of record with an id and a version (a petition, a service
  * request, a business, an evaluation scheme, an activity, a facility, an archive item)
- * does the same way, so that each kind's file says only what is its own: its ETag, and
- * "one record, read within the actor's scope, the read audited".
+ * does the same way, so that each kind's file says only what is its own: its ETag,
+ * "one record, read within the actor's scope, the read audited", and a page of its list.
  *
  * A new domain file with records of that shape writes its `static json_t *X_load(cx, id)`
  * (NULL outside the scope or when there is none) and then:
@@ -28,4 +28,10 @@ void record_etag(char letter, json_t *record, char out[48]);
  * OUT_INTERNAL when a query failed (*out NULL on both). */
 enum outcome record_get(struct ctx *cx, json_t *(*load)(struct ctx *cx, int64_t id),
 			const char *entity, int64_t id, json_t **out);
+/* A page of a list read by keyset (`... AND t.id > ? ORDER BY t.id LIMIT limit + 1`):
+ * {"items": the first `limit` rows, "next": the last item's `key` ("id", or the key the
+ * list is ordered by) as text, or null when there was no row beyond}. Takes rows (NULL, a
+ * failed read: OUT_INTERNAL). */
+enum outcome record_page(struct ctx *cx, json_t *rows, int limit, const char *key,
+			 json_t **out);
 #endif
