@@ -79,6 +79,29 @@ const char *jx_text(const char *s, const char *key, const char *prefix, bool req
 	return s;
 }
 
+/* What jx_name and jx_text_name add to jx_string and jx_text. */
+static const char *shown(const char *s, const char *key, const char *prefix, struct verrors *e)
+{
+	enum utf8_hidden hidden = s ? utf8_hidden_char(s) : UTF8_SHOWN;
+	if (hidden != UTF8_SHOWN) {
+		verrors_addf(e, prefix, key, hidden == UTF8_BIDI ? "name_bidi" : "name_invisible");
+		return NULL;
+	}
+	return s;
+}
+
+const char *jx_name(json_t *obj, const char *key, const char *prefix, bool required,
+		    size_t max_chars, struct verrors *e)
+{
+	return shown(jx_string(obj, key, prefix, required, max_chars, e), key, prefix, e);
+}
+
+const char *jx_text_name(const char *s, const char *key, const char *prefix, bool required,
+			 size_t max_chars, struct verrors *e)
+{
+	return shown(jx_text(s, key, prefix, required, max_chars, e), key, prefix, e);
+}
+
 const char *jx_enum(json_t *obj, const char *key, const char *prefix, bool required,
 		    const char *const *values, struct verrors *e)
 {

@@ -16,6 +16,13 @@
 /* A string of 1..max_chars code points with no control characters; NULL when absent or bad. */
 const char *jx_string(json_t *obj, const char *key, const char *prefix, bool required,
 		      size_t max_chars, struct verrors *e);
+/* A person's name: jx_string's checks, and no character that does not show
+ * (utf8_hidden_char): a bidirectional control is name_bidi, another format character
+ * (a zero-width space, U+FEFF, a soft hyphen, ...) name_invisible. Every name of a person
+ * the domain takes (a petition's requester, a walk-in, a member, ...) comes through here
+ * or jx_text_name, so a name stored is the name shown. */
+const char *jx_name(json_t *obj, const char *key, const char *prefix, bool required,
+		    size_t max_chars, struct verrors *e);
 /* One of `values` (NULL-terminated); returns the matching value or NULL. */
 const char *jx_enum(json_t *obj, const char *key, const char *prefix, bool required,
 		    const char *const *values, struct verrors *e);
@@ -40,6 +47,8 @@ void jx_only(json_t *obj, const char *const *allowed, const char *prefix, struct
  * jx_string, jx_enum, jx_date and jx_code call these once they have the string. */
 const char *jx_text(const char *s, const char *key, const char *prefix, bool required,
 		    size_t max_chars, struct verrors *e);
+const char *jx_text_name(const char *s, const char *key, const char *prefix, bool required,
+			 size_t max_chars, struct verrors *e);
 const char *jx_text_enum(const char *s, const char *key, const char *prefix, bool required,
 			 const char *const *values, struct verrors *e);
 const char *jx_text_date(const char *s, const char *key, const char *prefix, bool required,

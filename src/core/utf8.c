@@ -106,3 +106,41 @@ size_t utf8_display_width(const char *s)
 	}
 	return width;
 }
+
+/* Unicode 15.1's Cf (format) characters, the bidirectional controls among them apart. */
+static bool is_bidi_control(uint32_t cp)
+{
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E)
+	       || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static bool is_format(uint32_t cp)
+{
+	return cp == 0x00AD || (cp >= 0x0600 && cp <= 0x0605) || cp == 0x061C || cp == 0x06DD
+	       || cp == 0x070F || cp == 0x0890 || cp == 0x0891 || cp == 0x08E2 || cp == 0x180E
+	       || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E)
+	       || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206F)
+	       || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) || cp == 0x110BD || cp == 0x110CD
+	       || (cp >= 0x13430 && cp <= 0x1343F) || (cp >= 0x1BCA0 && cp <= 0x1BCA3)
+	       || (cp >= 0x1D173 && cp <= 0x1D17A) || cp == 0xE0001
+	       || (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
+enum utf8_hidden utf8_hidden_char(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	enum utf8_hidden found = UTF8_SHOWN;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(p + i, n - i, &cp);
+		if (k == 0)
+			return found;
+		if (is_bidi_control(cp))
+			return UTF8_BIDI;
+		if (is_format(cp))
+			found = UTF8_INVISIBLE;
+		i += k;
+	}
+	return found;
+}

@@ -12,13 +12,12 @@
 
 #include "core/date.h"
 #include "core/idnumber.h"
-#include "core/media.h"
-#include "domain/archive.h"
 #include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/household.h"
 #include "domain/person.h"
 #include "domain/user.h"
+#include "demo/demo_archive.h"
 #include "demo/demo_followup.h"
 #include "demo/demo_services.h"
 #include "demo/demo_evaluations.h"
@@ -238,121 +237,10 @@ static const char *pick_health(struct rng *r, int age)
 	return states[rng_weighted(r, age >= 55 ? old : young, 4)];
 }
 
-/* ---------------------------------------------------------------- archive */
-
-struct doc_plan {
-	char code[32], name[64], retention[16];
-};
-
-struct doc_checklist {
-	struct doc_plan poor[16], sync[16];
-	int npoor, nsync;
-};
-
-static int load_checklists(struct ctx *cx, struct doc_checklist *c)
-{
-	memset(c, 0, sizeof(*c));
-	/* the checklist view (domain/checklist.h) says which category requires what */
-	struct store_rows *r = store_query(cx->db, "SELECT d.code, d.name_zh, d.retention,"
-		" c.category = 'registered_poor' FROM checklist c JOIN doc_types d ON d.code = c.code"
-		" ORDER BY d.sort, c.category", NULL);
-	while (store_next(r)) {
-		struct doc_plan d;
-		snprintf(d.code, sizeof(d.code), "%s", store_text(r, 0));
-		snprintf(d.name, sizeof(d.name), "%s", store_text(r, 1));
-		snprintf(d.retention, sizeof(d.retention), "%s", store_text(r, 2));
-		if (store_int(r, 3) && c->npoor < 16)
-			c->poor[c->npoor++] = d;
-		if (!store_int(r, 3) && c->nsync < 16)
-			c->sync[c->nsync++] = d;
-	}
-	return store_finish(r);
-}
-
-/* The household's paper file as a real, partly scanned archive has it: one metadata item
- * per required document, each with the paper original's place (cabinet per site, box of
- * twenty households). An incomplete file lacks one or two of them. */
-static int make_items(struct ctx *cx, struct rng *r, int64_t household_id, const char *number,
-		      const char *village, const char *date, const struct doc_plan *docs,
-		      int ndocs, int complete, int cabinet, long shelf_seq)
-{
-	int skip1 = complete ? -1 : rng_range(r, 0, ndocs - 1);
-	int skip2 = complete || !rng_pct(r, 30) ? -1 : rng_range(r, 0, ndocs - 1);
-	int64_t item_no = 0, id;
-	int rc = STORE_OK;
-	char place[64];
-	snprintf(place, sizeof(place), "档案室 %c柜 %ld盒 %ld号", 'A' + cabinet, shelf_seq / 20 + 1,
-		 shelf_seq % 20 + 1);
-	for (int i = 0; i < ndocs && rc == STORE_OK; i++) {
-		if (i == skip1 || i == skip2)
-			continue;
-		rc = archive_item_insert(cx, household_id, number, village, docs[i].name, docs[i].code,
-					 date, docs[i].retention, place, ++item_no, &id);
-	}
-	if (rc == STORE_OK)
-		rc = store_exec(cx->db, "UPDATE households SET next_item_no = ? WHERE id = ?", "ii",
-				item_no + 1, household_id);
-	return rc;
-}
-
-int demo_picture(struct ctx *cx, int64_t item_id, int seed, const char *name)
-{
-	char pic[1000], thumb[1100], upright[1100];
-	struct blob_writer w, tw, rw;
-	struct media_info info;
-	snprintf(pic, sizeof(pic), "%s/tmp/upload-demo-%d.jpg", cx->blobs->root, seed);
-	snprintf(thumb, sizeof(thumb), "%s-thumb.jpg", pic);
-	snprintf(upright, sizeof(upright), "%s-upright.jpg", pic);
-	if (media_sample_picture(pic, 640, 480, (unsigned)seed + 1))
-		return STORE_ERROR;
-	media_inspect(pic, "image/jpeg", thumb, upright, &info);
-	tw.fd = rw.fd = -1;
-	if (blob_writer_from_file(cx->blobs, &w, pic, UINT64_MAX) ||
-	    (info.has_thumbnail && blob_writer_from_file(cx->blobs, &tw, thumb, UINT64_MAX)) ||
-	    (info.has_reference && blob_writer_from_file(cx->blobs, &rw, upright, UINT64_MAX)))
-		return STORE_ERROR;
-	struct archive_file f = {name, &w, "image/jpeg", &info,
-				 info.has_thumbnail ? &tw : NULL, info.has_reference ? &rw : NULL};
-	json_t *fields = json_object(), *out = NULL;
-	int rc = archive_item_add_files(cx, item_id, fields, &f, 1, &out) == OUT_OK ? STORE_OK
-		 : STORE_ERROR;
-	json_decref(fields);
-	json_decref(out);
-	blob_writer_abort(&w);
-	if (info.has_thumbnail)
-		blob_writer_abort(&tw);
-	if (info.has_reference)
-		blob_writer_abort(&rw);
-	return rc;
-}
-
-/* Scans for a few households: a generated photograph on their before-and-after item,
- * stored, thumbnailed and described like any upload. */
-static int make_sample_pictures(struct ctx *cx, int count)
-{
-	int64_t *items = calloc((size_t)count, sizeof(*items));
-	int n = 0, rc = STORE_OK;
-	if (!items || !cx->blobs)
-		goto out;
-	struct store_rows *r = store_query(cx->db, "SELECT i.id FROM items i WHERE"
-		" i.doc_type = 'photos_before_after' ORDER BY i.household_id LIMIT ?", "i", (int64_t)count);
-	while (store_next(r) && n < count)
-		items[n++] = store_int(r, 0);
-	rc = store_finish(r);
-	for (int i = 0; i < n && rc == STORE_OK; i++) {
-		char name[32];
-		snprintf(name, sizeof(name), "photo-%02d.jpg", i + 1);
-		rc = demo_picture(cx, items[i], i, name);
-	}
-out:
-	free(items);
-	return rc;
-}
-
 /* Inserts one generated household with its members. */
 static int make_household(struct ctx *cx, struct rng *r, struct id_alloc *ids,
 			  const char *category, int size, const char *village, int village_seq,
-			  struct site_plan *site, const struct doc_checklist *docs, int complete,
+			  struct site_plan *site, const struct demo_archive_checklist *docs, int complete,
 			  int cabinet)
 {
 	static const char *const ethnicities[] = {"miao", "han", "tujia", "dong", "gelao"};
@@ -411,7 +299,7 @@ static int make_household(struct ctx *cx, struct rng *r, struct id_alloc *ids,
 		rc = household_index(cx, id);
 	int poor = strcmp(category, "registered_poor") == 0;
 	if (rc == STORE_OK)
-		rc = make_items(cx, r, id, number, village, reloc, poor ? docs->poor : docs->sync,
+		rc = demo_archive_items(cx, r, id, number, village, reloc, poor ? docs->poor : docs->sync,
 				poor ? docs->npoor : docs->nsync, complete, cabinet,
 				site->building_no * ROOMS_PER_BUILDING + site->rooms_used);
 	return rc;
@@ -476,7 +364,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	long p_poor = ARTICLE_POOR_PERSONS, p_sync = ARTICLE_PERSONS - ARTICLE_POOR_PERSONS;
 	long archived = ARTICLE_ARCHIVED_FILES;
 	long labor_files = ARTICLE_LABOR_FILES, labor_volumes = ARTICLE_LABOR_VOLUMES;
-	struct doc_checklist docs;
+	struct demo_archive_checklist docs;
 	double started = monotonic_seconds();
 	memset(sum, 0, sizeof(*sum));
 	*err_key = "internal";
@@ -520,7 +408,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 	*err_key = "internal";
 	if (load_villages(cx, &villages, &nvillages) != STORE_OK ||
 	    !(village_seq = calloc((size_t)nvillages, sizeof(int))) ||
-	    make_sites(cx, sites) != STORE_OK || load_checklists(cx, &docs) != STORE_OK ||
+	    make_sites(cx, sites) != STORE_OK || demo_archive_checklists(cx, &docs) != STORE_OK ||
 	    docs.npoor == 0 || docs.nsync == 0)
 		goto rollback;
 	for (int i = 0; i < NSITES; i++)
@@ -562,7 +450,7 @@ int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_su
 					   store_begin(cx->db) != STORE_OK))
 			goto fail;
 	}
-	if (opt->sample_files && make_sample_pictures(cx, SAMPLE_PICTURES) != STORE_OK)
+	if (opt->sample_files && demo_archive_pictures(cx, SAMPLE_PICTURES) != STORE_OK)
 		goto rollback;
 	sum->seconds_registry = monotonic_seconds() - started;
 	if (!opt->no_followup && demo_followup(cx, opt->seed ? opt->seed : 2019, labor_volumes,

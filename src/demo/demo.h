@@ -37,11 +37,6 @@ struct demo_summary {
 	double seconds_halls;
 };
 
-/* Gives archive item `item_id` a generated photograph (seed `seed`, file name `name`),
- * stored, thumbnailed and described like any upload (needs media_init and cx->blobs). A
- * store rc. */
-int demo_picture(struct ctx *cx, int64_t item_id, int seed, const char *name);
-
 /* Fills an empty database. Returns 0, or -1 with a message key in *err_key
  * (demo_not_empty, demo_too_small, internal). */
 int demo_generate(struct ctx *cx, const struct demo_options *opt, struct demo_summary *sum,

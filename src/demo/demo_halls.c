@@ -17,6 +17,7 @@
 
 #include "core/date.h"
 #include "demo/demo.h"
+#include "demo/demo_archive.h"
 #include "demo/rng.h"
 #include "domain/archive.h"
 #include "domain/audit.h"
@@ -112,7 +113,7 @@ static int fill_hall(struct ctx *cx, int64_t hall, const char *community,
 				if (rc == STORE_OK && pictures) {
 					char name[40];
 					snprintf(name, sizeof(name), "hall-%lld-%d.jpg", (long long)hall, given);
-					rc = demo_picture(cx, item, 100 + (int)sum->exhibits, name);
+					rc = demo_archive_picture(cx, item, 100 + (int)sum->exhibits, name);
 					kind = "picture";
 				}
 			}

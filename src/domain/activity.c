@@ -10,6 +10,7 @@
 #include "domain/division.h"
 #include "domain/household_guard.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 #define IN_SCOPE "(? = '' OR (t.community_code >= ? AND t.community_code < ?))"
@@ -32,19 +33,6 @@ static void ranges_of(struct ctx *cx, const char *place, struct ranges *r)
 		snprintf(r->dlo, sizeof(r->dlo), "%s", place);
 		snprintf(r->dhi, sizeof(r->dhi), "%s:", place);
 	}
-}
-
-/* Cuts a keyset page to `limit` rows: {"items", "next": the last id or null}. */
-static json_t *page_of(struct ctx *cx, json_t *rows, int limit, const char *id_key)
-{
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)limit) {
-		json_array_remove(rows, (size_t)limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)limit - 1), id_key));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	return json_pack("{s:o, s:o}", "items", rows, "next", next);
 }
 
 /* ---------------------------------------------------------------- the kinds */
@@ -89,18 +77,12 @@ static json_t *activity_load(struct ctx *cx, int64_t id)
 
 void activity_etag(json_t *activity, char out[48])
 {
-	snprintf(out, 48, "\"a%lld-%lld\"", (long long)json_integer_value(json_object_get(activity,
-		 "id")), (long long)json_integer_value(json_object_get(activity, "version")));
+	record_etag('a', activity, out);
 }
 
 enum outcome activity_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = activity_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "activity", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, activity_load, "activity", id, out);
 }
 
 enum outcome activity_create(struct ctx *cx, json_t *body, json_t **out)
@@ -120,7 +102,7 @@ enum outcome activity_create(struct ctx *cx, json_t *body, json_t **out)
 	const char *title = jx_string(body, "title", "", true, 100, cx->errs);
 	const char *held_on = ledger_date(cx, body, "held_on", "", true, DATE_PLANNED);
 	const char *place = jx_string(body, "place", "", true, 100, cx->errs);
-	const char *organiser = jx_string(body, "organiser", "", true, 100, cx->errs);
+	const char *organiser = jx_name(body, "organiser", "", true, 100, cx->errs);
 	/* a community worker's activity is their community's unless named */
 	if (!community && !jx_has(body, "community") && strlen(cx->actor->scope) == 12)
 		community = cx->actor->scope;
@@ -272,10 +254,7 @@ enum outcome activity_list(struct ctx *cx, const struct activity_filter *f, json
 		"ttt" "ttt" "tt" "tt" "tt" "ii" "ii" "i", g.lo, g.lo, g.hi, g.plo, g.plo, g.phi,
 		f->kind, f->kind, f->from, f->from, f->to, f->to, f->person_id, f->person_id,
 		f->after, f->after, (int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	*out = page_of(cx, rows, f->limit, "id");
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */
@@ -420,10 +399,10 @@ enum outcome activity_participation(struct ctx *cx, const struct participation_f
 	}
 	if (!r || store_finish(r) != STORE_OK)
 		return OUT_INTERNAL;
-	json_t *rows = activity_participation_rows(cx, f, &g, from, to);
-	if (!rows)
-		return OUT_INTERNAL;
-	*out = page_of(cx, rows, f->limit, "household_id");
+	enum outcome res = record_page(cx, activity_participation_rows(cx, f, &g, from, to),
+				       f->limit, "household_id", out);
+	if (res != OUT_OK)
+		return res;
 	json_t *d = json_array();
 	for (int i = 0; i <= PARTICIPATION_MAX; i++)
 		json_array_append_new(d, json_pack("{s:i, s:I}", "attendances", i, "households",

@@ -14,6 +14,7 @@
 #include "domain/checklist.h"
 #include "domain/household.h"
 #include "domain/privacy.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 
@@ -471,6 +472,5 @@ done:
 
 void archive_item_etag(json_t *item, char out[48])
 {
-	snprintf(out, 48, "\"i%lld-%lld\"", (long long)json_integer_value(json_object_get(item, "id")),
-		 (long long)json_integer_value(json_object_get(item, "version")));
+	record_etag('i', item, out);
 }

@@ -10,6 +10,7 @@
 #include "domain/division.h"
 #include "domain/household_guard.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 const char *const business_kinds[] = {"retail", "catering", "handicraft", "farming", "services",
@@ -106,18 +107,12 @@ static json_t *business_load(struct ctx *cx, int64_t id)
 
 void business_etag(json_t *business, char out[48])
 {
-	snprintf(out, 48, "\"b%lld-%lld\"", (long long)json_integer_value(json_object_get(business,
-		 "id")), (long long)json_integer_value(json_object_get(business, "version")));
+	record_etag('b', business, out);
 }
 
 enum outcome business_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = business_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "business", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, business_load, "business", id, out);
 }
 
 /* The founders of the body: each a person within the scope (else OUT_NOT_FOUND), at least
@@ -337,14 +332,7 @@ enum outcome business_list(struct ctx *cx, const struct business_filter *f, json
 		json_decref(rows);
 		return OUT_INTERNAL;
 	}
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)json_integer_value(
-			json_object_get(json_array_get(rows, (size_t)f->limit - 1), "id"))));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */

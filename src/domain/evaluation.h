@@ -58,6 +58,13 @@ enum outcome evaluation_act(struct ctx *cx, int64_t id, const char *if_match, js
  * approval, the demo county); *complete counts the subjects ranked. Returns a store_rc. */
 int evaluation_settle(struct ctx *cx, int64_t id, int64_t *complete);
 
+/* For the subject's two files (evaluation.c writes what evaluation_read.c reads), not
+ * audited: one scheme within the scope with its criteria and counts, and one subject with
+ * every evaluator's scores ({"evaluator", "scores": {code: n}}); NULL when there is none
+ * (or on a storage error: store_failed_in_tx tells). */
+json_t *evaluation_load(struct ctx *cx, int64_t id);
+json_t *evaluation_subject_load(struct ctx *cx, int64_t subject_id);
+
 struct evaluation_filter {
 	const char *kind, *status;
 	const char *community;	/* a division code prefix */

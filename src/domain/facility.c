@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 const char *const facility_statuses[] = {"open", "planned", "closed", NULL};
@@ -138,17 +139,7 @@ enum outcome facility_list(struct ctx *cx, const struct facility_filter *f, json
 			" WHERE (? = '' OR (f.community_code >= ? AND f.community_code < ?))"
 			" AND (? IS NULL OR f.kind = ?) AND f.id > ? ORDER BY f.id LIMIT ?",
 			"tttttii", lo, lo, hi, f->kind, f->kind, f->after, (int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)f->limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* One facility within the scope, with its windows; NULL when there is none. */
@@ -192,12 +183,7 @@ static json_t *facility_load(struct ctx *cx, int64_t id)
 
 enum outcome facility_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = facility_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "facility", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, facility_load, "facility", id, out);
 }
 
 enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
@@ -215,7 +201,7 @@ enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
 	const char *name = jx_string(body, "name", "", true, 60, cx->errs);
 	const char *address = jx_string(body, "address", "", false, 100, cx->errs);
 	const char *hours = jx_string(body, "opening_hours", "", false, 60, cx->errs);
-	const char *contact = jx_string(body, "contact", "", false, 30, cx->errs);
+	const char *contact = jx_name(body, "contact", "", false, 30, cx->errs);
 	const char *status = jx_enum(body, "status", "", false, facility_statuses, cx->errs);
 	int64_t area = 0;
 	bool has_area = jx_int(body, "area_m2", "", false, 1, 1000000, &area, cx->errs);
@@ -253,8 +239,7 @@ enum outcome facility_create(struct ctx *cx, json_t *body, json_t **out)
 
 void facility_etag(json_t *facility, char out[48])
 {
-	snprintf(out, 48, "\"f%lld-%lld\"", (long long)json_integer_value(json_object_get(facility,
-		 "id")), (long long)json_integer_value(json_object_get(facility, "version")));
+	record_etag('f', facility, out);
 }
 
 static enum outcome facility_writable(struct ctx *cx, json_t *record)
@@ -279,7 +264,7 @@ enum outcome facility_patch(struct ctx *cx, int64_t id, const char *if_match, js
 	const char *name = jx_string(body, "name", "", false, 60, cx->errs);
 	const char *address = jx_string(body, "address", "", false, 100, cx->errs);
 	const char *hours = jx_string(body, "opening_hours", "", false, 60, cx->errs);
-	const char *contact = jx_string(body, "contact", "", false, 30, cx->errs);
+	const char *contact = jx_name(body, "contact", "", false, 30, cx->errs);
 	const char *status = jx_enum(body, "status", "", false, facility_statuses, cx->errs);
 	int64_t area = 0;
 	bool has_area = jx_int(body, "area_m2", "", false, 1, 1000000, &area, cx->errs);

@@ -7,7 +7,7 @@
 static const struct ledger_field fields[] = {
 	{"signed", 'b', true, .label_key = "field_doctor_signed"},
 	{"date", 'd', false, .when = DATE_PAST, .label_key = "field_date"},
-	{"doctor", 't', false, .max = 50, .label_key = "field_doctor"},
+	{"doctor", 't', false, .max = 50, .person_name = true, .label_key = "field_doctor"},
 	{.name = NULL},
 };
 

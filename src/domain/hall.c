@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/household_guard.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/privacy.h"
 #include "domain/tx.h"
 
@@ -63,23 +64,6 @@ static void prefix_range(const char *community, char plo[16], char phi[17])
 		snprintf(plo, 16, "%s", community);
 		snprintf(phi, 17, "%s:", community);
 	}
-}
-
-/* {"items": rows, "next"}: the page of `limit` rows (one more was read to tell). Takes rows. */
-static enum outcome page_of(struct ctx *cx, json_t *rows, int limit, json_t **out)
-{
-	*out = NULL;
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)limit) {
-		json_array_remove(rows, (size_t)limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
 }
 
 /* One hall within the scope (its facility's facts); NULL when there is none. */
@@ -155,7 +139,7 @@ enum outcome hall_list(struct ctx *cx, const struct hall_filter *f, json_t **out
 		"tttt" "tttt" HALL_SCOPE_TYPES "ttt" "tt" "ii", f->from, f->from, f->to, f->to,
 		f->from, f->from, f->to, f->to, HALL_SCOPE_ARGS(lo, hi), plo, plo, phi, f->kind,
 		f->kind, f->after, (int64_t)f->limit + 1);
-	return page_of(cx, rows, f->limit, out);
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 enum outcome hall_visible(struct ctx *cx, int64_t id)
@@ -359,7 +343,7 @@ enum outcome hall_exhibit_list(struct ctx *cx, const struct hall_filter *f, json
 		HALL_SCOPE_ARGS(lo, hi), f->hall_id, f->hall_id, plo, plo, phi, f->kind, f->kind,
 		f->after, (int64_t)f->limit + 1);
 	exhibit_media(cx, rows);
-	return page_of(cx, rows, f->limit, out);
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- visits */
@@ -485,7 +469,7 @@ enum outcome hall_visit_list(struct ctx *cx, const struct hall_filter *f, json_t
 		json_decref(rows);
 		rows = NULL;
 	}
-	return page_of(cx, rows, f->limit, out);
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */

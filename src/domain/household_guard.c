@@ -70,3 +70,15 @@ enum outcome household_guard_requester(struct ctx *cx, int64_t person_id,
 		return OUT_INTERNAL;
 	return found ? OUT_OK : OUT_NOT_FOUND;
 }
+
+enum outcome household_guard_asked_by(struct ctx *cx, int64_t person_id,
+				      int64_t household_id, int64_t *hh, char dest[16])
+{
+	if (!person_id && !household_id)
+		return OUT_OK;
+	enum outcome res = household_guard_requester(cx, person_id, person_id ? 0 : household_id,
+						     hh, dest);
+	if (res == OUT_OK && person_id && household_id && *hh != household_id)
+		verrors_add(cx->errs, "household_id", "person_not_in_household");
+	return res;
+}

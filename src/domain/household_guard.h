@@ -31,4 +31,11 @@ int household_guard_touch(struct ctx *cx, int64_t id);
  * it; OUT_NOT_FOUND outside the actor's scope, OUT_INTERNAL when the store failed. */
 enum outcome household_guard_requester(struct ctx *cx, int64_t person_id,
 				       int64_t household_id, int64_t *hh, char dest[16]);
+/* Who asked, as a body names them (a petition, a service request): person_id and
+ * household_id as given (0: not given). Neither: OUT_OK, *hh and dest left as they are.
+ * Else household_guard_requester of the person, or else of the household; when both are
+ * given and the person is not of that household, "household_id" person_not_in_household
+ * goes to cx->errs (still OUT_OK: the caller answers every error at once). */
+enum outcome household_guard_asked_by(struct ctx *cx, int64_t person_id,
+				      int64_t household_id, int64_t *hh, char dest[16]);
 #endif

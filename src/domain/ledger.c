@@ -101,7 +101,8 @@ static void check_fields(struct ctx *cx, const struct ledger *l, json_t *body, j
 		double d = 0;
 		const char *s = NULL;
 		switch (f->kind) {
-		case 't': s = jx_string(body, f->name, "", required, (size_t)f->max, cx->errs); break;
+		case 't': s = (f->person_name ? jx_name : jx_string)(body, f->name, "", required,
+				(size_t)f->max, cx->errs); break;
 		case 'd': s = ledger_date(cx, body, f->name, "", required, f->when); break;
 		case 's': s = jx_enum(body, f->name, "", required, f->options, cx->errs); break;
 		case 'i':

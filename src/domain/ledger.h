@@ -74,6 +74,8 @@ struct ledger_field {
 	const char *option_prefix;	/* the catalogue prefix of the options' words */
 	const char *initial;	/* the form's value for a new row (NULL: empty) */
 	bool body_only;		/* checked, then dropped: the table has no such column */
+	bool person_name;	/* 't': a person's name, held to jx_name (nothing that does
+				 * not show: no zero-width space, no bidi control) */
 	/* 't': a configurable catalogue its value comes from ({"items": [{code, name_zh,
 	 * name_en, active}]}), which the form offers as a list; the check says what is known */
 	enum outcome (*choices)(struct ctx *cx, json_t **out);

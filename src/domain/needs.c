@@ -21,11 +21,11 @@ static const struct ledger_field fields[] = {
 	 .choices = need_categories_list},
 	{"description", 't', true, .max = 1000, .label_key = "field_need_description"},
 	{"source", 's', false, .options = needs_sources, .label_key = "field_need_source",
-	 .option_prefix = "need_source", .initial = "visit"},
+	 .option_prefix = "need_source"},
 	{"source_id", 'i', false, .min = 1, .label_key = "field_need_source_id",
 	 .records = needs_source_records, .records_kind = "source"},
 	{"measure", 't', false, .max = 1000, .label_key = "field_need_measure"},
-	{"owner", 't', false, .max = 50, .label_key = "field_need_owner"},
+	{"owner", 't', false, .max = 50, .person_name = true, .label_key = "field_need_owner"},
 	{"due_on", 'd', true, .when = DATE_PLANNED, .label_key = "field_need_due_on"},
 	{.name = NULL},
 };

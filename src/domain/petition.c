@@ -10,6 +10,7 @@
 #include "domain/household_guard.h"
 #include "domain/division.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 const char *const petition_channels[] = {"speaking_room", "letters_and_visits",
@@ -157,18 +158,12 @@ static json_t *petition_load(struct ctx *cx, int64_t id)
 
 void petition_etag(json_t *petition, char out[48])
 {
-	snprintf(out, 48, "\"t%lld-%lld\"", (long long)json_integer_value(json_object_get(petition,
-		 "id")), (long long)json_integer_value(json_object_get(petition, "version")));
+	record_etag('t', petition, out);
 }
 
 enum outcome petition_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = petition_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "petition", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, petition_load, "petition", id, out);
 }
 
 static int step(struct ctx *cx, int64_t id, const char *kind, const char *now, const char *text)
@@ -193,7 +188,7 @@ enum outcome petition_create(struct ctx *cx, json_t *body, json_t **out)
 	int64_t person_id = 0, household_id = 0;
 	jx_int(body, "person_id", "", false, 1, INT64_MAX, &person_id, cx->errs);
 	jx_int(body, "household_id", "", false, 1, INT64_MAX, &household_id, cx->errs);
-	const char *name = jx_string(body, "requester_name", "", false, 40, cx->errs);
+	const char *name = jx_name(body, "requester_name", "", false, 40, cx->errs);
 	bool anonymous = false;
 	jx_bool(body, "anonymous", "", true, &anonymous, cx->errs);
 	const char *channel = jx_enum(body, "channel", "", true, petition_channels, cx->errs);
@@ -211,13 +206,9 @@ enum outcome petition_create(struct ctx *cx, json_t *body, json_t **out)
 	int rc = STORE_OK;
 	int64_t hh = 0;
 	char dest[16] = "";
-	if (person_id || household_id) {
-		res = household_guard_requester(cx, person_id, person_id ? 0 : household_id, &hh, dest);
-		if (res != OUT_OK)	/* outside the scope, the person does not exist */
-			return tx_end(cx->db, res, STORE_OK);
-		if (person_id && household_id && hh != household_id)
-			verrors_add(cx->errs, "household_id", "person_not_in_household");
-	}
+	res = household_guard_asked_by(cx, person_id, household_id, &hh, dest);
+	if (res != OUT_OK)	/* outside the scope, the person does not exist */
+		return tx_end(cx->db, res, STORE_OK);
 	int64_t days = 0;
 	if (category) {
 		days = store_one_int(cx->db, &rc, "SELECT deadline_days FROM petition_categories"
@@ -364,18 +355,8 @@ enum outcome petition_list(struct ctx *cx, const struct petition_filter *f, json
 		plo, plo, phi, f->status,
 		f->status, (int64_t)f->overdue, today, f->category, f->category, f->channel, f->channel,
 		f->household_id, f->household_id, f->after, f->after, (int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)f->limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	add_states(cx, rows);
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	add_states(cx, rows);	/* none when NULL */
+	return record_page(cx, rows, f->limit, "id", out);
 }
 
 /* ---------------------------------------------------------------- figures */

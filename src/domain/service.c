@@ -10,6 +10,7 @@
 #include "domain/household_guard.h"
 #include "domain/division.h"
 #include "domain/ledger.h"
+#include "domain/record.h"
 #include "domain/tx.h"
 
 const char *const service_channels[] = {"window", "phone", "door_to_door", "online", NULL};
@@ -180,18 +181,12 @@ static json_t *load_for_change(struct ctx *cx, int64_t id)
 
 void service_request_etag(json_t *request, char out[48])
 {
-	snprintf(out, 48, "\"s%lld-%lld\"", (long long)json_integer_value(json_object_get(request,
-		 "id")), (long long)json_integer_value(json_object_get(request, "version")));
+	record_etag('s', request, out);
 }
 
 enum outcome service_request_get(struct ctx *cx, int64_t id, json_t **out)
 {
-	*out = request_load(cx, id);
-	if (*out) {
-		audit_read(cx, "read", "service_request", id, 1, NULL);
-		return OUT_OK;
-	}
-	return store_failed_in_tx(cx->db) ? OUT_INTERNAL : OUT_NOT_FOUND;
+	return record_get(cx, request_load, "service_request", id, out);
 }
 
 /* Checks the attachments (items of the household's archive) into cx->errs. */
@@ -232,7 +227,7 @@ enum outcome service_request_create(struct ctx *cx, json_t *body, json_t **out)
 	jx_int(body, "person_id", "", false, 1, INT64_MAX, &person_id, cx->errs);
 	jx_int(body, "household_id", "", false, 1, INT64_MAX, &household_id, cx->errs);
 	jx_int(body, "window_id", "", false, 1, INT64_MAX, &window_id, cx->errs);
-	const char *walk_in = jx_string(body, "walk_in_name", "", false, 40, cx->errs);
+	const char *walk_in = jx_name(body, "walk_in_name", "", false, 40, cx->errs);
 	const char *matter = jx_string(body, "matter", "", true, 40, cx->errs);
 	const char *channel = jx_enum(body, "channel", "", true, service_channels, cx->errs);
 	const char *community = jx_code(body, "community", "", false, 12, cx->errs);
@@ -248,13 +243,9 @@ enum outcome service_request_create(struct ctx *cx, json_t *body, json_t **out)
 	int rc = STORE_OK;
 	int64_t hh = 0;
 	char dest[16] = "";
-	if (person_id || household_id) {
-		res = household_guard_requester(cx, person_id, person_id ? 0 : household_id, &hh, dest);
-		if (res != OUT_OK)	/* outside the scope, the person does not exist */
-			return tx_end(cx->db, res, STORE_OK);
-		if (person_id && household_id && hh != household_id)
-			verrors_add(cx->errs, "household_id", "person_not_in_household");
-	}
+	res = household_guard_asked_by(cx, person_id, household_id, &hh, dest);
+	if (res != OUT_OK)	/* outside the scope, the person does not exist */
+		return tx_end(cx->db, res, STORE_OK);
 	int64_t days = 0;
 	if (matter) {
 		days = store_one_int(cx->db, &rc, "SELECT promised_days FROM service_matters"
@@ -427,15 +418,5 @@ enum outcome service_request_list(struct ctx *cx, const struct service_filter *f
 		status, status, (int64_t)open, (int64_t)f->overdue, today, f->matter, f->matter,
 		f->window_id, f->window_id, f->household_id, f->household_id, f->after, f->after,
 		(int64_t)f->limit + 1);
-	if (!rows)
-		return OUT_INTERNAL;
-	json_t *next = json_null();
-	if (json_array_size(rows) > (size_t)f->limit) {
-		json_array_remove(rows, (size_t)f->limit);
-		json_int_t last = json_integer_value(json_object_get(json_array_get(rows,
-			(size_t)f->limit - 1), "id"));
-		next = json_string(arena_printf(cx->arena, "%lld", (long long)last));
-	}
-	*out = json_pack("{s:o, s:o}", "items", rows, "next", next);
-	return OUT_OK;
+	return record_page(cx, rows, f->limit, "id", out);
 }

@@ -54,23 +54,12 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 	return 0;
 }
 
-/* True when s holds a bidirectional control (U+061C, U+200E/F, U+202A-E, U+2066-9): it
- * reorders the text around it, so a name could show as another. */
-static bool has_bidi_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((p[0] == 0xD8 && p[1] == 0x9C)
-		    || (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F
-							 || (p[2] >= 0xAA && p[2] <= 0xAE)))
-		    || (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))
-			return true;
-	return false;
-}
-
 /* A person's name as people write it, its surrounding spaces (also the ideographic
  * U+3000) cut: up to FULL_NAME_MAX characters, no control characters
- * (full_name_invalid), no bidirectional controls (full_name_bidi), not only spaces unless
- * empty (no name yet). The name to keep, in cx's arena, or NULL with *err_key. */
+ * (full_name_invalid), no bidirectional controls (full_name_bidi) nor other characters
+ * that do not show (full_name_invisible: a zero-width space, U+FEFF, a soft hyphen, ...;
+ * utf8_hidden_char, the rule jx_name holds every other person's name to), not only spaces
+ * unless empty (no name yet). The name to keep, in cx's arena, or NULL with *err_key. */
 static const char *full_name_clean(struct ctx *cx, const char *s, const char **err_key)
 {
 	if (!s || !*s)
@@ -79,8 +68,9 @@ static const char *full_name_clean(struct ctx *cx, const char *s, const char **e
 		*err_key = "full_name_invalid";
 		return NULL;
 	}
-	if (has_bidi_control(s)) {
-		*err_key = "full_name_bidi";
+	enum utf8_hidden hidden = utf8_hidden_char(s);
+	if (hidden != UTF8_SHOWN) {
+		*err_key = hidden == UTF8_BIDI ? "full_name_bidi" : "full_name_invisible";
 		return NULL;
 	}
 	const char *end = s + strlen(s);

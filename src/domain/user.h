@@ -18,13 +18,14 @@ int user_add(struct ctx *cx, const char *username, const char *role, const char 
 	     const char *password, const char **err_key);
 /* user_add with the person's full name (姓名; "" none yet), its surrounding spaces cut:
  * at most FULL_NAME_MAX characters, no control characters (full_name_invalid), no
- * bidirectional controls such as U+202E (full_name_bidi). */
+ * bidirectional controls such as U+202E (full_name_bidi) nor other characters that do not
+ * show, such as U+200B (full_name_invisible). */
 int user_add_named(struct ctx *cx, const char *username, const char *full_name,
 		   const char *role, const char *scope, const char *password, const char **err_key);
 /* Sets a user's full name ("" takes it away), audited as an update of the user; the same
  * name again changes nothing (cx->unchanged set). The name's rule is user_add_named's.
  * Returns 0 or -1 with *err_key (full_name_invalid,
- * full_name_bidi, user_unknown, internal). */
+ * full_name_bidi, full_name_invisible, user_unknown, internal). */
 int user_set_full_name(struct ctx *cx, int64_t id, const char *full_name, const char **err_key);
 /* The id of the user with this login name; 0 when there is none. */
 int64_t user_id_of(struct ctx *cx, const char *username);

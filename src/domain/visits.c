@@ -9,7 +9,7 @@ static const struct ledger_field fields[] = {
 	{"date", 'd', true, .when = DATE_PAST, .label_key = "field_date"},
 	{"kind", 's', false, .options = visits_kinds, .label_key = "field_visit_kind",
 	 .option_prefix = "visit"},
-	{"visitor", 't', true, .max = 50, .label_key = "field_visitor"},
+	{"visitor", 't', true, .max = 50, .person_name = true, .label_key = "field_visitor"},
 	{"found", 't', true, .max = 2000, .label_key = "field_found"},
 	{.name = NULL},
 };

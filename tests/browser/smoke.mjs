@@ -358,6 +358,13 @@ async function phoneWalk() {
     name: document.getElementById(t.getAttribute("aria-labelledby") || "")?.textContent || "" }));
   assert.ok(trailBox.tab === "0" && trailBox.name.trim().length > 1,
             `the trail's box takes the keyboard and has a name, wide rows or not (${JSON.stringify(trailBox)})`);
+  // each change's time on one line, each archive item's 档号 whole (one box, not broken at
+  // its hyphens), in Chinese at 390 px (issue 12)
+  const times = await p.locator("table.trail time").evaluateAll((els) => els.map((t) => t.getClientRects().length));
+  assert.ok(times.length >= 3 && times.every((n) => n === 1), `a change's time takes one line (${times})`);
+  const codes = await p.locator("ul.items .refcode").evaluateAll((els) => els.map((c) =>
+    [c.textContent, c.getClientRects().length]));
+  assert.ok(codes.length >= 1 && codes.every(([, n]) => n === 1), `an item's 档号 takes one line (${JSON.stringify(codes)})`);
   await axeClean(p, "household");
   await p.goto(base + "/lang/en?next=" + encodeURIComponent(new URL(p.url()).pathname));
   await axeClean(p, "household en");

@@ -32,10 +32,12 @@ def other_town_household(column="id"):
 
 
 def household_with_phone():
-    """A household with its own phone and a responsible person's (tap-to-call)."""
+    """A household with its own phone and a responsible person's (tap-to-call), and an
+    archive item (its 档号 on a phone)."""
     db = sqlite3.connect(S.db)
     row = db.execute("SELECT h.id FROM households h JOIN relocation_support r ON r.household_id = h.id"
                      " WHERE coalesce(h.phone, '') <> '' AND coalesce(r.responsible_phone, '') <> ''"
+                     " AND EXISTS (SELECT 1 FROM items i WHERE i.household_id = h.id)"
                      " ORDER BY h.id LIMIT 1").fetchone()
     db.close()
     return row[0]

@@ -51,7 +51,8 @@ WRITTEN = {}
 
 def writes_with_fields_of_their_own(hh):
     """Writes whose change rows record fields no schema above lists: a need raised and
-    resolved, an evaluation scored twice (issue 12: their fields in words); once, its
+    resolved, an evaluation scored twice, a volunteer's post and households changed (its
+    post and reach once showed as their keys) (issue 12: their fields in words); once, its
     evaluation's title kept."""
     if WRITTEN:
         return WRITTEN
@@ -73,6 +74,21 @@ def writes_with_fields_of_their_own(hh):
         r = S.request("PUT", "/api/v1/evaluations/%d/scores" % eid, {"household_id": hh, "evaluator": "评委甲",
                       "scores": {"clean": n}}, token=token)
         expect(r.status == 200, "scored %r" % r)
+    # a volunteer given another post and one more household of its community: post, reach
+    db = sqlite3.connect(S.db)
+    vid, more = db.execute("SELECT u.id, h.id FROM users u JOIN volunteers v ON v.user_id = u.id"
+                           " JOIN households h ON h.dest_community LIKE u.scope || '%' WHERE u.role = 'volunteer'"
+                           " AND h.id NOT IN (SELECT household_id FROM volunteer_reach r WHERE r.user_id = u.id)"
+                           " ORDER BY u.id, h.id LIMIT 1").fetchone()
+    db.close()
+    path = "/api/v1/users/%d/assignments" % vid
+    got = S.request("GET", path, token=token)
+    expect(got.status == 200, "a volunteer %r" % got)
+    mine = [h["id"] for h in got.json["households"]]
+    r = S.request("PUT", path, {"households": mine + [more], "post": "三号楼楼栋长"}, token=token)
+    expect(r.status == 200 and r.json["post"] == "三号楼楼栋长" and r.json["reach"] == got.json["reach"] + 1,
+           "a volunteer's post and reach changed %r" % r)
+    WRITTEN.update(volunteer=vid)
     return WRITTEN
 
 
@@ -185,7 +201,7 @@ def test_every_field_action_and_kind_of_record_has_words():
     for (after,) in sqlite3.connect(S.db).execute(
             "SELECT after FROM audit WHERE before IS NOT NULL AND after IS NOT NULL AND records IS NULL"):
         written |= set(json.loads(after)) - {"version", "updated_at", "files", "members", "events", "archive"}
-    expect({"resolved", "resolved_by", "resolved_on", "evaluations"} <= written,
+    expect({"resolved", "resolved_by", "resolved_on", "evaluations", "post", "reach"} <= written,
            "the writes ran: %r" % sorted(written))
     fields |= written
     for lang in ("zh-CN.txt", "en.txt"):
@@ -196,19 +212,26 @@ def test_every_field_action_and_kind_of_record_has_words():
 
 def test_the_trail_and_the_log_name_records_and_fields_in_words():
     """A need's resolve and an evaluation's scores on the household's change trail and the
-    audit page: the fields in words, the evaluation by its title, no code (issue 12)."""
+    audit page, a volunteer's post and reach on the audit page: the fields in words, the
+    evaluation by its title, no code (issue 12)."""
     import html
     import re
     w = writes_with_fields_of_their_own(one("SELECT household_id FROM jobs j JOIN persons p ON p.id = j.person_id"
                                             " ORDER BY j.id LIMIT 1"))
     session = S.page_session("admin", "songtao2019")
-    for path in ("/households/%d" % w["household"], "/audit?action=resolve", "/audit?entity=evaluation_subject"):
+    volunteer = "/audit?entity=volunteer&id=%d" % w["volunteer"]
+    for path in ("/households/%d" % w["household"], "/audit?action=resolve", "/audit?entity=evaluation_subject",
+                 volunteer):
         body = S.page(path, session).body.decode()
         rows = [html.unescape(re.sub(r"<[^>]+>", " ", x)) for x in re.findall(r"<tr>.*?</tr>", body, re.S)]
         text = "\n".join(rows)
-        codes = [c for c in ("resolved", "resolved_by", "resolved_on", "scheme_id", "evaluations", "system")
+        codes = [c for c in ("resolved", "resolved_by", "resolved_on", "scheme_id", "evaluations", "system", "post",
+                             "reach", "households")
                  if re.search(r"(?<![\w.])%s(?![\w])" % c, text)]
         expect(not codes, "%s shows codes %r" % (path, codes))
+        if path == volunteer:
+            expect(any("岗位" in r and "联系户数" in r for r in rows), "%s says the post and reach changed %r" % (path, rows))
+            continue
         if path != "/audit?action=resolve":
             expect(any(w["title"] in r and "评选评分" in r for r in rows), "%s names the evaluation: %r" % (path, w["title"]))
         if path != "/audit?entity=evaluation_subject":

@@ -242,6 +242,8 @@ def test_plots_steps_and_visits():
     expect(r.status == 422 and r.field_codes() == {"items[0].evidence_item_id": "item_not_in_household"}, "%r" % r)
     r = post("/api/v1/households/%d/visits" % hh, {"date": day(3), "visitor": "社区网格员", "found": "x"})
     expect(r.status == 422 and r.field_codes() == {"date": "date_in_future"}, "%r" % r)
+    r = post("/api/v1/households/%d/visits" % hh, {"date": day(-1), "visitor": "社区\u200b网格员", "found": "x"})
+    expect(r.status == 422 and r.field_codes() == {"visitor": "name_invisible"}, "a visitor's name as shown %r" % r)
     expect(rows()[:8] == (before[0], before[1], before[2], before[3], before[4] + 3, before[5], before[6], before[7]),
            "only the plots stored")
     steps["items"] = [{"step": "registration", "done_date": "2019-03-01", "done_by": "村干部"},

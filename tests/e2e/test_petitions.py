@@ -135,6 +135,15 @@ def test_bad_input_stores_nothing():
     expect(r.status == 422 and r.field_codes().get("person_id") == "anonymous_with_requester", "anonymous %r" % r)
     r = post("/api/v1/petitions", {"channel": "talk_booth", "category": "health", "content": "x"}, TS)
     expect(r.status == 422 and r.field_codes().get("anonymous") == "required", "anonymous must be said %r" % r)
+    other, _ = family()
+    r = petition(anonymous=False, person_id=person, household_id=other)
+    expect(r.status == 422 and r.field_codes().get("household_id") == "person_not_in_household",
+           "a person and another household %r" % r)
+    # a requester's name that would be stored with a character no one sees (issue 12)
+    for name, code in (("杨\u200b大山", "name_invisible"), ("\ufeff杨大山", "name_invisible"),
+                       ("杨\u00ad大山", "name_invisible"), ("杨\u202e大山", "name_bidi")):
+        r = petition(anonymous=False, requester_name=name)
+        expect(r.status == 422 and r.field_codes().get("requester_name") == code, "%r refused %r" % (name, r))
     expect(stored() == before, "nothing stored")
     pid = petition().json["id"]
     before = stored()

@@ -229,6 +229,12 @@ def test_bad_requests_store_nothing():
            "unknown matter and channel at once %r" % r)
     r = post("/api/v1/service-requests", {"matter": "id_card", "channel": "window"}, TS)
     expect(r.status == 422 and r.field_codes().get("person_id") == "requester_required", "who asked %r" % r)
+    r = post("/api/v1/service-requests", {"person_id": person, "household_id": other_hh, "matter": "id_card",
+                                          "channel": "window"}, TS)
+    expect(r.status == 422 and r.field_codes().get("household_id") == "person_not_in_household",
+           "a person and another household %r" % r)
+    r = post("/api/v1/service-requests", {"walk_in_name": "李\u2060大姐", "matter": "id_card", "channel": "window"}, TS)
+    expect(r.status == 422 and r.field_codes().get("walk_in_name") == "name_invisible", "a walk-in's name as shown %r" % r)
     r = post("/api/v1/service-requests", {"person_id": person, "matter": "pet_registration", "channel": "window"}, TS)
     expect(r.status == 422 and r.field_codes().get("matter") == "unknown_value", "a retired matter is no longer taken")
     # a person outside the user's scope does not exist for them

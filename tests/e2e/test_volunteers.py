@@ -310,9 +310,18 @@ def test_pages_of_a_volunteer():
         expect(r.status == 422 and 'id="source_id-error"' in body and "此户没有这条记录" in body
                and ('value="%s" selected' % bad) in body and "慢病随访需陪同" in body
                and stored() == before[:2] + (before[2] + 1,) + before[3:], "not this household's record %r: %r" % (bad, r))
+    # a kind chosen that is not the record's kind: said beside the kind, nothing stored (issue 12)
+    expect('<option value="">—</option>\n      <option value="visit">' in form, "the kind starts empty %r" % form)
+    for kind in ("other", "petition"):
+        r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同",
+                                                           "due_on": LATER, "source": kind, "source_id": "visit:%d" % visit})
+        body = r.body.decode()
+        expect(r.status == 422 and 'id="source-error"' in body and "所选来源与所选的来源记录不是同一类" in body
+               and ('value="visit:%d" selected' % visit) in body
+               and stored() == before[:2] + (before[2] + 1,) + before[3:], "%s and a visit refused %r" % (kind, r))
     r = submit("/households/%d/needs/new" % hh, vol, {"category": "health_care", "description": "慢病随访需陪同", "due_on": LATER,
-                                                       "source": "other", "source_id": "visit:%d" % visit})
-    expect(r.status == 303, "a need by the form %r" % r)
+                                                       "source": "", "source_id": "visit:%d" % visit})
+    expect(r.status == 303, "a need by the form, its kind left to the record %r" % r)
     need = max(get("/api/v1/households/%d/needs" % hh, TS).json["items"], key=lambda n: n["id"])
     expect(need["source"] == "visit" and need["source_id"] == visit, "its source is the visit chosen %r" % need)
     home = page("/households/%d" % hh, vol).body.decode()

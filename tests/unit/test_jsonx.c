@@ -158,6 +158,39 @@ static void pairs_are_written_as_jansson_writes_them(void **state)
 	buf_release(&b);
 }
 
+/* A person's name: jx_string's codes first, then name_bidi or name_invisible, from JSON
+ * and from a text alike; a name that shows passes unchanged. */
+static void names_refuse_what_does_not_show(void **state)
+{
+	struct fixture *f = *state;
+	const char *names[] = {"吴晓梅", "吴\u200b梅", "\ufeff吴", "吴\u00ad梅", "吴\u202e梅", "",
+			       "a	b", "一二三四五六"};
+	const char *want[] = {NULL, "name_invisible", "name_invisible", "name_invisible",
+			      "name_bidi", "required", "control_character", "too_long"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		json_t *o = json_pack("{s:s}", "name", names[i]);
+		verrors_init(&f->e, &f->a);
+		const char *j = jx_name(o, "name", "", true, 5, &f->e);
+		assert_true(want[i] ? j == NULL : j != NULL && strcmp(j, names[i]) == 0);
+		if (want[i])
+			assert_string_equal(code_of(&f->e, "name"), want[i]);
+		else
+			assert_int_equal(f->e.n, 0);
+		verrors_init(&f->e, &f->a);
+		const char *t = jx_text_name(names[i], "m[0].name", "", true, 5, &f->e);
+		assert_true(want[i] ? t == NULL : t == names[i]);
+		if (want[i])
+			assert_string_equal(code_of(&f->e, "m[0].name"), want[i]);
+		json_decref(o);
+	}
+	/* jx_string itself stays as it was: the rule is a name's, not every text's */
+	verrors_init(&f->e, &f->a);
+	json_t *o = json_pack("{s:s}", "note", "a\u200bb");
+	assert_non_null(jx_string(o, "note", "", true, 5, &f->e));
+	assert_int_equal(f->e.n, 0);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +198,7 @@ int main(void)
 		cmocka_unit_test(accepts_good_values_and_counts_characters),
 		cmocka_unit_test(texts_are_judged_as_json_values_are),
 		cmocka_unit_test(pairs_are_written_as_jansson_writes_them),
+		cmocka_unit_test(names_refuse_what_does_not_show),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

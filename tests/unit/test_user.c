@@ -386,6 +386,26 @@ static void full_names(void **state)
 		assert_string_equal(err, "full_name_bidi");
 		assert_int_equal(user_id(t, "other"), 0);
 	}
+	/* nor a character that does not show (issue 12): a zero-width space, joiner, word
+	 * joiner, BOM, soft hyphen or tag would store a name that looks like another */
+	assert_true(testdb_in_both_catalogues("full_name_invisible"));
+	const char *invisible[] = {"吴\u200b晓梅", "吴\u200c梅", "吴\u200d梅", "\u2060吴晓梅",
+				   "\ufeff吴晓梅", "吴\u00ad梅", "吴晓梅\U000E0020"};
+	for (size_t i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++) {
+		int64_t audit = count(t, "SELECT count(*) FROM audit");
+		testdb_reset(t);
+		assert_int_equal(user_set_full_name(&t->cx, user_id(t, "wuxm"), invisible[i], &err),
+				 -1);
+		assert_string_equal(err, "full_name_invisible");
+		assert_int_equal(count(t, "SELECT count(*) FROM audit"), audit);
+		testdb_reset(t);
+		assert_int_equal(user_add_named(&t->cx, "other", invisible[i], "county", "520628",
+						"long enough 1", &err), -1);
+		assert_string_equal(err, "full_name_invisible");
+		assert_int_equal(user_id(t, "other"), 0);
+	}
+	assert_true(testdb_in_both_catalogues("name_invisible"));
+	assert_true(testdb_in_both_catalogues("name_bidi"));
 	/* the spaces around a name (the ideographic one too) are cut: the same name again */
 	int64_t audit0 = count(t, "SELECT count(*) FROM audit");
 	testdb_reset(t);

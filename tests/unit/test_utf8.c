@@ -154,6 +154,27 @@ static void control_characters_are_found_anywhere(void **state)
 	assert_true(utf8_has_control("\xE4\xB8"));
 }
 
+/* Characters that do not show: bidi controls apart, every other Cf character invisible;
+ * what shows (letters, the ideographic space, a no-break space, the middle dot of a
+ * transliterated name) passes. */
+static void hidden_characters_are_named_by_kind(void **state)
+{
+	(void)state;
+	const char *shown[] = {"", "吴晓梅", "王 芳", "吴\u3000梅", "a\u00a0b", "阿依古丽·买买提",
+			       "O'Brien-Smith", "\U0001F600", "\u200a"};	/* hair space: shows as a space */
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		assert_int_equal(utf8_hidden_char(shown[i]), UTF8_SHOWN);
+	const char *invisible[] = {"吴\u200b梅", "\u200c吴", "吴\u200d", "\u2060吴", "\ufeff吴晓梅",
+				   "吴\u00ad梅", "吴\u2062", "\u180e吴", "吴\U000E0041", "\u206a吴",
+				   "\u0600", "\U0001D173", "\ufff9"};
+	for (size_t i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++)
+		assert_int_equal(utf8_hidden_char(invisible[i]), UTF8_INVISIBLE);
+	const char *bidi[] = {"吴\u202e梅", "\u200e吴", "吴\u200f", "\u202a吴", "\u2066吴\u2069",
+			      "\u061c", "\u200b吴\u202e"};	/* bidi wins over an invisible one */
+	for (size_t i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++)
+		assert_int_equal(utf8_hidden_char(bidi[i]), UTF8_BIDI);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +185,7 @@ int main(void)
 		cmocka_unit_test(cjk_blocks_and_their_edges),
 		cmocka_unit_test(display_width_counts_wide_characters_twice),
 		cmocka_unit_test(control_characters_are_found_anywhere),
+		cmocka_unit_test(hidden_characters_are_named_by_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
