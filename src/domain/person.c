@@ -63,6 +63,15 @@ static const char *src_string(const struct person_src *s, const char *key, const
 		: jx_text(jx_pairs_get(s->t, key), key, prefix, required, max, e);
 }
 
+/* A person's name: as src_string, and refused when it holds a character that does not show
+ * (jx_name), so a name stored is the name shown. */
+static const char *src_name(const struct person_src *s, const char *key, const char *prefix,
+			    bool required, size_t max, struct verrors *e)
+{
+	return !s->t ? jx_name(s->obj, key, prefix, required, max, e)
+		: jx_text_name(jx_pairs_get(s->t, key), key, prefix, required, max, e);
+}
+
 static const char *src_enum(const struct person_src *s, const char *key, const char *prefix,
 			    bool required, const char *const *values, struct verrors *e)
 {
@@ -112,7 +121,7 @@ static bool parse_person(struct ctx *cx, const struct person_src *src, const cha
 		else
 			p->has_id = true;
 	}
-	p->name = src_string(src, "name", prefix, create, 30, e);
+	p->name = src_name(src, "name", prefix, create, 30, e);
 	const char *gender = src_enum(src, "gender", prefix, false, person_genders, e);
 	const char *birth = src_date(src, "birth_date", prefix, false, e);
 	if (p->has_id && gender && strcmp(gender, p->idn.male ? "male" : "female") != 0)

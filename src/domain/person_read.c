@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/record.h"
 
 /* Columns every person query selects, in the order person_row_json reads them. */
 #define PERSON_COLS "p.id, p.household_id, p.id_number, p.name, p.gender, p.birth_date," \
@@ -72,9 +73,7 @@ json_t *person_load(struct ctx *cx, int64_t id)
 
 void person_etag(json_t *person, char out[48])
 {
-	snprintf(out, 48, "\"p%lld-%lld\"",
-		 (long long)json_integer_value(json_object_get(person, "id")),
-		 (long long)json_integer_value(json_object_get(person, "version")));
+	record_etag('p', person, out);
 }
 
 enum outcome person_list(struct ctx *cx, int64_t household_id, int64_t after, int limit,

@@ -200,6 +200,23 @@ static void bad_members_are_all_reported(void **state)
 	int rc;
 	assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons WHERE id_number = ?",
 				       "t", a), 0);
+
+	/* a member's name with a character that does not show (a zero-width space) or a
+	 * bidirectional control: refused, nothing stored */
+	const char *hidden[] = {"吴\u200b晓梅", "\u202e吴晓梅"}, *code[] = {"name_invisible", "name_bidi"};
+	for (int i = 0; i < 2; i++) {
+		testdb_reset(t);
+		char b[19];
+		body = household_body("520628118201", make_id(a, "19800101", 21),
+				      make_id(b, "20100505", 23));
+		json_object_set_new(json_array_get(json_object_get(body, "members"), 0), "name",
+				    json_string(hidden[i]));
+		assert_int_equal(household_create(&t->cx, body, &out), OUT_INVALID);
+		assert_string_equal(first_code(t, "members[0].name"), code[i]);
+		json_decref(body);
+		assert_int_equal(store_one_int(t->db, &rc, "SELECT count(*) FROM persons"
+					       " WHERE id_number = ? OR id_number = ?", "tt", a, b), 0);
+	}
 }
 
 static void scope_hides_other_towns(void **state)
