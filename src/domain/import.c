@@ -308,8 +308,9 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		}
 		if (c->kind == ROWREAD_EMPTY)
 			continue;
-		char v[512];
-		import_column_squeeze(c->text, v, sizeof(v), false);
+		char v[512];	/* squeezed: only names of divisions are looked up so */
+		if (def->type == 'w' || def->type == 'v' || def->type == 'c')
+			import_column_squeeze(c->text, v, sizeof(v), false);
 		switch (def->type) {
 		case 'o': {
 			const char *code = option_of(r, f, c->text);
