@@ -40,7 +40,6 @@ struct rowpipe {
 	struct rowread *rr;		/* the producer's once the thread runs */
 	int nsheets;
 	int batch_rows;
-	size_t batch_bytes;
 
 	pthread_t thread;
 	bool started;
@@ -117,7 +116,8 @@ static void batch_fill(struct rowpipe *p, struct batch *b)
 	b->where_sheet = 0;
 	b->where_row = 0;
 	struct rowread_row row;
-	while (b->nrows < p->batch_rows && b->tlen < p->batch_bytes &&
+	while (b->nrows < p->batch_rows && b->tlen < ROWPIPE_BATCH_BYTES &&
+	       b->ncells < ROWPIPE_BATCH_CELLS &&
 	       !atomic_load_explicit(&p->stopping, memory_order_relaxed)) {
 		enum rowread_status st = rowread_next(p->rr, &row);
 		if (st == ROWREAD_OK && !batch_add(b, &row)) {
@@ -185,7 +185,6 @@ struct rowpipe *rowpipe_open(const char *path, long long max_bytes,
 	p->nsheets = rowread_sheet_count(rr);
 	p->batch_rows = shape && shape->batch_rows > 0 ? shape->batch_rows : ROWPIPE_BATCH_ROWS;
 	p->nring = shape && shape->batches > 0 ? shape->batches : ROWPIPE_BATCHES;
-	p->batch_bytes = ROWPIPE_BATCH_BYTES;
 	p->format = rowread_format(rr);
 	p->encoding = rowread_encoding(rr);
 	p->date1904 = rowread_date1904(rr);

@@ -17,9 +17,11 @@
  * touched outside the ring's mutex, except a stop flag (an atomic).
  *
  * Memory: a ring of a few batches (ROWPIPE_BATCHES), each one block of copied cell texts
- * and one of cells, closed at ROWPIPE_BATCH_ROWS rows or ROWPIPE_BATCH_BYTES of text
- * (plus the row that crossed it): bounded whatever the file's size. Blocks are reused
- * batch after batch. A full ring makes the producer wait for the caller.
+ * and one of cells, closed at ROWPIPE_BATCH_ROWS rows, ROWPIPE_BATCH_CELLS cells or
+ * ROWPIPE_BATCH_BYTES of text, whichever comes first (plus the row that crossed it):
+ * bounded whatever the file's size (about 1 MiB a batch for a county's CSV; at most about
+ * 3 MiB plus one row's text). Blocks are reused batch after batch. A full ring makes the
+ * producer wait for the caller.
  */
 #ifndef ANJU_ROWPIPE_H
 #define ANJU_ROWPIPE_H
@@ -28,6 +30,7 @@
 #include "core/rowread.h"
 
 #define ROWPIPE_BATCH_ROWS 2048
+#define ROWPIPE_BATCH_CELLS 65536
 #define ROWPIPE_BATCH_BYTES (1u << 20)
 #define ROWPIPE_BATCHES 4
 

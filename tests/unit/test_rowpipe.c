@@ -1,5 +1,5 @@
 /* Unit tests for core/rowpipe.c: for CSV (UTF-8, GB18030, blank rows, records across
- * reads, 0 rows, an error on the first row and in the middle) and XLSX (several sheets,
+ * reads, wide rows, 0 rows, an error on the first row and in the middle) and XLSX (several sheets,
  * hidden, merged ranges, shared strings) the pipe gives the rows, statuses, positions and
  * findings rowread gives, with tiny batches and the default ones; what it says mid-file is
  * what the reader said when the batch was closed; and closing early, also while the
@@ -178,6 +178,27 @@ static void csv_large(void **state)
 	free(data);
 }
 
+/* Wide rows: batches closed by their cells (40 a row) or their text (8 KiB a row) before
+ * their rows, as the same rows one by one. */
+static void csv_wide(void **state)
+{
+	(void)state;
+	size_t cap = 4000000, n = 0;
+	char *data = malloc(cap);
+	for (int i = 0; i < 5000; i++)
+		for (int c = 0; c < 40; c++)
+			n += (size_t)snprintf(data + n, cap - n, "%d%c", i + c, c == 39 ? '\n' : ',');
+	same_for_every_shape(write_tmp(data, n), ROWREAD_END, 5000);
+	unlink(tmpl);
+	n = 0;
+	for (int i = 0; i < 300; i++)
+		for (int c = 0; c < 40; c++)
+			n += (size_t)snprintf(data + n, cap - n, "%0200d%c", i * c, c == 39 ? '\n' : ',');
+	same_for_every_shape(write_tmp(data, n), ROWREAD_END, 300);
+	unlink(tmpl);
+	free(data);
+}
+
 static void xlsx_sheets_and_findings(void **state)
 {
 	(void)state;
@@ -278,6 +299,7 @@ int main(void)
 		cmocka_unit_test(csv_of_no_rows),
 		cmocka_unit_test(csv_errors_first_and_mid_file),
 		cmocka_unit_test(csv_large),
+		cmocka_unit_test(csv_wide),
 		cmocka_unit_test(xlsx_sheets_and_findings),
 		cmocka_unit_test(xlsx_findings_follow_the_batches),
 		cmocka_unit_test(close_early),
