@@ -24,9 +24,10 @@ struct batch {
 	size_t tlen, tcap;
 	struct rowread_cell *cells;	/* .text points into text once the batch is closed */
 	size_t *off;			/* each cell's text offset while the batch is filled */
-	size_t ncells, ccap;
+	size_t ncells, ccap, ocap;
 	struct pipe_row *rows;
-	int nrows, rcap;
+	int nrows;
+	size_t rcap;
 	/* ROWREAD_OK: more batches follow; else the reader's last word (END or an error) */
 	enum rowread_status status;
 	long blank;
@@ -66,35 +67,41 @@ struct rowpipe {
 
 /* ---------------------------------------------------------------- the producer */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
+/* p with room for need items of size bytes (*cap updated; never NULL for room of none), or
+ * NULL when memory ran out (p stays as it was). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return true;
+	if (p && need <= *cap)
+		return p;
 	size_t n = *cap ? *cap : 64;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(*p, n * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = n;
-	return true;
+	void *q = realloc(p, n * size);
+	if (q)
+		*cap = n;
+	return q;
 }
 
 /* Copies a row into the batch; false when memory ran out. */
 static bool batch_add(struct batch *b, const struct rowread_row *row)
 {
-	size_t bytes = 0;
+	size_t bytes = 0, cells = b->ncells + (size_t)row->ncells;
 	for (int i = 0; i < row->ncells; i++)
 		bytes += strlen(row->cells[i].text) + 1;
-	size_t rcap = (size_t)b->rcap, ccap = b->ccap, ocap = b->ccap;
-	if (!grow((void **)&b->text, &b->tcap, b->tlen + bytes, 1) ||
-	    !grow((void **)&b->rows, &rcap, (size_t)b->nrows + 1, sizeof(*b->rows)) ||
-	    !grow((void **)&b->cells, &ccap, b->ncells + (size_t)row->ncells, sizeof(*b->cells)) ||
-	    !grow((void **)&b->off, &ocap, b->ncells + (size_t)row->ncells, sizeof(*b->off)))
+	char *text = grow(b->text, &b->tcap, b->tlen + bytes, 1);
+	if (text)
+		b->text = text;
+	struct pipe_row *rows = grow(b->rows, &b->rcap, (size_t)b->nrows + 1, sizeof(*rows));
+	if (rows)
+		b->rows = rows;
+	struct rowread_cell *cell = grow(b->cells, &b->ccap, cells, sizeof(*cell));
+	if (cell)
+		b->cells = cell;
+	size_t *off = grow(b->off, &b->ocap, cells, sizeof(*off));
+	if (off)
+		b->off = off;
+	if (!text || !rows || !cell || !off)
 		return false;
-	b->rcap = (int)rcap;
-	b->ccap = ccap < ocap ? ccap : ocap;
 	b->rows[b->nrows++] = (struct pipe_row){row->sheet, row->number, row->ncells, b->ncells};
 	for (int i = 0; i < row->ncells; i++) {
 		size_t n = strlen(row->cells[i].text) + 1;
