@@ -25,7 +25,8 @@ void buf_reset(struct buf *b)
 {
 	b->len = 0;
 	b->failed = 0;
-	b->data[0] = '\0';
+	if (b->cap)	/* else data is the shared buf_empty, "" already: every thread's */
+		b->data[0] = '\0';
 }
 
 /* Makes room for `extra` more bytes plus the NUL; returns 0 or sets failed and returns -1. */

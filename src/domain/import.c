@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/idnumber.h"
+#include "core/rowpipe.h"
 #include "core/rowread.h"
 #include "domain/archive.h"
 #include "domain/audit.h"
@@ -66,7 +67,7 @@ struct ledger_map {
 struct run {
 	struct ctx *cx;
 	const struct import_opts *o;
-	struct rowread *rr;
+	struct rowpipe *rp;	/* the file, read on a second thread */
 	int64_t import_id;
 	char detail[32];
 	json_t *errors;		/* [{sheet, row, column, field, code, message, value}] */
@@ -110,7 +111,7 @@ struct run {
 
 static const char *sheet_label(struct run *r, int sheet)
 {
-	const struct rowread_sheet *s = rowread_sheet(r->rr, sheet);
+	const struct rowread_sheet *s = rowpipe_sheet(r->rp, sheet);
 	return s && s->name ? s->name : "";
 }
 
@@ -307,8 +308,9 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		}
 		if (c->kind == ROWREAD_EMPTY)
 			continue;
-		char v[512];
-		import_column_squeeze(c->text, v, sizeof(v), false);
+		char v[512];	/* squeezed: only names of divisions are looked up so */
+		if (def->type == 'w' || def->type == 'v' || def->type == 'c')
+			import_column_squeeze(c->text, v, sizeof(v), false);
 		switch (def->type) {
 		case 'o': {
 			const char *code = option_of(r, f, c->text);
@@ -321,7 +323,7 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		}
 		case 'd': {
 			char d[11];
-			if (!import_column_date(c, rowread_date1904(r->rr), d)) {
+			if (!import_column_date(c, rowpipe_date1904(r->rp), d)) {
 				add_error(r, row->sheet, row->number, f, "import_bad_date", c->text);
 				ir->bad = true;
 			} else
@@ -1308,7 +1310,7 @@ static void import_ledger_row(struct run *r, const struct ledger_map *m,
 			continue;
 		}
 		const char *code;
-		json_t *v = ledger_value(&l->fields[i - 2], c, rowread_date1904(r->rr), &code);
+		json_t *v = ledger_value(&l->fields[i - 2], c, rowpipe_date1904(r->rp), &code);
 		if (!v) {
 			add_error_at(r, row->sheet, row->number, col, m->label[i], code, c->text);
 			bad = true;
@@ -1506,8 +1508,8 @@ static void run_release(struct run *r)
 	arena_release(&r->rarena);
 	arena_release(&r->garena);
 	arena_release(&r->farena);
-	rowread_close(r->rr);
-	r->rr = NULL;
+	rowpipe_close(r->rp);
+	r->rp = NULL;
 }
 
 /* One pass over the file: every row read, checked and (in the write pass) written. The
@@ -1516,12 +1518,13 @@ static void run_read(struct run *r)
 {
 	const struct import_opts *o = r->o;
 	enum rowread_status st;
-	r->rr = rowread_open(o->path, o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES_DEFAULT, &st);
-	if (!r->rr) {
+	r->rp = rowpipe_open(o->path, o->max_bytes ? o->max_bytes : IMPORT_MAX_BYTES_DEFAULT, NULL,
+			     &st);
+	if (!r->rp) {
 		add_error(r, -1, 0, -1, rowread_status_key(st), NULL);
 		return;
 	}
-	r->nmaps = rowread_sheet_count(r->rr);
+	r->nmaps = rowpipe_sheet_count(r->rp);
 	r->maps = calloc((size_t)r->nmaps, sizeof(*r->maps));
 	r->lmaps = calloc((size_t)r->nmaps, sizeof(*r->lmaps));
 	if (r->nmaps && (!r->maps || !r->lmaps)) {
@@ -1530,7 +1533,7 @@ static void run_read(struct run *r)
 		return;
 	}
 	for (int s = 0; s < r->nmaps; s++)
-		if (rowread_sheet(r->rr, s)->hidden)
+		if (rowpipe_sheet(r->rp, s)->hidden)
 			add_error(r, s, 0, -1, "import_hidden_sheet", NULL);
 	if (store_exec(r->cx->db, "DELETE FROM import_seen", "") != STORE_OK ||
 	    store_exec(r->cx->db, "DELETE FROM import_seen_id", "") != STORE_OK) {
@@ -1540,7 +1543,7 @@ static void run_read(struct run *r)
 	struct rowread_row row;
 	bool header_ok = true;
 	const char *phase = r->write ? "write" : "check";
-	while (!r->failed && (st = rowread_next(r->rr, &row)) == ROWREAD_OK) {
+	while (!r->failed && (st = rowpipe_next(r->rp, &row)) == ROWREAD_OK) {
 		if (r->ledger) {
 			struct ledger_map *lm = &r->lmaps[row.sheet];
 			if (!lm->head.done) {
@@ -1574,16 +1577,16 @@ static void run_read(struct run *r)
 	if (st != ROWREAD_END && st != ROWREAD_OK) {
 		int sheet;
 		long at;
-		rowread_where(r->rr, &sheet, &at);
+		rowpipe_where(r->rp, &sheet, &at);
 		add_error(r, sheet, at, -1, rowread_status_key(st), NULL);
 	}
 	for (int s = 0; s < r->nmaps; s++)	/* a few rows, none a header: not a ledger */
 		if ((r->ledger ? !r->lmaps[s].head.done && r->lmaps[s].head.title_rows
 		     : !r->maps[s].head.done && r->maps[s].head.title_rows))
 			json_array_append_new(r->ignored_sheets,
-					      json_string(rowread_sheet(r->rr, s)->name));
+					      json_string(rowpipe_sheet(r->rp, s)->name));
 	for (int s = 0; s < r->nmaps; s++) {
-		const struct rowread_sheet *sh = rowread_sheet(r->rr, s);
+		const struct rowread_sheet *sh = rowpipe_sheet(r->rp, s);
 		if (sh->merged)
 			add_error(r, s, 0, -1, "import_merged_cells", sh->first_merged);
 	}
@@ -1597,12 +1600,12 @@ static void run_read(struct run *r)
 static void run_result(struct run *r, json_t *result)
 {
 	json_t *file = json_object_get(result, "file");
-	if (r->rr) {	/* else the file was not a table */
-		json_object_set_new(file, "format", json_string(rowread_format(r->rr)));
-		json_object_set_new(file, "encoding", json_string(rowread_encoding(r->rr)));
+	if (r->rp) {	/* else the file was not a table */
+		json_object_set_new(file, "format", json_string(rowpipe_format(r->rp)));
+		json_object_set_new(file, "encoding", json_string(rowpipe_encoding(r->rp)));
 	}
 	json_object_set_new(result, "rows", json_integer(r->rows));
-	json_object_set_new(result, "blank_rows", json_integer(r->rr ? rowread_blank_rows(r->rr)
+	json_object_set_new(result, "blank_rows", json_integer(r->rp ? rowpipe_blank_rows(r->rp)
 							       : 0));
 	json_object_set_new(result, "counts", r->ledger ? json_pack("{s:o}", "rows",
 			    counts_json(&r->rowc)) : json_pack("{s:o, s:o}", "households",

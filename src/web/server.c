@@ -512,7 +512,7 @@ int server_port(const struct server *s)
 void server_stop(struct server *s)
 {
 	pthread_mutex_lock(&s->stop_lock);
-	s->stopping = true;
+	__atomic_store_n(&s->stopping, true, __ATOMIC_RELAXED);	/* on_request reads it unlocked */
 	pthread_cond_broadcast(&s->stop_cond);
 	pthread_mutex_unlock(&s->stop_lock);
 	if (s->fixity_running)
