@@ -302,8 +302,12 @@ static enum outcome create_rows(struct ctx *cx, const struct create_src *src,
 	const struct fields_src fsrc = {.body = body, .t = src->h};
 	parse_src(cx, &fsrc, true, &h);
 	check_placement(cx, &h, 0);
-	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community))
+	if (h.origin_village && !in_scope(cx, h.origin_village, h.dest_community)) {
+		/* neither is in the actor's area: either could be the one to change */
 		verrors_add(cx->errs, "origin_village", "out_of_scope");
+		if (h.dest_community)
+			verrors_add(cx->errs, "dest_community", "out_of_scope");
+	}
 	if (h.number && !cx->checked) {
 		int rc;
 		if (store_one_int(cx->db, &rc, "SELECT count(*) FROM households WHERE number = ?",

@@ -137,8 +137,14 @@ static void imports_page(struct request *rq, unsigned status, json_t *result)
 	}
 	json_t *data = json_pack("{s:O}", "imports", json_object_get(list, "items")), *it;
 	size_t k;
-	json_array_foreach(json_object_get(list, "items"), k, it)	/* its state in words */
-		page_label(rq, it, "status", "import_status");
+	json_array_foreach(json_object_get(list, "items"), k, it) {
+		/* a dry run is said once: "checked" says it already */
+		const char *st = json_string_value(json_object_get(it, "status"));
+		json_object_set_new(it, "dry_run_mark", json_boolean(
+			json_is_true(json_object_get(it, "dry_run")) && !(st && strcmp(st, "checked") == 0)));
+		page_label(rq, it, "status", "import_status");	/* its state in words */
+	}
+	page_times(rq, json_object_get(list, "items"), "started_at");	/* the county's time */
 	static const char *const kinds[] = {"households", "jobs", "trainings", "guarantees", NULL};
 	json_t *opts = json_array();
 	for (int i = 0; kinds[i]; i++) {

@@ -258,12 +258,15 @@ def test_bad_row_means_nothing_written_and_the_errors_workbook_says_why():
 
 def test_town_officer_imports_only_into_their_town():
     rows = [HEADER, ["", "郑一", id_number("52062819750101111"), "户主", "建档立卡贫困户", "乌罗镇",
-                     "乌罗镇社区", "", "", "", ""],
+                     "乌罗镇社区", "团山社区", "", "", ""],
             ["", "郑二", id_number("52062819750101121"), "户主", "建档立卡贫困户", "木树镇",
              "冲头村", "", "", "", ""]]
     before = db_count("SELECT count(*) FROM persons")
     r = post_import(workbook(os.path.join(S.dir, "scope.xlsx"), [["户表", rows]]), token=TOWN)
     expect(r.status == 422 and "out_of_scope" in codes(r), "out of scope %r" % r.json)
+    # neither the village left nor the community moved to is the officer's: both are named
+    scoped = [e for e in r.json["errors"] if e["code"] == "out_of_scope" and e.get("row") == 2]
+    expect(sorted(e["field"] for e in scoped) == ["安置点", "迁出村"], "both columns named %r" % scoped)
     expect(db_count("SELECT count(*) FROM persons") == before, "nothing written")
     r = post_import(workbook(os.path.join(S.dir, "scope.xlsx"), [["户表", rows[:1] + rows[2:]]]),
                     token=TOWN)
@@ -441,6 +444,14 @@ def test_pages_walk_through_error_fix_and_import():
     en = S.request("GET", "/imports", headers={"Cookie": "anju_session=" + COUNTY,
                                                "Accept-Language": "en"})
     expect("Import ledgers" in en.body.decode(), "in English too")
+    # the recent imports: started in the county's time (not a UTC instant), and a dry run
+    # that passed said to be one once
+    listed = S.request("GET", "/imports", headers=cookie).body.decode()
+    recent = listed[listed.index("<tbody>"):]
+    expect(not re.search(r">\d{4}-\d\d-\d\dT[\d:]+Z<", recent) and "<time datetime=" in recent,
+           "times in the county's time")
+    expect("核对通过" in recent and "（试导入，未写入）（试导入）" not in recent
+           and "（试导入，未写入） (试导入)" not in recent, "a dry run said once")
 
 
 def csv_households(people, number=""):
