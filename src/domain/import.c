@@ -20,6 +20,7 @@
 #include "domain/household_guard.h"
 #include "domain/import_column.h"
 #include "domain/import_workbook.h"
+#include "domain/lookup.h"
 #include "domain/person.h"
 #include "domain/privacy.h"
 #include "domain/tx.h"
@@ -36,6 +37,8 @@ struct irow {
 	int sheet;
 	long number;
 	const char *v[NF];
+	const char *raw[NF];	/* as typed, where v is made from it (a code, a date, an ID
+				 * number, a division): what an error shows; else NULL */
 	bool bad;
 };
 
@@ -193,9 +196,11 @@ static void note_change(struct run *r, long row, const char *field, const char *
  * Excel stored in floating point (5.20628E+17) is refused (rounded: the digits are lost). */
 static const char *parse_id(struct run *r, const struct rowread_cell *c, bool *rounded)
 {
-	char v[64];
+	char v[64], wide[96];
 	*rounded = false;
-	import_column_squeeze(c->text, v, sizeof(v), false);
+	/* full-width digits and Ｘ, as an input method may give them, made ASCII first */
+	import_column_squeeze(lookup_clean(c->text, wide, sizeof(wide)) ? wide : c->text, v,
+			      sizeof(v), false);
 	const char *s = v[0] == '\'' ? v + 1 : v;
 	size_t n = strlen(s);
 	bool digits = strspn(s, "0123456789") == n;
@@ -311,6 +316,8 @@ static void parse_row(struct run *r, const struct sheet_map *m, const struct row
 		char v[512];	/* squeezed: only names of divisions are looked up so */
 		if (def->type == 'w' || def->type == 'v' || def->type == 'c')
 			import_column_squeeze(c->text, v, sizeof(v), false);
+		if (def->type != 't')
+			ir->raw[f] = c->text;
 		switch (def->type) {
 		case 'o': {
 			const char *code = option_of(r, f, c->text);
@@ -504,7 +511,8 @@ static void errors_to_rows(struct run *r, const struct verrors *e, const struct 
 			if (strcmp(import_column_defs[c].field, f) == 0 && import_column_defs[c].member == member)
 				field = c;
 		add_error(r, rows[at].sheet, rows[at].number, field, e->items[k].code,
-			  field >= 0 ? rows[at].v[field] : NULL);
+			  field < 0 ? NULL : rows[at].raw[field] ? rows[at].raw[field]
+			  : rows[at].v[field]);
 	}
 	if (e->dropped)
 		r->errors_total += e->dropped;
@@ -910,9 +918,12 @@ static void take_row(struct run *r, struct irow *ir)
 	}
 	struct irow *g = &r->group[r->ngroup++];
 	*g = *ir;
-	for (int f = 0; f < NF; f++)
+	for (int f = 0; f < NF; f++) {
 		if (g->v[f])
 			g->v[f] = arena_strdup(&r->garena, g->v[f]);
+		if (g->raw[f])
+			g->raw[f] = arena_strdup(&r->garena, g->raw[f]);
+	}
 }
 
 /* ---------------------------------------------------------------- headers */

@@ -454,6 +454,22 @@ def test_pages_walk_through_error_fix_and_import():
            and "（试导入，未写入） (试导入)" not in recent, "a dry run said once")
 
 
+def test_an_error_shows_the_value_as_typed():
+    """An error names the value the user typed (男, not its code), and an ID number typed in
+    full-width digits, as an input method gives them, is read as the number it is."""
+    male = id_number("52062819760101131")
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else ("Ｘ" if c == "X" else c) for c in male)
+    female = id_number("52062819760101142")
+    data = ("户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村,性别\n"
+            ",吴一,%s,户主,建档立卡贫困户,木树镇,冲头村,男\n"
+            ",吴二,%s,户主,建档立卡贫困户,木树镇,冲头村,男\n" % (wide, female)).encode("utf-8")
+    r = post_csv(data, query="kind=households&dry_run=1&name=typed.csv")
+    expect(r.status == 422, "the wrong gender refused %r" % r)
+    errs = r.json["errors"]
+    expect([(e["row"], e["code"], e.get("value")) for e in errs] == [(3, "gender_mismatch", "男")],
+           "only the wrong gender, shown as typed %r" % errs)
+
+
 def csv_households(people, number=""):
     """A UTF-8 CSV of one-person households: (name, id, town, village) each."""
     lines = ["户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村"]
@@ -865,5 +881,6 @@ if __name__ == "__main__":
     R.run(test_values_no_one_could_mean_and_cells_with_nothing_in_them)
     R.run(test_the_templates_example_row_passes)
     R.run(test_a_server_killed_during_the_write_leaves_nothing)
+    R.run(test_an_error_shows_the_value_as_typed)
     S.stop()
     R.finish()
