@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/idnumber.h"
+#include "core/msg.h"
 #include "core/rowpipe.h"
 #include "core/rowread.h"
 #include "domain/archive.h"
@@ -1030,7 +1031,16 @@ static bool header_found(struct run *r, const struct rowread_row *row, const int
 	for (int i = 0; i < n; i++)
 		known += col[i] >= 0;
 	if (known) {
-		json_array_extend(r->ignored, ignored);
+		size_t i;
+		json_t *h;
+		json_array_foreach(ignored, i, h) {
+			/* the error column of anju's own errors workbook, brought back fixed:
+			 * nothing to map, nothing to say */
+			const char *t = json_string_value(h);
+			if (strcmp(t, msg_get(LANG_ZH, "import_error_column")) &&
+			    strcmp(t, msg_get(LANG_EN, "import_error_column")))
+				json_array_append(r->ignored, h);
+		}
 		json_decref(ignored);
 		return true;
 	}

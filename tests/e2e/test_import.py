@@ -674,6 +674,15 @@ def test_columns_mapped_once_are_remembered():
     r = post()
     expect(r.status == 422 and "import_missing_column" in codes(r) and
            "居民证件号" in r.json["import"]["ignored_columns"], "an unknown header %r" % r.json)
+    # the error column of anju's own errors workbook, brought back: nothing to map
+    for title in ("错误", "Error"):
+        back = ("%s,户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村\n"
+                ",,映射,%s,户主,建档立卡贫困户,木树镇,冲头村\n" % (title, who)).encode()
+        body = form_multipart({}, [("file", "e.csv", back, "text/csv")], BOUNDARY)
+        r = S.request("POST", "/api/v1/imports?kind=households&dry_run=1", raw=body,
+                      token=COUNTY, content_type="multipart/form-data; boundary=" + BOUNDARY)
+        expect(r.status == 200 and r.json["ignored_columns"] == [],
+               "the errors column %s is not one to map %r" % (title, r.json))
     r = post({"居民证件号 " + who: "id_number"})
     expect(r.status == 422 and "import_mapping_header" in [e["code"] for e in r.json["errors"]],
            "a header holding a number %r" % r.json)
