@@ -1618,6 +1618,32 @@ static void run_read(struct run *r)
 }
 
 /* What a pass found, into the import's result. */
+/* The errors in row order within each sheet: a row's value errors are found as it is read,
+ * its household's when the household is complete (rows later). Nearly in order already,
+ * so an insertion sort, stable: a row's errors keep their columns' order. */
+static void errors_in_row_order(json_t *errors)
+{
+	size_t n = json_array_size(errors);
+	for (size_t i = 1; i < n; i++) {
+		json_t *e = json_array_get(errors, i);
+		const char *sheet = json_string_value(json_object_get(e, "sheet"));
+		json_int_t row = json_integer_value(json_object_get(e, "row"));
+		size_t j = i;
+		while (j > 0) {
+			json_t *p = json_array_get(errors, j - 1);
+			if (strcmp(json_string_value(json_object_get(p, "sheet")), sheet) != 0 ||
+			    json_integer_value(json_object_get(p, "row")) <= row)
+				break;	/* another sheet comes before (sheets are read in order) */
+			j--;
+		}
+		if (j < i) {
+			json_incref(e);
+			json_array_remove(errors, i);
+			json_array_insert_new(errors, j, e);
+		}
+	}
+}
+
 static void run_result(struct run *r, json_t *result)
 {
 	json_t *file = json_object_get(result, "file");
@@ -1632,6 +1658,7 @@ static void run_result(struct run *r, json_t *result)
 			    counts_json(&r->rowc)) : json_pack("{s:o, s:o}", "households",
 			    counts_json(&r->hh), "persons", counts_json(&r->pp)));
 	json_object_set(result, "first", r->first);
+	errors_in_row_order(r->errors);
 	json_object_set(result, "errors", r->errors);
 	json_object_set_new(result, "errors_total", json_integer(r->errors_total));
 	json_object_set(result, "ignored_columns", r->ignored);

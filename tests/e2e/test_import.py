@@ -470,6 +470,18 @@ def test_an_error_shows_the_value_as_typed():
            "only the wrong gender, shown as typed %r" % errs)
 
 
+def test_errors_come_in_row_order():
+    """A household's own errors are found once its rows are all read, after the next row's
+    values: the answer still lists them by row."""
+    data = ("户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村,性别,搬迁时间\n"
+            ",吴三,%s,户主,建档立卡贫困户,木树镇,冲头村,男,2019/5/1\n"
+            ",吴四,%s,户主,建档立卡贫困户,木树镇,冲头村,,2019/13/45\n"
+            % (id_number("52062819760101152"), id_number("52062819760101161"))).encode("utf-8")
+    r = post_csv(data, query="kind=households&dry_run=1&name=order.csv")
+    rows = [e["row"] for e in r.json["errors"]]
+    expect(r.status == 422 and rows == [2, 3], "by row %r" % r.json["errors"])
+
+
 def csv_households(people, number=""):
     """A UTF-8 CSV of one-person households: (name, id, town, village) each."""
     lines = ["户编号,姓名,身份证号码,与户主关系,搬迁类型,迁出乡镇,迁出村"]
@@ -891,5 +903,6 @@ if __name__ == "__main__":
     R.run(test_the_templates_example_row_passes)
     R.run(test_a_server_killed_during_the_write_leaves_nothing)
     R.run(test_an_error_shows_the_value_as_typed)
+    R.run(test_errors_come_in_row_order)
     S.stop()
     R.finish()
