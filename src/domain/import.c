@@ -590,8 +590,18 @@ static bool seen_before(struct run *r, const char *kind, const char *key, const 
 		: store_query(r->cx->db, "SELECT sheet, row_number FROM import_seen WHERE k = ?",
 			      "t", k);
 	if (store_next(q)) {
-		snprintf(place, sizeof(place), "%s!%lld", sheet_label(r, (int)store_int(q, 0)),
-			 (long long)store_int(q, 1));
+		const char *sheet = sheet_label(r, (int)store_int(q, 0));
+		if (*sheet)	/* a sheet's cell as Excel names it: 户籍!12 */
+			snprintf(place, sizeof(place), "%s!%lld", sheet, (long long)store_int(q, 1));
+		else {		/* a CSV has no sheet: its line, in words ("row 12", "第 12 行") */
+			const char *words = msg_get(r->o->lang, "import_place_row");
+			const char *at = strstr(words, "{row}");
+			if (at)
+				snprintf(place, sizeof(place), "%.*s%lld%s", (int)(at - words), words,
+					 (long long)store_int(q, 1), at + 5);
+			else
+				snprintf(place, sizeof(place), "%lld", (long long)store_int(q, 1));
+		}
 		snprintf(where, cap, "%s", place);
 	}
 	if (store_finish(q) != STORE_OK)

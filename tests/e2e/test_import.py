@@ -598,6 +598,7 @@ def test_one_person_in_both_id_forms_is_one_person():
     short = long[:6] + long[8:17]
     r = post_csv(csv_households([("一人", long, "木树镇", "冲头村"), ("一人", short, "木树镇", "冲头村")]))
     expect(r.status == 422 and codes(r) == ["import_id_twice"], "15 and 18 digits %r" % r.json)
+    expect(r.json["errors"][0]["value"] == "row 2", "a CSV's place by its row, in words %r" % r.json)
     expect(db_count("SELECT count(*) FROM persons WHERE name = '一人'") == 0, "nothing written")
 
 
