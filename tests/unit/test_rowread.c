@@ -510,6 +510,166 @@ static void xlsx_shared_strings_refused(void **state)
 	unlink(path);
 }
 
+/* The rows of a sheet body read to the end: the status that ended them, how many came,
+ * where the error was (row, column). */
+static enum rowread_status read_all(const char *body, int *nrows, long *at, int *col)
+{
+	char sst[512];
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	const char *path = make_xlsx(body, sst);
+	enum rowread_status st;
+	struct rowread *r = rowread_open(path, 0, &st);
+	*nrows = 0;
+	*at = 0;
+	*col = -1;
+	if (r) {
+		struct rowread_row rw;
+		while ((st = rowread_next(r, &rw)) == ROWREAD_OK)
+			++*nrows;
+		int s;
+		rowread_where(r, &s, at);
+		*col = rowread_where_col(r);
+		rowread_close(r);
+	}
+	unlink(path);
+	return st;
+}
+
+/* A cell naming a column at or before one already in its row (a repeat, or going back),
+ * or a row number at or before an earlier one, is a damaged sheet: refused with where,
+ * never a row silently cut short or reordered. Gaps (cells or rows left out) are fine. */
+static void xlsx_cells_and_rows_out_of_order(void **state)
+{
+	(void)state;
+	int n, col;
+	long at;
+	/* A2..H2 then F2 again: was a row cut after E (F, G, H dropped without a word) */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0"
+		"</v></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\"><v>2</v></c>"
+		"<c r=\"C2\"><v>3</v></c><c r=\"D2\"><v>4</v></c><c r=\"E2\"><v>5</v></c>"
+		"<c r=\"F2\"><v>6</v></c><c r=\"G2\"><v>7</v></c><c r=\"H2\"><v>8</v></c>"
+		"<c r=\"F2\"><v>9</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_CELL_ORDER);
+	assert_int_equal(n, 1);
+	assert_int_equal(at, 2);
+	assert_int_equal(col, 5);	/* F */
+	/* C2 before B2 */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"2\"><c r=\"C2\"><v>1</v></c>"
+		"<c r=\"B2\"><v>2</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_CELL_ORDER);
+	assert_int_equal(col, 1);
+	/* the same cell twice */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"3\"><c r=\"A3\"><v>1</v></c>"
+		"<c r=\"A3\"><v>2</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_CELL_ORDER);
+	assert_int_equal(at, 3);
+	assert_int_equal(col, 0);
+	/* a cell without a reference after B: it is C, and naming B after it goes back */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"1\"><c r=\"B1\"><v>1</v></c>"
+		"<c><v>2</v></c><c r=\"C1\"><v>3</v></c></row></sheetData></worksheet>", &n, &at,
+		&col), ROWREAD_CELL_ORDER);
+	assert_int_equal(col, 2);
+	/* rows: one repeated, one going back */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"2\"><c r=\"A2\"><v>1</v></c>"
+		"</row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row></sheetData></worksheet>", &n, &at,
+		&col), ROWREAD_ROW_ORDER);
+	assert_int_equal(n, 1);
+	assert_int_equal(at, 2);
+	assert_int_equal(col, -1);
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"5\"><c r=\"A5\"><v>1</v></c>"
+		"</row><row r=\"3\"><c r=\"A3\"><v>2</v></c></row></sheetData></worksheet>", &n, &at,
+		&col), ROWREAD_ROW_ORDER);
+	assert_int_equal(at, 3);
+	assert_string_equal(rowread_status_key(ROWREAD_CELL_ORDER), "import_cells_out_of_order");
+	assert_string_equal(rowread_status_key(ROWREAD_ROW_ORDER), "import_rows_out_of_order");
+	/* in order, with gaps and rows without numbers: all taken */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"2\"><c r=\"B2\"><v>1</v></c>"
+		"<c r=\"D2\"><v>2</v></c><c><v>3</v></c></row><row><c><v>4</v></c></row>"
+		"<row r=\"9\"><c r=\"A9\"><v>5</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_END);
+	assert_int_equal(n, 3);
+}
+
+/* A part that inflates past ROWREAD_MAX_RATIO times its packed size (once past the floor)
+ * is refused as it is read, counted in the bytes inflated: a sheet, and the shared
+ * strings (before they fill the temporary file). Just under the floor it is read. */
+static void xlsx_inflation_capped(void **state)
+{
+	(void)state;
+	const char head[] = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+			    "</row>", tail[] = "</sheetData></worksheet>";
+	size_t pad = (size_t)ROWREAD_RATIO_FLOOR + (1u << 20);
+	char *big = malloc(sizeof(head) + pad + sizeof(tail));
+	assert_non_null(big);
+	memcpy(big, head, sizeof(head) - 1);
+	memset(big + sizeof(head) - 1, ' ', pad);
+	memcpy(big + sizeof(head) - 1 + pad, tail, sizeof(tail));
+	char sst[512];
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	const char *path = make_xlsx(big, sst);
+	struct rowread *r = open_ok(path);
+	struct rowread_row rw;
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);	/* the first row came */
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_INFLATES);
+	assert_string_equal(rowread_status_key(ROWREAD_INFLATES), "import_inflates");
+	rowread_close(r);
+	unlink(path);
+	/* 2 MiB under the floor: a sheet that compresses well is still a sheet */
+	memmove(big + sizeof(head) - 1 + pad - (3u << 20), tail, sizeof(tail));
+	path = make_xlsx(big, sst);
+	r = open_ok(path);
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_END);
+	rowread_close(r);
+	unlink(path);
+	/* the shared strings: refused at open */
+	const char shead[] = "<sst><si><t>甲</t></si>", stail[] = "</sst>";
+	memcpy(big, shead, sizeof(shead) - 1);
+	memset(big + sizeof(shead) - 1, ' ', pad);
+	memcpy(big + sizeof(shead) - 1 + pad, stail, sizeof(stail));
+	char sheet[512];
+	snprintf(sheet, sizeof(sheet), "%s%s", head, tail);
+	path = make_xlsx(sheet, big);
+	enum rowread_status st;
+	assert_null(rowread_open(path, 0, &st));
+	assert_int_equal(st, ROWREAD_INFLATES);
+	unlink(path);
+	free(big);
+}
+
+/* A shared string over any cell's limit is what the same text in a cell is: too wide,
+ * not an unreadable file; at the limit it is taken. */
+static void xlsx_shared_string_too_long(void **state)
+{
+	(void)state;
+	size_t limit = (size_t)ROWREAD_MAX_CELL * 4;
+	char *sst = malloc(limit + 512);
+	assert_non_null(sst);
+	char sheet[512];
+	snprintf(sheet, sizeof(sheet), "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\">"
+		 "<v>0</v></c></row></sheetData></worksheet>");
+	for (int over = 0; over < 2; over++) {
+		int n = snprintf(sst, 64, "<sst><si><t>");
+		memset(sst + n, 'x', limit + (size_t)over);
+		snprintf(sst + n + limit + (size_t)over, 64, "</t></si></sst>");
+		const char *path = make_xlsx(sheet, sst);
+		enum rowread_status st;
+		struct rowread *r = rowread_open(path, 0, &st);
+		if (over) {
+			assert_null(r);
+			assert_int_equal(st, ROWREAD_TOO_WIDE);
+		} else {
+			struct rowread_row rw;
+			assert_non_null(r);
+			assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+			assert_int_equal(strlen(rw.cells[0].text), limit);
+			rowread_close(r);
+		}
+		unlink(path);
+	}
+	free(sst);
+}
+
 static void refuses(const void *data, size_t n, long long max, enum rowread_status want)
 {
 	enum rowread_status st;
@@ -568,6 +728,9 @@ int main(void)
 		cmocka_unit_test(xlsx_shared_string_out_of_range),
 		cmocka_unit_test(xlsx_sheet_xml_taken_and_refused),
 		cmocka_unit_test(xlsx_shared_strings_refused),
+		cmocka_unit_test(xlsx_cells_and_rows_out_of_order),
+		cmocka_unit_test(xlsx_inflation_capped),
+		cmocka_unit_test(xlsx_shared_string_too_long),
 		cmocka_unit_test(what_is_not_a_table),
 		cmocka_unit_test(column_names),
 	};
