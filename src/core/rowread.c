@@ -59,6 +59,7 @@ struct rowread {
 	size_t pos, len, cap;
 	bool eof;
 	long line;
+	long quote_line;	/* where the quote the record is in opened (0: in none) */
 
 	/* XLSX */
 	zip_t *zip;
@@ -293,6 +294,7 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 	size_t unq_len = 0, unq_cap = 0;
 	enum rowread_status st = ROWREAD_OK;
 	*need = false;
+	r->quote_line = 0;
 	rb_reset(&r->row);
 	for (;;) {
 		const char *s;
@@ -300,7 +302,14 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 		if (p < end && *p == '"') {
 			p++;
 			unq_len = 0;
+			r->quote_line = r->line + lines;
 			for (;;) {
+				if (unq_len > ROWREAD_MAX_CELL * 4) {
+					/* longer than any cell: a quote never closed, taking the rest
+					 * of the file into one field */
+					st = ROWREAD_BAD_CSV;
+					goto out;
+				}
 				if (p >= end) {
 					*need = true;
 					goto out;
@@ -314,6 +323,7 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 						p++;
 					} else {
 						p++;
+						r->quote_line = 0;
 						break;
 					}
 				} else if (*p == '\n')
@@ -376,6 +386,17 @@ out:
 	return st;
 }
 
+/* Where a CSV error is: the line a quote left open opened on, else the record's first. */
+static enum rowread_status csv_error(struct rowread *r, enum rowread_status st)
+{
+	if (r->quote_line && (st == ROWREAD_BAD_CSV || st == ROWREAD_TOO_WIDE)) {
+		st = ROWREAD_BAD_CSV;	/* a field ran on and on: its quote is not closed */
+		r->where_row = r->quote_line;
+	} else
+		r->where_row = r->line + 1;
+	return st;
+}
+
 static enum rowread_status csv_next(struct rowread *r, struct rowread_row *row)
 {
 	for (;;) {
@@ -383,15 +404,11 @@ static enum rowread_status csv_next(struct rowread *r, struct rowread_row *row)
 			return r->eof ? ROWREAD_END : ROWREAD_TOO_WIDE;
 		bool need;
 		enum rowread_status st = csv_record(r, &need);
-		if (st != ROWREAD_OK) {
-			r->where_row = r->line + 1;
-			return st;
-		}
+		if (st != ROWREAD_OK)
+			return csv_error(r, st);
 		if (need) {
-			if (!csv_fill(r) && !r->eof) {
-				r->where_row = r->line + 1;
-				return ROWREAD_TOO_WIDE;
-			}
+			if (!csv_fill(r) && !r->eof)
+				return csv_error(r, ROWREAD_TOO_WIDE);
 			if (r->eof && r->pos >= r->len)
 				return ROWREAD_END;
 			if (r->eof) {
@@ -399,10 +416,8 @@ static enum rowread_status csv_next(struct rowread *r, struct rowread_row *row)
 				st = csv_record(r, &need);
 				if (st == ROWREAD_OK && need)
 					st = ROWREAD_BAD_CSV;
-				if (st != ROWREAD_OK) {
-					r->where_row = r->line + 1;
-					return st;
-				}
+				if (st != ROWREAD_OK)
+					return csv_error(r, st);
 			} else
 				continue;
 		}

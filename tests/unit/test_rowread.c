@@ -142,6 +142,44 @@ static void malformed_csv_says_where(void **state)
 	assert_int_equal(rowread_next(r, &row), ROWREAD_BAD_CSV);
 	rowread_close(r);
 	unlink(tmpl);
+
+	/* a quote opened on line 4 (the record began on line 3) and never closed: said as a
+	 * bad CSV on the quote's line, at the end of the file and when the field runs past
+	 * any cell's length (was "too wide" on the record's line) */
+	const char late[] = "a,b\nc,d\n\"x\ny\",\"z\nmore\nlines\n";
+	r = open_ok(write_tmp(late, sizeof(late) - 1));
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_BAD_CSV);
+	rowread_where(r, &sheet, &line);
+	assert_int_equal(line, 4);
+	rowread_close(r);
+	unlink(tmpl);
+	size_t big = (size_t)20 << 20;
+	char *buf = malloc(big);
+	assert_non_null(buf);
+	memcpy(buf, "a,b\nc,\"", 7);
+	for (size_t i = 7; i < big; i++)
+		buf[i] = i % 80 == 0 ? '\n' : 'x';
+	r = open_ok(write_tmp(buf, big));
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_BAD_CSV);
+	rowread_where(r, &sheet, &line);
+	assert_int_equal(line, 2);
+	rowread_close(r);
+	unlink(tmpl);
+	/* a quoted field of the longest cell, closed: taken */
+	size_t cell = (size_t)ROWREAD_MAX_CELL * 4;
+	memcpy(buf, "a,\"", 3);
+	memset(buf + 3, 'y', cell);
+	memcpy(buf + 3 + cell, "\"\n", 2);
+	r = open_ok(write_tmp(buf, cell + 5));
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(strlen(row.cells[1].text), cell);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_END);
+	rowread_close(r);
+	unlink(tmpl);
+	free(buf);
 }
 
 static void xlsx_cells_sheets_and_findings(void **state)
