@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -1358,6 +1359,15 @@ static enum rowread_status xlsx_open(struct rowread *r, const char *path)
 	free(w.rel_targets);
 	if (!ok || r->nsheets == 0)
 		return ROWREAD_CORRUPT;
+	/* Excel keeps sheet names unique, ignoring case: two alike make a damaged workbook,
+	 * and every finding on either ("S!2") would not say which */
+	for (int i = 0; i < r->nsheets; i++) {
+		if (!r->sheets[i].name)
+			return ROWREAD_IO;
+		for (int k = 0; k < i; k++)
+			if (strcasecmp(r->sheets[i].name, r->sheets[k].name) == 0)
+				return ROWREAD_DUP_SHEETS;
+	}
 
 	char *styles = zip_slurp(r->zip, "xl/styles.xml", 16u << 20, &len, &absent);
 	if (styles) {
@@ -1512,6 +1522,7 @@ const char *rowread_status_key(enum rowread_status s)
 	case ROWREAD_CELL_ORDER: return "import_cells_out_of_order";
 	case ROWREAD_ROW_ORDER: return "import_rows_out_of_order";
 	case ROWREAD_INFLATES: return "import_inflates";
+	case ROWREAD_DUP_SHEETS: return "import_duplicate_sheet_names";
 	}
 	return "import_unreadable";
 }

@@ -48,6 +48,7 @@ enum rowread_status {
 				 * (Excel writes cells once, left to right): damaged */
 	ROWREAD_ROW_ORDER,	/* a row's number at or before an earlier row's: damaged */
 	ROWREAD_INFLATES,	/* a part inflates past ROWREAD_MAX_RATIO or ROWREAD_MAX_PART */
+	ROWREAD_DUP_SHEETS,	/* two sheets of one name (Excel cannot make one): damaged */
 };
 
 enum rowread_kind {

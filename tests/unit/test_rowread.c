@@ -745,6 +745,67 @@ static void xlsx_token_limit(void **state)
 	free(body);
 }
 
+/* A workbook of two sheets named a and b (both reading one sheet part): the status of
+ * opening it, and when open how many rows it gives. */
+static enum rowread_status two_sheets(const char *a, const char *b, int *rows)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/anju-rowread-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	int err;
+	zip_t *z = zip_open(path, ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	char wb[1024], rels[1024];
+	snprintf(wb, sizeof(wb), "%s<workbook%s xmlns:r=\"http://schemas.openxmlformats.org/"
+		 "officeDocument/2006/relationships\"><sheets><sheet name=\"%s\" sheetId=\"1\""
+		 " r:id=\"rId1\"/><sheet name=\"%s\" sheetId=\"2\" r:id=\"rId2\"/></sheets>"
+		 "</workbook>", WB_HEAD, NS, a, b);
+	snprintf(rels, sizeof(rels), "%s<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+		 "package/2006/relationships\"><Relationship Id=\"rId1\" Target=\"worksheets/"
+		 "sheet1.xml\" Type=\"x\"/><Relationship Id=\"rId2\" Target=\"worksheets/"
+		 "sheet1.xml\" Type=\"x\"/></Relationships>", WB_HEAD);
+	const char *names[] = {"[Content_Types].xml", "xl/workbook.xml",
+		"xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"};
+	const char *texts[] = {"<Types/>", wb, rels, "<worksheet><sheetData><row r=\"1\">"
+		"<c r=\"A1\"><v>1</v></c></row></sheetData></worksheet>"};
+	for (int i = 0; i < 4; i++) {
+		char *copy = strdup(texts[i]);
+		assert_non_null(copy);
+		zip_source_t *src = zip_source_buffer(z, copy, strlen(copy), 1);
+		assert_non_null(src);
+		assert_true(zip_file_add(z, names[i], src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	enum rowread_status st;
+	struct rowread *r = rowread_open(path, 0, &st);
+	*rows = 0;
+	if (r) {
+		struct rowread_row rw;
+		while ((st = rowread_next(r, &rw)) == ROWREAD_OK)
+			++*rows;
+		rowread_close(r);
+	}
+	unlink(path);
+	return st;
+}
+
+/* Two sheets of one name (Excel's names are unique, ignoring case) make a damaged
+ * workbook; two names that differ are read. */
+static void xlsx_duplicate_sheet_names(void **state)
+{
+	(void)state;
+	int rows;
+	assert_int_equal(two_sheets("S", "S", &rows), ROWREAD_DUP_SHEETS);
+	assert_int_equal(two_sheets("户籍", "户籍", &rows), ROWREAD_DUP_SHEETS);
+	assert_int_equal(two_sheets("Sheet1", "SHEET1", &rows), ROWREAD_DUP_SHEETS);
+	assert_string_equal(rowread_status_key(ROWREAD_DUP_SHEETS),
+			    "import_duplicate_sheet_names");
+	assert_int_equal(two_sheets("S", "S2", &rows), ROWREAD_END);
+	assert_int_equal(rows, 2);
+}
+
 static void refuses(const void *data, size_t n, long long max, enum rowread_status want)
 {
 	enum rowread_status st;
@@ -807,6 +868,7 @@ int main(void)
 		cmocka_unit_test(xlsx_inflation_capped),
 		cmocka_unit_test(xlsx_shared_string_too_long),
 		cmocka_unit_test(xlsx_token_limit),
+		cmocka_unit_test(xlsx_duplicate_sheet_names),
 		cmocka_unit_test(what_is_not_a_table),
 		cmocka_unit_test(column_names),
 	};
