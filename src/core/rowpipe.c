@@ -33,6 +33,7 @@ struct batch {
 	long blank;
 	int where_sheet;
 	long where_row;
+	int where_col;
 	int *merged;			/* per sheet */
 	char (*first_merged)[32];
 };
@@ -63,6 +64,7 @@ struct rowpipe {
 	long blank;
 	int where_sheet;
 	long where_row;
+	int where_col;
 };
 
 /* ---------------------------------------------------------------- the producer */
@@ -122,6 +124,7 @@ static void batch_fill(struct rowpipe *p, struct batch *b)
 	b->status = ROWREAD_OK;
 	b->where_sheet = 0;
 	b->where_row = 0;
+	b->where_col = -1;
 	struct rowread_row row;
 	while (b->nrows < p->batch_rows && b->tlen < ROWPIPE_BATCH_BYTES &&
 	       b->ncells < ROWPIPE_BATCH_CELLS &&
@@ -136,6 +139,7 @@ static void batch_fill(struct rowpipe *p, struct batch *b)
 		if (st != ROWREAD_OK) {
 			b->status = st;
 			rowread_where(p->rr, &b->where_sheet, &b->where_row);
+			b->where_col = rowread_where_col(p->rr);
 			break;
 		}
 	}
@@ -248,6 +252,7 @@ enum rowread_status rowpipe_next(struct rowpipe *p, struct rowread_row *row)
 				p->status = b->status;
 				p->where_sheet = b->where_sheet;
 				p->where_row = b->where_row;
+				p->where_col = b->where_col;
 				return p->status;
 			}
 		}
@@ -286,6 +291,8 @@ void rowpipe_where(const struct rowpipe *p, int *sheet, long *row)
 	*sheet = p->where_sheet;
 	*row = p->where_row;
 }
+
+int rowpipe_where_col(const struct rowpipe *p) { return p->where_col; }
 
 void rowpipe_close(struct rowpipe *p)
 {

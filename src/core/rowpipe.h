@@ -62,6 +62,8 @@ const struct rowread_sheet *rowpipe_sheet(const struct rowpipe *p, int i);
 long rowpipe_blank_rows(const struct rowpipe *p);
 /* Where the reader met the error rowpipe_next returned: sheet index and row (0 unknown). */
 void rowpipe_where(const struct rowpipe *p, int *sheet, long *row);
+/* The 0-based column of the cell that error is about; -1 when none. */
+int rowpipe_where_col(const struct rowpipe *p);
 /* Stops the producer (also while it waits on a full ring or reads), joins it and frees
  * everything. The caller may close before END. NULL is a no-op. */
 void rowpipe_close(struct rowpipe *p);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -21,6 +22,13 @@
 enum enc { ENC_UTF8, ENC_UTF8_BOM, ENC_GB18030 };
 
 struct sst;
+
+/* A part of the package being inflated, with the bytes it has given so far. */
+struct zpart {
+	zip_file_t *zf;
+	uint64_t got, limit;
+	bool over;		/* it inflated past limit: refused */
+};
 
 /* One row being built: cell texts in one growable block, cells as offsets until done. */
 struct rowbuf {
@@ -39,6 +47,7 @@ struct rowread {
 	long blank;
 	int where_sheet;
 	long where_row;
+	int where_col;		/* -1: the error is about no one cell */
 	struct rowbuf row;
 	struct rowread_sheet *sheets;
 	int nsheets;
@@ -51,6 +60,7 @@ struct rowread {
 	size_t pos, len, cap;
 	bool eof;
 	long line;
+	long quote_line;	/* where the quote the record is in opened (0: in none) */
 
 	/* XLSX */
 	zip_t *zip;
@@ -59,12 +69,13 @@ struct rowread {
 	bool *date_style;	/* per cellXfs index */
 	size_t nstyles;
 	int cur;		/* sheet being read, -1 before the first */
-	zip_file_t *zf;
+	struct zpart part;	/* the sheet being read: its bytes */
 	struct xmlscan *xs;	/* the sheet being read */
 	bool sheet_done, row_ready, xml_bad;
 	enum rowread_status bad;	/* what xml_bad means: ROWREAD_CORRUPT unless told */
 	/* parser state inside a sheet */
 	long row_num, next_row;
+	long last_row;		/* the sheet's last row number so far (0: none yet) */
 	int col, next_col, cell_style;
 	char cell_type;		/* 's', 'b', 'e', 'n', or 't' for every kind of text */
 	bool in_v, in_t, in_is, in_cell, cell_formula;
@@ -284,6 +295,7 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 	size_t unq_len = 0, unq_cap = 0;
 	enum rowread_status st = ROWREAD_OK;
 	*need = false;
+	r->quote_line = 0;
 	rb_reset(&r->row);
 	for (;;) {
 		const char *s;
@@ -291,7 +303,14 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 		if (p < end && *p == '"') {
 			p++;
 			unq_len = 0;
+			r->quote_line = r->line + lines;
 			for (;;) {
+				if (unq_len > ROWREAD_MAX_CELL * 4) {
+					/* longer than any cell: a quote never closed, taking the rest
+					 * of the file into one field */
+					st = ROWREAD_BAD_CSV;
+					goto out;
+				}
 				if (p >= end) {
 					*need = true;
 					goto out;
@@ -305,6 +324,7 @@ static enum rowread_status csv_record(struct rowread *r, bool *need)
 						p++;
 					} else {
 						p++;
+						r->quote_line = 0;
 						break;
 					}
 				} else if (*p == '\n')
@@ -367,6 +387,17 @@ out:
 	return st;
 }
 
+/* Where a CSV error is: the line a quote left open opened on, else the record's first. */
+static enum rowread_status csv_error(struct rowread *r, enum rowread_status st)
+{
+	if (r->quote_line && (st == ROWREAD_BAD_CSV || st == ROWREAD_TOO_WIDE)) {
+		st = ROWREAD_BAD_CSV;	/* a field ran on and on: its quote is not closed */
+		r->where_row = r->quote_line;
+	} else
+		r->where_row = r->line + 1;
+	return st;
+}
+
 static enum rowread_status csv_next(struct rowread *r, struct rowread_row *row)
 {
 	for (;;) {
@@ -374,15 +405,11 @@ static enum rowread_status csv_next(struct rowread *r, struct rowread_row *row)
 			return r->eof ? ROWREAD_END : ROWREAD_TOO_WIDE;
 		bool need;
 		enum rowread_status st = csv_record(r, &need);
-		if (st != ROWREAD_OK) {
-			r->where_row = r->line + 1;
-			return st;
-		}
+		if (st != ROWREAD_OK)
+			return csv_error(r, st);
 		if (need) {
-			if (!csv_fill(r) && !r->eof) {
-				r->where_row = r->line + 1;
-				return ROWREAD_TOO_WIDE;
-			}
+			if (!csv_fill(r) && !r->eof)
+				return csv_error(r, ROWREAD_TOO_WIDE);
 			if (r->eof && r->pos >= r->len)
 				return ROWREAD_END;
 			if (r->eof) {
@@ -390,10 +417,8 @@ static enum rowread_status csv_next(struct rowread *r, struct rowread_row *row)
 				st = csv_record(r, &need);
 				if (st == ROWREAD_OK && need)
 					st = ROWREAD_BAD_CSV;
-				if (st != ROWREAD_OK) {
-					r->where_row = r->line + 1;
-					return st;
-				}
+				if (st != ROWREAD_OK)
+					return csv_error(r, st);
 			} else
 				continue;
 		}
@@ -823,6 +848,7 @@ struct ss_parse {
 	struct xmlscan *x;
 	struct rowbuf cur;
 	bool in_si, in_t, in_rph, bad, invalid;
+	bool too_long;		/* a string over any cell's limit */
 };
 
 static void ss_start(void *ud, const char *name, const char **a)
@@ -869,13 +895,50 @@ static void ss_end(void *ud, const char *name)
 static void ss_text(void *ud, const char *t, int n)
 {
 	struct ss_parse *s = ud;
-	if (s->in_t && (s->cur.len + (size_t)n > TEXT_MAX || !rb_add(&s->cur, t, (size_t)n)))
+	if (!s->in_t)
+		return;
+	if (s->cur.len + (size_t)n > TEXT_MAX) {	/* as a cell's own text over it */
+		s->too_long = true;
+		xmlscan_stop(s->x);
+	} else if (!rb_add(&s->cur, t, (size_t)n))
 		s->bad = true;
 }
 
+/* Opens a part, its inflation limit set from its compressed size (see ROWREAD_MAX_RATIO). */
+static bool zpart_open(zip_t *z, const char *name, struct zpart *p)
+{
+	zip_stat_t st;
+	uint64_t limit = ROWREAD_RATIO_FLOOR;
+	if (zip_stat(z, name, 0, &st) == 0 && (st.valid & ZIP_STAT_COMP_SIZE)) {
+		if (st.comp_size > ROWREAD_MAX_PART / ROWREAD_MAX_RATIO)
+			limit = ROWREAD_MAX_PART;
+		else if (st.comp_size * ROWREAD_MAX_RATIO > limit)
+			limit = st.comp_size * ROWREAD_MAX_RATIO;
+	}
+	*p = (struct zpart){.zf = zip_fopen(z, name, 0), .limit = limit};
+	return p->zf != NULL;
+}
+
+static void zpart_close(struct zpart *p)
+{
+	if (p->zf)
+		zip_fclose(p->zf);
+	p->zf = NULL;
+}
+
+/* Reads on, counting: past the limit is a read error (the part's over flag says why). */
 static long long zip_read(void *src, char *buf, size_t n)
 {
-	return zip_fread(src, buf, n);
+	struct zpart *p = src;
+	zip_int64_t k = zip_fread(p->zf, buf, n);
+	if (k > 0) {
+		p->got += (uint64_t)k;
+		if (p->got > p->limit) {
+			p->over = true;
+			return -1;
+		}
+	}
+	return k;
 }
 
 /* The shared strings, streamed into their temporary file: the part can be large. */
@@ -884,16 +947,18 @@ static enum rowread_status load_shared(struct rowread *r)
 	zip_stat_t st;
 	if (zip_stat(r->zip, "xl/sharedStrings.xml", 0, &st) != 0)
 		return ROWREAD_OK;	/* a workbook of numbers only */
-	zip_file_t *zf = zip_fopen(r->zip, "xl/sharedStrings.xml", 0);
-	if (!zf)
+	struct zpart zp;
+	if (!zpart_open(r->zip, "xl/sharedStrings.xml", &zp))
 		return ROWREAD_CORRUPT;
 	struct ss_parse s = {.r = r};
-	s.x = xmlscan_new(zip_read, zf, &s, ss_start, ss_end, ss_text);
+	s.x = xmlscan_new(zip_read, &zp, &s, ss_start, ss_end, ss_text);
 	r->sst = sst_new();
 	enum rowread_status rc = s.x && r->sst ? ROWREAD_OK : ROWREAD_IO;
 	if (rc == ROWREAD_OK) {
 		enum xmlscan_status xs = xmlscan_run(s.x);
-		rc = s.invalid ? ROWREAD_CORRUPT : s.bad ? (r->sst->size > ROWREAD_MAX_SHARED
+		rc = zp.over ? ROWREAD_INFLATES : s.too_long ? ROWREAD_TOO_WIDE
+			: s.invalid ? ROWREAD_CORRUPT
+			: s.bad ? (r->sst->size > ROWREAD_MAX_SHARED
 			? ROWREAD_TOO_LARGE : ROWREAD_IO) : xs == XMLSCAN_END ? ROWREAD_OK
 			: ROWREAD_CORRUPT;	/* a read error of the ZIP is a damaged file too */
 	}
@@ -901,7 +966,7 @@ static enum rowread_status load_shared(struct rowread *r)
 		rc = ROWREAD_IO;
 	free(s.cur.text);
 	xmlscan_free(s.x);
-	zip_fclose(zf);
+	zpart_close(&zp);
 	return rc;
 }
 
@@ -1009,6 +1074,8 @@ static inline bool is(const char *l, char c0, const char *rest)
 	return l[0] == c0 && strcmp(l + 1, rest) == 0;
 }
 
+static void sh_bad(struct rowread *r, enum rowread_status why);
+
 static void sh_start(void *ud, const char *name, const char **a)
 {
 	struct rowread *r = ud;
@@ -1027,7 +1094,16 @@ static void sh_start(void *ud, const char *name, const char **a)
 			}
 		}
 		int c = ref ? col_of_ref(ref) : r->next_col;
-		r->col = c < 0 ? r->next_col : c;
+		c = c < 0 ? r->next_col : c;
+		if (c < r->next_col) {
+			/* a column named again or going back: Excel writes each cell once, left
+			 * to right, so this is a damaged sheet; taking either copy, or reordering,
+			 * would change the row without a word */
+			r->where_col = c;
+			sh_bad(r, ROWREAD_CELL_ORDER);
+			return;
+		}
+		r->col = c;
 		r->next_col = r->col + 1;
 		/* s: shared, b: boolean, e: error, n: number; str, inlineStr and anything else
 		 * is text */
@@ -1046,6 +1122,11 @@ static void sh_start(void *ud, const char *name, const char **a)
 				break;
 			}
 		r->row_num = n ? atol(n) : r->next_row;
+		if (r->row_num <= r->last_row) {	/* a row again, or going back: damaged */
+			sh_bad(r, ROWREAD_ROW_ORDER);
+			return;
+		}
+		r->last_row = r->row_num;
 		r->next_row = r->row_num + 1;
 		r->next_col = 0;
 		rb_reset(&r->row);
@@ -1152,9 +1233,7 @@ static void sh_text(void *ud, const char *t, int n)
 
 static void sheet_close(struct rowread *r)
 {
-	if (r->zf)
-		zip_fclose(r->zf);
-	r->zf = NULL;
+	zpart_close(&r->part);
 	xmlscan_free(r->xs);
 	r->xs = NULL;
 }
@@ -1163,14 +1242,15 @@ static enum rowread_status sheet_open(struct rowread *r, int i)
 {
 	sheet_close(r);
 	r->cur = i;
-	r->zf = zip_fopen(r->zip, r->sheet_paths[i], 0);
-	if (!r->zf)
+	if (!zpart_open(r->zip, r->sheet_paths[i], &r->part))
 		return ROWREAD_CORRUPT;
-	r->xs = xmlscan_new(zip_read, r->zf, r, sh_start, sh_end, sh_text);
+	r->xs = xmlscan_new(zip_read, &r->part, r, sh_start, sh_end, sh_text);
 	if (!r->xs)
 		return ROWREAD_IO;
 	r->sheet_done = false;
 	r->next_row = 1;
+	r->last_row = 0;
+	r->next_col = 0;
 	r->in_cell = r->in_v = r->in_t = r->in_is = false;
 	return ROWREAD_OK;
 }
@@ -1182,6 +1262,8 @@ static enum rowread_status sheet_step(struct rowread *r)
 	enum xmlscan_status s = xmlscan_run(r->xs);
 	if (r->xml_bad)
 		return r->bad ? r->bad : ROWREAD_CORRUPT;
+	if (s == XMLSCAN_IO && r->part.over)
+		return ROWREAD_INFLATES;
 	if (s == XMLSCAN_BAD || s == XMLSCAN_IO)	/* a ZIP that cannot be read is damaged */
 		return ROWREAD_CORRUPT;
 	if (s == XMLSCAN_END)
@@ -1277,6 +1359,15 @@ static enum rowread_status xlsx_open(struct rowread *r, const char *path)
 	free(w.rel_targets);
 	if (!ok || r->nsheets == 0)
 		return ROWREAD_CORRUPT;
+	/* Excel keeps sheet names unique, ignoring case: two alike make a damaged workbook,
+	 * and every finding on either ("S!2") would not say which */
+	for (int i = 0; i < r->nsheets; i++) {
+		if (!r->sheets[i].name)
+			return ROWREAD_IO;
+		for (int k = 0; k < i; k++)
+			if (strcasecmp(r->sheets[i].name, r->sheets[k].name) == 0)
+				return ROWREAD_DUP_SHEETS;
+	}
 
 	char *styles = zip_slurp(r->zip, "xl/styles.xml", 16u << 20, &len, &absent);
 	if (styles) {
@@ -1310,6 +1401,7 @@ struct rowread *rowread_open(const char *path, long long max_bytes, enum rowread
 		goto fail;
 	}
 	r->cd = (iconv_t)-1;
+	r->where_col = -1;
 	if (max_bytes > 0 && sb.st_size > max_bytes) {
 		st = ROWREAD_TOO_LARGE;
 		goto fail;
@@ -1385,6 +1477,8 @@ void rowread_where(const struct rowread *r, int *sheet, long *row)
 	*row = r->where_row;
 }
 
+int rowread_where_col(const struct rowread *r) { return r->where_col; }
+
 void rowread_close(struct rowread *r)
 {
 	if (!r)
@@ -1425,6 +1519,10 @@ const char *rowread_status_key(enum rowread_status s)
 	case ROWREAD_BAD_TEXT: return "import_bad_text";
 	case ROWREAD_TOO_WIDE: return "import_too_wide";
 	case ROWREAD_BAD_SHARED: return "import_bad_shared_string";
+	case ROWREAD_CELL_ORDER: return "import_cells_out_of_order";
+	case ROWREAD_ROW_ORDER: return "import_rows_out_of_order";
+	case ROWREAD_INFLATES: return "import_inflates";
+	case ROWREAD_DUP_SHEETS: return "import_duplicate_sheet_names";
 	}
 	return "import_unreadable";
 }

@@ -23,6 +23,13 @@
 #define ROWREAD_MAX_COLS 256
 #define ROWREAD_MAX_CELL (32u << 10)	/* Excel's own limit is 32,767 characters */
 #define ROWREAD_MAX_SHARED (1ull << 30)	/* the shared strings' temporary file */
+/* How far a part of a workbook may inflate, counted in the bytes actually inflated (the
+ * ZIP's own sizes are the file's word, not a fact): past ROWREAD_MAX_RATIO times its
+ * compressed size once over ROWREAD_RATIO_FLOOR, or past ROWREAD_MAX_PART at all. Real
+ * sheets compress about 5 to 15 times (a county's 1.92 M-person ledger: 9.4). */
+#define ROWREAD_MAX_RATIO 200u
+#define ROWREAD_RATIO_FLOOR (64ull << 20)
+#define ROWREAD_MAX_PART (4ull << 30)
 
 enum rowread_status {
 	ROWREAD_OK = 0,
@@ -37,6 +44,11 @@ enum rowread_status {
 	ROWREAD_BAD_TEXT,	/* bytes that are not text in the detected encoding */
 	ROWREAD_TOO_WIDE,	/* more than ROWREAD_MAX_COLS columns or a cell over the limit */
 	ROWREAD_BAD_SHARED,	/* a cell names a shared string the workbook does not have */
+	ROWREAD_CELL_ORDER,	/* a cell's column at or before an earlier cell's in its row
+				 * (Excel writes cells once, left to right): damaged */
+	ROWREAD_ROW_ORDER,	/* a row's number at or before an earlier row's: damaged */
+	ROWREAD_INFLATES,	/* a part inflates past ROWREAD_MAX_RATIO or ROWREAD_MAX_PART */
+	ROWREAD_DUP_SHEETS,	/* two sheets of one name (Excel cannot make one): damaged */
 };
 
 enum rowread_kind {
@@ -91,6 +103,8 @@ const struct rowread_sheet *rowread_sheet(const struct rowread *r, int i);
 long rowread_blank_rows(const struct rowread *r);
 /* Where the last error happened: sheet index and row (0 when unknown). */
 void rowread_where(const struct rowread *r, int *sheet, long *row);
+/* The 0-based column of the cell the last error is about; -1 when none. */
+int rowread_where_col(const struct rowread *r);
 void rowread_close(struct rowread *r);
 /* A message key for a status: "import_not_table", "import_encrypted", ... */
 const char *rowread_status_key(enum rowread_status s);

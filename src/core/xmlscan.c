@@ -426,7 +426,7 @@ enum xmlscan_status xmlscan_run(struct xmlscan *x)
 				const char *z = memmem(p + 9, have - 9, "]]>", 3);
 				if (!z)
 					more = true;
-				else if (x->depth == 0)
+				else if (x->depth == 0 || (size_t)(z + 3 - p) > XMLSCAN_MAX_TOKEN)
 					ok = false;
 				else {
 					if (z > p + 9)
@@ -447,6 +447,8 @@ enum xmlscan_status xmlscan_run(struct xmlscan *x)
 			gt = tag_end(p + 1, e);
 			if (!gt)
 				more = true;
+			else if ((size_t)(gt + 1 - p) > XMLSCAN_MAX_TOKEN)
+				ok = false;	/* the limit is the token's, however much was read */
 			else if (p[1] == '/')
 				ok = end_tag(x, p, gt);
 			else
@@ -455,7 +457,7 @@ enum xmlscan_status xmlscan_run(struct xmlscan *x)
 				skip = (size_t)(gt + 1 - p);
 		} else
 			more = true;
-		if (!ok)
+		if (!ok || skip > XMLSCAN_MAX_TOKEN || (more && have > XMLSCAN_MAX_TOKEN))
 			return fail(x, XMLSCAN_BAD);
 		if (more) {
 			if (x->eof)

@@ -1609,7 +1609,9 @@ static void run_read(struct run *r)
 		int sheet;
 		long at;
 		rowpipe_where(r->rp, &sheet, &at);
-		add_error(r, sheet, at, -1, rowread_status_key(st), NULL);
+		/* the cell the reader names (a cell out of order): its column, as any error's */
+		add_error_at(r, sheet, at, rowpipe_where_col(r->rp), "", rowread_status_key(st),
+			     NULL);
 	}
 	for (int s = 0; s < r->nmaps; s++)	/* a few rows, none a header: not a ledger */
 		if ((r->ledger ? !r->lmaps[s].head.done && r->lmaps[s].head.title_rows

@@ -398,6 +398,25 @@ def test_compressed_bombs_stay_small():
     expect(db_count("SELECT count(*) FROM households") == before_rows, "nothing written")
 
 
+def test_cells_out_of_order_are_a_damaged_sheet_said_where():
+    """A cell naming a column already in its row (F2 again after A2..H2) used to cut the row
+    after E, without a word: now the file is refused, the error on its sheet, row and
+    column."""
+    head = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+            '/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户主姓名</t></is></c></row>')
+    cells = "".join('<c r="%s2"><v>%d</v></c>' % (c, i) for i, c in enumerate("ABCDEFGH"))
+    data = zipped_workbook(head + '<row r="2">' + cells + '<c r="F2"><v>9</v></c></row>'
+                           "</sheetData></worksheet>")
+    r = post_import(data, name="back.xlsx", query="kind=households&dry_run=1")
+    expect(r.status == 422 and "import_cells_out_of_order" in codes(r), "refused %r" % r.json)
+    e = next(e for e in r.json["errors"] if e["code"] == "import_cells_out_of_order")
+    expect(e["row"] == 2 and e["column"] == "F" and "户" in e["sheet"], "said where %r" % e)
+    data = zipped_workbook(head + '<row r="3"><c r="A3"><v>1</v></c></row><row r="2">'
+                           '<c r="A2"><v>2</v></c></row></sheetData></worksheet>')
+    r = post_import(data, name="rows.xlsx", query="kind=households&dry_run=1")
+    expect(r.status == 422 and "import_rows_out_of_order" in codes(r), "rows %r" % r.json)
+
+
 def test_pages_walk_through_error_fix_and_import():
     """The pages: a dry run of a workbook with an error shows it by sheet, row and field;
     the fixed workbook imports; the import is listed and can be looked at again."""
@@ -889,6 +908,7 @@ if __name__ == "__main__":
     R.run(test_jobs_ledger_imported_for_registered_persons)
     R.run(test_pages_walk_through_error_fix_and_import)
     R.run(test_compressed_bombs_stay_small)
+    R.run(test_cells_out_of_order_are_a_damaged_sheet_said_where)
     R.run(test_a_long_check_leaves_the_database_to_everyone_else)
     R.run(test_another_towns_people_are_not_told)
     R.run(test_two_towns_files_may_both_number_from_001)

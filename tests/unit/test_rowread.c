@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "core/rowread.h"
+#include "core/xmlscan.h"
 
 static char tmpl[64];
 
@@ -142,6 +143,44 @@ static void malformed_csv_says_where(void **state)
 	assert_int_equal(rowread_next(r, &row), ROWREAD_BAD_CSV);
 	rowread_close(r);
 	unlink(tmpl);
+
+	/* a quote opened on line 4 (the record began on line 3) and never closed: said as a
+	 * bad CSV on the quote's line, at the end of the file and when the field runs past
+	 * any cell's length (was "too wide" on the record's line) */
+	const char late[] = "a,b\nc,d\n\"x\ny\",\"z\nmore\nlines\n";
+	r = open_ok(write_tmp(late, sizeof(late) - 1));
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_BAD_CSV);
+	rowread_where(r, &sheet, &line);
+	assert_int_equal(line, 4);
+	rowread_close(r);
+	unlink(tmpl);
+	size_t big = (size_t)20 << 20;
+	char *buf = malloc(big);
+	assert_non_null(buf);
+	memcpy(buf, "a,b\nc,\"", 7);
+	for (size_t i = 7; i < big; i++)
+		buf[i] = i % 80 == 0 ? '\n' : 'x';
+	r = open_ok(write_tmp(buf, big));
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_BAD_CSV);
+	rowread_where(r, &sheet, &line);
+	assert_int_equal(line, 2);
+	rowread_close(r);
+	unlink(tmpl);
+	/* a quoted field of the longest cell, closed: taken */
+	size_t cell = (size_t)ROWREAD_MAX_CELL * 4;
+	memcpy(buf, "a,\"", 3);
+	memset(buf + 3, 'y', cell);
+	memcpy(buf + 3 + cell, "\"\n", 2);
+	r = open_ok(write_tmp(buf, cell + 5));
+	assert_int_equal(rowread_next(r, &row), ROWREAD_OK);
+	assert_int_equal(strlen(row.cells[1].text), cell);
+	assert_int_equal(rowread_next(r, &row), ROWREAD_END);
+	rowread_close(r);
+	unlink(tmpl);
+	free(buf);
 }
 
 static void xlsx_cells_sheets_and_findings(void **state)
@@ -510,6 +549,263 @@ static void xlsx_shared_strings_refused(void **state)
 	unlink(path);
 }
 
+/* The rows of a sheet body read to the end: the status that ended them, how many came,
+ * where the error was (row, column). */
+static enum rowread_status read_all(const char *body, int *nrows, long *at, int *col)
+{
+	char sst[512];
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	const char *path = make_xlsx(body, sst);
+	enum rowread_status st;
+	struct rowread *r = rowread_open(path, 0, &st);
+	*nrows = 0;
+	*at = 0;
+	*col = -1;
+	if (r) {
+		struct rowread_row rw;
+		while ((st = rowread_next(r, &rw)) == ROWREAD_OK)
+			++*nrows;
+		int s;
+		rowread_where(r, &s, at);
+		*col = rowread_where_col(r);
+		rowread_close(r);
+	}
+	unlink(path);
+	return st;
+}
+
+/* A cell naming a column at or before one already in its row (a repeat, or going back),
+ * or a row number at or before an earlier one, is a damaged sheet: refused with where,
+ * never a row silently cut short or reordered. Gaps (cells or rows left out) are fine. */
+static void xlsx_cells_and_rows_out_of_order(void **state)
+{
+	(void)state;
+	int n, col;
+	long at;
+	/* A2..H2 then F2 again: was a row cut after E (F, G, H dropped without a word) */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0"
+		"</v></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\"><v>2</v></c>"
+		"<c r=\"C2\"><v>3</v></c><c r=\"D2\"><v>4</v></c><c r=\"E2\"><v>5</v></c>"
+		"<c r=\"F2\"><v>6</v></c><c r=\"G2\"><v>7</v></c><c r=\"H2\"><v>8</v></c>"
+		"<c r=\"F2\"><v>9</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_CELL_ORDER);
+	assert_int_equal(n, 1);
+	assert_int_equal(at, 2);
+	assert_int_equal(col, 5);	/* F */
+	/* C2 before B2 */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"2\"><c r=\"C2\"><v>1</v></c>"
+		"<c r=\"B2\"><v>2</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_CELL_ORDER);
+	assert_int_equal(col, 1);
+	/* the same cell twice */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"3\"><c r=\"A3\"><v>1</v></c>"
+		"<c r=\"A3\"><v>2</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_CELL_ORDER);
+	assert_int_equal(at, 3);
+	assert_int_equal(col, 0);
+	/* a cell without a reference after B: it is C, and naming B after it goes back */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"1\"><c r=\"B1\"><v>1</v></c>"
+		"<c><v>2</v></c><c r=\"C1\"><v>3</v></c></row></sheetData></worksheet>", &n, &at,
+		&col), ROWREAD_CELL_ORDER);
+	assert_int_equal(col, 2);
+	/* rows: one repeated, one going back */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"2\"><c r=\"A2\"><v>1</v></c>"
+		"</row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row></sheetData></worksheet>", &n, &at,
+		&col), ROWREAD_ROW_ORDER);
+	assert_int_equal(n, 1);
+	assert_int_equal(at, 2);
+	assert_int_equal(col, -1);
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"5\"><c r=\"A5\"><v>1</v></c>"
+		"</row><row r=\"3\"><c r=\"A3\"><v>2</v></c></row></sheetData></worksheet>", &n, &at,
+		&col), ROWREAD_ROW_ORDER);
+	assert_int_equal(at, 3);
+	assert_string_equal(rowread_status_key(ROWREAD_CELL_ORDER), "import_cells_out_of_order");
+	assert_string_equal(rowread_status_key(ROWREAD_ROW_ORDER), "import_rows_out_of_order");
+	/* in order, with gaps and rows without numbers: all taken */
+	assert_int_equal(read_all("<worksheet><sheetData><row r=\"2\"><c r=\"B2\"><v>1</v></c>"
+		"<c r=\"D2\"><v>2</v></c><c><v>3</v></c></row><row><c><v>4</v></c></row>"
+		"<row r=\"9\"><c r=\"A9\"><v>5</v></c></row></sheetData></worksheet>", &n, &at, &col),
+		ROWREAD_END);
+	assert_int_equal(n, 3);
+}
+
+/* A part that inflates past ROWREAD_MAX_RATIO times its packed size (once past the floor)
+ * is refused as it is read, counted in the bytes inflated: a sheet, and the shared
+ * strings (before they fill the temporary file). Just under the floor it is read. */
+static void xlsx_inflation_capped(void **state)
+{
+	(void)state;
+	const char head[] = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+			    "</row>", tail[] = "</sheetData></worksheet>";
+	size_t pad = (size_t)ROWREAD_RATIO_FLOOR + (1u << 20);
+	char *big = malloc(sizeof(head) + pad + sizeof(tail));
+	assert_non_null(big);
+	memcpy(big, head, sizeof(head) - 1);
+	memset(big + sizeof(head) - 1, ' ', pad);
+	memcpy(big + sizeof(head) - 1 + pad, tail, sizeof(tail));
+	char sst[512];
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	const char *path = make_xlsx(big, sst);
+	struct rowread *r = open_ok(path);
+	struct rowread_row rw;
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);	/* the first row came */
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_INFLATES);
+	assert_string_equal(rowread_status_key(ROWREAD_INFLATES), "import_inflates");
+	rowread_close(r);
+	unlink(path);
+	/* 2 MiB under the floor: a sheet that compresses well is still a sheet */
+	memmove(big + sizeof(head) - 1 + pad - (3u << 20), tail, sizeof(tail));
+	path = make_xlsx(big, sst);
+	r = open_ok(path);
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+	assert_int_equal(rowread_next(r, &rw), ROWREAD_END);
+	rowread_close(r);
+	unlink(path);
+	/* the shared strings: refused at open */
+	const char shead[] = "<sst><si><t>甲</t></si>", stail[] = "</sst>";
+	memcpy(big, shead, sizeof(shead) - 1);
+	memset(big + sizeof(shead) - 1, ' ', pad);
+	memcpy(big + sizeof(shead) - 1 + pad, stail, sizeof(stail));
+	char sheet[512];
+	snprintf(sheet, sizeof(sheet), "%s%s", head, tail);
+	path = make_xlsx(sheet, big);
+	enum rowread_status st;
+	assert_null(rowread_open(path, 0, &st));
+	assert_int_equal(st, ROWREAD_INFLATES);
+	unlink(path);
+	free(big);
+}
+
+/* A shared string over any cell's limit is what the same text in a cell is: too wide,
+ * not an unreadable file; at the limit it is taken. */
+static void xlsx_shared_string_too_long(void **state)
+{
+	(void)state;
+	size_t limit = (size_t)ROWREAD_MAX_CELL * 4;
+	char *sst = malloc(limit + 512);
+	assert_non_null(sst);
+	char sheet[512];
+	snprintf(sheet, sizeof(sheet), "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\">"
+		 "<v>0</v></c></row></sheetData></worksheet>");
+	for (int over = 0; over < 2; over++) {
+		int n = snprintf(sst, 64, "<sst><si><t>");
+		memset(sst + n, 'x', limit + (size_t)over);
+		snprintf(sst + n + limit + (size_t)over, 64, "</t></si></sst>");
+		const char *path = make_xlsx(sheet, sst);
+		enum rowread_status st;
+		struct rowread *r = rowread_open(path, 0, &st);
+		if (over) {
+			assert_null(r);
+			assert_int_equal(st, ROWREAD_TOO_WIDE);
+		} else {
+			struct rowread_row rw;
+			assert_non_null(r);
+			assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+			assert_int_equal(strlen(rw.cells[0].text), limit);
+			rowread_close(r);
+		}
+		unlink(path);
+	}
+	free(sst);
+}
+
+/* A tag of XMLSCAN_MAX_TOKEN bytes is read; one byte more is a damaged sheet (a 5 MiB tag
+ * used to pass, the buffer growing past the limit). */
+static void xlsx_token_limit(void **state)
+{
+	(void)state;
+	const char head[] = "<worksheet><sheetData>", open[] = "<row r=\"1\" x=\"",
+		   rest[] = "\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>";
+	size_t max = XMLSCAN_MAX_TOKEN, pad = max - (sizeof(open) - 1) - 2;
+	char *body = malloc(sizeof(head) + sizeof(open) + pad + 1 + sizeof(rest));
+	assert_non_null(body);
+	char sst[512];
+	snprintf(sst, sizeof(sst), "%s<sst%s><si><t>甲</t></si></sst>", WB_HEAD, NS);
+	for (size_t extra = 0; extra < 2; extra++) {
+		size_t n = 0;
+		memcpy(body + n, head, sizeof(head) - 1);
+		n += sizeof(head) - 1;
+		memcpy(body + n, open, sizeof(open) - 1);
+		n += sizeof(open) - 1;
+		memset(body + n, 'a', pad + extra);
+		n += pad + extra;
+		memcpy(body + n, rest, sizeof(rest));
+		const char *path = make_xlsx(body, sst);
+		struct rowread *r = open_ok(path);
+		struct rowread_row rw;
+		if (extra)
+			assert_int_equal(rowread_next(r, &rw), ROWREAD_CORRUPT);
+		else {
+			assert_int_equal(rowread_next(r, &rw), ROWREAD_OK);
+			assert_string_equal(rw.cells[0].text, "甲");
+		}
+		rowread_close(r);
+		unlink(path);
+	}
+	free(body);
+}
+
+/* A workbook of two sheets named a and b (both reading one sheet part): the status of
+ * opening it, and when open how many rows it gives. */
+static enum rowread_status two_sheets(const char *a, const char *b, int *rows)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/anju-rowread-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	int err;
+	zip_t *z = zip_open(path, ZIP_TRUNCATE, &err);
+	assert_non_null(z);
+	char wb[1024], rels[1024];
+	snprintf(wb, sizeof(wb), "%s<workbook%s xmlns:r=\"http://schemas.openxmlformats.org/"
+		 "officeDocument/2006/relationships\"><sheets><sheet name=\"%s\" sheetId=\"1\""
+		 " r:id=\"rId1\"/><sheet name=\"%s\" sheetId=\"2\" r:id=\"rId2\"/></sheets>"
+		 "</workbook>", WB_HEAD, NS, a, b);
+	snprintf(rels, sizeof(rels), "%s<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+		 "package/2006/relationships\"><Relationship Id=\"rId1\" Target=\"worksheets/"
+		 "sheet1.xml\" Type=\"x\"/><Relationship Id=\"rId2\" Target=\"worksheets/"
+		 "sheet1.xml\" Type=\"x\"/></Relationships>", WB_HEAD);
+	const char *names[] = {"[Content_Types].xml", "xl/workbook.xml",
+		"xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml"};
+	const char *texts[] = {"<Types/>", wb, rels, "<worksheet><sheetData><row r=\"1\">"
+		"<c r=\"A1\"><v>1</v></c></row></sheetData></worksheet>"};
+	for (int i = 0; i < 4; i++) {
+		char *copy = strdup(texts[i]);
+		assert_non_null(copy);
+		zip_source_t *src = zip_source_buffer(z, copy, strlen(copy), 1);
+		assert_non_null(src);
+		assert_true(zip_file_add(z, names[i], src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	enum rowread_status st;
+	struct rowread *r = rowread_open(path, 0, &st);
+	*rows = 0;
+	if (r) {
+		struct rowread_row rw;
+		while ((st = rowread_next(r, &rw)) == ROWREAD_OK)
+			++*rows;
+		rowread_close(r);
+	}
+	unlink(path);
+	return st;
+}
+
+/* Two sheets of one name (Excel's names are unique, ignoring case) make a damaged
+ * workbook; two names that differ are read. */
+static void xlsx_duplicate_sheet_names(void **state)
+{
+	(void)state;
+	int rows;
+	assert_int_equal(two_sheets("S", "S", &rows), ROWREAD_DUP_SHEETS);
+	assert_int_equal(two_sheets("户籍", "户籍", &rows), ROWREAD_DUP_SHEETS);
+	assert_int_equal(two_sheets("Sheet1", "SHEET1", &rows), ROWREAD_DUP_SHEETS);
+	assert_string_equal(rowread_status_key(ROWREAD_DUP_SHEETS),
+			    "import_duplicate_sheet_names");
+	assert_int_equal(two_sheets("S", "S2", &rows), ROWREAD_END);
+	assert_int_equal(rows, 2);
+}
+
 static void refuses(const void *data, size_t n, long long max, enum rowread_status want)
 {
 	enum rowread_status st;
@@ -568,6 +864,11 @@ int main(void)
 		cmocka_unit_test(xlsx_shared_string_out_of_range),
 		cmocka_unit_test(xlsx_sheet_xml_taken_and_refused),
 		cmocka_unit_test(xlsx_shared_strings_refused),
+		cmocka_unit_test(xlsx_cells_and_rows_out_of_order),
+		cmocka_unit_test(xlsx_inflation_capped),
+		cmocka_unit_test(xlsx_shared_string_too_long),
+		cmocka_unit_test(xlsx_token_limit),
+		cmocka_unit_test(xlsx_duplicate_sheet_names),
 		cmocka_unit_test(what_is_not_a_table),
 		cmocka_unit_test(column_names),
 	};
