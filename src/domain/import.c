@@ -122,7 +122,7 @@ static void add_error_at(struct run *r, int sheet, long row, int col, const char
 {
 	r->errors_total++;
 	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS) {
-		import_marks_add(&r->marks, sheet, row, label, code);
+		import_workbook_mark(&r->marks, sheet, row, label, code);
 		return;
 	}
 	char letters[8] = "";
@@ -1492,7 +1492,7 @@ static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o,
 
 static void run_release(struct run *r)
 {
-	import_marks_free(&r->marks);
+	import_workbook_marks_free(&r->marks);
 	json_decref(r->errors);
 	json_decref(r->first);
 	json_decref(r->cache);

@@ -105,7 +105,7 @@ static uint16_t intern(char **words, int *n, const char *w)
 	return (uint16_t)(*n)++;
 }
 
-void import_marks_add(struct import_marks *m, int sheet, long row, const char *label,
+void import_workbook_mark(struct import_marks *m, int sheet, long row, const char *label,
 		      const char *code)
 {
 	if (row <= 0 || sheet < 0)
@@ -130,7 +130,7 @@ void import_marks_add(struct import_marks *m, int sheet, long row, const char *l
 		.code = intern(m->codes, &m->ncodes, code)};
 }
 
-void import_marks_free(struct import_marks *m)
+void import_workbook_marks_free(struct import_marks *m)
 {
 	free(m->v);
 	for (int i = 0; i < m->nlabels; i++)

@@ -29,9 +29,9 @@ struct import_marks {
 	int nlabels, ncodes;
 	bool overflow;		/* rows in error were not recorded */
 };
-void import_marks_add(struct import_marks *m, int sheet, long row, const char *label,
+void import_workbook_mark(struct import_marks *m, int sheet, long row, const char *label,
 		      const char *code);
-void import_marks_free(struct import_marks *m);
+void import_workbook_marks_free(struct import_marks *m);
 
 /* The user's own rows again, sheet by sheet, with an error column after the last one naming
  * field and reason in `lang` for every row the import `result` refused (its detailed

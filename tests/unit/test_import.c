@@ -481,9 +481,9 @@ static void errors_workbook_marks_every_row_in_error(void **state)
 	json_t *result = json_pack("{s:[{s:s, s:i, s:s, s:s}]}", "errors", "sheet", "", "row", 2,
 				   "field", "姓名", "message", "M2");
 	struct import_marks m = {0};
-	import_marks_add(&m, 0, 4, "身份证号码", "required");
-	import_marks_add(&m, 0, 4, "姓名", "required");	/* the row's first error only */
-	import_marks_add(&m, 0, 3, NULL, NULL);	/* found after row 4: a group's */
+	import_workbook_mark(&m, 0, 4, "身份证号码", "required");
+	import_workbook_mark(&m, 0, 4, "姓名", "required");	/* the row's first error only */
+	import_workbook_mark(&m, 0, 3, NULL, NULL);	/* found after row 4: a group's */
 	m.overflow = true;
 	assert_int_equal(import_workbook_errors(in, result, &m, LANG_EN, out), 0);
 	read_row(out, 1, cells, &n);
@@ -508,7 +508,7 @@ static void errors_workbook_marks_every_row_in_error(void **state)
 	assert_int_equal(before.st_mtime, after.st_mtime);
 	read_row(in, 2, cells, &n);
 	assert_string_equal(cells[0], "甲");
-	import_marks_free(&m);
+	import_workbook_marks_free(&m);
 	json_decref(result);
 	assert_true(testdb_in_both_catalogues("import_errors_unmarked"));
 	assert_true(testdb_in_both_catalogues("import_row_error"));
@@ -521,11 +521,11 @@ static void marks_are_bounded(void **state)
 	(void)state;
 	struct import_marks m = {0};
 	for (long row = 2; row < IMPORT_MARKS_MAX + 10; row++)
-		import_marks_add(&m, 0, row, "姓名", "required");
+		import_workbook_mark(&m, 0, row, "姓名", "required");
 	assert_int_equal(m.n, IMPORT_MARKS_MAX);
 	assert_true(m.overflow);
 	assert_int_equal(m.nlabels, 1);
-	import_marks_free(&m);
+	import_workbook_marks_free(&m);
 }
 
 int main(void)
