@@ -383,13 +383,16 @@ static int write_errors(const char *in_path, json_t *result, const struct import
 					break;
 				}
 			}
-			/* errors of the sheet as a whole (hidden, merged cells) beside the header;
-			 * the note of rows left unmarked on the first sheet */
+			/* beside the header: the note of rows left unmarked (first sheet), errors of
+			 * the sheet as a whole (hidden, merged cells), then the header's own (a
+			 * missing column) */
+			char head[sizeof(msg)];
 			row_errors(errors, spots, nspots, &at, cur, 0, msg, sizeof(msg));
-			char both[sizeof(msg) + sizeof(note) + 4];
-			snprintf(both, sizeof(both), "%s%s%s", *note ? note : "",
-				 *note && *msg ? "; " : "", msg);
-			sheet_start(&o, sheet_name, part, &h, both);
+			row_errors(errors, spots, nspots, &at, cur, row.number, head, sizeof(head));
+			char all[sizeof(msg) + sizeof(head) + sizeof(note) + 8];
+			snprintf(all, sizeof(all), "%s%s%s%s%s", note, *note && *msg ? "; " : "", msg,
+				 (*note || *msg) && *head ? "; " : "", head);
+			sheet_start(&o, sheet_name, part, &h, all);
 			*note = 0;
 			continue;
 		}

@@ -508,6 +508,20 @@ static void errors_workbook_marks_every_row_in_error(void **state)
 	assert_int_equal(before.st_mtime, after.st_mtime);
 	read_row(in, 2, cells, &n);
 	assert_string_equal(cells[0], "甲");
+	/* the header's own errors (a missing column) beside it */
+	json_array_append_new(json_object_get(result, "errors"), json_pack("{s:s, s:i, s:s, s:s}",
+			      "sheet", "", "row", 1, "field", "户编号", "message", "H1"));
+	char out2[400];
+	snprintf(out2, sizeof(out2), "%s/marks-errors2.xlsx", t->dir);
+	unlink(out2);
+	assert_int_equal(import_workbook_errors(in, result, NULL, LANG_EN, out2), 0);
+	read_row(out2, 1, cells, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(cells[3], "户编号: H1");
+	read_row(out2, 2, cells, &n);
+	assert_string_equal(cells[2], "姓名: M2");
+	read_row(out2, 4, cells, &n);
+	assert_int_equal(n, 2);	/* no marks given: nothing past the detailed errors */
 	import_workbook_marks_free(&m);
 	json_decref(result);
 	assert_true(testdb_in_both_catalogues("import_errors_unmarked"));
