@@ -15,11 +15,11 @@ static const char help[] =
 	"Imports households with their members from FILE (XLSX, or CSV in UTF-8 or GB18030) in\n"
 	"one transaction: when any row is in error nothing is written, the errors are printed\n"
 	"and, with --errors, written beside the file's own rows into OUT.xlsx (which must not\n"
-	"exist). --dry-run checks\n"
-	"everything and writes nothing. Exit 0 when everything was imported (or would be), 1\n"
-	"when any row or the file was refused, 2 on bad usage. jobs, trainings and guarantees\n"
-	"add rows to the ledgers of persons already registered, found by ID number (a row\n"
-	"equal to one the person has is left as it is).\n"
+	"exist: it is refused with exit 2). --dry-run checks everything and writes nothing.\n"
+	"Exit 0 when everything was imported (or would be), 1 when any row or the file was\n"
+	"refused, 2 on bad usage. jobs, trainings and guarantees add rows to the ledgers of\n"
+	"persons already registered, found by ID number (a row equal to one the person has is\n"
+	"left as it is).\n"
 	"The template's first sheet's first row holds the column headers the import reads.\n";
 
 static void progress(void *arg, const char *phase, long rows, long errors)

@@ -2,6 +2,7 @@
 #include "domain/import_workbook.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,13 +281,22 @@ static void sheet_start(struct out *o, const char *name, int part, const struct 
 	o->row = 1;
 }
 
-/* Links tmp to path, failing when path exists, and removes tmp. */
+/* Links tmp to path, failing when path exists, and removes tmp; where hard links are not
+ * to be had (some mounted file systems), a rename that will not replace. */
 static int publish(const char *tmp, const char *path)
 {
-	int rc = link(tmp, path) == 0 ? 0 : errno == EEXIST ? -2 : -1;
-	int saved = errno;
-	unlink(tmp);
-	errno = rc ? saved : 0;
+	int rc = 0;
+	if (link(tmp, path) == 0)
+		unlink(tmp);
+	else if (errno == EEXIST)
+		rc = -2;
+	else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) != 0)
+		rc = errno == EEXIST ? -2 : -1;
+	if (rc) {
+		int saved = errno;
+		unlink(tmp);
+		errno = saved;
+	}
 	return rc;
 }
 
