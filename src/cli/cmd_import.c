@@ -14,11 +14,12 @@ static const char help[] =
 	"       anju import template households|jobs|trainings|guarantees --output FILE.xlsx\n"
 	"Imports households with their members from FILE (XLSX, or CSV in UTF-8 or GB18030) in\n"
 	"one transaction: when any row is in error nothing is written, the errors are printed\n"
-	"and, with --errors, written beside the file's own rows into OUT.xlsx. --dry-run checks\n"
-	"everything and writes nothing. Exit 0 when everything was imported (or would be), 1\n"
-	"when any row or the file was refused, 2 on bad usage. jobs, trainings and guarantees\n"
-	"add rows to the ledgers of persons already registered, found by ID number (a row\n"
-	"equal to one the person has is left as it is).\n"
+	"and, with --errors, written beside the file's own rows into OUT.xlsx (which must not\n"
+	"exist: it is refused with exit 2). --dry-run checks everything and writes nothing.\n"
+	"Exit 0 when everything was imported (or would be), 1 when any row or the file was\n"
+	"refused, 2 on bad usage. jobs, trainings and guarantees add rows to the ledgers of\n"
+	"persons already registered, found by ID number (a row equal to one the person has is\n"
+	"left as it is).\n"
 	"The template's first sheet's first row holds the column headers the import reads.\n";
 
 static void progress(void *arg, const char *phase, long rows, long errors)
@@ -117,6 +118,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			return 2;
 		}
 	}
+	if (errors_out && access(errors_out, F_OK) == 0) {	/* never over a file, the input least */
+		fprintf(stderr, "anju import: ");
+		fprintf(stderr, msg_get(c->lang, "import_errors_exists"), errors_out);
+		fputc('\n', stderr);
+		return 2;
+	}
+	o.errors_out = errors_out;
 	if (access(o.path, R_OK) != 0) {
 		fprintf(stderr, "anju import: cannot read %s\n", o.path);
 		return 1;
@@ -139,12 +147,17 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	else
 		fprintf(stderr, "anju import: %s\n", res == OUT_FORBIDDEN ? "not allowed"
 			: "the database could not be written");
-	if (result && errors_out && json_integer_value(json_object_get(result, "errors_total"))) {
-		if (import_workbook_errors(o.path, result, c->lang, errors_out) != 0) {
-			fprintf(stderr, "anju import: cannot write %s\n", errors_out);
-			rc = 1;
-		} else
-			printf("errors written to %s\n", errors_out);
+	const char *written = json_string_value(json_object_get(result, "errors_out"));
+	if (written && strcmp(written, "written") == 0)
+		printf("errors written to %s\n", errors_out);
+	else if (written && strcmp(written, "exists") == 0) {
+		fprintf(stderr, "anju import: ");
+		fprintf(stderr, msg_get(c->lang, "import_errors_exists"), errors_out);
+		fputc('\n', stderr);
+		rc = 1;
+	} else if (written) {
+		fprintf(stderr, "anju import: cannot write %s\n", errors_out);
+		rc = 1;
 	}
 	json_decref(result);
 	cli_close(c);

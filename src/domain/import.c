@@ -76,6 +76,7 @@ struct run {
 	char detail[32];
 	json_t *errors;		/* [{sheet, row, column, field, code, message, value}] */
 	long errors_total;
+	struct import_marks marks;	/* rows in error beyond the errors kept in detail */
 	long rows;
 	struct counts hh, pp;
 	json_t *first;		/* {create: [], update: [], unchanged: [], error: []} */
@@ -124,8 +125,10 @@ static void add_error_at(struct run *r, int sheet, long row, int col, const char
 			 const char *code, const char *value)
 {
 	r->errors_total++;
-	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS)
+	if (json_array_size(r->errors) >= IMPORT_MAX_ERRORS) {
+		import_workbook_mark(&r->marks, sheet, row, label, code);
 		return;
+	}
 	char letters[8] = "";
 	if (col >= 0)
 		rowread_column_name(col, letters);
@@ -1520,6 +1523,7 @@ static void run_init(struct run *r, struct ctx *cx, const struct import_opts *o,
 
 static void run_release(struct run *r)
 {
+	import_workbook_marks_free(&r->marks);
 	json_decref(r->errors);
 	json_decref(r->first);
 	json_decref(r->cache);
@@ -1783,7 +1787,7 @@ static void keep_errors(struct run *r, json_t *result)
 	struct blob_writer w;
 	snprintf(path, sizeof(path), "%s/tmp/import-errors-%ld-%lld.xlsx", bs->root,
 		 (long)getpid(), (long long)r->import_id);
-	if (import_workbook_errors(r->o->path, result, r->o->lang, path) != 0 ||
+	if (import_workbook_errors(r->o->path, result, &r->marks, r->o->lang, path) != 0 ||
 	    blob_writer_from_file(bs, &w, path, UINT64_MAX) != 0) {
 		unlink(path);
 		return;
@@ -1827,6 +1831,12 @@ static enum outcome record_unkept(struct run *r, json_t *result, const char *sta
 	if (tx_end(r->cx->db, OUT_OK, rc) != OUT_OK)
 		return OUT_INTERNAL;	/* an unrecorded run is not answered */
 	keep_errors(r, result);
+	if (r->o->errors_out && r->errors_total) {	/* the command line's --errors */
+		int w = import_workbook_errors(r->o->path, result, &r->marks, r->o->lang,
+					       r->o->errors_out);
+		json_object_set_new(result, "errors_out", json_string(w == 0 ? "written" : w == -2
+					? "exists" : "failed"));
+	}
 	return person_probes_audit(r->cx, &r->probes, OUT_INVALID) == OUT_INVALID ? OUT_OK
 		: OUT_INTERNAL;
 }

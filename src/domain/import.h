@@ -53,6 +53,9 @@ struct import_opts {
 	/* a run with rows in error keeps its errors workbook in the blob store (cx->blobs) for
 	 * its author (import_errors_workbook_of); the command line writes its own (--errors) */
 	bool keep_errors;
+	/* the command line's --errors: the errors workbook written at this path (never over an
+	 * existing file), told in the answer's "errors_out": "written", "exists" or "failed" */
+	const char *errors_out;
 	/* {header: column} for headers the import does not know (a column's key: a field of the
 	 * kind's template, the household's phone as household_phone; "" forgets a header):
 	 * used by this run, and remembered for the kind, for everyone's later runs */

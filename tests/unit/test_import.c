@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/idnumber.h"
 #include "domain/import.h"
+#include "domain/import_workbook.h"
+#include "core/rowread.h"
 #include "domain/search.h"
 #include "tests/unit/testdb.h"
 
@@ -442,6 +445,103 @@ static void a_file_changed_during_the_write_writes_nothing(void **state)
 	assert_true(testdb_in_both_catalogues("import_file_changed"));
 }
 
+/* The cells of the errors workbook's row `number` (1-based) of its first sheet, by rowread. */
+static void read_row(const char *path, long number, char cells[][200], int *n)
+{
+	enum rowread_status st;
+	struct rowread *rr = rowread_open(path, 0, &st);
+	assert_non_null(rr);
+	struct rowread_row row;
+	*n = -1;
+	while (rowread_next(rr, &row) == ROWREAD_OK)
+		if (row.sheet == 0 && row.number == number) {
+			*n = row.ncells;
+			for (int c = 0; c < row.ncells && c < 12; c++)
+				snprintf(cells[c], 200, "%s", row.cells[c].text);
+			break;
+		}
+	rowread_close(rr);
+}
+
+/* Rows past the detailed errors are marked from the compact record, in row order whatever
+ * order they were found in; more than it holds is said at the top; an existing file is
+ * never written over. */
+static void errors_workbook_marks_every_row_in_error(void **state)
+{
+	struct testdb *t = *state;
+	char in[400], out[400], cells[12][200];
+	int n;
+	snprintf(in, sizeof(in), "%s/marks.csv", t->dir);
+	snprintf(out, sizeof(out), "%s/marks-errors.xlsx", t->dir);
+	unlink(out);
+	FILE *f = fopen(in, "w");
+	assert_non_null(f);
+	fputs("姓名,身份证号码\n甲,1\n乙,2\n丙,3\n丁,4\n", f);
+	fclose(f);
+	json_t *result = json_pack("{s:[{s:s, s:i, s:s, s:s}]}", "errors", "sheet", "", "row", 2,
+				   "field", "姓名", "message", "M2");
+	struct import_marks m = {0};
+	import_workbook_mark(&m, 0, 4, "身份证号码", "required");
+	import_workbook_mark(&m, 0, 4, "姓名", "required");	/* the row's first error only */
+	import_workbook_mark(&m, 0, 3, NULL, NULL);	/* found after row 4: a group's */
+	m.overflow = true;
+	assert_int_equal(import_workbook_errors(in, result, &m, LANG_EN, out), 0);
+	read_row(out, 1, cells, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(cells[2], "Error");
+	assert_non_null(strstr(cells[3], "only the first 3 are marked"));
+	read_row(out, 2, cells, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(cells[2], "姓名: M2");
+	read_row(out, 3, cells, &n);
+	assert_string_equal(cells[2], "This row is in error.");
+	read_row(out, 4, cells, &n);
+	assert_string_equal(cells[2], "身份证号码: This field is required.");
+	read_row(out, 5, cells, &n);
+	assert_int_equal(n, 2);	/* a good row: no error cell */
+	/* an existing file, the input above all, is left as it was */
+	struct stat before, after;
+	assert_int_equal(stat(in, &before), 0);
+	assert_int_equal(import_workbook_errors(in, result, &m, LANG_EN, in), -2);
+	assert_int_equal(stat(in, &after), 0);
+	assert_int_equal(before.st_size, after.st_size);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+	read_row(in, 2, cells, &n);
+	assert_string_equal(cells[0], "甲");
+	/* the header's own errors (a missing column) beside it */
+	json_array_append_new(json_object_get(result, "errors"), json_pack("{s:s, s:i, s:s, s:s}",
+			      "sheet", "", "row", 1, "field", "户编号", "message", "H1"));
+	char out2[400];
+	snprintf(out2, sizeof(out2), "%s/marks-errors2.xlsx", t->dir);
+	unlink(out2);
+	assert_int_equal(import_workbook_errors(in, result, NULL, LANG_EN, out2), 0);
+	read_row(out2, 1, cells, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(cells[3], "户编号: H1");
+	read_row(out2, 2, cells, &n);
+	assert_string_equal(cells[2], "姓名: M2");
+	read_row(out2, 4, cells, &n);
+	assert_int_equal(n, 2);	/* no marks given: nothing past the detailed errors */
+	import_workbook_marks_free(&m);
+	json_decref(result);
+	assert_true(testdb_in_both_catalogues("import_errors_unmarked"));
+	assert_true(testdb_in_both_catalogues("import_row_error"));
+	assert_true(testdb_in_both_catalogues("import_errors_exists"));
+}
+
+/* The compact record stops at IMPORT_MARKS_MAX rows and says so. */
+static void marks_are_bounded(void **state)
+{
+	(void)state;
+	struct import_marks m = {0};
+	for (long row = 2; row < IMPORT_MARKS_MAX + 10; row++)
+		import_workbook_mark(&m, 0, row, "姓名", "required");
+	assert_int_equal(m.n, IMPORT_MARKS_MAX);
+	assert_true(m.overflow);
+	assert_int_equal(m.nlabels, 1);
+	import_workbook_marks_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +552,8 @@ int main(void)
 		cmocka_unit_test(the_search_entries_written_at_the_end_are_found),
 		cmocka_unit_test(a_write_between_the_passes_is_seen),
 		cmocka_unit_test(a_file_changed_during_the_write_writes_nothing),
+		cmocka_unit_test(errors_workbook_marks_every_row_in_error),
+		cmocka_unit_test(marks_are_bounded),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
